@@ -1,0 +1,73 @@
+package dev.dossier.client;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.InvalidKeyException;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.hyperledger.fabric.client.Gateway;
+import org.hyperledger.fabric.client.identity.Identities;
+import org.hyperledger.fabric.client.identity.Signers;
+import org.hyperledger.fabric.client.identity.X509Identity;
+
+/**
+ * Opens fabric-gateway connections from a user's MSP folder (Fabric layout: {@code signcerts/*.pem},
+ * {@code keystore/*}) to a node endpoint, with timeouts suited to a ledger that answers commit status after fsync.
+ */
+public final class Connections {
+    private Connections() {}
+
+    /** Plaintext gRPC channel to {@code host:port}. The caller shuts it down. */
+    public static ManagedChannel channel(String endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        return NettyChannelBuilder.forTarget(endpoint)
+                .usePlaintext()
+                .maxInboundMessageSize(128 << 20)
+                .build();
+    }
+
+    /**
+     * A gateway for the user whose MSP folder is {@code mspDirectory}, over {@code channel}.
+     *
+     * @throws IOException if the certificate or key cannot be read or parsed
+     */
+    public static Gateway.Builder gateway(String mspId, Path mspDirectory, ManagedChannel channel) throws IOException {
+        Objects.requireNonNull(mspId, "mspId");
+        Path certificateFile = firstFile(mspDirectory.resolve("signcerts"));
+        Path keyFile = firstFile(mspDirectory.resolve("keystore"));
+        X509Certificate certificate;
+        PrivateKey key;
+        try (Reader certificateReader = Files.newBufferedReader(certificateFile);
+                Reader keyReader = Files.newBufferedReader(keyFile)) {
+            certificate = Identities.readX509Certificate(certificateReader);
+            key = Identities.readPrivateKey(keyReader);
+        } catch (CertificateException | InvalidKeyException e) {
+            throw new IOException("cannot read identity in " + mspDirectory + ": " + e.getMessage(), e);
+        }
+        return Gateway.newInstance()
+                .identity(new X509Identity(mspId, certificate))
+                .signer(Signers.newPrivateKeySigner(key))
+                .hash(org.hyperledger.fabric.client.Hash.SHA256)
+                .connection(channel)
+                .evaluateOptions(options -> options.withDeadlineAfter(30, TimeUnit.SECONDS))
+                .endorseOptions(options -> options.withDeadlineAfter(60, TimeUnit.SECONDS))
+                .submitOptions(options -> options.withDeadlineAfter(60, TimeUnit.SECONDS))
+                .commitStatusOptions(options -> options.withDeadlineAfter(120, TimeUnit.SECONDS));
+    }
+
+    private static Path firstFile(Path directory) throws IOException {
+        try (var files = Files.list(directory)) {
+            return files.filter(Files::isRegularFile)
+                    .sorted()
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("no file in " + directory));
+        }
+    }
+}

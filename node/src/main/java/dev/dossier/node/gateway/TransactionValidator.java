@@ -1,0 +1,194 @@
+package dev.dossier.node.gateway;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.dossier.node.identity.Identity;
+import dev.dossier.node.identity.IdentityException;
+import dev.dossier.node.identity.IdentityValidator;
+import java.security.SignatureException;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+import org.hyperledger.fabric.protos.common.ChannelHeader;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.common.HeaderType;
+import org.hyperledger.fabric.protos.common.Payload;
+import org.hyperledger.fabric.protos.common.SignatureHeader;
+import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
+import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
+import org.hyperledger.fabric.protos.peer.ChaincodeAction;
+import org.hyperledger.fabric.protos.peer.ChaincodeActionPayload;
+import org.hyperledger.fabric.protos.peer.ChaincodeProposalPayload;
+import org.hyperledger.fabric.protos.peer.Endorsement;
+import org.hyperledger.fabric.protos.peer.ProposalResponsePayload;
+import org.hyperledger.fabric.protos.peer.Transaction;
+import org.hyperledger.fabric.protos.peer.TxValidationCode;
+
+/**
+ * Validates a transaction envelope as a Fabric committing peer does before MVCC: well-formed payload and header, a
+ * creator valid for its organisation whose signature over the payload bytes is valid and low-S, a transaction id
+ * derived from nonce and creator, our channel and chaincode, a proposal hash that binds the endorsed result to the
+ * header, and endorsements by trusted endorsers whose signatures verify. MVCC and duplicate checks belong to the
+ * ledger. Thread-safe; deterministic for a given set of identities and trusted endorsers.
+ */
+public final class TransactionValidator {
+    private final IdentityValidator identities;
+    private final String channel;
+    private final String chaincode;
+    private final Set<ByteString> trustedEndorsers;
+    private final EndorsementLog ownEndorsements;
+
+    /**
+     * @param trustedEndorsers serialized identities of the nodes whose endorsements count
+     * @param ownEndorsements endorsements this node signed, which need no second verification
+     */
+    public TransactionValidator(
+            IdentityValidator identities,
+            String channel,
+            String chaincode,
+            Set<ByteString> trustedEndorsers,
+            EndorsementLog ownEndorsements) {
+        this.identities = Objects.requireNonNull(identities, "identities");
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.chaincode = Objects.requireNonNull(chaincode, "chaincode");
+        this.trustedEndorsers = Set.copyOf(trustedEndorsers);
+        this.ownEndorsements = Objects.requireNonNull(ownEndorsements, "ownEndorsements");
+    }
+
+    /** @return the validation outcome; never throws for a bad envelope */
+    public ValidatedTransaction validate(Envelope envelope) {
+        Payload payload;
+        ChannelHeader channelHeader;
+        SignatureHeader signatureHeader;
+        try {
+            payload = Payload.parseFrom(envelope.getPayload());
+            channelHeader = ChannelHeader.parseFrom(payload.getHeader().getChannelHeader());
+            signatureHeader = SignatureHeader.parseFrom(payload.getHeader().getSignatureHeader());
+        } catch (InvalidProtocolBufferException e) {
+            return invalid("", Instant.EPOCH, envelope, TxValidationCode.BAD_PAYLOAD, "malformed payload: " + e.getMessage());
+        }
+        String txId = channelHeader.getTxId();
+        Instant timestamp = Instant.ofEpochSecond(
+                channelHeader.getTimestamp().getSeconds(), channelHeader.getTimestamp().getNanos());
+        if (channelHeader.getType() != HeaderType.ENDORSER_TRANSACTION_VALUE || channelHeader.getEpoch() != 0) {
+            return invalid(txId, timestamp, envelope, TxValidationCode.BAD_COMMON_HEADER,
+                    "header must be an ENDORSER_TRANSACTION of epoch 0");
+        }
+        if (signatureHeader.getNonce().isEmpty() || signatureHeader.getCreator().isEmpty()) {
+            return invalid(txId, timestamp, envelope, TxValidationCode.BAD_COMMON_HEADER,
+                    "signature header lacks nonce or creator");
+        }
+        if (!channel.equals(channelHeader.getChannelId())) {
+            return invalid(txId, timestamp, envelope, TxValidationCode.TARGET_CHAIN_NOT_FOUND,
+                    "channel '" + channelHeader.getChannelId() + "' is not served by this node");
+        }
+        if (envelope.getSignature().isEmpty()) {
+            return invalid(txId, timestamp, envelope, TxValidationCode.BAD_CREATOR_SIGNATURE,
+                    "transaction is not signed");
+        }
+        Identity creator;
+        try {
+            creator = identities.validate(signatureHeader.getCreator());
+        } catch (IdentityException e) {
+            return invalid(txId, timestamp, envelope, TxValidationCode.BAD_CREATOR_SIGNATURE,
+                    "creator rejected: " + e.getMessage());
+        }
+        try {
+            creator.verify(envelope.getPayload().toByteArray(), envelope.getSignature().toByteArray());
+        } catch (SignatureException e) {
+            return invalid(txId, timestamp, envelope, TxValidationCode.BAD_CREATOR_SIGNATURE,
+                    "signature of " + creator.mspId() + " creator is not valid: " + e.getMessage());
+        }
+        if (!Transactions.txId(signatureHeader.getNonce(), signatureHeader.getCreator()).equals(txId)) {
+            return invalid(txId, timestamp, envelope, TxValidationCode.BAD_PROPOSAL_TXID,
+                    "transaction id is not SHA-256(nonce || creator)");
+        }
+        return validateAction(payload, txId, timestamp, envelope);
+    }
+
+    private ValidatedTransaction validateAction(Payload payload, String txId, Instant timestamp, Envelope envelope) {
+        ChaincodeActionPayload actionPayload;
+        ProposalResponsePayload responsePayload;
+        ChaincodeAction action;
+        TxReadWriteSet rwset;
+        ChaincodeProposalPayload proposalPayload;
+        try {
+            Transaction transaction = Transaction.parseFrom(payload.getData());
+            if (transaction.getActionsCount() != 1) {
+                return invalid(txId, timestamp, envelope, TxValidationCode.INVALID_ENDORSER_TRANSACTION,
+                        "expected exactly one action, found " + transaction.getActionsCount());
+            }
+            if (!transaction.getActions(0).getHeader().equals(payload.getHeader().getSignatureHeader())) {
+                return invalid(txId, timestamp, envelope, TxValidationCode.INVALID_ENDORSER_TRANSACTION,
+                        "action header differs from the transaction's signature header");
+            }
+            actionPayload = ChaincodeActionPayload.parseFrom(transaction.getActions(0).getPayload());
+            proposalPayload = ChaincodeProposalPayload.parseFrom(actionPayload.getChaincodeProposalPayload());
+            responsePayload = ProposalResponsePayload.parseFrom(actionPayload.getAction().getProposalResponsePayload());
+            action = ChaincodeAction.parseFrom(responsePayload.getExtension());
+            rwset = TxReadWriteSet.parseFrom(action.getResults());
+        } catch (InvalidProtocolBufferException e) {
+            return invalid(txId, timestamp, envelope, TxValidationCode.BAD_PAYLOAD,
+                    "malformed transaction action: " + e.getMessage());
+        }
+        if (!proposalPayload.getTransientMapMap().isEmpty()) {
+            return invalid(txId, timestamp, envelope, TxValidationCode.INVALID_ENDORSER_TRANSACTION,
+                    "transient data must not be written into a transaction");
+        }
+        ByteString expectedHash =
+                Transactions.proposalHash(payload.getHeader(), actionPayload.getChaincodeProposalPayload());
+        if (!expectedHash.equals(responsePayload.getProposalHash())) {
+            return invalid(txId, timestamp, envelope, TxValidationCode.INVALID_ENDORSER_TRANSACTION,
+                    "endorsed proposal hash does not match the transaction header and payload");
+        }
+        if (!chaincode.equals(action.getChaincodeId().getName())) {
+            return invalid(txId, timestamp, envelope, TxValidationCode.INVALID_CHAINCODE,
+                    "chaincode '" + action.getChaincodeId().getName() + "' is not deployed");
+        }
+        if (action.getResponse().getStatus() >= 400) {
+            return invalid(txId, timestamp, envelope, TxValidationCode.ENDORSEMENT_POLICY_FAILURE,
+                    "endorsed response has error status " + action.getResponse().getStatus());
+        }
+        for (NsReadWriteSet ns : rwset.getNsRwsetList()) {
+            if (!ns.getNamespace().equals(chaincode)) {
+                return invalid(txId, timestamp, envelope, TxValidationCode.ILLEGAL_WRITESET,
+                        "read-write set touches namespace '" + ns.getNamespace() + "'");
+            }
+        }
+        String endorsementProblem = checkEndorsements(
+                actionPayload.getAction().getProposalResponsePayload(), actionPayload.getAction().getEndorsementsList());
+        if (endorsementProblem != null) {
+            return invalid(txId, timestamp, envelope, TxValidationCode.ENDORSEMENT_POLICY_FAILURE, endorsementProblem);
+        }
+        return new ValidatedTransaction(txId, timestamp, envelope, TxValidationCode.VALID, "", rwset);
+    }
+
+    private String checkEndorsements(ByteString responsePayload, java.util.List<Endorsement> endorsements) {
+        if (endorsements.isEmpty()) {
+            return "transaction has no endorsement";
+        }
+        boolean trusted = false;
+        for (Endorsement endorsement : endorsements) {
+            if (ownEndorsements.contains(responsePayload, endorsement)) {
+                trusted = true;
+                continue;
+            }
+            Identity endorser;
+            try {
+                endorser = identities.validate(endorsement.getEndorser());
+                endorser.verify(
+                        responsePayload.concat(endorsement.getEndorser()).toByteArray(),
+                        endorsement.getSignature().toByteArray());
+            } catch (IdentityException | SignatureException e) {
+                return "endorsement is not valid: " + e.getMessage();
+            }
+            trusted |= trustedEndorsers.contains(endorsement.getEndorser());
+        }
+        return trusted ? null : "no endorsement by a node of the consortium";
+    }
+
+    private static ValidatedTransaction invalid(
+            String txId, Instant timestamp, Envelope envelope, TxValidationCode code, String reason) {
+        return new ValidatedTransaction(txId, timestamp, envelope, code, reason, null);
+    }
+}

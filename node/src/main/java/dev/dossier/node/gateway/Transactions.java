@@ -1,0 +1,94 @@
+package dev.dossier.node.gateway;
+
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.common.Header;
+import org.hyperledger.fabric.protos.common.Payload;
+import org.hyperledger.fabric.protos.peer.ChaincodeActionPayload;
+import org.hyperledger.fabric.protos.peer.ChaincodeEndorsedAction;
+import org.hyperledger.fabric.protos.peer.ChaincodeProposalPayload;
+import org.hyperledger.fabric.protos.peer.Transaction;
+import org.hyperledger.fabric.protos.peer.TransactionAction;
+
+/**
+ * The byte-level formulas of Fabric transactions that the gateway and the validator share: transaction id, proposal
+ * hash, binding, and the assembly of an endorsed transaction envelope, each exactly as Fabric's protoutil computes it.
+ */
+final class Transactions {
+    private Transactions() {}
+
+    /** @return {@code hex(SHA-256(nonce || creator))}, Fabric's transaction id */
+    static String txId(ByteString nonce, ByteString creator) {
+        MessageDigest sha = sha256();
+        sha.update(nonce.asReadOnlyByteBuffer());
+        sha.update(creator.asReadOnlyByteBuffer());
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** @return {@code SHA-256(nonce || creator || little-endian epoch)}, the binding the shim exposes */
+    static byte[] binding(ByteString nonce, ByteString creator, long epoch) {
+        MessageDigest sha = sha256();
+        sha.update(nonce.asReadOnlyByteBuffer());
+        sha.update(creator.asReadOnlyByteBuffer());
+        sha.update(ByteBuffer.allocate(Long.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(epoch)
+                .array());
+        return sha.digest();
+    }
+
+    /**
+     * Fabric's proposal hash (protoutil.GetProposalHash1/2): SHA-256 over the channel header bytes, the signature
+     * header bytes and the chaincode proposal payload bytes without the transient map.
+     */
+    static ByteString proposalHash(Header header, ByteString payloadWithoutTransient) {
+        MessageDigest sha = sha256();
+        sha.update(header.getChannelHeader().asReadOnlyByteBuffer());
+        sha.update(header.getSignatureHeader().asReadOnlyByteBuffer());
+        sha.update(payloadWithoutTransient.asReadOnlyByteBuffer());
+        return ByteString.copyFrom(sha.digest());
+    }
+
+    /** @return the proposal payload as it goes into a transaction: the transient map removed */
+    static ByteString withoutTransient(ChaincodeProposalPayload payload) {
+        return ChaincodeProposalPayload.newBuilder()
+                .setInput(payload.getInput())
+                .build()
+                .toByteString();
+    }
+
+    /**
+     * Assembles the unsigned transaction envelope that the client signs and submits, as Fabric's gateway
+     * prepareTransaction does.
+     */
+    static Envelope preparedTransaction(Header header, ByteString payloadWithoutTransient, ChaincodeEndorsedAction action) {
+        ByteString actionPayload = ChaincodeActionPayload.newBuilder()
+                .setChaincodeProposalPayload(payloadWithoutTransient)
+                .setAction(action)
+                .build()
+                .toByteString();
+        Transaction transaction = Transaction.newBuilder()
+                .addActions(TransactionAction.newBuilder()
+                        .setHeader(header.getSignatureHeader())
+                        .setPayload(actionPayload))
+                .build();
+        Payload payload = Payload.newBuilder()
+                .setHeader(header)
+                .setData(transaction.toByteString())
+                .build();
+        return Envelope.newBuilder().setPayload(payload.toByteString()).build();
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("SHA-256 is required of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.dossier.node.gateway;
+
+import java.time.Instant;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
+import org.hyperledger.fabric.protos.peer.TxValidationCode;
+
+/**
+ * The outcome of checking one transaction envelope: its id and timestamp (empty/epoch when the envelope is too
+ * malformed to have them), the validation code, a reason for a non-VALID code, and the read-write set of a VALID one.
+ */
+public record ValidatedTransaction(
+        String txId,
+        Instant timestamp,
+        Envelope envelope,
+        TxValidationCode code,
+        String reason,
+        TxReadWriteSet readWriteSet) {
+
+    public boolean valid() {
+        return code == TxValidationCode.VALID;
+    }
+}

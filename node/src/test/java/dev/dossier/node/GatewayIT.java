@@ -1,0 +1,395 @@
+package dev.dossier.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.dossier.node.config.Consortium;
+import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.ledger.AuditReport;
+import dev.dossier.node.ledger.LedgerAudit;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.nist.NISTNamedCurves;
+import org.hyperledger.fabric.client.ChaincodeEvent;
+import org.hyperledger.fabric.client.CloseableIterator;
+import org.hyperledger.fabric.client.CommitException;
+import org.hyperledger.fabric.client.Contract;
+import org.hyperledger.fabric.client.EndorseException;
+import org.hyperledger.fabric.client.Gateway;
+import org.hyperledger.fabric.client.GatewayException;
+import org.hyperledger.fabric.client.identity.Signer;
+import org.hyperledger.fabric.client.identity.Signers;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.gateway.EndorseRequest;
+import org.hyperledger.fabric.protos.gateway.GatewayGrpc;
+import org.hyperledger.fabric.protos.gateway.PreparedTransaction;
+import org.hyperledger.fabric.protos.gateway.SignedCommitStatusRequest;
+import org.hyperledger.fabric.protos.gateway.SubmitRequest;
+import org.hyperledger.fabric.protos.peer.SignedProposal;
+import org.hyperledger.fabric.protos.peer.TxValidationCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The node over real gRPC and RocksDB on disk, driven by the official fabric-gateway client. */
+class GatewayIT {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @TempDir
+    Path directory;
+
+    private TestNetwork network;
+
+    @BeforeEach
+    void startNode() throws Exception {
+        network = new TestNetwork(directory);
+    }
+
+    @AfterEach
+    void stopNode() throws Exception {
+        network.close();
+    }
+
+    private static String newCommitment() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static Contract notary(Gateway gateway) {
+        return gateway.getNetwork("dossier").getContract("notary");
+    }
+
+    @Test
+    void submit_committedValid_andEvaluateReadsItBack() throws Exception {
+        String commitment = newCommitment();
+        try (Gateway gateway = network.gateway("issuer")) {
+            Contract contract = notary(gateway);
+            var status = contract.newProposal("anchor")
+                    .addArguments(commitment, "record")
+                    .build()
+                    .endorse()
+                    .submitAsync()
+                    .getStatus();
+
+            assertThat(status.getCode()).isEqualTo(TxValidationCode.VALID);
+            assertThat(status.getBlockNumber()).isGreaterThanOrEqualTo(1);
+            String entry = new String(contract.evaluateTransaction("status", commitment), StandardCharsets.UTF_8);
+            assertThat(entry).contains(commitment).contains("Org1MSP").contains("active");
+        }
+    }
+
+    @Test
+    void concurrentSubmits_allCommittedOnce_inBatchedBlocks() throws Exception {
+        int transactions = 200;
+        long heightBefore = network.node.height();
+        List<String> commitments = new ArrayList<>();
+        for (int i = 0; i < transactions; i++) {
+            commitments.add(newCommitment());
+        }
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        try (Gateway gateway = network.gateway("issuer")) {
+            Contract contract = notary(gateway);
+            List<Future<?>> results = new ArrayList<>();
+            for (String commitment : commitments) {
+                results.add(clients.submit(() -> contract.submitTransaction("anchor", commitment, "record")));
+            }
+            for (Future<?> result : results) {
+                result.get(60, TimeUnit.SECONDS);
+            }
+            for (String commitment : commitments) {
+                assertThat(new String(contract.evaluateTransaction("status", commitment), StandardCharsets.UTF_8))
+                        .contains(commitment);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        long blocks = network.node.height() - heightBefore;
+        assertThat(blocks).isBetween(1L, (long) transactions - 1);
+    }
+
+    @Test
+    void committedData_survivesRestart_andAuditIsClean() throws Exception {
+        String commitment = newCommitment();
+        try (Gateway gateway = network.gateway("issuer")) {
+            notary(gateway).submitTransaction("anchor", commitment, "record");
+        }
+        long height = network.node.height();
+
+        network.restart();
+
+        assertThat(network.node.height()).isEqualTo(height);
+        try (Gateway gateway = network.gateway("inspector")) {
+            assertThat(new String(notary(gateway).evaluateTransaction("status", commitment), StandardCharsets.UTF_8))
+                    .contains(commitment);
+        }
+        network.stop();
+        AuditReport report = LedgerAudit.audit(network.dataDirectory.resolve("ledger"));
+        assertThat(report.clean()).as(report.problem()).isTrue();
+        assertThat(report.blocksChecked()).isEqualTo(height);
+        network.start();
+    }
+
+    @Test
+    void chaincodeError_isEndorseException_withTheContractMessage_andWritesNothing() throws Exception {
+        long height = network.node.height();
+        try (Gateway gateway = network.gateway("issuer")) {
+            assertThatThrownBy(() -> notary(gateway).submitTransaction("anchor", "not-a-commitment", "record"))
+                    .isInstanceOfSatisfying(EndorseException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
+                        assertThat(e.getMessage()).contains("chaincode response 500");
+                        assertThat(e.getDetails()).singleElement().satisfies(d -> assertThat(d.getMspId())
+                                .isEqualTo("Org1MSP"));
+                    });
+        }
+        assertThat(network.node.height()).isEqualTo(height);
+    }
+
+    @Test
+    void creatorFromUnknownCa_isRefused_andWritesNothing() throws Exception {
+        Consortium other = CryptoGen.generate(directory.resolve("other"), 1, "dossier", "notary", 9051);
+        Consortium.User stranger = other.organisations().get(0).users().get(0);
+        long height = network.node.height();
+        try (Gateway gateway = network.gateway(
+                "Org1MSP",
+                TestNetwork.certificate(stranger.certificate()),
+                Signers.newPrivateKeySigner(TestNetwork.key(stranger.privateKey())))) {
+            assertThatThrownBy(() -> notary(gateway).submitTransaction("anchor", newCommitment(), "record"))
+                    .isInstanceOfSatisfying(EndorseException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                        assertThat(e.getMessage()).contains("creator rejected");
+                    });
+            assertThatThrownBy(() -> notary(gateway).evaluateTransaction("status", newCommitment()))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(
+                                    e.getStatus().getCode())
+                            .isEqualTo(Status.Code.PERMISSION_DENIED));
+        }
+        assertThat(network.node.height()).isEqualTo(height);
+    }
+
+    @Test
+    void signatureByAnotherKey_isRefused_andWritesNothing() throws Exception {
+        Consortium.User issuer = network.user("issuer");
+        Consortium.User employer = network.user("employer");
+        long height = network.node.height();
+        try (Gateway gateway = network.gateway(
+                "Org1MSP",
+                TestNetwork.certificate(issuer.certificate()),
+                Signers.newPrivateKeySigner(TestNetwork.key(employer.privateKey())))) {
+            assertThatThrownBy(() -> notary(gateway).submitTransaction("anchor", newCommitment(), "record"))
+                    .isInstanceOfSatisfying(EndorseException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                        assertThat(e.getMessage()).contains("signature");
+                    });
+        }
+        assertThat(network.node.height()).isEqualTo(height);
+    }
+
+    @Test
+    void highSSignature_isRefused_andWritesNothing() throws Exception {
+        Consortium.User issuer = network.user("issuer");
+        Signer lowS = Signers.newPrivateKeySigner(TestNetwork.key(issuer.privateKey()));
+        BigInteger n = NISTNamedCurves.getByName("P-256").getN();
+        Signer highS = digest -> {
+            ASN1Sequence sequence = ASN1Sequence.getInstance(lowS.sign(digest));
+            BigInteger r = ASN1Integer.getInstance(sequence.getObjectAt(0)).getValue();
+            BigInteger s = ASN1Integer.getInstance(sequence.getObjectAt(1)).getValue();
+            try {
+                return new DERSequence(new ASN1Integer[] {new ASN1Integer(r), new ASN1Integer(n.subtract(s))})
+                        .getEncoded();
+            } catch (java.io.IOException e) {
+                throw new java.security.GeneralSecurityException(e);
+            }
+        };
+        long height = network.node.height();
+        try (Gateway gateway = network.gateway("Org1MSP", TestNetwork.certificate(issuer.certificate()), highS)) {
+            assertThatThrownBy(() -> notary(gateway).submitTransaction("anchor", newCommitment(), "record"))
+                    .isInstanceOfSatisfying(EndorseException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                        assertThat(e.getMessage()).containsIgnoringCase("low-s");
+                    });
+        }
+        assertThat(network.node.height()).isEqualTo(height);
+    }
+
+    @Test
+    void replayedTransaction_isRefused_andCommittedOnlyOnce() throws Exception {
+        try (Gateway gateway = network.gateway("issuer")) {
+            var transaction = notary(gateway)
+                    .newProposal("anchor")
+                    .addArguments(newCommitment(), "record")
+                    .build()
+                    .endorse();
+            var status = transaction.submitAsync().getStatus();
+            assertThat(status.isSuccessful()).isTrue();
+            long height = network.node.height();
+
+            Envelope signed = PreparedTransaction.parseFrom(transaction.getBytes()).getEnvelope();
+            var stub = GatewayGrpc.newBlockingStub(network.channel());
+            assertThatThrownBy(() -> stub.submit(SubmitRequest.newBuilder()
+                            .setTransactionId(transaction.getTransactionId())
+                            .setChannelId("dossier")
+                            .setPreparedTransaction(signed)
+                            .build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+                        assertThat(e.getMessage()).contains(transaction.getTransactionId());
+                    });
+            Thread.sleep(200);
+            assertThat(network.node.height()).isEqualTo(height);
+        }
+    }
+
+    @Test
+    void replayedProposal_isRefusedAtEndorsement() throws Exception {
+        try (Gateway gateway = network.gateway("issuer")) {
+            var proposal = notary(gateway)
+                    .newProposal("anchor")
+                    .addArguments(newCommitment(), "record")
+                    .build();
+            byte[] proposalBytes = proposal.getBytes();
+            proposal.endorse().submit();
+
+            var proposed = org.hyperledger.fabric.protos.gateway.ProposedTransaction.parseFrom(proposalBytes);
+            var replay = gateway.newSignedProposal(proposalBytes, signatureOf(proposal, gateway));
+            assertThatThrownBy(replay::endorse)
+                    .isInstanceOfSatisfying(EndorseException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+                        assertThat(e.getMessage()).contains(proposed.getTransactionId());
+                    });
+        }
+    }
+
+    private static byte[] signatureOf(org.hyperledger.fabric.client.Proposal proposal, Gateway gateway)
+            throws Exception {
+        return org.hyperledger.fabric.protos.gateway.ProposedTransaction.parseFrom(proposal.getBytes())
+                .getProposal()
+                .getSignature()
+                .toByteArray();
+    }
+
+    @Test
+    void malformedProtobuf_isInvalidArgument_andWritesNothing() {
+        long height = network.node.height();
+        var stub = GatewayGrpc.newBlockingStub(network.channel());
+        ByteString garbage = ByteString.copyFrom(new byte[] {0x0a, (byte) 0xff, 0x01, 0x02});
+
+        assertThatThrownBy(() -> stub.endorse(EndorseRequest.newBuilder()
+                        .setChannelId("dossier")
+                        .setProposedTransaction(SignedProposal.newBuilder()
+                                .setProposalBytes(garbage)
+                                .setSignature(ByteString.copyFromUtf8("sig")))
+                        .build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("failed to unpack transaction proposal");
+                });
+        assertThatThrownBy(() -> stub.submit(SubmitRequest.newBuilder()
+                        .setChannelId("dossier")
+                        .setPreparedTransaction(Envelope.newBuilder()
+                                .setPayload(garbage)
+                                .setSignature(ByteString.copyFromUtf8("sig")))
+                        .build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).contains("BAD_PAYLOAD");
+                });
+        assertThatThrownBy(() -> stub.commitStatus(
+                        SignedCommitStatusRequest.newBuilder().setRequest(garbage).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
+                                e.getStatus().getCode())
+                        .isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThat(network.node.height()).isEqualTo(height);
+    }
+
+    @Test
+    void unsignedSubmit_isRefused() throws Exception {
+        try (Gateway gateway = network.gateway("issuer")) {
+            var transaction = notary(gateway)
+                    .newProposal("anchor")
+                    .addArguments(newCommitment(), "record")
+                    .build()
+                    .endorse();
+            Envelope unsigned = PreparedTransaction.parseFrom(transaction.getBytes()).getEnvelope().toBuilder()
+                    .clearSignature()
+                    .build();
+            var stub = GatewayGrpc.newBlockingStub(network.channel());
+            assertThatThrownBy(() -> stub.submit(SubmitRequest.newBuilder()
+                            .setChannelId("dossier")
+                            .setPreparedTransaction(unsigned)
+                            .build()))
+                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
+                                    e.getStatus().getDescription())
+                            .contains("must be signed"));
+        }
+    }
+
+    @Test
+    void chaincodeEvents_areStreamedAfterCommit() throws Exception {
+        String commitment = newCommitment();
+        try (Gateway gateway = network.gateway("issuer")) {
+            var fabricNetwork = gateway.getNetwork("dossier");
+            try (CloseableIterator<ChaincodeEvent> events = fabricNetwork.getChaincodeEvents("notary")) {
+                var status = notary(gateway)
+                        .newProposal("anchor")
+                        .addArguments(commitment, "record")
+                        .build()
+                        .endorse()
+                        .submitAsync()
+                        .getStatus();
+                ChaincodeEvent event = events.next();
+                assertThat(event.getEventName()).isEqualTo("Anchored");
+                assertThat(event.getTransactionId()).isEqualTo(status.getTransactionId());
+                assertThat(event.getBlockNumber()).isEqualTo(status.getBlockNumber());
+                assertThat(new String(event.getPayload(), StandardCharsets.UTF_8)).contains(commitment);
+            }
+        }
+    }
+
+    @Test
+    void unknownChaincode_isNotFound() throws Exception {
+        try (Gateway gateway = network.gateway("issuer")) {
+            assertThatThrownBy(() -> gateway.getNetwork("dossier").getContract("other").evaluateTransaction("x"))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+                        assertThat(e.getMessage()).contains("chaincode 'other'");
+                    });
+            assertThatThrownBy(() -> gateway.getNetwork("elsewhere").getContract("notary").evaluateTransaction("x"))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(
+                                    e.getStatus().getCode())
+                            .isEqualTo(Status.Code.NOT_FOUND));
+        }
+    }
+
+    @Test
+    void mvccConflict_isReportedByCommitStatus() throws Exception {
+        String commitment = newCommitment();
+        try (Gateway gateway = network.gateway("issuer")) {
+            Contract contract = notary(gateway);
+            var first = contract.newProposal("anchor").addArguments(commitment, "record").build().endorse();
+            var second = contract.newProposal("anchor").addArguments(commitment, "record").build().endorse();
+            assertThat(first.submitAsync().getStatus().isSuccessful()).isTrue();
+            var status = second.submitAsync().getStatus();
+            assertThat(status.getCode()).isEqualTo(TxValidationCode.MVCC_READ_CONFLICT);
+            assertThatThrownBy(() -> second.submit()).isInstanceOf(Exception.class);
+        } catch (CommitException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

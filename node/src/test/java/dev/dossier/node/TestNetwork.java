@@ -1,0 +1,115 @@
+package dev.dossier.node;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.dossier.node.config.Consortium;
+import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.ordering.BlockLimits;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.concurrent.TimeUnit;
+import org.hyperledger.fabric.client.Gateway;
+import org.hyperledger.fabric.client.identity.Identities;
+import org.hyperledger.fabric.client.identity.Signer;
+import org.hyperledger.fabric.client.identity.Signers;
+import org.hyperledger.fabric.client.identity.X509Identity;
+
+/**
+ * A one-organisation consortium generated on disk, a node started on a free port over a RocksDB ledger in a temporary
+ * directory, and official fabric-gateway clients connected to it over real gRPC.
+ */
+final class TestNetwork implements AutoCloseable {
+    final Consortium consortium;
+    final Path dataDirectory;
+    final NodeSettings settings;
+    Node node;
+    private ManagedChannel channel;
+
+    TestNetwork(Path directory) throws Exception {
+        consortium = CryptoGen.generate(directory.resolve("network"), 1, "dossier", "notary", 7051);
+        dataDirectory = directory.resolve("node");
+        settings = NodeSettings.of(consortium, "Org1MSP", null, dataDirectory, chaincodeJar(), BlockLimits.DEFAULT)
+                .withPort(0);
+        start();
+    }
+
+    /** The contract jar built by the chaincode module; the node loads it as it would any Fabric Java contract. */
+    static Path chaincodeJar() {
+        String jar = requireNonNull(System.getProperty("dossier.chaincode.jar"), "system property dossier.chaincode.jar");
+        Path path = Path.of(jar);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalStateException("chaincode jar " + path + " is missing: build the chaincode module first");
+        }
+        return path;
+    }
+
+    void start() throws Exception {
+        node = Node.start(settings);
+        channel = NettyChannelBuilder.forAddress("localhost", node.port())
+                .usePlaintext()
+                .build();
+    }
+
+    /** Stops the node (as an operator would) without deleting its data. */
+    void stop() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        node.close();
+    }
+
+    void restart() throws Exception {
+        stop();
+        start();
+    }
+
+    ManagedChannel channel() {
+        return channel;
+    }
+
+    Consortium.User user(String role) {
+        return consortium.organisations().get(0).users().stream()
+                .filter(u -> u.role().equals(role))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /** A gateway for the organisation's user with the given role, signing with its own key. */
+    Gateway gateway(String role) throws Exception {
+        Consortium.User user = user(role);
+        return gateway("Org1MSP", certificate(user.certificate()), Signers.newPrivateKeySigner(key(user.privateKey())));
+    }
+
+    Gateway gateway(String mspId, X509Certificate certificate, Signer signer) {
+        return Gateway.newInstance()
+                .identity(new X509Identity(mspId, certificate))
+                .signer(signer)
+                .connection(channel)
+                .evaluateOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
+                .endorseOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
+                .submitOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
+                .commitStatusOptions(o -> o.withDeadlineAfter(60, TimeUnit.SECONDS))
+                .connect();
+    }
+
+    static X509Certificate certificate(Path pem) throws Exception {
+        try (Reader reader = Files.newBufferedReader(pem)) {
+            return Identities.readX509Certificate(reader);
+        }
+    }
+
+    static PrivateKey key(Path pem) throws Exception {
+        try (Reader reader = Files.newBufferedReader(pem)) {
+            return Identities.readPrivateKey(reader);
+        }
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        stop();
+    }
+}
