@@ -15,7 +15,6 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -97,8 +96,7 @@ public final class FabricAttributes {
                 throw new CertificateParsingException("attribute extension: \"attrs\" is not a JSON object");
             }
             Map<String, String> attributes = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = attrs.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
+            for (Map.Entry<String, JsonNode> field : attrs.properties()) {
                 if (!field.getValue().isTextual()) {
                     throw new CertificateParsingException(
                             "attribute extension: value of \"" + field.getKey() + "\" is not a string");

@@ -42,7 +42,8 @@ class FabricAttributesTest {
         byte[] encoded = FabricAttributes.encode(Map.of("z", "a<b>&\"c\"\\\n", "dossier.role", "issuer"));
 
         assertThat(new String(encoded, UTF_8))
-                .isEqualTo("{\"attrs\":{\"dossier.role\":\"issuer\",\"z\":\"a\\u003cb\\u003e\\u0026\\\"c\\\"\\\\\\n\"}}");
+                .isEqualTo("{\"attrs\":{\"dossier.role\":\"issuer\","
+                        + "\"z\":\"a\\u003cb\\u003e\\u0026\\\"c\\\"\\\\\\n\"}}");
     }
 
     @Test

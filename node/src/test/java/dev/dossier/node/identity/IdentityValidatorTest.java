@@ -20,7 +20,8 @@ class IdentityValidatorTest {
     private static final Ca ORG2 = Ca.create("ca.org2.test");
     private static final Leaf USER1 = ORG1.issue("User1@org1.test", Map.of("dossier.role", "issuer"));
 
-    private final IdentityValidator validator = new IdentityValidator(List.of(ORG1.msp("Org1MSP"), ORG2.msp("Org2MSP")));
+    private final IdentityValidator validator =
+            new IdentityValidator(List.of(ORG1.msp("Org1MSP"), ORG2.msp("Org2MSP")));
 
     @Test
     void validate_certificateIssuedByItsMsp_returnsIdentity() throws Exception {
@@ -169,14 +170,17 @@ class IdentityValidatorTest {
     void validate_pemOfGarbage_throws() {
         String pem = Pem.encode("CERTIFICATE", new byte[] {0x30, 0x03, 0x02, 0x01, 0x01});
 
-        assertThatThrownBy(() -> validator.validate(TestPki.serializedIdentity("Org1MSP", ByteString.copyFromUtf8(pem))))
+        ByteString idBytes = ByteString.copyFromUtf8(pem);
+
+        assertThatThrownBy(() -> validator.validate(TestPki.serializedIdentity("Org1MSP", idBytes)))
                 .isInstanceOf(IdentityException.class)
                 .hasMessage("certificate of Org1MSP: malformed X.509 certificate");
     }
 
     @Test
     void validate_malformedAttributeExtension_throws() throws Exception {
-        Leaf broken = ORG1.issueWithAttributeExtension("Bad@org1.test", TestPki.utf8("{\"attrs\":{\"dossier.role\":1}}"));
+        byte[] extension = TestPki.utf8("{\"attrs\":{\"dossier.role\":1}}");
+        Leaf broken = ORG1.issueWithAttributeExtension("Bad@org1.test", extension);
 
         assertThatThrownBy(() -> validator.validate(broken.serializedIdentity("Org1MSP")))
                 .isInstanceOf(IdentityException.class)

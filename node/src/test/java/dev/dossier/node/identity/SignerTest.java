@@ -55,7 +55,9 @@ class SignerTest {
 
         assertThat(parsed.getMspid()).isEqualTo("Org1MSP");
         assertThat(parsed.getIdBytes().toStringUtf8()).isEqualTo(leaf.certificatePem());
-        assertThat(leaf.certificatePem()).startsWith("-----BEGIN CERTIFICATE-----\n").endsWith("-----END CERTIFICATE-----\n");
+        assertThat(leaf.certificatePem())
+                .startsWith("-----BEGIN CERTIFICATE-----\n")
+                .endsWith("-----END CERTIFICATE-----\n");
     }
 
     @Test

@@ -188,7 +188,8 @@ final class TestPki {
             AlgorithmIdentifier signatureAlgorithm =
                     new DefaultSignatureAlgorithmIdentifierFinder().find("SHA256withECDSA");
             AlgorithmIdentifier digestAlgorithm = new DefaultDigestAlgorithmIdentifierFinder().find(signatureAlgorithm);
-            byte[] der = builder.build(new BcECContentSignerBuilder(signatureAlgorithm, digestAlgorithm).build(issuerKey))
+            byte[] der = builder.build(
+                            new BcECContentSignerBuilder(signatureAlgorithm, digestAlgorithm).build(issuerKey))
                     .getEncoded();
             return (X509Certificate) CertificateFactory.getInstance("X.509")
                     .generateCertificate(new ByteArrayInputStream(der));
