@@ -103,7 +103,7 @@ public final class CryptoGen {
     static final Duration BACKDATE = Duration.ofMinutes(5);
 
     /** Users of each organisation: name and role. */
-    static final Map<String, String> USERS = usersAndRoles();
+    private static final Map<String, String> USERS = usersAndRoles();
 
     private static final ECNamedDomainParameters P256 = new ECNamedDomainParameters(
             SECObjectIdentifiers.secp256r1, CustomNamedCurves.getByOID(SECObjectIdentifiers.secp256r1));

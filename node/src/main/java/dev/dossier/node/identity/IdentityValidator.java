@@ -48,7 +48,7 @@ import org.hyperledger.fabric.protos.msp.SerializedIdentity;
  * its key is EC on the named curve P-256; its Fabric CA attribute extension, if any, is well formed. Revocation lists
  * and organisational-unit rules are not checked.
  *
- * <p>Validated identities are cached by their serialized bytes (at most {@value #DEFAULT_CACHE_SIZE} entries, an
+ * <p>Validated identities are cached by their serialized bytes (at most 10,000 entries, an
  * arbitrary entry is evicted when full), so a repeated creator costs a map lookup; the validity period is checked
  * again on every cache hit.
  *
