@@ -1,0 +1,390 @@
+package dev.dossier.node.config;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.dossier.node.identity.Msp;
+import dev.dossier.node.identity.Signer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A consortium: the channel and chaincode its nodes serve, and its organisations, each with an MSP id, a root CA
+ * certificate, nodes and users. Immutable; lists are copied. Paths are absolute once loaded.
+ *
+ * <p>The file form, {@code consortium.yaml}, holds paths relative to the file's own directory:
+ *
+ * <pre>{@code
+ * version: 1
+ * channel: dossier
+ * chaincode: notary
+ * organisations:
+ * - name: org1
+ *   mspId: Org1MSP
+ *   domain: org1.dossier.local
+ *   caCertificate: organizations/peerOrganizations/org1.dossier.local/ca/ca.org1.dossier.local-cert.pem
+ *   nodes:
+ *   - name: node0.org1.dossier.local
+ *     host: localhost
+ *     port: 7051
+ *     certificate: organizations/.../msp/signcerts/node0.org1.dossier.local-cert.pem
+ *     privateKey: organizations/.../msp/keystore/priv_sk
+ *   users:
+ *   - name: Issuer@org1.dossier.local
+ *     role: issuer
+ *     certificate: ...
+ *     privateKey: ...
+ * }</pre>
+ *
+ * @param channel the channel name, as Fabric allows it ({@code [a-z][a-z0-9.-]*})
+ * @param chaincode the chaincode name, as Fabric allows it ({@code [A-Za-z0-9]+([-_][A-Za-z0-9]+)*})
+ * @param organisations the organisations, at least one, with distinct names and MSP ids
+ */
+public record Consortium(String channel, String chaincode, List<Organisation> organisations) {
+    /** Version of the {@code consortium.yaml} format that {@link #load} reads and {@link CryptoGen} writes. */
+    static final int FORMAT_VERSION = 1;
+
+    private static final Pattern CHANNEL = Pattern.compile("[a-z][a-z0-9.-]{0,248}");
+    private static final Pattern CHAINCODE = Pattern.compile("[A-Za-z0-9]+([-_][A-Za-z0-9]+)*");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /**
+     * @throws NullPointerException if an argument or element is null
+     * @throws IllegalArgumentException if a name is not valid for Fabric, there is no organisation, or organisation
+     *     names, MSP ids, node names, user names or node addresses repeat
+     */
+    public Consortium {
+        requireNonNull(channel, "channel");
+        requireNonNull(chaincode, "chaincode");
+        organisations = List.copyOf(requireNonNull(organisations, "organisations"));
+        if (!CHANNEL.matcher(channel).matches()) {
+            throw new IllegalArgumentException("channel name '" + channel + "' is not valid for Fabric");
+        }
+        if (!CHAINCODE.matcher(chaincode).matches()) {
+            throw new IllegalArgumentException("chaincode name '" + chaincode + "' is not valid for Fabric");
+        }
+        if (organisations.isEmpty()) {
+            throw new IllegalArgumentException("no organisation");
+        }
+        Set<String> seen = new HashSet<>();
+        for (Organisation organisation : organisations) {
+            unique(seen, "organisation " + organisation.name());
+            unique(seen, "MSP id " + organisation.mspId());
+            for (Node node : organisation.nodes()) {
+                unique(seen, "identity " + node.name());
+                unique(seen, "address " + node.host() + ":" + node.port());
+            }
+            for (User user : organisation.users()) {
+                unique(seen, "identity " + user.name());
+            }
+        }
+    }
+
+    private static void unique(Set<String> seen, String what) {
+        if (!seen.add(what)) {
+            throw new IllegalArgumentException("duplicate " + what);
+        }
+    }
+
+    /**
+     * An organisation.
+     *
+     * @param name short name, such as {@code org1}
+     * @param mspId MSP id, such as {@code Org1MSP}
+     * @param domain DNS-style domain that names its identities, such as {@code org1.dossier.local}
+     * @param caCertificate PEM file of the root CA certificate that issues its identities
+     * @param nodes its ledger nodes
+     * @param users its client identities
+     */
+    public record Organisation(
+            String name, String mspId, String domain, Path caCertificate, List<Node> nodes, List<User> users) {
+        /**
+         * @throws NullPointerException if an argument or element is null
+         * @throws IllegalArgumentException if a name is blank
+         */
+        public Organisation {
+            notBlank(name, "name");
+            notBlank(mspId, "mspId");
+            notBlank(domain, "domain");
+            requireNonNull(caCertificate, "caCertificate");
+            nodes = List.copyOf(requireNonNull(nodes, "nodes"));
+            users = List.copyOf(requireNonNull(users, "users"));
+        }
+    }
+
+    /**
+     * A ledger node and its signing identity.
+     *
+     * @param name unique name, such as {@code node0.org1.dossier.local}
+     * @param host host name or address it listens on and is reached at
+     * @param port gRPC port
+     * @param certificate PEM file of its signing certificate
+     * @param privateKey PEM file of its private key
+     */
+    public record Node(String name, String host, int port, Path certificate, Path privateKey) {
+        /**
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if a name is blank or the port is not in [1, 65535]
+         */
+        public Node {
+            notBlank(name, "name");
+            notBlank(host, "host");
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " of " + name + " is not in [1, 65535]");
+            }
+            requireNonNull(certificate, "certificate");
+            requireNonNull(privateKey, "privateKey");
+        }
+    }
+
+    /**
+     * A client identity.
+     *
+     * @param name unique name, such as {@code Issuer@org1.dossier.local}
+     * @param role its {@code dossier.role} attribute, such as {@code issuer}
+     * @param certificate PEM file of its signing certificate
+     * @param privateKey PEM file of its private key
+     */
+    public record User(String name, String role, Path certificate, Path privateKey) {
+        /**
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if a name is blank
+         */
+        public User {
+            notBlank(name, "name");
+            notBlank(role, "role");
+            requireNonNull(certificate, "certificate");
+            requireNonNull(privateKey, "privateKey");
+        }
+    }
+
+    /**
+     * Loads a consortium from its YAML file, resolving paths against the file's directory, and reads every
+     * organisation's CA certificate to check it.
+     *
+     * <pre>{@code
+     * Consortium consortium = Consortium.load(Path.of("network/consortium.yaml"));
+     * IdentityValidator validator = new IdentityValidator(consortium.msps());
+     * }</pre>
+     *
+     * @param consortiumYaml the {@code consortium.yaml}
+     * @return the consortium, with absolute normalised paths
+     * @throws IOException if the file cannot be read, is not a version-1 consortium file, breaks a rule of the
+     *     records above, or a CA certificate cannot be read
+     * @throws NullPointerException if {@code consortiumYaml} is null
+     */
+    public static Consortium load(Path consortiumYaml) throws IOException {
+        requireNonNull(consortiumYaml, "consortiumYaml");
+        Path file = consortiumYaml.toAbsolutePath().normalize();
+        Path base = file.getParent();
+        FileForm form;
+        try (InputStream in = Files.newInputStream(file)) {
+            form = YAML.readValue(in, FileForm.class);
+        } catch (JsonProcessingException malformed) {
+            throw new IOException(file + ": " + malformed.getMessage(), malformed);
+        }
+        Consortium consortium;
+        try {
+            if (form == null) {
+                throw new IllegalArgumentException("empty file");
+            }
+            if (form.version() != FORMAT_VERSION) {
+                throw new IllegalArgumentException(
+                        "format version " + form.version() + " is not supported (expected " + FORMAT_VERSION + ")");
+            }
+            consortium = form.toConsortium(base);
+        } catch (IllegalArgumentException invalid) {
+            throw new IOException(file + ": " + invalid.getMessage(), invalid);
+        } catch (NullPointerException missing) {
+            throw new IOException(file + ": missing " + missing.getMessage(), missing);
+        }
+        try {
+            consortium.msps();
+        } catch (UncheckedIOException unreadable) {
+            throw unreadable.getCause();
+        }
+        return consortium;
+    }
+
+    /** Writes the consortium as {@code consortiumYaml}, with paths relative to its directory where possible. */
+    void write(Path consortiumYaml) throws IOException {
+        Path file = consortiumYaml.toAbsolutePath().normalize();
+        String yaml = "# Dossier consortium. Paths are relative to this file.\n"
+                + YAML.writeValueAsString(FileForm.of(this, file.getParent()));
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads each organisation's CA certificate.
+     *
+     * @return one MSP per organisation, in order, trusting its CA certificate
+     * @throws UncheckedIOException if a CA certificate file cannot be read or is not a PEM X.509 certificate
+     */
+    public List<Msp> msps() {
+        List<Msp> msps = new ArrayList<>(organisations.size());
+        for (Organisation organisation : organisations) {
+            msps.add(new Msp(organisation.mspId(), List.of(readCertificate(organisation.caCertificate()))));
+        }
+        return List.copyOf(msps);
+    }
+
+    /** @return every node of every organisation, in order */
+    public List<Node> nodes() {
+        return organisations.stream().flatMap(o -> o.nodes().stream()).toList();
+    }
+
+    /**
+     * Loads the signing identity of a node or user from its PEM files.
+     *
+     * @param name the node or user name, such as {@code node0.org1.dossier.local} or {@code Admin@org1.dossier.local}
+     * @return its signer, under its organisation's MSP id
+     * @throws IOException if its files cannot be read or do not match
+     * @throws IllegalArgumentException if no node or user has that name
+     * @throws NullPointerException if {@code name} is null
+     */
+    public Signer signer(String name) throws IOException {
+        requireNonNull(name, "name");
+        for (Organisation organisation : organisations) {
+            for (Node node : organisation.nodes()) {
+                if (node.name().equals(name)) {
+                    return Signer.fromPem(organisation.mspId(), node.certificate(), node.privateKey());
+                }
+            }
+            for (User user : organisation.users()) {
+                if (user.name().equals(name)) {
+                    return Signer.fromPem(organisation.mspId(), user.certificate(), user.privateKey());
+                }
+            }
+        }
+        throw new IllegalArgumentException("no node or user named " + name);
+    }
+
+    private static X509Certificate readCertificate(Path pem) {
+        try (InputStream in = Files.newInputStream(pem)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException(unreadable);
+        } catch (CertificateException | RuntimeException malformed) {
+            throw new UncheckedIOException(new IOException(pem + ": not a PEM X.509 certificate", malformed));
+        }
+    }
+
+    private static void notBlank(String value, String name) {
+        requireNonNull(value, name);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(name + " is blank");
+        }
+    }
+
+    private static Path resolve(Path base, String path, String name) {
+        requireNonNull(path, name);
+        return base.resolve(path).normalize();
+    }
+
+    private static String relative(Path base, Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Path shown = absolute.startsWith(base) ? base.relativize(absolute) : absolute;
+        return shown.toString().replace(shown.getFileSystem().getSeparator(), "/");
+    }
+
+    // The file form: strings for paths, relative to the file's directory.
+
+    @JsonPropertyOrder({"version", "channel", "chaincode", "organisations"})
+    record FileForm(int version, String channel, String chaincode, List<OrganisationForm> organisations) {
+        static FileForm of(Consortium consortium, Path base) {
+            return new FileForm(
+                    FORMAT_VERSION,
+                    consortium.channel(),
+                    consortium.chaincode(),
+                    consortium.organisations().stream()
+                            .map(o -> OrganisationForm.of(o, base))
+                            .toList());
+        }
+
+        Consortium toConsortium(Path base) {
+            requireNonNull(organisations, "organisations");
+            return new Consortium(channel, chaincode, organisations.stream()
+                    .map(o -> requireNonNull(o, "organisation").toOrganisation(base))
+                    .toList());
+        }
+    }
+
+    @JsonPropertyOrder({"name", "mspId", "domain", "caCertificate", "nodes", "users"})
+    record OrganisationForm(
+            String name,
+            String mspId,
+            String domain,
+            String caCertificate,
+            List<NodeForm> nodes,
+            List<UserForm> users) {
+        static OrganisationForm of(Organisation organisation, Path base) {
+            return new OrganisationForm(
+                    organisation.name(),
+                    organisation.mspId(),
+                    organisation.domain(),
+                    relative(base, organisation.caCertificate()),
+                    organisation.nodes().stream().map(n -> NodeForm.of(n, base)).toList(),
+                    organisation.users().stream().map(u -> UserForm.of(u, base)).toList());
+        }
+
+        Organisation toOrganisation(Path base) {
+            return new Organisation(
+                    name,
+                    mspId,
+                    domain,
+                    resolve(base, caCertificate, "caCertificate"),
+                    nodes == null ? List.of() : nodes.stream()
+                            .map(n -> requireNonNull(n, "node").toNode(base))
+                            .toList(),
+                    users == null ? List.of() : users.stream()
+                            .map(u -> requireNonNull(u, "user").toUser(base))
+                            .toList());
+        }
+    }
+
+    @JsonPropertyOrder({"name", "host", "port", "certificate", "privateKey"})
+    record NodeForm(String name, String host, int port, String certificate, String privateKey) {
+        static NodeForm of(Node node, Path base) {
+            return new NodeForm(node.name(), node.host(), node.port(), relative(base, node.certificate()),
+                    relative(base, node.privateKey()));
+        }
+
+        Node toNode(Path base) {
+            return new Node(name, host, port, resolve(base, certificate, "certificate"),
+                    resolve(base, privateKey, "privateKey"));
+        }
+    }
+
+    @JsonPropertyOrder({"name", "role", "certificate", "privateKey"})
+    record UserForm(String name, String role, String certificate, String privateKey) {
+        static UserForm of(User user, Path base) {
+            return new UserForm(user.name(), user.role(), relative(base, user.certificate()),
+                    relative(base, user.privateKey()));
+        }
+
+        User toUser(Path base) {
+            return new User(name, role, resolve(base, certificate, "certificate"),
+                    resolve(base, privateKey, "privateKey"));
+        }
+    }
+}

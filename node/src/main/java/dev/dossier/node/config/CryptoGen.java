@@ -1,0 +1,390 @@
+package dev.dossier.node.config;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import dev.dossier.node.identity.FabricAttributes;
+import dev.dossier.node.identity.Signatures;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
+import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
+import org.bouncycastle.crypto.params.ECNamedDomainParameters;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
+import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
+import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
+import org.bouncycastle.operator.ContentSigner;
+
+/**
+ * Generates a local consortium: for each organisation a root CA, one node and a set of users, with ECDSA P-256 keys
+ * and certificates, written in the directory layout of Fabric's {@code cryptogen}, so that Fabric tooling and the
+ * official fabric-gateway client can use the same files, plus a {@code consortium.yaml} describing it.
+ *
+ * <p>For {@code n} organisations, organisation {@code i} (from 1) has domain {@code org<i>.dossier.local}, MSP id
+ * {@code Org<i>MSP}, and node {@code node0.org<i>.dossier.local} on {@code localhost}, port {@code firstPort + i - 1}.
+ * Under {@code <out>/organizations/peerOrganizations/<domain>/}:
+ *
+ * <pre>
+ * ca/ca.&lt;domain&gt;-cert.pem, ca/priv_sk                          the root CA (10 years)
+ * msp/cacerts/ca.&lt;domain&gt;-cert.pem, msp/config.yaml             the organisation MSP (NodeOUs enabled)
+ * peers/node0.&lt;domain&gt;/msp/{signcerts,keystore,cacerts}/...     the node (OU=peer, 2 years)
+ * users/&lt;User&gt;@&lt;domain&gt;/msp/{signcerts,keystore,cacerts}/...   each user (2 years)
+ * </pre>
+ *
+ * <p>Users and their {@code dossier.role}: {@code Admin} (operator, OU=admin), {@code Issuer}, {@code Employer},
+ * {@code Inspector}, {@code Auditor} and {@code Worker1} (worker), all others OU=client. Roles are Fabric CA attributes
+ * (see {@link FabricAttributes}) beside Fabric CA's own {@code hf.EnrollmentID}, {@code hf.Type} and {@code
+ * hf.Affiliation}. {@code Worker1} also carries {@code dossier.subject}: a random 64-hex-digit placeholder pseudonym,
+ * until pseudonyms are derived from fiscal codes by the client.
+ *
+ * <p>Certificates are SHA256withECDSA with random 128-bit serials, subjects {@code C=IT, O=<domain>, OU=<ou>,
+ * CN=<name>}, subject and authority key identifiers (SHA-256 of the public point, as {@code cryptogen}); the CA
+ * certificate has basicConstraints CA and keyCertSign; leaves have digitalSignature only. Private keys are unencrypted
+ * PKCS#8 PEM files named {@code priv_sk}, readable by the owner only. No TLS material is generated.
+ *
+ * <pre>{@code
+ * Consortium consortium = CryptoGen.generate(Path.of("network"), 3, "dossier", "notary", 7051);
+ * }</pre>
+ */
+public final class CryptoGen {
+    static final Duration CA_VALIDITY = Duration.ofDays(3650);
+    static final Duration LEAF_VALIDITY = Duration.ofDays(730);
+    /** Clock-skew allowance: certificates are valid from a little before their creation. */
+    static final Duration BACKDATE = Duration.ofMinutes(5);
+
+    /** Users of each organisation: name and role. */
+    private static final Map<String, String> USERS = usersAndRoles();
+
+    private static final ECNamedDomainParameters P256 = new ECNamedDomainParameters(
+            SECObjectIdentifiers.secp256r1, CustomNamedCurves.getByOID(SECObjectIdentifiers.secp256r1));
+    private static final AlgorithmIdentifier ECDSA_WITH_SHA256 =
+            new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    private final SecureRandom random = new SecureRandom();
+    private final Instant notBefore = Instant.now().minus(BACKDATE).truncatedTo(ChronoUnit.SECONDS);
+    private final CertificateFactory certificateFactory;
+
+    private CryptoGen() {
+        try {
+            certificateFactory = CertificateFactory.getInstance("X.509");
+        } catch (CertificateException e) {
+            throw new AssertionError("X.509 is always supported", e);
+        }
+    }
+
+    private static Map<String, String> usersAndRoles() {
+        Map<String, String> users = new LinkedHashMap<>();
+        users.put("Admin", "operator");
+        users.put("Issuer", "issuer");
+        users.put("Employer", "employer");
+        users.put("Inspector", "inspector");
+        users.put("Auditor", "auditor");
+        users.put("Worker1", "worker");
+        return Collections.unmodifiableMap(users);
+    }
+
+    /**
+     * Generates a consortium in {@code outputDirectory}, which must be absent or empty.
+     *
+     * @param outputDirectory where to write; created if absent
+     * @param organisations number of organisations, 1 to 99
+     * @param channel channel name
+     * @param chaincode chaincode name
+     * @param firstPort port of the first organisation's node; the others follow
+     * @return the consortium, as {@link Consortium#load} will read it back from {@code consortium.yaml}
+     * @throws IOException if the directory is not empty or a file cannot be written
+     * @throws IllegalArgumentException if the count, names or ports are out of range
+     * @throws NullPointerException if an argument is null
+     */
+    public static Consortium generate(
+            Path outputDirectory, int organisations, String channel, String chaincode, int firstPort)
+            throws IOException {
+        requireNonNull(outputDirectory, "outputDirectory");
+        requireNonNull(channel, "channel");
+        requireNonNull(chaincode, "chaincode");
+        if (organisations < 1 || organisations > 99) {
+            throw new IllegalArgumentException("organisations " + organisations + " is not in [1, 99]");
+        }
+        if (firstPort < 1 || firstPort + organisations - 1 > 65535) {
+            throw new IllegalArgumentException("ports " + firstPort + ".." + (firstPort + organisations - 1)
+                    + " are not in [1, 65535]");
+        }
+        Path out = outputDirectory.toAbsolutePath().normalize();
+        Files.createDirectories(out);
+        try (Stream<Path> entries = Files.list(out)) {
+            if (entries.findAny().isPresent()) {
+                throw new FileAlreadyExistsException(out.toString(), null, "output directory is not empty");
+            }
+        }
+        CryptoGen generator = new CryptoGen();
+        List<Consortium.Organisation> organisationList = new ArrayList<>();
+        for (int i = 1; i <= organisations; i++) {
+            organisationList.add(generator.organisation(out, i, firstPort + i - 1));
+        }
+        Consortium consortium = new Consortium(channel, chaincode, organisationList);
+        consortium.write(out.resolve("consortium.yaml"));
+        return consortium;
+    }
+
+    private Consortium.Organisation organisation(Path out, int number, int port) throws IOException {
+        String domain = "org" + number + ".dossier.local";
+        String mspId = "Org" + number + "MSP";
+        Path orgDirectory = out.resolve("organizations/peerOrganizations").resolve(domain);
+
+        KeyPair caKeys = generateKeyPair();
+        String caName = "ca." + domain;
+        X500Name caSubject = name(domain, null, caName);
+        X509Certificate caCertificate = issue(caSubject, caKeys, caSubject, caKeys, CA_VALIDITY, true, Map.of());
+        String caFile = caName + "-cert.pem";
+        Path caCertificatePath = writeCertificate(orgDirectory.resolve("ca").resolve(caFile), caCertificate);
+        writePrivateKey(orgDirectory.resolve("ca/priv_sk"), caKeys.privateKey());
+        writeCertificate(orgDirectory.resolve("msp/cacerts").resolve(caFile), caCertificate);
+        writeNodeOuConfig(orgDirectory.resolve("msp"), caFile);
+        Ca ca = new Ca(caSubject, caKeys, caCertificate, caFile);
+
+        String nodeName = "node0." + domain;
+        Path nodeMsp = orgDirectory.resolve("peers").resolve(nodeName).resolve("msp");
+        Path[] nodeFiles = localMsp(nodeMsp, nodeName, ca, name(domain, "peer", nodeName), Map.of());
+        List<Consortium.Node> nodes = List.of(new Consortium.Node(nodeName, "localhost", port, nodeFiles[0],
+                nodeFiles[1]));
+
+        List<Consortium.User> users = new ArrayList<>();
+        for (Map.Entry<String, String> user : USERS.entrySet()) {
+            String userName = user.getKey() + "@" + domain;
+            String role = user.getValue();
+            boolean admin = role.equals("operator");
+            Map<String, String> attributes = new LinkedHashMap<>();
+            attributes.put("hf.EnrollmentID", userName);
+            attributes.put("hf.Type", admin ? "admin" : "client");
+            attributes.put("hf.Affiliation", "");
+            attributes.put("dossier.role", role);
+            if (role.equals("worker")) {
+                attributes.put("dossier.subject", placeholderPseudonym());
+            }
+            Path userMsp = orgDirectory.resolve("users").resolve(userName).resolve("msp");
+            Path[] userFiles =
+                    localMsp(userMsp, userName, ca, name(domain, admin ? "admin" : "client", userName), attributes);
+            users.add(new Consortium.User(userName, role, userFiles[0], userFiles[1]));
+        }
+        return new Consortium.Organisation("org" + number, mspId, domain, caCertificatePath, nodes, users);
+    }
+
+    /** Writes an MSP folder for one identity; returns its certificate and private key paths. */
+    private Path[] localMsp(Path msp, String name, Ca ca, X500Name subject, Map<String, String> attributes)
+            throws IOException {
+        KeyPair keys = generateKeyPair();
+        X509Certificate certificate = issue(ca.subject(), ca.keys(), subject, keys, LEAF_VALIDITY, false, attributes);
+        Path certificatePath = writeCertificate(msp.resolve("signcerts").resolve(name + "-cert.pem"), certificate);
+        Path keyPath = writePrivateKey(msp.resolve("keystore/priv_sk"), keys.privateKey());
+        writeCertificate(msp.resolve("cacerts").resolve(ca.fileName()), ca.certificate());
+        writeNodeOuConfig(msp, ca.fileName());
+        return new Path[] {certificatePath, keyPath};
+    }
+
+    /** A random 32-byte pseudonym in hex; a stand-in until the client derives pseudonyms from fiscal codes. */
+    private String placeholderPseudonym() {
+        byte[] pseudonym = new byte[32];
+        random.nextBytes(pseudonym);
+        return HexFormat.of().formatHex(pseudonym);
+    }
+
+    private static X500Name name(String domain, String organisationalUnit, String commonName) {
+        X500NameBuilder builder = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.C, "IT")
+                .addRDN(BCStyle.O, domain);
+        if (organisationalUnit != null) {
+            builder.addRDN(BCStyle.OU, organisationalUnit);
+        }
+        return builder.addRDN(BCStyle.CN, commonName).build();
+    }
+
+    private record KeyPair(ECPrivateKeyParameters privateKey, ECPublicKeyParameters publicKey) {}
+
+    private record Ca(X500Name subject, KeyPair keys, X509Certificate certificate, String fileName) {}
+
+    private KeyPair generateKeyPair() {
+        ECKeyPairGenerator generator = new ECKeyPairGenerator();
+        generator.init(new ECKeyGenerationParameters(P256, random));
+        AsymmetricCipherKeyPair pair = generator.generateKeyPair();
+        return new KeyPair((ECPrivateKeyParameters) pair.getPrivate(), (ECPublicKeyParameters) pair.getPublic());
+    }
+
+    private X509Certificate issue(X500Name issuer, KeyPair issuerKeys, X500Name subject, KeyPair subjectKeys,
+            Duration validity, boolean ca, Map<String, String> attributes) throws IOException {
+        BigInteger serial = new BigInteger(128, random).setBit(127);
+        Instant notAfter = notBefore.plus(validity);
+        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, serial,
+                Date.from(notBefore), Date.from(notAfter), subject,
+                SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(subjectKeys.publicKey()));
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+        if (ca) {
+            builder.addExtension(Extension.keyUsage, true,
+                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                    new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}));
+        } else {
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        }
+        builder.addExtension(Extension.subjectKeyIdentifier, false,
+                new SubjectKeyIdentifier(keyIdentifier(subjectKeys.publicKey())));
+        if (!ca) {
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    new AuthorityKeyIdentifier(keyIdentifier(issuerKeys.publicKey())));
+        }
+        if (!attributes.isEmpty()) {
+            builder.addExtension(new ASN1ObjectIdentifier(FabricAttributes.OID), false,
+                    FabricAttributes.encode(attributes));
+        }
+        byte[] der = builder.build(new LowSContentSigner(issuerKeys.privateKey())).getEncoded();
+        try {
+            return (X509Certificate) certificateFactory.generateCertificate(new ByteArrayInputStream(der));
+        } catch (CertificateException e) {
+            throw new AssertionError("a freshly built certificate parses", e);
+        }
+    }
+
+    /** SHA-256 of the uncompressed public point, as cryptogen computes key identifiers. */
+    private static byte[] keyIdentifier(ECPublicKeyParameters publicKey) {
+        byte[] point = publicKey.getQ().getEncoded(false);
+        SHA256Digest digest = new SHA256Digest();
+        digest.update(point, 0, point.length);
+        byte[] hash = new byte[digest.getDigestSize()];
+        digest.doFinal(hash, 0);
+        return hash;
+    }
+
+    /** Signs certificates with ECDSA P-256 / SHA-256, RFC 6979 nonces and low S, as the node signs transactions. */
+    private static final class LowSContentSigner implements ContentSigner {
+        private final ECPrivateKeyParameters key;
+        private final ByteArrayOutputStream tbs = new ByteArrayOutputStream(1024);
+
+        LowSContentSigner(ECPrivateKeyParameters key) {
+            this.key = key;
+        }
+
+        @Override
+        public AlgorithmIdentifier getAlgorithmIdentifier() {
+            return ECDSA_WITH_SHA256;
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            return tbs;
+        }
+
+        @Override
+        public byte[] getSignature() {
+            byte[] message = tbs.toByteArray();
+            SHA256Digest digest = new SHA256Digest();
+            digest.update(message, 0, message.length);
+            byte[] hash = new byte[digest.getDigestSize()];
+            digest.doFinal(hash, 0);
+            ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
+            signer.init(true, key);
+            BigInteger[] rs = signer.generateSignature(hash);
+            try {
+                ASN1Integer r = new ASN1Integer(rs[0]);
+                ASN1Integer s = new ASN1Integer(Signatures.toLowS(rs[1]));
+                return new DERSequence(new ASN1Integer[] {r, s}).getEncoded();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static Path writeCertificate(Path file, X509Certificate certificate) throws IOException {
+        try {
+            return write(file, pem("CERTIFICATE", certificate.getEncoded()), false);
+        } catch (CertificateException e) {
+            throw new AssertionError("a parsed certificate has an encoding", e);
+        }
+    }
+
+    private static Path writePrivateKey(Path file, ECPrivateKeyParameters key) throws IOException {
+        return write(file, pem("PRIVATE KEY", PrivateKeyInfoFactory.createPrivateKeyInfo(key).getEncoded()), true);
+    }
+
+    /** Writes the NodeOUs configuration that cryptogen writes, so Fabric classifies identities by OU. */
+    private static void writeNodeOuConfig(Path msp, String caFile) throws IOException {
+        StringBuilder yaml = new StringBuilder("NodeOUs:\n  Enable: true\n");
+        String[][] ous = {{"Client", "client"}, {"Peer", "peer"}, {"Admin", "admin"}, {"Orderer", "orderer"}};
+        for (String[] ou : ous) {
+            yaml.append("  ").append(ou[0]).append("OUIdentifier:\n")
+                    .append("    Certificate: cacerts/").append(caFile).append('\n')
+                    .append("    OrganizationalUnitIdentifier: ").append(ou[1]).append('\n');
+        }
+        write(msp.resolve("config.yaml"), yaml.toString(), false);
+    }
+
+    private static Path write(Path file, String content, boolean secret) throws IOException {
+        Files.createDirectories(file.getParent());
+        boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
+        FileAttribute<?>[] attributes =
+                secret && posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
+                        : new FileAttribute<?>[0];
+        Files.createFile(file, attributes);
+        Files.writeString(file, content, UTF_8);
+        return file;
+    }
+
+    /** PEM as Go's encoding/pem writes it: 64-character base64 lines, LF. */
+    private static String pem(String type, byte[] der) {
+        String base64 = Base64.getEncoder().encodeToString(der);
+        StringBuilder pem = new StringBuilder("-----BEGIN ").append(type).append("-----\n");
+        for (int i = 0; i < base64.length(); i += 64) {
+            pem.append(base64, i, Math.min(base64.length(), i + 64)).append('\n');
+        }
+        return pem.append("-----END ").append(type).append("-----\n").toString();
+    }
+}

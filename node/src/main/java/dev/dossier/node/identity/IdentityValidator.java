@@ -1,0 +1,277 @@
+package dev.dossier.node.identity;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.security.InvalidKeyException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.crypto.Digest;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.digests.SHA384Digest;
+import org.bouncycastle.crypto.digests.SHA512Digest;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
+import org.hyperledger.fabric.protos.msp.SerializedIdentity;
+
+/**
+ * Validates the serialized identities ({@code msp.SerializedIdentity}) that clients and nodes present, as a Fabric
+ * peer's MSP does for X.509 identities, against a fixed set of MSPs. Thread-safe.
+ *
+ * <p>An identity is accepted when all of these hold: the bytes are a {@code msp.SerializedIdentity}; its MSP id is one
+ * of the configured MSPs; {@code id_bytes} is exactly one PEM {@code CERTIFICATE} block holding a DER X.509
+ * certificate; the certificate is not a CA certificate; its issuer is one of that MSP's root CAs and the CA's ECDSA
+ * signature over it verifies (intermediate CAs are not supported); the current time is within its validity period;
+ * its key is EC on the named curve P-256; its Fabric CA attribute extension, if any, is well formed. Revocation lists
+ * and organisational-unit rules are not checked.
+ *
+ * <p>Validated identities are cached by their serialized bytes (at most 10,000 entries, an
+ * arbitrary entry is evicted when full), so a repeated creator costs a map lookup; the validity period is checked
+ * again on every cache hit.
+ *
+ * <pre>{@code
+ * IdentityValidator validator = new IdentityValidator(consortium.msps());
+ * Identity creator = validator.validate(signatureHeader.getCreator());
+ * creator.verify(payloadBytes, envelope.getSignature().toByteArray());
+ * }</pre>
+ */
+public final class IdentityValidator {
+    /** Default bound on the number of cached identities. */
+    static final int DEFAULT_CACHE_SIZE = 10_000;
+
+    private static final String ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
+    private static final String ECDSA_WITH_SHA384 = "1.2.840.10045.4.3.3";
+    private static final String ECDSA_WITH_SHA512 = "1.2.840.10045.4.3.4";
+
+    private final Map<String, List<RootCa>> rootsByMsp;
+    private final Set<String> mspIds;
+    private final Clock clock;
+    private final int cacheSize;
+    private final ConcurrentHashMap<ByteString, Identity> cache = new ConcurrentHashMap<>();
+
+    /**
+     * Creates a validator for the given MSPs.
+     *
+     * @param msps the consortium's MSPs, with distinct ids
+     * @throws NullPointerException if {@code msps} or an element is null
+     * @throws IllegalArgumentException if two MSPs share an id, or a root certificate is not a CA certificate with an
+     *     EC key
+     */
+    public IdentityValidator(Collection<Msp> msps) {
+        this(msps, Clock.systemUTC(), DEFAULT_CACHE_SIZE);
+    }
+
+    IdentityValidator(Collection<Msp> msps, Clock clock, int cacheSize) {
+        requireNonNull(msps, "msps");
+        this.clock = requireNonNull(clock, "clock");
+        if (cacheSize < 1) {
+            throw new IllegalArgumentException("cacheSize < 1");
+        }
+        this.cacheSize = cacheSize;
+        Map<String, List<RootCa>> roots = new LinkedHashMap<>();
+        for (Msp msp : msps) {
+            requireNonNull(msp, "msp");
+            List<RootCa> cas = new ArrayList<>();
+            for (X509Certificate certificate : msp.rootCertificates()) {
+                cas.add(RootCa.of(msp.mspId(), certificate));
+            }
+            if (roots.put(msp.mspId(), List.copyOf(cas)) != null) {
+                throw new IllegalArgumentException("duplicate MSP id " + msp.mspId());
+            }
+        }
+        this.rootsByMsp = Collections.unmodifiableMap(roots);
+        this.mspIds = Collections.unmodifiableSet(roots.keySet());
+    }
+
+    /**
+     * Validates a serialized identity; see the class description for the checks.
+     *
+     * @param serializedIdentity a serialized {@code msp.SerializedIdentity}, such as a signature header's creator
+     * @return the validated identity; the same object for the same bytes while it stays cached
+     * @throws IdentityException naming the MSP and the failed check
+     * @throws NullPointerException if {@code serializedIdentity} is null
+     */
+    public Identity validate(ByteString serializedIdentity) throws IdentityException {
+        requireNonNull(serializedIdentity, "serializedIdentity");
+        Instant now = clock.instant();
+        Identity cached = cache.get(serializedIdentity);
+        if (cached != null) {
+            try {
+                cached.checkValidity(now);
+            } catch (IdentityException outsideValidity) {
+                if (cached.expiredAt(now)) {
+                    cache.remove(cached.serialized(), cached);
+                }
+                throw outsideValidity;
+            }
+            return cached;
+        }
+        Identity identity = parse(ByteString.copyFrom(serializedIdentity.asReadOnlyByteBuffer()));
+        identity.checkValidity(now);
+        while (cache.size() >= cacheSize) {
+            Iterator<ByteString> keys = cache.keySet().iterator();
+            if (!keys.hasNext()) {
+                break;
+            }
+            keys.next();
+            keys.remove();
+        }
+        Identity raced = cache.putIfAbsent(identity.serialized(), identity);
+        return raced != null ? raced : identity;
+    }
+
+    /** @return the ids of the MSPs this validator accepts, in configuration order, unmodifiable */
+    public Set<String> mspIds() {
+        return mspIds;
+    }
+
+    private Identity parse(ByteString serialized) throws IdentityException {
+        SerializedIdentity proto;
+        try {
+            proto = SerializedIdentity.parseFrom(serialized);
+        } catch (InvalidProtocolBufferException malformed) {
+            throw new IdentityException("serialized identity is not a msp.SerializedIdentity", malformed);
+        }
+        String msp = printable(proto.getMspid());
+        String what = "certificate of " + msp + ": ";
+        List<RootCa> roots = rootsByMsp.get(proto.getMspid());
+        if (roots == null) {
+            throw new IdentityException(what + "unknown MSP");
+        }
+        byte[] der = Pem.decode("CERTIFICATE", proto.getIdBytes().toByteArray())
+                .orElseThrow(() -> new IdentityException(what + "id_bytes is not one PEM CERTIFICATE block"));
+        X509Certificate certificate;
+        try {
+            certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(der));
+            if (!Arrays.equals(certificate.getEncoded(), der)) {
+                throw new CertificateParsingException("trailing bytes after the certificate");
+            }
+        } catch (CertificateException | RuntimeException malformed) {
+            throw new IdentityException(what + "malformed X.509 certificate", malformed);
+        }
+        if (certificate.getBasicConstraints() != -1) {
+            throw new IdentityException(what + "is a CA certificate, which cannot be used as an identity");
+        }
+        ECPublicKeyParameters publicKey;
+        try {
+            publicKey = P256Keys.publicKey(certificate);
+        } catch (InvalidKeyException notP256) {
+            throw new IdentityException(what + "key is not ECDSA P-256: " + notP256.getMessage(), notP256);
+        }
+        checkIssuedBy(what, msp, certificate, roots);
+        Map<String, String> attributes;
+        try {
+            attributes = FabricAttributes.decode(certificate);
+        } catch (CertificateParsingException malformed) {
+            throw new IdentityException(what + malformed.getMessage(), malformed);
+        }
+        return new Identity(proto.getMspid(), certificate, serialized, attributes, publicKey);
+    }
+
+    private static void checkIssuedBy(String what, String msp, X509Certificate certificate, List<RootCa> roots)
+            throws IdentityException {
+        X500Principal issuer = certificate.getIssuerX500Principal();
+        boolean issuerKnown = false;
+        for (RootCa root : roots) {
+            if (root.subject().equals(issuer)) {
+                issuerKnown = true;
+                if (root.signed(certificate)) {
+                    return;
+                }
+            }
+        }
+        throw new IdentityException(what + "not signed by " + msp + "'s CA ("
+                + (issuerKnown ? "signature does not verify" : "issued by " + issuer.getName()) + ")");
+    }
+
+    /** Keeps attacker-supplied MSP ids short and printable in messages. */
+    private static String printable(String mspId) {
+        if (mspId.isEmpty()) {
+            return "(no MSP id)";
+        }
+        StringBuilder out = new StringBuilder();
+        mspId.codePoints().limit(64).forEach(c -> out.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
+        return mspId.codePointCount(0, mspId.length()) > 64 ? out + "…" : out.toString();
+    }
+
+    /** A root CA certificate with its key prepared for lightweight ECDSA verification. */
+    private record RootCa(X500Principal subject, ECPublicKeyParameters key) {
+        static RootCa of(String mspId, X509Certificate certificate) {
+            requireNonNull(certificate, "root certificate");
+            String what = "root certificate " + certificate.getSubjectX500Principal().getName() + " of " + mspId;
+            if (certificate.getBasicConstraints() == -1) {
+                throw new IllegalArgumentException(what + " is not a CA certificate");
+            }
+            AsymmetricKeyParameter key;
+            try {
+                key = P256Keys.publicKey(certificate);
+            } catch (InvalidKeyException notP256) {
+                try {
+                    key = PublicKeyFactory.createKey(
+                            SubjectPublicKeyInfo.getInstance(certificate.getPublicKey().getEncoded()));
+                } catch (IOException | RuntimeException malformed) {
+                    throw new IllegalArgumentException(what + ": unreadable key", malformed);
+                }
+            }
+            if (!(key instanceof ECPublicKeyParameters ecKey)) {
+                throw new IllegalArgumentException(what + ": key is not EC");
+            }
+            return new RootCa(certificate.getSubjectX500Principal(), ecKey);
+        }
+
+        /** Verifies the ECDSA signature of this CA over the certificate. */
+        boolean signed(X509Certificate certificate) {
+            Digest digest = switch (certificate.getSigAlgOID()) {
+                case ECDSA_WITH_SHA256 -> new SHA256Digest();
+                case ECDSA_WITH_SHA384 -> new SHA384Digest();
+                case ECDSA_WITH_SHA512 -> new SHA512Digest();
+                default -> null;
+            };
+            if (digest == null) {
+                return false;
+            }
+            try {
+                byte[] tbs = certificate.getTBSCertificate();
+                digest.update(tbs, 0, tbs.length);
+                byte[] hash = new byte[digest.getDigestSize()];
+                digest.doFinal(hash, 0);
+                ASN1Sequence signature = ASN1Sequence.getInstance(certificate.getSignature());
+                if (signature.size() != 2) {
+                    return false;
+                }
+                ECDSASigner verifier = new ECDSASigner();
+                verifier.init(false, key);
+                return verifier.verifySignature(
+                        hash,
+                        ASN1Integer.getInstance(signature.getObjectAt(0)).getPositiveValue(),
+                        ASN1Integer.getInstance(signature.getObjectAt(1)).getPositiveValue());
+            } catch (CertificateException | RuntimeException malformed) {
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.dossier.node.identity;
+
+import static java.util.Objects.requireNonNull;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/**
+ * A membership service provider: an organisation's MSP id and the root CA certificates that issue its members'
+ * certificates. Immutable; the list is copied.
+ *
+ * @param mspId the MSP id, such as {@code Org1MSP}
+ * @param rootCertificates the organisation's root CA certificates, at least one
+ */
+public record Msp(String mspId, List<X509Certificate> rootCertificates) {
+    /**
+     * @throws NullPointerException if an argument or a certificate is null
+     * @throws IllegalArgumentException if the MSP id is blank or there is no root certificate
+     */
+    public Msp {
+        requireNonNull(mspId, "mspId");
+        rootCertificates = List.copyOf(requireNonNull(rootCertificates, "rootCertificates"));
+        if (mspId.isBlank()) {
+            throw new IllegalArgumentException("mspId is blank");
+        }
+        if (rootCertificates.isEmpty()) {
+            throw new IllegalArgumentException("MSP " + mspId + " has no root certificate");
+        }
+    }
+}
