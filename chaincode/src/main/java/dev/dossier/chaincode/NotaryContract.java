@@ -26,7 +26,9 @@ import org.json.JSONObject;
  * document, written as 64 hexadecimal digits (either case is accepted; the ledger key is the lowercase form). The
  * entry stored under it holds no personal data:
  *
- * <pre>{@code {"anchoredAt":"2025-03-01T09:30:00Z","commitment":"<64 hex>","kind":"record","mspId":"Org1MSP","status":"active"}}</pre>
+ * <pre>{@code
+ * {"anchoredAt":"2025-03-01T09:30:00Z","commitment":"<64 hex>","kind":"record","mspId":"Org1MSP","status":"active"}
+ * }</pre>
  *
  * <p>Keys are sorted and there is no whitespace, so every endorser writes the same bytes; {@code anchoredAt} is the
  * transaction timestamp (ISO-8601, UTC), never the endorser's clock. Business errors are {@link ChaincodeException}s

@@ -26,7 +26,8 @@ class JsonTest {
     void write_nestedOrgJsonObject_sortedToo() {
         JSONObject o = new JSONObject("{\"b\":\"2\",\"a\":{\"d\":\"4\",\"c\":\"3\"}}");
 
-        assertThat(Json.write(Arrays.asList(o, null))).isEqualTo("[{\"a\":{\"c\":\"3\",\"d\":\"4\"},\"b\":\"2\"},null]");
+        assertThat(Json.write(Arrays.asList(o, null)))
+                .isEqualTo("[{\"a\":{\"c\":\"3\",\"d\":\"4\"},\"b\":\"2\"},null]");
     }
 
     @Test

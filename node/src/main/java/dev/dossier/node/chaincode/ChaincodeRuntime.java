@@ -52,15 +52,13 @@ import org.hyperledger.fabric.shim.Chaincode;
  * load a few) when their contract and data-type names differ.
  *
  * <p><b>Logging.</b> Loading puts {@code java.util.logging} back as it was after the shim's set-up, with the shim's
- * loggers at WARNING; the shim's stack trace for a business error ({@code ChaincodeException}) is dropped, other shim
- * warnings are logged with the chaincode name and transaction id.
+ * loggers at WARNING. The shim's stack trace for a business error (a {@code ChaincodeException} with a payload, such
+ * as an error code) is dropped; the shim's other warnings and errors, including the cause of a failure, are logged
+ * with the chaincode name and transaction id.
  */
 public final class ChaincodeRuntime {
     /** Fabric's threshold: a chaincode response status at or above it is an error. */
     static final int ERROR_THRESHOLD = 400;
-
-    /** The shim's response message for a failure that is not a {@code ChaincodeException}. */
-    private static final String UNEXPECTED_ERROR = "Unexpected error";
 
     private static final Pattern CHAINCODE_NAME = Pattern.compile("[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*");
     private static final Logger LOGGER = Logger.getLogger(ChaincodeRuntime.class.getName());
@@ -131,8 +129,9 @@ public final class ChaincodeRuntime {
      * Runs one invocation against committed state, recording the reads (with the versions seen), range queries and
      * writes, without changing anything. Chaincode errors never throw: they come back as a {@link Simulation} whose
      * response has status 500 and the message (and, for {@code ChaincodeException(message, code)}, the code as
-     * payload); a failure that is not a {@code ChaincodeException} has the shim's message "Unexpected error" and is
-     * logged with its cause.
+     * payload). A failure that is not a business error (an exception other than {@code ChaincodeException} thrown by
+     * the contract, a stub rule broken, a bad argument count) comes back with one of the shim's generic messages, such
+     * as "Error during contract method execution" or "Unexpected error", no payload, and is logged with its cause.
      *
      * @param state committed world state to read
      * @param invocation the invocation
@@ -154,9 +153,11 @@ public final class ChaincodeRuntime {
             response = router.invoke(stub);
         } finally {
             thread.setContextClassLoader(previous);
+            // A business error carries its code as payload; the shim's wrappers of other failures carry none.
             boolean businessError = response != null
                     && response.getStatusCode() >= ERROR_THRESHOLD
-                    && !UNEXPECTED_ERROR.equals(response.getMessage());
+                    && response.getPayload() != null
+                    && response.getPayload().length > 0;
             ShimLogging.endCapture(
                     "chaincode " + name + " tx " + invocation.txId(), businessError || stub.ledgerFailure() != null);
         }
@@ -166,7 +167,8 @@ public final class ChaincodeRuntime {
         Response proto = Response.newBuilder()
                 .setStatus(response.getStatusCode())
                 .setMessage(response.getMessage() == null ? "" : response.getMessage())
-                .setPayload(response.getPayload() == null ? ByteString.EMPTY : ByteString.copyFrom(response.getPayload()))
+                .setPayload(
+                        response.getPayload() == null ? ByteString.EMPTY : ByteString.copyFrom(response.getPayload()))
                 .build();
         if (proto.getStatus() >= ERROR_THRESHOLD) {
             TxReadWriteSet empty = TxReadWriteSet.newBuilder().setDataModel(TxReadWriteSet.DataModel.KV).build();
@@ -221,7 +223,8 @@ public final class ChaincodeRuntime {
                 try {
                     MetadataBuilder.initialize(registry, types);
                 } catch (RuntimeException e) {
-                    throw new ChaincodeLoadException("invalid contract metadata in " + source + ": " + e.getMessage(), e);
+                    throw new ChaincodeLoadException(
+                            "invalid contract metadata in " + source + ": " + e.getMessage(), e);
                 }
                 LOGGER.info(() -> "loaded chaincode " + name + " (contracts " + contracts + ") from " + source);
                 return new ChaincodeRuntime(name, router, loader, contracts);
@@ -233,7 +236,8 @@ public final class ChaincodeRuntime {
 
     /** Registers a contract and its transaction functions, as the shim's own scan does. */
     @SuppressWarnings("unchecked")
-    private static void register(RoutingRegistry registry, Class<? extends ContractInterface> type, Set<Class<?>> done) {
+    private static void register(
+            RoutingRegistry registry, Class<? extends ContractInterface> type, Set<Class<?>> done) {
         if (!done.add(type)) {
             return;
         }

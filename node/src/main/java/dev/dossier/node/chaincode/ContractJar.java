@@ -5,7 +5,6 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.TreeMap;
@@ -99,11 +98,5 @@ record ContractJar(List<Class<? extends ContractInterface>> contracts, List<Clas
             return true;
         }
         return false;
-    }
-
-    static List<String> names(List<? extends Class<?>> classes) {
-        List<String> names = new ArrayList<>(classes.size());
-        classes.forEach(c -> names.add(c.getName()));
-        return names;
     }
 }

@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.hyperledger.fabric.protos.peer.SignedProposal;
 
 /**
@@ -61,6 +63,27 @@ public record Invocation(
     @Override
     public byte[] binding() {
         return binding == null ? null : binding.clone();
+    }
+
+    /** Compares all components, the binding by content. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Invocation i
+                && channelId.equals(i.channelId)
+                && txId.equals(i.txId)
+                && args.equals(i.args)
+                && transientMap.equals(i.transientMap)
+                && creator.equals(i.creator)
+                && mspId.equals(i.mspId)
+                && timestamp.equals(i.timestamp)
+                && Objects.equals(signedProposal, i.signedProposal)
+                && Arrays.equals(binding, i.binding);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(channelId, txId, args, transientMap, creator, mspId, timestamp, signedProposal)
+                + 31 * Arrays.hashCode(binding);
     }
 
     @Override

@@ -71,7 +71,8 @@ final class RangeScan implements QueryResultsIterator<KeyValue>, QueryResultsIte
 
     /** A scan of {@code [startKey, endKey)} ({@code endKey} "" = unbounded) that fetches pages as it is iterated. */
     static RangeScan lazy(Source source, String startKey, String endKey) {
-        return new RangeScan(source, startKey, endKey, List.of(), false, true, QueryResponseMetadata.getDefaultInstance());
+        return new RangeScan(
+                source, startKey, endKey, List.of(), false, true, QueryResponseMetadata.getDefaultInstance());
     }
 
     /**

@@ -24,9 +24,9 @@ import java.util.stream.Stream;
  *   <li>The shim logs every failed invocation at SEVERE with a stack trace, business errors included. Records of
  *       the {@code org.hyperledger.fabric} tree therefore go through one handler that, while an invocation runs on
  *       the thread ({@link #startCapture}), holds them back; {@link #endCapture} then drops the report of a business
- *       error (a {@code ChaincodeException}, which reaches the client anyway) and publishes the rest, such as the
- *       cause of an "Unexpected error", with the chaincode and transaction id. Outside invocations the records go
- *       to the root handlers as before.
+ *       error (a {@code ChaincodeException} with a payload, which reaches the client anyway) and publishes the
+ *       rest, such as the cause of a failure, with the chaincode and transaction id. Outside invocations the
+ *       records go to the root handlers as before.
  * </ul>
  *
  * The levels and the handler are JVM-wide, like the shim's own configuration.
@@ -110,10 +110,11 @@ final class ShimLogging {
     }
 
     /**
-     * Stops holding back records on this thread and publishes those held, each prefixed with {@code context}.
+     * Stops holding back records on this thread and publishes those held, each prefixed with {@code context} and at
+     * most at level WARNING.
      *
-     * @param businessError whether the invocation failed with a {@code ChaincodeException}: the shim's report of it
-     *     is then dropped
+     * @param businessError whether the invocation failed with a business error (or a failure reported otherwise):
+     *     the shim's report of it is then dropped
      */
     static void endCapture(String context, boolean businessError) {
         List<LogRecord> records = CAPTURE.get();
@@ -126,6 +127,9 @@ final class ShimLogging {
                 continue;
             }
             r.setMessage(context + ": " + r.getMessage());
+            if (r.getLevel().intValue() > Level.WARNING.intValue()) {
+                r.setLevel(Level.WARNING); // a failed transaction is the chaincode's or the client's, not the node's
+            }
             publishToRoot(r);
         }
     }
