@@ -1,0 +1,100 @@
+package dev.dossier.chaincode;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.json.JSONArray;
+import org.json.JSONObject;
+
+/**
+ * Deterministic JSON writer: object keys sorted (by UTF-16 code units, as RFC 8785), no insignificant whitespace,
+ * strings escaped minimally (quote, backslash and control characters). Values may be {@code null}, {@link String},
+ * {@link Boolean}, {@link Integer}, {@link Long}, {@link Map} with string keys, {@link List}, or org.json's
+ * {@link JSONObject} and {@link JSONArray} (written with sorted keys too).
+ */
+final class Json {
+    private Json() {}
+
+    /**
+     * @return the JSON text of {@code value}
+     * @throws IllegalArgumentException if the value, or a value nested in it, has an unsupported type
+     */
+    static String write(Object value) {
+        StringBuilder out = new StringBuilder(128);
+        append(out, value);
+        return out.toString();
+    }
+
+    private static void append(StringBuilder out, Object value) {
+        if (value == null || value == JSONObject.NULL) {
+            out.append("null");
+        } else if (value instanceof String s) {
+            appendString(out, s);
+        } else if (value instanceof Boolean || value instanceof Integer || value instanceof Long) {
+            out.append(value);
+        } else if (value instanceof JSONObject o) {
+            append(out, o.toMap());
+        } else if (value instanceof JSONArray a) {
+            append(out, a.toList());
+        } else if (value instanceof Map<?, ?> map) {
+            appendObject(out, map);
+        } else if (value instanceof List<?> list) {
+            out.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                append(out, list.get(i));
+            }
+            out.append(']');
+        } else {
+            throw new IllegalArgumentException("unsupported JSON value type " + value.getClass().getName());
+        }
+    }
+
+    private static void appendObject(StringBuilder out, Map<?, ?> map) {
+        TreeMap<String, Object> sorted = new TreeMap<>();
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getKey() instanceof String key)) {
+                throw new IllegalArgumentException("JSON object keys must be strings, got " + e.getKey());
+            }
+            sorted.put(key, e.getValue());
+        }
+        out.append('{');
+        boolean first = true;
+        for (Map.Entry<String, Object> e : sorted.entrySet()) {
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            appendString(out, e.getKey());
+            out.append(':');
+            append(out, e.getValue());
+        }
+        out.append('}');
+    }
+
+    private static void appendString(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}

@@ -1,0 +1,45 @@
+package dev.dossier.chaincode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.json.JSONObject;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+    @Test
+    void write_objectKeys_sortedWhateverTheInsertionOrder() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("zeta", 1);
+        m.put("alpha", true);
+        m.put("Beta", null);
+        m.put("mid", List.of("x", 2L));
+
+        assertThat(Json.write(m)).isEqualTo("{\"Beta\":null,\"alpha\":true,\"mid\":[\"x\",2],\"zeta\":1}");
+    }
+
+    @Test
+    void write_nestedOrgJsonObject_sortedToo() {
+        JSONObject o = new JSONObject("{\"b\":\"2\",\"a\":{\"d\":\"4\",\"c\":\"3\"}}");
+
+        assertThat(Json.write(Arrays.asList(o, null)))
+                .isEqualTo("[{\"a\":{\"c\":\"3\",\"d\":\"4\"},\"b\":\"2\"},null]");
+    }
+
+    @Test
+    void write_string_escapesOnlyQuotesBackslashesAndControls() {
+        assertThat(Json.write("a\"b\\c\n\u0001/é€"))
+                .isEqualTo("\"a\\\"b\\\\c\\n\\u0001/é€\"");
+    }
+
+    @Test
+    void write_unsupportedType_throws() {
+        assertThatThrownBy(() -> Json.write(Map.of("x", 1.5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Double");
+    }
+}

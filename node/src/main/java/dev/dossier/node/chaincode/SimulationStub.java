@@ -1,0 +1,470 @@
+package dev.dossier.node.chaincode;
+
+import com.google.protobuf.ByteString;
+import dev.dossier.node.ledger.HistoryEntry;
+import dev.dossier.node.ledger.StateEntry;
+import dev.dossier.node.ledger.StateReader;
+import dev.dossier.node.ledger.VersionedValue;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
+import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRead;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.RangeQueryInfo;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.Version;
+import org.hyperledger.fabric.protos.peer.ChaincodeEvent;
+import org.hyperledger.fabric.protos.peer.SignedProposal;
+import org.hyperledger.fabric.shim.Chaincode;
+import org.hyperledger.fabric.shim.ChaincodeStub;
+import org.hyperledger.fabric.shim.ledger.CompositeKey;
+import org.hyperledger.fabric.shim.ledger.KeyModification;
+import org.hyperledger.fabric.shim.ledger.KeyValue;
+import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
+import org.hyperledger.fabric.shim.ledger.QueryResultsIteratorWithMetadata;
+
+/**
+ * The node's {@link ChaincodeStub}: runs one invocation against committed state and records what it read and wrote,
+ * with the semantics of a Fabric peer's transaction simulator.
+ *
+ * <ul>
+ *   <li>Reads see committed state only, never this transaction's own writes. Each read is recorded with the version
+ *       it saw (none for an absent key); an absent key reads as an empty array, as in Fabric's Java shim.
+ *   <li>Writes are buffered; the last write of a key wins. {@code putState} of an empty value is a delete, because
+ *       that is what it becomes on a Fabric peer.
+ *   <li>Keys must be non-empty valid UTF-8; range bounds must be simple keys (not composite); the unspecified start
+ *       of a range is {@code U+0001}, so plain ranges never return composite keys.
+ *   <li>Paginated queries work, but as in Fabric a transaction cannot both write and run a paginated query.
+ *   <li>Private data, rich queries, key-level endorsement policies and chaincode-to-chaincode calls are not
+ *       supported: they throw {@link UnsupportedOperationException} naming the function.
+ * </ul>
+ *
+ * <p>A failure of the {@link StateReader} is remembered (see {@link #ledgerFailure()}) so the runtime can report it
+ * as a node failure rather than as the chaincode's. Not thread-safe: one stub serves one invocation on one thread.
+ */
+final class SimulationStub implements ChaincodeStub {
+    private static final String UNSPECIFIED_START_KEY = "\u0001";
+    private static final String MAX_UNICODE_RUNE = "\udbff\udfff";
+
+    private final String namespace;
+    private final StateReader state;
+    private final Invocation invocation;
+    private final Map<String, KVRead> reads = new TreeMap<>(Keys.UTF8_ORDER);
+    private final Map<String, KVWrite> writes = new TreeMap<>(Keys.UTF8_ORDER);
+    private final List<RangeScan> scans = new ArrayList<>();
+    private ChaincodeEvent event;
+    private boolean paginatedQueryPerformed;
+    private RuntimeException ledgerFailure;
+
+    SimulationStub(String namespace, StateReader state, Invocation invocation) {
+        this.namespace = namespace;
+        this.state = state;
+        this.invocation = invocation;
+    }
+
+    static KVRead read(String key, VersionedValue value) {
+        KVRead.Builder read = KVRead.newBuilder().setKey(key);
+        if (value != null) {
+            read.setVersion(Version.newBuilder().setBlockNum(value.blockNumber()).setTxNum(value.txNumber()));
+        }
+        return read.build();
+    }
+
+    /** @return the first exception the state reader threw during this invocation, or null */
+    RuntimeException ledgerFailure() {
+        return ledgerFailure;
+    }
+
+    /**
+     * Closes the open range scans and returns the recorded read-write set: one namespace, reads and writes sorted
+     * by key, range queries in the order they were started (a repeat of the same start, end and exhaustion is
+     * recorded once, as Fabric does).
+     */
+    TxReadWriteSet readWriteSet() {
+        KVRWSet.Builder kv = KVRWSet.newBuilder().addAllReads(reads.values());
+        Set<List<Object>> seen = new HashSet<>();
+        for (RangeScan scan : scans) {
+            scan.close();
+            RangeQueryInfo info = scan.rangeQueryInfo();
+            if (info != null && seen.add(List.of(info.getStartKey(), info.getEndKey(), info.getItrExhausted()))) {
+                kv.addRangeQueriesInfo(info);
+            }
+        }
+        kv.addAllWrites(writes.values());
+        return TxReadWriteSet.newBuilder()
+                .setDataModel(TxReadWriteSet.DataModel.KV)
+                .addNsRwset(NsReadWriteSet.newBuilder().setNamespace(namespace).setRwset(kv.build().toByteString()))
+                .build();
+    }
+
+    // ---- arguments and transaction context
+
+    @Override
+    public List<byte[]> getArgs() {
+        List<byte[]> args = new ArrayList<>(invocation.args().size());
+        for (ByteString arg : invocation.args()) {
+            args.add(arg.toByteArray());
+        }
+        return args;
+    }
+
+    @Override
+    public List<String> getStringArgs() {
+        List<String> args = new ArrayList<>(invocation.args().size());
+        for (ByteString arg : invocation.args()) {
+            args.add(arg.toStringUtf8());
+        }
+        return args;
+    }
+
+    @Override
+    public String getFunction() {
+        return invocation.args().isEmpty() ? null : invocation.args().get(0).toStringUtf8();
+    }
+
+    @Override
+    public List<String> getParameters() {
+        List<String> args = getStringArgs();
+        return args.isEmpty() ? args : args.subList(1, args.size());
+    }
+
+    @Override
+    public String getTxId() {
+        return invocation.txId();
+    }
+
+    @Override
+    public String getChannelId() {
+        return invocation.channelId();
+    }
+
+    @Override
+    public byte[] getCreator() {
+        return invocation.creator().toByteArray();
+    }
+
+    @Override
+    public String getMspId() {
+        return invocation.mspId();
+    }
+
+    @Override
+    public Map<String, byte[]> getTransient() {
+        Map<String, byte[]> copy = new LinkedHashMap<>();
+        invocation.transientMap().forEach((k, v) -> copy.put(k, v.toByteArray()));
+        return copy;
+    }
+
+    @Override
+    public Instant getTxTimestamp() {
+        return invocation.timestamp();
+    }
+
+    @Override
+    public SignedProposal getSignedProposal() {
+        return invocation.signedProposal();
+    }
+
+    @Override
+    public byte[] getBinding() {
+        return invocation.binding();
+    }
+
+    // ---- events
+
+    @Override
+    public void setEvent(String name, byte[] payload) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("event name can not be nil string");
+        }
+        ChaincodeEvent.Builder e = ChaincodeEvent.newBuilder()
+                .setChaincodeId(namespace)
+                .setTxId(invocation.txId())
+                .setEventName(name);
+        if (payload != null) {
+            e.setPayload(ByteString.copyFrom(payload));
+        }
+        event = e.build();
+    }
+
+    @Override
+    public ChaincodeEvent getEvent() {
+        return event;
+    }
+
+    // ---- world state
+
+    @Override
+    public byte[] getState(String key) {
+        Keys.requireValidKey(key);
+        Optional<VersionedValue> value = ledger(() -> state.get(namespace, key));
+        reads.put(key, read(key, value.orElse(null)));
+        return value.map(VersionedValue::value).orElseGet(() -> new byte[0]);
+    }
+
+    @Override
+    public void putState(String key, byte[] value) {
+        Keys.requireValidKey(key);
+        if (value == null) {
+            throw new NullPointerException("value cannot be null");
+        }
+        checkWriteAllowed();
+        KVWrite.Builder write = KVWrite.newBuilder().setKey(key);
+        if (value.length == 0) {
+            write.setIsDelete(true);
+        } else {
+            write.setValue(ByteString.copyFrom(value));
+        }
+        writes.put(key, write.build());
+    }
+
+    @Override
+    public void delState(String key) {
+        Keys.requireValidKey(key);
+        checkWriteAllowed();
+        writes.put(key, KVWrite.newBuilder().setKey(key).setIsDelete(true).build());
+    }
+
+    @Override
+    public QueryResultsIterator<KeyValue> getStateByRange(String startKey, String endKey) {
+        String start = startKey == null || startKey.isEmpty() ? UNSPECIFIED_START_KEY : startKey;
+        String end = endKey == null ? "" : endKey;
+        checkSimpleRange(start, end);
+        return scan(RangeScan.lazy(source(end), start, end));
+    }
+
+    @Override
+    public QueryResultsIteratorWithMetadata<KeyValue> getStateByRangeWithPagination(
+            String startKey, String endKey, int pageSize, String bookmark) {
+        String start = startKey == null || startKey.isEmpty() ? UNSPECIFIED_START_KEY : startKey;
+        String end = endKey == null ? "" : endKey;
+        checkSimpleRange(start, end);
+        return paginated(start, end, pageSize, bookmark);
+    }
+
+    @Override
+    public QueryResultsIterator<KeyValue> getStateByPartialCompositeKey(String compositeKey) {
+        CompositeKey key = compositeKey != null && compositeKey.startsWith(CompositeKey.NAMESPACE)
+                ? CompositeKey.parseCompositeKey(compositeKey)
+                : new CompositeKey(compositeKey);
+        return getStateByPartialCompositeKey(key);
+    }
+
+    @Override
+    public QueryResultsIterator<KeyValue> getStateByPartialCompositeKey(String objectType, String... attributes) {
+        return getStateByPartialCompositeKey(new CompositeKey(objectType, attributes));
+    }
+
+    @Override
+    public QueryResultsIterator<KeyValue> getStateByPartialCompositeKey(CompositeKey compositeKey) {
+        String prefix = prefix(compositeKey);
+        String end = prefix + MAX_UNICODE_RUNE;
+        return scan(RangeScan.lazy(source(end), prefix, end));
+    }
+
+    @Override
+    public QueryResultsIteratorWithMetadata<KeyValue> getStateByPartialCompositeKeyWithPagination(
+            CompositeKey compositeKey, int pageSize, String bookmark) {
+        String prefix = prefix(compositeKey);
+        return paginated(prefix, prefix + MAX_UNICODE_RUNE, pageSize, bookmark);
+    }
+
+    @Override
+    public CompositeKey createCompositeKey(String objectType, String... attributes) {
+        return new CompositeKey(objectType, attributes);
+    }
+
+    @Override
+    public CompositeKey splitCompositeKey(String compositeKey) {
+        return CompositeKey.parseCompositeKey(compositeKey);
+    }
+
+    @Override
+    public QueryResultsIterator<KeyModification> getHistoryForKey(String key) {
+        Keys.requireValidKey(key);
+        List<HistoryEntry> history = ledger(() -> state.history(namespace, key));
+        return new QueryResultsIterator<>() {
+            private final Iterator<KeyModification> it =
+                    history.stream().<KeyModification>map(LedgerKeyModification::new).iterator();
+
+            @Override
+            public Iterator<KeyModification> iterator() {
+                return it;
+            }
+
+            @Override
+            public void close() {
+                // nothing to release: the history was read in full
+            }
+        };
+    }
+
+    // ---- not supported
+
+    @Override
+    public Chaincode.Response invokeChaincode(String chaincodeName, List<byte[]> args, String channel) {
+        throw unsupported("invokeChaincode", "chaincode-to-chaincode invocation is");
+    }
+
+    @Override
+    public byte[] getStateValidationParameter(String key) {
+        throw unsupported("getStateValidationParameter", "key-level endorsement policies are");
+    }
+
+    @Override
+    public void setStateValidationParameter(String key, byte[] value) {
+        throw unsupported("setStateValidationParameter", "key-level endorsement policies are");
+    }
+
+    @Override
+    public QueryResultsIterator<KeyValue> getQueryResult(String query) {
+        throw unsupported("getQueryResult", "rich queries (CouchDB) are");
+    }
+
+    @Override
+    public QueryResultsIteratorWithMetadata<KeyValue> getQueryResultWithPagination(
+            String query, int pageSize, String bookmark) {
+        throw unsupported("getQueryResultWithPagination", "rich queries (CouchDB) are");
+    }
+
+    @Override
+    public byte[] getPrivateData(String collection, String key) {
+        throw unsupported("getPrivateData", "private data is");
+    }
+
+    @Override
+    public byte[] getPrivateDataHash(String collection, String key) {
+        throw unsupported("getPrivateDataHash", "private data is");
+    }
+
+    @Override
+    public byte[] getPrivateDataValidationParameter(String collection, String key) {
+        throw unsupported("getPrivateDataValidationParameter", "private data is");
+    }
+
+    @Override
+    public void putPrivateData(String collection, String key, byte[] value) {
+        throw unsupported("putPrivateData", "private data is");
+    }
+
+    @Override
+    public void setPrivateDataValidationParameter(String collection, String key, byte[] value) {
+        throw unsupported("setPrivateDataValidationParameter", "private data is");
+    }
+
+    @Override
+    public void delPrivateData(String collection, String key) {
+        throw unsupported("delPrivateData", "private data is");
+    }
+
+    @Override
+    public void purgePrivateData(String collection, String key) {
+        throw unsupported("purgePrivateData", "private data is");
+    }
+
+    @Override
+    public QueryResultsIterator<KeyValue> getPrivateDataByRange(String collection, String startKey, String endKey) {
+        throw unsupported("getPrivateDataByRange", "private data is");
+    }
+
+    @Override
+    public QueryResultsIterator<KeyValue> getPrivateDataByPartialCompositeKey(String collection, String compositeKey) {
+        throw unsupported("getPrivateDataByPartialCompositeKey", "private data is");
+    }
+
+    @Override
+    public QueryResultsIterator<KeyValue> getPrivateDataByPartialCompositeKey(
+            String collection, CompositeKey compositeKey) {
+        throw unsupported("getPrivateDataByPartialCompositeKey", "private data is");
+    }
+
+    @Override
+    public QueryResultsIterator<KeyValue> getPrivateDataByPartialCompositeKey(
+            String collection, String objectType, String... attributes) {
+        throw unsupported("getPrivateDataByPartialCompositeKey", "private data is");
+    }
+
+    @Override
+    public QueryResultsIterator<KeyValue> getPrivateDataQueryResult(String collection, String query) {
+        throw unsupported("getPrivateDataQueryResult", "private data is");
+    }
+
+    // ---- helpers
+
+    private static UnsupportedOperationException unsupported(String function, String feature) {
+        return new UnsupportedOperationException(function + ": " + feature + " not supported by the Dossier node");
+    }
+
+    private static String prefix(CompositeKey compositeKey) {
+        String prefix = compositeKey == null
+                ? new CompositeKey(UNSPECIFIED_START_KEY).toString()
+                : compositeKey.toString();
+        Keys.requireUtf8(prefix, "composite key");
+        return prefix;
+    }
+
+    private static void checkSimpleRange(String start, String end) {
+        Keys.requireUtf8(start, "start key");
+        Keys.requireUtf8(end, "end key");
+        CompositeKey.validateSimpleKeys(start, end);
+    }
+
+    private QueryResultsIteratorWithMetadata<KeyValue> paginated(
+            String start, String end, int pageSize, String bookmark) {
+        if (pageSize <= 0) {
+            throw new IllegalArgumentException("pageSize must be positive, got " + pageSize);
+        }
+        if (!writes.isEmpty()) {
+            throw new IllegalStateException("txid [" + invocation.txId()
+                    + "]: paginated queries are not allowed in a transaction that writes state");
+        }
+        String from = bookmark == null || bookmark.isEmpty() ? start : bookmark;
+        Keys.requireUtf8(from, "bookmark");
+        paginatedQueryPerformed = true;
+        return scan(RangeScan.page(source(end), from, end, pageSize));
+    }
+
+    private void checkWriteAllowed() {
+        if (paginatedQueryPerformed) {
+            throw new IllegalStateException("txid [" + invocation.txId()
+                    + "]: cannot write state after a paginated query: paginated queries are for read-only"
+                    + " transactions");
+        }
+    }
+
+    private RangeScan.Source source(String end) {
+        return (from, limit) -> ledger(() -> state.range(namespace, from, end, limit));
+    }
+
+    private RangeScan scan(RangeScan scan) {
+        scans.add(scan);
+        return scan;
+    }
+
+    private <T> T ledger(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            if (ledgerFailure == null) {
+                ledgerFailure = e;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SimulationStub{" + namespace + ", " + invocation.txId() + ", " + reads.size() + " reads, "
+                + writes.size() + " writes}";
+    }
+}

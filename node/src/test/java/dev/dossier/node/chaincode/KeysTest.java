@@ -1,0 +1,40 @@
+package dev.dossier.node.chaincode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class KeysTest {
+    @Test
+    void utf8Order_matchesUnsignedByteOrder() {
+        List<String> keys = Arrays.asList("b", "\ud83d\ude00", "a\u0000", "", "\uffff", "a", "\u00e9", "\ue000");
+        List<String> byCodePoint = keys.stream().sorted(Keys.UTF8_ORDER).toList();
+        List<String> byBytes = keys.stream()
+                .sorted((x, y) -> Arrays.compareUnsigned(
+                        x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8)))
+                .toList();
+
+        assertThat(byCodePoint).isEqualTo(byBytes);
+        assertThat(byCodePoint.get(byCodePoint.size() - 1)).isEqualTo("\ud83d\ude00");
+    }
+
+    @Test
+    void successor_isNextKeyInOrder() {
+        assertThat(Keys.UTF8_ORDER.compare(Keys.successor("a"), "a")).isPositive();
+        assertThat(Keys.UTF8_ORDER.compare(Keys.successor("a"), "a\u0001")).isNegative();
+    }
+
+    @Test
+    void requireValidKey_rejectsEmptyAndUnpairedSurrogates() {
+        assertThatNoException().isThrownBy(() -> Keys.requireValidKey("ok \ud83d\ude00"));
+        assertThatThrownBy(() -> Keys.requireValidKey("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Keys.requireValidKey("\ude00x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Keys.requireValidKey("x\ud83d")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Keys.requireValidKey(null)).isInstanceOf(NullPointerException.class);
+    }
+}
