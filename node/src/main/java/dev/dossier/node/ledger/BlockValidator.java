@@ -176,8 +176,8 @@ final class BlockValidator {
 
     private boolean rangeIsCurrent(byte[] namespace, RangeQueryInfo range) throws RocksDBException {
         byte[] endKey = range.getEndKeyBytes().toByteArray();
-        try (Scan scan = new Scan(
-                namespace, range.getStartKeyBytes().toByteArray(), endKey, !range.getItrExhausted())) {
+        try (Scan scan =
+                new Scan(namespace, range.getStartKeyBytes().toByteArray(), endKey, !range.getItrExhausted())) {
             if (range.hasReadsMerkleHashes()) {
                 return merkleMatches(range.getReadsMerkleHashes(), scan);
             }
@@ -250,7 +250,8 @@ final class BlockValidator {
                 Map.Entry<byte[], Update> update = nextPending;
                 nextPending = pending.hasNext() ? pending.next() : null;
                 if (update.getValue().value() != null) {
-                    return result(update.getKey(), blockNumber, update.getValue().txNumber());
+                    return result(
+                            update.getKey(), blockNumber, update.getValue().txNumber());
                 }
             }
             committed.status();

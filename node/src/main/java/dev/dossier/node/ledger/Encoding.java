@@ -1,7 +1,9 @@
 package dev.dossier.node.ledger;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -99,7 +101,11 @@ final class Encoding {
     }
 
     static byte[] stateValue(long block, long tx, byte[] value) {
-        return ByteBuffer.allocate(16 + value.length).putLong(block).putLong(tx).put(value).array();
+        return ByteBuffer.allocate(16 + value.length)
+                .putLong(block)
+                .putLong(tx)
+                .put(value)
+                .array();
     }
 
     static VersionedValue decodeStateValue(byte[] stored) {
@@ -181,8 +187,9 @@ final class Encoding {
             if (flag != 0 && flag != 1) {
                 throw new IllegalArgumentException("history value has a bad delete flag " + flag);
             }
-            return new HistoryEntry(txId, timestamp, flag == 1, Arrays.copyOfRange(stored, in.position(), stored.length));
-        } catch (java.nio.BufferUnderflowException | java.time.DateTimeException e) {
+            return new HistoryEntry(
+                    txId, timestamp, flag == 1, Arrays.copyOfRange(stored, in.position(), stored.length));
+        } catch (BufferUnderflowException | DateTimeException e) {
             throw new IllegalArgumentException("history value does not decode: " + e, e);
         }
     }
@@ -190,7 +197,11 @@ final class Encoding {
     // ---- tx index
 
     static byte[] txIndexValue(long block, int tx, TxValidationCode code) {
-        return ByteBuffer.allocate(16).putLong(block).putInt(tx).putInt(code.getNumber()).array();
+        return ByteBuffer.allocate(16)
+                .putLong(block)
+                .putInt(tx)
+                .putInt(code.getNumber())
+                .array();
     }
 
     static TxStatus decodeTxIndexValue(byte[] stored) {
@@ -212,7 +223,8 @@ final class Encoding {
 
     /** @return "namespace/key" with control characters of the key escaped as \\uXXXX, for messages */
     static String display(String ns, String key) {
-        StringBuilder out = new StringBuilder(ns.length() + key.length() + 8).append(ns).append('/');
+        StringBuilder out =
+                new StringBuilder(ns.length() + key.length() + 8).append(ns).append('/');
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
             if (c < 0x20 || c == 0x7f) {

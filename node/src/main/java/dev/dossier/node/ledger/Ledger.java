@@ -227,7 +227,8 @@ public final class Ledger implements StateReader, AutoCloseable {
             List<StateEntry> out = new ArrayList<>(Math.min(limit, 256));
             try (Slice lower = new Slice(from);
                     Slice upper = new Slice(to);
-                    ReadOptions options = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+                    ReadOptions options =
+                            new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
                     RocksIterator it = db.newIterator(state, options)) {
                 for (it.seek(from); it.isValid() && out.size() < limit; it.next()) {
                     out.add(new StateEntry(Encoding.stateKeyName(it.key()), Encoding.decodeStateValue(it.value())));
@@ -247,7 +248,8 @@ public final class Ledger implements StateReader, AutoCloseable {
      */
     @Override
     public List<HistoryEntry> history(String namespace, String key) {
-        byte[] prefix = Encoding.historyPrefix(Encoding.namespace(namespace), Encoding.utf8(requireNonNull(key, "key")));
+        byte[] prefix =
+                Encoding.historyPrefix(Encoding.namespace(namespace), Encoding.utf8(requireNonNull(key, "key")));
         byte[] last = Arrays.copyOf(prefix, prefix.length + 16);
         Arrays.fill(last, prefix.length, last.length, (byte) 0xff);
         return read("history of " + Encoding.display(namespace, key), () -> {
@@ -257,7 +259,8 @@ public final class Ledger implements StateReader, AutoCloseable {
                     RocksIterator it = db.newIterator(history, options)) {
                 for (it.seekForPrev(last); it.isValid(); it.prev()) {
                     byte[] k = it.key();
-                    if (k.length != prefix.length + 16 || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
+                    if (k.length != prefix.length + 16
+                            || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
                         break;
                     }
                     out.add(Encoding.decodeHistoryValue(it.value()));
@@ -297,7 +300,10 @@ public final class Ledger implements StateReader, AutoCloseable {
             byte[] filter = {(byte) TxValidationCode.VALID_VALUE};
             try (WriteBatch batch = new WriteBatch()) {
                 if (!header.getTxId().isEmpty()) {
-                    batch.put(txIndex, Encoding.utf8(header.getTxId()), Encoding.txIndexValue(0, 0, TxValidationCode.VALID));
+                    batch.put(
+                            txIndex,
+                            Encoding.utf8(header.getTxId()),
+                            Encoding.txIndexValue(0, 0, TxValidationCode.VALID));
                 }
                 return write(batch, Blocks.build(0, new byte[0], List.of(configEnvelope.toByteString()), filter));
             } catch (RocksDBException e) {
@@ -335,7 +341,9 @@ public final class Ledger implements StateReader, AutoCloseable {
             String headerTxId = Envelopes.txIdOrNull(tx.envelope());
             if (tx.precheck() == TxValidationCode.VALID && !tx.txId().equals(headerTxId)) {
                 throw new IllegalArgumentException("tx " + i + " (" + tx.txId() + ") has precheck VALID but its "
-                        + (headerTxId == null ? "channel header does not decode" : "channel header tx id is " + headerTxId));
+                        + (headerTxId == null
+                                ? "channel header does not decode"
+                                : "channel header tx id is " + headerTxId));
             }
             headerTxIds.add(headerTxId == null || headerTxId.isEmpty() ? null : headerTxId);
         }
@@ -352,8 +360,8 @@ public final class Ledger implements StateReader, AutoCloseable {
                 for (int i = 0; i < batchTxs.size(); i++) {
                     PendingTx tx = batchTxs.get(i);
                     String txId = headerTxIds.get(i);
-                    boolean duplicate = txId != null
-                            && (blockTxIds.contains(txId) || db.get(txIndex, Encoding.utf8(txId)) != null);
+                    boolean duplicate =
+                            txId != null && (blockTxIds.contains(txId) || db.get(txIndex, Encoding.utf8(txId)) != null);
                     TxValidationCode code = tx.precheck();
                     if (code == TxValidationCode.VALID && duplicate) {
                         code = TxValidationCode.DUPLICATE_TXID;
@@ -368,7 +376,8 @@ public final class Ledger implements StateReader, AutoCloseable {
                     filter[i] = (byte) code.getNumber();
                     envelopes.add(tx.envelope().toByteString());
                 }
-                for (Map.Entry<byte[], BlockValidator.Update> update : validator.updates().entrySet()) {
+                for (Map.Entry<byte[], BlockValidator.Update> update :
+                        validator.updates().entrySet()) {
                     BlockValidator.Update u = update.getValue();
                     if (u.value() == null) {
                         batch.delete(state, update.getKey());
@@ -395,8 +404,10 @@ public final class Ledger implements StateReader, AutoCloseable {
         TxValidationCode code = validator.validate(rwset);
         if (code == TxValidationCode.VALID) {
             for (BlockValidator.Write write : validator.apply(rwset, txNumber)) {
-                byte[] key = Encoding.historyKey(Encoding.historyPrefix(write.namespace(), write.key()), blockNumber, txNumber);
-                batch.put(history, key, Encoding.historyValue(tx.txId(), tx.timestamp(), write.delete(), write.value()));
+                byte[] key = Encoding.historyKey(
+                        Encoding.historyPrefix(write.namespace(), write.key()), blockNumber, txNumber);
+                batch.put(
+                        history, key, Encoding.historyValue(tx.txId(), tx.timestamp(), write.delete(), write.value()));
             }
         }
         return code;
@@ -456,8 +467,8 @@ public final class Ledger implements StateReader, AutoCloseable {
             throw new IllegalStateException(what + " failed in ledger " + directory + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             // a stored value that does not decode
-            throw new IllegalStateException(what + ": ledger in " + directory + " holds a corrupt entry: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    what + ": ledger in " + directory + " holds a corrupt entry: " + e.getMessage(), e);
         } finally {
             lifecycle.readLock().unlock();
         }

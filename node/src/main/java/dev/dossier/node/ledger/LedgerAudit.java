@@ -158,12 +158,27 @@ public final class LedgerAudit {
                 }
                 checkNothingBeyond(height);
                 checkLastHash(height);
-                compare("state", Store.STATE, Store.STATE, Auditor::sameState, Encoding::displayStateKey,
+                compare(
+                        "state",
+                        Store.STATE,
+                        Store.STATE,
+                        Auditor::sameState,
+                        Encoding::displayStateKey,
                         Auditor::describeState);
-                compare("history", Store.HISTORY, Store.HISTORY, Auditor::sameHistory,
-                        Encoding::describeHistoryKey, Auditor::describeHistory);
-                compare("tx index", Store.TX_INDEX, TX_IDS, Arrays::equals,
-                        k -> "tx " + new String(k, StandardCharsets.UTF_8), Auditor::describeTxIndex);
+                compare(
+                        "history",
+                        Store.HISTORY,
+                        Store.HISTORY,
+                        Auditor::sameHistory,
+                        Encoding::describeHistoryKey,
+                        Auditor::describeHistory);
+                compare(
+                        "tx index",
+                        Store.TX_INDEX,
+                        TX_IDS,
+                        Arrays::equals,
+                        k -> "tx " + new String(k, StandardCharsets.UTF_8),
+                        Auditor::describeTxIndex);
                 return new AuditReport(blocksChecked, transactions, OptionalLong.empty(), "");
             } catch (Problem p) {
                 return new AuditReport(blocksChecked, transactions, p.block, p.getMessage());
@@ -176,8 +191,8 @@ public final class LedgerAudit {
             ColumnFamilyHandle meta = stored.handle(Store.META);
             byte[] format = stored.db.get(meta, META_FORMAT);
             if (format == null || !Arrays.equals(format, new byte[] {1})) {
-                throw Problem.outsideBlocks("ledger metadata: unknown format "
-                        + (format == null ? "(none)" : Encoding.hex(format)));
+                throw Problem.outsideBlocks(
+                        "ledger metadata: unknown format " + (format == null ? "(none)" : Encoding.hex(format)));
             }
             byte[] height = stored.db.get(meta, META_HEIGHT);
             if (height == null) {
@@ -209,19 +224,28 @@ public final class LedgerAudit {
                 throw Problem.inBlock(number, "stored bytes are not the block's encoding (altered after writing)");
             }
             if (block.getHeader().getNumber() != number) {
-                throw Problem.inBlock(number, "header number is " + Long.toUnsignedString(block.getHeader().getNumber()));
+                throw Problem.inBlock(
+                        number,
+                        "header number is "
+                                + Long.toUnsignedString(block.getHeader().getNumber()));
             }
             byte[] dataHash = BlockHashes.dataHash(block.getData());
             if (!Arrays.equals(dataHash, block.getHeader().getDataHash().toByteArray())) {
-                throw Problem.inBlock(number, "data hash mismatch: stored "
-                        + Encoding.hex(block.getHeader().getDataHash().toByteArray()) + " computed "
-                        + Encoding.hex(dataHash));
+                throw Problem.inBlock(
+                        number,
+                        "data hash mismatch: stored "
+                                + Encoding.hex(block.getHeader().getDataHash().toByteArray()) + " computed "
+                                + Encoding.hex(dataHash));
             }
             byte[] previousHash = block.getHeader().getPreviousHash().toByteArray();
             if (!Arrays.equals(previousHash, previousHeaderHash)) {
-                throw Problem.inBlock(number, "previous hash mismatch: stored " + Encoding.hex(previousHash)
-                        + (number == 0 ? ", expected empty" : " but block " + (number - 1) + " hashes to "
-                                + Encoding.hex(previousHeaderHash)));
+                throw Problem.inBlock(
+                        number,
+                        "previous hash mismatch: stored " + Encoding.hex(previousHash)
+                                + (number == 0
+                                        ? ", expected empty"
+                                        : " but block " + (number - 1) + " hashes to "
+                                                + Encoding.hex(previousHeaderHash)));
             }
             byte[] filter = checkMetadata(number, block);
             if (number == 0) {
@@ -235,8 +259,8 @@ public final class LedgerAudit {
         private static byte[] checkMetadata(long number, Block block) throws Problem {
             List<ByteString> metadata = block.getMetadata().getMetadataList();
             if (metadata.size() != Blocks.METADATA_ENTRIES) {
-                throw Problem.inBlock(number, "has " + metadata.size() + " metadata entries, expected "
-                        + Blocks.METADATA_ENTRIES);
+                throw Problem.inBlock(
+                        number, "has " + metadata.size() + " metadata entries, expected " + Blocks.METADATA_ENTRIES);
             }
             Map<BlockMetadataIndex, ByteString> expected = Map.of(
                     BlockMetadataIndex.SIGNATURES, Blocks.SIGNATURES_METADATA,
@@ -248,11 +272,12 @@ public final class LedgerAudit {
                     throw Problem.inBlock(number, entry.getKey() + " metadata is not what the ledger writes");
                 }
             }
-            byte[] filter = metadata.get(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE).toByteArray();
+            byte[] filter =
+                    metadata.get(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE).toByteArray();
             int count = block.getData().getDataCount();
             if (filter.length != count) {
-                throw Problem.inBlock(number, "transactions filter has " + filter.length + " entries for " + count
-                        + " transactions");
+                throw Problem.inBlock(
+                        number, "transactions filter has " + filter.length + " entries for " + count + " transactions");
             }
             if (count == 0) {
                 throw Problem.inBlock(number, "holds no transactions");
@@ -269,14 +294,16 @@ public final class LedgerAudit {
         private void checkGenesis(Block block, byte[] filter) throws RocksDBException, Problem {
             transactions++;
             if (block.getData().getDataCount() != 1) {
-                throw Problem.inBlock(0, "genesis block holds " + block.getData().getDataCount() + " transactions");
+                throw Problem.inBlock(
+                        0, "genesis block holds " + block.getData().getDataCount() + " transactions");
             }
             if (filter[0] != TxValidationCode.VALID_VALUE) {
                 throw Problem.inBlock(0, "genesis transaction is not marked VALID");
             }
             ChannelHeader header;
             try {
-                header = Envelopes.channelHeader(Envelope.parseFrom(block.getData().getData(0)));
+                header = Envelopes.channelHeader(
+                        Envelope.parseFrom(block.getData().getData(0)));
             } catch (InvalidProtocolBufferException e) {
                 throw Problem.inBlock(0, "genesis envelope does not decode");
             }
@@ -285,7 +312,10 @@ public final class LedgerAudit {
             }
             if (!header.getTxId().isEmpty()) {
                 checkIndexEntry(0, 0, header.getTxId(), TxValidationCode.VALID);
-                scratch.db.put(scratch.handle(TX_IDS), noWal, Encoding.utf8(header.getTxId()),
+                scratch.db.put(
+                        scratch.handle(TX_IDS),
+                        noWal,
+                        Encoding.utf8(header.getTxId()),
                         Encoding.txIndexValue(0, 0, TxValidationCode.VALID));
             }
         }
@@ -326,12 +356,15 @@ public final class LedgerAudit {
                     }
                     replay(number, i, label, txId, envelope, code, validator, batch);
                 }
-                for (Map.Entry<byte[], BlockValidator.Update> update : validator.updates().entrySet()) {
+                for (Map.Entry<byte[], BlockValidator.Update> update :
+                        validator.updates().entrySet()) {
                     BlockValidator.Update u = update.getValue();
                     if (u.value() == null) {
                         batch.delete(scratch.handle(Store.STATE), update.getKey());
                     } else {
-                        batch.put(scratch.handle(Store.STATE), update.getKey(),
+                        batch.put(
+                                scratch.handle(Store.STATE),
+                                update.getKey(),
                                 Encoding.stateValue(number, u.txNumber(), u.value()));
                     }
                 }
@@ -345,15 +378,23 @@ public final class LedgerAudit {
                     || code == TxValidationCode.PHANTOM_READ_CONFLICT;
         }
 
-        private void replay(long number, int txNumber, String label, String txId, Envelope envelope,
-                TxValidationCode code, BlockValidator validator, WriteBatch batch) throws RocksDBException, Problem {
+        private void replay(
+                long number,
+                int txNumber,
+                String label,
+                String txId,
+                Envelope envelope,
+                TxValidationCode code,
+                BlockValidator validator,
+                WriteBatch batch)
+                throws RocksDBException, Problem {
             List<BlockValidator.NsRwSet> rwset;
             try {
                 TxReadWriteSet set = Envelopes.readWriteSet(envelope);
                 rwset = BlockValidator.parse(set);
             } catch (InvalidProtocolBufferException | BlockValidator.BadRwSetException e) {
-                throw Problem.inBlock(number, label + ": marked " + code + " but its read-write set is unusable: "
-                        + e.getMessage());
+                throw Problem.inBlock(
+                        number, label + ": marked " + code + " but its read-write set is unusable: " + e.getMessage());
             }
             TxValidationCode recomputed = validator.validate(rwset);
             if (recomputed != code) {
@@ -363,7 +404,9 @@ public final class LedgerAudit {
                 for (BlockValidator.Write write : validator.apply(rwset, txNumber)) {
                     byte[] key = Encoding.historyKey(
                             Encoding.historyPrefix(write.namespace(), write.key()), number, txNumber);
-                    batch.put(scratch.handle(Store.HISTORY), key,
+                    batch.put(
+                            scratch.handle(Store.HISTORY),
+                            key,
                             Encoding.historyValue(txId, Instant.EPOCH, write.delete(), write.value()));
                 }
             }
@@ -384,9 +427,11 @@ public final class LedgerAudit {
             }
             TxStatus expected = new TxStatus(number, txNumber, code);
             if (!status.equals(expected)) {
-                throw Problem.inBlock(number, label + ": tx index says block " + status.blockNumber() + " tx "
-                        + status.txNumber() + " " + status.code() + ", the block says block " + number + " tx "
-                        + txNumber + " " + code);
+                throw Problem.inBlock(
+                        number,
+                        label + ": tx index says block " + status.blockNumber() + " tx "
+                                + status.txNumber() + " " + status.code() + ", the block says block " + number + " tx "
+                                + txNumber + " " + code);
             }
         }
 
@@ -417,8 +462,14 @@ public final class LedgerAudit {
         }
 
         /** A merge join of the stored column family and the replayed one; both are sorted bytewise. */
-        private void compare(String what, String storedFamily, String scratchFamily, ValueMatch match,
-                Function<byte[], String> describeKey, Function<byte[], String> describeValue) throws Problem {
+        private void compare(
+                String what,
+                String storedFamily,
+                String scratchFamily,
+                ValueMatch match,
+                Function<byte[], String> describeKey,
+                Function<byte[], String> describeValue)
+                throws Problem {
             try (RocksIterator s = stored.db.newIterator(stored.handle(storedFamily));
                     RocksIterator r = scratch.db.newIterator(scratch.handle(scratchFamily))) {
                 s.seekToFirst();

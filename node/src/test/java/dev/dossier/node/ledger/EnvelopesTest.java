@@ -13,14 +13,18 @@ import org.junit.jupiter.api.Test;
 class EnvelopesTest {
     @Test
     void readWriteSet_followsThePathToChaincodeActionResults() throws Exception {
-        TxReadWriteSet rwset = TestTxs.rw().write("k", "v").ns("other").delete("x").build();
+        TxReadWriteSet rwset =
+                TestTxs.rw().write("k", "v").ns("other").delete("x").build();
 
-        assertThat(Envelopes.readWriteSet(TestTxs.endorserEnvelope("t1", rwset))).isEqualTo(rwset);
+        assertThat(Envelopes.readWriteSet(TestTxs.endorserEnvelope("t1", rwset)))
+                .isEqualTo(rwset);
     }
 
     @Test
     void readWriteSet_garbagePayload_throws() {
-        Envelope garbage = Envelope.newBuilder().setPayload(ByteString.copyFrom(new byte[] {(byte) 0xff, 1})).build();
+        Envelope garbage = Envelope.newBuilder()
+                .setPayload(ByteString.copyFrom(new byte[] {(byte) 0xff, 1}))
+                .build();
 
         assertThatThrownBy(() -> Envelopes.readWriteSet(garbage)).isInstanceOf(InvalidProtocolBufferException.class);
     }

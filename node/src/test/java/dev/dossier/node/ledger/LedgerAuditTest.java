@@ -7,12 +7,15 @@ import static dev.dossier.node.ledger.TestTxs.version;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.hyperledger.fabric.protos.common.Block;
@@ -49,9 +52,10 @@ class LedgerAuditTest {
                     valid("t2", rw().read("k", version(1, 0)).write("k", "2").delete("gone")),
                     valid("t3", rw().read("k", version(1, 0)).write("k", "3")),
                     TestTxs.prechecked("t4", rw().write("k", "4"), TxValidationCode.ENDORSEMENT_POLICY_FAILURE),
-                    valid("t5", rw().range("\u0000asset\u0000", "\u0000asset\u0001", true,
-                                    read(COMPOSITE, version(1, 0)))
-                            .write("\u0000asset\u0000b\u0000", "c2"))));
+                    valid(
+                            "t5",
+                            rw().range("\u0000asset\u0000", "\u0000asset\u0001", true, read(COMPOSITE, version(1, 0)))
+                                    .write("\u0000asset\u0000b\u0000", "c2"))));
             ledger.commit(List.of(
                     valid("t0", rw().write("k", "dup")),
                     valid("t6", rw().read("k", version(2, 0)).write("k", "6").write("", "empty key")),
@@ -102,7 +106,9 @@ class LedgerAuditTest {
 
             AuditReport report = LedgerAudit.audit(dir);
 
-            assertThat(report.firstBadBlock()).as("flip at %d: %s", position, report.problem()).hasValue(2);
+            assertThat(report.firstBadBlock())
+                    .as("flip at %d: %s", position, report.problem())
+                    .hasValue(2);
             assertThat(report.problem()).startsWith("block 2: ");
             assertThat(report.blocksChecked()).isEqualTo(3);
             put(Store.BLOCKS, Encoding.blockKey(2), bytes -> original);
@@ -117,12 +123,14 @@ class LedgerAuditTest {
             Block block = parse(bytes);
             Envelope envelope = parseEnvelope(block.getData().getData(0).toByteArray());
             Block.Builder forged = block.toBuilder();
-            forged.getDataBuilder().setData(0, envelope.toBuilder()
-                    .setSignature(com.google.protobuf.ByteString.copyFromUtf8("forged"))
-                    .build()
-                    .toByteString());
-            forged.getHeaderBuilder()
-                    .setDataHash(com.google.protobuf.ByteString.copyFrom(BlockHashes.dataHash(forged.getData())));
+            forged.getDataBuilder()
+                    .setData(
+                            0,
+                            envelope.toBuilder()
+                                    .setSignature(ByteString.copyFromUtf8("forged"))
+                                    .build()
+                                    .toByteString());
+            forged.getHeaderBuilder().setDataHash(ByteString.copyFrom(BlockHashes.dataHash(forged.getData())));
             return forged.build().toByteArray();
         });
 
@@ -149,7 +157,9 @@ class LedgerAuditTest {
 
     @Test
     void audit_tamperedStateVersion_isReported() throws Exception {
-        put(Store.STATE, Encoding.stateKey(utf8("notes"), utf8("k")),
+        put(
+                Store.STATE,
+                Encoding.stateKey(utf8("notes"), utf8("k")),
                 bytes -> Encoding.stateValue(2, 0, "n1".getBytes(StandardCharsets.UTF_8)));
 
         assertThat(LedgerAudit.audit(dir).problem())
@@ -160,9 +170,12 @@ class LedgerAuditTest {
 
     @Test
     void audit_extraAndMissingStateKeys_areReported() throws Exception {
-        put(Store.STATE, Encoding.stateKey(utf8("cc"), utf8("planted")), bytes -> Encoding.stateValue(1, 0, new byte[1]));
-        assertThat(LedgerAudit.audit(dir).problem()).isEqualTo(
-                "state has cc/planted (version 1:0, value 0x00) that no committed transaction wrote");
+        put(
+                Store.STATE,
+                Encoding.stateKey(utf8("cc"), utf8("planted")),
+                bytes -> Encoding.stateValue(1, 0, new byte[1]));
+        assertThat(LedgerAudit.audit(dir).problem())
+                .isEqualTo("state has cc/planted (version 1:0, value 0x00) that no committed transaction wrote");
         put(Store.STATE, Encoding.stateKey(utf8("cc"), utf8("planted")), bytes -> null);
 
         put(Store.STATE, Encoding.stateKey(utf8("cc"), utf8("k")), bytes -> null);
@@ -184,8 +197,9 @@ class LedgerAuditTest {
         AuditReport report = LedgerAudit.audit(dir);
 
         assertThat(report.firstBadBlock()).hasValue(2);
-        assertThat(report.problem()).isEqualTo("block 2: tx 1 (t3): tx index says block 2 tx 1 VALID, "
-                + "the block says block 2 tx 1 MVCC_READ_CONFLICT");
+        assertThat(report.problem())
+                .isEqualTo("block 2: tx 1 (t3): tx index says block 2 tx 1 VALID, "
+                        + "the block says block 2 tx 1 MVCC_READ_CONFLICT");
     }
 
     @Test
@@ -193,11 +207,13 @@ class LedgerAuditTest {
         // flip t3 to VALID in both the filter and the index: only re-validation can tell
         put(Store.BLOCKS, Encoding.blockKey(2), bytes -> {
             Block block = parse(bytes);
-            byte[] filter = block.getMetadata().getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE).toByteArray();
+            byte[] filter = block.getMetadata()
+                    .getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE)
+                    .toByteArray();
             filter[1] = (byte) TxValidationCode.VALID_VALUE;
             Block.Builder forged = block.toBuilder();
-            forged.getMetadataBuilder().setMetadata(
-                    BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE, com.google.protobuf.ByteString.copyFrom(filter));
+            forged.getMetadataBuilder()
+                    .setMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE, ByteString.copyFrom(filter));
             return forged.build().toByteArray();
         });
         put(Store.TX_INDEX, utf8("t3"), bytes -> Encoding.txIndexValue(2, 1, TxValidationCode.VALID));
@@ -239,7 +255,7 @@ class LedgerAuditTest {
     private static Block parse(byte[] bytes) {
         try {
             return Block.parseFrom(bytes);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        } catch (InvalidProtocolBufferException e) {
             throw new AssertionError(e);
         }
     }
@@ -247,7 +263,7 @@ class LedgerAuditTest {
     private static Envelope parseEnvelope(byte[] bytes) {
         try {
             return Envelope.parseFrom(bytes);
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        } catch (InvalidProtocolBufferException e) {
             throw new AssertionError(e);
         }
     }
@@ -272,7 +288,7 @@ class LedgerAuditTest {
     }
 
     private interface RawOp {
-        void run(RocksDB db, java.util.function.Function<String, ColumnFamilyHandle> handle) throws RocksDBException;
+        void run(RocksDB db, Function<String, ColumnFamilyHandle> handle) throws RocksDBException;
     }
 
     private void withRawDb(RawOp op) throws RocksDBException {

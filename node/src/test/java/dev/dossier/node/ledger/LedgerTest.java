@@ -11,6 +11,7 @@ import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
 import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
+import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRead;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.QueryReads;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.QueryReadsMerkleSummary;
@@ -48,7 +51,9 @@ class LedgerTest {
     }
 
     private static byte[] filter(Block block) {
-        return block.getMetadata().getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE).toByteArray();
+        return block.getMetadata()
+                .getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE)
+                .toByteArray();
     }
 
     private static TxValidationCode code(Block block, int tx) {
@@ -56,7 +61,9 @@ class LedgerTest {
     }
 
     private String value(String ns, String key) {
-        return ledger.get(ns, key).map(v -> new String(v.value(), StandardCharsets.UTF_8)).orElse(null);
+        return ledger.get(ns, key)
+                .map(v -> new String(v.value(), StandardCharsets.UTF_8))
+                .orElse(null);
     }
 
     // ---- blocks
@@ -68,7 +75,8 @@ class LedgerTest {
         assertThat(ledger.height()).isEqualTo(1);
         assertThat(genesis.getHeader().getNumber()).isZero();
         assertThat(genesis.getHeader().getPreviousHash()).isEmpty();
-        assertThat(genesis.getData().getData(0)).isEqualTo(TestTxs.configEnvelope("genesis").toByteString());
+        assertThat(genesis.getData().getData(0))
+                .isEqualTo(TestTxs.configEnvelope("genesis").toByteString());
         assertThat(genesis.getHeader().getDataHash().toByteArray()).isEqualTo(BlockHashes.dataHash(genesis.getData()));
         assertThat(genesis.getMetadata().getMetadataCount()).isEqualTo(5);
         assertThat(filter(genesis)).containsExactly(TxValidationCode.VALID_VALUE);
@@ -140,8 +148,8 @@ class LedgerTest {
 
     @Test
     void pendingTx_validWithoutRwset_throws() {
-        assertThatThrownBy(() -> new PendingTx(
-                        "t", TestTxs.configEnvelope("t"), Instant.EPOCH, TxValidationCode.VALID, null))
+        assertThatThrownBy(() ->
+                        new PendingTx("t", TestTxs.configEnvelope("t"), Instant.EPOCH, TxValidationCode.VALID, null))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("readWriteSet");
     }
@@ -150,7 +158,9 @@ class LedgerTest {
 
     @Test
     void commit_writesStateWithVersions() throws Exception {
-        ledger.commit(List.of(valid("t0", rw().write("a", "1")), valid("t1", rw().write("b", "2").delete("zz"))));
+        ledger.commit(List.of(
+                valid("t0", rw().write("a", "1")),
+                valid("t1", rw().write("b", "2").delete("zz"))));
         ledger.commit(List.of(valid("t2", rw().write("a", "3"))));
 
         assertThat(ledger.get("cc", "a")).contains(new VersionedValue("3".getBytes(StandardCharsets.UTF_8), 2, 0));
@@ -170,7 +180,8 @@ class LedgerTest {
 
     @Test
     void commit_touchesOnlyTheNamespacesOfTheRwset() throws Exception {
-        ledger.commit(List.of(valid("t0", rw().ns("one").write("k", "1").ns("two").write("k", "2"))));
+        ledger.commit(
+                List.of(valid("t0", rw().ns("one").write("k", "1").ns("two").write("k", "2"))));
 
         assertThat(value("one", "k")).isEqualTo("1");
         assertThat(value("two", "k")).isEqualTo("2");
@@ -179,8 +190,8 @@ class LedgerTest {
 
     @Test
     void commit_prechekFailure_keepsCodeIndexesAndWritesNothing() throws Exception {
-        Block block = ledger.commit(List.of(
-                TestTxs.prechecked("bad", rw().write("k", "v"), TxValidationCode.ENDORSEMENT_POLICY_FAILURE)));
+        Block block = ledger.commit(
+                List.of(TestTxs.prechecked("bad", rw().write("k", "v"), TxValidationCode.ENDORSEMENT_POLICY_FAILURE)));
 
         assertThat(code(block, 0)).isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
         assertThat(ledger.get("cc", "k")).isEmpty();
@@ -189,13 +200,13 @@ class LedgerTest {
 
     @Test
     void commit_badRwset_isBadRwset() throws Exception {
-        var broken = org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet.newBuilder()
-                .addNsRwset(org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet.newBuilder()
+        TxReadWriteSet broken = TxReadWriteSet.newBuilder()
+                .addNsRwset(NsReadWriteSet.newBuilder()
                         .setNamespace("cc")
                         .setRwset(ByteString.copyFrom(new byte[] {(byte) 0xff, (byte) 0xff})))
                 .build();
-        PendingTx tx = new PendingTx(
-                "t", TestTxs.endorserEnvelope("t", broken), TestTxs.T0, TxValidationCode.VALID, broken);
+        PendingTx tx =
+                new PendingTx("t", TestTxs.endorserEnvelope("t", broken), TestTxs.T0, TxValidationCode.VALID, broken);
 
         assertThat(code(ledger.commit(List.of(tx)), 0)).isEqualTo(TxValidationCode.BAD_RWSET);
     }
@@ -231,7 +242,8 @@ class LedgerTest {
     @Test
     void mvcc_acrossBlocks() throws Exception {
         ledger.commit(List.of(valid("t0", rw().write("k", "1").write("gone", "x"))));
-        ledger.commit(List.of(valid("t1", rw().read("k", version(1, 0)).write("k", "2").delete("gone"))));
+        ledger.commit(List.of(
+                valid("t1", rw().read("k", version(1, 0)).write("k", "2").delete("gone"))));
 
         Block block = ledger.commit(List.of(
                 valid("stale", rw().read("k", version(1, 0)).write("k", "3")),
@@ -239,7 +251,9 @@ class LedgerTest {
                 valid("absentButExists", rw().read("k", null).write("x", "1")),
                 valid("deleted", rw().read("gone", version(1, 0)).write("x", "2")),
                 valid("deletedAbsent", rw().read("gone", null).write("y", "3")),
-                valid("wrongNamespace", rw().ns("other").read("k", version(2, 0)).write("z", "4"))));
+                valid(
+                        "wrongNamespace",
+                        rw().ns("other").read("k", version(2, 0)).write("z", "4"))));
 
         assertThat(filter(block))
                 .containsExactly(
@@ -267,7 +281,9 @@ class LedgerTest {
                 valid("scan-ok", rw().range("a", "b", true, a1, a3).write("r1", "1")),
                 valid("insert", rw().write("a2", "new")),
                 valid("scan-late", rw().range("a", "b", true, a1, a3).write("r2", "2")),
-                valid("scan-other", rw().range("b", "", true, read("b", version(1, 0))).write("r3", "3"))));
+                valid(
+                        "scan-other",
+                        rw().range("b", "", true, read("b", version(1, 0))).write("r3", "3"))));
 
         assertThat(filter(block))
                 .containsExactly(
@@ -278,7 +294,10 @@ class LedgerTest {
         assertThat(ledger.get("cc", "r2")).isEmpty();
 
         Block next = ledger.commit(List.of(
-                valid("scan-again", rw().range("a", "b", true, a1, read("a2", version(2, 1)), a3).write("r4", "4")),
+                valid(
+                        "scan-again",
+                        rw().range("a", "b", true, a1, read("a2", version(2, 1)), a3)
+                                .write("r4", "4")),
                 valid("scan-missing", rw().range("a", "b", true, a1, a3).write("r5", "5"))));
         assertThat(code(next, 0)).isEqualTo(TxValidationCode.VALID);
         assertThat(code(next, 1)).isEqualTo(TxValidationCode.PHANTOM_READ_CONFLICT);
@@ -372,7 +391,8 @@ class LedgerTest {
         ledger.commit(List.of(valid("t0", rw().write("k", "1"))));
         ledger.commit(List.of(valid("t1", rw().read("k", version(9, 9)).write("k", "2"))));
 
-        Block block = ledger.commit(List.of(valid("t1", rw().read("k", version(1, 0)).write("k", "2"))));
+        Block block =
+                ledger.commit(List.of(valid("t1", rw().read("k", version(1, 0)).write("k", "2"))));
 
         assertThat(code(block, 0)).isEqualTo(TxValidationCode.DUPLICATE_TXID);
         assertThat(ledger.transaction("t1")).contains(new TxStatus(2, 0, TxValidationCode.MVCC_READ_CONFLICT));
@@ -386,8 +406,15 @@ class LedgerTest {
         String b = "\u0000asset\u0000b\u0000";
         String c = "\u0000asset\u0000c\u0000";
         String owner = "\u0000owner\u0000a\u0000";
-        ledger.commit(List.of(valid("t0", rw().write(a, "A").write(b, "B").write(c, "C").write(owner, "O")
-                .write("plain", "P").ns("cc2").write(a, "other namespace"))));
+        ledger.commit(List.of(valid(
+                "t0",
+                rw().write(a, "A")
+                        .write(b, "B")
+                        .write(c, "C")
+                        .write(owner, "O")
+                        .write("plain", "P")
+                        .ns("cc2")
+                        .write(a, "other namespace"))));
 
         List<StateEntry> all = ledger.range("cc", "\u0000asset\u0000", "\u0000asset\u0001", 100);
         assertThat(all).extracting(StateEntry::key).containsExactly(a, b, c);
@@ -398,8 +425,12 @@ class LedgerTest {
         List<StateEntry> rest = ledger.range("cc", page.get(1).key() + "\u0000", "\u0000asset\u0001", 2);
         assertThat(rest).extracting(StateEntry::key).containsExactly(c);
 
-        assertThat(ledger.range("cc", "", "", 100)).extracting(StateEntry::key).containsExactly(a, b, c, owner, "plain");
-        assertThat(ledger.range("cc", "\u0001", "", 100)).extracting(StateEntry::key).containsExactly("plain");
+        assertThat(ledger.range("cc", "", "", 100))
+                .extracting(StateEntry::key)
+                .containsExactly(a, b, c, owner, "plain");
+        assertThat(ledger.range("cc", "\u0001", "", 100))
+                .extracting(StateEntry::key)
+                .containsExactly("plain");
         assertThat(ledger.range("cc2", "", "", 100)).extracting(StateEntry::key).containsExactly(a);
         assertThat(ledger.range("cc", "x", "a", 100)).isEmpty();
         assertThat(ledger.range("cc", "", "", 0)).isEmpty();
@@ -410,7 +441,8 @@ class LedgerTest {
     void range_ordersByUtf8Bytes() throws Exception {
         String replacement = "\uFFFD"; // UTF-8 EF BF BD
         String emoji = "\uD83D\uDE00"; // U+1F600, UTF-8 F0 9F 98 80; sorts before U+FFFD in UTF-16
-        ledger.commit(List.of(valid("t0", rw().write(emoji, "e").write(replacement, "r").write("z", "z"))));
+        ledger.commit(List.of(
+                valid("t0", rw().write(emoji, "e").write(replacement, "r").write("z", "z"))));
 
         assertThat(ledger.range("cc", "", "", 10)).extracting(StateEntry::key).containsExactly("z", replacement, emoji);
     }
@@ -464,7 +496,8 @@ class LedgerTest {
         assertThat(value("cc", "k")).isEqualTo("v");
         assertThat(ledger.transaction("t0")).contains(new TxStatus(1, 0, TxValidationCode.VALID));
         assertThat(ledger.history("cc", "k")).hasSize(1);
-        Block next = ledger.commit(List.of(valid("t1", rw().read("k", version(1, 0)).write("k", "w"))));
+        Block next =
+                ledger.commit(List.of(valid("t1", rw().read("k", version(1, 0)).write("k", "w"))));
         assertThat(next.getHeader().getPreviousHash().toByteArray())
                 .isEqualTo(BlockHashes.headerHash(block.getHeader()));
         assertThat(code(next, 0)).isEqualTo(TxValidationCode.VALID);
@@ -493,7 +526,7 @@ class LedgerTest {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         AtomicBoolean done = new AtomicBoolean();
         try {
-            List<Future<Integer>> readers = new java.util.ArrayList<>();
+            List<Future<Integer>> readers = new ArrayList<>();
             for (int r = 0; r < 3; r++) {
                 readers.add(pool.submit(() -> {
                     int checks = 0;
@@ -504,7 +537,8 @@ class LedgerTest {
                         List<StateEntry> xy = ledger.range("cc", "x", "z", 10);
                         if (!xy.isEmpty()) {
                             assertThat(xy).hasSize(2);
-                            assertThat(xy.get(0).value().value()).isEqualTo(xy.get(1).value().value());
+                            assertThat(xy.get(0).value().value())
+                                    .isEqualTo(xy.get(1).value().value());
                         }
                         checks++;
                     }

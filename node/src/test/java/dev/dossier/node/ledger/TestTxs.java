@@ -43,7 +43,8 @@ final class TestTxs {
 
     /** An endorser transaction envelope whose ChaincodeAction.results carry {@code rwset}. */
     static Envelope endorserEnvelope(String txId, TxReadWriteSet rwset) {
-        ChaincodeAction action = ChaincodeAction.newBuilder().setResults(rwset.toByteString()).build();
+        ChaincodeAction action =
+                ChaincodeAction.newBuilder().setResults(rwset.toByteString()).build();
         ProposalResponsePayload response = ProposalResponsePayload.newBuilder()
                 .setProposalHash(ByteString.copyFrom(new byte[32]))
                 .setExtension(action.toByteString())
