@@ -221,14 +221,15 @@ final class BlockValidator {
             byte[] to = endKey.length == 0 ? Encoding.namespaceEnd(namespace) : Encoding.stateKey(namespace, endKey);
             this.endStateKey = endKey.length == 0 ? null : to;
             this.includeEnd = includeEnd && endKey.length > 0;
+            boolean empty = Encoding.BYTEWISE.compare(from, to) >= 0;
             this.lower = new Slice(from);
-            this.upper = new Slice(to);
+            this.upper = new Slice(empty ? from : to); // [from, from) is empty
             this.options = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
             this.committed = db.newIterator(state, options);
             committed.seek(from);
-            this.pending = Encoding.BYTEWISE.compare(from, to) < 0
-                    ? updates.subMap(from, true, to, false).entrySet().iterator()
-                    : Collections.emptyIterator();
+            this.pending = empty
+                    ? Collections.emptyIterator()
+                    : updates.subMap(from, true, to, false).entrySet().iterator();
             this.nextPending = pending.hasNext() ? pending.next() : null;
         }
 

@@ -19,7 +19,7 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  * history  key: namespace ‖ 0x00 ‖ len(key) (4) ‖ key ‖ block (8) ‖ tx (8)
  *          value: len(txId) (4) ‖ txId ‖ epoch seconds (8) ‖ nanos (4) ‖ isDelete (1) ‖ value
  * txindex  key: txId                                       value: block (8) ‖ tx (4) ‖ validation code (4)
- * meta     key: name (ASCII)                               value: see Ledger
+ * meta     key: name (ASCII), see META_*                   value: see META_*
  * </pre>
  *
  * Strings are UTF-8. Namespaces (chaincode names) never contain 0x00, so the first 0x00 of a state key ends the
@@ -28,6 +28,15 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  */
 final class Encoding {
     static final Comparator<byte[]> BYTEWISE = Arrays::compareUnsigned;
+
+    /** meta: the format version of this layout, one byte. */
+    static final byte[] META_FORMAT = "format".getBytes(StandardCharsets.US_ASCII);
+    /** meta: the number of committed blocks, 8 bytes big-endian; absent = 0. */
+    static final byte[] META_HEIGHT = "height".getBytes(StandardCharsets.US_ASCII);
+    /** meta: the header hash of the last committed block; absent when there is none. */
+    static final byte[] META_LAST_HASH = "last_header_hash".getBytes(StandardCharsets.US_ASCII);
+
+    static final byte FORMAT_VERSION = 1;
 
     private Encoding() {}
 

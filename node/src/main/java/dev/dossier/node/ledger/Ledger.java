@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,11 +55,6 @@ import org.rocksdb.WriteOptions;
  * }</pre>
  */
 public final class Ledger implements StateReader, AutoCloseable {
-    private static final byte[] META_FORMAT = "format".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] META_HEIGHT = "height".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] META_LAST_HASH = "last_header_hash".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] FORMAT_VERSION = {1};
-
     private final Path directory;
     private final Store store;
     private final RocksDB db;
@@ -102,18 +96,18 @@ public final class Ledger implements StateReader, AutoCloseable {
         Store store = Store.open(directory, Store.Mode.READ_WRITE, Store.LEDGER_FAMILIES);
         try {
             ColumnFamilyHandle meta = store.handle(Store.META);
-            byte[] format = store.db.get(meta, META_FORMAT);
-            byte[] heightBytes = store.db.get(meta, META_HEIGHT);
+            byte[] format = store.db.get(meta, Encoding.META_FORMAT);
+            byte[] heightBytes = store.db.get(meta, Encoding.META_HEIGHT);
             if (format == null && heightBytes == null) {
                 try (WriteOptions sync = new WriteOptions().setSync(true)) {
-                    store.db.put(meta, sync, META_FORMAT, FORMAT_VERSION);
+                    store.db.put(meta, sync, Encoding.META_FORMAT, new byte[] {Encoding.FORMAT_VERSION});
                 }
-            } else if (format == null || !Arrays.equals(format, FORMAT_VERSION)) {
+            } else if (format == null || !Arrays.equals(format, new byte[] {Encoding.FORMAT_VERSION})) {
                 throw new LedgerException("ledger in " + directory + " has unknown format "
                         + (format == null ? "(none)" : Encoding.hex(format)));
             }
             long height = heightBytes == null ? 0 : ByteBuffer.wrap(heightBytes).getLong();
-            byte[] lastHash = store.db.get(meta, META_LAST_HASH);
+            byte[] lastHash = store.db.get(meta, Encoding.META_LAST_HASH);
             if (height > 0) {
                 checkLastBlock(store, directory, height, lastHash);
             }
@@ -418,8 +412,11 @@ public final class Ledger implements StateReader, AutoCloseable {
         long number = block.getHeader().getNumber();
         byte[] hash = BlockHashes.headerHash(block.getHeader());
         batch.put(blocks, Encoding.blockKey(number), block.toByteArray());
-        batch.put(meta, META_HEIGHT, ByteBuffer.allocate(8).putLong(number + 1).array());
-        batch.put(meta, META_LAST_HASH, hash);
+        batch.put(
+                meta,
+                Encoding.META_HEIGHT,
+                ByteBuffer.allocate(8).putLong(number + 1).array());
+        batch.put(meta, Encoding.META_LAST_HASH, hash);
         db.write(syncWrites, batch);
         lastHeaderHash = hash;
         height = number + 1;

@@ -60,10 +60,7 @@ import org.rocksdb.WriteOptions;
  * }</pre>
  */
 public final class LedgerAudit {
-    private static final String TX_IDS = "txids";
-    private static final byte[] META_FORMAT = "format".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] META_HEIGHT = "height".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] META_LAST_HASH = "last_header_hash".getBytes(StandardCharsets.US_ASCII);
+    private static final String TX_IDS = Store.SCRATCH_TX_IDS;
 
     private LedgerAudit() {}
 
@@ -189,12 +186,12 @@ public final class LedgerAudit {
 
         private long checkMeta() throws RocksDBException, Problem {
             ColumnFamilyHandle meta = stored.handle(Store.META);
-            byte[] format = stored.db.get(meta, META_FORMAT);
-            if (format == null || !Arrays.equals(format, new byte[] {1})) {
+            byte[] format = stored.db.get(meta, Encoding.META_FORMAT);
+            if (format == null || !Arrays.equals(format, new byte[] {Encoding.FORMAT_VERSION})) {
                 throw Problem.outsideBlocks(
                         "ledger metadata: unknown format " + (format == null ? "(none)" : Encoding.hex(format)));
             }
-            byte[] height = stored.db.get(meta, META_HEIGHT);
+            byte[] height = stored.db.get(meta, Encoding.META_HEIGHT);
             if (height == null) {
                 return 0;
             }
@@ -452,7 +449,7 @@ public final class LedgerAudit {
         }
 
         private void checkLastHash(long height) throws RocksDBException, Problem {
-            byte[] lastHash = stored.db.get(stored.handle(Store.META), META_LAST_HASH);
+            byte[] lastHash = stored.db.get(stored.handle(Store.META), Encoding.META_LAST_HASH);
             byte[] expected = height == 0 ? null : previousHeaderHash;
             if (!Arrays.equals(lastHash, expected)) {
                 throw Problem.outsideBlocks("ledger metadata: last header hash "

@@ -334,6 +334,20 @@ class LedgerTest {
     }
 
     @Test
+    void phantom_invertedOrEmptyRange_matchesNoResults() throws Exception {
+        ledger.commit(List.of(valid("t0", rw().write("a", "1").write("b", "2"))));
+
+        Block block = ledger.commit(List.of(
+                valid("inverted", rw().range("b", "a", true).write("x", "1")),
+                valid("empty", rw().range("c", "d", true).write("y", "1")),
+                valid("empty-but-filled", rw().range("a", "c", true).write("z", "1"))));
+
+        assertThat(code(block, 0)).isEqualTo(TxValidationCode.VALID);
+        assertThat(code(block, 1)).isEqualTo(TxValidationCode.VALID);
+        assertThat(code(block, 2)).isEqualTo(TxValidationCode.PHANTOM_READ_CONFLICT);
+    }
+
+    @Test
     void phantom_merkleSummaryOfResults() throws Exception {
         ledger.commit(List.of(valid("t0", rw().write("m1", "1").write("m2", "2").write("m3", "3"))));
         // max degree 2: the three results form one leaf, hash of QueryReads{m1, m2, m3}; the tree stops at level 1
