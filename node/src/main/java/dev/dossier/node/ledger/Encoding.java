@@ -1,0 +1,263 @@
+package dev.dossier.node.ledger;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
+import org.hyperledger.fabric.protos.peer.TxValidationCode;
+
+/**
+ * Byte encodings of the ledger's column families. Keys sort as RocksDB's bytewise comparator sorts them, which for
+ * state keys is the UTF-8 byte order Fabric uses. Version 1 of the format:
+ *
+ * <pre>
+ * blocks   key: block number (8 bytes big-endian)          value: serialized common.Block
+ * state    key: namespace ‖ 0x00 ‖ key                      value: block (8) ‖ tx (8) ‖ value
+ * history  key: namespace ‖ 0x00 ‖ len(key) (4) ‖ key ‖ block (8) ‖ tx (8)
+ *          value: len(txId) (4) ‖ txId ‖ epoch seconds (8) ‖ nanos (4) ‖ isDelete (1) ‖ value
+ * txindex  key: txId                                       value: block (8) ‖ tx (4) ‖ validation code (4)
+ * meta     key: name (ASCII), see META_*                   value: see META_*
+ * </pre>
+ *
+ * Strings are UTF-8. Namespaces (chaincode names) never contain 0x00, so the first 0x00 of a state key ends the
+ * namespace and keys may contain 0x00 (Fabric composite keys do). The history key is length-prefixed so that all
+ * entries of one key are contiguous and no other key's entries fall between them.
+ */
+final class Encoding {
+    static final Comparator<byte[]> BYTEWISE = Arrays::compareUnsigned;
+
+    /** meta: the format version of this layout, one byte. */
+    static final byte[] META_FORMAT = "format".getBytes(StandardCharsets.US_ASCII);
+    /** meta: the number of committed blocks, 8 bytes big-endian; absent = 0. */
+    static final byte[] META_HEIGHT = "height".getBytes(StandardCharsets.US_ASCII);
+    /** meta: the header hash of the last committed block; absent when there is none. */
+    static final byte[] META_LAST_HASH = "last_header_hash".getBytes(StandardCharsets.US_ASCII);
+
+    static final byte FORMAT_VERSION = 1;
+
+    private Encoding() {}
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** @throws IllegalArgumentException if the namespace is empty or contains 0x00 */
+    static byte[] namespace(String namespace) {
+        byte[] ns = utf8(namespace);
+        checkNamespace(ns);
+        return ns;
+    }
+
+    /** @throws IllegalArgumentException if the namespace is empty or contains 0x00 */
+    static void checkNamespace(byte[] ns) {
+        if (ns.length == 0) {
+            throw new IllegalArgumentException("namespace is empty");
+        }
+        for (byte b : ns) {
+            if (b == 0) {
+                throw new IllegalArgumentException("namespace contains 0x00");
+            }
+        }
+    }
+
+    static byte[] blockKey(long number) {
+        return ByteBuffer.allocate(8).putLong(number).array();
+    }
+
+    static long blockNumber(byte[] key) {
+        if (key.length != 8) {
+            throw new IllegalArgumentException("block key is " + key.length + " bytes, not 8");
+        }
+        return ByteBuffer.wrap(key).getLong();
+    }
+
+    // ---- state
+
+    static byte[] stateKey(byte[] ns, byte[] key) {
+        byte[] out = new byte[ns.length + 1 + key.length];
+        System.arraycopy(ns, 0, out, 0, ns.length);
+        System.arraycopy(key, 0, out, ns.length + 1, key.length);
+        return out;
+    }
+
+    /** @return the smallest key greater than every state key of the namespace */
+    static byte[] namespaceEnd(byte[] ns) {
+        byte[] out = Arrays.copyOf(ns, ns.length + 1);
+        out[ns.length] = 1;
+        return out;
+    }
+
+    /** @return the index of the separator after the namespace */
+    static int separator(byte[] stateKey) {
+        for (int i = 0; i < stateKey.length; i++) {
+            if (stateKey[i] == 0) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("state key has no namespace separator");
+    }
+
+    static String stateNamespace(byte[] stateKey) {
+        return new String(stateKey, 0, separator(stateKey), StandardCharsets.UTF_8);
+    }
+
+    static String stateKeyName(byte[] stateKey) {
+        int sep = separator(stateKey);
+        return new String(stateKey, sep + 1, stateKey.length - sep - 1, StandardCharsets.UTF_8);
+    }
+
+    static byte[] stateValue(long block, long tx, byte[] value) {
+        return ByteBuffer.allocate(16 + value.length)
+                .putLong(block)
+                .putLong(tx)
+                .put(value)
+                .array();
+    }
+
+    static VersionedValue decodeStateValue(byte[] stored) {
+        if (stored.length < 16) {
+            throw new IllegalArgumentException("state value is " + stored.length + " bytes, less than 16");
+        }
+        ByteBuffer in = ByteBuffer.wrap(stored);
+        long block = in.getLong();
+        long tx = in.getLong();
+        return new VersionedValue(Arrays.copyOfRange(stored, 16, stored.length), block, tx);
+    }
+
+    /** @return the version part of a stored state value, without copying the value */
+    static long[] stateVersion(byte[] stored) {
+        if (stored.length < 16) {
+            throw new IllegalArgumentException("state value is " + stored.length + " bytes, less than 16");
+        }
+        ByteBuffer in = ByteBuffer.wrap(stored);
+        return new long[] {in.getLong(), in.getLong()};
+    }
+
+    // ---- history
+
+    static byte[] historyPrefix(byte[] ns, byte[] key) {
+        return ByteBuffer.allocate(ns.length + 1 + 4 + key.length)
+                .put(ns)
+                .put((byte) 0)
+                .putInt(key.length)
+                .put(key)
+                .array();
+    }
+
+    static byte[] historyKey(byte[] prefix, long block, long tx) {
+        return ByteBuffer.allocate(prefix.length + 16)
+                .put(prefix)
+                .putLong(block)
+                .putLong(tx)
+                .array();
+    }
+
+    /** @return "namespace/key" with the key's control characters escaped, for messages */
+    static String describeHistoryKey(byte[] historyKey) {
+        try {
+            int sep = separator(historyKey);
+            ByteBuffer in = ByteBuffer.wrap(historyKey, sep + 1, historyKey.length - sep - 1);
+            int len = in.getInt();
+            String ns = new String(historyKey, 0, sep, StandardCharsets.UTF_8);
+            String key = new String(historyKey, sep + 5, len, StandardCharsets.UTF_8);
+            in.position(sep + 5 + len);
+            return display(ns, key) + " @" + in.getLong() + ":" + in.getLong();
+        } catch (RuntimeException e) {
+            return "undecodable history key " + hex(historyKey);
+        }
+    }
+
+    static byte[] historyValue(String txId, Instant timestamp, boolean delete, byte[] value) {
+        byte[] id = utf8(txId);
+        return ByteBuffer.allocate(4 + id.length + 8 + 4 + 1 + value.length)
+                .putInt(id.length)
+                .put(id)
+                .putLong(timestamp.getEpochSecond())
+                .putInt(timestamp.getNano())
+                .put((byte) (delete ? 1 : 0))
+                .put(value)
+                .array();
+    }
+
+    static HistoryEntry decodeHistoryValue(byte[] stored) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(stored);
+            int idLength = in.getInt();
+            if (idLength < 0 || idLength > in.remaining()) {
+                throw new IllegalArgumentException("history value has a bad tx id length " + idLength);
+            }
+            String txId = new String(stored, 4, idLength, StandardCharsets.UTF_8);
+            in.position(4 + idLength);
+            Instant timestamp = Instant.ofEpochSecond(in.getLong(), in.getInt());
+            byte flag = in.get();
+            if (flag != 0 && flag != 1) {
+                throw new IllegalArgumentException("history value has a bad delete flag " + flag);
+            }
+            return new HistoryEntry(
+                    txId, timestamp, flag == 1, Arrays.copyOfRange(stored, in.position(), stored.length));
+        } catch (BufferUnderflowException | DateTimeException e) {
+            throw new IllegalArgumentException("history value does not decode: " + e, e);
+        }
+    }
+
+    // ---- tx index
+
+    static byte[] txIndexValue(long block, int tx, TxValidationCode code) {
+        return ByteBuffer.allocate(16)
+                .putLong(block)
+                .putInt(tx)
+                .putInt(code.getNumber())
+                .array();
+    }
+
+    static TxStatus decodeTxIndexValue(byte[] stored) {
+        if (stored.length != 16) {
+            throw new IllegalArgumentException("tx index value is " + stored.length + " bytes, not 16");
+        }
+        ByteBuffer in = ByteBuffer.wrap(stored);
+        long block = in.getLong();
+        int tx = in.getInt();
+        int number = in.getInt();
+        TxValidationCode code = TxValidationCode.forNumber(number);
+        if (code == null) {
+            throw new IllegalArgumentException("tx index value has unknown validation code " + number);
+        }
+        return new TxStatus(block, tx, code);
+    }
+
+    // ---- display
+
+    /** @return "namespace/key" with control characters of the key escaped as \\uXXXX, for messages */
+    static String display(String ns, String key) {
+        StringBuilder out =
+                new StringBuilder(ns.length() + key.length() + 8).append(ns).append('/');
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    static String displayStateKey(byte[] stateKey) {
+        try {
+            return display(stateNamespace(stateKey), stateKeyName(stateKey));
+        } catch (RuntimeException e) {
+            return "undecodable state key " + hex(stateKey);
+        }
+    }
+
+    static String hex(byte[] bytes) {
+        StringBuilder out = new StringBuilder(bytes.length * 2);
+        for (byte b : bytes) {
+            out.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        }
+        return out.toString();
+    }
+}

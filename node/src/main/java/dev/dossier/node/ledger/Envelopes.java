@@ -1,0 +1,60 @@
+package dev.dossier.node.ledger;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import org.hyperledger.fabric.protos.common.ChannelHeader;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.common.Payload;
+import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
+import org.hyperledger.fabric.protos.peer.ChaincodeAction;
+import org.hyperledger.fabric.protos.peer.ChaincodeActionPayload;
+import org.hyperledger.fabric.protos.peer.ProposalResponsePayload;
+import org.hyperledger.fabric.protos.peer.Transaction;
+
+/** Helpers that dig into Fabric transaction envelopes; shared by the ledger and the committer. */
+public final class Envelopes {
+    private Envelopes() {}
+
+    /**
+     * Extracts the simulation results of an endorser transaction, following the path a Fabric peer follows:
+     * {@code Payload.data} → {@code Transaction.actions[0].payload} → {@code ChaincodeActionPayload.action
+     * .proposal_response_payload} → {@code ProposalResponsePayload.extension} → {@code ChaincodeAction.results}.
+     *
+     * @return the decoded read-write set
+     * @throws InvalidProtocolBufferException if any step does not decode or the transaction has no action
+     * @throws NullPointerException if {@code envelope} is null
+     */
+    public static TxReadWriteSet readWriteSet(Envelope envelope) throws InvalidProtocolBufferException {
+        requireNonNull(envelope, "envelope");
+        Payload payload = Payload.parseFrom(envelope.getPayload());
+        Transaction transaction = Transaction.parseFrom(payload.getData());
+        if (transaction.getActionsCount() == 0) {
+            throw new InvalidProtocolBufferException("transaction has no actions");
+        }
+        ChaincodeActionPayload actionPayload =
+                ChaincodeActionPayload.parseFrom(transaction.getActions(0).getPayload());
+        ProposalResponsePayload responsePayload =
+                ProposalResponsePayload.parseFrom(actionPayload.getAction().getProposalResponsePayload());
+        ChaincodeAction action = ChaincodeAction.parseFrom(responsePayload.getExtension());
+        return TxReadWriteSet.parseFrom(action.getResults());
+    }
+
+    /**
+     * @return the envelope's decoded channel header
+     * @throws InvalidProtocolBufferException if the payload or its channel header does not decode
+     */
+    static ChannelHeader channelHeader(Envelope envelope) throws InvalidProtocolBufferException {
+        Payload payload = Payload.parseFrom(envelope.getPayload());
+        return ChannelHeader.parseFrom(payload.getHeader().getChannelHeader());
+    }
+
+    /** @return the channel header's tx id, or null when the channel header does not decode */
+    static String txIdOrNull(Envelope envelope) {
+        try {
+            return channelHeader(envelope).getTxId();
+        } catch (InvalidProtocolBufferException e) {
+            return null;
+        }
+    }
+}

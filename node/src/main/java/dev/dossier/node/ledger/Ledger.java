@@ -1,0 +1,490 @@
+package dev.dossier.node.ledger;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.ChannelHeader;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.common.HeaderType;
+import org.hyperledger.fabric.protos.peer.TxValidationCode;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The node's ledger: Fabric-format blocks, the versioned world state, key history and the transaction index, in one
+ * RocksDB database (one column family per concern, layout in the package's {@code Encoding}).
+ *
+ * <p>{@link #commit} validates a batch of ordered transactions (duplicate tx ids, MVCC read versions, phantom reads,
+ * as a Fabric peer does), builds the next block, chained by Fabric's header hash and carrying the validation codes
+ * in its TRANSACTIONS_FILTER metadata, and writes block, state, history, index and height in one synced RocksDB
+ * write batch: after a crash the ledger holds either the whole block or none of it, and once {@code commit} returns
+ * the block is on disk and visible to every reader.
+ *
+ * <p>Thread safety: {@code commit} and {@code commitGenesis} are serialised; reads ({@link #get}, {@link #range},
+ * {@link #history}, {@link #block}, {@link #transaction}, {@link #height}) may come from any number of threads at
+ * any time and see only whole blocks. Read methods report storage failures and reads after {@link #close} with an
+ * unchecked {@link IllegalStateException}.
+ *
+ * <pre>{@code
+ * try (Ledger ledger = Ledger.open(Path.of("data/ledger"))) {
+ *     if (ledger.height() == 0) {
+ *         ledger.commitGenesis(configEnvelope);
+ *     }
+ *     Block block = ledger.commit(List.of(new PendingTx(txId, envelope, timestamp, TxValidationCode.VALID, rwset)));
+ *     Optional<TxStatus> status = ledger.transaction(txId);
+ * }
+ * }</pre>
+ */
+public final class Ledger implements StateReader, AutoCloseable {
+    private final Path directory;
+    private final Store store;
+    private final RocksDB db;
+    private final ColumnFamilyHandle blocks;
+    private final ColumnFamilyHandle state;
+    private final ColumnFamilyHandle history;
+    private final ColumnFamilyHandle txIndex;
+    private final ColumnFamilyHandle meta;
+    private final WriteOptions syncWrites;
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final ReentrantLock commitLock = new ReentrantLock();
+    private boolean closed; // guarded by lifecycle
+    private volatile long height;
+    private volatile byte[] lastHeaderHash;
+
+    private Ledger(Path directory, Store store, long height, byte[] lastHeaderHash) {
+        this.directory = directory;
+        this.store = store;
+        this.db = store.db;
+        this.blocks = store.handle(Store.BLOCKS);
+        this.state = store.handle(Store.STATE);
+        this.history = store.handle(Store.HISTORY);
+        this.txIndex = store.handle(Store.TX_INDEX);
+        this.meta = store.handle(Store.META);
+        this.syncWrites = new WriteOptions().setSync(true);
+        this.height = height;
+        this.lastHeaderHash = lastHeaderHash;
+    }
+
+    /**
+     * Opens the ledger in {@code directory}, creating an empty one (height 0) if there is none.
+     *
+     * @throws LedgerException if the database cannot be opened (another process holds it, files are corrupt...), was
+     *     written by an unknown format version, or its height and last block disagree
+     * @throws NullPointerException if {@code directory} is null
+     */
+    public static Ledger open(Path directory) throws LedgerException {
+        requireNonNull(directory, "directory");
+        Store store = Store.open(directory, Store.Mode.READ_WRITE, Store.LEDGER_FAMILIES);
+        try {
+            ColumnFamilyHandle meta = store.handle(Store.META);
+            byte[] format = store.db.get(meta, Encoding.META_FORMAT);
+            byte[] heightBytes = store.db.get(meta, Encoding.META_HEIGHT);
+            if (format == null && heightBytes == null) {
+                try (WriteOptions sync = new WriteOptions().setSync(true)) {
+                    store.db.put(meta, sync, Encoding.META_FORMAT, new byte[] {Encoding.FORMAT_VERSION});
+                }
+            } else if (format == null || !Arrays.equals(format, new byte[] {Encoding.FORMAT_VERSION})) {
+                throw new LedgerException("ledger in " + directory + " has unknown format "
+                        + (format == null ? "(none)" : Encoding.hex(format)));
+            }
+            long height = heightBytes == null ? 0 : ByteBuffer.wrap(heightBytes).getLong();
+            byte[] lastHash = store.db.get(meta, Encoding.META_LAST_HASH);
+            if (height > 0) {
+                checkLastBlock(store, directory, height, lastHash);
+            }
+            return new Ledger(directory, store, height, lastHash == null ? new byte[0] : lastHash);
+        } catch (RocksDBException e) {
+            store.close();
+            throw new LedgerException("cannot read the ledger metadata in " + directory + ": " + e.getMessage(), e);
+        } catch (LedgerException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static void checkLastBlock(Store store, Path directory, long height, byte[] lastHash)
+            throws RocksDBException, LedgerException {
+        byte[] stored = store.db.get(store.handle(Store.BLOCKS), Encoding.blockKey(height - 1));
+        String where = "ledger in " + directory + " (height " + height + ")";
+        if (stored == null) {
+            throw new LedgerException(where + ": last block " + (height - 1) + " is missing");
+        }
+        Block last;
+        try {
+            last = Block.parseFrom(stored);
+        } catch (InvalidProtocolBufferException e) {
+            throw new LedgerException(where + ": last block " + (height - 1) + " does not decode", e);
+        }
+        byte[] hash = BlockHashes.headerHash(last.getHeader());
+        if (lastHash == null || !Arrays.equals(hash, lastHash)) {
+            throw new LedgerException(where + ": stored last header hash "
+                    + (lastHash == null ? "(none)" : Encoding.hex(lastHash)) + " is not the hash of block "
+                    + (height - 1) + " " + Encoding.hex(hash));
+        }
+    }
+
+    /** @return the number of committed blocks; the next block's number */
+    public long height() {
+        return height;
+    }
+
+    /**
+     * @return the committed block with that number, or empty if there is none yet
+     * @throws IllegalArgumentException if {@code number} is negative
+     * @throws IllegalStateException if the ledger is closed or the block cannot be read or decoded
+     */
+    public Optional<Block> block(long number) {
+        if (number < 0) {
+            throw new IllegalArgumentException("block number " + number + " is negative");
+        }
+        return read("read block " + number, () -> {
+            byte[] stored = db.get(blocks, Encoding.blockKey(number));
+            if (stored == null) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(Block.parseFrom(stored));
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException("ledger in " + directory + ": block " + number + " does not decode", e);
+            }
+        });
+    }
+
+    /**
+     * @return where and how the transaction with that id was committed, or empty if no committed block holds it;
+     *     for a transaction id that occurs more than once, the first occurrence
+     * @throws NullPointerException if {@code txId} is null
+     * @throws IllegalStateException if the ledger is closed or the index cannot be read
+     */
+    public Optional<TxStatus> transaction(String txId) {
+        requireNonNull(txId, "txId");
+        return read("look up tx " + txId, () -> {
+            byte[] stored = db.get(txIndex, Encoding.utf8(txId));
+            return stored == null ? Optional.empty() : Optional.of(Encoding.decodeTxIndexValue(stored));
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if {@code namespace} is empty or contains U+0000
+     * @throws IllegalStateException if the ledger is closed or the state cannot be read
+     */
+    @Override
+    public Optional<VersionedValue> get(String namespace, String key) {
+        byte[] stateKey = Encoding.stateKey(Encoding.namespace(namespace), Encoding.utf8(requireNonNull(key, "key")));
+        return read("get " + Encoding.display(namespace, key), () -> {
+            byte[] stored = db.get(state, stateKey);
+            return stored == null ? Optional.empty() : Optional.of(Encoding.decodeStateValue(stored));
+        });
+    }
+
+    /**
+     * {@inheritDoc} Keys may contain U+0000 (composite keys); a range with {@code startKey >= endKey} is empty.
+     *
+     * @throws IllegalArgumentException if {@code namespace} is empty or contains U+0000, or {@code limit} is negative
+     * @throws IllegalStateException if the ledger is closed or the state cannot be read
+     */
+    @Override
+    public List<StateEntry> range(String namespace, String startKey, String endKey, int limit) {
+        byte[] ns = Encoding.namespace(namespace);
+        byte[] from = Encoding.stateKey(ns, Encoding.utf8(requireNonNull(startKey, "startKey")));
+        byte[] to = requireNonNull(endKey, "endKey").isEmpty()
+                ? Encoding.namespaceEnd(ns)
+                : Encoding.stateKey(ns, Encoding.utf8(endKey));
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit " + limit + " is negative");
+        }
+        if (limit == 0 || Encoding.BYTEWISE.compare(from, to) >= 0) {
+            return List.of();
+        }
+        return read("range scan of " + namespace, () -> {
+            List<StateEntry> out = new ArrayList<>(Math.min(limit, 256));
+            try (Slice lower = new Slice(from);
+                    Slice upper = new Slice(to);
+                    ReadOptions options =
+                            new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+                    RocksIterator it = db.newIterator(state, options)) {
+                for (it.seek(from); it.isValid() && out.size() < limit; it.next()) {
+                    out.add(new StateEntry(Encoding.stateKeyName(it.key()), Encoding.decodeStateValue(it.value())));
+                }
+                it.status();
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    /**
+     * {@inheritDoc} The timestamp of each entry is the {@link PendingTx#timestamp} of its transaction; a delete has
+     * an empty value.
+     *
+     * @throws IllegalArgumentException if {@code namespace} is empty or contains U+0000
+     * @throws IllegalStateException if the ledger is closed or the history cannot be read
+     */
+    @Override
+    public List<HistoryEntry> history(String namespace, String key) {
+        byte[] prefix =
+                Encoding.historyPrefix(Encoding.namespace(namespace), Encoding.utf8(requireNonNull(key, "key")));
+        byte[] last = Arrays.copyOf(prefix, prefix.length + 16);
+        Arrays.fill(last, prefix.length, last.length, (byte) 0xff);
+        return read("history of " + Encoding.display(namespace, key), () -> {
+            List<HistoryEntry> out = new ArrayList<>();
+            try (Slice lower = new Slice(prefix);
+                    ReadOptions options = new ReadOptions().setIterateLowerBound(lower);
+                    RocksIterator it = db.newIterator(history, options)) {
+                for (it.seekForPrev(last); it.isValid(); it.prev()) {
+                    byte[] k = it.key();
+                    if (k.length != prefix.length + 16
+                            || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
+                        break;
+                    }
+                    out.add(Encoding.decodeHistoryValue(it.value()));
+                }
+                it.status();
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    /**
+     * Commits block 0: the channel's config envelope, its filter entry VALID, no state writes. Its tx id (if not
+     * empty) is indexed.
+     *
+     * @return the committed block
+     * @throws IllegalStateException if the ledger already has blocks or is closed
+     * @throws IllegalArgumentException if the envelope's channel header does not decode or its type is not CONFIG
+     * @throws LedgerException if the block cannot be written
+     * @throws NullPointerException if {@code configEnvelope} is null
+     */
+    public Block commitGenesis(Envelope configEnvelope) throws LedgerException {
+        requireNonNull(configEnvelope, "configEnvelope");
+        ChannelHeader header;
+        try {
+            header = Envelopes.channelHeader(configEnvelope);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("config envelope: channel header does not decode", e);
+        }
+        if (header.getType() != HeaderType.CONFIG_VALUE) {
+            throw new IllegalArgumentException("config envelope: channel header type is " + header.getType()
+                    + ", not CONFIG (" + HeaderType.CONFIG_VALUE + ")");
+        }
+        return underCommitLock(() -> {
+            if (height != 0) {
+                throw new IllegalStateException("genesis block: ledger already has " + height + " blocks");
+            }
+            byte[] filter = {(byte) TxValidationCode.VALID_VALUE};
+            try (WriteBatch batch = new WriteBatch()) {
+                if (!header.getTxId().isEmpty()) {
+                    batch.put(
+                            txIndex,
+                            Encoding.utf8(header.getTxId()),
+                            Encoding.txIndexValue(0, 0, TxValidationCode.VALID));
+                }
+                return write(batch, Blocks.build(0, new byte[0], List.of(configEnvelope.toByteString()), filter));
+            } catch (RocksDBException e) {
+                throw new LedgerException("commit of genesis block failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * Validates {@code txs}, in order, against the committed state and builds, stores and fsyncs block number
+     * {@link #height()} from them. Each transaction's final code is, in this order: its {@code precheck} code if
+     * not VALID; DUPLICATE_TXID if its tx id is already in the index or occurs earlier in the block (the original
+     * index entry is kept); BAD_RWSET if its read-write set is unusable; MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT
+     * if what it read changed (see {@code BlockValidator}); else VALID, and its writes and deletes apply with version
+     * (block, position in block). Only the namespaces in the read-write sets are touched. Block, state, history, tx
+     * index and height are written in one synced batch.
+     *
+     * <p>After a {@code LedgerException} the in-memory view may no longer match the disk: close and reopen.
+     *
+     * @return the committed block, whose TRANSACTIONS_FILTER metadata holds the final codes
+     * @throws IllegalArgumentException if {@code txs} is empty, or a VALID-precheck transaction's {@code txId} is
+     *     not its envelope's channel header tx id
+     * @throws IllegalStateException if the ledger has no genesis block yet or is closed
+     * @throws LedgerException if the state cannot be read or the block cannot be written
+     * @throws NullPointerException if {@code txs} or one of its elements is null
+     */
+    public Block commit(List<PendingTx> txs) throws LedgerException {
+        List<PendingTx> batchTxs = List.copyOf(requireNonNull(txs, "txs"));
+        if (batchTxs.isEmpty()) {
+            throw new IllegalArgumentException("txs is empty: a block holds at least one transaction");
+        }
+        List<String> headerTxIds = new ArrayList<>(batchTxs.size());
+        for (int i = 0; i < batchTxs.size(); i++) {
+            PendingTx tx = batchTxs.get(i);
+            String headerTxId = Envelopes.txIdOrNull(tx.envelope());
+            if (tx.precheck() == TxValidationCode.VALID && !tx.txId().equals(headerTxId)) {
+                throw new IllegalArgumentException("tx " + i + " (" + tx.txId() + ") has precheck VALID but its "
+                        + (headerTxId == null
+                                ? "channel header does not decode"
+                                : "channel header tx id is " + headerTxId));
+            }
+            headerTxIds.add(headerTxId == null || headerTxId.isEmpty() ? null : headerTxId);
+        }
+        return underCommitLock(() -> {
+            long number = height;
+            if (number == 0) {
+                throw new IllegalStateException("commit: the ledger has no genesis block yet");
+            }
+            try (WriteBatch batch = new WriteBatch()) {
+                byte[] filter = new byte[batchTxs.size()];
+                List<ByteString> envelopes = new ArrayList<>(batchTxs.size());
+                BlockValidator validator = new BlockValidator(db, state, number);
+                Set<String> blockTxIds = new HashSet<>();
+                for (int i = 0; i < batchTxs.size(); i++) {
+                    PendingTx tx = batchTxs.get(i);
+                    String txId = headerTxIds.get(i);
+                    boolean duplicate =
+                            txId != null && (blockTxIds.contains(txId) || db.get(txIndex, Encoding.utf8(txId)) != null);
+                    TxValidationCode code = tx.precheck();
+                    if (code == TxValidationCode.VALID && duplicate) {
+                        code = TxValidationCode.DUPLICATE_TXID;
+                    }
+                    if (code == TxValidationCode.VALID) {
+                        code = validateAndApply(validator, tx, i, number, batch);
+                    }
+                    if (txId != null && !duplicate) {
+                        batch.put(txIndex, Encoding.utf8(txId), Encoding.txIndexValue(number, i, code));
+                        blockTxIds.add(txId);
+                    }
+                    filter[i] = (byte) code.getNumber();
+                    envelopes.add(tx.envelope().toByteString());
+                }
+                for (Map.Entry<byte[], BlockValidator.Update> update :
+                        validator.updates().entrySet()) {
+                    BlockValidator.Update u = update.getValue();
+                    if (u.value() == null) {
+                        batch.delete(state, update.getKey());
+                    } else {
+                        batch.put(state, update.getKey(), Encoding.stateValue(number, u.txNumber(), u.value()));
+                    }
+                }
+                return write(batch, Blocks.build(number, lastHeaderHash, envelopes, filter));
+            } catch (RocksDBException e) {
+                throw new LedgerException("commit of block " + number + " failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private TxValidationCode validateAndApply(
+            BlockValidator validator, PendingTx tx, int txNumber, long blockNumber, WriteBatch batch)
+            throws RocksDBException {
+        List<BlockValidator.NsRwSet> rwset;
+        try {
+            rwset = BlockValidator.parse(tx.readWriteSet());
+        } catch (BlockValidator.BadRwSetException e) {
+            return TxValidationCode.BAD_RWSET;
+        }
+        TxValidationCode code = validator.validate(rwset);
+        if (code == TxValidationCode.VALID) {
+            for (BlockValidator.Write write : validator.apply(rwset, txNumber)) {
+                byte[] key = Encoding.historyKey(
+                        Encoding.historyPrefix(write.namespace(), write.key()), blockNumber, txNumber);
+                batch.put(
+                        history, key, Encoding.historyValue(tx.txId(), tx.timestamp(), write.delete(), write.value()));
+            }
+        }
+        return code;
+    }
+
+    /** Adds the block and the new height to the batch, writes it synced, then publishes the new height. */
+    private Block write(WriteBatch batch, Block block) throws RocksDBException {
+        long number = block.getHeader().getNumber();
+        byte[] hash = BlockHashes.headerHash(block.getHeader());
+        batch.put(blocks, Encoding.blockKey(number), block.toByteArray());
+        batch.put(
+                meta,
+                Encoding.META_HEIGHT,
+                ByteBuffer.allocate(8).putLong(number + 1).array());
+        batch.put(meta, Encoding.META_LAST_HASH, hash);
+        db.write(syncWrites, batch);
+        lastHeaderHash = hash;
+        height = number + 1;
+        return block;
+    }
+
+    /** Releases the database and its native resources; waits for reads and a commit in progress. Idempotent. */
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                syncWrites.close();
+                store.close();
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Ledger{" + directory + ", height " + height + "}";
+    }
+
+    // ---- plumbing
+
+    private interface ReadOp<T> {
+        T run() throws RocksDBException;
+    }
+
+    private interface CommitOp {
+        Block run() throws LedgerException;
+    }
+
+    private <T> T read(String what, ReadOp<T> op) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException(what + ": ledger in " + directory + " is closed");
+            }
+            return op.run();
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(what + " failed in ledger " + directory + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            // a stored value that does not decode
+            throw new IllegalStateException(
+                    what + ": ledger in " + directory + " holds a corrupt entry: " + e.getMessage(), e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private Block underCommitLock(CommitOp op) throws LedgerException {
+        commitLock.lock();
+        try {
+            lifecycle.readLock().lock();
+            try {
+                if (closed) {
+                    throw new IllegalStateException("commit: ledger in " + directory + " is closed");
+                }
+                return op.run();
+            } finally {
+                lifecycle.readLock().unlock();
+            }
+        } finally {
+            commitLock.unlock();
+        }
+    }
+}
