@@ -382,6 +382,9 @@ public final class Ledger implements StateReader, AutoCloseable {
                 return write(batch, Blocks.build(number, lastHeaderHash, envelopes, filter));
             } catch (RocksDBException e) {
                 throw new LedgerException("commit of block " + number + " failed: " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new LedgerException(
+                        "commit of block " + number + " failed: corrupt state entry: " + e.getMessage(), e);
             }
         });
     }
