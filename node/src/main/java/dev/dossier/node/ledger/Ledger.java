@@ -19,6 +19,7 @@ import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.HeaderType;
+import org.hyperledger.fabric.protos.common.Metadata;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
@@ -325,6 +326,24 @@ public final class Ledger implements StateReader, AutoCloseable {
      * @throws NullPointerException if {@code txs} or one of its elements is null
      */
     public Block commit(List<PendingTx> txs) throws LedgerException {
+        return commit(txs, BlockSeal.UNSIGNED);
+    }
+
+    /**
+     * As {@link #commit(List)}, and closes the block with {@code seal}: its SIGNATURES metadata entry carries the
+     * seal's consenter metadata and the signatures the seal makes over the block as built. If the seal refuses the
+     * block, nothing is written. A consensus layer keeps its position (for example the Raft log index the block was
+     * ordered at) in the consenter metadata, so it is stored with the block in the same write.
+     *
+     * @throws LedgerException also if the seal refuses the block
+     * @throws NullPointerException if {@code seal} is null
+     */
+    public Block commit(List<PendingTx> txs, BlockSeal seal) throws LedgerException {
+        requireNonNull(seal, "seal");
+        ByteString signaturesEntry = Metadata.newBuilder()
+                .setValue(Blocks.signaturesValue(requireNonNull(seal.consenterMetadata(), "consenterMetadata")))
+                .build()
+                .toByteString();
         List<PendingTx> batchTxs = List.copyOf(requireNonNull(txs, "txs"));
         if (batchTxs.isEmpty()) {
             throw new IllegalArgumentException("txs is empty: a block holds at least one transaction");
@@ -379,7 +398,8 @@ public final class Ledger implements StateReader, AutoCloseable {
                         batch.put(state, update.getKey(), Encoding.stateValue(number, u.txNumber(), u.value()));
                     }
                 }
-                return write(batch, Blocks.build(number, lastHeaderHash, envelopes, filter));
+                Block unsigned = Blocks.build(number, lastHeaderHash, envelopes, filter, signaturesEntry);
+                return write(batch, Blocks.withSignatures(unsigned, List.copyOf(seal.signatures(unsigned))));
             } catch (RocksDBException e) {
                 throw new LedgerException("commit of block " + number + " failed: " + e.getMessage(), e);
             } catch (IllegalArgumentException e) {

@@ -24,6 +24,8 @@ import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.HeaderType;
+import org.hyperledger.fabric.protos.common.Metadata;
+import org.hyperledger.fabric.protos.common.OrdererBlockMetadata;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.rocksdb.ColumnFamilyHandle;
@@ -259,8 +261,8 @@ public final class LedgerAudit {
                 throw Problem.inBlock(
                         number, "has " + metadata.size() + " metadata entries, expected " + Blocks.METADATA_ENTRIES);
             }
+            checkSignaturesEntry(number, block);
             Map<BlockMetadataIndex, ByteString> expected = Map.of(
-                    BlockMetadataIndex.SIGNATURES, Blocks.SIGNATURES_METADATA,
                     BlockMetadataIndex.LAST_CONFIG, Blocks.LAST_CONFIG_METADATA,
                     BlockMetadataIndex.ORDERER, ByteString.EMPTY,
                     BlockMetadataIndex.COMMIT_HASH, ByteString.EMPTY);
@@ -286,6 +288,31 @@ public final class LedgerAudit {
                 }
             }
             return filter;
+        }
+
+        /**
+         * The SIGNATURES entry: exactly what the ledger writes for the genesis block; for later blocks an
+         * {@code OrdererBlockMetadata} naming config block 0, with any consenter metadata and signatures (whose
+         * signers only a reader that knows the consortium can check).
+         */
+        private static void checkSignaturesEntry(long number, Block block) throws Problem {
+            ByteString entry = block.getMetadata().getMetadata(BlockMetadataIndex.SIGNATURES_VALUE);
+            if (number == 0) {
+                if (!entry.equals(Blocks.SIGNATURES_METADATA)) {
+                    throw Problem.inBlock(number, "SIGNATURES metadata is not what the ledger writes");
+                }
+                return;
+            }
+            try {
+                OrdererBlockMetadata value = OrdererBlockMetadata.parseFrom(
+                        Metadata.parseFrom(entry).getValue());
+                if (value.getLastConfig().getIndex() != 0) {
+                    throw Problem.inBlock(number, "SIGNATURES metadata names config block "
+                            + value.getLastConfig().getIndex() + ", but block 0 is the only config block");
+                }
+            } catch (InvalidProtocolBufferException e) {
+                throw Problem.inBlock(number, "SIGNATURES metadata does not decode");
+            }
         }
 
         private void checkGenesis(Block block, byte[] filter) throws RocksDBException, Problem {
