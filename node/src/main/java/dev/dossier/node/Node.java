@@ -3,25 +3,45 @@ package dev.dossier.node;
 import dev.dossier.node.chaincode.ChaincodeLoadException;
 import dev.dossier.node.chaincode.ChaincodeRuntime;
 import dev.dossier.node.gateway.GatewayContext;
+import dev.dossier.node.gateway.EndorserService;
+import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.gateway.GatewayService;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.LedgerException;
+import dev.dossier.node.ordering.BlockDeliveryService;
+import dev.dossier.node.ordering.BlockPuller;
+import dev.dossier.node.ordering.RaftOrderer;
+import dev.dossier.node.ordering.RaftSettings;
+import com.google.protobuf.ByteString;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.Envelope;
 
 /**
- * A running Dossier node: the RocksDB ledger, the in-process chaincode, single-node ordering and Fabric's Gateway gRPC
- * service. {@link #start} opens (or creates, with the channel's genesis block) the ledger and listens;
+ * A running Dossier node: the RocksDB ledger, the in-process chaincode, ordering (alone, or with the other nodes of
+ * its cluster through Raft), and Fabric's Gateway, Endorser and Deliver gRPC services. {@link #start} opens (or creates, with the channel's genesis block) the ledger and listens;
  * {@link #close} stops accepting requests, commits what was already queued, and closes the ledger.
  *
  * <pre>{@code
@@ -70,22 +90,54 @@ public final class Node implements AutoCloseable {
         ChaincodeRuntime runtime = ChaincodeRuntime.load(settings.chaincode(), settings.chaincodeJar());
         Ledger ledger = Ledger.open(settings.dataDirectory().resolve("ledger"));
         try {
-            if (ledger.height() == 0) {
+            NodeSettings.Cluster cluster = settings.cluster();
+            Set<ByteString> nodeIdentities =
+                    cluster == null ? Set.of(signer.serializedIdentity()) : nodeIdentities(cluster);
+            BlockPuller puller = cluster == null ? null : new BlockPuller(settings.channel(), signer, addresses(cluster));
+            if (ledger.height() == 0 && cluster != null && cluster.join()) {
+                fetchGenesis(cluster, puller, ledger);
+            } else if (ledger.height() == 0) {
                 Block genesis = ledger.commitGenesis(Genesis.configEnvelope(settings.channel(), settings.organisations()));
                 LOG.info(() -> "created channel " + settings.channel() + " with genesis block of "
                         + genesis.getSerializedSize() + " bytes");
             }
             String address = settings.host() + ":" + settings.port();
-            GatewayContext context = new GatewayContext(
-                    settings.channel(), address, ledger, runtime, identities, signer, settings.blockLimits());
+            GatewayContext context = cluster == null
+                    ? new GatewayContext(
+                            settings.channel(), address, ledger, runtime, identities, signer, settings.blockLimits())
+                    : new GatewayContext(
+                            settings.channel(),
+                            address,
+                            ledger,
+                            runtime,
+                            identities,
+                            signer,
+                            nodeIdentities,
+                            cluster.policies(),
+                            endorsers(cluster, settings.mspId()),
+                            (listener, checker) -> RaftOrderer.start(
+                                    raftSettings(cluster, settings.dataDirectory()),
+                                    settings.channel(),
+                                    ledger,
+                                    checker,
+                                    signer,
+                                    listener,
+                                    puller,
+                                    settings.blockLimits(),
+                                    20_000));
             int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
             ExecutorService requests = Executors.newFixedThreadPool(threads, daemon("gateway"));
             ExecutorService eventStreams = Executors.newFixedThreadPool(MAX_EVENT_STREAMS, daemon("events"));
             ExecutorService responses = Executors.newFixedThreadPool(2, daemon("commit-status"));
+            GatewayService gateway = new GatewayService(context, eventStreams, MAX_EVENT_STREAMS, responses);
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
                     .executor(requests)
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-                    .addService(new GatewayService(context, eventStreams, MAX_EVENT_STREAMS, responses))
+                    .addService(gateway)
+                    .addService(new EndorserService(context, gateway))
+                    .addService(new BlockDeliveryService(settings.channel(), ledger, identities,
+                            requester -> nodeIdentities.contains(requester.serialized())
+                                    || BLOCK_READERS.contains(requester.attributes().get("dossier.role"))))
                     .build();
             try {
                 server.start();
@@ -95,12 +147,90 @@ public final class Node implements AutoCloseable {
             }
             LOG.info(() -> "node " + settings.mspId() + " serving channel " + settings.channel() + ", chaincode "
                     + settings.chaincode() + " on " + settings.host() + ":" + server.getPort() + ", ledger height "
-                    + ledger.height());
+                    + ledger.height() + (cluster == null ? ", ordering alone" : ", ordering with Raft among "
+                            + cluster.nodes().size() + " nodes"));
             return new Node(ledger, context, server, requests, eventStreams, responses);
         } catch (IOException | RuntimeException e) {
             ledger.close();
             throw e;
         }
+    }
+
+    /** Roles whose users may read raw blocks (Deliver), besides the consortium's nodes. */
+    private static final Set<String> BLOCK_READERS = Set.of("operator", "auditor");
+
+    private static Set<ByteString> nodeIdentities(NodeSettings.Cluster cluster) throws IOException {
+        Set<ByteString> out = new HashSet<>();
+        for (NodeSettings.ClusterNode node : cluster.nodes()) {
+            out.add(Signer.serializedIdentity(node.mspId(), readCertificate(node.certificate())));
+        }
+        return out;
+    }
+
+    private static X509Certificate readCertificate(Path pem) throws IOException {
+        try (InputStream in = Files.newInputStream(pem)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (CertificateException e) {
+            throw new IOException(pem + ": not a PEM X.509 certificate", e);
+        }
+    }
+
+    private static Map<String, String> addresses(NodeSettings.Cluster cluster) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (NodeSettings.ClusterNode node : cluster.nodes()) {
+            out.put(node.name(), node.address());
+        }
+        return out;
+    }
+
+    private static Endorsers endorsers(NodeSettings.Cluster cluster, String ownMsp) {
+        List<String> organisations = new ArrayList<>();
+        List<Endorsers.Peer> peers = new ArrayList<>();
+        for (NodeSettings.ClusterNode node : cluster.nodes()) {
+            if (!organisations.contains(node.mspId())) {
+                organisations.add(node.mspId());
+            }
+            if (!node.name().equals(cluster.self())) {
+                peers.add(new Endorsers.Peer(node.name(), node.mspId(), node.address()));
+            }
+        }
+        return new Endorsers(ownMsp, organisations, peers, cluster.policies());
+    }
+
+    private static RaftSettings raftSettings(NodeSettings.Cluster cluster, Path dataDirectory) {
+        List<RaftSettings.Member> members = new ArrayList<>();
+        for (NodeSettings.ClusterNode node : cluster.nodes()) {
+            members.add(new RaftSettings.Member(node.name(), node.host(), node.raftPort()));
+        }
+        RaftSettings settings = RaftSettings.of(cluster.self(), members, dataDirectory.resolve("raft"));
+        return settings.withTiming(cluster.electionTimeout(), cluster.snapshotEvery(), settings.segmentBytes())
+                .joining(cluster.join());
+    }
+
+    /** A joining node's ledger starts with the network's genesis block, fetched from the first node that answers. */
+    private static void fetchGenesis(NodeSettings.Cluster cluster, BlockPuller puller, Ledger ledger)
+            throws IOException, LedgerException {
+        IOException last = null;
+        for (NodeSettings.ClusterNode node : cluster.nodes()) {
+            if (node.name().equals(cluster.self())) {
+                continue;
+            }
+            try {
+                Block genesis = puller.fetchBlock(node.name(), 0);
+                ledger.commitGenesis(Envelope.parseFrom(genesis.getData().getData(0)));
+                if (!ledger.block(0).orElseThrow().getHeader().equals(genesis.getHeader())) {
+                    throw new LedgerException("the genesis block of " + node.name() + " does not rebuild identically");
+                }
+                LOG.info(() -> "joined: genesis block taken from " + node.name());
+                return;
+            } catch (IOException e) {
+                last = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while fetching the genesis block", e);
+            }
+        }
+        throw new IOException("no node of the network gave its genesis block", last);
     }
 
     private static void closeQuietly(GatewayContext context) {

@@ -1,16 +1,20 @@
 package dev.dossier.node;
 
 import dev.dossier.node.config.Consortium;
+import dev.dossier.node.gateway.EndorsementPolicies;
 import dev.dossier.node.identity.Msp;
 import dev.dossier.node.ordering.BlockLimits;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * Everything a node needs to start: the channel and chaincode it serves (a contract jar, or the node's classpath when
  * {@code chaincodeJar} is null), where it listens, where its ledger lives, the organisations it trusts, its own
- * signing identity, and the block cutter's limits.
+ * signing identity, the block cutter's limits, and, on a network of several nodes, its {@link Cluster} (null for a
+ * single node, which orders alone).
  */
 public record NodeSettings(
         String channel,
@@ -23,7 +27,8 @@ public record NodeSettings(
         String mspId,
         Path signCertificate,
         Path signKey,
-        BlockLimits blockLimits) {
+        BlockLimits blockLimits,
+        Cluster cluster) {
 
     public NodeSettings {
         Objects.requireNonNull(channel, "channel");
@@ -35,6 +40,9 @@ public record NodeSettings(
         Objects.requireNonNull(signCertificate, "signCertificate");
         Objects.requireNonNull(signKey, "signKey");
         Objects.requireNonNull(blockLimits, "blockLimits");
+        if (cluster != null && cluster.nodes().stream().noneMatch(n -> n.name().equals(cluster.self()))) {
+            throw new IllegalArgumentException("node " + cluster.self() + " is not in its cluster");
+        }
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -74,18 +82,102 @@ public record NodeSettings(
                 organisation.mspId(),
                 node.certificate(),
                 node.privateKey(),
-                blockLimits);
+                blockLimits,
+                consortium.nodes().size() > 1 ? Cluster.of(consortium, node.name()) : null);
     }
 
     /** @return the same settings listening on another port (0 picks a free one) */
     public NodeSettings withPort(int newPort) {
         return new NodeSettings(channel, chaincode, chaincodeJar, host, newPort, dataDirectory, organisations, mspId,
-                signCertificate, signKey, blockLimits);
+                signCertificate, signKey, blockLimits, cluster);
     }
 
     /** @return the same settings with the ledger in another directory */
     public NodeSettings withDataDirectory(Path directory) {
         return new NodeSettings(channel, chaincode, chaincodeJar, host, port, directory, organisations, mspId,
-                signCertificate, signKey, blockLimits);
+                signCertificate, signKey, blockLimits, cluster);
+    }
+
+    /** @return the same settings with another cluster (null: a single node) */
+    public NodeSettings withCluster(Cluster newCluster) {
+        return new NodeSettings(channel, chaincode, chaincodeJar, host, port, dataDirectory, organisations, mspId,
+                signCertificate, signKey, blockLimits, newCluster);
+    }
+
+    /**
+     * A node's place in a network of several nodes, which order with Raft.
+     *
+     * @param self this node's name
+     * @param nodes every node of the network (this one included), with its Raft port
+     * @param policies which organisations must endorse each function
+     * @param electionTimeout Raft's shortest election timeout
+     * @param snapshotEvery Raft entries between snapshots (after which the log may be purged)
+     * @param join true for a node joining a running network: it takes the genesis block from the other nodes and
+     *     waits to be added to the Raft group ({@code dossier network add-node})
+     */
+    public record Cluster(
+            String self,
+            List<ClusterNode> nodes,
+            EndorsementPolicies policies,
+            Duration electionTimeout,
+            long snapshotEvery,
+            boolean join) {
+        /** The Raft port of a node is its gateway port plus this, unless set otherwise. */
+        public static final int RAFT_PORT_OFFSET = 1000;
+
+        public Cluster {
+            Objects.requireNonNull(self, "self");
+            nodes = List.copyOf(nodes);
+            Objects.requireNonNull(policies, "policies");
+            Objects.requireNonNull(electionTimeout, "electionTimeout");
+        }
+
+        /** The cluster of every node of the consortium, with default policies and Raft timing. */
+        public static Cluster of(Consortium consortium, String self) {
+            List<ClusterNode> nodes = new ArrayList<>();
+            for (Consortium.Organisation organisation : consortium.organisations()) {
+                for (Consortium.Node node : organisation.nodes()) {
+                    nodes.add(new ClusterNode(
+                            node.name(),
+                            organisation.mspId(),
+                            node.host(),
+                            node.port(),
+                            node.port() + RAFT_PORT_OFFSET,
+                            node.certificate()));
+                }
+            }
+            return new Cluster(self, nodes, EndorsementPolicies.DEFAULT, Duration.ofMillis(1_000), 10_000, false);
+        }
+
+        public Cluster withPolicies(EndorsementPolicies newPolicies) {
+            return new Cluster(self, nodes, newPolicies, electionTimeout, snapshotEvery, join);
+        }
+
+        public Cluster withRaftTiming(Duration newElectionTimeout, long newSnapshotEvery) {
+            return new Cluster(self, nodes, policies, newElectionTimeout, newSnapshotEvery, join);
+        }
+
+        public Cluster joining(boolean newJoin) {
+            return new Cluster(self, nodes, policies, electionTimeout, snapshotEvery, newJoin);
+        }
+
+        /** @return this node's entry */
+        public ClusterNode me() {
+            return nodes.stream().filter(n -> n.name().equals(self)).findFirst().orElseThrow();
+        }
+    }
+
+    /** A node of the cluster: name, organisation, gateway address, Raft port and signing certificate (PEM file). */
+    public record ClusterNode(String name, String mspId, String host, int port, int raftPort, Path certificate) {
+        public ClusterNode {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(mspId, "mspId");
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(certificate, "certificate");
+        }
+
+        public String address() {
+            return host + ":" + port;
+        }
     }
 }

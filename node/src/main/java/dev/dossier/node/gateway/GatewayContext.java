@@ -1,15 +1,21 @@
 package dev.dossier.node.gateway;
 
+import com.google.protobuf.ByteString;
 import dev.dossier.node.chaincode.ChaincodeRuntime;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.Ledger;
+import dev.dossier.node.ordering.Orderer;
 import dev.dossier.node.ordering.SoloOrderer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What the gateway service works with: the node's ledger, chaincode runtime, identities and own signer, transaction
- * validator, orderer and commit notifier, the channel it serves and the address it is reached at.
+ * validator, orderer, commit notifier and the other nodes' endorsers, the channel it serves and the address it is
+ * reached at.
  */
 public final class GatewayContext {
     private final String channel;
@@ -20,11 +26,13 @@ public final class GatewayContext {
     private final Signer signer;
     private final EndorsementLog ownEndorsements;
     private final TransactionValidator validator;
-    private final SoloOrderer orderer;
+    private final Orderer orderer;
     private final CommitNotifier notifier;
+    private final Endorsers endorsers;
 
     /**
-     * Wires the gateway to a ledger and starts ordering into it. The caller closes the returned context's orderer
+     * Wires the gateway of a single node to a ledger and starts ordering into it ({@link SoloOrderer}, blocks signed
+     * by {@code signer}); only this node's endorsements count. The caller closes the returned context's orderer
      * (through {@link #close()}) before closing the ledger.
      */
     public GatewayContext(
@@ -35,22 +43,52 @@ public final class GatewayContext {
             IdentityValidator identities,
             Signer signer,
             dev.dossier.node.ordering.BlockLimits limits) {
+        this(channel, address, ledger, runtime, identities, signer, Set.of(signer.serializedIdentity()),
+                null, Endorsers.none(signer.mspId()), (listener, checker) -> {
+                    SoloOrderer solo = new SoloOrderer(ledger, limits, listener, 20_000, signer);
+                    solo.start();
+                    return solo;
+                });
+    }
+
+    /**
+     * Wires the gateway of a node of a network to a ledger and starts the orderer made by {@code orderers}. The
+     * caller closes the returned context (orderer and endorser connections) before closing the ledger.
+     *
+     * @param nodeIdentities serialized identities of the consortium's nodes, whose endorsements count
+     * @param policies which organisations must endorse each function, or null to accept any one node's endorsement
+     * @param endorsers the other nodes to collect endorsements from
+     * @throws IOException if the orderer cannot start
+     */
+    public GatewayContext(
+            String channel,
+            String address,
+            Ledger ledger,
+            ChaincodeRuntime runtime,
+            IdentityValidator identities,
+            Signer signer,
+            Set<ByteString> nodeIdentities,
+            EndorsementPolicies policies,
+            Endorsers endorsers,
+            Orderer.Factory orderers) {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.address = Objects.requireNonNull(address, "address");
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.identities = Objects.requireNonNull(identities, "identities");
         this.signer = Objects.requireNonNull(signer, "signer");
+        this.endorsers = Objects.requireNonNull(endorsers, "endorsers");
         this.ownEndorsements = new EndorsementLog(100_000);
-        this.validator = new TransactionValidator(
-                identities,
-                channel,
-                runtime.name(),
-                java.util.Set.of(signer.serializedIdentity()),
-                ownEndorsements);
+        this.validator = policies == null
+                ? new TransactionValidator(identities, channel, runtime.name(), nodeIdentities, ownEndorsements)
+                : new TransactionValidator(
+                        identities, channel, runtime.name(), nodeIdentities, ownEndorsements, policies);
         this.notifier = new CommitNotifier(ledger);
-        this.orderer = new SoloOrderer(ledger, limits, notifier, 20_000);
-        this.orderer.start();
+        try {
+            this.orderer = orderers.start(notifier, (envelope, at) -> validator.validate(envelope, at).pending());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start ordering: " + e.getMessage(), e);
+        }
     }
 
     String channel() {
@@ -85,7 +123,16 @@ public final class GatewayContext {
         return validator;
     }
 
-    SoloOrderer orderer() {
+    Orderer orderer() {
+        return orderer;
+    }
+
+    Endorsers endorsers() {
+        return endorsers;
+    }
+
+    /** @return the orderer, for the node's own status and tests */
+    public Orderer ordering() {
         return orderer;
     }
 
@@ -98,8 +145,12 @@ public final class GatewayContext {
         return orderer.healthy();
     }
 
-    /** Commits what is queued and stops ordering. */
+    /** Commits what is queued, stops ordering and closes connections to other nodes. */
     public void close() throws InterruptedException {
-        orderer.close();
+        try {
+            orderer.close();
+        } finally {
+            endorsers.close();
+        }
     }
 }

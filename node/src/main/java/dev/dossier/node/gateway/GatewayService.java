@@ -10,7 +10,7 @@ import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.PendingTx;
 import dev.dossier.node.ledger.TxStatus;
-import dev.dossier.node.ordering.SoloOrderer;
+import dev.dossier.node.ordering.Orderer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -47,6 +47,7 @@ import org.hyperledger.fabric.protos.peer.ChaincodeEndorsedAction;
 import org.hyperledger.fabric.protos.peer.ChaincodeEvent;
 import org.hyperledger.fabric.protos.peer.ChaincodeID;
 import org.hyperledger.fabric.protos.peer.Endorsement;
+import org.hyperledger.fabric.protos.peer.ProposalResponse;
 import org.hyperledger.fabric.protos.peer.ProposalResponsePayload;
 import org.hyperledger.fabric.protos.peer.SignedProposal;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
@@ -126,7 +127,8 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
                         "failed to endorse transaction: chaincode response " + response.getStatus() + ", " + response.getMessage());
             }
             observer.onNext(EndorseResponse.newBuilder()
-                    .setPreparedTransaction(endorsedTransaction(proposal, simulation))
+                    .setPreparedTransaction(
+                            endorsedTransaction(proposal, simulation, request.getEndorsingOrganizationsList()))
                     .build());
             observer.onCompleted();
         } catch (RequestException e) {
@@ -136,7 +138,21 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
         }
     }
 
-    private Envelope endorsedTransaction(CheckedProposal proposal, Simulation simulation) {
+    private Envelope endorsedTransaction(CheckedProposal proposal, Simulation simulation, List<String> organisations)
+            throws RequestException {
+        ProposalResponse own = signedResponse(proposal, simulation);
+        return Transactions.preparedTransaction(
+                proposal.header(),
+                Transactions.withoutTransient(proposal.payload()),
+                ChaincodeEndorsedAction.newBuilder()
+                        .setProposalResponsePayload(own.getPayload())
+                        .addAllEndorsements(context.endorsers()
+                                .collect(proposal, own.getPayload(), own.getEndorsement(), organisations))
+                        .build());
+    }
+
+    /** This node's endorsement of a simulated proposal, as its Endorser service answers it. */
+    ProposalResponse signedResponse(CheckedProposal proposal, Simulation simulation) {
         ChaincodeID chaincodeId = ChaincodeID.newBuilder()
                 .setName(context.runtime().name())
                 .setVersion(CHAINCODE_VERSION)
@@ -166,16 +182,15 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
                 .setSignature(ByteString.copyFrom(signer.sign(responsePayload.concat(endorser).toByteArray())))
                 .build();
         context.ownEndorsements().add(responsePayload, endorsement);
-        return Transactions.preparedTransaction(
-                proposal.header(),
-                payloadWithoutTransient,
-                ChaincodeEndorsedAction.newBuilder()
-                        .setProposalResponsePayload(responsePayload)
-                        .addEndorsements(endorsement)
-                        .build());
+        return ProposalResponse.newBuilder()
+                .setVersion(1)
+                .setResponse(simulation.response())
+                .setPayload(responsePayload)
+                .setEndorsement(endorsement)
+                .build();
     }
 
-    private Simulation simulate(CheckedProposal proposal) {
+    Simulation simulate(CheckedProposal proposal) {
         SignedProposal signed = proposal.signedProposal();
         ByteString creator = proposal.creator().serialized();
         Invocation invocation = new Invocation(
@@ -194,7 +209,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
     private void checkTargets(List<String> organisations) throws RequestException {
         String own = context.signer().mspId();
         for (String org : organisations) {
-            if (!org.equals(own)) {
+            if (!context.endorsers().reaches(org)) {
                 throw new RequestException(
                         Status.Code.FAILED_PRECONDITION,
                         "no endorsing node for organisation " + org + " on this network (this node is " + own + ")");
@@ -238,7 +253,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
     }
 
     private void order(ValidatedTransaction tx) throws RequestException {
-        SoloOrderer orderer = context.orderer();
+        Orderer orderer = context.orderer();
         try {
             orderer.order(new PendingTx(tx.txId(), tx.envelope(), tx.timestamp(), tx.code(), tx.readWriteSet()));
         } catch (IllegalStateException e) {
@@ -411,7 +426,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
         }
     }
 
-    private StatusRuntimeException error(RequestException e) {
+    StatusRuntimeException error(RequestException e) {
         ErrorDetail detail = ErrorDetail.newBuilder()
                 .setAddress(context.address())
                 .setMspId(context.signer().mspId())
@@ -425,7 +440,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
         return StatusProto.toStatusRuntimeException(status);
     }
 
-    private StatusRuntimeException internal(String call, RuntimeException e) {
+    StatusRuntimeException internal(String call, RuntimeException e) {
         LOG.log(Level.SEVERE, call + " failed", e);
         return error(new RequestException(Status.Code.INTERNAL, call + " failed on the node: " + e));
     }

@@ -18,6 +18,7 @@ import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 import org.hyperledger.fabric.protos.peer.ChaincodeAction;
 import org.hyperledger.fabric.protos.peer.ChaincodeActionPayload;
+import org.hyperledger.fabric.protos.peer.ChaincodeInvocationSpec;
 import org.hyperledger.fabric.protos.peer.ChaincodeProposalPayload;
 import org.hyperledger.fabric.protos.peer.Endorsement;
 import org.hyperledger.fabric.protos.peer.ProposalResponsePayload;
@@ -28,8 +29,10 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  * Validates a transaction envelope as a Fabric committing peer does before MVCC: well-formed payload and header, a
  * creator valid for its organisation whose signature over the payload bytes is valid and low-S, a transaction id
  * derived from nonce and creator, our channel and chaincode, a proposal hash that binds the endorsed result to the
- * header, and endorsements by trusted endorsers whose signatures verify. MVCC and duplicate checks belong to the
- * ledger. Thread-safe; deterministic for a given set of identities and trusted endorsers.
+ * header, and endorsements by trusted endorsers (the consortium's nodes) whose signatures verify and whose
+ * organisations satisfy the endorsement policy of the invoked function. MVCC and duplicate checks belong to the
+ * ledger. Thread-safe; deterministic for a given set of identities, trusted endorsers, policies and validation time
+ * (see {@link #validate(Envelope, Instant)}).
  */
 public final class TransactionValidator {
     private final IdentityValidator identities;
@@ -37,8 +40,11 @@ public final class TransactionValidator {
     private final String chaincode;
     private final Set<ByteString> trustedEndorsers;
     private final EndorsementLog ownEndorsements;
+    private final EndorsementPolicies policies;
 
     /**
+     * A validator that accepts an endorsement by any one trusted endorser.
+     *
      * @param trustedEndorsers serialized identities of the nodes whose endorsements count
      * @param ownEndorsements endorsements this node signed, which need no second verification
      */
@@ -48,15 +54,43 @@ public final class TransactionValidator {
             String chaincode,
             Set<ByteString> trustedEndorsers,
             EndorsementLog ownEndorsements) {
+        this(identities, channel, chaincode, trustedEndorsers, ownEndorsements,
+                new EndorsementPolicies(EndorsementPolicies.Rule.ANY_ORG, java.util.Map.of()));
+    }
+
+    /**
+     * @param trustedEndorsers serialized identities of the consortium's nodes, whose endorsements count
+     * @param ownEndorsements endorsements this node signed, whose signatures need no second verification (their
+     *     endorser's certificate is still checked, so the outcome is the same with or without the log)
+     * @param policies which organisations must endorse each function
+     */
+    public TransactionValidator(
+            IdentityValidator identities,
+            String channel,
+            String chaincode,
+            Set<ByteString> trustedEndorsers,
+            EndorsementLog ownEndorsements,
+            EndorsementPolicies policies) {
         this.identities = Objects.requireNonNull(identities, "identities");
         this.channel = Objects.requireNonNull(channel, "channel");
         this.chaincode = Objects.requireNonNull(chaincode, "chaincode");
         this.trustedEndorsers = Set.copyOf(trustedEndorsers);
         this.ownEndorsements = Objects.requireNonNull(ownEndorsements, "ownEndorsements");
+        this.policies = Objects.requireNonNull(policies, "policies");
     }
 
-    /** @return the validation outcome; never throws for a bad envelope */
+    /** @return the validation outcome at the current time; never throws for a bad envelope */
     public ValidatedTransaction validate(Envelope envelope) {
+        return validate(envelope, Instant.now());
+    }
+
+    /**
+     * Validates with certificates judged at {@code at} rather than the current time: nodes that apply the same
+     * ordered transaction at the same agreed time reach the same outcome.
+     *
+     * @return the validation outcome; never throws for a bad envelope
+     */
+    public ValidatedTransaction validate(Envelope envelope, Instant at) {
         Payload payload;
         ChannelHeader channelHeader;
         SignatureHeader signatureHeader;
@@ -88,7 +122,7 @@ public final class TransactionValidator {
         }
         Identity creator;
         try {
-            creator = identities.validate(signatureHeader.getCreator());
+            creator = identities.validate(signatureHeader.getCreator(), at);
         } catch (IdentityException e) {
             return invalid(txId, timestamp, envelope, TxValidationCode.BAD_CREATOR_SIGNATURE,
                     "creator rejected: " + e.getMessage());
@@ -103,15 +137,17 @@ public final class TransactionValidator {
             return invalid(txId, timestamp, envelope, TxValidationCode.BAD_PROPOSAL_TXID,
                     "transaction id is not SHA-256(nonce || creator)");
         }
-        return validateAction(payload, txId, timestamp, envelope);
+        return validateAction(payload, txId, timestamp, envelope, creator.mspId(), at);
     }
 
-    private ValidatedTransaction validateAction(Payload payload, String txId, Instant timestamp, Envelope envelope) {
+    private ValidatedTransaction validateAction(
+            Payload payload, String txId, Instant timestamp, Envelope envelope, String creatorMsp, Instant at) {
         ChaincodeActionPayload actionPayload;
         ProposalResponsePayload responsePayload;
         ChaincodeAction action;
         TxReadWriteSet rwset;
         ChaincodeProposalPayload proposalPayload;
+        String function;
         try {
             Transaction transaction = Transaction.parseFrom(payload.getData());
             if (transaction.getActionsCount() != 1) {
@@ -124,6 +160,7 @@ public final class TransactionValidator {
             }
             actionPayload = ChaincodeActionPayload.parseFrom(transaction.getActions(0).getPayload());
             proposalPayload = ChaincodeProposalPayload.parseFrom(actionPayload.getChaincodeProposalPayload());
+            function = Transactions.function(ChaincodeInvocationSpec.parseFrom(proposalPayload.getInput()));
             responsePayload = ProposalResponsePayload.parseFrom(actionPayload.getAction().getProposalResponsePayload());
             action = ChaincodeAction.parseFrom(responsePayload.getExtension());
             rwset = TxReadWriteSet.parseFrom(action.getResults());
@@ -156,35 +193,47 @@ public final class TransactionValidator {
             }
         }
         String endorsementProblem = checkEndorsements(
-                actionPayload.getAction().getProposalResponsePayload(), actionPayload.getAction().getEndorsementsList());
+                actionPayload.getAction().getProposalResponsePayload(),
+                actionPayload.getAction().getEndorsementsList(),
+                function,
+                creatorMsp,
+                at);
         if (endorsementProblem != null) {
             return invalid(txId, timestamp, envelope, TxValidationCode.ENDORSEMENT_POLICY_FAILURE, endorsementProblem);
         }
         return new ValidatedTransaction(txId, timestamp, envelope, TxValidationCode.VALID, "", rwset);
     }
 
-    private String checkEndorsements(ByteString responsePayload, java.util.List<Endorsement> endorsements) {
+    private String checkEndorsements(
+            ByteString responsePayload,
+            java.util.List<Endorsement> endorsements,
+            String function,
+            String creatorMsp,
+            Instant at) {
         if (endorsements.isEmpty()) {
             return "transaction has no endorsement";
         }
-        boolean trusted = false;
+        Set<String> endorsingOrganisations = new java.util.HashSet<>();
         for (Endorsement endorsement : endorsements) {
-            if (ownEndorsements.contains(responsePayload, endorsement)) {
-                trusted = true;
-                continue;
-            }
             Identity endorser;
             try {
-                endorser = identities.validate(endorsement.getEndorser());
-                endorser.verify(
-                        responsePayload.concat(endorsement.getEndorser()).toByteArray(),
-                        endorsement.getSignature().toByteArray());
+                endorser = identities.validate(endorsement.getEndorser(), at);
+                if (!ownEndorsements.contains(responsePayload, endorsement)) {
+                    endorser.verify(
+                            responsePayload.concat(endorsement.getEndorser()).toByteArray(),
+                            endorsement.getSignature().toByteArray());
+                }
             } catch (IdentityException | SignatureException e) {
                 return "endorsement is not valid: " + e.getMessage();
             }
-            trusted |= trustedEndorsers.contains(endorsement.getEndorser());
+            if (trustedEndorsers.contains(endorsement.getEndorser())) {
+                endorsingOrganisations.add(endorser.mspId());
+            }
         }
-        return trusted ? null : "no endorsement by a node of the consortium";
+        if (endorsingOrganisations.isEmpty()) {
+            return "no endorsement by a node of the consortium";
+        }
+        return policies.unsatisfied(function, creatorMsp, endorsingOrganisations, identities.mspIds());
     }
 
     private static ValidatedTransaction invalid(

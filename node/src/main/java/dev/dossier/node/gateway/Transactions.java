@@ -11,6 +11,7 @@ import org.hyperledger.fabric.protos.common.Header;
 import org.hyperledger.fabric.protos.common.Payload;
 import org.hyperledger.fabric.protos.peer.ChaincodeActionPayload;
 import org.hyperledger.fabric.protos.peer.ChaincodeEndorsedAction;
+import org.hyperledger.fabric.protos.peer.ChaincodeInvocationSpec;
 import org.hyperledger.fabric.protos.peer.ChaincodeProposalPayload;
 import org.hyperledger.fabric.protos.peer.Transaction;
 import org.hyperledger.fabric.protos.peer.TransactionAction;
@@ -82,6 +83,12 @@ final class Transactions {
                 .setData(transaction.toByteString())
                 .build();
         return Envelope.newBuilder().setPayload(payload.toByteString()).build();
+    }
+
+    /** @return the invoked function: the first chaincode argument as UTF-8, or empty if there is none */
+    static String function(ChaincodeInvocationSpec spec) {
+        var args = spec.getChaincodeSpec().getInput().getArgsList();
+        return args.isEmpty() ? "" : args.get(0).toStringUtf8();
     }
 
     static MessageDigest sha256() {

@@ -1,5 +1,6 @@
 package dev.dossier.node.gateway;
 
+import dev.dossier.node.ledger.PendingTx;
 import java.time.Instant;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
@@ -19,5 +20,10 @@ public record ValidatedTransaction(
 
     public boolean valid() {
         return code == TxValidationCode.VALID;
+    }
+
+    /** @return the transaction as the ledger commits it, with this outcome as its precheck code */
+    public PendingTx pending() {
+        return new PendingTx(txId, envelope, timestamp, code, readWriteSet);
     }
 }

@@ -115,8 +115,20 @@ public final class IdentityValidator {
      * @throws NullPointerException if {@code serializedIdentity} is null
      */
     public Identity validate(ByteString serializedIdentity) throws IdentityException {
+        return validate(serializedIdentity, clock.instant());
+    }
+
+    /**
+     * Validates a serialized identity as {@link #validate(ByteString)} does, but checks the certificate's validity
+     * period at {@code now} instead of the current time. Nodes that must reach the same verdict (every node applying
+     * the same ordered transactions) pass a time they agree on.
+     *
+     * @throws IdentityException naming the MSP and the failed check
+     * @throws NullPointerException if an argument is null
+     */
+    public Identity validate(ByteString serializedIdentity, Instant now) throws IdentityException {
         requireNonNull(serializedIdentity, "serializedIdentity");
-        Instant now = clock.instant();
+        requireNonNull(now, "now");
         Identity cached = cache.get(serializedIdentity);
         if (cached != null) {
             try {

@@ -45,13 +45,24 @@ public final class Signer {
         this.mspId = mspId;
         this.certificate = certificate;
         this.privateKey = privateKey;
+        this.serializedIdentity = serializedIdentity(mspId, certificate);
+    }
+
+    /**
+     * @return the serialized {@code msp.SerializedIdentity} of a certificate, exactly as {@link #serializedIdentity()}
+     *     holds it for a signer with that certificate: the MSP id and the certificate in PEM (64-character lines, LF)
+     * @throws NullPointerException if an argument is null
+     */
+    public static ByteString serializedIdentity(String mspId, X509Certificate certificate) {
+        requireNonNull(mspId, "mspId");
+        requireNonNull(certificate, "certificate");
         String pem;
         try {
             pem = Pem.encode("CERTIFICATE", certificate.getEncoded());
         } catch (CertificateException e) {
             throw new AssertionError("a parsed certificate has an encoding", e);
         }
-        this.serializedIdentity = SerializedIdentity.newBuilder()
+        return SerializedIdentity.newBuilder()
                 .setMspid(mspId)
                 .setIdBytes(ByteString.copyFromUtf8(pem))
                 .build()

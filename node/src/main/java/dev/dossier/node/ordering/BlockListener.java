@@ -7,4 +7,10 @@ import org.hyperledger.fabric.protos.common.Block;
 @FunctionalInterface
 public interface BlockListener {
     void committed(Block block, List<String> txIds);
+
+    /**
+     * Told of transactions that were queued for ordering but will not reach a block through this node (the ordering
+     * service did not accept them in time); a client may submit them again.
+     */
+    default void dropped(List<String> txIds) {}
 }

@@ -1,0 +1,189 @@
+package dev.dossier.node.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.hyperledger.fabric.protos.peer.Endorsement;
+import org.hyperledger.fabric.protos.peer.EndorserGrpc;
+import org.hyperledger.fabric.protos.peer.ProposalResponse;
+
+/**
+ * The other nodes of the network, as endorsers: when the endorsement policy of a function (or the client's chosen
+ * endorsing organisations) needs organisations other than this node's, the gateway sends the client's signed
+ * proposal to a node of each such organisation (Fabric's {@code Endorser/ProcessProposal}) and adds their
+ * endorsements to its own, as Fabric's gateway does. Every endorser must have produced exactly the same proposal
+ * response payload; a node that has not yet committed the block this node simulated on is asked again shortly.
+ * Thread-safe; connections are opened on first use and kept.
+ */
+public final class Endorsers implements AutoCloseable {
+    private static final long DEADLINE_SECONDS = 30;
+    private static final int ATTEMPTS = 6;
+    private static final long RETRY_MILLIS = 100;
+
+    /** A node that endorses for its organisation: its name, MSP id and gateway address ({@code host:port}). */
+    public record Peer(String name, String mspId, String address) {
+        public Peer {
+            requireNonNull(name, "name");
+            requireNonNull(mspId, "mspId");
+            requireNonNull(address, "address");
+        }
+    }
+
+    private final String ownMsp;
+    private final List<String> organisations;
+    private final Map<String, List<Peer>> peersByMsp;
+    private final EndorsementPolicies policies;
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+    /**
+     * @param ownMsp this node's organisation
+     * @param organisations every organisation of the consortium, in consortium order
+     * @param peers the other nodes (this node's own entry, if present, is ignored)
+     */
+    public Endorsers(String ownMsp, List<String> organisations, List<Peer> peers, EndorsementPolicies policies) {
+        this.ownMsp = requireNonNull(ownMsp, "ownMsp");
+        this.organisations = List.copyOf(organisations);
+        this.policies = requireNonNull(policies, "policies");
+        Map<String, List<Peer>> byMsp = new LinkedHashMap<>();
+        for (Peer peer : peers) {
+            byMsp.computeIfAbsent(peer.mspId(), m -> new ArrayList<>()).add(peer);
+        }
+        byMsp.replaceAll((msp, list) -> List.copyOf(list));
+        this.peersByMsp = Map.copyOf(byMsp);
+    }
+
+    /** No other node: this node endorses alone. */
+    public static Endorsers none(String ownMsp) {
+        return new Endorsers(ownMsp, List.of(ownMsp), List.of(), EndorsementPolicies.DEFAULT);
+    }
+
+    /** @return true if this node can get an endorsement of organisation {@code mspId} */
+    boolean reaches(String mspId) {
+        return ownMsp.equals(mspId) || peersByMsp.containsKey(mspId);
+    }
+
+    /**
+     * Collects the other organisations' endorsements of a proposal this node endorsed with {@code own}.
+     *
+     * @param requested organisations the client asked to endorse (empty: as the policy needs)
+     * @return this node's endorsement followed by the others', one per organisation asked
+     * @throws RequestException if an organisation cannot be reached, refuses, or answers a different result
+     */
+    List<Endorsement> collect(
+            CheckedProposal proposal, ByteString responsePayload, Endorsement own, List<String> requested)
+            throws RequestException {
+        Set<String> ask = new LinkedHashSet<>(policies.organisationsToAsk(
+                Transactions.function(proposal.invocationSpec()), proposal.creator().mspId(), ownMsp, organisations));
+        ask.addAll(requested);
+        ask.remove(ownMsp);
+        List<Endorsement> endorsements = new ArrayList<>();
+        endorsements.add(own);
+        if (ask.isEmpty()) {
+            return endorsements;
+        }
+        Map<String, ListenableFuture<ProposalResponse>> calls = new LinkedHashMap<>();
+        for (int attempt = 1; ; attempt++) {
+            for (String msp : ask) {
+                calls.put(msp, call(msp, proposal));
+            }
+            Set<String> behind = new LinkedHashSet<>();
+            for (Map.Entry<String, ListenableFuture<ProposalResponse>> call : calls.entrySet()) {
+                ProposalResponse response = await(call.getKey(), call.getValue());
+                if (response.getResponse().getStatus() >= 400) {
+                    throw new RequestException(
+                            Status.Code.ABORTED,
+                            "endorsement by " + call.getKey() + " failed: chaincode response "
+                                    + response.getResponse().getStatus() + ", " + response.getResponse().getMessage());
+                }
+                if (!response.getPayload().equals(responsePayload)) {
+                    behind.add(call.getKey());
+                } else {
+                    endorsements.add(response.getEndorsement());
+                }
+            }
+            if (behind.isEmpty()) {
+                return endorsements;
+            }
+            if (attempt == ATTEMPTS) {
+                throw new RequestException(
+                        Status.Code.ABORTED,
+                        "ProposalResponsePayloads do not match: " + String.join(", ", behind)
+                                + " simulated a different result (their ledger differs from this node's)");
+            }
+            ask = behind;
+            calls.clear();
+            try {
+                Thread.sleep(RETRY_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RequestException(Status.Code.UNAVAILABLE, "interrupted while collecting endorsements", e);
+            }
+        }
+    }
+
+    private ListenableFuture<ProposalResponse> call(String msp, CheckedProposal proposal) throws RequestException {
+        List<Peer> peers = peersByMsp.get(msp);
+        if (peers == null || peers.isEmpty()) {
+            throw new RequestException(
+                    Status.Code.FAILED_PRECONDITION, "no endorsing node for organisation " + msp + " on this network");
+        }
+        // the organisation's first node; a deployment with several nodes per organisation lists the closest first
+        Peer peer = peers.get(0);
+        return EndorserGrpc.newFutureStub(channel(peer))
+                .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                .processProposal(proposal.signedProposal());
+    }
+
+    private static ProposalResponse await(String msp, ListenableFuture<ProposalResponse> call) throws RequestException {
+        try {
+            return call.get(DEADLINE_SECONDS + 5, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof StatusRuntimeException status) {
+                Status.Code code = status.getStatus().getCode() == Status.Code.ALREADY_EXISTS
+                        ? Status.Code.ALREADY_EXISTS
+                        : status.getStatus().getCode() == Status.Code.UNAVAILABLE
+                                ? Status.Code.UNAVAILABLE
+                                : Status.Code.ABORTED;
+                throw new RequestException(
+                        code, "endorsement by " + msp + " failed: " + status.getStatus().getDescription(), status);
+            }
+            throw new RequestException(Status.Code.UNAVAILABLE, "endorsement by " + msp + " failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new RequestException(Status.Code.DEADLINE_EXCEEDED, "no endorsement by " + msp + " in time", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RequestException(Status.Code.UNAVAILABLE, "interrupted while collecting endorsements", e);
+        }
+    }
+
+    private ManagedChannel channel(Peer peer) {
+        return channels.computeIfAbsent(peer.address(), address -> NettyChannelBuilder.forTarget(address)
+                .usePlaintext()
+                .maxInboundMessageSize(128 << 20)
+                .build());
+    }
+
+    @Override
+    public void close() {
+        for (ManagedChannel channel : channels.values()) {
+            channel.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.dossier.node.ordering;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.dossier.node.identity.Signer;
+import dev.dossier.node.ledger.BlockSeal;
+import dev.dossier.node.ledger.Ledger;
+import dev.dossier.node.ledger.LedgerException;
+import dev.dossier.node.ledger.PendingTx;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.IntStream;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.peer.TxValidationCode;
+
+/**
+ * Turns an ordered batch into the next block, the same on every node: each envelope is checked by the
+ * {@link TxChecker} at the batch's cut time, the ledger adds duplicate and MVCC checks and commits the block with the
+ * batch's Raft position as consenter metadata, signed by this node. The outcome depends only on the batch, its
+ * position and the ledger, never on the node's clock or caches.
+ */
+final class BatchCommitter {
+    /** Batches at least this large are checked on several threads (the checks are independent). */
+    private static final int PARALLEL_FROM = 32;
+
+    private final Ledger ledger;
+    private final TxChecker checker;
+    private final Signer signer;
+    private final BlockListener listener;
+
+    BatchCommitter(Ledger ledger, TxChecker checker, Signer signer, BlockListener listener) {
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        this.checker = Objects.requireNonNull(checker, "checker");
+        this.signer = Objects.requireNonNull(signer, "signer");
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    Ledger ledger() {
+        return ledger;
+    }
+
+    /**
+     * Commits the batch as the next block.
+     *
+     * @param expected the block a peer committed from the same entry, when replaying the peer's blocks; the commit is
+     *     refused (nothing written) unless this node builds the same header, transactions filter and consenter
+     *     metadata; null when applying a Raft entry
+     * @throws LedgerException if the ledger fails or the block differs from {@code expected}
+     */
+    Block commit(OrderedBatch batch, RaftPosition position, Block expected) throws LedgerException {
+        List<PendingTx> txs = check(batch.envelopes(), batch.cutAt());
+        BlockSeal seal = BlockSeal.of(position.consenterMetadata(), unsigned -> {
+            if (expected != null) {
+                compare(expected, unsigned);
+            }
+            return List.of(BlockSignatures.sign(signer, unsigned));
+        });
+        Block block = ledger.commit(txs, seal);
+        List<String> txIds = new ArrayList<>(txs.size());
+        for (PendingTx tx : txs) {
+            txIds.add(tx.txId());
+        }
+        listener.committed(block, txIds);
+        return block;
+    }
+
+    private List<PendingTx> check(List<ByteString> envelopes, Instant at) {
+        IntStream indexes = IntStream.range(0, envelopes.size());
+        if (envelopes.size() >= PARALLEL_FROM) {
+            indexes = indexes.parallel();
+        }
+        return indexes.mapToObj(i -> check(envelopes.get(i), at)).toList();
+    }
+
+    private PendingTx check(ByteString bytes, Instant at) {
+        try {
+            return checker.check(Envelope.parseFrom(bytes), at);
+        } catch (InvalidProtocolBufferException e) {
+            return new PendingTx("", Envelope.getDefaultInstance(), Instant.EPOCH, TxValidationCode.BAD_PAYLOAD, null);
+        }
+    }
+
+    private static void compare(Block expected, Block built) throws LedgerException {
+        long number = built.getHeader().getNumber();
+        String problem = null;
+        if (!expected.getHeader().equals(built.getHeader())) {
+            problem = "header";
+        } else if (!filter(expected).equals(filter(built))) {
+            problem = "transactions filter";
+        } else if (!BlockSeal.signaturesMetadata(expected).getValue()
+                .equals(BlockSeal.signaturesMetadata(built).getValue())) {
+            problem = "consenter metadata";
+        }
+        if (problem != null) {
+            throw new LedgerException("block " + number + " received from a peer differs from the block this node "
+                    + "builds from the same transactions: " + problem + " differs");
+        }
+    }
+
+    private static ByteString filter(Block block) {
+        return block.getMetadata().getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE);
+    }
+}

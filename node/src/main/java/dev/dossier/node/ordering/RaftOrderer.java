@@ -1,0 +1,246 @@
+package dev.dossier.node.ordering;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.ByteString;
+import dev.dossier.node.identity.Signer;
+import dev.dossier.node.ledger.Ledger;
+import dev.dossier.node.ledger.PendingTx;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * Ordering among several nodes with Apache Ratis (Raft), over Ratis' gRPC transport.
+ *
+ * <p>The node that receives a transaction cuts it into a batch by {@link BlockLimits}, as a single node would, and
+ * sends the batch through its Ratis client, which delivers it to the current leader (following leader changes and
+ * retrying); the leader appends it to the Raft log as one entry ({@link OrderedBatch}). Once the entry is committed
+ * (held by a majority), every node applies it through {@link LedgerStateMachine}: the same entry gives the same block
+ * on every node, in log order. {@code CommitStatus} is answered on any node by its own commit of the block.
+ *
+ * <p>At most a few batches are on their way to the leader at once; while they are, the next batch fills up. A batch
+ * that the leader does not accept in time (no leader for a long while) is reported to the listener as dropped.
+ */
+public final class RaftOrderer implements Orderer {
+    private static final Logger LOG = Logger.getLogger(RaftOrderer.class.getName());
+    private static final int IN_FLIGHT_BATCHES = 4;
+    /** Raft entries stay well below Ratis' appender buffer, whatever the block byte limit says. */
+    private static final long MAX_ENTRY_BYTES = 8L << 20;
+
+    private final RaftServer server;
+    private final RaftClient client;
+    private final LedgerStateMachine stateMachine;
+    private final BlockListener listener;
+    private final BlockCutter cutter;
+    private final Semaphore inFlight = new Semaphore(IN_FLIGHT_BATCHES);
+    private final RaftPeerId self;
+
+    private RaftOrderer(
+            RaftServer server,
+            RaftClient client,
+            LedgerStateMachine stateMachine,
+            BlockListener listener,
+            BlockLimits limits,
+            int queueCapacity,
+            RaftPeerId self) {
+        this.server = server;
+        this.client = client;
+        this.stateMachine = stateMachine;
+        this.listener = listener;
+        this.self = self;
+        BlockLimits entryLimits = new BlockLimits(
+                limits.maxTransactions(), Math.min(limits.maxBytes(), MAX_ENTRY_BYTES), limits.timeout());
+        this.cutter = new BlockCutter("raft-batcher", entryLimits, queueCapacity, this::send);
+    }
+
+    /**
+     * Starts this node's Raft server (recovering its log, or creating it empty) and client.
+     *
+     * @param checker checks each ordered transaction at apply time (signatures, endorsement policy)
+     * @param signer signs the blocks this node commits
+     * @param listener hears of every committed block
+     * @param blocks where a far-behind node fetches blocks from
+     * @throws IOException if the Raft storage cannot be opened or the port cannot be bound
+     */
+    public static RaftOrderer start(
+            RaftSettings settings,
+            String channel,
+            Ledger ledger,
+            TxChecker checker,
+            Signer signer,
+            BlockListener listener,
+            BlockSource blocks,
+            BlockLimits limits,
+            int queueCapacity)
+            throws IOException {
+        requireNonNull(settings, "settings");
+        RaftGroup group = group(channel, settings.members());
+        RaftSettings.Member me = settings.members().stream()
+                .filter(m -> m.name().equals(settings.self()))
+                .findFirst()
+                .orElseThrow();
+        RaftProperties properties = properties(settings, me.port());
+        Files.createDirectories(settings.directory());
+        LedgerStateMachine stateMachine =
+                new LedgerStateMachine(new BatchCommitter(ledger, checker, signer, listener), blocks);
+        RaftPeerId self = RaftPeerId.valueOf(settings.self());
+        RaftServer server = RaftServer.newBuilder()
+                .setServerId(self)
+                .setGroup(settings.joining() ? RaftGroup.valueOf(group.getGroupId()) : group)
+                .setProperties(properties)
+                .setStateMachine(stateMachine)
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        server.start();
+        RaftClient client = RaftClient.newBuilder()
+                .setProperties(properties)
+                .setRaftGroup(group)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        300, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .build();
+        RaftOrderer orderer = new RaftOrderer(server, client, stateMachine, listener, limits, queueCapacity, self);
+        orderer.cutter.start();
+        LOG.info(() -> "Raft member " + self + " of " + group.getPeers().size() + " on port " + me.port()
+                + ", ledger at " + stateMachine.ledgerPosition());
+        return orderer;
+    }
+
+    /** @return the Raft group of a channel: a group id derived from the channel name, and its members */
+    static RaftGroup group(String channel, List<RaftSettings.Member> members) {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (RaftSettings.Member member : members) {
+            peers.add(RaftPeer.newBuilder()
+                    .setId(RaftPeerId.valueOf(member.name()))
+                    .setAddress(member.address())
+                    .build());
+        }
+        UUID id = UUID.nameUUIDFromBytes(("dossier channel " + channel).getBytes(StandardCharsets.UTF_8));
+        return RaftGroup.valueOf(RaftGroupId.valueOf(id), peers);
+    }
+
+    private static RaftProperties properties(RaftSettings settings, int port) {
+        RaftProperties properties = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
+        GrpcConfigKeys.Server.setPort(properties, port);
+        GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(64L << 20));
+        RaftServerConfigKeys.setStorageDir(properties, List.of(settings.directory().toFile()));
+        long timeout = settings.electionTimeout().toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(timeout, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2 * timeout, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(
+                properties, TimeDuration.valueOf(Math.max(3_000, 3 * timeout), TimeUnit.MILLISECONDS));
+        RaftClientConfigKeys.Rpc.setRequestTimeout(
+                properties, TimeDuration.valueOf(Math.max(3_000, 3 * timeout), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(settings.segmentBytes()));
+        RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(2 * MAX_ENTRY_BYTES + (1 << 20)));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(
+                properties, SizeInBytes.valueOf(2 * MAX_ENTRY_BYTES + (1 << 20)));
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, settings.purgeToSnapshot());
+        RaftServerConfigKeys.Log.setPurgeGap(properties, 1);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, settings.snapshotEvery());
+        // the leader never ships a snapshot: a follower too far behind fetches the blocks it misses
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, false);
+        return properties;
+    }
+
+    @Override
+    public void order(PendingTx tx) throws InterruptedException {
+        cutter.add(tx);
+    }
+
+    private void send(List<PendingTx> batch) throws InterruptedException {
+        List<ByteString> envelopes = new ArrayList<>(batch.size());
+        List<String> txIds = new ArrayList<>(batch.size());
+        for (PendingTx tx : batch) {
+            envelopes.add(tx.envelope().toByteString());
+            txIds.add(tx.txId());
+        }
+        ByteString entry = new OrderedBatch(Instant.now(), envelopes).encode();
+        inFlight.acquire();
+        try {
+            client.async()
+                    .send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry.asReadOnlyByteBuffer())))
+                    .whenComplete((reply, error) -> {
+                        inFlight.release();
+                        if (error != null || !reply.isSuccess()) {
+                            Throwable why = error != null ? error : reply.getException();
+                            LOG.log(Level.WARNING, "a batch of " + txIds.size() + " transactions was not ordered", why);
+                            listener.dropped(txIds);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            inFlight.release();
+            listener.dropped(txIds);
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean healthy() {
+        return cutter.healthy() && server.getLifeCycleState() == LifeCycle.State.RUNNING;
+    }
+
+    /** @return true if this node is the Raft leader now */
+    public boolean isLeader() {
+        return self.equals(stateMachine.leader()) && healthy();
+    }
+
+    /** @return the name of the node this node last heard is the leader, or null */
+    public String leader() {
+        RaftPeerId leader = stateMachine.leader();
+        return leader == null ? null : leader.toString();
+    }
+
+    /** @return the Raft log index of the entry of the ledger's last block, or -1 */
+    public long appliedIndex() {
+        return stateMachine.ledgerPosition().getIndex();
+    }
+
+    /** Stops batching, waits briefly for batches on their way to the leader, stops the Raft client and server. */
+    @Override
+    public void close() throws InterruptedException {
+        cutter.close();
+        if (inFlight.tryAcquire(IN_FLIGHT_BATCHES, 10, TimeUnit.SECONDS)) {
+            inFlight.release(IN_FLIGHT_BATCHES);
+        }
+        try {
+            client.close();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "closing the Raft client", e);
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing the Raft server", e);
+        }
+    }
+}
