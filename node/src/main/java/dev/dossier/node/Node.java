@@ -18,13 +18,8 @@ import com.google.protobuf.ByteString;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -162,17 +157,9 @@ public final class Node implements AutoCloseable {
     private static Set<ByteString> nodeIdentities(NodeSettings.Cluster cluster) throws IOException {
         Set<ByteString> out = new HashSet<>();
         for (NodeSettings.ClusterNode node : cluster.nodes()) {
-            out.add(Signer.serializedIdentity(node.mspId(), readCertificate(node.certificate())));
+            out.add(node.serializedIdentity());
         }
         return out;
-    }
-
-    private static X509Certificate readCertificate(Path pem) throws IOException {
-        try (InputStream in = Files.newInputStream(pem)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        } catch (CertificateException e) {
-            throw new IOException(pem + ": not a PEM X.509 certificate", e);
-        }
     }
 
     private static Map<String, String> addresses(NodeSettings.Cluster cluster) {
@@ -253,6 +240,16 @@ public final class Node implements AutoCloseable {
     /** @return the port the gateway listens on */
     public int port() {
         return server.getPort();
+    }
+
+    /** @return the node's ledger (read it; the node commits to it) */
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    /** @return the gateway's context: ordering, endorsers */
+    public GatewayContext context() {
+        return context;
     }
 
     /** @return the number of committed blocks */

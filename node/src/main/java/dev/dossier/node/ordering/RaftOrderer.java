@@ -55,25 +55,31 @@ public final class RaftOrderer implements Orderer {
     /** Raft entries stay well below Ratis' appender buffer, whatever the block byte limit says. */
     private static final long MAX_ENTRY_BYTES = 8L << 20;
 
-    private final RaftServer server;
+    /** Starts a Raft server (with a new state machine) on this node's storage. */
+    @FunctionalInterface
+    private interface ServerStarter {
+        LedgerStateMachine start() throws IOException;
+    }
+
+    private final ServerStarter starter;
     private final RaftClient client;
-    private final LedgerStateMachine stateMachine;
     private final BlockListener listener;
     private final BlockCutter cutter;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT_BATCHES);
     private final RaftPeerId self;
+    private final Object serverLock = new Object();
+    private RaftServer server; // guarded by serverLock; null while this node is out of the group
+    private volatile LedgerStateMachine stateMachine;
 
     private RaftOrderer(
-            RaftServer server,
+            ServerStarter starter,
             RaftClient client,
-            LedgerStateMachine stateMachine,
             BlockListener listener,
             BlockLimits limits,
             int queueCapacity,
             RaftPeerId self) {
-        this.server = server;
+        this.starter = starter;
         this.client = client;
-        this.stateMachine = stateMachine;
         this.listener = listener;
         this.self = self;
         BlockLimits entryLimits = new BlockLimits(
@@ -109,28 +115,41 @@ public final class RaftOrderer implements Orderer {
                 .orElseThrow();
         RaftProperties properties = properties(settings, me.port());
         Files.createDirectories(settings.directory());
-        LedgerStateMachine stateMachine =
-                new LedgerStateMachine(new BatchCommitter(ledger, checker, signer, listener), blocks);
+        BatchCommitter committer = new BatchCommitter(ledger, checker, signer, listener);
         RaftPeerId self = RaftPeerId.valueOf(settings.self());
-        RaftServer server = RaftServer.newBuilder()
-                .setServerId(self)
-                .setGroup(settings.joining() ? RaftGroup.valueOf(group.getGroupId()) : group)
-                .setProperties(properties)
-                .setStateMachine(stateMachine)
-                .setOption(RaftStorage.StartupOption.RECOVER)
-                .build();
-        server.start();
         RaftClient client = RaftClient.newBuilder()
                 .setProperties(properties)
                 .setRaftGroup(group)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         300, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
-        RaftOrderer orderer = new RaftOrderer(server, client, stateMachine, listener, limits, queueCapacity, self);
-        orderer.cutter.start();
+        RaftOrderer[] orderer = new RaftOrderer[1];
+        ServerStarter starter = () -> {
+            LedgerStateMachine stateMachine = new LedgerStateMachine(committer, blocks);
+            RaftServer server = RaftServer.newBuilder()
+                    .setServerId(self)
+                    .setGroup(settings.joining() ? RaftGroup.valueOf(group.getGroupId()) : group)
+                    .setProperties(properties)
+                    .setStateMachine(stateMachine)
+                    .setOption(RaftStorage.StartupOption.RECOVER)
+                    .build();
+            server.start();
+            orderer[0].server = server;
+            return stateMachine;
+        };
+        orderer[0] = new RaftOrderer(starter, client, listener, limits, queueCapacity, self);
+        try {
+            synchronized (orderer[0].serverLock) {
+                orderer[0].stateMachine = starter.start();
+            }
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        orderer[0].cutter.start();
         LOG.info(() -> "Raft member " + self + " of " + group.getPeers().size() + " on port " + me.port()
-                + ", ledger at " + stateMachine.ledgerPosition());
-        return orderer;
+                + ", ledger at " + orderer[0].stateMachine.ledgerPosition());
+        return orderer[0];
     }
 
     /** @return the Raft group of a channel: a group id derived from the channel name, and its members */
@@ -160,9 +179,10 @@ public final class RaftOrderer implements Orderer {
         RaftClientConfigKeys.Rpc.setRequestTimeout(
                 properties, TimeDuration.valueOf(Math.max(3_000, 3 * timeout), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(settings.segmentBytes()));
-        RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(2 * MAX_ENTRY_BYTES + (1 << 20)));
-        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(
-                properties, SizeInBytes.valueOf(2 * MAX_ENTRY_BYTES + (1 << 20)));
+        // an appended entry must fit the appender's buffer, which must fit the log's write buffer
+        long appenderBytes = 2 * MAX_ENTRY_BYTES;
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, SizeInBytes.valueOf(appenderBytes));
+        RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(appenderBytes + (1 << 20)));
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, settings.purgeToSnapshot());
         RaftServerConfigKeys.Log.setPurgeGap(properties, 1);
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
@@ -206,12 +226,36 @@ public final class RaftOrderer implements Orderer {
 
     @Override
     public boolean healthy() {
-        return cutter.healthy() && server.getLifeCycleState() == LifeCycle.State.RUNNING;
+        synchronized (serverLock) {
+            return cutter.healthy() && server != null && server.getLifeCycleState() == LifeCycle.State.RUNNING;
+        }
     }
 
     /** @return true if this node is the Raft leader now */
     public boolean isLeader() {
         return self.equals(stateMachine.leader()) && healthy();
+    }
+
+    /**
+     * Stops this node's Raft server, as if the node were cut off from the others, while its gateway keeps serving
+     * reads and forwarding batches. Committed blocks stay; {@link #rejoin} brings the node back.
+     */
+    public void leave() throws IOException {
+        synchronized (serverLock) {
+            if (server != null) {
+                server.close();
+                server = null;
+            }
+        }
+    }
+
+    /** Restarts this node's Raft server on its storage after {@link #leave}; it then catches up with the others. */
+    public void rejoin() throws IOException {
+        synchronized (serverLock) {
+            if (server == null) {
+                stateMachine = starter.start();
+            }
+        }
     }
 
     /** @return the name of the node this node last heard is the leader, or null */
@@ -228,6 +272,14 @@ public final class RaftOrderer implements Orderer {
     /** Stops batching, waits briefly for batches on their way to the leader, stops the Raft client and server. */
     @Override
     public void close() throws InterruptedException {
+        try {
+            closeAll();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing the Raft server", e);
+        }
+    }
+
+    private void closeAll() throws InterruptedException, IOException {
         cutter.close();
         if (inFlight.tryAcquire(IN_FLIGHT_BATCHES, 10, TimeUnit.SECONDS)) {
             inFlight.release(IN_FLIGHT_BATCHES);
@@ -237,10 +289,6 @@ public final class RaftOrderer implements Orderer {
         } catch (IOException e) {
             LOG.log(Level.FINE, "closing the Raft client", e);
         }
-        try {
-            server.close();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "closing the Raft server", e);
-        }
+        leave();
     }
 }

@@ -1,0 +1,180 @@
+package dev.dossier.node;
+
+import dev.dossier.node.config.Consortium;
+import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.gateway.EndorsementPolicies;
+import dev.dossier.node.ledger.Ledger;
+import dev.dossier.node.ordering.BlockLimits;
+import dev.dossier.node.ordering.RaftOrderer;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.hyperledger.fabric.client.Gateway;
+import org.hyperledger.fabric.client.identity.Signers;
+import org.hyperledger.fabric.client.identity.X509Identity;
+
+/**
+ * A consortium of {@code n} organisations generated on disk, one node each on loopback ports, ordering with Raft
+ * (short election timeout, frequent snapshots so that catch-up from blocks is exercised), and official
+ * fabric-gateway clients.
+ */
+final class TestCluster implements AutoCloseable {
+    final Consortium consortium;
+    final Path directory;
+    final List<NodeSettings> settings = new ArrayList<>();
+    final Node[] nodes;
+    private final ManagedChannel[] channels;
+
+    TestCluster(Path directory, int n, EndorsementPolicies policies) throws Exception {
+        this.directory = directory;
+        consortium = CryptoGen.generate(directory.resolve("network"), n, "dossier", "notary", freeBasePort(n));
+        BlockLimits limits = new BlockLimits(200, BlockLimits.DEFAULT.maxBytes(), Duration.ofMillis(20));
+        for (int i = 0; i < n; i++) {
+            NodeSettings node = NodeSettings.of(
+                    consortium, "Org" + (i + 1) + "MSP", null, directory.resolve("node" + i), TestNetwork.chaincodeJar(),
+                    limits);
+            settings.add(node.withCluster(
+                    node.cluster().withPolicies(policies).withRaftTiming(Duration.ofMillis(400), 16)));
+        }
+        nodes = new Node[n];
+        channels = new ManagedChannel[n];
+        List<Thread> starting = new ArrayList<>();
+        Exception[] failure = new Exception[1];
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            Thread thread = new Thread(() -> {
+                try {
+                    start(index);
+                } catch (Exception e) {
+                    failure[0] = e;
+                }
+            });
+            thread.start();
+            starting.add(thread);
+        }
+        for (Thread thread : starting) {
+            thread.join();
+        }
+        if (failure[0] != null) {
+            close();
+            throw failure[0];
+        }
+    }
+
+    /** A base port with {@code n} free gateway ports above it and their Raft ports. */
+    private static int freeBasePort(int n) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+            if (free(base, n) && free(base + NodeSettings.Cluster.RAFT_PORT_OFFSET, n)) {
+                return base;
+            }
+        }
+        throw new IOException("no free port range");
+    }
+
+    private static boolean free(int from, int n) {
+        for (int port = from; port < from + n; port++) {
+            try (ServerSocket socket = new ServerSocket(port)) {
+                socket.setReuseAddress(true);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void start(int i) throws Exception {
+        nodes[i] = Node.start(settings.get(i));
+        channels[i] = NettyChannelBuilder.forAddress("localhost", nodes[i].port())
+                .usePlaintext()
+                .build();
+    }
+
+    void stop(int i) throws InterruptedException {
+        if (nodes[i] != null) {
+            channels[i].shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            nodes[i].close();
+            nodes[i] = null;
+        }
+    }
+
+    RaftOrderer raft(int i) {
+        return (RaftOrderer) nodes[i].context().ordering();
+    }
+
+    Ledger ledger(int i) {
+        return nodes[i].ledger();
+    }
+
+    /** @return the index of the node that is leader, waiting for one to be elected */
+    int awaitLeader() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (int i = 0; i < nodes.length; i++) {
+                if (nodes[i] != null && raft(i).isLeader()) {
+                    return i;
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no leader elected in 30 s");
+    }
+
+    /** Waits until every running node has the same height, at least {@code atLeast}. */
+    long awaitSameHeight(long atLeast, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long min = Long.MAX_VALUE;
+            long max = 0;
+            for (Node node : nodes) {
+                if (node != null) {
+                    min = Math.min(min, node.height());
+                    max = Math.max(max, node.height());
+                }
+            }
+            if (min == max && min >= atLeast) {
+                return min;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("heights differ: min " + min + ", max " + max + ", wanted " + atLeast);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    Consortium.User user(int org, String role) {
+        return consortium.organisations().get(org).users().stream()
+                .filter(u -> u.role().equals(role))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /** A gateway for organisation {@code org}'s user with {@code role}, connected to node {@code node}. */
+    Gateway gateway(int org, String role, int node) throws Exception {
+        Consortium.User user = user(org, role);
+        return Gateway.newInstance()
+                .identity(new X509Identity(
+                        consortium.organisations().get(org).mspId(), TestNetwork.certificate(user.certificate())))
+                .signer(Signers.newPrivateKeySigner(TestNetwork.key(user.privateKey())))
+                .connection(channels[node])
+                .evaluateOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
+                .endorseOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
+                .submitOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
+                .commitStatusOptions(o -> o.withDeadlineAfter(60, TimeUnit.SECONDS))
+                .connect();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (int i = 0; i < nodes.length; i++) {
+            stop(i);
+        }
+    }
+}
