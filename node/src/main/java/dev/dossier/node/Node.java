@@ -190,7 +190,7 @@ public final class Node implements AutoCloseable {
             members.add(new RaftSettings.Member(node.name(), node.host(), node.raftPort()));
         }
         RaftSettings settings = RaftSettings.of(cluster.self(), members, dataDirectory.resolve("raft"));
-        return settings.withTiming(cluster.electionTimeout(), cluster.snapshotEvery(), settings.segmentBytes())
+        return settings.withTiming(cluster.electionTimeout(), cluster.snapshotEvery(), cluster.segmentBytes())
                 .joining(cluster.join());
     }
 

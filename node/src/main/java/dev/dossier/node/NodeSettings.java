@@ -120,6 +120,7 @@ public record NodeSettings(
      * @param policies which organisations must endorse each function
      * @param electionTimeout Raft's shortest election timeout
      * @param snapshotEvery Raft entries between snapshots (after which the log may be purged)
+     * @param segmentBytes size of a Raft log segment, the unit in which the log is purged
      * @param join true for a node joining a running network: it takes the genesis block from the other nodes and
      *     waits to be added to the Raft group ({@code dossier network add-node})
      */
@@ -129,6 +130,7 @@ public record NodeSettings(
             EndorsementPolicies policies,
             Duration electionTimeout,
             long snapshotEvery,
+            long segmentBytes,
             boolean join) {
         /** The Raft port of a node is its gateway port plus this, unless set otherwise. */
         public static final int RAFT_PORT_OFFSET = 1000;
@@ -154,19 +156,20 @@ public record NodeSettings(
                             node.certificate()));
                 }
             }
-            return new Cluster(self, nodes, EndorsementPolicies.DEFAULT, Duration.ofMillis(1_000), 10_000, false);
+            return new Cluster(
+                    self, nodes, EndorsementPolicies.DEFAULT, Duration.ofMillis(1_000), 10_000, 32L << 20, false);
         }
 
         public Cluster withPolicies(EndorsementPolicies newPolicies) {
-            return new Cluster(self, nodes, newPolicies, electionTimeout, snapshotEvery, join);
+            return new Cluster(self, nodes, newPolicies, electionTimeout, snapshotEvery, segmentBytes, join);
         }
 
-        public Cluster withRaftTiming(Duration newElectionTimeout, long newSnapshotEvery) {
-            return new Cluster(self, nodes, policies, newElectionTimeout, newSnapshotEvery, join);
+        public Cluster withRaftTiming(Duration newElectionTimeout, long newSnapshotEvery, long newSegmentBytes) {
+            return new Cluster(self, nodes, policies, newElectionTimeout, newSnapshotEvery, newSegmentBytes, join);
         }
 
         public Cluster joining(boolean newJoin) {
-            return new Cluster(self, nodes, policies, electionTimeout, snapshotEvery, newJoin);
+            return new Cluster(self, nodes, policies, electionTimeout, snapshotEvery, segmentBytes, newJoin);
         }
 
         /** @return this node's entry */

@@ -242,6 +242,7 @@ class RaftNetworkIT {
         cluster.raft(follower).rejoin();
         cluster.awaitSameHeight(cluster.ledger(leader).height(), Duration.ofSeconds(60));
 
+        assertThat(cluster.raft(follower).blocksFetched()).as("blocks fetched from the leader").isPositive();
         try (Gateway gateway = cluster.gateway(follower, "inspector", follower)) {
             for (String commitment : commitments.subList(0, 5)) {
                 assertThat(new String(notary(gateway).evaluateTransaction("status", commitment), StandardCharsets.UTF_8))

@@ -41,7 +41,7 @@ final class TestCluster implements AutoCloseable {
                     consortium, "Org" + (i + 1) + "MSP", null, directory.resolve("node" + i), TestNetwork.chaincodeJar(),
                     limits);
             settings.add(node.withCluster(
-                    node.cluster().withPolicies(policies).withRaftTiming(Duration.ofMillis(400), 16)));
+                    node.cluster().withPolicies(policies).withRaftTiming(Duration.ofMillis(400), 16, 64 << 10)));
         }
         nodes = new Node[n];
         channels = new ManagedChannel[n];

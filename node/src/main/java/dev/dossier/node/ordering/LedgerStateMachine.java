@@ -53,6 +53,7 @@ final class LedgerStateMachine extends BaseStateMachine {
     private final ExecutorService catchUp;
     private volatile TermIndex ledgerPosition = TermIndex.INITIAL_VALUE;
     private volatile RaftPeerId leader;
+    private final java.util.concurrent.atomic.AtomicLong blocksFetched = new java.util.concurrent.atomic.AtomicLong();
 
     LedgerStateMachine(BatchCommitter committer, BlockSource blocks) {
         this.committer = Objects.requireNonNull(committer, "committer");
@@ -101,6 +102,11 @@ final class LedgerStateMachine extends BaseStateMachine {
     /** @return the Raft position of the ledger's last block, or (0, -1) if it has none */
     TermIndex ledgerPosition() {
         return ledgerPosition;
+    }
+
+    /** @return how many blocks this state machine took from peers to catch up */
+    long blocksFetched() {
+        return blocksFetched.get();
     }
 
     /** @return the current leader as last announced by Ratis, or null */
@@ -208,6 +214,7 @@ final class LedgerStateMachine extends BaseStateMachine {
         }
         committer.commit(new OrderedBatch(position.cutAt(), block.getData().getDataList()), position, block);
         ledgerPosition = TermIndex.valueOf(position.term(), position.index());
+        blocksFetched.incrementAndGet();
     }
 
     @Override

@@ -264,6 +264,11 @@ public final class RaftOrderer implements Orderer {
         return leader == null ? null : leader.toString();
     }
 
+    /** @return how many blocks this node fetched from other nodes to catch up since its Raft server (re)started */
+    public long blocksFetched() {
+        return stateMachine.blocksFetched();
+    }
+
     /** @return the Raft log index of the entry of the ledger's last block, or -1 */
     public long appliedIndex() {
         return stateMachine.ledgerPosition().getIndex();
