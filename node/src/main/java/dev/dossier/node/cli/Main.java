@@ -1,20 +1,31 @@
 package dev.dossier.node.cli;
 
+import dev.dossier.node.NetworkAudit;
 import dev.dossier.node.Node;
 import dev.dossier.node.NodeSettings;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.gateway.EndorsementPolicies;
+import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.ledger.AuditReport;
 import dev.dossier.node.ledger.LedgerAudit;
 import dev.dossier.node.ordering.BlockLimits;
+import dev.dossier.node.ordering.RaftMembership;
+import dev.dossier.node.ordering.RaftSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The node side of the {@code dossier} launcher: {@code network init}, {@code node start}, {@code audit}. */
+/**
+ * The node side of the {@code dossier} launcher: {@code network init}, {@code network add-node}, {@code node start},
+ * {@code audit}.
+ */
 @Command(
         name = "dossier",
         mixinStandardHelpOptions = true,
@@ -31,7 +42,10 @@ public final class Main {
         return 1;
     }
 
-    @Command(name = "network", description = "Manage a consortium.", subcommands = Network.Init.class)
+    @Command(
+            name = "network",
+            description = "Manage a consortium.",
+            subcommands = {Network.Init.class, AddNode.class, ListNodes.class})
     static final class Network {
         @Command(name = "init", description = "Generate a consortium: a CA per organisation, node and user identities.")
         static final class Init implements Callable<Integer> {
@@ -53,11 +67,67 @@ public final class Main {
             @Override
             public Integer call() throws Exception {
                 Consortium consortium = CryptoGen.generate(out, organisations, channel, chaincode, port);
+                java.nio.file.Files.writeString(out.resolve("endorsement.yaml"), DEFAULT_ENDORSEMENT_POLICIES);
                 System.out.println("consortium of " + consortium.organisations().size() + " organisation(s), channel "
                         + consortium.channel() + ", chaincode " + consortium.chaincode() + ": "
                         + out.toAbsolutePath().resolve("consortium.yaml"));
                 return 0;
             }
+        }
+    }
+
+    /** The endorsement policies {@code network init} writes; the same as {@code EndorsementPolicies.DEFAULT}. */
+    static final String DEFAULT_ENDORSEMENT_POLICIES = """
+            # Which organisations' nodes must endorse a transaction, per chaincode function.
+            # Rules: creatorOrg (a node of the submitting identity's organisation), anyOrg, majority, allOrgs.
+            default: creatorOrg
+            functions:
+              anchor: creatorOrg
+              anchorBatch: creatorOrg
+              revoke: creatorOrg
+              supersede: creatorOrg
+              updatePolicy: majority
+            """;
+
+    @Command(name = "nodes", description = "List the nodes of a consortium: name, MSP id, host, gateway port.")
+    static final class ListNodes implements Callable<Integer> {
+        @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
+        Path network;
+
+        @Override
+        public Integer call() throws Exception {
+            Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
+            for (Consortium.Organisation organisation : consortium.organisations()) {
+                for (Consortium.Node node : organisation.nodes()) {
+                    System.out.println(node.name() + " " + organisation.mspId() + " " + node.host() + " " + node.port());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "add-node",
+            description = "Add a node to the Raft group of a running network (the node must be in consortium.yaml "
+                    + "and started with --join).")
+    static final class AddNode implements Callable<Integer> {
+        @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
+        Path network;
+
+        @Option(names = "--node", required = true, description = "name of the node to add")
+        String node;
+
+        @Override
+        public Integer call() throws Exception {
+            Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
+            NodeSettings.Cluster cluster = NodeSettings.Cluster.of(consortium, node);
+            List<RaftSettings.Member> members = cluster.nodes().stream()
+                    .map(n -> new RaftSettings.Member(n.name(), n.host(), n.raftPort()))
+                    .toList();
+            RaftMembership.set(consortium.channel(), members, node);
+            System.out.println("Raft group of channel " + consortium.channel() + " is now " + members.size()
+                    + " nodes; " + node + " catches up from the others");
+            return 0;
         }
     }
 
@@ -86,6 +156,18 @@ public final class Main {
             @Option(names = "--block-timeout-ms", defaultValue = "20")
             long blockTimeoutMillis;
 
+            @Option(
+                    names = "--join",
+                    description = "join a running network: take the genesis block from the other nodes and wait to be "
+                            + "added with 'network add-node'")
+            boolean join;
+
+            @Option(names = "--election-timeout-ms", defaultValue = "1000", description = "Raft election timeout")
+            long electionTimeoutMillis;
+
+            @Option(names = "--snapshot-every", defaultValue = "10000", description = "Raft entries between snapshots")
+            long snapshotEvery;
+
             @Override
             public Integer call() throws Exception {
                 Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
@@ -94,6 +176,14 @@ public final class Main {
                         BlockLimits.DEFAULT.maxBytes(),
                         Duration.ofMillis(blockTimeoutMillis));
                 NodeSettings settings = NodeSettings.of(consortium, organisation, node, data, chaincodeJar, limits);
+                if (settings.cluster() != null) {
+                    NodeSettings.Cluster cluster = settings.cluster();
+                    settings = settings.withCluster(cluster
+                            .withPolicies(EndorsementPolicies.forNetwork(network))
+                            .withRaftTiming(
+                                    Duration.ofMillis(electionTimeoutMillis), snapshotEvery, cluster.segmentBytes())
+                            .joining(join));
+                }
                 Node running = Node.start(settings);
                 Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown"));
                 System.out.println("node " + settings.mspId() + " listening on " + settings.host() + ":"
@@ -104,13 +194,28 @@ public final class Main {
         }
     }
 
-    @Command(name = "audit", description = "Re-verify a stopped node's block chain and world state.")
+    @Command(
+            name = "audit",
+            description = "Re-verify a stopped node's block chain and world state, or every node of a stopped network.")
     static final class Audit implements Callable<Integer> {
-        @Option(names = "--data", required = true, description = "data directory of the node")
+        @Option(names = "--data", description = "data directory of the node")
         Path data;
+
+        @Option(
+                names = "--network",
+                description = "network directory of 'network up' (consortium.yaml, nodes/<node>/ledger): audit every "
+                        + "node, check each block's signature and that all nodes agree")
+        Path network;
 
         @Override
         public Integer call() throws Exception {
+            if (network != null) {
+                return auditNetwork();
+            }
+            if (data == null) {
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this), "give --data of a node or --network of a network");
+            }
             AuditReport report = LedgerAudit.audit(data.resolve("ledger"));
             if (report.clean()) {
                 System.out.println("audit clean: " + report.blocksChecked() + " blocks, " + report.transactions()
@@ -119,6 +224,25 @@ public final class Main {
             }
             System.out.println("audit FAILED at block " + report.firstBadBlock().orElse(-1) + ": " + report.problem());
             return 3;
+        }
+
+        private int auditNetwork() throws Exception {
+            Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
+            Map<String, Path> ledgers = new LinkedHashMap<>();
+            for (Consortium.Node node : consortium.nodes()) {
+                Path ledger = network.resolve("nodes").resolve(node.name()).resolve("ledger");
+                if (java.nio.file.Files.isDirectory(ledger)) {
+                    ledgers.put(node.name(), ledger);
+                } else {
+                    System.out.println(node.name() + ": no ledger in " + ledger + ", skipped");
+                }
+            }
+            NodeSettings.Cluster cluster = NodeSettings.Cluster.of(consortium, consortium.nodes().get(0).name());
+            NetworkAudit.Report report =
+                    NetworkAudit.audit(cluster, new IdentityValidator(consortium.msps()), ledgers);
+            report.lines().forEach(System.out::println);
+            System.out.println(report.clean() ? "network audit clean" : "network audit FAILED");
+            return report.clean() ? 0 : 3;
         }
     }
 }

@@ -1,0 +1,50 @@
+package dev.dossier.node.ordering;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.util.TimeDuration;
+
+/** Changes the members of a running Raft group, as an operator adding a node to a network does. */
+public final class RaftMembership {
+    private RaftMembership() {}
+
+    /**
+     * Sets the group of the channel to {@code members}, asking the current members (all of {@code members} but
+     * {@code joining}) to agree. The new member then receives the log, or fetches the blocks it misses.
+     *
+     * @throws IOException if the group cannot be reached or refuses the change
+     */
+    public static void set(String channel, List<RaftSettings.Member> members, String joining) throws IOException {
+        List<RaftSettings.Member> current = new ArrayList<>();
+        for (RaftSettings.Member member : members) {
+            if (!member.name().equals(joining)) {
+                current.add(member);
+            }
+        }
+        RaftProperties properties = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
+        RaftGroup group = RaftOrderer.group(channel, current);
+        List<RaftPeer> peers = RaftOrderer.group(channel, members).getPeers().stream().toList();
+        try (RaftClient client = RaftClient.newBuilder()
+                .setProperties(properties)
+                .setRaftGroup(group)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        50, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
+                .build()) {
+            RaftClientReply reply = client.admin().setConfiguration(peers);
+            if (!reply.isSuccess()) {
+                throw new IOException("the Raft group refused the new members: " + reply.getException());
+            }
+        }
+    }
+}
