@@ -17,6 +17,7 @@ import org.hyperledger.fabric.contract.annotation.Info;
 import org.hyperledger.fabric.contract.annotation.Transaction;
 import org.hyperledger.fabric.shim.ChaincodeException;
 import org.hyperledger.fabric.shim.ChaincodeStub;
+import org.hyperledger.fabric.shim.ledger.CompositeKey;
 import org.hyperledger.fabric.shim.ledger.KeyModification;
 import org.hyperledger.fabric.shim.ledger.KeyValue;
 import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
@@ -482,11 +483,23 @@ public final class NotaryContract implements ContractInterface {
         String json = entry.toJson();
         stub.putState(entry.commitment(), json.getBytes(UTF_8));
         if (entry.subject() != null) {
-            String key = stub.createCompositeKey(SUBJECT_INDEX, entry.subject(), entry.mspId(), entry.commitment())
-                    .toString();
-            stub.putState(key, INDEX_VALUE);
+            stub.putState(subjectIndexKey(stub, entry), INDEX_VALUE);
         }
         return json;
+    }
+
+    /**
+     * The composite key {@code subject/<subject>/<mspId>/<commitment>}, exactly as {@code createCompositeKey} builds
+     * it but without the shim's per-call regular expression: subject and commitment are hex, and an MSP id holding a
+     * delimiter goes to the shim, which refuses it.
+     */
+    private static String subjectIndexKey(ChaincodeStub stub, Entry entry) {
+        String mspId = entry.mspId();
+        if (mspId.indexOf(0) >= 0 || mspId.indexOf(Character.MAX_CODE_POINT) >= 0) {
+            return stub.createCompositeKey(SUBJECT_INDEX, entry.subject(), mspId, entry.commitment()).toString();
+        }
+        return CompositeKey.NAMESPACE + SUBJECT_INDEX + '\u0000' + entry.subject() + '\u0000' + mspId + '\u0000'
+                + entry.commitment() + '\u0000';
     }
 
     private static AnchorRequest request(Object value) {
