@@ -45,7 +45,8 @@ class PolicyGovernanceIT {
                 String role = user.equals("Worker1") ? "worker" : user.toLowerCase();
                 assertThatThrownBy(() -> call(user + "@" + org + ".dossier.local", true, "initPolicy", policy))
                         .isInstanceOf(GatewayException.class)
-                        .hasMessageContaining("role '" + role + "' of O" + org.substring(1) + "MSP may not call 'initPolicy'");
+                        .hasMessageContaining(
+                                "role '" + role + "' of O" + org.substring(1) + "MSP may not call 'initPolicy'");
             }
         }
         assertThat(network.node.height()).isEqualTo(height);
@@ -68,8 +69,8 @@ class PolicyGovernanceIT {
         String inspector = "Inspector@org1.dossier.local";
         assertThatThrownBy(() -> call(inspector, false, "dossier", subject))
                 .hasMessageContaining("role 'inspector' of Org1MSP may not call 'dossier'");
-        String inspectorsReadDossiers = policy.replaceFirst(
-                "\"inspector\" : \\{", "\"inspector\" : { \"dossier\" : \"any\",");
+        String inspectorsReadDossiers =
+                policy.replaceFirst("\"inspector\" : \\{", "\"inspector\" : { \"dossier\" : \"any\",");
 
         String proposed = call("Admin@org1.dossier.local", true, "proposePolicy", inspectorsReadDossiers);
         String hash = proposed.replaceAll(".*\"hash\":\"([0-9a-f]{64})\".*", "$1");
@@ -88,7 +89,8 @@ class PolicyGovernanceIT {
     private String call(String user, boolean submit, String function, String... args) throws Exception {
         try (Gateway gateway = network.gatewayOf(user)) {
             var contract = gateway.getNetwork("dossier").getContract("notary");
-            byte[] result = submit ? contract.submitTransaction(function, args) : contract.evaluateTransaction(function, args);
+            byte[] result =
+                    submit ? contract.submitTransaction(function, args) : contract.evaluateTransaction(function, args);
             return new String(result, UTF_8);
         }
     }

@@ -36,7 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PolicyMatrixIT {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final List<String> ROLES = List.of("operator", "issuer", "employer", "worker", "inspector", "auditor");
+    private static final List<String> ROLES =
+            List.of("operator", "issuer", "employer", "worker", "inspector", "auditor");
     private static final Map<String, String> USERS = Map.of(
             "operator", "Admin",
             "issuer", "Issuer",
@@ -76,6 +77,7 @@ class PolicyMatrixIT {
     private static String entry;
     /** Org2MSP's entry with the same subject, which only Org2MSP's issuers and employers see in the dossier. */
     private static String org2Entry;
+
     private static String subject;
     /** Fresh Org1MSP entries, one (revoke) or two (supersede) per cell. */
     private static final Deque<String> FIXTURES = new ArrayDeque<>();
@@ -104,7 +106,9 @@ class PolicyMatrixIT {
         org2Entry = newCommitment();
         submit("Issuer@org2.dossier.local", "anchorRecord", record(org2Entry, subject));
         for (int org = 1; org <= 2; org++) {
-            String proposed = submit("Admin@org" + org + ".dossier.local", "proposePolicy",
+            String proposed = submit(
+                    "Admin@org" + org + ".dossier.local",
+                    "proposePolicy",
                     policyWithDescription("proposal of org" + org));
             PROPOSALS.put("Org" + org + "MSP", hashIn(proposed));
         }
@@ -138,7 +142,8 @@ class PolicyMatrixIT {
             String function, String role, String mspId, boolean allowed) throws Exception {
         String user = USERS.get(role) + "@" + mspId.substring(0, 4).toLowerCase() + ".dossier.local";
         String[] args = arguments(function, mspId);
-        boolean submit = !function.startsWith("get") && !List.of("status", "history", "dossier").contains(function);
+        boolean submit = !function.startsWith("get")
+                && !List.of("status", "history", "dossier").contains(function);
         long height = network.node.height();
 
         if (allowed) {
@@ -153,8 +158,8 @@ class PolicyMatrixIT {
                         }
                     })
                     .isInstanceOf(GatewayException.class)
-                    .hasMessageContaining("chaincode response 500, role '" + role + "' of " + mspId
-                            + " may not call '" + function + "'");
+                    .hasMessageContaining("chaincode response 500, role '" + role + "' of " + mspId + " may not call '"
+                            + function + "'");
             assertThat(network.node.height()).as("a denial writes nothing").isEqualTo(height);
         }
     }
@@ -163,8 +168,8 @@ class PolicyMatrixIT {
         return switch (function) {
             case "anchor" -> new String[] {newCommitment(), "record"};
             case "anchorRecord" -> new String[] {record(newCommitment(), subject)};
-            case "anchorBatch" -> new String[] {"[" + record(newCommitment(), null) + "," + record(newCommitment(), subject)
-                    + "]"};
+            case "anchorBatch" ->
+                new String[] {"[" + record(newCommitment(), null) + "," + record(newCommitment(), subject) + "]"};
             case "revoke" -> new String[] {FIXTURES.pop(), "issued_in_error"};
             case "supersede" -> new String[] {FIXTURES.pop(), FIXTURES.pop()};
             case "status", "history" -> new String[] {entry};
@@ -180,16 +185,21 @@ class PolicyMatrixIT {
     private static void checkResult(String function, String role, String mspId, String[] args, String result)
             throws Exception {
         switch (function) {
-            case "anchor", "anchorRecord" -> assertThat(result)
-                    .contains("\"commitment\":\"" + args[0].replaceAll(".*\"commitment\":\"(\\w+)\".*", "$1") + "\"")
-                    .contains("\"mspId\":\"" + mspId + "\"", "\"status\":\"active\"");
+            case "anchor", "anchorRecord" ->
+                assertThat(result)
+                        .contains(
+                                "\"commitment\":\"" + args[0].replaceAll(".*\"commitment\":\"(\\w+)\".*", "$1") + "\"")
+                        .contains("\"mspId\":\"" + mspId + "\"", "\"status\":\"active\"");
             case "anchorBatch" -> assertThat(result).contains("\"anchored\":2");
-            case "revoke" -> assertThat(evaluate("Auditor@org2.dossier.local", "status", args[0]))
-                    .contains("\"status\":\"revoked\"", "\"revocationReason\":\"issued_in_error\"");
-            case "supersede" -> assertThat(evaluate("Inspector@org2.dossier.local", "status", args[1]))
-                    .contains("\"supersedes\":\"" + args[0] + "\"");
+            case "revoke" ->
+                assertThat(evaluate("Auditor@org2.dossier.local", "status", args[0]))
+                        .contains("\"status\":\"revoked\"", "\"revocationReason\":\"issued_in_error\"");
+            case "supersede" ->
+                assertThat(evaluate("Inspector@org2.dossier.local", "status", args[1]))
+                        .contains("\"supersedes\":\"" + args[0] + "\"");
             case "status" -> assertThat(result).contains("\"commitment\":\"" + entry + "\"", "\"mspId\":\"Org1MSP\"");
-            case "history" -> assertThat(result).startsWith("[{\"delete\":false").contains(entry);
+            case "history" ->
+                assertThat(result).startsWith("[{\"delete\":false").contains(entry);
             case "dossier" -> {
                 boolean ownOrgOnly = role.equals("issuer") || role.equals("employer");
                 if (!ownOrgOnly || mspId.equals("Org1MSP")) {
@@ -203,10 +213,10 @@ class PolicyMatrixIT {
                     assertThat(result).doesNotContain(org2Entry);
                 }
             }
-            case "proposePolicy", "approvePolicy" -> assertThat(result)
-                    .contains("\"applied\":false", "\"approvals\":[\"" + mspId + "\"]", "\"required\":2");
-            case "getPolicy" -> assertThat(result)
-                    .contains("\"initialised\":true", "\"organisations\":[\"Org1MSP\",\"Org2MSP\"]");
+            case "proposePolicy", "approvePolicy" ->
+                assertThat(result).contains("\"applied\":false", "\"approvals\":[\"" + mspId + "\"]", "\"required\":2");
+            case "getPolicy" ->
+                assertThat(result).contains("\"initialised\":true", "\"organisations\":[\"Org1MSP\",\"Org2MSP\"]");
             case "getPolicyProposal" -> assertThat(result).contains("\"hash\":\"" + args[0] + "\"");
             default -> throw new AssertionError(function);
         }
@@ -227,17 +237,20 @@ class PolicyMatrixIT {
         String oldHistory = evaluate("Inspector@org2.dossier.local", "history", old);
         String newHistory = evaluate("Worker1@org1.dossier.local", "history", replacement);
         assertThat(oldHistory.split("\"txId\"")).hasSize(3);
-        assertThat(oldHistory.indexOf("\"status\":\"superseded\"")).isLessThan(oldHistory.indexOf("\"status\":\"active\""));
+        assertThat(oldHistory.indexOf("\"status\":\"superseded\""))
+                .isLessThan(oldHistory.indexOf("\"status\":\"active\""));
         assertThat(newHistory.split("\"txId\"")).hasSize(4);
         assertThat(newHistory).startsWith("[{\"delete\":false").contains("\"revocationReason\":\"fraud\"");
-        assertThat(newHistory.indexOf("\"status\":\"revoked\"")).isLessThan(newHistory.indexOf("\"status\":\"active\""));
+        assertThat(newHistory.indexOf("\"status\":\"revoked\""))
+                .isLessThan(newHistory.indexOf("\"status\":\"active\""));
         assertThat(newHistory).contains("\"supersedes\":\"" + old + "\"");
     }
 
     @Test
     void worker_cannotReadAnotherSubjectsDossier_evenOfItsOwnOrganisation() throws Exception {
         String worker2 = "Worker2@org1.dossier.local";
-        String ownSubject = FabricAttributes.decode(TestNetwork.certificate(network.userNamed(worker2).certificate()))
+        String ownSubject = FabricAttributes.decode(
+                        TestNetwork.certificate(network.userNamed(worker2).certificate()))
                 .get("dossier.subject");
 
         assertThatThrownBy(() -> evaluate(worker2, "dossier", subject))
@@ -258,7 +271,9 @@ class PolicyMatrixIT {
         String again = submit("Issuer@org1.dossier.local", "anchorBatch", batch);
 
         assertThat(first).startsWith("{\"alreadyAnchored\":0,\"anchored\":2,");
-        assertThat(again).startsWith("{\"alreadyAnchored\":2,\"anchored\":0,").contains("\"outcome\":\"ALREADY_ANCHORED\"");
+        assertThat(again)
+                .startsWith("{\"alreadyAnchored\":2,\"anchored\":0,")
+                .contains("\"outcome\":\"ALREADY_ANCHORED\"");
         assertThat(evaluate("Auditor@org1.dossier.local", "dossier", subject)).isEqualTo(statusBefore);
     }
 
@@ -266,12 +281,16 @@ class PolicyMatrixIT {
     void anotherOrganisationsCommitment_isAConflictInABatch_andRefusedAlone() throws Exception {
         String fresh = newCommitment();
 
-        String result = submit("Issuer@org2.dossier.local", "anchorBatch",
+        String result = submit(
+                "Issuer@org2.dossier.local",
+                "anchorBatch",
                 "[" + record(entry, null) + "," + record(fresh, null) + "]");
 
-        assertThat(result).isEqualTo("{\"alreadyAnchored\":0,\"anchored\":1,\"results\":["
-                + "{\"commitment\":\"" + entry + "\",\"outcome\":\"CONFLICT\",\"reason\":\"already anchored by Org1MSP\"},"
-                + "{\"commitment\":\"" + fresh + "\",\"outcome\":\"ANCHORED\"}]}");
+        assertThat(result)
+                .isEqualTo("{\"alreadyAnchored\":0,\"anchored\":1,\"results\":["
+                        + "{\"commitment\":\"" + entry
+                        + "\",\"outcome\":\"CONFLICT\",\"reason\":\"already anchored by Org1MSP\"},"
+                        + "{\"commitment\":\"" + fresh + "\",\"outcome\":\"ANCHORED\"}]}");
         assertThatThrownBy(() -> submit("Employer@org2.dossier.local", "anchor", entry, "record"))
                 .isInstanceOf(GatewayException.class)
                 .hasMessageContaining("commitment " + entry + " is already anchored by Org1MSP");
