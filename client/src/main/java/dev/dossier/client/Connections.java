@@ -14,7 +14,6 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.identity.Identities;
-import org.hyperledger.fabric.client.identity.Signers;
 import org.hyperledger.fabric.client.identity.X509Identity;
 
 /**
@@ -53,7 +52,7 @@ public final class Connections {
         }
         return Gateway.newInstance()
                 .identity(new X509Identity(mspId, certificate))
-                .signer(Signers.newPrivateKeySigner(key))
+                .signer(new P256Signer(key))
                 .hash(org.hyperledger.fabric.client.Hash.SHA256)
                 .connection(channel)
                 .evaluateOptions(options -> options.withDeadlineAfter(30, TimeUnit.SECONDS))

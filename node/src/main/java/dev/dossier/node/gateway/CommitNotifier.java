@@ -101,7 +101,7 @@ final class CommitNotifier implements BlockListener {
         long number = block.getHeader().getNumber();
         for (int i = 0; i < txIds.size(); i++) {
             String txId = txIds.get(i);
-            TxValidationCode code = TxValidationCode.forNumber(filter[i]);
+            TxValidationCode code = TxValidationCode.forNumber(filter[i] & 0xFF);
             TxStatus status = code == TxValidationCode.DUPLICATE_TXID
                     ? ledger.transaction(txId).orElse(new TxStatus(number, i, code))
                     : new TxStatus(number, i, code);

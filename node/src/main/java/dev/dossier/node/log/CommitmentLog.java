@@ -1,0 +1,286 @@
+package dev.dossier.node.log;
+
+import dev.dossier.common.merkle.Rfc9162;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import org.hyperledger.fabric.protos.common.Block;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The RFC 9162 Merkle log of anchored commitments, stored in its own RocksDB. It keeps the hash of every complete,
+ * aligned subtree (2 writes per leaf, amortised), so the root of any past size and inclusion and consistency proofs
+ * need O(log² n) reads and never change once written.
+ *
+ * <p>The log is derived state: {@link #apply} folds the next block in, and a log that is behind the ledger (for
+ * example after a crash between the block's commit and the log's own write) is brought up to date by applying the
+ * missing blocks again. Each block is applied in one atomic write batch together with the applied height.
+ *
+ * <p>{@link #apply} is called from one thread at a time; reads may come from any thread.
+ */
+public final class CommitmentLog implements AutoCloseable {
+    private static final byte NODE = 'n';
+    private static final byte INDEX = 'c';
+    private static final byte[] SIZE_KEY = {'m', 's'};
+    private static final byte[] HEIGHT_KEY = {'m', 'h'};
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final String namespace;
+    private final Options options;
+    private final RocksDB db;
+    private final WriteOptions writeOptions;
+    private volatile long size;
+    private volatile long appliedHeight;
+
+    private CommitmentLog(String namespace, Options options, RocksDB db) throws RocksDBException {
+        this.namespace = namespace;
+        this.options = options;
+        this.db = db;
+        this.writeOptions = new WriteOptions();
+        this.size = readLong(SIZE_KEY);
+        this.appliedHeight = readLong(HEIGHT_KEY);
+    }
+
+    /**
+     * Opens (or creates) the log of the commitments anchored in {@code namespace}.
+     *
+     * @throws IOException if the database cannot be opened
+     */
+    public static CommitmentLog open(Path directory, String namespace) throws IOException {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(namespace, "namespace");
+        Files.createDirectories(directory);
+        Options options = new Options().setCreateIfMissing(true);
+        try {
+            return new CommitmentLog(namespace, options, RocksDB.open(options, directory.toString()));
+        } catch (RocksDBException e) {
+            options.close();
+            throw new IOException("cannot open commitment log in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the number of leaves */
+    public long size() {
+        return size;
+    }
+
+    /** @return the number of blocks folded into the log; the next block to apply has this number */
+    public long appliedHeight() {
+        return appliedHeight;
+    }
+
+    /**
+     * Appends the commitments anchored by the next block.
+     *
+     * @throws IllegalArgumentException if the block is not the next one
+     * @throws IOException if the write fails
+     */
+    public synchronized void apply(Block block) throws IOException {
+        long number = block.getHeader().getNumber();
+        if (number != appliedHeight) {
+            throw new IllegalArgumentException("block " + number + " is not the next block " + appliedHeight);
+        }
+        List<byte[]> leaves = LogLeaves.anchored(block, namespace);
+        long newSize = size;
+        try (WriteBatch batch = new WriteBatch()) {
+            NodeCache written = new NodeCache();
+            for (byte[] commitment : leaves) {
+                byte[] indexKey = key(INDEX, commitment);
+                if (db.get(indexKey) != null || written.hasIndex(commitment)) {
+                    continue;
+                }
+                long index = newSize++;
+                batch.put(indexKey, longBytes(index));
+                written.addIndex(commitment);
+                byte[] hash = Rfc9162.leafHash(commitment);
+                int level = 0;
+                long at = index;
+                put(batch, written, level, at, hash);
+                while ((at & 1) == 1) {
+                    byte[] left = written.node(level, at - 1);
+                    if (left == null) {
+                        left = db.get(nodeKey(level, at - 1));
+                    }
+                    hash = Rfc9162.nodeHash(left, hash);
+                    level++;
+                    at >>>= 1;
+                    put(batch, written, level, at, hash);
+                }
+            }
+            batch.put(SIZE_KEY, longBytes(newSize));
+            batch.put(HEIGHT_KEY, longBytes(number + 1));
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new IOException("cannot append block " + number + " to the commitment log: " + e.getMessage(), e);
+        }
+        size = newSize;
+        appliedHeight = number + 1;
+    }
+
+    private static void put(WriteBatch batch, NodeCache written, int level, long index, byte[] hash)
+            throws RocksDBException {
+        batch.put(nodeKey(level, index), hash);
+        written.putNode(level, index, hash);
+    }
+
+    /** @return the leaf index of the commitment, if it was anchored */
+    public OptionalLong indexOf(byte[] commitment) {
+        byte[] value = get(key(INDEX, commitment));
+        return value == null ? OptionalLong.empty() : OptionalLong.of(ByteBuffer.wrap(value).getLong());
+    }
+
+    /**
+     * @return the root of the tree of the first {@code treeSize} leaves
+     * @throws IllegalArgumentException if the log is smaller
+     */
+    public byte[] root(long treeSize) {
+        checkSize(treeSize);
+        return treeSize == 0 ? Rfc9162.emptyRoot() : subtree(0, treeSize);
+    }
+
+    /** @return the RFC 9162 inclusion proof of leaf {@code index} in the tree of {@code treeSize} leaves */
+    public List<byte[]> inclusionProof(long index, long treeSize) {
+        checkSize(treeSize);
+        if (index < 0 || index >= treeSize) {
+            throw new IllegalArgumentException("leaf " + index + " is not in a tree of " + treeSize);
+        }
+        List<byte[]> proof = new ArrayList<>();
+        path(index, 0, treeSize, proof);
+        return proof;
+    }
+
+    /** @return the RFC 9162 consistency proof from the tree of {@code size1} leaves to the tree of {@code size2} */
+    public List<byte[]> consistencyProof(long size1, long size2) {
+        checkSize(size2);
+        if (size1 < 1 || size1 > size2) {
+            throw new IllegalArgumentException("no consistency proof from " + size1 + " to " + size2);
+        }
+        List<byte[]> proof = new ArrayList<>();
+        if (size1 < size2) {
+            subproof(size1, 0, size2, true, proof);
+        }
+        return proof;
+    }
+
+    private void path(long m, long start, long n, List<byte[]> out) {
+        if (n == 1) {
+            return;
+        }
+        long k = split(n);
+        if (m < k) {
+            path(m, start, k, out);
+            out.add(subtree(start + k, n - k));
+        } else {
+            path(m - k, start + k, n - k, out);
+            out.add(subtree(start, k));
+        }
+    }
+
+    private void subproof(long m, long start, long n, boolean complete, List<byte[]> out) {
+        if (m == n) {
+            if (!complete) {
+                out.add(subtree(start, n));
+            }
+            return;
+        }
+        long k = split(n);
+        if (m <= k) {
+            subproof(m, start, k, complete, out);
+            out.add(subtree(start + k, n - k));
+        } else {
+            subproof(m - k, start + k, n - k, false, out);
+            out.add(subtree(start, k));
+        }
+    }
+
+    /** Merkle Tree Hash of leaves {@code [start, start + n)}, where start is aligned as RFC 9162's recursion aligns it. */
+    private byte[] subtree(long start, long n) {
+        if (Long.bitCount(n) == 1 && start % n == 0) {
+            int level = Long.numberOfTrailingZeros(n);
+            byte[] hash = get(nodeKey(level, start >>> level));
+            if (hash == null) {
+                throw new IllegalStateException("commitment log is missing node " + level + "/" + (start >>> level));
+            }
+            return hash;
+        }
+        long k = split(n);
+        return Rfc9162.nodeHash(subtree(start, k), subtree(start + k, n - k));
+    }
+
+    /** The largest power of two smaller than n (n > 1). */
+    private static long split(long n) {
+        return Long.highestOneBit(n - 1);
+    }
+
+    private void checkSize(long treeSize) {
+        if (treeSize < 0 || treeSize > size) {
+            throw new IllegalArgumentException("tree size " + treeSize + " is beyond the log's " + size + " leaves");
+        }
+    }
+
+    private byte[] get(byte[] key) {
+        try {
+            return db.get(key);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("commitment log read failed: " + e.getMessage(), e);
+        }
+    }
+
+    private long readLong(byte[] key) throws RocksDBException {
+        byte[] value = db.get(key);
+        return value == null ? 0 : ByteBuffer.wrap(value).getLong();
+    }
+
+    private static byte[] nodeKey(int level, long index) {
+        return ByteBuffer.allocate(10).put(NODE).put((byte) level).putLong(index).array();
+    }
+
+    private static byte[] key(byte prefix, byte[] commitment) {
+        return ByteBuffer.allocate(1 + commitment.length).put(prefix).put(commitment).array();
+    }
+
+    private static byte[] longBytes(long value) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+    }
+
+    @Override
+    public synchronized void close() {
+        writeOptions.close();
+        db.close();
+        options.close();
+    }
+
+    /** Nodes and index entries written by the batch being built, which the database does not show yet. */
+    private static final class NodeCache {
+        private final java.util.Map<String, byte[]> nodes = new java.util.HashMap<>();
+        private final java.util.Set<java.nio.ByteBuffer> indexes = new java.util.HashSet<>();
+
+        void putNode(int level, long index, byte[] hash) {
+            nodes.put(level + "/" + index, hash);
+        }
+
+        byte[] node(int level, long index) {
+            return nodes.get(level + "/" + index);
+        }
+
+        void addIndex(byte[] commitment) {
+            indexes.add(ByteBuffer.wrap(commitment.clone()));
+        }
+
+        boolean hasIndex(byte[] commitment) {
+            return indexes.contains(ByteBuffer.wrap(commitment));
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.dossier.node.log;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.dossier.node.ledger.Envelopes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
+import org.hyperledger.fabric.protos.common.ChannelHeader;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.common.HeaderType;
+import org.hyperledger.fabric.protos.common.Payload;
+import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
+import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRead;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
+import org.hyperledger.fabric.protos.peer.TxValidationCode;
+
+/**
+ * Which commitments a block anchors, read from the block alone. A commitment is anchored by a VALID transaction that
+ * creates the state key equal to the commitment's 64-character lowercase hex in the notary chaincode's namespace: the
+ * transaction read the key and found it absent (a read without version), then wrote a non-empty value. Later writes
+ * of the same key (revocation, supersession) are not new leaves. Leaves come in block order, then transaction order,
+ * then key order within a transaction's write set (which Fabric sorts).
+ *
+ * <p>Leaf data (the RFC 9162 leaf input) is the 32 commitment bytes.
+ */
+final class LogLeaves {
+    private static final HexFormat HEX = HexFormat.of();
+
+    private LogLeaves() {}
+
+    /**
+     * @return the commitments the block anchors, as 32-byte arrays, in log order
+     * @throws IllegalArgumentException if a VALID transaction of the block cannot be decoded
+     */
+    static List<byte[]> anchored(Block block, String namespace) {
+        List<byte[]> leaves = new ArrayList<>();
+        ByteString filter = block.getMetadata().getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE);
+        for (int i = 0; i < block.getData().getDataCount(); i++) {
+            if (i >= filter.size() || (filter.byteAt(i) & 0xFF) != TxValidationCode.VALID_VALUE) {
+                continue;
+            }
+            TxReadWriteSet rwset;
+            try {
+                Envelope envelope = Envelope.parseFrom(block.getData().getData(i));
+                ChannelHeader header = ChannelHeader.parseFrom(
+                        Payload.parseFrom(envelope.getPayload()).getHeader().getChannelHeader());
+                if (header.getType() != HeaderType.ENDORSER_TRANSACTION_VALUE) {
+                    continue; // configuration transactions anchor nothing
+                }
+                rwset = Envelopes.readWriteSet(envelope);
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalArgumentException(
+                        "block " + block.getHeader().getNumber() + " transaction " + i + " cannot be decoded", e);
+            }
+            for (NsReadWriteSet ns : rwset.getNsRwsetList()) {
+                if (ns.getNamespace().equals(namespace)) {
+                    addCreated(ns, leaves, block.getHeader().getNumber(), i);
+                }
+            }
+        }
+        return leaves;
+    }
+
+    private static void addCreated(NsReadWriteSet ns, List<byte[]> leaves, long blockNumber, int txNumber) {
+        KVRWSet kv;
+        try {
+            kv = KVRWSet.parseFrom(ns.getRwset());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException(
+                    "block " + blockNumber + " transaction " + txNumber + ": malformed write set", e);
+        }
+        Set<String> readAbsent = new HashSet<>();
+        for (KVRead read : kv.getReadsList()) {
+            if (!read.hasVersion()) {
+                readAbsent.add(read.getKey());
+            }
+        }
+        for (KVWrite write : kv.getWritesList()) {
+            String key = write.getKey();
+            if (!write.getIsDelete() && !write.getValue().isEmpty() && isCommitment(key) && readAbsent.contains(key)) {
+                leaves.add(HEX.parseHex(key));
+            }
+        }
+    }
+
+    static boolean isCommitment(String key) {
+        if (key.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = key.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
