@@ -67,7 +67,7 @@ public final class Main {
             @Override
             public Integer call() throws Exception {
                 Consortium consortium = CryptoGen.generate(out, organisations, channel, chaincode, port);
-                java.nio.file.Files.writeString(out.resolve("endorsement.yaml"), DEFAULT_ENDORSEMENT_POLICIES);
+                java.nio.file.Files.writeString(out.resolve("endorsement.yaml"), EndorsementPolicies.DEFAULT.toYaml());
                 System.out.println("consortium of " + consortium.organisations().size() + " organisation(s), channel "
                         + consortium.channel() + ", chaincode " + consortium.chaincode() + ": "
                         + out.toAbsolutePath().resolve("consortium.yaml"));
@@ -75,19 +75,6 @@ public final class Main {
             }
         }
     }
-
-    /** The endorsement policies {@code network init} writes; the same as {@code EndorsementPolicies.DEFAULT}. */
-    static final String DEFAULT_ENDORSEMENT_POLICIES = """
-            # Which organisations' nodes must endorse a transaction, per chaincode function.
-            # Rules: creatorOrg (a node of the submitting identity's organisation), anyOrg, majority, allOrgs.
-            default: creatorOrg
-            functions:
-              anchor: creatorOrg
-              anchorBatch: creatorOrg
-              revoke: creatorOrg
-              supersede: creatorOrg
-              updatePolicy: majority
-            """;
 
     @Command(name = "nodes", description = "List the nodes of a consortium: name, MSP id, host, gateway port.")
     static final class ListNodes implements Callable<Integer> {

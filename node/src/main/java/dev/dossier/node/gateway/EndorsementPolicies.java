@@ -24,8 +24,11 @@ import java.util.Set;
  * default: creatorOrg          # functions not listed below
  * functions:
  *   anchor: creatorOrg         # a node of the submitting identity's organisation
- *   updatePolicy: majority     # nodes of more than half of the organisations
+ *   approvePolicy: majority    # nodes of more than half of the organisations
  * }</pre>
+ *
+ * <p>{@link #DEFAULT}, which {@code network init} writes: anchoring, revoking and superseding need the creator's
+ * organisation; {@code initPolicy}, {@code proposePolicy} and {@code approvePolicy} need a majority.
  *
  * <p>Rules: {@code creatorOrg} (a node of the organisation of the transaction's creator), {@code anyOrg} (a node of
  * any organisation), {@code majority} (nodes of more than half of the organisations), {@code allOrgs} (a node of
@@ -63,15 +66,37 @@ public final class EndorsementPolicies {
     }
 
     /** The rules used when a network has no {@code endorsement.yaml}. */
-    public static final EndorsementPolicies DEFAULT =
-            new EndorsementPolicies(Rule.CREATOR_ORG, Map.of("updatePolicy", Rule.MAJORITY));
+    public static final EndorsementPolicies DEFAULT = defaults();
+
+    private static EndorsementPolicies defaults() {
+        Map<String, Rule> functions = new LinkedHashMap<>();
+        for (String function : List.of("anchor", "anchorRecord", "anchorBatch", "revoke", "supersede")) {
+            functions.put(function, Rule.CREATOR_ORG);
+        }
+        for (String function : List.of("initPolicy", "proposePolicy", "approvePolicy")) {
+            functions.put(function, Rule.MAJORITY);
+        }
+        return new EndorsementPolicies(Rule.CREATOR_ORG, functions);
+    }
 
     private final Rule defaultRule;
     private final Map<String, Rule> functions;
 
     public EndorsementPolicies(Rule defaultRule, Map<String, Rule> functions) {
         this.defaultRule = requireNonNull(defaultRule, "defaultRule");
-        this.functions = Map.copyOf(functions);
+        this.functions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(functions));
+    }
+
+    /** @return the policies in the form {@link #load} reads, with a comment saying what the rules mean */
+    public String toYaml() {
+        StringBuilder out = new StringBuilder()
+                .append("# Which organisations' nodes must endorse a transaction, per chaincode function.\n")
+                .append("# Rules: creatorOrg (a node of the submitting identity's organisation), anyOrg, majority, ")
+                .append("allOrgs.\n")
+                .append("default: ").append(defaultRule).append('\n')
+                .append("functions:\n");
+        functions.forEach((function, rule) -> out.append("  ").append(function).append(": ").append(rule).append('\n'));
+        return out.toString();
     }
 
     /**
