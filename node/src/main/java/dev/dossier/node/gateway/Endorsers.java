@@ -67,9 +67,13 @@ public final class Endorsers implements AutoCloseable {
         this.peersByMsp = Map.copyOf(byMsp);
     }
 
-    /** No other node: this node endorses alone. */
+    /** No other node: this node endorses alone, for clients of every organisation it trusts. */
     public static Endorsers none(String ownMsp) {
-        return new Endorsers(ownMsp, List.of(ownMsp), List.of(), EndorsementPolicies.DEFAULT);
+        return new Endorsers(
+                ownMsp,
+                List.of(ownMsp),
+                List.of(),
+                new EndorsementPolicies(EndorsementPolicies.Rule.ANY_ORG, Map.of()));
     }
 
     /** @return true if this node can get an endorsement of organisation {@code mspId} */
