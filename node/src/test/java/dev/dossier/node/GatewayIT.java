@@ -1,5 +1,7 @@
 package dev.dossier.node;
 
+import static dev.dossier.node.TestNetwork.newCommitment;
+import static dev.dossier.node.TestNetwork.notary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,10 +15,8 @@ import io.grpc.StatusRuntimeException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,8 +50,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The node over real gRPC and RocksDB on disk, driven by the official fabric-gateway client. */
 class GatewayIT {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     @TempDir
     Path directory;
 
@@ -65,16 +63,6 @@ class GatewayIT {
     @AfterEach
     void stopNode() throws Exception {
         network.close();
-    }
-
-    private static String newCommitment() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
-
-    private static Contract notary(Gateway gateway) {
-        return gateway.getNetwork("dossier").getContract("notary");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.dossier.node;
 
+import static dev.dossier.node.TestNetwork.newCommitment;
+import static dev.dossier.node.TestNetwork.notary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dossier.node.gateway.EndorsementPolicies;
@@ -9,12 +11,10 @@ import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.TxStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +55,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RaftNetworkIT {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     @TempDir
     static Path directory;
 
@@ -75,16 +73,6 @@ class RaftNetworkIT {
         }
     }
 
-    private static String newCommitment() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
-
-    private static Contract notary(Gateway gateway) {
-        return gateway.getNetwork("dossier").getContract("notary");
-    }
-
     @Test
     @Order(1)
     void submitThroughAFollower_isCommittedByEveryNode_inTheSameBlock() throws Exception {
@@ -92,12 +80,7 @@ class RaftNetworkIT {
         String commitment = newCommitment();
         Status status;
         try (Gateway gateway = cluster.gateway(follower, "issuer", follower)) {
-            status = notary(gateway).newProposal("anchor")
-                    .addArguments(commitment, "record")
-                    .build()
-                    .endorse()
-                    .submitAsync()
-                    .getStatus();
+            status = anchor(notary(gateway), commitment);
         }
 
         assertThat(status.getCode()).isEqualTo(TxValidationCode.VALID);
@@ -118,12 +101,7 @@ class RaftNetworkIT {
     void clientOfAnotherOrganisation_getsAnEndorsementFromItsOwnOrganisationsNode() throws Exception {
         Status status;
         try (Gateway gateway = cluster.gateway(0, "issuer", 1)) {
-            status = notary(gateway).newProposal("anchor")
-                    .addArguments(newCommitment(), "record")
-                    .build()
-                    .endorse()
-                    .submitAsync()
-                    .getStatus();
+            status = anchor(notary(gateway), newCommitment());
         }
 
         assertThat(status.getCode()).isEqualTo(TxValidationCode.VALID);
@@ -158,12 +136,7 @@ class RaftNetworkIT {
                     while (started.getAndIncrement() < attempts) {
                         String commitment = newCommitment();
                         try {
-                            Status status = contract.newProposal("anchor")
-                                    .addArguments(commitment, "record")
-                                    .build()
-                                    .endorse()
-                                    .submitAsync()
-                                    .getStatus();
+                            Status status = anchor(contract, commitment);
                             if (status.getCode() == TxValidationCode.VALID) {
                                 acknowledged.put(commitment, status);
                             } else {
@@ -266,6 +239,16 @@ class RaftNetworkIT {
 
         assertThat(report.lines()).anyMatch(line -> line.contains("identical on all 3 nodes"));
         assertThat(report.clean()).as(String.join("\n", report.lines())).isTrue();
+    }
+
+    /** Anchors a commitment and waits for its commit status. */
+    private static Status anchor(Contract contract, String commitment) throws Exception {
+        return contract.newProposal("anchor")
+                .addArguments(commitment, "record")
+                .build()
+                .endorse()
+                .submitAsync()
+                .getStatus();
     }
 
     /** Every running node holds the same blocks: header (hash chain), transactions, validation codes. */

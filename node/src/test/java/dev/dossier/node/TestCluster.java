@@ -18,7 +18,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.identity.Signers;
-import org.hyperledger.fabric.client.identity.X509Identity;
 
 /**
  * A consortium of {@code n} organisations generated on disk, one node each on loopback ports, ordering with Raft
@@ -159,16 +158,11 @@ final class TestCluster implements AutoCloseable {
     /** A gateway for organisation {@code org}'s user with {@code role}, connected to node {@code node}. */
     Gateway gateway(int org, String role, int node) throws Exception {
         Consortium.User user = user(org, role);
-        return Gateway.newInstance()
-                .identity(new X509Identity(
-                        consortium.organisations().get(org).mspId(), TestNetwork.certificate(user.certificate())))
-                .signer(Signers.newPrivateKeySigner(TestNetwork.key(user.privateKey())))
-                .connection(channels[node])
-                .evaluateOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
-                .endorseOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
-                .submitOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
-                .commitStatusOptions(o -> o.withDeadlineAfter(60, TimeUnit.SECONDS))
-                .connect();
+        return TestNetwork.gateway(
+                channels[node],
+                consortium.organisations().get(org).mspId(),
+                TestNetwork.certificate(user.certificate()),
+                Signers.newPrivateKeySigner(TestNetwork.key(user.privateKey())));
     }
 
     @Override

@@ -12,8 +12,11 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
+import org.hyperledger.fabric.client.Contract;
 import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.identity.Identities;
 import org.hyperledger.fabric.client.identity.Signer;
@@ -45,6 +48,20 @@ final class TestNetwork implements AutoCloseable {
                 .withPort(0)
                 .withCluster(null); // Org1's node alone, ordering by itself, trusting every organisation
         start();
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** @return a random commitment: 64 lowercase hexadecimal digits */
+    static String newCommitment() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** @return the notary contract on the dossier channel */
+    static Contract notary(Gateway gateway) {
+        return gateway.getNetwork("dossier").getContract("notary");
     }
 
     /** The contract jar built by the chaincode module; the node loads it as it would any Fabric Java contract. */
@@ -117,10 +134,15 @@ final class TestNetwork implements AutoCloseable {
     }
 
     Gateway gateway(String mspId, X509Certificate certificate, Signer signer) {
+        return gateway(channel, mspId, certificate, signer);
+    }
+
+    /** A gateway over {@code connection} with the test timeouts. */
+    static Gateway gateway(ManagedChannel connection, String mspId, X509Certificate certificate, Signer signer) {
         return Gateway.newInstance()
                 .identity(new X509Identity(mspId, certificate))
                 .signer(signer)
-                .connection(channel)
+                .connection(connection)
                 .evaluateOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
                 .endorseOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
                 .submitOptions(o -> o.withDeadlineAfter(30, TimeUnit.SECONDS))
