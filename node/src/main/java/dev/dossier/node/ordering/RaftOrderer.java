@@ -51,7 +51,7 @@ import org.apache.ratis.util.TimeDuration;
  */
 public final class RaftOrderer implements Orderer {
     private static final Logger LOG = Logger.getLogger(RaftOrderer.class.getName());
-    private static final int IN_FLIGHT_BATCHES = 4;
+    private static final int IN_FLIGHT_BATCHES = 2;
     /** Raft entries stay well below Ratis' appender buffer, whatever the block byte limit says. */
     private static final long MAX_ENTRY_BYTES = 8L << 20;
 
