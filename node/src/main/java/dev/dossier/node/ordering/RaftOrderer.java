@@ -51,6 +51,18 @@ import org.apache.ratis.util.TimeDuration;
  */
 public final class RaftOrderer implements Orderer {
     private static final Logger LOG = Logger.getLogger(RaftOrderer.class.getName());
+    /** Ratis reports every election and log roll at INFO; keep its warnings and errors only. */
+    private static final Logger RATIS_LOG = Logger.getLogger("org.apache.ratis");
+    /**
+     * Ratis' client reports a request redirected to the leader as an error although it then succeeds; a batch that
+     * finally fails is reported by this class.
+     */
+    private static final Logger RATIS_CLIENT_LOG = Logger.getLogger("org.apache.ratis.client.impl.OrderedAsync");
+
+    static {
+        RATIS_LOG.setLevel(Level.WARNING);
+        RATIS_CLIENT_LOG.setLevel(Level.OFF);
+    }
     private static final int IN_FLIGHT_BATCHES = 2;
     /** Raft entries stay well below Ratis' appender buffer, whatever the block byte limit says. */
     private static final long MAX_ENTRY_BYTES = 8L << 20;
