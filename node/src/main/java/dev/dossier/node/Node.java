@@ -15,7 +15,10 @@ import dev.dossier.node.ordering.BlockPuller;
 import dev.dossier.node.ordering.RaftOrderer;
 import dev.dossier.node.ordering.RaftSettings;
 import com.google.protobuf.ByteString;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +37,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.peer.EndorserGrpc;
 
 /**
  * A running Dossier node: the RocksDB ledger, the in-process chaincode, ordering (alone, or with the other nodes of
@@ -56,6 +61,7 @@ public final class Node implements AutoCloseable {
     private final ExecutorService requests;
     private final ExecutorService eventStreams;
     private final ExecutorService responses;
+    private final ExecutorService endorsements;
 
     private Node(
             Ledger ledger,
@@ -63,7 +69,9 @@ public final class Node implements AutoCloseable {
             Server server,
             ExecutorService requests,
             ExecutorService eventStreams,
-            ExecutorService responses) {
+            ExecutorService responses,
+            ExecutorService endorsements) {
+        this.endorsements = endorsements;
         this.ledger = ledger;
         this.context = context;
         this.server = server;
@@ -124,9 +132,21 @@ public final class Node implements AutoCloseable {
             ExecutorService requests = Executors.newFixedThreadPool(threads, daemon("gateway"));
             ExecutorService eventStreams = Executors.newFixedThreadPool(MAX_EVENT_STREAMS, daemon("events"));
             ExecutorService responses = Executors.newFixedThreadPool(2, daemon("commit-status"));
+            // endorsement requests from other nodes get threads of their own: a gateway thread waiting for another
+            // node's endorsement never holds up this node's answers to that node
+            ExecutorService endorsements = Executors.newFixedThreadPool(threads, daemon("endorser"));
             GatewayService gateway = new GatewayService(context, eventStreams, MAX_EVENT_STREAMS, responses);
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
                     .executor(requests)
+                    .callExecutor(new ServerCallExecutorSupplier() {
+                        @Override
+                        public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+                            return EndorserGrpc.SERVICE_NAME.equals(
+                                            call.getMethodDescriptor().getServiceName())
+                                    ? endorsements
+                                    : null;
+                        }
+                    })
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .addService(gateway)
                     .addService(new EndorserService(context, gateway))
@@ -144,7 +164,7 @@ public final class Node implements AutoCloseable {
                     + settings.chaincode() + " on " + settings.host() + ":" + server.getPort() + ", ledger height "
                     + ledger.height() + (cluster == null ? ", ordering alone" : ", ordering with Raft among "
                             + cluster.nodes().size() + " nodes"));
-            return new Node(ledger, context, server, requests, eventStreams, responses);
+            return new Node(ledger, context, server, requests, eventStreams, responses, endorsements);
         } catch (IOException | RuntimeException e) {
             ledger.close();
             throw e;
@@ -276,6 +296,7 @@ public final class Node implements AutoCloseable {
             }
             eventStreams.shutdownNow();
             requests.shutdown();
+            endorsements.shutdown();
             eventStreams.awaitTermination(5, TimeUnit.SECONDS);
             requests.awaitTermination(5, TimeUnit.SECONDS);
             context.close();
