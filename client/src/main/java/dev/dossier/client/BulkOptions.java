@@ -1,0 +1,68 @@
+package dev.dossier.client;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Settings of {@link Dossier#anchorAll}. Immutable; {@code with*} return modified copies.
+ *
+ * @param receipts the receipts file (JSON Lines, one {@link Receipt} a line); the journal of committed batches is
+ *     written beside it, with {@code .journal} appended to its name
+ * @param errors the error report (CSV: {@code line,record_id,field,reason}), rewritten by each run
+ * @param batchSize valid rows per {@code anchorBatch} transaction, 1 to 5,000
+ * @param inFlight transactions submitted and not yet committed at most, 1 to 64
+ * @param threads threads validating and hashing rows, 1 to 64
+ * @param listener told of progress
+ */
+public record BulkOptions(Path receipts, Path errors, int batchSize, int inFlight, int threads, BulkListener listener) {
+    /** The contract's limit on entries per {@code anchorBatch} call. */
+    public static final int MAX_BATCH = 5_000;
+
+    public BulkOptions {
+        Objects.requireNonNull(receipts, "receipts");
+        Objects.requireNonNull(errors, "errors");
+        Objects.requireNonNull(listener, "listener");
+        if (batchSize < 1 || batchSize > MAX_BATCH) {
+            throw new IllegalArgumentException("batchSize must be 1 to " + MAX_BATCH + ", got " + batchSize);
+        }
+        if (inFlight < 1 || inFlight > 64) {
+            throw new IllegalArgumentException("inFlight must be 1 to 64, got " + inFlight);
+        }
+        if (threads < 1 || threads > 64) {
+            throw new IllegalArgumentException("threads must be 1 to 64, got " + threads);
+        }
+    }
+
+    /**
+     * Defaults for an input file: {@code <outDir>/<name>.receipts.jsonl} and {@code <outDir>/<name>.errors.csv} (the
+     * input's name without its extension), batches of 5,000, 4 in flight, one validating thread per processor.
+     */
+    public static BulkOptions forInput(Path input, Path outDir) {
+        String name = input.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        return new BulkOptions(outDir.resolve(base + ".receipts.jsonl"), outDir.resolve(base + ".errors.csv"),
+                MAX_BATCH, 4, Math.max(1, Runtime.getRuntime().availableProcessors()), BulkListener.NONE);
+    }
+
+    /** @return the journal file beside the receipts */
+    public Path journal() {
+        return receipts.resolveSibling(receipts.getFileName() + ".journal");
+    }
+
+    public BulkOptions withBatchSize(int n) {
+        return new BulkOptions(receipts, errors, n, inFlight, threads, listener);
+    }
+
+    public BulkOptions withInFlight(int n) {
+        return new BulkOptions(receipts, errors, batchSize, n, threads, listener);
+    }
+
+    public BulkOptions withThreads(int n) {
+        return new BulkOptions(receipts, errors, batchSize, inFlight, n, listener);
+    }
+
+    public BulkOptions withListener(BulkListener l) {
+        return new BulkOptions(receipts, errors, batchSize, inFlight, threads, l);
+    }
+}
