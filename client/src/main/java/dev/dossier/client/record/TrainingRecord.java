@@ -7,10 +7,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dossier.client.digest.Canonical;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 /**
@@ -82,9 +85,135 @@ public final class TrainingRecord {
         }
     }
 
-    /** @return the RFC 8785 canonical form of {@link #toJson()}, UTF-8: the bytes a record commitment covers */
+    /**
+     * The RFC 8785 canonical form of {@link #toJson()}, UTF-8: the bytes a record commitment covers. Written directly
+     * (members sorted, JCS string escapes, numbers as validated: integers, or decimals with at most two fraction
+     * digits, whose ECMAScript shortest form is their plain decimal form), which is several times faster than
+     * canonicalising the JSON text; a test checks it equals {@code Canonical.jcs(toJson())} on the sample files. Text
+     * holding UTF-16 surrogates goes through {@link Canonical#jcs} instead.
+     */
     public byte[] canonicalJson() {
-        return Canonical.jcs(toJson());
+        StringBuilder out = new StringBuilder(1024);
+        out.append('{');
+        boolean first = true;
+        for (Member member : CANONICAL_ORDER) {
+            if (member.fields == null) {
+                String text = values.get(member.field);
+                if (text == null) {
+                    continue;
+                }
+                if (hasSurrogate(text)) {
+                    return Canonical.jcs(toJson());
+                }
+                first = separator(out, first);
+                appendMember(out, member.name, member.field, text);
+            } else {
+                boolean any = false;
+                for (Member inner : member.fields) {
+                    String text = values.get(inner.field);
+                    if (text == null) {
+                        continue;
+                    }
+                    if (hasSurrogate(text)) {
+                        return Canonical.jcs(toJson());
+                    }
+                    if (!any) {
+                        first = separator(out, first);
+                        appendString(out, member.name);
+                        out.append(":{");
+                        any = true;
+                    } else {
+                        out.append(',');
+                    }
+                    appendMember(out, inner.name, inner.field, text);
+                }
+                if (any) {
+                    out.append('}');
+                }
+            }
+        }
+        return out.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A member of the JSON form: a field, or a group of fields; in JCS order (names sorted by UTF-16 code units). */
+    private record Member(String name, Field field, List<Member> fields) {}
+
+    private static final List<Member> CANONICAL_ORDER = canonicalOrder();
+
+    private static List<Member> canonicalOrder() {
+        Map<String, Member> top = new TreeMap<>();
+        Map<String, Map<String, Member>> groups = new TreeMap<>();
+        for (Field f : Field.values()) {
+            if (f.group() == null) {
+                top.put(f.member(), new Member(f.member(), f, null));
+            } else {
+                groups.computeIfAbsent(f.group(), g -> new TreeMap<>()).put(f.member(), new Member(f.member(), f, null));
+            }
+        }
+        groups.forEach((name, members) -> top.put(name, new Member(name, null, List.copyOf(members.values()))));
+        return List.copyOf(top.values()); // TreeMap of ASCII names: code-unit order, as RFC 8785 sorts
+    }
+
+    private static boolean separator(StringBuilder out, boolean first) {
+        if (!first) {
+            out.append(',');
+        }
+        return false;
+    }
+
+    private static void appendMember(StringBuilder out, String name, Field field, String text) {
+        appendString(out, name);
+        out.append(':');
+        switch (field.kind()) {
+            case INTEGER -> out.append(Long.parseLong(text));
+            case DECIMAL -> out.append(new BigDecimal(text).stripTrailingZeros().toPlainString());
+            case LIST -> {
+                out.append('[');
+                String[] items = text.split(";", -1);
+                for (int i = 0; i < items.length; i++) {
+                    if (i > 0) {
+                        out.append(',');
+                    }
+                    appendString(out, items[i]);
+                }
+                out.append(']');
+            }
+            case TEXT, DATE -> appendString(out, text);
+        }
+    }
+
+    /** A JSON string with RFC 8785 escapes: the two-character forms where they exist, else backslash-u00xx in lower case. */
+    private static void appendString(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
+    private static boolean hasSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     ObjectNode toTree() {

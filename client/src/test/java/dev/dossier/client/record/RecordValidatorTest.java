@@ -55,6 +55,32 @@ class RecordValidatorTest {
         }
     }
 
+    @Test
+    void canonicalJson_equalsJcsOfTheJsonForm_onEverySampleRow() throws IOException {
+        for (String name : List.of("trainings-10k.csv", "trainings-dirty.csv")) {
+            for (ValidatedRow row : validateAll(TestData.file(name))) {
+                if (row.valid()) {
+                    assertThat(row.record().canonicalJson())
+                            .as(name + " line " + row.line())
+                            .isEqualTo(dev.dossier.client.digest.Canonical.jcs(row.record().toJson()));
+                }
+            }
+        }
+    }
+
+    @Test
+    void canonicalJson_escapesAndNonAscii_equalJcs() {
+        Map<String, String> row = goodRow();
+        row.put("course_title", "Sicurezza \"cantiere\" \\ più è €");
+        row.put("learning_outcomes", "Emoji \uD83D\uDC77 worker");
+        row.put("workload_hours", "7.50");
+        row.put("ects", "0.25");
+        TrainingRecord record = validate(row).record();
+        assertThat(record.canonicalJson()).isEqualTo(dev.dossier.client.digest.Canonical.jcs(record.toJson()));
+        assertThat(new String(record.canonicalJson(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"workload_hours\":7.5").contains("\"ects\":0.25");
+    }
+
     private static Map<String, String> goodRow() {
         Map<String, String> row = new LinkedHashMap<>();
         row.put("record_id", "R-1");
