@@ -10,10 +10,18 @@ import org.json.JSONObject;
  * Deterministic JSON writer: object keys sorted (by UTF-16 code units, as RFC 8785), no insignificant whitespace,
  * strings escaped minimally (quote, backslash and control characters). Values may be {@code null}, {@link String},
  * {@link Boolean}, {@link Integer}, {@link Long}, {@link Map} with string keys, {@link List}, or org.json's
- * {@link JSONObject} and {@link JSONArray} (written with sorted keys too).
+ * {@link JSONObject} and {@link JSONArray} (written with sorted keys too), or {@link Raw} (copied as it is).
  */
 final class Json {
     private Json() {}
+
+    /**
+     * JSON text that {@link #write} copies as it is, for values this contract wrote itself in canonical form (stored
+     * entries and policies), so that they are not parsed again only to be written back.
+     *
+     * @param json canonical JSON text
+     */
+    record Raw(String json) {}
 
     /**
      * @return the JSON text of {@code value}
@@ -25,11 +33,68 @@ final class Json {
         return out.toString();
     }
 
+    /**
+     * Starts writing a JSON object into {@code out}, member by member, for hot paths where building a map first
+     * would cost too much. Members must be added in the order {@link #write} would sort them (ascending UTF-16 code
+     * units), which {@link Members} checks.
+     *
+     * <pre>{@code
+     * Json.object(out).add("commitment", hex).add("outcome", "ANCHORED").end();
+     * }</pre>
+     *
+     * @param out where to append
+     * @return the writer of the object's members
+     */
+    static Members object(StringBuilder out) {
+        return new Members(out);
+    }
+
+    /** Writes the members of one JSON object; see {@link #object}. Not reusable once {@link #end} was called. */
+    static final class Members {
+        private final StringBuilder out;
+        private String last;
+
+        private Members(StringBuilder out) {
+            this.out = out;
+            out.append('{');
+        }
+
+        /**
+         * Adds a member; nothing when {@code value} is null, so optional members are simply left out.
+         *
+         * @throws IllegalStateException if {@code name} does not sort after the previous member's name
+         * @throws IllegalArgumentException if the value has an unsupported type
+         */
+        Members add(String name, Object value) {
+            if (value == null) {
+                return this;
+            }
+            if (last != null) {
+                if (last.compareTo(name) >= 0) {
+                    throw new IllegalStateException("member '" + name + "' added after '" + last + "'");
+                }
+                out.append(',');
+            }
+            last = name;
+            appendString(out, name);
+            out.append(':');
+            append(out, value);
+            return this;
+        }
+
+        /** Closes the object. */
+        void end() {
+            out.append('}');
+        }
+    }
+
     private static void append(StringBuilder out, Object value) {
         if (value == null || value == JSONObject.NULL) {
             out.append("null");
         } else if (value instanceof String s) {
             appendString(out, s);
+        } else if (value instanceof Raw raw) {
+            out.append(raw.json());
         } else if (value instanceof Boolean || value instanceof Integer || value instanceof Long) {
             out.append(value);
         } else if (value instanceof JSONObject o) {

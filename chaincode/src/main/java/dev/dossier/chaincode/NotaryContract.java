@@ -2,12 +2,13 @@ package dev.dossier.chaincode;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.dossier.chaincode.Policy.Permission;
+import dev.dossier.chaincode.Policy.Scope;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.hyperledger.fabric.contract.Context;
 import org.hyperledger.fabric.contract.ContractInterface;
 import org.hyperledger.fabric.contract.annotation.Contract;
@@ -16,23 +17,32 @@ import org.hyperledger.fabric.contract.annotation.Info;
 import org.hyperledger.fabric.contract.annotation.Transaction;
 import org.hyperledger.fabric.shim.ChaincodeException;
 import org.hyperledger.fabric.shim.ChaincodeStub;
+import org.hyperledger.fabric.shim.ledger.CompositeKey;
 import org.hyperledger.fabric.shim.ledger.KeyModification;
+import org.hyperledger.fabric.shim.ledger.KeyValue;
 import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
-import org.json.JSONException;
-import org.json.JSONObject;
 
 /**
- * Anchors commitments on the ledger. A commitment is the SHA-256 of a salted, canonicalised training record or
- * document, written as 64 hexadecimal digits (either case is accepted; the ledger key is the lowercase form). The
- * entry stored under it holds no personal data:
+ * Anchors commitments on the ledger under the consortium's role policy. A commitment is the SHA-256 of a salted,
+ * canonicalised training record or document, written as 64 hexadecimal digits (either case is accepted; the ledger
+ * key is the lowercase form). The {@link Entry entry} stored under it holds no personal data:
  *
  * <pre>{@code
- * {"anchoredAt":"2025-03-01T09:30:00Z","commitment":"<64 hex>","kind":"record","mspId":"Org1MSP","status":"active"}
+ * {"anchoredAt":"2025-03-01T09:30:00Z","commitment":"<64 hex>","issuerId":"CN=Issuer@org1.dossier.local,...",
+ *  "kind":"record","mspId":"Org1MSP","schemaVersion":1,"status":"active","subject":"<64 hex>",
+ *  "validUntil":"2030-06-30"}
  * }</pre>
  *
- * <p>Keys are sorted and there is no whitespace, so every endorser writes the same bytes; {@code anchoredAt} is the
- * transaction timestamp (ISO-8601, UTC), never the endorser's clock. Business errors are {@link ChaincodeException}s
- * whose payload is an {@link ErrorCode} name.
+ * <p>Keys are sorted and there is no whitespace, so every endorser writes the same bytes; times are the transaction
+ * timestamp (ISO-8601, UTC), never the endorser's clock. An entry with a subject pseudonym is also indexed under the
+ * composite key {@code subject/<pseudonym>/<mspId>/<commitment>} for {@link #dossier} queries.
+ *
+ * <p><b>Roles.</b> Every function first checks the caller's role ({@code dossier.role} certificate attribute) and
+ * organisation against the {@link Policy role policy} in force, and refuses with {@link ErrorCode#PERMISSION_DENIED}
+ * and a message naming role, organisation and function, before writing anything. {@link #getPolicy} and
+ * {@link #getPolicyProposal} are open to every identity of a member organisation.
+ *
+ * <p>Business errors are {@link ChaincodeException}s whose payload is an {@link ErrorCode} name.
  *
  * <p>Example, with the Fabric Gateway client: {@code contract.submitTransaction("anchor", commitmentHex, "record")}.
  */
@@ -40,63 +50,234 @@ import org.json.JSONObject;
         name = "notary",
         info = @Info(
                 title = "Dossier notary",
-                description = "Anchors commitments of training records and documents and reports their status",
-                version = "0.1.0"))
+                description = "Anchors commitments of training records and documents under a role policy",
+                version = "0.2.0"))
 @Default
 public final class NotaryContract implements ContractInterface {
-    /** Name of the event emitted by {@link #anchor}; its payload is the commitment in lowercase hex (UTF-8). */
+    /** Name of the event emitted by the single-entry anchor functions; payload: the commitment (UTF-8 hex). */
     public static final String ANCHORED_EVENT = "Anchored";
+    /** Name of the event emitted by {@link #revoke}; payload: the commitment. */
+    public static final String REVOKED_EVENT = "Revoked";
+    /** Name of the event emitted by {@link #supersede}; payload: the superseded commitment. */
+    public static final String SUPERSEDED_EVENT = "Superseded";
+    /** The most entries one {@link #anchorBatch} transaction takes. */
+    public static final int MAX_BATCH = 5000;
+    /** The revocation reason codes {@link #revoke} accepts. */
+    public static final List<String> REVOCATION_REASONS =
+            List.of("issued_in_error", "fraud", "withdrawn", "accreditation_withdrawn", "other");
 
-    private static final Pattern COMMITMENT = Pattern.compile("[0-9a-fA-F]{64}");
-    private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9._-]{0,31}");
-    private static final String STATUS_ACTIVE = "active";
+    /** Object type of the subject index's composite keys: {@code subject/<pseudonym>/<mspId>/<commitment>}. */
+    static final String SUBJECT_INDEX = "subject";
+    private static final byte[] INDEX_VALUE = {0};
 
     /**
-     * Anchors a commitment for the caller's organisation (the MSP id of the submitting identity). Anchoring a
-     * commitment the same organisation already anchored changes nothing and returns the existing entry, so a re-run
+     * Anchors a commitment for the caller's organisation, with schema version 1, no expiry and no subject. Anchoring
+     * a commitment the same organisation already anchored changes nothing and returns the existing entry, so a re-run
      * of an upload is harmless.
      *
      * @param ctx the transaction context
      * @param commitmentHex the commitment, 64 hexadecimal digits
      * @param kind what the commitment is of, a short lowercase token such as {@code record} or {@code document}
-     *     ({@code [a-z][a-z0-9._-]{0,31}}; never free text)
+     *     ({@value Tokens#KIND_RULE}; never free text)
      * @return the stored entry as JSON
-     * @throws ChaincodeException {@link ErrorCode#INVALID_ARGUMENT} if the commitment or kind is malformed,
-     *     {@link ErrorCode#ALREADY_ANCHORED} if another organisation anchored the commitment
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not anchor,
+     *     {@link ErrorCode#INVALID_ARGUMENT} if the commitment or kind is malformed, {@link ErrorCode#ALREADY_ANCHORED}
+     *     if another organisation anchored the commitment
      */
     @Transaction(intent = Transaction.TYPE.SUBMIT)
     public String anchor(final Context ctx, final String commitmentHex, final String kind) {
-        String commitment = normaliseCommitment(commitmentHex);
-        if (kind == null || !KIND.matcher(kind).matches()) {
-            throw new ChaincodeException(
-                    "kind must match " + KIND.pattern() + ", got '" + abbreviate(kind) + "'",
-                    ErrorCode.INVALID_ARGUMENT.name());
+        Access caller = access(ctx, Permission.ANCHOR, "anchor");
+        Map<String, Object> request = new HashMap<>();
+        request.put("commitment", commitmentHex);
+        request.put("kind", kind);
+        return anchorOne(ctx, caller, request(request));
+    }
+
+    /**
+     * Anchors one commitment with all its metadata: the single-entry form of {@link #anchorBatch} (the contract API
+     * routes by name only, so optional arguments come as one JSON object rather than as overloads of
+     * {@link #anchor}). Idempotent for the same organisation, as {@link #anchor}.
+     *
+     * @param ctx the transaction context
+     * @param entryJson {@code {"commitment":"<64 hex>","kind":"record","schemaVersion":1,"validUntil":"YYYY-MM-DD",
+     *     "subject":"<64 hex>"}} (see {@link AnchorRequest}; schemaVersion, validUntil and subject are optional)
+     * @return the stored entry as JSON
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED}, {@link ErrorCode#INVALID_ARGUMENT} or
+     *     {@link ErrorCode#ALREADY_ANCHORED}, as {@link #anchor}
+     */
+    @Transaction(intent = Transaction.TYPE.SUBMIT)
+    public String anchorRecord(final Context ctx, final String entryJson) {
+        Access caller = access(ctx, Permission.ANCHOR, "anchorRecord");
+        return anchorOne(ctx, caller, request(parseArgument(entryJson, "entry")));
+    }
+
+    /**
+     * Anchors up to {@value #MAX_BATCH} commitments for the caller's organisation in one transaction. Each element of
+     * the array is an {@link AnchorRequest} object. Per entry the outcome is {@code ANCHORED} (written),
+     * {@code ALREADY_ANCHORED} (by the caller's organisation, before or earlier in this batch: nothing written),
+     * {@code CONFLICT} (anchored by another organisation: nothing written) or {@code INVALID} (malformed: nothing
+     * written); only the last three carry a {@code reason}. No event is emitted: the write set names the entries.
+     *
+     * <pre>{@code
+     * {"alreadyAnchored":1,"anchored":1,"results":[{"commitment":"<hex>","outcome":"ANCHORED"},
+     *  {"commitment":"<hex>","outcome":"ALREADY_ANCHORED","reason":"already anchored by Org1MSP"}]}
+     * }</pre>
+     *
+     * <p>Results are in input order; {@code commitment} is the lowercase commitment, or for an {@code INVALID} entry
+     * the value given (absent if it was not a string).
+     *
+     * @param ctx the transaction context
+     * @param entriesJson a JSON array of entry objects
+     * @return the outcomes as JSON
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not anchor,
+     *     {@link ErrorCode#INVALID_ARGUMENT} if the argument is not a JSON array or has more than {@value #MAX_BATCH}
+     *     elements
+     */
+    @Transaction(intent = Transaction.TYPE.SUBMIT)
+    public String anchorBatch(final Context ctx, final String entriesJson) {
+        Access caller = access(ctx, Permission.ANCHOR, "anchorBatch");
+        if (!(parseArgument(entriesJson, "entries") instanceof List<?> elements)) {
+            throw invalid("entries must be a JSON array of entry objects");
+        }
+        if (elements.size() > MAX_BATCH) {
+            throw invalid("a batch holds at most " + MAX_BATCH + " entries, got " + elements.size());
         }
         ChaincodeStub stub = ctx.getStub();
-        String mspId = ctx.getClientIdentity().getMSPID();
-
-        byte[] existing = stub.getState(commitment);
-        if (existing != null && existing.length > 0) {
-            String json = new String(existing, UTF_8);
-            String owner = new JSONObject(json).optString("mspId");
-            if (owner.equals(mspId)) {
-                return json;
+        String mspId = caller.mspId();
+        String issuerId = caller.issuerId();
+        String at = stub.getTxTimestamp().toString();
+        Map<String, String> ownerInBatch = new HashMap<>(elements.size() * 2);
+        StringBuilder results = new StringBuilder(elements.size() * 96 + 2).append('[');
+        int anchored = 0;
+        int already = 0;
+        for (int i = 0; i < elements.size(); i++) {
+            if (i > 0) {
+                results.append(',');
             }
-            throw new ChaincodeException(
-                    "commitment " + commitment + " is already anchored by " + owner,
-                    ErrorCode.ALREADY_ANCHORED.name());
+            AnchorRequest request;
+            try {
+                request = AnchorRequest.of(elements.get(i));
+            } catch (AnchorRequest.Invalid e) {
+                result(results, e.commitment, "INVALID", e.getMessage());
+                continue;
+            }
+            String commitment = request.commitment();
+            String owner = ownerInBatch.get(commitment);
+            if (owner == null) {
+                byte[] existing = stub.getState(commitment);
+                if (existing == null || existing.length == 0) {
+                    write(stub, Entry.anchored(request, mspId, issuerId, at));
+                    ownerInBatch.put(commitment, mspId);
+                    anchored++;
+                    result(results, commitment, "ANCHORED", null);
+                    continue;
+                }
+                owner = Entry.fromJson(new String(existing, UTF_8)).mspId();
+                ownerInBatch.put(commitment, owner);
+            }
+            if (owner.equals(mspId)) {
+                already++;
+                result(results, commitment, "ALREADY_ANCHORED", "already anchored by " + owner);
+            } else {
+                result(results, commitment, "CONFLICT", "already anchored by " + owner);
+            }
         }
+        results.append(']');
+        StringBuilder out = new StringBuilder(results.length() + 64);
+        Json.object(out)
+                .add("alreadyAnchored", already)
+                .add("anchored", anchored)
+                .add("results", new Json.Raw(results.toString()))
+                .end();
+        return out.toString();
+    }
 
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("anchoredAt", stub.getTxTimestamp().toString());
-        entry.put("commitment", commitment);
-        entry.put("kind", kind);
-        entry.put("mspId", mspId);
-        entry.put("status", STATUS_ACTIVE);
-        String json = Json.write(entry);
-        stub.putState(commitment, json.getBytes(UTF_8));
-        stub.setEvent(ANCHORED_EVENT, commitment.getBytes(UTF_8));
-        return json;
+    private static void result(StringBuilder results, String commitment, String outcome, String reason) {
+        Json.object(results)
+                .add("commitment", commitment == null ? null : Tokens.abbreviate(commitment))
+                .add("outcome", outcome)
+                .add("reason", reason)
+                .end();
+    }
+
+    /**
+     * Revokes an entry of the caller's organisation (with the default policy) with a reason code. Revoking a revoked
+     * entry changes nothing and returns it (the first reason stands). A superseded entry can still be revoked.
+     *
+     * @param ctx the transaction context
+     * @param commitmentHex the commitment, 64 hexadecimal digits
+     * @param reasonCode one of {@link #REVOCATION_REASONS}
+     * @return the entry after revocation, as JSON
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not revoke, or not this
+     *     entry; {@link ErrorCode#INVALID_ARGUMENT} for a malformed commitment or unknown reason;
+     *     {@link ErrorCode#NOT_FOUND} if the commitment is not anchored
+     */
+    @Transaction(intent = Transaction.TYPE.SUBMIT)
+    public String revoke(final Context ctx, final String commitmentHex, final String reasonCode) {
+        Access caller = access(ctx, Permission.REVOKE, "revoke");
+        String commitment = commitment(commitmentHex);
+        if (!REVOCATION_REASONS.contains(reasonCode)) {
+            throw invalid("reason code must be one of " + REVOCATION_REASONS + ", got '"
+                    + Tokens.abbreviate(reasonCode) + "'");
+        }
+        ChaincodeStub stub = ctx.getStub();
+        Entry entry = Entry.fromJson(stored(stub, commitment));
+        caller.requireReach(entry);
+        if (Entry.REVOKED.equals(entry.status())) {
+            return entry.toJson();
+        }
+        Entry revoked = entry.revoked(reasonCode, stub.getTxTimestamp().toString());
+        write(stub, revoked);
+        stub.setEvent(REVOKED_EVENT, commitment.getBytes(UTF_8));
+        return revoked.toJson();
+    }
+
+    /**
+     * Records that {@code newCommitment} replaces {@code oldCommitment} (a corrected or reissued record): the old
+     * entry becomes {@code superseded} with {@code supersededBy}, the new one gets {@code supersedes}. Both must be
+     * anchored, active and within the caller's reach (with the default policy: of the caller's organisation); the new
+     * one is anchored first, in an earlier transaction. Repeating a supersession that was done changes nothing.
+     *
+     * @param ctx the transaction context
+     * @param oldCommitmentHex the commitment replaced
+     * @param newCommitmentHex the commitment replacing it
+     * @return the superseded (old) entry, as JSON
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not supersede, or not
+     *     these entries; {@link ErrorCode#INVALID_ARGUMENT} for malformed or equal commitments;
+     *     {@link ErrorCode#NOT_FOUND} if either is not anchored; {@link ErrorCode#INVALID_STATE} if either is not active
+     *     or the new one already replaces another
+     */
+    @Transaction(intent = Transaction.TYPE.SUBMIT)
+    public String supersede(final Context ctx, final String oldCommitmentHex, final String newCommitmentHex) {
+        Access caller = access(ctx, Permission.REVOKE, "supersede");
+        String oldCommitment = commitment(oldCommitmentHex);
+        String newCommitment = commitment(newCommitmentHex);
+        if (oldCommitment.equals(newCommitment)) {
+            throw invalid("a commitment cannot supersede itself");
+        }
+        ChaincodeStub stub = ctx.getStub();
+        Entry old = Entry.fromJson(stored(stub, oldCommitment));
+        Entry replacement = Entry.fromJson(stored(stub, newCommitment));
+        caller.requireReach(old);
+        caller.requireReach(replacement);
+        if (newCommitment.equals(old.supersededBy())) {
+            return old.toJson();
+        }
+        for (Entry e : List.of(old, replacement)) {
+            if (!e.active()) {
+                throw new ChaincodeException("entry " + e.commitment() + " is " + e.status() + ", not active",
+                        ErrorCode.INVALID_STATE.name());
+            }
+        }
+        if (replacement.supersedes() != null) {
+            throw new ChaincodeException("entry " + newCommitment + " already supersedes " + replacement.supersedes(),
+                    ErrorCode.INVALID_STATE.name());
+        }
+        Entry superseded = old.supersededBy(newCommitment);
+        write(stub, superseded);
+        write(stub, replacement.superseding(oldCommitment));
+        stub.setEvent(SUPERSEDED_EVENT, oldCommitment.getBytes(UTF_8));
+        return superseded.toJson();
     }
 
     /**
@@ -105,18 +286,18 @@ public final class NotaryContract implements ContractInterface {
      * @param ctx the transaction context
      * @param commitmentHex the commitment, 64 hexadecimal digits
      * @return the stored entry as JSON (see the class documentation)
-     * @throws ChaincodeException {@link ErrorCode#INVALID_ARGUMENT} if the commitment is malformed,
-     *     {@link ErrorCode#NOT_FOUND} if it was never anchored
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not read it,
+     *     {@link ErrorCode#INVALID_ARGUMENT} if the commitment is malformed, {@link ErrorCode#NOT_FOUND} if it was
+     *     never anchored
      */
     @Transaction(intent = Transaction.TYPE.EVALUATE)
     public String status(final Context ctx, final String commitmentHex) {
-        String commitment = normaliseCommitment(commitmentHex);
-        byte[] value = ctx.getStub().getState(commitment);
-        if (value == null || value.length == 0) {
-            throw new ChaincodeException(
-                    "commitment " + commitment + " is not anchored", ErrorCode.NOT_FOUND.name());
+        Access caller = access(ctx, Permission.STATUS, "status");
+        String json = stored(ctx.getStub(), commitment(commitmentHex));
+        if (caller.scope() != Scope.ANY) {
+            caller.requireReach(Entry.fromJson(json));
         }
-        return new String(value, UTF_8);
+        return json;
     }
 
     /**
@@ -127,46 +308,241 @@ public final class NotaryContract implements ContractInterface {
      * @param ctx the transaction context
      * @param commitmentHex the commitment, 64 hexadecimal digits
      * @return the history as JSON
-     * @throws ChaincodeException {@link ErrorCode#INVALID_ARGUMENT} if the commitment is malformed
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not read the history of
+     *     this entry, {@link ErrorCode#INVALID_ARGUMENT} if the commitment is malformed
      */
     @Transaction(intent = Transaction.TYPE.EVALUATE)
     public String history(final Context ctx, final String commitmentHex) {
-        String commitment = normaliseCommitment(commitmentHex);
+        Access caller = access(ctx, Permission.HISTORY, "history");
+        String commitment = commitment(commitmentHex);
+        ChaincodeStub stub = ctx.getStub();
+        if (caller.scope() != Scope.ANY) {
+            byte[] current = stub.getState(commitment);
+            if (current == null || current.length == 0) {
+                return "[]";
+            }
+            caller.requireReach(Entry.fromJson(new String(current, UTF_8)));
+        }
         List<Map<String, Object>> changes = new ArrayList<>();
-        try (QueryResultsIterator<KeyModification> it = ctx.getStub().getHistoryForKey(commitment)) {
+        try (QueryResultsIterator<KeyModification> it = stub.getHistoryForKey(commitment)) {
             for (KeyModification m : it) {
                 Map<String, Object> change = new LinkedHashMap<>();
                 change.put("delete", m.isDeleted());
                 change.put("timestamp", m.getTimestamp() == null ? null : m.getTimestamp().toString());
                 change.put("txId", m.getTxId());
-                change.put("value", m.isDeleted() ? null : parseEntry(m.getStringValue()));
+                change.put("value", m.isDeleted() ? null : jsonOrText(m.getStringValue()));
                 changes.add(change);
             }
         }
         return Json.write(changes);
     }
 
-    private static Object parseEntry(final String json) {
+    /**
+     * Lists the entries of a subject pseudonym, ordered by anchoring organisation then commitment. Within the caller's
+     * reach: with the default policy, issuers and employers see their own organisation's entries only, a worker only
+     * their own subject (the {@code dossier.subject} attribute), auditors everything.
+     *
+     * @param ctx the transaction context
+     * @param subjectHex the subject pseudonym, 64 hexadecimal digits
+     * @return a JSON array of entries, {@code []} when there are none
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not list dossiers, or not
+     *     this subject's; {@link ErrorCode#INVALID_ARGUMENT} if the pseudonym is malformed
+     */
+    @Transaction(intent = Transaction.TYPE.EVALUATE)
+    public String dossier(final Context ctx, final String subjectHex) {
+        Access caller = access(ctx, Permission.DOSSIER, "dossier");
+        String subject = Tokens.lowerHex64(subjectHex);
+        if (subject == null) {
+            throw invalid("subject must be a pseudonym of 64 hexadecimal digits, got '"
+                    + Tokens.abbreviate(subjectHex) + "'");
+        }
+        caller.requireSubject(subject);
+        ChaincodeStub stub = ctx.getStub();
+        List<Object> entries = new ArrayList<>();
+        try (QueryResultsIterator<KeyValue> it = caller.scope() == Scope.OWN_ORG
+                ? stub.getStateByPartialCompositeKey(SUBJECT_INDEX, subject, caller.mspId())
+                : stub.getStateByPartialCompositeKey(SUBJECT_INDEX, subject)) {
+            for (KeyValue index : it) {
+                String commitment = stub.splitCompositeKey(index.getKey()).getAttributes().get(2);
+                byte[] entry = stub.getState(commitment);
+                if (entry != null && entry.length > 0) {
+                    entries.add(new Json.Raw(new String(entry, UTF_8)));
+                }
+            }
+        }
+        return Json.write(entries);
+    }
+
+    /**
+     * Returns the role policy in force: {@code {"hash":"<hex>","initialised":true|false,"policy":{...}}}, the built-in
+     * default (equal to {@code network-config/policy.json}) until {@link #initPolicy}. Open to every member
+     * organisation's identities, whatever their role.
+     *
+     * @param ctx the transaction context
+     * @return the policy as JSON
+     */
+    @Transaction(intent = Transaction.TYPE.EVALUATE)
+    public String getPolicy(final Context ctx) {
+        return Governance.describe(ctx);
+    }
+
+    /**
+     * Returns a pending policy proposal: {@code {"approvals":["Org1MSP"],"base":"<hex>","hash":"<hex>",
+     * "policy":{...},"proposedAt":"..."}}, {@code base} being the hash of the policy it was proposed under. Open to
+     * every member organisation's identities.
+     *
+     * @param ctx the transaction context
+     * @param policyHash the proposed policy's hash
+     * @return the proposal as JSON
+     * @throws ChaincodeException {@link ErrorCode#NOT_FOUND} if no proposal is pending under that hash,
+     *     {@link ErrorCode#INVALID_ARGUMENT} if the hash is malformed
+     */
+    @Transaction(intent = Transaction.TYPE.EVALUATE)
+    public String getPolicyProposal(final Context ctx, final String policyHash) {
+        return Governance.proposal(ctx, policyHash);
+    }
+
+    /**
+     * Stores the consortium's role policy, once: allowed to a role with the {@code policy} permission (an operator)
+     * while no policy is stored, for a policy that lists the caller's organisation. See {@link Policy} for the
+     * document.
+     *
+     * @param ctx the transaction context
+     * @param policyJson the policy document
+     * @return the policy in force afterwards, as {@link #getPolicy}
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not manage the policy,
+     *     {@link ErrorCode#INVALID_STATE} if a policy is already stored, {@link ErrorCode#INVALID_ARGUMENT} if the
+     *     document is invalid, lists no organisation or not the caller's
+     */
+    @Transaction(intent = Transaction.TYPE.SUBMIT)
+    public String initPolicy(final Context ctx, final String policyJson) {
+        return Governance.initialise(ctx, policyJson);
+    }
+
+    /**
+     * Proposes a new role policy, counting as the caller's organisation's approval; applied at once if that makes a
+     * strict majority of the organisations the policy in force lists. Proposing a policy already pending under the
+     * same policy in force adds the caller's approval.
+     *
+     * @param ctx the transaction context
+     * @param policyJson the proposed policy document
+     * @return {@code {"applied":false,"approvals":["Org1MSP"],"base":"<hex>","hash":"<hex>","required":2}}
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not manage the policy,
+     *     {@link ErrorCode#INVALID_STATE} if no policy was initialised, {@link ErrorCode#INVALID_ARGUMENT} if the
+     *     document is invalid, lists no organisation or is the policy in force
+     */
+    @Transaction(intent = Transaction.TYPE.SUBMIT)
+    public String proposePolicy(final Context ctx, final String policyJson) {
+        return Governance.propose(ctx, policyJson);
+    }
+
+    /**
+     * Approves a pending policy proposal for the caller's organisation; the policy is applied in the transaction that
+     * brings its approvals to a strict majority of the organisations the policy in force lists. Approving the policy
+     * in force changes nothing.
+     *
+     * @param ctx the transaction context
+     * @param policyHash the proposed policy's hash, as {@link #proposePolicy} returned it
+     * @return as {@link #proposePolicy}
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not manage the policy,
+     *     {@link ErrorCode#NOT_FOUND} if no such proposal is pending, {@link ErrorCode#INVALID_STATE} if no policy was
+     *     initialised or the proposal was made under a policy no longer in force
+     */
+    @Transaction(intent = Transaction.TYPE.SUBMIT)
+    public String approvePolicy(final Context ctx, final String policyHash) {
+        return Governance.approve(ctx, policyHash);
+    }
+
+    // ---- helpers
+
+    private static Access access(Context ctx, Permission permission, String function) {
+        return Access.check(ctx, Governance.current(ctx.getStub()), permission, function);
+    }
+
+    private static String anchorOne(Context ctx, Access caller, AnchorRequest request) {
+        ChaincodeStub stub = ctx.getStub();
+        String commitment = request.commitment();
+        byte[] existing = stub.getState(commitment);
+        if (existing != null && existing.length > 0) {
+            String json = new String(existing, UTF_8);
+            String owner = Entry.fromJson(json).mspId();
+            if (owner.equals(caller.mspId())) {
+                return json;
+            }
+            throw new ChaincodeException("commitment " + commitment + " is already anchored by " + owner,
+                    ErrorCode.ALREADY_ANCHORED.name());
+        }
+        Entry entry = Entry.anchored(request, caller.mspId(), caller.issuerId(), stub.getTxTimestamp().toString());
+        String json = write(stub, entry);
+        stub.setEvent(ANCHORED_EVENT, commitment.getBytes(UTF_8));
+        return json;
+    }
+
+    /** Writes an entry, and its subject index key when it has a subject; returns its JSON. */
+    private static String write(ChaincodeStub stub, Entry entry) {
+        String json = entry.toJson();
+        stub.putState(entry.commitment(), json.getBytes(UTF_8));
+        if (entry.subject() != null) {
+            stub.putState(subjectIndexKey(stub, entry), INDEX_VALUE);
+        }
+        return json;
+    }
+
+    /**
+     * The composite key {@code subject/<subject>/<mspId>/<commitment>}, exactly as {@code createCompositeKey} builds
+     * it but without the shim's per-call regular expression: subject and commitment are hex, and an MSP id holding a
+     * delimiter goes to the shim, which refuses it.
+     */
+    private static String subjectIndexKey(ChaincodeStub stub, Entry entry) {
+        String mspId = entry.mspId();
+        if (mspId.indexOf(0) >= 0 || mspId.indexOf(Character.MAX_CODE_POINT) >= 0) {
+            return stub.createCompositeKey(SUBJECT_INDEX, entry.subject(), mspId, entry.commitment()).toString();
+        }
+        return CompositeKey.NAMESPACE + SUBJECT_INDEX + '\u0000' + entry.subject() + '\u0000' + mspId + '\u0000'
+                + entry.commitment() + '\u0000';
+    }
+
+    private static AnchorRequest request(Object value) {
         try {
-            return new JSONObject(json);
-        } catch (JSONException e) {
-            return json; // not written by this contract: reported as it is
+            return AnchorRequest.of(value);
+        } catch (AnchorRequest.Invalid e) {
+            throw invalid(e.getMessage());
         }
     }
 
-    private static String normaliseCommitment(final String commitmentHex) {
-        if (commitmentHex == null || !COMMITMENT.matcher(commitmentHex).matches()) {
-            throw new ChaincodeException(
-                    "commitment must be 64 hexadecimal digits, got '" + abbreviate(commitmentHex) + "'",
-                    ErrorCode.INVALID_ARGUMENT.name());
+    private static Object parseArgument(String json, String what) {
+        try {
+            return JsonParser.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw invalid(what + ": " + e.getMessage());
         }
-        return commitmentHex.toLowerCase(Locale.ROOT);
     }
 
-    private static String abbreviate(final String s) {
-        if (s == null) {
-            return "null";
+    private static String stored(ChaincodeStub stub, String commitment) {
+        byte[] value = stub.getState(commitment);
+        if (value == null || value.length == 0) {
+            throw new ChaincodeException("commitment " + commitment + " is not anchored", ErrorCode.NOT_FOUND.name());
         }
-        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+        return new String(value, UTF_8);
+    }
+
+    private static Object jsonOrText(String value) {
+        try {
+            return JsonParser.parse(value) instanceof Map<?, ?> ? new Json.Raw(value) : value;
+        } catch (IllegalArgumentException e) {
+            return value; // not written by this contract: reported as it is
+        }
+    }
+
+    private static String commitment(String commitmentHex) {
+        String commitment = Tokens.lowerHex64(commitmentHex);
+        if (commitment == null) {
+            throw invalid("commitment must be 64 hexadecimal digits, got '" + Tokens.abbreviate(commitmentHex) + "'");
+        }
+        return commitment;
+    }
+
+    private static ChaincodeException invalid(String message) {
+        return new ChaincodeException(message, ErrorCode.INVALID_ARGUMENT.name());
     }
 }

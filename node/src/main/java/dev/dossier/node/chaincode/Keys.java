@@ -51,8 +51,25 @@ final class Keys {
     }
 
     private static int compareUtf8(String a, String b) {
-        int i = 0;
-        int j = 0;
+        // UTF-16 order is code point order except where a surrogate meets a character above it: compare chars, and
+        // only where the first difference involves a surrogate fall back to code points.
+        int common = Math.min(a.length(), b.length());
+        for (int i = 0; i < common; i++) {
+            char ca = a.charAt(i);
+            char cb = b.charAt(i);
+            if (ca != cb) {
+                if (!Character.isSurrogate(ca) && !Character.isSurrogate(cb)) {
+                    return Character.compare(ca, cb);
+                }
+                return compareCodePoints(a, b, i > 0 && Character.isHighSurrogate(a.charAt(i - 1)) ? i - 1 : i);
+            }
+        }
+        return Integer.compare(a.length(), b.length());
+    }
+
+    private static int compareCodePoints(String a, String b, int from) {
+        int i = from;
+        int j = from;
         while (i < a.length() && j < b.length()) {
             int ca = a.codePointAt(i);
             int cb = b.codePointAt(j);

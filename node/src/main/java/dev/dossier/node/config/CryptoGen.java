@@ -3,11 +3,15 @@ package dev.dossier.node.config;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dossier.node.identity.FabricAttributes;
 import dev.dossier.node.identity.Signatures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -30,6 +34,7 @@ import java.util.Collections;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,6 +51,8 @@ import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
@@ -76,21 +83,32 @@ import org.bouncycastle.operator.ContentSigner;
  *
  * <pre>
  * ca/ca.&lt;domain&gt;-cert.pem, ca/priv_sk                          the root CA (10 years)
+ * tlsca/tlsca.&lt;domain&gt;-cert.pem, tlsca/priv_sk                  the TLS root CA (10 years)
  * msp/cacerts/ca.&lt;domain&gt;-cert.pem, msp/config.yaml             the organisation MSP (NodeOUs enabled)
- * peers/node0.&lt;domain&gt;/msp/{signcerts,keystore,cacerts}/...     the node (OU=peer, 2 years)
+ * msp/tlscacerts/tlsca.&lt;domain&gt;-cert.pem
+ * peers/node0.&lt;domain&gt;/msp/{signcerts,keystore,cacerts,tlscacerts}/...   the node (OU=peer, 2 years)
+ * peers/node0.&lt;domain&gt;/tls/{ca.crt,server.crt,server.key}     the node's TLS server identity (2 years)
  * users/&lt;User&gt;@&lt;domain&gt;/msp/{signcerts,keystore,cacerts}/...   each user (2 years)
  * </pre>
  *
+ * <p>and {@code <out>/policy.json}: the role policy document ({@code network-config/policy.json}) listing the
+ * consortium's MSP ids as its organisations, ready for the chaincode's {@code initPolicy}.
+ *
  * <p>Users and their {@code dossier.role}: {@code Admin} (operator, OU=admin), {@code Issuer}, {@code Employer},
- * {@code Inspector}, {@code Auditor} and {@code Worker1} (worker), all others OU=client. Roles are Fabric CA attributes
- * (see {@link FabricAttributes}) beside Fabric CA's own {@code hf.EnrollmentID}, {@code hf.Type} and {@code
- * hf.Affiliation}. {@code Worker1} also carries {@code dossier.subject}: a random 64-hex-digit placeholder pseudonym,
- * until pseudonyms are derived from fiscal codes by the client.
+ * {@code Inspector}, {@code Auditor}, {@code Worker1} and {@code Worker2} (worker), all others OU=client. Roles are
+ * Fabric CA attributes (see {@link FabricAttributes}) beside Fabric CA's own {@code hf.EnrollmentID}, {@code hf.Type}
+ * and {@code hf.Affiliation}. Workers also carry {@code dossier.subject}: a random 64-hex-digit placeholder pseudonym
+ * each, until pseudonyms are derived from fiscal codes by the client.
+ *
+ * <p>TLS material is generated as {@code cryptogen} generates it, for a later TLS-serving node: the server
+ * certificate ({@code CN=<node name>}) has subject alternative names for the node name, its short host name, its
+ * configured host and {@code 127.0.0.1}, key usage digitalSignature and keyEncipherment, and extended key usage
+ * serverAuth and clientAuth; {@code ca.crt} is the TLS CA certificate. The node does not serve TLS yet.
  *
  * <p>Certificates are SHA256withECDSA with random 128-bit serials, subjects {@code C=IT, O=<domain>, OU=<ou>,
  * CN=<name>}, subject and authority key identifiers (SHA-256 of the public point, as {@code cryptogen}); the CA
- * certificate has basicConstraints CA and keyCertSign; leaves have digitalSignature only. Private keys are unencrypted
- * PKCS#8 PEM files named {@code priv_sk}, readable by the owner only. No TLS material is generated.
+ * certificate has basicConstraints CA and keyCertSign; signing leaves have digitalSignature only. Private keys are
+ * unencrypted PKCS#8 PEM files named {@code priv_sk} ({@code server.key} for TLS), readable by the owner only.
  *
  * <pre>{@code
  * Consortium consortium = CryptoGen.generate(Path.of("network"), 3, "dossier", "notary", 7051);
@@ -101,6 +119,11 @@ public final class CryptoGen {
     static final Duration LEAF_VALIDITY = Duration.ofDays(730);
     /** Clock-skew allowance: certificates are valid from a little before their creation. */
     static final Duration BACKDATE = Duration.ofMinutes(5);
+
+    /** File name of the policy document, in the output directory and among the node's resources. */
+    static final String POLICY_FILE = "policy.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Users of each organisation: name and role. */
     private static final Map<String, String> USERS = usersAndRoles();
@@ -131,6 +154,7 @@ public final class CryptoGen {
         users.put("Inspector", "inspector");
         users.put("Auditor", "auditor");
         users.put("Worker1", "worker");
+        users.put("Worker2", "worker");
         return Collections.unmodifiableMap(users);
     }
 
@@ -174,6 +198,7 @@ public final class CryptoGen {
         }
         Consortium consortium = new Consortium(channel, chaincode, organisationList);
         consortium.write(out.resolve("consortium.yaml"));
+        writePolicy(out.resolve(POLICY_FILE), organisationList);
         return consortium;
     }
 
@@ -182,21 +207,20 @@ public final class CryptoGen {
         String mspId = "Org" + number + "MSP";
         Path orgDirectory = out.resolve("organizations/peerOrganizations").resolve(domain);
 
-        KeyPair caKeys = generateKeyPair();
-        String caName = "ca." + domain;
-        X500Name caSubject = name(domain, null, caName);
-        X509Certificate caCertificate = issue(caSubject, caKeys, caSubject, caKeys, CA_VALIDITY, true, Map.of());
-        String caFile = caName + "-cert.pem";
-        Path caCertificatePath = writeCertificate(orgDirectory.resolve("ca").resolve(caFile), caCertificate);
-        writePrivateKey(orgDirectory.resolve("ca/priv_sk"), caKeys.privateKey());
-        writeCertificate(orgDirectory.resolve("msp/cacerts").resolve(caFile), caCertificate);
-        writeNodeOuConfig(orgDirectory.resolve("msp"), caFile);
-        Ca ca = new Ca(caSubject, caKeys, caCertificate, caFile);
+        Ca ca = rootCa(orgDirectory.resolve("ca"), "ca." + domain, domain);
+        Ca tlsCa = rootCa(orgDirectory.resolve("tlsca"), "tlsca." + domain, domain);
+        writeCertificate(orgDirectory.resolve("msp/cacerts").resolve(ca.fileName()), ca.certificate());
+        writeCertificate(orgDirectory.resolve("msp/tlscacerts").resolve(tlsCa.fileName()), tlsCa.certificate());
+        writeNodeOuConfig(orgDirectory.resolve("msp"), ca.fileName());
 
+        String host = "localhost";
         String nodeName = "node0." + domain;
-        Path nodeMsp = orgDirectory.resolve("peers").resolve(nodeName).resolve("msp");
-        Path[] nodeFiles = localMsp(nodeMsp, nodeName, ca, name(domain, "peer", nodeName), Map.of());
-        List<Consortium.Node> nodes = List.of(new Consortium.Node(nodeName, "localhost", port, nodeFiles[0],
+        Path nodeDirectory = orgDirectory.resolve("peers").resolve(nodeName);
+        Path[] nodeFiles = localMsp(nodeDirectory.resolve("msp"), nodeName, ca, name(domain, "peer", nodeName),
+                Map.of());
+        writeCertificate(nodeDirectory.resolve("msp/tlscacerts").resolve(tlsCa.fileName()), tlsCa.certificate());
+        tlsServer(nodeDirectory.resolve("tls"), nodeName, host, tlsCa, name(domain, null, nodeName));
+        List<Consortium.Node> nodes = List.of(new Consortium.Node(nodeName, host, port, nodeFiles[0],
                 nodeFiles[1]));
 
         List<Consortium.User> users = new ArrayList<>();
@@ -217,19 +241,64 @@ public final class CryptoGen {
                     localMsp(userMsp, userName, ca, name(domain, admin ? "admin" : "client", userName), attributes);
             users.add(new Consortium.User(userName, role, userFiles[0], userFiles[1]));
         }
-        return new Consortium.Organisation("org" + number, mspId, domain, caCertificatePath, nodes, users);
+        return new Consortium.Organisation(
+                "org" + number, mspId, domain, orgDirectory.resolve("ca").resolve(ca.fileName()), nodes, users);
     }
 
     /** Writes an MSP folder for one identity; returns its certificate and private key paths. */
     private Path[] localMsp(Path msp, String name, Ca ca, X500Name subject, Map<String, String> attributes)
             throws IOException {
         KeyPair keys = generateKeyPair();
-        X509Certificate certificate = issue(ca.subject(), ca.keys(), subject, keys, LEAF_VALIDITY, false, attributes);
+        X509Certificate certificate = issue(ca, subject, keys, Profile.SIGNING, attributes, null);
         Path certificatePath = writeCertificate(msp.resolve("signcerts").resolve(name + "-cert.pem"), certificate);
         Path keyPath = writePrivateKey(msp.resolve("keystore/priv_sk"), keys.privateKey());
         writeCertificate(msp.resolve("cacerts").resolve(ca.fileName()), ca.certificate());
         writeNodeOuConfig(msp, ca.fileName());
         return new Path[] {certificatePath, keyPath};
+    }
+
+    /** Generates a self-signed root CA ({@code CN=<name>}) and writes {@code <name>-cert.pem} and {@code priv_sk}. */
+    private Ca rootCa(Path directory, String name, String domain) throws IOException {
+        KeyPair keys = generateKeyPair();
+        X500Name subject = name(domain, null, name);
+        Ca self = new Ca(subject, keys, null, null);
+        X509Certificate certificate = issue(self, subject, keys, Profile.CA, Map.of(), null);
+        String fileName = name + "-cert.pem";
+        writeCertificate(directory.resolve(fileName), certificate);
+        writePrivateKey(directory.resolve("priv_sk"), keys.privateKey());
+        return new Ca(subject, keys, certificate, fileName);
+    }
+
+    /**
+     * Writes a node's TLS server identity as cryptogen does: {@code ca.crt} (the TLS CA), {@code server.crt} and
+     * {@code server.key}, the certificate naming the node, its short host name, {@code host} and 127.0.0.1.
+     */
+    private void tlsServer(Path tls, String nodeName, String host, Ca tlsCa, X500Name subject) throws IOException {
+        KeyPair keys = generateKeyPair();
+        List<GeneralName> names = new ArrayList<>();
+        for (String dns : new LinkedHashSet<>(List.of(nodeName, nodeName.substring(0, nodeName.indexOf('.')), host))) {
+            names.add(new GeneralName(GeneralName.dNSName, dns));
+        }
+        names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        X509Certificate certificate = issue(tlsCa, subject, keys, Profile.TLS_SERVER, Map.of(),
+                new GeneralNames(names.toArray(GeneralName[]::new)));
+        writeCertificate(tls.resolve("ca.crt"), tlsCa.certificate());
+        writeCertificate(tls.resolve("server.crt"), certificate);
+        writePrivateKey(tls.resolve("server.key"), keys.privateKey());
+    }
+
+    /** Writes the policy document with the consortium's MSP ids as its organisations. */
+    private static void writePolicy(Path file, List<Consortium.Organisation> organisations) throws IOException {
+        ObjectNode policy;
+        try (InputStream in = CryptoGen.class.getResourceAsStream(POLICY_FILE)) {
+            if (in == null) {
+                throw new IOException(POLICY_FILE + " is missing from the node's resources");
+            }
+            policy = (ObjectNode) JSON.readTree(in);
+        }
+        ArrayNode members = policy.putArray("organisations");
+        organisations.forEach(o -> members.add(o.mspId()));
+        write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(policy) + "\n", false);
     }
 
     /** A random 32-byte pseudonym in hex; a stand-in until the client derives pseudonyms from fiscal codes. */
@@ -260,10 +329,20 @@ public final class CryptoGen {
         return new KeyPair((ECPrivateKeyParameters) pair.getPrivate(), (ECPublicKeyParameters) pair.getPublic());
     }
 
-    private X509Certificate issue(X500Name issuer, KeyPair issuerKeys, X500Name subject, KeyPair subjectKeys,
-            Duration validity, boolean ca, Map<String, String> attributes) throws IOException {
+    /** What a certificate is for. */
+    private enum Profile {
+        CA,
+        SIGNING,
+        TLS_SERVER
+    }
+
+    private X509Certificate issue(Ca issuerCa, X500Name subject, KeyPair subjectKeys, Profile profile,
+            Map<String, String> attributes, GeneralNames subjectAltNames) throws IOException {
+        X500Name issuer = issuerCa.subject();
+        KeyPair issuerKeys = issuerCa.keys();
+        boolean ca = profile == Profile.CA;
         BigInteger serial = new BigInteger(128, random).setBit(127);
-        Instant notAfter = notBefore.plus(validity);
+        Instant notAfter = notBefore.plus(ca ? CA_VALIDITY : LEAF_VALIDITY);
         X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, serial,
                 Date.from(notBefore), Date.from(notAfter), subject,
                 SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(subjectKeys.publicKey()));
@@ -273,8 +352,16 @@ public final class CryptoGen {
                     new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign | KeyUsage.cRLSign));
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
                     new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}));
+        } else if (profile == Profile.TLS_SERVER) {
+            builder.addExtension(Extension.keyUsage, true,
+                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                    new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
         } else {
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        }
+        if (subjectAltNames != null) {
+            builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames);
         }
         builder.addExtension(Extension.subjectKeyIdentifier, false,
                 new SubjectKeyIdentifier(keyIdentifier(subjectKeys.publicKey())));

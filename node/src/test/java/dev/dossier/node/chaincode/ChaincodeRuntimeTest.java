@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Test;
 class ChaincodeRuntimeTest {
     private static final String CC = "dossier";
     private static final String HEX = "ab".repeat(32);
+    /** The role policy's key, which every notary transaction reads. */
+    private static final String POLICY_KEY = "\u0000policy\u0000";
 
     private static ChaincodeRuntime runtime;
 
@@ -76,7 +78,8 @@ class ChaincodeRuntimeTest {
 
     private static String entry(String commitment, String mspId) {
         return "{\"anchoredAt\":\"2025-03-01T09:30:00.123Z\",\"commitment\":\"" + commitment
-                + "\",\"kind\":\"record\",\"mspId\":\"" + mspId + "\",\"status\":\"active\"}";
+                + "\",\"issuerId\":\"O=Org1MSP,CN=alice\",\"kind\":\"record\",\"mspId\":\"" + mspId
+                + "\",\"schemaVersion\":1,\"status\":\"active\"}";
     }
 
     @Test
@@ -100,7 +103,8 @@ class ChaincodeRuntimeTest {
         assertThat(s.response().getPayload().toStringUtf8()).isEqualTo(entry(HEX, "Org1MSP"));
         KVRWSet rw = kv(s.readWriteSet());
         assertThat(s.readWriteSet().getNsRwset(0).getNamespace()).isEqualTo(CC);
-        assertThat(rw.getReadsList()).containsExactly(KVRead.newBuilder().setKey(HEX).build());
+        assertThat(rw.getReadsList())
+                .containsExactly(KVRead.newBuilder().setKey(POLICY_KEY).build(), KVRead.newBuilder().setKey(HEX).build());
         assertThat(rw.getWritesList()).containsExactly(KVWrite.newBuilder()
                 .setKey(HEX)
                 .setValue(s.response().getPayload())
@@ -120,8 +124,9 @@ class ChaincodeRuntimeTest {
         assertThat(s.response().getStatus()).isEqualTo(200);
         assertThat(s.response().getPayload().toStringUtf8()).isEqualTo(entry(HEX, "Org1MSP"));
         KVRWSet rw = kv(s.readWriteSet());
-        assertThat(rw.getReads(0).getVersion().getBlockNum()).isEqualTo(5);
-        assertThat(rw.getReads(0).getVersion().getTxNum()).isEqualTo(2);
+        assertThat(rw.getReads(1).getKey()).isEqualTo(HEX);
+        assertThat(rw.getReads(1).getVersion().getBlockNum()).isEqualTo(5);
+        assertThat(rw.getReads(1).getVersion().getTxNum()).isEqualTo(2);
         assertThat(rw.getWritesList()).isEmpty();
         assertThat(s.event()).isNull();
     }
@@ -162,7 +167,7 @@ class ChaincodeRuntimeTest {
         assertThat(same.response().getStatus()).isEqualTo(200);
         assertThat(same.response().getPayload().toStringUtf8()).isEqualTo(entry(HEX, "Org1MSP"));
         assertThat(kv(same.readWriteSet()).getWritesList()).isEmpty();
-        assertThat(kv(same.readWriteSet()).getReads(0).getVersion().getBlockNum()).isEqualTo(3);
+        assertThat(kv(same.readWriteSet()).getReads(1).getVersion().getBlockNum()).isEqualTo(3);
         assertThat(same.event()).isNull();
         assertThat(other.response().getStatus()).isEqualTo(500);
         assertThat(other.response().getPayload().toStringUtf8()).isEqualTo("ALREADY_ANCHORED");
@@ -327,14 +332,16 @@ class ChaincodeRuntimeTest {
                             assertThat(s.response().getPayload().toStringUtf8())
                                     .isEqualTo(entry(commitment, "Org1MSP"));
                             KVRWSet rw = kv(s.readWriteSet());
-                            assertThat(rw.getReadsList()).hasSize(1);
-                            assertThat(rw.getReads(0).getKey()).isEqualTo(commitment);
-                            assertThat(rw.getReads(0).getVersion().getBlockNum()).isEqualTo(1 + i);
+                            assertThat(rw.getReadsList()).hasSize(2);
+                            assertThat(rw.getReads(1).getKey()).isEqualTo(commitment);
+                            assertThat(rw.getReads(1).getVersion().getBlockNum()).isEqualTo(1 + i);
                             assertThat(rw.getWritesList()).isEmpty();
                         } else {
                             Simulation s = anchor(state, txId, commitment);
                             KVRWSet rw = kv(s.readWriteSet());
-                            assertThat(rw.getReadsList()).extracting(KVRead::getKey).containsExactly(commitment);
+                            assertThat(rw.getReadsList())
+                                    .extracting(KVRead::getKey)
+                                    .containsExactly(POLICY_KEY, commitment);
                             assertThat(rw.getWritesList()).extracting(KVWrite::getKey).containsExactly(commitment);
                             assertThat(rw.getWrites(0).getValue().toStringUtf8())
                                     .isEqualTo(entry(commitment, "Org1MSP"));

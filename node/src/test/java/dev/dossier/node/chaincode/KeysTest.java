@@ -24,6 +24,19 @@ class KeysTest {
     }
 
     @Test
+    void utf8Order_surrogatesAfterTheFirstDifference_matchesUnsignedByteOrder() {
+        List<String> keys = Arrays.asList("x\ud83d\ude00", "x\uffff", "x\ud83d\ude01", "x\ud83c\udfff", "x\ue000z",
+                "x", "x\ud7ff", "xa\ud83d\ude00", "xa\uffff");
+        List<String> sorted = keys.stream().sorted(Keys.UTF8_ORDER).toList();
+        List<String> byBytes = keys.stream()
+                .sorted((x, y) -> Arrays.compareUnsigned(
+                        x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8)))
+                .toList();
+
+        assertThat(sorted).isEqualTo(byBytes);
+    }
+
+    @Test
     void successor_isNextKeyInOrder() {
         assertThat(Keys.UTF8_ORDER.compare(Keys.successor("a"), "a")).isPositive();
         assertThat(Keys.UTF8_ORDER.compare(Keys.successor("a"), "a\u0001")).isNegative();

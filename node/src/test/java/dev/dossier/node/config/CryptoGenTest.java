@@ -78,7 +78,8 @@ class CryptoGenTest {
                         org.assertj.core.groups.Tuple.tuple("Employer@org2.dossier.local", "employer"),
                         org.assertj.core.groups.Tuple.tuple("Inspector@org2.dossier.local", "inspector"),
                         org.assertj.core.groups.Tuple.tuple("Auditor@org2.dossier.local", "auditor"),
-                        org.assertj.core.groups.Tuple.tuple("Worker1@org2.dossier.local", "worker"));
+                        org.assertj.core.groups.Tuple.tuple("Worker1@org2.dossier.local", "worker"),
+                        org.assertj.core.groups.Tuple.tuple("Worker2@org2.dossier.local", "worker"));
     }
 
     @Test
@@ -98,6 +99,14 @@ class CryptoGenTest {
             "users/Admin@org1.dossier.local/msp/cacerts/ca.org1.dossier.local-cert.pem",
             "users/Worker1@org1.dossier.local/msp/signcerts/Worker1@org1.dossier.local-cert.pem",
             "users/Worker1@org1.dossier.local/msp/keystore/priv_sk",
+            "users/Worker2@org1.dossier.local/msp/signcerts/Worker2@org1.dossier.local-cert.pem",
+            "tlsca/tlsca.org1.dossier.local-cert.pem",
+            "tlsca/priv_sk",
+            "msp/tlscacerts/tlsca.org1.dossier.local-cert.pem",
+            "peers/node0.org1.dossier.local/msp/tlscacerts/tlsca.org1.dossier.local-cert.pem",
+            "peers/node0.org1.dossier.local/tls/ca.crt",
+            "peers/node0.org1.dossier.local/tls/server.crt",
+            "peers/node0.org1.dossier.local/tls/server.key",
         };
         for (String file : expected) {
             assertThat(org1.resolve(file)).as(file).isRegularFile();
@@ -111,9 +120,10 @@ class CryptoGenTest {
     @Test
     void generate_privateKeysArePkcs8AndOwnerOnly() throws IOException {
         Path key = consortium.organisations().get(0).users().get(0).privateKey();
-        Path caKey = out.resolve("organizations/peerOrganizations/org1.dossier.local/ca/priv_sk");
+        Path org1 = out.resolve("organizations/peerOrganizations/org1.dossier.local");
 
-        for (Path file : List.of(key, caKey)) {
+        for (Path file : List.of(key, org1.resolve("ca/priv_sk"), org1.resolve("tlsca/priv_sk"),
+                org1.resolve("peers/node0.org1.dossier.local/tls/server.key"))) {
             assertThat(Files.readString(file)).startsWith("-----BEGIN PRIVATE KEY-----\n");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         }
@@ -264,6 +274,66 @@ class CryptoGenTest {
                         .serializedIdentity()))
                 .isInstanceOf(IdentityException.class)
                 .hasMessageContaining("not signed by Org1MSP's CA");
+    }
+
+    @Test
+    void nodeTlsServerCertificate_isIssuedByTheTlsCaForTheNodesNames() throws Exception {
+        Path tls = out.resolve("organizations/peerOrganizations/org2.dossier.local/peers/node0.org2.dossier.local/tls");
+        X509Certificate server = pemCertificate(tls.resolve("server.crt"));
+        X509Certificate tlsCa = pemCertificate(tls.resolve("ca.crt"));
+        X509Certificate signingCa = consortium.msps().get(1).rootCertificates().get(0);
+
+        server.verify(tlsCa.getPublicKey());
+        assertThat(tlsCa.getSubjectX500Principal().getName())
+                .isEqualTo("CN=tlsca.org2.dossier.local,O=org2.dossier.local,C=IT");
+        assertThat(tlsCa.getPublicKey()).isNotEqualTo(signingCa.getPublicKey());
+        assertThat(tlsCa.getBasicConstraints()).isNotNegative();
+        assertThat(server.getSubjectX500Principal().getName())
+                .isEqualTo("CN=node0.org2.dossier.local,O=org2.dossier.local,C=IT");
+        assertThat(server.getSubjectAlternativeNames().stream().map(name -> (Object) name.get(1)).toList())
+                .containsExactly("node0.org2.dossier.local", "node0", "localhost", "127.0.0.1");
+        assertThat(server.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
+        assertThat(server.getKeyUsage()[0]).as("digitalSignature").isTrue();
+        assertThat(server.getKeyUsage()[2]).as("keyEncipherment").isTrue();
+        assertThat(server.getBasicConstraints()).isEqualTo(-1);
+        try (Reader keyReader = Files.newBufferedReader(tls.resolve("server.key"))) {
+            PrivateKey key = Identities.readPrivateKey(keyReader);
+            byte[] signature = Signers.newPrivateKeySigner(key).sign(MessageDigest.getInstance("SHA-256")
+                    .digest(MESSAGE));
+            java.security.Signature verifier = java.security.Signature.getInstance("SHA256withECDSA");
+            verifier.initVerify(server.getPublicKey());
+            verifier.update(MESSAGE);
+            assertThat(verifier.verify(signature)).as("server.key matches server.crt").isTrue();
+        }
+    }
+
+    @Test
+    void policyDocument_listsTheOrganisations_andOtherwiseIsTheNetworkConfigDocument() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var written = json.readTree(out.resolve("policy.json").toFile());
+        var document = (com.fasterxml.jackson.databind.node.ObjectNode)
+                json.readTree(Path.of("../network-config/policy.json").toFile());
+
+        assertThat(written.get("organisations")).hasToString("[\"Org1MSP\",\"Org2MSP\",\"Org3MSP\"]");
+        document.set("organisations", written.get("organisations"));
+        assertThat(written).isEqualTo(document);
+    }
+
+    @Test
+    void workers_haveDistinctSubjects() throws Exception {
+        Identity worker1 = validator.validate(consortium.signer("Worker1@org1.dossier.local").serializedIdentity());
+        Identity worker2 = validator.validate(consortium.signer("Worker2@org1.dossier.local").serializedIdentity());
+
+        assertThat(worker2.attributes()).containsEntry("dossier.role", "worker");
+        assertThat(worker2.attributes().get("dossier.subject"))
+                .matches("[0-9a-f]{64}")
+                .isNotEqualTo(worker1.attributes().get("dossier.subject"));
+    }
+
+    private static X509Certificate pemCertificate(Path pem) throws Exception {
+        try (Reader reader = Files.newBufferedReader(pem)) {
+            return Identities.readX509Certificate(reader);
+        }
     }
 
     private static byte[] octets(byte[] extensionValue) {

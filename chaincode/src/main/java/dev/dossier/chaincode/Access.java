@@ -1,0 +1,143 @@
+package dev.dossier.chaincode;
+
+import dev.dossier.chaincode.Policy.Permission;
+import dev.dossier.chaincode.Policy.Scope;
+import org.hyperledger.fabric.contract.ClientIdentity;
+import org.hyperledger.fabric.contract.Context;
+import org.hyperledger.fabric.shim.ChaincodeException;
+
+/**
+ * The caller of a transaction function, once the {@link Policy} allowed its role to call it: the caller's MSP id, role
+ * and {@link Scope}, read from its certificate through the shim's {@link ClientIdentity} (Fabric CA attributes {@value
+ * #ROLE_ATTRIBUTE} and {@value #SUBJECT_ATTRIBUTE}, extension OID 1.2.3.4.5.6.7.8.1).
+ *
+ * <p>Every denial is a {@link ChaincodeException} with code {@link ErrorCode#PERMISSION_DENIED} whose message names the
+ * role, its organisation and the function, such as {@code role 'inspector' of Org1MSP may not call 'anchor'}; it is
+ * thrown before anything is written.
+ */
+final class Access {
+    /** Certificate attribute holding the caller's role. */
+    static final String ROLE_ATTRIBUTE = "dossier.role";
+    /** Certificate attribute holding a worker's subject pseudonym. */
+    static final String SUBJECT_ATTRIBUTE = "dossier.subject";
+
+    private final ClientIdentity identity;
+    private final String mspId;
+    private final String role;
+    private final String function;
+    private final Scope scope;
+
+    private Access(ClientIdentity identity, String mspId, String role, String function, Scope scope) {
+        this.identity = identity;
+        this.mspId = mspId;
+        this.role = role;
+        this.function = function;
+        this.scope = scope;
+    }
+
+    /**
+     * Checks that the caller may call {@code function} at all under {@code policy}.
+     *
+     * @param ctx the transaction context
+     * @param policy the policy in force
+     * @param permission the permission the function needs
+     * @param function the function's name, for the message
+     * @return the caller, with the scope of its grant
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's organisation is not a member, it
+     *     has no role, or its role is not granted {@code permission}
+     */
+    static Access check(Context ctx, Policy policy, Permission permission, String function) {
+        ClientIdentity identity = ctx.getClientIdentity();
+        String mspId = identity.getMSPID();
+        String role = identity.getAttributeValue(ROLE_ATTRIBUTE);
+        if (!policy.admits(mspId)) {
+            throw denied(notMember(mspId, function));
+        }
+        if (role == null) {
+            throw denied("an identity of " + mspId + " without a '" + ROLE_ATTRIBUTE + "' attribute may not call '"
+                    + function + "'");
+        }
+        Scope scope = policy.scope(role, permission);
+        if (scope == null) {
+            throw denied("role '" + role + "' of " + mspId + " may not call '" + function + "'");
+        }
+        return new Access(identity, mspId, role, function, scope);
+    }
+
+    /**
+     * Checks that the caller's organisation is a member under {@code policy}, for the functions open to every member
+     * whatever its role.
+     *
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if it is not
+     */
+    static void checkMember(Context ctx, Policy policy, String function) {
+        String mspId = ctx.getClientIdentity().getMSPID();
+        if (!policy.admits(mspId)) {
+            throw denied(notMember(mspId, function));
+        }
+    }
+
+    private static String notMember(String mspId, String function) {
+        return mspId + " is not an organisation of the consortium's policy and may not call '" + function + "'";
+    }
+
+    /** @return the caller's organisation */
+    String mspId() {
+        return mspId;
+    }
+
+    /** @return the scope of the caller's grant */
+    Scope scope() {
+        return scope;
+    }
+
+    /** @return the subject DN (RFC 2253) of the caller's certificate */
+    String issuerId() {
+        return identity.getX509Certificate().getSubjectX500Principal().getName();
+    }
+
+    /**
+     * Checks that {@code entry} is within the caller's scope.
+     *
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if it is another organisation's entry and the
+     *     scope is own-org, or another subject's (or has no subject) and the scope is own-subject
+     */
+    void requireReach(Entry entry) {
+        if (scope == Scope.OWN_ORG && !mspId.equals(entry.mspId())) {
+            throw denied(prefix() + " on an entry of " + entry.mspId());
+        }
+        if (scope == Scope.OWN_SUBJECT && !subject().equals(entry.subject())) {
+            throw denied(prefix() + " on an entry of another subject");
+        }
+    }
+
+    /**
+     * Checks that a worker-style caller asks for its own subject.
+     *
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the scope is own-subject and {@code subject}
+     *     is not the caller's
+     */
+    void requireSubject(String subject) {
+        if (scope == Scope.OWN_SUBJECT && !subject().equals(subject)) {
+            throw denied(prefix() + " for another subject");
+        }
+    }
+
+    /** @return the caller's subject pseudonym, lowercase */
+    private String subject() {
+        String subject = Tokens.lowerHex64(identity.getAttributeValue(SUBJECT_ATTRIBUTE));
+        if (subject == null) {
+            throw denied("role '" + role + "' of " + mspId + " has no valid '" + SUBJECT_ATTRIBUTE
+                    + "' attribute and may not call '" + function + "'");
+        }
+        return subject;
+    }
+
+    private String prefix() {
+        return "role '" + role + "' of " + mspId + " may not call '" + function + "'";
+    }
+
+    private static ChaincodeException denied(String message) {
+        return new ChaincodeException(message, ErrorCode.PERMISSION_DENIED.name());
+    }
+}

@@ -1,0 +1,94 @@
+package dev.dossier.chaincode;
+
+import java.util.Map;
+
+/**
+ * One commitment to anchor, as {@code anchorRecord} takes it and {@code anchorBatch} takes an array of them:
+ *
+ * <pre>{@code
+ * {"commitment":"<64 hex>","kind":"record","schemaVersion":1,"validUntil":"2030-06-30","subject":"<64 hex>"}
+ * }</pre>
+ *
+ * <p>{@code commitment} and {@code kind} are required; {@code schemaVersion} defaults to 1; {@code validUntil} and
+ * {@code subject} may be absent (or null). Any other member is refused, so nothing but commitments and non-personal
+ * metadata reaches the ledger. Hex is accepted in either case and normalised to lowercase.
+ *
+ * @param commitment the commitment, 64 lowercase hex digits
+ * @param kind a lowercase token ({@value Tokens#KIND_RULE})
+ * @param schemaVersion version of the record schema the commitment was computed over, at least 1
+ * @param validUntil ISO date {@code YYYY-MM-DD} after which the record expires, or null
+ * @param subject the subject pseudonym, 64 lowercase hex digits, or null
+ */
+record AnchorRequest(String commitment, String kind, long schemaVersion, String validUntil, String subject) {
+    /** Why a request was refused; no stack trace, since refusals are an expected outcome of the bulk path. */
+    static final class Invalid extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        /** The request's commitment member as given (a string), or null. */
+        final String commitment;
+
+        Invalid(String commitment, String reason) {
+            super(reason, null, false, false);
+            this.commitment = commitment;
+        }
+    }
+
+    /**
+     * Reads a request from a parsed JSON value.
+     *
+     * @param value an element of the parsed argument
+     * @return the request
+     * @throws Invalid with the reason, if the value is not an object of the form above
+     */
+    static AnchorRequest of(Object value) throws Invalid {
+        if (!(value instanceof Map<?, ?> members)) {
+            throw new Invalid(null, "entry must be a JSON object");
+        }
+        Object given = members.get("commitment");
+        String rawCommitment = given instanceof String s ? s : null;
+        String commitment = Tokens.lowerHex64(rawCommitment);
+        if (commitment == null) {
+            throw new Invalid(rawCommitment, "commitment must be 64 hexadecimal digits");
+        }
+        Object kind = members.get("kind");
+        if (!(kind instanceof String k) || !Tokens.isKind(k)) {
+            throw new Invalid(commitment, "kind must match " + Tokens.KIND_RULE);
+        }
+        long schemaVersion = 1;
+        Object version = members.get("schemaVersion");
+        if (version != null) {
+            if (!(version instanceof Long v) || v < 1 || v > Integer.MAX_VALUE) {
+                throw new Invalid(commitment, "schemaVersion must be a positive integer");
+            }
+            schemaVersion = v;
+        }
+        Object validUntil = members.get("validUntil");
+        if (validUntil != null && !(validUntil instanceof String d && Tokens.isDate(d))) {
+            throw new Invalid(commitment, "validUntil must be a date YYYY-MM-DD");
+        }
+        Object subjectValue = members.get("subject");
+        String subject = null;
+        if (subjectValue != null) {
+            subject = subjectValue instanceof String s ? Tokens.lowerHex64(s) : null;
+            if (subject == null) {
+                throw new Invalid(commitment, "subject must be a pseudonym of 64 hexadecimal digits");
+            }
+        }
+        if (members.size() > 2) {
+            for (Object name : members.keySet()) {
+                if (!isMember(name)) {
+                    throw new Invalid(commitment, "unknown member '" + Tokens.abbreviate((String) name) + "'");
+                }
+            }
+        }
+        return new AnchorRequest(commitment, (String) kind, schemaVersion, (String) validUntil, subject);
+    }
+
+    private static boolean isMember(Object name) {
+        return "commitment".equals(name)
+                || "kind".equals(name)
+                || "schemaVersion".equals(name)
+                || "validUntil".equals(name)
+                || "subject".equals(name);
+    }
+}
