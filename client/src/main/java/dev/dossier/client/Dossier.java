@@ -114,17 +114,21 @@ public interface Dossier {
     Verification verify(Receipt receipt, String recordJson) throws DossierException;
 
     /**
-     * Revokes an entry of the caller's organisation.
+     * Revokes an entry of the caller's organisation. Revoking a revoked entry changes nothing.
      *
-     * @param reasonCode a short code, such as {@code issued-in-error} (never free text: it goes on chain)
-     * @throws DossierException if the contract refuses (not found, another organisation's, already revoked)
+     * @param reasonCode one of {@code issued_in_error}, {@code fraud}, {@code withdrawn},
+     *     {@code accreditation_withdrawn}, {@code other} (a code, never free text: it goes on chain)
+     * @return the entry after revocation
+     * @throws DossierException if the contract refuses (not found, another organisation's, unknown reason)
      */
-    Receipt revoke(Commitment commitment, String reasonCode) throws DossierException;
+    LedgerEntry revoke(Commitment commitment, String reasonCode) throws DossierException;
 
     /**
-     * Anchors a corrected version of a record and marks the old commitment superseded by it.
+     * Anchors a corrected version of a record (normally with its version incremented), then marks the old commitment
+     * superseded by it: two transactions, the second only once the first is committed. Repeating it changes nothing.
      *
-     * @throws DossierException if the contract refuses
+     * @return the receipt of the replacement's anchoring
+     * @throws DossierException if the contract refuses (old entry not found or not active, another organisation's)
      */
     Receipt supersede(Commitment old, TrainingRecord replacement) throws DossierException;
 

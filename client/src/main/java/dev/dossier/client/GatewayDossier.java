@@ -178,19 +178,24 @@ final class GatewayDossier implements Dossier {
     }
 
     @Override
-    public Receipt revoke(Commitment commitment, String reasonCode) throws DossierException {
+    public LedgerEntry revoke(Commitment commitment, String reasonCode) throws DossierException {
         Notary.Committed committed = notary.submit("revoke", commitment.toString(), reasonCode);
-        return new Receipt(null, 0, 0, commitment.toString(), null, committed.txId(), committed.block(),
-                Outcome.ANCHORED, "revoked: " + reasonCode);
+        try {
+            return LedgerEntry.parse(new String(committed.result(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new DossierException("revoke answered unexpectedly: " + e.getMessage(), committed.txId(), null, e);
+        }
     }
 
     @Override
     public Receipt supersede(Commitment old, TrainingRecord replacement) throws DossierException {
-        Anchoring.Prepared prepared = anchoring().prepare(0, replacement);
-        Notary.Committed committed = notary.submit("supersede", old.toString(), prepared.entryJson());
-        return new Receipt(prepared.recordId(), prepared.version(), 0, HEX.formatHex(prepared.commitment()),
-                HEX.formatHex(prepared.salt()), committed.txId(), committed.block(), Outcome.ANCHORED,
-                "supersedes " + old);
+        Receipt anchored = anchor(replacement);
+        if (anchored.outcome() == Outcome.CONFLICT || anchored.outcome() == Outcome.INVALID) {
+            throw new DossierException("the replacement was not anchored: " + anchored.outcome() + " "
+                    + anchored.reason(), anchored.txId(), anchored.outcome().name(), null);
+        }
+        notary.submit("supersede", old.toString(), anchored.commitment());
+        return anchored;
     }
 
     @Override

@@ -15,12 +15,12 @@ import java.util.Locale;
  * @param commitment the commitment, lowercase hex
  * @param kind what was committed ({@code record}, {@code document})
  * @param mspId the organisation that anchored it
- * @param issuer the anchoring identity (certificate subject), or null if the contract does not report it
+ * @param issuer the anchoring identity (certificate subject and issuer, {@code issuerId}), or null
  * @param anchoredAt the transaction time of anchoring (ISO-8601), or null
  * @param validUntil the last valid day, or null if it does not expire
  * @param status {@code active}, {@code revoked} or {@code superseded} (lower case)
  * @param reason the revocation reason, or null
- * @param changedAt when it was revoked or superseded (ISO-8601), or null
+ * @param revokedAt when it was revoked (ISO-8601), or null
  * @param supersededBy the commitment that replaces it, or null
  * @param json the entry as the contract returned it
  */
@@ -33,7 +33,7 @@ public record LedgerEntry(
         LocalDate validUntil,
         String status,
         String reason,
-        String changedAt,
+        String revokedAt,
         String supersededBy,
         String json) {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -46,7 +46,7 @@ public record LedgerEntry(
         if (node == null || !node.isObject()) {
             throw new IOException("the contract returned an entry that is not a JSON object: " + json);
         }
-        String validUntil = text(node, "validUntil", "valid_until");
+        String validUntil = text(node, "validUntil");
         LocalDate until = null;
         if (validUntil != null) {
             try {
@@ -59,14 +59,14 @@ public record LedgerEntry(
         return new LedgerEntry(
                 text(node, "commitment"),
                 text(node, "kind"),
-                text(node, "mspId", "issuerMspId"),
-                text(node, "issuer", "issuerSubject", "creator"),
+                text(node, "mspId"),
+                text(node, "issuerId", "issuer"),
                 text(node, "anchoredAt"),
                 until,
                 status == null ? "active" : status.toLowerCase(Locale.ROOT),
-                text(node, "revocationReason", "reason", "reasonCode"),
-                text(node, "revokedAt", "supersededAt", "changedAt"),
-                text(node, "supersededBy", "superseded_by"),
+                text(node, "revocationReason"),
+                text(node, "revokedAt"),
+                text(node, "supersededBy"),
                 json);
     }
 

@@ -50,11 +50,10 @@ public record Verification(VerificationStatus status, String reason, Commitment 
             case "revoked":
                 return new Verification(VerificationStatus.REVOKED, "revoked by " + issuer
                         + (entry.reason() == null ? "" : ", reason " + entry.reason())
-                        + (entry.changedAt() == null ? "" : ", at " + entry.changedAt()), commitment, entry);
+                        + (entry.revokedAt() == null ? "" : ", at " + entry.revokedAt()), commitment, entry);
             case "superseded":
                 return new Verification(VerificationStatus.SUPERSEDED, "superseded by "
-                        + (entry.supersededBy() == null ? "a newer version" : entry.supersededBy())
-                        + (entry.changedAt() == null ? "" : " at " + entry.changedAt()), commitment, entry);
+                        + (entry.supersededBy() == null ? "a newer version" : entry.supersededBy()), commitment, entry);
             default:
                 break;
         }
