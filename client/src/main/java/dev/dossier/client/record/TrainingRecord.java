@@ -90,7 +90,7 @@ public final class TrainingRecord {
      * (members sorted, JCS string escapes, numbers as validated: integers, or decimals with at most two fraction
      * digits, whose ECMAScript shortest form is their plain decimal form), which is several times faster than
      * canonicalising the JSON text; a test checks it equals {@code Canonical.jcs(toJson())} on the sample files. Text
-     * holding UTF-16 surrogates goes through {@link Canonical#jcs} instead.
+     * holding control characters or UTF-16 surrogates goes through {@link Canonical#jcs} instead.
      */
     public byte[] canonicalJson() {
         StringBuilder out = new StringBuilder(1024);
@@ -102,7 +102,7 @@ public final class TrainingRecord {
                 if (text == null) {
                     continue;
                 }
-                if (hasSurrogate(text)) {
+                if (needsLibrary(text)) {
                     return Canonical.jcs(toJson());
                 }
                 first = separator(out, first);
@@ -114,7 +114,7 @@ public final class TrainingRecord {
                     if (text == null) {
                         continue;
                     }
-                    if (hasSurrogate(text)) {
+                    if (needsLibrary(text)) {
                         return Canonical.jcs(toJson());
                     }
                     if (!any) {
@@ -182,34 +182,27 @@ public final class TrainingRecord {
         }
     }
 
-    /** A JSON string with RFC 8785 escapes: the two-character forms where they exist, else backslash-u00xx in lower case. */
+    /**
+     * A JSON string as RFC 8785 writes it, for text without control characters and surrogates (the callers send such
+     * text through {@link Canonical#jcs}): only the quote and the backslash are escaped.
+     */
     private static void appendString(StringBuilder out, String s) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
-                    } else {
-                        out.append(c);
-                    }
-                }
+            if (c == '"' || c == '\\') {
+                out.append('\\');
             }
+            out.append(c);
         }
         out.append('"');
     }
 
-    private static boolean hasSurrogate(String s) {
+    /** @return true if the text holds a control character or a UTF-16 surrogate, which the library escapes */
+    private static boolean needsLibrary(String s) {
         for (int i = 0; i < s.length(); i++) {
-            if (Character.isSurrogate(s.charAt(i))) {
+            char c = s.charAt(i);
+            if (c < 0x20 || Character.isSurrogate(c)) {
                 return true;
             }
         }
