@@ -175,8 +175,22 @@ class ClientIT {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        Path small = TestData.file("trainings-small.csv");
+        dev.dossier.client.record.TrainingRecord record;
+        try (var source = dev.dossier.client.record.RecordSource.open(small)) {
+            record = new dev.dossier.client.record.RecordValidator().validate(source.next()).record();
+        }
+        assertThat(record.recordId()).isEqualTo(first.recordId());
+        Path recordFile = directory.resolve("record.json");
+        Files.writeString(recordFile, record.toJson());
+        Path tamperedFile = directory.resolve("tampered.json");
+        Files.writeString(tamperedFile, record.toJson().replace("\"Ion\"", "\"Ivan\""));
+        Path receiptFile = directory.resolve("receipt.json");
+        Files.writeString(receiptFile, MAPPER.writeValueAsString(first));
         int valid;
         int missing;
+        int holder;
+        int tampered;
         try {
             List<String> args = new ArrayList<>(List.of("verify", "--receipt",
                     out.resolve("trainings-small.receipts.jsonl").toString(), "--record-id", first.recordId()));
@@ -185,12 +199,20 @@ class ClientIT {
             args = new ArrayList<>(List.of("verify", "--hash", "00".repeat(32)));
             args.addAll(List.of(node.cli("Inspector", keys)));
             missing = Main.run(args.toArray(String[]::new));
+            args = new ArrayList<>(List.of("verify", recordFile.toString(), "--receipt", receiptFile.toString()));
+            args.addAll(List.of(node.cli("Inspector", keys)));
+            holder = Main.run(args.toArray(String[]::new));
+            args.set(1, tamperedFile.toString());
+            tampered = Main.run(args.toArray(String[]::new));
         } finally {
             System.setOut(original);
         }
         String printed = captured.toString(StandardCharsets.UTF_8);
         assertThat(valid).isZero();
         assertThat(missing).isEqualTo(4);
+        assertThat(holder).isZero();
+        assertThat(tampered).isEqualTo(4);
+        assertThat(printed).contains("TAMPERED");
         assertThat(printed).startsWith("VALID").contains("Org1MSP").contains("valid until").contains("NOT_FOUND");
         assertThat(printed).contains(Commitment.fromHex(first.commitment()).toString());
     }
