@@ -47,26 +47,53 @@ record Entry(
 
     /** @return a new active entry for {@code request}, anchored by {@code mspId}/{@code issuerId} at {@code at} */
     static Entry anchored(AnchorRequest request, String mspId, String issuerId, String at) {
-        return new Entry(at, request.commitment(), issuerId, request.kind(), mspId, null, null,
-                request.schemaVersion(), ACTIVE, request.subject(), null, null, request.validUntil());
+        return new Entry(
+                at,
+                request.commitment(),
+                issuerId,
+                request.kind(),
+                mspId,
+                null,
+                null,
+                request.schemaVersion(),
+                ACTIVE,
+                request.subject(),
+                null,
+                null,
+                request.validUntil());
     }
 
     /** @return this entry revoked for {@code reason} at {@code at} */
     Entry revoked(String reason, String at) {
-        return new Entry(anchoredAt, commitment, issuerId, kind, mspId, reason, at, schemaVersion, REVOKED, subject,
-                supersededBy, supersedes, validUntil);
+        return with(REVOKED, reason, at, supersededBy, supersedes);
     }
 
     /** @return this entry superseded by {@code successor} */
     Entry supersededBy(String successor) {
-        return new Entry(anchoredAt, commitment, issuerId, kind, mspId, revocationReason, revokedAt, schemaVersion,
-                SUPERSEDED, subject, successor, supersedes, validUntil);
+        return with(SUPERSEDED, revocationReason, revokedAt, successor, supersedes);
     }
 
     /** @return this entry recorded as the replacement of {@code predecessor} */
     Entry superseding(String predecessor) {
-        return new Entry(anchoredAt, commitment, issuerId, kind, mspId, revocationReason, revokedAt, schemaVersion,
-                status, subject, supersededBy, predecessor, validUntil);
+        return with(status, revocationReason, revokedAt, supersededBy, predecessor);
+    }
+
+    /** @return a copy with the members that change after anchoring replaced */
+    private Entry with(String newStatus, String reason, String revokedTime, String successor, String predecessor) {
+        return new Entry(
+                anchoredAt,
+                commitment,
+                issuerId,
+                kind,
+                mspId,
+                reason,
+                revokedTime,
+                schemaVersion,
+                newStatus,
+                subject,
+                successor,
+                predecessor,
+                validUntil);
     }
 
     boolean active() {

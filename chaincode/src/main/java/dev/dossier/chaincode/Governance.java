@@ -86,12 +86,15 @@ final class Governance {
         ChaincodeStub stub = ctx.getStub();
         Access caller = Access.check(ctx, current(stub), Permission.POLICY, "initPolicy");
         if (isStored(stub)) {
-            throw new ChaincodeException("the policy is already initialised (" + current(stub).hash()
-                    + "); change it with proposePolicy and approvePolicy", ErrorCode.INVALID_STATE.name());
+            throw new ChaincodeException(
+                    "the policy is already initialised (" + current(stub).hash()
+                            + "); change it with proposePolicy and approvePolicy",
+                    ErrorCode.INVALID_STATE.name());
         }
         Policy policy = parse(document);
         if (!policy.organisations().contains(caller.mspId())) {
-            throw new ChaincodeException("the policy must list the initialising organisation " + caller.mspId(),
+            throw new ChaincodeException(
+                    "the policy must list the initialising organisation " + caller.mspId(),
                     ErrorCode.INVALID_ARGUMENT.name());
         }
         apply(stub, policy);
@@ -101,25 +104,27 @@ final class Governance {
     static String propose(Context ctx, String document) {
         ChaincodeStub stub = ctx.getStub();
         Policy inForce = current(stub);
-        Access caller = Access.check(ctx, inForce, Permission.POLICY, "proposePolicy");
-        requireInitialised(stub);
+        Access caller = voter(ctx, inForce, "proposePolicy");
         Policy proposed = parse(document);
         if (proposed.equals(inForce)) {
-            throw new ChaincodeException("policy " + proposed.hash() + " is already in force",
-                    ErrorCode.INVALID_ARGUMENT.name());
+            throw new ChaincodeException(
+                    "policy " + proposed.hash() + " is already in force", ErrorCode.INVALID_ARGUMENT.name());
         }
         Proposal existing = Proposal.read(stub, proposed.hash());
         Proposal proposal = existing != null && existing.base().equals(inForce.hash())
                 ? existing
-                : new Proposal(proposed, inForce.hash(), new TreeSet<>(), stub.getTxTimestamp().toString());
+                : new Proposal(
+                        proposed,
+                        inForce.hash(),
+                        new TreeSet<>(),
+                        stub.getTxTimestamp().toString());
         return vote(stub, inForce, proposal, caller.mspId());
     }
 
     static String approve(Context ctx, String policyHash) {
         ChaincodeStub stub = ctx.getStub();
         Policy inForce = current(stub);
-        Access caller = Access.check(ctx, inForce, Permission.POLICY, "approvePolicy");
-        requireInitialised(stub);
+        Access caller = voter(ctx, inForce, "approvePolicy");
         String hash = requireHash(policyHash);
         if (hash.equals(inForce.hash())) {
             return result(true, hash, inForce.hash(), List.of(), inForce.majority());
@@ -129,8 +134,10 @@ final class Governance {
             throw new ChaincodeException("no pending policy proposal " + hash, ErrorCode.NOT_FOUND.name());
         }
         if (!proposal.base().equals(inForce.hash())) {
-            throw new ChaincodeException("policy proposal " + hash + " was made under policy " + proposal.base()
-                    + " but " + inForce.hash() + " is in force: propose it again", ErrorCode.INVALID_STATE.name());
+            throw new ChaincodeException(
+                    "policy proposal " + hash + " was made under policy " + proposal.base() + " but " + inForce.hash()
+                            + " is in force: propose it again",
+                    ErrorCode.INVALID_STATE.name());
         }
         return vote(stub, inForce, proposal, caller.mspId());
     }
@@ -183,11 +190,15 @@ final class Governance {
         stub.setEvent(POLICY_CHANGED_EVENT, policy.hash().getBytes(UTF_8));
     }
 
-    private static void requireInitialised(ChaincodeStub stub) {
-        if (!isStored(stub)) {
-            throw new ChaincodeException("the policy is not initialised yet: an operator calls initPolicy first",
+    /** Checks that the caller may vote on the policy, and that a policy was initialised to vote on. */
+    private static Access voter(Context ctx, Policy inForce, String function) {
+        Access caller = Access.check(ctx, inForce, Permission.POLICY, function);
+        if (!isStored(ctx.getStub())) {
+            throw new ChaincodeException(
+                    "the policy is not initialised yet: an operator calls initPolicy first",
                     ErrorCode.INVALID_STATE.name());
         }
+        return caller;
     }
 
     private static Policy parse(String document) {
@@ -198,8 +209,8 @@ final class Governance {
             throw new ChaincodeException("invalid policy: " + e.getMessage(), ErrorCode.INVALID_ARGUMENT.name());
         }
         if (policy.organisations().isEmpty()) {
-            throw new ChaincodeException("invalid policy: it must list the consortium's organisations",
-                    ErrorCode.INVALID_ARGUMENT.name());
+            throw new ChaincodeException(
+                    "invalid policy: it must list the consortium's organisations", ErrorCode.INVALID_ARGUMENT.name());
         }
         return policy;
     }
@@ -207,8 +218,9 @@ final class Governance {
     private static String requireHash(String policyHash) {
         String hash = Tokens.lowerHex64(policyHash);
         if (hash == null) {
-            throw new ChaincodeException("a policy hash is 64 hexadecimal digits, got '"
-                    + Tokens.abbreviate(policyHash) + "'", ErrorCode.INVALID_ARGUMENT.name());
+            throw new ChaincodeException(
+                    "a policy hash is 64 hexadecimal digits, got '" + Tokens.abbreviate(policyHash) + "'",
+                    ErrorCode.INVALID_ARGUMENT.name());
         }
         return hash;
     }

@@ -48,10 +48,11 @@ import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
  */
 @Contract(
         name = "notary",
-        info = @Info(
-                title = "Dossier notary",
-                description = "Anchors commitments of training records and documents under a role policy",
-                version = "0.2.0"))
+        info =
+                @Info(
+                        title = "Dossier notary",
+                        description = "Anchors commitments of training records and documents under a role policy",
+                        version = "0.2.0"))
 @Default
 public final class NotaryContract implements ContractInterface {
     /** Name of the event emitted by the single-entry anchor functions; payload: the commitment (UTF-8 hex). */
@@ -68,6 +69,7 @@ public final class NotaryContract implements ContractInterface {
 
     /** Object type of the subject index's composite keys: {@code subject/<pseudonym>/<mspId>/<commitment>}. */
     static final String SUBJECT_INDEX = "subject";
+
     private static final byte[] INDEX_VALUE = {0};
 
     /**
@@ -217,8 +219,8 @@ public final class NotaryContract implements ContractInterface {
         Access caller = access(ctx, Permission.REVOKE, "revoke");
         String commitment = commitment(commitmentHex);
         if (!REVOCATION_REASONS.contains(reasonCode)) {
-            throw invalid("reason code must be one of " + REVOCATION_REASONS + ", got '"
-                    + Tokens.abbreviate(reasonCode) + "'");
+            throw invalid("reason code must be one of " + REVOCATION_REASONS + ", got '" + Tokens.abbreviate(reasonCode)
+                    + "'");
         }
         ChaincodeStub stub = ctx.getStub();
         Entry entry = Entry.fromJson(stored(stub, commitment));
@@ -244,8 +246,8 @@ public final class NotaryContract implements ContractInterface {
      * @return the superseded (old) entry, as JSON
      * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not supersede, or not
      *     these entries; {@link ErrorCode#INVALID_ARGUMENT} for malformed or equal commitments;
-     *     {@link ErrorCode#NOT_FOUND} if either is not anchored; {@link ErrorCode#INVALID_STATE} if either is not active
-     *     or the new one already replaces another
+     *     {@link ErrorCode#NOT_FOUND} if either is not anchored; {@link ErrorCode#INVALID_STATE} if either is not
+     *     active or the new one already replaces another
      */
     @Transaction(intent = Transaction.TYPE.SUBMIT)
     public String supersede(final Context ctx, final String oldCommitmentHex, final String newCommitmentHex) {
@@ -265,12 +267,14 @@ public final class NotaryContract implements ContractInterface {
         }
         for (Entry e : List.of(old, replacement)) {
             if (!e.active()) {
-                throw new ChaincodeException("entry " + e.commitment() + " is " + e.status() + ", not active",
+                throw new ChaincodeException(
+                        "entry " + e.commitment() + " is " + e.status() + ", not active",
                         ErrorCode.INVALID_STATE.name());
             }
         }
         if (replacement.supersedes() != null) {
-            throw new ChaincodeException("entry " + newCommitment + " already supersedes " + replacement.supersedes(),
+            throw new ChaincodeException(
+                    "entry " + newCommitment + " already supersedes " + replacement.supersedes(),
                     ErrorCode.INVALID_STATE.name());
         }
         Entry superseded = old.supersededBy(newCommitment);
@@ -328,7 +332,9 @@ public final class NotaryContract implements ContractInterface {
             for (KeyModification m : it) {
                 Map<String, Object> change = new LinkedHashMap<>();
                 change.put("delete", m.isDeleted());
-                change.put("timestamp", m.getTimestamp() == null ? null : m.getTimestamp().toString());
+                change.put(
+                        "timestamp",
+                        m.getTimestamp() == null ? null : m.getTimestamp().toString());
                 change.put("txId", m.getTxId());
                 change.put("value", m.isDeleted() ? null : jsonOrText(m.getStringValue()));
                 changes.add(change);
@@ -353,8 +359,8 @@ public final class NotaryContract implements ContractInterface {
         Access caller = access(ctx, Permission.DOSSIER, "dossier");
         String subject = Tokens.lowerHex64(subjectHex);
         if (subject == null) {
-            throw invalid("subject must be a pseudonym of 64 hexadecimal digits, got '"
-                    + Tokens.abbreviate(subjectHex) + "'");
+            throw invalid("subject must be a pseudonym of 64 hexadecimal digits, got '" + Tokens.abbreviate(subjectHex)
+                    + "'");
         }
         caller.requireSubject(subject);
         ChaincodeStub stub = ctx.getStub();
@@ -363,7 +369,8 @@ public final class NotaryContract implements ContractInterface {
                 ? stub.getStateByPartialCompositeKey(SUBJECT_INDEX, subject, caller.mspId())
                 : stub.getStateByPartialCompositeKey(SUBJECT_INDEX, subject)) {
             for (KeyValue index : it) {
-                String commitment = stub.splitCompositeKey(index.getKey()).getAttributes().get(2);
+                String commitment =
+                        stub.splitCompositeKey(index.getKey()).getAttributes().get(2);
                 byte[] entry = stub.getState(commitment);
                 if (entry != null && entry.length > 0) {
                     entries.add(new Json.Raw(new String(entry, UTF_8)));
@@ -469,10 +476,14 @@ public final class NotaryContract implements ContractInterface {
             if (owner.equals(caller.mspId())) {
                 return json;
             }
-            throw new ChaincodeException("commitment " + commitment + " is already anchored by " + owner,
-                    ErrorCode.ALREADY_ANCHORED.name());
+            throw new ChaincodeException(
+                    "commitment " + commitment + " is already anchored by " + owner, ErrorCode.ALREADY_ANCHORED.name());
         }
-        Entry entry = Entry.anchored(request, caller.mspId(), caller.issuerId(), stub.getTxTimestamp().toString());
+        Entry entry = Entry.anchored(
+                request,
+                caller.mspId(),
+                caller.issuerId(),
+                stub.getTxTimestamp().toString());
         String json = write(stub, entry);
         stub.setEvent(ANCHORED_EVENT, commitment.getBytes(UTF_8));
         return json;
@@ -496,10 +507,18 @@ public final class NotaryContract implements ContractInterface {
     private static String subjectIndexKey(ChaincodeStub stub, Entry entry) {
         String mspId = entry.mspId();
         if (mspId.indexOf(0) >= 0 || mspId.indexOf(Character.MAX_CODE_POINT) >= 0) {
-            return stub.createCompositeKey(SUBJECT_INDEX, entry.subject(), mspId, entry.commitment()).toString();
+            return stub.createCompositeKey(SUBJECT_INDEX, entry.subject(), mspId, entry.commitment())
+                    .toString();
         }
-        return CompositeKey.NAMESPACE + SUBJECT_INDEX + '\u0000' + entry.subject() + '\u0000' + mspId + '\u0000'
-                + entry.commitment() + '\u0000';
+        return CompositeKey.NAMESPACE
+                + SUBJECT_INDEX
+                + '\u0000'
+                + entry.subject()
+                + '\u0000'
+                + mspId
+                + '\u0000'
+                + entry.commitment()
+                + '\u0000';
     }
 
     private static AnchorRequest request(Object value) {

@@ -31,7 +31,8 @@ import java.util.TreeSet;
  *   "description": "optional text",
  *   "organisations": ["Org1MSP", "Org2MSP"],
  *   "roles": {
- *     "issuer": {"anchor": "own-org", "revoke": "own-org", "status": "any", "history": "own-org", "dossier": "own-org"},
+ *     "issuer": {"anchor": "own-org", "revoke": "own-org", "status": "any", "history": "own-org",
+ *                "dossier": "own-org"},
  *     "worker": {"status": "any", "history": "own-subject", "dossier": "own-subject"},
  *     ...
  *   }

@@ -26,7 +26,8 @@ class JsonParserTest {
 
     @Test
     void parse_thenWrite_isCanonical() {
-        assertThat(Json.write(JsonParser.parse("{ \"z\" : [ ] , \"a\" : \"\\/\" }"))).isEqualTo("{\"a\":\"/\",\"z\":[]}");
+        assertThat(Json.write(JsonParser.parse("{ \"z\" : [ ] , \"a\" : \"\\/\" }")))
+                .isEqualTo("{\"a\":\"/\",\"z\":[]}");
     }
 
     @Test
@@ -38,8 +39,23 @@ class JsonParserTest {
 
     @Test
     void parse_malformed_throwsWithOffset() {
-        for (String bad : List.of("", "{", "[1,]", "{\"a\"1}", "{\"a\":1,}", "01", "1.", "-", "\"\\x\"", "\"a",
-                "tru", "[1] 2", "{\"a\":1,\"a\":2}", "\"\u0001\"", "{1:2}", "\"\\u12G4\"")) {
+        for (String bad : List.of(
+                "",
+                "{",
+                "[1,]",
+                "{\"a\"1}",
+                "{\"a\":1,}",
+                "01",
+                "1.",
+                "-",
+                "\"\\x\"",
+                "\"a",
+                "tru",
+                "[1] 2",
+                "{\"a\":1,\"a\":2}",
+                "\"\u0001\"",
+                "{1:2}",
+                "\"\\u12G4\"")) {
             assertThatThrownBy(() -> JsonParser.parse(bad))
                     .as(bad)
                     .isInstanceOf(IllegalArgumentException.class)

@@ -42,4 +42,21 @@ class JsonTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("java.lang.Double");
     }
+
+    @Test
+    void object_membersInOrder_absentOnesLeftOut_rawCopied() {
+        StringBuilder out = new StringBuilder();
+        Json.object(out).add("a", 1).add("b", null).add("c", "x").add("d", new Json.Raw("[1, 2]")).end();
+
+        assertThat(out).hasToString("{\"a\":1,\"c\":\"x\",\"d\":[1, 2]}");
+    }
+
+    @Test
+    void object_memberOutOfOrder_throws() {
+        Json.Members members = Json.object(new StringBuilder()).add("b", 1);
+
+        assertThatThrownBy(() -> members.add("a", 2))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("member 'a' added after 'b'");
+    }
 }

@@ -31,15 +31,33 @@ class PolicyTest {
                 Permission.HISTORY, Scope.OWN_ORG,
                 Permission.DOSSIER, Scope.OWN_ORG);
         Map<String, Map<Permission, Scope>> design = Map.of(
-                "operator", grants(Permission.STATUS, Scope.ANY, Permission.HISTORY, Scope.ANY,
-                        Permission.POLICY, Scope.OWN_ORG),
+                "operator",
+                        grants(
+                                Permission.STATUS,
+                                Scope.ANY,
+                                Permission.HISTORY,
+                                Scope.ANY,
+                                Permission.POLICY,
+                                Scope.OWN_ORG),
                 "issuer", issuer,
                 "employer", issuer,
-                "worker", grants(Permission.STATUS, Scope.ANY, Permission.HISTORY, Scope.OWN_SUBJECT,
-                        Permission.DOSSIER, Scope.OWN_SUBJECT),
+                "worker",
+                        grants(
+                                Permission.STATUS,
+                                Scope.ANY,
+                                Permission.HISTORY,
+                                Scope.OWN_SUBJECT,
+                                Permission.DOSSIER,
+                                Scope.OWN_SUBJECT),
                 "inspector", grants(Permission.STATUS, Scope.ANY, Permission.HISTORY, Scope.ANY),
-                "auditor", grants(Permission.STATUS, Scope.ANY, Permission.HISTORY, Scope.ANY,
-                        Permission.DOSSIER, Scope.ANY));
+                "auditor",
+                        grants(
+                                Permission.STATUS,
+                                Scope.ANY,
+                                Permission.HISTORY,
+                                Scope.ANY,
+                                Permission.DOSSIER,
+                                Scope.ANY));
 
         for (Map.Entry<String, Map<Permission, Scope>> role : design.entrySet()) {
             for (Permission permission : Permission.values()) {
@@ -66,12 +84,14 @@ class PolicyTest {
     void canonicalForm_andHash_ignoreLayoutAndOrganisationOrder() {
         Policy a = Policy.parse("{\"version\":1,\"organisations\":[\"Org2MSP\",\"Org1MSP\"],"
                 + "\"roles\":{\"worker\":{\"status\":\"any\"},\"auditor\":{\"history\":\"any\",\"status\":\"any\"}}}");
-        Policy b = Policy.parse("{ \"roles\": {\"auditor\": {\"status\": \"any\", \"history\": \"any\"},\n"
-                + " \"worker\": {\"status\": \"any\"}}, \"organisations\": [\"Org1MSP\", \"Org2MSP\"], \"version\": 1}");
+        Policy b = Policy.parse(
+                "{ \"roles\": {\"auditor\": {\"status\": \"any\", \"history\": \"any\"},\n"
+                        + " \"worker\": {\"status\": \"any\"}}, \"organisations\": [\"Org1MSP\", \"Org2MSP\"], \"version\": 1}");
 
         assertThat(a).isEqualTo(b);
-        assertThat(a.json()).isEqualTo("{\"organisations\":[\"Org1MSP\",\"Org2MSP\"],\"roles\":{\"auditor\":"
-                + "{\"history\":\"any\",\"status\":\"any\"},\"worker\":{\"status\":\"any\"}},\"version\":1}");
+        assertThat(a.json())
+                .isEqualTo("{\"organisations\":[\"Org1MSP\",\"Org2MSP\"],\"roles\":{\"auditor\":"
+                        + "{\"history\":\"any\",\"status\":\"any\"},\"worker\":{\"status\":\"any\"}},\"version\":1}");
         assertThat(a.hash()).isEqualTo(Policy.sha256Hex(a.json())).matches("[0-9a-f]{64}");
         assertThat(a.majority()).isEqualTo(2);
         assertThat(a.admits("Org1MSP")).isTrue();
@@ -98,17 +118,26 @@ class PolicyTest {
     void parse_invalidDocuments_sayWhy() {
         String roles = ",\"roles\":{}";
         Map<String, String> cases = Map.of(
-                "[]", "must be a JSON object",
-                "{\"version\":2,\"organisations\":[]" + roles + "}", "version must be 1",
-                "{\"version\":1,\"organisations\":[]" + roles + ",\"extra\":1}", "unknown member 'extra'",
-                "{\"version\":1,\"organisations\":[\"A B\"]" + roles + "}", "is not an MSP id",
-                "{\"version\":1,\"organisations\":[\"A\",\"A\"]" + roles + "}", "listed twice",
-                "{\"version\":1,\"organisations\":[],\"roles\":{\"Issuer\":{}}}", "not a lowercase token",
-                "{\"version\":1,\"organisations\":[],\"roles\":{\"x\":{\"fly\":\"any\"}}}", "unknown permission 'fly'",
+                "[]",
+                "must be a JSON object",
+                "{\"version\":2,\"organisations\":[]" + roles + "}",
+                "version must be 1",
+                "{\"version\":1,\"organisations\":[]" + roles + ",\"extra\":1}",
+                "unknown member 'extra'",
+                "{\"version\":1,\"organisations\":[\"A B\"]" + roles + "}",
+                "is not an MSP id",
+                "{\"version\":1,\"organisations\":[\"A\",\"A\"]" + roles + "}",
+                "listed twice",
+                "{\"version\":1,\"organisations\":[],\"roles\":{\"Issuer\":{}}}",
+                "not a lowercase token",
+                "{\"version\":1,\"organisations\":[],\"roles\":{\"x\":{\"fly\":\"any\"}}}",
+                "unknown permission 'fly'",
                 "{\"version\":1,\"organisations\":[],\"roles\":{\"x\":{\"anchor\":\"any\"}}}",
-                        "permission 'anchor' takes [own-org], got 'any'",
-                "{\"version\":1,\"organisations\":[],\"roles\":{\"x\":{\"status\":\"all\"}}}", "got 'all'",
-                "{\"version\":1,\"roles\":{}}", "organisations must be an array");
+                "permission 'anchor' takes [own-org], got 'any'",
+                "{\"version\":1,\"organisations\":[],\"roles\":{\"x\":{\"status\":\"all\"}}}",
+                "got 'all'",
+                "{\"version\":1,\"roles\":{}}",
+                "organisations must be an array");
         cases.forEach((document, message) -> assertThatThrownBy(() -> Policy.parse(document))
                 .as(document)
                 .isInstanceOf(IllegalArgumentException.class)

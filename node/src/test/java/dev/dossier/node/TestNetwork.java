@@ -21,18 +21,25 @@ import org.hyperledger.fabric.client.identity.Signers;
 import org.hyperledger.fabric.client.identity.X509Identity;
 
 /**
- * A one-organisation consortium generated on disk, a node started on a free port over a RocksDB ledger in a temporary
- * directory, and official fabric-gateway clients connected to it over real gRPC.
+ * A consortium generated on disk (one organisation unless asked for more), Org1MSP's node started on a free port over
+ * a RocksDB ledger in a temporary directory, and official fabric-gateway clients connected to it over real gRPC. The
+ * node trusts every organisation of the consortium, so the users of all organisations can call it.
  */
 final class TestNetwork implements AutoCloseable {
     final Consortium consortium;
+    final Path networkDirectory;
     final Path dataDirectory;
     final NodeSettings settings;
     Node node;
     private ManagedChannel channel;
 
     TestNetwork(Path directory) throws Exception {
-        consortium = CryptoGen.generate(directory.resolve("network"), 1, "dossier", "notary", 7051);
+        this(directory, 1);
+    }
+
+    TestNetwork(Path directory, int organisations) throws Exception {
+        networkDirectory = directory.resolve("network");
+        consortium = CryptoGen.generate(networkDirectory, organisations, "dossier", "notary", 7051);
         dataDirectory = directory.resolve("node");
         settings = NodeSettings.of(consortium, "Org1MSP", null, dataDirectory, chaincodeJar(), BlockLimits.DEFAULT)
                 .withPort(0);
@@ -78,10 +85,34 @@ final class TestNetwork implements AutoCloseable {
                 .orElseThrow();
     }
 
-    /** A gateway for the organisation's user with the given role, signing with its own key. */
+    /** A user by name, such as {@code Issuer@org2.dossier.local}, with its organisation's MSP id. */
+    Consortium.User userNamed(String name) {
+        return consortium.organisations().stream()
+                .flatMap(o -> o.users().stream())
+                .filter(u -> u.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no user " + name));
+    }
+
+    /** The policy document that network init wrote for this consortium. */
+    Path policyDocument() {
+        return networkDirectory.resolve("policy.json");
+    }
+
+    /** A gateway for the first organisation's user with the given role, signing with its own key. */
     Gateway gateway(String role) throws Exception {
-        Consortium.User user = user(role);
-        return gateway("Org1MSP", certificate(user.certificate()), Signers.newPrivateKeySigner(key(user.privateKey())));
+        return gatewayOf(user(role).name());
+    }
+
+    /** A gateway for the user with the given name, of any organisation, signing with its own key. */
+    Gateway gatewayOf(String userName) throws Exception {
+        Consortium.User user = userNamed(userName);
+        String mspId = consortium.organisations().stream()
+                .filter(o -> o.users().contains(user))
+                .findFirst()
+                .orElseThrow()
+                .mspId();
+        return gateway(mspId, certificate(user.certificate()), Signers.newPrivateKeySigner(key(user.privateKey())));
     }
 
     Gateway gateway(String mspId, X509Certificate certificate, Signer signer) {

@@ -104,7 +104,9 @@ class ChaincodeRuntimeTest {
         KVRWSet rw = kv(s.readWriteSet());
         assertThat(s.readWriteSet().getNsRwset(0).getNamespace()).isEqualTo(CC);
         assertThat(rw.getReadsList())
-                .containsExactly(KVRead.newBuilder().setKey(POLICY_KEY).build(), KVRead.newBuilder().setKey(HEX).build());
+                .containsExactly(
+                        KVRead.newBuilder().setKey(POLICY_KEY).build(),
+                        KVRead.newBuilder().setKey(HEX).build());
         assertThat(rw.getWritesList()).containsExactly(KVWrite.newBuilder()
                 .setKey(HEX)
                 .setValue(s.response().getPayload())

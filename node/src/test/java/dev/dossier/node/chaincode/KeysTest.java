@@ -14,10 +14,7 @@ class KeysTest {
     void utf8Order_matchesUnsignedByteOrder() {
         List<String> keys = Arrays.asList("b", "\ud83d\ude00", "a\u0000", "", "\uffff", "a", "\u00e9", "\ue000");
         List<String> byCodePoint = keys.stream().sorted(Keys.UTF8_ORDER).toList();
-        List<String> byBytes = keys.stream()
-                .sorted((x, y) -> Arrays.compareUnsigned(
-                        x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8)))
-                .toList();
+        List<String> byBytes = sortedByUtf8Bytes(keys);
 
         assertThat(byCodePoint).isEqualTo(byBytes);
         assertThat(byCodePoint.get(byCodePoint.size() - 1)).isEqualTo("\ud83d\ude00");
@@ -28,12 +25,15 @@ class KeysTest {
         List<String> keys = Arrays.asList("x\ud83d\ude00", "x\uffff", "x\ud83d\ude01", "x\ud83c\udfff", "x\ue000z",
                 "x", "x\ud7ff", "xa\ud83d\ude00", "xa\uffff");
         List<String> sorted = keys.stream().sorted(Keys.UTF8_ORDER).toList();
-        List<String> byBytes = keys.stream()
+
+        assertThat(sorted).isEqualTo(sortedByUtf8Bytes(keys));
+    }
+
+    private static List<String> sortedByUtf8Bytes(List<String> keys) {
+        return keys.stream()
                 .sorted((x, y) -> Arrays.compareUnsigned(
                         x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8)))
                 .toList();
-
-        assertThat(sorted).isEqualTo(byBytes);
     }
 
     @Test

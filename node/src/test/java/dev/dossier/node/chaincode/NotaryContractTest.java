@@ -69,22 +69,29 @@ class NotaryContractTest {
         Simulation s = call(caller, args);
         assertThat(s.response().getStatus()).as(s.response().getMessage()).isEqualTo(200);
         long block = blocks.incrementAndGet();
-        state.commit(s, block, 0, "tx" + block, Instant.parse("2025-03-01T10:00:00Z").plusSeconds(block));
+        state.commit(
+                s, block, 0, "tx" + block, Instant.parse("2025-03-01T10:00:00Z").plusSeconds(block));
         return s.response().getPayload().toStringUtf8();
     }
 
     /** Calls, expects a business error with {@code code}, and returns the message. */
     private String fails(String code, ByteString caller, String... args) {
         Simulation s = call(caller, args);
-        assertThat(s.response().getStatus()).as(s.response().getPayload().toStringUtf8()).isEqualTo(500);
-        assertThat(s.response().getPayload().toStringUtf8()).as(s.response().getMessage()).isEqualTo(code);
-        assertThat(s.readWriteSet().getNsRwsetList()).as("a refusal writes nothing").isEmpty();
+        assertThat(s.response().getStatus())
+                .as(s.response().getPayload().toStringUtf8())
+                .isEqualTo(500);
+        assertThat(s.response().getPayload().toStringUtf8())
+                .as(s.response().getMessage())
+                .isEqualTo(code);
+        assertThat(s.readWriteSet().getNsRwsetList())
+                .as("a refusal writes nothing")
+                .isEmpty();
         return s.response().getMessage();
     }
 
     private static String record(String commitment, String subject) {
-        return "{\"commitment\":\"" + commitment + "\",\"kind\":\"record\"" + (subject == null ? "" : ",\"subject\":\""
-                + subject + "\"") + "}";
+        return "{\"commitment\":\"" + commitment + "\",\"kind\":\"record\""
+                + (subject == null ? "" : ",\"subject\":\"" + subject + "\"") + "}";
     }
 
     private static String policyDocument() throws Exception {
@@ -96,8 +103,8 @@ class NotaryContractTest {
     }
 
     private static String withOrganisations(String document, String... mspIds) {
-        return document.replace("\"organisations\": []", "\"organisations\": [\"" + String.join("\",\"", mspIds)
-                + "\"]");
+        return document.replace(
+                "\"organisations\": []", "\"organisations\": [\"" + String.join("\",\"", mspIds) + "\"]");
     }
 
     // ---- entries
@@ -105,14 +112,19 @@ class NotaryContractTest {
     @Test
     void anchorRecord_storesMetadata_indexesTheSubject_andEmitsEvent() {
         String c = newCommitment();
-        Simulation s = call(who("Org1MSP", "issuer"), "anchorRecord", "{\"commitment\":\"" + c.toUpperCase()
-                + "\",\"kind\":\"certificate\",\"schemaVersion\":3,\"validUntil\":\"2030-06-30\",\"subject\":\""
-                + SUBJECT_A.toUpperCase() + "\"}");
+        Simulation s = call(
+                who("Org1MSP", "issuer"),
+                "anchorRecord",
+                "{\"commitment\":\"" + c.toUpperCase()
+                        + "\",\"kind\":\"certificate\",\"schemaVersion\":3,\"validUntil\":\"2030-06-30\",\"subject\":\""
+                        + SUBJECT_A.toUpperCase() + "\"}");
 
-        assertThat(s.response().getPayload().toStringUtf8()).isEqualTo("{\"anchoredAt\":\"2025-03-01T09:30:00.123Z\","
-                + "\"commitment\":\"" + c + "\",\"issuerId\":\"O=Org1MSP,CN=issuer.Org1MSP\",\"kind\":\"certificate\","
-                + "\"mspId\":\"Org1MSP\",\"schemaVersion\":3,\"status\":\"active\",\"subject\":\"" + SUBJECT_A
-                + "\",\"validUntil\":\"2030-06-30\"}");
+        assertThat(s.response().getPayload().toStringUtf8())
+                .isEqualTo("{\"anchoredAt\":\"2025-03-01T09:30:00.123Z\","
+                        + "\"commitment\":\"" + c
+                        + "\",\"issuerId\":\"O=Org1MSP,CN=issuer.Org1MSP\",\"kind\":\"certificate\","
+                        + "\"mspId\":\"Org1MSP\",\"schemaVersion\":3,\"status\":\"active\",\"subject\":\"" + SUBJECT_A
+                        + "\",\"validUntil\":\"2030-06-30\"}");
         assertThat(kv(s.readWriteSet()).getWritesList())
                 .extracting(KVWrite::getKey)
                 .containsExactlyInAnyOrder(c, "\u0000subject\u0000" + SUBJECT_A + "\u0000Org1MSP\u0000" + c + "\u0000");
@@ -124,10 +136,16 @@ class NotaryContractTest {
         ByteString issuer = who("Org1MSP", "issuer");
         String c = newCommitment();
 
-        assertThat(fails("INVALID_ARGUMENT", issuer, "anchorRecord",
+        assertThat(fails(
+                        "INVALID_ARGUMENT",
+                        issuer,
+                        "anchorRecord",
                         "{\"commitment\":\"" + c + "\",\"kind\":\"record\",\"name\":\"Mario Rossi\"}"))
                 .isEqualTo("unknown member 'name'");
-        assertThat(fails("INVALID_ARGUMENT", issuer, "anchorRecord",
+        assertThat(fails(
+                        "INVALID_ARGUMENT",
+                        issuer,
+                        "anchorRecord",
                         "{\"commitment\":\"" + c + "\",\"kind\":\"record\",\"validUntil\":\"2030-02-30\"}"))
                 .contains("validUntil");
         assertThat(fails("INVALID_ARGUMENT", issuer, "anchorRecord", "{\"commitment\":\"" + c + "\""))
@@ -154,41 +172,52 @@ class NotaryContractTest {
         ok(who("Org2MSP", "issuer"), "anchor", theirs, "record");
         String fresh = newCommitment();
         String fresh2 = newCommitment();
-        String batch = "[" + String.join(",",
-                record(fresh, SUBJECT_A),
-                record(mine, null),
-                record(theirs, null),
-                record(fresh.toUpperCase(), null),
-                "{\"commitment\":\"xyz\",\"kind\":\"record\"}",
-                "{\"commitment\":\"" + fresh2 + "\",\"kind\":\"Record\"}",
-                "{\"commitment\":\"" + fresh2 + "\",\"kind\":\"record\",\"schemaVersion\":0}",
-                "{\"commitment\":\"" + fresh2 + "\",\"kind\":\"record\",\"subject\":\"fiscal code\"}",
-                "{\"commitment\":\"" + fresh2 + "\",\"kind\":\"record\",\"givenName\":\"Maria\"}",
-                "42",
-                "{\"kind\":\"record\"}",
-                "{\"commitment\":\"" + fresh2 + "\",\"kind\":\"record\",\"schemaVersion\":2,\"validUntil\":null}")
+        String batch = "["
+                + String.join(
+                        ",",
+                        record(fresh, SUBJECT_A),
+                        record(mine, null),
+                        record(theirs, null),
+                        record(fresh.toUpperCase(), null),
+                        "{\"commitment\":\"xyz\",\"kind\":\"record\"}",
+                        "{\"commitment\":\"" + fresh2 + "\",\"kind\":\"Record\"}",
+                        "{\"commitment\":\"" + fresh2 + "\",\"kind\":\"record\",\"schemaVersion\":0}",
+                        "{\"commitment\":\"" + fresh2 + "\",\"kind\":\"record\",\"subject\":\"fiscal code\"}",
+                        "{\"commitment\":\"" + fresh2 + "\",\"kind\":\"record\",\"givenName\":\"Maria\"}",
+                        "42",
+                        "{\"kind\":\"record\"}",
+                        "{\"commitment\":\"" + fresh2
+                                + "\",\"kind\":\"record\",\"schemaVersion\":2,\"validUntil\":null}")
                 + "]";
 
         Simulation s = call(who("Org1MSP", "employer"), "anchorBatch", batch);
 
-        assertThat(s.response().getPayload().toStringUtf8()).isEqualTo("{\"alreadyAnchored\":2,\"anchored\":2,"
-                + "\"results\":["
-                + "{\"commitment\":\"" + fresh + "\",\"outcome\":\"ANCHORED\"},"
-                + "{\"commitment\":\"" + mine + "\",\"outcome\":\"ALREADY_ANCHORED\",\"reason\":\"already anchored by Org1MSP\"},"
-                + "{\"commitment\":\"" + theirs + "\",\"outcome\":\"CONFLICT\",\"reason\":\"already anchored by Org2MSP\"},"
-                + "{\"commitment\":\"" + fresh + "\",\"outcome\":\"ALREADY_ANCHORED\",\"reason\":\"already anchored by Org1MSP\"},"
-                + "{\"commitment\":\"xyz\",\"outcome\":\"INVALID\",\"reason\":\"commitment must be 64 hexadecimal digits\"},"
-                + "{\"commitment\":\"" + fresh2 + "\",\"outcome\":\"INVALID\",\"reason\":\"kind must match [a-z][a-z0-9._-]{0,31}\"},"
-                + "{\"commitment\":\"" + fresh2 + "\",\"outcome\":\"INVALID\",\"reason\":\"schemaVersion must be a positive integer\"},"
-                + "{\"commitment\":\"" + fresh2 + "\",\"outcome\":\"INVALID\",\"reason\":\"subject must be a pseudonym of 64 hexadecimal digits\"},"
-                + "{\"commitment\":\"" + fresh2 + "\",\"outcome\":\"INVALID\",\"reason\":\"unknown member 'givenName'\"},"
-                + "{\"outcome\":\"INVALID\",\"reason\":\"entry must be a JSON object\"},"
-                + "{\"outcome\":\"INVALID\",\"reason\":\"commitment must be 64 hexadecimal digits\"},"
-                + "{\"commitment\":\"" + fresh2 + "\",\"outcome\":\"ANCHORED\"}]}");
+        assertThat(s.response().getPayload().toStringUtf8())
+                .isEqualTo("{\"alreadyAnchored\":2,\"anchored\":2,"
+                        + "\"results\":["
+                        + "{\"commitment\":\"" + fresh + "\",\"outcome\":\"ANCHORED\"},"
+                        + "{\"commitment\":\"" + mine
+                        + "\",\"outcome\":\"ALREADY_ANCHORED\",\"reason\":\"already anchored by Org1MSP\"},"
+                        + "{\"commitment\":\"" + theirs
+                        + "\",\"outcome\":\"CONFLICT\",\"reason\":\"already anchored by Org2MSP\"},"
+                        + "{\"commitment\":\"" + fresh
+                        + "\",\"outcome\":\"ALREADY_ANCHORED\",\"reason\":\"already anchored by Org1MSP\"},"
+                        + "{\"commitment\":\"xyz\",\"outcome\":\"INVALID\",\"reason\":\"commitment must be 64 hexadecimal digits\"},"
+                        + "{\"commitment\":\"" + fresh2
+                        + "\",\"outcome\":\"INVALID\",\"reason\":\"kind must match [a-z][a-z0-9._-]{0,31}\"},"
+                        + "{\"commitment\":\"" + fresh2
+                        + "\",\"outcome\":\"INVALID\",\"reason\":\"schemaVersion must be a positive integer\"},"
+                        + "{\"commitment\":\"" + fresh2
+                        + "\",\"outcome\":\"INVALID\",\"reason\":\"subject must be a pseudonym of 64 hexadecimal digits\"},"
+                        + "{\"commitment\":\"" + fresh2
+                        + "\",\"outcome\":\"INVALID\",\"reason\":\"unknown member 'givenName'\"},"
+                        + "{\"outcome\":\"INVALID\",\"reason\":\"entry must be a JSON object\"},"
+                        + "{\"outcome\":\"INVALID\",\"reason\":\"commitment must be 64 hexadecimal digits\"},"
+                        + "{\"commitment\":\"" + fresh2 + "\",\"outcome\":\"ANCHORED\"}]}");
         assertThat(kv(s.readWriteSet()).getWritesList())
                 .extracting(KVWrite::getKey)
-                .containsExactlyInAnyOrder(fresh, fresh2,
-                        "\u0000subject\u0000" + SUBJECT_A + "\u0000Org1MSP\u0000" + fresh + "\u0000");
+                .containsExactlyInAnyOrder(
+                        fresh, fresh2, "\u0000subject\u0000" + SUBJECT_A + "\u0000Org1MSP\u0000" + fresh + "\u0000");
         assertThat(s.event()).isNull();
     }
 
@@ -204,7 +233,11 @@ class NotaryContractTest {
                 .startsWith("entries: malformed JSON at offset");
         assertThat(fails("INVALID_ARGUMENT", issuer, "anchorBatch", record(newCommitment(), null)))
                 .isEqualTo("entries must be a JSON array of entry objects");
-        assertThat(fails("INVALID_ARGUMENT", issuer, "anchorBatch", tooMany.append(']').toString()))
+        assertThat(fails(
+                        "INVALID_ARGUMENT",
+                        issuer,
+                        "anchorBatch",
+                        tooMany.append(']').toString()))
                 .isEqualTo("a batch holds at most 5000 entries, got 5001");
         assertThat(call(issuer, "anchorBatch", "[]").response().getPayload().toStringUtf8())
                 .isEqualTo("{\"alreadyAnchored\":0,\"anchored\":0,\"results\":[]}");
@@ -229,9 +262,12 @@ class NotaryContractTest {
         StringBuilder batch = new StringBuilder("[");
         for (int i = 0; i < n; i++) {
             String c = HexFormat.of().toHexDigits((long) i) + "f".repeat(48);
-            batch.append(i > 0 ? "," : "").append("{\"commitment\":\"").append(c)
+            batch.append(i > 0 ? "," : "")
+                    .append("{\"commitment\":\"")
+                    .append(c)
                     .append("\",\"kind\":\"record\",\"schemaVersion\":1,\"validUntil\":\"2030-06-30\",\"subject\":\"")
-                    .append(i % 2 == 0 ? SUBJECT_A : SUBJECT_B).append("\"}");
+                    .append(i % 2 == 0 ? SUBJECT_A : SUBJECT_B)
+                    .append("\"}");
         }
         return batch.append(']').toString();
     }
@@ -250,8 +286,11 @@ class NotaryContractTest {
         assertThat(fails("NOT_FOUND", who("Org1MSP", "employer"), "revoke", newCommitment(), "fraud"))
                 .endsWith("is not anchored");
         String revoked = ok(who("Org1MSP", "employer"), "revoke", c, "issued_in_error");
-        assertThat(revoked).contains("\"revocationReason\":\"issued_in_error\"", "\"revokedAt\":\"2025-03-01T09:30:00.123Z\"",
-                "\"status\":\"revoked\"");
+        assertThat(revoked)
+                .contains(
+                        "\"revocationReason\":\"issued_in_error\"",
+                        "\"revokedAt\":\"2025-03-01T09:30:00.123Z\"",
+                        "\"status\":\"revoked\"");
         Simulation again = call(who("Org1MSP", "issuer"), "revoke", c, "fraud");
         assertThat(again.response().getPayload().toStringUtf8()).isEqualTo(revoked);
         assertThat(kv(again.readWriteSet()).getWritesList()).isEmpty();
@@ -268,13 +307,17 @@ class NotaryContractTest {
         String superseded = ok(issuer, "supersede", old, replacement);
 
         assertThat(superseded).contains("\"status\":\"superseded\"", "\"supersededBy\":\"" + replacement + "\"");
-        assertThat(ok(issuer, "status", replacement)).contains("\"status\":\"active\"", "\"supersedes\":\"" + old + "\"");
+        assertThat(ok(issuer, "status", replacement))
+                .contains("\"status\":\"active\"", "\"supersedes\":\"" + old + "\"");
         Simulation again = call(issuer, "supersede", old, replacement);
-        assertThat(again.response().getPayload().toStringUtf8()).as("repeating is a no-op").isEqualTo(superseded);
+        assertThat(again.response().getPayload().toStringUtf8())
+                .as("repeating is a no-op")
+                .isEqualTo(superseded);
         assertThat(kv(again.readWriteSet()).getWritesList()).isEmpty();
         String history = ok(who("Org2MSP", "inspector"), "history", old);
-        assertThat(history).startsWith("[{\"delete\":false,\"timestamp\":\"2025-03-01T10:00:03Z\",\"txId\":\"tx3\","
-                + "\"value\":" + superseded + "},{\"delete\":false,\"timestamp\":\"2025-03-01T10:00:01Z\"");
+        assertThat(history)
+                .startsWith("[{\"delete\":false,\"timestamp\":\"2025-03-01T10:00:03Z\",\"txId\":\"tx3\"," + "\"value\":"
+                        + superseded + "},{\"delete\":false,\"timestamp\":\"2025-03-01T10:00:01Z\"");
         ok(issuer, "revoke", old, "fraud");
         assertThat(ok(issuer, "status", old)).contains("\"status\":\"revoked\"", "\"supersededBy\":\"" + replacement);
     }
@@ -291,15 +334,19 @@ class NotaryContractTest {
         ok(issuer, "anchor", c, "record");
         ok(who("Org2MSP", "issuer"), "anchor", other, "record");
 
-        assertThat(fails("INVALID_ARGUMENT", issuer, "supersede", a, a.toUpperCase())).contains("itself");
+        assertThat(fails("INVALID_ARGUMENT", issuer, "supersede", a, a.toUpperCase()))
+                .contains("itself");
         assertThat(fails("NOT_FOUND", issuer, "supersede", a, newCommitment())).endsWith("is not anchored");
         assertThat(fails("PERMISSION_DENIED", issuer, "supersede", a, other))
                 .isEqualTo("role 'issuer' of Org1MSP may not call 'supersede' on an entry of Org2MSP");
         ok(issuer, "supersede", a, b);
-        assertThat(fails("INVALID_STATE", issuer, "supersede", a, c)).isEqualTo("entry " + a + " is superseded, not active");
-        assertThat(fails("INVALID_STATE", issuer, "supersede", c, b)).isEqualTo("entry " + b + " already supersedes " + a);
+        assertThat(fails("INVALID_STATE", issuer, "supersede", a, c))
+                .isEqualTo("entry " + a + " is superseded, not active");
+        assertThat(fails("INVALID_STATE", issuer, "supersede", c, b))
+                .isEqualTo("entry " + b + " already supersedes " + a);
         ok(issuer, "revoke", c, "withdrawn");
-        assertThat(fails("INVALID_STATE", issuer, "supersede", b, c)).isEqualTo("entry " + c + " is revoked, not active");
+        assertThat(fails("INVALID_STATE", issuer, "supersede", b, c))
+                .isEqualTo("entry " + c + " is revoked, not active");
     }
 
     @Test
@@ -315,7 +362,8 @@ class NotaryContractTest {
         assertThat(fails("PERMISSION_DENIED", who("Org1MSP", "worker", SUBJECT_B), "history", c))
                 .isEqualTo("role 'worker' of Org1MSP may not call 'history' on an entry of another subject");
         assertThat(fails("PERMISSION_DENIED", who("Org1MSP", "worker"), "history", c))
-                .isEqualTo("role 'worker' of Org1MSP has no valid 'dossier.subject' attribute and may not call 'history'");
+                .isEqualTo(
+                        "role 'worker' of Org1MSP has no valid 'dossier.subject' attribute and may not call 'history'");
         assertThat(ok(who("Org2MSP", "employer"), "history", newCommitment())).isEqualTo("[]");
     }
 
@@ -329,17 +377,21 @@ class NotaryContractTest {
         ok(who("Org1MSP", "issuer"), "anchorBatch", "[" + record(a1, SUBJECT_A) + "," + record(b1, SUBJECT_B) + "]");
         ok(who("Org2MSP", "employer"), "anchorRecord", record(a2, SUBJECT_A));
 
-        assertThat(commitmentsIn(ok(who("Org1MSP", "auditor"), "dossier", SUBJECT_A))).containsExactly(a1, a2);
+        assertThat(commitmentsIn(ok(who("Org1MSP", "auditor"), "dossier", SUBJECT_A)))
+                .containsExactly(a1, a2);
         assertThat(commitmentsIn(ok(who("Org2MSP", "worker", SUBJECT_A), "dossier", SUBJECT_A.toUpperCase())))
                 .containsExactly(a1, a2);
-        assertThat(commitmentsIn(ok(who("Org1MSP", "employer"), "dossier", SUBJECT_A))).containsExactly(a1);
-        assertThat(commitmentsIn(ok(who("Org2MSP", "issuer"), "dossier", SUBJECT_A))).containsExactly(a2);
+        assertThat(commitmentsIn(ok(who("Org1MSP", "employer"), "dossier", SUBJECT_A)))
+                .containsExactly(a1);
+        assertThat(commitmentsIn(ok(who("Org2MSP", "issuer"), "dossier", SUBJECT_A)))
+                .containsExactly(a2);
         assertThat(ok(who("Org2MSP", "issuer"), "dossier", SUBJECT_B)).isEqualTo("[]");
         assertThat(fails("PERMISSION_DENIED", who("Org1MSP", "worker", SUBJECT_B), "dossier", SUBJECT_A))
                 .isEqualTo("role 'worker' of Org1MSP may not call 'dossier' for another subject");
         assertThat(fails("PERMISSION_DENIED", who("Org1MSP", "inspector"), "dossier", SUBJECT_A))
                 .isEqualTo("role 'inspector' of Org1MSP may not call 'dossier'");
-        assertThat(fails("INVALID_ARGUMENT", who("Org1MSP", "auditor"), "dossier", "Rossi")).contains("64 hexadecimal");
+        assertThat(fails("INVALID_ARGUMENT", who("Org1MSP", "auditor"), "dossier", "Rossi"))
+                .contains("64 hexadecimal");
     }
 
     private static List<String> commitmentsIn(String entries) {
@@ -399,9 +451,14 @@ class NotaryContractTest {
         ok(who("Org1MSP", "issuer"), "anchorRecord", record(c, SUBJECT_A));
         assertThat(fails("PERMISSION_DENIED", who("Org2MSP", "inspector"), "dossier", SUBJECT_A))
                 .isEqualTo("role 'inspector' of Org2MSP may not call 'dossier'");
-        String changed = withOrganisations(policyDocument()
-                        .replace("\"inspector\": {\"status\": \"any\"", "\"inspector\": {\"dossier\": \"any\", \"status\": \"any\""),
-                "Org1MSP", "Org2MSP", "Org3MSP");
+        String changed = withOrganisations(
+                policyDocument()
+                        .replace(
+                                "\"inspector\": {\"status\": \"any\"",
+                                "\"inspector\": {\"dossier\": \"any\", \"status\": \"any\""),
+                "Org1MSP",
+                "Org2MSP",
+                "Org3MSP");
 
         assertThat(fails("PERMISSION_DENIED", who("Org1MSP", "auditor"), "proposePolicy", changed))
                 .isEqualTo("role 'auditor' of Org1MSP may not call 'proposePolicy'");
@@ -428,7 +485,8 @@ class NotaryContractTest {
         assertThat(ok(who("Org2MSP", "inspector"), "dossier", SUBJECT_A)).contains(c);
         assertThat(ok(who("Org2MSP", "operator"), "getPolicy")).contains("\"hash\":\"" + hash + "\"");
         assertThat(ok(who("Org2MSP", "operator"), "approvePolicy", hash)).contains("\"applied\":true");
-        assertThat(fails("NOT_FOUND", who("Org2MSP", "auditor"), "getPolicyProposal", hash)).contains(hash);
+        assertThat(fails("NOT_FOUND", who("Org2MSP", "auditor"), "getPolicyProposal", hash))
+                .contains(hash);
         assertThat(fails("INVALID_ARGUMENT", who("Org2MSP", "operator"), "proposePolicy", changed))
                 .endsWith("is already in force");
     }
@@ -443,7 +501,8 @@ class NotaryContractTest {
         assertThat(ok(who("Org3MSP", "operator"), "approvePolicy", winnerHash)).contains("\"applied\":true");
 
         assertThat(fails("INVALID_STATE", who("Org2MSP", "operator"), "approvePolicy", staleHash))
-                .contains("was made under policy").endsWith("propose it again");
+                .contains("was made under policy")
+                .endsWith("propose it again");
         assertThat(ok(who("Org4MSP", "operator"), "proposePolicy", policyFor("Org1MSP", "Org2MSP")))
                 .as("proposed again under the policy in force, the old approvals are gone")
                 .contains("\"approvals\":[\"Org4MSP\"]");
