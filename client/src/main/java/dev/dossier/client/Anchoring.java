@@ -46,15 +46,20 @@ final class Anchoring {
         byte[] salt = Commitments.salt(saltKey, record.recordId(), record.version());
         byte[] commitment = Commitments.record(salt, record.canonicalJson()).toBytes();
         String subject = pseudonymKey == null ? null : Commitments.pseudonym(pseudonymKey, record.fiscalCode());
-        String entry = entryJson(HEX.formatHex(commitment), "record", record.validUntil().orElse(null), subject);
+        String entry = entryJson(
+                HEX.formatHex(commitment), "record", record.validUntil().orElse(null), subject);
         return new Prepared(line, record.recordId(), record.version(), commitment, salt, entry);
     }
 
     /** The entry's JSON; every value is hex, a date or a token, so nothing needs escaping. */
     static String entryJson(String commitmentHex, String kind, LocalDate validUntil, String subject) {
         StringBuilder s = new StringBuilder(200);
-        s.append("{\"commitment\":\"").append(commitmentHex).append("\",\"kind\":\"").append(kind)
-                .append("\",\"schemaVersion\":").append(SCHEMA_VERSION);
+        s.append("{\"commitment\":\"")
+                .append(commitmentHex)
+                .append("\",\"kind\":\"")
+                .append(kind)
+                .append("\",\"schemaVersion\":")
+                .append(SCHEMA_VERSION);
         if (validUntil != null) {
             s.append(",\"validUntil\":\"").append(validUntil).append('"');
         }
@@ -82,16 +87,17 @@ final class Anchoring {
         JsonNode root = MAPPER.readTree(new String(answer, StandardCharsets.UTF_8));
         JsonNode results = root == null ? null : root.get("results");
         if (results == null || !results.isArray() || results.size() != commitments.size()) {
-            throw new IOException("anchorBatch answered " + (results == null ? "without results" : results.size()
-                    + " results") + " for " + commitments.size() + " entries");
+            throw new IOException(
+                    "anchorBatch answered " + (results == null ? "without results" : results.size() + " results")
+                            + " for " + commitments.size() + " entries");
         }
         List<Result> parsed = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
             JsonNode r = results.get(i);
             String commitment = r.path("commitment").asText().toLowerCase(Locale.ROOT);
             if (!commitment.equals(commitments.get(i))) {
-                throw new IOException("anchorBatch result " + i + " is for " + commitment + ", expected "
-                        + commitments.get(i));
+                throw new IOException(
+                        "anchorBatch result " + i + " is for " + commitment + ", expected " + commitments.get(i));
             }
             Outcome outcome;
             try {

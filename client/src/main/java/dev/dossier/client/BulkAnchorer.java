@@ -121,8 +121,15 @@ final class BulkAnchorer {
         } else if (failed != null) {
             throw new IOException(failed.getMessage(), failed);
         }
-        return new BulkReport(rows.get(), refusedRows.get(), anchored.get(), alreadyAnchored.get(),
-                refusedOnChain.get(), resumedRows.get(), batches.get(), resumedBatches.get(),
+        return new BulkReport(
+                rows.get(),
+                refusedRows.get(),
+                anchored.get(),
+                alreadyAnchored.get(),
+                refusedOnChain.get(),
+                resumedRows.get(),
+                batches.get(),
+                resumedBatches.get(),
                 Duration.ofNanos(System.nanoTime() - started));
     }
 
@@ -252,8 +259,10 @@ final class BulkAnchorer {
                     throw e;
                 }
                 long backoff = 200L << (attempt - 1);
-                LOG.log(Level.WARNING, "batch " + index + " attempt " + attempt + " failed, retrying in " + backoff
-                        + " ms: " + e.getMessage());
+                LOG.log(
+                        Level.WARNING,
+                        "batch " + index + " attempt " + attempt + " failed, retrying in " + backoff + " ms: "
+                                + e.getMessage());
                 Thread.sleep(backoff);
             }
         }
@@ -301,13 +310,21 @@ final class BulkAnchorer {
             StringBuilder out, Anchoring.Prepared p, String commitment, Notary.Committed tx, Anchoring.Result r) {
         out.append("{\"record_id\":\"");
         JsonStringEncoder.getInstance().quoteAsString(p.recordId(), out);
-        out.append("\",\"version\":").append(p.version())
-                .append(",\"line\":").append(p.line())
-                .append(",\"commitment\":\"").append(commitment)
-                .append("\",\"salt\":\"").append(HexFormat.of().formatHex(p.salt()))
-                .append("\",\"tx_id\":\"").append(tx.txId())
-                .append("\",\"block\":").append(tx.block())
-                .append(",\"outcome\":\"").append(r.outcome().name()).append('"');
+        out.append("\",\"version\":")
+                .append(p.version())
+                .append(",\"line\":")
+                .append(p.line())
+                .append(",\"commitment\":\"")
+                .append(commitment)
+                .append("\",\"salt\":\"")
+                .append(HexFormat.of().formatHex(p.salt()))
+                .append("\",\"tx_id\":\"")
+                .append(tx.txId())
+                .append("\",\"block\":")
+                .append(tx.block())
+                .append(",\"outcome\":\"")
+                .append(r.outcome().name())
+                .append('"');
         if (r.reason() != null) {
             out.append(",\"reason\":\"");
             JsonStringEncoder.getInstance().quoteAsString(r.reason(), out);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dossier.client.digest.HmacKey;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +83,8 @@ public final class BulkBench {
     }
 
     static void postgres(String url, Path input, Path outDir, int batch, int inFlight) throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS anchors");
             s.execute("CREATE TABLE anchors (commitment bytea PRIMARY KEY, msp_id text NOT NULL, kind text NOT NULL,"
                     + " schema_version int NOT NULL, valid_until date, subject bytea, status text NOT NULL,"
@@ -102,7 +102,8 @@ public final class BulkBench {
         new SecureRandom().nextBytes(key);
         PostgresNotary notary = new PostgresNotary(url);
         Files.createDirectories(outDir);
-        BulkOptions options = BulkOptions.forInput(input, outDir).withBatchSize(batch).withInFlight(inFlight);
+        BulkOptions options =
+                BulkOptions.forInput(input, outDir).withBatchSize(batch).withInFlight(inFlight);
         Files.deleteIfExists(options.journal());
         try {
             BulkReport report = new GatewayDossier.Builder()
@@ -111,8 +112,12 @@ public final class BulkBench {
                     .pseudonymKey(HmacKey.of(key))
                     .build()
                     .anchorAll(input, options);
-            System.out.printf("postgres       %d rows, %d inserted in %d transactions, %.1f s, %.0f records/s durable%n",
-                    report.rows(), report.anchored(), report.batches(), report.elapsed().toNanos() / 1e9,
+            System.out.printf(
+                    "postgres       %d rows, %d inserted in %d transactions, %.1f s, %.0f records/s durable%n",
+                    report.rows(),
+                    report.anchored(),
+                    report.batches(),
+                    report.elapsed().toNanos() / 1e9,
                     report.committedPerSecond());
         } finally {
             notary.close();
@@ -129,7 +134,9 @@ public final class BulkBench {
                     ObjectNode answer = MAPPER.createObjectNode();
                     ArrayNode results = answer.putArray("results");
                     for (JsonNode e : MAPPER.readTree(args[0])) {
-                        results.addObject().put("commitment", e.get("commitment").asText()).put("outcome", "ANCHORED");
+                        results.addObject()
+                                .put("commitment", e.get("commitment").asText())
+                                .put("outcome", "ANCHORED");
                     }
                     long tx = n.incrementAndGet();
                     return new Committed("noop-" + tx, tx, answer.toString().getBytes(StandardCharsets.UTF_8));
@@ -147,10 +154,15 @@ public final class BulkBench {
         BulkOptions options = BulkOptions.forInput(input, outDir);
         Files.deleteIfExists(options.journal());
         byte[] key = new byte[32];
-        BulkReport report = new GatewayDossier.Builder().notary(instant).saltKey(HmacKey.of(key))
-                .pseudonymKey(HmacKey.of(key)).build().anchorAll(input, options);
-        System.out.printf("client alone   %d rows in %.1f s, %.0f records/s (no ledger)%n", report.rows(),
-                report.elapsed().toNanos() / 1e9, report.committedPerSecond());
+        BulkReport report = new GatewayDossier.Builder()
+                .notary(instant)
+                .saltKey(HmacKey.of(key))
+                .pseudonymKey(HmacKey.of(key))
+                .build()
+                .anchorAll(input, options);
+        System.out.printf(
+                "client alone   %d rows in %.1f s, %.0f records/s (no ledger)%n",
+                report.rows(), report.elapsed().toNanos() / 1e9, report.committedPerSecond());
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -203,8 +215,14 @@ public final class BulkBench {
                             p.setString(k++, "Org1MSP");
                             p.setString(k++, e.get("kind").asText());
                             p.setInt(k++, e.get("schemaVersion").asInt());
-                            p.setString(k++, e.has("validUntil") ? e.get("validUntil").asText() : null);
-                            p.setBytes(k++, e.has("subject") ? hex.parseHex(e.get("subject").asText()) : null);
+                            p.setString(
+                                    k++,
+                                    e.has("validUntil") ? e.get("validUntil").asText() : null);
+                            p.setBytes(
+                                    k++,
+                                    e.has("subject")
+                                            ? hex.parseHex(e.get("subject").asText())
+                                            : null);
                         }
                         try (ResultSet r = p.executeQuery()) {
                             while (r.next()) {
@@ -217,7 +235,8 @@ public final class BulkBench {
                 java.util.Set<String> fresh = new java.util.HashSet<>(inserted);
                 for (JsonNode e : entries) {
                     String commitment = e.get("commitment").asText();
-                    results.addObject().put("commitment", commitment)
+                    results.addObject()
+                            .put("commitment", commitment)
                             .put("outcome", fresh.contains(commitment) ? "ANCHORED" : "ALREADY_ANCHORED");
                 }
                 answer.put("anchored", fresh.size()).put("alreadyAnchored", entries.size() - fresh.size());
@@ -240,5 +259,4 @@ public final class BulkBench {
             }
         }
     }
-
 }

@@ -41,8 +41,13 @@ public record BulkOptions(Path receipts, Path errors, int batchSize, int inFligh
         String name = input.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String base = dot > 0 ? name.substring(0, dot) : name;
-        return new BulkOptions(outDir.resolve(base + ".receipts.jsonl"), outDir.resolve(base + ".errors.csv"),
-                MAX_BATCH, 4, Math.max(1, Runtime.getRuntime().availableProcessors()), BulkListener.NONE);
+        return new BulkOptions(
+                outDir.resolve(base + ".receipts.jsonl"),
+                outDir.resolve(base + ".errors.csv"),
+                MAX_BATCH,
+                4,
+                Math.max(1, Runtime.getRuntime().availableProcessors()),
+                BulkListener.NONE);
     }
 
     /** @return the journal file beside the receipts */

@@ -98,12 +98,22 @@ final class GatewayDossier implements Dossier {
         String commitment = HEX.formatHex(prepared.commitment());
         Anchoring.Result result;
         try {
-            result = Anchoring.parseResults(committed.result(), List.of(commitment)).get(0);
+            result = Anchoring.parseResults(committed.result(), List.of(commitment))
+                    .get(0);
         } catch (IOException e) {
-            throw new DossierException(function + " answered unexpectedly: " + e.getMessage(), committed.txId(), null, e);
+            throw new DossierException(
+                    function + " answered unexpectedly: " + e.getMessage(), committed.txId(), null, e);
         }
-        return new Receipt(prepared.recordId(), prepared.version(), prepared.line(), commitment,
-                HEX.formatHex(prepared.salt()), committed.txId(), committed.block(), result.outcome(), result.reason());
+        return new Receipt(
+                prepared.recordId(),
+                prepared.version(),
+                prepared.line(),
+                commitment,
+                HEX.formatHex(prepared.salt()),
+                committed.txId(),
+                committed.block(),
+                result.outcome(),
+                result.reason());
     }
 
     @Override
@@ -127,7 +137,8 @@ final class GatewayDossier implements Dossier {
 
     @Override
     public Verification verify(Commitment commitment) throws DossierException {
-        return Verification.of(commitment, status(commitment).orElse(null), LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+        return Verification.of(
+                commitment, status(commitment).orElse(null), LocalDate.now(clock.withZone(ZoneOffset.UTC)));
     }
 
     @Override
@@ -191,8 +202,11 @@ final class GatewayDossier implements Dossier {
     public Receipt supersede(Commitment old, TrainingRecord replacement) throws DossierException {
         Receipt anchored = anchor(replacement);
         if (anchored.outcome() == Outcome.CONFLICT || anchored.outcome() == Outcome.INVALID) {
-            throw new DossierException("the replacement was not anchored: " + anchored.outcome() + " "
-                    + anchored.reason(), anchored.txId(), anchored.outcome().name(), null);
+            throw new DossierException(
+                    "the replacement was not anchored: " + anchored.outcome() + " " + anchored.reason(),
+                    anchored.txId(),
+                    anchored.outcome().name(),
+                    null);
         }
         notary.submit("supersede", old.toString(), anchored.commitment());
         return anchored;

@@ -22,7 +22,8 @@ final class GatewayNotary implements Notary {
     public Committed submit(String function, String... args) throws DossierException {
         Transaction transaction;
         try {
-            transaction = contract.newProposal(function).addArguments(args).build().endorse();
+            transaction =
+                    contract.newProposal(function).addArguments(args).build().endorse();
         } catch (EndorseException e) {
             throw failure(function + " was refused at endorsement", e.getTransactionId(), e);
         }
@@ -31,8 +32,11 @@ final class GatewayNotary implements Notary {
             SubmittedTransaction submitted = transaction.submitAsync();
             org.hyperledger.fabric.client.Status status = submitted.getStatus();
             if (!status.isSuccessful()) {
-                throw new DossierException(function + " transaction " + txId + " was committed invalid: "
-                        + status.getCode(), txId, status.getCode().name(), null);
+                throw new DossierException(
+                        function + " transaction " + txId + " was committed invalid: " + status.getCode(),
+                        txId,
+                        status.getCode().name(),
+                        null);
             }
             return new Committed(txId, status.getBlockNumber(), transaction.getResult());
         } catch (SubmitException e) {
@@ -57,7 +61,10 @@ final class GatewayNotary implements Notary {
 
     private static DossierException failure(String what, String txId, GatewayException e) {
         Status status = e.getStatus();
-        return new DossierException(what + ": " + status.getCode() + " " + status.getDescription(), txId,
-                status.getCode().name(), e);
+        return new DossierException(
+                what + ": " + status.getCode() + " " + status.getDescription(),
+                txId,
+                status.getCode().name(),
+                e);
     }
 }

@@ -76,7 +76,9 @@ final class Journal implements Closeable {
                         if (entry == null || !entry.has("batch")) {
                             break; // torn by a crash: this line and anything after it are ignored
                         }
-                        committed.put(entry.get("batch").asLong(), HexFormat.of().parseHex(entry.get("digest").asText()));
+                        committed.put(
+                                entry.get("batch").asLong(),
+                                HexFormat.of().parseHex(entry.get("digest").asText()));
                         receipts = Math.max(receipts, entry.get("receipts").asLong());
                         validLength += line.getBytes(StandardCharsets.UTF_8).length + 1;
                     }

@@ -42,32 +42,50 @@ public record Verification(VerificationStatus status, String reason, Commitment 
     /** The verdict on an entry read from the ledger, as of {@code today}. */
     static Verification of(Commitment commitment, LedgerEntry entry, LocalDate today) {
         if (entry == null) {
-            return new Verification(VerificationStatus.NOT_FOUND, "no entry for " + commitment + " on the ledger",
-                    commitment, null);
+            return new Verification(
+                    VerificationStatus.NOT_FOUND, "no entry for " + commitment + " on the ledger", commitment, null);
         }
         String issuer = entry.mspId() + (entry.issuer() == null ? "" : " (" + entry.issuer() + ")");
         switch (entry.status()) {
             case "revoked":
-                return new Verification(VerificationStatus.REVOKED, "revoked by " + issuer
-                        + (entry.reason() == null ? "" : ", reason " + entry.reason())
-                        + (entry.revokedAt() == null ? "" : ", at " + entry.revokedAt()), commitment, entry);
+                return new Verification(
+                        VerificationStatus.REVOKED,
+                        "revoked by " + issuer
+                                + (entry.reason() == null ? "" : ", reason " + entry.reason())
+                                + (entry.revokedAt() == null ? "" : ", at " + entry.revokedAt()),
+                        commitment,
+                        entry);
             case "superseded":
-                return new Verification(VerificationStatus.SUPERSEDED, "superseded by "
-                        + (entry.supersededBy() == null ? "a newer version" : entry.supersededBy()), commitment, entry);
+                return new Verification(
+                        VerificationStatus.SUPERSEDED,
+                        "superseded by " + (entry.supersededBy() == null ? "a newer version" : entry.supersededBy()),
+                        commitment,
+                        entry);
             default:
                 break;
         }
         if (entry.validUntil() != null && entry.validUntil().isBefore(today)) {
-            return new Verification(VerificationStatus.EXPIRED, "anchored by " + issuer + " at " + entry.anchoredAt()
-                    + ", valid until " + entry.validUntil() + ": expired", commitment, entry);
+            return new Verification(
+                    VerificationStatus.EXPIRED,
+                    "anchored by " + issuer + " at " + entry.anchoredAt() + ", valid until " + entry.validUntil()
+                            + ": expired",
+                    commitment,
+                    entry);
         }
-        return new Verification(VerificationStatus.VALID, "anchored by " + issuer + " at " + entry.anchoredAt()
-                + (entry.validUntil() == null ? ", no expiry" : ", valid until " + entry.validUntil()),
-                commitment, entry);
+        return new Verification(
+                VerificationStatus.VALID,
+                "anchored by " + issuer + " at " + entry.anchoredAt()
+                        + (entry.validUntil() == null ? ", no expiry" : ", valid until " + entry.validUntil()),
+                commitment,
+                entry);
     }
 
     static Verification tampered(Commitment computed, Commitment claimed) {
-        return new Verification(VerificationStatus.TAMPERED, "the document hashes to " + computed
-                + " but its receipt claims " + claimed + ": it was altered, or the salt is not its own", computed, null);
+        return new Verification(
+                VerificationStatus.TAMPERED,
+                "the document hashes to " + computed + " but its receipt claims " + claimed
+                        + ": it was altered, or the salt is not its own",
+                computed,
+                null);
     }
 }

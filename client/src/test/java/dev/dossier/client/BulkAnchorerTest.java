@@ -32,17 +32,22 @@ class BulkAnchorerTest {
     }
 
     private BulkOptions options(Path input, int batchSize) {
-        return BulkOptions.forInput(input, directory).withBatchSize(batchSize).withInFlight(3).withThreads(2);
+        return BulkOptions.forInput(input, directory)
+                .withBatchSize(batchSize)
+                .withInFlight(3)
+                .withThreads(2);
     }
 
     private static List<Receipt> receipts(Path file) throws Exception {
-        return Files.readAllLines(file).stream().map(l -> {
-            try {
-                return MAPPER.readValue(l, Receipt.class);
-            } catch (Exception e) {
-                throw new IllegalStateException(l, e);
-            }
-        }).toList();
+        return Files.readAllLines(file).stream()
+                .map(l -> {
+                    try {
+                        return MAPPER.readValue(l, Receipt.class);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(l, e);
+                    }
+                })
+                .toList();
     }
 
     @Test
@@ -53,9 +58,13 @@ class BulkAnchorerTest {
         BulkReport report = dossier().anchorAll(input, options);
 
         Set<Long> bad = Files.readAllLines(TestData.file("trainings-dirty.csv.bad-rows")).stream()
-                .filter(s -> !s.isBlank()).map(s -> Long.parseLong(s.strip())).collect(Collectors.toCollection(TreeSet::new));
-        Set<Long> reported = Files.readAllLines(options.errors()).stream().skip(1)
-                .map(l -> Long.parseLong(l.substring(0, l.indexOf(',')))).collect(Collectors.toCollection(TreeSet::new));
+                .filter(s -> !s.isBlank())
+                .map(s -> Long.parseLong(s.strip()))
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<Long> reported = Files.readAllLines(options.errors()).stream()
+                .skip(1)
+                .map(l -> Long.parseLong(l.substring(0, l.indexOf(','))))
+                .collect(Collectors.toCollection(TreeSet::new));
         assertThat(reported).isEqualTo(bad);
         assertThat(report.rows()).isEqualTo(2000);
         assertThat(report.refusedRows()).isEqualTo(bad.size());
@@ -64,7 +73,8 @@ class BulkAnchorerTest {
         assertThat(receipts).hasSize(2000 - bad.size()).allMatch(r -> r.outcome() == Outcome.ANCHORED);
         assertThat(receipts).extracting(Receipt::line).doesNotContainAnyElementsOf(bad);
         assertThat(notary.entries).hasSize(2000 - bad.size());
-        assertThat(notary.entries.values()).allMatch(e -> e.get("subject").asText().length() == 64);
+        assertThat(notary.entries.values())
+                .allMatch(e -> e.get("subject").asText().length() == 64);
     }
 
     @Test
@@ -85,8 +95,12 @@ class BulkAnchorerTest {
         assertThat(report.alreadyAnchored()).isEqualTo(3);
         assertThat(report.anchored()).isEqualTo(11);
         List<Receipt> receipts = receipts(options.receipts());
-        assertThat(receipts).extracting(Receipt::recordId).doesNotHaveDuplicates().hasSize(20);
-        assertThat(receipts.stream().filter(r -> r.outcome() == Outcome.ALREADY_ANCHORED)).hasSize(3);
+        assertThat(receipts)
+                .extracting(Receipt::recordId)
+                .doesNotHaveDuplicates()
+                .hasSize(20);
+        assertThat(receipts.stream().filter(r -> r.outcome() == Outcome.ALREADY_ANCHORED))
+                .hasSize(3);
         assertThat(notary.entries).hasSize(20);
 
         BulkReport again = dossier().anchorAll(input, options);

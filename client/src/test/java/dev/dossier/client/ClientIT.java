@@ -50,8 +50,8 @@ class ClientIT {
     }
 
     private int anchor(Path input, Path out, Path keys, String... extra) {
-        List<String> args = new ArrayList<>(List.of("anchor", "--input", input.toString(), "--out", out.toString(),
-                "--no-progress"));
+        List<String> args = new ArrayList<>(
+                List.of("anchor", "--input", input.toString(), "--out", out.toString(), "--no-progress"));
         args.addAll(List.of(node.cli("Issuer", keys)));
         args.addAll(List.of(extra));
         return Main.run(args.toArray(String[]::new));
@@ -77,13 +77,15 @@ class ClientIT {
         assertThat(receipts).hasSize(20).allMatch(r -> r.outcome() == Outcome.ANCHORED && r.block() > 0);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         try (Gateway gateway = node.gateway("Inspector")) {
-            Dossier inspector = Dossier.newInstance().contract(LocalNode.notary(gateway)).build();
+            Dossier inspector =
+                    Dossier.newInstance().contract(LocalNode.notary(gateway)).build();
             for (Receipt r : receipts) {
                 Verification v = inspector.verify(r, null);
                 LedgerEntry entry = v.ledgerEntry().orElseThrow();
                 assertThat(entry.mspId()).isEqualTo("Org1MSP");
                 assertThat(entry.issuer()).contains("Issuer@org1.dossier.local");
-                boolean expired = entry.validUntil() != null && entry.validUntil().isBefore(today);
+                boolean expired =
+                        entry.validUntil() != null && entry.validUntil().isBefore(today);
                 assertThat(v.status()).isEqualTo(expired ? VerificationStatus.EXPIRED : VerificationStatus.VALID);
             }
         }
@@ -97,12 +99,15 @@ class ClientIT {
         Path input = TestData.file("trainings-dirty.csv");
         Path out = directory.resolve("dirty");
 
-        assertThat(anchor(input, out, directory.resolve("keys-dirty"), "--batch-size", "500")).isEqualTo(3);
+        assertThat(anchor(input, out, directory.resolve("keys-dirty"), "--batch-size", "500"))
+                .isEqualTo(3);
 
         Set<Long> bad = Files.readAllLines(TestData.file("trainings-dirty.csv.bad-rows")).stream()
-                .filter(s -> !s.isBlank()).map(s -> Long.parseLong(s.strip()))
+                .filter(s -> !s.isBlank())
+                .map(s -> Long.parseLong(s.strip()))
                 .collect(Collectors.toCollection(TreeSet::new));
-        Set<Long> reported = Files.readAllLines(out.resolve("trainings-dirty.errors.csv")).stream().skip(1)
+        Set<Long> reported = Files.readAllLines(out.resolve("trainings-dirty.errors.csv")).stream()
+                .skip(1)
                 .map(l -> Long.parseLong(l.substring(0, l.indexOf(','))))
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(reported).isEqualTo(bad);
@@ -118,10 +123,21 @@ class ClientIT {
         Path keys = directory.resolve("keys-killed");
         Path journal = out.resolve("trainings-10k.receipts.jsonl.journal");
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "anchor", "--input", input.toString(), "--out", out.toString(), "--no-progress",
-                "--batch-size", "200", "--in-flight", "2"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "anchor",
+                "--input",
+                input.toString(),
+                "--out",
+                out.toString(),
+                "--no-progress",
+                "--batch-size",
+                "200",
+                "--in-flight",
+                "2"));
         command.addAll(List.of(node.cli("Issuer", keys)));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -136,7 +152,8 @@ class ClientIT {
         long journaled = journalBatches(journal);
         assertThat(journaled).as("killed mid-run").isBetween(5L, 49L);
 
-        assertThat(anchor(input, out, keys, "--batch-size", "200", "--in-flight", "2")).isZero();
+        assertThat(anchor(input, out, keys, "--batch-size", "200", "--in-flight", "2"))
+                .isZero();
 
         List<Receipt> receipts = receipts(out.resolve("trainings-10k.receipts.jsonl"));
         assertThat(receipts).hasSize(10_000);
@@ -178,7 +195,9 @@ class ClientIT {
         Path small = TestData.file("trainings-small.csv");
         dev.dossier.client.record.TrainingRecord record;
         try (var source = dev.dossier.client.record.RecordSource.open(small)) {
-            record = new dev.dossier.client.record.RecordValidator().validate(source.next()).record();
+            record = new dev.dossier.client.record.RecordValidator()
+                    .validate(source.next())
+                    .record();
         }
         assertThat(record.recordId()).isEqualTo(first.recordId());
         Path recordFile = directory.resolve("record.json");
@@ -192,8 +211,12 @@ class ClientIT {
         int holder;
         int tampered;
         try {
-            List<String> args = new ArrayList<>(List.of("verify", "--receipt",
-                    out.resolve("trainings-small.receipts.jsonl").toString(), "--record-id", first.recordId()));
+            List<String> args = new ArrayList<>(List.of(
+                    "verify",
+                    "--receipt",
+                    out.resolve("trainings-small.receipts.jsonl").toString(),
+                    "--record-id",
+                    first.recordId()));
             args.addAll(List.of(node.cli("Inspector", keys)));
             valid = Main.run(args.toArray(String[]::new));
             args = new ArrayList<>(List.of("verify", "--hash", "00".repeat(32)));
@@ -213,7 +236,11 @@ class ClientIT {
         assertThat(holder).isZero();
         assertThat(tampered).isEqualTo(4);
         assertThat(printed).contains("TAMPERED");
-        assertThat(printed).startsWith("VALID").contains("Org1MSP").contains("valid until").contains("NOT_FOUND");
+        assertThat(printed)
+                .startsWith("VALID")
+                .contains("Org1MSP")
+                .contains("valid until")
+                .contains("NOT_FOUND");
         assertThat(printed).contains(Commitment.fromHex(first.commitment()).toString());
     }
 
@@ -234,16 +261,21 @@ class ClientIT {
     @Test
     void verify_everyVerdict() throws Exception {
         Path keys = directory.resolve("keys-verdicts");
-        try (Gateway issuerGateway = node.gateway("Issuer"); Gateway inspectorGateway = node.gateway("Inspector")) {
+        try (Gateway issuerGateway = node.gateway("Issuer");
+                Gateway inspectorGateway = node.gateway("Inspector")) {
             Dossier issuer = LocalNode.dossier(issuerGateway, keys);
-            Dossier inspector = Dossier.newInstance().contract(LocalNode.notary(inspectorGateway)).build();
+            Dossier inspector = Dossier.newInstance()
+                    .contract(LocalNode.notary(inspectorGateway))
+                    .build();
 
             var expired = record("V-1", 1, "2022-06-01"); // valid until 2025-06-01
             Receipt expiredReceipt = issuer.anchor(expired);
             assertThat(expiredReceipt.outcome()).isEqualTo(Outcome.ANCHORED);
-            assertThat(inspector.verify(expiredReceipt, expired.toJson()).status()).isEqualTo(VerificationStatus.EXPIRED);
+            assertThat(inspector.verify(expiredReceipt, expired.toJson()).status())
+                    .isEqualTo(VerificationStatus.EXPIRED);
 
-            var fresh = record("V-2", 1, LocalDate.now(ZoneOffset.UTC).minusDays(1).toString());
+            var fresh =
+                    record("V-2", 1, LocalDate.now(ZoneOffset.UTC).minusDays(1).toString());
             Receipt receipt = issuer.anchor(fresh);
             assertThat(issuer.anchor(fresh).outcome()).isEqualTo(Outcome.ALREADY_ANCHORED);
             Verification ok = inspector.verify(receipt, fresh.toJson());
@@ -271,7 +303,8 @@ class ClientIT {
             assertThat(s.reason()).contains(replacement.commitment());
 
             List<LedgerEntry> dossier = issuer.dossier(issuer.pseudonym("CLMNIO76E27B354X"));
-            assertThat(dossier).extracting(LedgerEntry::commitment)
+            assertThat(dossier)
+                    .extracting(LedgerEntry::commitment)
                     .contains(receipt.commitment(), replacement.commitment(), expiredReceipt.commitment());
         }
     }

@@ -41,7 +41,9 @@ final class FakeNotary implements Notary {
                 ObjectNode result = results.addObject().put("commitment", commitment);
                 ObjectNode existing = entries.get(commitment);
                 if (existing == null) {
-                    ObjectNode stored = ((ObjectNode) entry.deepCopy()).put("mspId", mspId).put("status", "active")
+                    ObjectNode stored = ((ObjectNode) entry.deepCopy())
+                            .put("mspId", mspId)
+                            .put("status", "active")
                             .put("anchoredAt", "2025-01-01T00:00:00Z");
                     entries.put(commitment, stored);
                     result.put("outcome", "ANCHORED");
@@ -50,7 +52,10 @@ final class FakeNotary implements Notary {
                     result.put("outcome", "ALREADY_ANCHORED");
                     already++;
                 } else {
-                    result.put("outcome", "CONFLICT").put("reason", "anchored by " + existing.get("mspId").asText());
+                    result.put("outcome", "CONFLICT")
+                            .put(
+                                    "reason",
+                                    "anchored by " + existing.get("mspId").asText());
                 }
             }
         } catch (IOException e) {
@@ -61,7 +66,8 @@ final class FakeNotary implements Notary {
         if (n > failAfter) {
             throw new DossierException("connection lost after commit", "tx" + n, "CANCELLED", null);
         }
-        return new Committed("tx" + n, blocks.incrementAndGet(), answer.toString().getBytes(StandardCharsets.UTF_8));
+        return new Committed(
+                "tx" + n, blocks.incrementAndGet(), answer.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

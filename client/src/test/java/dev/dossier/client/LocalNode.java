@@ -29,17 +29,18 @@ final class LocalNode implements AutoCloseable {
         this.directory = directory;
         this.network = directory.resolve("network");
         Consortium consortium = CryptoGen.generate(network, 1, "dossier", "notary", 7051);
-        String jar = requireNonNull(System.getProperty("dossier.chaincode.jar"), "system property dossier.chaincode.jar");
-        node = Node.start(NodeSettings.of(consortium, "Org1MSP", null, directory.resolve("node"), Path.of(jar),
-                        BlockLimits.DEFAULT)
+        String jar =
+                requireNonNull(System.getProperty("dossier.chaincode.jar"), "system property dossier.chaincode.jar");
+        node = Node.start(NodeSettings.of(
+                        consortium, "Org1MSP", null, directory.resolve("node"), Path.of(jar), BlockLimits.DEFAULT)
                 .withPort(0));
         channel = Connections.channel("localhost:" + node.port());
     }
 
     /** @return the MSP folder of the organisation's user with this role */
     Path msp(String user) {
-        return network.resolve("organizations/peerOrganizations/org1.dossier.local/users/" + user
-                + "@org1.dossier.local/msp");
+        return network.resolve(
+                "organizations/peerOrganizations/org1.dossier.local/users/" + user + "@org1.dossier.local/msp");
     }
 
     Gateway gateway(String user) throws IOException {
@@ -62,14 +63,25 @@ final class LocalNode implements AutoCloseable {
     /** Arguments selecting this node for the {@code dossier} client commands. */
     String[] cli(String user, Path keys) {
         return new String[] {
-            "--endpoint", "localhost:" + node.port(), "--msp-id", "Org1MSP", "--msp-dir", msp(user).toString(),
-            "--config-dir", keys.toString()
+            "--endpoint",
+            "localhost:" + node.port(),
+            "--msp-id",
+            "Org1MSP",
+            "--msp-dir",
+            msp(user).toString(),
+            "--config-dir",
+            keys.toString()
         };
     }
 
     @Override
-    public void close() throws InterruptedException {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    public void close() {
+        channel.shutdownNow();
+        try {
+            channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         node.close();
     }
 }

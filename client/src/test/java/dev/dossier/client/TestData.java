@@ -17,7 +17,8 @@ public final class TestData {
                 return candidate;
             }
         }
-        throw new IllegalStateException("shared/data/" + name + " not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "shared/data/" + name + " not found above " + Path.of("").toAbsolutePath());
     }
 
     /** @return a valid first-aid training row (CSV column names to text), issued 2025-06-01; modifiable */

@@ -34,7 +34,10 @@ final class AnchorCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "output directory (default: .)")
     Path out;
 
-    @Option(names = "--receipts", paramLabel = "FILE", description = "receipts file (default: <out>/<name>.receipts.jsonl)")
+    @Option(
+            names = "--receipts",
+            paramLabel = "FILE",
+            description = "receipts file (default: <out>/<name>.receipts.jsonl)")
     Path receipts;
 
     @Option(names = "--errors", paramLabel = "FILE", description = "error report (default: <out>/<name>.errors.csv)")
@@ -70,18 +73,22 @@ final class AnchorCommand implements Callable<Integer> {
         } finally {
             progress.close();
         }
-        System.out.printf("rows           %d read, %d refused%s%n", report.rows(), report.refusedRows(),
-                report.refusedRows() > 0 ? " (see " + options.errors() + ")" : "");
-        System.out.printf("ledger         %d anchored, %d already anchored, %d refused by the ledger%n",
+        System.out.printf(
+                "rows           %d read, %d refused%s%n",
+                report.rows(), report.refusedRows(), report.refusedRows() > 0 ? " (see " + options.errors() + ")" : "");
+        System.out.printf(
+                "ledger         %d anchored, %d already anchored, %d refused by the ledger%n",
                 report.anchored(), report.alreadyAnchored(), report.refusedOnChain());
         if (report.resumedBatches() > 0) {
-            System.out.printf("resumed        %d rows in %d batches were committed by an earlier run (journal)%n",
+            System.out.printf(
+                    "resumed        %d rows in %d batches were committed by an earlier run (journal)%n",
                     report.resumedRows(), report.resumedBatches());
         }
         System.out.printf("transactions   %d anchorBatch%n", report.batches());
         System.out.printf("receipts       %s%n", options.receipts());
-        System.out.printf("time           %.1f s, %.0f records/s durable%n", report.elapsed().toNanos() / 1e9,
-                report.committedPerSecond());
+        System.out.printf(
+                "time           %.1f s, %.0f records/s durable%n",
+                report.elapsed().toNanos() / 1e9, report.committedPerSecond());
         return report.refusedRows() > 0 || report.refusedOnChain() > 0 ? Main.ROWS_REFUSED : 0;
     }
 

@@ -59,15 +59,23 @@ final class ClientOptions {
     @Option(names = "--salt-key", paramLabel = "FILE", description = "issuer salt key file (created if missing)")
     Path saltKeyFile;
 
-    @Option(names = "--pseudonym-key", paramLabel = "FILE", description = "sector pseudonym key file (created if missing)")
+    @Option(
+            names = "--pseudonym-key",
+            paramLabel = "FILE",
+            description = "sector pseudonym key file (created if missing)")
     Path pseudonymKeyFile;
 
     /** A connected client: the gateway, its channel and the Dossier over it. */
     record Session(ManagedChannel channel, Gateway gateway, Dossier dossier) implements AutoCloseable {
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             gateway.close();
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            channel.shutdownNow();
+            try {
+                channel.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -78,10 +86,12 @@ final class ClientOptions {
         String channelName = channel;
         String chaincodeName = chaincode;
         if (network != null) {
-            JsonNode consortium = YAML.readTree(network.resolve("consortium.yaml").toFile());
+            JsonNode consortium =
+                    YAML.readTree(network.resolve("consortium.yaml").toFile());
             JsonNode org = null;
             for (JsonNode o : consortium.path("organisations")) {
-                if (organisation == null || organisation.equals(o.path("mspId").asText())
+                if (organisation == null
+                        || organisation.equals(o.path("mspId").asText())
                         || organisation.equals(o.path("name").asText())) {
                     org = o;
                     break;
@@ -91,15 +101,20 @@ final class ClientOptions {
                 throw new IOException("no organisation " + organisation + " in " + network);
             }
             JsonNode node = org.path("nodes").path(0);
-            address = address != null ? address : node.path("host").asText() + ":" + node.path("port").asText();
+            address = address != null
+                    ? address
+                    : node.path("host").asText() + ":" + node.path("port").asText();
             msp = msp != null ? msp : org.path("mspId").asText();
             if (mspDir == null) {
                 String wanted = (user == null ? defaultRole : user).toLowerCase(Locale.ROOT);
                 for (JsonNode u : org.path("users")) {
                     String name = u.path("name").asText().toLowerCase(Locale.ROOT);
-                    if (u.path("role").asText().equalsIgnoreCase(wanted) || name.equals(wanted)
+                    if (u.path("role").asText().equalsIgnoreCase(wanted)
+                            || name.equals(wanted)
                             || name.startsWith(wanted + "@")) {
-                        mspDir = network.resolve(u.path("certificate").asText()).getParent().getParent();
+                        mspDir = network.resolve(u.path("certificate").asText())
+                                .getParent()
+                                .getParent();
                         break;
                     }
                 }
@@ -107,8 +122,12 @@ final class ClientOptions {
                     throw new IOException("no user " + wanted + " in organisation " + msp + " of " + network);
                 }
             }
-            channelName = channelName != null ? channelName : consortium.path("channel").asText("dossier");
-            chaincodeName = chaincodeName != null ? chaincodeName : consortium.path("chaincode").asText("notary");
+            channelName = channelName != null
+                    ? channelName
+                    : consortium.path("channel").asText("dossier");
+            chaincodeName = chaincodeName != null
+                    ? chaincodeName
+                    : consortium.path("chaincode").asText("notary");
         }
         if (address == null || msp == null || mspDir == null) {
             throw new IOException("say where the ledger is: --network DIR, or --endpoint, --msp-id and --msp-dir");

@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Verify a record or document against the ledger and print VALID, EXPIRED, REVOKED, SUPERSEDED, NOT_FOUND",
-            "or TAMPERED with the facts (issuer, dates). FILE is a record's JSON (its salt from --salt, its receipt, or",
+            "or TAMPERED with the facts (issuer, dates). FILE is a record's JSON (its salt from --salt, its receipt,"
+                    + " or",
             "derived with your salt key if you issued it) or a document (PDF, media, or a credential's JSON with",
             "--document) with its --salt. Exit code 0 for VALID, 4 otherwise."
         })
@@ -43,7 +44,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--hash", paramLabel = "H", description = "a commitment, 64 hex digits")
     String hash;
 
-    @Option(names = "--receipt", paramLabel = "R", description = "a receipt (JSON), or a receipts file with --record-id")
+    @Option(
+            names = "--receipt",
+            paramLabel = "R",
+            description = "a receipt (JSON), or a receipts file with --record-id")
     Path receipt;
 
     @Option(names = "--record-id", description = "which receipt of a receipts file")

@@ -89,7 +89,8 @@ public final class Commitments {
         Objects.requireNonNull(sectorPseudonymKey, "sectorPseudonymKey");
         Objects.requireNonNull(fiscalCode, "fiscalCode");
         return HexFormat.of()
-                .formatHex(sectorPseudonymKey.mac(fiscalCode.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
+                .formatHex(sectorPseudonymKey.mac(
+                        fiscalCode.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
     }
 
     private static Commitment digest(byte[] prefix, byte[] salt, byte[] content) {

@@ -89,10 +89,14 @@ public final class HmacKey {
 
     private static void create(Path file, byte[] content) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
-        boolean posix = Files.getFileStore(existingAncestor(parent)).supportsFileAttributeView(PosixFileAttributeView.class);
+        boolean posix =
+                Files.getFileStore(existingAncestor(parent)).supportsFileAttributeView(PosixFileAttributeView.class);
         if (posix) {
-            Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(
-                    EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+            Files.createDirectories(
+                    parent,
+                    PosixFilePermissions.asFileAttribute(EnumSet.of(
+                            PosixFilePermission.OWNER_READ,
+                            PosixFilePermission.OWNER_WRITE,
                             PosixFilePermission.OWNER_EXECUTE)));
             Files.write(file, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.setPosixFilePermissions(file, OWNER_ONLY);

@@ -54,7 +54,8 @@ final class CsvSource implements RecordSource {
         try {
             token = parser.nextToken();
         } catch (JsonProcessingException e) {
-            throw new IOException("malformed CSV at line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage(), e);
+            throw new IOException(
+                    "malformed CSV at line " + e.getLocation().getLineNr() + ": " + e.getOriginalMessage(), e);
         }
         if (token != JsonToken.START_ARRAY) {
             return null; // the end of the file's array
@@ -68,8 +69,10 @@ final class CsvSource implements RecordSource {
             if (!cells.isEmpty() && header[0].equals(Field.RECORD_ID.column())) {
                 partial.put(header[0], cells.get(0));
             }
-            return new RawRow(line, partial, List.of(new Violation(
-                    "row", "expected " + header.length + " columns, got " + cells.size())));
+            return new RawRow(
+                    line,
+                    partial,
+                    List.of(new Violation("row", "expected " + header.length + " columns, got " + cells.size())));
         }
         Map<String, String> fields = new LinkedHashMap<>(header.length * 2);
         for (int i = 0; i < header.length; i++) {

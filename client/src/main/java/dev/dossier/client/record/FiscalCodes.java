@@ -16,6 +16,7 @@ final class FiscalCodes {
     private static final int[] DIGIT_POSITIONS = {6, 7, 9, 10, 12, 13, 14};
     /** Values of the characters in odd positions (1st, 3rd, ... 15th), for 0-9 then A-Z. */
     private static final int[] ODD_DIGITS = {1, 0, 5, 7, 9, 13, 15, 17, 19, 21};
+
     private static final int[] ODD_LETTERS = {
         1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23
     };
@@ -62,7 +63,8 @@ final class FiscalCodes {
         int month = MONTHS.indexOf(code.charAt(8)) + 1;
         int day = digit(code.charAt(9)) * 10 + digit(code.charAt(10));
         int dayOfMonth = day > 40 ? day - 40 : day;
-        if (year != birthDate.getYear() % 100 || month != birthDate.getMonthValue()
+        if (year != birthDate.getYear() % 100
+                || month != birthDate.getMonthValue()
                 || dayOfMonth != birthDate.getDayOfMonth()) {
             return "fiscal code encodes birth date " + String.format("%02d-%02d-%02d", year, month, dayOfMonth)
                     + " (yy-mm-dd), the record says " + birthDate;

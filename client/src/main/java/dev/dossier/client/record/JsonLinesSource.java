@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +48,8 @@ final class JsonLinesSource implements RecordSource {
         try {
             node = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
-            return new RawRow(line, Map.of(), List.of(new Violation("row", "malformed JSON: " + e.getOriginalMessage())));
+            return new RawRow(
+                    line, Map.of(), List.of(new Violation("row", "malformed JSON: " + e.getOriginalMessage())));
         }
         if (!node.isObject()) {
             return new RawRow(line, Map.of(), List.of(new Violation("row", "each line must be a JSON object")));
@@ -61,8 +61,7 @@ final class JsonLinesSource implements RecordSource {
     }
 
     private static void flatten(JsonNode object, String prefix, Map<String, String> fields, List<Violation> problems) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : object.properties()) {
             String path = prefix + e.getKey();
             JsonNode value = e.getValue();
             if (value.isObject() && prefix.isEmpty()) {

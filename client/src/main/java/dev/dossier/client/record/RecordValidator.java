@@ -100,8 +100,10 @@ public final class RecordValidator {
             violations.add(Violation.of(Field.WORKLOAD_HOURS, "the workload is required: workload_hours or ects"));
         }
         if (scan.repeatedLater(row)) {
-            violations.add(Violation.of(Field.RECORD_ID, "duplicate record id " + recordId
-                    + ": it occurs again later in this file, and only its last occurrence is anchored"));
+            violations.add(Violation.of(
+                    Field.RECORD_ID,
+                    "duplicate record id " + recordId
+                            + ": it occurs again later in this file, and only its last occurrence is anchored"));
         }
         if (!violations.isEmpty()) {
             return new ValidatedRow(row.line(), recordId, null, violations);
@@ -146,14 +148,17 @@ public final class RecordValidator {
         }
         String module = values.get(Field.SAFETY_MODULE);
         if (module != null && !SafetyModules.known(module)) {
-            violations.add(Violation.of(Field.SAFETY_MODULE, "unknown safety module '" + module + "', expected one of "
-                    + String.join(", ", SafetyModules.codes())));
+            violations.add(Violation.of(
+                    Field.SAFETY_MODULE,
+                    "unknown safety module '" + module + "', expected one of "
+                            + String.join(", ", SafetyModules.codes())));
         }
         String skills = values.get(Field.ESCO_SKILLS);
         if (skills != null) {
             for (String skill : skills.split(";", -1)) {
                 if (!skill.startsWith("http://") && !skill.startsWith("https://")) {
-                    violations.add(Violation.of(Field.ESCO_SKILLS, "each skill must be an ESCO URI, got '" + skill + "'"));
+                    violations.add(
+                            Violation.of(Field.ESCO_SKILLS, "each skill must be an ESCO URI, got '" + skill + "'"));
                     break;
                 }
             }
@@ -181,11 +186,14 @@ public final class RecordValidator {
         if (validUntil == null) {
             latest.ifPresent(d -> values.put(Field.VALID_UNTIL, d.toString()));
         } else if (validUntil.isBefore(issue)) {
-            violations.add(Violation.of(Field.VALID_UNTIL, "valid_until " + validUntil + " is before issue date " + issue));
+            violations.add(
+                    Violation.of(Field.VALID_UNTIL, "valid_until " + validUntil + " is before issue date " + issue));
         } else if (latest.isPresent() && validUntil.isAfter(latest.get())) {
-            violations.add(Violation.of(Field.VALID_UNTIL, "valid_until " + validUntil + " is beyond the "
-                    + SafetyModules.refresher(module).orElseThrow().getYears() + "-year refresher period of "
-                    + module + " (at most " + latest.get() + ")"));
+            violations.add(Violation.of(
+                    Field.VALID_UNTIL,
+                    "valid_until " + validUntil + " is beyond the "
+                            + SafetyModules.refresher(module).orElseThrow().getYears() + "-year refresher period of "
+                            + module + " (at most " + latest.get() + ")"));
         }
     }
 
@@ -239,15 +247,19 @@ public final class RecordValidator {
         if (value.signum() <= 0) {
             violations.add(Violation.of(field, "must be positive, got " + text));
         } else if (value.compareTo(MAX_HOURS) > 0 || value.scale() > 2) {
-            violations.add(Violation.of(field, "must be at most " + MAX_HOURS + " with at most two decimals, got " + text));
+            violations.add(
+                    Violation.of(field, "must be at most " + MAX_HOURS + " with at most two decimals, got " + text));
         } else {
             values.put(field, value.stripTrailingZeros().toPlainString());
         }
     }
 
     private static boolean twoLetters(String s) {
-        return s.length() == 2 && Character.isLetter(s.charAt(0)) && Character.isLetter(s.charAt(1))
-                && s.charAt(0) < 128 && s.charAt(1) < 128;
+        return s.length() == 2
+                && Character.isLetter(s.charAt(0))
+                && Character.isLetter(s.charAt(1))
+                && s.charAt(0) < 128
+                && s.charAt(1) < 128;
     }
 
     private static boolean hasControlCharacter(String s) {

@@ -41,7 +41,14 @@ final class SafetyModules {
         table.put("attrezzature_ponteggi", Optional.of(Period.ofYears(4))); // D.Lgs. 81/2008 Allegato XXI
         // work equipment, Accordo 22/02/2012 punto 6: 4-hour refresher every 5 years
         for (String equipment : new String[] {
-            "ple", "gru_autocarro", "gru_torre", "gru_mobile", "carrelli", "trattori", "escavatori", "pompe_calcestruzzo"
+            "ple",
+            "gru_autocarro",
+            "gru_torre",
+            "gru_mobile",
+            "carrelli",
+            "trattori",
+            "escavatori",
+            "pompe_calcestruzzo"
         }) {
             table.put("attrezzature_" + equipment, fiveYears);
         }

@@ -13,8 +13,8 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A validated training record (DESIGN section 3), immutable. Created by {@link RecordValidator}, which normalises the
@@ -147,7 +147,8 @@ public final class TrainingRecord {
             if (f.group() == null) {
                 top.put(f.member(), new Member(f.member(), f, null));
             } else {
-                groups.computeIfAbsent(f.group(), g -> new TreeMap<>()).put(f.member(), new Member(f.member(), f, null));
+                groups.computeIfAbsent(f.group(), g -> new TreeMap<>())
+                        .put(f.member(), new Member(f.member(), f, null));
             }
         }
         groups.forEach((name, members) -> top.put(name, new Member(name, null, List.copyOf(members.values()))));

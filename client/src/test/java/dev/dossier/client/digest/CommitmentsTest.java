@@ -42,8 +42,11 @@ class CommitmentsTest {
     @Test
     void salt_matchesVectors() {
         for (JsonNode v : vectors.get("salts")) {
-            byte[] salt = Commitments.salt(saltKey, v.get("recordId").asText(), v.get("version").asInt());
-            assertThat(HEX.formatHex(salt)).as(v.toString()).isEqualTo(v.get("salt").asText());
+            byte[] salt = Commitments.salt(
+                    saltKey, v.get("recordId").asText(), v.get("version").asInt());
+            assertThat(HEX.formatHex(salt))
+                    .as(v.toString())
+                    .isEqualTo(v.get("salt").asText());
         }
     }
 
@@ -51,7 +54,9 @@ class CommitmentsTest {
     void recordCommitment_matchesVectors_afterJcs() {
         for (JsonNode v : vectors.get("records")) {
             byte[] jcs = Canonical.jcs(v.get("json").asText());
-            assertThat(new String(jcs, StandardCharsets.UTF_8)).as(v.get("name").asText()).isEqualTo(v.get("jcs").asText());
+            assertThat(new String(jcs, StandardCharsets.UTF_8))
+                    .as(v.get("name").asText())
+                    .isEqualTo(v.get("jcs").asText());
             Commitment c = Commitments.record(HEX.parseHex(v.get("salt").asText()), jcs);
             assertThat(c).hasToString(v.get("commitment").asText());
         }
@@ -64,7 +69,9 @@ class CommitmentsTest {
                     ? Canonical.jcs(v.get("json").asText())
                     : Base64.getDecoder().decode(v.get("base64").asText());
             Commitment c = Commitments.document(HEX.parseHex(v.get("salt").asText()), content);
-            assertThat(c).as(v.get("name").asText()).hasToString(v.get("commitment").asText());
+            assertThat(c)
+                    .as(v.get("name").asText())
+                    .hasToString(v.get("commitment").asText());
         }
     }
 
@@ -72,7 +79,8 @@ class CommitmentsTest {
     void pseudonym_matchesVectors_caseInsensitive() {
         HmacKey key = HmacKey.of(HEX.parseHex(vectors.get("pseudonymKey").asText()));
         for (JsonNode v : vectors.get("pseudonyms")) {
-            assertThat(Commitments.pseudonym(key, v.get("fiscalCode").asText())).isEqualTo(v.get("pseudonym").asText());
+            assertThat(Commitments.pseudonym(key, v.get("fiscalCode").asText()))
+                    .isEqualTo(v.get("pseudonym").asText());
         }
     }
 
@@ -90,8 +98,10 @@ class CommitmentsTest {
             }
         }
         JsonNode v = vectors.get("records").get(0);
-        assertThat(new String(record.canonicalJson(), StandardCharsets.UTF_8)).isEqualTo(v.get("jcs").asText());
-        assertThat(Commitments.record(Commitments.salt(saltKey, record.recordId(), record.version()), record.canonicalJson()))
+        assertThat(new String(record.canonicalJson(), StandardCharsets.UTF_8))
+                .isEqualTo(v.get("jcs").asText());
+        assertThat(Commitments.record(
+                        Commitments.salt(saltKey, record.recordId(), record.version()), record.canonicalJson()))
                 .hasToString(v.get("commitment").asText());
     }
 
@@ -100,7 +110,8 @@ class CommitmentsTest {
         String hex = "ab".repeat(32);
         assertThat(Commitment.fromHex(hex.toUpperCase())).hasToString(hex);
         assertThatThrownBy(() -> Commitment.fromHex(hex + "0")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Commitment.fromHex("zz" + hex.substring(2))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Commitment.fromHex("zz" + hex.substring(2)))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Commitment.of(new byte[31])).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -110,8 +121,10 @@ class CommitmentsTest {
         HmacKey first = HmacKey.loadOrCreate(file);
         HmacKey again = HmacKey.loadOrCreate(file);
 
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+                .isEqualTo("rwx------");
         assertThat(first.mac(new byte[] {1})).isEqualTo(again.mac(new byte[] {1}));
         assertThat(Files.readString(file)).matches("[0-9a-f]{64}\n");
     }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -62,7 +61,8 @@ class RecordValidatorTest {
                 if (row.valid()) {
                     assertThat(row.record().canonicalJson())
                             .as(name + " line " + row.line())
-                            .isEqualTo(dev.dossier.client.digest.Canonical.jcs(row.record().toJson()));
+                            .isEqualTo(dev.dossier.client.digest.Canonical.jcs(
+                                    row.record().toJson()));
                 }
             }
         }
@@ -78,7 +78,8 @@ class RecordValidatorTest {
         TrainingRecord record = validate(row).record();
         assertThat(record.canonicalJson()).isEqualTo(dev.dossier.client.digest.Canonical.jcs(record.toJson()));
         assertThat(new String(record.canonicalJson(), java.nio.charset.StandardCharsets.UTF_8))
-                .contains("\"workload_hours\":7.5").contains("\"ects\":0.25");
+                .contains("\"workload_hours\":7.5")
+                .contains("\"ects\":0.25");
     }
 
     private static Map<String, String> goodRow() {
@@ -121,7 +122,8 @@ class RecordValidatorTest {
         row.put("start_date", "2024-02-28");
         row.put("end_date", "2024-02-28");
         row.put("issue_date", "2024-02-29");
-        assertThat(validate(row).record().validUntil()).hasValueSatisfying(d -> assertThat(d).hasToString("2026-02-28"));
+        assertThat(validate(row).record().validUntil())
+                .hasValueSatisfying(d -> assertThat(d).hasToString("2026-02-28"));
     }
 
     @Test
@@ -153,7 +155,8 @@ class RecordValidatorTest {
         row.put("course_title", " ");
         row.remove("learning_outcomes");
         row.remove("workload_hours");
-        assertThat(violatedFields(row)).containsExactlyInAnyOrder("course_title", "learning_outcomes", "workload_hours");
+        assertThat(violatedFields(row))
+                .containsExactlyInAnyOrder("course_title", "learning_outcomes", "workload_hours");
     }
 
     @Test
