@@ -91,6 +91,12 @@ final class BulkAnchorer {
         FileScan scan = FileScan.of(input);
         options.listener().started(scan.rows());
         RecordValidator validator = new RecordValidator(scan);
+        for (Path file : List.of(options.receipts(), options.errors())) {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        }
         journal = Journal.open(options.journal(), input, options.batchSize());
         ExecutorService workers = Executors.newFixedThreadPool(options.threads(), daemon("validate"));
         ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), daemon("submit"));

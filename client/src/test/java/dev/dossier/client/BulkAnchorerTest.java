@@ -32,7 +32,7 @@ class BulkAnchorerTest {
     }
 
     private BulkOptions options(Path input, int batchSize) {
-        return BulkOptions.forInput(input, directory)
+        return BulkOptions.forInput(input, directory.resolve("out"))
                 .withBatchSize(batchSize)
                 .withInFlight(3)
                 .withThreads(2);
