@@ -75,6 +75,7 @@ final class BulkAnchorer {
     private final AtomicLong resumedBatches = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
+    private int batchSize;
     private Journal journal;
     private FileChannel receipts;
     private ErrorReport errors;
@@ -97,7 +98,8 @@ final class BulkAnchorer {
                 Files.createDirectories(parent);
             }
         }
-        journal = Journal.open(options.journal(), input, options.batchSize());
+        batchSize = options.batchSizeFor(scan.rows());
+        journal = Journal.open(options.journal(), input, batchSize);
         ExecutorService workers = Executors.newFixedThreadPool(options.threads(), daemon("validate"));
         ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), daemon("submit"));
         Thread reader = null;
@@ -193,7 +195,7 @@ final class BulkAnchorer {
     /** Takes chunks in file order, reports refused rows and dispatches full batches. */
     private void assemble(BlockingQueue<Future<List<Object>>> chunks, Semaphore slots, ExecutorService submitters)
             throws InterruptedException, IOException {
-        List<Anchoring.Prepared> batch = new ArrayList<>(options.batchSize());
+        List<Anchoring.Prepared> batch = new ArrayList<>(batchSize);
         long batchIndex = 0;
         while (failure.get() == null) {
             List<Object> chunk;
@@ -217,9 +219,9 @@ final class BulkAnchorer {
                     continue;
                 }
                 batch.add((Anchoring.Prepared) item);
-                if (batch.size() == options.batchSize()) {
+                if (batch.size() == batchSize) {
                     dispatch(batchIndex++, batch, slots, submitters);
-                    batch = new ArrayList<>(options.batchSize());
+                    batch = new ArrayList<>(batchSize);
                 }
             }
         }

@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param receipts the receipts file (JSON Lines, one {@link Receipt} a line); the journal of committed batches is
  *     written beside it, with {@code .journal} appended to its name
  * @param errors the error report (CSV: {@code line,record_id,field,reason}), rewritten by each run
- * @param batchSize valid rows per {@code anchorBatch} transaction, 1 to 5,000
+ * @param batchSize valid rows per {@code anchorBatch} transaction, 1 to 5,000, or {@link #AUTOMATIC}
  * @param inFlight transactions submitted and not yet committed at most, 1 to 64
  * @param threads threads validating and hashing rows, 1 to 64
  * @param listener told of progress
@@ -17,13 +17,19 @@ import java.util.Objects;
 public record BulkOptions(Path receipts, Path errors, int batchSize, int inFlight, int threads, BulkListener listener) {
     /** The contract's limit on entries per {@code anchorBatch} call. */
     public static final int MAX_BATCH = 5_000;
+    /**
+     * Batch size chosen from the file's row count: a quarter of a share per transaction in flight, so that small
+     * files still keep several transactions in flight, between 100 and {@value #MAX_BATCH} rows.
+     */
+    public static final int AUTOMATIC = 0;
 
     public BulkOptions {
         Objects.requireNonNull(receipts, "receipts");
         Objects.requireNonNull(errors, "errors");
         Objects.requireNonNull(listener, "listener");
-        if (batchSize < 1 || batchSize > MAX_BATCH) {
-            throw new IllegalArgumentException("batchSize must be 1 to " + MAX_BATCH + ", got " + batchSize);
+        if (batchSize < 0 || batchSize > MAX_BATCH) {
+            throw new IllegalArgumentException(
+                    "batchSize must be 1 to " + MAX_BATCH + " or AUTOMATIC, got " + batchSize);
         }
         if (inFlight < 1 || inFlight > 64) {
             throw new IllegalArgumentException("inFlight must be 1 to 64, got " + inFlight);
@@ -35,7 +41,8 @@ public record BulkOptions(Path receipts, Path errors, int batchSize, int inFligh
 
     /**
      * Defaults for an input file: {@code <outDir>/<name>.receipts.jsonl} and {@code <outDir>/<name>.errors.csv} (the
-     * input's name without its extension), batches of 5,000, 4 in flight, one validating thread per processor.
+     * input's name without its extension), {@link #AUTOMATIC} batch size, 4 in flight, one validating thread per
+     * processor.
      */
     public static BulkOptions forInput(Path input, Path outDir) {
         String name = input.getFileName().toString();
@@ -44,7 +51,7 @@ public record BulkOptions(Path receipts, Path errors, int batchSize, int inFligh
         return new BulkOptions(
                 outDir.resolve(base + ".receipts.jsonl"),
                 outDir.resolve(base + ".errors.csv"),
-                MAX_BATCH,
+                AUTOMATIC,
                 4,
                 Math.max(1, Runtime.getRuntime().availableProcessors()),
                 BulkListener.NONE);
@@ -53,6 +60,15 @@ public record BulkOptions(Path receipts, Path errors, int batchSize, int inFligh
     /** @return the journal file beside the receipts */
     public Path journal() {
         return receipts.resolveSibling(receipts.getFileName() + ".journal");
+    }
+
+    /** @return the batch size for a file of {@code rows} rows: {@link #batchSize}, or the automatic choice */
+    public int batchSizeFor(long rows) {
+        if (batchSize != AUTOMATIC) {
+            return batchSize;
+        }
+        long share = (rows + 4L * inFlight - 1) / (4L * inFlight);
+        return (int) Math.max(100, Math.min(MAX_BATCH, share));
     }
 
     public BulkOptions withBatchSize(int n) {

@@ -43,8 +43,10 @@ final class AnchorCommand implements Callable<Integer> {
     @Option(names = "--errors", paramLabel = "FILE", description = "error report (default: <out>/<name>.errors.csv)")
     Path errors;
 
-    @Option(names = "--batch-size", defaultValue = "5000", description = "rows per transaction, at most 5000")
-    int batchSize;
+    @Option(
+            names = "--batch-size",
+            description = "rows per transaction, at most 5000 (default: from the row count, 100 to 5000)")
+    int batchSize = BulkOptions.AUTOMATIC;
 
     @Option(names = "--in-flight", defaultValue = "4", description = "transactions in flight (default: 4)")
     int inFlight;
