@@ -18,8 +18,8 @@ public record BulkOptions(Path receipts, Path errors, int batchSize, int inFligh
     /** The contract's limit on entries per {@code anchorBatch} call. */
     public static final int MAX_BATCH = 5_000;
     /**
-     * Batch size chosen from the file's row count: a quarter of a share per transaction in flight, so that small
-     * files still keep several transactions in flight, between 100 and {@value #MAX_BATCH} rows.
+     * Batch size chosen from the file's row count: the rows divided by 4 × {@code inFlight}, between 100 and
+     * {@value #MAX_BATCH}, so that small files still keep several transactions in flight.
      */
     public static final int AUTOMATIC = 0;
 
