@@ -1,0 +1,146 @@
+package dev.dossier.client;
+
+import dev.dossier.client.digest.Commitment;
+import dev.dossier.client.digest.HmacKey;
+import dev.dossier.client.record.TrainingRecord;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.hyperledger.fabric.client.Contract;
+
+/**
+ * Dossier's client: anchors training records and documents, verifies them, and manages their entries, through the
+ * official fabric-gateway client against a Dossier node or a Hyperledger Fabric peer running the notary contract.
+ * Only commitments (salted hashes) and non-personal metadata leave the client. Thread-safe.
+ *
+ * <pre>{@code
+ * try (Gateway gateway = Connections.gateway(mspId, mspDirectory, channel).connect()) {
+ *     Dossier dossier = Dossier.newInstance()
+ *             .contract(gateway.getNetwork("dossier").getContract("notary"))
+ *             .saltKey(HmacKey.loadOrCreate(saltKeyFile))
+ *             .pseudonymKey(HmacKey.loadOrCreate(pseudonymKeyFile))
+ *             .build();
+ *     BulkReport report = dossier.anchorAll(Path.of("trainings.csv"), BulkOptions.forInput(input, outDir));
+ *     dossier.verify(Commitment.fromHex(hex)).requireValid();
+ * }
+ * }</pre>
+ */
+public interface Dossier {
+    /** @return a builder */
+    static Builder newInstance() {
+        return new GatewayDossier.Builder();
+    }
+
+    /** Builds a {@link Dossier}. */
+    interface Builder {
+        /** The notary contract (required). */
+        Builder contract(Contract contract);
+
+        /** The issuer's salt key, required to anchor and to verify one's own records without their salt. */
+        Builder saltKey(HmacKey key);
+
+        /** The sector's pseudonym key; without it entries are anchored without a subject pseudonym. */
+        Builder pseudonymKey(HmacKey key);
+
+        /** The clock that decides expiry (default: the system clock, UTC). */
+        Builder clock(Clock clock);
+
+        /** @throws NullPointerException if no contract was given */
+        Dossier build();
+    }
+
+    /**
+     * Anchors one record (an {@code anchorBatch} of one) and waits until it is durable.
+     *
+     * @return its receipt; {@link Outcome#ALREADY_ANCHORED} if this organisation anchored it before
+     * @throws IllegalStateException if no salt key was given
+     * @throws DossierException if the transaction fails
+     */
+    Receipt anchor(TrainingRecord record) throws DossierException;
+
+    /**
+     * Anchors every valid row of a CSV or JSON Lines file (see {@link BulkOptions} and {@link BulkAnchorer}): streams
+     * it, validates each row, writes refused rows to the error report, anchors the rest in {@code anchorBatch}
+     * transactions with several in flight, and writes a receipt for each. Resumes after a crash from the journal
+     * beside the receipts without anchoring anything twice.
+     *
+     * @throws IOException if the input, receipts, journal or error report cannot be read or written
+     * @throws DossierException if a transaction fails for a reason other than a transient one
+     * @throws InterruptedException if interrupted; what was journaled stays journaled
+     */
+    BulkReport anchorAll(Path input, BulkOptions options) throws IOException, DossierException, InterruptedException;
+
+    /**
+     * @return the on-chain entry of a commitment, empty if it was never anchored
+     * @throws DossierException if the query fails
+     */
+    Optional<LedgerEntry> status(Commitment commitment) throws DossierException;
+
+    /**
+     * Verifies a commitment: VALID, EXPIRED, REVOKED, SUPERSEDED or NOT_FOUND, with the entry's facts.
+     *
+     * @throws DossierException if the query fails
+     */
+    Verification verify(Commitment commitment) throws DossierException;
+
+    /**
+     * Verifies a record's JSON (as the worker holds it): commits it with {@code salt} (RFC 8785 first) and verifies the
+     * result; TAMPERED if {@code claimed} is given and differs.
+     *
+     * @param salt the record's salt (from its receipt or certificate), or null to derive it with the salt key from the
+     *     record's own {@code record_id} and {@code version} (an issuer checking its own record)
+     * @param claimed the commitment the record is said to have, or null
+     * @throws IllegalArgumentException if the JSON is not valid, or there is neither salt nor salt key
+     * @throws DossierException if the query fails
+     */
+    Verification verifyRecord(String recordJson, byte[] salt, Commitment claimed) throws DossierException;
+
+    /**
+     * Verifies a document (PDF, media, or an Open Badges / Verifiable Credential JSON, canonicalised first when
+     * {@code json}); TAMPERED if {@code claimed} is given and differs.
+     *
+     * @throws DossierException if the query fails
+     */
+    Verification verifyDocument(byte[] content, boolean json, byte[] salt, Commitment claimed) throws DossierException;
+
+    /**
+     * Verifies a receipt: the commitment it names, and, if {@code recordJson} is given, that the record hashes to it
+     * with the receipt's salt (TAMPERED otherwise).
+     *
+     * @throws DossierException if the query fails
+     */
+    Verification verify(Receipt receipt, String recordJson) throws DossierException;
+
+    /**
+     * Revokes an entry of the caller's organisation. Revoking a revoked entry changes nothing.
+     *
+     * @param reasonCode one of {@code issued_in_error}, {@code fraud}, {@code withdrawn},
+     *     {@code accreditation_withdrawn}, {@code other} (a code, never free text: it goes on chain)
+     * @return the entry after revocation
+     * @throws DossierException if the contract refuses (not found, another organisation's, unknown reason)
+     */
+    LedgerEntry revoke(Commitment commitment, String reasonCode) throws DossierException;
+
+    /**
+     * Anchors a corrected version of a record (normally with its version incremented), then marks the old commitment
+     * superseded by it: two transactions, the second only once the first is committed. Repeating it changes nothing.
+     *
+     * @return the receipt of the replacement's anchoring
+     * @throws DossierException if the contract refuses (old entry not found or not active, another organisation's)
+     */
+    Receipt supersede(Commitment old, TrainingRecord replacement) throws DossierException;
+
+    /**
+     * @return the entries anchored for a subject pseudonym that the caller may read
+     * @throws DossierException if the query fails or is refused
+     */
+    List<LedgerEntry> dossier(String subjectPseudonym) throws DossierException;
+
+    /**
+     * @return the subject pseudonym of a fiscal code under the sector pseudonym key
+     * @throws IllegalStateException if no pseudonym key was given
+     */
+    String pseudonym(String fiscalCode);
+}

@@ -1,0 +1,241 @@
+package dev.dossier.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.client.digest.Canonical;
+import dev.dossier.client.digest.Commitment;
+import dev.dossier.client.digest.Commitments;
+import dev.dossier.client.digest.HmacKey;
+import dev.dossier.client.record.TrainingRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.hyperledger.fabric.client.Contract;
+
+/** {@link Dossier} over a {@link Notary}: the fabric-gateway contract in production, a fake in unit tests. */
+final class GatewayDossier implements Dossier {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final Notary notary;
+    private final HmacKey saltKey;
+    private final HmacKey pseudonymKey;
+    private final Clock clock;
+
+    GatewayDossier(Notary notary, HmacKey saltKey, HmacKey pseudonymKey, Clock clock) {
+        this.notary = Objects.requireNonNull(notary, "notary");
+        this.saltKey = saltKey;
+        this.pseudonymKey = pseudonymKey;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    static final class Builder implements Dossier.Builder {
+        private Notary notary;
+        private HmacKey saltKey;
+        private HmacKey pseudonymKey;
+        private Clock clock = Clock.systemUTC();
+
+        @Override
+        public Builder contract(Contract contract) {
+            this.notary = new GatewayNotary(Objects.requireNonNull(contract, "contract"));
+            return this;
+        }
+
+        Builder notary(Notary n) {
+            this.notary = Objects.requireNonNull(n, "notary");
+            return this;
+        }
+
+        @Override
+        public Builder saltKey(HmacKey key) {
+            this.saltKey = Objects.requireNonNull(key, "saltKey");
+            return this;
+        }
+
+        @Override
+        public Builder pseudonymKey(HmacKey key) {
+            this.pseudonymKey = Objects.requireNonNull(key, "pseudonymKey");
+            return this;
+        }
+
+        @Override
+        public Builder clock(Clock c) {
+            this.clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        @Override
+        public Dossier build() {
+            Objects.requireNonNull(notary, "contract");
+            return new GatewayDossier(notary, saltKey, pseudonymKey, clock);
+        }
+    }
+
+    private Anchoring anchoring() {
+        if (saltKey == null) {
+            throw new IllegalStateException("anchoring needs the issuer's salt key");
+        }
+        return new Anchoring(saltKey, pseudonymKey);
+    }
+
+    @Override
+    public Receipt anchor(TrainingRecord record) throws DossierException {
+        Anchoring.Prepared prepared = anchoring().prepare(0, record);
+        return submitEntries("anchorBatch", prepared, "[" + prepared.entryJson() + "]");
+    }
+
+    private Receipt submitEntries(String function, Anchoring.Prepared prepared, String... args)
+            throws DossierException {
+        Notary.Committed committed = notary.submit(function, args);
+        String commitment = HEX.formatHex(prepared.commitment());
+        Anchoring.Result result;
+        try {
+            result = Anchoring.parseResults(committed.result(), List.of(commitment))
+                    .get(0);
+        } catch (IOException e) {
+            throw new DossierException(
+                    function + " answered unexpectedly: " + e.getMessage(), committed.txId(), null, e);
+        }
+        return new Receipt(
+                prepared.recordId(),
+                prepared.version(),
+                prepared.line(),
+                commitment,
+                HEX.formatHex(prepared.salt()),
+                committed.txId(),
+                committed.block(),
+                result.outcome(),
+                result.reason());
+    }
+
+    @Override
+    public BulkReport anchorAll(Path input, BulkOptions options)
+            throws IOException, DossierException, InterruptedException {
+        return new BulkAnchorer(notary, anchoring(), input, options).run();
+    }
+
+    @Override
+    public Optional<LedgerEntry> status(Commitment commitment) throws DossierException {
+        byte[] answer = notary.evaluate("status", commitment.toString());
+        if (answer == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LedgerEntry.parse(new String(answer, StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new DossierException("status answered unexpectedly: " + e.getMessage(), null, null, e);
+        }
+    }
+
+    @Override
+    public Verification verify(Commitment commitment) throws DossierException {
+        return Verification.of(
+                commitment, status(commitment).orElse(null), LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+    }
+
+    @Override
+    public Verification verifyRecord(String recordJson, byte[] salt, Commitment claimed) throws DossierException {
+        byte[] canonical = Canonical.jcs(recordJson);
+        byte[] recordSalt = salt != null ? salt : ownSalt(recordJson);
+        return check(Commitments.record(recordSalt, canonical), claimed);
+    }
+
+    private byte[] ownSalt(String recordJson) {
+        if (saltKey == null) {
+            throw new IllegalArgumentException("no salt given and no salt key to derive it");
+        }
+        try {
+            JsonNode node = MAPPER.readTree(recordJson);
+            String id = node.path("record_id").asText(null);
+            if (id == null) {
+                throw new IllegalArgumentException("the record has no record_id to derive its salt from");
+            }
+            return Commitments.salt(saltKey, id, node.path("version").asInt(1));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Verification verifyDocument(byte[] content, boolean json, byte[] salt, Commitment claimed)
+            throws DossierException {
+        Objects.requireNonNull(salt, "salt");
+        byte[] bytes = json ? Canonical.jcs(new String(content, StandardCharsets.UTF_8)) : content;
+        return check(Commitments.document(salt, bytes), claimed);
+    }
+
+    @Override
+    public Verification verify(Receipt receipt, String recordJson) throws DossierException {
+        Commitment claimed = Commitment.fromHex(receipt.commitment());
+        if (recordJson == null) {
+            return verify(claimed);
+        }
+        return verifyRecord(recordJson, HEX.parseHex(receipt.salt()), claimed);
+    }
+
+    private Verification check(Commitment computed, Commitment claimed) throws DossierException {
+        if (claimed != null && !claimed.equals(computed)) {
+            return Verification.tampered(computed, claimed);
+        }
+        return verify(computed);
+    }
+
+    @Override
+    public LedgerEntry revoke(Commitment commitment, String reasonCode) throws DossierException {
+        Notary.Committed committed = notary.submit("revoke", commitment.toString(), reasonCode);
+        try {
+            return LedgerEntry.parse(new String(committed.result(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new DossierException("revoke answered unexpectedly: " + e.getMessage(), committed.txId(), null, e);
+        }
+    }
+
+    @Override
+    public Receipt supersede(Commitment old, TrainingRecord replacement) throws DossierException {
+        Receipt anchored = anchor(replacement);
+        if (anchored.outcome() == Outcome.CONFLICT || anchored.outcome() == Outcome.INVALID) {
+            throw new DossierException(
+                    "the replacement was not anchored: " + anchored.outcome() + " " + anchored.reason(),
+                    anchored.txId(),
+                    anchored.outcome().name(),
+                    null);
+        }
+        notary.submit("supersede", old.toString(), anchored.commitment());
+        return anchored;
+    }
+
+    @Override
+    public List<LedgerEntry> dossier(String subjectPseudonym) throws DossierException {
+        byte[] answer = notary.evaluate("dossier", subjectPseudonym);
+        List<LedgerEntry> entries = new ArrayList<>();
+        if (answer == null) {
+            return entries;
+        }
+        try {
+            JsonNode root = MAPPER.readTree(new String(answer, StandardCharsets.UTF_8));
+            JsonNode list = root.isArray() ? root : root.path("entries");
+            for (JsonNode entry : list) {
+                entries.add(LedgerEntry.parse(entry.toString()));
+            }
+        } catch (IOException e) {
+            throw new DossierException("dossier answered unexpectedly: " + e.getMessage(), null, null, e);
+        }
+        return entries;
+    }
+
+    @Override
+    public String pseudonym(String fiscalCode) {
+        if (pseudonymKey == null) {
+            throw new IllegalStateException("no sector pseudonym key");
+        }
+        return Commitments.pseudonym(pseudonymKey, fiscalCode);
+    }
+}

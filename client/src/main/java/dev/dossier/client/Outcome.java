@@ -1,0 +1,13 @@
+package dev.dossier.client;
+
+/** What the ledger did with one commitment of an {@code anchorBatch} transaction. */
+public enum Outcome {
+    /** Newly anchored by this transaction. */
+    ANCHORED,
+    /** Already anchored earlier by the same organisation: nothing changed (a re-run, or a resumed upload). */
+    ALREADY_ANCHORED,
+    /** Already anchored by another organisation: refused. */
+    CONFLICT,
+    /** Refused by the contract as malformed. */
+    INVALID
+}

@@ -1,0 +1,91 @@
+package dev.dossier.client;
+
+import dev.dossier.client.digest.Commitment;
+import java.time.LocalDate;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The result of a verification: the verdict, the reason in words, the commitment that was checked and, when the
+ * ledger has it, its entry (the facts: issuer, anchoring time, validity, revocation). Immutable.
+ *
+ * <pre>{@code
+ * dossier.verify(commitment).requireValid();   // throws VerificationException unless VALID
+ * }</pre>
+ *
+ * @param status the verdict
+ * @param reason why, for a person
+ * @param commitment the commitment checked (for {@link VerificationStatus#TAMPERED}, the one the document hashes to)
+ * @param entry the ledger's entry, or null if none was read
+ */
+public record Verification(VerificationStatus status, String reason, Commitment commitment, LedgerEntry entry) {
+    public Verification {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(commitment, "commitment");
+    }
+
+    /** @return the ledger entry, if the commitment is anchored */
+    public Optional<LedgerEntry> ledgerEntry() {
+        return Optional.ofNullable(entry);
+    }
+
+    /**
+     * @throws VerificationException unless the verdict is {@link VerificationStatus#VALID}
+     */
+    public void requireValid() throws VerificationException {
+        if (status != VerificationStatus.VALID) {
+            throw new VerificationException(this);
+        }
+    }
+
+    /** The verdict on an entry read from the ledger, as of {@code today}. */
+    static Verification of(Commitment commitment, LedgerEntry entry, LocalDate today) {
+        if (entry == null) {
+            return new Verification(
+                    VerificationStatus.NOT_FOUND, "no entry for " + commitment + " on the ledger", commitment, null);
+        }
+        String issuer = entry.mspId() + (entry.issuer() == null ? "" : " (" + entry.issuer() + ")");
+        switch (entry.status()) {
+            case "revoked":
+                return new Verification(
+                        VerificationStatus.REVOKED,
+                        "revoked by " + issuer
+                                + (entry.reason() == null ? "" : ", reason " + entry.reason())
+                                + (entry.revokedAt() == null ? "" : ", at " + entry.revokedAt()),
+                        commitment,
+                        entry);
+            case "superseded":
+                return new Verification(
+                        VerificationStatus.SUPERSEDED,
+                        "superseded by " + (entry.supersededBy() == null ? "a newer version" : entry.supersededBy()),
+                        commitment,
+                        entry);
+            default:
+                break;
+        }
+        if (entry.validUntil() != null && entry.validUntil().isBefore(today)) {
+            return new Verification(
+                    VerificationStatus.EXPIRED,
+                    "anchored by " + issuer + " at " + entry.anchoredAt() + ", valid until " + entry.validUntil()
+                            + ": expired",
+                    commitment,
+                    entry);
+        }
+        return new Verification(
+                VerificationStatus.VALID,
+                "anchored by " + issuer + " at " + entry.anchoredAt()
+                        + (entry.validUntil() == null ? ", no expiry" : ", valid until " + entry.validUntil()),
+                commitment,
+                entry);
+    }
+
+    static Verification tampered(Commitment computed, Commitment claimed) {
+        return new Verification(
+                VerificationStatus.TAMPERED,
+                "the document hashes to " + computed + " but its receipt claims " + claimed
+                        + ": it was altered, or the salt is not its own",
+                computed,
+                null);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.dossier.client;
+
+/** Thrown by {@link Verification#requireValid()} when the verdict is not {@link VerificationStatus#VALID}. */
+public class VerificationException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Verification verification;
+
+    public VerificationException(Verification verification) {
+        super(verification.status() + ": " + verification.reason());
+        this.verification = verification;
+    }
+
+    /** @return the verification that failed */
+    public Verification verification() {
+        return verification;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.dossier.client;
+
+/** The verdict of a verification. */
+public enum VerificationStatus {
+    /** Anchored, active, and not past its {@code valid_until}. */
+    VALID,
+    /** Anchored and active, but its {@code valid_until} has passed: the training must be refreshed. */
+    EXPIRED,
+    /** Anchored, then revoked by its issuer. */
+    REVOKED,
+    /** Anchored, then replaced by a corrected version. */
+    SUPERSEDED,
+    /** No such commitment on the ledger (or the salt is wrong). */
+    NOT_FOUND,
+    /** The document does not hash to the commitment its receipt or the caller claims: it was altered. */
+    TAMPERED
+}

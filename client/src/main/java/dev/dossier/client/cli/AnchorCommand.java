@@ -1,0 +1,137 @@
+package dev.dossier.client.cli;
+
+import dev.dossier.client.BulkListener;
+import dev.dossier.client.BulkOptions;
+import dev.dossier.client.BulkReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code dossier anchor --input FILE}: bulk anchoring with receipts, an error report and resume. */
+@Command(
+        name = "anchor",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Validate every row of a CSV or JSON Lines file of training records and anchor the valid ones in batches.",
+            "Writes <name>.receipts.jsonl, <name>.errors.csv and <name>.receipts.jsonl.journal to --out; run it again",
+            "after a crash and it resumes without anchoring anything twice."
+        })
+final class AnchorCommand implements Callable<Integer> {
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "records, .csv or .jsonl")
+    Path input;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "output directory (default: .)")
+    Path out;
+
+    @Option(
+            names = "--receipts",
+            paramLabel = "FILE",
+            description = "receipts file (default: <out>/<name>.receipts.jsonl)")
+    Path receipts;
+
+    @Option(names = "--errors", paramLabel = "FILE", description = "error report (default: <out>/<name>.errors.csv)")
+    Path errors;
+
+    @Option(
+            names = "--batch-size",
+            description = "rows per transaction, at most 5000 (default: from the row count, 100 to 5000)")
+    int batchSize = BulkOptions.AUTOMATIC;
+
+    @Option(names = "--in-flight", defaultValue = "4", description = "transactions in flight (default: 4)")
+    int inFlight;
+
+    @Option(names = "--threads", description = "validating threads (default: one per processor)")
+    Integer threads;
+
+    @Option(names = "--no-progress", description = "no progress bar")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+        Files.createDirectories(out);
+        BulkOptions defaults = BulkOptions.forInput(input, out);
+        BulkOptions options = new BulkOptions(
+                receipts != null ? receipts : defaults.receipts(),
+                errors != null ? errors : defaults.errors(),
+                batchSize,
+                inFlight,
+                threads != null ? threads : defaults.threads(),
+                BulkListener.NONE);
+        Progress progress = new Progress(!noProgress);
+        BulkReport report;
+        try (ClientOptions.Session session = client.connect("issuer", true)) {
+            report = session.dossier().anchorAll(input, options.withListener(progress));
+        } finally {
+            progress.close();
+        }
+        System.out.printf(
+                "rows           %d read, %d refused%s%n",
+                report.rows(), report.refusedRows(), report.refusedRows() > 0 ? " (see " + options.errors() + ")" : "");
+        System.out.printf(
+                "ledger         %d anchored, %d already anchored, %d refused by the ledger%n",
+                report.anchored(), report.alreadyAnchored(), report.refusedOnChain());
+        if (report.resumedBatches() > 0) {
+            System.out.printf(
+                    "resumed        %d rows in %d batches were committed by an earlier run (journal)%n",
+                    report.resumedRows(), report.resumedBatches());
+        }
+        System.out.printf("transactions   %d anchorBatch%n", report.batches());
+        System.out.printf("receipts       %s%n", options.receipts());
+        System.out.printf(
+                "time           %.1f s, %.0f records/s durable%n",
+                report.elapsed().toNanos() / 1e9, report.committedPerSecond());
+        return report.refusedRows() > 0 || report.refusedOnChain() > 0 ? Main.ROWS_REFUSED : 0;
+    }
+
+    /** A progress bar on standard error: rows, rows per second, ETA. */
+    static final class Progress implements BulkListener, AutoCloseable {
+        private final boolean enabled;
+        private volatile ProgressBar bar;
+
+        Progress(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        @Override
+        public void started(long totalRows) {
+            if (enabled) {
+                bar = new ProgressBarBuilder()
+                        .setTaskName("anchoring")
+                        .setInitialMax(totalRows)
+                        .setUnit(" rows", 1)
+                        .showSpeed(new DecimalFormat("#,##0"))
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .setUpdateIntervalMillis(250)
+                        .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                        .build();
+            }
+        }
+
+        @Override
+        public void rowsDone(long rows, boolean batchDone) {
+            ProgressBar b = bar;
+            if (b != null) {
+                b.stepBy(rows);
+            }
+        }
+
+        @Override
+        public void close() {
+            ProgressBar b = bar;
+            if (b != null) {
+                b.close();
+            }
+        }
+    }
+}

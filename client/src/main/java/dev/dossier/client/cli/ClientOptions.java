@@ -1,0 +1,177 @@
+package dev.dossier.client.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.dossier.client.Connections;
+import dev.dossier.client.Dossier;
+import dev.dossier.client.digest.HmacKey;
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.hyperledger.fabric.client.Gateway;
+import picocli.CommandLine.Option;
+
+/**
+ * Options shared by the client commands: how to reach the ledger and as whom, and where the keys are.
+ *
+ * <p>Either {@code --network DIR} (a consortium made by {@code dossier network init}: the node's address and the
+ * user's certificate and key are read from {@code DIR/consortium.yaml}) or {@code --endpoint}, {@code --msp-id} and
+ * {@code --msp-dir} (any Fabric gateway peer and a user's MSP folder).
+ *
+ * <p>Keys: the issuer salt key and the sector pseudonym key are files holding 64 hexadecimal digits, created with
+ * permissions 0600 on first use, by default {@code issuer-salt.key} and {@code sector-pseudonym.key} in the config
+ * directory: {@code --config-dir}, else {@code $DOSSIER_CONFIG_DIR}, else {@code $XDG_CONFIG_HOME/dossier}, else
+ * {@code ~/.config/dossier}.
+ */
+final class ClientOptions {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @Option(names = "--network", paramLabel = "DIR", description = "consortium directory (with consortium.yaml)")
+    Path network;
+
+    @Option(names = "--org", paramLabel = "MSPID", description = "organisation in --network (default: the first)")
+    String organisation;
+
+    @Option(names = "--user", paramLabel = "NAME|ROLE", description = "user in --network, by name or role")
+    String user;
+
+    @Option(names = "--endpoint", paramLabel = "HOST:PORT", description = "gateway address (instead of --network)")
+    String endpoint;
+
+    @Option(names = "--msp-id", description = "MSP id of the identity (with --endpoint)")
+    String mspId;
+
+    @Option(names = "--msp-dir", paramLabel = "DIR", description = "the identity's MSP folder (signcerts/, keystore/)")
+    Path mspDirectory;
+
+    @Option(names = "--channel", description = "channel (default: the consortium's, else dossier)")
+    String channel;
+
+    @Option(names = "--chaincode", description = "chaincode (default: the consortium's, else notary)")
+    String chaincode;
+
+    @Option(names = "--config-dir", paramLabel = "DIR", description = "where the key files live (see README)")
+    Path configDirectory;
+
+    @Option(names = "--salt-key", paramLabel = "FILE", description = "issuer salt key file (created if missing)")
+    Path saltKeyFile;
+
+    @Option(
+            names = "--pseudonym-key",
+            paramLabel = "FILE",
+            description = "sector pseudonym key file (created if missing)")
+    Path pseudonymKeyFile;
+
+    /** A connected client: the gateway, its channel and the Dossier over it. */
+    record Session(ManagedChannel channel, Gateway gateway, Dossier dossier) implements AutoCloseable {
+        @Override
+        public void close() {
+            gateway.close();
+            channel.shutdownNow();
+            try {
+                channel.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    Session connect(String defaultRole, boolean withKeys) throws IOException {
+        String address = endpoint;
+        String msp = mspId;
+        Path mspDir = mspDirectory;
+        String channelName = channel;
+        String chaincodeName = chaincode;
+        if (network != null) {
+            JsonNode consortium =
+                    YAML.readTree(network.resolve("consortium.yaml").toFile());
+            JsonNode org = null;
+            for (JsonNode o : consortium.path("organisations")) {
+                if (organisation == null
+                        || organisation.equals(o.path("mspId").asText())
+                        || organisation.equals(o.path("name").asText())) {
+                    org = o;
+                    break;
+                }
+            }
+            if (org == null) {
+                throw new IOException("no organisation " + organisation + " in " + network);
+            }
+            JsonNode node = org.path("nodes").path(0);
+            address = address != null
+                    ? address
+                    : node.path("host").asText() + ":" + node.path("port").asText();
+            msp = msp != null ? msp : org.path("mspId").asText();
+            if (mspDir == null) {
+                String wanted = (user == null ? defaultRole : user).toLowerCase(Locale.ROOT);
+                for (JsonNode u : org.path("users")) {
+                    String name = u.path("name").asText().toLowerCase(Locale.ROOT);
+                    if (u.path("role").asText().equalsIgnoreCase(wanted)
+                            || name.equals(wanted)
+                            || name.startsWith(wanted + "@")) {
+                        mspDir = network.resolve(u.path("certificate").asText())
+                                .getParent()
+                                .getParent();
+                        break;
+                    }
+                }
+                if (mspDir == null) {
+                    throw new IOException("no user " + wanted + " in organisation " + msp + " of " + network);
+                }
+            }
+            channelName = channelName != null
+                    ? channelName
+                    : consortium.path("channel").asText("dossier");
+            chaincodeName = chaincodeName != null
+                    ? chaincodeName
+                    : consortium.path("chaincode").asText("notary");
+        }
+        if (address == null || msp == null || mspDir == null) {
+            throw new IOException("say where the ledger is: --network DIR, or --endpoint, --msp-id and --msp-dir");
+        }
+        ManagedChannel grpc = Connections.channel(address);
+        Gateway gateway;
+        try {
+            gateway = Connections.gateway(msp, mspDir, grpc).connect();
+        } catch (IOException | RuntimeException e) {
+            grpc.shutdownNow();
+            throw e;
+        }
+        Dossier.Builder builder = Dossier.newInstance()
+                .contract(gateway.getNetwork(channelName == null ? "dossier" : channelName)
+                        .getContract(chaincodeName == null ? "notary" : chaincodeName));
+        if (withKeys) {
+            builder.saltKey(HmacKey.loadOrCreate(saltKeyFile()));
+            builder.pseudonymKey(HmacKey.loadOrCreate(pseudonymKeyFile()));
+        } else if (java.nio.file.Files.exists(saltKeyFile())) {
+            builder.saltKey(HmacKey.load(saltKeyFile()));
+        }
+        return new Session(grpc, gateway, builder.build());
+    }
+
+    Path saltKeyFile() {
+        return saltKeyFile != null ? saltKeyFile : configDirectory().resolve("issuer-salt.key");
+    }
+
+    Path pseudonymKeyFile() {
+        return pseudonymKeyFile != null ? pseudonymKeyFile : configDirectory().resolve("sector-pseudonym.key");
+    }
+
+    Path configDirectory() {
+        if (configDirectory != null) {
+            return configDirectory;
+        }
+        String dossier = System.getenv("DOSSIER_CONFIG_DIR");
+        if (dossier != null && !dossier.isBlank()) {
+            return Path.of(dossier);
+        }
+        String xdg = System.getenv("XDG_CONFIG_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "dossier");
+        }
+        return Path.of(System.getProperty("user.home"), ".config", "dossier");
+    }
+}

@@ -1,0 +1,143 @@
+package dev.dossier.client.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.client.Dossier;
+import dev.dossier.client.LedgerEntry;
+import dev.dossier.client.Receipt;
+import dev.dossier.client.Verification;
+import dev.dossier.client.VerificationStatus;
+import dev.dossier.client.digest.Commitment;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code dossier verify FILE | --hash H | --receipt R}: prints the verdict and the facts. */
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Verify a record or document against the ledger and print VALID, EXPIRED, REVOKED, SUPERSEDED, NOT_FOUND",
+            "or TAMPERED with the facts (issuer, dates). FILE is a record's JSON (its salt from --salt, its receipt,"
+                    + " or",
+            "derived with your salt key if you issued it) or a document (PDF, media, or a credential's JSON with",
+            "--document) with its --salt. Exit code 0 for VALID, 4 otherwise."
+        })
+final class VerifyCommand implements Callable<Integer> {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Mixin
+    ClientOptions client;
+
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "the record or document to verify")
+    Path file;
+
+    @Option(names = "--hash", paramLabel = "H", description = "a commitment, 64 hex digits")
+    String hash;
+
+    @Option(
+            names = "--receipt",
+            paramLabel = "R",
+            description = "a receipt (JSON), or a receipts file with --record-id")
+    Path receipt;
+
+    @Option(names = "--record-id", description = "which receipt of a receipts file")
+    String recordId;
+
+    @Option(names = "--salt", paramLabel = "HEX", description = "the salt of FILE, 64 hex digits")
+    String salt;
+
+    @Option(names = "--document", description = "FILE is a document (PDF, media, JSON credential), not a record")
+    boolean document;
+
+    @Override
+    public Integer call() throws Exception {
+        if (file == null && hash == null && receipt == null) {
+            throw new IllegalArgumentException("give a FILE, --hash or --receipt");
+        }
+        try (ClientOptions.Session session = client.connect("inspector", false)) {
+            Verification v = verify(session.dossier());
+            print(v);
+            return v.status() == VerificationStatus.VALID ? 0 : Main.NOT_VALID;
+        }
+    }
+
+    private Verification verify(Dossier dossier) throws Exception {
+        Commitment claimed = hash == null ? null : Commitment.fromHex(hash);
+        byte[] saltBytes = salt == null ? null : HexFormat.of().parseHex(salt);
+        if (receipt != null) {
+            Receipt r = readReceipt();
+            if (file == null) {
+                return dossier.verify(r, null);
+            }
+            claimed = Commitment.fromHex(r.commitment());
+            saltBytes = HexFormat.of().parseHex(r.salt());
+        }
+        if (file == null) {
+            return dossier.verify(claimed);
+        }
+        byte[] content = Files.readAllBytes(file);
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean json = name.endsWith(".json") || name.endsWith(".jsonld");
+        if (!document && json && isRecord(content)) {
+            return dossier.verifyRecord(new String(content, StandardCharsets.UTF_8), saltBytes, claimed);
+        }
+        if (saltBytes == null) {
+            throw new IllegalArgumentException("a document is verified with its salt: give --salt or --receipt");
+        }
+        return dossier.verifyDocument(content, json, saltBytes, claimed);
+    }
+
+    private static boolean isRecord(byte[] content) {
+        try {
+            JsonNode node = MAPPER.readTree(content);
+            return node != null && node.has("record_id");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Receipt readReceipt() throws IOException {
+        try (BufferedReader reader = Files.newBufferedReader(receipt, StandardCharsets.UTF_8)) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                Receipt r = MAPPER.readValue(line, Receipt.class);
+                if (recordId == null || recordId.equals(r.recordId())) {
+                    return r;
+                }
+            }
+        }
+        throw new IOException("no receipt" + (recordId == null ? "" : " for record " + recordId) + " in " + receipt);
+    }
+
+    private static void print(Verification v) {
+        System.out.println(v.status());
+        System.out.println("  " + v.reason());
+        System.out.println("  commitment    " + v.commitment());
+        v.ledgerEntry().ifPresent(VerifyCommand::printEntry);
+    }
+
+    private static void printEntry(LedgerEntry e) {
+        System.out.println("  issuer        " + e.mspId() + (e.issuer() == null ? "" : " " + e.issuer()));
+        System.out.println("  anchored at   " + e.anchoredAt());
+        System.out.println("  valid until   " + (e.validUntil() == null ? "no expiry" : e.validUntil()));
+        System.out.println("  status        " + e.status());
+        if (e.reason() != null) {
+            System.out.println("  reason        " + e.reason());
+        }
+        if (e.supersededBy() != null) {
+            System.out.println("  superseded by " + e.supersededBy());
+        }
+    }
+}
