@@ -93,6 +93,12 @@ final class CommitNotifier implements BlockListener {
         }
     }
 
+    /** Transactions that will not be ordered after all may be submitted again. */
+    @Override
+    public void dropped(List<String> txIds) {
+        txIds.forEach(inFlight::remove);
+    }
+
     @Override
     public void committed(Block block, List<String> txIds) {
         byte[] filter = block.getMetadata()
