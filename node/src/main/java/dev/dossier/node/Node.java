@@ -37,6 +37,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.orderer.AtomicBroadcastGrpc;
 import org.hyperledger.fabric.protos.peer.EndorserGrpc;
 
 /**
@@ -62,6 +63,7 @@ public final class Node implements AutoCloseable {
     private final ExecutorService eventStreams;
     private final ExecutorService responses;
     private final ExecutorService endorsements;
+    private final ExecutorService deliveries;
 
     private Node(
             Ledger ledger,
@@ -70,8 +72,10 @@ public final class Node implements AutoCloseable {
             ExecutorService requests,
             ExecutorService eventStreams,
             ExecutorService responses,
-            ExecutorService endorsements) {
+            ExecutorService endorsements,
+            ExecutorService deliveries) {
         this.endorsements = endorsements;
+        this.deliveries = deliveries;
         this.ledger = ledger;
         this.context = context;
         this.server = server;
@@ -135,16 +139,19 @@ public final class Node implements AutoCloseable {
             // endorsement requests from other nodes get threads of their own: a gateway thread waiting for another
             // node's endorsement never holds up this node's answers to that node
             ExecutorService endorsements = Executors.newFixedThreadPool(threads, daemon("endorser"));
+            // block streams (Deliver) may wait for new blocks: they never take the gateway's threads
+            ExecutorService deliveries = Executors.newFixedThreadPool(MAX_EVENT_STREAMS, daemon("deliver"));
             GatewayService gateway = new GatewayService(context, eventStreams, MAX_EVENT_STREAMS, responses);
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
                     .executor(requests)
                     .callExecutor(new ServerCallExecutorSupplier() {
                         @Override
                         public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
-                            return EndorserGrpc.SERVICE_NAME.equals(
-                                            call.getMethodDescriptor().getServiceName())
-                                    ? endorsements
-                                    : null;
+                            String service = call.getMethodDescriptor().getServiceName();
+                            if (EndorserGrpc.SERVICE_NAME.equals(service)) {
+                                return endorsements;
+                            }
+                            return AtomicBroadcastGrpc.SERVICE_NAME.equals(service) ? deliveries : null;
                         }
                     })
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
@@ -164,7 +171,7 @@ public final class Node implements AutoCloseable {
                     + settings.chaincode() + " on " + settings.host() + ":" + server.getPort() + ", ledger height "
                     + ledger.height() + (cluster == null ? ", ordering alone" : ", ordering with Raft among "
                             + cluster.nodes().size() + " nodes"));
-            return new Node(ledger, context, server, requests, eventStreams, responses, endorsements);
+            return new Node(ledger, context, server, requests, eventStreams, responses, endorsements, deliveries);
         } catch (IOException | RuntimeException e) {
             ledger.close();
             throw e;
@@ -297,6 +304,7 @@ public final class Node implements AutoCloseable {
             eventStreams.shutdownNow();
             requests.shutdown();
             endorsements.shutdown();
+            deliveries.shutdownNow();
             eventStreams.awaitTermination(5, TimeUnit.SECONDS);
             requests.awaitTermination(5, TimeUnit.SECONDS);
             context.close();
