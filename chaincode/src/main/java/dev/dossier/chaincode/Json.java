@@ -113,7 +113,8 @@ final class Json {
             }
             out.append(']');
         } else {
-            throw new IllegalArgumentException("unsupported JSON value type " + value.getClass().getName());
+            throw new IllegalArgumentException(
+                    "unsupported JSON value type " + value.getClass().getName());
         }
     }
 

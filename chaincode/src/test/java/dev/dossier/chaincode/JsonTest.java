@@ -32,8 +32,7 @@ class JsonTest {
 
     @Test
     void write_string_escapesOnlyQuotesBackslashesAndControls() {
-        assertThat(Json.write("a\"b\\c\n\u0001/é€"))
-                .isEqualTo("\"a\\\"b\\\\c\\n\\u0001/é€\"");
+        assertThat(Json.write("a\"b\\c\n\u0001/é€")).isEqualTo("\"a\\\"b\\\\c\\n\\u0001/é€\"");
     }
 
     @Test
@@ -46,7 +45,12 @@ class JsonTest {
     @Test
     void object_membersInOrder_absentOnesLeftOut_rawCopied() {
         StringBuilder out = new StringBuilder();
-        Json.object(out).add("a", 1).add("b", null).add("c", "x").add("d", new Json.Raw("[1, 2]")).end();
+        Json.object(out)
+                .add("a", 1)
+                .add("b", null)
+                .add("c", "x")
+                .add("d", new Json.Raw("[1, 2]"))
+                .end();
 
         assertThat(out).hasToString("{\"a\":1,\"c\":\"x\",\"d\":[1, 2]}");
     }

@@ -33,7 +33,8 @@ public final class Demo {
         new SecureRandom().nextBytes(salt);
         String commitment = commitment(salt, RECORD.getBytes(StandardCharsets.UTF_8));
         ManagedChannel channel = Connections.channel(args[0]);
-        try (Gateway gateway = Connections.gateway(args[1], Path.of(args[2]), channel).connect()) {
+        try (Gateway gateway =
+                Connections.gateway(args[1], Path.of(args[2]), channel).connect()) {
             Contract contract = gateway.getNetwork(args[3]).getContract(args[4]);
             System.out.println("record      " + RECORD);
             System.out.println("commitment  " + commitment + "  (salted SHA-256; the record stays off-chain)");

@@ -22,14 +22,16 @@ public final class TxBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 5) {
-            System.err.println("usage: TxBench <endpoint> <mspId> <user MSP folder> <channel> <chaincode> [seconds] [clients]");
+            System.err.println(
+                    "usage: TxBench <endpoint> <mspId> <user MSP folder> <channel> <chaincode> [seconds] [clients]");
             System.exit(2);
         }
         int seconds = args.length > 5 ? Integer.parseInt(args[5]) : 30;
         int clients = args.length > 6 ? Integer.parseInt(args[6]) : 64;
         int warmupSeconds = 5;
         ManagedChannel channel = Connections.channel(args[0]);
-        try (Gateway gateway = Connections.gateway(args[1], Path.of(args[2]), channel).connect()) {
+        try (Gateway gateway =
+                Connections.gateway(args[1], Path.of(args[2]), channel).connect()) {
             Contract contract = gateway.getNetwork(args[3]).getContract(args[4]);
             long warmupEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
             long end = warmupEnd + TimeUnit.SECONDS.toNanos(seconds);
@@ -78,12 +80,15 @@ public final class TxBench {
                 at += counts[c];
             }
             Arrays.sort(all);
-            System.out.printf("single-record anchor transactions, %d clients, %d s measured after %d s warm-up%n",
+            System.out.printf(
+                    "single-record anchor transactions, %d clients, %d s measured after %d s warm-up%n",
                     clients, seconds, warmupSeconds);
-            System.out.printf("throughput  %.0f tx/s (%d committed VALID, %d failed)%n",
+            System.out.printf(
+                    "throughput  %.0f tx/s (%d committed VALID, %d failed)%n",
                     total / (double) seconds, total, failures.get());
             if (total > 0) {
-                System.out.printf("latency     p50 %.1f ms  p99 %.1f ms  max %.1f ms%n",
+                System.out.printf(
+                        "latency     p50 %.1f ms  p99 %.1f ms  max %.1f ms%n",
                         percentile(all, 0.50), percentile(all, 0.99), all[all.length - 1] / 1e6);
             }
         } finally {

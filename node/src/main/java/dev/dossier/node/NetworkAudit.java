@@ -78,8 +78,8 @@ public final class NetworkAudit {
                         + " transactions, hash chain and world state verified");
             } else {
                 clean = false;
-                lines.add(ledger.getKey() + ": FAILED at block " + report.firstBadBlock().orElse(-1) + ": "
-                        + report.problem());
+                lines.add(ledger.getKey() + ": FAILED at block "
+                        + report.firstBadBlock().orElse(-1) + ": " + report.problem());
             }
         }
         List<String> names = new ArrayList<>(ledgers.keySet());
@@ -96,14 +96,15 @@ public final class NetworkAudit {
                     clean = false;
                     lines.add(names.get(i) + ": " + problem);
                 } else {
-                    lines.add(names.get(i) + ": every block from 1 to " + (open.get(i).height() - 1)
-                            + " signed by the node");
+                    lines.add(names.get(i) + ": every block from 1 to "
+                            + (open.get(i).height() - 1) + " signed by the node");
                 }
             }
             for (long number = 0; number < lowest; number++) {
                 Block first = open.get(0).block(number).orElseThrow();
                 for (int i = 1; i < open.size(); i++) {
-                    String difference = difference(first, open.get(i).block(number).orElseThrow());
+                    String difference =
+                            difference(first, open.get(i).block(number).orElseThrow());
                     if (difference != null) {
                         clean = false;
                         lines.add("block " + number + ": " + names.get(0) + " and " + names.get(i) + " disagree on "
@@ -114,7 +115,8 @@ public final class NetworkAudit {
                 }
             }
             if (lowest > 0) {
-                byte[] hash = BlockHashes.headerHash(open.get(0).block(lowest - 1).orElseThrow().getHeader());
+                byte[] hash = BlockHashes.headerHash(
+                        open.get(0).block(lowest - 1).orElseThrow().getHeader());
                 lines.add("blocks 0 to " + (lowest - 1) + " identical on all " + names.size() + " nodes; block "
                         + (lowest - 1) + " header hash " + HexFormat.of().formatHex(hash));
             }
@@ -135,9 +137,8 @@ public final class NetworkAudit {
         for (long number = 1; number < ledger.height(); number++) {
             Block block = ledger.block(number).orElseThrow();
             try {
-                List<Identity> signed = BlockSignatures.verify(block, creator -> creator.equals(node.serialized())
-                        ? node
-                        : null);
+                List<Identity> signed =
+                        BlockSignatures.verify(block, creator -> creator.equals(node.serialized()) ? node : null);
                 if (signed.isEmpty()) {
                     return "block " + number + " is not signed";
                 }

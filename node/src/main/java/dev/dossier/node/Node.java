@@ -1,10 +1,11 @@
 package dev.dossier.node;
 
+import com.google.protobuf.ByteString;
 import dev.dossier.node.chaincode.ChaincodeLoadException;
 import dev.dossier.node.chaincode.ChaincodeRuntime;
-import dev.dossier.node.gateway.GatewayContext;
 import dev.dossier.node.gateway.EndorserService;
 import dev.dossier.node.gateway.Endorsers;
+import dev.dossier.node.gateway.GatewayContext;
 import dev.dossier.node.gateway.GatewayService;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.identity.Signer;
@@ -14,7 +15,6 @@ import dev.dossier.node.ordering.BlockDeliveryService;
 import dev.dossier.node.ordering.BlockPuller;
 import dev.dossier.node.ordering.RaftOrderer;
 import dev.dossier.node.ordering.RaftSettings;
-import com.google.protobuf.ByteString;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -100,11 +100,13 @@ public final class Node implements AutoCloseable {
             NodeSettings.Cluster cluster = settings.cluster();
             Set<ByteString> nodeIdentities =
                     cluster == null ? Set.of(signer.serializedIdentity()) : nodeIdentities(cluster);
-            BlockPuller puller = cluster == null ? null : new BlockPuller(settings.channel(), signer, addresses(cluster));
+            BlockPuller puller =
+                    cluster == null ? null : new BlockPuller(settings.channel(), signer, addresses(cluster));
             if (ledger.height() == 0 && cluster != null && cluster.join()) {
                 fetchGenesis(cluster, puller, ledger);
             } else if (ledger.height() == 0) {
-                Block genesis = ledger.commitGenesis(Genesis.configEnvelope(settings.channel(), settings.organisations()));
+                Block genesis =
+                        ledger.commitGenesis(Genesis.configEnvelope(settings.channel(), settings.organisations()));
                 LOG.info(() -> "created channel " + settings.channel() + " with genesis block of "
                         + genesis.getSerializedSize() + " bytes");
             }
@@ -157,9 +159,13 @@ public final class Node implements AutoCloseable {
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .addService(gateway)
                     .addService(new EndorserService(context, gateway))
-                    .addService(new BlockDeliveryService(settings.channel(), ledger, identities,
+                    .addService(new BlockDeliveryService(
+                            settings.channel(),
+                            ledger,
+                            identities,
                             requester -> nodeIdentities.contains(requester.serialized())
-                                    || BLOCK_READERS.contains(requester.attributes().get("dossier.role"))))
+                                    || BLOCK_READERS.contains(
+                                            requester.attributes().get("dossier.role"))))
                     .build();
             try {
                 server.start();
@@ -169,8 +175,10 @@ public final class Node implements AutoCloseable {
             }
             LOG.info(() -> "node " + settings.mspId() + " serving channel " + settings.channel() + ", chaincode "
                     + settings.chaincode() + " on " + settings.host() + ":" + server.getPort() + ", ledger height "
-                    + ledger.height() + (cluster == null ? ", ordering alone" : ", ordering with Raft among "
-                            + cluster.nodes().size() + " nodes"));
+                    + ledger.height()
+                    + (cluster == null
+                            ? ", ordering alone"
+                            : ", ordering with Raft among " + cluster.nodes().size() + " nodes"));
             return new Node(ledger, context, server, requests, eventStreams, responses, endorsements, deliveries);
         } catch (IOException | RuntimeException e) {
             ledger.close();

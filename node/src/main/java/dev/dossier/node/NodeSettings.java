@@ -96,20 +96,53 @@ public record NodeSettings(
 
     /** @return the same settings listening on another port (0 picks a free one) */
     public NodeSettings withPort(int newPort) {
-        return new NodeSettings(channel, chaincode, chaincodeJar, host, newPort, dataDirectory, organisations, mspId,
-                signCertificate, signKey, blockLimits, cluster);
+        return new NodeSettings(
+                channel,
+                chaincode,
+                chaincodeJar,
+                host,
+                newPort,
+                dataDirectory,
+                organisations,
+                mspId,
+                signCertificate,
+                signKey,
+                blockLimits,
+                cluster);
     }
 
     /** @return the same settings with the ledger in another directory */
     public NodeSettings withDataDirectory(Path directory) {
-        return new NodeSettings(channel, chaincode, chaincodeJar, host, port, directory, organisations, mspId,
-                signCertificate, signKey, blockLimits, cluster);
+        return new NodeSettings(
+                channel,
+                chaincode,
+                chaincodeJar,
+                host,
+                port,
+                directory,
+                organisations,
+                mspId,
+                signCertificate,
+                signKey,
+                blockLimits,
+                cluster);
     }
 
     /** @return the same settings with another cluster (null: a single node) */
     public NodeSettings withCluster(Cluster newCluster) {
-        return new NodeSettings(channel, chaincode, chaincodeJar, host, port, dataDirectory, organisations, mspId,
-                signCertificate, signKey, blockLimits, newCluster);
+        return new NodeSettings(
+                channel,
+                chaincode,
+                chaincodeJar,
+                host,
+                port,
+                dataDirectory,
+                organisations,
+                mspId,
+                signCertificate,
+                signKey,
+                blockLimits,
+                newCluster);
     }
 
     /**
@@ -194,8 +227,8 @@ public record NodeSettings(
         /** @return the node's serialized identity, as it signs endorsements and blocks */
         public ByteString serializedIdentity() throws IOException {
             try (InputStream in = Files.newInputStream(certificate)) {
-                X509Certificate parsed =
-                        (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+                X509Certificate parsed = (X509Certificate)
+                        CertificateFactory.getInstance("X.509").generateCertificate(in);
                 return Signer.serializedIdentity(mspId, parsed);
             } catch (CertificateException | RuntimeException e) {
                 throw new IOException(certificate + ": not a PEM X.509 certificate", e);

@@ -143,8 +143,9 @@ class GatewayIT {
                     .isInstanceOfSatisfying(EndorseException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
                         assertThat(e.getMessage()).contains("chaincode response 500");
-                        assertThat(e.getDetails()).singleElement().satisfies(d -> assertThat(d.getMspId())
-                                .isEqualTo("Org1MSP"));
+                        assertThat(e.getDetails())
+                                .singleElement()
+                                .satisfies(d -> assertThat(d.getMspId()).isEqualTo("Org1MSP"));
                     });
         }
         assertThat(network.node.height()).isEqualTo(height);
@@ -160,9 +161,9 @@ class GatewayIT {
                         assertThat(e.getMessage()).containsIgnoringCase(reason);
                     });
             assertThatThrownBy(() -> notary(gateway).evaluateTransaction("status", newCommitment()))
-                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(
-                                    e.getStatus().getCode())
-                            .isEqualTo(Status.Code.PERMISSION_DENIED));
+                    .isInstanceOfSatisfying(
+                            GatewayException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
         }
         assertThat(network.node.height()).isEqualTo(height);
     }
@@ -181,7 +182,8 @@ class GatewayIT {
     void signatureByAnotherKey_isRefused_andWritesNothing() throws Exception {
         assertAnchorDenied(
                 TestNetwork.certificate(network.user("issuer").certificate()),
-                Signers.newPrivateKeySigner(TestNetwork.key(network.user("employer").privateKey())),
+                Signers.newPrivateKeySigner(
+                        TestNetwork.key(network.user("employer").privateKey())),
                 "signature");
     }
 
@@ -216,7 +218,8 @@ class GatewayIT {
             assertThat(status.isSuccessful()).isTrue();
             long height = network.node.height();
 
-            Envelope signed = PreparedTransaction.parseFrom(transaction.getBytes()).getEnvelope();
+            Envelope signed =
+                    PreparedTransaction.parseFrom(transaction.getBytes()).getEnvelope();
             var stub = GatewayGrpc.newBlockingStub(network.channel());
             assertThatThrownBy(() -> stub.submit(SubmitRequest.newBuilder()
                             .setTransactionId(transaction.getTransactionId())
@@ -244,11 +247,10 @@ class GatewayIT {
 
             var proposed = org.hyperledger.fabric.protos.gateway.ProposedTransaction.parseFrom(proposalBytes);
             var replay = gateway.newSignedProposal(proposalBytes, signatureOf(proposal, gateway));
-            assertThatThrownBy(replay::endorse)
-                    .isInstanceOfSatisfying(EndorseException.class, e -> {
-                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
-                        assertThat(e.getMessage()).contains(proposed.getTransactionId());
-                    });
+            assertThatThrownBy(replay::endorse).isInstanceOfSatisfying(EndorseException.class, e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+                assertThat(e.getMessage()).contains(proposed.getTransactionId());
+            });
         }
     }
 
@@ -278,19 +280,19 @@ class GatewayIT {
                 });
         assertThatThrownBy(() -> stub.submit(SubmitRequest.newBuilder()
                         .setChannelId("dossier")
-                        .setPreparedTransaction(Envelope.newBuilder()
-                                .setPayload(garbage)
-                                .setSignature(ByteString.copyFromUtf8("sig")))
+                        .setPreparedTransaction(
+                                Envelope.newBuilder().setPayload(garbage).setSignature(ByteString.copyFromUtf8("sig")))
                         .build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                     assertThat(e.getStatus().getDescription()).contains("BAD_PAYLOAD");
                 });
-        assertThatThrownBy(() -> stub.commitStatus(
-                        SignedCommitStatusRequest.newBuilder().setRequest(garbage).build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
-                                e.getStatus().getCode())
-                        .isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> stub.commitStatus(SignedCommitStatusRequest.newBuilder()
+                        .setRequest(garbage)
+                        .build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
         assertThat(network.node.height()).isEqualTo(height);
     }
 
@@ -310,9 +312,9 @@ class GatewayIT {
                             .setChannelId("dossier")
                             .setPreparedTransaction(unsigned)
                             .build()))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(
-                                    e.getStatus().getDescription())
-                            .contains("must be signed"));
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getDescription()).contains("must be signed"));
         }
     }
 
@@ -333,7 +335,8 @@ class GatewayIT {
                 assertThat(event.getEventName()).isEqualTo("Anchored");
                 assertThat(event.getTransactionId()).isEqualTo(status.getTransactionId());
                 assertThat(event.getBlockNumber()).isEqualTo(status.getBlockNumber());
-                assertThat(new String(event.getPayload(), StandardCharsets.UTF_8)).contains(commitment);
+                assertThat(new String(event.getPayload(), StandardCharsets.UTF_8))
+                        .contains(commitment);
             }
         }
     }
@@ -341,15 +344,18 @@ class GatewayIT {
     @Test
     void unknownChaincode_isNotFound() throws Exception {
         try (Gateway gateway = network.gateway("issuer")) {
-            assertThatThrownBy(() -> gateway.getNetwork("dossier").getContract("other").evaluateTransaction("x"))
+            assertThatThrownBy(() ->
+                            gateway.getNetwork("dossier").getContract("other").evaluateTransaction("x"))
                     .isInstanceOfSatisfying(GatewayException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
                         assertThat(e.getMessage()).contains("chaincode 'other'");
                     });
-            assertThatThrownBy(() -> gateway.getNetwork("elsewhere").getContract("notary").evaluateTransaction("x"))
-                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(
-                                    e.getStatus().getCode())
-                            .isEqualTo(Status.Code.NOT_FOUND));
+            assertThatThrownBy(() -> gateway.getNetwork("elsewhere")
+                            .getContract("notary")
+                            .evaluateTransaction("x"))
+                    .isInstanceOfSatisfying(
+                            GatewayException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
         }
     }
 
@@ -358,8 +364,14 @@ class GatewayIT {
         String commitment = newCommitment();
         try (Gateway gateway = network.gateway("issuer")) {
             Contract contract = notary(gateway);
-            var first = contract.newProposal("anchor").addArguments(commitment, "record").build().endorse();
-            var second = contract.newProposal("anchor").addArguments(commitment, "record").build().endorse();
+            var first = contract.newProposal("anchor")
+                    .addArguments(commitment, "record")
+                    .build()
+                    .endorse();
+            var second = contract.newProposal("anchor")
+                    .addArguments(commitment, "record")
+                    .build()
+                    .endorse();
             assertThat(first.submitAsync().getStatus().isSuccessful()).isTrue();
             var status = second.submitAsync().getStatus();
             assertThat(status.getCode()).isEqualTo(TxValidationCode.MVCC_READ_CONFLICT);

@@ -89,7 +89,8 @@ class RaftNetworkIT {
             assertThat(cluster.ledger(i).transaction(status.getTransactionId()))
                     .contains(new TxStatus(status.getBlockNumber(), 0, TxValidationCode.VALID));
             try (Gateway gateway = cluster.gateway(i, "inspector", i)) {
-                assertThat(new String(notary(gateway).evaluateTransaction("status", commitment), StandardCharsets.UTF_8))
+                assertThat(new String(
+                                notary(gateway).evaluateTransaction("status", commitment), StandardCharsets.UTF_8))
                         .contains(commitment);
             }
         }
@@ -108,7 +109,8 @@ class RaftNetworkIT {
         Block block = cluster.ledger(1).block(status.getBlockNumber()).orElseThrow();
         Set<String> endorsers = new HashSet<>();
         for (Endorsement endorsement : endorsements(block, status.getTransactionId())) {
-            endorsers.add(SerializedIdentity.parseFrom(endorsement.getEndorser()).getMspid());
+            endorsers.add(
+                    SerializedIdentity.parseFrom(endorsement.getEndorser()).getMspid());
         }
         assertThat(endorsers).containsExactlyInAnyOrder("Org1MSP", "Org2MSP");
     }
@@ -162,14 +164,18 @@ class RaftNetworkIT {
                 gateway.close();
             }
         }
-        assertThat(acknowledged.size()).as("acknowledged after the leader stopped").isGreaterThan(attempts / 2);
+        assertThat(acknowledged.size())
+                .as("acknowledged after the leader stopped")
+                .isGreaterThan(attempts / 2);
 
         cluster.start(leader);
         long height = cluster.awaitSameHeight(0, Duration.ofSeconds(60));
 
         Map<String, Integer> validAnchors = validAnchorsPerCommitment(cluster.ledger(leader));
         for (Map.Entry<String, Status> ack : acknowledged.entrySet()) {
-            assertThat(validAnchors.get(ack.getKey())).as("anchors of acknowledged " + ack.getKey()).isEqualTo(1);
+            assertThat(validAnchors.get(ack.getKey()))
+                    .as("anchors of acknowledged " + ack.getKey())
+                    .isEqualTo(1);
             for (int i = 0; i < 3; i++) {
                 assertThat(cluster.ledger(i).transaction(ack.getValue().getTransactionId()))
                         .map(TxStatus::code)
@@ -177,10 +183,11 @@ class RaftNetworkIT {
             }
         }
         assertThat(validAnchors.values()).allMatch(count -> count == 1);
-        assertThat(height).isGreaterThan(acknowledged.values().stream()
-                .mapToLong(Status::getBlockNumber)
-                .max()
-                .orElseThrow());
+        assertThat(height)
+                .isGreaterThan(acknowledged.values().stream()
+                        .mapToLong(Status::getBlockNumber)
+                        .max()
+                        .orElseThrow());
         assertIdenticalBlocks();
     }
 
@@ -215,10 +222,13 @@ class RaftNetworkIT {
         cluster.raft(follower).rejoin();
         cluster.awaitSameHeight(cluster.ledger(leader).height(), Duration.ofSeconds(60));
 
-        assertThat(cluster.raft(follower).blocksFetched()).as("blocks fetched from the leader").isPositive();
+        assertThat(cluster.raft(follower).blocksFetched())
+                .as("blocks fetched from the leader")
+                .isPositive();
         try (Gateway gateway = cluster.gateway(follower, "inspector", follower)) {
             for (String commitment : commitments.subList(0, 5)) {
-                assertThat(new String(notary(gateway).evaluateTransaction("status", commitment), StandardCharsets.UTF_8))
+                assertThat(new String(
+                                notary(gateway).evaluateTransaction("status", commitment), StandardCharsets.UTF_8))
                         .contains(commitment);
             }
         }
@@ -232,7 +242,9 @@ class RaftNetworkIT {
         cluster.close();
         Map<String, Path> ledgers = new LinkedHashMap<>();
         for (int i = 0; i < 3; i++) {
-            ledgers.put(cluster.settings.get(i).cluster().self(), directory.resolve("node" + i).resolve("ledger"));
+            ledgers.put(
+                    cluster.settings.get(i).cluster().self(),
+                    directory.resolve("node" + i).resolve("ledger"));
         }
         NetworkAudit.Report report = NetworkAudit.audit(
                 cluster.settings.get(0).cluster(), new IdentityValidator(cluster.consortium.msps()), ledgers);
@@ -281,12 +293,14 @@ class RaftNetworkIT {
                     payload.getHeader().getChannelHeader());
             if (header.getTxId().equals(txId)) {
                 Transaction transaction = Transaction.parseFrom(payload.getData());
-                return ChaincodeActionPayload.parseFrom(transaction.getActions(0).getPayload())
+                return ChaincodeActionPayload.parseFrom(
+                                transaction.getActions(0).getPayload())
                         .getAction()
                         .getEndorsementsList();
             }
         }
-        throw new AssertionError("no transaction " + txId + " in block " + block.getHeader().getNumber());
+        throw new AssertionError(
+                "no transaction " + txId + " in block " + block.getHeader().getNumber());
     }
 
     /** Counts, per commitment, the VALID {@code anchor} transactions in the whole ledger. */
@@ -301,11 +315,13 @@ class RaftNetworkIT {
                 if (filter[i] != TxValidationCode.VALID_VALUE) {
                     continue;
                 }
-                Payload payload = Payload.parseFrom(Envelope.parseFrom(block.getData().getData(i)).getPayload());
+                Payload payload = Payload.parseFrom(
+                        Envelope.parseFrom(block.getData().getData(i)).getPayload());
                 ChaincodeActionPayload action = ChaincodeActionPayload.parseFrom(
                         Transaction.parseFrom(payload.getData()).getActions(0).getPayload());
                 var args = ChaincodeInvocationSpec.parseFrom(
-                                ChaincodeProposalPayload.parseFrom(action.getChaincodeProposalPayload()).getInput())
+                                ChaincodeProposalPayload.parseFrom(action.getChaincodeProposalPayload())
+                                        .getInput())
                         .getChaincodeSpec()
                         .getInput()
                         .getArgsList();

@@ -37,7 +37,11 @@ final class TestCluster implements AutoCloseable {
         BlockLimits limits = new BlockLimits(200, BlockLimits.DEFAULT.maxBytes(), Duration.ofMillis(20));
         for (int i = 0; i < n; i++) {
             NodeSettings node = NodeSettings.of(
-                    consortium, "Org" + (i + 1) + "MSP", null, directory.resolve("node" + i), TestNetwork.chaincodeJar(),
+                    consortium,
+                    "Org" + (i + 1) + "MSP",
+                    null,
+                    directory.resolve("node" + i),
+                    TestNetwork.chaincodeJar(),
                     limits);
             settings.add(node.withCluster(
                     node.cluster().withPolicies(policies).withRaftTiming(Duration.ofMillis(400), 16, 64 << 10)));

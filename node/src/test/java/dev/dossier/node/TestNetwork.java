@@ -66,7 +66,8 @@ final class TestNetwork implements AutoCloseable {
 
     /** The contract jar built by the chaincode module; the node loads it as it would any Fabric Java contract. */
     static Path chaincodeJar() {
-        String jar = requireNonNull(System.getProperty("dossier.chaincode.jar"), "system property dossier.chaincode.jar");
+        String jar =
+                requireNonNull(System.getProperty("dossier.chaincode.jar"), "system property dossier.chaincode.jar");
         Path path = Path.of(jar);
         if (!Files.isRegularFile(path)) {
             throw new IllegalStateException("chaincode jar " + path + " is missing: build the chaincode module first");

@@ -37,8 +37,7 @@ public final class Proofs {
         int inner = innerProofSize(index, size);
         int border = Long.bitCount(index >>> inner);
         if (proof.size() != inner + border) {
-            throw new ProofVerificationException(
-                    "wrong proof size " + proof.size() + ", want " + (inner + border));
+            throw new ProofVerificationException("wrong proof size " + proof.size() + ", want " + (inner + border));
         }
         checkHashSizes(proof);
         byte[] calculated = rootFromInclusionProof(index, size, leafHash, proof);

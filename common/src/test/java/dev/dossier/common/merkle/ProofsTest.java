@@ -78,19 +78,28 @@ class ProofsTest {
 
     private static final List<Inclusion> INCLUSION = List.of(
             new Inclusion(0, 1, List.of()),
-            new Inclusion(0, 8, hashes(
-                    "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-                    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4")),
-            new Inclusion(5, 8, hashes(
-                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
-                    "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7")),
+            new Inclusion(
+                    0,
+                    8,
+                    hashes(
+                            "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4")),
+            new Inclusion(
+                    5,
+                    8,
+                    hashes(
+                            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b",
+                            "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+                            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7")),
             new Inclusion(2, 3, hashes("fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125")),
-            new Inclusion(1, 5, hashes(
-                    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-                    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b")));
+            new Inclusion(
+                    1,
+                    5,
+                    hashes(
+                            "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+                            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b")));
 
     @Test
     void verifyInclusion_vectors_hold() {
@@ -125,10 +134,14 @@ class ProofsTest {
             cases.put("preceding-root", () -> Proofs.verifyInclusion(i, n, leaf, with(p, root, true), root));
             for (int k = 0; k < p.size(); k++) {
                 int at = k;
-                cases.put("modified-proof[" + k + "]-bit-3", () -> Proofs.verifyInclusion(i, n, leaf, flip(p, at, 8), root));
+                cases.put(
+                        "modified-proof[" + k + "]-bit-3",
+                        () -> Proofs.verifyInclusion(i, n, leaf, flip(p, at, 8), root));
             }
             if (!p.isEmpty()) {
-                cases.put("removed-component", () -> Proofs.verifyInclusion(i, n, leaf, p.subList(0, p.size() - 1), root));
+                cases.put(
+                        "removed-component",
+                        () -> Proofs.verifyInclusion(i, n, leaf, p.subList(0, p.size() - 1), root));
             }
             if (p.size() > 1) {
                 List<byte[]> inserted = new ArrayList<>();
@@ -170,21 +183,33 @@ class ProofsTest {
 
     private static final List<Consistency> CONSISTENCY = List.of(
             new Consistency(1, 1, List.of()),
-            new Consistency(1, 8, hashes(
-                    "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
-                    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                    "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4")),
-            new Consistency(6, 8, hashes(
-                    "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
-                    "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
-                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7")),
-            new Consistency(2, 5, hashes(
-                    "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
-                    "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b")),
-            new Consistency(6, 7, hashes(
-                    "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
-                    "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
-                    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7")));
+            new Consistency(
+                    1,
+                    8,
+                    hashes(
+                            "96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
+                            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                            "6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4")),
+            new Consistency(
+                    6,
+                    8,
+                    hashes(
+                            "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+                            "ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0",
+                            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7")),
+            new Consistency(
+                    2,
+                    5,
+                    hashes(
+                            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+                            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b")),
+            new Consistency(
+                    6,
+                    7,
+                    hashes(
+                            "0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a",
+                            "b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f",
+                            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7")));
 
     @Test
     void verifyConsistency_vectors_hold() {
@@ -227,7 +252,9 @@ class ProofsTest {
             cases.put("truncated-proof", () -> Proofs.verifyConsistency(m, n, r1, r2, p.subList(0, p.size() - 1)));
             for (int k = 0; k < p.size(); k++) {
                 int at = k;
-                cases.put("modified-proof[" + k + "]-bit-4", () -> Proofs.verifyConsistency(m, n, r1, r2, flip(p, at, 16)));
+                cases.put(
+                        "modified-proof[" + k + "]-bit-4",
+                        () -> Proofs.verifyConsistency(m, n, r1, r2, flip(p, at, 16)));
             }
             cases.forEach((name, check) -> assertThatThrownBy(check::run)
                     .as("%s for %d -> %d", name, m, n)

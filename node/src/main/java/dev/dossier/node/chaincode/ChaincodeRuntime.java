@@ -101,8 +101,8 @@ public final class ChaincodeRuntime {
         if (!Files.isRegularFile(contractJar)) {
             throw new ChaincodeLoadException("contract jar " + contractJar + " does not exist or is not a file");
         }
-        URLClassLoader jarLoader = new URLClassLoader("chaincode-" + chaincodeName, new URL[] {url(contractJar)},
-                nodeLoader);
+        URLClassLoader jarLoader =
+                new URLClassLoader("chaincode-" + chaincodeName, new URL[] {url(contractJar)}, nodeLoader);
         try {
             ContractJar jar = ContractJar.scan(contractJar, jarLoader);
             if (jar.contracts().stream().allMatch(c -> c == SystemContract.class)) {
@@ -171,7 +171,9 @@ public final class ChaincodeRuntime {
                         response.getPayload() == null ? ByteString.EMPTY : ByteString.copyFrom(response.getPayload()))
                 .build();
         if (proto.getStatus() >= ERROR_THRESHOLD) {
-            TxReadWriteSet empty = TxReadWriteSet.newBuilder().setDataModel(TxReadWriteSet.DataModel.KV).build();
+            TxReadWriteSet empty = TxReadWriteSet.newBuilder()
+                    .setDataModel(TxReadWriteSet.DataModel.KV)
+                    .build();
             return new Simulation(proto, empty, null);
         }
         return new Simulation(proto, stub.readWriteSet(), stub.getEvent());

@@ -41,7 +41,9 @@ record ContractJar(List<Class<? extends ContractInterface>> contracts, List<Clas
             while (entries.hasMoreElements()) {
                 JarEntry entry = entries.nextElement();
                 String name = entry.getName();
-                if (entry.isDirectory() || !name.endsWith(".class") || name.startsWith("META-INF/")
+                if (entry.isDirectory()
+                        || !name.endsWith(".class")
+                        || name.startsWith("META-INF/")
                         || name.endsWith("module-info.class")) {
                     continue;
                 }
@@ -54,12 +56,14 @@ record ContractJar(List<Class<? extends ContractInterface>> contracts, List<Clas
                 if (!contract && !dataType) {
                     continue;
                 }
-                String className = name.substring(0, name.length() - ".class".length()).replace('/', '.');
+                String className =
+                        name.substring(0, name.length() - ".class".length()).replace('/', '.');
                 Class<?> type = load(className, loader, jar);
                 if (type == null) {
                     continue;
                 }
-                if (contract && type.isAnnotationPresent(Contract.class)
+                if (contract
+                        && type.isAnnotationPresent(Contract.class)
                         && ContractInterface.class.isAssignableFrom(type)) {
                     contracts.put(className, type.asSubclass(ContractInterface.class));
                 }

@@ -37,7 +37,9 @@ final class ShimLogging {
 
     /** Strong references: java.util.logging holds loggers weakly, and a collected logger forgets its level. */
     private static final List<Logger> SHIM_LOGGERS = Stream.of(
-                    "org.hyperledger", "org.hyperledger.fabric", "org.hyperledger.fabric.contract",
+                    "org.hyperledger",
+                    "org.hyperledger.fabric",
+                    "org.hyperledger.fabric.contract",
                     "org.hyperledger.fabric.shim")
             .map(Logger::getLogger)
             .toList();

@@ -2,7 +2,6 @@ package dev.dossier.node.chaincode;
 
 import com.google.protobuf.ByteString;
 import dev.dossier.node.ledger.HistoryEntry;
-import dev.dossier.node.ledger.StateEntry;
 import dev.dossier.node.ledger.StateReader;
 import dev.dossier.node.ledger.VersionedValue;
 import java.time.Instant;
@@ -75,7 +74,8 @@ final class SimulationStub implements ChaincodeStub {
     static KVRead read(String key, VersionedValue value) {
         KVRead.Builder read = KVRead.newBuilder().setKey(key);
         if (value != null) {
-            read.setVersion(Version.newBuilder().setBlockNum(value.blockNumber()).setTxNum(value.txNumber()));
+            read.setVersion(
+                    Version.newBuilder().setBlockNum(value.blockNumber()).setTxNum(value.txNumber()));
         }
         return read.build();
     }
@@ -103,7 +103,9 @@ final class SimulationStub implements ChaincodeStub {
         kv.addAllWrites(writes.values());
         return TxReadWriteSet.newBuilder()
                 .setDataModel(TxReadWriteSet.DataModel.KV)
-                .addNsRwset(NsReadWriteSet.newBuilder().setNamespace(namespace).setRwset(kv.build().toByteString()))
+                .addNsRwset(NsReadWriteSet.newBuilder()
+                        .setNamespace(namespace)
+                        .setRwset(kv.build().toByteString()))
                 .build();
     }
 
@@ -294,8 +296,9 @@ final class SimulationStub implements ChaincodeStub {
         Keys.requireValidKey(key);
         List<HistoryEntry> history = ledger(() -> state.history(namespace, key));
         return new QueryResultsIterator<>() {
-            private final Iterator<KeyModification> it =
-                    history.stream().<KeyModification>map(LedgerKeyModification::new).iterator();
+            private final Iterator<KeyModification> it = history.stream()
+                    .<KeyModification>map(LedgerKeyModification::new)
+                    .iterator();
 
             @Override
             public Iterator<KeyModification> iterator() {
@@ -406,9 +409,8 @@ final class SimulationStub implements ChaincodeStub {
     }
 
     private static String prefix(CompositeKey compositeKey) {
-        String prefix = compositeKey == null
-                ? new CompositeKey(UNSPECIFIED_START_KEY).toString()
-                : compositeKey.toString();
+        String prefix =
+                compositeKey == null ? new CompositeKey(UNSPECIFIED_START_KEY).toString() : compositeKey.toString();
         Keys.requireUtf8(prefix, "composite key");
         return prefix;
     }

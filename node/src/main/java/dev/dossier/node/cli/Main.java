@@ -34,7 +34,9 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).setExecutionExceptionHandler(Main::fail).execute(args));
+        System.exit(new CommandLine(new Main())
+                .setExecutionExceptionHandler(Main::fail)
+                .execute(args));
     }
 
     private static int fail(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
@@ -49,7 +51,10 @@ public final class Main {
     static final class Network {
         @Command(name = "init", description = "Generate a consortium: a CA per organisation, node and user identities.")
         static final class Init implements Callable<Integer> {
-            @Option(names = "--orgs", defaultValue = "1", description = "number of organisations (default ${DEFAULT-VALUE})")
+            @Option(
+                    names = "--orgs",
+                    defaultValue = "1",
+                    description = "number of organisations (default ${DEFAULT-VALUE})")
             int organisations;
 
             @Option(names = "--out", defaultValue = "network", description = "output directory, must be empty")
@@ -86,7 +91,8 @@ public final class Main {
             Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
             for (Consortium.Organisation organisation : consortium.organisations()) {
                 for (Consortium.Node node : organisation.nodes()) {
-                    System.out.println(node.name() + " " + organisation.mspId() + " " + node.host() + " " + node.port());
+                    System.out.println(
+                            node.name() + " " + organisation.mspId() + " " + node.host() + " " + node.port());
                 }
             }
             return 0;
@@ -159,14 +165,11 @@ public final class Main {
             public Integer call() throws Exception {
                 Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
                 BlockLimits limits = new BlockLimits(
-                        blockMaxTransactions,
-                        BlockLimits.DEFAULT.maxBytes(),
-                        Duration.ofMillis(blockTimeoutMillis));
+                        blockMaxTransactions, BlockLimits.DEFAULT.maxBytes(), Duration.ofMillis(blockTimeoutMillis));
                 NodeSettings settings = NodeSettings.of(consortium, organisation, node, data, chaincodeJar, limits);
                 if (settings.cluster() != null) {
                     NodeSettings.Cluster cluster = settings.cluster();
-                    settings = settings.withCluster(cluster
-                            .withPolicies(EndorsementPolicies.forNetwork(network))
+                    settings = settings.withCluster(cluster.withPolicies(EndorsementPolicies.forNetwork(network))
                             .withRaftTiming(
                                     Duration.ofMillis(electionTimeoutMillis), snapshotEvery, cluster.segmentBytes())
                             .joining(join));
@@ -224,9 +227,9 @@ public final class Main {
                     System.out.println(node.name() + ": no ledger in " + ledger + ", skipped");
                 }
             }
-            NodeSettings.Cluster cluster = NodeSettings.Cluster.of(consortium, consortium.nodes().get(0).name());
-            NetworkAudit.Report report =
-                    NetworkAudit.audit(cluster, new IdentityValidator(consortium.msps()), ledgers);
+            NodeSettings.Cluster cluster = NodeSettings.Cluster.of(
+                    consortium, consortium.nodes().get(0).name());
+            NetworkAudit.Report report = NetworkAudit.audit(cluster, new IdentityValidator(consortium.msps()), ledgers);
             report.lines().forEach(System.out::println);
             System.out.println(report.clean() ? "network audit clean" : "network audit FAILED");
             return report.clean() ? 0 : 3;

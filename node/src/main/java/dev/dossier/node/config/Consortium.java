@@ -323,9 +323,12 @@ public record Consortium(String channel, String chaincode, List<Organisation> or
 
         Consortium toConsortium(Path base) {
             requireNonNull(organisations, "organisations");
-            return new Consortium(channel, chaincode, organisations.stream()
-                    .map(o -> requireNonNull(o, "organisation").toOrganisation(base))
-                    .toList());
+            return new Consortium(
+                    channel,
+                    chaincode,
+                    organisations.stream()
+                            .map(o -> requireNonNull(o, "organisation").toOrganisation(base))
+                            .toList());
         }
     }
 
@@ -353,24 +356,36 @@ public record Consortium(String channel, String chaincode, List<Organisation> or
                     mspId,
                     domain,
                     resolve(base, caCertificate, "caCertificate"),
-                    nodes == null ? List.of() : nodes.stream()
-                            .map(n -> requireNonNull(n, "node").toNode(base))
-                            .toList(),
-                    users == null ? List.of() : users.stream()
-                            .map(u -> requireNonNull(u, "user").toUser(base))
-                            .toList());
+                    nodes == null
+                            ? List.of()
+                            : nodes.stream()
+                                    .map(n -> requireNonNull(n, "node").toNode(base))
+                                    .toList(),
+                    users == null
+                            ? List.of()
+                            : users.stream()
+                                    .map(u -> requireNonNull(u, "user").toUser(base))
+                                    .toList());
         }
     }
 
     @JsonPropertyOrder({"name", "host", "port", "certificate", "privateKey"})
     record NodeForm(String name, String host, int port, String certificate, String privateKey) {
         static NodeForm of(Node node, Path base) {
-            return new NodeForm(node.name(), node.host(), node.port(), relative(base, node.certificate()),
+            return new NodeForm(
+                    node.name(),
+                    node.host(),
+                    node.port(),
+                    relative(base, node.certificate()),
                     relative(base, node.privateKey()));
         }
 
         Node toNode(Path base) {
-            return new Node(name, host, port, resolve(base, certificate, "certificate"),
+            return new Node(
+                    name,
+                    host,
+                    port,
+                    resolve(base, certificate, "certificate"),
                     resolve(base, privateKey, "privateKey"));
         }
     }
@@ -378,13 +393,13 @@ public record Consortium(String channel, String chaincode, List<Organisation> or
     @JsonPropertyOrder({"name", "role", "certificate", "privateKey"})
     record UserForm(String name, String role, String certificate, String privateKey) {
         static UserForm of(User user, Path base) {
-            return new UserForm(user.name(), user.role(), relative(base, user.certificate()),
-                    relative(base, user.privateKey()));
+            return new UserForm(
+                    user.name(), user.role(), relative(base, user.certificate()), relative(base, user.privateKey()));
         }
 
         User toUser(Path base) {
-            return new User(name, role, resolve(base, certificate, "certificate"),
-                    resolve(base, privateKey, "privateKey"));
+            return new User(
+                    name, role, resolve(base, certificate, "certificate"), resolve(base, privateKey, "privateKey"));
         }
     }
 }

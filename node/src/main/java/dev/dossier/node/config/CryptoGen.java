@@ -181,8 +181,8 @@ public final class CryptoGen {
             throw new IllegalArgumentException("organisations " + organisations + " is not in [1, 99]");
         }
         if (firstPort < 1 || firstPort + organisations - 1 > 65535) {
-            throw new IllegalArgumentException("ports " + firstPort + ".." + (firstPort + organisations - 1)
-                    + " are not in [1, 65535]");
+            throw new IllegalArgumentException(
+                    "ports " + firstPort + ".." + (firstPort + organisations - 1) + " are not in [1, 65535]");
         }
         Path out = outputDirectory.toAbsolutePath().normalize();
         Files.createDirectories(out);
@@ -216,12 +216,11 @@ public final class CryptoGen {
         String host = "localhost";
         String nodeName = "node0." + domain;
         Path nodeDirectory = orgDirectory.resolve("peers").resolve(nodeName);
-        Path[] nodeFiles = localMsp(nodeDirectory.resolve("msp"), nodeName, ca, name(domain, "peer", nodeName),
-                Map.of());
+        Path[] nodeFiles =
+                localMsp(nodeDirectory.resolve("msp"), nodeName, ca, name(domain, "peer", nodeName), Map.of());
         writeCertificate(nodeDirectory.resolve("msp/tlscacerts").resolve(tlsCa.fileName()), tlsCa.certificate());
         tlsServer(nodeDirectory.resolve("tls"), nodeName, host, tlsCa, name(domain, null, nodeName));
-        List<Consortium.Node> nodes = List.of(new Consortium.Node(nodeName, host, port, nodeFiles[0],
-                nodeFiles[1]));
+        List<Consortium.Node> nodes = List.of(new Consortium.Node(nodeName, host, port, nodeFiles[0], nodeFiles[1]));
 
         List<Consortium.User> users = new ArrayList<>();
         for (Map.Entry<String, String> user : USERS.entrySet()) {
@@ -280,7 +279,12 @@ public final class CryptoGen {
             names.add(new GeneralName(GeneralName.dNSName, dns));
         }
         names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
-        X509Certificate certificate = issue(tlsCa, subject, keys, Profile.TLS_SERVER, Map.of(),
+        X509Certificate certificate = issue(
+                tlsCa,
+                subject,
+                keys,
+                Profile.TLS_SERVER,
+                Map.of(),
                 new GeneralNames(names.toArray(GeneralName[]::new)));
         writeCertificate(tls.resolve("ca.crt"), tlsCa.certificate());
         writeCertificate(tls.resolve("server.crt"), certificate);
@@ -309,9 +313,8 @@ public final class CryptoGen {
     }
 
     private static X500Name name(String domain, String organisationalUnit, String commonName) {
-        X500NameBuilder builder = new X500NameBuilder(BCStyle.INSTANCE)
-                .addRDN(BCStyle.C, "IT")
-                .addRDN(BCStyle.O, domain);
+        X500NameBuilder builder =
+                new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.C, "IT").addRDN(BCStyle.O, domain);
         if (organisationalUnit != null) {
             builder.addRDN(BCStyle.OU, organisationalUnit);
         }
@@ -336,44 +339,63 @@ public final class CryptoGen {
         TLS_SERVER
     }
 
-    private X509Certificate issue(Ca issuerCa, X500Name subject, KeyPair subjectKeys, Profile profile,
-            Map<String, String> attributes, GeneralNames subjectAltNames) throws IOException {
+    private X509Certificate issue(
+            Ca issuerCa,
+            X500Name subject,
+            KeyPair subjectKeys,
+            Profile profile,
+            Map<String, String> attributes,
+            GeneralNames subjectAltNames)
+            throws IOException {
         X500Name issuer = issuerCa.subject();
         KeyPair issuerKeys = issuerCa.keys();
         boolean ca = profile == Profile.CA;
         BigInteger serial = new BigInteger(128, random).setBit(127);
         Instant notAfter = notBefore.plus(ca ? CA_VALIDITY : LEAF_VALIDITY);
-        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, serial,
-                Date.from(notBefore), Date.from(notAfter), subject,
+        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(
+                issuer,
+                serial,
+                Date.from(notBefore),
+                Date.from(notAfter),
+                subject,
                 SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(subjectKeys.publicKey()));
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
         if (ca) {
-            builder.addExtension(Extension.keyUsage, true,
+            builder.addExtension(
+                    Extension.keyUsage,
+                    true,
                     new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                    new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
+                KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth
+            }));
         } else if (profile == Profile.TLS_SERVER) {
-            builder.addExtension(Extension.keyUsage, true,
-                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                    new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+            builder.addExtension(
+                    Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
+                KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
+            }));
         } else {
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
         }
         if (subjectAltNames != null) {
             builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames);
         }
-        builder.addExtension(Extension.subjectKeyIdentifier, false,
+        builder.addExtension(
+                Extension.subjectKeyIdentifier,
+                false,
                 new SubjectKeyIdentifier(keyIdentifier(subjectKeys.publicKey())));
         if (!ca) {
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
+            builder.addExtension(
+                    Extension.authorityKeyIdentifier,
+                    false,
                     new AuthorityKeyIdentifier(keyIdentifier(issuerKeys.publicKey())));
         }
         if (!attributes.isEmpty()) {
-            builder.addExtension(new ASN1ObjectIdentifier(FabricAttributes.OID), false,
-                    FabricAttributes.encode(attributes));
+            builder.addExtension(
+                    new ASN1ObjectIdentifier(FabricAttributes.OID), false, FabricAttributes.encode(attributes));
         }
-        byte[] der = builder.build(new LowSContentSigner(issuerKeys.privateKey())).getEncoded();
+        byte[] der =
+                builder.build(new LowSContentSigner(issuerKeys.privateKey())).getEncoded();
         try {
             return (X509Certificate) certificateFactory.generateCertificate(new ByteArrayInputStream(der));
         } catch (CertificateException e) {
@@ -439,7 +461,12 @@ public final class CryptoGen {
     }
 
     private static Path writePrivateKey(Path file, ECPrivateKeyParameters key) throws IOException {
-        return write(file, pem("PRIVATE KEY", PrivateKeyInfoFactory.createPrivateKeyInfo(key).getEncoded()), true);
+        return write(
+                file,
+                pem(
+                        "PRIVATE KEY",
+                        PrivateKeyInfoFactory.createPrivateKeyInfo(key).getEncoded()),
+                true);
     }
 
     /** Writes the NodeOUs configuration that cryptogen writes, so Fabric classifies identities by OU. */
@@ -447,9 +474,15 @@ public final class CryptoGen {
         StringBuilder yaml = new StringBuilder("NodeOUs:\n  Enable: true\n");
         String[][] ous = {{"Client", "client"}, {"Peer", "peer"}, {"Admin", "admin"}, {"Orderer", "orderer"}};
         for (String[] ou : ous) {
-            yaml.append("  ").append(ou[0]).append("OUIdentifier:\n")
-                    .append("    Certificate: cacerts/").append(caFile).append('\n')
-                    .append("    OrganizationalUnitIdentifier: ").append(ou[1]).append('\n');
+            yaml.append("  ")
+                    .append(ou[0])
+                    .append("OUIdentifier:\n")
+                    .append("    Certificate: cacerts/")
+                    .append(caFile)
+                    .append('\n')
+                    .append("    OrganizationalUnitIdentifier: ")
+                    .append(ou[1])
+                    .append('\n');
         }
         write(msp.resolve("config.yaml"), yaml.toString(), false);
     }
@@ -457,9 +490,9 @@ public final class CryptoGen {
     private static Path write(Path file, String content, boolean secret) throws IOException {
         Files.createDirectories(file.getParent());
         boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
-        FileAttribute<?>[] attributes =
-                secret && posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
-                        : new FileAttribute<?>[0];
+        FileAttribute<?>[] attributes = secret && posix
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
+                : new FileAttribute<?>[0];
         Files.createFile(file, attributes);
         Files.writeString(file, content, UTF_8);
         return file;

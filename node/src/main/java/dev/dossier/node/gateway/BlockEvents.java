@@ -17,16 +17,17 @@ final class BlockEvents {
     /** @return the transaction's chaincode event, or null if it has none or is not an endorser transaction */
     static ChaincodeEvent chaincodeEvent(ByteString envelopeBytes) {
         try {
-            Payload payload = Payload.parseFrom(Envelope.parseFrom(envelopeBytes).getPayload());
+            Payload payload =
+                    Payload.parseFrom(Envelope.parseFrom(envelopeBytes).getPayload());
             Transaction transaction = Transaction.parseFrom(payload.getData());
             if (transaction.getActionsCount() == 0) {
                 return null;
             }
             ChaincodeActionPayload actionPayload =
                     ChaincodeActionPayload.parseFrom(transaction.getActions(0).getPayload());
-            ChaincodeAction action = ChaincodeAction.parseFrom(ProposalResponsePayload.parseFrom(
-                            actionPayload.getAction().getProposalResponsePayload())
-                    .getExtension());
+            ChaincodeAction action = ChaincodeAction.parseFrom(
+                    ProposalResponsePayload.parseFrom(actionPayload.getAction().getProposalResponsePayload())
+                            .getExtension());
             if (action.getEvents().isEmpty()) {
                 return null;
             }

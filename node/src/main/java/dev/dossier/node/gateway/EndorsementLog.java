@@ -42,8 +42,11 @@ public final class EndorsementLog {
 
     private static ByteString key(ByteString responsePayload, Endorsement endorsement) {
         MessageDigest sha = Transactions.sha256();
-        for (ByteString part : new ByteString[] {responsePayload, endorsement.getEndorser(), endorsement.getSignature()}) {
-            sha.update(java.nio.ByteBuffer.allocate(Integer.BYTES).putInt(part.size()).array());
+        for (ByteString part :
+                new ByteString[] {responsePayload, endorsement.getEndorser(), endorsement.getSignature()}) {
+            sha.update(java.nio.ByteBuffer.allocate(Integer.BYTES)
+                    .putInt(part.size())
+                    .array());
             sha.update(part.asReadOnlyByteBuffer());
         }
         return ByteString.copyFrom(sha.digest());

@@ -55,8 +55,8 @@ public final class EndorsementPolicies {
                     return rule;
                 }
             }
-            throw new IllegalArgumentException("unknown endorsement rule '" + name + "' (known: creatorOrg, anyOrg, "
-                    + "majority, allOrgs)");
+            throw new IllegalArgumentException(
+                    "unknown endorsement rule '" + name + "' (known: creatorOrg, anyOrg, " + "majority, allOrgs)");
         }
 
         @Override
@@ -93,9 +93,12 @@ public final class EndorsementPolicies {
                 .append("# Which organisations' nodes must endorse a transaction, per chaincode function.\n")
                 .append("# Rules: creatorOrg (a node of the submitting identity's organisation), anyOrg, majority, ")
                 .append("allOrgs.\n")
-                .append("default: ").append(defaultRule).append('\n')
+                .append("default: ")
+                .append(defaultRule)
+                .append('\n')
                 .append("functions:\n");
-        functions.forEach((function, rule) -> out.append("  ").append(function).append(": ").append(rule).append('\n'));
+        functions.forEach((function, rule) ->
+                out.append("  ").append(function).append(": ").append(rule).append('\n'));
         return out.toString();
     }
 
@@ -151,21 +154,25 @@ public final class EndorsementPolicies {
      * @param allMsps every organisation of the consortium
      * @return null if satisfied, else what is missing
      */
-    public String unsatisfied(String function, String creatorMsp, Set<String> endorsingMsps, Collection<String> allMsps) {
+    public String unsatisfied(
+            String function, String creatorMsp, Set<String> endorsingMsps, Collection<String> allMsps) {
         Rule rule = rule(function);
         return switch (rule) {
-            case CREATOR_ORG -> endorsingMsps.contains(creatorMsp)
-                    ? null
-                    : "function " + function + " needs an endorsement by a node of the creator's organisation "
-                            + creatorMsp;
+            case CREATOR_ORG ->
+                endorsingMsps.contains(creatorMsp)
+                        ? null
+                        : "function " + function + " needs an endorsement by a node of the creator's organisation "
+                                + creatorMsp;
             case ANY_ORG -> endorsingMsps.isEmpty() ? "function " + function + " needs an endorsement" : null;
-            case MAJORITY -> 2 * count(endorsingMsps, allMsps) > allMsps.size()
-                    ? null
-                    : "function " + function + " needs endorsements by a majority of the " + allMsps.size()
-                            + " organisations, has " + count(endorsingMsps, allMsps);
-            case ALL_ORGS -> count(endorsingMsps, allMsps) == allMsps.size()
-                    ? null
-                    : "function " + function + " needs an endorsement by every organisation";
+            case MAJORITY ->
+                2 * count(endorsingMsps, allMsps) > allMsps.size()
+                        ? null
+                        : "function " + function + " needs endorsements by a majority of the " + allMsps.size()
+                                + " organisations, has " + count(endorsingMsps, allMsps);
+            case ALL_ORGS ->
+                count(endorsingMsps, allMsps) == allMsps.size()
+                        ? null
+                        : "function " + function + " needs an endorsement by every organisation";
         };
     }
 

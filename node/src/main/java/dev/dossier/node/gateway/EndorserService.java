@@ -25,7 +25,8 @@ public final class EndorserService extends EndorserGrpc.EndorserImplBase {
     public EndorserService(GatewayContext context, GatewayService gateway) {
         this.context = requireNonNull(context, "context");
         this.gateway = requireNonNull(gateway, "gateway");
-        this.checker = new ProposalChecker(context.identities(), context.channel(), context.runtime().name());
+        this.checker = new ProposalChecker(
+                context.identities(), context.channel(), context.runtime().name());
     }
 
     @Override

@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -92,7 +92,10 @@ public final class Endorsers implements AutoCloseable {
             CheckedProposal proposal, ByteString responsePayload, Endorsement own, List<String> requested)
             throws RequestException {
         Set<String> ask = new LinkedHashSet<>(policies.organisationsToAsk(
-                Transactions.function(proposal.invocationSpec()), proposal.creator().mspId(), ownMsp, organisations));
+                Transactions.function(proposal.invocationSpec()),
+                proposal.creator().mspId(),
+                ownMsp,
+                organisations));
         ask.addAll(requested);
         ask.remove(ownMsp);
         List<Endorsement> endorsements = new ArrayList<>();
@@ -112,7 +115,8 @@ public final class Endorsers implements AutoCloseable {
                     throw new RequestException(
                             Status.Code.ABORTED,
                             "endorsement by " + call.getKey() + " failed: chaincode response "
-                                    + response.getResponse().getStatus() + ", " + response.getResponse().getMessage());
+                                    + response.getResponse().getStatus() + ", "
+                                    + response.getResponse().getMessage());
                 }
                 if (!response.getPayload().equals(responsePayload)) {
                     behind.add(call.getKey());
@@ -165,7 +169,10 @@ public final class Endorsers implements AutoCloseable {
                                 ? Status.Code.UNAVAILABLE
                                 : Status.Code.ABORTED;
                 throw new RequestException(
-                        code, "endorsement by " + msp + " failed: " + status.getStatus().getDescription(), status);
+                        code,
+                        "endorsement by " + msp + " failed: "
+                                + status.getStatus().getDescription(),
+                        status);
             }
             throw new RequestException(Status.Code.UNAVAILABLE, "endorsement by " + msp + " failed: " + cause, cause);
         } catch (TimeoutException e) {
@@ -178,10 +185,12 @@ public final class Endorsers implements AutoCloseable {
     }
 
     private ManagedChannel channel(Peer peer) {
-        return channels.computeIfAbsent(peer.address(), address -> NettyChannelBuilder.forTarget(address)
-                .usePlaintext()
-                .maxInboundMessageSize(128 << 20)
-                .build());
+        return channels.computeIfAbsent(
+                peer.address(),
+                address -> NettyChannelBuilder.forTarget(address)
+                        .usePlaintext()
+                        .maxInboundMessageSize(128 << 20)
+                        .build());
     }
 
     @Override

@@ -43,8 +43,17 @@ public final class GatewayContext {
             IdentityValidator identities,
             Signer signer,
             dev.dossier.node.ordering.BlockLimits limits) {
-        this(channel, address, ledger, runtime, identities, signer, Set.of(signer.serializedIdentity()),
-                null, Endorsers.none(signer.mspId()), (listener, checker) -> {
+        this(
+                channel,
+                address,
+                ledger,
+                runtime,
+                identities,
+                signer,
+                Set.of(signer.serializedIdentity()),
+                null,
+                Endorsers.none(signer.mspId()),
+                (listener, checker) -> {
                     SoloOrderer solo = new SoloOrderer(ledger, limits, listener, 20_000, signer);
                     solo.start();
                     return solo;
@@ -85,7 +94,8 @@ public final class GatewayContext {
                         identities, channel, runtime.name(), nodeIdentities, ownEndorsements, policies);
         this.notifier = new CommitNotifier(ledger);
         try {
-            this.orderer = orderers.start(notifier, (envelope, at) -> validator.validate(envelope, at).pending());
+            this.orderer = orderers.start(
+                    notifier, (envelope, at) -> validator.validate(envelope, at).pending());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start ordering: " + e.getMessage(), e);
         }

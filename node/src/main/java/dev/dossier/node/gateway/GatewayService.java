@@ -3,11 +3,9 @@ package dev.dossier.node.gateway;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.dossier.node.chaincode.ChaincodeRuntime;
 import dev.dossier.node.chaincode.Invocation;
 import dev.dossier.node.chaincode.Simulation;
 import dev.dossier.node.identity.Signer;
-import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.PendingTx;
 import dev.dossier.node.ledger.TxStatus;
 import dev.dossier.node.ordering.Orderer;
@@ -79,7 +77,8 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
     public GatewayService(
             GatewayContext context, ExecutorService eventStreams, int maxEventStreams, Executor responses) {
         this.context = Objects.requireNonNull(context, "context");
-        this.checker = new ProposalChecker(context.identities(), context.channel(), context.runtime().name());
+        this.checker = new ProposalChecker(
+                context.identities(), context.channel(), context.runtime().name());
         this.notifier = context.notifier();
         this.eventStreams = Objects.requireNonNull(eventStreams, "eventStreams");
         this.eventStreamSlots = new Semaphore(maxEventStreams);
@@ -124,7 +123,8 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
             if (response.getStatus() >= 400) {
                 throw new RequestException(
                         Status.Code.ABORTED,
-                        "failed to endorse transaction: chaincode response " + response.getStatus() + ", " + response.getMessage());
+                        "failed to endorse transaction: chaincode response " + response.getStatus() + ", "
+                                + response.getMessage());
             }
             observer.onNext(EndorseResponse.newBuilder()
                     .setPreparedTransaction(
@@ -179,7 +179,8 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
         ByteString endorser = signer.serializedIdentity();
         Endorsement endorsement = Endorsement.newBuilder()
                 .setEndorser(endorser)
-                .setSignature(ByteString.copyFrom(signer.sign(responsePayload.concat(endorser).toByteArray())))
+                .setSignature(ByteString.copyFrom(
+                        signer.sign(responsePayload.concat(endorser).toByteArray())))
                 .build();
         context.ownEndorsements().add(responsePayload, endorsement);
         return ProposalResponse.newBuilder()
@@ -202,7 +203,8 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
                 proposal.creator().mspId(),
                 proposal.timestamp(),
                 signed,
-                Transactions.binding(proposal.nonce(), creator, proposal.channelHeader().getEpoch()));
+                Transactions.binding(
+                        proposal.nonce(), creator, proposal.channelHeader().getEpoch()));
         return context.runtime().simulate(context.ledger(), invocation);
     }
 
@@ -230,9 +232,11 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
             ValidatedTransaction tx = context.validator().validate(envelope);
             if (!tx.valid()) {
                 throw new RequestException(
-                        submitCode(tx.code()), "transaction " + tx.txId() + " refused: " + tx.code() + ": " + tx.reason());
+                        submitCode(tx.code()),
+                        "transaction " + tx.txId() + " refused: " + tx.code() + ": " + tx.reason());
             }
-            if (!request.getTransactionId().isEmpty() && !request.getTransactionId().equals(tx.txId())) {
+            if (!request.getTransactionId().isEmpty()
+                    && !request.getTransactionId().equals(tx.txId())) {
                 throw new RequestException(
                         Status.Code.INVALID_ARGUMENT,
                         "request transaction id '" + request.getTransactionId() + "' differs from the transaction's '"
@@ -321,8 +325,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
             throw new RequestException(Status.Code.INVALID_ARGUMENT, "no channel ID provided");
         }
         if (!channel.equals(context.channel())) {
-            throw new RequestException(
-                    Status.Code.NOT_FOUND, "channel '" + channel + "' is not served by this node");
+            throw new RequestException(Status.Code.NOT_FOUND, "channel '" + channel + "' is not served by this node");
         }
     }
 
@@ -392,7 +395,8 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
                         .getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE)
                         .toByteArray();
                 for (int i = 0; i < block.getData().getDataCount(); i++) {
-                    ChaincodeEvent event = BlockEvents.chaincodeEvent(block.getData().getData(i));
+                    ChaincodeEvent event =
+                            BlockEvents.chaincodeEvent(block.getData().getData(i));
                     if (skipping && next == start) {
                         if (event != null && event.getTxId().equals(afterTxId)) {
                             skipping = false;
@@ -418,7 +422,8 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            call.onError(Status.UNAVAILABLE.withDescription("node is shutting down").asRuntimeException());
+            call.onError(
+                    Status.UNAVAILABLE.withDescription("node is shutting down").asRuntimeException());
         } catch (RuntimeException e) {
             if (!call.isCancelled()) {
                 call.onError(internal("chaincode events", e));

@@ -103,8 +103,7 @@ final class ProposalChecker {
             throw invalid("request transaction id '" + requestTxId + "' differs from the proposal's '"
                     + channelHeader.getTxId() + "'");
         }
-        return new CheckedProposal(
-                signed, header, channelHeader, signatureHeader.getNonce(), payload, spec, creator);
+        return new CheckedProposal(signed, header, channelHeader, signatureHeader.getNonce(), payload, spec, creator);
     }
 
     /**

@@ -54,7 +54,12 @@ public final class TransactionValidator {
             String chaincode,
             Set<ByteString> trustedEndorsers,
             EndorsementLog ownEndorsements) {
-        this(identities, channel, chaincode, trustedEndorsers, ownEndorsements,
+        this(
+                identities,
+                channel,
+                chaincode,
+                trustedEndorsers,
+                ownEndorsements,
                 new EndorsementPolicies(EndorsementPolicies.Rule.ANY_ORG, java.util.Map.of()));
     }
 
@@ -99,42 +104,70 @@ public final class TransactionValidator {
             channelHeader = ChannelHeader.parseFrom(payload.getHeader().getChannelHeader());
             signatureHeader = SignatureHeader.parseFrom(payload.getHeader().getSignatureHeader());
         } catch (InvalidProtocolBufferException e) {
-            return invalid("", Instant.EPOCH, envelope, TxValidationCode.BAD_PAYLOAD, "malformed payload: " + e.getMessage());
+            return invalid(
+                    "", Instant.EPOCH, envelope, TxValidationCode.BAD_PAYLOAD, "malformed payload: " + e.getMessage());
         }
         String txId = channelHeader.getTxId();
         Instant timestamp = Instant.ofEpochSecond(
-                channelHeader.getTimestamp().getSeconds(), channelHeader.getTimestamp().getNanos());
+                channelHeader.getTimestamp().getSeconds(),
+                channelHeader.getTimestamp().getNanos());
         if (channelHeader.getType() != HeaderType.ENDORSER_TRANSACTION_VALUE || channelHeader.getEpoch() != 0) {
-            return invalid(txId, timestamp, envelope, TxValidationCode.BAD_COMMON_HEADER,
+            return invalid(
+                    txId,
+                    timestamp,
+                    envelope,
+                    TxValidationCode.BAD_COMMON_HEADER,
                     "header must be an ENDORSER_TRANSACTION of epoch 0");
         }
         if (signatureHeader.getNonce().isEmpty() || signatureHeader.getCreator().isEmpty()) {
-            return invalid(txId, timestamp, envelope, TxValidationCode.BAD_COMMON_HEADER,
+            return invalid(
+                    txId,
+                    timestamp,
+                    envelope,
+                    TxValidationCode.BAD_COMMON_HEADER,
                     "signature header lacks nonce or creator");
         }
         if (!channel.equals(channelHeader.getChannelId())) {
-            return invalid(txId, timestamp, envelope, TxValidationCode.TARGET_CHAIN_NOT_FOUND,
+            return invalid(
+                    txId,
+                    timestamp,
+                    envelope,
+                    TxValidationCode.TARGET_CHAIN_NOT_FOUND,
                     "channel '" + channelHeader.getChannelId() + "' is not served by this node");
         }
         if (envelope.getSignature().isEmpty()) {
-            return invalid(txId, timestamp, envelope, TxValidationCode.BAD_CREATOR_SIGNATURE,
-                    "transaction is not signed");
+            return invalid(
+                    txId, timestamp, envelope, TxValidationCode.BAD_CREATOR_SIGNATURE, "transaction is not signed");
         }
         Identity creator;
         try {
             creator = identities.validate(signatureHeader.getCreator(), at);
         } catch (IdentityException e) {
-            return invalid(txId, timestamp, envelope, TxValidationCode.BAD_CREATOR_SIGNATURE,
+            return invalid(
+                    txId,
+                    timestamp,
+                    envelope,
+                    TxValidationCode.BAD_CREATOR_SIGNATURE,
                     "creator rejected: " + e.getMessage());
         }
         try {
-            creator.verify(envelope.getPayload().toByteArray(), envelope.getSignature().toByteArray());
+            creator.verify(
+                    envelope.getPayload().toByteArray(), envelope.getSignature().toByteArray());
         } catch (SignatureException e) {
-            return invalid(txId, timestamp, envelope, TxValidationCode.BAD_CREATOR_SIGNATURE,
+            return invalid(
+                    txId,
+                    timestamp,
+                    envelope,
+                    TxValidationCode.BAD_CREATOR_SIGNATURE,
                     "signature of " + creator.mspId() + " creator is not valid: " + e.getMessage());
         }
-        if (!Transactions.txId(signatureHeader.getNonce(), signatureHeader.getCreator()).equals(txId)) {
-            return invalid(txId, timestamp, envelope, TxValidationCode.BAD_PROPOSAL_TXID,
+        if (!Transactions.txId(signatureHeader.getNonce(), signatureHeader.getCreator())
+                .equals(txId)) {
+            return invalid(
+                    txId,
+                    timestamp,
+                    envelope,
+                    TxValidationCode.BAD_PROPOSAL_TXID,
                     "transaction id is not SHA-256(nonce || creator)");
         }
         return validateAction(payload, txId, timestamp, envelope, creator.mspId(), at);
@@ -151,44 +184,81 @@ public final class TransactionValidator {
         try {
             Transaction transaction = Transaction.parseFrom(payload.getData());
             if (transaction.getActionsCount() != 1) {
-                return invalid(txId, timestamp, envelope, TxValidationCode.INVALID_ENDORSER_TRANSACTION,
+                return invalid(
+                        txId,
+                        timestamp,
+                        envelope,
+                        TxValidationCode.INVALID_ENDORSER_TRANSACTION,
                         "expected exactly one action, found " + transaction.getActionsCount());
             }
-            if (!transaction.getActions(0).getHeader().equals(payload.getHeader().getSignatureHeader())) {
-                return invalid(txId, timestamp, envelope, TxValidationCode.INVALID_ENDORSER_TRANSACTION,
+            if (!transaction
+                    .getActions(0)
+                    .getHeader()
+                    .equals(payload.getHeader().getSignatureHeader())) {
+                return invalid(
+                        txId,
+                        timestamp,
+                        envelope,
+                        TxValidationCode.INVALID_ENDORSER_TRANSACTION,
                         "action header differs from the transaction's signature header");
             }
-            actionPayload = ChaincodeActionPayload.parseFrom(transaction.getActions(0).getPayload());
+            actionPayload =
+                    ChaincodeActionPayload.parseFrom(transaction.getActions(0).getPayload());
             proposalPayload = ChaincodeProposalPayload.parseFrom(actionPayload.getChaincodeProposalPayload());
             function = Transactions.function(ChaincodeInvocationSpec.parseFrom(proposalPayload.getInput()));
-            responsePayload = ProposalResponsePayload.parseFrom(actionPayload.getAction().getProposalResponsePayload());
+            responsePayload =
+                    ProposalResponsePayload.parseFrom(actionPayload.getAction().getProposalResponsePayload());
             action = ChaincodeAction.parseFrom(responsePayload.getExtension());
             rwset = TxReadWriteSet.parseFrom(action.getResults());
         } catch (InvalidProtocolBufferException e) {
-            return invalid(txId, timestamp, envelope, TxValidationCode.BAD_PAYLOAD,
+            return invalid(
+                    txId,
+                    timestamp,
+                    envelope,
+                    TxValidationCode.BAD_PAYLOAD,
                     "malformed transaction action: " + e.getMessage());
         }
         if (!proposalPayload.getTransientMapMap().isEmpty()) {
-            return invalid(txId, timestamp, envelope, TxValidationCode.INVALID_ENDORSER_TRANSACTION,
+            return invalid(
+                    txId,
+                    timestamp,
+                    envelope,
+                    TxValidationCode.INVALID_ENDORSER_TRANSACTION,
                     "transient data must not be written into a transaction");
         }
         ByteString expectedHash =
                 Transactions.proposalHash(payload.getHeader(), actionPayload.getChaincodeProposalPayload());
         if (!expectedHash.equals(responsePayload.getProposalHash())) {
-            return invalid(txId, timestamp, envelope, TxValidationCode.INVALID_ENDORSER_TRANSACTION,
+            return invalid(
+                    txId,
+                    timestamp,
+                    envelope,
+                    TxValidationCode.INVALID_ENDORSER_TRANSACTION,
                     "endorsed proposal hash does not match the transaction header and payload");
         }
         if (!chaincode.equals(action.getChaincodeId().getName())) {
-            return invalid(txId, timestamp, envelope, TxValidationCode.INVALID_CHAINCODE,
+            return invalid(
+                    txId,
+                    timestamp,
+                    envelope,
+                    TxValidationCode.INVALID_CHAINCODE,
                     "chaincode '" + action.getChaincodeId().getName() + "' is not deployed");
         }
         if (action.getResponse().getStatus() >= 400) {
-            return invalid(txId, timestamp, envelope, TxValidationCode.ENDORSEMENT_POLICY_FAILURE,
+            return invalid(
+                    txId,
+                    timestamp,
+                    envelope,
+                    TxValidationCode.ENDORSEMENT_POLICY_FAILURE,
                     "endorsed response has error status " + action.getResponse().getStatus());
         }
         for (NsReadWriteSet ns : rwset.getNsRwsetList()) {
             if (!ns.getNamespace().equals(chaincode)) {
-                return invalid(txId, timestamp, envelope, TxValidationCode.ILLEGAL_WRITESET,
+                return invalid(
+                        txId,
+                        timestamp,
+                        envelope,
+                        TxValidationCode.ILLEGAL_WRITESET,
                         "read-write set touches namespace '" + ns.getNamespace() + "'");
             }
         }

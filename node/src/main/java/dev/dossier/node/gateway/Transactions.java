@@ -67,7 +67,8 @@ final class Transactions {
      * Assembles the unsigned transaction envelope that the client signs and submits, as Fabric's gateway
      * prepareTransaction does.
      */
-    static Envelope preparedTransaction(Header header, ByteString payloadWithoutTransient, ChaincodeEndorsedAction action) {
+    static Envelope preparedTransaction(
+            Header header, ByteString payloadWithoutTransient, ChaincodeEndorsedAction action) {
         ByteString actionPayload = ChaincodeActionPayload.newBuilder()
                 .setChaincodeProposalPayload(payloadWithoutTransient)
                 .setAction(action)

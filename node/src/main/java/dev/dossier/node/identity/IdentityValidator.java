@@ -177,8 +177,8 @@ public final class IdentityValidator {
                 .orElseThrow(() -> new IdentityException(what + "id_bytes is not one PEM CERTIFICATE block"));
         X509Certificate certificate;
         try {
-            certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(der));
+            certificate = (X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
             if (!Arrays.equals(certificate.getEncoded(), der)) {
                 throw new CertificateParsingException("trailing bytes after the certificate");
             }
@@ -234,7 +234,8 @@ public final class IdentityValidator {
     private record RootCa(X500Principal subject, ECPublicKeyParameters key) {
         static RootCa of(String mspId, X509Certificate certificate) {
             requireNonNull(certificate, "root certificate");
-            String what = "root certificate " + certificate.getSubjectX500Principal().getName() + " of " + mspId;
+            String what =
+                    "root certificate " + certificate.getSubjectX500Principal().getName() + " of " + mspId;
             if (certificate.getBasicConstraints() == -1) {
                 throw new IllegalArgumentException(what + " is not a CA certificate");
             }
@@ -243,8 +244,8 @@ public final class IdentityValidator {
                 key = P256Keys.publicKey(certificate);
             } catch (InvalidKeyException notP256) {
                 try {
-                    key = PublicKeyFactory.createKey(
-                            SubjectPublicKeyInfo.getInstance(certificate.getPublicKey().getEncoded()));
+                    key = PublicKeyFactory.createKey(SubjectPublicKeyInfo.getInstance(
+                            certificate.getPublicKey().getEncoded()));
                 } catch (IOException | RuntimeException malformed) {
                     throw new IllegalArgumentException(what + ": unreadable key", malformed);
                 }

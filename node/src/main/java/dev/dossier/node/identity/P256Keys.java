@@ -46,7 +46,9 @@ final class P256Keys {
             throw new InvalidKeyException("key is not on the named curve P-256");
         }
         try {
-            ECPoint point = Signatures.P256.getCurve().decodePoint(info.getPublicKeyData().getOctets());
+            ECPoint point = Signatures.P256
+                    .getCurve()
+                    .decodePoint(info.getPublicKeyData().getOctets());
             return new ECPublicKeyParameters(point, Signatures.P256);
         } catch (RuntimeException notAPoint) {
             throw new InvalidKeyException("key is not a valid P-256 point", notAPoint);

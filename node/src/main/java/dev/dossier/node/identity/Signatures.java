@@ -89,8 +89,8 @@ public final class Signatures {
         int sOffset = 4 + rLength;
         int sLength = integerLength(der, sOffset, "s");
         if (sOffset + 2 + sLength != der.length) {
-            throw new SignatureException("signature is not strict DER: "
-                    + (der.length - sOffset - 2 - sLength) + " trailing bytes after s");
+            throw new SignatureException(
+                    "signature is not strict DER: " + (der.length - sOffset - 2 - sLength) + " trailing bytes after s");
         }
         BigInteger s = new BigInteger(1, Arrays.copyOfRange(der, sOffset + 2, der.length));
         if (r.signum() == 0 || r.compareTo(N) >= 0) {

@@ -74,7 +74,8 @@ public interface BlockSeal {
     static Metadata signaturesMetadata(Block block) {
         requireNonNull(block, "block");
         if (block.getMetadata().getMetadataCount() <= BlockMetadataIndex.SIGNATURES_VALUE) {
-            throw new IllegalArgumentException("block " + block.getHeader().getNumber() + " has no SIGNATURES metadata");
+            throw new IllegalArgumentException(
+                    "block " + block.getHeader().getNumber() + " has no SIGNATURES metadata");
         }
         try {
             return Metadata.parseFrom(block.getMetadata().getMetadata(BlockMetadataIndex.SIGNATURES_VALUE));
@@ -90,7 +91,8 @@ public interface BlockSeal {
      */
     static ByteString consenterMetadata(Block block) {
         try {
-            return OrdererBlockMetadata.parseFrom(signaturesMetadata(block).getValue()).getConsenterMetadata();
+            return OrdererBlockMetadata.parseFrom(signaturesMetadata(block).getValue())
+                    .getConsenterMetadata();
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalArgumentException(
                     "block " + block.getHeader().getNumber() + ": orderer block metadata does not decode", e);

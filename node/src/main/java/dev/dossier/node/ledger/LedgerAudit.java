@@ -304,11 +304,13 @@ public final class LedgerAudit {
                 return;
             }
             try {
-                OrdererBlockMetadata value = OrdererBlockMetadata.parseFrom(
-                        Metadata.parseFrom(entry).getValue());
+                OrdererBlockMetadata value =
+                        OrdererBlockMetadata.parseFrom(Metadata.parseFrom(entry).getValue());
                 if (value.getLastConfig().getIndex() != 0) {
-                    throw Problem.inBlock(number, "SIGNATURES metadata names config block "
-                            + value.getLastConfig().getIndex() + ", but block 0 is the only config block");
+                    throw Problem.inBlock(
+                            number,
+                            "SIGNATURES metadata names config block "
+                                    + value.getLastConfig().getIndex() + ", but block 0 is the only config block");
                 }
             } catch (InvalidProtocolBufferException e) {
                 throw Problem.inBlock(number, "SIGNATURES metadata does not decode");

@@ -138,7 +138,9 @@ public final class CommitmentLog implements AutoCloseable {
     /** @return the leaf index of the commitment, if it was anchored */
     public OptionalLong indexOf(byte[] commitment) {
         byte[] value = get(key(INDEX, commitment));
-        return value == null ? OptionalLong.empty() : OptionalLong.of(ByteBuffer.wrap(value).getLong());
+        return value == null
+                ? OptionalLong.empty()
+                : OptionalLong.of(ByteBuffer.wrap(value).getLong());
     }
 
     /**
@@ -244,11 +246,18 @@ public final class CommitmentLog implements AutoCloseable {
     }
 
     private static byte[] nodeKey(int level, long index) {
-        return ByteBuffer.allocate(10).put(NODE).put((byte) level).putLong(index).array();
+        return ByteBuffer.allocate(10)
+                .put(NODE)
+                .put((byte) level)
+                .putLong(index)
+                .array();
     }
 
     private static byte[] key(byte prefix, byte[] commitment) {
-        return ByteBuffer.allocate(1 + commitment.length).put(prefix).put(commitment).array();
+        return ByteBuffer.allocate(1 + commitment.length)
+                .put(prefix)
+                .put(commitment)
+                .array();
     }
 
     private static byte[] longBytes(long value) {

@@ -91,7 +91,8 @@ final class BatchCommitter {
             problem = "header";
         } else if (!filter(expected).equals(filter(built))) {
             problem = "transactions filter";
-        } else if (!BlockSeal.signaturesMetadata(expected).getValue()
+        } else if (!BlockSeal.signaturesMetadata(expected)
+                .getValue()
                 .equals(BlockSeal.signaturesMetadata(built).getValue())) {
             problem = "consenter metadata";
         }

@@ -82,14 +82,19 @@ public final class BlockDeliveryService extends AtomicBroadcastGrpc.AtomicBroadc
                 try {
                     Status status = serve(request, call);
                     if (!call.isCancelled()) {
-                        call.onNext(DeliverResponse.newBuilder().setStatus(status).build());
+                        call.onNext(
+                                DeliverResponse.newBuilder().setStatus(status).build());
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    call.onError(io.grpc.Status.UNAVAILABLE.withDescription("node is stopping").asRuntimeException());
+                    call.onError(io.grpc.Status.UNAVAILABLE
+                            .withDescription("node is stopping")
+                            .asRuntimeException());
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "deliver failed", e);
-                    call.onError(io.grpc.Status.INTERNAL.withDescription("deliver failed: " + e).asRuntimeException());
+                    call.onError(io.grpc.Status.INTERNAL
+                            .withDescription("deliver failed: " + e)
+                            .asRuntimeException());
                 }
             }
 
@@ -110,7 +115,8 @@ public final class BlockDeliveryService extends AtomicBroadcastGrpc.AtomicBroadc
         try {
             Payload payload = Payload.parseFrom(request.getPayload());
             ChannelHeader header = ChannelHeader.parseFrom(payload.getHeader().getChannelHeader());
-            SignatureHeader signature = SignatureHeader.parseFrom(payload.getHeader().getSignatureHeader());
+            SignatureHeader signature =
+                    SignatureHeader.parseFrom(payload.getHeader().getSignatureHeader());
             if (header.getType() != HeaderType.DELIVER_SEEK_INFO_VALUE) {
                 return Status.BAD_REQUEST;
             }
@@ -118,7 +124,8 @@ public final class BlockDeliveryService extends AtomicBroadcastGrpc.AtomicBroadc
                 return Status.NOT_FOUND;
             }
             Identity requester = identities.validate(signature.getCreator());
-            requester.verify(request.getPayload().toByteArray(), request.getSignature().toByteArray());
+            requester.verify(
+                    request.getPayload().toByteArray(), request.getSignature().toByteArray());
             if (!mayRead.test(requester)) {
                 return Status.FORBIDDEN;
             }

@@ -86,20 +86,21 @@ public final class BlockPuller implements BlockSource {
                 .build();
         BlockingQueue<Object> responses = new LinkedBlockingQueue<>();
         try {
-            StreamObserver<Envelope> requests = AtomicBroadcastGrpc.newStub(connection).deliver(new StreamObserver<>() {
-                @Override
-                public void onNext(DeliverResponse response) {
-                    responses.add(response);
-                }
+            StreamObserver<Envelope> requests = AtomicBroadcastGrpc.newStub(connection)
+                    .deliver(new StreamObserver<>() {
+                        @Override
+                        public void onNext(DeliverResponse response) {
+                            responses.add(response);
+                        }
 
-                @Override
-                public void onError(Throwable t) {
-                    responses.add(t);
-                }
+                        @Override
+                        public void onError(Throwable t) {
+                            responses.add(t);
+                        }
 
-                @Override
-                public void onCompleted() {}
-            });
+                        @Override
+                        public void onCompleted() {}
+                    });
             requests.onNext(seekRequest(from, to));
             long expected = from;
             while (true) {
@@ -114,16 +115,16 @@ public final class BlockPuller implements BlockSource {
                 DeliverResponse response = (DeliverResponse) next;
                 if (response.hasBlock()) {
                     if (response.getBlock().getHeader().getNumber() != expected) {
-                        throw new IOException(node + " sent block " + response.getBlock().getHeader().getNumber()
-                                + ", expected " + expected);
+                        throw new IOException(node + " sent block "
+                                + response.getBlock().getHeader().getNumber() + ", expected " + expected);
                     }
                     receiver.accept(response.getBlock());
                     expected++;
                 } else {
                     requests.onCompleted();
                     if (response.getStatus() != Status.SUCCESS) {
-                        throw new IOException(node + " answered " + response.getStatus() + " to a request for blocks from "
-                                + from);
+                        throw new IOException(
+                                node + " answered " + response.getStatus() + " to a request for blocks from " + from);
                     }
                     return;
                 }
@@ -140,17 +141,24 @@ public final class BlockPuller implements BlockSource {
         ChannelHeader channelHeader = ChannelHeader.newBuilder()
                 .setType(HeaderType.DELIVER_SEEK_INFO_VALUE)
                 .setChannelId(channel)
-                .setTimestamp(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setTimestamp(
+                        Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
                 .build();
         SignatureHeader signatureHeader = SignatureHeader.newBuilder()
                 .setCreator(signer.serializedIdentity())
                 .setNonce(ByteString.copyFrom(nonce))
                 .build();
         SeekInfo seek = SeekInfo.newBuilder()
-                .setStart(SeekPosition.newBuilder().setSpecified(SeekSpecified.newBuilder().setNumber(from)))
-                .setStop(to < 0
-                        ? SeekPosition.newBuilder().setNewest(SeekNewest.getDefaultInstance()).build()
-                        : SeekPosition.newBuilder().setSpecified(SeekSpecified.newBuilder().setNumber(to)).build())
+                .setStart(SeekPosition.newBuilder()
+                        .setSpecified(SeekSpecified.newBuilder().setNumber(from)))
+                .setStop(
+                        to < 0
+                                ? SeekPosition.newBuilder()
+                                        .setNewest(SeekNewest.getDefaultInstance())
+                                        .build()
+                                : SeekPosition.newBuilder()
+                                        .setSpecified(SeekSpecified.newBuilder().setNumber(to))
+                                        .build())
                 .setBehavior(SeekInfo.SeekBehavior.FAIL_IF_NOT_READY)
                 .build();
         ByteString payload = Payload.newBuilder()

@@ -95,8 +95,8 @@ public final class BlockSignatures {
                         signedBytes(metadata.getValue(), signature.getSignatureHeader(), block),
                         signature.getSignature().toByteArray());
             } catch (SignatureException e) {
-                throw new SignatureException("block " + number + " signature " + i + " by " + signer + ": "
-                        + e.getMessage(), e);
+                throw new SignatureException(
+                        "block " + number + " signature " + i + " by " + signer + ": " + e.getMessage(), e);
             }
             out.add(signer);
         }

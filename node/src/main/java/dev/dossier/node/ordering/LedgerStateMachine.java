@@ -136,7 +136,8 @@ final class LedgerStateMachine extends BaseStateMachine {
                     batch = OrderedBatch.decode(com.google.protobuf.ByteString.copyFrom(
                             entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer()));
                 } catch (IllegalArgumentException e) {
-                    LOG.warning(() -> "Raft entry " + termIndex + " is not an ordered batch, no block: " + e.getMessage());
+                    LOG.warning(
+                            () -> "Raft entry " + termIndex + " is not an ordered batch, no block: " + e.getMessage());
                     batch = null;
                 }
                 if (batch != null) {
@@ -144,8 +145,10 @@ final class LedgerStateMachine extends BaseStateMachine {
                     try {
                         committer.commit(batch, position, null);
                     } catch (LedgerException | RuntimeException e) {
-                        LOG.log(Level.SEVERE, "cannot commit the block of Raft entry " + termIndex
-                                + "; stopping Raft on this node", e);
+                        LOG.log(
+                                Level.SEVERE,
+                                "cannot commit the block of Raft entry " + termIndex + "; stopping Raft on this node",
+                                e);
                         throw new IllegalStateException("block commit failed at Raft entry " + termIndex, e);
                     }
                     ledgerPosition = termIndex;
@@ -191,12 +194,14 @@ final class LedgerStateMachine extends BaseStateMachine {
     private void replay(Block block) throws LedgerException {
         long number = block.getHeader().getNumber();
         if (number != ledger.height()) {
-            throw new LedgerException("peer sent block " + number + " but this ledger's next block is " + ledger.height());
+            throw new LedgerException(
+                    "peer sent block " + number + " but this ledger's next block is " + ledger.height());
         }
         if (number == 0) {
             Block genesis;
             try {
-                genesis = ledger.commitGenesis(Envelope.parseFrom(block.getData().getData(0)));
+                genesis =
+                        ledger.commitGenesis(Envelope.parseFrom(block.getData().getData(0)));
             } catch (com.google.protobuf.InvalidProtocolBufferException | IllegalArgumentException e) {
                 throw new LedgerException("peer's genesis block does not decode", e);
             }

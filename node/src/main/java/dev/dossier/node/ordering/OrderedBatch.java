@@ -59,7 +59,8 @@ public record OrderedBatch(Instant cutAt, List<ByteString> envelopes) {
         ByteBuffer prefix = bytes.substring(1, PREFIX).asReadOnlyByteBuffer();
         try {
             Instant cutAt = Instant.ofEpochSecond(prefix.getLong(), prefix.getInt());
-            return new OrderedBatch(cutAt, BlockData.parseFrom(bytes.substring(PREFIX)).getDataList());
+            return new OrderedBatch(
+                    cutAt, BlockData.parseFrom(bytes.substring(PREFIX)).getDataList());
         } catch (InvalidProtocolBufferException | DateTimeException e) {
             throw new IllegalArgumentException("ordered batch does not decode: " + e.getMessage(), e);
         }

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
@@ -34,7 +34,8 @@ public final class RaftMembership {
         RaftProperties properties = new RaftProperties();
         RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
         RaftGroup group = RaftOrderer.group(channel, current);
-        List<RaftPeer> peers = RaftOrderer.group(channel, members).getPeers().stream().toList();
+        List<RaftPeer> peers =
+                RaftOrderer.group(channel, members).getPeers().stream().toList();
         try (RaftClient client = RaftClient.newBuilder()
                 .setProperties(properties)
                 .setRaftGroup(group)

@@ -63,6 +63,7 @@ public final class RaftOrderer implements Orderer {
         RATIS_LOG.setLevel(Level.WARNING);
         RATIS_CLIENT_LOG.setLevel(Level.OFF);
     }
+
     private static final int IN_FLIGHT_BATCHES = 2;
     /** Raft entries stay well below Ratis' appender buffer, whatever the block byte limit says. */
     private static final long MAX_ENTRY_BYTES = 8L << 20;
@@ -182,7 +183,8 @@ public final class RaftOrderer implements Orderer {
         RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
         GrpcConfigKeys.Server.setPort(properties, port);
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(64L << 20));
-        RaftServerConfigKeys.setStorageDir(properties, List.of(settings.directory().toFile()));
+        RaftServerConfigKeys.setStorageDir(
+                properties, List.of(settings.directory().toFile()));
         long timeout = settings.electionTimeout().toMillis();
         RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(timeout, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2 * timeout, TimeUnit.MILLISECONDS));

@@ -61,17 +61,18 @@ public record RaftPosition(long term, long index, Instant cutAt) {
         try {
             value = Metadata.parseFrom(consenter).getValue();
         } catch (InvalidProtocolBufferException e) {
-            throw new IllegalArgumentException("block " + block.getHeader().getNumber()
-                    + ": consenter metadata does not decode", e);
+            throw new IllegalArgumentException(
+                    "block " + block.getHeader().getNumber() + ": consenter metadata does not decode", e);
         }
         if (value.size() != SIZE || value.byteAt(0) != VERSION) {
-            throw new IllegalArgumentException("block " + block.getHeader().getNumber()
-                    + ": consenter metadata is not a version-1 Raft position");
+            throw new IllegalArgumentException(
+                    "block " + block.getHeader().getNumber() + ": consenter metadata is not a version-1 Raft position");
         }
         ByteBuffer in = value.asReadOnlyByteBuffer();
         in.get();
         try {
-            return Optional.of(new RaftPosition(in.getLong(), in.getLong(), Instant.ofEpochSecond(in.getLong(), in.getInt())));
+            return Optional.of(
+                    new RaftPosition(in.getLong(), in.getLong(), Instant.ofEpochSecond(in.getLong(), in.getInt())));
         } catch (DateTimeException e) {
             throw new IllegalArgumentException("block " + block.getHeader().getNumber() + ": bad cut time", e);
         }

@@ -56,7 +56,14 @@ public record RaftSettings(
     /** @return the same settings with another election timeout and snapshot interval (tests use short ones) */
     public RaftSettings withTiming(Duration newElectionTimeout, long newSnapshotEvery, long newSegmentBytes) {
         return new RaftSettings(
-                self, members, directory, newElectionTimeout, newSnapshotEvery, purgeToSnapshot, newSegmentBytes, joining);
+                self,
+                members,
+                directory,
+                newElectionTimeout,
+                newSnapshotEvery,
+                purgeToSnapshot,
+                newSegmentBytes,
+                joining);
     }
 
     /** @return the same settings for a node that joins a running group (it starts with no other member) */

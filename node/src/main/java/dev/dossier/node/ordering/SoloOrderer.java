@@ -36,7 +36,8 @@ public final class SoloOrderer implements Orderer {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.seal = signer == null
                 ? BlockSeal.UNSIGNED
-                : BlockSeal.of(com.google.protobuf.ByteString.EMPTY, block -> List.of(BlockSignatures.sign(signer, block)));
+                : BlockSeal.of(
+                        com.google.protobuf.ByteString.EMPTY, block -> List.of(BlockSignatures.sign(signer, block)));
         this.cutter = new BlockCutter("block-cutter", limits, queueCapacity, this::commit);
     }
 

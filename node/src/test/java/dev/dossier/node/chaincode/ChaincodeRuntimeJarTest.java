@@ -38,7 +38,11 @@ class ChaincodeRuntimeJarTest {
 
     /** The chaincode module's classes as a jar: its jar when the build packaged it, else its classes in a new jar. */
     private Path notaryJar() throws IOException, URISyntaxException {
-        Path location = Path.of(NotaryContract.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path location = Path.of(NotaryContract.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         if (Files.isRegularFile(location)) {
             return location;
         }
@@ -50,7 +54,8 @@ class ChaincodeRuntimeJarTest {
                 JarOutputStream jarOut = new JarOutputStream(out);
                 Stream<Path> files = Files.walk(classes)) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                jarOut.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                jarOut.putNextEntry(
+                        new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
                 jarOut.write(Files.readAllBytes(file));
                 jarOut.closeEntry();
             }
@@ -64,7 +69,8 @@ class ChaincodeRuntimeJarTest {
             if (cp.length() > 0) {
                 cp.append(java.io.File.pathSeparator);
             }
-            cp.append(Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()));
+            cp.append(Path.of(
+                    type.getProtectionDomain().getCodeSource().getLocation().toURI()));
         }
         return cp.toString();
     }
@@ -73,7 +79,8 @@ class ChaincodeRuntimeJarTest {
     void load_notaryFromChaincodeJar_anchorsAndLeavesLoggingAsItWas() throws Exception {
         Logger root = Logger.getLogger("");
         Handler[] handlers = root.getHandlers();
-        List<Formatter> formatters = Stream.of(handlers).map(Handler::getFormatter).toList();
+        List<Formatter> formatters =
+                Stream.of(handlers).map(Handler::getFormatter).toList();
         List<Level> levels = Stream.of(handlers).map(Handler::getLevel).toList();
         String format = System.getProperty("java.util.logging.SimpleFormatter.format");
 
@@ -82,8 +89,10 @@ class ChaincodeRuntimeJarTest {
         assertThat(root.getHandlers()).containsExactly(handlers);
         assertThat(Stream.of(handlers).map(Handler::getFormatter).toList()).isEqualTo(formatters);
         assertThat(Stream.of(handlers).map(Handler::getLevel).toList()).isEqualTo(levels);
-        assertThat(System.getProperty("java.util.logging.SimpleFormatter.format")).isEqualTo(format);
-        assertThat(Logger.getLogger("org.hyperledger.fabric.contract.ContractRouter").isLoggable(Level.INFO))
+        assertThat(System.getProperty("java.util.logging.SimpleFormatter.format"))
+                .isEqualTo(format);
+        assertThat(Logger.getLogger("org.hyperledger.fabric.contract.ContractRouter")
+                        .isLoggable(Level.INFO))
                 .isFalse();
 
         Simulation s = runtime.simulate(state, invocation("anchor", HEX, "document"));
@@ -94,7 +103,10 @@ class ChaincodeRuntimeJarTest {
         assertThat(s.event().getEventName()).isEqualTo(NotaryContract.ANCHORED_EVENT);
         assertThat(runtime.toString()).contains("[notary]");
         // only the jar's contracts are registered, not the test contracts on the node's class path
-        assertThat(runtime.simulate(state, invocation("probe:whoami")).response().getStatus()).isEqualTo(500);
+        assertThat(runtime.simulate(state, invocation("probe:whoami"))
+                        .response()
+                        .getStatus())
+                .isEqualTo(500);
     }
 
     @Test
@@ -123,8 +135,16 @@ class ChaincodeRuntimeJarTest {
         Path classes = Files.createDirectories(tmp.resolve("classes"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int rc = javac.run(null, errors, errors, "-proc:none", "-d", classes.toString(), "-classpath",
-                classPathOf(ContractInterface.class, ChaincodeEvent.class), src.toString());
+        int rc = javac.run(
+                null,
+                errors,
+                errors,
+                "-proc:none",
+                "-d",
+                classes.toString(),
+                "-classpath",
+                classPathOf(ContractInterface.class, ChaincodeEvent.class),
+                src.toString());
         assertThat(rc).as(errors.toString(UTF_8)).isZero();
 
         ChaincodeRuntime runtime = ChaincodeRuntime.load("echo", jar(classes, tmp.resolve("echo.jar")));

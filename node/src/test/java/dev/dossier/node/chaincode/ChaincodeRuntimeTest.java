@@ -90,8 +90,7 @@ class ChaincodeRuntimeTest {
 
     @Test
     void load_invalidName_throws() {
-        assertThatThrownBy(() -> ChaincodeRuntime.load("bad name", null))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ChaincodeRuntime.load("bad name", null)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -107,10 +106,11 @@ class ChaincodeRuntimeTest {
                 .containsExactly(
                         KVRead.newBuilder().setKey(POLICY_KEY).build(),
                         KVRead.newBuilder().setKey(HEX).build());
-        assertThat(rw.getWritesList()).containsExactly(KVWrite.newBuilder()
-                .setKey(HEX)
-                .setValue(s.response().getPayload())
-                .build());
+        assertThat(rw.getWritesList())
+                .containsExactly(KVWrite.newBuilder()
+                        .setKey(HEX)
+                        .setValue(s.response().getPayload())
+                        .build());
         assertThat(s.event().getEventName()).isEqualTo("Anchored");
         assertThat(s.event().getPayload().toStringUtf8()).isEqualTo(HEX);
         assertThat(s.event().getChaincodeId()).isEqualTo(CC);
@@ -169,7 +169,8 @@ class ChaincodeRuntimeTest {
         assertThat(same.response().getStatus()).isEqualTo(200);
         assertThat(same.response().getPayload().toStringUtf8()).isEqualTo(entry(HEX, "Org1MSP"));
         assertThat(kv(same.readWriteSet()).getWritesList()).isEmpty();
-        assertThat(kv(same.readWriteSet()).getReads(1).getVersion().getBlockNum()).isEqualTo(3);
+        assertThat(kv(same.readWriteSet()).getReads(1).getVersion().getBlockNum())
+                .isEqualTo(3);
         assertThat(same.event()).isNull();
         assertThat(other.response().getStatus()).isEqualTo(500);
         assertThat(other.response().getPayload().toStringUtf8()).isEqualTo("ALREADY_ANCHORED");
@@ -183,8 +184,8 @@ class ChaincodeRuntimeTest {
         Simulation s = runtime.simulate(state, invocation("history", HEX));
         Simulation none = runtime.simulate(state, invocation("history", "cd".repeat(32)));
 
-        assertThat(s.response().getPayload().toStringUtf8()).isEqualTo(
-                "[{\"delete\":false,\"timestamp\":\"2025-03-02T10:00:00Z\",\"txId\":\"t1\",\"value\":"
+        assertThat(s.response().getPayload().toStringUtf8())
+                .isEqualTo("[{\"delete\":false,\"timestamp\":\"2025-03-02T10:00:00Z\",\"txId\":\"t1\",\"value\":"
                         + entry(HEX, "Org1MSP") + "}]");
         assertThat(none.response().getPayload().toStringUtf8()).isEqualTo("[]");
     }
@@ -289,9 +290,13 @@ class ChaincodeRuntimeTest {
     @Test
     void compositeKeys_throughContract() {
         long tx = 0;
-        for (String[] own : List.of(new String[] {"alice", "car"}, new String[] {"alice", "bike"},
-                new String[] {"bob", "boat"})) {
-            state.commit(runtime.simulate(state, invocation("probe:own", own[0], own[1])), 1, tx, "o" + tx,
+        for (String[] own :
+                List.of(new String[] {"alice", "car"}, new String[] {"alice", "bike"}, new String[] {"bob", "boat"})) {
+            state.commit(
+                    runtime.simulate(state, invocation("probe:own", own[0], own[1])),
+                    1,
+                    tx,
+                    "o" + tx,
                     TestIdentities.NOW);
             tx++;
         }
@@ -310,7 +315,8 @@ class ChaincodeRuntimeTest {
         IllegalStateException failure = new IllegalStateException("rocksdb closed");
         state.failure = failure;
 
-        assertThatThrownBy(() -> runtime.simulate(state, invocation("status", HEX))).isSameAs(failure);
+        assertThatThrownBy(() -> runtime.simulate(state, invocation("status", HEX)))
+                .isSameAs(failure);
     }
 
     @Test
@@ -336,7 +342,8 @@ class ChaincodeRuntimeTest {
                             KVRWSet rw = kv(s.readWriteSet());
                             assertThat(rw.getReadsList()).hasSize(2);
                             assertThat(rw.getReads(1).getKey()).isEqualTo(commitment);
-                            assertThat(rw.getReads(1).getVersion().getBlockNum()).isEqualTo(1 + i);
+                            assertThat(rw.getReads(1).getVersion().getBlockNum())
+                                    .isEqualTo(1 + i);
                             assertThat(rw.getWritesList()).isEmpty();
                         } else {
                             Simulation s = anchor(state, txId, commitment);
@@ -344,7 +351,9 @@ class ChaincodeRuntimeTest {
                             assertThat(rw.getReadsList())
                                     .extracting(KVRead::getKey)
                                     .containsExactly(POLICY_KEY, commitment);
-                            assertThat(rw.getWritesList()).extracting(KVWrite::getKey).containsExactly(commitment);
+                            assertThat(rw.getWritesList())
+                                    .extracting(KVWrite::getKey)
+                                    .containsExactly(commitment);
                             assertThat(rw.getWrites(0).getValue().toStringUtf8())
                                     .isEqualTo(entry(commitment, "Org1MSP"));
                             assertThat(s.event().getTxId()).isEqualTo(txId);

@@ -30,8 +30,7 @@ final class InMemoryState implements StateReader {
     volatile RuntimeException failure;
 
     InMemoryState put(String ns, String key, String value, long block, long tx) {
-        return put(ns, key, value.getBytes(UTF_8), block, tx, "tx" + block + "-" + tx,
-                Instant.EPOCH);
+        return put(ns, key, value.getBytes(UTF_8), block, tx, "tx" + block + "-" + tx, Instant.EPOCH);
     }
 
     InMemoryState put(String ns, String key, byte[] value, long block, long tx, String txId, Instant at) {
@@ -84,7 +83,8 @@ final class InMemoryState implements StateReader {
         NavigableMap<String, VersionedValue> ns = namespace(namespace);
         NavigableMap<String, VersionedValue> view = endKey.isEmpty()
                 ? ns.tailMap(startKey, true)
-                : (Keys.UTF8_ORDER.compare(startKey, endKey) >= 0 ? new ConcurrentSkipListMap<>(Keys.UTF8_ORDER)
+                : (Keys.UTF8_ORDER.compare(startKey, endKey) >= 0
+                        ? new ConcurrentSkipListMap<>(Keys.UTF8_ORDER)
                         : ns.subMap(startKey, true, endKey, false));
         List<StateEntry> out = new ArrayList<>();
         for (Map.Entry<String, VersionedValue> e : view.entrySet()) {

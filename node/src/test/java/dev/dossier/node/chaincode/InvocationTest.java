@@ -31,7 +31,8 @@ class InvocationTest {
 
     @Test
     void equals_comparesBindingByContent() {
-        assertThat(with(List.of(), new byte[] {1})).isEqualTo(with(List.of(), new byte[] {1}))
+        assertThat(with(List.of(), new byte[] {1}))
+                .isEqualTo(with(List.of(), new byte[] {1}))
                 .hasSameHashCodeAs(with(List.of(), new byte[] {1}))
                 .isNotEqualTo(with(List.of(), new byte[] {2}));
         assertThat(with(List.of(), null)).isEqualTo(with(List.of(), null));
@@ -39,12 +40,12 @@ class InvocationTest {
 
     @Test
     void requiredComponents_null_throwsNamingThem() {
-        assertThatThrownBy(() -> new Invocation("ch", null, List.of(), Map.of(), ByteString.EMPTY, "m", Instant.EPOCH,
-                        null, null))
+        assertThatThrownBy(() -> new Invocation(
+                        "ch", null, List.of(), Map.of(), ByteString.EMPTY, "m", Instant.EPOCH, null, null))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("txId");
-        assertThatThrownBy(() -> new Invocation("ch", "tx", List.of(), Map.of(), ByteString.EMPTY, "m", null, null,
-                        null))
+        assertThatThrownBy(
+                        () -> new Invocation("ch", "tx", List.of(), Map.of(), ByteString.EMPTY, "m", null, null, null))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessage("timestamp");
     }

@@ -1,8 +1,8 @@
 package dev.dossier.node.chaincode;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -22,8 +22,16 @@ class KeysTest {
 
     @Test
     void utf8Order_surrogatesAfterTheFirstDifference_matchesUnsignedByteOrder() {
-        List<String> keys = Arrays.asList("x\ud83d\ude00", "x\uffff", "x\ud83d\ude01", "x\ud83c\udfff", "x\ue000z",
-                "x", "x\ud7ff", "xa\ud83d\ude00", "xa\uffff");
+        List<String> keys = Arrays.asList(
+                "x\ud83d\ude00",
+                "x\uffff",
+                "x\ud83d\ude01",
+                "x\ud83c\udfff",
+                "x\ue000z",
+                "x",
+                "x\ud7ff",
+                "xa\ud83d\ude00",
+                "xa\uffff");
         List<String> sorted = keys.stream().sorted(Keys.UTF8_ORDER).toList();
 
         assertThat(sorted).isEqualTo(sortedByUtf8Bytes(keys));
@@ -31,8 +39,8 @@ class KeysTest {
 
     private static List<String> sortedByUtf8Bytes(List<String> keys) {
         return keys.stream()
-                .sorted((x, y) -> Arrays.compareUnsigned(
-                        x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8)))
+                .sorted((x, y) ->
+                        Arrays.compareUnsigned(x.getBytes(StandardCharsets.UTF_8), y.getBytes(StandardCharsets.UTF_8)))
                 .toList();
     }
 

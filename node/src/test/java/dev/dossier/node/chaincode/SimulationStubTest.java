@@ -62,8 +62,16 @@ class SimulationStubTest {
 
     @Test
     void transientAndBinding_copies() {
-        Invocation invocation = new Invocation("ch", "tx", List.of(), Map.of("k", ByteString.copyFromUtf8("v")),
-                TestIdentities.ORG1, "Org1MSP", Instant.EPOCH, null, new byte[] {1, 2});
+        Invocation invocation = new Invocation(
+                "ch",
+                "tx",
+                List.of(),
+                Map.of("k", ByteString.copyFromUtf8("v")),
+                TestIdentities.ORG1,
+                "Org1MSP",
+                Instant.EPOCH,
+                null,
+                new byte[] {1, 2});
         SimulationStub stub = new SimulationStub(NS, state, invocation);
 
         stub.getTransient().get("k")[0] = 'x';
@@ -119,7 +127,8 @@ class SimulationStubTest {
 
         KVRWSet rw = kv(stub.readWriteSet());
 
-        assertThat(rw.getWritesList()).extracting(KVWrite::getKey)
+        assertThat(rw.getWritesList())
+                .extracting(KVWrite::getKey)
                 .containsExactly("a", "b", "c", "\ufffd", "\ud83d\ude00");
         assertThat(rw.getWrites(0).getValue().toStringUtf8()).isEqualTo("second");
         assertThat(rw.getWrites(1).getIsDelete()).isTrue();
@@ -140,12 +149,14 @@ class SimulationStubTest {
     void keys_emptyNullOrInvalidUtf8_rejected() {
         SimulationStub stub = stub();
 
-        assertThatThrownBy(() -> stub.putState("", new byte[] {1})).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> stub.putState("", new byte[] {1}))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("empty");
         assertThatThrownBy(() -> stub.getState("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> stub.delState("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> stub.putState(null, new byte[] {1})).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> stub.putState("k", null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> stub.putState("k", null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("value");
         assertThatThrownBy(() -> stub.putState("a\ud800", new byte[] {1}))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -156,7 +167,10 @@ class SimulationStubTest {
 
     @Test
     void getStateByRange_fullScan_exhaustedWithRawReadsAndQueryEndKey() {
-        state.put(NS, "a", "1", 1, 0).put(NS, "b", "2", 1, 1).put(NS, "c", "3", 2, 0).put(NS, "d", "4", 2, 1);
+        state.put(NS, "a", "1", 1, 0)
+                .put(NS, "b", "2", 1, 1)
+                .put(NS, "c", "3", 2, 0)
+                .put(NS, "d", "4", 2, 1);
         SimulationStub stub = stub();
 
         try (QueryResultsIterator<KeyValue> it = stub.getStateByRange("b", "d")) {
@@ -228,8 +242,7 @@ class SimulationStubTest {
         state.put(NS, composite, "c", 1, 0).put(NS, "plain", "p", 1, 1);
 
         assertThat(keys(stub.getStateByRange("", ""))).containsExactly("plain");
-        assertThatThrownBy(() -> stub.getStateByRange(composite, ""))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> stub.getStateByRange(composite, "")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -238,7 +251,10 @@ class SimulationStubTest {
         String a1 = stub.createCompositeKey("owner", "alice", "1").toString();
         String a2 = stub.createCompositeKey("owner", "alice", "2").toString();
         String b1 = stub.createCompositeKey("owner", "bob", "1").toString();
-        state.put(NS, a1, "x", 1, 0).put(NS, a2, "y", 1, 1).put(NS, b1, "z", 1, 2).put(NS, "owner", "plain", 1, 3);
+        state.put(NS, a1, "x", 1, 0)
+                .put(NS, a2, "y", 1, 1)
+                .put(NS, b1, "z", 1, 2)
+                .put(NS, "owner", "plain", 1, 3);
 
         assertThat(keys(stub.getStateByPartialCompositeKey("owner", "alice"))).containsExactly(a1, a2);
         assertThat(keys(stub.getStateByPartialCompositeKey(new CompositeKey("owner", "alice"))))
@@ -268,8 +284,7 @@ class SimulationStubTest {
         QueryResultsIteratorWithMetadata<KeyValue> first = stub.getStateByRangeWithPagination("k0", "", 2, "");
         List<String> page1 = new ArrayList<>();
         first.forEach(kv -> page1.add(kv.getKey()));
-        QueryResultsIteratorWithMetadata<KeyValue> last =
-                stub.getStateByRangeWithPagination("k0", "", 2, "k4");
+        QueryResultsIteratorWithMetadata<KeyValue> last = stub.getStateByRangeWithPagination("k0", "", 2, "k4");
         List<String> page3 = new ArrayList<>();
         last.forEach(kv -> page3.add(kv.getKey()));
 

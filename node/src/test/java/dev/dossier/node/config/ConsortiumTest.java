@@ -28,8 +28,9 @@ class ConsortiumTest {
     void load_viaRelativePathOfFile_resolvesAgainstFileDirectory() throws IOException {
         Path moved = directory.resolve("network/sub");
         Files.createDirectories(moved);
-        Path copy = Files.writeString(moved.resolve("consortium.yaml"), Files.readString(yaml)
-                .replace(": organizations/", ": ../organizations/"));
+        Path copy = Files.writeString(
+                moved.resolve("consortium.yaml"),
+                Files.readString(yaml).replace(": organizations/", ": ../organizations/"));
 
         assertThat(Consortium.load(copy)).isEqualTo(generated);
     }
@@ -52,7 +53,9 @@ class ConsortiumTest {
         Consortium consortium = Consortium.load(file);
 
         assertThat(consortium.organisations().get(0).users()).isEmpty();
-        assertThat(consortium.msps()).singleElement().satisfies(msp -> assertThat(msp.mspId()).isEqualTo("Org1MSP"));
+        assertThat(consortium.msps())
+                .singleElement()
+                .satisfies(msp -> assertThat(msp.mspId()).isEqualTo("Org1MSP"));
     }
 
     @Test
@@ -69,7 +72,9 @@ class ConsortiumTest {
         String withColour = Files.readString(yaml).replace("channel: dossier", "channel: dossier\ncolour: red");
         Path file = write("unknown.yaml", withColour);
 
-        assertThatThrownBy(() -> Consortium.load(file)).isInstanceOf(IOException.class).hasMessageContaining("colour");
+        assertThatThrownBy(() -> Consortium.load(file))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("colour");
     }
 
     @Test

@@ -58,16 +58,20 @@ class CryptoGenTest {
         CryptoGen.generate(directory.resolve("timed"), 3, "dossier", "notary", 7051);
         long millis = (System.nanoTime() - start) / 1_000_000;
 
-        assertThat(millis).as("warm generation, after a first one of %d ms", generateMillis).isLessThan(1000);
+        assertThat(millis)
+                .as("warm generation, after a first one of %d ms", generateMillis)
+                .isLessThan(1000);
     }
 
     @Test
     void generate_describesOrganisationsNodesAndUsers() {
         assertThat(consortium.channel()).isEqualTo("dossier");
         assertThat(consortium.chaincode()).isEqualTo("notary");
-        assertThat(consortium.organisations()).extracting(Consortium.Organisation::mspId)
+        assertThat(consortium.organisations())
+                .extracting(Consortium.Organisation::mspId)
                 .containsExactly("Org1MSP", "Org2MSP", "Org3MSP");
-        assertThat(consortium.nodes()).extracting(Consortium.Node::name)
+        assertThat(consortium.nodes())
+                .extracting(Consortium.Node::name)
                 .containsExactly("node0.org1.dossier.local", "node0.org2.dossier.local", "node0.org3.dossier.local");
         assertThat(consortium.nodes()).extracting(Consortium.Node::port).containsExactly(7051, 7052, 7053);
         assertThat(consortium.organisations().get(1).users())
@@ -112,8 +116,11 @@ class CryptoGenTest {
             assertThat(org1.resolve(file)).as(file).isRegularFile();
         }
         assertThat(out.resolve("consortium.yaml")).isRegularFile();
-        assertThat(org1.resolve("msp/config.yaml")).content()
-                .contains("Enable: true", "Certificate: cacerts/ca.org1.dossier.local-cert.pem",
+        assertThat(org1.resolve("msp/config.yaml"))
+                .content()
+                .contains(
+                        "Enable: true",
+                        "Certificate: cacerts/ca.org1.dossier.local-cert.pem",
                         "OrganizationalUnitIdentifier: admin");
     }
 
@@ -122,10 +129,14 @@ class CryptoGenTest {
         Path key = consortium.organisations().get(0).users().get(0).privateKey();
         Path org1 = out.resolve("organizations/peerOrganizations/org1.dossier.local");
 
-        for (Path file : List.of(key, org1.resolve("ca/priv_sk"), org1.resolve("tlsca/priv_sk"),
+        for (Path file : List.of(
+                key,
+                org1.resolve("ca/priv_sk"),
+                org1.resolve("tlsca/priv_sk"),
                 org1.resolve("peers/node0.org1.dossier.local/tls/server.key"))) {
             assertThat(Files.readString(file)).startsWith("-----BEGIN PRIVATE KEY-----\n");
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                    .isEqualTo("rw-------");
         }
     }
 
@@ -138,7 +149,8 @@ class CryptoGenTest {
     void consortiumYaml_holdsRelativePaths() throws IOException {
         String yaml = Files.readString(out.resolve("consortium.yaml"));
 
-        assertThat(yaml).contains("caCertificate: organizations/peerOrganizations/org1.dossier.local/ca/")
+        assertThat(yaml)
+                .contains("caCertificate: organizations/peerOrganizations/org1.dossier.local/ca/")
                 .doesNotContain(out.toString());
     }
 
@@ -160,11 +172,15 @@ class CryptoGenTest {
 
     @Test
     void userAttributes_carryRoleAndWorkerSubject() throws Exception {
-        Identity issuer = validator.validate(consortium.signer("Issuer@org1.dossier.local").serializedIdentity());
-        Identity worker = validator.validate(consortium.signer("Worker1@org3.dossier.local").serializedIdentity());
-        Identity node = validator.validate(consortium.signer("node0.org1.dossier.local").serializedIdentity());
+        Identity issuer = validator.validate(
+                consortium.signer("Issuer@org1.dossier.local").serializedIdentity());
+        Identity worker = validator.validate(
+                consortium.signer("Worker1@org3.dossier.local").serializedIdentity());
+        Identity node =
+                validator.validate(consortium.signer("node0.org1.dossier.local").serializedIdentity());
 
-        assertThat(issuer.attributes()).containsEntry("dossier.role", "issuer")
+        assertThat(issuer.attributes())
+                .containsEntry("dossier.role", "issuer")
                 .containsEntry("hf.EnrollmentID", "Issuer@org1.dossier.local")
                 .doesNotContainKey("dossier.subject");
         assertThat(worker.attributes()).containsEntry("dossier.role", "worker");
@@ -202,11 +218,13 @@ class CryptoGenTest {
 
         assertThat(ca.getBasicConstraints()).isNotNegative();
         assertThat(ca.getKeyUsage()[5]).as("keyCertSign").isTrue();
-        assertThat(Duration.between(ca.getNotBefore().toInstant(), ca.getNotAfter().toInstant()))
+        assertThat(Duration.between(
+                        ca.getNotBefore().toInstant(), ca.getNotAfter().toInstant()))
                 .isEqualTo(CryptoGen.CA_VALIDITY);
         assertThat(issuer.getBasicConstraints()).isEqualTo(-1);
         assertThat(issuer.getKeyUsage()).containsExactly(true, false, false, false, false, false, false, false, false);
-        assertThat(Duration.between(issuer.getNotBefore().toInstant(), issuer.getNotAfter().toInstant()))
+        assertThat(Duration.between(
+                        issuer.getNotBefore().toInstant(), issuer.getNotAfter().toInstant()))
                 .isEqualTo(CryptoGen.LEAF_VALIDITY);
         assertThat(issuer.getSigAlgName()).isEqualTo("SHA256withECDSA");
         assertThat(issuer.getSerialNumber().bitLength()).isEqualTo(128);
@@ -216,8 +234,8 @@ class CryptoGenTest {
         byte[] caKeyId = octets(ca.getExtensionValue(Extension.subjectKeyIdentifier.getId()));
         AuthorityKeyIdentifier aki = AuthorityKeyIdentifier.getInstance(
                 octets(issuer.getExtensionValue(Extension.authorityKeyIdentifier.getId())));
-        assertThat(aki.getKeyIdentifierOctets()).isEqualTo(ASN1OctetString.getInstance(caKeyId)
-                .getOctets());
+        assertThat(aki.getKeyIdentifierOctets())
+                .isEqualTo(ASN1OctetString.getInstance(caKeyId).getOctets());
     }
 
     @Test
@@ -267,11 +285,14 @@ class CryptoGenTest {
         IdentityValidator singleValidator = new IdentityValidator(single.msps());
 
         assertThat(singleValidator.mspIds()).containsExactly("Org1MSP");
-        assertThat(single.nodes()).singleElement().extracting(Consortium.Node::port).isEqualTo(9000);
+        assertThat(single.nodes())
+                .singleElement()
+                .extracting(Consortium.Node::port)
+                .isEqualTo(9000);
         Signer admin = single.signer("Admin@org1.dossier.local");
         singleValidator.validate(admin.serializedIdentity()).verify(MESSAGE, admin.sign(MESSAGE));
-        assertThatThrownBy(() -> singleValidator.validate(consortium.signer("Admin@org1.dossier.local")
-                        .serializedIdentity()))
+        assertThatThrownBy(() -> singleValidator.validate(
+                        consortium.signer("Admin@org1.dossier.local").serializedIdentity()))
                 .isInstanceOf(IdentityException.class)
                 .hasMessageContaining("not signed by Org1MSP's CA");
     }
@@ -290,7 +311,9 @@ class CryptoGenTest {
         assertThat(tlsCa.getBasicConstraints()).isNotNegative();
         assertThat(server.getSubjectX500Principal().getName())
                 .isEqualTo("CN=node0.org2.dossier.local,O=org2.dossier.local,C=IT");
-        assertThat(server.getSubjectAlternativeNames().stream().map(name -> (Object) name.get(1)).toList())
+        assertThat(server.getSubjectAlternativeNames().stream()
+                        .map(name -> (Object) name.get(1))
+                        .toList())
                 .containsExactly("node0.org2.dossier.local", "node0", "localhost", "127.0.0.1");
         assertThat(server.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
         assertThat(server.getKeyUsage()[0]).as("digitalSignature").isTrue();
@@ -298,12 +321,14 @@ class CryptoGenTest {
         assertThat(server.getBasicConstraints()).isEqualTo(-1);
         try (Reader keyReader = Files.newBufferedReader(tls.resolve("server.key"))) {
             PrivateKey key = Identities.readPrivateKey(keyReader);
-            byte[] signature = Signers.newPrivateKeySigner(key).sign(MessageDigest.getInstance("SHA-256")
-                    .digest(MESSAGE));
+            byte[] signature = Signers.newPrivateKeySigner(key)
+                    .sign(MessageDigest.getInstance("SHA-256").digest(MESSAGE));
             java.security.Signature verifier = java.security.Signature.getInstance("SHA256withECDSA");
             verifier.initVerify(server.getPublicKey());
             verifier.update(MESSAGE);
-            assertThat(verifier.verify(signature)).as("server.key matches server.crt").isTrue();
+            assertThat(verifier.verify(signature))
+                    .as("server.key matches server.crt")
+                    .isTrue();
         }
     }
 
@@ -321,8 +346,10 @@ class CryptoGenTest {
 
     @Test
     void workers_haveDistinctSubjects() throws Exception {
-        Identity worker1 = validator.validate(consortium.signer("Worker1@org1.dossier.local").serializedIdentity());
-        Identity worker2 = validator.validate(consortium.signer("Worker2@org1.dossier.local").serializedIdentity());
+        Identity worker1 = validator.validate(
+                consortium.signer("Worker1@org1.dossier.local").serializedIdentity());
+        Identity worker2 = validator.validate(
+                consortium.signer("Worker2@org1.dossier.local").serializedIdentity());
 
         assertThat(worker2.attributes()).containsEntry("dossier.role", "worker");
         assertThat(worker2.attributes().get("dossier.subject"))

@@ -30,11 +30,14 @@ class EndorsementPoliciesTest {
     void creatorOrg_needsTheCreatorsOrganisation() {
         EndorsementPolicies policies = EndorsementPolicies.DEFAULT;
 
-        assertThat(policies.unsatisfied("anchor", "Org1MSP", Set.of("Org1MSP"), ORGS)).isNull();
+        assertThat(policies.unsatisfied("anchor", "Org1MSP", Set.of("Org1MSP"), ORGS))
+                .isNull();
         assertThat(policies.unsatisfied("anchor", "Org1MSP", Set.of("Org2MSP", "Org3MSP"), ORGS))
                 .contains("creator's organisation Org1MSP");
-        assertThat(policies.organisationsToAsk("anchor", "Org1MSP", "Org2MSP", ORGS)).containsExactly("Org1MSP");
-        assertThat(policies.organisationsToAsk("anchor", "Org2MSP", "Org2MSP", ORGS)).isEmpty();
+        assertThat(policies.organisationsToAsk("anchor", "Org1MSP", "Org2MSP", ORGS))
+                .containsExactly("Org1MSP");
+        assertThat(policies.organisationsToAsk("anchor", "Org2MSP", "Org2MSP", ORGS))
+                .isEmpty();
     }
 
     @Test
@@ -43,19 +46,23 @@ class EndorsementPoliciesTest {
 
         assertThat(policies.unsatisfied("approvePolicy", "Org1MSP", Set.of("Org1MSP"), ORGS))
                 .contains("majority of the 3 organisations, has 1");
-        assertThat(policies.unsatisfied("approvePolicy", "Org1MSP", Set.of("Org1MSP", "Org3MSP"), ORGS)).isNull();
+        assertThat(policies.unsatisfied("approvePolicy", "Org1MSP", Set.of("Org1MSP", "Org3MSP"), ORGS))
+                .isNull();
         assertThat(policies.organisationsToAsk("approvePolicy", "Org1MSP", "Org3MSP", ORGS))
                 .containsExactly("Org1MSP");
-        assertThat(policies.unsatisfied("approvePolicy", "Org1MSP", Set.of("Org1MSP", "Other"), ORGS)).isNotNull();
+        assertThat(policies.unsatisfied("approvePolicy", "Org1MSP", Set.of("Org1MSP", "Other"), ORGS))
+                .isNotNull();
     }
 
     @Test
     void allOrgs_andAnyOrg() {
         EndorsementPolicies policies = new EndorsementPolicies(Rule.ANY_ORG, Map.of("revoke", Rule.ALL_ORGS));
 
-        assertThat(policies.unsatisfied("anchor", "Org1MSP", Set.of("Org3MSP"), ORGS)).isNull();
+        assertThat(policies.unsatisfied("anchor", "Org1MSP", Set.of("Org3MSP"), ORGS))
+                .isNull();
         assertThat(policies.unsatisfied("anchor", "Org1MSP", Set.of(), ORGS)).isNotNull();
-        assertThat(policies.unsatisfied("revoke", "Org1MSP", Set.of("Org1MSP", "Org2MSP"), ORGS)).isNotNull();
+        assertThat(policies.unsatisfied("revoke", "Org1MSP", Set.of("Org1MSP", "Org2MSP"), ORGS))
+                .isNotNull();
         assertThat(policies.organisationsToAsk("revoke", "Org1MSP", "Org1MSP", ORGS))
                 .containsExactly("Org2MSP", "Org3MSP");
     }

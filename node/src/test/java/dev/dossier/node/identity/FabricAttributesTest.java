@@ -20,21 +20,23 @@ class FabricAttributesTest {
     void decode_certificateIssuedByFabricCa_readsAttributes() throws Exception {
         X509Certificate certificate = fabricCaCertificate();
 
-        assertThat(FabricAttributes.decode(certificate)).containsExactly(
-                Map.entry("abac.init", "true"),
-                Map.entry("admin", "true"),
-                Map.entry("hf.Affiliation", "org1"),
-                Map.entry("hf.EnrollmentID", "admin-org1"),
-                Map.entry("hf.Type", "client"));
+        assertThat(FabricAttributes.decode(certificate))
+                .containsExactly(
+                        Map.entry("abac.init", "true"),
+                        Map.entry("admin", "true"),
+                        Map.entry("hf.Affiliation", "org1"),
+                        Map.entry("hf.EnrollmentID", "admin-org1"),
+                        Map.entry("hf.Type", "client"));
     }
 
     @Test
     void encode_attributesOfFabricCaCertificate_givesFabricCaBytes() throws Exception {
         X509Certificate certificate = fabricCaCertificate();
-        byte[] fabricCaBytes =
-                ASN1OctetString.getInstance(certificate.getExtensionValue(FabricAttributes.OID)).getOctets();
+        byte[] fabricCaBytes = ASN1OctetString.getInstance(certificate.getExtensionValue(FabricAttributes.OID))
+                .getOctets();
 
-        assertThat(FabricAttributes.encode(FabricAttributes.decode(certificate))).isEqualTo(fabricCaBytes);
+        assertThat(FabricAttributes.encode(FabricAttributes.decode(certificate)))
+                .isEqualTo(fabricCaBytes);
     }
 
     @Test
@@ -55,17 +57,20 @@ class FabricAttributesTest {
     void decode_roundTripsThroughCertificate() throws Exception {
         Map<String, String> attributes = Map.of("dossier.role", "worker", "dossier.subject", "ab".repeat(32));
 
-        assertThat(FabricAttributes.decode(CA.issue("W@test", attributes).certificate())).isEqualTo(attributes);
+        assertThat(FabricAttributes.decode(CA.issue("W@test", attributes).certificate()))
+                .isEqualTo(attributes);
     }
 
     @Test
     void decode_noExtension_isEmpty() throws Exception {
-        assertThat(FabricAttributes.decode(CA.issue("plain@test").certificate())).isEmpty();
+        assertThat(FabricAttributes.decode(CA.issue("plain@test").certificate()))
+                .isEmpty();
     }
 
     @Test
     void decode_noAttrsMember_isEmpty() throws Exception {
-        X509Certificate certificate = CA.issueWithAttributeExtension("x", TestPki.utf8("{}")).certificate();
+        X509Certificate certificate =
+                CA.issueWithAttributeExtension("x", TestPki.utf8("{}")).certificate();
 
         assertThat(FabricAttributes.decode(certificate)).isEmpty();
     }
@@ -73,11 +78,16 @@ class FabricAttributesTest {
     @Test
     void decode_malformed_throws() {
         String[] malformed = {
-            "not json", "[]", "{\"attrs\":[]}", "{\"attrs\":{\"a\":1}}", "{\"attrs\":{\"a\":\"1\",\"a\":\"2\"}}",
+            "not json",
+            "[]",
+            "{\"attrs\":[]}",
+            "{\"attrs\":{\"a\":1}}",
+            "{\"attrs\":{\"a\":\"1\",\"a\":\"2\"}}",
             "{\"attrs\":{}} trailing"
         };
         for (String json : malformed) {
-            X509Certificate certificate = CA.issueWithAttributeExtension("x", TestPki.utf8(json)).certificate();
+            X509Certificate certificate =
+                    CA.issueWithAttributeExtension("x", TestPki.utf8(json)).certificate();
             assertThatThrownBy(() -> FabricAttributes.decode(certificate))
                     .as(json)
                     .isInstanceOf(CertificateParsingException.class);
@@ -86,8 +96,9 @@ class FabricAttributesTest {
 
     @Test
     void decode_notUtf8_throws() {
-        X509Certificate certificate =
-                CA.issueWithAttributeExtension("x", new byte[] {'{', (byte) 0xc3, (byte) 0x28, '}'}).certificate();
+        X509Certificate certificate = CA.issueWithAttributeExtension(
+                        "x", new byte[] {'{', (byte) 0xc3, (byte) 0x28, '}'})
+                .certificate();
 
         assertThatThrownBy(() -> FabricAttributes.decode(certificate))
                 .isInstanceOf(CertificateParsingException.class)

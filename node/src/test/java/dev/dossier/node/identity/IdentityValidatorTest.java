@@ -133,8 +133,12 @@ class IdentityValidatorTest {
 
     @Test
     void validate_p384Key_throws() {
-        Leaf p384 = ORG1.issue("P384@org1.test", Keys.onCurve("P-384"), TestPki.NOW.minusSeconds(60),
-                TestPki.NOW.plusSeconds(3600), Map.of());
+        Leaf p384 = ORG1.issue(
+                "P384@org1.test",
+                Keys.onCurve("P-384"),
+                TestPki.NOW.minusSeconds(60),
+                TestPki.NOW.plusSeconds(3600),
+                Map.of());
 
         assertThatThrownBy(() -> validator.validate(p384.serializedIdentity("Org1MSP")))
                 .isInstanceOf(IdentityException.class)
@@ -161,8 +165,8 @@ class IdentityValidatorTest {
     void validate_pemWithTrailingSecondBlock_throws() {
         String twoBlocks = USER1.certificatePem() + USER1.certificatePem();
 
-        assertThatThrownBy(() -> validator.validate(
-                        TestPki.serializedIdentity("Org1MSP", ByteString.copyFromUtf8(twoBlocks))))
+        assertThatThrownBy(() ->
+                        validator.validate(TestPki.serializedIdentity("Org1MSP", ByteString.copyFromUtf8(twoBlocks))))
                 .isInstanceOf(IdentityException.class);
     }
 

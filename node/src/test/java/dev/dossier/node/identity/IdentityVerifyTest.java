@@ -142,8 +142,11 @@ class IdentityVerifyTest {
         byte[] s = rs[1].toByteArray();
         byte[] paddedS = new byte[s.length + 1];
         System.arraycopy(s, 0, paddedS, 1, s.length);
-        byte[] der = concat(new byte[] {0x30, (byte) (4 + r.length + paddedS.length), 0x02, (byte) r.length}, r,
-                new byte[] {0x02, (byte) paddedS.length}, paddedS);
+        byte[] der = concat(
+                new byte[] {0x30, (byte) (4 + r.length + paddedS.length), 0x02, (byte) r.length},
+                r,
+                new byte[] {0x02, (byte) paddedS.length},
+                paddedS);
 
         assertThatThrownBy(() -> identity.verify(MESSAGE, der))
                 .isInstanceOf(SignatureException.class)

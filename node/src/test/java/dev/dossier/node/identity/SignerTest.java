@@ -74,8 +74,8 @@ class SignerTest {
     @Test
     void fromPem_p384Key_throws() throws Exception {
         Keys p384 = Keys.onCurve("P-384");
-        Leaf leaf = CA.issue("node0.org1.test", p384, TestPki.NOW.minusSeconds(60), TestPki.NOW.plusSeconds(60),
-                java.util.Map.of());
+        Leaf leaf = CA.issue(
+                "node0.org1.test", p384, TestPki.NOW.minusSeconds(60), TestPki.NOW.plusSeconds(60), java.util.Map.of());
         Path certificate = Files.writeString(directory.resolve("cert.pem"), leaf.certificatePem());
         Path key = Files.writeString(directory.resolve("priv_sk"), p384.pkcs8Pem());
 

@@ -72,7 +72,9 @@ final class TestPki {
 
         String pkcs8Pem() {
             try {
-                return Pem.encode("PRIVATE KEY", PrivateKeyInfoFactory.createPrivateKeyInfo(privateKey).getEncoded());
+                return Pem.encode(
+                        "PRIVATE KEY",
+                        PrivateKeyInfoFactory.createPrivateKeyInfo(privateKey).getEncoded());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -81,8 +83,8 @@ final class TestPki {
         String sec1Pem() {
             try {
                 byte[] q = publicKey.getQ().getEncoded(false);
-                ECPrivateKey sec1 = new ECPrivateKey(256, privateKey.getD(), new DERBitString(q),
-                        SECObjectIdentifiers.secp256r1);
+                ECPrivateKey sec1 =
+                        new ECPrivateKey(256, privateKey.getD(), new DERBitString(q), SECObjectIdentifiers.secp256r1);
                 return Pem.encode("EC PRIVATE KEY", sec1.getEncoded());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -98,8 +100,15 @@ final class TestPki {
 
         static Ca create(String commonName, Keys keys) {
             X500Name name = new X500Name("C=IT,O=" + commonName + ",CN=" + commonName);
-            X509Certificate certificate = build(name, name, keys.publicKey(), keys.privateKey(),
-                    NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(3650)), true, null);
+            X509Certificate certificate = build(
+                    name,
+                    name,
+                    keys.publicKey(),
+                    keys.privateKey(),
+                    NOW.minus(Duration.ofDays(1)),
+                    NOW.plus(Duration.ofDays(3650)),
+                    true,
+                    null);
             return new Ca(name, keys, certificate);
         }
 
@@ -108,12 +117,16 @@ final class TestPki {
         }
 
         Leaf issue(String commonName) {
-            return issue(commonName, Keys.p256(), NOW.minus(Duration.ofHours(1)), NOW.plus(Duration.ofDays(730)),
-                    Map.of());
+            return issue(
+                    commonName, Keys.p256(), NOW.minus(Duration.ofHours(1)), NOW.plus(Duration.ofDays(730)), Map.of());
         }
 
         Leaf issue(String commonName, Map<String, String> attributes) {
-            return issue(commonName, Keys.p256(), NOW.minus(Duration.ofHours(1)), NOW.plus(Duration.ofDays(730)),
+            return issue(
+                    commonName,
+                    Keys.p256(),
+                    NOW.minus(Duration.ofHours(1)),
+                    NOW.plus(Duration.ofDays(730)),
                     attributes);
         }
 
@@ -121,19 +134,32 @@ final class TestPki {
             return issue(commonName, Keys.p256(), notBefore, notAfter, Map.of());
         }
 
-        Leaf issue(String commonName, Keys leafKeys, Instant notBefore, Instant notAfter,
-                Map<String, String> attributes) {
+        Leaf issue(
+                String commonName, Keys leafKeys, Instant notBefore, Instant notAfter, Map<String, String> attributes) {
             X500Name subject = new X500Name("C=IT,O=test,OU=client,CN=" + commonName);
-            X509Certificate certificate = build(name, subject, leafKeys.publicKey(), keys.privateKey(), notBefore,
-                    notAfter, false, attributes.isEmpty() ? null : FabricAttributes.encode(attributes));
+            X509Certificate certificate = build(
+                    name,
+                    subject,
+                    leafKeys.publicKey(),
+                    keys.privateKey(),
+                    notBefore,
+                    notAfter,
+                    false,
+                    attributes.isEmpty() ? null : FabricAttributes.encode(attributes));
             return new Leaf(leafKeys, certificate);
         }
 
         /** A leaf whose attribute extension holds {@code extensionValue} as is. */
         Leaf issueWithAttributeExtension(String commonName, byte[] extensionValue) {
             Keys leafKeys = Keys.p256();
-            X509Certificate certificate = build(name, new X500Name("CN=" + commonName), leafKeys.publicKey(),
-                    keys.privateKey(), NOW.minus(Duration.ofHours(1)), NOW.plus(Duration.ofDays(1)), false,
+            X509Certificate certificate = build(
+                    name,
+                    new X500Name("CN=" + commonName),
+                    leafKeys.publicKey(),
+                    keys.privateKey(),
+                    NOW.minus(Duration.ofHours(1)),
+                    NOW.plus(Duration.ofDays(1)),
+                    false,
                     extensionValue);
             return new Leaf(leafKeys, certificate);
         }
@@ -141,8 +167,15 @@ final class TestPki {
         /** A certificate for a CA key, as a leaf would be: a CA certificate presented as an identity. */
         Leaf issueCaCertificate(String commonName) {
             Keys leafKeys = Keys.p256();
-            X509Certificate certificate = build(name, new X500Name("CN=" + commonName), leafKeys.publicKey(),
-                    keys.privateKey(), NOW.minus(Duration.ofHours(1)), NOW.plus(Duration.ofDays(1)), true, null);
+            X509Certificate certificate = build(
+                    name,
+                    new X500Name("CN=" + commonName),
+                    leafKeys.publicKey(),
+                    keys.privateKey(),
+                    NOW.minus(Duration.ofHours(1)),
+                    NOW.plus(Duration.ofDays(1)),
+                    true,
+                    null);
             return new Leaf(leafKeys, certificate);
         }
     }
@@ -169,18 +202,34 @@ final class TestPki {
     }
 
     static ByteString serializedIdentity(String mspId, ByteString idBytes) {
-        return SerializedIdentity.newBuilder().setMspid(mspId).setIdBytes(idBytes).build().toByteString();
+        return SerializedIdentity.newBuilder()
+                .setMspid(mspId)
+                .setIdBytes(idBytes)
+                .build()
+                .toByteString();
     }
 
-    private static X509Certificate build(X500Name issuer, X500Name subject, ECPublicKeyParameters subjectKey,
-            ECPrivateKeyParameters issuerKey, Instant notBefore, Instant notAfter, boolean ca,
+    private static X509Certificate build(
+            X500Name issuer,
+            X500Name subject,
+            ECPublicKeyParameters subjectKey,
+            ECPrivateKeyParameters issuerKey,
+            Instant notBefore,
+            Instant notAfter,
+            boolean ca,
             byte[] attributeExtension) {
         try {
-            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, new BigInteger(128, RANDOM),
-                    Date.from(notBefore), Date.from(notAfter), subject,
+            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(
+                    issuer,
+                    new BigInteger(128, RANDOM),
+                    Date.from(notBefore),
+                    Date.from(notAfter),
+                    subject,
                     SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(subjectKey));
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-            builder.addExtension(Extension.keyUsage, true,
+            builder.addExtension(
+                    Extension.keyUsage,
+                    true,
                     new KeyUsage(ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature));
             if (attributeExtension != null) {
                 builder.addExtension(new ASN1ObjectIdentifier(FabricAttributes.OID), false, attributeExtension);
@@ -191,8 +240,8 @@ final class TestPki {
             byte[] der = builder.build(
                             new BcECContentSignerBuilder(signatureAlgorithm, digestAlgorithm).build(issuerKey))
                     .getEncoded();
-            return (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(der));
+            return (X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (OperatorCreationException | CertificateException e) {

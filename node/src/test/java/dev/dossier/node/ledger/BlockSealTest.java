@@ -36,16 +36,21 @@ class BlockSealTest {
         try (Ledger ledger = Ledger.open(dir.resolve("sealed"))) {
             ledger.commitGenesis(TestTxs.configEnvelope("genesis"));
             Block[] seen = new Block[1];
-            Block block = ledger.commit(List.of(valid("t0", rw().write("k", "v"))), BlockSeal.of(CONSENTER, unsigned -> {
-                seen[0] = unsigned;
-                return List.of(SIGNATURE);
-            }));
+            Block block =
+                    ledger.commit(List.of(valid("t0", rw().write("k", "v"))), BlockSeal.of(CONSENTER, unsigned -> {
+                        seen[0] = unsigned;
+                        return List.of(SIGNATURE);
+                    }));
 
             Metadata entry = BlockSeal.signaturesMetadata(block);
             assertThat(entry.getSignaturesList()).containsExactly(SIGNATURE);
-            assertThat(OrdererBlockMetadata.parseFrom(entry.getValue()).getLastConfig().getIndex()).isZero();
+            assertThat(OrdererBlockMetadata.parseFrom(entry.getValue())
+                            .getLastConfig()
+                            .getIndex())
+                    .isZero();
             assertThat(BlockSeal.consenterMetadata(block)).isEqualTo(CONSENTER);
-            assertThat(BlockSeal.signaturesMetadata(seen[0]).getSignaturesList()).isEmpty();
+            assertThat(BlockSeal.signaturesMetadata(seen[0]).getSignaturesList())
+                    .isEmpty();
             assertThat(BlockSeal.signaturesMetadata(seen[0]).getValue()).isEqualTo(entry.getValue());
             assertThat(block.getHeader()).isEqualTo(unsignedTwin.getHeader());
             assertThat(ledger.block(1).orElseThrow()).isEqualTo(block);
@@ -70,9 +75,10 @@ class BlockSealTest {
         try (Ledger ledger = Ledger.open(dir)) {
             ledger.commitGenesis(TestTxs.configEnvelope("genesis"));
 
-            assertThatThrownBy(() -> ledger.commit(List.of(valid("t0", rw().write("k", "v"))), BlockSeal.of(CONSENTER, b -> {
-                        throw new LedgerException("refused");
-                    })))
+            assertThatThrownBy(() ->
+                            ledger.commit(List.of(valid("t0", rw().write("k", "v"))), BlockSeal.of(CONSENTER, b -> {
+                                throw new LedgerException("refused");
+                            })))
                     .isInstanceOf(LedgerException.class)
                     .hasMessage("refused");
 

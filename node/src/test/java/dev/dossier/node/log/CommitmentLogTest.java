@@ -67,7 +67,8 @@ class CommitmentLogTest {
         TxReadWriteSet rwset = TxReadWriteSet.newBuilder()
                 .addNsRwset(NsReadWriteSet.newBuilder().setNamespace(ns).setRwset(kv.toByteString()))
                 .build();
-        ChaincodeAction action = ChaincodeAction.newBuilder().setResults(rwset.toByteString()).build();
+        ChaincodeAction action =
+                ChaincodeAction.newBuilder().setResults(rwset.toByteString()).build();
         ByteString prp = ProposalResponsePayload.newBuilder()
                 .setExtension(action.toByteString())
                 .build()
@@ -82,7 +83,8 @@ class CommitmentLogTest {
     }
 
     private static ByteString envelope(HeaderType type, ByteString data) {
-        ChannelHeader header = ChannelHeader.newBuilder().setType(type.getNumber()).build();
+        ChannelHeader header =
+                ChannelHeader.newBuilder().setType(type.getNumber()).build();
         return Envelope.newBuilder()
                 .setPayload(Payload.newBuilder()
                         .setHeader(Header.newBuilder().setChannelHeader(header.toByteString()))
@@ -111,7 +113,9 @@ class CommitmentLogTest {
 
     private static Block genesis() {
         return block(
-                0, List.of(envelope(HeaderType.CONFIG, ByteString.copyFromUtf8("config"))), List.of(TxValidationCode.VALID));
+                0,
+                List.of(envelope(HeaderType.CONFIG, ByteString.copyFromUtf8("config"))),
+                List.of(TxValidationCode.VALID));
     }
 
     @Test
@@ -120,12 +124,18 @@ class CommitmentLogTest {
         byte[] invalid = commitment();
         byte[] elsewhere = commitment();
         KVRWSet update = KVRWSet.newBuilder()
-                .addReads(KVRead.newBuilder().setKey(HEX.formatHex(created)).setVersion(Version.newBuilder().setBlockNum(1)))
-                .addWrites(KVWrite.newBuilder().setKey(HEX.formatHex(created)).setValue(ByteString.copyFromUtf8("revoked")))
+                .addReads(KVRead.newBuilder()
+                        .setKey(HEX.formatHex(created))
+                        .setVersion(Version.newBuilder().setBlockNum(1)))
+                .addWrites(KVWrite.newBuilder()
+                        .setKey(HEX.formatHex(created))
+                        .setValue(ByteString.copyFromUtf8("revoked")))
                 .build();
         KVRWSet index = KVRWSet.newBuilder()
                 .addReads(KVRead.newBuilder().setKey("\u0000subject\u0000x\u0000"))
-                .addWrites(KVWrite.newBuilder().setKey("\u0000subject\u0000x\u0000").setValue(ByteString.copyFromUtf8("1")))
+                .addWrites(KVWrite.newBuilder()
+                        .setKey("\u0000subject\u0000x\u0000")
+                        .setValue(ByteString.copyFromUtf8("1")))
                 .build();
         Block block = block(
                 1,
@@ -164,9 +174,13 @@ class CommitmentLogTest {
                         leafHashes.add(Rfc9162.leafHash(c));
                     }
                     batch.sort((x, y) -> HEX.formatHex(x).compareTo(HEX.formatHex(y)));
-                    commitments.subList(commitments.size() - batch.size(), commitments.size()).clear();
+                    commitments
+                            .subList(commitments.size() - batch.size(), commitments.size())
+                            .clear();
                     commitments.addAll(batch);
-                    leafHashes.subList(leafHashes.size() - batch.size(), leafHashes.size()).clear();
+                    leafHashes
+                            .subList(leafHashes.size() - batch.size(), leafHashes.size())
+                            .clear();
                     batch.forEach(c -> leafHashes.add(Rfc9162.leafHash(c)));
                     txs.add(envelope(NS, creates(batch)));
                     codes.add(TxValidationCode.VALID);
@@ -200,7 +214,10 @@ class CommitmentLogTest {
         byte[] root;
         try (CommitmentLog log = CommitmentLog.open(directory, NS)) {
             log.apply(genesis());
-            log.apply(block(1, List.of(envelope(NS, creates(List.of(commitment(), commitment())))), List.of(TxValidationCode.VALID)));
+            log.apply(block(
+                    1,
+                    List.of(envelope(NS, creates(List.of(commitment(), commitment())))),
+                    List.of(TxValidationCode.VALID)));
             root = log.root(log.size());
         }
         try (CommitmentLog log = CommitmentLog.open(directory, NS)) {

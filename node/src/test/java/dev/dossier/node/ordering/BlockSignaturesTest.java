@@ -47,12 +47,15 @@ class BlockSignaturesTest {
                         .setPreviousHash(ByteString.copyFrom(new byte[32]))
                         .setDataHash(ByteString.copyFrom(new byte[] {1, 2, 3})))
                 .setMetadata(BlockMetadata.newBuilder()
-                        .addMetadata(Metadata.newBuilder().setValue(value).build().toByteString()))
+                        .addMetadata(
+                                Metadata.newBuilder().setValue(value).build().toByteString()))
                 .build();
     }
 
     private static Block signed(Block block, MetadataSignature signature) {
-        Metadata metadata = BlockSeal.signaturesMetadata(block).toBuilder().addSignatures(signature).build();
+        Metadata metadata = BlockSeal.signaturesMetadata(block).toBuilder()
+                .addSignatures(signature)
+                .build();
         return block.toBuilder()
                 .setMetadata(BlockMetadata.newBuilder().addMetadata(metadata.toByteString()))
                 .build();
@@ -79,7 +82,9 @@ class BlockSignaturesTest {
                 .concat(signature.getSignatureHeader())
                 .concat(ByteString.copyFrom(BlockHashes.headerBytes(block.getHeader())))
                 .toByteArray();
-        identities.validate(node1.serializedIdentity()).verify(message, signature.getSignature().toByteArray());
+        identities
+                .validate(node1.serializedIdentity())
+                .verify(message, signature.getSignature().toByteArray());
         assertThat(BlockSignatures.verify(signed(block, signature), c -> only(node1, c)))
                 .extracting(Identity::mspId)
                 .containsExactly("Org1MSP");

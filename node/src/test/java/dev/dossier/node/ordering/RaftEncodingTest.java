@@ -19,7 +19,8 @@ class RaftEncodingTest {
 
     @Test
     void orderedBatch_encodesVersionTimeAndEnvelopes_andDecodesBack() {
-        OrderedBatch batch = new OrderedBatch(CUT, List.of(ByteString.copyFromUtf8("a"), ByteString.copyFromUtf8("bc")));
+        OrderedBatch batch =
+                new OrderedBatch(CUT, List.of(ByteString.copyFromUtf8("a"), ByteString.copyFromUtf8("bc")));
 
         ByteString encoded = batch.encode();
 
@@ -32,7 +33,8 @@ class RaftEncodingTest {
     void orderedBatch_decode_refusesOtherVersionsAndTruncation() {
         ByteString encoded = new OrderedBatch(CUT, List.of(ByteString.copyFromUtf8("a"))).encode();
 
-        assertThatThrownBy(() -> OrderedBatch.decode(ByteString.copyFrom(new byte[] {2}).concat(encoded.substring(1))))
+        assertThatThrownBy(() ->
+                        OrderedBatch.decode(ByteString.copyFrom(new byte[] {2}).concat(encoded.substring(1))))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> OrderedBatch.decode(encoded.substring(0, 5)))
                 .isInstanceOf(IllegalArgumentException.class);
