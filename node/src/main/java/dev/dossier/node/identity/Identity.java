@@ -8,7 +8,6 @@ import java.security.SignatureException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Map;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 
@@ -92,10 +91,7 @@ public final class Identity {
         if (!Signatures.isLowS(rs[1])) {
             throw new SignatureException("signature is not low-S (s > n/2)");
         }
-        SHA256Digest digest = new SHA256Digest();
-        digest.update(message, 0, message.length);
-        byte[] hash = new byte[digest.getDigestSize()];
-        digest.doFinal(hash, 0);
+        byte[] hash = Signatures.sha256(message);
         ECDSASigner verifier = new ECDSASigner();
         verifier.init(false, publicKey);
         if (!verifier.verifySignature(hash, rs[0], rs[1])) {

@@ -138,4 +138,16 @@ public final class Signatures {
         System.arraycopy(sBytes, 0, der, sOffset + 2, sBytes.length);
         return der;
     }
+
+    /**
+     * SHA-256 of the message with the JDK's implementation, which uses the processor's SHA instructions where present
+     * (several times faster than a pure-Java digest on the megabyte-sized envelopes of bulk anchoring).
+     */
+    static byte[] sha256(byte[] message) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(message);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError("SHA-256 is required of every JDK", e);
+        }
+    }
 }

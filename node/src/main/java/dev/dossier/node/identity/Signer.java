@@ -159,10 +159,7 @@ public final class Signer {
      */
     public byte[] sign(byte[] message) {
         requireNonNull(message, "message");
-        SHA256Digest digest = new SHA256Digest();
-        digest.update(message, 0, message.length);
-        byte[] hash = new byte[digest.getDigestSize()];
-        digest.doFinal(hash, 0);
+        byte[] hash = Signatures.sha256(message);
         ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
         signer.init(true, privateKey);
         BigInteger[] rs = signer.generateSignature(hash);
