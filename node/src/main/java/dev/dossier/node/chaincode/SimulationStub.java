@@ -6,6 +6,7 @@ import dev.dossier.node.ledger.StateReader;
 import dev.dossier.node.ledger.VersionedValue;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
@@ -58,8 +58,10 @@ final class SimulationStub implements ChaincodeStub {
     private final String namespace;
     private final StateReader state;
     private final Invocation invocation;
-    private final Map<String, KVRead> reads = new TreeMap<>(Keys.UTF8_ORDER);
-    private final Map<String, KVWrite> writes = new TreeMap<>(Keys.UTF8_ORDER);
+    // Hash maps while simulating, sorted once when the read-write set is built: a batch of thousands of entries
+    // costs far less than keeping a sorted tree up to date on every read and write.
+    private final Map<String, KVRead> reads = new HashMap<>();
+    private final Map<String, KVWrite> writes = new HashMap<>();
     private final List<RangeScan> scans = new ArrayList<>();
     private ChaincodeEvent event;
     private boolean paginatedQueryPerformed;
@@ -90,8 +92,18 @@ final class SimulationStub implements ChaincodeStub {
      * by key, range queries in the order they were started (a repeat of the same start, end and exhaustion is
      * recorded once, as Fabric does).
      */
+    private static <T> List<T> sortedByKey(Map<String, T> entries) {
+        String[] keys = entries.keySet().toArray(new String[0]);
+        java.util.Arrays.sort(keys, Keys.UTF8_ORDER);
+        List<T> sorted = new java.util.ArrayList<>(keys.length);
+        for (String key : keys) {
+            sorted.add(entries.get(key));
+        }
+        return sorted;
+    }
+
     TxReadWriteSet readWriteSet() {
-        KVRWSet.Builder kv = KVRWSet.newBuilder().addAllReads(reads.values());
+        KVRWSet.Builder kv = KVRWSet.newBuilder().addAllReads(sortedByKey(reads));
         Set<List<Object>> seen = new HashSet<>();
         for (RangeScan scan : scans) {
             scan.close();
@@ -100,7 +112,7 @@ final class SimulationStub implements ChaincodeStub {
                 kv.addRangeQueriesInfo(info);
             }
         }
-        kv.addAllWrites(writes.values());
+        kv.addAllWrites(sortedByKey(writes));
         return TxReadWriteSet.newBuilder()
                 .setDataModel(TxReadWriteSet.DataModel.KV)
                 .addNsRwset(NsReadWriteSet.newBuilder()
