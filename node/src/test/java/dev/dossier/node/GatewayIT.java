@@ -1,5 +1,6 @@
 package dev.dossier.node;
 
+import static dev.dossier.node.TestNetwork.anchorProposal;
 import static dev.dossier.node.TestNetwork.newCommitment;
 import static dev.dossier.node.TestNetwork.notary;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -209,11 +210,7 @@ class GatewayIT {
     @Test
     void replayedTransaction_isRefused_andCommittedOnlyOnce() throws Exception {
         try (Gateway gateway = network.gateway("issuer")) {
-            var transaction = notary(gateway)
-                    .newProposal("anchor")
-                    .addArguments(newCommitment(), "record")
-                    .build()
-                    .endorse();
+            var transaction = anchorProposal(gateway).endorse();
             var status = transaction.submitAsync().getStatus();
             assertThat(status.isSuccessful()).isTrue();
             long height = network.node.height();
@@ -238,10 +235,7 @@ class GatewayIT {
     @Test
     void replayedProposal_isRefusedAtEndorsement() throws Exception {
         try (Gateway gateway = network.gateway("issuer")) {
-            var proposal = notary(gateway)
-                    .newProposal("anchor")
-                    .addArguments(newCommitment(), "record")
-                    .build();
+            var proposal = anchorProposal(gateway);
             byte[] proposalBytes = proposal.getBytes();
             proposal.endorse().submit();
 
@@ -299,11 +293,7 @@ class GatewayIT {
     @Test
     void unsignedSubmit_isRefused() throws Exception {
         try (Gateway gateway = network.gateway("issuer")) {
-            var transaction = notary(gateway)
-                    .newProposal("anchor")
-                    .addArguments(newCommitment(), "record")
-                    .build()
-                    .endorse();
+            var transaction = anchorProposal(gateway).endorse();
             Envelope unsigned = PreparedTransaction.parseFrom(transaction.getBytes()).getEnvelope().toBuilder()
                     .clearSignature()
                     .build();

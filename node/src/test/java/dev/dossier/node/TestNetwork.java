@@ -64,6 +64,14 @@ final class TestNetwork implements AutoCloseable {
         return gateway.getNetwork("dossier").getContract("notary");
     }
 
+    /** A proposal to anchor a fresh commitment, built and signed by the client but not yet sent. */
+    static org.hyperledger.fabric.client.Proposal anchorProposal(Gateway gateway) {
+        return notary(gateway)
+                .newProposal("anchor")
+                .addArguments(newCommitment(), "record")
+                .build();
+    }
+
     /** The contract jar built by the chaincode module; the node loads it as it would any Fabric Java contract. */
     static Path chaincodeJar() {
         String jar =
