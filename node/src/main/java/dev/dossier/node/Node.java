@@ -11,10 +11,14 @@ import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.LedgerException;
+import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.ordering.BlockDeliveryService;
+import dev.dossier.node.ordering.BlockListener;
 import dev.dossier.node.ordering.BlockPuller;
+import dev.dossier.node.ordering.Orderer;
 import dev.dossier.node.ordering.RaftOrderer;
 import dev.dossier.node.ordering.RaftSettings;
+import dev.dossier.node.ordering.SoloOrderer;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -64,9 +68,11 @@ public final class Node implements AutoCloseable {
     private final ExecutorService responses;
     private final ExecutorService endorsements;
     private final ExecutorService deliveries;
+    private final CommitmentLog log;
 
     private Node(
             Ledger ledger,
+            CommitmentLog log,
             GatewayContext context,
             Server server,
             ExecutorService requests,
@@ -77,6 +83,7 @@ public final class Node implements AutoCloseable {
         this.endorsements = endorsements;
         this.deliveries = deliveries;
         this.ledger = ledger;
+        this.log = log;
         this.context = context;
         this.server = server;
         this.requests = requests;
@@ -111,29 +118,36 @@ public final class Node implements AutoCloseable {
                         + genesis.getSerializedSize() + " bytes");
             }
             String address = settings.host() + ":" + settings.port();
-            GatewayContext context = cluster == null
-                    ? new GatewayContext(
-                            settings.channel(), address, ledger, runtime, identities, signer, settings.blockLimits())
-                    : new GatewayContext(
+            CommitmentLog log = CommitmentLog.open(settings.dataDirectory().resolve("log"), settings.chaincode());
+            followLedger(log, ledger);
+            Orderer.Factory orderers = cluster == null
+                    ? (listener, checker) -> {
+                        SoloOrderer solo = new SoloOrderer(
+                                ledger, settings.blockLimits(), alsoFeeding(listener, log, ledger), 20_000, signer);
+                        solo.start();
+                        return solo;
+                    }
+                    : (listener, checker) -> RaftOrderer.start(
+                            raftSettings(cluster, settings.dataDirectory()),
                             settings.channel(),
-                            address,
                             ledger,
-                            runtime,
-                            identities,
+                            checker,
                             signer,
-                            nodeIdentities,
-                            cluster.policies(),
-                            endorsers(cluster, settings.mspId()),
-                            (listener, checker) -> RaftOrderer.start(
-                                    raftSettings(cluster, settings.dataDirectory()),
-                                    settings.channel(),
-                                    ledger,
-                                    checker,
-                                    signer,
-                                    listener,
-                                    puller,
-                                    settings.blockLimits(),
-                                    20_000));
+                            alsoFeeding(listener, log, ledger),
+                            puller,
+                            settings.blockLimits(),
+                            20_000);
+            GatewayContext context = new GatewayContext(
+                    settings.channel(),
+                    address,
+                    ledger,
+                    runtime,
+                    identities,
+                    signer,
+                    nodeIdentities,
+                    cluster == null ? null : cluster.policies(),
+                    cluster == null ? Endorsers.none(signer.mspId()) : endorsers(cluster, settings.mspId()),
+                    orderers);
             int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
             ExecutorService requests = Executors.newFixedThreadPool(threads, daemon("gateway"));
             ExecutorService eventStreams = Executors.newFixedThreadPool(MAX_EVENT_STREAMS, daemon("events"));
@@ -179,7 +193,7 @@ public final class Node implements AutoCloseable {
                     + (cluster == null
                             ? ", ordering alone"
                             : ", ordering with Raft among " + cluster.nodes().size() + " nodes"));
-            return new Node(ledger, context, server, requests, eventStreams, responses, endorsements, deliveries);
+            return new Node(ledger, log, context, server, requests, eventStreams, responses, endorsements, deliveries);
         } catch (IOException | RuntimeException e) {
             ledger.close();
             throw e;
@@ -272,6 +286,54 @@ public final class Node implements AutoCloseable {
         };
     }
 
+    /**
+     * Brings the commitment log up to the ledger: it is derived from blocks only, so a log behind the ledger (a crash
+     * between a block's commit and the log's own write, or a log deleted by an operator) is rebuilt from the blocks.
+     */
+    private static void followLedger(CommitmentLog log, Ledger ledger) {
+        followLedger(log, ledger, null);
+    }
+
+    /** As {@link #followLedger(CommitmentLog, Ledger)}, using {@code committed} itself when it is the next block. */
+    private static void followLedger(CommitmentLog log, Ledger ledger, Block committed) {
+        try {
+            if (committed != null && committed.getHeader().getNumber() == log.appliedHeight()) {
+                log.apply(committed);
+            }
+            for (long number = log.appliedHeight(); number < ledger.height(); number++) {
+                long n = number;
+                log.apply(ledger.block(n).orElseThrow(() -> new IllegalStateException("ledger has no block " + n)));
+            }
+        } catch (IOException | RuntimeException e) {
+            // Derived state: ordering goes on, and the log catches up after the next block or restart.
+            LOG.log(Level.SEVERE, "commitment log could not follow the ledger: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The orderer's listener, preceded by the commitment log, which folds in each block after it is durable: when a
+     * client hears that its transaction committed, the log already holds its commitments.
+     */
+    private static BlockListener alsoFeeding(BlockListener listener, CommitmentLog log, Ledger ledger) {
+        return new BlockListener() {
+            @Override
+            public void committed(Block block, List<String> txIds) {
+                followLedger(log, ledger, block);
+                listener.committed(block, txIds);
+            }
+
+            @Override
+            public void dropped(List<String> txIds) {
+                listener.dropped(txIds);
+            }
+        };
+    }
+
+    /** @return the commitment log of this node (RFC 9162 tree of the anchored commitments) */
+    public CommitmentLog commitmentLog() {
+        return log;
+    }
+
     /** @return the port the gateway listens on */
     public int port() {
         return server.getPort();
@@ -321,6 +383,7 @@ public final class Node implements AutoCloseable {
             server.shutdownNow();
         } finally {
             responses.shutdown();
+            log.close();
             ledger.close();
             LOG.log(Level.INFO, "node stopped");
         }

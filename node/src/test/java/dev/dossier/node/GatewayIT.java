@@ -370,4 +370,34 @@ class GatewayIT {
             throw new AssertionError(e);
         }
     }
+
+    @Test
+    void commitmentLog_followsCommittedBlocks_andIsRebuiltFromThemWhenLost() throws Exception {
+        String first = newCommitment();
+        String second = newCommitment();
+        try (Gateway gateway = network.gateway("issuer")) {
+            notary(gateway).submitTransaction("anchor", first, "record");
+            notary(gateway).submitTransaction("anchor", second, "record");
+        }
+        var log = network.node.commitmentLog();
+        long size = log.size();
+        byte[] leaf = java.util.HexFormat.of().parseHex(second);
+        long index = log.indexOf(leaf).orElseThrow();
+        byte[] root = log.root(size);
+        assertThat(log.indexOf(java.util.HexFormat.of().parseHex(first))).hasValue(index - 1);
+        dev.dossier.common.merkle.Proofs.verifyInclusion(
+                index, size, dev.dossier.common.merkle.Rfc9162.leafHash(leaf), log.inclusionProof(index, size), root);
+
+        network.stop();
+        try (var files = java.nio.file.Files.walk(network.dataDirectory.resolve("log"))) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        }
+        network.start();
+
+        var rebuilt = network.node.commitmentLog();
+        assertThat(rebuilt.size()).isEqualTo(size);
+        assertThat(rebuilt.root(size)).isEqualTo(root);
+        assertThat(rebuilt.indexOf(leaf)).hasValue(index);
+    }
 }

@@ -6,7 +6,6 @@ import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ordering.Orderer;
-import dev.dossier.node.ordering.SoloOrderer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
@@ -29,36 +28,6 @@ public final class GatewayContext {
     private final Orderer orderer;
     private final CommitNotifier notifier;
     private final Endorsers endorsers;
-
-    /**
-     * Wires the gateway of a single node to a ledger and starts ordering into it ({@link SoloOrderer}, blocks signed
-     * by {@code signer}); only this node's endorsements count. The caller closes the returned context's orderer
-     * (through {@link #close()}) before closing the ledger.
-     */
-    public GatewayContext(
-            String channel,
-            String address,
-            Ledger ledger,
-            ChaincodeRuntime runtime,
-            IdentityValidator identities,
-            Signer signer,
-            dev.dossier.node.ordering.BlockLimits limits) {
-        this(
-                channel,
-                address,
-                ledger,
-                runtime,
-                identities,
-                signer,
-                Set.of(signer.serializedIdentity()),
-                null,
-                Endorsers.none(signer.mspId()),
-                (listener, checker) -> {
-                    SoloOrderer solo = new SoloOrderer(ledger, limits, listener, 20_000, signer);
-                    solo.start();
-                    return solo;
-                });
-    }
 
     /**
      * Wires the gateway of a node of a network to a ledger and starts the orderer made by {@code orderers}. The
