@@ -133,6 +133,13 @@ class GatewayIT {
         AuditReport report = LedgerAudit.audit(network.dataDirectory.resolve("ledger"));
         assertThat(report.clean()).as(report.problem()).isTrue();
         assertThat(report.blocksChecked()).isEqualTo(height);
+        var logReport = dev.dossier.node.log.LogAudit.audit(
+                network.dataDirectory.resolve("ledger"), network.dataDirectory.resolve("log"), "notary");
+        assertThat(logReport.clean()).as(logReport.problem()).isTrue();
+        assertThat(logReport.size()).isEqualTo(1);
+        var missing = dev.dossier.node.log.LogAudit.audit(
+                network.dataDirectory.resolve("ledger"), network.dataDirectory.resolve("no-such-log"), "notary");
+        assertThat(missing.problem()).contains("has no commitment log");
         network.start();
     }
 

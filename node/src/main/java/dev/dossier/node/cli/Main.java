@@ -9,6 +9,7 @@ import dev.dossier.node.gateway.EndorsementPolicies;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.ledger.AuditReport;
 import dev.dossier.node.ledger.LedgerAudit;
+import dev.dossier.node.log.LogAudit;
 import dev.dossier.node.ordering.BlockLimits;
 import dev.dossier.node.ordering.RaftMembership;
 import dev.dossier.node.ordering.RaftSettings;
@@ -192,6 +193,12 @@ public final class Main {
         Path data;
 
         @Option(
+                names = "--chaincode",
+                defaultValue = "notary",
+                description = "the notary chaincode, whose anchored commitments make the commitment log")
+        String chaincode;
+
+        @Option(
                 names = "--network",
                 description = "network directory of 'network up' (consortium.yaml, nodes/<node>/ledger): audit every "
                         + "node, check each block's signature and that all nodes agree")
@@ -207,13 +214,21 @@ public final class Main {
                         new CommandLine(this), "give --data of a node or --network of a network");
             }
             AuditReport report = LedgerAudit.audit(data.resolve("ledger"));
-            if (report.clean()) {
-                System.out.println("audit clean: " + report.blocksChecked() + " blocks, " + report.transactions()
-                        + " transactions, hash chain and world state verified");
-                return 0;
+            if (!report.clean()) {
+                System.out.println(
+                        "audit FAILED at block " + report.firstBadBlock().orElse(-1) + ": " + report.problem());
+                return 3;
             }
-            System.out.println("audit FAILED at block " + report.firstBadBlock().orElse(-1) + ": " + report.problem());
-            return 3;
+            System.out.println("audit clean: " + report.blocksChecked() + " blocks, " + report.transactions()
+                    + " transactions, hash chain and world state verified");
+            LogAudit.Report log = LogAudit.audit(data.resolve("ledger"), data.resolve("log"), chaincode);
+            if (!log.clean()) {
+                System.out.println("commitment log audit FAILED: " + log.problem());
+                return 3;
+            }
+            System.out.println("commitment log clean: " + log.size() + " commitments, root " + log.root()
+                    + ", re-derived from the blocks");
+            return 0;
         }
 
         private int auditNetwork() throws Exception {
