@@ -1,12 +1,11 @@
 package dev.dossier.client;
 
+import dev.dossier.client.digest.Canonical;
+import dev.dossier.client.digest.Commitments;
 import io.grpc.ManagedChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.client.Contract;
 import org.hyperledger.fabric.client.Gateway;
@@ -31,13 +30,13 @@ public final class Demo {
         }
         byte[] salt = new byte[32];
         new SecureRandom().nextBytes(salt);
-        String commitment = commitment(salt, RECORD.getBytes(StandardCharsets.UTF_8));
+        String commitment = Commitments.record(salt, Canonical.jcs(RECORD)).toString();
         ManagedChannel channel = Connections.channel(args[0]);
         try (Gateway gateway =
                 Connections.gateway(args[1], Path.of(args[2]), channel).connect()) {
             Contract contract = gateway.getNetwork(args[3]).getContract(args[4]);
             System.out.println("record      " + RECORD);
-            System.out.println("commitment  " + commitment + "  (salted SHA-256; the record stays off-chain)");
+            System.out.println("commitment  " + commitment + "  (salted SHA-256 of the RFC 8785 form; the record stays off-chain)");
             long started = System.nanoTime();
             var commit = contract.newProposal("anchor")
                     .addArguments(commitment, "record")
@@ -59,15 +58,5 @@ public final class Demo {
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-    }
-
-    /** {@code SHA-256("dossier:record:v1" || 0x00 || salt || record)} as lowercase hex. */
-    static String commitment(byte[] salt, byte[] record) throws NoSuchAlgorithmException {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        sha.update("dossier:record:v1".getBytes(StandardCharsets.US_ASCII));
-        sha.update((byte) 0);
-        sha.update(salt);
-        sha.update(record);
-        return HexFormat.of().formatHex(sha.digest());
     }
 }
