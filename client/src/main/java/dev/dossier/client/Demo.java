@@ -36,7 +36,8 @@ public final class Demo {
                 Connections.gateway(args[1], Path.of(args[2]), channel).connect()) {
             Contract contract = gateway.getNetwork(args[3]).getContract(args[4]);
             System.out.println("record      " + RECORD);
-            System.out.println("commitment  " + commitment + "  (salted SHA-256 of the RFC 8785 form; the record stays off-chain)");
+            System.out.println("commitment  " + commitment
+                    + "  (salted SHA-256 of the RFC 8785 form; the record stays off-chain)");
             long started = System.nanoTime();
             var commit = contract.newProposal("anchor")
                     .addArguments(commitment, "record")
