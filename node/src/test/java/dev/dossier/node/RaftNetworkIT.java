@@ -283,6 +283,23 @@ class RaftNetworkIT {
                         .isEqualTo(first.getMetadata().getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE));
             }
         }
+        // The commitment logs, derived from those blocks, agree on every leaf they share.
+        List<dev.dossier.node.log.CommitmentLog> logs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            if (cluster.nodes[i] != null) {
+                logs.add(cluster.nodes[i].commitmentLog());
+            }
+        }
+        long size = logs.stream()
+                .mapToLong(dev.dossier.node.log.CommitmentLog::size)
+                .min()
+                .orElseThrow();
+        assertThat(size).isPositive();
+        for (var log : logs.subList(1, logs.size())) {
+            assertThat(log.root(size))
+                    .as("commitment log root at size " + size)
+                    .isEqualTo(logs.get(0).root(size));
+        }
     }
 
     private static List<Endorsement> endorsements(Block block, String txId) throws Exception {
