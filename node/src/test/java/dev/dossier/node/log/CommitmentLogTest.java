@@ -118,6 +118,14 @@ class CommitmentLogTest {
                 List.of(TxValidationCode.VALID));
     }
 
+    /** A log in {@code directory} holding the genesis block and one block anchoring {@code commitments}. */
+    static CommitmentLog logWith(Path directory, byte[]... commitments) throws Exception {
+        CommitmentLog log = CommitmentLog.open(directory, NS);
+        log.apply(genesis());
+        log.apply(block(1, List.of(envelope(NS, creates(List.of(commitments)))), List.of(TxValidationCode.VALID)));
+        return log;
+    }
+
     @Test
     void leaves_areOnlyNewCommitmentKeysOfValidTransactionsInTheNamespace() {
         byte[] created = commitment();

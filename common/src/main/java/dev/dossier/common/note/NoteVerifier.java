@@ -1,0 +1,99 @@
+package dev.dossier.common.note;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Verifies signed notes against pinned ECDSA P-256 keys (C2SP signed-note signature type 0x02: ECDSA with SHA-256
+ * over the note text, DER signature; key ID = the first four bytes of SHA-256 of the key's DER SubjectPublicKeyInfo).
+ * A note is accepted when at least {@code required} distinct pinned keys signed it and no signature line of a pinned
+ * key fails; lines from unknown keys are ignored, as the specification requires.
+ */
+public final class NoteVerifier {
+    private final List<Key> keys;
+    private final int required;
+
+    /** A pinned verifier key: its name and P-256 public key. */
+    public record Key(String name, PublicKey publicKey) {
+        public Key {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(publicKey, "publicKey");
+            if (!(publicKey instanceof ECPublicKey ec)
+                    || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+                throw new IllegalArgumentException("not a P-256 public key: " + name);
+            }
+        }
+
+        /** @return the C2SP key ID: SHA-256(DER SubjectPublicKeyInfo)[:4], big-endian */
+        public int keyId() {
+            return NoteVerifier.keyId(publicKey);
+        }
+    }
+
+    /**
+     * @param keys the pinned keys
+     * @param required how many distinct pinned keys must have signed (at least 1)
+     */
+    public NoteVerifier(List<Key> keys, int required) {
+        this.keys = List.copyOf(keys);
+        if (required < 1 || required > this.keys.size()) {
+            throw new IllegalArgumentException("required signatures " + required + " not in [1, " + keys.size() + "]");
+        }
+        this.required = required;
+    }
+
+    /** @return the C2SP key ID of an ECDSA public key */
+    public static int keyId(PublicKey publicKey) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(publicKey.getEncoded());
+            return ByteBuffer.wrap(hash, 0, 4).getInt();
+        } catch (GeneralSecurityException e) {
+            throw new AssertionError("SHA-256 is required of every JDK", e);
+        }
+    }
+
+    /**
+     * @return the names of the pinned keys whose signatures verified
+     * @throws NoteException if a pinned key's signature fails, or fewer than the required keys signed
+     */
+    public Set<String> verify(SignedNote note) throws NoteException {
+        byte[] text = note.text().getBytes(StandardCharsets.UTF_8);
+        Set<String> verified = new HashSet<>();
+        for (NoteSignature line : note.signatures()) {
+            for (Key key : keys) {
+                if (!key.name().equals(line.keyName()) || key.keyId() != line.keyId()) {
+                    continue;
+                }
+                if (!verifies(key.publicKey(), text, line.signature())) {
+                    throw new NoteException("signature of " + key.name() + " does not verify");
+                }
+                verified.add(key.name());
+            }
+        }
+        if (verified.size() < required) {
+            throw new NoteException(
+                    "signed by " + verified.size() + " pinned key(s) " + verified + ", " + required + " required");
+        }
+        return verified;
+    }
+
+    private static boolean verifies(PublicKey key, byte[] text, byte[] signature) {
+        try {
+            Signature verifier = Signature.getInstance("SHA256withECDSA");
+            verifier.initVerify(key);
+            verifier.update(text);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+}
