@@ -2,11 +2,7 @@ package dev.dossier.node;
 
 import com.google.protobuf.ByteString;
 import dev.dossier.node.identity.Msp;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.security.cert.X509Certificate;
 import java.util.List;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Config;
 import org.hyperledger.fabric.protos.common.ConfigEnvelope;
@@ -31,8 +27,8 @@ final class Genesis {
         ConfigGroup.Builder application = ConfigGroup.newBuilder().setModPolicy("Admins");
         for (Msp msp : organisations) {
             FabricMSPConfig.Builder fabricMsp = FabricMSPConfig.newBuilder().setName(msp.mspId());
-            for (X509Certificate root : msp.rootCertificates()) {
-                fabricMsp.addRootCerts(ByteString.copyFromUtf8(pem(root)));
+            for (String root : msp.rootCertificatesPem()) {
+                fabricMsp.addRootCerts(ByteString.copyFromUtf8(root));
             }
             MSPConfig mspConfig = MSPConfig.newBuilder()
                     .setType(0)
@@ -64,15 +60,5 @@ final class Genesis {
                 .setData(ConfigEnvelope.newBuilder().setConfig(config).build().toByteString())
                 .build();
         return Envelope.newBuilder().setPayload(payload.toByteString()).build();
-    }
-
-    private static String pem(X509Certificate certificate) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(certificate);
-        } catch (IOException e) {
-            throw new AssertionError("writing PEM to memory cannot fail", e);
-        }
-        return out.toString();
     }
 }

@@ -27,4 +27,17 @@ public record Msp(String mspId, List<X509Certificate> rootCertificates) {
             throw new IllegalArgumentException("MSP " + mspId + " has no root certificate");
         }
     }
+
+    /** @return the root certificates as PEM blocks, as Fabric's MSP configuration holds them */
+    public List<String> rootCertificatesPem() {
+        List<String> pems = new java.util.ArrayList<>(rootCertificates.size());
+        for (X509Certificate root : rootCertificates) {
+            try {
+                pems.add(Pem.encode("CERTIFICATE", root.getEncoded()));
+            } catch (java.security.cert.CertificateEncodingException e) {
+                throw new IllegalStateException("root certificate of " + mspId + " cannot be encoded", e);
+            }
+        }
+        return pems;
+    }
 }
