@@ -6,9 +6,13 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.hyperledger.fabric.protos.common.Block;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
@@ -273,15 +277,15 @@ public final class CommitmentLog implements AutoCloseable {
 
     /** Nodes and index entries written by the batch being built, which the database does not show yet. */
     private static final class NodeCache {
-        private final java.util.Map<String, byte[]> nodes = new java.util.HashMap<>();
-        private final java.util.Set<java.nio.ByteBuffer> indexes = new java.util.HashSet<>();
+        private final Map<ByteBuffer, byte[]> nodes = new HashMap<>();
+        private final Set<ByteBuffer> indexes = new HashSet<>();
 
         void putNode(int level, long index, byte[] hash) {
-            nodes.put(level + "/" + index, hash);
+            nodes.put(ByteBuffer.wrap(nodeKey(level, index)), hash);
         }
 
         byte[] node(int level, long index) {
-            return nodes.get(level + "/" + index);
+            return nodes.get(ByteBuffer.wrap(nodeKey(level, index)));
         }
 
         void addIndex(byte[] commitment) {
