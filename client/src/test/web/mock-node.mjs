@@ -1,0 +1,296 @@
+// A synthetic Dossier node for testing the verify page without the Java node: a small commitment log signed by two
+// P-256 node keys (contract sections 1-4, built here independently of receipt.mjs with node:crypto), certificates
+// (section 7), and an HTTP server with the node's page routes, /v1/keys and /v1/status (section 5).
+//
+//   node mock-node.mjs <dir>   writes fixtures under <dir>, serves them and prints the fixtures path; Ctrl-C stops.
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { createServer } from 'node:http';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const WEB_DIR = resolve(here, '../../../../node/src/main/resources/dev/dossier/node/http/web');
+export const ORIGIN = 'dossier/dossier/notary';
+
+const sha256 = (...parts) => createHash('sha256').update(Buffer.concat(parts.map((p) => Buffer.from(p)))).digest();
+const leafHash = (data) => sha256([0], data);
+const nodeHash = (l, r) => sha256([1], l, r);
+
+function largestPowerOfTwoBelow(n) {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+export function treeHash(leaves) {
+  if (leaves.length === 1) return leafHash(leaves[0]);
+  const k = largestPowerOfTwoBelow(leaves.length);
+  return nodeHash(treeHash(leaves.slice(0, k)), treeHash(leaves.slice(k)));
+}
+
+/** RFC 9162 PATH(m, D[n]), the inclusion proof of leaf m, leaf end first. */
+export function inclusionProof(m, leaves) {
+  if (leaves.length === 1) return [];
+  const k = largestPowerOfTwoBelow(leaves.length);
+  return m < k
+    ? [...inclusionProof(m, leaves.slice(0, k)), treeHash(leaves.slice(k))]
+    : [...inclusionProof(m - k, leaves.slice(k)), treeHash(leaves.slice(0, k))];
+}
+
+export function newKey(name) {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const spki = publicKey.export({ type: 'spki', format: 'der' });
+  const keyId = sha256(spki).subarray(0, 4);
+  const vkey = `${name}+${keyId.toString('hex')}+${Buffer.concat([Buffer.of(2), spki]).toString('base64')}`;
+  return { name, privateKey, keyId, vkey };
+}
+
+export function signatureLine(key, text) {
+  const der = sign('sha256', Buffer.from(text, 'utf8'), { key: key.privateKey, dsaEncoding: 'der' });
+  return `\u2014 ${key.name} ${Buffer.concat([key.keyId, der]).toString('base64')}\n`;
+}
+
+export function checkpointText(origin, size, root, time) {
+  return `${origin}\n${size}\n${root.toString('base64')}\ntime ${time}\n`;
+}
+
+export function encodeReceipt({ commitment, index, size, proof, entry, note }) {
+  const u64 = (n) => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64BE(BigInt(n));
+    return b;
+  };
+  const u16 = (n) => {
+    const b = Buffer.alloc(2);
+    b.writeUInt16BE(n);
+    return b;
+  };
+  const entryBytes = Buffer.from(entry, 'utf8');
+  const noteBytes = Buffer.from(note, 'utf8');
+  return Buffer.concat([
+    Buffer.of(1),
+    commitment,
+    u64(index),
+    u64(size),
+    Buffer.of(proof.length),
+    ...proof,
+    u16(entryBytes.length),
+    entryBytes,
+    u16(noteBytes.length),
+    noteBytes,
+  ]).toString('base64url');
+}
+
+/** RFC 8785 for the JSON values used here (strings, integers, objects, arrays). */
+export function jcs(v) {
+  if (Array.isArray(v)) return `[${v.map(jcs).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${jcs(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+const asciiJson = (v) => JSON.stringify(v).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+function entryJson(commitment, fields) {
+  const entry = {
+    anchoredAt: '2025-06-01T09:30:00Z',
+    commitment,
+    issuerId: 'CN=Issuer@org1.dossier.local,OU=client,O=org1.dossier.local,C=IT',
+    kind: 'record',
+    mspId: 'Org1MSP',
+    schemaVersion: 1,
+    status: 'active',
+    ...fields,
+  };
+  return jcs(entry);
+}
+
+function record(id, validUntil) {
+  return {
+    record_id: id,
+    version: 1,
+    subject: { fiscal_code: 'CLMNIO76E27B354X', given_name: 'Zoë', family_name: 'Colombo', birth_date: '1976-05-27' },
+    employer: { vat: '01234560789', name: 'Edilizia Tirrenica S.r.l.' },
+    provider: { name: 'Scuola Edile di Roma', accreditation: 'ACCR-LAZ-0412' },
+    course: { code: 'SIC-PS', title: 'Addetto primo soccorso gruppo B/C', workload_hours: 12, eqf_level: 2 },
+    safety_module: 'primo_soccorso',
+    issue_date: '2025-06-01',
+    valid_until: validUntil,
+    country: 'IT',
+    language: 'it',
+  };
+}
+
+/**
+ * Builds a log of twelve leaves (six named records and filler), signs a checkpoint with node keys org1 and org2
+ * (cosigners 2), and returns receipts, certificates and the node's current world state.
+ */
+export function makeNetwork({ time = Math.floor(Date.now() / 1000) } = {}) {
+  const keys = [newKey('org1-node1'), newKey('org2-node1')];
+  const rogue = newKey('org3-node1');
+  const trust = `# Dossier consortium keys\norigin ${ORIGIN}\ncosigners 2\n${keys.map((k) => k.vkey).join('\n')}\n`;
+  const named = {
+    valid: { validUntil: '2031-05-01', certificate: true },
+    revoked: { validUntil: '2031-05-01', certificate: true },
+    expired: { validUntil: '2020-01-01', certificate: true },
+    superseded: { validUntil: '2031-05-01' },
+    replacement: { validUntil: '2031-05-01' },
+    unknown: { validUntil: '2031-05-01' },
+  };
+  const items = [];
+  for (let i = 0; i < 12; i++) {
+    const name = Object.keys(named)[i / 2] ?? null; // named records at even indexes
+    const spec = name ? named[name] : { validUntil: '2030-01-01' };
+    const rec = record(`REC-${i}`, spec.validUntil);
+    const salt = sha256(Buffer.from(`salt ${i}`));
+    const commitment = sha256(Buffer.from('dossier:record:v1'), [0], salt, Buffer.from(jcs(rec), 'utf8'));
+    const hex = commitment.toString('hex');
+    items.push({ name, rec, salt, commitment, hex, entry: entryJson(hex, { validUntil: spec.validUntil }), spec });
+  }
+  const leaves = items.map((it) => Buffer.concat([it.commitment, Buffer.from(it.entry, 'utf8')]));
+  const text = checkpointText(ORIGIN, leaves.length, treeHash(leaves), time);
+  const note = `${text}\n${keys.map((k) => signatureLine(k, text)).join('')}`;
+  const roguNote = `${text}\n${signatureLine(keys[0], text)}${signatureLine(rogue, text)}`;
+
+  const status = new Map();
+  const receipts = {};
+  const certificates = {};
+  const base = 'http://node.invalid';
+  items.forEach((it, index) => {
+    const proof = inclusionProof(index, leaves);
+    const receipt = encodeReceipt({ commitment: it.commitment, index, size: leaves.length, proof, entry: it.entry, note });
+    const byName = it.name ?? `filler${index}`;
+    receipts[byName] = receipt;
+    if (it.name === 'valid') {
+      receipts.rogueSigned = encodeReceipt({ ...it, index, size: leaves.length, proof, note: roguNote });
+      const bad = proof.map((p) => Buffer.from(p));
+      bad[1][3] ^= 0x08;
+      receipts.modifiedProof = encodeReceipt({ ...it, index, size: leaves.length, proof: bad, note });
+    }
+    if (it.spec.certificate) {
+      certificates[it.name] = {
+        format: 'dossier-certificate/v1',
+        record: it.rec,
+        salt: it.salt.toString('hex'),
+        commitment: it.hex,
+        node: base,
+        receipt,
+      };
+    }
+    let current = JSON.parse(it.entry);
+    if (it.name === 'revoked') {
+      current = { ...current, status: 'revoked', revocationReason: 'issued_in_error', revokedAt: '2025-07-01T08:00:00Z' };
+    } else if (it.name === 'superseded') {
+      current = { ...current, status: 'superseded', supersededBy: items[8].hex };
+    }
+    if (it.name !== 'unknown') status.set(it.hex, jcs(current));
+  });
+  const tampered = structuredClone(certificates.valid);
+  tampered.record.course.workload_hours = 16;
+  certificates.tampered = tampered;
+  return { trust, status, receipts, certificates, time, items };
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Serves the page as the node does (contract section 5) plus /v1/keys and /v1/status of a network. */
+export function serve(network, port = 0) {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    const send = (code, type, body, headers = {}) => {
+      res.writeHead(code, { 'Content-Type': type, 'Cache-Control': 'no-cache', ...headers });
+      res.end(body);
+    };
+    const error = (code, name, message) => send(code, 'application/json', JSON.stringify({ error: message, code: name }));
+    if (path === '/') return send(302, 'text/plain', '', { Location: '/verify' });
+    if (path === '/v1/keys') return send(200, 'text/plain; charset=utf-8', network.trust);
+    const status = /^\/v1\/status\/([0-9a-f]{64})$/.exec(path);
+    if (status) {
+      const entry = network.status.get(status[1]);
+      return entry ? send(200, 'application/json', entry) : error(404, 'NOT_FOUND', 'not anchored');
+    }
+    const file = path === '/verify' || path === '/verify/' ? 'index.html' : /^\/verify\/([A-Za-z0-9._-]+)$/.exec(path)?.[1];
+    const ext = file && /\.[a-z]+$/.exec(file)?.[0];
+    if (file && TYPES[ext]) {
+      try {
+        return send(200, TYPES[ext], readFileSync(join(WEB_DIR, file)));
+      } catch (e) {
+        // fall through to 404
+      }
+    }
+    return error(404, 'NOT_FOUND', `no route ${path}`);
+  });
+  return new Promise((ok) => server.listen(port, '127.0.0.1', () => ok(server)));
+}
+
+/** Writes the browser-test fixtures of a network served at baseUrl into dir; returns the fixtures object. */
+export function writeFixtures(network, baseUrl, dir) {
+  mkdirSync(dir, { recursive: true });
+  const file = (name, content) => {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  };
+  const certificate = (c) => asciiJson({ ...c, node: baseUrl });
+  const validPath = file('valid.certificate.json', certificate(network.certificates.valid));
+  const pdf = Buffer.concat([
+    Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n4 0 obj\n<< /Type /EmbeddedFile /Subtype /application#2Fjson >>\nstream\n', 'latin1'),
+    Buffer.from(certificate(network.certificates.valid)),
+    Buffer.from('\nendstream\nendobj\ntrailer\n<< >>\n%%EOF\n'),
+  ]);
+  const issuer = 'Issuer@org1.dossier.local';
+  const checkpointTime = new Date(network.time * 1000).toISOString().replace('.000Z', 'Z');
+  const fixtures = {
+    baseUrl,
+    cases: [
+      { name: 'valid link', kind: 'link', receipt: network.receipts.valid,
+        expect: { verdict: 'VALID', text: ['Org1MSP', issuer, '2031-05-01', '2025-06-01T09:30:00Z', checkpointTime, 'org1-node1', 'org2-node1'] } },
+      { name: 'valid certificate JSON', kind: 'file', file: validPath,
+        expect: { verdict: 'VALID', text: ['Colombo', 'Addetto primo soccorso gruppo B/C', 'Org1MSP'] } },
+      { name: 'valid certificate PDF', kind: 'file', file: file('valid.certificate.pdf', pdf),
+        expect: { verdict: 'VALID', text: ['Colombo'] } },
+      { name: 'receipt JSON', kind: 'file',
+        file: file('revoked.receipt.json', JSON.stringify({ commitment: network.items[2].hex, receipt: network.receipts.revoked })),
+        expect: { verdict: 'REVOKED', text: ['issued_in_error', '2025-07-01T08:00:00Z'] } },
+      { name: 'pasted link', kind: 'paste', text: `${baseUrl}/verify#r=${network.receipts.valid}`, expect: { verdict: 'VALID' } },
+      { name: 'tampered certificate', kind: 'file', file: file('tampered.certificate.json', certificate(network.certificates.tampered)),
+        expect: { verdict: 'TAMPERED', text: ['does not hash to'] } },
+      { name: 'modified proof', kind: 'link', receipt: network.receipts.modifiedProof,
+        expect: { verdict: 'TAMPERED', text: ['root mismatch'] } },
+      { name: 'signed by an unknown key', kind: 'link', receipt: network.receipts.rogueSigned,
+        expect: { verdict: 'TAMPERED', text: ['2 required'] } },
+      { name: 'revoked certificate', kind: 'file', file: file('revoked.certificate.json', certificate(network.certificates.revoked)),
+        expect: { verdict: 'REVOKED', text: ['issued_in_error'] } },
+      { name: 'expired', kind: 'file', file: file('expired.certificate.json', certificate(network.certificates.expired)),
+        expect: { verdict: 'EXPIRED', text: ['2020-01-01'] } },
+      { name: 'superseded', kind: 'link', receipt: network.receipts.superseded,
+        expect: { verdict: 'SUPERSEDED', text: [network.items[8].hex] } },
+      { name: 'not found', kind: 'link', receipt: network.receipts.unknown, expect: { verdict: 'NOT_FOUND' } },
+      { name: 'offline', kind: 'offline', receipt: network.receipts.valid,
+        expect: { verdict: 'VALID', text: [`revocation not checked (offline): status as of ${checkpointTime}`] } },
+    ],
+  };
+  file('fixtures.json', JSON.stringify(fixtures, null, 2));
+  return fixtures;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const dir = resolve(process.argv[2] ?? 'target/mock-node');
+  const network = makeNetwork();
+  const server = await serve(network, Number(process.env.PORT ?? 0));
+  const baseUrl = `http://127.0.0.1:${server.address().port}`;
+  writeFixtures(network, baseUrl, dir);
+  console.log(`serving ${baseUrl}/verify, fixtures ${join(dir, 'fixtures.json')}`);
+}

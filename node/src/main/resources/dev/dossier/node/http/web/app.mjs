@@ -1,0 +1,483 @@
+// The verify page's user interface: inputs (URL fragment, QR camera scan, file, pasted link), the consortium keys
+// (fetched from this node, kept for offline use), the status request, and the verdict. The checks themselves are in
+// receipt.mjs.
+import {
+  CERTIFICATE_FORMAT,
+  VerificationError,
+  certificateFromPdf,
+  isoTime,
+  parseTrustFile,
+  receiptFromText,
+  verdictOf,
+  verifyCertificate,
+  verifyReceipt,
+} from './receipt.mjs';
+
+const $ = (id) => document.getElementById(id);
+const TRUST_STORE = 'dossier.trust.v1';
+const STATUS_TIMEOUT_MS = 8000;
+
+const VERDICTS = {
+  VALID: { icon: '✓', label: 'VALID' },
+  EXPIRED: { icon: '!', label: 'EXPIRED' },
+  REVOKED: { icon: '✕', label: 'REVOKED' },
+  SUPERSEDED: { icon: '↻', label: 'SUPERSEDED' },
+  NOT_FOUND: { icon: '?', label: 'NOT FOUND' },
+  TAMPERED: { icon: '✕', label: 'TAMPERED' },
+  UNVERIFIED: { icon: '?', label: 'CANNOT VERIFY' },
+};
+
+// ---- consortium keys ----
+
+let trustPromise = null;
+let trustFresh = false;
+
+function readStoredTrust() {
+  try {
+    return JSON.parse(localStorage.getItem(TRUST_STORE) ?? 'null');
+  } catch (e) {
+    return null;
+  }
+}
+
+async function fetchTrust() {
+  let text = null;
+  let savedAt = null;
+  try {
+    const response = await fetch('/v1/keys', { cache: 'no-store' });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    text = await response.text();
+    const fromCache = response.headers.get('X-Dossier-Cached-At');
+    savedAt = fromCache ?? new Date().toISOString();
+    trustFresh = !fromCache;
+  } catch (e) {
+    const stored = readStoredTrust();
+    if (!stored) {
+      throw new Error('the consortium keys cannot be loaded: this device is offline and has never loaded them');
+    }
+    ({ text, savedAt } = stored);
+    trustFresh = false;
+  }
+  const trust = await parseTrustFile(text);
+  if (trustFresh) {
+    try {
+      localStorage.setItem(TRUST_STORE, JSON.stringify({ text, savedAt }));
+    } catch (e) {
+      // storage full or disabled: the service worker's copy remains
+    }
+  }
+  const names = trust.keys.map((k) => k.name).join(', ');
+  $('keys-status').textContent =
+    `Consortium keys (${trust.origin}): ${names}; ${trust.cosigners} signature(s) required. ` +
+    (trustFresh ? 'Up to date.' : `Saved copy from ${savedAt}.`);
+  return trust;
+}
+
+function getTrust() {
+  if (trustPromise === null || (!trustFresh && navigator.onLine)) {
+    trustPromise = fetchTrust().catch((e) => {
+      trustPromise = null;
+      throw e;
+    });
+  }
+  return trustPromise;
+}
+
+// ---- the node's current status of an entry ----
+
+async function fetchStatus(commitment) {
+  if (navigator.onLine === false) return { kind: 'offline' };
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), STATUS_TIMEOUT_MS);
+  try {
+    const response = await fetch(`/v1/status/${commitment}`, { cache: 'no-store', signal: abort.signal });
+    if (response.status === 404) return { kind: 'not-found' };
+    if (!response.ok) return { kind: 'error', message: `status request failed: HTTP ${response.status}` };
+    return { kind: 'ok', entry: await response.json() };
+  } catch (e) {
+    return { kind: 'offline' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// ---- rendering ----
+
+function fill(dl, rows) {
+  dl.replaceChildren();
+  for (const [label, value] of rows) {
+    if (value === undefined || value === null || value === '') continue;
+    const dt = document.createElement('dt');
+    dt.textContent = label;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    dl.append(dt, dd);
+  }
+  return dl.childElementCount > 0;
+}
+
+function withLocal(iso) {
+  if (!iso) return iso;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : `${iso} (${date.toLocaleString()})`;
+}
+
+function recordRows(record) {
+  const subject = record.subject ?? {};
+  const course = record.course ?? {};
+  const person = [subject.given_name, subject.family_name].filter(Boolean).join(' ');
+  return [
+    ['Worker', person],
+    ['Fiscal code', subject.fiscal_code],
+    ['Course', course.title && (course.code ? `${course.title} (${course.code})` : course.title)],
+    ['Safety module', record.safety_module],
+    ['Training provider', record.provider?.name],
+    ['Employer', record.employer?.name],
+    ['Issued', record.issue_date],
+    ['Valid until', record.valid_until],
+    ['Record', record.record_id && `${record.record_id}, version ${record.version ?? 1}`],
+  ];
+}
+
+function show({ verdict, reason, detail = null, note = null, verified = null, status = null, source = '' }) {
+  const result = $('result');
+  const look = VERDICTS[verdict];
+  result.dataset.verdict = verdict;
+  result.querySelector('.icon').textContent = look.icon;
+  result.querySelector('.word').textContent = look.label;
+  $('reason').textContent = reason;
+  $('detail').textContent = detail ?? '';
+  $('detail').hidden = !detail;
+  $('note').textContent = note ?? '';
+  $('note').hidden = !note;
+
+  const entry = verified?.entry;
+  const trusted = verified && verdict !== 'TAMPERED';
+  $('record').hidden = !(trusted && verified.record && fill($('record-facts'), recordRows(verified.record)));
+  const current = status?.kind === 'ok' ? status.entry : null;
+  $('facts-section').hidden = !(
+    trusted &&
+    fill($('facts'), [
+      ['Issuer organisation', entry.mspId],
+      ['Issued by', entry.issuerId],
+      ['Anchored at', withLocal(entry.anchoredAt)],
+      ['Valid until', entry.validUntil ?? 'no expiry'],
+      ['Kind', entry.kind],
+      ['Status at the node', current?.status],
+      ['Checkpoint time', withLocal(isoTime(verified.checkpoint.time))],
+      ['Checkpoint signed by', verified.signers.join(', ')],
+    ])
+  );
+  $('technical').hidden = !fill($('technical-facts'), [
+    ['Source', source],
+    ['Commitment', verified?.commitment],
+    ['Log', verified && `${verified.checkpoint.origin}, leaf ${verified.leafIndex} of ${verified.treeSize}`],
+  ]);
+  result.hidden = false;
+  $('message').hidden = true;
+  $('announce').textContent = `Result: ${look.label}. ${reason}`;
+  $('start-title').textContent = 'Check another certificate';
+  result.focus();
+  result.scrollIntoView({ block: 'start' });
+}
+
+function message(text) {
+  $('message').textContent = text;
+  $('message').hidden = false;
+}
+
+function busy(text) {
+  const result = $('result');
+  result.dataset.verdict = 'PENDING';
+  result.querySelector('.icon').textContent = '…';
+  result.querySelector('.word').textContent = 'Checking';
+  $('reason').textContent = text;
+  for (const id of ['detail', 'note', 'record', 'facts-section', 'technical']) $(id).hidden = true;
+  result.hidden = false;
+}
+
+// ---- verification ----
+
+/**
+ * Verifies one input: {receipt, source} (a compact receipt), {certificate, source} (a parsed certificate) or
+ * {receiptJson, source} (GET /v1/receipts).
+ */
+async function verify(input) {
+  busy('Checking the signatures and the proof…');
+  let trust;
+  try {
+    trust = await getTrust();
+  } catch (e) {
+    show({
+      verdict: 'UNVERIFIED',
+      reason: 'Cannot verify here and now. Connect to the network once and try again.',
+      detail: `${e.message}.`,
+      source: input.source,
+    });
+    return;
+  }
+  let verified;
+  try {
+    if (input.certificate) {
+      verified = await verifyCertificate(input.certificate, trust);
+    } else {
+      const text = input.receipt ?? input.receiptJson?.receipt;
+      if (typeof text !== 'string') throw new VerificationError('format', 'there is no receipt');
+      verified = await verifyReceipt(text, trust);
+      const claimed = input.receiptJson?.commitment;
+      if (typeof claimed === 'string' && claimed.toLowerCase() !== verified.commitment) {
+        throw new VerificationError('commitment', `the receipt is for ${verified.commitment}, not ${claimed}`);
+      }
+    }
+  } catch (e) {
+    const check = e instanceof VerificationError ? e.check : 'format';
+    show({
+      verdict: 'TAMPERED',
+      reason: 'Do not accept: this certificate was altered or is not genuine.',
+      detail: `Failed check: ${check}. ${e.message.charAt(0).toUpperCase()}${e.message.substring(1)}.`,
+      source: input.source,
+    });
+    return;
+  }
+  busy('Asking the ledger whether it was revoked…');
+  const status = await fetchStatus(verified.commitment);
+  show({ ...verdictOf(verified, status), verified, status, source: input.source });
+}
+
+function verifyText(text, source) {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    let parsed;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch (e) {
+      message(`${source}: not valid JSON.`);
+      return;
+    }
+    verifyJson(parsed, source);
+    return;
+  }
+  const receipt = receiptFromText(trimmed);
+  if (receipt === null) {
+    message(`${source}: this is not a Dossier verify link or receipt.`);
+    return;
+  }
+  verify({ receipt, source });
+}
+
+function verifyJson(parsed, source) {
+  if (parsed?.format === CERTIFICATE_FORMAT) {
+    verify({ certificate: parsed, source });
+  } else if (typeof parsed?.receipt === 'string') {
+    verify({ receiptJson: parsed, source });
+  } else {
+    message(`${source}: this JSON is neither a Dossier certificate nor a receipt.`);
+  }
+}
+
+// ---- QR codes ----
+
+let jsQRLoading = null;
+
+function loadJsQR() {
+  if (globalThis.jsQR) return Promise.resolve(globalThis.jsQR);
+  jsQRLoading ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = '/verify/jsQR.js';
+    script.onload = () => resolve(globalThis.jsQR);
+    script.onerror = () => {
+      jsQRLoading = null;
+      reject(new Error('the QR decoder could not be loaded'));
+    };
+    document.head.append(script);
+  });
+  return jsQRLoading;
+}
+
+function decodeQr(jsQR, source, width, height, canvas) {
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  context.drawImage(source, 0, 0, width, height);
+  const pixels = context.getImageData(0, 0, width, height);
+  return jsQR(pixels.data, width, height, { inversionAttempts: 'attemptBoth' });
+}
+
+function scaled(width, height, max) {
+  const factor = Math.min(1, max / Math.max(width, height));
+  return [Math.round(width * factor), Math.round(height * factor)];
+}
+
+async function verifyImage(blob, source) {
+  const jsQR = await loadJsQR();
+  const bitmap = await createImageBitmap(blob);
+  const canvas = document.createElement('canvas');
+  let code = null;
+  for (const max of [1600, 800]) {
+    code = decodeQr(jsQR, bitmap, ...scaled(bitmap.width, bitmap.height, max), canvas);
+    if (code) break;
+  }
+  bitmap.close();
+  if (!code) {
+    message(`${source}: no QR code found in this picture. Try a sharper photo, straight on.`);
+    return;
+  }
+  verifyText(code.data, source);
+}
+
+let stream = null;
+
+function stopCamera() {
+  stream?.getTracks().forEach((t) => t.stop());
+  stream = null;
+  $('video').srcObject = null;
+  $('camera').hidden = true;
+  $('scan').hidden = false;
+}
+
+async function startCamera() {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    message('This browser cannot use the camera here (it needs HTTPS). Open a photo of the QR code instead.');
+    return;
+  }
+  $('camera').hidden = false;
+  $('scan').hidden = true;
+  $('camera-status').textContent = 'Starting the camera…';
+  let jsQR;
+  try {
+    [jsQR, stream] = await Promise.all([
+      loadJsQR(),
+      navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false }),
+    ]);
+  } catch (e) {
+    stopCamera();
+    message(`The camera cannot be used (${e.message}). Open a photo of the QR code instead.`);
+    return;
+  }
+  const video = $('video');
+  video.srcObject = stream;
+  await video.play().catch(() => {});
+  $('camera-status').textContent = 'Point the camera at the QR code.';
+  const canvas = document.createElement('canvas');
+  const current = stream;
+  let last = 0;
+  const tick = (now) => {
+    if (stream !== current) return;
+    if (now - last >= 150 && video.readyState >= video.HAVE_ENOUGH_DATA && video.videoWidth > 0) {
+      last = now;
+      const code = decodeQr(jsQR, video, ...scaled(video.videoWidth, video.videoHeight, 800), canvas);
+      const receipt = code && receiptFromText(code.data);
+      if (receipt) {
+        stopCamera();
+        verify({ receipt, source: 'QR code (camera)' });
+        return;
+      }
+      if (code) $('camera-status').textContent = 'This QR code is not a Dossier certificate.';
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+// ---- files ----
+
+function startsWith(bytes, ...prefix) {
+  return prefix.every((b, i) => bytes[i] === b);
+}
+
+async function verifyFile(file) {
+  const source = `file ${file.name}`;
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  try {
+    if (startsWith(bytes, 0x25, 0x50, 0x44, 0x46)) {
+      // %PDF
+      const json = certificateFromPdf(bytes);
+      if (json === null) {
+        message(`${source}: this PDF holds no Dossier certificate.`);
+        return;
+      }
+      verifyText(json, source);
+    } else if (
+      file.type.startsWith('image/') ||
+      startsWith(bytes, 0x89, 0x50, 0x4e, 0x47) ||
+      startsWith(bytes, 0xff, 0xd8, 0xff)
+    ) {
+      await verifyImage(file, source);
+    } else {
+      verifyText(new TextDecoder().decode(bytes), source);
+    }
+  } catch (e) {
+    message(`${source}: ${e.message}`);
+  }
+}
+
+// ---- wiring ----
+
+function fromFragment() {
+  const receipt = new URLSearchParams(location.hash.substring(1)).get('r');
+  if (receipt) verify({ receipt, source: 'verify link' });
+}
+
+function updateNetworkStatus() {
+  $('network-status').textContent = navigator.onLine ? '' : 'Offline: revocations cannot be checked right now.';
+}
+
+async function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  // '/verify' also covers the bare /verify link in QR codes, if the node allows it (Service-Worker-Allowed header)
+  for (const scope of ['/verify', '/verify/']) {
+    try {
+      await navigator.serviceWorker.register('/verify/sw.js', { scope });
+      return;
+    } catch (e) {
+      // next scope
+    }
+  }
+}
+
+function init() {
+  $('scan').addEventListener('click', startCamera);
+  $('stop').addEventListener('click', stopCamera);
+  $('again').addEventListener('click', () => {
+    $('result').hidden = true;
+    history.replaceState(null, '', location.pathname);
+    $('start').scrollIntoView({ block: 'start' });
+    $('scan').focus();
+  });
+  $('file').addEventListener('change', (e) => {
+    const file = e.target.files?.[0];
+    e.target.value = '';
+    if (file) verifyFile(file);
+  });
+  const drop = $('drop');
+  for (const type of ['dragenter', 'dragover']) {
+    document.addEventListener(type, (e) => {
+      e.preventDefault();
+      drop.classList.add('dragging');
+    });
+  }
+  document.addEventListener('dragleave', (e) => {
+    if (e.relatedTarget === null) drop.classList.remove('dragging');
+  });
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('dragging');
+    const file = e.dataTransfer?.files?.[0];
+    if (file) verifyFile(file);
+  });
+  $('paste-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    verifyText($('paste').value, 'pasted text');
+  });
+  window.addEventListener('hashchange', fromFragment);
+  window.addEventListener('online', updateNetworkStatus);
+  window.addEventListener('offline', updateNetworkStatus);
+  updateNetworkStatus();
+  registerServiceWorker();
+  getTrust().catch((e) => {
+    $('keys-status').textContent = `Consortium keys: ${e.message}.`;
+  });
+  fromFragment();
+}
+
+init();

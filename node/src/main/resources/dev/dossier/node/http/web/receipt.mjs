@@ -1,0 +1,609 @@
+// Dossier receipt verification, entirely in the browser (or Node 20+): WebCrypto SHA-256 and ECDSA P-256 only.
+// Implements the issue-6 contract: compact receipt v1 (section 4), C2SP signed notes and checkpoints with a time
+// line (section 2), the trust file (section 3), RFC 9162 inclusion proofs, RFC 8785 canonical JSON and record
+// commitments (section 7), and the verdicts (section 8). No DOM access here: app.mjs is the user interface.
+
+const subtle = globalThis.crypto.subtle;
+const utf8 = new TextEncoder();
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export const CERTIFICATE_FORMAT = 'dossier-certificate/v1';
+export const RECORD_TAG = 'dossier:record:v1';
+
+/** A failed check. `check` names it (format, keys, signature, checkpoint, origin, tree-size, inclusion, entry,
+ * commitment); the message says what was expected and what was found. */
+export class VerificationError extends Error {
+  constructor(check, message) {
+    super(message);
+    this.name = 'VerificationError';
+    this.check = check;
+  }
+}
+
+// ---- bytes ----
+
+export function toHex(bytes) {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Strict lowercase or uppercase hex of an even length. */
+export function fromHex(text) {
+  if (typeof text !== 'string' || text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) {
+    throw new Error('not hex');
+  }
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.substr(2 * i, 2), 16);
+  return out;
+}
+
+function concat(...parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function equalBytes(a, b) {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
+  return diff === 0;
+}
+
+function binaryToBytes(binary) {
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+/** Standard base64 (RFC 4648 section 4), padding optional but correct if present. */
+export function base64Decode(text) {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new Error('not base64');
+  const bare = text.replace(/=+$/, '');
+  if (bare.length % 4 === 1) throw new Error('not base64: bad length');
+  if (text.length !== bare.length && text.length % 4 !== 0) throw new Error('not base64: bad padding');
+  return binaryToBytes(atob(bare + '='.repeat((4 - (bare.length % 4)) % 4)));
+}
+
+export function base64Encode(bytes) {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+/** base64url (RFC 4648 section 5) without padding, as receipts are written. */
+export function base64UrlDecode(text) {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) {
+    throw new Error('not unpadded base64url');
+  }
+  return base64Decode(text.replace(/-/g, '+').replace(/_/g, '/'));
+}
+
+export async function sha256(bytes) {
+  return new Uint8Array(await subtle.digest('SHA-256', bytes));
+}
+
+// ---- RFC 9162 Merkle tree ----
+
+/** SHA-256(0x00 || leaf data). */
+export function leafHash(data) {
+  return sha256(concat(Uint8Array.of(0), data));
+}
+
+/** SHA-256(0x01 || left || right). */
+export function nodeHash(left, right) {
+  return sha256(concat(Uint8Array.of(1), left, right));
+}
+
+function bitLength(n) {
+  return n === 0n ? 0 : n.toString(2).length;
+}
+
+function bitCount(n) {
+  let count = 0;
+  for (; n > 0n; n >>= 1n) count += Number(n & 1n);
+  return count;
+}
+
+/**
+ * Verifies an RFC 9162 (section 2.1.3.2) inclusion proof. The index, size, hash lengths and the exact proof length
+ * are checked before any hashing. Resolves when the proof holds; rejects with a VerificationError('inclusion')
+ * otherwise.
+ */
+export async function verifyInclusion(index, size, leaf, proof, root) {
+  const fail = (message) => {
+    throw new VerificationError('inclusion', message);
+  };
+  index = BigInt(index);
+  size = BigInt(size);
+  if (size <= 0n || index < 0n || index >= size) fail(`index ${index} is beyond tree size ${size}`);
+  if (leaf.length !== 32) fail(`leaf hash has ${leaf.length} bytes, want 32`);
+  if (root.length !== 32) fail(`root has ${root.length} bytes, want 32`);
+  const inner = bitLength(index ^ (size - 1n));
+  const border = bitCount(index >> BigInt(inner));
+  if (proof.length !== inner + border) fail(`wrong proof size ${proof.length}, want ${inner + border}`);
+  proof.forEach((p, i) => p.length === 32 || fail(`proof[${i}] has ${p.length} bytes, want 32`));
+
+  let fn = index;
+  let sn = size - 1n;
+  let r = leaf;
+  for (const p of proof) {
+    if (sn === 0n) fail('proof is longer than the tree is deep');
+    if ((fn & 1n) === 1n || fn === sn) {
+      r = await nodeHash(p, r);
+      while ((fn & 1n) === 0n && fn !== 0n) {
+        fn >>= 1n;
+        sn >>= 1n;
+      }
+    } else {
+      r = await nodeHash(r, p);
+    }
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  if (sn !== 0n) fail('proof is shorter than the tree is deep');
+  if (!equalBytes(r, root)) {
+    fail(`root mismatch: expected ${toHex(root)}, calculated ${toHex(r)}`);
+  }
+}
+
+// ---- compact receipt (contract section 4) ----
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Parses the text form of a receipt (unpadded base64url of the compact binary form v1).
+ * @returns {{commitment: Uint8Array, leafIndex: number, treeSize: number, proof: Uint8Array[],
+ *   entryBytes: Uint8Array, note: string}}
+ * @throws VerificationError('format') if it is not one
+ */
+export function parseReceipt(text) {
+  const fail = (message) => {
+    throw new VerificationError('format', `receipt ${message}`);
+  };
+  let bytes;
+  try {
+    bytes = base64UrlDecode(text.trim());
+  } catch (e) {
+    fail('is not unpadded base64url');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  const need = (n, what) => {
+    if (bytes.length - at < n) fail(`is truncated in the ${what}`);
+  };
+  need(1, 'version');
+  const version = bytes[at++];
+  if (version !== 1) fail(`version is ${version}, only version 1 is known`);
+  need(32, 'commitment');
+  const commitment = bytes.slice(at, at + 32);
+  at += 32;
+  need(16, 'leaf index and tree size');
+  const index = view.getBigUint64(at);
+  const size = view.getBigUint64(at + 8);
+  at += 16;
+  if (index > MAX_SAFE || size > MAX_SAFE) fail('has a leaf index or tree size beyond 2^53');
+  need(1, 'proof length');
+  const n = bytes[at++];
+  if (n > 63) fail(`has ${n} proof hashes, at most 63 allowed`);
+  need(32 * n, 'proof hashes');
+  const proof = [];
+  for (let i = 0; i < n; i++, at += 32) proof.push(bytes.slice(at, at + 32));
+  need(2, 'entry length');
+  const entryLength = view.getUint16(at);
+  at += 2;
+  need(entryLength, 'entry');
+  const entryBytes = bytes.slice(at, at + entryLength);
+  at += entryLength;
+  need(2, 'note length');
+  const noteLength = view.getUint16(at);
+  at += 2;
+  need(noteLength, 'checkpoint note');
+  let note;
+  try {
+    note = strictUtf8.decode(bytes.subarray(at, at + noteLength));
+  } catch (e) {
+    fail('checkpoint note is not UTF-8');
+  }
+  at += noteLength;
+  if (at !== bytes.length) fail(`has ${bytes.length - at} trailing bytes`);
+  return { commitment, leafIndex: Number(index), treeSize: Number(size), proof, entryBytes, note };
+}
+
+// ---- C2SP signed notes and checkpoints (contract section 2) ----
+
+const DASH = '\u2014 ';
+
+function textProblem(text) {
+  if (text.length === 0 || !text.endsWith('\n')) return 'note text must end in a newline';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 && c !== 0x0a) return `note text contains control character ${c}`;
+  }
+  return null;
+}
+
+/**
+ * Parses a signed note: text, a blank line, signature lines `— <name> base64(key ID || signature)`.
+ * @returns {{text: string, signatures: {name: string, keyId: number, signature: Uint8Array}[]}}
+ * @throws VerificationError('signature') if it is not one
+ */
+export function parseSignedNote(note) {
+  const fail = (message) => {
+    throw new VerificationError('signature', message);
+  };
+  const split = note.lastIndexOf('\n\n');
+  if (split < 0) fail('no blank line separates the checkpoint from its signatures');
+  const text = note.substring(0, split + 1);
+  const problem = textProblem(text);
+  if (problem) fail(problem);
+  const rest = note.substring(split + 2);
+  if (!rest.endsWith('\n')) fail('the last signature line does not end in a newline');
+  const signatures = [];
+  for (const line of rest.slice(0, -1).split('\n')) {
+    if (signatures.length === 100) fail('more than 100 signatures');
+    if (!line.startsWith(DASH)) fail(`signature line does not start with an em dash and a space: ${line}`);
+    const parts = line.substring(DASH.length).split(' ');
+    if (parts.length !== 2 || parts[0] === '') fail(`signature line is not '— <name> <signature>': ${line}`);
+    let decoded;
+    try {
+      decoded = base64Decode(parts[1]);
+    } catch (e) {
+      fail(`signature of ${parts[0]} is not base64`);
+    }
+    if (decoded.length <= 4) fail(`signature of ${parts[0]} is too short`);
+    const keyId = new DataView(decoded.buffer).getUint32(0);
+    signatures.push({ name: parts[0], keyId, signature: decoded.slice(4) });
+  }
+  return { text, signatures };
+}
+
+/**
+ * Parses checkpoint text `<origin>\n<size>\n<base64 root>\ntime <unix seconds>\n` (further lines ignored).
+ * @returns {{origin: string, size: number, root: Uint8Array, time: number}} time in unix seconds
+ * @throws VerificationError('checkpoint')
+ */
+export function parseCheckpoint(text) {
+  const fail = (message) => {
+    throw new VerificationError('checkpoint', message);
+  };
+  if (!text.endsWith('\n')) fail('checkpoint text does not end in a newline');
+  const lines = text.slice(0, -1).split('\n');
+  if (lines.length < 4) fail('a checkpoint has an origin, a size, a root and a time line');
+  const [origin, sizeLine, rootLine, timeLine] = lines;
+  if (origin === '') fail('checkpoint origin is empty');
+  if (!/^(0|[1-9][0-9]*)$/.test(sizeLine) || BigInt(sizeLine) > MAX_SAFE) {
+    fail(`checkpoint size is not canonical decimal: ${sizeLine}`);
+  }
+  let root;
+  try {
+    root = base64Decode(rootLine);
+  } catch (e) {
+    fail(`checkpoint root is not base64: ${rootLine}`);
+  }
+  if (root.length !== 32) fail(`checkpoint root has ${root.length} bytes, want 32`);
+  const time = /^time (0|[1-9][0-9]*)$/.exec(timeLine);
+  if (!time || BigInt(time[1]) > MAX_SAFE) fail(`checkpoint has no canonical 'time <unix seconds>' line: ${timeLine}`);
+  return { origin, size: Number(sizeLine), root, time: Number(time[1]) };
+}
+
+// ---- trust file and keys (contract section 3) ----
+
+async function keyIdOf(spki) {
+  return new DataView((await sha256(spki)).buffer).getUint32(0);
+}
+
+/**
+ * Parses a verifier key `<name>+<8 hex key id>+<base64(0x02 || DER SubjectPublicKeyInfo)>` and imports it. The key
+ * ID must equal SHA-256(DER SubjectPublicKeyInfo)[:4].
+ * @returns {Promise<{name: string, keyId: number, key: CryptoKey, vkey: string}>}
+ * @throws VerificationError('keys')
+ */
+export async function parseVerifierKey(vkey) {
+  const fail = (message) => {
+    throw new VerificationError('keys', message);
+  };
+  // the name has no '+'; the base64 key may
+  const first = vkey.indexOf('+');
+  const second = vkey.indexOf('+', first + 1);
+  if (first <= 0 || second < 0) fail(`not a verifier key '<name>+<key id>+<key>': ${vkey}`);
+  const name = vkey.substring(0, first);
+  const hexId = vkey.substring(first + 1, second);
+  const encoded = vkey.substring(second + 1);
+  if (!/^[0-9a-f]{8}$/.test(hexId)) fail(`key id of ${name} is not 8 lowercase hex digits: ${hexId}`);
+  let bytes;
+  try {
+    bytes = base64Decode(encoded);
+  } catch (e) {
+    fail(`key of ${name} is not base64`);
+  }
+  if (bytes.length < 2 || bytes[0] !== 0x02) fail(`key of ${name} is not of signature type 0x02 (ECDSA P-256)`);
+  const spki = bytes.slice(1);
+  const keyId = parseInt(hexId, 16);
+  const computed = await keyIdOf(spki);
+  if (computed !== keyId) {
+    fail(`key id of ${name} is ${hexId} but its key has id ${computed.toString(16).padStart(8, '0')}`);
+  }
+  let key;
+  try {
+    key = await subtle.importKey('spki', spki, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+  } catch (e) {
+    fail(`key of ${name} is not a P-256 public key`);
+  }
+  return { name, keyId, key, vkey };
+}
+
+/**
+ * Parses a trust file: `#` comments and blank lines ignored, `origin <origin>`, `cosigners <n>`, verifier keys.
+ * @returns {Promise<{origin: string, cosigners: number, keys: object[], text: string}>}
+ * @throws VerificationError('keys')
+ */
+export async function parseTrustFile(text) {
+  const fail = (message) => {
+    throw new VerificationError('keys', `trust file: ${message}`);
+  };
+  let origin = null;
+  let cosigners = null;
+  const keys = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\s+$/, '');
+    if (line === '' || line.startsWith('#')) continue;
+    if (line.startsWith('origin ')) {
+      if (origin !== null) fail('more than one origin line');
+      origin = line.substring('origin '.length);
+      if (origin === '') fail('empty origin');
+    } else if (line.startsWith('cosigners ')) {
+      if (cosigners !== null) fail('more than one cosigners line');
+      const value = line.substring('cosigners '.length);
+      if (!/^[1-9][0-9]{0,3}$/.test(value)) fail(`cosigners is not a positive number: ${value}`);
+      cosigners = Number(value);
+    } else {
+      const key = await parseVerifierKey(line);
+      if (keys.some((k) => k.name === key.name)) fail(`key name ${key.name} appears twice`);
+      keys.push(key);
+    }
+  }
+  if (origin === null) fail('no origin line');
+  if (keys.length === 0) fail('no verifier keys');
+  if (cosigners === null) cosigners = Math.floor(keys.length / 2) + 1;
+  if (cosigners > keys.length) fail(`cosigners ${cosigners} but only ${keys.length} keys`);
+  return { origin, cosigners, keys, text };
+}
+
+/**
+ * Converts a DER ECDSA-Sig-Value (SEQUENCE { INTEGER r, INTEGER s }) to the 64-byte r || s form WebCrypto wants.
+ * @returns {Uint8Array|null} null if it is not a strict DER P-256 signature
+ */
+export function derToRaw(der) {
+  if (der.length < 8 || der[0] !== 0x30 || der[1] !== der.length - 2 || der[1] > 0x7f) return null;
+  const out = new Uint8Array(64);
+  let at = 2;
+  for (const offset of [0, 32]) {
+    if (der[at] !== 0x02) return null;
+    const length = der[at + 1];
+    if (length === 0 || length > 33 || at + 2 + length > der.length) return null;
+    let value = der.subarray(at + 2, at + 2 + length);
+    if (value[0] & 0x80) return null; // negative
+    if (value.length > 1 && value[0] === 0 && !(value[1] & 0x80)) return null; // not minimal
+    if (value[0] === 0) value = value.subarray(1);
+    if (value.length > 32) return null;
+    out.set(value, offset + 32 - value.length);
+    at += 2 + length;
+  }
+  return at === der.length ? out : null;
+}
+
+/**
+ * Verifies a signed note against the trust file's keys: every signature line of a pinned key (same name and key ID)
+ * must verify, and at least `cosigners` distinct pinned keys must have signed; lines of unknown keys are ignored.
+ * @returns {Promise<string[]>} the names of the keys whose signatures verified
+ * @throws VerificationError('signature')
+ */
+export async function verifyNote(note, trust) {
+  const text = utf8.encode(note.text);
+  const verified = new Set();
+  for (const line of note.signatures) {
+    for (const key of trust.keys) {
+      if (key.name !== line.name || key.keyId !== line.keyId) continue;
+      const raw = derToRaw(line.signature);
+      const ok =
+        raw !== null && (await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key.key, raw, text));
+      if (!ok) throw new VerificationError('signature', `signature of ${key.name} does not verify`);
+      verified.add(key.name);
+    }
+  }
+  if (verified.size < trust.cosigners) {
+    const names = verified.size ? ` (${[...verified].join(', ')})` : '';
+    throw new VerificationError(
+      'signature',
+      `checkpoint signed by ${verified.size} consortium key(s)${names}, ${trust.cosigners} required`,
+    );
+  }
+  return [...verified].sort();
+}
+
+// ---- receipt verification (contract section 4) ----
+
+/**
+ * Verifies a receipt against a parsed trust file: the checkpoint note's signatures, the checkpoint's origin and size,
+ * then the inclusion of SHA-256(0x00 || commitment || entry) under the checkpoint's root.
+ * @returns {Promise<{commitment: string, entry: object, entryText: string, checkpoint: object, signers: string[],
+ *   leafIndex: number, treeSize: number}>}
+ * @throws VerificationError naming the failed check
+ */
+export async function verifyReceipt(text, trust) {
+  const receipt = parseReceipt(text);
+  const note = parseSignedNote(receipt.note);
+  const signers = await verifyNote(note, trust);
+  const checkpoint = parseCheckpoint(note.text);
+  if (checkpoint.origin !== trust.origin) {
+    throw new VerificationError('origin', `checkpoint origin is ${checkpoint.origin}, expected ${trust.origin}`);
+  }
+  if (checkpoint.size !== receipt.treeSize) {
+    throw new VerificationError(
+      'tree-size',
+      `checkpoint size ${checkpoint.size} differs from the receipt's tree size ${receipt.treeSize}`,
+    );
+  }
+  if (receipt.leafIndex >= receipt.treeSize) {
+    throw new VerificationError('tree-size', `leaf index ${receipt.leafIndex} is not below tree size ${receipt.treeSize}`);
+  }
+  const leaf = await leafHash(concat(receipt.commitment, receipt.entryBytes));
+  await verifyInclusion(receipt.leafIndex, receipt.treeSize, leaf, receipt.proof, checkpoint.root);
+
+  const commitment = toHex(receipt.commitment);
+  let entryText;
+  let entry;
+  try {
+    entryText = strictUtf8.decode(receipt.entryBytes);
+    entry = JSON.parse(entryText);
+  } catch (e) {
+    throw new VerificationError('entry', 'the anchored entry is not UTF-8 JSON');
+  }
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+    throw new VerificationError('entry', 'the anchored entry is not a JSON object');
+  }
+  if (entry.commitment !== undefined && String(entry.commitment).toLowerCase() !== commitment) {
+    throw new VerificationError('entry', `the anchored entry names commitment ${entry.commitment}, not ${commitment}`);
+  }
+  return {
+    commitment,
+    entry,
+    entryText,
+    checkpoint,
+    signers,
+    leafIndex: receipt.leafIndex,
+    treeSize: receipt.treeSize,
+  };
+}
+
+// ---- RFC 8785 canonical JSON and commitments (contract section 7) ----
+
+/** RFC 8785 (JCS) serialisation of a JSON value as JSON.parse returns it. */
+export function canonicalize(value) {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error('JSON numbers must be finite');
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalize).join(',')}]`;
+  if (typeof value === 'object') {
+    // Array.prototype.sort without a comparator orders strings by UTF-16 code units, as RFC 8785 requires.
+    const members = Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalize(value[k])}`);
+    return `{${members.join(',')}}`;
+  }
+  throw new Error(`not a JSON value: ${typeof value}`);
+}
+
+/** SHA-256(UTF-8 "dossier:record:v1" || 0x00 || salt || UTF-8 JCS(record)) as lowercase hex. */
+export async function recordCommitment(salt, record) {
+  return toHex(await sha256(concat(utf8.encode(RECORD_TAG), Uint8Array.of(0), salt, utf8.encode(canonicalize(record)))));
+}
+
+/**
+ * Checks a certificate (contract section 7) and verifies its receipt: the record and salt must hash to the
+ * certificate's commitment and to the receipt's.
+ * @returns {Promise<object>} what verifyReceipt returns, plus `record`
+ * @throws VerificationError
+ */
+export async function verifyCertificate(certificate, trust) {
+  const fail = (message) => {
+    throw new VerificationError('commitment', message);
+  };
+  if (certificate?.format !== CERTIFICATE_FORMAT) {
+    throw new VerificationError('format', `not a ${CERTIFICATE_FORMAT} certificate`);
+  }
+  const { record, salt, commitment, receipt } = certificate;
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) fail('the certificate has no record');
+  if (typeof salt !== 'string' || !/^[0-9a-f]{64}$/.test(salt)) fail('the certificate salt is not 64 hex digits');
+  if (typeof receipt !== 'string') throw new VerificationError('format', 'the certificate has no receipt');
+  const computed = await recordCommitment(fromHex(salt), record);
+  const verified = await verifyReceipt(receipt, trust);
+  if (typeof commitment === 'string' && commitment.toLowerCase() !== computed) {
+    fail(`the record does not hash to the certificate's commitment (computed ${computed}, certificate ${commitment})`);
+  }
+  if (verified.commitment !== computed) {
+    fail(`the record does not hash to the receipt's commitment (computed ${computed}, receipt ${verified.commitment})`);
+  }
+  return { ...verified, record };
+}
+
+// ---- inputs ----
+
+const PDF_MARKER = `{"format":"${CERTIFICATE_FORMAT}"`;
+
+/** Finds the certificate JSON embedded in a certificate PDF (uncompressed, up to the following `endstream`). */
+export function certificateFromPdf(bytes) {
+  const text = new TextDecoder('latin1').decode(bytes);
+  const start = text.indexOf(PDF_MARKER);
+  if (start < 0) return null;
+  const end = text.indexOf('endstream', start);
+  return end < 0 ? null : text.substring(start, end).trim();
+}
+
+/** The compact receipt in a verify link (`…/verify#r=<receipt>`) or a bare receipt; null if there is none. */
+export function receiptFromText(text) {
+  const trimmed = text.trim();
+  const hash = trimmed.indexOf('#');
+  if (hash >= 0) {
+    const params = new URLSearchParams(trimmed.substring(hash + 1));
+    return params.get('r');
+  }
+  return /^[A-Za-z0-9_-]{60,}$/.test(trimmed) ? trimmed : null;
+}
+
+// ---- verdicts (contract section 8) ----
+
+/** Today's date (UTC) as YYYY-MM-DD. */
+export function today(now = new Date()) {
+  return now.toISOString().substring(0, 10);
+}
+
+export function isoTime(unixSeconds) {
+  return new Date(unixSeconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * The verdict for a verified receipt and what the node said about its status.
+ * @param verified what verifyReceipt or verifyCertificate returned
+ * @param status {kind: 'ok', entry} | {kind: 'not-found'} | {kind: 'offline'} | {kind: 'error', message}
+ * @returns {{verdict: string, reason: string, note: string|null}}
+ */
+export function verdictOf(verified, status, day = today()) {
+  const entry = verified.entry;
+  let result;
+  if (typeof entry.validUntil === 'string' && entry.validUntil < day) {
+    result = { verdict: 'EXPIRED', reason: `Expired: the refresher was due by ${entry.validUntil}.`, note: null };
+  } else {
+    const until = entry.validUntil ? ` until ${entry.validUntil}` : '';
+    result = { verdict: 'VALID', reason: `Anchored in the consortium ledger and valid${until}.`, note: null };
+  }
+  const checkpointTime = isoTime(verified.checkpoint.time);
+  if (status.kind === 'offline') {
+    result.note = `revocation not checked (offline): status as of ${checkpointTime}`;
+  } else if (status.kind === 'error') {
+    result.note = `revocation not checked (${status.message}): status as of ${checkpointTime}`;
+  } else if (status.kind === 'not-found') {
+    result = {
+      verdict: 'NOT_FOUND',
+      reason: 'The ledger has no entry for this commitment, although the receipt is well signed.',
+      note: null,
+    };
+  } else if (status.kind === 'ok') {
+    const current = status.entry ?? {};
+    if (current.status === 'revoked') {
+      const reason = current.revocationReason ?? 'no reason given';
+      const when = current.revokedAt ? ` on ${current.revokedAt}` : '';
+      result = { verdict: 'REVOKED', reason: `Revoked${when}: ${reason}.`, note: null };
+    } else if (current.status === 'superseded') {
+      const by = current.supersededBy ? ` by ${current.supersededBy}` : '';
+      result = { verdict: 'SUPERSEDED', reason: `Superseded${by}: a corrected version replaces it.`, note: null };
+    }
+  }
+  return result;
+}

@@ -1,0 +1,96 @@
+// Service worker of the verify page: keeps the page, its scripts and the last consortium keys so that a page loaded
+// once works with no network. Page files are served from the cache at once and refreshed in the background (the
+// next load gets the update); /v1/keys comes from the network when it answers, else from the cache. Entry status
+// (/v1/status) is never cached: a revocation must not be hidden by an old copy.
+const CACHE = 'dossier-verify-v1';
+const PAGE = '/verify/';
+const FILES = [
+  PAGE,
+  '/verify/style.css',
+  '/verify/app.mjs',
+  '/verify/receipt.mjs',
+  '/verify/jsQR.js',
+  '/verify/icon.svg',
+  '/verify/manifest.webmanifest',
+];
+const KEYS = '/v1/keys';
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      await cache.addAll(FILES.map((f) => new Request(f, { cache: 'no-cache' })));
+      try {
+        const keys = await fetch(KEYS, { cache: 'no-store' });
+        if (keys.ok) await cache.put(KEYS, stamped(keys));
+      } catch (e) {
+        // offline while installing: the page stores the keys it loads
+      }
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name !== CACHE && name.startsWith('dossier-verify-')) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+/** The response with the time it was fetched, so that the page can say how old a cached copy is. */
+function stamped(response) {
+  const headers = new Headers(response.headers);
+  headers.set('X-Dossier-Fetched-At', new Date().toISOString());
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+async function keys(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) {
+      await cache.put(KEYS, stamped(response.clone()));
+    }
+    return response;
+  } catch (e) {
+    const cached = await cache.match(KEYS);
+    if (!cached) throw e;
+    const headers = new Headers(cached.headers);
+    headers.set('X-Dossier-Cached-At', cached.headers.get('X-Dossier-Fetched-At') ?? 'an earlier visit');
+    return new Response(cached.body, { status: 200, headers });
+  }
+}
+
+async function pageFile(event, key) {
+  const cache = await caches.open(CACHE);
+  const cached = await cache.match(key);
+  const refresh = fetch(event.request.url.split('#')[0], { cache: 'no-cache' })
+    .then(async (response) => {
+      if (response.ok) await cache.put(key, response.clone());
+      return response;
+    })
+    .catch(() => undefined);
+  if (cached) {
+    event.waitUntil(refresh);
+    return cached;
+  }
+  const response = await refresh;
+  return response ?? new Response('offline and not cached', { status: 504, headers: { 'Content-Type': 'text/plain' } });
+}
+
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (url.pathname === KEYS) {
+    event.respondWith(keys(event.request));
+  } else if (url.pathname === '/verify' || url.pathname === PAGE || url.pathname === '/verify/index.html') {
+    event.respondWith(pageFile(event, PAGE));
+  } else if (FILES.includes(url.pathname)) {
+    event.respondWith(pageFile(event, url.pathname));
+  }
+});
