@@ -1,0 +1,300 @@
+// Unit tests of the verify page's verification module (receipt.mjs) under Node's test runner: the client's golden
+// commitment vectors, RFC 8785 examples, RFC 9162 proofs of every leaf of trees up to 33 leaves, and corrupted
+// receipts, notes, checkpoints and trust files built with mock-node.mjs (which uses node:crypto, not receipt.mjs).
+//   node --test receipt.test.mjs
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  ORIGIN,
+  WEB_DIR,
+  checkpointText,
+  encodeReceipt,
+  inclusionProof,
+  makeNetwork,
+  newKey,
+  signatureLine,
+  treeHash,
+} from './mock-node.mjs';
+
+const r = await import(join(WEB_DIR, 'receipt.mjs'));
+const here = dirname(fileURLToPath(import.meta.url));
+const vectors = JSON.parse(readFileSync(join(here, '../resources/vectors/commitments-v1.json'), 'utf8'));
+const network = makeNetwork({ time: 1750000000 });
+const trust = await r.parseTrustFile(network.trust);
+
+async function rejects(promise, check, pattern) {
+  await assert.rejects(promise, (e) => {
+    assert.ok(e instanceof r.VerificationError, `not a VerificationError: ${e}`);
+    assert.equal(e.check, check, e.message);
+    if (pattern) assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+const leavesOf = (n) => Array.from({ length: n }, (_, i) => Buffer.from(`leaf ${i}`));
+
+test('recordCommitment_matchesTheClientsGoldenVectors', async () => {
+  for (const v of vectors.records) {
+    const record = JSON.parse(v.json);
+    assert.equal(r.canonicalize(record), v.jcs, v.name);
+    assert.equal(await r.recordCommitment(r.fromHex(v.salt), record), v.commitment, v.name);
+  }
+});
+
+test('canonicalize_rfc8785Examples', () => {
+  const input = JSON.parse(
+    '{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],' +
+      '"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}',
+  );
+  assert.equal(
+    r.canonicalize(input),
+    '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],' +
+      '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+  );
+  // keys sorted by UTF-16 code units (RFC 8785 section 3.2.3)
+  const keys = { '\u20ac': 0, '\r': 0, '\ufb33': 0, '1': 0, '\ud83d\ude00': 0, '\u0080': 0, '\u00f6': 0 };
+  assert.equal(
+    r.canonicalize(keys),
+    '{"\\r":0,"1":0,"\u0080":0,"\u00f6":0,"\u20ac":0,"\ud83d\ude00":0,"\ufb33":0}',
+  );
+  assert.equal(r.canonicalize(-0), '0');
+});
+
+test('verifyInclusion_everyLeafOfTreesUpTo33Leaves_verifies', async () => {
+  for (let size = 1; size <= 33; size++) {
+    const leaves = leavesOf(size);
+    const root = treeHash(leaves);
+    for (let index = 0; index < size; index++) {
+      const leaf = await r.leafHash(leaves[index]);
+      await r.verifyInclusion(index, size, leaf, inclusionProof(index, leaves), root);
+    }
+  }
+});
+
+test('verifyInclusion_corruptedProofs_throw', async () => {
+  const leaves = leavesOf(13);
+  const root = treeHash(leaves);
+  const index = 6;
+  const proof = inclusionProof(index, leaves);
+  const leaf = await r.leafHash(leaves[index]);
+  for (let i = 0; i < proof.length; i++) {
+    for (const bit of [0, 3, 7]) {
+      const bad = proof.map((p) => Uint8Array.from(p));
+      bad[i][bit] ^= 1 << bit;
+      await rejects(r.verifyInclusion(index, 13, leaf, bad, root), 'inclusion', /root mismatch/);
+    }
+  }
+  await rejects(r.verifyInclusion(index, 13, leaf, proof.slice(1), root), 'inclusion', /wrong proof size 3, want 4/);
+  await rejects(r.verifyInclusion(index, 13, leaf, [...proof, proof[0]], root), 'inclusion', /wrong proof size/);
+  await rejects(r.verifyInclusion(index + 1, 13, leaf, proof, root), 'inclusion', /root mismatch/);
+  await rejects(r.verifyInclusion(index, 8, leaf, proof, root), 'inclusion', /wrong proof size 4, want 3/);
+  await rejects(r.verifyInclusion(13, 13, leaf, proof, root), 'inclusion', /beyond tree size/);
+  await rejects(r.verifyInclusion(0, 0, leaf, [], root), 'inclusion', /beyond tree size/);
+  await rejects(r.verifyInclusion(index, 13, leaf.slice(1), proof, root), 'inclusion', /31 bytes/);
+  const short = proof.map((p, i) => (i === 2 ? p.subarray(0, 31) : p));
+  await rejects(r.verifyInclusion(index, 13, leaf, short, root), 'inclusion', /proof\[2\] has 31 bytes/);
+  await rejects(r.verifyInclusion(index, 13, await r.leafHash(leaves[5]), proof, root), 'inclusion', /root mismatch/);
+});
+
+test('verifyReceipt_validReceipt_returnsTheEntryAndSigners', async () => {
+  const verified = await r.verifyReceipt(network.receipts.valid, trust);
+  assert.equal(verified.commitment, network.items[0].hex);
+  assert.equal(verified.entry.validUntil, '2031-05-01');
+  assert.equal(verified.entryText, network.items[0].entry);
+  assert.deepEqual(verified.signers, ['org1-node1', 'org2-node1']);
+  assert.equal(verified.checkpoint.time, 1750000000);
+  assert.equal(verified.checkpoint.origin, ORIGIN);
+  assert.equal(verified.leafIndex, 0);
+  assert.equal(verified.treeSize, 12);
+});
+
+/** A receipt of a one-leaf log with these parts changed. */
+function receiptWith({ keys = [], text, note, entry, commitment, size = 1, index = 0, proof }) {
+  const c = commitment ?? Buffer.alloc(32, 7);
+  const e = entry ?? `{"commitment":"${c.toString('hex')}","validUntil":"2031-01-01"}`;
+  const leaves = [Buffer.concat([c, Buffer.from(e)])];
+  const t = text ?? checkpointText(ORIGIN, 1, treeHash(leaves), 1750000000);
+  const n = note ?? `${t}\n${keys.map((k) => signatureLine(k, t)).join('')}`;
+  return encodeReceipt({ commitment: c, index, size, proof: proof ?? [], entry: e, note: n });
+}
+
+test('verifyReceipt_oneLeafLog_withOneSignerOfOne', async () => {
+  const key = newKey('solo');
+  const solo = await r.parseTrustFile(`origin ${ORIGIN}\n${key.vkey}\n`);
+  assert.equal(solo.cosigners, 1);
+  const verified = await r.verifyReceipt(receiptWith({ keys: [key] }), solo);
+  assert.deepEqual(verified.signers, ['solo']);
+  // an unknown key's line is ignored, a second pinned key is not required
+  await r.verifyReceipt(receiptWith({ keys: [newKey('other'), key] }), solo);
+  await rejects(r.verifyReceipt(receiptWith({ keys: [newKey('solo')] }), solo), 'signature', /1 required/);
+});
+
+test('verifyReceipt_corruptions_failTheRightCheck', async () => {
+  const key = newKey('solo');
+  const solo = await r.parseTrustFile(`origin ${ORIGIN}\ncosigners 1\n${key.vkey}\n`);
+  const good = receiptWith({ keys: [key] });
+  const bytes = Buffer.from(good, 'base64url');
+
+  await rejects(r.verifyReceipt(Buffer.concat([bytes, Buffer.of(0)]).toString('base64url'), solo), 'format', /1 trailing/);
+  await rejects(r.verifyReceipt(bytes.subarray(0, bytes.length - 1).toString('base64url'), solo), 'format', /truncated/);
+  await rejects(r.verifyReceipt(`${good}=`, solo), 'format', /base64url/);
+  await rejects(r.verifyReceipt(good.replace(/^./, '+'), solo), 'format', /base64url/);
+  const version2 = Buffer.from(bytes);
+  version2[0] = 2;
+  await rejects(r.verifyReceipt(version2.toString('base64url'), solo), 'format', /version is 2/);
+  const commitmentBit = Buffer.from(bytes);
+  commitmentBit[5] ^= 0x10;
+  await rejects(r.verifyReceipt(commitmentBit.toString('base64url'), solo), 'inclusion', /root mismatch/);
+  const tooMany = Buffer.from(bytes);
+  tooMany[49] = 64; // proof length byte
+  await rejects(r.verifyReceipt(tooMany.toString('base64url'), solo), 'format', /64 proof hashes/);
+
+  // a changed entry changes the leaf
+  const c = Buffer.alloc(32, 7);
+  const text = checkpointText(ORIGIN, 1, treeHash([Buffer.concat([c, Buffer.from('{"validUntil":"2031-01-01"}')])]), 1);
+  const note = `${text}\n${signatureLine(key, text)}`;
+  await rejects(
+    r.verifyReceipt(receiptWith({ entry: '{"validUntil":"2099-01-01"}', note }), solo),
+    'inclusion',
+    /root mismatch/,
+  );
+  // signed text modified after signing
+  const signed = checkpointText(ORIGIN, 1, Buffer.alloc(32), 1);
+  const forged = `${signed.replace('\n1\n', '\n2\n')}\n${signatureLine(key, signed)}`;
+  await rejects(r.verifyReceipt(receiptWith({ note: forged }), solo), 'signature', /does not verify/);
+  // wrong origin, size, missing time line
+  for (const [changed, check, pattern] of [
+    [(t) => t.replace(ORIGIN, 'other/origin'), 'origin', /origin is other\/origin/],
+    [(t) => t.replace('\n1\n', '\n2\n'), 'tree-size', /size 2 differs/],
+    [(t) => t.replace(/time \d+\n/, ''), 'checkpoint', /time/],
+    [(t) => t.replace(/time \d+/, 'time 01'), 'checkpoint', /time/],
+    [(t) => t.replace(/time \d+/, 'time -1'), 'checkpoint', /time/],
+    [(t) => t.replace('\n1\n', '\n01\n'), 'checkpoint', /canonical/],
+  ]) {
+    const leaves = [Buffer.concat([c, Buffer.from(`{"commitment":"${c.toString('hex')}","validUntil":"2031-01-01"}`)])];
+    const t = changed(checkpointText(ORIGIN, 1, treeHash(leaves), 1750000000));
+    await rejects(r.verifyReceipt(receiptWith({ text: t, keys: [key] }), solo), check, pattern);
+  }
+  // the entry must name the receipt's commitment
+  const other = Buffer.alloc(32, 9);
+  const entry = `{"commitment":"${other.toString('hex')}"}`;
+  const t = checkpointText(ORIGIN, 1, treeHash([Buffer.concat([c, Buffer.from(entry)])]), 1);
+  await rejects(r.verifyReceipt(receiptWith({ entry, text: t, keys: [key] }), solo), 'entry', /names commitment/);
+});
+
+test('verifyNote_twoOfTwo_oneBadSignatureFailsEvenWithEnough', async () => {
+  const [a, b] = [newKey('a'), newKey('b')];
+  const two = await r.parseTrustFile(`origin ${ORIGIN}\ncosigners 2\n${a.vkey}\n${b.vkey}\n`);
+  const text = checkpointText(ORIGIN, 1, Buffer.alloc(32), 1);
+  const note = (lines) => r.parseSignedNote(`${text}\n${lines.join('')}`);
+  assert.deepEqual(await r.verifyNote(note([signatureLine(a, text), signatureLine(b, text)]), two), ['a', 'b']);
+  await rejects(r.verifyNote(note([signatureLine(a, text)]), two), 'signature', /signed by 1 consortium key\(s\) \(a\), 2 required/);
+  await rejects(r.verifyNote(note([signatureLine(a, text), signatureLine(a, text)]), two), 'signature', /2 required/);
+  const badB = signatureLine(b, 'other text\n');
+  await rejects(r.verifyNote(note([signatureLine(a, text), badB, signatureLine(b, text)]), two), 'signature', /b does not verify/);
+});
+
+test('parseSignedNote_malformed_throws', () => {
+  const text = checkpointText(ORIGIN, 1, Buffer.alloc(32), 1);
+  const line = signatureLine(newKey('k'), text);
+  const bad = [
+    `${text}${line}`, // no blank line
+    `${text}\n${line.slice(0, -1)}`, // no final newline
+    `${text}\n- k AAAAAAAA\n`, // not an em dash
+    `${text}\n\u2014 k !!!!\n`, // not base64
+    `${text}\n\u2014 k AAAA\n`, // too short
+    `${text}\n\u2014  AAAAAAAA\n`, // no name
+    `${text.replace('\n', '\t\n')}\n${line}`, // control character
+  ];
+  for (const note of bad) assert.throws(() => r.parseSignedNote(note), r.VerificationError, JSON.stringify(note));
+});
+
+test('parseTrustFile_badFiles_throw', async () => {
+  const key = newKey('k');
+  const [name, id, data] = [key.vkey.split('+')[0], key.keyId.toString('hex'), key.vkey.substring(key.vkey.indexOf('+', 5) + 1)];
+  assert.equal(`${name}+${id}+${data}`, key.vkey);
+  const wrongId = `${name}+${(key.keyId.readUInt32BE() ^ 1).toString(16).padStart(8, '0')}+${data}`;
+  const bytes = Buffer.from(data, 'base64');
+  bytes[0] = 0x01;
+  const wrongType = `${name}+${id}+${bytes.toString('base64')}`;
+  for (const [file, pattern] of [
+    [`cosigners 1\n${key.vkey}\n`, /no origin/],
+    [`origin o\n`, /no verifier keys/],
+    [`origin o\ncosigners 2\n${key.vkey}\n`, /cosigners 2 but only 1/],
+    [`origin o\ncosigners 0\n${key.vkey}\n`, /not a positive number/],
+    [`origin o\n${wrongId}\n`, /key id of k is/],
+    [`origin o\n${wrongType}\n`, /signature type 0x02/],
+    [`origin o\n${key.vkey}\n${key.vkey}\n`, /appears twice/],
+    [`origin o\nk+${id}\n`, /not a verifier key/],
+  ]) {
+    await rejects(r.parseTrustFile(file), 'keys', pattern);
+  }
+  const parsed = await r.parseTrustFile(`# comment\n\norigin o\r\n${key.vkey}\n`);
+  assert.equal(parsed.origin, 'o');
+  assert.equal(parsed.keys[0].keyId, key.keyId.readUInt32BE());
+});
+
+test('derToRaw_strictDer', () => {
+  const int = (bytes) => [0x02, bytes.length, ...bytes];
+  const seq = (...parts) => Uint8Array.from([0x30, parts.flat().length, ...parts.flat()]);
+  const r32 = Array(32).fill(0x11);
+  const high = [0x00, 0x80, ...Array(31).fill(0x22)];
+  const raw = r.derToRaw(seq(int(r32), int(high)));
+  assert.deepEqual(Array.from(raw), [...r32, 0x80, ...Array(31).fill(0x22)]);
+  assert.deepEqual(Array.from(r.derToRaw(seq(int([5]), int([6])))), [...Array(31).fill(0), 5, ...Array(31).fill(0), 6]);
+  assert.equal(r.derToRaw(seq(int([0x00, 0x05]), int([6]))), null, 'not minimal');
+  assert.equal(r.derToRaw(seq(int([0x85]), int([6]))), null, 'negative');
+  assert.equal(r.derToRaw(seq(int(Array(33).fill(1)), int([6]))), null, 'too long');
+  assert.equal(r.derToRaw(Uint8Array.from([...seq(int([5]), int([6])), 0])), null, 'trailing');
+});
+
+test('verifyCertificate_checksTheCommitmentOfRecordAndSalt', async () => {
+  const good = network.certificates.valid;
+  const verified = await r.verifyCertificate(good, trust);
+  assert.equal(verified.record.subject.given_name, 'Zoë');
+  await rejects(r.verifyCertificate(network.certificates.tampered, trust), 'commitment', /certificate's commitment/);
+  const saltChanged = { ...good, salt: `${good.salt.slice(0, -1)}0` === good.salt ? `${good.salt.slice(0, -1)}1` : `${good.salt.slice(0, -1)}0` };
+  await rejects(r.verifyCertificate(saltChanged, trust), 'commitment');
+  const otherReceipt = { ...good, commitment: undefined, receipt: network.receipts.revoked };
+  await rejects(r.verifyCertificate(otherReceipt, trust), 'commitment', /receipt's commitment/);
+  await rejects(r.verifyCertificate({ ...good, format: 'x' }, trust), 'format');
+});
+
+test('certificateFromPdf_andReceiptFromText', () => {
+  const json = JSON.stringify({ format: 'dossier-certificate/v1', receipt: 'x' });
+  const pdf = Buffer.from(`%PDF-1.7\n1 0 obj\n<< >>\nstream\n${json}\r\nendstream\nendobj\n`, 'latin1');
+  assert.equal(r.certificateFromPdf(pdf), json);
+  assert.equal(r.certificateFromPdf(Buffer.from('%PDF-1.7\n')), null);
+  const receipt = network.receipts.valid;
+  assert.equal(r.receiptFromText(`http://127.0.0.1:9051/verify#r=${receipt}`), receipt);
+  assert.equal(r.receiptFromText(` ${receipt}\n`), receipt);
+  assert.equal(r.receiptFromText('https://example.org/other'), null);
+});
+
+test('verdictOf_statusOverridesAndOfflineNote', async () => {
+  const verified = await r.verifyReceipt(network.receipts.valid, trust);
+  const expired = await r.verifyReceipt(network.receipts.expired, trust);
+  const entry = verified.entry;
+  assert.equal(r.verdictOf(verified, { kind: 'ok', entry }, '2026-01-01').verdict, 'VALID');
+  assert.equal(r.verdictOf(verified, { kind: 'ok', entry }, '2031-05-01').verdict, 'VALID');
+  assert.equal(r.verdictOf(verified, { kind: 'ok', entry }, '2031-05-02').verdict, 'EXPIRED');
+  assert.match(r.verdictOf(expired, { kind: 'ok', entry: expired.entry }).reason, /refresher was due by 2020-01-01/);
+  const revoked = r.verdictOf(verified, {
+    kind: 'ok',
+    entry: { ...entry, status: 'revoked', revocationReason: 'fraud', revokedAt: '2025-07-01T08:00:00Z' },
+  });
+  assert.equal(revoked.verdict, 'REVOKED');
+  assert.match(revoked.reason, /2025-07-01T08:00:00Z: fraud/);
+  const superseded = r.verdictOf(verified, { kind: 'ok', entry: { ...entry, status: 'superseded', supersededBy: 'ab' } });
+  assert.equal(superseded.verdict, 'SUPERSEDED');
+  assert.match(superseded.reason, /by ab/);
+  assert.equal(r.verdictOf(verified, { kind: 'not-found' }).verdict, 'NOT_FOUND');
+  const offline = r.verdictOf(verified, { kind: 'offline' });
+  assert.equal(offline.verdict, 'VALID');
+  assert.equal(offline.note, 'revocation not checked (offline): status as of 2025-06-15T15:06:40Z');
+  assert.equal(r.verdictOf(expired, { kind: 'offline' }).verdict, 'EXPIRED');
+  assert.match(r.verdictOf(verified, { kind: 'error', message: 'HTTP 503' }).note, /not checked \(HTTP 503\)/);
+});
