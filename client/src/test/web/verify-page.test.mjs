@@ -5,12 +5,12 @@
 // fixtures.json: {"baseUrl": "http://127.0.0.1:9051", "chromium": "/usr/bin/chromium" (optional),
 //   "screenshots": "<dir>" (optional), "cases": [{"name", "kind", …, "expect": {"verdict", "text": [substrings]}}]}
 // kinds: link {receipt} opens <base>/verify#r=<receipt>; file {file} picks a file; paste {text} pastes a link or
-// receipt; offline {receipt} loads the page, goes offline, reloads it from the service worker and verifies the
+// receipt; drop {file} drops a file on the page; offline {receipt} loads the page, goes offline, reloads it from the service worker and verifies the
 // receipt; camera {file: QR PNG} scans the picture through Chromium's fake camera.
 // Prints one line per case and 'N passed, N failed'; exits 1 if any case failed.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -137,6 +137,21 @@ async function runCase(browser, fixtures, c) {
       case 'file':
         await page.goto(`${base}/verify`);
         await page.setInputFiles('#file', c.file);
+        break;
+      case 'drop':
+        await page.goto(`${base}/verify`);
+        await page.evaluate(
+          ({ name, data }) => {
+            const bytes = Uint8Array.from(atob(data), (ch) => ch.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], name));
+            const target = document.getElementById('drop');
+            for (const type of ['dragenter', 'dragover', 'drop']) {
+              target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+            }
+          },
+          { name: basename(c.file), data: readFileSync(c.file).toString('base64') },
+        );
         break;
       case 'paste':
         await page.goto(`${base}/verify`);

@@ -349,15 +349,15 @@ export async function parseTrustFile(text) {
   let cosigners = null;
   const keys = [];
   for (const raw of text.split('\n')) {
-    const line = raw.replace(/\s+$/, '');
+    const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     if (line.startsWith('origin ')) {
       if (origin !== null) fail('more than one origin line');
-      origin = line.substring('origin '.length);
+      origin = line.substring('origin '.length).trim();
       if (origin === '') fail('empty origin');
     } else if (line.startsWith('cosigners ')) {
       if (cosigners !== null) fail('more than one cosigners line');
-      const value = line.substring('cosigners '.length);
+      const value = line.substring('cosigners '.length).trim();
       if (!/^[1-9][0-9]{0,3}$/.test(value)) fail(`cosigners is not a positive number: ${value}`);
       cosigners = Number(value);
     } else {
