@@ -313,7 +313,7 @@ final class BulkAnchorer {
         options.listener().rowsDone(batch.size(), true);
     }
 
-    /** One receipt line, the JSON form of {@link Receipt}. */
+    /** One receipt line, the JSON form of {@link AnchorReceipt}. */
     private static void appendReceipt(
             StringBuilder out, Anchoring.Prepared p, String commitment, Notary.Committed tx, Anchoring.Result r) {
         out.append("{\"record_id\":\"");

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * Settings of {@link Dossier#anchorAll}. Immutable; {@code with*} return modified copies.
  *
- * @param receipts the receipts file (JSON Lines, one {@link Receipt} a line); the journal of committed batches is
+ * @param receipts the receipts file (JSON Lines, one {@link AnchorReceipt} a line); the journal of committed batches is
  *     written beside it, with {@code .journal} appended to its name
  * @param errors the error report (CSV: {@code line,record_id,field,reason}), rewritten by each run
  * @param batchSize valid rows per {@code anchorBatch} transaction, 1 to 5,000, or {@link #AUTOMATIC}

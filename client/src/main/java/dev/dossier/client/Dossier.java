@@ -58,7 +58,7 @@ public interface Dossier {
      * @throws IllegalStateException if no salt key was given
      * @throws DossierException if the transaction fails
      */
-    Receipt anchor(TrainingRecord record) throws DossierException;
+    AnchorReceipt anchor(TrainingRecord record) throws DossierException;
 
     /**
      * Anchors every valid row of a CSV or JSON Lines file (see {@link BulkOptions} and {@link BulkAnchorer}): streams
@@ -111,7 +111,7 @@ public interface Dossier {
      *
      * @throws DossierException if the query fails
      */
-    Verification verify(Receipt receipt, String recordJson) throws DossierException;
+    Verification verify(AnchorReceipt receipt, String recordJson) throws DossierException;
 
     /**
      * Revokes an entry of the caller's organisation. Revoking a revoked entry changes nothing.
@@ -130,7 +130,7 @@ public interface Dossier {
      * @return the receipt of the replacement's anchoring
      * @throws DossierException if the contract refuses (old entry not found or not active, another organisation's)
      */
-    Receipt supersede(Commitment old, TrainingRecord replacement) throws DossierException;
+    AnchorReceipt supersede(Commitment old, TrainingRecord replacement) throws DossierException;
 
     /**
      * @return the entries anchored for a subject pseudonym that the caller may read

@@ -87,12 +87,12 @@ final class GatewayDossier implements Dossier {
     }
 
     @Override
-    public Receipt anchor(TrainingRecord record) throws DossierException {
+    public AnchorReceipt anchor(TrainingRecord record) throws DossierException {
         Anchoring.Prepared prepared = anchoring().prepare(0, record);
         return submitEntries("anchorBatch", prepared, "[" + prepared.entryJson() + "]");
     }
 
-    private Receipt submitEntries(String function, Anchoring.Prepared prepared, String... args)
+    private AnchorReceipt submitEntries(String function, Anchoring.Prepared prepared, String... args)
             throws DossierException {
         Notary.Committed committed = notary.submit(function, args);
         String commitment = HEX.formatHex(prepared.commitment());
@@ -104,7 +104,7 @@ final class GatewayDossier implements Dossier {
             throw new DossierException(
                     function + " answered unexpectedly: " + e.getMessage(), committed.txId(), null, e);
         }
-        return new Receipt(
+        return new AnchorReceipt(
                 prepared.recordId(),
                 prepared.version(),
                 prepared.line(),
@@ -173,7 +173,7 @@ final class GatewayDossier implements Dossier {
     }
 
     @Override
-    public Verification verify(Receipt receipt, String recordJson) throws DossierException {
+    public Verification verify(AnchorReceipt receipt, String recordJson) throws DossierException {
         Commitment claimed = Commitment.fromHex(receipt.commitment());
         if (recordJson == null) {
             return verify(claimed);
@@ -199,8 +199,8 @@ final class GatewayDossier implements Dossier {
     }
 
     @Override
-    public Receipt supersede(Commitment old, TrainingRecord replacement) throws DossierException {
-        Receipt anchored = anchor(replacement);
+    public AnchorReceipt supersede(Commitment old, TrainingRecord replacement) throws DossierException {
+        AnchorReceipt anchored = anchor(replacement);
         if (anchored.outcome() == Outcome.CONFLICT || anchored.outcome() == Outcome.INVALID) {
             throw new DossierException(
                     "the replacement was not anchored: " + anchored.outcome() + " " + anchored.reason(),

@@ -38,11 +38,11 @@ class BulkAnchorerTest {
                 .withThreads(2);
     }
 
-    private static List<Receipt> receipts(Path file) throws Exception {
+    private static List<AnchorReceipt> receipts(Path file) throws Exception {
         return Files.readAllLines(file).stream()
                 .map(l -> {
                     try {
-                        return MAPPER.readValue(l, Receipt.class);
+                        return MAPPER.readValue(l, AnchorReceipt.class);
                     } catch (Exception e) {
                         throw new IllegalStateException(l, e);
                     }
@@ -69,9 +69,9 @@ class BulkAnchorerTest {
         assertThat(report.rows()).isEqualTo(2000);
         assertThat(report.refusedRows()).isEqualTo(bad.size());
         assertThat(report.anchored()).isEqualTo(2000 - bad.size());
-        List<Receipt> receipts = receipts(options.receipts());
+        List<AnchorReceipt> receipts = receipts(options.receipts());
         assertThat(receipts).hasSize(2000 - bad.size()).allMatch(r -> r.outcome() == Outcome.ANCHORED);
-        assertThat(receipts).extracting(Receipt::line).doesNotContainAnyElementsOf(bad);
+        assertThat(receipts).extracting(AnchorReceipt::line).doesNotContainAnyElementsOf(bad);
         assertThat(notary.entries).hasSize(2000 - bad.size());
         assertThat(notary.entries.values())
                 .allMatch(e -> e.get("subject").asText().length() == 64);
@@ -94,9 +94,9 @@ class BulkAnchorerTest {
         assertThat(report.resumedRows()).isEqualTo(6);
         assertThat(report.alreadyAnchored()).isEqualTo(3);
         assertThat(report.anchored()).isEqualTo(11);
-        List<Receipt> receipts = receipts(options.receipts());
+        List<AnchorReceipt> receipts = receipts(options.receipts());
         assertThat(receipts)
-                .extracting(Receipt::recordId)
+                .extracting(AnchorReceipt::recordId)
                 .doesNotHaveDuplicates()
                 .hasSize(20);
         assertThat(receipts.stream().filter(r -> r.outcome() == Outcome.ALREADY_ANCHORED))

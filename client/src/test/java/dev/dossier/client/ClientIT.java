@@ -57,10 +57,10 @@ class ClientIT {
         return Main.run(args.toArray(String[]::new));
     }
 
-    private static List<Receipt> receipts(Path file) throws Exception {
-        List<Receipt> receipts = new ArrayList<>();
+    private static List<AnchorReceipt> receipts(Path file) throws Exception {
+        List<AnchorReceipt> receipts = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
-            receipts.add(MAPPER.readValue(line, Receipt.class));
+            receipts.add(MAPPER.readValue(line, AnchorReceipt.class));
         }
         return receipts;
     }
@@ -73,13 +73,13 @@ class ClientIT {
 
         assertThat(anchor(input, out, keys)).isZero();
 
-        List<Receipt> receipts = receipts(out.resolve("trainings-small.receipts.jsonl"));
+        List<AnchorReceipt> receipts = receipts(out.resolve("trainings-small.receipts.jsonl"));
         assertThat(receipts).hasSize(20).allMatch(r -> r.outcome() == Outcome.ANCHORED && r.block() > 0);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         try (Gateway gateway = node.gateway("Inspector")) {
             Dossier inspector =
                     Dossier.newInstance().contract(LocalNode.notary(gateway)).build();
-            for (Receipt r : receipts) {
+            for (AnchorReceipt r : receipts) {
                 Verification v = inspector.verify(r, null);
                 LedgerEntry entry = v.ledgerEntry().orElseThrow();
                 assertThat(entry.mspId()).isEqualTo("Org1MSP");
@@ -111,9 +111,9 @@ class ClientIT {
                 .map(l -> Long.parseLong(l.substring(0, l.indexOf(','))))
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(reported).isEqualTo(bad);
-        List<Receipt> receipts = receipts(out.resolve("trainings-dirty.receipts.jsonl"));
+        List<AnchorReceipt> receipts = receipts(out.resolve("trainings-dirty.receipts.jsonl"));
         assertThat(receipts).hasSize(2000 - bad.size()).allMatch(r -> r.outcome() == Outcome.ANCHORED);
-        assertThat(receipts).extracting(Receipt::line).doesNotContainAnyElementsOf(bad);
+        assertThat(receipts).extracting(AnchorReceipt::line).doesNotContainAnyElementsOf(bad);
     }
 
     @Test
@@ -155,18 +155,18 @@ class ClientIT {
         assertThat(anchor(input, out, keys, "--batch-size", "200", "--in-flight", "2"))
                 .isZero();
 
-        List<Receipt> receipts = receipts(out.resolve("trainings-10k.receipts.jsonl"));
+        List<AnchorReceipt> receipts = receipts(out.resolve("trainings-10k.receipts.jsonl"));
         assertThat(receipts).hasSize(10_000);
-        assertThat(receipts).extracting(Receipt::recordId).doesNotHaveDuplicates();
+        assertThat(receipts).extracting(AnchorReceipt::recordId).doesNotHaveDuplicates();
         assertThat(receipts).allMatch(r -> r.outcome() == Outcome.ANCHORED || r.outcome() == Outcome.ALREADY_ANCHORED);
         // each commitment was written once: its history on the ledger has exactly one change
         try (Gateway gateway = node.gateway("Inspector")) {
             var notary = LocalNode.notary(gateway);
-            List<Receipt> sample = Stream.concat(
+            List<AnchorReceipt> sample = Stream.concat(
                             receipts.stream().filter(r -> r.outcome() == Outcome.ALREADY_ANCHORED),
                             receipts.stream().filter(r -> r.line() % 97 == 0))
                     .toList();
-            for (Receipt r : sample) {
+            for (AnchorReceipt r : sample) {
                 JsonNode history = MAPPER.readTree(notary.evaluateTransaction("history", r.commitment()));
                 assertThat(history.size()).as(r.commitment()).isEqualTo(1);
             }
@@ -187,7 +187,8 @@ class ClientIT {
         Path keys = directory.resolve("keys-cli");
         Path out = directory.resolve("cli");
         assertThat(anchor(TestData.file("trainings-small.csv"), out, keys)).isZero();
-        Receipt first = receipts(out.resolve("trainings-small.receipts.jsonl")).get(0);
+        AnchorReceipt first =
+                receipts(out.resolve("trainings-small.receipts.jsonl")).get(0);
 
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -269,14 +270,14 @@ class ClientIT {
                     .build();
 
             var expired = record("V-1", 1, "2022-06-01"); // valid until 2025-06-01
-            Receipt expiredReceipt = issuer.anchor(expired);
+            AnchorReceipt expiredReceipt = issuer.anchor(expired);
             assertThat(expiredReceipt.outcome()).isEqualTo(Outcome.ANCHORED);
             assertThat(inspector.verify(expiredReceipt, expired.toJson()).status())
                     .isEqualTo(VerificationStatus.EXPIRED);
 
             var fresh =
                     record("V-2", 1, LocalDate.now(ZoneOffset.UTC).minusDays(1).toString());
-            Receipt receipt = issuer.anchor(fresh);
+            AnchorReceipt receipt = issuer.anchor(fresh);
             assertThat(issuer.anchor(fresh).outcome()).isEqualTo(Outcome.ALREADY_ANCHORED);
             Verification ok = inspector.verify(receipt, fresh.toJson());
             assertThat(ok.status()).as(ok.reason()).isEqualTo(VerificationStatus.VALID);
@@ -297,7 +298,7 @@ class ClientIT {
             assertThat(r.reason()).contains("issued_in_error");
 
             var corrected = record("V-2", 2, LocalDate.now(ZoneOffset.UTC).toString());
-            Receipt replacement = issuer.supersede(Commitment.fromHex(receipt.commitment()), corrected);
+            AnchorReceipt replacement = issuer.supersede(Commitment.fromHex(receipt.commitment()), corrected);
             Verification s = inspector.verify(receipt, null);
             assertThat(s.status()).isEqualTo(VerificationStatus.SUPERSEDED);
             assertThat(s.reason()).contains(replacement.commitment());

@@ -2,9 +2,9 @@ package dev.dossier.client.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.client.AnchorReceipt;
 import dev.dossier.client.Dossier;
 import dev.dossier.client.LedgerEntry;
-import dev.dossier.client.Receipt;
 import dev.dossier.client.Verification;
 import dev.dossier.client.VerificationStatus;
 import dev.dossier.client.digest.Commitment;
@@ -75,7 +75,7 @@ final class VerifyCommand implements Callable<Integer> {
         Commitment claimed = hash == null ? null : Commitment.fromHex(hash);
         byte[] saltBytes = salt == null ? null : HexFormat.of().parseHex(salt);
         if (receipt != null) {
-            Receipt r = readReceipt();
+            AnchorReceipt r = readReceipt();
             if (file == null) {
                 return dossier.verify(r, null);
             }
@@ -106,13 +106,13 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private Receipt readReceipt() throws IOException {
+    private AnchorReceipt readReceipt() throws IOException {
         try (BufferedReader reader = Files.newBufferedReader(receipt, StandardCharsets.UTF_8)) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 if (line.isBlank()) {
                     continue;
                 }
-                Receipt r = MAPPER.readValue(line, Receipt.class);
+                AnchorReceipt r = MAPPER.readValue(line, AnchorReceipt.class);
                 if (recordId == null || recordId.equals(r.recordId())) {
                     return r;
                 }

@@ -3,10 +3,14 @@ package dev.dossier.common.note;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -19,6 +23,9 @@ import java.util.Set;
  * key fails; lines from unknown keys are ignored, as the specification requires.
  */
 public final class NoteVerifier {
+    /** The C2SP signed-note signature type of ECDSA P-256 with SHA-256. */
+    static final byte ECDSA_TYPE = 0x02;
+
     private final List<Key> keys;
     private final int required;
 
@@ -37,6 +44,55 @@ public final class NoteVerifier {
         public int keyId() {
             return NoteVerifier.keyId(publicKey);
         }
+
+        /**
+         * @return the verifier key in C2SP form: {@code <name>+<8 hex digits of the key ID>+<base64(0x02 || DER
+         *     SubjectPublicKeyInfo)>}
+         */
+        public String vkey() {
+            byte[] spki = publicKey.getEncoded();
+            byte[] typed = new byte[spki.length + 1];
+            typed[0] = ECDSA_TYPE;
+            System.arraycopy(spki, 0, typed, 1, spki.length);
+            return name + "+" + String.format("%08x", keyId()) + "+"
+                    + Base64.getEncoder().encodeToString(typed);
+        }
+
+        /**
+         * Parses a verifier key written by {@link #vkey()}.
+         *
+         * @throws NoteException if it is malformed, not an ECDSA P-256 key, or its key ID does not match the key
+         */
+        public static Key parse(String vkey) throws NoteException {
+            Objects.requireNonNull(vkey, "vkey");
+            String[] parts = vkey.strip().split("\\+", 3);
+            if (parts.length != 3 || parts[0].isEmpty() || !parts[1].matches("[0-9a-f]{8}")) {
+                throw new NoteException("verifier key is not '<name>+<8 hex key id>+<base64 key>': " + vkey);
+            }
+            byte[] typed;
+            try {
+                typed = Base64.getDecoder().decode(parts[2]);
+            } catch (IllegalArgumentException e) {
+                throw new NoteException("verifier key of " + parts[0] + " is not base64");
+            }
+            if (typed.length < 2 || typed[0] != ECDSA_TYPE) {
+                throw new NoteException("verifier key of " + parts[0] + " is not of type 0x02 (ECDSA P-256)");
+            }
+            Key key;
+            try {
+                PublicKey publicKey = KeyFactory.getInstance("EC")
+                        .generatePublic(new X509EncodedKeySpec(Arrays.copyOfRange(typed, 1, typed.length)));
+                key = new Key(parts[0], publicKey);
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                throw new NoteException(
+                        "verifier key of " + parts[0] + " is not an ECDSA P-256 key: " + e.getMessage());
+            }
+            if (key.keyId() != Integer.parseUnsignedInt(parts[1], 16)) {
+                throw new NoteException("verifier key of " + parts[0] + " has key ID " + parts[1]
+                        + ", but its key's is " + String.format("%08x", key.keyId()));
+            }
+            return key;
+        }
     }
 
     /**
@@ -49,6 +105,16 @@ public final class NoteVerifier {
             throw new IllegalArgumentException("required signatures " + required + " not in [1, " + keys.size() + "]");
         }
         this.required = required;
+    }
+
+    /** @return the pinned keys */
+    public List<Key> keys() {
+        return keys;
+    }
+
+    /** @return how many distinct pinned keys must sign */
+    public int required() {
+        return required;
     }
 
     /** @return the C2SP key ID of an ECDSA public key */

@@ -40,16 +40,21 @@ class SignedNoteTest {
 
     @Test
     void checkpoint_text_isOriginSizeAndBase64Root() throws Exception {
-        Checkpoint checkpoint = new Checkpoint("dossier.local/dossier/notary", 42, ROOT);
-        assertThat(checkpoint.text())
-                .isEqualTo("dossier.local/dossier/notary\n42\n"
-                        + Base64.getEncoder().encodeToString(ROOT) + "\n");
+        Checkpoint checkpoint = new Checkpoint("dossier/dossier/notary", 42, ROOT, 1_795_000_000L);
+        String root = Base64.getEncoder().encodeToString(ROOT);
+        assertThat(checkpoint.text()).isEqualTo("dossier/dossier/notary\n42\n" + root + "\ntime 1795000000\n");
         assertThat(Checkpoint.parse(checkpoint.text())).isEqualTo(checkpoint);
-        assertThatThrownBy(
-                        () -> Checkpoint.parse("o\n042\n" + Base64.getEncoder().encodeToString(ROOT) + "\n"))
+        assertThat(Checkpoint.parse(checkpoint.text() + "ext line\n")).isEqualTo(checkpoint);
+        assertThat(Checkpoint.origin("dossier", "notary")).isEqualTo("dossier/dossier/notary");
+        assertThatThrownBy(() -> Checkpoint.parse("o\n042\n" + root + "\ntime 1\n"))
                 .isInstanceOf(NoteException.class)
-                .hasMessageContaining("canonical");
-        assertThatThrownBy(() -> Checkpoint.parse("o\n1\nAAAA\n")).hasMessageContaining("want 32");
+                .hasMessageContaining("size is not canonical");
+        assertThatThrownBy(() -> Checkpoint.parse("o\n1\nAAAA\ntime 1\n")).hasMessageContaining("want 32");
+        assertThatThrownBy(() -> Checkpoint.parse("o\n1\n" + root + "\n")).hasMessageContaining("a time line");
+        assertThatThrownBy(() -> Checkpoint.parse("o\n1\n" + root + "\nwhen 1\n"))
+                .hasMessageContaining("no time line");
+        assertThatThrownBy(() -> Checkpoint.parse("o\n1\n" + root + "\ntime -1\n"))
+                .hasMessageContaining("time is not canonical");
     }
 
     @Test
@@ -66,7 +71,7 @@ class SignedNoteTest {
         KeyPair a = p256();
         KeyPair b = p256();
         KeyPair c = p256();
-        String text = new Checkpoint("dossier.local/dossier/notary", 7, ROOT).text();
+        String text = new Checkpoint("dossier.local/dossier/notary", 7, ROOT, 1_795_000_000L).text();
         SignedNote note = SignedNote.of(text, List.of(sign("node0.org1", a, text), sign("node0.org2", b, text)));
 
         SignedNote parsed = SignedNote.parse(note.format());
@@ -87,11 +92,11 @@ class SignedNoteTest {
     void tamperedText_orForgedSignatureOfAPinnedKey_isRejected_unknownKeysAreIgnored() throws Exception {
         KeyPair a = p256();
         KeyPair stranger = p256();
-        String text = new Checkpoint("origin", 7, ROOT).text();
+        String text = new Checkpoint("origin", 7, ROOT, 1_795_000_000L).text();
         List<NoteVerifier.Key> pinned = List.of(new NoteVerifier.Key("node0.org1", a.getPublic()));
         NoteVerifier verifier = new NoteVerifier(pinned, 1);
 
-        String tampered = new Checkpoint("origin", 8, ROOT).text();
+        String tampered = new Checkpoint("origin", 8, ROOT, 1_795_000_000L).text();
         SignedNote moved = SignedNote.of(tampered, List.of(sign("node0.org1", a, text)));
         assertThatThrownBy(() -> verifier.verify(moved)).hasMessageContaining("does not verify");
 

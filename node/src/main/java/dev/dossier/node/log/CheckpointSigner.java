@@ -33,10 +33,13 @@ public final class CheckpointSigner {
         return new NoteVerifier.Key(keyName, signer.certificate().getPublicKey());
     }
 
-    /** @return the checkpoint of the log at its current size, signed by this node */
-    public SignedNote sign(String origin, CommitmentLog log) {
+    /**
+     * @param time the checkpoint's time, seconds since the Unix epoch (now)
+     * @return the checkpoint of the log at its current size, signed by this node
+     */
+    public SignedNote sign(String origin, CommitmentLog log, long time) {
         long size = log.size();
-        String text = new Checkpoint(origin, size, log.root(size)).text();
+        String text = new Checkpoint(origin, size, log.root(size), time).text();
         return SignedNote.of(text, List.of(signature(text)));
     }
 

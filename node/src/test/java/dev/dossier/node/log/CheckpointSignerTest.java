@@ -32,7 +32,7 @@ class CheckpointSignerTest {
         commitment[0] = 7;
         try (CommitmentLog log1 = CommitmentLogTest.logWith(directory.resolve("log1"), commitment);
                 CommitmentLog log2 = CommitmentLogTest.logWith(directory.resolve("log2"), commitment)) {
-            SignedNote signed = first.sign(ORIGIN, log1);
+            SignedNote signed = first.sign(ORIGIN, log1, 1_795_000_000L);
             SignedNote cosigned = SignedNote.parse(second.cosign(signed, log2).format());
 
             NoteVerifier verifier = new NoteVerifier(List.of(first.verifierKey(), second.verifierKey()), 2);
@@ -58,7 +58,7 @@ class CheckpointSignerTest {
         other[31] = 1;
         try (CommitmentLog log1 = CommitmentLogTest.logWith(directory.resolve("log1"), one);
                 CommitmentLog log2 = CommitmentLogTest.logWith(directory.resolve("log2"), other)) {
-            SignedNote signed = signer.sign(ORIGIN, log1);
+            SignedNote signed = signer.sign(ORIGIN, log1, 1_795_000_000L);
             assertThatThrownBy(() -> signer.cosign(signed, log2))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("does not match");

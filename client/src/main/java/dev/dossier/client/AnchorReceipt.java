@@ -30,7 +30,7 @@ import java.util.Objects;
  */
 @JsonPropertyOrder({"record_id", "version", "line", "commitment", "salt", "tx_id", "block", "outcome", "reason"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Receipt(
+public record AnchorReceipt(
         @JsonProperty("record_id") String recordId,
         @JsonProperty("version") int version,
         @JsonProperty("line") long line,
@@ -40,7 +40,7 @@ public record Receipt(
         @JsonProperty("block") long block,
         @JsonProperty("outcome") Outcome outcome,
         @JsonProperty("reason") String reason) {
-    public Receipt {
+    public AnchorReceipt {
         Objects.requireNonNull(commitment, "commitment");
         Objects.requireNonNull(outcome, "outcome");
     }

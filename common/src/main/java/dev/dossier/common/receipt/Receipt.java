@@ -1,0 +1,270 @@
+package dev.dossier.common.receipt;
+
+import dev.dossier.common.merkle.ProofVerificationException;
+import dev.dossier.common.merkle.Proofs;
+import dev.dossier.common.merkle.Rfc9162;
+import dev.dossier.common.note.Checkpoint;
+import dev.dossier.common.note.NoteException;
+import dev.dossier.common.note.SignedNote;
+import dev.dossier.common.note.TrustFile;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A receipt: proof that a commitment is in a consortium's commitment log, checkable offline. It holds the leaf index,
+ * the RFC 9162 inclusion proof up to a checkpoint, the entry as anchored, and that checkpoint cosigned by the nodes.
+ *
+ * <p><b>Leaf (format v1).</b> The leaf input is the 32 commitment bytes followed by the entry bytes: the exact value
+ * (UTF-8 JSON) the anchoring transaction wrote under the commitment's key. The receipt therefore authenticates the
+ * issuer, kind, anchoring time and validity of the entry as anchored; later revocation is not in the log.
+ *
+ * <p><b>Compact form (v1)</b>, base64url without padding of: version byte {@code 1}; the 32 commitment bytes; leaf
+ * index and tree size (unsigned 64-bit, big-endian); the number of proof hashes (one byte, at most {@value
+ * #MAX_PROOF}) and the hashes (32 bytes each); the entry (16-bit big-endian length, then its bytes); the cosigned
+ * checkpoint in C2SP signed-note wire form (16-bit big-endian length, then its UTF-8 bytes). Nothing may follow.
+ * This is what a certificate's QR code carries.
+ *
+ * <p>Immutable; byte arrays are copied in and out.
+ *
+ * <pre>{@code
+ * VerifiedReceipt verified = Receipt.decode(text).verify(TrustFile.parse(trustText));
+ * }</pre>
+ */
+public final class Receipt {
+    /** Proof hashes of a tree of up to 2^63 leaves. */
+    static final int MAX_PROOF = 63;
+
+    private static final byte VERSION = 1;
+    private static final int MAX_FIELD = 0xFFFF;
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final byte[] commitment;
+    private final long leafIndex;
+    private final long treeSize;
+    private final List<byte[]> proof;
+    private final byte[] entry;
+    private final String checkpoint;
+
+    private Receipt(
+            byte[] commitment, long leafIndex, long treeSize, List<byte[]> proof, byte[] entry, String checkpoint) {
+        this.commitment = commitment;
+        this.leafIndex = leafIndex;
+        this.treeSize = treeSize;
+        this.proof = proof;
+        this.entry = entry;
+        this.checkpoint = checkpoint;
+    }
+
+    /**
+     * @param commitment the 32 commitment bytes
+     * @param leafIndex the leaf's index in the log
+     * @param treeSize the size of the checkpoint the proof leads to
+     * @param proof the inclusion proof, 32-byte hashes
+     * @param entry the entry as anchored (UTF-8 JSON bytes)
+     * @param checkpoint the cosigned checkpoint, signed-note wire form
+     * @throws IllegalArgumentException if a field cannot be encoded (wrong hash length, too long)
+     */
+    public static Receipt of(
+            byte[] commitment, long leafIndex, long treeSize, List<byte[]> proof, byte[] entry, String checkpoint) {
+        Objects.requireNonNull(commitment, "commitment");
+        Objects.requireNonNull(proof, "proof");
+        Objects.requireNonNull(entry, "entry");
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        if (commitment.length != 32) {
+            throw new IllegalArgumentException("commitment must be 32 bytes, not " + commitment.length);
+        }
+        if (leafIndex < 0 || treeSize < 0) {
+            throw new IllegalArgumentException("leaf index and tree size must not be negative");
+        }
+        if (proof.size() > MAX_PROOF) {
+            throw new IllegalArgumentException("proof has " + proof.size() + " hashes, at most " + MAX_PROOF);
+        }
+        List<byte[]> copied = new ArrayList<>();
+        for (byte[] hash : proof) {
+            if (hash.length != 32) {
+                throw new IllegalArgumentException("proof hashes must be 32 bytes, not " + hash.length);
+            }
+            copied.add(hash.clone());
+        }
+        if (entry.length > MAX_FIELD || checkpoint.getBytes(StandardCharsets.UTF_8).length > MAX_FIELD) {
+            throw new IllegalArgumentException("entry or checkpoint longer than " + MAX_FIELD + " bytes");
+        }
+        return new Receipt(commitment.clone(), leafIndex, treeSize, List.copyOf(copied), entry.clone(), checkpoint);
+    }
+
+    /** @return the compact form, base64url without padding */
+    public String encode() {
+        byte[] note = checkpoint.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer out =
+                ByteBuffer.allocate(1 + 32 + 8 + 8 + 1 + 32 * proof.size() + 2 + entry.length + 2 + note.length);
+        out.put(VERSION).put(commitment).putLong(leafIndex).putLong(treeSize).put((byte) proof.size());
+        proof.forEach(out::put);
+        out.putShort((short) entry.length).put(entry);
+        out.putShort((short) note.length).put(note);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(out.array());
+    }
+
+    /**
+     * Decodes the compact form. Only the layout is checked here; {@link #verify} checks what it proves.
+     *
+     * @throws ReceiptException if the text is not a compact receipt of version 1
+     */
+    public static Receipt decode(String text) throws ReceiptException {
+        Objects.requireNonNull(text, "text");
+        byte[] raw;
+        try {
+            raw = Base64.getUrlDecoder().decode(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new ReceiptException("receipt is not base64url: " + e.getMessage());
+        }
+        ByteBuffer in = ByteBuffer.wrap(raw);
+        try {
+            byte version = in.get();
+            if (version != VERSION) {
+                throw new ReceiptException(
+                        "receipt version " + version + " is not supported (expected " + VERSION + ")");
+            }
+            byte[] commitment = bytes(in, 32);
+            long leafIndex = in.getLong();
+            long treeSize = in.getLong();
+            if (leafIndex < 0 || treeSize < 0) {
+                throw new ReceiptException("receipt leaf index or tree size is beyond 2^63");
+            }
+            int count = in.get() & 0xFF;
+            if (count > MAX_PROOF) {
+                throw new ReceiptException("receipt has " + count + " proof hashes, at most " + MAX_PROOF);
+            }
+            List<byte[]> proof = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                proof.add(bytes(in, 32));
+            }
+            byte[] entry = bytes(in, in.getShort() & 0xFFFF);
+            String note = utf8(bytes(in, in.getShort() & 0xFFFF));
+            if (in.hasRemaining()) {
+                throw new ReceiptException("receipt has " + in.remaining() + " bytes after its checkpoint");
+            }
+            return new Receipt(commitment, leafIndex, treeSize, List.copyOf(proof), entry, note);
+        } catch (BufferUnderflowException e) {
+            throw new ReceiptException("receipt is truncated (" + raw.length + " bytes)");
+        }
+    }
+
+    /**
+     * Verifies the receipt offline: the checkpoint is signed by at least the trust file's number of its pinned keys
+     * and names its origin; the tree size matches the checkpoint; the inclusion proof leads from the leaf (commitment
+     * and entry) to the checkpoint's root.
+     *
+     * @return what the receipt proves
+     * @throws ReceiptException saying which check failed
+     */
+    public VerifiedReceipt verify(TrustFile trust) throws ReceiptException {
+        Objects.requireNonNull(trust, "trust");
+        Checkpoint verified;
+        Set<String> signers;
+        try {
+            SignedNote note = SignedNote.parse(checkpoint);
+            signers = trust.verifier().verify(note);
+            verified = Checkpoint.parse(note.text());
+        } catch (NoteException e) {
+            throw new ReceiptException("checkpoint: " + e.getMessage(), e);
+        }
+        if (!verified.origin().equals(trust.origin())) {
+            throw new ReceiptException("checkpoint is of log " + verified.origin() + ", not of " + trust.origin());
+        }
+        if (verified.size() != treeSize) {
+            throw new ReceiptException(
+                    "receipt tree size " + treeSize + " differs from its checkpoint's size " + verified.size());
+        }
+        try {
+            Proofs.verifyInclusion(leafIndex, treeSize, Rfc9162.leafHash(leafData()), proof, verified.root());
+        } catch (ProofVerificationException e) {
+            throw new ReceiptException("inclusion proof: " + e.getMessage(), e);
+        }
+        String entryText;
+        try {
+            entryText = utf8(entry);
+        } catch (ReceiptException e) {
+            throw new ReceiptException("entry: " + e.getMessage(), e);
+        }
+        return new VerifiedReceipt(commitmentHex(), entryText, verified, signers);
+    }
+
+    /** @return the leaf input of format v1: the commitment bytes, then the entry bytes */
+    public byte[] leafData() {
+        return leafData(commitment, entry);
+    }
+
+    /** @return the leaf input of format v1 for a commitment and the entry its anchoring wrote */
+    public static byte[] leafData(byte[] commitment, byte[] entry) {
+        return ByteBuffer.allocate(commitment.length + entry.length)
+                .put(commitment)
+                .put(entry)
+                .array();
+    }
+
+    /** @return the commitment, 64 lowercase hex digits */
+    public String commitmentHex() {
+        return HEX.formatHex(commitment);
+    }
+
+    /** @return the 32 commitment bytes (a copy) */
+    public byte[] commitment() {
+        return commitment.clone();
+    }
+
+    public long leafIndex() {
+        return leafIndex;
+    }
+
+    public long treeSize() {
+        return treeSize;
+    }
+
+    /** @return the inclusion proof (copies of its hashes) */
+    public List<byte[]> proof() {
+        return proof.stream().map(byte[]::clone).toList();
+    }
+
+    /** @return the entry bytes as anchored (a copy) */
+    public byte[] entry() {
+        return entry.clone();
+    }
+
+    /** @return the cosigned checkpoint, signed-note wire form */
+    public String checkpoint() {
+        return checkpoint;
+    }
+
+    private static byte[] bytes(ByteBuffer in, int length) {
+        byte[] out = new byte[length];
+        in.get(out);
+        return out;
+    }
+
+    private static String utf8(byte[] bytes) throws ReceiptException {
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new ReceiptException("not UTF-8 text");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Receipt[" + commitmentHex() + ", leaf " + leafIndex + " of " + treeSize + "]";
+    }
+}

@@ -1,0 +1,72 @@
+package dev.dossier.common.note;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrustFileTest {
+    private static KeyPair p256() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    @Test
+    void vkey_roundTrips_andCarriesTheKeyId() throws Exception {
+        NoteVerifier.Key key = new NoteVerifier.Key("org1-node1", p256().getPublic());
+        String vkey = key.vkey();
+        assertThat(vkey).startsWith("org1-node1+" + String.format("%08x", key.keyId()) + "+");
+        NoteVerifier.Key parsed = NoteVerifier.Key.parse(vkey);
+        assertThat(parsed.name()).isEqualTo("org1-node1");
+        assertThat(parsed.publicKey().getEncoded()).isEqualTo(key.publicKey().getEncoded());
+    }
+
+    @Test
+    void vkey_malformedOrWithAnotherKeysId_throws() throws Exception {
+        String vkey = new NoteVerifier.Key("n", p256().getPublic()).vkey();
+        String[] parts = vkey.split("\\+", 3);
+        String otherId = parts[0] + "+" + (parts[1].equals("00000000") ? "00000001" : "00000000") + "+" + parts[2];
+        assertThatThrownBy(() -> NoteVerifier.Key.parse(otherId)).hasMessageContaining("has key ID");
+        assertThatThrownBy(() -> NoteVerifier.Key.parse("n+1234+AA==")).hasMessageContaining("8 hex key id");
+        assertThatThrownBy(() -> NoteVerifier.Key.parse("n+12345678+AQID")).hasMessageContaining("type 0x02");
+        assertThatThrownBy(() -> NoteVerifier.Key.parse("n+12345678+AgID")).hasMessageContaining("not an ECDSA");
+        assertThatThrownBy(() -> NoteVerifier.Key.parse("n+12345678+!!")).hasMessageContaining("not base64");
+    }
+
+    @Test
+    void format_parse_roundTrips_commentsAndBlankLinesIgnored() throws Exception {
+        List<NoteVerifier.Key> keys = List.of(
+                new NoteVerifier.Key("a", p256().getPublic()),
+                new NoteVerifier.Key("b", p256().getPublic()),
+                new NoteVerifier.Key("c", p256().getPublic()));
+        TrustFile trust = TrustFile.majority("dossier/dossier/notary", keys);
+        assertThat(trust.cosigners()).isEqualTo(2);
+        TrustFile parsed = TrustFile.parse("# pinned\n\n" + trust.format().replace("\n", "\r\n"));
+        assertThat(parsed.origin()).isEqualTo("dossier/dossier/notary");
+        assertThat(parsed.cosigners()).isEqualTo(2);
+        assertThat(parsed.keys()).extracting(NoteVerifier.Key::name).containsExactly("a", "b", "c");
+        assertThat(parsed.format()).isEqualTo(trust.format());
+        assertThat(parsed.verifier().required()).isEqualTo(2);
+        assertThat(TrustFile.majority("o", keys.subList(0, 1)).cosigners()).isEqualTo(1);
+    }
+
+    @Test
+    void parse_malformed_namesTheProblem() throws Exception {
+        String key = new NoteVerifier.Key("a", p256().getPublic()).vkey();
+        assertThatThrownBy(() -> TrustFile.parse("cosigners 1\n" + key)).hasMessageContaining("no origin");
+        assertThatThrownBy(() -> TrustFile.parse("origin o\n" + key)).hasMessageContaining("no cosigners");
+        assertThatThrownBy(() -> TrustFile.parse("origin o\ncosigners 2\n" + key))
+                .hasMessageContaining("cosigners 2 not in [1, 1]");
+        assertThatThrownBy(() -> TrustFile.parse("origin o\ncosigners x\n" + key))
+                .hasMessageContaining("line 2: cosigners is not a number");
+        assertThatThrownBy(() -> TrustFile.parse("origin o\ncosigners 1\n" + key + "\ngarbage"))
+                .hasMessageContaining("line 4:");
+        assertThatThrownBy(() -> TrustFile.parse("origin o\ncosigners 1\n" + key + "\n" + key))
+                .hasMessageContaining("two keys are named a");
+    }
+}
