@@ -3,6 +3,7 @@ package dev.dossier.node.log;
 import dev.dossier.common.merkle.Rfc9162;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.hyperledger.fabric.protos.common.Block;
@@ -47,6 +49,7 @@ public final class CommitmentLog implements AutoCloseable {
     private static final byte[] SIZE_KEY = {'m', 's'};
     private static final byte[] HEIGHT_KEY = {'m', 'h'};
     private static final byte[] FORMAT_KEY = {'m', 'v'};
+    private static final byte[] COSIGNED_KEY = {'m', 'k'};
     /** Version of the stored layout and leaf format; 1: leaf data = commitment || entry bytes. */
     private static final long FORMAT = 1;
 
@@ -165,6 +168,31 @@ public final class CommitmentLog implements AutoCloseable {
         return value == null
                 ? OptionalLong.empty()
                 : OptionalLong.of(ByteBuffer.wrap(value).getLong());
+    }
+
+    /**
+     * Keeps {@code note} as the latest cosigned checkpoint of the log, durably (synced to disk before returning). The
+     * caller checks it first; the log only stores it.
+     *
+     * @param note a cosigned checkpoint of this log, C2SP signed-note wire form
+     * @throws IOException if the write fails
+     */
+    public void storeCosignedCheckpoint(String note) throws IOException {
+        Objects.requireNonNull(note, "note");
+        try (WriteOptions sync = new WriteOptions().setSync(true)) {
+            db.put(sync, COSIGNED_KEY, note.getBytes(StandardCharsets.UTF_8));
+        } catch (RocksDBException e) {
+            throw new IOException("cannot store the cosigned checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return the latest cosigned checkpoint stored by {@link #storeCosignedCheckpoint}, if any (none after the log
+     *     was rebuilt)
+     */
+    public Optional<String> cosignedCheckpoint() {
+        byte[] value = get(COSIGNED_KEY);
+        return value == null ? Optional.empty() : Optional.of(new String(value, StandardCharsets.UTF_8));
     }
 
     /**
