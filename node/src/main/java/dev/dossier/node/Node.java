@@ -1,17 +1,23 @@
 package dev.dossier.node;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.common.note.Checkpoint;
+import dev.dossier.common.note.TrustFile;
 import dev.dossier.node.chaincode.ChaincodeLoadException;
 import dev.dossier.node.chaincode.ChaincodeRuntime;
 import dev.dossier.node.gateway.EndorserService;
 import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.gateway.GatewayContext;
 import dev.dossier.node.gateway.GatewayService;
+import dev.dossier.node.http.HttpApi;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.LedgerException;
+import dev.dossier.node.log.CheckpointPublisher;
+import dev.dossier.node.log.CheckpointSigner;
 import dev.dossier.node.log.CommitmentLog;
+import dev.dossier.node.log.TrustFiles;
 import dev.dossier.node.ordering.BlockDeliveryService;
 import dev.dossier.node.ordering.BlockListener;
 import dev.dossier.node.ordering.BlockPuller;
@@ -26,6 +32,7 @@ import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,8 +53,10 @@ import org.hyperledger.fabric.protos.peer.EndorserGrpc;
 
 /**
  * A running Dossier node: the RocksDB ledger, the in-process chaincode, ordering (alone, or with the other nodes of
- * its cluster through Raft), and Fabric's Gateway, Endorser and Deliver gRPC services. {@link #start} opens (or creates, with the channel's genesis block) the ledger and listens;
- * {@link #close} stops accepting requests, commits what was already queued, and closes the ledger.
+ * its cluster through Raft), Fabric's Gateway, Endorser and Deliver gRPC services, the commitment log with its
+ * cosigned checkpoints, and the HTTP API ({@link HttpApi}: receipts, status, verify page, metrics). {@link #start}
+ * opens (or creates, with the channel's genesis block) the ledger and listens; {@link #close} stops the HTTP API,
+ * stops accepting requests, commits what was already queued, and closes the ledger.
  *
  * <pre>{@code
  * try (Node node = Node.start(settings)) {
@@ -69,6 +78,8 @@ public final class Node implements AutoCloseable {
     private final ExecutorService endorsements;
     private final ExecutorService deliveries;
     private final CommitmentLog log;
+    private final CheckpointPublisher checkpoints;
+    private final HttpApi http;
 
     private Node(
             Ledger ledger,
@@ -79,7 +90,11 @@ public final class Node implements AutoCloseable {
             ExecutorService eventStreams,
             ExecutorService responses,
             ExecutorService endorsements,
-            ExecutorService deliveries) {
+            ExecutorService deliveries,
+            CheckpointPublisher checkpoints,
+            HttpApi http) {
+        this.checkpoints = checkpoints;
+        this.http = http;
         this.endorsements = endorsements;
         this.deliveries = deliveries;
         this.ledger = ledger;
@@ -187,17 +202,76 @@ public final class Node implements AutoCloseable {
                 closeQuietly(context);
                 throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
             }
+            CheckpointPublisher checkpoints;
+            HttpApi http;
+            try {
+                checkpoints = checkpoints(settings, signer, log);
+                try {
+                    http = HttpApi.builder()
+                            .address(settings.host(), settings.httpPort())
+                            .ledger(ledger, settings.chaincode())
+                            .log(log)
+                            .checkpoints(checkpoints)
+                            .health(context::healthy)
+                            .start();
+                } catch (IOException | RuntimeException e) {
+                    checkpoints.close();
+                    throw e;
+                }
+            } catch (IOException | RuntimeException e) {
+                server.shutdownNow();
+                closeQuietly(context);
+                log.close();
+                throw e;
+            }
+            LOG.info(() -> "HTTP API on " + http.baseUrl() + " (verify page " + http.baseUrl() + "/verify)");
             LOG.info(() -> "node " + settings.mspId() + " serving channel " + settings.channel() + ", chaincode "
                     + settings.chaincode() + " on " + settings.host() + ":" + server.getPort() + ", ledger height "
                     + ledger.height()
                     + (cluster == null
                             ? ", ordering alone"
                             : ", ordering with Raft among " + cluster.nodes().size() + " nodes"));
-            return new Node(ledger, log, context, server, requests, eventStreams, responses, endorsements, deliveries);
+            return new Node(
+                    ledger,
+                    log,
+                    context,
+                    server,
+                    requests,
+                    eventStreams,
+                    responses,
+                    endorsements,
+                    deliveries,
+                    checkpoints,
+                    http);
         } catch (IOException | RuntimeException e) {
             ledger.close();
             throw e;
         }
+    }
+
+    /**
+     * The checkpoint publisher of the node's log: cosigned by a majority of the cluster's nodes, each pinned by its
+     * certificate under its name (a single node: by itself).
+     */
+    private static CheckpointPublisher checkpoints(NodeSettings settings, Signer signer, CommitmentLog log)
+            throws IOException {
+        CheckpointSigner checkpointSigner = new CheckpointSigner(signer, settings.name());
+        String origin = Checkpoint.origin(settings.channel(), settings.chaincode());
+        NodeSettings.Cluster cluster = settings.cluster();
+        if (cluster == null) {
+            TrustFile alone = TrustFile.majority(origin, List.of(checkpointSigner.verifierKey()));
+            return CheckpointPublisher.start(log, checkpointSigner, alone, List.of());
+        }
+        Map<String, Path> certificates = new LinkedHashMap<>();
+        List<URI> cosigners = new ArrayList<>();
+        for (NodeSettings.ClusterNode node : cluster.nodes()) {
+            certificates.put(node.name(), node.certificate());
+            if (!node.name().equals(cluster.self())) {
+                String host = node.host().contains(":") ? "[" + node.host() + "]" : node.host();
+                cosigners.add(URI.create("http://" + host + ":" + node.httpPort() + "/v1/checkpoint/cosign"));
+            }
+        }
+        return CheckpointPublisher.start(log, checkpointSigner, TrustFiles.majority(origin, certificates), cosigners);
     }
 
     /** Roles whose users may read raw blocks (Deliver), besides the consortium's nodes. */
@@ -339,6 +413,21 @@ public final class Node implements AutoCloseable {
         return server.getPort();
     }
 
+    /** @return the port the HTTP API listens on */
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** @return the HTTP API's base URL, such as {@code http://localhost:9051} */
+    public String httpUrl() {
+        return http.baseUrl();
+    }
+
+    /** @return the node's checkpoints: the latest cosigned one and the trust file they verify against */
+    public CheckpointPublisher checkpoints() {
+        return checkpoints;
+    }
+
     /** @return the node's ledger (read it; the node commits to it) */
     public Ledger ledger() {
         return ledger;
@@ -364,8 +453,11 @@ public final class Node implements AutoCloseable {
         server.awaitTermination();
     }
 
+    /** Stops the HTTP API first, then checkpoint publishing, the gateway, ordering, the log and the ledger. */
     @Override
     public void close() {
+        http.close();
+        checkpoints.close();
         server.shutdown();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -20,16 +20,23 @@ import java.util.Objects;
 
 /**
  * Everything a node needs to start: the channel and chaincode it serves (a contract jar, or the node's classpath when
- * {@code chaincodeJar} is null), where it listens, where its ledger lives, the organisations it trusts, its own
- * signing identity, the block cutter's limits, and, on a network of several nodes, its {@link Cluster} (null for a
- * single node, which orders alone).
+ * {@code chaincodeJar} is null), its name in the consortium, where it listens (gateway and HTTP), where its ledger
+ * lives, the organisations it trusts, its own signing identity, the block cutter's limits, and, on a network of
+ * several nodes, its {@link Cluster} (null for a single node, which orders alone).
+ *
+ * @param name the node's name in the consortium: the key name of its checkpoint signatures
+ * @param port the gateway's port (0: any free port)
+ * @param httpPort the HTTP API's port (0: any free port), by default the gateway's port plus {@link
+ *     #HTTP_PORT_OFFSET}
  */
 public record NodeSettings(
         String channel,
         String chaincode,
         Path chaincodeJar,
+        String name,
         String host,
         int port,
+        int httpPort,
         Path dataDirectory,
         List<Msp> organisations,
         String mspId,
@@ -38,9 +45,13 @@ public record NodeSettings(
         BlockLimits blockLimits,
         Cluster cluster) {
 
+    /** The HTTP port of a node is its gateway port plus this, unless set otherwise. */
+    public static final int HTTP_PORT_OFFSET = 2000;
+
     public NodeSettings {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(chaincode, "chaincode");
+        Objects.requireNonNull(name, "name");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         organisations = List.copyOf(organisations);
@@ -51,9 +62,35 @@ public record NodeSettings(
         if (cluster != null && cluster.nodes().stream().noneMatch(n -> n.name().equals(cluster.self()))) {
             throw new IllegalArgumentException("node " + cluster.self() + " is not in its cluster");
         }
-        if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException("port out of range: " + port);
+        if (cluster != null && !cluster.self().equals(name)) {
+            throw new IllegalArgumentException(
+                    "node " + name + " has the place of node " + cluster.self() + " in its cluster");
         }
+        checkPort(port, "port");
+        checkPort(httpPort, "HTTP port");
+    }
+
+    private static void checkPort(int port, String what) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException(what + " out of range: " + port);
+        }
+    }
+
+    /**
+     * @return the default HTTP port of a node whose gateway listens on {@code port}: {@code port + }{@link
+     *     #HTTP_PORT_OFFSET}, or 0 (any free port) when the gateway's port is 0
+     * @throws IllegalArgumentException if that is beyond 65535
+     */
+    public static int defaultHttpPort(int port) {
+        if (port == 0) {
+            return 0;
+        }
+        int httpPort = port + HTTP_PORT_OFFSET;
+        if (httpPort > 65_535) {
+            throw new IllegalArgumentException("gateway port " + port + " leaves no default HTTP port (port + "
+                    + HTTP_PORT_OFFSET + " > 65535): configure the HTTP port");
+        }
+        return httpPort;
     }
 
     /**
@@ -83,8 +120,10 @@ public record NodeSettings(
                 consortium.channel(),
                 consortium.chaincode(),
                 chaincodeJar,
+                node.name(),
                 node.host(),
                 node.port(),
+                defaultHttpPort(node.port()),
                 dataDirectory,
                 consortium.msps(),
                 organisation.mspId(),
@@ -94,14 +133,38 @@ public record NodeSettings(
                 consortium.nodes().size() > 1 ? Cluster.of(consortium, node.name()) : null);
     }
 
-    /** @return the same settings listening on another port (0 picks a free one) */
+    /**
+     * @return the same settings with the gateway on another port (0 picks a free one), and the HTTP API on that port's
+     *     {@linkplain #defaultHttpPort default HTTP port} (any free port when 0)
+     */
     public NodeSettings withPort(int newPort) {
         return new NodeSettings(
                 channel,
                 chaincode,
                 chaincodeJar,
+                name,
                 host,
                 newPort,
+                defaultHttpPort(newPort),
+                dataDirectory,
+                organisations,
+                mspId,
+                signCertificate,
+                signKey,
+                blockLimits,
+                cluster);
+    }
+
+    /** @return the same settings with the HTTP API on another port (0 picks a free one) */
+    public NodeSettings withHttpPort(int newHttpPort) {
+        return new NodeSettings(
+                channel,
+                chaincode,
+                chaincodeJar,
+                name,
+                host,
+                port,
+                newHttpPort,
                 dataDirectory,
                 organisations,
                 mspId,
@@ -117,8 +180,10 @@ public record NodeSettings(
                 channel,
                 chaincode,
                 chaincodeJar,
+                name,
                 host,
                 port,
+                httpPort,
                 directory,
                 organisations,
                 mspId,
@@ -134,8 +199,10 @@ public record NodeSettings(
                 channel,
                 chaincode,
                 chaincodeJar,
+                name,
                 host,
                 port,
+                httpPort,
                 dataDirectory,
                 organisations,
                 mspId,
@@ -186,6 +253,7 @@ public record NodeSettings(
                             node.host(),
                             node.port(),
                             node.port() + RAFT_PORT_OFFSET,
+                            defaultHttpPort(node.port()),
                             node.certificate()));
                 }
             }
@@ -211,8 +279,12 @@ public record NodeSettings(
         }
     }
 
-    /** A node of the cluster: name, organisation, gateway address, Raft port and signing certificate (PEM file). */
-    public record ClusterNode(String name, String mspId, String host, int port, int raftPort, Path certificate) {
+    /**
+     * A node of the cluster: name, organisation, gateway address, Raft port, HTTP port (where it cosigns checkpoints)
+     * and signing certificate (PEM file).
+     */
+    public record ClusterNode(
+            String name, String mspId, String host, int port, int raftPort, int httpPort, Path certificate) {
         public ClusterNode {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(mspId, "mspId");

@@ -393,7 +393,20 @@ class GatewayIT {
         byte[] root = log.root(size);
         assertThat(log.indexOf(java.util.HexFormat.of().parseHex(first))).hasValue(index - 1);
         dev.dossier.common.merkle.Proofs.verifyInclusion(
-                index, size, dev.dossier.common.merkle.Rfc9162.leafHash(leaf), log.inclusionProof(index, size), root);
+                index,
+                size,
+                dev.dossier.common.merkle.Rfc9162.leafHash(log.leafData(index)),
+                log.inclusionProof(index, size),
+                root);
+        byte[] leafData = log.leafData(index);
+        assertThat(java.util.Arrays.copyOf(leafData, 32)).isEqualTo(leaf);
+        try (Gateway gateway = network.gateway("issuer")) {
+            // the leaf's entry is the value the anchoring transaction wrote: the entry the chaincode reports
+            String entry = new String(leafData, 32, leafData.length - 32, StandardCharsets.UTF_8);
+            assertThat(entry).contains(second).contains("\"status\":\"active\"");
+            assertThat(new String(notary(gateway).evaluateTransaction("status", second), StandardCharsets.UTF_8))
+                    .isEqualTo(entry);
+        }
 
         network.stop();
         try (var files = java.nio.file.Files.walk(network.dataDirectory.resolve("log"))) {
@@ -406,5 +419,6 @@ class GatewayIT {
         assertThat(rebuilt.size()).isEqualTo(size);
         assertThat(rebuilt.root(size)).isEqualTo(root);
         assertThat(rebuilt.indexOf(leaf)).hasValue(index);
+        assertThat(rebuilt.leafData(index)).isEqualTo(leafData);
     }
 }

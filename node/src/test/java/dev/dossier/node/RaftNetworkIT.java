@@ -4,11 +4,21 @@ import static dev.dossier.node.TestNetwork.newCommitment;
 import static dev.dossier.node.TestNetwork.notary;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.common.note.NoteSignature;
+import dev.dossier.common.note.SignedNote;
+import dev.dossier.common.note.TrustFile;
+import dev.dossier.common.receipt.Receipt;
+import dev.dossier.common.receipt.VerifiedReceipt;
 import dev.dossier.node.gateway.EndorsementPolicies;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.ledger.BlockHashes;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.TxStatus;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,6 +127,55 @@ class RaftNetworkIT {
 
     @Test
     @Order(3)
+    void receiptFromEveryNode_verifiesOffline_withCheckpointsCosignedByAMajorityOfTheNodes() throws Exception {
+        String commitment = newCommitment();
+        try (Gateway gateway = cluster.gateway(0, "issuer", 0)) {
+            assertThat(anchor(notary(gateway), commitment).getCode()).isEqualTo(TxValidationCode.VALID);
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        String trustText =
+                dev.dossier.node.log.TrustFiles.of(cluster.consortium).format();
+        TrustFile trust = TrustFile.parse(trustText);
+        assertThat(trust.cosigners()).isEqualTo(2);
+        for (int i = 0; i < 3; i++) {
+            String base = "http://localhost:" + cluster.nodes[i].httpPort();
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(base + "/v1/keys"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body())
+                    .as("keys served by node " + i)
+                    .isEqualTo(trustText);
+            HttpResponse<String> response;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            do {
+                response = http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/v1/receipts/" + commitment))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 503 && System.nanoTime() < deadline) {
+                    Thread.sleep(250);
+                }
+            } while (response.statusCode() == 503 && System.nanoTime() < deadline);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            String compact =
+                    new ObjectMapper().readTree(response.body()).get("receipt").asText();
+            Receipt receipt = Receipt.decode(compact);
+
+            VerifiedReceipt verified = receipt.verify(trust);
+
+            assertThat(verified.commitment()).isEqualTo(commitment);
+            assertThat(verified.signers()).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(SignedNote.parse(receipt.checkpoint()).signatures().stream()
+                            .map(NoteSignature::keyName)
+                            .distinct())
+                    .as("distinct node signatures on the checkpoint of node " + i)
+                    .hasSizeGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    @Order(4)
     void leaderStoppedDuringBulkUpload_noAcknowledgedTransactionLostOrDuplicated_andItCatchesUpAfterRestart()
             throws Exception {
         int leader = cluster.awaitLeader();
@@ -192,7 +251,7 @@ class RaftNetworkIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void followerCutOffFromRaft_rejoinsAndCatchesUpFromTheLeadersBlocks() throws Exception {
         int leader = cluster.awaitLeader();
         int follower = (leader + 1) % 3;
@@ -236,7 +295,7 @@ class RaftNetworkIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void stoppedNetwork_auditIsClean_everyBlockSignedByItsNode_andAllNodesAgree() throws Exception {
         cluster.awaitSameHeight(0, Duration.ofSeconds(30));
         cluster.close();

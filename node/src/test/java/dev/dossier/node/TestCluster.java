@@ -71,11 +71,13 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
-    /** A base port with {@code n} free gateway ports above it and their Raft ports. */
+    /** A base port with {@code n} free gateway ports above it and their Raft and HTTP ports. */
     private static int freeBasePort(int n) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
-            if (free(base, n) && free(base + NodeSettings.Cluster.RAFT_PORT_OFFSET, n)) {
+            if (free(base, n)
+                    && free(base + NodeSettings.Cluster.RAFT_PORT_OFFSET, n)
+                    && free(base + NodeSettings.HTTP_PORT_OFFSET, n)) {
                 return base;
             }
         }

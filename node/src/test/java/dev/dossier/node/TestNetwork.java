@@ -28,15 +28,15 @@ import org.hyperledger.fabric.client.identity.X509Identity;
  * a RocksDB ledger in a temporary directory, and official fabric-gateway clients connected to it over real gRPC. The
  * node trusts every organisation of the consortium, so the users of all organisations can call it.
  */
-final class TestNetwork implements AutoCloseable {
-    final Consortium consortium;
+public final class TestNetwork implements AutoCloseable {
+    public final Consortium consortium;
     final Path networkDirectory;
     final Path dataDirectory;
     final NodeSettings settings;
-    Node node;
+    public Node node;
     private ManagedChannel channel;
 
-    TestNetwork(Path directory) throws Exception {
+    public TestNetwork(Path directory) throws Exception {
         this(directory, 1);
     }
 
@@ -53,14 +53,14 @@ final class TestNetwork implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** @return a random commitment: 64 lowercase hexadecimal digits */
-    static String newCommitment() {
+    public static String newCommitment() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
     }
 
     /** @return the notary contract on the dossier channel */
-    static Contract notary(Gateway gateway) {
+    public static Contract notary(Gateway gateway) {
         return gateway.getNetwork("dossier").getContract("notary");
     }
 
@@ -127,7 +127,7 @@ final class TestNetwork implements AutoCloseable {
     }
 
     /** A gateway for the first organisation's user with the given role, signing with its own key. */
-    Gateway gateway(String role) throws Exception {
+    public Gateway gateway(String role) throws Exception {
         return gatewayOf(user(role).name());
     }
 

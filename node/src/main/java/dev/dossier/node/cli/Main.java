@@ -1,5 +1,6 @@
 package dev.dossier.node.cli;
 
+import dev.dossier.common.note.TrustFile;
 import dev.dossier.node.NetworkAudit;
 import dev.dossier.node.Node;
 import dev.dossier.node.NodeSettings;
@@ -10,6 +11,7 @@ import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.ledger.AuditReport;
 import dev.dossier.node.ledger.LedgerAudit;
 import dev.dossier.node.log.LogAudit;
+import dev.dossier.node.log.TrustFiles;
 import dev.dossier.node.ordering.BlockLimits;
 import dev.dossier.node.ordering.RaftMembership;
 import dev.dossier.node.ordering.RaftSettings;
@@ -45,6 +47,9 @@ public final class Main {
         return 1;
     }
 
+    /** The trust file {@code network init} writes beside {@code consortium.yaml}. */
+    static final String TRUST_FILE = "trust.txt";
+
     @Command(
             name = "network",
             description = "Manage a consortium.",
@@ -74,9 +79,16 @@ public final class Main {
             public Integer call() throws Exception {
                 Consortium consortium = CryptoGen.generate(out, organisations, channel, chaincode, port);
                 java.nio.file.Files.writeString(out.resolve("endorsement.yaml"), EndorsementPolicies.DEFAULT.toYaml());
+                TrustFile trust = TrustFiles.of(consortium);
+                java.nio.file.Files.writeString(
+                        out.resolve(TRUST_FILE),
+                        "# Keys of the consortium's nodes: verifiers pin this file to check receipts offline.\n"
+                                + trust.format());
                 System.out.println("consortium of " + consortium.organisations().size() + " organisation(s), channel "
                         + consortium.channel() + ", chaincode " + consortium.chaincode() + ": "
-                        + out.toAbsolutePath().resolve("consortium.yaml"));
+                        + out.toAbsolutePath().resolve("consortium.yaml") + "; trust file for verifiers "
+                        + out.toAbsolutePath().resolve(TRUST_FILE) + " (" + trust.cosigners() + " of "
+                        + trust.keys().size() + " nodes must sign a checkpoint)");
                 return 0;
             }
         }
@@ -144,6 +156,12 @@ public final class Main {
             @Option(names = "--chaincode-jar", description = "Fabric Java contract jar (default: node classpath)")
             Path chaincodeJar;
 
+            @Option(
+                    names = "--http-port",
+                    description = "port of the HTTP API (receipts, verify page, metrics); default: gateway port + "
+                            + NodeSettings.HTTP_PORT_OFFSET + ", 0: any free port")
+            Integer httpPort;
+
             @Option(names = "--block-max-tx", defaultValue = "1000")
             int blockMaxTransactions;
 
@@ -168,6 +186,9 @@ public final class Main {
                 BlockLimits limits = new BlockLimits(
                         blockMaxTransactions, BlockLimits.DEFAULT.maxBytes(), Duration.ofMillis(blockTimeoutMillis));
                 NodeSettings settings = NodeSettings.of(consortium, organisation, node, data, chaincodeJar, limits);
+                if (httpPort != null) {
+                    settings = settings.withHttpPort(httpPort);
+                }
                 if (settings.cluster() != null) {
                     NodeSettings.Cluster cluster = settings.cluster();
                     settings = settings.withCluster(cluster.withPolicies(EndorsementPolicies.forNetwork(network))
@@ -178,7 +199,8 @@ public final class Main {
                 Node running = Node.start(settings);
                 Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown"));
                 System.out.println("node " + settings.mspId() + " listening on " + settings.host() + ":"
-                        + running.port() + ", ledger height " + running.height());
+                        + running.port() + ", ledger height " + running.height() + "; HTTP API and verify page on "
+                        + running.httpUrl() + "/verify");
                 running.awaitTermination();
                 return 0;
             }

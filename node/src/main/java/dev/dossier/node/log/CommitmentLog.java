@@ -3,14 +3,17 @@ package dev.dossier.node.log;
 import dev.dossier.common.merkle.Rfc9162;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.hyperledger.fabric.protos.common.Block;
@@ -29,13 +32,26 @@ import org.rocksdb.WriteOptions;
  * example after a crash between the block's commit and the log's own write) is brought up to date by applying the
  * missing blocks again. Each block is applied in one atomic write batch together with the applied height.
  *
+ * <p>Beside the tree, the log keeps each leaf's data ({@link LogLeaves}: the commitment, then the entry bytes its
+ * transaction wrote), so that a receipt can carry the entry without reading blocks back. That costs about the size of
+ * an entry (a few hundred bytes of JSON, compressed by RocksDB) per leaf, a fraction of what the transaction's envelope
+ * with its certificates and signatures already takes in the ledger; the memory used stays bounded (RocksDB's caches).
+ *
+ * <p>The stored layout is versioned: a log written in an earlier leaf format is emptied when opened, and rebuilt from
+ * the blocks like a lost log.
+ *
  * <p>{@link #apply} is called from one thread at a time; reads may come from any thread.
  */
 public final class CommitmentLog implements AutoCloseable {
     private static final byte NODE = 'n';
     private static final byte INDEX = 'c';
+    private static final byte LEAF = 'l';
     private static final byte[] SIZE_KEY = {'m', 's'};
     private static final byte[] HEIGHT_KEY = {'m', 'h'};
+    private static final byte[] FORMAT_KEY = {'m', 'v'};
+    private static final byte[] COSIGNED_KEY = {'m', 'k'};
+    /** Version of the stored layout and leaf format; 1: leaf data = commitment || entry bytes. */
+    private static final long FORMAT = 1;
 
     static {
         RocksDB.loadLibrary();
@@ -53,6 +69,11 @@ public final class CommitmentLog implements AutoCloseable {
         this.options = options;
         this.db = db;
         this.writeOptions = new WriteOptions();
+        if (readLong(FORMAT_KEY) != FORMAT) {
+            // an empty database, or a log of an earlier format: (re)build it from the blocks
+            db.deleteRange(new byte[] {0}, new byte[] {(byte) 0xFF});
+            db.put(FORMAT_KEY, longBytes(FORMAT));
+        }
         this.size = readLong(SIZE_KEY);
         this.appliedHeight = readLong(HEIGHT_KEY);
     }
@@ -100,15 +121,17 @@ public final class CommitmentLog implements AutoCloseable {
         long newSize = size;
         try (WriteBatch batch = new WriteBatch()) {
             NodeCache written = new NodeCache();
-            for (byte[] commitment : leaves) {
+            for (byte[] leaf : leaves) {
+                byte[] commitment = Arrays.copyOf(leaf, LogLeaves.COMMITMENT_BYTES);
                 byte[] indexKey = key(INDEX, commitment);
                 if (db.get(indexKey) != null || written.hasIndex(commitment)) {
                     continue;
                 }
                 long index = newSize++;
                 batch.put(indexKey, longBytes(index));
+                batch.put(leafKey(index), leaf);
                 written.addIndex(commitment);
-                byte[] hash = Rfc9162.leafHash(commitment);
+                byte[] hash = Rfc9162.leafHash(leaf);
                 int level = 0;
                 long at = index;
                 put(batch, written, level, at, hash);
@@ -145,6 +168,47 @@ public final class CommitmentLog implements AutoCloseable {
         return value == null
                 ? OptionalLong.empty()
                 : OptionalLong.of(ByteBuffer.wrap(value).getLong());
+    }
+
+    /**
+     * Keeps {@code note} as the latest cosigned checkpoint of the log, durably (synced to disk before returning). The
+     * caller checks it first; the log only stores it.
+     *
+     * @param note a cosigned checkpoint of this log, C2SP signed-note wire form
+     * @throws IOException if the write fails
+     */
+    public void storeCosignedCheckpoint(String note) throws IOException {
+        Objects.requireNonNull(note, "note");
+        try (WriteOptions sync = new WriteOptions().setSync(true)) {
+            db.put(sync, COSIGNED_KEY, note.getBytes(StandardCharsets.UTF_8));
+        } catch (RocksDBException e) {
+            throw new IOException("cannot store the cosigned checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return the latest cosigned checkpoint stored by {@link #storeCosignedCheckpoint}, if any (none after the log
+     *     was rebuilt)
+     */
+    public Optional<String> cosignedCheckpoint() {
+        byte[] value = get(COSIGNED_KEY);
+        return value == null ? Optional.empty() : Optional.of(new String(value, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @return a copy of the data of leaf {@code index}: the 32 commitment bytes, then the entry bytes (see {@link
+     *     LogLeaves})
+     * @throws IllegalArgumentException if the log has no such leaf
+     */
+    public byte[] leafData(long index) {
+        if (index < 0 || index >= size) {
+            throw new IllegalArgumentException("leaf " + index + " is not in the log of " + size + " leaves");
+        }
+        byte[] data = get(leafKey(index));
+        if (data == null) {
+            throw new IllegalStateException("commitment log is missing the data of leaf " + index);
+        }
+        return data;
     }
 
     /**
@@ -255,6 +319,10 @@ public final class CommitmentLog implements AutoCloseable {
                 .put((byte) level)
                 .putLong(index)
                 .array();
+    }
+
+    private static byte[] leafKey(long index) {
+        return ByteBuffer.allocate(9).put(LEAF).putLong(index).array();
     }
 
     private static byte[] key(byte prefix, byte[] commitment) {

@@ -6,13 +6,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.stream.Stream;
 
 /**
  * Re-derives a stopped node's commitment log from its blocks, in a scratch directory, and compares it with the log the
- * node kept: same size and same root. Since receipts are proofs against that root, a log that cannot be re-derived
+ * node kept: same size, same root, and the same data and index for every leaf (what receipts are built from). Since receipts are proofs against that root, a log that cannot be re-derived
  * from the blocks would make every receipt of the node suspect.
  */
 public final class LogAudit {
@@ -61,6 +62,19 @@ public final class LogAudit {
                             root,
                             "the node's log root " + hex.formatHex(keptRoot) + " differs from the root re-derived"
                                     + " from the blocks " + root);
+                }
+                for (long index = 0; index < derived.size(); index++) {
+                    byte[] leaf = derived.leafData(index);
+                    byte[] keptLeaf = kept.leafData(index);
+                    byte[] commitment = Arrays.copyOf(leaf, LogLeaves.COMMITMENT_BYTES);
+                    if (!MessageDigest.isEqual(keptLeaf, leaf)
+                            || kept.indexOf(commitment).orElse(-1) != index) {
+                        return new Report(
+                                derived.size(),
+                                root,
+                                "the node's log keeps other data or another index for leaf " + index + " (commitment "
+                                        + hex.formatHex(commitment) + ") than the blocks give");
+                    }
                 }
             }
             return new Report(derived.size(), root, "");

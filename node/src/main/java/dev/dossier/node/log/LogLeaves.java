@@ -28,15 +28,20 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  * of the same key (revocation, supersession) are not new leaves. Leaves come in block order, then transaction order,
  * then key order within a transaction's write set (which Fabric sorts).
  *
- * <p>Leaf data (the RFC 9162 leaf input) is the 32 commitment bytes.
+ * <p>Leaf data (the RFC 9162 leaf input, format v1) is the 32 commitment bytes followed by the entry bytes: the exact
+ * value the creating transaction wrote for the key (the chaincode's entry JSON, UTF-8). A receipt therefore
+ * authenticates the entry as it was anchored (issuer, kind, anchoring time, validity), not only the commitment.
  */
 final class LogLeaves {
+    /** Length of a commitment, the first bytes of every leaf. */
+    static final int COMMITMENT_BYTES = 32;
+
     private static final HexFormat HEX = HexFormat.of();
 
     private LogLeaves() {}
 
     /**
-     * @return the commitments the block anchors, as 32-byte arrays, in log order
+     * @return the leaf data of the commitments the block anchors (commitment || entry bytes), in log order
      * @throws IllegalArgumentException if a VALID transaction of the block cannot be decoded
      */
     static List<byte[]> anchored(Block block, String namespace) {
@@ -85,9 +90,17 @@ final class LogLeaves {
         for (KVWrite write : kv.getWritesList()) {
             String key = write.getKey();
             if (!write.getIsDelete() && !write.getValue().isEmpty() && isCommitment(key) && readAbsent.contains(key)) {
-                leaves.add(HEX.parseHex(key));
+                leaves.add(leafData(HEX.parseHex(key), write.getValue()));
             }
         }
+    }
+
+    /** @return the v1 leaf data: the 32 commitment bytes, then the entry bytes */
+    static byte[] leafData(byte[] commitment, ByteString entry) {
+        byte[] data = new byte[COMMITMENT_BYTES + entry.size()];
+        System.arraycopy(commitment, 0, data, 0, COMMITMENT_BYTES);
+        entry.copyTo(data, COMMITMENT_BYTES);
+        return data;
     }
 
     static boolean isCommitment(String key) {

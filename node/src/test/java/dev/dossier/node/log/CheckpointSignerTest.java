@@ -40,7 +40,11 @@ class CheckpointSignerTest {
             Checkpoint checkpoint = Checkpoint.parse(cosigned.text());
             assertThat(checkpoint.size()).isEqualTo(1);
             Proofs.verifyInclusion(
-                    0, checkpoint.size(), Rfc9162.leafHash(commitment), log1.inclusionProof(0, 1), checkpoint.root());
+                    0,
+                    checkpoint.size(),
+                    Rfc9162.leafHash(CommitmentLogTest.leafData(commitment)),
+                    log1.inclusionProof(0, 1),
+                    checkpoint.root());
         }
     }
 

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.dossier.common.merkle.Proofs;
 import dev.dossier.common.merkle.Rfc9162;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -36,6 +38,8 @@ import org.hyperledger.fabric.protos.peer.TransactionAction;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
 
 class CommitmentLogTest {
     private static final HexFormat HEX = HexFormat.of();
@@ -52,13 +56,26 @@ class CommitmentLogTest {
         return bytes;
     }
 
+    /** The entry a test transaction writes for a commitment: JSON naming it (so every leaf differs). */
+    static byte[] entry(byte[] commitment) {
+        return ("{\"commitment\":\"" + HEX.formatHex(commitment) + "\",\"status\":\"active\"}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The v1 leaf data of a test commitment: the commitment, then its entry bytes. */
+    static byte[] leafData(byte[] commitment) {
+        byte[] entry = entry(commitment);
+        byte[] data = Arrays.copyOf(commitment, 32 + entry.length);
+        System.arraycopy(entry, 0, data, 32, entry.length);
+        return data;
+    }
+
     /** A transaction that creates the given commitment keys (read absent, then write), in namespace {@code ns}. */
     private static KVRWSet creates(List<byte[]> commitments) {
         KVRWSet.Builder kv = KVRWSet.newBuilder();
         for (byte[] c : commitments) {
-            String key = HEX.formatHex(c);
-            kv.addReads(KVRead.newBuilder().setKey(key));
-            kv.addWrites(KVWrite.newBuilder().setKey(key).setValue(ByteString.copyFromUtf8("{\"status\":\"active\"}")));
+            kv.addReads(KVRead.newBuilder().setKey(HEX.formatHex(c)));
+            kv.addWrites(KVWrite.newBuilder().setKey(HEX.formatHex(c)).setValue(ByteString.copyFrom(entry(c))));
         }
         return kv.build();
     }
@@ -160,7 +177,7 @@ class CommitmentLogTest {
                         TxValidationCode.VALID,
                         TxValidationCode.VALID));
 
-        assertThat(LogLeaves.anchored(block, NS)).containsExactly(created);
+        assertThat(LogLeaves.anchored(block, NS)).containsExactly(leafData(created));
     }
 
     @Test
@@ -179,7 +196,7 @@ class CommitmentLogTest {
                         byte[] c = commitment();
                         batch.add(c);
                         commitments.add(c);
-                        leafHashes.add(Rfc9162.leafHash(c));
+                        leafHashes.add(Rfc9162.leafHash(leafData(c)));
                     }
                     batch.sort((x, y) -> HEX.formatHex(x).compareTo(HEX.formatHex(y)));
                     commitments
@@ -189,7 +206,7 @@ class CommitmentLogTest {
                     leafHashes
                             .subList(leafHashes.size() - batch.size(), leafHashes.size())
                             .clear();
-                    batch.forEach(c -> leafHashes.add(Rfc9162.leafHash(c)));
+                    batch.forEach(c -> leafHashes.add(Rfc9162.leafHash(leafData(c))));
                     txs.add(envelope(NS, creates(batch)));
                     codes.add(TxValidationCode.VALID);
                 }
@@ -214,6 +231,60 @@ class CommitmentLogTest {
             }
             assertThat(log.indexOf(commitments.get(5))).hasValue(5);
             assertThat(log.indexOf(commitment())).isEmpty();
+            for (int i = 0; i < commitments.size(); i++) {
+                assertThat(log.leafData(i)).isEqualTo(leafData(commitments.get(i)));
+            }
+        }
+    }
+
+    @Test
+    void leafData_isTheCommitmentThenTheExactEntryBytesItsTransactionWrote_afterReopening() throws Exception {
+        byte[] commitment = commitment();
+        String key = HEX.formatHex(commitment);
+        // not canonical JSON: spaces, key order, escapes and non-ASCII must come back byte for byte
+        byte[] entry = ("{ \"status\":\"active\", \"issuerId\":\"Società \\u00e8 \\\"ok\\\"\",\"commitment\":\"" + key
+                        + "\" }\n")
+                .getBytes(StandardCharsets.UTF_8);
+        KVRWSet kv = KVRWSet.newBuilder()
+                .addReads(KVRead.newBuilder().setKey(key))
+                .addWrites(KVWrite.newBuilder().setKey(key).setValue(ByteString.copyFrom(entry)))
+                .build();
+        try (CommitmentLog log = CommitmentLog.open(directory, NS)) {
+            log.apply(genesis());
+            log.apply(block(1, List.of(envelope(NS, kv)), List.of(TxValidationCode.VALID)));
+        }
+        try (CommitmentLog log = CommitmentLog.open(directory, NS)) {
+            byte[] leaf = log.leafData(0);
+            assertThat(Arrays.copyOfRange(leaf, 0, 32)).isEqualTo(commitment);
+            assertThat(Arrays.copyOfRange(leaf, 32, leaf.length)).isEqualTo(entry);
+            assertThat(log.root(1)).isEqualTo(Rfc9162.leafHash(leaf));
+            leaf[40] ^= 1;
+            assertThat(log.leafData(0)).as("a copy is returned").isNotEqualTo(leaf);
+            assertThatThrownBy(() -> log.leafData(1))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("leaf 1 is not in the log of 1 leaves");
+            assertThatThrownBy(() -> log.leafData(-1)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void logOfAnEarlierFormat_isEmptiedOnOpening_soThatItIsRebuiltFromTheBlocks() throws Exception {
+        try (Options options = new Options().setCreateIfMissing(true);
+                RocksDB db = RocksDB.open(options, directory.toString())) {
+            // a log of the commitment-only leaf format: size and height, no format version
+            db.put(new byte[] {'m', 's'}, ByteBuffer.allocate(8).putLong(3).array());
+            db.put(new byte[] {'m', 'h'}, ByteBuffer.allocate(8).putLong(2).array());
+        }
+        byte[] commitment = commitment();
+        try (CommitmentLog log = CommitmentLog.open(directory, NS)) {
+            assertThat(log.size()).isZero();
+            assertThat(log.appliedHeight()).isZero();
+            log.apply(genesis());
+            log.apply(block(1, List.of(envelope(NS, creates(List.of(commitment)))), List.of(TxValidationCode.VALID)));
+        }
+        try (CommitmentLog log = CommitmentLog.open(directory, NS)) {
+            assertThat(log.size()).as("a current log is kept").isEqualTo(1);
+            assertThat(log.leafData(0)).isEqualTo(leafData(commitment));
         }
     }
 

@@ -1,0 +1,597 @@
+package dev.dossier.node.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.dossier.common.note.NoteException;
+import dev.dossier.common.note.SignedNote;
+import dev.dossier.common.receipt.Receipt;
+import dev.dossier.node.ledger.Ledger;
+import dev.dossier.node.ledger.VersionedValue;
+import dev.dossier.node.log.CheckpointPublisher;
+import dev.dossier.node.log.CommitmentLog;
+import dev.dossier.node.log.CosignException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * The node's HTTP API, on the JDK's HTTP server: receipts, current status, the trust file and the latest cosigned
+ * checkpoint for verifiers; checkpoint cosigning between nodes; health and Prometheus metrics for operators; the
+ * verify page as static files. {@code GET /openapi.json} describes it (OpenAPI 3.1).
+ *
+ * <p>Errors are JSON {@code {"error": "<message>", "code": "NOT_FOUND|BAD_REQUEST|..."}} with the matching status.
+ * Requests run on a bounded pool of threads with a bounded queue (connections beyond it are closed), request bodies
+ * are limited to {@value #MAX_BODY_BYTES} bytes, and commitments in paths must be exactly 64 hexadecimal digits.
+ *
+ * <p>Security: the API is read-only for the public except {@code POST /v1/checkpoint/cosign}, which only adds this
+ * node's signature to a checkpoint that a consortium node signed and that matches this node's own log. Entries it
+ * serves are the on-chain entries (no personal data).
+ *
+ * <pre>{@code
+ * try (HttpApi api = HttpApi.builder()
+ *         .address("localhost", 9051)
+ *         .ledger(ledger, "notary")
+ *         .log(log)
+ *         .checkpoints(publisher)
+ *         .health(node::healthy)
+ *         .start()) {
+ *     System.out.println(api.baseUrl() + "/verify");
+ * }
+ * }</pre>
+ */
+public final class HttpApi implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
+
+    /** Longest request body accepted. */
+    public static final int MAX_BODY_BYTES = 64 << 10;
+
+    private static final Pattern COMMITMENT = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
+    private static final String RECEIPTS = "/v1/receipts/";
+    private static final String STATUS = "/v1/status/";
+    private static final String VERIFY = "/verify";
+    private static final String WEB = "web/";
+    private static final String JSON_TYPE = "application/json";
+    private static final String TEXT_TYPE = "text/plain; charset=utf-8";
+    private static final Map<String, String> CONTENT_TYPES = Map.of(
+            "html", "text/html; charset=utf-8",
+            "js", "text/javascript; charset=utf-8",
+            "mjs", "text/javascript; charset=utf-8",
+            "css", "text/css; charset=utf-8",
+            "json", JSON_TYPE,
+            "svg", "image/svg+xml",
+            "png", "image/png",
+            "webmanifest", "application/manifest+json",
+            "txt", TEXT_TYPE);
+    private static final HexFormat HEX = HexFormat.of();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final ThreadPoolExecutor executor;
+    private final String baseUrl;
+    private final Ledger ledger;
+    private final String namespace;
+    private final CommitmentLog log;
+    private final CheckpointPublisher checkpoints;
+    private final BooleanSupplier health;
+    private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
+
+    private HttpApi(Builder builder, HttpServer server, ThreadPoolExecutor executor) {
+        this.server = server;
+        this.executor = executor;
+        this.ledger = builder.ledger;
+        this.namespace = builder.namespace;
+        this.log = builder.log;
+        this.checkpoints = builder.checkpoints;
+        this.health = builder.health;
+        String host = builder.host.contains(":") ? "[" + builder.host + "]" : builder.host;
+        this.baseUrl = "http://" + host + ":" + server.getAddress().getPort();
+    }
+
+    /** @return a builder of the API; every setting is required except {@code threads} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the port the API listens on */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** @return the API's base URL, such as {@code http://localhost:9051}, used in the verify links it gives */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** Stops listening, lets requests under way finish (up to a second) and stops the request threads. */
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Settings of the API. */
+    public static final class Builder {
+        private String host;
+        private int port = -1;
+        private Ledger ledger;
+        private String namespace;
+        private CommitmentLog log;
+        private CheckpointPublisher checkpoints;
+        private BooleanSupplier health;
+        private int threads = 8;
+
+        private Builder() {}
+
+        /** Where to listen; port 0 picks a free port. */
+        public Builder address(String host, int port) {
+            this.host = Objects.requireNonNull(host, "host");
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The ledger whose world state gives the current status of entries, in the chaincode's namespace. */
+        public Builder ledger(Ledger ledger, String namespace) {
+            this.ledger = Objects.requireNonNull(ledger, "ledger");
+            this.namespace = Objects.requireNonNull(namespace, "namespace");
+            return this;
+        }
+
+        /** The commitment log receipts prove inclusion in. */
+        public Builder log(CommitmentLog log) {
+            this.log = Objects.requireNonNull(log, "log");
+            return this;
+        }
+
+        /** The latest cosigned checkpoint, the trust file and the cosigning of other nodes' checkpoints. */
+        public Builder checkpoints(CheckpointPublisher checkpoints) {
+            this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+            return this;
+        }
+
+        /** Whether the node can commit blocks: {@code /healthz} answers 503 when not. */
+        public Builder health(BooleanSupplier health) {
+            this.health = Objects.requireNonNull(health, "health");
+            return this;
+        }
+
+        /** Threads serving requests (default 8); up to 32 requests per thread wait in the queue. */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1: " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Binds and starts serving.
+         *
+         * @throws IOException if the address cannot be bound
+         * @throws NullPointerException if a setting is missing
+         */
+        public HttpApi start() throws IOException {
+            Objects.requireNonNull(host, "address");
+            Objects.requireNonNull(ledger, "ledger");
+            Objects.requireNonNull(log, "log");
+            Objects.requireNonNull(checkpoints, "checkpoints");
+            Objects.requireNonNull(health, "health");
+            HttpServer server;
+            try {
+                server = HttpServer.create(new InetSocketAddress(host, port), 64);
+            } catch (IOException e) {
+                throw new IOException("cannot listen for HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
+            }
+            AtomicInteger counter = new AtomicInteger();
+            ThreadPoolExecutor executor = new ThreadPoolExecutor(
+                    threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32 * threads), runnable -> {
+                        Thread thread = new Thread(runnable, "http-" + counter.incrementAndGet());
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+            HttpApi api = new HttpApi(this, server, executor);
+            server.setExecutor(executor);
+            server.createContext("/", api::handle);
+            server.start();
+            return api;
+        }
+    }
+
+    /** An answer: status, content type, body and extra headers. */
+    private record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
+        static Response json(int status, JsonNode body) {
+            try {
+                return new Response(status, JSON_TYPE, JSON.writeValueAsBytes(body), Map.of());
+            } catch (JsonProcessingException e) {
+                throw new AssertionError("a JSON tree always serialises", e);
+            }
+        }
+
+        static Response text(int status, String body) {
+            return new Response(status, TEXT_TYPE, body.getBytes(StandardCharsets.UTF_8), Map.of());
+        }
+
+        static Response error(int status, String code, String message) {
+            ObjectNode body = JSON.createObjectNode().put("error", message).put("code", code);
+            return json(status, body);
+        }
+
+        Response withHeader(String name, String value) {
+            Map<String, String> more = new LinkedHashMap<>(headers);
+            more.put(name, value);
+            return new Response(status, contentType, body, more);
+        }
+    }
+
+    /** A request routed: the route's label (for metrics) and how to answer it. */
+    private record Route(String label, String method, Handler handler) {}
+
+    @FunctionalInterface
+    private interface Handler {
+        Response handle(HttpExchange exchange) throws IOException, InterruptedException;
+    }
+
+    private Route route(String path) {
+        switch (path) {
+            case "/healthz":
+                return new Route(path, "GET", exchange -> health());
+            case "/metrics":
+                return new Route(path, "GET", exchange -> metrics());
+            case "/openapi.json":
+                return new Route(path, "GET", exchange -> openApi());
+            case "/v1/keys":
+                return new Route(
+                        path,
+                        "GET",
+                        exchange -> Response.text(200, checkpoints.trust().format()));
+            case "/v1/checkpoint":
+                return new Route(path, "GET", exchange -> checkpoint());
+            case "/v1/checkpoint/cosign":
+                return new Route(path, "POST", this::cosign);
+            case "/":
+                return new Route(
+                        path, "GET", exchange -> new Response(302, TEXT_TYPE, new byte[0], Map.of("Location", VERIFY)));
+            case VERIFY:
+            case VERIFY + "/":
+                return new Route(VERIFY, "GET", exchange -> staticFile("index.html"));
+            default:
+                break;
+        }
+        if (path.startsWith(RECEIPTS)) {
+            String hex = path.substring(RECEIPTS.length());
+            return new Route(RECEIPTS + "{commitment}", "GET", exchange -> receipt(hex));
+        }
+        if (path.startsWith(STATUS)) {
+            String hex = path.substring(STATUS.length());
+            return new Route(STATUS + "{commitment}", "GET", exchange -> status(hex));
+        }
+        if (path.startsWith(VERIFY + "/")) {
+            String name = path.substring(VERIFY.length() + 1);
+            return new Route(VERIFY + "/{file}", "GET", exchange -> staticFile(name));
+        }
+        return new Route("other", null, exchange -> Response.error(404, "NOT_FOUND", "no such resource: " + path));
+    }
+
+    private void handle(HttpExchange exchange) {
+        String label = "other";
+        Response response;
+        try {
+            Route route = route(exchange.getRequestURI().getRawPath());
+            label = route.label();
+            if (route.method() != null && !route.method().equals(exchange.getRequestMethod())) {
+                response = Response.error(
+                                405,
+                                "METHOD_NOT_ALLOWED",
+                                exchange.getRequestMethod() + " is not allowed here; use " + route.method())
+                        .withHeader("Allow", route.method());
+            } else {
+                response = route.handler().handle(exchange);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            response = Response.error(503, "UNAVAILABLE", "the node is stopping");
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "HTTP " + exchange.getRequestURI() + " failed: " + e.getMessage(), e);
+            response = Response.error(500, "INTERNAL", "internal error of the node");
+        }
+        requests.computeIfAbsent(label + "\u0000" + response.status(), k -> new LongAdder())
+                .increment();
+        try {
+            send(exchange, response);
+        } catch (IOException e) {
+            LOG.fine(() -> "HTTP response not sent: " + e.getMessage());
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private static void send(HttpExchange exchange, Response response) throws IOException {
+        var headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", response.contentType());
+        headers.set("X-Content-Type-Options", "nosniff");
+        response.headers().forEach(headers::set);
+        byte[] body = response.body();
+        exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    private Response health() {
+        boolean healthy = health.getAsBoolean();
+        ObjectNode body = JSON.createObjectNode()
+                .put("status", healthy ? "ok" : "unavailable")
+                .put("height", ledger.height())
+                .put("log_size", log.size());
+        Optional<CheckpointPublisher.Cosigned> latest = checkpoints.latest();
+        if (latest.isPresent()) {
+            body.put("checkpoint_size", latest.get().checkpoint().size());
+        } else {
+            body.putNull("checkpoint_size");
+        }
+        return Response.json(healthy ? 200 : 503, body);
+    }
+
+    private Response metrics() {
+        StringBuilder out = new StringBuilder();
+        gauge(out, "dossier_ledger_height", "Committed blocks.", ledger.height());
+        gauge(out, "dossier_log_size", "Leaves of the commitment log.", log.size());
+        Optional<CheckpointPublisher.Cosigned> latest = checkpoints.latest();
+        gauge(
+                out,
+                "dossier_checkpoint_size",
+                "Leaves covered by the latest cosigned checkpoint (-1: none yet).",
+                latest.map(c -> c.checkpoint().size()).orElse(-1L));
+        gauge(
+                out,
+                "dossier_checkpoint_timestamp_seconds",
+                "Time of the latest cosigned checkpoint, Unix seconds (0: none yet).",
+                latest.map(c -> c.checkpoint().time()).orElse(0L));
+        gauge(
+                out,
+                "dossier_checkpoint_cosigners",
+                "Nodes whose signatures on the latest cosigned checkpoint verify.",
+                latest.map(c -> (long) c.signers().size()).orElse(0L));
+        out.append("# HELP dossier_http_requests_total HTTP requests answered, by route and status.\n")
+                .append("# TYPE dossier_http_requests_total counter\n");
+        Map<String, LongAdder> sorted = new TreeMap<>(requests);
+        sorted.forEach((key, count) -> {
+            String[] parts = key.split("\u0000", 2);
+            out.append("dossier_http_requests_total{route=\"")
+                    .append(parts[0])
+                    .append("\",status=\"")
+                    .append(parts[1])
+                    .append("\"} ")
+                    .append(count.sum())
+                    .append('\n');
+        });
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        gauge(out, "jvm_memory_heap_used_bytes", "Used JVM heap.", heap.getUsed());
+        gauge(out, "jvm_memory_heap_committed_bytes", "Committed JVM heap.", heap.getCommitted());
+        gauge(out, "jvm_memory_heap_max_bytes", "Largest JVM heap (-1: undefined).", heap.getMax());
+        return new Response(
+                200,
+                "text/plain; version=0.0.4; charset=utf-8",
+                out.toString().getBytes(StandardCharsets.UTF_8),
+                Map.of());
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ")
+                .append(name)
+                .append(' ')
+                .append(help)
+                .append("\n# TYPE ")
+                .append(name)
+                .append(" gauge\n")
+                .append(name)
+                .append(' ')
+                .append(value)
+                .append('\n');
+    }
+
+    private static Response openApi() throws IOException {
+        byte[] document = resource("openapi.json");
+        if (document == null) {
+            throw new IOException("the OpenAPI document is missing from the node's resources");
+        }
+        return new Response(200, JSON_TYPE, document, Map.of());
+    }
+
+    private Response checkpoint() {
+        return checkpoints
+                .latest()
+                .map(c -> Response.text(200, c.note().format()))
+                .orElseGet(() -> Response.error(503, "UNAVAILABLE", "no cosigned checkpoint yet")
+                        .withHeader("Retry-After", "2"));
+    }
+
+    private Response cosign(HttpExchange exchange) throws IOException, InterruptedException {
+        Optional<byte[]> body = body(exchange);
+        if (body.isEmpty()) {
+            return Response.error(413, "PAYLOAD_TOO_LARGE", "request body beyond " + MAX_BODY_BYTES + " bytes");
+        }
+        SignedNote note;
+        try {
+            note = SignedNote.parse(utf8(body.get()));
+        } catch (NoteException | CharacterCodingException e) {
+            return Response.error(400, "BAD_REQUEST", "not a signed note: " + e.getMessage());
+        }
+        try {
+            return Response.text(200, checkpoints.cosign(note).format());
+        } catch (CosignException e) {
+            switch (e.reason()) {
+                case MALFORMED:
+                    return Response.error(400, "BAD_REQUEST", e.getMessage());
+                case CONFLICT:
+                    return Response.error(409, "CONFLICT", e.getMessage());
+                default:
+                    return Response.error(503, "UNAVAILABLE", e.getMessage()).withHeader("Retry-After", "1");
+            }
+        }
+    }
+
+    /** @return the request body, or empty if it is longer than {@link #MAX_BODY_BYTES} */
+    private static Optional<byte[]> body(HttpExchange exchange) throws IOException {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.strip()) > MAX_BODY_BYTES) {
+                    return Optional.empty();
+                }
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            return body.length > MAX_BODY_BYTES ? Optional.empty() : Optional.of(body);
+        }
+    }
+
+    private Response receipt(String hex) throws IOException {
+        if (!COMMITMENT.matcher(hex).matches()) {
+            return badCommitment();
+        }
+        byte[] commitment = HEX.parseHex(hex);
+        OptionalLong index = log.indexOf(commitment);
+        if (index.isEmpty()) {
+            return Response.error(404, "NOT_FOUND", "commitment " + hex.toLowerCase(Locale.ROOT) + " is not anchored");
+        }
+        Optional<CheckpointPublisher.Cosigned> latest = checkpoints.latest();
+        long treeSize = latest.map(c -> c.checkpoint().size()).orElse(0L);
+        if (latest.isEmpty() || index.getAsLong() >= treeSize || treeSize > log.size()) {
+            return Response.error(
+                            503,
+                            "UNAVAILABLE",
+                            "commitment is anchored but not yet covered by a cosigned checkpoint; retry shortly")
+                    .withHeader("Retry-After", "2");
+        }
+        CheckpointPublisher.Cosigned cosigned = latest.get();
+        byte[] leaf = log.leafData(index.getAsLong());
+        byte[] entry = Arrays.copyOfRange(leaf, commitment.length, leaf.length);
+        String compact = Receipt.of(
+                        commitment,
+                        index.getAsLong(),
+                        treeSize,
+                        log.inclusionProof(index.getAsLong(), treeSize),
+                        entry,
+                        cosigned.note().format())
+                .encode();
+        ObjectNode body = JSON.createObjectNode()
+                .put("commitment", HEX.formatHex(commitment))
+                .put("leaf_index", index.getAsLong())
+                .put("tree_size", treeSize)
+                .put("checkpoint_time", cosigned.checkpoint().instant().toString());
+        body.set("entry", entryJson(entry));
+        body.put("receipt", compact).put("verify_url", baseUrl + VERIFY + "#r=" + compact);
+        return Response.json(200, body);
+    }
+
+    private static JsonNode entryJson(byte[] entry) {
+        try {
+            return JSON.readTree(entry);
+        } catch (IOException e) {
+            // not JSON (another contract's values): the text as it is; the receipt holds the exact bytes
+            return JSON.getNodeFactory().textNode(new String(entry, StandardCharsets.UTF_8));
+        }
+    }
+
+    private Response status(String hex) {
+        if (!COMMITMENT.matcher(hex).matches()) {
+            return badCommitment();
+        }
+        String key = hex.toLowerCase(Locale.ROOT);
+        Optional<VersionedValue> value = ledger.get(namespace, key);
+        if (value.isEmpty()) {
+            return Response.error(404, "NOT_FOUND", "commitment " + key + " is not anchored");
+        }
+        return new Response(200, JSON_TYPE, value.get().value(), Map.of("Cache-Control", "no-store"));
+    }
+
+    private static Response badCommitment() {
+        return Response.error(400, "BAD_REQUEST", "a commitment is 64 hexadecimal digits");
+    }
+
+    private static Response staticFile(String name) throws IOException {
+        int dot = name.lastIndexOf('.');
+        String type = dot < 0 ? null : CONTENT_TYPES.get(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+        byte[] content = FILE_NAME.matcher(name).matches() && type != null ? resource(WEB + name) : null;
+        if (content == null) {
+            return Response.error(404, "NOT_FOUND", "no such file: " + VERIFY + "/" + name);
+        }
+        return new Response(200, type, content, Map.of("Cache-Control", "no-cache"));
+    }
+
+    /** @return a resource of this package, or null if there is none */
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = HttpApi.class.getResourceAsStream(name)) {
+            return in == null ? null : in.readAllBytes();
+        }
+    }
+
+    private static String utf8(byte[] bytes) throws CharacterCodingException {
+        return StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes))
+                .toString();
+    }
+
+    /** @return the routes this API serves, for its documentation and tests */
+    static List<String> routes() {
+        return List.of(
+                "/healthz",
+                "/metrics",
+                "/openapi.json",
+                "/v1/keys",
+                "/v1/checkpoint",
+                "/v1/checkpoint/cosign",
+                RECEIPTS + "{commitment}",
+                STATUS + "{commitment}",
+                VERIFY,
+                VERIFY + "/{file}");
+    }
+}

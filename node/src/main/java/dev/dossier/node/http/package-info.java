@@ -1,0 +1,7 @@
+/**
+ * The node's HTTP API ({@link dev.dossier.node.http.HttpApi}), on the JDK's HTTP server: receipts and current status of
+ * anchored commitments, the consortium's trust file and latest cosigned checkpoint, checkpoint cosigning between the
+ * nodes, health and Prometheus metrics, and the inspector's verify page (static files under {@code web/}). Its
+ * OpenAPI 3.1 description is the resource {@code openapi.json} of this package, served at {@code /openapi.json}.
+ */
+package dev.dossier.node.http;

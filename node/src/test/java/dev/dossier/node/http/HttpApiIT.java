@@ -1,0 +1,338 @@
+package dev.dossier.node.http;
+
+import static dev.dossier.node.TestNetwork.newCommitment;
+import static dev.dossier.node.TestNetwork.notary;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.common.note.SignedNote;
+import dev.dossier.common.note.TrustFile;
+import dev.dossier.common.receipt.Receipt;
+import dev.dossier.common.receipt.ReceiptException;
+import dev.dossier.common.receipt.VerifiedReceipt;
+import dev.dossier.node.TestNetwork;
+import dev.dossier.node.config.Consortium;
+import dev.dossier.node.log.CheckpointSigner;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.hyperledger.fabric.client.Gateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A single node over real gRPC and HTTP: commitments anchored through the official fabric-gateway client, then
+ * receipts, status, keys, checkpoints, health, metrics, the OpenAPI document and the verify page read over HTTP, and
+ * receipts verified offline with the trust file the node serves.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HttpApiIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path directory;
+
+    private TestNetwork network;
+    private HttpClient http;
+    private String base;
+    private final List<String> anchored = new ArrayList<>();
+
+    @BeforeAll
+    void startNodeAndAnchor() throws Exception {
+        network = new TestNetwork(directory);
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        base = "http://localhost:" + network.node.httpPort();
+        try (Gateway gateway = network.gateway("issuer")) {
+            for (int i = 0; i < 3; i++) {
+                String commitment = newCommitment();
+                notary(gateway).submitTransaction("anchor", commitment, "record");
+                anchored.add(commitment);
+            }
+        }
+    }
+
+    @AfterAll
+    void stopNode() throws Exception {
+        if (network != null) {
+            network.close();
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The receipt of a commitment, waiting while the node answers 503 (not yet covered by a cosigned checkpoint). */
+    private JsonNode receipt(String commitment) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (true) {
+            HttpResponse<String> response = get("/v1/receipts/" + commitment);
+            if (response.statusCode() == 200) {
+                assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+                return JSON.readTree(response.body());
+            }
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
+            assertThat(System.nanoTime()).as("receipt within 15 s").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+
+    private TrustFile trust() throws Exception {
+        HttpResponse<String> keys = get("/v1/keys");
+        assertThat(keys.statusCode()).isEqualTo(200);
+        assertThat(keys.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
+        return TrustFile.parse(keys.body());
+    }
+
+    @Test
+    void receipts_verifyOfflineAgainstTheKeysTheNodeServes_andCarryTheEntryAsAnchored() throws Exception {
+        TrustFile trust = trust();
+        String nodeName = network.consortium.nodes().get(0).name();
+        assertThat(trust.origin()).isEqualTo("dossier/dossier/notary");
+        assertThat(trust.cosigners()).isEqualTo(1);
+        assertThat(trust.keys()).hasSize(1);
+        assertThat(trust.keys().get(0).name()).isEqualTo(nodeName);
+        for (String commitment : anchored) {
+            JsonNode body = receipt(commitment);
+            String compact = body.get("receipt").asText();
+
+            VerifiedReceipt verified = Receipt.decode(compact).verify(trust);
+
+            assertThat(verified.commitment()).isEqualTo(commitment);
+            assertThat(verified.signers()).containsExactly(nodeName);
+            assertThat(JSON.readTree(verified.entry())).isEqualTo(body.get("entry"));
+            assertThat(body.get("entry").get("commitment").asText()).isEqualTo(commitment);
+            assertThat(body.get("entry").get("status").asText()).isEqualTo("active");
+            assertThat(body.get("entry").get("mspId").asText()).isEqualTo("Org1MSP");
+            assertThat(body.get("commitment").asText()).isEqualTo(commitment);
+            assertThat(body.get("leaf_index").asLong())
+                    .isEqualTo(Receipt.decode(compact).leafIndex());
+            assertThat(body.get("tree_size").asLong())
+                    .isEqualTo(verified.checkpoint().size())
+                    .isGreaterThan(body.get("leaf_index").asLong());
+            assertThat(Instant.parse(body.get("checkpoint_time").asText()))
+                    .isEqualTo(verified.checkpoint().instant());
+            assertThat(body.get("verify_url").asText()).isEqualTo(base + "/verify#r=" + compact);
+        }
+        JsonNode upper = receipt(anchored.get(0).toUpperCase(Locale.ROOT));
+        assertThat(upper.get("commitment").asText()).isEqualTo(anchored.get(0));
+    }
+
+    @Test
+    void tamperedReceipts_failVerification() throws Exception {
+        TrustFile trust = trust();
+        Receipt receipt = Receipt.decode(receipt(anchored.get(1)).get("receipt").asText());
+        byte[] entry = receipt.entry();
+        String anchoredEntry = new String(entry, StandardCharsets.UTF_8);
+        byte[] revokedEntry = anchoredEntry
+                .replace("\"status\":\"active\"", "\"status\":\"revoked\"")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(revokedEntry).isNotEqualTo(entry);
+        Receipt changedEntry = Receipt.of(
+                receipt.commitment(),
+                receipt.leafIndex(),
+                receipt.treeSize(),
+                receipt.proof(),
+                revokedEntry,
+                receipt.checkpoint());
+        assertThatThrownBy(() -> Receipt.decode(changedEntry.encode()).verify(trust))
+                .isInstanceOf(ReceiptException.class)
+                .hasMessageContaining("inclusion proof");
+
+        byte[] raw = Base64.getUrlDecoder().decode(receipt.encode());
+        raw[5] ^= 1; // a bit of the commitment
+        String flipped = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        assertThatThrownBy(() -> Receipt.decode(flipped).verify(trust)).isInstanceOf(ReceiptException.class);
+
+        String forgedNote = receipt.checkpoint().replaceFirst("\n\\d+\n", "\n" + (receipt.treeSize() + 1) + "\n");
+        Receipt otherCheckpoint = Receipt.of(
+                receipt.commitment(),
+                receipt.leafIndex(),
+                receipt.treeSize() + 1,
+                receipt.proof(),
+                receipt.entry(),
+                forgedNote);
+        assertThatThrownBy(() -> otherCheckpoint.verify(trust))
+                .isInstanceOf(ReceiptException.class)
+                .hasMessageContaining("checkpoint");
+    }
+
+    @Test
+    void unknownCommitment_is404_andMalformedHex_is400() throws Exception {
+        String unknown = newCommitment();
+        for (String path : List.of("/v1/receipts/", "/v1/status/")) {
+            HttpResponse<String> missing = get(path + unknown);
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(JSON.readTree(missing.body()).get("code").asText()).isEqualTo("NOT_FOUND");
+            for (String bad : List.of("abc", unknown.substring(1), unknown + "0", "g" + unknown.substring(1), "")) {
+                HttpResponse<String> response = get(path + bad);
+                assertThat(response.statusCode()).as(path + bad).isEqualTo(400);
+                JsonNode error = JSON.readTree(response.body());
+                assertThat(error.get("code").asText()).isEqualTo("BAD_REQUEST");
+                assertThat(error.get("error").asText()).contains("64 hexadecimal digits");
+            }
+        }
+        assertThat(get("/v1/nothing").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void statusAfterRevocation_isRevoked_whileTheReceiptStillProvesTheEntryAsAnchored() throws Exception {
+        String commitment = newCommitment();
+        try (Gateway gateway = network.gateway("issuer")) {
+            notary(gateway).submitTransaction("anchor", commitment, "record");
+            HttpResponse<String> before = get("/v1/status/" + commitment);
+            assertThat(before.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(before.body()).get("status").asText()).isEqualTo("active");
+
+            notary(gateway).submitTransaction("revoke", commitment, "issued_in_error");
+        }
+        HttpResponse<String> after = get("/v1/status/" + commitment);
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(after.headers().firstValue("Content-Type")).hasValue("application/json");
+        JsonNode entry = JSON.readTree(after.body());
+        assertThat(entry.get("commitment").asText()).isEqualTo(commitment);
+        assertThat(entry.get("status").asText()).isEqualTo("revoked");
+        assertThat(after.body()).contains("issued_in_error");
+
+        VerifiedReceipt verified =
+                Receipt.decode(receipt(commitment).get("receipt").asText()).verify(trust());
+        assertThat(JSON.readTree(verified.entry()).get("status").asText()).isEqualTo("active");
+    }
+
+    @Test
+    void checkpoint_isTheCosignedNote_verifiedByTheTrustFile() throws Exception {
+        receipt(anchored.get(0)); // a cosigned checkpoint exists
+        HttpResponse<String> response = get("/v1/checkpoint");
+        assertThat(response.statusCode()).isEqualTo(200);
+        SignedNote note = SignedNote.parse(response.body());
+        assertThat(trust().verifier().verify(note))
+                .containsExactly(network.consortium.nodes().get(0).name());
+        assertThat(note.text()).startsWith("dossier/dossier/notary\n");
+    }
+
+    @Test
+    void cosign_refusesMalformedNotes_notesOfAnotherTime_andLargeBodies() throws Exception {
+        HttpResponse<String> garbage = post("/v1/checkpoint/cosign", "not a note");
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(garbage.body()).get("code").asText()).isEqualTo("BAD_REQUEST");
+
+        Consortium.Node self = network.consortium.nodes().get(0);
+        CheckpointSigner signer = new CheckpointSigner(network.consortium.signer(self.name()), self.name());
+        long tenMinutesAgo = Instant.now().getEpochSecond() - 600;
+        String stale = signer.sign("dossier/dossier/notary", network.node.commitmentLog(), tenMinutesAgo)
+                .format();
+        HttpResponse<String> conflict = post("/v1/checkpoint/cosign", stale);
+        assertThat(conflict.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(conflict.body()).get("code").asText()).isEqualTo("CONFLICT");
+
+        String fresh = signer.sign(
+                        "dossier/dossier/notary",
+                        network.node.commitmentLog(),
+                        Instant.now().getEpochSecond())
+                .format();
+        HttpResponse<String> cosigned = post("/v1/checkpoint/cosign", fresh);
+        assertThat(cosigned.statusCode()).isEqualTo(200);
+        assertThat(SignedNote.parse(cosigned.body()).text())
+                .isEqualTo(SignedNote.parse(fresh).text());
+
+        HttpResponse<String> large = post("/v1/checkpoint/cosign", "x".repeat(HttpApi.MAX_BODY_BYTES + 1));
+        assertThat(large.statusCode()).isEqualTo(413);
+        assertThat(get("/v1/checkpoint/cosign").statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void healthz_isOk_withHeightAndSizes() throws Exception {
+        receipt(anchored.get(0));
+        HttpResponse<String> response = get("/healthz");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode health = JSON.readTree(response.body());
+        assertThat(health.get("status").asText()).isEqualTo("ok");
+        assertThat(health.get("height").asLong()).isPositive().isLessThanOrEqualTo(network.node.height());
+        assertThat(health.get("log_size").asLong()).isGreaterThanOrEqualTo(anchored.size());
+        assertThat(health.get("checkpoint_size").asLong())
+                .isGreaterThanOrEqualTo(anchored.size())
+                .isLessThanOrEqualTo(health.get("log_size").asLong());
+    }
+
+    @Test
+    void metrics_arePrometheusText_withTheLedgerHeightAndRequestCounts() throws Exception {
+        receipt(anchored.get(0));
+        long before = network.node.height();
+        HttpResponse<String> response = get("/metrics");
+        long after = network.node.height();
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        String text = response.body();
+        Matcher height = Pattern.compile("(?m)^dossier_ledger_height (\\d+)$").matcher(text);
+        assertThat(height.find()).as(text).isTrue();
+        assertThat(Long.parseLong(height.group(1))).isBetween(before, after);
+        assertThat(text)
+                .contains("# TYPE dossier_ledger_height gauge")
+                .containsPattern("(?m)^dossier_log_size [1-9]\\d*$")
+                .containsPattern("(?m)^dossier_checkpoint_size [1-9]\\d*$")
+                .containsPattern("(?m)^dossier_checkpoint_timestamp_seconds [1-9]\\d*$")
+                .containsPattern("(?m)^dossier_checkpoint_cosigners 1$")
+                .containsPattern(
+                        "(?m)^dossier_http_requests_total\\{route=\"/v1/receipts/\\{commitment}\",status=\"200\"} "
+                                + "[1-9]\\d*$")
+                .containsPattern("(?m)^jvm_memory_heap_used_bytes [1-9]\\d*$");
+    }
+
+    @Test
+    void openApi_isAnOpenApi31Document_describingEveryRoute() throws Exception {
+        HttpResponse<String> response = get("/openapi.json");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode document = JSON.readTree(response.body());
+        assertThat(document.get("openapi").asText()).isEqualTo("3.1.0");
+        List<String> paths = new ArrayList<>();
+        document.get("paths").fieldNames().forEachRemaining(paths::add);
+        assertThat(paths).containsExactlyInAnyOrderElementsOf(HttpApi.routes());
+    }
+
+    @Test
+    void verifyPage_isServedFromTheClasspath_andRootRedirectsToIt() throws Exception {
+        for (String path : List.of("/verify", "/verify/", "/verify/index.html")) {
+            HttpResponse<String> page = get(path);
+            assertThat(page.statusCode()).as(path).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+            assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-cache");
+            assertThat(page.body()).containsIgnoringCase("<html");
+        }
+        HttpResponse<String> root = get("/");
+        assertThat(root.statusCode()).isEqualTo(302);
+        assertThat(root.headers().firstValue("Location")).hasValue("/verify");
+        for (String path : List.of("/verify/missing.js", "/verify/..", "/verify/.hidden.txt", "/verify/index.exe")) {
+            assertThat(get(path).statusCode()).as(path).isEqualTo(404);
+        }
+    }
+}
