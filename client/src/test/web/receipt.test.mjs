@@ -287,7 +287,9 @@ test('verdictOf_statusOverridesAndOfflineNote', async () => {
     entry: { ...entry, status: 'revoked', revocationReason: 'fraud', revokedAt: '2025-07-01T08:00:00Z' },
   });
   assert.equal(revoked.verdict, 'REVOKED');
-  assert.match(revoked.reason, /2025-07-01T08:00:00Z: fraud/);
+  assert.match(revoked.reason, /Revoked on 2025-07-01T08:00:00Z: fraud \(fraud\)/);
+  const precise = { ...entry, status: 'revoked', revocationReason: 'issued_in_error', revokedAt: '2026-11-23T13:16:44.730533302Z' };
+  assert.match(r.verdictOf(verified, { kind: 'ok', entry: precise }).reason, /on 2026-11-23T13:16:44Z: issued in error \(issued_in_error\)/);
   const superseded = r.verdictOf(verified, { kind: 'ok', entry: { ...entry, status: 'superseded', supersededBy: 'ab' } });
   assert.equal(superseded.verdict, 'SUPERSEDED');
   assert.match(superseded.reason, /by ab/);

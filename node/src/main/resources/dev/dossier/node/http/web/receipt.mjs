@@ -568,6 +568,15 @@ export function isoTime(unixSeconds) {
   return new Date(unixSeconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
+/** The chaincode's revocation reason codes, in words. */
+export const REVOCATION_REASONS = {
+  issued_in_error: 'issued in error',
+  fraud: 'fraud',
+  withdrawn: 'withdrawn by the issuer',
+  accreditation_withdrawn: "the training provider's accreditation was withdrawn",
+  other: 'other reason',
+};
+
 /**
  * The verdict for a verified receipt and what the node said about its status.
  * @param verified what verifyReceipt or verifyCertificate returned
@@ -597,8 +606,9 @@ export function verdictOf(verified, status, day = today()) {
   } else if (status.kind === 'ok') {
     const current = status.entry ?? {};
     if (current.status === 'revoked') {
-      const reason = current.revocationReason ?? 'no reason given';
-      const when = current.revokedAt ? ` on ${current.revokedAt}` : '';
+      const code = current.revocationReason;
+      const reason = code ? `${REVOCATION_REASONS[code] ?? code} (${code})` : 'no reason given';
+      const when = current.revokedAt ? ` on ${String(current.revokedAt).replace(/\.\d+Z$/, 'Z')}` : '';
       result = { verdict: 'REVOKED', reason: `Revoked${when}: ${reason}.`, note: null };
     } else if (current.status === 'superseded') {
       const by = current.supersededBy ? ` by ${current.supersededBy}` : '';

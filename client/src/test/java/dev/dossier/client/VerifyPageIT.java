@@ -1,0 +1,343 @@
+package dev.dossier.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dossier.client.digest.Commitment;
+import dev.dossier.client.digest.Commitments;
+import dev.dossier.client.digest.HmacKey;
+import dev.dossier.client.record.RawRow;
+import dev.dossier.client.record.RecordValidator;
+import dev.dossier.client.record.TrainingRecord;
+import dev.dossier.client.record.ValidatedRow;
+import dev.dossier.common.note.TrustFile;
+import dev.dossier.common.receipt.Receipt;
+import dev.dossier.common.receipt.VerifiedReceipt;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.hyperledger.fabric.client.Gateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The node's inspector verify page in a real browser (playwright-core driving the system Chromium, see
+ * {@code src/test/web}): against a real node whose records were anchored, revoked and superseded through the client
+ * library, with certificates (JSON and PDF), QR codes and receipts the client and the node's HTTP API produced; against
+ * the synthetic node of {@code mock-node.mjs}; and the page's verification module under Node's test runner.
+ *
+ * <p>Needs {@code node}, {@code npm} and Chromium ({@code /usr/bin/chromium}, or the system property
+ * {@code dossier.chromium}); the tests are skipped, saying so, when one is missing. {@code npm ci} runs in
+ * {@code src/test/web} when its {@code node_modules} is missing. {@code -Ddossier.web.screenshots=DIR} keeps a
+ * screenshot of every case against the real node.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class VerifyPageIT {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Path WEB = Path.of("src", "test", "web").toAbsolutePath();
+    private static final Duration RECEIPT_WAIT = Duration.ofSeconds(60);
+    private static final String REVOCATION_REASON = "issued_in_error";
+
+    private final String chromium = System.getProperty("dossier.chromium", "/usr/bin/chromium");
+    private Path directory;
+    private LocalNode node;
+
+    @BeforeAll
+    void prepare(@TempDir Path temporary) throws Exception {
+        directory = temporary;
+        assumeTrue(
+                succeeds(List.of("node", "--version")) && succeeds(List.of("npm", "--version")),
+                "node and npm are needed for the verify page tests (apt-get install -y nodejs npm)");
+        assumeTrue(
+                Files.isExecutable(Path.of(chromium)),
+                "Chromium is needed for the verify page tests: apt-get install -y chromium (or -Ddossier.chromium)");
+        if (!Files.isDirectory(WEB.resolve("node_modules").resolve("playwright-core"))) {
+            Run npm = run(List.of("npm", "ci", "--no-audit", "--no-fund"), "npm-ci");
+            assertThat(npm.exit()).as("npm ci in %s:%n%s", WEB, npm.output()).isZero();
+        }
+        node = new LocalNode(directory.resolve("ledger"));
+    }
+
+    @AfterAll
+    void stop() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void verificationModule_unitTests_pass() throws Exception {
+        Run tests = run(List.of("node", "--test", "receipt.test.mjs"), "receipt-unit");
+        assertThat(tests.exit()).as(tests.output()).isZero();
+        assertThat(tests.output()).contains("# fail 0").doesNotContain("# pass 0");
+    }
+
+    @Test
+    void page_againstSyntheticNode_showsEveryVerdict() throws Exception {
+        Run tests = run(List.of("node", "mock.test.mjs"), "page-mock");
+        assertThat(tests.exit()).as(tests.output()).isZero();
+        assertThat(tests.output()).contains(" passed, 0 failed");
+    }
+
+    @Test
+    void page_againstRealNode_verifiesWhatTheClientAnchored() throws Exception {
+        URI base = URI.create(node.node.httpUrl());
+        NodeApi api = new NodeApi(base);
+        Path keys = directory.resolve("keys");
+        Path files = Files.createDirectories(directory.resolve("fixtures"));
+        TrustFile trust = api.trust();
+
+        Map<String, String> validRow = TestData.validRow();
+        validRow.put("record_id", "WEB-VALID");
+        validRow.put("worker_given_name", "Zoë"); // non-ASCII: escaped in the certificate, UTF-8 in JCS
+        validRow.put("course_title", "Addetto primo soccorso — aziende gruppo B/C");
+        Map<String, String> revokedRow = TestData.validRow();
+        revokedRow.put("record_id", "WEB-REVOKED");
+        Map<String, String> expiredRow = TestData.validRow();
+        expiredRow.put("record_id", "WEB-EXPIRED");
+        expiredRow.put("start_date", "2020-05-27");
+        expiredRow.put("end_date", "2020-05-28");
+        expiredRow.put("issue_date", "2020-06-01");
+        expiredRow.put("valid_until", "2023-06-01");
+        Map<String, String> oldRow = TestData.validRow();
+        oldRow.put("record_id", "WEB-CORRECTED");
+        Map<String, String> correctedRow = new java.util.LinkedHashMap<>(oldRow);
+        correctedRow.put("version", "2");
+        correctedRow.put("course_title", "Addetto primo soccorso (corrected)");
+
+        TrainingRecord valid = record(validRow);
+        TrainingRecord revoked = record(revokedRow);
+        TrainingRecord expired = record(expiredRow);
+        TrainingRecord old = record(oldRow);
+        Certificate validCertificate;
+        Certificate revokedCertificate;
+        Certificate expiredCertificate;
+        Receipt oldReceipt;
+        String revokedReceiptJson;
+        Commitment corrected;
+        try (Gateway gateway = node.gateway("Issuer")) {
+            Dossier issuer = LocalNode.dossier(gateway, keys);
+            for (TrainingRecord r : List.of(valid, revoked, expired, old)) {
+                assertThat(issuer.anchor(r).outcome()).isEqualTo(Outcome.ANCHORED);
+            }
+            HmacKey saltKey = HmacKey.load(keys.resolve("issuer-salt.key"));
+            validCertificate = certificate(api, saltKey, valid);
+            revokedCertificate = certificate(api, saltKey, revoked);
+            expiredCertificate = certificate(api, saltKey, expired);
+            Certificate oldCertificate = certificate(api, saltKey, old);
+            oldReceipt = Receipt.decode(oldCertificate.receipt());
+            revokedReceiptJson = get(base.resolve("/v1/receipts/" + revokedCertificate.commitment()));
+
+            issuer.revoke(Commitment.fromHex(revokedCertificate.commitment()), REVOCATION_REASON);
+            corrected = Commitment.fromHex(
+                    issuer.supersede(Commitment.fromHex(oldCertificate.commitment()), record(correctedRow))
+                            .commitment());
+        }
+
+        VerifiedReceipt verified = Receipt.decode(validCertificate.receipt()).verify(trust);
+        JsonNode entry = MAPPER.readTree(verified.entry());
+        String checkpointTime =
+                Instant.ofEpochSecond(verified.checkpoint().time()).toString();
+        List<String> signers = new ArrayList<>(new TreeSet<>(verified.signers()));
+
+        Path validJson = write(files, "valid.certificate.json", validCertificate.toJson());
+        Path validPdf = files.resolve("valid.certificate.pdf");
+        CertificatePdf.write(validCertificate, validPdf);
+        Path qr = files.resolve("valid.qr.png");
+        QrCode.writePng(validCertificate.verifyUrl(), 4, qr);
+        ObjectNode tamperedJson = (ObjectNode) MAPPER.readTree(validCertificate.toJson());
+        ((ObjectNode) tamperedJson.path("record").path("course")).put("workload_hours", 16);
+        Path tampered = write(files, "tampered.certificate.json", MAPPER.writeValueAsString(tamperedJson));
+        String extended = extendValidity(validCertificate.receipt());
+
+        ObjectNode fixtures = MAPPER.createObjectNode();
+        fixtures.put("baseUrl", base.toString());
+        fixtures.put("chromium", chromium);
+        String screenshots = System.getProperty("dossier.web.screenshots");
+        if (screenshots != null) {
+            fixtures.put("screenshots", screenshots);
+        }
+        ArrayNode cases = fixtures.putArray("cases");
+        List<String> facts = new ArrayList<>(List.of(
+                "Org1MSP",
+                "Issuer@org1.dossier.local",
+                entry.path("anchoredAt").asText(),
+                valid.validUntil().orElseThrow().toString(),
+                checkpointTime));
+        facts.addAll(signers);
+        addCase(cases, "valid: verify link", "link", "receipt", validCertificate.receipt(), "VALID", facts);
+        addCase(
+                cases,
+                "valid: certificate JSON",
+                "file",
+                "file",
+                validJson.toString(),
+                "VALID",
+                List.of("Zoë Colombo", "Addetto primo soccorso — aziende gruppo B/C", "Org1MSP"));
+        addCase(cases, "valid: certificate PDF", "file", "file", validPdf.toString(), "VALID", List.of("Zoë Colombo"));
+        addCase(cases, "valid: QR code picture", "file", "file", qr.toString(), "VALID", List.of("Org1MSP"));
+        addCase(cases, "valid: QR code through the camera", "camera", "file", qr.toString(), "VALID", List.of());
+        addCase(cases, "valid: pasted verify link", "paste", "text", validCertificate.verifyUrl(), "VALID", List.of());
+        addCase(
+                cases,
+                "tampered: record changed in the certificate",
+                "file",
+                "file",
+                tampered.toString(),
+                "TAMPERED",
+                List.of("Failed check: commitment", "does not hash to"));
+        addCase(
+                cases,
+                "tampered: entry's validUntil extended in the receipt",
+                "link",
+                "receipt",
+                extended,
+                "TAMPERED",
+                List.of("Failed check: inclusion", "Root mismatch"));
+        addCase(
+                cases,
+                "revoked: receipt JSON from GET /v1/receipts",
+                "file",
+                "file",
+                write(files, "revoked.receipt.json", revokedReceiptJson).toString(),
+                "REVOKED",
+                List.of(REVOCATION_REASON, "Org1MSP"));
+        addCase(
+                cases,
+                "revoked: certificate JSON",
+                "file",
+                "file",
+                write(files, "revoked.certificate.json", revokedCertificate.toJson())
+                        .toString(),
+                "REVOKED",
+                List.of(REVOCATION_REASON));
+        addCase(
+                cases,
+                "expired: certificate with a past valid_until",
+                "file",
+                "file",
+                write(files, "expired.certificate.json", expiredCertificate.toJson())
+                        .toString(),
+                "EXPIRED",
+                List.of("refresher was due by 2023-06-01"));
+        addCase(
+                cases,
+                "superseded: verify link of the old version",
+                "link",
+                "receipt",
+                oldReceipt.encode(),
+                "SUPERSEDED",
+                List.of(corrected.toString()));
+        addCase(
+                cases,
+                "offline: page from the service worker, keys from the cache",
+                "offline",
+                "receipt",
+                validCertificate.receipt(),
+                "VALID",
+                List.of("revocation not checked (offline): status as of " + checkpointTime));
+        Path fixturesFile = write(
+                files, "fixtures.json", MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(fixtures));
+
+        Run page = run(List.of("node", "verify-page.test.mjs", fixturesFile.toString()), "page-real-node");
+        assertThat(page.exit()).as(page.output()).isZero();
+        assertThat(page.output()).contains(cases.size() + " passed, 0 failed");
+    }
+
+    /** The receipt with its entry's validUntil moved two years on: same length, so only the proof can tell. */
+    private static String extendValidity(String receipt) {
+        byte[] bytes = Base64.getUrlDecoder().decode(receipt);
+        String latin = new String(bytes, StandardCharsets.ISO_8859_1);
+        int at = latin.indexOf("\"validUntil\":\"") + "\"validUntil\":\"".length();
+        assertThat(at).isGreaterThan("\"validUntil\":\"".length());
+        int year = Integer.parseInt(latin.substring(at, at + 4)) + 2;
+        byte[] digits = Integer.toString(year).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(digits, 0, bytes, at, 4);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static TrainingRecord record(Map<String, String> fields) {
+        ValidatedRow row = new RecordValidator().validate(new RawRow(1, fields, List.of()));
+        assertThat(row.violations()).isEmpty();
+        return row.record();
+    }
+
+    private static Certificate certificate(NodeApi api, HmacKey saltKey, TrainingRecord record)
+            throws IOException, InterruptedException {
+        byte[] salt = Commitments.salt(saltKey, record.recordId(), record.version());
+        Receipt receipt = api.receipt(Commitments.record(salt, record.canonicalJson()), RECEIPT_WAIT);
+        return Certificate.of(record, salt, api.base(), receipt);
+    }
+
+    private static void addCase(
+            ArrayNode cases, String name, String kind, String field, String value, String verdict, List<String> text) {
+        ObjectNode c = cases.addObject();
+        c.put("name", name);
+        c.put("kind", kind);
+        c.put(field, value);
+        ObjectNode expect = c.putObject("expect");
+        expect.put("verdict", verdict);
+        text.forEach(expect.putArray("text")::add);
+    }
+
+    private static String get(URI uri) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s: %s", uri, response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static Path write(Path dir, String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
+    }
+
+    private record Run(int exit, String output) {}
+
+    private Run run(List<String> command, String name) throws IOException, InterruptedException {
+        Path log = Files.createTempFile(directory, name, ".log");
+        ProcessBuilder builder =
+                new ProcessBuilder(command).directory(WEB.toFile()).redirectErrorStream(true);
+        builder.redirectOutput(log.toFile());
+        builder.environment().put("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        builder.environment().put("CHROMIUM", chromium);
+        Process process = builder.start();
+        if (!process.waitFor(8, TimeUnit.MINUTES)) {
+            process.destroyForcibly().waitFor();
+            return new Run(-1, "timed out after 8 minutes: " + command + "\n" + Files.readString(log));
+        }
+        String output = Files.readString(log);
+        System.out.println("--- " + String.join(" ", command) + "\n" + output);
+        return new Run(process.exitValue(), output);
+    }
+
+    private static boolean succeeds(List<String> command) {
+        try {
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            return process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+}
