@@ -225,7 +225,9 @@ export function serve(network, port = 0) {
     const ext = file && /\.[a-z]+$/.exec(file)?.[0];
     if (file && TYPES[ext]) {
       try {
-        return send(200, TYPES[ext], readFileSync(join(WEB_DIR, file)));
+        // lets the page's service worker take scope /verify, which also covers the bare /verify#r=… links of QR codes
+        const headers = file === 'sw.js' ? { 'Service-Worker-Allowed': '/verify' } : {};
+        return send(200, TYPES[ext], readFileSync(join(WEB_DIR, file)), headers);
       } catch (e) {
         // fall through to 404
       }
@@ -279,6 +281,8 @@ export function writeFixtures(network, baseUrl, dir) {
         expect: { verdict: 'SUPERSEDED', text: [network.items[8].hex] } },
       { name: 'not found', kind: 'link', receipt: network.receipts.unknown, expect: { verdict: 'NOT_FOUND' } },
       { name: 'offline', kind: 'offline', receipt: network.receipts.valid,
+        expect: { verdict: 'VALID', text: [`revocation not checked (offline): status as of ${checkpointTime}`] } },
+      { name: 'offline QR link (service worker scope /verify)', kind: 'offline-link', receipt: network.receipts.valid,
         expect: { verdict: 'VALID', text: [`revocation not checked (offline): status as of ${checkpointTime}`] } },
     ],
   };

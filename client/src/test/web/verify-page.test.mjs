@@ -4,9 +4,10 @@
 //
 // fixtures.json: {"baseUrl": "http://127.0.0.1:9051", "chromium": "/usr/bin/chromium" (optional),
 //   "screenshots": "<dir>" (optional), "cases": [{"name", "kind", …, "expect": {"verdict", "text": [substrings]}}]}
-// kinds: link {receipt} opens <base>/verify#r=<receipt>; file {file} picks a file; paste {text} pastes a link or
-// receipt; drop {file} drops a file on the page; offline {receipt} loads the page, goes offline, reloads it from the service worker and verifies the
-// receipt; camera {file: QR PNG} scans the picture through Chromium's fake camera.
+// kinds: link {receipt} opens <base>/verify#r=<receipt>; file {file} picks a file; drop {file} drops it on the page;
+// paste {text} pastes a link or receipt; offline {receipt} loads /verify/, goes offline, reloads it from the service
+// worker and verifies the receipt (as a new #r= fragment); offline-link {receipt} does the same, then opens the bare
+// QR link <base>/verify#r=<receipt> while offline; camera {file: QR PNG} scans the picture with Chromium's fake camera.
 // Prints one line per case and 'N passed, N failed'; exits 1 if any case failed.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -163,6 +164,10 @@ async function runCase(browser, fixtures, c) {
         await page.evaluate((r) => {
           location.hash = `r=${r}`;
         }, c.receipt);
+        break;
+      case 'offline-link':
+        await goOffline(context, page, base);
+        await page.goto(`${base}/verify#r=${c.receipt}`);
         break;
       case 'camera':
         await page.goto(`${base}/verify`);

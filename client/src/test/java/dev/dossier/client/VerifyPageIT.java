@@ -256,6 +256,20 @@ class VerifyPageIT {
                 validCertificate.receipt(),
                 "VALID",
                 List.of("revocation not checked (offline): status as of " + checkpointTime));
+        if (serviceWorkerMayControlBareLinks(base)) {
+            addCase(
+                    cases,
+                    "offline: bare QR link /verify#r= from the service worker",
+                    "offline-link",
+                    "receipt",
+                    validCertificate.receipt(),
+                    "VALID",
+                    List.of("revocation not checked (offline): status as of " + checkpointTime));
+        } else {
+            System.out.println(
+                    "VerifyPageIT: the node sends no 'Service-Worker-Allowed: /verify' with /verify/sw.js, so"
+                            + " the page's service worker covers /verify/ only: a QR link /verify#r=... does not open offline");
+        }
         Path fixturesFile = write(
                 files, "fixtures.json", MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(fixtures));
 
@@ -298,6 +312,20 @@ class VerifyPageIT {
         ObjectNode expect = c.putObject("expect");
         expect.put("verdict", verdict);
         text.forEach(expect.putArray("text")::add);
+    }
+
+    private static boolean serviceWorkerMayControlBareLinks(URI base) throws IOException, InterruptedException {
+        HttpResponse<Void> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(base.resolve("/verify/sw.js"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.headers()
+                .firstValue("Service-Worker-Allowed")
+                .filter("/verify"::equals)
+                .isPresent();
     }
 
     private static String get(URI uri) throws IOException, InterruptedException {
