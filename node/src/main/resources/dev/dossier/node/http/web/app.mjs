@@ -31,6 +31,7 @@ const VERDICTS = {
 
 let trustPromise = null;
 let trustFresh = false;
+let trustPending = false;
 
 function readStoredTrust() {
   try {
@@ -73,12 +74,18 @@ async function fetchTrust() {
   return trust;
 }
 
+/** The consortium keys: loaded once, and again while only a saved copy was had and the network is back. */
 function getTrust() {
-  if (trustPromise === null || (!trustFresh && navigator.onLine)) {
-    trustPromise = fetchTrust().catch((e) => {
-      trustPromise = null;
-      throw e;
-    });
+  if (trustPromise === null || (!trustPending && !trustFresh && navigator.onLine)) {
+    trustPending = true;
+    trustPromise = fetchTrust()
+      .catch((e) => {
+        trustPromise = null;
+        throw e;
+      })
+      .finally(() => {
+        trustPending = false;
+      });
   }
   return trustPromise;
 }
