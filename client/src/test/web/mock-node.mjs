@@ -279,6 +279,8 @@ export function writeFixtures(network, baseUrl, dir) {
         expect: { verdict: 'EXPIRED', text: ['2020-01-01'] } },
       { name: 'superseded', kind: 'link', receipt: network.receipts.superseded,
         expect: { verdict: 'SUPERSEDED', text: [network.items[8].hex] } },
+      { name: 'JSON that is not a certificate', kind: 'file', file: file('other.json', '{"hello":"world"}'),
+        expect: { message: 'neither a Dossier certificate nor a receipt' } },
       { name: 'not found', kind: 'link', receipt: network.receipts.unknown, expect: { verdict: 'NOT_FOUND' } },
       { name: 'offline', kind: 'offline', receipt: network.receipts.valid,
         expect: { verdict: 'VALID', text: [`revocation not checked (offline): status as of ${checkpointTime}`] } },

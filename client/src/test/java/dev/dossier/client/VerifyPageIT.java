@@ -256,6 +256,11 @@ class VerifyPageIT {
                 validCertificate.receipt(),
                 "VALID",
                 List.of("revocation not checked (offline): status as of " + checkpointTime));
+        Path otherQr = files.resolve("other.qr.png");
+        QrCode.writePng("https://example.org/not-a-certificate", 4, otherQr);
+        ObjectNode other = cases.addObject();
+        other.put("name", "QR code of something else").put("kind", "file").put("file", otherQr.toString());
+        other.putObject("expect").put("message", "not a Dossier verify link or receipt");
         if (serviceWorkerMayControlBareLinks(base)) {
             addCase(
                     cases,

@@ -301,13 +301,13 @@ function loadJsQR() {
   return jsQRLoading;
 }
 
-function decodeQr(jsQR, source, width, height, canvas) {
+function decodeQr(jsQR, source, width, height, canvas, inversionAttempts = 'attemptBoth') {
   canvas.width = width;
   canvas.height = height;
   const context = canvas.getContext('2d', { willReadFrequently: true });
   context.drawImage(source, 0, 0, width, height);
   const pixels = context.getImageData(0, 0, width, height);
-  return jsQR(pixels.data, width, height, { inversionAttempts: 'attemptBoth' });
+  return jsQR(pixels.data, width, height, { inversionAttempts });
 }
 
 function scaled(width, height, max) {
@@ -372,7 +372,9 @@ async function startCamera() {
     if (stream !== current) return;
     if (now - last >= 150 && video.readyState >= video.HAVE_ENOUGH_DATA && video.videoWidth > 0) {
       last = now;
-      const code = decodeQr(jsQR, video, ...scaled(video.videoWidth, video.videoHeight, 800), canvas);
+      // printed codes are dark on light: skip the inverted pass to spare slow phones
+      const size = scaled(video.videoWidth, video.videoHeight, 800);
+      const code = decodeQr(jsQR, video, ...size, canvas, 'dontInvert');
       const receipt = code && receiptFromText(code.data);
       if (receipt) {
         stopCamera();
