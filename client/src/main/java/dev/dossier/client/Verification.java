@@ -1,6 +1,7 @@
 package dev.dossier.client;
 
 import dev.dossier.client.digest.Commitment;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,12 +18,25 @@ import java.util.Optional;
  * @param reason why, for a person
  * @param commitment the commitment checked (for {@link VerificationStatus#TAMPERED}, the one the document hashes to)
  * @param entry the ledger's entry, or null if none was read
+ * @param includedAsOf for a verdict from a receipt, the time of the cosigned checkpoint it rests on: the entry's status
+ *     is known as of then, not now; null for a verdict read from the ledger now
  */
-public record Verification(VerificationStatus status, String reason, Commitment commitment, LedgerEntry entry) {
+public record Verification(
+        VerificationStatus status, String reason, Commitment commitment, LedgerEntry entry, Instant includedAsOf) {
     public Verification {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(commitment, "commitment");
+    }
+
+    /** A verdict read from the ledger now. */
+    public Verification(VerificationStatus status, String reason, Commitment commitment, LedgerEntry entry) {
+        this(status, reason, commitment, entry, null);
+    }
+
+    /** @return the time of the checkpoint a verdict from a receipt rests on, if it came from one */
+    public Optional<Instant> asOf() {
+        return Optional.ofNullable(includedAsOf);
     }
 
     /** @return the ledger entry, if the commitment is anchored */
@@ -78,6 +92,26 @@ public record Verification(VerificationStatus status, String reason, Commitment 
                         + (entry.validUntil() == null ? ", no expiry" : ", valid until " + entry.validUntil()),
                 commitment,
                 entry);
+    }
+
+    /**
+     * The verdict on an entry proven by a receipt as of a checkpoint: VALID or EXPIRED by its validity as anchored,
+     * with what could not be checked offline in the reason.
+     */
+    static Verification asOf(Commitment commitment, LedgerEntry anchored, Instant checkpointTime, LocalDate today) {
+        Verification v = of(commitment, anchored, today);
+        return new Verification(
+                v.status(),
+                v.reason() + "; in the ledger as of " + checkpointTime
+                        + " (revocation not checked offline: status as of " + checkpointTime + ")",
+                commitment,
+                anchored,
+                checkpointTime);
+    }
+
+    /** A receipt or certificate that fails a check: TAMPERED, saying which. */
+    static Verification tampered(Commitment commitment, String reason) {
+        return new Verification(VerificationStatus.TAMPERED, reason, commitment, null);
     }
 
     static Verification tampered(Commitment computed, Commitment claimed) {

@@ -6,8 +6,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.dossier.client.Connections;
 import dev.dossier.client.Dossier;
 import dev.dossier.client.digest.HmacKey;
+import dev.dossier.common.note.NoteException;
+import dev.dossier.common.note.TrustFile;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +70,72 @@ final class ClientOptions {
             description = "sector pseudonym key file (created if missing)")
     Path pseudonymKeyFile;
 
+    @Option(
+            names = "--node-url",
+            paramLabel = "URL",
+            description = "the node's HTTP API (default: the gateway's host, its port + 2000)")
+    URI nodeUrl;
+
+    @Option(
+            names = "--trust",
+            paramLabel = "FILE",
+            description = "the consortium's pinned checkpoint keys (default: trust.txt in --network)")
+    Path trustFile;
+
+    /** The HTTP port of a node is its gateway port plus this, unless set otherwise (as the node's own default). */
+    static final int HTTP_PORT_OFFSET = 2000;
+
+    /** @return the node HTTP API to use: {@code --node-url}, else the gateway's host with its port + 2000 */
+    URI nodeUrl() throws IOException {
+        if (nodeUrl != null) {
+            return nodeUrl;
+        }
+        String address = endpoint != null ? endpoint : firstNodeAddress(organisation());
+        int colon = address.lastIndexOf(':');
+        try {
+            int port = Integer.parseInt(address.substring(colon + 1));
+            return URI.create("http://" + address.substring(0, colon) + ":" + (port + HTTP_PORT_OFFSET));
+        } catch (RuntimeException e) {
+            throw new IOException("cannot tell the node's HTTP address from " + address + ": give --node-url", e);
+        }
+    }
+
+    /** @return the pinned trust file: {@code --trust}, else {@code trust.txt} in {@code --network} */
+    TrustFile trust() throws IOException {
+        Path file = trustFile != null ? trustFile : network == null ? null : network.resolve("trust.txt");
+        if (file == null) {
+            throw new IOException("say which keys to trust: --trust FILE, or --network DIR with its trust.txt");
+        }
+        try {
+            return TrustFile.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoteException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private JsonNode consortium() throws IOException {
+        return YAML.readTree(network.resolve("consortium.yaml").toFile());
+    }
+
+    private JsonNode organisation() throws IOException {
+        if (network == null) {
+            throw new IOException("say where the ledger is: --network DIR, or --endpoint, --msp-id and --msp-dir");
+        }
+        for (JsonNode o : consortium().path("organisations")) {
+            if (organisation == null
+                    || organisation.equals(o.path("mspId").asText())
+                    || organisation.equals(o.path("name").asText())) {
+                return o;
+            }
+        }
+        throw new IOException("no organisation " + organisation + " in " + network);
+    }
+
+    private static String firstNodeAddress(JsonNode org) {
+        JsonNode node = org.path("nodes").path(0);
+        return node.path("host").asText() + ":" + node.path("port").asText();
+    }
+
     /** A connected client: the gateway, its channel and the Dossier over it. */
     record Session(ManagedChannel channel, Gateway gateway, Dossier dossier) implements AutoCloseable {
         @Override
@@ -86,24 +157,9 @@ final class ClientOptions {
         String channelName = channel;
         String chaincodeName = chaincode;
         if (network != null) {
-            JsonNode consortium =
-                    YAML.readTree(network.resolve("consortium.yaml").toFile());
-            JsonNode org = null;
-            for (JsonNode o : consortium.path("organisations")) {
-                if (organisation == null
-                        || organisation.equals(o.path("mspId").asText())
-                        || organisation.equals(o.path("name").asText())) {
-                    org = o;
-                    break;
-                }
-            }
-            if (org == null) {
-                throw new IOException("no organisation " + organisation + " in " + network);
-            }
-            JsonNode node = org.path("nodes").path(0);
-            address = address != null
-                    ? address
-                    : node.path("host").asText() + ":" + node.path("port").asText();
+            JsonNode consortium = consortium();
+            JsonNode org = organisation();
+            address = address != null ? address : firstNodeAddress(org);
             msp = msp != null ? msp : org.path("mspId").asText();
             if (mspDir == null) {
                 String wanted = (user == null ? defaultRole : user).toLowerCase(Locale.ROOT);

@@ -4,7 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The client side of the {@code dossier} launcher: {@code anchor} (bulk anchoring) and {@code verify}.
+ * The client side of the {@code dossier} launcher: {@code anchor} (bulk anchoring), {@code verify} and
+ * {@code certificate}.
  *
  * <p>Exit codes: 0 success (every row anchored; VALID), 1 failure, 2 usage, 3 some rows refused (see the error
  * report), 4 verified but not VALID (EXPIRED, REVOKED, SUPERSEDED, NOT_FOUND, TAMPERED).
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "dossier",
         mixinStandardHelpOptions = true,
-        subcommands = {AnchorCommand.class, VerifyCommand.class})
+        subcommands = {AnchorCommand.class, VerifyCommand.class, CertificateCommand.class})
 public final class Main {
     static final int FAILURE = 1;
     static final int ROWS_REFUSED = 3;

@@ -3,16 +3,20 @@ package dev.dossier.client.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dossier.client.AnchorReceipt;
+import dev.dossier.client.Certificate;
 import dev.dossier.client.Dossier;
+import dev.dossier.client.DossierException;
 import dev.dossier.client.LedgerEntry;
 import dev.dossier.client.Verification;
 import dev.dossier.client.VerificationStatus;
 import dev.dossier.client.digest.Commitment;
+import dev.dossier.common.note.TrustFile;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -30,7 +34,10 @@ import picocli.CommandLine.Parameters;
             "or TAMPERED with the facts (issuer, dates). FILE is a record's JSON (its salt from --salt, its receipt,"
                     + " or",
             "derived with your salt key if you issued it) or a document (PDF, media, or a credential's JSON with",
-            "--document) with its --salt. Exit code 0 for VALID, 4 otherwise."
+            "--document) with its --salt. --receipt takes a certificate (PDF or JSON), a receipt (JSON, compact text",
+            "or verify URL), verified offline against the pinned keys (--trust, or trust.txt in --network), then",
+            "checked against the ledger for revocation unless --offline; or an anchoring receipts file (JSON Lines).",
+            "Exit code 0 for VALID, 4 otherwise."
         })
 final class VerifyCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -59,10 +66,24 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--document", description = "FILE is a document (PDF, media, JSON credential), not a record")
     boolean document;
 
+    @Option(
+            names = "--offline",
+            description = "with a certificate or receipt: do not ask the ledger (revocation is then not checked)")
+    boolean offline;
+
     @Override
     public Integer call() throws Exception {
         if (file == null && hash == null && receipt == null) {
             throw new IllegalArgumentException("give a FILE, --hash or --receipt");
+        }
+        if (receipt != null) {
+            Proof proof = proof(Files.readAllBytes(receipt));
+            if (proof != null) {
+                Verification v = verifyProof(proof);
+                return v.status() == VerificationStatus.VALID ? 0 : Main.NOT_VALID;
+            }
+        } else if (offline) {
+            throw new IllegalArgumentException("--offline needs a certificate or receipt (--receipt)");
         }
         try (ClientOptions.Session session = client.connect("inspector", false)) {
             Verification v = verify(session.dossier());
@@ -97,6 +118,54 @@ final class VerifyCommand implements Callable<Integer> {
         return dossier.verifyDocument(content, json, saltBytes, claimed);
     }
 
+    /** A certificate, or a bare compact receipt (then {@code certificate} is null). */
+    private record Proof(Certificate certificate, String receipt) {}
+
+    /** @return the certificate or receipt in the file, or null for an anchoring receipts file */
+    private static Proof proof(byte[] content) throws IOException {
+        String text = new String(content, StandardCharsets.ISO_8859_1).strip();
+        if (text.startsWith("%PDF") || text.startsWith("{\"format\":\"" + Certificate.FORMAT)) {
+            return new Proof(Certificate.parse(content), null);
+        }
+        if (text.startsWith("{")) {
+            JsonNode first = MAPPER.readTree(text.lines().findFirst().orElse(""));
+            if (first != null && first.path("receipt").isTextual() && !first.has("tx_id")) {
+                return new Proof(null, first.get("receipt").asText());
+            }
+            return null;
+        }
+        int fragment = text.indexOf("#r=");
+        String compact = fragment >= 0 ? text.substring(fragment + 3) : text;
+        if (compact.matches("[A-Za-z0-9_-]+")) {
+            return new Proof(null, compact);
+        }
+        throw new IOException("not a certificate, a receipt or an anchoring receipts file");
+    }
+
+    private Verification verifyProof(Proof proof) throws IOException {
+        LocalDate today = LocalDate.now();
+        TrustFile trust = client.trust();
+        Verification v = proof.certificate() != null
+                ? proof.certificate().verify(trust, today)
+                : Certificate.verifyReceipt(proof.receipt(), null, trust, today);
+        System.out.println("receipt (offline, pinned keys):");
+        print(v);
+        if (offline || v.status() == VerificationStatus.TAMPERED) {
+            return v;
+        }
+        Verification now;
+        try (ClientOptions.Session session = client.connect("inspector", false)) {
+            now = session.dossier().verify(v.commitment());
+        } catch (IOException | DossierException | RuntimeException e) {
+            System.out.println("ledger not reached (" + e.getMessage() + "): the verdict above stands as of "
+                    + v.asOf().orElseThrow());
+            return v;
+        }
+        System.out.println("ledger now:");
+        print(now);
+        return now;
+    }
+
     private static boolean isRecord(byte[] content) {
         try {
             JsonNode node = MAPPER.readTree(content);
@@ -125,6 +194,7 @@ final class VerifyCommand implements Callable<Integer> {
         System.out.println(v.status());
         System.out.println("  " + v.reason());
         System.out.println("  commitment    " + v.commitment());
+        v.asOf().ifPresent(t -> System.out.println("  as of         " + t + " (cosigned checkpoint)"));
         v.ledgerEntry().ifPresent(VerifyCommand::printEntry);
     }
 

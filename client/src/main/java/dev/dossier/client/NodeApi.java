@@ -1,0 +1,117 @@
+package dev.dossier.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.client.digest.Commitment;
+import dev.dossier.common.note.NoteException;
+import dev.dossier.common.note.TrustFile;
+import dev.dossier.common.receipt.Receipt;
+import dev.dossier.common.receipt.ReceiptException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A node's HTTP API, for what the Fabric gateway does not carry: receipts (inclusion proofs against cosigned
+ * checkpoints) and the consortium's trust file. Thread-safe.
+ *
+ * <pre>{@code
+ * Receipt receipt = new NodeApi(URI.create("http://127.0.0.1:9051")).receipt(commitment, Duration.ofSeconds(30));
+ * }</pre>
+ */
+public final class NodeApi {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    private final URI base;
+    private final HttpClient http;
+
+    /** @param base the node's HTTP base URL, such as {@code http://127.0.0.1:9051} */
+    public NodeApi(URI base) {
+        this.base = Objects.requireNonNull(base, "base");
+        this.http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
+    }
+
+    /** @return the node's base URL */
+    public URI base() {
+        return base;
+    }
+
+    /**
+     * Fetches the receipt of an anchored commitment. A commitment anchored moments ago is covered by the next cosigned
+     * checkpoint, usually within seconds: until then the node answers 503 and this method asks again, for up to
+     * {@code wait}.
+     *
+     * @throws IOException if the commitment is not anchored, the node cannot be reached, or no checkpoint covers the
+     *     commitment within {@code wait}
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public Receipt receipt(Commitment commitment, Duration wait) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(wait);
+        while (true) {
+            HttpResponse<String> response = get("/v1/receipts/" + commitment);
+            if (response.statusCode() == 200) {
+                JsonNode body = MAPPER.readTree(response.body());
+                try {
+                    return Receipt.decode(body.path("receipt").asText());
+                } catch (ReceiptException e) {
+                    throw new IOException("the node " + base + " sent a malformed receipt: " + e.getMessage(), e);
+                }
+            }
+            if (response.statusCode() != 503 || Instant.now().isAfter(deadline)) {
+                throw new IOException("no receipt for " + commitment + " from " + base + ": " + describe(response));
+            }
+            long seconds = response.headers().firstValueAsLong("Retry-After").orElse(1L);
+            Thread.sleep(Math.max(200, Math.min(seconds, 5) * 1_000));
+        }
+    }
+
+    /**
+     * Fetches the consortium's trust file from the node. Only use it to pin keys over a channel you trust: whoever
+     * answers decides which checkpoints the file accepts.
+     *
+     * @throws IOException if the node cannot be reached or the file is malformed
+     * @throws InterruptedException if interrupted
+     */
+    public TrustFile trust() throws IOException, InterruptedException {
+        HttpResponse<String> response = get("/v1/keys");
+        if (response.statusCode() != 200) {
+            throw new IOException("no trust file from " + base + ": " + describe(response));
+        }
+        try {
+            return TrustFile.parse(response.body());
+        } catch (NoteException e) {
+            throw new IOException("the node " + base + " sent a malformed trust file: " + e.getMessage(), e);
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(REQUEST_TIMEOUT)
+                .GET()
+                .build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IOException("cannot reach " + base + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(HttpResponse<String> response) {
+        String error = response.body();
+        try {
+            JsonNode body = MAPPER.readTree(error);
+            if (body != null && body.hasNonNull("error")) {
+                error = body.get("error").asText();
+            }
+        } catch (IOException e) {
+            // not JSON: the body as it is
+        }
+        return "HTTP " + response.statusCode() + " " + error;
+    }
+}

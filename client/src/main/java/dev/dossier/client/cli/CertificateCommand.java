@@ -1,0 +1,142 @@
+package dev.dossier.client.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.client.AnchorReceipt;
+import dev.dossier.client.Certificate;
+import dev.dossier.client.CertificatePdf;
+import dev.dossier.client.NodeApi;
+import dev.dossier.client.Verification;
+import dev.dossier.client.VerificationStatus;
+import dev.dossier.client.digest.Commitment;
+import dev.dossier.client.digest.Commitments;
+import dev.dossier.client.digest.HmacKey;
+import dev.dossier.client.record.RawRow;
+import dev.dossier.client.record.RecordSource;
+import dev.dossier.client.record.RecordValidator;
+import dev.dossier.client.record.TrainingRecord;
+import dev.dossier.client.record.ValidatedRow;
+import dev.dossier.common.receipt.Receipt;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dossier certificate --input FILE --record-id ID}: the worker's certificate of an anchored record, a PDF with a
+ * QR code and the certificate JSON beside it.
+ */
+@Command(
+        name = "certificate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Write the certificate of an anchored record: FILE.pdf (the facts, a QR code of the verify URL with the",
+            "record's receipt, and the certificate JSON embedded) and FILE.json (record, salt and receipt). The",
+            "receipt comes from the node's HTTP API (--node-url); the salt from --receipts, else the issuer salt key.",
+            "The certificate is checked offline against the pinned keys (--trust or --network) before it is written."
+        })
+final class CertificateCommand implements Callable<Integer> {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "the records (CSV or JSON Lines)")
+    Path input;
+
+    @Option(names = "--record-id", required = true, paramLabel = "ID", description = "which record")
+    String recordId;
+
+    @Option(
+            names = "--receipts",
+            paramLabel = "FILE",
+            description = "the anchoring receipts (receipts.jsonl of dossier anchor), for the record's salt")
+    Path receipts;
+
+    @Option(
+            names = "--out",
+            paramLabel = "FILE.pdf",
+            description = "where to write the PDF (default: certificate-<record id>.pdf); the JSON goes beside it")
+    Path out;
+
+    @Option(
+            names = "--wait",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
+            description = "how long to wait for a checkpoint to cover a fresh anchoring (default: ${DEFAULT-VALUE})")
+    int waitSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        TrainingRecord record = findRecord();
+        byte[] salt = salt(record);
+        Commitment commitment = Commitments.record(salt, record.canonicalJson());
+        NodeApi node = new NodeApi(client.nodeUrl());
+        Receipt receipt = node.receipt(commitment, Duration.ofSeconds(waitSeconds));
+        Certificate certificate = Certificate.of(record, salt, node.base(), receipt);
+        Verification check = certificate.verify(client.trust(), LocalDate.now());
+        if (check.status() == VerificationStatus.TAMPERED) {
+            throw new IOException("the node's receipt does not verify against the pinned keys: " + check.reason());
+        }
+        Path pdf = out != null ? out : Path.of("certificate-" + recordId.replaceAll("[^A-Za-z0-9._-]", "_") + ".pdf");
+        String base = pdf.getFileName().toString().replaceFirst("(?i)\\.pdf$", "");
+        Path json = pdf.resolveSibling(base + ".json");
+        CertificatePdf.write(certificate, pdf);
+        Path temporary = json.resolveSibling(json.getFileName() + ".tmp");
+        Files.writeString(temporary, certificate.toJson() + "\n", StandardCharsets.US_ASCII);
+        Files.move(temporary, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("certificate of " + recordId + " (" + commitment + ")");
+        System.out.println("  " + check.status() + ": " + check.reason());
+        System.out.println("  pdf         " + pdf);
+        System.out.println("  json        " + json);
+        System.out.println("  verify url  " + certificate.verifyUrl().length() + " characters, in the QR code");
+        return 0;
+    }
+
+    private TrainingRecord findRecord() throws IOException {
+        RecordValidator validator = new RecordValidator();
+        try (RecordSource source = RecordSource.open(input)) {
+            for (RawRow row = source.next(); row != null; row = source.next()) {
+                if (!recordId.equals(row.fields().get("record_id"))) {
+                    continue;
+                }
+                ValidatedRow validated = validator.validate(row);
+                if (!validated.valid()) {
+                    throw new IOException("record " + recordId + " at line " + row.line() + " of " + input
+                            + " is not valid: " + validated.violations());
+                }
+                return validated.record();
+            }
+        }
+        throw new IOException("no record " + recordId + " in " + input);
+    }
+
+    private byte[] salt(TrainingRecord record) throws IOException {
+        if (receipts == null) {
+            if (!Files.exists(client.saltKeyFile())) {
+                throw new IOException("no --receipts and no issuer salt key at " + client.saltKeyFile()
+                        + ": the record's salt is in one of them");
+            }
+            return Commitments.salt(HmacKey.load(client.saltKeyFile()), record.recordId(), record.version());
+        }
+        try (BufferedReader reader = Files.newBufferedReader(receipts, StandardCharsets.UTF_8)) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                AnchorReceipt r = MAPPER.readValue(line, AnchorReceipt.class);
+                if (recordId.equals(r.recordId()) && r.version() == record.version() && r.salt() != null) {
+                    return HexFormat.of().parseHex(r.salt());
+                }
+            }
+        }
+        throw new IOException("no receipt of record " + recordId + " version " + record.version() + " in " + receipts);
+    }
+}
