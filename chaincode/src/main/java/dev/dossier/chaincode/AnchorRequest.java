@@ -24,12 +24,8 @@ record AnchorRequest(String commitment, String kind, long schemaVersion, String 
     static final class Invalid extends Exception {
         private static final long serialVersionUID = 1L;
 
-        /** The request's commitment member as given (a string), or null. */
-        final String commitment;
-
-        Invalid(String commitment, String reason) {
+        Invalid(String reason) {
             super(reason, null, false, false);
-            this.commitment = commitment;
         }
     }
 
@@ -42,42 +38,42 @@ record AnchorRequest(String commitment, String kind, long schemaVersion, String 
      */
     static AnchorRequest of(Object value) throws Invalid {
         if (!(value instanceof Map<?, ?> members)) {
-            throw new Invalid(null, "entry must be a JSON object");
+            throw new Invalid("entry must be a JSON object");
         }
         Object given = members.get("commitment");
         String rawCommitment = given instanceof String s ? s : null;
         String commitment = Tokens.lowerHex64(rawCommitment);
         if (commitment == null) {
-            throw new Invalid(rawCommitment, "commitment must be 64 hexadecimal digits");
+            throw new Invalid("commitment must be 64 hexadecimal digits");
         }
         Object kind = members.get("kind");
         if (!(kind instanceof String k) || !Tokens.isKind(k)) {
-            throw new Invalid(commitment, "kind must match " + Tokens.KIND_RULE);
+            throw new Invalid("kind must match " + Tokens.KIND_RULE);
         }
         long schemaVersion = 1;
         Object version = members.get("schemaVersion");
         if (version != null) {
             if (!(version instanceof Long v) || v < 1 || v > Integer.MAX_VALUE) {
-                throw new Invalid(commitment, "schemaVersion must be a positive integer");
+                throw new Invalid("schemaVersion must be a positive integer");
             }
             schemaVersion = v;
         }
         Object validUntil = members.get("validUntil");
         if (validUntil != null && !(validUntil instanceof String d && Tokens.isDate(d))) {
-            throw new Invalid(commitment, "validUntil must be a date YYYY-MM-DD");
+            throw new Invalid("validUntil must be a date YYYY-MM-DD");
         }
         Object subjectValue = members.get("subject");
         String subject = null;
         if (subjectValue != null) {
             subject = subjectValue instanceof String s ? Tokens.lowerHex64(s) : null;
             if (subject == null) {
-                throw new Invalid(commitment, "subject must be a pseudonym of 64 hexadecimal digits");
+                throw new Invalid("subject must be a pseudonym of 64 hexadecimal digits");
             }
         }
         if (members.size() > 2) {
             for (Object name : members.keySet()) {
                 if (!isMember(name)) {
-                    throw new Invalid(commitment, "unknown member '" + Tokens.abbreviate((String) name) + "'");
+                    throw new Invalid("unknown member '" + Tokens.abbreviate((String) name) + "'");
                 }
             }
         }

@@ -116,24 +116,27 @@ public final class NotaryContract implements ContractInterface {
     /**
      * Anchors up to {@value #MAX_BATCH} commitments for the caller's organisation in one transaction. Each element of
      * the array is an {@link AnchorRequest} object. Per entry the outcome is {@code ANCHORED} (written),
-     * {@code ALREADY_ANCHORED} (by the caller's organisation, before or earlier in this batch: nothing written),
-     * {@code CONFLICT} (anchored by another organisation: nothing written) or {@code INVALID} (malformed: nothing
-     * written); only the last three carry a {@code reason}. No event is emitted: the write set names the entries.
+     * {@code ALREADY_ANCHORED} (by the caller's organisation, before or earlier in this batch: nothing written) or
+     * {@code CONFLICT} (anchored by another organisation: nothing written); only the last two carry a {@code reason}.
+     * No event is emitted: the write set names the entries.
+     *
+     * <p>A malformed entry (a bad commitment, an unknown member such as a name, a value of the wrong form) fails the
+     * whole call at endorsement, naming each bad entry by its index: a refused transaction never reaches a block, so
+     * whatever a misbehaving client put in the argument stays off the ledger.
      *
      * <pre>{@code
      * {"alreadyAnchored":1,"anchored":1,"results":[{"commitment":"<hex>","outcome":"ANCHORED"},
      *  {"commitment":"<hex>","outcome":"ALREADY_ANCHORED","reason":"already anchored by Org1MSP"}]}
      * }</pre>
      *
-     * <p>Results are in input order; {@code commitment} is the lowercase commitment, or for an {@code INVALID} entry
-     * the value given (absent if it was not a string).
+     * <p>Results are in input order; {@code commitment} is the lowercase commitment.
      *
      * @param ctx the transaction context
      * @param entriesJson a JSON array of entry objects
      * @return the outcomes as JSON
      * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not anchor,
-     *     {@link ErrorCode#INVALID_ARGUMENT} if the argument is not a JSON array or has more than {@value #MAX_BATCH}
-     *     elements
+     *     {@link ErrorCode#INVALID_ARGUMENT} if the argument is not a JSON array, has more than {@value #MAX_BATCH}
+     *     elements, or an element is not a valid entry
      */
     @Transaction(intent = Transaction.TYPE.SUBMIT)
     public String anchorBatch(final Context ctx, final String entriesJson) {
@@ -144,6 +147,7 @@ public final class NotaryContract implements ContractInterface {
         if (elements.size() > MAX_BATCH) {
             throw invalid("a batch holds at most " + MAX_BATCH + " entries, got " + elements.size());
         }
+        List<AnchorRequest> requests = requests(elements);
         ChaincodeStub stub = ctx.getStub();
         String mspId = caller.mspId();
         String issuerId = caller.issuerId();
@@ -156,13 +160,7 @@ public final class NotaryContract implements ContractInterface {
             if (i > 0) {
                 results.append(',');
             }
-            AnchorRequest request;
-            try {
-                request = AnchorRequest.of(elements.get(i));
-            } catch (AnchorRequest.Invalid e) {
-                result(results, e.commitment, "INVALID", e.getMessage());
-                continue;
-            }
+            AnchorRequest request = requests.get(i);
             String commitment = request.commitment();
             String owner = ownerInBatch.get(commitment);
             if (owner == null) {
@@ -192,6 +190,34 @@ public final class NotaryContract implements ContractInterface {
                 .add("results", new Json.Raw(results.toString()))
                 .end();
         return out.toString();
+    }
+
+    /** Errors named in a refused batch's message, at most; the count of the others follows. */
+    private static final int MAX_ERRORS_NAMED = 10;
+
+    /** @throws ChaincodeException INVALID_ARGUMENT naming the malformed entries, if there is any */
+    private static List<AnchorRequest> requests(List<?> elements) {
+        List<AnchorRequest> requests = new ArrayList<>(elements.size());
+        StringBuilder errors = new StringBuilder();
+        int bad = 0;
+        for (int i = 0; i < elements.size(); i++) {
+            try {
+                requests.add(AnchorRequest.of(elements.get(i)));
+            } catch (AnchorRequest.Invalid e) {
+                if (bad++ < MAX_ERRORS_NAMED) {
+                    errors.append(bad == 1 ? "" : "; ")
+                            .append("entry ")
+                            .append(i)
+                            .append(": ")
+                            .append(e.getMessage());
+                }
+            }
+        }
+        if (bad > 0) {
+            throw invalid(bad + " malformed entr" + (bad == 1 ? "y" : "ies") + ", nothing anchored: " + errors
+                    + (bad > MAX_ERRORS_NAMED ? "; and " + (bad - MAX_ERRORS_NAMED) + " more" : ""));
+        }
+        return requests;
     }
 
     private static void result(StringBuilder results, String commitment, String outcome, String reason) {

@@ -26,7 +26,7 @@ import java.util.Objects;
  * @param txId the transaction that anchored it, or that found it already anchored
  * @param block the number of the block holding that transaction
  * @param outcome what the ledger did
- * @param reason why the ledger refused it (for {@link Outcome#CONFLICT} and {@link Outcome#INVALID}), else null
+ * @param reason why the ledger refused it (for {@link Outcome#CONFLICT}), else null
  */
 @JsonPropertyOrder({"record_id", "version", "line", "commitment", "salt", "tx_id", "block", "outcome", "reason"})
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -291,7 +291,7 @@ final class BulkAnchorer {
             switch (r.outcome()) {
                 case ANCHORED -> newly++;
                 case ALREADY_ANCHORED -> already++;
-                case CONFLICT, INVALID -> {
+                case CONFLICT -> {
                     refused++;
                     errors.add(p.line(), p.recordId(), "commitment", r.outcome() + ": " + r.reason());
                 }

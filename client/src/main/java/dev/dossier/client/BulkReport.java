@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param refusedRows rows refused by validation (listed in the error report)
  * @param anchored commitments newly anchored by this run
  * @param alreadyAnchored commitments the ledger already had from the same organisation (a re-run or resumed run)
- * @param refusedOnChain commitments the contract refused ({@link Outcome#CONFLICT} or {@link Outcome#INVALID})
+ * @param refusedOnChain commitments the contract refused ({@link Outcome#CONFLICT})
  * @param resumedRows rows of batches found committed in the journal of an earlier run, not submitted again
  * @param batches transactions committed by this run
  * @param resumedBatches batches found in the journal

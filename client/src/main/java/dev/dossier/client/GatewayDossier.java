@@ -201,7 +201,7 @@ final class GatewayDossier implements Dossier {
     @Override
     public AnchorReceipt supersede(Commitment old, TrainingRecord replacement) throws DossierException {
         AnchorReceipt anchored = anchor(replacement);
-        if (anchored.outcome() == Outcome.CONFLICT || anchored.outcome() == Outcome.INVALID) {
+        if (anchored.outcome() == Outcome.CONFLICT) {
             throw new DossierException(
                     "the replacement was not anchored: " + anchored.outcome() + " " + anchored.reason(),
                     anchored.txId(),

@@ -7,7 +7,5 @@ public enum Outcome {
     /** Already anchored earlier by the same organisation: nothing changed (a re-run, or a resumed upload). */
     ALREADY_ANCHORED,
     /** Already anchored by another organisation: refused. */
-    CONFLICT,
-    /** Refused by the contract as malformed. */
-    INVALID
+    CONFLICT
 }

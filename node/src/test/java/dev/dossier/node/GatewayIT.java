@@ -264,6 +264,48 @@ class GatewayIT {
     }
 
     @Test
+    void proposalDatedOutsideTheTimeWindow_isRefused_evenWithAValidSignature() throws Exception {
+        try (Gateway gateway = network.gateway("issuer")) {
+            var proposed = org.hyperledger.fabric.protos.gateway.ProposedTransaction.parseFrom(
+                    anchorProposal(gateway).getBytes());
+            var proposal = org.hyperledger.fabric.protos.peer.Proposal.parseFrom(
+                    proposed.getProposal().getProposalBytes());
+            var header = org.hyperledger.fabric.protos.common.Header.parseFrom(proposal.getHeader());
+            var channelHeader = org.hyperledger.fabric.protos.common.ChannelHeader.parseFrom(header.getChannelHeader());
+            Signer signer = Signers.newPrivateKeySigner(
+                    TestNetwork.key(network.user("issuer").privateKey()));
+            var stub = GatewayGrpc.newBlockingStub(network.channel());
+            for (long offset : new long[] {-3_600, 3_600}) {
+                var moved = channelHeader.toBuilder()
+                        .setTimestamp(com.google.protobuf.Timestamp.newBuilder()
+                                .setSeconds(channelHeader.getTimestamp().getSeconds() + offset))
+                        .build();
+                byte[] bytes = proposal.toBuilder()
+                        .setHeader(header.toBuilder()
+                                .setChannelHeader(moved.toByteString())
+                                .build()
+                                .toByteString())
+                        .build()
+                        .toByteArray();
+                byte[] signature = signer.sign(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+                assertThatThrownBy(() -> stub.endorse(EndorseRequest.newBuilder()
+                                .setTransactionId(channelHeader.getTxId())
+                                .setChannelId("dossier")
+                                .setProposedTransaction(SignedProposal.newBuilder()
+                                        .setProposalBytes(ByteString.copyFrom(bytes))
+                                        .setSignature(ByteString.copyFrom(signature)))
+                                .build()))
+                        .as("proposal dated %d s from now", offset)
+                        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                            assertThat(e.getStatus().getDescription()).contains("more than 15 minutes from the node");
+                        });
+            }
+        }
+    }
+
+    @Test
     void malformedProtobuf_isInvalidArgument_andWritesNothing() {
         long height = network.node.height();
         var stub = GatewayGrpc.newBlockingStub(network.channel());

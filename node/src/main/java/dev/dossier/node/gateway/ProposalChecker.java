@@ -7,6 +7,8 @@ import dev.dossier.node.identity.IdentityException;
 import dev.dossier.node.identity.IdentityValidator;
 import io.grpc.Status;
 import java.security.SignatureException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Header;
@@ -22,9 +24,14 @@ import org.hyperledger.fabric.protos.peer.SignedProposal;
  * Checks a signed proposal as a Fabric peer's endorser does (core/common/validation ValidateProposalMessage): the
  * bytes parse, the header is an endorser transaction of epoch 0 on our channel, the creator is valid for its
  * organisation, the signature over the proposal bytes exactly as received is valid and low-S, the transaction id is
- * {@code hex(SHA-256(nonce || creator))}, and the chaincode is the one this node runs.
+ * {@code hex(SHA-256(nonce || creator))}, and the chaincode is the one this node runs. The proposal's timestamp must
+ * also be within {@link #TIME_WINDOW} of the node's clock (Fabric's {@code peer.authentication.timewindow}): a
+ * proposal signed long ago, or dated in the future, is refused even when its signature holds.
  */
 final class ProposalChecker {
+    /** How far a proposal's timestamp may be from the node's clock, either way (Fabric's default). */
+    static final Duration TIME_WINDOW = Duration.ofMinutes(15);
+
     private final IdentityValidator identities;
     private final String channel;
     private final String chaincode;
@@ -77,6 +84,14 @@ final class ProposalChecker {
                     Status.Code.NOT_FOUND,
                     "channel '" + channelHeader.getChannelId() + "' is not served by this node (it serves '" + channel
                             + "')");
+        }
+        Instant timestamp = Instant.ofEpochSecond(
+                channelHeader.getTimestamp().getSeconds(),
+                channelHeader.getTimestamp().getNanos());
+        Instant now = Instant.now();
+        if (Duration.between(timestamp, now).abs().compareTo(TIME_WINDOW) > 0) {
+            throw invalid("proposal timestamp " + timestamp + " is more than " + TIME_WINDOW.toMinutes()
+                    + " minutes from the node's time " + now + ": check the client's clock");
         }
         if (!requestChannel.isEmpty() && !requestChannel.equals(channelHeader.getChannelId())) {
             throw invalid("request channel '" + requestChannel + "' differs from the proposal's channel '"

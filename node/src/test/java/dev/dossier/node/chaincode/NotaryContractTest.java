@@ -179,13 +179,6 @@ class NotaryContractTest {
                         record(mine, null),
                         record(theirs, null),
                         record(fresh.toUpperCase(), null),
-                        "{\"commitment\":\"xyz\",\"kind\":\"record\"}",
-                        "{\"commitment\":\"" + fresh2 + "\",\"kind\":\"Record\"}",
-                        "{\"commitment\":\"" + fresh2 + "\",\"kind\":\"record\",\"schemaVersion\":0}",
-                        "{\"commitment\":\"" + fresh2 + "\",\"kind\":\"record\",\"subject\":\"fiscal code\"}",
-                        "{\"commitment\":\"" + fresh2 + "\",\"kind\":\"record\",\"givenName\":\"Maria\"}",
-                        "42",
-                        "{\"kind\":\"record\"}",
                         "{\"commitment\":\"" + fresh2
                                 + "\",\"kind\":\"record\",\"schemaVersion\":2,\"validUntil\":null}")
                 + "]";
@@ -202,23 +195,47 @@ class NotaryContractTest {
                         + "\",\"outcome\":\"CONFLICT\",\"reason\":\"already anchored by Org2MSP\"},"
                         + "{\"commitment\":\"" + fresh
                         + "\",\"outcome\":\"ALREADY_ANCHORED\",\"reason\":\"already anchored by Org1MSP\"},"
-                        + "{\"commitment\":\"xyz\",\"outcome\":\"INVALID\",\"reason\":\"commitment must be 64 hexadecimal digits\"},"
-                        + "{\"commitment\":\"" + fresh2
-                        + "\",\"outcome\":\"INVALID\",\"reason\":\"kind must match [a-z][a-z0-9._-]{0,31}\"},"
-                        + "{\"commitment\":\"" + fresh2
-                        + "\",\"outcome\":\"INVALID\",\"reason\":\"schemaVersion must be a positive integer\"},"
-                        + "{\"commitment\":\"" + fresh2
-                        + "\",\"outcome\":\"INVALID\",\"reason\":\"subject must be a pseudonym of 64 hexadecimal digits\"},"
-                        + "{\"commitment\":\"" + fresh2
-                        + "\",\"outcome\":\"INVALID\",\"reason\":\"unknown member 'givenName'\"},"
-                        + "{\"outcome\":\"INVALID\",\"reason\":\"entry must be a JSON object\"},"
-                        + "{\"outcome\":\"INVALID\",\"reason\":\"commitment must be 64 hexadecimal digits\"},"
                         + "{\"commitment\":\"" + fresh2 + "\",\"outcome\":\"ANCHORED\"}]}");
         assertThat(kv(s.readWriteSet()).getWritesList())
                 .extracting(KVWrite::getKey)
                 .containsExactlyInAnyOrder(
                         fresh, fresh2, "\u0000subject\u0000" + SUBJECT_A + "\u0000Org1MSP\u0000" + fresh + "\u0000");
         assertThat(s.event()).isNull();
+    }
+
+    @Test
+    void anchorBatch_withAnyMalformedEntry_failsWhole_namingEachBadEntry_soNothingReachesABlock() {
+        String good = newCommitment();
+        String other = newCommitment();
+        String batch = "["
+                + String.join(
+                        ",",
+                        record(good, SUBJECT_A),
+                        "{\"commitment\":\"xyz\",\"kind\":\"record\"}",
+                        "{\"commitment\":\"" + other + "\",\"kind\":\"Record\"}",
+                        "{\"commitment\":\"" + other + "\",\"kind\":\"record\",\"schemaVersion\":0}",
+                        "{\"commitment\":\"" + other + "\",\"kind\":\"record\",\"subject\":\"fiscal code\"}",
+                        "{\"commitment\":\"" + other + "\",\"kind\":\"record\",\"givenName\":\"Maria\"}",
+                        "42",
+                        "{\"kind\":\"record\"}")
+                + "]";
+
+        assertThat(fails("INVALID_ARGUMENT", who("Org1MSP", "employer"), "anchorBatch", batch))
+                .isEqualTo("7 malformed entries, nothing anchored: "
+                        + "entry 1: commitment must be 64 hexadecimal digits; "
+                        + "entry 2: kind must match [a-z][a-z0-9._-]{0,31}; "
+                        + "entry 3: schemaVersion must be a positive integer; "
+                        + "entry 4: subject must be a pseudonym of 64 hexadecimal digits; "
+                        + "entry 5: unknown member 'givenName'; "
+                        + "entry 6: entry must be a JSON object; "
+                        + "entry 7: commitment must be 64 hexadecimal digits");
+        StringBuilder many = new StringBuilder("[");
+        for (int i = 0; i < 12; i++) {
+            many.append(i > 0 ? "," : "").append("{}");
+        }
+        assertThat(fails("INVALID_ARGUMENT", who("Org1MSP", "employer"), "anchorBatch", many + "]"))
+                .startsWith("12 malformed entries, nothing anchored: entry 0: ")
+                .endsWith("; and 2 more");
     }
 
     @Test
