@@ -65,10 +65,10 @@ class VerifyPageIT {
     @BeforeAll
     void prepare(@TempDir Path temporary) throws Exception {
         directory = temporary;
-        assumeTrue(
+        requireTool(
                 succeeds(List.of("node", "--version")) && succeeds(List.of("npm", "--version")),
                 "node and npm are needed for the verify page tests (apt-get install -y nodejs npm)");
-        assumeTrue(
+        requireTool(
                 Files.isExecutable(Path.of(chromium)),
                 "Chromium is needed for the verify page tests: apt-get install -y chromium (or -Ddossier.chromium)");
         if (!Files.isDirectory(WEB.resolve("node_modules").resolve("playwright-core"))) {
@@ -361,6 +361,14 @@ class VerifyPageIT {
         String output = Files.readString(log);
         System.out.println("--- " + String.join(" ", command) + "\n" + output);
         return new Run(process.exitValue(), output);
+    }
+
+    /** Skips the tests, saying why on the build's output too (a skipped container shows no reason there). */
+    private static void requireTool(boolean present, String why) {
+        if (!present) {
+            System.out.println("VerifyPageIT SKIPPED: " + why);
+        }
+        assumeTrue(present, why);
     }
 
     private static boolean succeeds(List<String> command) {
