@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the synthetic node of {@code mock-node.mjs}; and the page's verification module under Node's test runner.
  *
  * <p>Needs {@code node}, {@code npm} and Chromium ({@code /usr/bin/chromium}, or the system property
- * {@code dossier.chromium}); the tests are skipped, saying so, when one is missing. {@code npm ci} runs in
+ * {@code dossier.chromium}); the tests fail, saying what to install, when one is missing. {@code npm ci} runs in
  * {@code src/test/web} when its {@code node_modules} is missing. {@code -Ddossier.web.screenshots=DIR} keeps a
  * screenshot of every case against the real node.
  */
@@ -363,12 +363,18 @@ class VerifyPageIT {
         return new Run(process.exitValue(), output);
     }
 
-    /** Skips the tests, saying why on the build's output too (a skipped container shows no reason there). */
+    /**
+     * Fails, saying what to install, when a tool is missing: a skipped browser test would hide that the page went
+     * untested. {@code scripts/dossier test} installs the tools; {@code -Ddossier.browserTests=skip} skips on
+     * purpose.
+     */
     private static void requireTool(boolean present, String why) {
-        if (!present) {
-            System.out.println("VerifyPageIT SKIPPED: " + why);
+        if ("skip".equals(System.getProperty("dossier.browserTests"))) {
+            assumeTrue(false, "browser tests skipped with -Ddossier.browserTests=skip");
         }
-        assumeTrue(present, why);
+        if (!present) {
+            throw new AssertionError(why + " (scripts/dossier test installs what the browser tests need)");
+        }
     }
 
     private static boolean succeeds(List<String> command) {

@@ -561,8 +561,16 @@ public final class HttpApi implements AutoCloseable {
         if (content == null) {
             return Response.error(404, "NOT_FOUND", "no such file: " + VERIFY + "/" + name);
         }
+        if (name.equals(SERVICE_WORKER)) {
+            // the worker lives under /verify/ but must also answer for /verify itself, where QR links land
+            return new Response(
+                    200, type, content, Map.of("Cache-Control", "no-cache", "Service-Worker-Allowed", VERIFY));
+        }
         return new Response(200, type, content, Map.of("Cache-Control", "no-cache"));
     }
+
+    /** The verify page's service worker, which keeps the page and the trust file for offline use. */
+    private static final String SERVICE_WORKER = "sw.js";
 
     /** @return a resource of this package, or null if there is none */
     private static byte[] resource(String name) throws IOException {
