@@ -306,6 +306,48 @@ class GatewayIT {
     }
 
     @Test
+    void revokedCertificate_isRefusedAtTheGateway_andByCommitValidation() throws Exception {
+        String employer = network.user("employer").name();
+        byte[] endorsedBefore;
+        try (Gateway gateway = network.gateway("employer")) {
+            endorsedBefore = anchorProposal(gateway).endorse().getBytes();
+        }
+        long height = network.node.height();
+
+        CryptoGen.revoke(network.consortium, employer, java.time.Duration.ofDays(30));
+        network.restartReloadingConsortium();
+
+        try (Gateway gateway = network.gateway("employer")) {
+            assertThatThrownBy(() -> anchorProposal(gateway).endorse())
+                    .isInstanceOfSatisfying(EndorseException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                        assertThat(e.getMessage()).contains("revoked").contains("revocation list");
+                    });
+        }
+        var stub = GatewayGrpc.newBlockingStub(network.channel());
+        Envelope unsigned = PreparedTransaction.parseFrom(endorsedBefore).getEnvelope();
+        Signer employerKey = Signers.newPrivateKeySigner(
+                TestNetwork.key(network.user("employer").privateKey()));
+        Envelope envelope = unsigned.toBuilder()
+                .setSignature(ByteString.copyFrom(employerKey.sign(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(unsigned.getPayload().toByteArray()))))
+                .build();
+        assertThatThrownBy(() -> stub.submit(SubmitRequest.newBuilder()
+                        .setChannelId("dossier")
+                        .setPreparedTransaction(envelope)
+                        .build()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getDescription())
+                                .contains("BAD_CREATOR")
+                                .contains("revoked"));
+        try (Gateway gateway = network.gateway("issuer")) {
+            notary(gateway).submitTransaction("anchor", newCommitment(), "record");
+        }
+        assertThat(network.node.height()).isEqualTo(height + 1);
+    }
+
+    @Test
     void malformedProtobuf_isInvalidArgument_andWritesNothing() {
         long height = network.node.height();
         var stub = GatewayGrpc.newBlockingStub(network.channel());

@@ -32,7 +32,7 @@ public final class TestNetwork implements AutoCloseable {
     public final Consortium consortium;
     final Path networkDirectory;
     final Path dataDirectory;
-    final NodeSettings settings;
+    NodeSettings settings;
     public Node node;
     private ManagedChannel channel;
 
@@ -44,10 +44,15 @@ public final class TestNetwork implements AutoCloseable {
         networkDirectory = directory.resolve("network");
         consortium = CryptoGen.generate(networkDirectory, organisations, "dossier", "notary", 7051);
         dataDirectory = directory.resolve("node");
-        settings = NodeSettings.of(consortium, "Org1MSP", null, dataDirectory, chaincodeJar(), BlockLimits.DEFAULT)
-                .withPort(0)
-                .withCluster(null); // Org1's node alone, ordering by itself, trusting every organisation
+        settings = settings();
         start();
+    }
+
+    /** Org1's node alone, ordering by itself, trusting every organisation (with their current revocation lists). */
+    private NodeSettings settings() {
+        return NodeSettings.of(consortium, "Org1MSP", null, dataDirectory, chaincodeJar(), BlockLimits.DEFAULT)
+                .withPort(0)
+                .withCluster(null);
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -98,6 +103,13 @@ public final class TestNetwork implements AutoCloseable {
 
     void restart() throws Exception {
         stop();
+        start();
+    }
+
+    /** Restarts the node with the consortium's files read again, as {@code node start} reads them (CRLs included). */
+    void restartReloadingConsortium() throws Exception {
+        stop();
+        settings = settings();
         start();
     }
 

@@ -53,7 +53,7 @@ public final class Main {
     @Command(
             name = "network",
             description = "Manage a consortium.",
-            subcommands = {Network.Init.class, AddNode.class, ListNodes.class})
+            subcommands = {Network.Init.class, AddNode.class, ListNodes.class, Revoke.class})
     static final class Network {
         @Command(name = "init", description = "Generate a consortium: a CA per organisation, node and user identities.")
         static final class Init implements Callable<Integer> {
@@ -91,6 +91,36 @@ public final class Main {
                         + trust.keys().size() + " nodes must sign a checkpoint)");
                 return 0;
             }
+        }
+    }
+
+    @Command(
+            name = "revoke",
+            description = "Revoke a node's or user's certificate: its organisation's CA adds it to the organisation's"
+                    + " revocation list (msp/crls/crl.pem). Restart every node for it to take effect.")
+    static final class Revoke implements Callable<Integer> {
+        @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
+        Path network;
+
+        @Option(
+                names = "--name",
+                required = true,
+                description = "the node or user, such as Employer@org1.dossier.local")
+        String name;
+
+        @Option(
+                names = "--valid-days",
+                defaultValue = "365",
+                description = "days until the list's next update (default ${DEFAULT-VALUE})")
+        int validDays;
+
+        @Override
+        public Integer call() throws Exception {
+            Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
+            Path crl = CryptoGen.revoke(consortium, name, java.time.Duration.ofDays(validDays));
+            System.out.println("revoked " + name + ": " + crl.toAbsolutePath()
+                    + "; restart every node of the network (each reads the lists when it starts)");
+            return 0;
         }
     }
 

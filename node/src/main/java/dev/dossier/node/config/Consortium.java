@@ -16,8 +16,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CRLException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -235,17 +237,56 @@ public record Consortium(String channel, String chaincode, List<Organisation> or
     }
 
     /**
-     * Reads each organisation's CA certificate.
+     * Reads each organisation's CA certificate and revocation lists: the PEM files in {@link #crlDirectory}, as in
+     * Fabric's MSP layout ({@code msp/crls/}).
      *
      * @return one MSP per organisation, in order, trusting its CA certificate
-     * @throws UncheckedIOException if a CA certificate file cannot be read or is not a PEM X.509 certificate
+     * @throws UncheckedIOException if a CA certificate or CRL file cannot be read or is malformed
      */
     public List<Msp> msps() {
         List<Msp> msps = new ArrayList<>(organisations.size());
         for (Organisation organisation : organisations) {
-            msps.add(new Msp(organisation.mspId(), List.of(readCertificate(organisation.caCertificate()))));
+            msps.add(new Msp(
+                    organisation.mspId(),
+                    List.of(readCertificate(organisation.caCertificate())),
+                    readCrls(crlDirectory(organisation))));
         }
         return List.copyOf(msps);
+    }
+
+    /**
+     * @return where an organisation's revocation lists live: {@code msp/crls/} of its organisation folder (beside the
+     *     {@code ca/} folder of its CA certificate)
+     */
+    public static Path crlDirectory(Organisation organisation) {
+        return organisation
+                .caCertificate()
+                .toAbsolutePath()
+                .getParent()
+                .resolveSibling("msp")
+                .resolve("crls");
+    }
+
+    private static List<X509CRL> readCrls(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        List<X509CRL> crls = new ArrayList<>();
+        try (var files = Files.list(directory)) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".pem")).sorted().toList()) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    for (var crl : CertificateFactory.getInstance("X.509").generateCRLs(in)) {
+                        crls.add((X509CRL) crl);
+                    }
+                } catch (CRLException | CertificateException | RuntimeException malformed) {
+                    throw new UncheckedIOException(new IOException(file + ": not a PEM X.509 CRL", malformed));
+                }
+            }
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException(unreadable);
+        }
+        return List.copyOf(crls);
     }
 
     /** @return every node of every organisation, in order */

@@ -22,8 +22,11 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.security.cert.CRLException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +60,7 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.digests.SHA256Digest;
@@ -449,6 +453,103 @@ public final class CryptoGen {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /**
+     * Revokes the certificate of a node or user of the consortium: its organisation's CA adds its serial number to the
+     * organisation's revocation list ({@link Consortium#crlDirectory}{@code /crl.pem}, keeping the serials already
+     * there; reason {@code keyCompromise}), valid for {@code validity}. Nodes read revocation lists when they start:
+     * restart every node of the network, with the same lists, for the revocation to take effect.
+     *
+     * @param name the node or user name, such as {@code Employer@org1.dossier.local}
+     * @return the revocation list file
+     * @throws IOException if the CA's key or the certificates cannot be read, or the list cannot be written
+     * @throws IllegalArgumentException if no node or user has that name
+     */
+    public static Path revoke(Consortium consortium, String name, Duration validity) throws IOException {
+        requireNonNull(name, "name");
+        for (Consortium.Organisation organisation : consortium.organisations()) {
+            Path certificate = Stream.concat(
+                            organisation.nodes().stream()
+                                    .filter(n -> n.name().equals(name))
+                                    .map(Consortium.Node::certificate),
+                            organisation.users().stream()
+                                    .filter(u -> u.name().equals(name))
+                                    .map(Consortium.User::certificate))
+                    .findFirst()
+                    .orElse(null);
+            if (certificate != null) {
+                return revoke(organisation, readCertificate(certificate), validity);
+            }
+        }
+        throw new IllegalArgumentException("no node or user " + name + " in the consortium");
+    }
+
+    private static Path revoke(Consortium.Organisation organisation, X509Certificate revoked, Duration validity)
+            throws IOException {
+        Path caCertificate = organisation.caCertificate();
+        dev.dossier.node.identity.Signer ca = dev.dossier.node.identity.Signer.fromPem(
+                organisation.mspId(), caCertificate, caCertificate.resolveSibling("priv_sk"));
+        Path file = Consortium.crlDirectory(organisation).resolve("crl.pem");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        X509v2CRLBuilder builder = new X509v2CRLBuilder(
+                X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()), Date.from(now));
+        builder.setNextUpdate(Date.from(now.plus(validity)));
+        Set<BigInteger> serials = new LinkedHashSet<>();
+        if (Files.exists(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                X509CRL previous =
+                        (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(in);
+                if (previous.getRevokedCertificates() != null) {
+                    for (X509CRLEntry entry : previous.getRevokedCertificates()) {
+                        if (serials.add(entry.getSerialNumber())) {
+                            builder.addCRLEntry(
+                                    entry.getSerialNumber(),
+                                    entry.getRevocationDate(),
+                                    org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+                        }
+                    }
+                }
+            } catch (CRLException | CertificateException | RuntimeException malformed) {
+                throw new IOException(file + ": not a PEM X.509 CRL", malformed);
+            }
+        }
+        if (serials.add(revoked.getSerialNumber())) {
+            builder.addCRLEntry(
+                    revoked.getSerialNumber(), Date.from(now), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+        }
+        byte[] der = builder.build(new ContentSigner() {
+                    private final ByteArrayOutputStream tbs = new ByteArrayOutputStream(1024);
+
+                    @Override
+                    public AlgorithmIdentifier getAlgorithmIdentifier() {
+                        return ECDSA_WITH_SHA256;
+                    }
+
+                    @Override
+                    public OutputStream getOutputStream() {
+                        return tbs;
+                    }
+
+                    @Override
+                    public byte[] getSignature() {
+                        return ca.sign(tbs.toByteArray());
+                    }
+                })
+                .getEncoded();
+        Files.createDirectories(file.getParent());
+        Path temporary = file.resolveSibling("crl.pem.tmp");
+        Files.writeString(temporary, pem("X509 CRL", der));
+        Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return file;
+    }
+
+    private static X509Certificate readCertificate(Path pem) throws IOException {
+        try (InputStream in = Files.newInputStream(pem)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (CertificateException | RuntimeException malformed) {
+            throw new IOException(pem + ": not a PEM X.509 certificate", malformed);
         }
     }
 

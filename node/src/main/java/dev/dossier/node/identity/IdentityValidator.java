@@ -6,10 +6,13 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,8 +49,9 @@ import org.hyperledger.fabric.protos.msp.SerializedIdentity;
  * of the configured MSPs; {@code id_bytes} is exactly one PEM {@code CERTIFICATE} block holding a DER X.509
  * certificate; the certificate is not a CA certificate; its issuer is one of that MSP's root CAs and the CA's ECDSA
  * signature over it verifies (intermediate CAs are not supported); the current time is within its validity period;
- * its key is EC on the named curve P-256; its Fabric CA attribute extension, if any, is well formed. Revocation lists
- * and organisational-unit rules are not checked.
+ * its key is EC on the named curve P-256; its Fabric CA attribute extension, if any, is well formed; its serial number
+ * is not on a revocation list of its CA (the MSP's CRLs, each checked at construction to be signed by one of the MSP's
+ * root CAs). Organisational-unit rules are not checked.
  *
  * <p>Validated identities are cached by their serialized bytes (at most 10,000 entries, an
  * arbitrary entry is evicted when full), so a repeated creator costs a map lookup; the validity period is checked
@@ -96,7 +101,13 @@ public final class IdentityValidator {
             requireNonNull(msp, "msp");
             List<RootCa> cas = new ArrayList<>();
             for (X509Certificate certificate : msp.rootCertificates()) {
-                cas.add(RootCa.of(msp.mspId(), certificate));
+                cas.add(RootCa.of(msp.mspId(), certificate, msp.revocationLists()));
+            }
+            for (X509CRL crl : msp.revocationLists()) {
+                if (cas.stream().noneMatch(ca -> ca.subject().equals(crl.getIssuerX500Principal()))) {
+                    throw new IllegalArgumentException("revocation list of "
+                            + crl.getIssuerX500Principal().getName() + " is not from a CA of " + msp.mspId());
+                }
             }
             if (roots.put(msp.mspId(), List.copyOf(cas)) != null) {
                 throw new IllegalArgumentException("duplicate MSP id " + msp.mspId());
@@ -194,7 +205,12 @@ public final class IdentityValidator {
         } catch (InvalidKeyException notP256) {
             throw new IdentityException(what + "key is not ECDSA P-256: " + notP256.getMessage(), notP256);
         }
-        checkIssuedBy(what, msp, certificate, roots);
+        RootCa issuer = checkIssuedBy(what, msp, certificate, roots);
+        if (issuer.revoked().contains(certificate.getSerialNumber())) {
+            throw new IdentityException(what + "revoked: serial "
+                    + certificate.getSerialNumber().toString(16) + " is on the revocation list of "
+                    + issuer.subject().getName());
+        }
         Map<String, String> attributes;
         try {
             attributes = FabricAttributes.decode(certificate);
@@ -204,7 +220,7 @@ public final class IdentityValidator {
         return new Identity(proto.getMspid(), certificate, serialized, attributes, publicKey);
     }
 
-    private static void checkIssuedBy(String what, String msp, X509Certificate certificate, List<RootCa> roots)
+    private static RootCa checkIssuedBy(String what, String msp, X509Certificate certificate, List<RootCa> roots)
             throws IdentityException {
         X500Principal issuer = certificate.getIssuerX500Principal();
         boolean issuerKnown = false;
@@ -212,7 +228,7 @@ public final class IdentityValidator {
             if (root.subject().equals(issuer)) {
                 issuerKnown = true;
                 if (root.signed(certificate)) {
-                    return;
+                    return root;
                 }
             }
         }
@@ -230,9 +246,13 @@ public final class IdentityValidator {
         return mspId.codePointCount(0, mspId.length()) > 64 ? out + "…" : out.toString();
     }
 
-    /** A root CA certificate with its key prepared for lightweight ECDSA verification. */
-    private record RootCa(X500Principal subject, ECPublicKeyParameters key) {
-        static RootCa of(String mspId, X509Certificate certificate) {
+    /**
+     * A root CA certificate with its key prepared for lightweight ECDSA verification, and the serial numbers its
+     * revocation lists revoke.
+     */
+    private record RootCa(X500Principal subject, ECPublicKeyParameters key, Set<BigInteger> revoked) {
+        /** @throws IllegalArgumentException if the certificate is not an EC CA or one of its CRLs does not verify */
+        static RootCa of(String mspId, X509Certificate certificate, List<X509CRL> crls) {
             requireNonNull(certificate, "root certificate");
             String what =
                     "root certificate " + certificate.getSubjectX500Principal().getName() + " of " + mspId;
@@ -253,7 +273,22 @@ public final class IdentityValidator {
             if (!(key instanceof ECPublicKeyParameters ecKey)) {
                 throw new IllegalArgumentException(what + ": key is not EC");
             }
-            return new RootCa(certificate.getSubjectX500Principal(), ecKey);
+            Set<BigInteger> revoked = new HashSet<>();
+            for (X509CRL crl : crls) {
+                if (!crl.getIssuerX500Principal().equals(certificate.getSubjectX500Principal())) {
+                    continue;
+                }
+                try {
+                    crl.verify(certificate.getPublicKey());
+                } catch (GeneralSecurityException e) {
+                    throw new IllegalArgumentException(
+                            "revocation list of " + what + " is not signed by that CA: " + e.getMessage(), e);
+                }
+                if (crl.getRevokedCertificates() != null) {
+                    crl.getRevokedCertificates().forEach(entry -> revoked.add(entry.getSerialNumber()));
+                }
+            }
+            return new RootCa(certificate.getSubjectX500Principal(), ecKey, Set.copyOf(revoked));
         }
 
         /** Verifies the ECDSA signature of this CA over the certificate. */

@@ -2,17 +2,20 @@ package dev.dossier.node.identity;
 
 import static java.util.Objects.requireNonNull;
 
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
- * A membership service provider: an organisation's MSP id and the root CA certificates that issue its members'
- * certificates. Immutable; the list is copied.
+ * A membership service provider: an organisation's MSP id, the root CA certificates that issue its members'
+ * certificates, and the revocation lists its CAs published (Fabric's MSP {@code revocation_list}). Immutable; the
+ * lists are copied.
  *
  * @param mspId the MSP id, such as {@code Org1MSP}
  * @param rootCertificates the organisation's root CA certificates, at least one
+ * @param revocationLists the CRLs of those CAs; every node of a network must use the same ones
  */
-public record Msp(String mspId, List<X509Certificate> rootCertificates) {
+public record Msp(String mspId, List<X509Certificate> rootCertificates, List<X509CRL> revocationLists) {
     /**
      * @throws NullPointerException if an argument or a certificate is null
      * @throws IllegalArgumentException if the MSP id is blank or there is no root certificate
@@ -20,6 +23,7 @@ public record Msp(String mspId, List<X509Certificate> rootCertificates) {
     public Msp {
         requireNonNull(mspId, "mspId");
         rootCertificates = List.copyOf(requireNonNull(rootCertificates, "rootCertificates"));
+        revocationLists = List.copyOf(requireNonNull(revocationLists, "revocationLists"));
         if (mspId.isBlank()) {
             throw new IllegalArgumentException("mspId is blank");
         }

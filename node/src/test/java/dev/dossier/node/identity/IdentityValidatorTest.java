@@ -206,7 +206,8 @@ class IdentityValidatorTest {
 
     @Test
     void constructor_leafAsRoot_throws() {
-        assertThatThrownBy(() -> new IdentityValidator(List.of(new Msp("Org1MSP", List.of(USER1.certificate())))))
+        assertThatThrownBy(() ->
+                        new IdentityValidator(List.of(new Msp("Org1MSP", List.of(USER1.certificate()), List.of()))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is not a CA certificate");
     }

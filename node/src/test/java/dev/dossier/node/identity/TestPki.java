@@ -113,7 +113,7 @@ final class TestPki {
         }
 
         Msp msp(String mspId) {
-            return new Msp(mspId, java.util.List.of(certificate));
+            return new Msp(mspId, java.util.List.of(certificate), java.util.List.of());
         }
 
         Leaf issue(String commonName) {
