@@ -143,6 +143,29 @@ class ServerIT {
     }
 
     @Test
+    void anchorRecord_withASubject_writesTheEntryAndItsSubjectIndexKey() throws Exception {
+        String commitment = randomCommitment();
+        String subject = randomCommitment();
+
+        FakePeer.Execution execution = peer.execute(
+                issuer,
+                TX_TIME,
+                "anchorRecord",
+                "{\"commitment\":\"" + commitment + "\",\"kind\":\"record\",\"subject\":\"" + subject
+                        + "\",\"validUntil\":\"2031-03-01\"}");
+
+        assertThat(execution.response().getStatus())
+                .as(execution.response().getMessage())
+                .isEqualTo(200);
+        String entry = execution.response().getPayload().toStringUtf8();
+        assertThat(entry).contains("\"subject\":\"" + subject + "\"").contains("\"validUntil\":\"2031-03-01\"");
+        String indexKey = "\u0000subject\u0000" + subject + "\u0000Org1MSP\u0000" + commitment + "\u0000";
+        assertThat(execution.writes())
+                .containsOnlyKeys(commitment, indexKey)
+                .containsEntry(commitment, ByteString.copyFromUtf8(entry));
+    }
+
+    @Test
     void anchor_asInspector_isDeniedAndWritesNothing() throws Exception {
         FakePeer.Execution execution = peer.execute(inspector, TX_TIME, "anchor", randomCommitment(), "record");
 
