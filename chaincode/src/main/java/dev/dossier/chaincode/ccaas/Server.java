@@ -74,7 +74,8 @@ public final class Server {
         // The shim reads the chaincode id from -i (the environment variable it reads itself is CORE_CHAINCODE_ID_NAME).
         ContractRouter router = new ContractRouter(new String[] {"-i", config.chaincodeId()});
         ChaincodeServer server = new NettyChaincodeServer(router, config.properties());
-        System.err.println("dossier chaincode server: serving " + config.chaincodeId() + " on " + config.address()
+        // The router then scans the class path for contracts; the server listens once that is done.
+        System.err.println("dossier chaincode server: starting " + config.chaincodeId() + " on " + config.address()
                 + (config.tls()
                         ? " (TLS" + (config.clientCaCerts() != null ? ", client certificates required)" : ")")
                         : " (plaintext)"));
