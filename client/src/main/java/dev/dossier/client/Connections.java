@@ -1,6 +1,7 @@
 package dev.dossier.client;
 
 import io.grpc.ManagedChannel;
+import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.Reader;
@@ -25,11 +26,51 @@ public final class Connections {
 
     /** Plaintext gRPC channel to {@code host:port}. The caller shuts it down. */
     public static ManagedChannel channel(String endpoint) {
+        return channel(endpoint, null);
+    }
+
+    /**
+     * TLS settings of a connection: the CA that issued the server's TLS certificate, this client's TLS certificate and
+     * key for mutual TLS (both null for server authentication only), and the name the server's certificate must carry
+     * when it differs from the endpoint's host (as Fabric's {@code ssl-target-name-override}), or null.
+     */
+    public record Tls(Path caCertificate, Path clientCertificate, Path clientKey, String serverName) {
+        public Tls {
+            Objects.requireNonNull(caCertificate, "caCertificate");
+            if ((clientCertificate == null) != (clientKey == null)) {
+                throw new IllegalArgumentException(
+                        "a TLS client certificate needs its key, and the key its certificate");
+            }
+        }
+    }
+
+    /**
+     * A gRPC channel to {@code host:port}: TLS (mutual when {@code tls} has a client certificate) or plaintext when
+     * {@code tls} is null. The caller shuts it down.
+     *
+     * @throws IllegalArgumentException if a TLS file cannot be read
+     */
+    public static ManagedChannel channel(String endpoint, Tls tls) {
         Objects.requireNonNull(endpoint, "endpoint");
-        return NettyChannelBuilder.forTarget(endpoint)
-                .usePlaintext()
-                .maxInboundMessageSize(128 << 20)
-                .build();
+        NettyChannelBuilder builder = NettyChannelBuilder.forTarget(endpoint).maxInboundMessageSize(128 << 20);
+        if (tls == null) {
+            return builder.usePlaintext().build();
+        }
+        try {
+            var context =
+                    GrpcSslContexts.forClient().trustManager(tls.caCertificate().toFile());
+            if (tls.clientCertificate() != null) {
+                context.keyManager(
+                        tls.clientCertificate().toFile(), tls.clientKey().toFile());
+            }
+            builder.sslContext(context.build());
+        } catch (javax.net.ssl.SSLException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot set up TLS from " + tls + ": " + e.getMessage(), e);
+        }
+        if (tls.serverName() != null) {
+            builder.overrideAuthority(tls.serverName());
+        }
+        return builder.build();
     }
 
     /**

@@ -45,7 +45,8 @@ public final class VerifyBench {
         NodeApi node = new NodeApi(URI.create(args[5]));
         TrustFile trust = node.trust();
         ManagedChannel channel = Connections.channel(args[0]);
-        try (Gateway gateway = Connections.gateway(args[1], Path.of(args[2]), channel).connect()) {
+        try (Gateway gateway =
+                Connections.gateway(args[1], Path.of(args[2]), channel).connect()) {
             Contract contract = gateway.getNetwork(args[3]).getContract(args[4]);
             long[] status = new long[commitments.size()];
             long[] receipt = new long[commitments.size()];
@@ -75,7 +76,8 @@ public final class VerifyBench {
                 if (line.isBlank()) {
                     continue;
                 }
-                Commitment c = Commitment.fromHex(MAPPER.readTree(line).path("commitment").asText());
+                Commitment c = Commitment.fromHex(
+                        MAPPER.readTree(line).path("commitment").asText());
                 seen++;
                 if (out.size() < size) {
                     out.add(c);

@@ -26,15 +26,30 @@ final class LocalNode implements AutoCloseable {
     private final ManagedChannel channel;
 
     LocalNode(Path directory) throws Exception {
+        this(directory, false);
+    }
+
+    /** @param tls serve gRPC over mutual TLS, as {@code node start --tls} (the tests' own channel then uses TLS too) */
+    LocalNode(Path directory, boolean tls) throws Exception {
         this.directory = directory;
         this.network = directory.resolve("network");
         Consortium consortium = CryptoGen.generate(network, 1, "dossier", "notary", 7051);
         String jar =
                 requireNonNull(System.getProperty("dossier.chaincode.jar"), "system property dossier.chaincode.jar");
-        node = Node.start(NodeSettings.of(
+        NodeSettings settings = NodeSettings.of(
                         consortium, "Org1MSP", null, directory.resolve("node"), Path.of(jar), BlockLimits.DEFAULT)
-                .withPort(0));
-        channel = Connections.channel("localhost:" + node.port());
+                .withPort(0);
+        node = Node.start(tls ? settings.withTls(consortium.tls(settings.name())) : settings);
+        Path issuerTls = msp("Issuer").resolveSibling("tls");
+        channel = Connections.channel(
+                "localhost:" + node.port(),
+                tls
+                        ? new Connections.Tls(
+                                issuerTls.resolve("ca.crt"),
+                                issuerTls.resolve("client.crt"),
+                                issuerTls.resolve("client.key"),
+                                null)
+                        : null);
     }
 
     /** @return the MSP folder of the organisation's user with this role */

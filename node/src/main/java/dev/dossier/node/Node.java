@@ -12,6 +12,7 @@ import dev.dossier.node.gateway.GatewayService;
 import dev.dossier.node.http.HttpApi;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.identity.Signer;
+import dev.dossier.node.identity.TlsSettings;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.LedgerException;
 import dev.dossier.node.log.CheckpointPublisher;
@@ -122,8 +123,9 @@ public final class Node implements AutoCloseable {
             NodeSettings.Cluster cluster = settings.cluster();
             Set<ByteString> nodeIdentities =
                     cluster == null ? Set.of(signer.serializedIdentity()) : nodeIdentities(cluster);
-            BlockPuller puller =
-                    cluster == null ? null : new BlockPuller(settings.channel(), signer, addresses(cluster));
+            BlockPuller puller = cluster == null
+                    ? null
+                    : new BlockPuller(settings.channel(), signer, addresses(cluster), settings.tls());
             if (ledger.height() == 0 && cluster != null && cluster.join()) {
                 fetchGenesis(cluster, puller, ledger);
             } else if (ledger.height() == 0) {
@@ -161,7 +163,9 @@ public final class Node implements AutoCloseable {
                     signer,
                     nodeIdentities,
                     cluster == null ? null : cluster.policies(),
-                    cluster == null ? Endorsers.none(signer.mspId()) : endorsers(cluster, settings.mspId()),
+                    cluster == null
+                            ? Endorsers.none(signer.mspId())
+                            : endorsers(cluster, settings.mspId(), settings.tls()),
                     orderers);
             int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
             ExecutorService requests = Executors.newFixedThreadPool(threads, daemon("gateway"));
@@ -173,7 +177,12 @@ public final class Node implements AutoCloseable {
             // block streams (Deliver) may wait for new blocks: they never take the gateway's threads
             ExecutorService deliveries = Executors.newFixedThreadPool(MAX_EVENT_STREAMS, daemon("deliver"));
             GatewayService gateway = new GatewayService(context, eventStreams, MAX_EVENT_STREAMS, responses);
-            Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
+            NettyServerBuilder serverBuilder =
+                    NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()));
+            if (settings.tls() != null) {
+                serverBuilder.sslContext(settings.tls().serverContext());
+            }
+            Server server = serverBuilder
                     .executor(requests)
                     .callExecutor(new ServerCallExecutorSupplier() {
                         @Override
@@ -226,7 +235,8 @@ public final class Node implements AutoCloseable {
             }
             LOG.info(() -> "HTTP API on " + http.baseUrl() + " (verify page " + http.baseUrl() + "/verify)");
             LOG.info(() -> "node " + settings.mspId() + " serving channel " + settings.channel() + ", chaincode "
-                    + settings.chaincode() + " on " + settings.host() + ":" + server.getPort() + ", ledger height "
+                    + settings.chaincode() + " on " + settings.host() + ":" + server.getPort()
+                    + (settings.tls() == null ? " (plaintext gRPC)" : " (gRPC over mutual TLS)") + ", ledger height "
                     + ledger.height()
                     + (cluster == null
                             ? ", ordering alone"
@@ -293,7 +303,7 @@ public final class Node implements AutoCloseable {
         return out;
     }
 
-    private static Endorsers endorsers(NodeSettings.Cluster cluster, String ownMsp) {
+    private static Endorsers endorsers(NodeSettings.Cluster cluster, String ownMsp, TlsSettings tls) {
         List<String> organisations = new ArrayList<>();
         List<Endorsers.Peer> peers = new ArrayList<>();
         for (NodeSettings.ClusterNode node : cluster.nodes()) {
@@ -304,7 +314,7 @@ public final class Node implements AutoCloseable {
                 peers.add(new Endorsers.Peer(node.name(), node.mspId(), node.address()));
             }
         }
-        return new Endorsers(ownMsp, organisations, peers, cluster.policies());
+        return new Endorsers(ownMsp, organisations, peers, cluster.policies(), tls);
     }
 
     private static RaftSettings raftSettings(NodeSettings.Cluster cluster, Path dataDirectory) {

@@ -5,6 +5,7 @@ import dev.dossier.node.config.Consortium;
 import dev.dossier.node.gateway.EndorsementPolicies;
 import dev.dossier.node.identity.Msp;
 import dev.dossier.node.identity.Signer;
+import dev.dossier.node.identity.TlsSettings;
 import dev.dossier.node.ordering.BlockLimits;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +29,7 @@ import java.util.Objects;
  * @param port the gateway's port (0: any free port)
  * @param httpPort the HTTP API's port (0: any free port), by default the gateway's port plus {@link
  *     #HTTP_PORT_OFFSET}
+ * @param tls the node's mutual TLS for gRPC (clients and the other nodes), or null for plaintext
  */
 public record NodeSettings(
         String channel,
@@ -43,7 +45,8 @@ public record NodeSettings(
         Path signCertificate,
         Path signKey,
         BlockLimits blockLimits,
-        Cluster cluster) {
+        Cluster cluster,
+        TlsSettings tls) {
 
     /** The HTTP port of a node is its gateway port plus this, unless set otherwise. */
     public static final int HTTP_PORT_OFFSET = 2000;
@@ -130,7 +133,8 @@ public record NodeSettings(
                 node.certificate(),
                 node.privateKey(),
                 blockLimits,
-                consortium.nodes().size() > 1 ? Cluster.of(consortium, node.name()) : null);
+                consortium.nodes().size() > 1 ? Cluster.of(consortium, node.name()) : null,
+                null);
     }
 
     /**
@@ -152,7 +156,8 @@ public record NodeSettings(
                 signCertificate,
                 signKey,
                 blockLimits,
-                cluster);
+                cluster,
+                tls);
     }
 
     /** @return the same settings with the HTTP API on another port (0 picks a free one) */
@@ -171,7 +176,8 @@ public record NodeSettings(
                 signCertificate,
                 signKey,
                 blockLimits,
-                cluster);
+                cluster,
+                tls);
     }
 
     /** @return the same settings with the ledger in another directory */
@@ -190,7 +196,28 @@ public record NodeSettings(
                 signCertificate,
                 signKey,
                 blockLimits,
-                cluster);
+                cluster,
+                tls);
+    }
+
+    /** @return the same settings serving gRPC over mutual TLS (null: plaintext) */
+    public NodeSettings withTls(TlsSettings newTls) {
+        return new NodeSettings(
+                channel,
+                chaincode,
+                chaincodeJar,
+                name,
+                host,
+                port,
+                httpPort,
+                dataDirectory,
+                organisations,
+                mspId,
+                signCertificate,
+                signKey,
+                blockLimits,
+                cluster,
+                newTls);
     }
 
     /** @return the same settings with another cluster (null: a single node) */
@@ -209,7 +236,8 @@ public record NodeSettings(
                 signCertificate,
                 signKey,
                 blockLimits,
-                newCluster);
+                newCluster,
+                tls);
     }
 
     /**

@@ -82,6 +82,45 @@ final class ClientOptions {
             description = "the consortium's pinned checkpoint keys (default: trust.txt in --network)")
     Path trustFile;
 
+    @Option(
+            names = "--tls",
+            description = "connect with TLS; the TLS files default to the tls/ folder beside the user's MSP folder")
+    boolean tls;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "CA of the node's TLS certificate (implies --tls)")
+    Path tlsCa;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "this client's TLS certificate (mutual TLS)")
+    Path tlsCertificate;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "this client's TLS private key (mutual TLS)")
+    Path tlsKey;
+
+    @Option(
+            names = "--tls-server-name",
+            paramLabel = "NAME",
+            description = "the name in the node's TLS certificate, when not the endpoint's host")
+    String tlsServerName;
+
+    /** @return the TLS settings asked for, or null for plaintext */
+    private Connections.Tls tls(Path mspDir) {
+        if (!tls && tlsCa == null) {
+            return null;
+        }
+        Path folder = mspDir == null ? null : mspDir.resolveSibling("tls");
+        Path ca = tlsCa != null ? tlsCa : folder == null ? null : folder.resolve("ca.crt");
+        if (ca == null) {
+            throw new IllegalArgumentException("--tls needs --tls-ca (or --network, with the user's tls/ folder)");
+        }
+        Path certificate = tlsCertificate != null
+                ? tlsCertificate
+                : folder != null && Files.exists(folder.resolve("client.crt")) ? folder.resolve("client.crt") : null;
+        Path key = tlsKey != null
+                ? tlsKey
+                : folder != null && Files.exists(folder.resolve("client.key")) ? folder.resolve("client.key") : null;
+        return new Connections.Tls(ca, certificate, key, tlsServerName);
+    }
+
     /** The HTTP port of a node is its gateway port plus this, unless set otherwise (as the node's own default). */
     static final int HTTP_PORT_OFFSET = 2000;
 
@@ -188,7 +227,7 @@ final class ClientOptions {
         if (address == null || msp == null || mspDir == null) {
             throw new IOException("say where the ledger is: --network DIR, or --endpoint, --msp-id and --msp-dir");
         }
-        ManagedChannel grpc = Connections.channel(address);
+        ManagedChannel grpc = Connections.channel(address, tls(mspDir));
         Gateway gateway;
         try {
             gateway = Connections.gateway(msp, mspDir, grpc).connect();

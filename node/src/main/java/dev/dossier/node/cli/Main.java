@@ -192,6 +192,12 @@ public final class Main {
                             + NodeSettings.HTTP_PORT_OFFSET + ", 0: any free port")
             Integer httpPort;
 
+            @Option(
+                    names = "--tls",
+                    description = "serve gRPC over mutual TLS with the node's tls/ files (clients need TLS client"
+                            + " certificates of a consortium TLS CA); the other nodes must run with --tls too")
+            boolean tls;
+
             @Option(names = "--block-max-tx", defaultValue = "1000")
             int blockMaxTransactions;
 
@@ -218,6 +224,9 @@ public final class Main {
                 NodeSettings settings = NodeSettings.of(consortium, organisation, node, data, chaincodeJar, limits);
                 if (httpPort != null) {
                     settings = settings.withHttpPort(httpPort);
+                }
+                if (tls) {
+                    settings = settings.withTls(consortium.tls(settings.name()));
                 }
                 if (settings.cluster() != null) {
                     NodeSettings.Cluster cluster = settings.cluster();

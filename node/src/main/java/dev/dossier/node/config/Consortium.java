@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.dossier.node.identity.Msp;
 import dev.dossier.node.identity.Signer;
+import dev.dossier.node.identity.TlsSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -287,6 +288,31 @@ public record Consortium(String channel, String chaincode, List<Organisation> or
             throw new UncheckedIOException(unreadable);
         }
         return List.copyOf(crls);
+    }
+
+    /**
+     * The mutual TLS of a node, from the Fabric layout {@code network init} writes: its {@code tls/server.crt} and
+     * {@code server.key} (beside its {@code msp/} folder) and every organisation's TLS CA ({@code msp/tlscacerts/}).
+     *
+     * @throws IllegalArgumentException if there is no such node
+     * @throws UncheckedIOException if a TLS CA folder cannot be listed
+     */
+    public TlsSettings tls(String nodeName) {
+        Node node = nodes().stream()
+                .filter(n -> n.name().equals(nodeName))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node " + nodeName + " in the consortium"));
+        Path tls = node.certificate().toAbsolutePath().getParent().getParent().resolveSibling("tls");
+        List<Path> roots = new ArrayList<>();
+        for (Organisation organisation : organisations) {
+            Path folder = crlDirectory(organisation).resolveSibling("tlscacerts");
+            try (var files = Files.list(folder)) {
+                files.filter(Files::isRegularFile).sorted().forEach(roots::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new TlsSettings(tls.resolve("server.crt"), tls.resolve("server.key"), roots);
     }
 
     /** @return every node of every organisation, in order */

@@ -93,6 +93,7 @@ import org.bouncycastle.operator.ContentSigner;
  * peers/node0.&lt;domain&gt;/msp/{signcerts,keystore,cacerts,tlscacerts}/...   the node (OU=peer, 2 years)
  * peers/node0.&lt;domain&gt;/tls/{ca.crt,server.crt,server.key}     the node's TLS server identity (2 years)
  * users/&lt;User&gt;@&lt;domain&gt;/msp/{signcerts,keystore,cacerts}/...   each user (2 years)
+ * users/&lt;User&gt;@&lt;domain&gt;/tls/{ca.crt,client.crt,client.key}  the user's TLS client identity (2 years)
  * </pre>
  *
  * <p>and {@code <out>/policy.json}: the role policy document ({@code network-config/policy.json}) listing the
@@ -104,10 +105,10 @@ import org.bouncycastle.operator.ContentSigner;
  * and {@code hf.Affiliation}. Workers also carry {@code dossier.subject}: a random 64-hex-digit placeholder pseudonym
  * each, until pseudonyms are derived from fiscal codes by the client.
  *
- * <p>TLS material is generated as {@code cryptogen} generates it, for a later TLS-serving node: the server
- * certificate ({@code CN=<node name>}) has subject alternative names for the node name, its short host name, its
- * configured host and {@code 127.0.0.1}, key usage digitalSignature and keyEncipherment, and extended key usage
- * serverAuth and clientAuth; {@code ca.crt} is the TLS CA certificate. The node does not serve TLS yet.
+ * <p>TLS material is generated as {@code cryptogen} generates it: the node's server certificate ({@code CN=<node
+ * name>}) has subject alternative names for the node name, its short host name, its configured host and
+ * {@code 127.0.0.1}; each user's client certificate ({@code CN=<user>}) has none; both have key usage digitalSignature
+ * and keyEncipherment and extended key usage serverAuth and clientAuth; {@code ca.crt} is the TLS CA certificate.
  *
  * <p>Certificates are SHA256withECDSA with random 128-bit serials, subjects {@code C=IT, O=<domain>, OU=<ou>,
  * CN=<name>}, subject and authority key identifiers (SHA-256 of the public point, as {@code cryptogen}); the CA
@@ -223,7 +224,12 @@ public final class CryptoGen {
         Path[] nodeFiles =
                 localMsp(nodeDirectory.resolve("msp"), nodeName, ca, name(domain, "peer", nodeName), Map.of());
         writeCertificate(nodeDirectory.resolve("msp/tlscacerts").resolve(tlsCa.fileName()), tlsCa.certificate());
-        tlsServer(nodeDirectory.resolve("tls"), nodeName, host, tlsCa, name(domain, null, nodeName));
+        List<GeneralName> names = new ArrayList<>();
+        for (String dns : new LinkedHashSet<>(List.of(nodeName, nodeName.substring(0, nodeName.indexOf('.')), host))) {
+            names.add(new GeneralName(GeneralName.dNSName, dns));
+        }
+        names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        tlsIdentity(nodeDirectory.resolve("tls"), "server", tlsCa, name(domain, null, nodeName), names);
         List<Consortium.Node> nodes = List.of(new Consortium.Node(nodeName, host, port, nodeFiles[0], nodeFiles[1]));
 
         List<Consortium.User> users = new ArrayList<>();
@@ -242,6 +248,7 @@ public final class CryptoGen {
             Path userMsp = orgDirectory.resolve("users").resolve(userName).resolve("msp");
             Path[] userFiles =
                     localMsp(userMsp, userName, ca, name(domain, admin ? "admin" : "client", userName), attributes);
+            tlsIdentity(userMsp.resolveSibling("tls"), "client", tlsCa, name(domain, null, userName), List.of());
             users.add(new Consortium.User(userName, role, userFiles[0], userFiles[1]));
         }
         return new Consortium.Organisation(
@@ -273,26 +280,22 @@ public final class CryptoGen {
     }
 
     /**
-     * Writes a node's TLS server identity as cryptogen does: {@code ca.crt} (the TLS CA), {@code server.crt} and
-     * {@code server.key}, the certificate naming the node, its short host name, {@code host} and 127.0.0.1.
+     * Writes a TLS identity as cryptogen does: {@code ca.crt} (the TLS CA), {@code <kind>.crt} and {@code <kind>.key}
+     * ({@code server} for a node, {@code client} for a user), with the given subject alternative names.
      */
-    private void tlsServer(Path tls, String nodeName, String host, Ca tlsCa, X500Name subject) throws IOException {
+    private void tlsIdentity(Path tls, String kind, Ca tlsCa, X500Name subject, List<GeneralName> names)
+            throws IOException {
         KeyPair keys = generateKeyPair();
-        List<GeneralName> names = new ArrayList<>();
-        for (String dns : new LinkedHashSet<>(List.of(nodeName, nodeName.substring(0, nodeName.indexOf('.')), host))) {
-            names.add(new GeneralName(GeneralName.dNSName, dns));
-        }
-        names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
         X509Certificate certificate = issue(
                 tlsCa,
                 subject,
                 keys,
-                Profile.TLS_SERVER,
+                Profile.TLS,
                 Map.of(),
-                new GeneralNames(names.toArray(GeneralName[]::new)));
+                names.isEmpty() ? null : new GeneralNames(names.toArray(GeneralName[]::new)));
         writeCertificate(tls.resolve("ca.crt"), tlsCa.certificate());
-        writeCertificate(tls.resolve("server.crt"), certificate);
-        writePrivateKey(tls.resolve("server.key"), keys.privateKey());
+        writeCertificate(tls.resolve(kind + ".crt"), certificate);
+        writePrivateKey(tls.resolve(kind + ".key"), keys.privateKey());
     }
 
     /** Writes the policy document with the consortium's MSP ids as its organisations. */
@@ -340,7 +343,7 @@ public final class CryptoGen {
     private enum Profile {
         CA,
         SIGNING,
-        TLS_SERVER
+        TLS
     }
 
     private X509Certificate issue(
@@ -372,7 +375,7 @@ public final class CryptoGen {
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
                 KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth
             }));
-        } else if (profile == Profile.TLS_SERVER) {
+        } else if (profile == Profile.TLS) {
             builder.addExtension(
                     Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {

@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
+import dev.dossier.node.identity.TlsSettings;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,14 +49,22 @@ public final class Endorsers implements AutoCloseable {
     private final Map<String, List<Peer>> peersByMsp;
     private final EndorsementPolicies policies;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final TlsSettings tls;
 
     /**
      * @param ownMsp this node's organisation
      * @param organisations every organisation of the consortium, in consortium order
      * @param peers the other nodes (this node's own entry, if present, is ignored)
+     * @param tls this node's TLS, to reach the other nodes with, or null for plaintext
      */
-    public Endorsers(String ownMsp, List<String> organisations, List<Peer> peers, EndorsementPolicies policies) {
+    public Endorsers(
+            String ownMsp,
+            List<String> organisations,
+            List<Peer> peers,
+            EndorsementPolicies policies,
+            TlsSettings tls) {
         this.ownMsp = requireNonNull(ownMsp, "ownMsp");
+        this.tls = tls;
         this.organisations = List.copyOf(organisations);
         this.policies = requireNonNull(policies, "policies");
         Map<String, List<Peer>> byMsp = new LinkedHashMap<>();
@@ -73,7 +81,8 @@ public final class Endorsers implements AutoCloseable {
                 ownMsp,
                 List.of(ownMsp),
                 List.of(),
-                new EndorsementPolicies(EndorsementPolicies.Rule.ANY_ORG, Map.of()));
+                new EndorsementPolicies(EndorsementPolicies.Rule.ANY_ORG, Map.of()),
+                null);
     }
 
     /** @return true if this node can get an endorsement of organisation {@code mspId} */
@@ -185,12 +194,7 @@ public final class Endorsers implements AutoCloseable {
     }
 
     private ManagedChannel channel(Peer peer) {
-        return channels.computeIfAbsent(
-                peer.address(),
-                address -> NettyChannelBuilder.forTarget(address)
-                        .usePlaintext()
-                        .maxInboundMessageSize(128 << 20)
-                        .build());
+        return channels.computeIfAbsent(peer.address(), address -> TlsSettings.channel(address, tls));
     }
 
     @Override

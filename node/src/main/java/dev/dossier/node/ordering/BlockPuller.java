@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import dev.dossier.node.identity.Signer;
+import dev.dossier.node.identity.TlsSettings;
 import dev.dossier.node.ledger.LedgerException;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -42,9 +42,14 @@ public final class BlockPuller implements BlockSource {
     private final String channel;
     private final Signer signer;
     private final Map<String, String> addresses;
+    private final TlsSettings tls;
 
-    /** @param addresses each node's name and gateway address ({@code host:port}) */
-    public BlockPuller(String channel, Signer signer, Map<String, String> addresses) {
+    /**
+     * @param addresses each node's name and gateway address ({@code host:port})
+     * @param tls this node's TLS, to reach the other nodes with, or null for plaintext
+     */
+    public BlockPuller(String channel, Signer signer, Map<String, String> addresses, TlsSettings tls) {
+        this.tls = tls;
         this.channel = requireNonNull(channel, "channel");
         this.signer = requireNonNull(signer, "signer");
         this.addresses = Map.copyOf(addresses);
@@ -80,10 +85,7 @@ public final class BlockPuller implements BlockSource {
         if (address == null) {
             throw new IOException("no address for node " + node);
         }
-        ManagedChannel connection = NettyChannelBuilder.forTarget(address)
-                .usePlaintext()
-                .maxInboundMessageSize(128 << 20)
-                .build();
+        ManagedChannel connection = TlsSettings.channel(address, tls);
         BlockingQueue<Object> responses = new LinkedBlockingQueue<>();
         try {
             StreamObserver<Envelope> requests = AtomicBroadcastGrpc.newStub(connection)

@@ -1,0 +1,136 @@
+package dev.dossier.node;
+
+import static dev.dossier.node.TestNetwork.newCommitment;
+import static dev.dossier.node.TestNetwork.notary;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dossier.node.config.Consortium;
+import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.ordering.BlockLimits;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.hyperledger.fabric.client.Gateway;
+import org.hyperledger.fabric.client.GatewayException;
+import org.hyperledger.fabric.client.identity.Signers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node started with mutual TLS ({@code node start --tls}) serves the official client that presents a TLS client
+ * certificate of a consortium TLS CA, and refuses plaintext, TLS without a client certificate, and a client
+ * certificate of a CA outside the consortium.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TlsIT {
+    private Path directory;
+    private Consortium consortium;
+    private Consortium stranger;
+    private Node node;
+
+    @BeforeAll
+    void start(@TempDir Path temporary) throws Exception {
+        directory = temporary;
+        consortium = CryptoGen.generate(directory.resolve("network"), 1, "dossier", "notary", 7051);
+        stranger = CryptoGen.generate(directory.resolve("stranger"), 1, "dossier", "notary", 7051);
+        NodeSettings settings = NodeSettings.of(
+                        consortium,
+                        "Org1MSP",
+                        null,
+                        directory.resolve("node"),
+                        TestNetwork.chaincodeJar(),
+                        BlockLimits.DEFAULT)
+                .withPort(0)
+                .withTls(consortium.tls("node0.org1.dossier.local"));
+        node = Node.start(settings);
+    }
+
+    @AfterAll
+    void stop() {
+        node.close();
+    }
+
+    private static Path tls(Consortium of, String user) {
+        return of.organisations().get(0).users().stream()
+                .filter(u -> u.name().startsWith(user + "@"))
+                .findFirst()
+                .orElseThrow()
+                .certificate()
+                .getParent()
+                .getParent()
+                .resolveSibling("tls");
+    }
+
+    private ManagedChannel channel(SslContextBuilder context) throws Exception {
+        return NettyChannelBuilder.forAddress("localhost", node.port())
+                .sslContext(context.build())
+                .build();
+    }
+
+    private Gateway issuer(ManagedChannel channel) throws Exception {
+        Consortium.User issuer = consortium.organisations().get(0).users().stream()
+                .filter(u -> u.role().equals("issuer"))
+                .findFirst()
+                .orElseThrow();
+        return TestNetwork.gateway(
+                channel,
+                "Org1MSP",
+                TestNetwork.certificate(issuer.certificate()),
+                Signers.newPrivateKeySigner(TestNetwork.key(issuer.privateKey())));
+    }
+
+    @Test
+    void clientWithAConsortiumTlsCertificate_anchorsAndReads() throws Exception {
+        Path tls = tls(consortium, "Issuer");
+        ManagedChannel channel = channel(GrpcSslContexts.forClient()
+                .trustManager(tls.resolve("ca.crt").toFile())
+                .keyManager(
+                        tls.resolve("client.crt").toFile(),
+                        tls.resolve("client.key").toFile()));
+        String commitment = newCommitment();
+        try (Gateway gateway = issuer(channel)) {
+            notary(gateway).submitTransaction("anchor", commitment, "record");
+            assertThat(new String(notary(gateway).evaluateTransaction("status", commitment), StandardCharsets.UTF_8))
+                    .contains(commitment);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void plaintext_noClientCertificate_orAStrangersCertificate_areRefused() throws Exception {
+        Path tls = tls(consortium, "Issuer");
+        Path strangerTls = tls(stranger, "Issuer");
+        ManagedChannel plaintext = NettyChannelBuilder.forAddress("localhost", node.port())
+                .usePlaintext()
+                .build();
+        ManagedChannel serverAuthOnly = channel(
+                GrpcSslContexts.forClient().trustManager(tls.resolve("ca.crt").toFile()));
+        ManagedChannel strangerCertificate = channel(GrpcSslContexts.forClient()
+                .trustManager(tls.resolve("ca.crt").toFile())
+                .keyManager(
+                        strangerTls.resolve("client.crt").toFile(),
+                        strangerTls.resolve("client.key").toFile()));
+        long height = node.height();
+        for (ManagedChannel channel : new ManagedChannel[] {plaintext, serverAuthOnly, strangerCertificate}) {
+            try (Gateway gateway = issuer(channel)) {
+                assertThatThrownBy(() -> notary(gateway).evaluateTransaction("status", newCommitment()))
+                        .isInstanceOfSatisfying(
+                                GatewayException.class,
+                                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(node.height()).isEqualTo(height);
+    }
+}
