@@ -186,6 +186,96 @@ class GatewayIT {
                 "creator rejected");
     }
 
+    /** A certificate of Org1's CA for a fresh P-256 key, valid from {@code notBefore} to {@code notAfter}. */
+    private X509Certificate org1Certificate(
+            java.security.KeyPair keys, java.time.Instant notBefore, java.time.Instant notAfter) throws Exception {
+        Path caCertificate = network.consortium.organisations().get(0).caCertificate();
+        var ca = dev.dossier.node.identity.Signer.fromPem(
+                "Org1MSP", caCertificate, caCertificate.resolveSibling("priv_sk"));
+        var builder = new org.bouncycastle.cert.X509v3CertificateBuilder(
+                org.bouncycastle.asn1.x500.X500Name.getInstance(
+                        ca.certificate().getSubjectX500Principal().getEncoded()),
+                BigInteger.valueOf(System.nanoTime()),
+                java.util.Date.from(notBefore),
+                java.util.Date.from(notAfter),
+                new org.bouncycastle.asn1.x500.X500Name("C=IT,O=org1.dossier.local,OU=client,CN=Temporary"),
+                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(
+                        keys.getPublic().getEncoded()));
+        builder.addExtension(
+                new org.bouncycastle.asn1.ASN1ObjectIdentifier(dev.dossier.node.identity.FabricAttributes.OID),
+                false,
+                dev.dossier.node.identity.FabricAttributes.encode(java.util.Map.of("dossier.role", "issuer")));
+        byte[] der = builder.build(new org.bouncycastle.operator.ContentSigner() {
+                    private final java.io.ByteArrayOutputStream tbs = new java.io.ByteArrayOutputStream();
+
+                    @Override
+                    public org.bouncycastle.asn1.x509.AlgorithmIdentifier getAlgorithmIdentifier() {
+                        return new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                                org.bouncycastle.asn1.x9.X9ObjectIdentifiers.ecdsa_with_SHA256);
+                    }
+
+                    @Override
+                    public java.io.OutputStream getOutputStream() {
+                        return tbs;
+                    }
+
+                    @Override
+                    public byte[] getSignature() {
+                        return ca.sign(tbs.toByteArray());
+                    }
+                })
+                .getEncoded();
+        return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(der));
+    }
+
+    @Test
+    void expiredOrNotYetValidCreator_isRefusedAtTheGateway_andOneExpiringBeforeSubmit_byCommitValidation()
+            throws Exception {
+        var generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair keys = generator.generateKeyPair();
+        Signer signer = Signers.newPrivateKeySigner(keys.getPrivate());
+        java.time.Instant now = java.time.Instant.now();
+        assertAnchorDenied(org1Certificate(keys, now.minusSeconds(7_200), now.minusSeconds(3_600)), signer, "expired");
+        assertAnchorDenied(
+                org1Certificate(keys, now.plusSeconds(3_600), now.plusSeconds(7_200)), signer, "not valid before");
+
+        long height = network.node.height();
+        X509Certificate shortLived = org1Certificate(
+                keys, now.minusSeconds(60), java.time.Instant.now().plusSeconds(3));
+        byte[] prepared;
+        try (Gateway gateway = network.gateway("Org1MSP", shortLived, signer)) {
+            var proposal = notary(gateway)
+                    .newProposal("anchor")
+                    .addArguments(newCommitment(), "record")
+                    .build();
+            var endorsed = proposal.endorse();
+            prepared = endorsed.getBytes();
+            Thread.sleep(java.time.Duration.between(
+                                    java.time.Instant.now(),
+                                    shortLived.getNotAfter().toInstant())
+                            .toMillis()
+                    + 1_500);
+            Envelope unsigned = PreparedTransaction.parseFrom(prepared).getEnvelope();
+            Envelope envelope = unsigned.toBuilder()
+                    .setSignature(ByteString.copyFrom(signer.sign(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(unsigned.getPayload().toByteArray()))))
+                    .build();
+            var stub = GatewayGrpc.newBlockingStub(network.channel());
+            assertThatThrownBy(() -> stub.submit(SubmitRequest.newBuilder()
+                            .setChannelId("dossier")
+                            .setPreparedTransaction(envelope)
+                            .build()))
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
+                            e -> assertThat(e.getStatus().getDescription())
+                                    .contains("BAD_CREATOR")
+                                    .contains("expired"));
+        }
+        assertThat(network.node.height()).isEqualTo(height);
+    }
+
     @Test
     void signatureByAnotherKey_isRefused_andWritesNothing() throws Exception {
         assertAnchorDenied(
