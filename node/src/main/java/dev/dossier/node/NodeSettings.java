@@ -28,6 +28,9 @@ import java.util.Objects;
  * @param port the gateway's port (0: any free port)
  * @param httpPort the HTTP API's port (0: any free port), by default the gateway's port plus {@link
  *     #HTTP_PORT_OFFSET}
+ * @param apiClients the HTTP API's client file ({@code api-clients.yaml} of the consortium directory, see {@link
+ *     dev.dossier.node.http.ApiClients}), whose entries of this node's organisation the node loads at start; null or
+ *     a missing file: no API clients
  */
 public record NodeSettings(
         String channel,
@@ -43,7 +46,8 @@ public record NodeSettings(
         Path signCertificate,
         Path signKey,
         BlockLimits blockLimits,
-        Cluster cluster) {
+        Cluster cluster,
+        Path apiClients) {
 
     /** The HTTP port of a node is its gateway port plus this, unless set otherwise. */
     public static final int HTTP_PORT_OFFSET = 2000;
@@ -130,7 +134,8 @@ public record NodeSettings(
                 node.certificate(),
                 node.privateKey(),
                 blockLimits,
-                consortium.nodes().size() > 1 ? Cluster.of(consortium, node.name()) : null);
+                consortium.nodes().size() > 1 ? Cluster.of(consortium, node.name()) : null,
+                null);
     }
 
     /**
@@ -152,7 +157,8 @@ public record NodeSettings(
                 signCertificate,
                 signKey,
                 blockLimits,
-                cluster);
+                cluster,
+                apiClients);
     }
 
     /** @return the same settings with the HTTP API on another port (0 picks a free one) */
@@ -171,7 +177,8 @@ public record NodeSettings(
                 signCertificate,
                 signKey,
                 blockLimits,
-                cluster);
+                cluster,
+                apiClients);
     }
 
     /** @return the same settings with the ledger in another directory */
@@ -190,7 +197,31 @@ public record NodeSettings(
                 signCertificate,
                 signKey,
                 blockLimits,
-                cluster);
+                cluster,
+                apiClients);
+    }
+
+    /**
+     * @return the same settings with the HTTP API's clients read from {@code file} (null: none), the {@code
+     *     api-clients.yaml} of the consortium directory
+     */
+    public NodeSettings withApiClients(Path file) {
+        return new NodeSettings(
+                channel,
+                chaincode,
+                chaincodeJar,
+                name,
+                host,
+                port,
+                httpPort,
+                dataDirectory,
+                organisations,
+                mspId,
+                signCertificate,
+                signKey,
+                blockLimits,
+                cluster,
+                file);
     }
 
     /** @return the same settings with another cluster (null: a single node) */
@@ -209,7 +240,8 @@ public record NodeSettings(
                 signCertificate,
                 signKey,
                 blockLimits,
-                newCluster);
+                newCluster,
+                apiClients);
     }
 
     /**

@@ -250,6 +250,7 @@ public final class Main {
                 if (httpPort != null) {
                     settings = settings.withHttpPort(httpPort);
                 }
+                settings = settings.withApiClients(network.resolve(ApiClients.FILE_NAME));
                 if (settings.cluster() != null) {
                     NodeSettings.Cluster cluster = settings.cluster();
                     settings = settings.withCluster(cluster.withPolicies(EndorsementPolicies.forNetwork(network))

@@ -85,6 +85,40 @@ class ApiClientsTest {
     }
 
     @Test
+    void authenticate_findsTheTokensUser_andNothingForAnyOtherToken() throws Exception {
+        Path own = directory.resolve("auth");
+        CryptoGen.generate(own, 1, "dossier", "notary", 9051);
+        String employer = ApiClients.issue(own, "Employer@org1.dossier.local");
+        String inspector = ApiClients.issue(own, "Inspector@org1.dossier.local");
+        List<ApiClients.Client> clients = ApiClients.load(own.resolve(ApiClients.FILE_NAME), "Org1MSP");
+
+        try (CustodialGateway custodian = CustodialGateway.connect("localhost", 9051, "dossier", "notary", clients)) {
+            assertThat(custodian.clients()).isEqualTo(2);
+            assertThat(custodian.authenticate(employer).orElseThrow().client().user())
+                    .isEqualTo("Employer@org1.dossier.local");
+            assertThat(custodian.authenticate(inspector).orElseThrow().client().user())
+                    .isEqualTo("Inspector@org1.dossier.local");
+            assertThat(custodian.authenticate(employer.substring(1))).isEmpty();
+            assertThat(custodian.authenticate("")).isEmpty();
+            assertThat(custodian.authenticate(ApiClients.hash(employer))).isEmpty();
+        }
+    }
+
+    @Test
+    void connect_refusesAClientWhoseKeyIsMissing_namingTheUser() throws Exception {
+        Path broken = directory.resolve("broken");
+        CryptoGen.generate(broken, 1, "dossier", "notary", 10051);
+        ApiClients.issue(broken, "Employer@org1.dossier.local");
+        List<ApiClients.Client> clients = ApiClients.load(broken.resolve(ApiClients.FILE_NAME), "Org1MSP");
+        Files.delete(clients.get(0).msp().resolve("keystore/priv_sk"));
+
+        assertThatThrownBy(() -> CustodialGateway.connect("localhost", 10051, "dossier", "notary", clients))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("Employer@org1.dossier.local")
+                .hasMessageContaining("keystore");
+    }
+
+    @Test
     void issue_refusesAnUnknownUser() {
         assertThatThrownBy(() -> ApiClients.issue(network, "Nobody@org1.dossier.local"))
                 .isInstanceOf(IllegalArgumentException.class)
