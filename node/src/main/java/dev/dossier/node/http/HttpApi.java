@@ -1,8 +1,11 @@
 package dev.dossier.node.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -110,6 +113,10 @@ public final class HttpApi implements AutoCloseable {
             "txt", TEXT_TYPE);
     private static final HexFormat HEX = HexFormat.of();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Request bodies: one JSON value, no repeated member names. */
+    private static final ObjectReader STRICT_JSON = JSON.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
@@ -579,7 +586,7 @@ public final class HttpApi implements AutoCloseable {
         }
         JsonNode request;
         try {
-            request = JSON.readTree(utf8(body.get()));
+            request = STRICT_JSON.readTree(utf8(body.get()));
         } catch (CharacterCodingException e) {
             return Response.error(400, "BAD_REQUEST", "the body is not UTF-8");
         } catch (JsonProcessingException e) {

@@ -449,8 +449,14 @@ class HttpApiIT {
     @Test
     void malformedAnchorRequests_are400_withTheContractsMessage_andAnchorNothing() throws Exception {
         String employer = token(EMPLOYER);
-        for (String body :
-                List.of("not json", "[]", "{\"entries\":{}}", "{\"entries\":[],\"x\":1}", "{\"entries\":[]}")) {
+        for (String body : List.of(
+                "not json",
+                "[]",
+                "{\"entries\":{}}",
+                "{\"entries\":[],\"x\":1}",
+                "{\"entries\":[]}",
+                "{\"entries\":[]} []",
+                "{\"entries\":[],\"entries\":[]}")) {
             HttpResponse<String> response = send("POST", "/v1/anchor", employer, body);
             assertThat(response.statusCode())
                     .as(body + " -> " + response.body())
