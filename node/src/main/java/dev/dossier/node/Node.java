@@ -9,6 +9,8 @@ import dev.dossier.node.gateway.EndorserService;
 import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.gateway.GatewayContext;
 import dev.dossier.node.gateway.GatewayService;
+import dev.dossier.node.http.ApiClients;
+import dev.dossier.node.http.CustodialGateway;
 import dev.dossier.node.http.HttpApi;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.identity.Signer;
@@ -55,7 +57,8 @@ import org.hyperledger.fabric.protos.peer.EndorserGrpc;
 /**
  * A running Dossier node: the RocksDB ledger, the in-process chaincode, ordering (alone, or with the other nodes of
  * its cluster through Raft), Fabric's Gateway, Endorser and Deliver gRPC services, the commitment log with its
- * cosigned checkpoints, and the HTTP API ({@link HttpApi}: receipts, status, verify page, metrics). {@link #start}
+ * cosigned checkpoints, and the HTTP API ({@link HttpApi}: receipts, status, verify page, metrics, and anchoring and
+ * dossiers for API clients through the node's own gateway). {@link #start}
  * opens (or creates, with the channel's genesis block) the ledger and listens; {@link #close} stops the HTTP API,
  * stops accepting requests, commits what was already queued, and closes the ledger.
  *
@@ -81,6 +84,7 @@ public final class Node implements AutoCloseable {
     private final CommitmentLog log;
     private final CheckpointPublisher checkpoints;
     private final HttpApi http;
+    private final CustodialGateway custodian;
 
     private Node(
             Ledger ledger,
@@ -93,7 +97,9 @@ public final class Node implements AutoCloseable {
             ExecutorService endorsements,
             ExecutorService deliveries,
             CheckpointPublisher checkpoints,
-            HttpApi http) {
+            HttpApi http,
+            CustodialGateway custodian) {
+        this.custodian = custodian;
         this.checkpoints = checkpoints;
         this.http = http;
         this.endorsements = endorsements;
@@ -110,7 +116,8 @@ public final class Node implements AutoCloseable {
     /**
      * Opens the ledger, loads the chaincode and starts serving.
      *
-     * @throws IOException if the signing identity cannot be read or the port cannot be bound
+     * @throws IOException if the signing identity, the API client file or an API client's identity cannot be read,
+     *     or a port cannot be bound
      * @throws LedgerException if the ledger cannot be opened (for example another node holds it)
      * @throws ChaincodeLoadException if the contract cannot be loaded
      */
@@ -118,6 +125,8 @@ public final class Node implements AutoCloseable {
         Signer signer = Signer.fromPem(settings.mspId(), settings.signCertificate(), settings.signKey());
         IdentityValidator identities = new IdentityValidator(settings.organisations());
         ChaincodeRuntime runtime = ChaincodeRuntime.load(settings.chaincode(), settings.chaincodeJar());
+        List<ApiClients.Client> apiClients =
+                settings.apiClients() == null ? List.of() : ApiClients.load(settings.apiClients(), settings.mspId());
         Ledger ledger = Ledger.open(settings.dataDirectory().resolve("ledger"));
         try {
             NodeSettings.Cluster cluster = settings.cluster();
@@ -213,8 +222,17 @@ public final class Node implements AutoCloseable {
             }
             CheckpointPublisher checkpoints;
             HttpApi http;
+            CustodialGateway custodian;
             try {
-                checkpoints = checkpoints(settings, signer, log);
+                // API clients reach the ledger as any client does: through this node's own gateway, over loopback
+                custodian = CustodialGateway.connect(
+                        settings.host(), server.getPort(), settings.channel(), settings.chaincode(), apiClients);
+                try {
+                    checkpoints = checkpoints(settings, signer, log);
+                } catch (IOException | RuntimeException e) {
+                    custodian.close();
+                    throw e;
+                }
                 try {
                     http = HttpApi.builder()
                             .address(settings.host(), settings.httpPort())
@@ -222,9 +240,11 @@ public final class Node implements AutoCloseable {
                             .log(log)
                             .checkpoints(checkpoints)
                             .health(context::healthy)
+                            .custodian(custodian)
                             .start();
                 } catch (IOException | RuntimeException e) {
                     checkpoints.close();
+                    custodian.close();
                     throw e;
                 }
             } catch (IOException | RuntimeException e) {
@@ -252,7 +272,8 @@ public final class Node implements AutoCloseable {
                     endorsements,
                     deliveries,
                     checkpoints,
-                    http);
+                    http,
+                    custodian);
         } catch (IOException | RuntimeException e) {
             ledger.close();
             throw e;
@@ -463,10 +484,14 @@ public final class Node implements AutoCloseable {
         server.awaitTermination();
     }
 
-    /** Stops the HTTP API first, then checkpoint publishing, the gateway, ordering, the log and the ledger. */
+    /**
+     * Stops the HTTP API first (and its gateway connection for API clients), then checkpoint publishing, the gateway,
+     * ordering, the log and the ledger.
+     */
     @Override
     public void close() {
         http.close();
+        custodian.close();
         checkpoints.close();
         server.shutdown();
         try {

@@ -30,6 +30,9 @@ import java.util.Objects;
  * @param httpPort the HTTP API's port (0: any free port), by default the gateway's port plus {@link
  *     #HTTP_PORT_OFFSET}
  * @param tls the node's mutual TLS for gRPC (clients and the other nodes), or null for plaintext
+ * @param apiClients the HTTP API's client file ({@code api-clients.yaml} of the consortium directory, see {@link
+ *     dev.dossier.node.http.ApiClients}), whose entries of this node's organisation the node loads at start; null or
+ *     a missing file: no API clients
  */
 public record NodeSettings(
         String channel,
@@ -46,7 +49,8 @@ public record NodeSettings(
         Path signKey,
         BlockLimits blockLimits,
         Cluster cluster,
-        TlsSettings tls) {
+        TlsSettings tls,
+        Path apiClients) {
 
     /** The HTTP port of a node is its gateway port plus this, unless set otherwise. */
     public static final int HTTP_PORT_OFFSET = 2000;
@@ -134,6 +138,7 @@ public record NodeSettings(
                 node.privateKey(),
                 blockLimits,
                 consortium.nodes().size() > 1 ? Cluster.of(consortium, node.name()) : null,
+                null,
                 null);
     }
 
@@ -157,7 +162,8 @@ public record NodeSettings(
                 signKey,
                 blockLimits,
                 cluster,
-                tls);
+                tls,
+                apiClients);
     }
 
     /** @return the same settings with the HTTP API on another port (0 picks a free one) */
@@ -177,7 +183,8 @@ public record NodeSettings(
                 signKey,
                 blockLimits,
                 cluster,
-                tls);
+                tls,
+                apiClients);
     }
 
     /** @return the same settings with the ledger in another directory */
@@ -197,7 +204,8 @@ public record NodeSettings(
                 signKey,
                 blockLimits,
                 cluster,
-                tls);
+                tls,
+                apiClients);
     }
 
     /** @return the same settings serving gRPC over mutual TLS (null: plaintext) */
@@ -217,7 +225,32 @@ public record NodeSettings(
                 signKey,
                 blockLimits,
                 cluster,
-                newTls);
+                newTls,
+                apiClients);
+    }
+
+    /**
+     * @return the same settings with the HTTP API's clients read from {@code file} (null: none), the {@code
+     *     api-clients.yaml} of the consortium directory
+     */
+    public NodeSettings withApiClients(Path file) {
+        return new NodeSettings(
+                channel,
+                chaincode,
+                chaincodeJar,
+                name,
+                host,
+                port,
+                httpPort,
+                dataDirectory,
+                organisations,
+                mspId,
+                signCertificate,
+                signKey,
+                blockLimits,
+                cluster,
+                tls,
+                file);
     }
 
     /** @return the same settings with another cluster (null: a single node) */
@@ -237,7 +270,8 @@ public record NodeSettings(
                 signKey,
                 blockLimits,
                 newCluster,
-                tls);
+                tls,
+                apiClients);
     }
 
     /**

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.http.ApiClients;
 import dev.dossier.node.ordering.BlockLimits;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
@@ -15,6 +16,9 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.client.Contract;
 import org.hyperledger.fabric.client.Gateway;
@@ -34,6 +38,9 @@ public final class TestNetwork implements AutoCloseable {
     final Path dataDirectory;
     NodeSettings settings;
     public Node node;
+    /** API tokens of the node's HTTP API, by user name, created before the node started. */
+    public final Map<String, String> apiTokens = new LinkedHashMap<>();
+
     private ManagedChannel channel;
 
     public TestNetwork(Path directory) throws Exception {
@@ -41,18 +48,34 @@ public final class TestNetwork implements AutoCloseable {
     }
 
     TestNetwork(Path directory, int organisations) throws Exception {
+        this(directory, organisations, List.of());
+    }
+
+    /** A network whose node knows an HTTP API token for each of {@code apiUsers} (names such as Employer@org1...). */
+    public TestNetwork(Path directory, List<String> apiUsers) throws Exception {
+        this(directory, 1, apiUsers);
+    }
+
+    private TestNetwork(Path directory, int organisations, List<String> apiUsers) throws Exception {
         networkDirectory = directory.resolve("network");
         consortium = CryptoGen.generate(networkDirectory, organisations, "dossier", "notary", 7051);
+        for (String user : apiUsers) {
+            apiTokens.put(user, ApiClients.issue(networkDirectory, user));
+        }
         dataDirectory = directory.resolve("node");
         settings = settings();
         start();
     }
 
-    /** Org1's node alone, ordering by itself, trusting every organisation (with their current revocation lists). */
+    /**
+     * Org1's node alone, ordering by itself, trusting every organisation (with their current revocation lists), with
+     * the HTTP API clients of the consortium's {@code api-clients.yaml}.
+     */
     private NodeSettings settings() {
         return NodeSettings.of(consortium, "Org1MSP", null, dataDirectory, chaincodeJar(), BlockLimits.DEFAULT)
                 .withPort(0)
-                .withCluster(null);
+                .withCluster(null)
+                .withApiClients(networkDirectory.resolve(ApiClients.FILE_NAME));
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();

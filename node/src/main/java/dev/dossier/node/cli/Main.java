@@ -7,6 +7,7 @@ import dev.dossier.node.NodeSettings;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.gateway.EndorsementPolicies;
+import dev.dossier.node.http.ApiClients;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.ledger.AuditReport;
 import dev.dossier.node.ledger.LedgerAudit;
@@ -26,8 +27,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The node side of the {@code dossier} launcher: {@code network init}, {@code network add-node}, {@code node start},
- * {@code audit}.
+ * The node side of the {@code dossier} launcher: {@code network init}, {@code network add-node}, {@code network
+ * api-token}, {@code node start}, {@code audit}.
  */
 @Command(
         name = "dossier",
@@ -53,7 +54,7 @@ public final class Main {
     @Command(
             name = "network",
             description = "Manage a consortium.",
-            subcommands = {Network.Init.class, AddNode.class, ListNodes.class, Revoke.class})
+            subcommands = {Network.Init.class, AddNode.class, ListNodes.class, Revoke.class, ApiToken.class})
     static final class Network {
         @Command(name = "init", description = "Generate a consortium: a CA per organisation, node and user identities.")
         static final class Init implements Callable<Integer> {
@@ -120,6 +121,36 @@ public final class Main {
             Path crl = CryptoGen.revoke(consortium, name, java.time.Duration.ofDays(validDays));
             System.out.println("revoked " + name + ": " + crl.toAbsolutePath()
                     + "; restart every node of the network (each reads the lists when it starts)");
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "api-token",
+            description =
+                    "Create an API token for the nodes' HTTP API (POST /v1/anchor, GET /v1/dossier): it stands for"
+                            + " one user of an organisation, whose key its node holds and signs with. Prints the token once;"
+                            + " api-clients.yaml keeps only its SHA-256. Restart the organisation's node to use it.")
+    static final class ApiToken implements Callable<Integer> {
+        @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
+        Path network;
+
+        @Option(names = "--user", required = true, description = "the user, such as Employer@org1.dossier.local")
+        String user;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            String token = ApiClients.issue(network, user);
+            spec.commandLine()
+                    .getErr()
+                    .println("API token for " + user + " (shown once; " + network.resolve(ApiClients.FILE_NAME)
+                            + " keeps only its hash). Restart the node of " + user.substring(user.indexOf('@') + 1)
+                            + " for it to take the token.");
+            spec.commandLine().getOut().println(token);
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }
@@ -228,6 +259,7 @@ public final class Main {
                 if (tls) {
                     settings = settings.withTls(consortium.tls(settings.name()));
                 }
+                settings = settings.withApiClients(network.resolve(ApiClients.FILE_NAME));
                 if (settings.cluster() != null) {
                     NodeSettings.Cluster cluster = settings.cluster();
                     settings = settings.withCluster(cluster.withPolicies(EndorsementPolicies.forNetwork(network))

@@ -1,8 +1,11 @@
 package dev.dossier.node.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -52,11 +55,16 @@ import java.util.regex.Pattern;
  *
  * <p>Errors are JSON {@code {"error": "<message>", "code": "NOT_FOUND|BAD_REQUEST|..."}} with the matching status.
  * Requests run on a bounded pool of threads with a bounded queue (connections beyond it are closed), request bodies
- * are limited to {@value #MAX_BODY_BYTES} bytes, and commitments in paths must be exactly 64 hexadecimal digits.
+ * are limited to {@value #MAX_BODY_BYTES} bytes ({@value #MAX_ANCHOR_BODY_BYTES} for {@code POST /v1/anchor}), and
+ * commitments and subject pseudonyms in paths must be exactly 64 hexadecimal digits.
  *
  * <p>Security: the API is read-only for the public except {@code POST /v1/checkpoint/cosign}, which only adds this
  * node's signature to a checkpoint that a consortium node signed and that matches this node's own log. Entries it
- * serves are the on-chain entries (no personal data).
+ * serves are the on-chain entries (no personal data). {@code POST /v1/anchor} and {@code GET /v1/dossier/{subject}}
+ * need an API token ({@code Authorization: Bearer <token>}, see {@link ApiClients}): the node runs them through its
+ * own Fabric gateway as the token's user, signing with that user's key ({@link CustodialGateway}), so the chaincode's
+ * role policy applies to them exactly as to any client. Anchoring takes commitments only: records and salts never
+ * reach the node.
  *
  * <pre>{@code
  * try (HttpApi api = HttpApi.builder()
@@ -73,13 +81,22 @@ import java.util.regex.Pattern;
 public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
 
-    /** Longest request body accepted. */
+    /** Longest request body accepted, except by {@code POST /v1/anchor}. */
     public static final int MAX_BODY_BYTES = 64 << 10;
+
+    /** Longest request body {@code POST /v1/anchor} accepts. */
+    public static final int MAX_ANCHOR_BODY_BYTES = 4 << 20;
+
+    /** Most entries one {@code POST /v1/anchor} takes (the contract's batch limit). */
+    public static final int MAX_ANCHOR_ENTRIES = 5000;
 
     private static final Pattern COMMITMENT = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
     private static final String RECEIPTS = "/v1/receipts/";
     private static final String STATUS = "/v1/status/";
+    private static final String ANCHOR = "/v1/anchor";
+    private static final String DOSSIER = "/v1/dossier/";
+    private static final String BEARER = "Bearer ";
     private static final String VERIFY = "/verify";
     private static final String WEB = "web/";
     private static final String JSON_TYPE = "application/json";
@@ -96,6 +113,10 @@ public final class HttpApi implements AutoCloseable {
             "txt", TEXT_TYPE);
     private static final HexFormat HEX = HexFormat.of();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Request bodies: one JSON value, no repeated member names. */
+    private static final ObjectReader STRICT_JSON = JSON.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
@@ -105,6 +126,7 @@ public final class HttpApi implements AutoCloseable {
     private final CommitmentLog log;
     private final CheckpointPublisher checkpoints;
     private final BooleanSupplier health;
+    private final CustodialGateway custodian;
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
 
     private HttpApi(Builder builder, HttpServer server, ThreadPoolExecutor executor) {
@@ -115,11 +137,12 @@ public final class HttpApi implements AutoCloseable {
         this.log = builder.log;
         this.checkpoints = builder.checkpoints;
         this.health = builder.health;
+        this.custodian = builder.custodian;
         String host = builder.host.contains(":") ? "[" + builder.host + "]" : builder.host;
         this.baseUrl = "http://" + host + ":" + server.getAddress().getPort();
     }
 
-    /** @return a builder of the API; every setting is required except {@code threads} */
+    /** @return a builder of the API; every setting is required except {@code threads} and {@code custodian} */
     public static Builder builder() {
         return new Builder();
     }
@@ -155,6 +178,7 @@ public final class HttpApi implements AutoCloseable {
         private CommitmentLog log;
         private CheckpointPublisher checkpoints;
         private BooleanSupplier health;
+        private CustodialGateway custodian;
         private int threads = 8;
 
         private Builder() {}
@@ -191,6 +215,15 @@ public final class HttpApi implements AutoCloseable {
         /** Whether the node can commit blocks: {@code /healthz} answers 503 when not. */
         public Builder health(BooleanSupplier health) {
             this.health = Objects.requireNonNull(health, "health");
+            return this;
+        }
+
+        /**
+         * The API clients the node acts for, and its gateway connection as them: without it, {@code POST /v1/anchor}
+         * and {@code GET /v1/dossier/{subject}} refuse every token (401).
+         */
+        public Builder custodian(CustodialGateway custodian) {
+            this.custodian = Objects.requireNonNull(custodian, "custodian");
             return this;
         }
 
@@ -287,6 +320,8 @@ public final class HttpApi implements AutoCloseable {
                 return new Route(path, "GET", exchange -> checkpoint());
             case "/v1/checkpoint/cosign":
                 return new Route(path, "POST", this::cosign);
+            case ANCHOR:
+                return new Route(path, "POST", this::anchor);
             case "/":
                 return new Route(
                         path, "GET", exchange -> new Response(302, TEXT_TYPE, new byte[0], Map.of("Location", VERIFY)));
@@ -303,6 +338,10 @@ public final class HttpApi implements AutoCloseable {
         if (path.startsWith(STATUS)) {
             String hex = path.substring(STATUS.length());
             return new Route(STATUS + "{commitment}", "GET", exchange -> status(hex));
+        }
+        if (path.startsWith(DOSSIER)) {
+            String hex = path.substring(DOSSIER.length());
+            return new Route(DOSSIER + "{subject}", "GET", exchange -> dossier(exchange, hex));
         }
         if (path.startsWith(VERIFY + "/")) {
             String name = path.substring(VERIFY.length() + 1);
@@ -448,9 +487,9 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private Response cosign(HttpExchange exchange) throws IOException, InterruptedException {
-        Optional<byte[]> body = body(exchange);
+        Optional<byte[]> body = body(exchange, MAX_BODY_BYTES);
         if (body.isEmpty()) {
-            return Response.error(413, "PAYLOAD_TOO_LARGE", "request body beyond " + MAX_BODY_BYTES + " bytes");
+            return tooLarge(MAX_BODY_BYTES);
         }
         SignedNote note;
         try {
@@ -472,12 +511,16 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    /** @return the request body, or empty if it is longer than {@link #MAX_BODY_BYTES} */
-    private static Optional<byte[]> body(HttpExchange exchange) throws IOException {
+    private static Response tooLarge(int limit) {
+        return Response.error(413, "PAYLOAD_TOO_LARGE", "request body beyond " + limit + " bytes");
+    }
+
+    /** @return the request body, or empty if it is longer than {@code limit} bytes */
+    private static Optional<byte[]> body(HttpExchange exchange, int limit) throws IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         if (length != null) {
             try {
-                if (Long.parseLong(length.strip()) > MAX_BODY_BYTES) {
+                if (Long.parseLong(length.strip()) > limit) {
                     return Optional.empty();
                 }
             } catch (NumberFormatException e) {
@@ -485,8 +528,117 @@ public final class HttpApi implements AutoCloseable {
             }
         }
         try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            return body.length > MAX_BODY_BYTES ? Optional.empty() : Optional.of(body);
+            byte[] body = in.readNBytes(limit + 1);
+            return body.length > limit ? Optional.empty() : Optional.of(body);
+        }
+    }
+
+    /** The API client a request's bearer token stands for, if any. */
+    private Optional<CustodialGateway.Caller> caller(HttpExchange exchange) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (custodian == null
+                || authorization == null
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return Optional.empty();
+        }
+        return custodian.authenticate(authorization.substring(BEARER.length()).strip());
+    }
+
+    private static Response unauthorized(HttpExchange exchange) {
+        String message = exchange.getRequestHeaders().containsKey("Authorization")
+                ? "unknown API token"
+                : "an API token is required: Authorization: Bearer <token>";
+        return Response.error(401, "UNAUTHORIZED", message).withHeader("WWW-Authenticate", "Bearer realm=\"dossier\"");
+    }
+
+    private static Response refused(CustodialGateway.CustodialException e) {
+        Response response = switch (e.kind()) {
+            case INVALID -> Response.error(400, "BAD_REQUEST", e.getMessage());
+            case DENIED -> Response.error(403, "FORBIDDEN", e.getMessage());
+            case UNAVAILABLE ->
+                Response.error(503, "UNAVAILABLE", e.getMessage()).withHeader("Retry-After", "2");
+            case FAILED -> Response.error(500, "INTERNAL", e.getMessage());
+        };
+        if (e.txId() == null) {
+            return response;
+        }
+        try {
+            ObjectNode body = (ObjectNode) JSON.readTree(response.body());
+            body.put("tx_id", e.txId());
+            return new Response(response.status(), JSON_TYPE, JSON.writeValueAsBytes(body), response.headers());
+        } catch (IOException impossible) {
+            throw new AssertionError("an error body is JSON", impossible);
+        }
+    }
+
+    /**
+     * {@code POST /v1/anchor}: {@code {"entries":[...]}}, the entries of the contract's {@code anchorBatch}, anchored
+     * as the token's user; answers once the transaction is committed.
+     */
+    private Response anchor(HttpExchange exchange) throws IOException, InterruptedException {
+        Optional<CustodialGateway.Caller> caller = caller(exchange);
+        if (caller.isEmpty()) {
+            return unauthorized(exchange);
+        }
+        Optional<byte[]> body = body(exchange, MAX_ANCHOR_BODY_BYTES);
+        if (body.isEmpty()) {
+            return tooLarge(MAX_ANCHOR_BODY_BYTES);
+        }
+        JsonNode request;
+        try {
+            request = STRICT_JSON.readTree(utf8(body.get()));
+        } catch (CharacterCodingException e) {
+            return Response.error(400, "BAD_REQUEST", "the body is not UTF-8");
+        } catch (JsonProcessingException e) {
+            return Response.error(400, "BAD_REQUEST", "the body is not JSON: " + e.getOriginalMessage());
+        }
+        if (request == null
+                || !request.isObject()
+                || request.size() != 1
+                || !request.path("entries").isArray()) {
+            return Response.error(
+                    400, "BAD_REQUEST", "the body must be a JSON object {\"entries\": [...]} and nothing else");
+        }
+        JsonNode entries = request.get("entries");
+        if (entries.isEmpty()) {
+            return Response.error(400, "BAD_REQUEST", "entries is empty: nothing to anchor");
+        }
+        if (entries.size() > MAX_ANCHOR_ENTRIES) {
+            return Response.error(
+                    400,
+                    "BAD_REQUEST",
+                    "at most " + MAX_ANCHOR_ENTRIES + " entries per request, got " + entries.size());
+        }
+        CustodialGateway.Anchored anchored;
+        try {
+            anchored = custodian.anchorBatch(caller.get(), JSON.writeValueAsString(entries));
+        } catch (CustodialGateway.CustodialException e) {
+            return refused(e);
+        }
+        JsonNode result = JSON.readTree(anchored.result());
+        ObjectNode out = JSON.createObjectNode()
+                .put("tx_id", anchored.txId())
+                .put("block", anchored.block())
+                .put("anchored", result.path("anchored").asLong())
+                .put("already_anchored", result.path("alreadyAnchored").asLong());
+        out.set("results", result.path("results"));
+        return Response.json(200, out).withHeader("Cache-Control", "no-store");
+    }
+
+    /** {@code GET /v1/dossier/{subject}}: the contract's {@code dossier(subject)}, evaluated as the token's user. */
+    private Response dossier(HttpExchange exchange, String hex) {
+        Optional<CustodialGateway.Caller> caller = caller(exchange);
+        if (caller.isEmpty()) {
+            return unauthorized(exchange);
+        }
+        if (!COMMITMENT.matcher(hex).matches()) {
+            return Response.error(400, "BAD_REQUEST", "a subject pseudonym is 64 hexadecimal digits");
+        }
+        try {
+            byte[] entries = custodian.dossier(caller.get(), hex.toLowerCase(Locale.ROOT));
+            return new Response(200, JSON_TYPE, entries, Map.of("Cache-Control", "no-store"));
+        } catch (CustodialGateway.CustodialException e) {
+            return refused(e);
         }
     }
 
@@ -597,6 +749,8 @@ public final class HttpApi implements AutoCloseable {
                 "/v1/keys",
                 "/v1/checkpoint",
                 "/v1/checkpoint/cosign",
+                ANCHOR,
+                DOSSIER + "{subject}",
                 RECEIPTS + "{commitment}",
                 STATUS + "{commitment}",
                 VERIFY,

@@ -15,6 +15,9 @@ import dev.dossier.common.receipt.VerifiedReceipt;
 import dev.dossier.node.TestNetwork;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.log.CheckpointSigner;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,11 +42,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A single node over real gRPC and HTTP: commitments anchored through the official fabric-gateway client, then
  * receipts, status, keys, checkpoints, health, metrics, the OpenAPI document and the verify page read over HTTP, and
- * receipts verified offline with the trust file the node serves.
+ * receipts verified offline with the trust file the node serves; anchoring and dossiers over HTTP with API tokens of
+ * an employer and an inspector, under the chaincode's role policy.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpApiIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EMPLOYER = "Employer@org1.dossier.local";
+    private static final String INSPECTOR = "Inspector@org1.dossier.local";
 
     @TempDir
     static Path directory;
@@ -55,7 +61,7 @@ class HttpApiIT {
 
     @BeforeAll
     void startNodeAndAnchor() throws Exception {
-        network = new TestNetwork(directory);
+        network = new TestNetwork(directory, List.of(EMPLOYER, INSPECTOR));
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         base = "http://localhost:" + network.node.httpPort();
         try (Gateway gateway = network.gateway("issuer")) {
@@ -89,6 +95,35 @@ class HttpApiIT {
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(60))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String token(String user) {
+        return network.apiTokens.get(user);
+    }
+
+    private static String entries(String... entries) {
+        return "{\"entries\":[" + String.join(",", entries) + "]}";
+    }
+
+    private static String entry(String commitment, String subject) {
+        return "{\"commitment\":\"" + commitment + "\",\"kind\":\"record\",\"schemaVersion\":1,"
+                + "\"validUntil\":\"2031-12-31\",\"subject\":\"" + subject + "\"}";
+    }
+
+    private static String errorCode(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body()).get("code").asText();
     }
 
     /** The receipt of a commitment, waiting while the node answers 503 (not yet covered by a cosigned checkpoint). */
@@ -309,6 +344,162 @@ class HttpApiIT {
     }
 
     @Test
+    void anchor_asEmployer_commitsTheEntries_reportsTheDuplicates_andTheirReceiptsVerify() throws Exception {
+        String subject = newCommitment();
+        List<String> commitments = List.of(newCommitment(), newCommitment(), newCommitment());
+        String body = entries(
+                entry(commitments.get(0), subject),
+                entry(commitments.get(1), subject),
+                entry(commitments.get(2), subject),
+                entry(commitments.get(0), subject));
+
+        HttpResponse<String> response = send("POST", "/v1/anchor", token(EMPLOYER), body);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+        JsonNode result = JSON.readTree(response.body());
+        assertThat(result.get("anchored").asInt()).isEqualTo(3);
+        assertThat(result.get("already_anchored").asInt()).isEqualTo(1);
+        assertThat(result.get("results")).hasSize(4);
+        assertThat(result.get("results").get(0).get("commitment").asText()).isEqualTo(commitments.get(0));
+        assertThat(result.get("results").get(0).get("outcome").asText()).isEqualTo("ANCHORED");
+        assertThat(result.get("results").get(3).get("outcome").asText()).isEqualTo("ALREADY_ANCHORED");
+        String txId = result.get("tx_id").asText();
+        assertThat(network.node.ledger().transaction(txId)).isPresent();
+        assertThat(result.get("block").asLong()).isPositive().isLessThan(network.node.height());
+
+        HttpResponse<String> again =
+                send("POST", "/v1/anchor", token(EMPLOYER), entries(entry(commitments.get(1), subject)));
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(JSON.readTree(again.body()).get("anchored").asInt()).isZero();
+        assertThat(JSON.readTree(again.body()).get("already_anchored").asInt()).isEqualTo(1);
+
+        TrustFile trust = trust();
+        for (String commitment : commitments) {
+            VerifiedReceipt verified =
+                    Receipt.decode(receipt(commitment).get("receipt").asText()).verify(trust);
+            JsonNode entry = JSON.readTree(verified.entry());
+            assertThat(verified.commitment()).isEqualTo(commitment);
+            assertThat(entry.get("mspId").asText()).isEqualTo("Org1MSP");
+            assertThat(entry.get("issuerId").asText()).contains("CN=" + EMPLOYER);
+            assertThat(entry.get("subject").asText()).isEqualTo(subject);
+        }
+
+        HttpResponse<String> dossier =
+                send("GET", "/v1/dossier/" + subject.toUpperCase(Locale.ROOT), token(EMPLOYER), null);
+        assertThat(dossier.statusCode()).as(dossier.body()).isEqualTo(200);
+        JsonNode listed = JSON.readTree(dossier.body());
+        List<String> listedCommitments = new ArrayList<>();
+        listed.forEach(e -> {
+            assertThat(e.get("subject").asText()).isEqualTo(subject);
+            listedCommitments.add(e.get("commitment").asText());
+        });
+        assertThat(listedCommitments).containsExactlyInAnyOrderElementsOf(commitments);
+
+        HttpResponse<String> empty = send("GET", "/v1/dossier/" + newCommitment(), token(EMPLOYER), null);
+        assertThat(empty.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(empty.body())).isEmpty();
+
+        assertThat(get("/metrics").body())
+                .containsPattern("(?m)^dossier_http_requests_total\\{route=\"/v1/anchor\",status=\"200\"} [1-9]\\d*$")
+                .containsPattern(
+                        "(?m)^dossier_http_requests_total\\{route=\"/v1/dossier/\\{subject}\",status=\"200\"} [1-9]\\d*$");
+    }
+
+    @Test
+    void inspectorToken_isDeniedAnchoringAndDossiers_byTheContractsRolePolicy() throws Exception {
+        String commitment = newCommitment();
+        HttpResponse<String> anchor =
+                send("POST", "/v1/anchor", token(INSPECTOR), entries(entry(commitment, newCommitment())));
+        assertThat(anchor.statusCode()).as(anchor.body()).isEqualTo(403);
+        assertThat(errorCode(anchor)).isEqualTo("FORBIDDEN");
+        assertThat(JSON.readTree(anchor.body()).get("error").asText())
+                .isEqualTo("role 'inspector' of Org1MSP may not call 'anchorBatch'");
+        assertThat(get("/v1/status/" + commitment).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> dossier = send("GET", "/v1/dossier/" + newCommitment(), token(INSPECTOR), null);
+        assertThat(dossier.statusCode()).as(dossier.body()).isEqualTo(403);
+        assertThat(JSON.readTree(dossier.body()).get("error").asText())
+                .isEqualTo("role 'inspector' of Org1MSP may not call 'dossier'");
+    }
+
+    @Test
+    void missingOrUnknownToken_is401() throws Exception {
+        String body = entries(entry(newCommitment(), newCommitment()));
+        String otherToken = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+        for (String token : new String[] {null, otherToken, token(EMPLOYER) + "x", ""}) {
+            HttpResponse<String> anchor = send("POST", "/v1/anchor", token, body);
+            assertThat(anchor.statusCode()).as(anchor.body()).isEqualTo(401);
+            assertThat(errorCode(anchor)).isEqualTo("UNAUTHORIZED");
+            assertThat(anchor.headers().firstValue("WWW-Authenticate"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+            HttpResponse<String> dossier = send("GET", "/v1/dossier/" + newCommitment(), token, null);
+            assertThat(dossier.statusCode()).as(dossier.body()).isEqualTo(401);
+        }
+        HttpResponse<String> basic = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1/dossier/" + newCommitment()))
+                        .header("Authorization", "Basic " + token(EMPLOYER))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(basic.statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/v1/anchor", token(EMPLOYER), null).statusCode())
+                .isEqualTo(405);
+    }
+
+    @Test
+    void malformedAnchorRequests_are400_withTheContractsMessage_andAnchorNothing() throws Exception {
+        String employer = token(EMPLOYER);
+        for (String body : List.of(
+                "not json",
+                "[]",
+                "{\"entries\":{}}",
+                "{\"entries\":[],\"x\":1}",
+                "{\"entries\":[]}",
+                "{\"entries\":[]} []",
+                "{\"entries\":[],\"entries\":[]}")) {
+            HttpResponse<String> response = send("POST", "/v1/anchor", employer, body);
+            assertThat(response.statusCode())
+                    .as(body + " -> " + response.body())
+                    .isEqualTo(400);
+            assertThat(errorCode(response)).isEqualTo("BAD_REQUEST");
+        }
+        String good = newCommitment();
+        HttpResponse<String> badEntry = send(
+                "POST",
+                "/v1/anchor",
+                employer,
+                entries(entry(good, newCommitment()), "{\"commitment\":\"abc\",\"kind\":\"record\"}"));
+        assertThat(badEntry.statusCode()).as(badEntry.body()).isEqualTo(400);
+        assertThat(JSON.readTree(badEntry.body()).get("error").asText())
+                .startsWith("1 malformed entry, nothing anchored: entry 1: ");
+        assertThat(get("/v1/status/" + good).statusCode()).isEqualTo(404);
+
+        String tooMany = entries(java.util.Collections.nCopies(HttpApi.MAX_ANCHOR_ENTRIES + 1, "{}")
+                .toArray(new String[0]));
+        HttpResponse<String> many = send("POST", "/v1/anchor", employer, tooMany);
+        assertThat(many.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(many.body()).get("error").asText()).contains("at most 5000 entries");
+
+        // announced beyond the limit: refused before the body is read (a client still sending would see a reset)
+        try (Socket socket = new Socket("localhost", network.node.httpPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write(("POST /v1/anchor HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + employer
+                                    + "\r\nContent-Type: application/json\r\nContent-Length: "
+                                    + (HttpApi.MAX_ANCHOR_BODY_BYTES + 1) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            String statusLine = new BufferedReader(
+                            new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            assertThat(statusLine).startsWith("HTTP/1.1 413");
+        }
+
+        HttpResponse<String> badSubject = send("GET", "/v1/dossier/abc", employer, null);
+        assertThat(badSubject.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badSubject.body()).get("error").asText()).contains("64 hexadecimal digits");
+    }
+
+    @Test
     void openApi_isAnOpenApi31Document_describingEveryRoute() throws Exception {
         HttpResponse<String> response = get("/openapi.json");
         assertThat(response.statusCode()).isEqualTo(200);
@@ -317,6 +508,11 @@ class HttpApiIT {
         List<String> paths = new ArrayList<>();
         document.get("paths").fieldNames().forEachRemaining(paths::add);
         assertThat(paths).containsExactlyInAnyOrderElementsOf(HttpApi.routes());
+        assertThat(document.at("/components/securitySchemes/apiToken/scheme").asText())
+                .isEqualTo("bearer");
+        assertThat(document.at("/paths/~1v1~1anchor/post/security/0/apiToken")).isNotNull();
+        assertThat(document.at("/paths/~1v1~1anchor/post/responses/403").isMissingNode())
+                .isFalse();
     }
 
     @Test
