@@ -250,6 +250,10 @@ public final class HttpApi implements AutoCloseable {
             Objects.requireNonNull(health, "health");
             HttpServer server;
             try {
+                // The JDK server writes headers and body separately: without TCP_NODELAY, Nagle's algorithm and the
+                // client's delayed ACK hold every small response back about 40 ms. Read once, when the first server
+                // is created.
+                System.setProperty("sun.net.httpserver.nodelay", "true");
                 server = HttpServer.create(new InetSocketAddress(host, port), 64);
             } catch (IOException e) {
                 throw new IOException("cannot listen for HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
