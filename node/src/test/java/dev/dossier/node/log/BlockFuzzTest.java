@@ -24,7 +24,8 @@ import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
  * {@link SignatureException}; every leaf starts with the 32 bytes of a commitment. Seeds, in {@code
  * src/test/resources/dev/dossier/node/log/BlockFuzzTestInputs/block/}, are blocks that anchor commitments and the
  * inputs of findings ({@code no-metadata}: a block without a transactions filter made {@code anchored} fail with an
- * {@link IndexOutOfBoundsException}).
+ * {@link IndexOutOfBoundsException}; {@code raft-cut-time-overflow}: a Raft cut time of Long.MAX_VALUE seconds and
+ * more than a second of nanoseconds made {@code RaftPosition.of} throw {@link ArithmeticException}).
  */
 class BlockFuzzTest {
     private static final String NAMESPACE = "notary";
