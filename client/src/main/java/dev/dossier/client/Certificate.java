@@ -142,7 +142,13 @@ public record Certificate(String record, String salt, String commitment, URI nod
      * node ({@link Dossier#verify(Commitment)}). TAMPERED says which check failed.
      */
     public Verification verify(TrustFile trust, LocalDate today) {
-        Commitment claimed = Commitment.fromHex(commitment);
+        Commitment claimed;
+        try {
+            claimed = Commitment.fromHex(commitment);
+        } catch (IllegalArgumentException e) {
+            return Verification.tampered(
+                    Commitment.of(new byte[32]), "the certificate's commitment is malformed: " + e.getMessage());
+        }
         Commitment computed;
         try {
             computed = Commitments.record(HexFormat.of().parseHex(salt), Canonical.jcs(record));

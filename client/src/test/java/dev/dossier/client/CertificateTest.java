@@ -140,6 +140,20 @@ class CertificateTest {
     }
 
     @Test
+    void verify_commitmentNotHex_isTampered() throws Exception {
+        Certificate certificate = Certificate.of(record, salt, NODE, receipt(record, "2031-01-01", nodeKey));
+        Certificate altered = new Certificate(
+                certificate.record(),
+                certificate.salt(),
+                "?" + certificate.commitment().substring(1),
+                NODE,
+                certificate.receipt());
+        Verification v = altered.verify(trust, TODAY);
+        assertThat(v.status()).isEqualTo(VerificationStatus.TAMPERED);
+        assertThat(v.reason()).startsWith("the certificate's commitment is malformed");
+    }
+
+    @Test
     void verifyReceipt_garbage_isTamperedWithTheReason() {
         Verification v = Certificate.verifyReceipt("AQID", null, trust, TODAY);
         assertThat(v.status()).isEqualTo(VerificationStatus.TAMPERED);

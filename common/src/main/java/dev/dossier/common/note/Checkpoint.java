@@ -87,6 +87,9 @@ public record Checkpoint(String origin, long size, byte[] root, long time) {
         if (lines[0].isEmpty()) {
             throw new NoteException("checkpoint origin is empty");
         }
+        if (lines[0].chars().anyMatch(c -> c < 0x20)) {
+            throw new NoteException("checkpoint origin contains a control character");
+        }
         return new Checkpoint(lines[0], size, root, time);
     }
 

@@ -10,6 +10,7 @@ import java.security.SignatureException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Header;
 import org.hyperledger.fabric.protos.common.HeaderType;
@@ -85,9 +86,12 @@ final class ProposalChecker {
                     "channel '" + channelHeader.getChannelId() + "' is not served by this node (it serves '" + channel
                             + "')");
         }
-        Instant timestamp = Instant.ofEpochSecond(
-                channelHeader.getTimestamp().getSeconds(),
-                channelHeader.getTimestamp().getNanos());
+        Optional<Instant> stamped = Transactions.timestamp(channelHeader);
+        if (stamped.isEmpty()) {
+            throw invalid("proposal timestamp of "
+                    + channelHeader.getTimestamp().getSeconds() + " seconds since the epoch is out of range");
+        }
+        Instant timestamp = stamped.get();
         Instant now = Instant.now();
         if (Duration.between(timestamp, now).abs().compareTo(TIME_WINDOW) > 0) {
             throw invalid("proposal timestamp " + timestamp + " is more than " + TIME_WINDOW.toMinutes()

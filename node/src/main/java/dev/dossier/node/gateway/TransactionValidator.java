@@ -8,6 +8,7 @@ import dev.dossier.node.identity.IdentityValidator;
 import java.security.SignatureException;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
@@ -108,9 +109,17 @@ public final class TransactionValidator {
                     "", Instant.EPOCH, envelope, TxValidationCode.BAD_PAYLOAD, "malformed payload: " + e.getMessage());
         }
         String txId = channelHeader.getTxId();
-        Instant timestamp = Instant.ofEpochSecond(
-                channelHeader.getTimestamp().getSeconds(),
-                channelHeader.getTimestamp().getNanos());
+        Optional<Instant> stamped = Transactions.timestamp(channelHeader);
+        if (stamped.isEmpty()) {
+            return invalid(
+                    txId,
+                    Instant.EPOCH,
+                    envelope,
+                    TxValidationCode.BAD_COMMON_HEADER,
+                    "timestamp of " + channelHeader.getTimestamp().getSeconds()
+                            + " seconds since the epoch is out of range");
+        }
+        Instant timestamp = stamped.get();
         if (channelHeader.getType() != HeaderType.ENDORSER_TRANSACTION_VALUE || channelHeader.getEpoch() != 0) {
             return invalid(
                     txId,

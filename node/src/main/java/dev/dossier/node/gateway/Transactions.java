@@ -1,11 +1,16 @@
 package dev.dossier.node.gateway;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Optional;
+import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Header;
 import org.hyperledger.fabric.protos.common.Payload;
@@ -29,6 +34,19 @@ final class Transactions {
         sha.update(nonce.asReadOnlyByteBuffer());
         sha.update(creator.asReadOnlyByteBuffer());
         return HexFormat.of().formatHex(sha.digest());
+    }
+
+    /**
+     * @return the channel header's timestamp, or empty if it lies beyond the range of {@link Instant} (a protobuf
+     *     Timestamp holds any 64-bit seconds and 32-bit nanoseconds)
+     */
+    static Optional<Instant> timestamp(ChannelHeader header) {
+        Timestamp timestamp = header.getTimestamp();
+        try {
+            return Optional.of(Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos()));
+        } catch (DateTimeException | ArithmeticException outOfRange) {
+            return Optional.empty();
+        }
     }
 
     /** @return {@code SHA-256(nonce || creator || little-endian epoch)}, the binding the shim exposes */

@@ -42,9 +42,14 @@ final class LogLeaves {
 
     /**
      * @return the leaf data of the commitments the block anchors (commitment || entry bytes), in log order
-     * @throws IllegalArgumentException if a VALID transaction of the block cannot be decoded
+     * @throws IllegalArgumentException if the block has no transactions filter or a VALID transaction of the block
+     *     cannot be decoded
      */
     static List<byte[]> anchored(Block block, String namespace) {
+        if (block.getMetadata().getMetadataCount() <= BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE) {
+            throw new IllegalArgumentException(
+                    "block " + block.getHeader().getNumber() + " has no transactions filter");
+        }
         List<byte[]> leaves = new ArrayList<>();
         ByteString filter = block.getMetadata().getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE);
         for (int i = 0; i < block.getData().getDataCount(); i++) {

@@ -73,7 +73,8 @@ public record RaftPosition(long term, long index, Instant cutAt) {
         try {
             return Optional.of(
                     new RaftPosition(in.getLong(), in.getLong(), Instant.ofEpochSecond(in.getLong(), in.getInt())));
-        } catch (DateTimeException e) {
+        } catch (DateTimeException | ArithmeticException e) {
+            // beyond Instant's range; ArithmeticException when the nanoseconds carry past Long.MAX_VALUE seconds
             throw new IllegalArgumentException("block " + block.getHeader().getNumber() + ": bad cut time", e);
         }
     }
