@@ -257,11 +257,7 @@ class GatewayIT {
                                     shortLived.getNotAfter().toInstant())
                             .toMillis()
                     + 1_500);
-            Envelope unsigned = PreparedTransaction.parseFrom(prepared).getEnvelope();
-            Envelope envelope = unsigned.toBuilder()
-                    .setSignature(ByteString.copyFrom(signer.sign(java.security.MessageDigest.getInstance("SHA-256")
-                            .digest(unsigned.getPayload().toByteArray()))))
-                    .build();
+            Envelope envelope = signedEnvelope(prepared, signer);
             var stub = GatewayGrpc.newBlockingStub(network.channel());
             assertThatThrownBy(() -> stub.submit(SubmitRequest.newBuilder()
                             .setChannelId("dossier")
@@ -415,13 +411,10 @@ class GatewayIT {
                     });
         }
         var stub = GatewayGrpc.newBlockingStub(network.channel());
-        Envelope unsigned = PreparedTransaction.parseFrom(endorsedBefore).getEnvelope();
-        Signer employerKey = Signers.newPrivateKeySigner(
-                TestNetwork.key(network.user("employer").privateKey()));
-        Envelope envelope = unsigned.toBuilder()
-                .setSignature(ByteString.copyFrom(employerKey.sign(java.security.MessageDigest.getInstance("SHA-256")
-                        .digest(unsigned.getPayload().toByteArray()))))
-                .build();
+        Envelope envelope = signedEnvelope(
+                endorsedBefore,
+                Signers.newPrivateKeySigner(
+                        TestNetwork.key(network.user("employer").privateKey())));
         assertThatThrownBy(() -> stub.submit(SubmitRequest.newBuilder()
                         .setChannelId("dossier")
                         .setPreparedTransaction(envelope)
@@ -435,6 +428,16 @@ class GatewayIT {
             notary(gateway).submitTransaction("anchor", newCommitment(), "record");
         }
         assertThat(network.node.height()).isEqualTo(height + 1);
+    }
+
+    /** The envelope of a prepared (endorsed) transaction, signed by {@code signer} as the client would sign it. */
+    private static Envelope signedEnvelope(byte[] preparedTransaction, Signer signer) throws Exception {
+        Envelope unsigned = PreparedTransaction.parseFrom(preparedTransaction).getEnvelope();
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(unsigned.getPayload().toByteArray());
+        return unsigned.toBuilder()
+                .setSignature(ByteString.copyFrom(signer.sign(digest)))
+                .build();
     }
 
     @Test

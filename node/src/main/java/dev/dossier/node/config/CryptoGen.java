@@ -401,8 +401,8 @@ public final class CryptoGen {
             builder.addExtension(
                     new ASN1ObjectIdentifier(FabricAttributes.OID), false, FabricAttributes.encode(attributes));
         }
-        byte[] der =
-                builder.build(new LowSContentSigner(issuerKeys.privateKey())).getEncoded();
+        byte[] der = builder.build(new EcdsaContentSigner(message -> signLowS(issuerKeys.privateKey(), message)))
+                .getEncoded();
         try {
             return (X509Certificate) certificateFactory.generateCertificate(new ByteArrayInputStream(der));
         } catch (CertificateException e) {
@@ -420,13 +420,16 @@ public final class CryptoGen {
         return hash;
     }
 
-    /** Signs certificates with ECDSA P-256 / SHA-256, RFC 6979 nonces and low S, as the node signs transactions. */
-    private static final class LowSContentSigner implements ContentSigner {
-        private final ECPrivateKeyParameters key;
+    /**
+     * Signs certificates and revocation lists with ECDSA P-256 / SHA-256 through {@code sign}, which takes the
+     * to-be-signed bytes and returns a DER signature with low S, as the node signs transactions.
+     */
+    private static final class EcdsaContentSigner implements ContentSigner {
+        private final java.util.function.UnaryOperator<byte[]> sign;
         private final ByteArrayOutputStream tbs = new ByteArrayOutputStream(1024);
 
-        LowSContentSigner(ECPrivateKeyParameters key) {
-            this.key = key;
+        EcdsaContentSigner(java.util.function.UnaryOperator<byte[]> sign) {
+            this.sign = sign;
         }
 
         @Override
@@ -441,21 +444,25 @@ public final class CryptoGen {
 
         @Override
         public byte[] getSignature() {
-            byte[] message = tbs.toByteArray();
-            SHA256Digest digest = new SHA256Digest();
-            digest.update(message, 0, message.length);
-            byte[] hash = new byte[digest.getDigestSize()];
-            digest.doFinal(hash, 0);
-            ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
-            signer.init(true, key);
-            BigInteger[] rs = signer.generateSignature(hash);
-            try {
-                ASN1Integer r = new ASN1Integer(rs[0]);
-                ASN1Integer s = new ASN1Integer(Signatures.toLowS(rs[1]));
-                return new DERSequence(new ASN1Integer[] {r, s}).getEncoded();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return sign.apply(tbs.toByteArray());
+        }
+    }
+
+    /** @return the DER ECDSA P-256 / SHA-256 signature of {@code message}: RFC 6979 nonce, low S */
+    private static byte[] signLowS(ECPrivateKeyParameters key, byte[] message) {
+        SHA256Digest digest = new SHA256Digest();
+        digest.update(message, 0, message.length);
+        byte[] hash = new byte[digest.getDigestSize()];
+        digest.doFinal(hash, 0);
+        ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
+        signer.init(true, key);
+        BigInteger[] rs = signer.generateSignature(hash);
+        try {
+            ASN1Integer r = new ASN1Integer(rs[0]);
+            ASN1Integer s = new ASN1Integer(Signatures.toLowS(rs[1]));
+            return new DERSequence(new ASN1Integer[] {r, s}).getEncoded();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -522,25 +529,7 @@ public final class CryptoGen {
             builder.addCRLEntry(
                     revoked.getSerialNumber(), Date.from(now), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
         }
-        byte[] der = builder.build(new ContentSigner() {
-                    private final ByteArrayOutputStream tbs = new ByteArrayOutputStream(1024);
-
-                    @Override
-                    public AlgorithmIdentifier getAlgorithmIdentifier() {
-                        return ECDSA_WITH_SHA256;
-                    }
-
-                    @Override
-                    public OutputStream getOutputStream() {
-                        return tbs;
-                    }
-
-                    @Override
-                    public byte[] getSignature() {
-                        return ca.sign(tbs.toByteArray());
-                    }
-                })
-                .getEncoded();
+        byte[] der = builder.build(new EcdsaContentSigner(ca::sign)).getEncoded();
         Files.createDirectories(file.getParent());
         Path temporary = file.resolveSibling("crl.pem.tmp");
         Files.writeString(temporary, pem("X509 CRL", der));
