@@ -83,7 +83,7 @@ fault_heights() {
 }
 
 fault_suite() {
-  local records=100000 kills=20 interval=3 batch=250 in_flight=2 timeout=1500 port=7451 dir="$ROOT/build/fault" disk_full=0
+  local records=100000 kills=20 interval=3 batch=100 in_flight=1 timeout=1500 port=7451 dir="$ROOT/build/fault" disk_full=0
   while [[ $# -gt 0 ]]; do
     case $1 in
       --records) records=$2; shift 2 ;;
