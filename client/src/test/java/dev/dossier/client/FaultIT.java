@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The fault suite's property, small enough for every build: three nodes in their own JVMs on loopback, a bulk upload
  * through one of them while nodes are killed with SIGKILL ({@link Process#destroyForcibly}) and restarted; the upload
  * is run again from its journal whenever it fails. Then a node is killed once more and the tails of its ledger's
- * write-ahead log and of its Raft log segment are torn; it must start again and catch up. Afterwards every receipt's
+ * write-ahead log and of its Raft log segment are torn (the last bytes cut, the last entry half zeroed); it must start
+ * again, drop the torn entry and take part in the next transactions. Afterwards every receipt's
  * commitment is anchored exactly once on every node, and the nodes agree block for block ({@code audit --network}).
  * {@code scripts/dossier fault} runs the same with 100,000 records and 20 kills.
  */
@@ -226,9 +227,24 @@ class FaultIT {
         Path wal = newest(data(torn).resolve("ledger"), "[0-9]+\\.log");
         Path segment = newest(data(torn).resolve("raft"), "log_inprogress_[0-9]+");
         truncate(wal, 20);
-        truncate(segment, 20);
+        tearLastEntry(segment);
         start(torn);
         awaitListening(torn);
+        assertThat(Files.readString(dir.resolve("logs").resolve(name(torn) + ".log")))
+                .contains("was torn by a crash while being written; dropped");
+        // it takes part again: a few more records, then every node at the same height
+        Path more = dir.resolve("more.csv");
+        BulkBench.generate(TestData.file("trainings-10k.csv"), RECORDS + 20, more);
+        List<String> lines = Files.readAllLines(more);
+        List<String> last = new ArrayList<>(List.of(lines.get(0)));
+        last.addAll(lines.subList(lines.size() - 20, lines.size())); // 20 records not uploaded yet
+        Files.write(more, last);
+        ManagedChannel moreChannel = Connections.channel("localhost:" + PORT);
+        try (Gateway gateway = Connections.gateway("Org1MSP", msp, moreChannel).connect()) {
+            LocalNode.dossier(gateway, keys).anchorAll(more, BulkOptions.forInput(more, out));
+        } finally {
+            moreChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
         awaitSameHeight();
 
         for (int i = 0; i < NODES; i++) {
@@ -249,10 +265,10 @@ class FaultIT {
         NetworkAudit.Report audit = NetworkAudit.audit(
                 NodeSettings.Cluster.of(consortium, name(0)), new IdentityValidator(consortium.msps()), ledgers);
         assertThat(audit.clean()).as(String.join("\n", audit.lines())).isTrue();
-        ReceiptAudit.Report receipts =
-                ReceiptAudit.audit(dataDirs, List.of(out.resolve("records.receipts.jsonl")), "notary");
+        ReceiptAudit.Report receipts = ReceiptAudit.audit(
+                dataDirs, List.of(out.resolve("records.receipts.jsonl"), out.resolve("more.receipts.jsonl")), "notary");
         assertThat(receipts.clean()).as(String.join("\n", receipts.lines())).isTrue();
-        assertThat(receipts.receipts()).isEqualTo(RECORDS);
+        assertThat(receipts.receipts()).isEqualTo(RECORDS + 20);
         System.out.println("FaultIT: " + RECORDS + " records, " + kills.get() + " kills, " + runs + " client runs, "
                 + "heights "
                 + receipts.nodes().values().stream()
@@ -304,6 +320,18 @@ class FaultIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Zeroes the last 40 bytes written to a preallocated Raft segment: its last entry, half written. */
+    private static void tearLastEntry(Path segment) throws IOException {
+        byte[] bytes = Files.readAllBytes(segment);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0) {
+            end--;
+        }
+        assertThat(end).as("data in " + segment).isGreaterThan(48);
+        java.util.Arrays.fill(bytes, end - 40, end, (byte) 0);
+        Files.write(segment, bytes);
     }
 
     private static void truncate(Path file, int bytes) throws IOException {
