@@ -201,3 +201,97 @@ fault_suite() {
   fi
   echo "fault suite passed: every acknowledged record is on every node exactly once, the nodes agree, audit clean"
 }
+
+# dossier fault --disk-full: a one-node network whose nodes/ directory is a 64 MiB tmpfs, filled up during an upload.
+fault_disk_full() {
+  local dir=$1 port=$2 timeout=$3
+  local started=$SECONDS net="$dir/net" mnt="$dir/net/nodes" out="$dir/out" input="$dir/records.csv"
+  FAULT_FAILED=0
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "FAULT SUITE FAILED: --disk-full mounts a 64 MiB tmpfs and needs root; run it as root" >&2
+    return 1
+  fi
+  if mountpoint -q "$mnt" 2>/dev/null; then umount "$mnt"; fi
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  run_node_cli network init --orgs 1 --out "$net" --port "$port" >/dev/null
+  mkdir -p "$mnt"
+  if ! mount -t tmpfs -o size=64m tmpfs "$mnt"; then
+    echo "FAULT SUITE FAILED: cannot mount a tmpfs on $mnt (mount -t tmpfs -o size=64m): the disk-full test did not run" >&2
+    return 1
+  fi
+  FD_NET=$net FD_MNT=$mnt
+  # shellcheck disable=SC2317
+  fault_disk_cleanup() {
+    network_down --dir "$FD_NET" >/dev/null 2>&1 || true
+    umount "$FD_MNT" 2>/dev/null || true
+  }
+  trap fault_disk_cleanup EXIT
+  "$JAVA" $JAVA_OPTS -cp "$(client_cp)" dev.dossier.client.BulkBench generate "$(shared_data)/trainings-10k.csv" \
+    15000 "$input"
+  export DOSSIER_CONFIG_DIR="$dir/keys"
+  network_up 1 --dir "$net" --port "$port" >"$dir/network-up.log" || { cat "$dir/network-up.log"; return 1; }
+  local name pid
+  name=$(basename "$(ls "$net"/pids/*.pid)" .pid)
+  echo "== node $name with its data on a 64 MiB tmpfs ($mnt): $(df -h --output=avail "$mnt" | tail -n 1 | tr -d ' ') free"
+  # leave about 8 MiB: the upload of 15,000 records needs about 40
+  local avail_kb
+  avail_kb=$(df -k --output=avail "$mnt" | tail -n 1 | tr -d ' ')
+  dd if=/dev/zero of="$mnt/filler" bs=1K count=$((avail_kb - 8 * 1024)) status=none 2>/dev/null || true
+  echo "== filler written: $(df -h --output=avail "$mnt" | tail -n 1 | tr -d ' ') free; uploading 15,000 records until the disk is full"
+  anchor_once() {
+    timeout -s KILL 300 "$JAVA" $JAVA_OPTS -cp "$(client_cp)" dev.dossier.client.cli.Main anchor --network "$net" \
+      --input "$input" --out "$out" --batch-size 500 --in-flight 2 --no-progress >>"$dir/anchor.log" 2>&1
+  }
+  set +e
+  anchor_once
+  local rc=$?
+  set -e
+  local acked_full
+  acked_full=$(wc -l <"$out/records.receipts.jsonl" 2>/dev/null || echo 0)
+  echo "   client exit $rc with the disk full; $acked_full records acknowledged (receipts) before it filled"
+  ((rc != 0)) || fault_fail "the upload succeeded although the disk is full (is the tmpfs too big?)"
+  grep -m 3 -i "no space\|IO error" "$net/logs/$name.log" | cut -c1-240 | sed 's/^/   node log: /' || true
+  pid=$(cat "$net/pids/$name.pid")
+  if fault_alive "$pid"; then echo "   the node is still running (it refuses writes; reads go on)"; else echo "   the node exited"; fi
+  # while the disk is full nothing more is acknowledged
+  set +e
+  anchor_once
+  rc=$?
+  set -e
+  local acked_again
+  acked_again=$(wc -l <"$out/records.receipts.jsonl" 2>/dev/null || echo 0)
+  echo "   a second upload while full: exit $rc, receipts $acked_again"
+  ((rc != 0)) || fault_fail "a second upload succeeded with the disk full"
+  ((acked_again == acked_full)) || fault_fail "records were acknowledged with the disk full ($acked_full, then $acked_again)"
+  echo "== freeing the space and restarting the node"
+  rm -f "$mnt/filler"
+  if fault_alive "$pid"; then
+    kill -TERM "$pid"
+    for _ in $(seq 1 300); do fault_alive "$pid" || break; sleep 0.1; done
+    if fault_alive "$pid"; then
+      echo "   the node did not stop in 30 s on SIGTERM: kill -9"
+      kill -9 "$pid"
+      for _ in $(seq 1 300); do fault_alive "$pid" || break; sleep 0.1; done
+    fi
+  fi
+  network_up 1 --dir "$net" --port "$port" >>"$dir/network-up.log" || fault_fail "the node does not start again (see $net/logs/$name.log)"
+  set +e
+  anchor_once
+  rc=$?
+  set -e
+  ((rc == 0)) || fault_fail "the upload does not complete after the restart (exit $rc; $dir/anchor.log)"
+  network_down --dir "$net" >/dev/null || fault_fail "the node did not stop cleanly"
+  set +e
+  run_node_cli audit --network "$net" --receipts "$out/records.receipts.jsonl" >"$dir/audit.log" 2>&1
+  rc=$?
+  set -e
+  cat "$dir/audit.log"
+  ((rc == 0)) || fault_fail "audit --network reports a problem (exit $rc)"
+  trap - EXIT
+  fault_disk_cleanup
+  echo "== disk-full summary: $acked_full records acknowledged before the disk filled, none while it was full," \
+    "$(wc -l <"$out/records.receipts.jsonl") of 15000 after freeing space and restarting; $((SECONDS - started)) s"
+  if ((FAULT_FAILED)); then echo "FAULT SUITE FAILED" >&2; return 1; fi
+  echo "disk-full test passed"
+}

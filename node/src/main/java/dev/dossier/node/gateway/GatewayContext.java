@@ -102,6 +102,11 @@ public final class GatewayContext {
         return validator;
     }
 
+    /** @return true once ordering stopped after a failure: nothing more is committed by this node */
+    public boolean orderingFailed() {
+        return orderer.failed();
+    }
+
     Orderer orderer() {
         return orderer;
     }

@@ -247,6 +247,13 @@ public final class RaftOrderer implements Orderer {
         }
     }
 
+    @Override
+    public boolean failed() {
+        synchronized (serverLock) {
+            return cutter.failed() || server != null && server.getLifeCycleState() == LifeCycle.State.EXCEPTION;
+        }
+    }
+
     /** @return true if this node is the Raft leader now */
     public boolean isLeader() {
         return self.equals(stateMachine.leader()) && healthy();
