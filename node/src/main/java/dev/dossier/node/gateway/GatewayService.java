@@ -85,7 +85,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
         this.responses = Objects.requireNonNull(responses, "responses");
         // once ordering has stopped (the ledger failed to write), callers waiting for a commit status get an error
         // instead of waiting for ever; the node acknowledges nothing more until it is restarted
-        HEALTH_WATCH.scheduleWithFixedDelay(
+        var watch = HEALTH_WATCH.scheduleWithFixedDelay(
                 () -> {
                     try {
                         if (context.orderingFailed()) {
@@ -98,6 +98,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
                 1,
                 1,
                 java.util.concurrent.TimeUnit.SECONDS);
+        context.onClose(() -> watch.cancel(false));
     }
 
     private static final java.util.concurrent.ScheduledExecutorService HEALTH_WATCH =
