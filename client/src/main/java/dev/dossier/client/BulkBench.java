@@ -45,7 +45,11 @@ public final class BulkBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length >= 3 && args[0].equals("generate")) {
-            generate(Path.of(args[1]), Long.parseLong(args[2]), Path.of(args[3]), args.length > 4 ? Integer.parseInt(args[4]) : 0);
+            generate(
+                    Path.of(args[1]),
+                    Long.parseLong(args[2]),
+                    Path.of(args[3]),
+                    args.length > 4 ? Integer.parseInt(args[4]) : 0);
         } else if (args.length >= 3 && args[0].equals("pipeline")) {
             pipeline(Path.of(args[1]), Path.of(args[2]));
         } else if (args.length >= 4 && args[0].equals("postgres")) {

@@ -12,6 +12,7 @@ import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.ledger.AuditReport;
 import dev.dossier.node.ledger.LedgerAudit;
 import dev.dossier.node.log.LogAudit;
+import dev.dossier.node.log.ReceiptAudit;
 import dev.dossier.node.log.TrustFiles;
 import dev.dossier.node.ordering.BlockLimits;
 import dev.dossier.node.ordering.RaftMembership;
@@ -297,6 +298,13 @@ public final class Main {
                         + "node, check each block's signature and that all nodes agree")
         Path network;
 
+        @Option(
+                names = "--receipts",
+                description = "with --network: receipts of 'dossier anchor' (repeatable); every receipt's commitment "
+                        + "must be anchored exactly once on every node, and the nodes must have the same height, "
+                        + "last block and commitment log")
+        List<Path> receipts = List.of();
+
         @Override
         public Integer call() throws Exception {
             if (network != null) {
@@ -339,8 +347,27 @@ public final class Main {
                     consortium, consortium.nodes().get(0).name());
             NetworkAudit.Report report = NetworkAudit.audit(cluster, new IdentityValidator(consortium.msps()), ledgers);
             report.lines().forEach(System.out::println);
-            System.out.println(report.clean() ? "network audit clean" : "network audit FAILED");
-            return report.clean() ? 0 : 3;
+            boolean clean = report.clean();
+            Map<String, Path> data = new LinkedHashMap<>();
+            for (Map.Entry<String, Path> ledger : ledgers.entrySet()) {
+                Path node = ledger.getValue().getParent();
+                data.put(ledger.getKey(), node);
+                LogAudit.Report log = LogAudit.audit(ledger.getValue(), node.resolve("log"), chaincode);
+                if (log.clean()) {
+                    System.out.println(ledger.getKey() + ": commitment log of " + log.size() + " commitments, root "
+                            + log.root() + ", re-derived from the blocks");
+                } else {
+                    clean = false;
+                    System.out.println(ledger.getKey() + ": commitment log audit FAILED: " + log.problem());
+                }
+            }
+            if (!receipts.isEmpty()) {
+                ReceiptAudit.Report checked = ReceiptAudit.audit(data, receipts, chaincode);
+                checked.lines().forEach(System.out::println);
+                clean &= checked.clean();
+            }
+            System.out.println(clean ? "network audit clean" : "network audit FAILED");
+            return clean ? 0 : 3;
         }
     }
 }

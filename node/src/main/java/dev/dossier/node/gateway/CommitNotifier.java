@@ -93,6 +93,19 @@ final class CommitNotifier implements BlockListener {
         }
     }
 
+    /**
+     * Fails every caller waiting for a commit: ordering stopped (the ledger cannot write, a full disk say), so none of
+     * the transactions they wait for will be committed by this node.
+     */
+    void failWaiters(RuntimeException why) {
+        for (String txId : List.copyOf(waiters.keySet())) {
+            Set<CompletableFuture<TxStatus>> set = waiters.remove(txId);
+            if (set != null) {
+                set.forEach(f -> f.completeExceptionally(why));
+            }
+        }
+    }
+
     /** Transactions that will not be ordered after all may be submitted again. */
     @Override
     public void dropped(List<String> txIds) {

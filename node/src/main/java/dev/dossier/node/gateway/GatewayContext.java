@@ -102,6 +102,18 @@ public final class GatewayContext {
         return validator;
     }
 
+    private final java.util.List<Runnable> closeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Runs {@code hook} first when the context is closed. */
+    void onClose(Runnable hook) {
+        closeHooks.add(hook);
+    }
+
+    /** @return true once ordering stopped after a failure: nothing more is committed by this node */
+    public boolean orderingFailed() {
+        return orderer.failed();
+    }
+
     Orderer orderer() {
         return orderer;
     }
@@ -126,6 +138,7 @@ public final class GatewayContext {
 
     /** Commits what is queued, stops ordering and closes connections to other nodes. */
     public void close() throws InterruptedException {
+        closeHooks.forEach(Runnable::run);
         try {
             orderer.close();
         } finally {

@@ -83,7 +83,30 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
         this.eventStreams = Objects.requireNonNull(eventStreams, "eventStreams");
         this.eventStreamSlots = new Semaphore(maxEventStreams);
         this.responses = Objects.requireNonNull(responses, "responses");
+        // once ordering has stopped (the ledger failed to write), callers waiting for a commit status get an error
+        // instead of waiting for ever; the node acknowledges nothing more until it is restarted
+        var watch = HEALTH_WATCH.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        if (context.orderingFailed()) {
+                            notifier.failWaiters(new IllegalStateException("ordering stopped on this node"));
+                        }
+                    } catch (RuntimeException e) {
+                        // a closed context: nothing to watch any more
+                    }
+                },
+                1,
+                1,
+                java.util.concurrent.TimeUnit.SECONDS);
+        context.onClose(() -> watch.cancel(false));
     }
+
+    private static final java.util.concurrent.ScheduledExecutorService HEALTH_WATCH =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "commit-status-health");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     @Override
     public void evaluate(EvaluateRequest request, StreamObserver<EvaluateResponse> observer) {
@@ -302,15 +325,27 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
             CompletableFuture<TxStatus> status = notifier.await(txId);
             var call = (ServerCallStreamObserver<CommitStatusResponse>) observer;
             call.setOnCancelHandler(() -> notifier.forget(txId, status));
-            status.thenAcceptAsync(
-                    s -> {
-                        if (!call.isCancelled()) {
-                            call.onNext(CommitStatusResponse.newBuilder()
-                                    .setResult(s.code())
-                                    .setBlockNumber(s.blockNumber())
-                                    .build());
-                            call.onCompleted();
+            if (!status.isDone() && context.orderingFailed()) {
+                // ordering stopped (the ledger failed to write, a full disk say): nothing more is committed here
+                notifier.failWaiters(new IllegalStateException("ordering stopped on this node"));
+            }
+            status.whenCompleteAsync(
+                    (s, failure) -> {
+                        if (call.isCancelled()) {
+                            return;
                         }
+                        if (failure != null) {
+                            call.onError(Status.UNAVAILABLE
+                                    .withDescription("transaction " + txId + " will not be committed by this node: "
+                                            + failure.getMessage() + " (see the node's log)")
+                                    .asRuntimeException());
+                            return;
+                        }
+                        call.onNext(CommitStatusResponse.newBuilder()
+                                .setResult(s.code())
+                                .setBlockNumber(s.blockNumber())
+                                .build());
+                        call.onCompleted();
                     },
                     responses);
         } catch (RequestException e) {

@@ -122,24 +122,51 @@ public final class Ledger implements StateReader, AutoCloseable {
         }
     }
 
+    /** How many of the last blocks {@link #open} checks: their hash chain, data hashes and storage checksums. */
+    static final int CHECKED_AT_OPEN = 64;
+
+    /**
+     * Checks the end of the chain before the ledger is used: the last {@link #CHECKED_AT_OPEN} blocks are read (RocksDB
+     * verifies the checksums of what it reads, naming a damaged table file), decode, match their data hashes, chain by
+     * their previous-hash fields, and the last one's header hash is the stored one. The whole ledger is checked by
+     * {@link LedgerAudit}.
+     */
     private static void checkLastBlock(Store store, Path directory, long height, byte[] lastHash)
-            throws RocksDBException, LedgerException {
-        byte[] stored = store.db.get(store.handle(Store.BLOCKS), Encoding.blockKey(height - 1));
-        String where = "ledger in " + directory + " (height " + height + ")";
-        if (stored == null) {
-            throw new LedgerException(where + ": last block " + (height - 1) + " is missing");
-        }
-        Block last;
-        try {
-            last = Block.parseFrom(stored);
-        } catch (InvalidProtocolBufferException e) {
-            throw new LedgerException(where + ": last block " + (height - 1) + " does not decode", e);
-        }
-        byte[] hash = BlockHashes.headerHash(last.getHeader());
-        if (lastHash == null || !Arrays.equals(hash, lastHash)) {
-            throw new LedgerException(where + ": stored last header hash "
-                    + (lastHash == null ? "(none)" : Encoding.hex(lastHash)) + " is not the hash of block "
-                    + (height - 1) + " " + Encoding.hex(hash));
+            throws LedgerException {
+        String where = "ledger in " + directory + " (height " + height + ") is corrupt";
+        byte[] expectedHash = lastHash;
+        for (long number = height - 1; number >= Math.max(0, height - CHECKED_AT_OPEN); number--) {
+            byte[] stored;
+            try {
+                stored = store.db.get(store.handle(Store.BLOCKS), Encoding.blockKey(number));
+            } catch (RocksDBException e) {
+                throw new LedgerException(where + ": block " + number + " cannot be read: " + e.getMessage(), e);
+            }
+            if (stored == null) {
+                throw new LedgerException(where + ": block " + number + " is missing");
+            }
+            Block block;
+            try {
+                block = Block.parseFrom(stored);
+            } catch (InvalidProtocolBufferException e) {
+                throw new LedgerException(where + ": block " + number + " does not decode", e);
+            }
+            byte[] hash = BlockHashes.headerHash(block.getHeader());
+            if (expectedHash == null || !Arrays.equals(hash, expectedHash)) {
+                throw new LedgerException(where + ": block " + number + " has header hash " + Encoding.hex(hash)
+                        + " but "
+                        + (number == height - 1
+                                ? "the stored last header hash is "
+                                : "block " + (number + 1) + " chains to ")
+                        + (expectedHash == null ? "(none)" : Encoding.hex(expectedHash)));
+            }
+            if (block.getHeader().getNumber() != number
+                    || !Arrays.equals(
+                            block.getHeader().getDataHash().toByteArray(), BlockHashes.dataHash(block.getData()))) {
+                throw new LedgerException(
+                        where + ": block " + number + " does not match its header's number or data" + " hash");
+            }
+            expectedHash = block.getHeader().getPreviousHash().toByteArray();
         }
     }
 
@@ -467,6 +494,21 @@ public final class Ledger implements StateReader, AutoCloseable {
     }
 
     // ---- plumbing
+
+    /**
+     * Writes what the write-ahead log holds to table files and waits (tests use it to put the blocks in table files).
+     *
+     * @throws LedgerException if the flush fails
+     */
+    void flush() throws LedgerException {
+        try (org.rocksdb.FlushOptions wait = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+            for (ColumnFamilyHandle family : List.of(blocks, state, history, txIndex, meta)) {
+                db.flush(wait, family);
+            }
+        } catch (RocksDBException e) {
+            throw new LedgerException("cannot flush the ledger in " + directory + ": " + e.getMessage(), e);
+        }
+    }
 
     private interface ReadOp<T> {
         T run() throws RocksDBException;

@@ -87,7 +87,13 @@ public final class CommitmentLog implements AutoCloseable {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(namespace, "namespace");
         Files.createDirectories(directory);
-        Options options = new Options().setCreateIfMissing(true);
+        // The log is derived from the blocks and its writes are not synced: after a crash, RocksDB's point-in-time
+        // recovery keeps the consistent prefix of its write-ahead log (each block's leaves and the applied height are
+        // one write batch), and the node folds in the blocks after that height again. Unlike the ledger's (see
+        // Store), damage here loses nothing that the blocks cannot give back.
+        Options options = new Options()
+                .setCreateIfMissing(true)
+                .setWalRecoveryMode(org.rocksdb.WALRecoveryMode.PointInTimeRecovery);
         try {
             return new CommitmentLog(namespace, options, RocksDB.open(options, directory.toString()));
         } catch (RocksDBException e) {

@@ -67,6 +67,11 @@ final class BlockCutter implements AutoCloseable {
         }
     }
 
+    /** @return true once the sink failed: nothing more is ordered */
+    boolean failed() {
+        return failure != null;
+    }
+
     boolean healthy() {
         return failure == null && !closing;
     }

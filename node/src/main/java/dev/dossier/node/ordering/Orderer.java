@@ -19,6 +19,14 @@ public interface Orderer extends AutoCloseable {
     /** @return true while blocks can still be committed */
     boolean healthy();
 
+    /**
+     * @return true once ordering stopped after a failure (the ledger could not write a block, a full disk say):
+     *     nothing more will be committed until the node is restarted
+     */
+    default boolean failed() {
+        return false;
+    }
+
     /** Stops ordering; what was already queued is ordered first where possible. */
     @Override
     void close() throws InterruptedException;

@@ -128,6 +128,8 @@ public final class RaftOrderer implements Orderer {
                 .orElseThrow();
         RaftProperties properties = properties(settings, me.port());
         Files.createDirectories(settings.directory());
+        // a torn last entry (a crash while appending) is dropped; other damage stops the node here, naming the file
+        RaftLogFiles.checkAndRepair(settings.directory());
         BatchCommitter committer = new BatchCommitter(ledger, checker, signer, listener);
         RaftPeerId self = RaftPeerId.valueOf(settings.self());
         RaftClient client = RaftClient.newBuilder()
@@ -242,6 +244,13 @@ public final class RaftOrderer implements Orderer {
     public boolean healthy() {
         synchronized (serverLock) {
             return cutter.healthy() && server != null && server.getLifeCycleState() == LifeCycle.State.RUNNING;
+        }
+    }
+
+    @Override
+    public boolean failed() {
+        synchronized (serverLock) {
+            return cutter.failed() || server != null && server.getLifeCycleState() == LifeCycle.State.EXCEPTION;
         }
     }
 

@@ -51,6 +51,11 @@ public final class SoloOrderer implements Orderer {
     }
 
     @Override
+    public boolean failed() {
+        return cutter.failed();
+    }
+
+    @Override
     public boolean healthy() {
         return cutter.healthy();
     }

@@ -1,0 +1,102 @@
+package dev.dossier.node.ordering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RaftLogFilesTest {
+    private static final int PREALLOCATED = 64 << 10;
+
+    @TempDir
+    Path dir;
+
+    /** A segment in Ratis' layout: header, then per entry varint length, entry, CRC32C of both. */
+    private static byte[] segment(int entries) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes("RaftLog1".getBytes(StandardCharsets.US_ASCII));
+        for (int i = 0; i < entries; i++) {
+            byte[] entry = ("entry " + i + " ").repeat(30).getBytes(StandardCharsets.US_ASCII);
+            ByteArrayOutputStream one = new ByteArrayOutputStream();
+            int length = entry.length;
+            while (length >= 0x80) {
+                one.write((length & 0x7F) | 0x80);
+                length >>>= 7;
+            }
+            one.write(length);
+            one.writeBytes(entry);
+            CRC32C crc = new CRC32C();
+            crc.update(one.toByteArray());
+            out.writeBytes(one.toByteArray());
+            out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        }
+        return out.toByteArray();
+    }
+
+    private Path write(String name, byte[] data, int size) throws IOException {
+        Path file = dir.resolve("group").resolve("current").resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.write(file, Arrays.copyOf(data, Math.max(size, data.length)));
+        return file;
+    }
+
+    @Test
+    void cleanSegments_areLeftAlone() throws IOException {
+        Path open = write("log_inprogress_5", segment(5), PREALLOCATED);
+        Path closed = write("log_0-4", segment(5), 0);
+        byte[] before = Files.readAllBytes(open);
+
+        assertThat(RaftLogFiles.checkAndRepair(dir)).isZero();
+        assertThat(Files.readAllBytes(open)).isEqualTo(before);
+        assertThat(closed).exists();
+    }
+
+    @Test
+    void tornLastEntry_isZeroed_keepingTheWholeEntriesBeforeIt() throws IOException {
+        byte[] four = segment(4);
+        byte[] five = segment(5);
+        byte[] torn = Arrays.copyOf(five, four.length + (five.length - four.length) / 2); // half the last entry
+        Path open = write("log_inprogress_0", torn, PREALLOCATED);
+
+        assertThat(RaftLogFiles.checkAndRepair(dir)).isEqualTo(1);
+
+        byte[] after = Files.readAllBytes(open);
+        assertThat(after).hasSize(PREALLOCATED);
+        assertThat(Arrays.copyOf(after, four.length)).isEqualTo(four);
+        assertThat(Arrays.copyOfRange(after, four.length, after.length)).containsOnly((byte) 0);
+        assertThat(RaftLogFiles.checkAndRepair(dir)).isZero(); // now a clean segment
+    }
+
+    @Test
+    void damagedEntryInTheMiddle_stopsTheNode_namingFileAndOffset() throws IOException {
+        byte[] data = segment(6);
+        data[data.length / 2] ^= 0x5A;
+        Path open = write("log_inprogress_0", data, PREALLOCATED);
+
+        assertThatThrownBy(() -> RaftLogFiles.checkAndRepair(dir))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(open.toString())
+                .hasMessageContaining("is corrupt at offset")
+                .hasMessageContaining("not a write cut short by a crash");
+    }
+
+    @Test
+    void damagedClosedSegment_stopsTheNode() throws IOException {
+        byte[] data = segment(6);
+        data[data.length - 2] ^= 0x01; // the last checksum: a closed segment has no torn tail
+        Path closed = write("log_0-5", data, 0);
+
+        assertThatThrownBy(() -> RaftLogFiles.checkAndRepair(dir))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(closed.toString());
+    }
+}
