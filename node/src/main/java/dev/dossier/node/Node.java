@@ -154,7 +154,7 @@ public final class Node implements AutoCloseable {
                         return solo;
                     }
                     : (listener, checker) -> RaftOrderer.start(
-                            raftSettings(cluster, settings.dataDirectory()),
+                            raftSettings(cluster, settings.dataDirectory(), settings.tls()),
                             settings.channel(),
                             ledger,
                             checker,
@@ -338,14 +338,15 @@ public final class Node implements AutoCloseable {
         return new Endorsers(ownMsp, organisations, peers, cluster.policies(), tls);
     }
 
-    private static RaftSettings raftSettings(NodeSettings.Cluster cluster, Path dataDirectory) {
+    private static RaftSettings raftSettings(NodeSettings.Cluster cluster, Path dataDirectory, TlsSettings tls) {
         List<RaftSettings.Member> members = new ArrayList<>();
         for (NodeSettings.ClusterNode node : cluster.nodes()) {
             members.add(new RaftSettings.Member(node.name(), node.host(), node.raftPort()));
         }
         RaftSettings settings = RaftSettings.of(cluster.self(), members, dataDirectory.resolve("raft"));
         return settings.withTiming(cluster.electionTimeout(), cluster.snapshotEvery(), cluster.segmentBytes())
-                .joining(cluster.join());
+                .joining(cluster.join())
+                .withTls(tls);
     }
 
     /** A joining node's ledger starts with the network's genesis block, fetched from the first node that answers. */

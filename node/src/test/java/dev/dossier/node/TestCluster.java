@@ -32,6 +32,11 @@ final class TestCluster implements AutoCloseable {
     private final ManagedChannel[] channels;
 
     TestCluster(Path directory, int n, EndorsementPolicies policies) throws Exception {
+        this(directory, n, policies, false);
+    }
+
+    /** @param tls run every node with mutual TLS ({@code node start --tls}): gateways, endorsements, Raft */
+    TestCluster(Path directory, int n, EndorsementPolicies policies, boolean tls) throws Exception {
         this.directory = directory;
         consortium = CryptoGen.generate(directory.resolve("network"), n, "dossier", "notary", freeBasePort(n));
         BlockLimits limits = new BlockLimits(200, BlockLimits.DEFAULT.maxBytes(), Duration.ofMillis(20));
@@ -43,8 +48,9 @@ final class TestCluster implements AutoCloseable {
                     directory.resolve("node" + i),
                     TestNetwork.chaincodeJar(),
                     limits);
-            settings.add(node.withCluster(
-                    node.cluster().withPolicies(policies).withRaftTiming(Duration.ofMillis(400), 16, 64 << 10)));
+            NodeSettings clustered = node.withCluster(
+                    node.cluster().withPolicies(policies).withRaftTiming(Duration.ofMillis(400), 16, 64 << 10));
+            settings.add(tls ? clustered.withTls(consortium.tls(node.name())) : clustered);
         }
         nodes = new Node[n];
         channels = new ManagedChannel[n];
@@ -97,9 +103,13 @@ final class TestCluster implements AutoCloseable {
 
     void start(int i) throws Exception {
         nodes[i] = Node.start(settings.get(i));
-        channels[i] = NettyChannelBuilder.forAddress("localhost", nodes[i].port())
-                .usePlaintext()
-                .build();
+        dev.dossier.node.identity.TlsSettings tls = settings.get(i).tls();
+        // over TLS the tests present the node's own TLS certificate, one the consortium's TLS CAs issued
+        channels[i] = tls == null
+                ? NettyChannelBuilder.forAddress("localhost", nodes[i].port())
+                        .usePlaintext()
+                        .build()
+                : dev.dossier.node.identity.TlsSettings.channel("localhost:" + nodes[i].port(), tls);
     }
 
     void stop(int i) throws InterruptedException {

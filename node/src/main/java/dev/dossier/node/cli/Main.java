@@ -185,6 +185,11 @@ public final class Main {
         @Option(names = "--node", required = true, description = "name of the node to add")
         String node;
 
+        @Option(
+                names = "--tls",
+                description = "the network runs with --tls: reach its Raft group with the added node's TLS identity")
+        boolean tls;
+
         @Override
         public Integer call() throws Exception {
             Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
@@ -192,7 +197,7 @@ public final class Main {
             List<RaftSettings.Member> members = cluster.nodes().stream()
                     .map(n -> new RaftSettings.Member(n.name(), n.host(), n.raftPort()))
                     .toList();
-            RaftMembership.set(consortium.channel(), members, node);
+            RaftMembership.set(consortium.channel(), members, node, tls ? consortium.tls(node) : null);
             System.out.println("Raft group of channel " + consortium.channel() + " is now " + members.size()
                     + " nodes; " + node + " catches up from the others");
             return 0;

@@ -76,6 +76,33 @@ public record TlsSettings(Path certificate, Path privateKey, List<Path> trustedR
         }
     }
 
+    /** @return the node's TLS certificate */
+    public X509Certificate certificateValue() throws IOException {
+        try (InputStream in = Files.newInputStream(certificate)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (CertificateException e) {
+            throw new IOException(certificate + ": not a PEM X.509 certificate", e);
+        }
+    }
+
+    /** @return the node's TLS private key */
+    public java.security.PrivateKey privateKeyValue() throws IOException {
+        String pem = Files.readString(privateKey, java.nio.charset.StandardCharsets.US_ASCII);
+        try {
+            byte[] der = Pem.decode("PRIVATE KEY", pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                    .orElseThrow(() -> new IOException(privateKey + ": not one PEM PRIVATE KEY block"));
+            return java.security.KeyFactory.getInstance("EC")
+                    .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(privateKey + ": not a PKCS#8 EC private key", e);
+        }
+    }
+
+    /** @return the consortium's TLS CA certificates */
+    public List<X509Certificate> rootCertificates() throws IOException {
+        return List.of(roots());
+    }
+
     private X509Certificate[] roots() throws IOException {
         List<X509Certificate> out = new ArrayList<>();
         for (Path root : trustedRoots) {

@@ -1,5 +1,6 @@
 package dev.dossier.node.ordering;
 
+import dev.dossier.node.identity.TlsSettings;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,9 +23,11 @@ public final class RaftMembership {
      * Sets the group of the channel to {@code members}, asking the current members (all of {@code members} but
      * {@code joining}) to agree. The new member then receives the log, or fetches the blocks it misses.
      *
+     * @param tls the TLS identity to reach a group that runs over mutual TLS (a node's), or null for plaintext
      * @throws IOException if the group cannot be reached or refuses the change
      */
-    public static void set(String channel, List<RaftSettings.Member> members, String joining) throws IOException {
+    public static void set(String channel, List<RaftSettings.Member> members, String joining, TlsSettings tls)
+            throws IOException {
         List<RaftSettings.Member> current = new ArrayList<>();
         for (RaftSettings.Member member : members) {
             if (!member.name().equals(joining)) {
@@ -38,6 +41,7 @@ public final class RaftMembership {
                 RaftOrderer.group(channel, members).getPeers().stream().toList();
         try (RaftClient client = RaftClient.newBuilder()
                 .setProperties(properties)
+                .setParameters(RaftOrderer.tlsParameters(tls))
                 .setRaftGroup(group)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         50, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))

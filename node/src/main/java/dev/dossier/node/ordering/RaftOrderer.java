@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
 import dev.dossier.node.identity.Signer;
+import dev.dossier.node.identity.TlsSettings;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.PendingTx;
 import java.io.IOException;
@@ -20,8 +21,10 @@ import java.util.logging.Logger;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -132,8 +135,10 @@ public final class RaftOrderer implements Orderer {
         RaftLogFiles.checkAndRepair(settings.directory());
         BatchCommitter committer = new BatchCommitter(ledger, checker, signer, listener);
         RaftPeerId self = RaftPeerId.valueOf(settings.self());
+        Parameters parameters = tlsParameters(settings.tls());
         RaftClient client = RaftClient.newBuilder()
                 .setProperties(properties)
+                .setParameters(parameters)
                 .setRaftGroup(group)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         300, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
@@ -145,6 +150,7 @@ public final class RaftOrderer implements Orderer {
                     .setServerId(self)
                     .setGroup(settings.joining() ? RaftGroup.valueOf(group.getGroupId()) : group)
                     .setProperties(properties)
+                    .setParameters(parameters)
                     .setStateMachine(stateMachine)
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();
@@ -165,6 +171,23 @@ public final class RaftOrderer implements Orderer {
         LOG.info(() -> "Raft member " + self + " of " + group.getPeers().size() + " on port " + me.port()
                 + ", ledger at " + orderer[0].stateMachine.ledgerPosition());
         return orderer[0];
+    }
+
+    /**
+     * @return Ratis parameters carrying mutual TLS for its server, admin and client channels (the node's own TLS
+     *     certificate, the consortium's TLS CAs), or no TLS when {@code tls} is null
+     * @throws IOException if a TLS file cannot be read
+     */
+    static Parameters tlsParameters(TlsSettings tls) throws IOException {
+        Parameters parameters = new Parameters();
+        if (tls != null) {
+            GrpcTlsConfig config =
+                    new GrpcTlsConfig(tls.privateKeyValue(), tls.certificateValue(), tls.rootCertificates(), true);
+            GrpcConfigKeys.Server.setTlsConf(parameters, config);
+            GrpcConfigKeys.Admin.setTlsConf(parameters, config);
+            GrpcConfigKeys.Client.setTlsConf(parameters, config);
+        }
+        return parameters;
     }
 
     /** @return the Raft group of a channel: a group id derived from the channel name, and its members */

@@ -2,6 +2,7 @@ package dev.dossier.node.ordering;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.dossier.node.identity.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.List;
  *     catches up from the leader's blocks); otherwise the log is kept until every follower has it
  * @param segmentBytes the size of a Raft log segment file (the unit of purging)
  * @param joining true for a node joining a running group: it starts knowing only itself and waits to be added
+ * @param tls the node's mutual TLS for Raft traffic (the same certificates as its gateway), or null for plaintext
  */
 public record RaftSettings(
         String self,
@@ -29,11 +31,13 @@ public record RaftSettings(
         long snapshotEvery,
         boolean purgeToSnapshot,
         long segmentBytes,
-        boolean joining) {
+        boolean joining,
+        TlsSettings tls) {
 
     /** Defaults for a network of nodes on one machine or a LAN. */
     public static RaftSettings of(String self, List<Member> members, Path directory) {
-        return new RaftSettings(self, members, directory, Duration.ofMillis(1_000), 10_000, true, 32L << 20, false);
+        return new RaftSettings(
+                self, members, directory, Duration.ofMillis(1_000), 10_000, true, 32L << 20, false, null);
     }
 
     /**
@@ -63,13 +67,36 @@ public record RaftSettings(
                 newSnapshotEvery,
                 purgeToSnapshot,
                 newSegmentBytes,
-                joining);
+                joining,
+                tls);
     }
 
     /** @return the same settings for a node that joins a running group (it starts with no other member) */
     public RaftSettings joining(boolean newJoining) {
         return new RaftSettings(
-                self, members, directory, electionTimeout, snapshotEvery, purgeToSnapshot, segmentBytes, newJoining);
+                self,
+                members,
+                directory,
+                electionTimeout,
+                snapshotEvery,
+                purgeToSnapshot,
+                segmentBytes,
+                newJoining,
+                tls);
+    }
+
+    /** @return the same settings with Raft traffic over mutual TLS (null: plaintext) */
+    public RaftSettings withTls(TlsSettings newTls) {
+        return new RaftSettings(
+                self,
+                members,
+                directory,
+                electionTimeout,
+                snapshotEvery,
+                purgeToSnapshot,
+                segmentBytes,
+                joining,
+                newTls);
     }
 
     /** A Raft group member: a node's name and the address of its Raft server. */
