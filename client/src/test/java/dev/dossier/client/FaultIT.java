@@ -221,8 +221,9 @@ class FaultIT {
             awaitListening(i);
         }
 
-        // a torn tail: kill node 2 and cut the last bytes of its ledger's write-ahead log and of its Raft log
-        int torn = 1;
+        // a torn tail: kill a node and cut the last bytes of its ledger's write-ahead log and of its Raft log. A node
+        // restarted by the kill loop after the last block has an empty write-ahead log: take one that wrote since.
+        int torn = tornCandidate();
         kill(torn);
         Path wal = newest(data(torn).resolve("ledger"), "[0-9]+\\.log");
         Path segment = newest(data(torn).resolve("raft"), "log_inprogress_[0-9]+");
@@ -302,6 +303,23 @@ class FaultIT {
                 .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
                 .findFirst()
                 .orElse(-1);
+    }
+
+    /** @return a node (the client's own last) whose ledger write-ahead log and open Raft segment hold data */
+    private int tornCandidate() throws IOException {
+        for (int i : new int[] {1, 2, 0}) {
+            if (hasNonEmpty(data(i).resolve("ledger"), "[0-9]+\\.log")
+                    && hasNonEmpty(data(i).resolve("raft"), "log_inprogress_[0-9]+")) {
+                return i;
+            }
+        }
+        throw new AssertionError("no node has written to its write-ahead log since its last restart");
+    }
+
+    private static boolean hasNonEmpty(Path root, String pattern) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.anyMatch(f -> f.getFileName().toString().matches(pattern) && size(f) > 0);
+        }
     }
 
     /** The newest non-empty file whose name matches, anywhere under {@code root}. */
