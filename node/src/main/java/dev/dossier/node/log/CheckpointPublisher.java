@@ -333,22 +333,19 @@ public final class CheckpointPublisher implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        if (!Arrays.equals(checkpoint.root(), log.root(checkpoint.size()))) {
-            throw new CosignException(
-                    CosignException.Reason.CONFLICT,
-                    "checkpoint root at size " + checkpoint.size() + " differs from this node's log: " + checkpoint);
-        }
-        NoteVerifier.Key own = signer.verifierKey();
-        if (note.signatures().stream().anyMatch(s -> s.keyName().equals(own.name()) && s.keyId() == own.keyId())) {
-            return note;
-        }
+        SignedNote cosigned;
         try {
-            return signer.cosign(note, log);
+            // the signer checks the size and root against this node's log before it signs
+            cosigned = signer.cosign(note, log);
         } catch (NoteException e) {
             throw new CosignException(CosignException.Reason.MALFORMED, "not a checkpoint: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new CosignException(CosignException.Reason.CONFLICT, e.getMessage());
         }
+        NoteVerifier.Key own = signer.verifierKey();
+        boolean signedAlready =
+                note.signatures().stream().anyMatch(s -> s.keyName().equals(own.name()) && s.keyId() == own.keyId());
+        return signedAlready ? note : cosigned;
     }
 
     private synchronized void warn(String message) {

@@ -53,7 +53,8 @@ public final class CheckpointSigner {
         Checkpoint checkpoint = Checkpoint.parse(note.text());
         if (checkpoint.size() > log.size()
                 || !java.util.Arrays.equals(checkpoint.root(), log.root(checkpoint.size()))) {
-            throw new IllegalArgumentException("checkpoint " + checkpoint + " does not match this node's log");
+            throw new IllegalArgumentException("checkpoint " + checkpoint + " does not match this node's log: its root"
+                    + " at size " + checkpoint.size() + " differs from this node's log's");
         }
         List<NoteSignature> signatures = new ArrayList<>(note.signatures());
         signatures.add(signature(note.text()));
