@@ -257,17 +257,7 @@ class GatewayIT {
                                     shortLived.getNotAfter().toInstant())
                             .toMillis()
                     + 1_500);
-            Envelope envelope = signedEnvelope(prepared, signer);
-            var stub = GatewayGrpc.newBlockingStub(network.channel());
-            assertThatThrownBy(() -> stub.submit(SubmitRequest.newBuilder()
-                            .setChannelId("dossier")
-                            .setPreparedTransaction(envelope)
-                            .build()))
-                    .isInstanceOfSatisfying(
-                            StatusRuntimeException.class,
-                            e -> assertThat(e.getStatus().getDescription())
-                                    .contains("BAD_CREATOR")
-                                    .contains("expired"));
+            assertRefusedByCommitValidation(prepared, signer, "expired");
         }
         assertThat(network.node.height()).isEqualTo(height);
     }
@@ -410,11 +400,25 @@ class GatewayIT {
                         assertThat(e.getMessage()).contains("revoked").contains("revocation list");
                     });
         }
-        var stub = GatewayGrpc.newBlockingStub(network.channel());
-        Envelope envelope = signedEnvelope(
+        assertRefusedByCommitValidation(
                 endorsedBefore,
                 Signers.newPrivateKeySigner(
-                        TestNetwork.key(network.user("employer").privateKey())));
+                        TestNetwork.key(network.user("employer").privateKey())),
+                "revoked");
+        try (Gateway gateway = network.gateway("issuer")) {
+            notary(gateway).submitTransaction("anchor", newCommitment(), "record");
+        }
+        assertThat(network.node.height()).isEqualTo(height + 1);
+    }
+
+    /**
+     * Signs a prepared (endorsed) transaction as the client would and submits it: the commit validation the gateway
+     * runs on submit refuses its creator (BAD_CREATOR_SIGNATURE) for {@code reason}.
+     */
+    private void assertRefusedByCommitValidation(byte[] preparedTransaction, Signer signer, String reason)
+            throws Exception {
+        Envelope envelope = signedEnvelope(preparedTransaction, signer);
+        var stub = GatewayGrpc.newBlockingStub(network.channel());
         assertThatThrownBy(() -> stub.submit(SubmitRequest.newBuilder()
                         .setChannelId("dossier")
                         .setPreparedTransaction(envelope)
@@ -423,11 +427,7 @@ class GatewayIT {
                         StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getDescription())
                                 .contains("BAD_CREATOR")
-                                .contains("revoked"));
-        try (Gateway gateway = network.gateway("issuer")) {
-            notary(gateway).submitTransaction("anchor", newCommitment(), "record");
-        }
-        assertThat(network.node.height()).isEqualTo(height + 1);
+                                .contains(reason));
     }
 
     /** The envelope of a prepared (endorsed) transaction, signed by {@code signer} as the client would sign it. */
