@@ -7,8 +7,10 @@ import dev.dossier.node.chaincode.ChaincodeLoadException;
 import dev.dossier.node.chaincode.ChaincodeRuntime;
 import dev.dossier.node.gateway.EndorserService;
 import dev.dossier.node.gateway.Endorsers;
+import dev.dossier.node.gateway.EventReaders;
 import dev.dossier.node.gateway.GatewayContext;
 import dev.dossier.node.gateway.GatewayService;
+import dev.dossier.node.gateway.GrpcLimits;
 import dev.dossier.node.http.ApiClients;
 import dev.dossier.node.http.CustodialGateway;
 import dev.dossier.node.http.HttpApi;
@@ -70,7 +72,6 @@ import org.hyperledger.fabric.protos.peer.EndorserGrpc;
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Node.class.getName());
-    private static final int MAX_MESSAGE_BYTES = 128 << 20;
     private static final int MAX_EVENT_STREAMS = 64;
 
     private final Ledger ledger;
@@ -114,7 +115,7 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Opens the ledger, loads the chaincode and starts serving.
+     * Opens the ledger, loads the chaincode and starts serving, with the default {@link GrpcLimits}.
      *
      * @throws IOException if the signing identity, the API client file or an API client's identity cannot be read,
      *     or a port cannot be bound
@@ -122,6 +123,20 @@ public final class Node implements AutoCloseable {
      * @throws ChaincodeLoadException if the contract cannot be loaded
      */
     public static Node start(NodeSettings settings) throws IOException, LedgerException, ChaincodeLoadException {
+        return start(settings, GrpcLimits.DEFAULT);
+    }
+
+    /**
+     * Opens the ledger, loads the chaincode and starts serving, with {@code limits} on what gRPC clients may make the
+     * node hold (message size, calls per connection, keepalive, idle connections, waiting commit-status calls).
+     *
+     * @throws IOException if the signing identity, the API client file or an API client's identity cannot be read,
+     *     or a port cannot be bound
+     * @throws LedgerException if the ledger cannot be opened (for example another node holds it)
+     * @throws ChaincodeLoadException if the contract cannot be loaded
+     */
+    public static Node start(NodeSettings settings, GrpcLimits limits)
+            throws IOException, LedgerException, ChaincodeLoadException {
         Signer signer = Signer.fromPem(settings.mspId(), settings.signCertificate(), settings.signKey());
         IdentityValidator identities = new IdentityValidator(settings.organisations());
         ChaincodeRuntime runtime = ChaincodeRuntime.load(settings.chaincode(), settings.chaincodeJar());
@@ -185,9 +200,11 @@ public final class Node implements AutoCloseable {
             ExecutorService endorsements = Executors.newFixedThreadPool(threads, daemon("endorser"));
             // block streams (Deliver) may wait for new blocks: they never take the gateway's threads
             ExecutorService deliveries = Executors.newFixedThreadPool(MAX_EVENT_STREAMS, daemon("deliver"));
-            GatewayService gateway = new GatewayService(context, eventStreams, MAX_EVENT_STREAMS, responses);
-            NettyServerBuilder serverBuilder =
-                    NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()));
+            EventReaders readers = new EventReaders(nodeIdentities);
+            GatewayService gateway =
+                    new GatewayService(context, readers, limits, eventStreams, MAX_EVENT_STREAMS, responses);
+            NettyServerBuilder serverBuilder = limits.applyTo(
+                    NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port())));
             if (settings.tls() != null) {
                 serverBuilder.sslContext(settings.tls().serverContext());
             }
@@ -203,16 +220,10 @@ public final class Node implements AutoCloseable {
                             return AtomicBroadcastGrpc.SERVICE_NAME.equals(service) ? deliveries : null;
                         }
                     })
-                    .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .addService(gateway)
                     .addService(new EndorserService(context, gateway))
-                    .addService(new BlockDeliveryService(
-                            settings.channel(),
-                            ledger,
-                            identities,
-                            requester -> nodeIdentities.contains(requester.serialized())
-                                    || BLOCK_READERS.contains(
-                                            requester.attributes().get("dossier.role"))))
+                    .addService(
+                            new BlockDeliveryService(settings.channel(), ledger, identities, readers::mayReadBlocks))
                     .build();
             try {
                 server.start();
@@ -304,9 +315,6 @@ public final class Node implements AutoCloseable {
         }
         return CheckpointPublisher.start(log, checkpointSigner, TrustFiles.majority(origin, certificates), cosigners);
     }
-
-    /** Roles whose users may read raw blocks (Deliver), besides the consortium's nodes. */
-    private static final Set<String> BLOCK_READERS = Set.of("operator", "auditor");
 
     private static Set<ByteString> nodeIdentities(NodeSettings.Cluster cluster) throws IOException {
         Set<ByteString> out = new HashSet<>();

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -206,8 +207,14 @@ public final class Main {
 
     @Command(name = "node", description = "Run a node.", subcommands = NodeCommand.Start.class)
     static final class NodeCommand {
-        @Command(name = "start", description = "Start a node of the consortium and serve until stopped.")
+        @Command(
+                name = "start",
+                mixinStandardHelpOptions = true,
+                description = "Start a node of the consortium and serve until stopped.")
         static final class Start implements Callable<Integer> {
+            @Mixin
+            GrpcOptions grpc;
+
             @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
             Path network;
 
@@ -273,7 +280,7 @@ public final class Main {
                                     Duration.ofMillis(electionTimeoutMillis), snapshotEvery, cluster.segmentBytes())
                             .joining(join));
                 }
-                Node running = Node.start(settings);
+                Node running = Node.start(settings, grpc.limits());
                 Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown"));
                 System.out.println("node " + settings.mspId() + " listening on " + settings.host() + ":"
                         + running.port() + ", ledger height " + running.height() + "; HTTP API and verify page on "

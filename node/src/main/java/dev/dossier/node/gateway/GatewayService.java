@@ -5,6 +5,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.dossier.node.chaincode.Invocation;
 import dev.dossier.node.chaincode.Simulation;
+import dev.dossier.node.identity.Identity;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.PendingTx;
 import dev.dossier.node.ledger.TxStatus;
@@ -17,6 +18,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -56,6 +58,12 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  * answers once the transaction's block is fsynced, ChaincodeEvents streams events of committed blocks. Every refusal
  * is a gRPC status with an {@link ErrorDetail} naming this node, so the official client raises a
  * {@code GatewayException} with a clear message.
+ *
+ * <p>Bounds: at most {@link GrpcLimits#commitStatusWaiters()} CommitStatus calls wait at once, and {@link
+ * GrpcLimits#commitStatusWaitersPerIdentity()} per certificate (one more is {@code RESOURCE_EXHAUSTED}); at most
+ * {@code maxEventStreams} event streams are open. ChaincodeEvents follows {@link EventReaders}: operators and auditors
+ * receive every event, issuers and employers their own organisation's transactions' events, other roles are refused
+ * with {@code PERMISSION_DENIED}.
  */
 public final class GatewayService extends GatewayGrpc.GatewayImplBase {
     private static final Logger LOG = Logger.getLogger(GatewayService.class.getName());
@@ -64,19 +72,30 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
     private final GatewayContext context;
     private final ProposalChecker checker;
     private final CommitNotifier notifier;
+    private final EventReaders readers;
+    private final CommitStatusWaiters waiters;
     private final ExecutorService eventStreams;
     private final Semaphore eventStreamSlots;
     private final Executor responses;
 
     /**
      * @param context the node's ledger, chaincode, identities and ordering
+     * @param readers who may receive which chaincode events
+     * @param limits the caps on waiting commit-status calls
      * @param eventStreams runs one task per open chaincode-event stream
      * @param maxEventStreams how many event streams may be open at once
      * @param responses completes commit-status calls off the block-commit thread
      */
     public GatewayService(
-            GatewayContext context, ExecutorService eventStreams, int maxEventStreams, Executor responses) {
+            GatewayContext context,
+            EventReaders readers,
+            GrpcLimits limits,
+            ExecutorService eventStreams,
+            int maxEventStreams,
+            Executor responses) {
         this.context = Objects.requireNonNull(context, "context");
+        this.readers = Objects.requireNonNull(readers, "readers");
+        this.waiters = new CommitStatusWaiters(limits.commitStatusWaitersPerIdentity(), limits.commitStatusWaiters());
         this.checker = new ProposalChecker(
                 context.identities(), context.channel(), context.runtime().name());
         this.notifier = context.notifier();
@@ -320,39 +339,55 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
                 throw new RequestException(Status.Code.INVALID_ARGUMENT, "transaction ID should not be empty");
             }
             checkChannel(request.getChannelId());
-            checker.verifiedCreator(request.getIdentity(), signed.getRequest().toByteArray(), signed.getSignature());
+            Identity caller = checker.verifiedCreator(
+                    request.getIdentity(), signed.getRequest().toByteArray(), signed.getSignature());
             String txId = request.getTransactionId();
-            CompletableFuture<TxStatus> status = notifier.await(txId);
-            var call = (ServerCallStreamObserver<CommitStatusResponse>) observer;
-            call.setOnCancelHandler(() -> notifier.forget(txId, status));
-            if (!status.isDone() && context.orderingFailed()) {
-                // ordering stopped (the ledger failed to write, a full disk say): nothing more is committed here
-                notifier.failWaiters(new IllegalStateException("ordering stopped on this node"));
+            CommitStatusWaiters.Permit permit = waiters.acquire(caller);
+            try {
+                answerOnCommit((ServerCallStreamObserver<CommitStatusResponse>) observer, txId, permit);
+            } catch (RuntimeException e) {
+                permit.release();
+                throw e;
             }
-            status.whenCompleteAsync(
-                    (s, failure) -> {
-                        if (call.isCancelled()) {
-                            return;
-                        }
-                        if (failure != null) {
-                            call.onError(Status.UNAVAILABLE
-                                    .withDescription("transaction " + txId + " will not be committed by this node: "
-                                            + failure.getMessage() + " (see the node's log)")
-                                    .asRuntimeException());
-                            return;
-                        }
-                        call.onNext(CommitStatusResponse.newBuilder()
-                                .setResult(s.code())
-                                .setBlockNumber(s.blockNumber())
-                                .build());
-                        call.onCompleted();
-                    },
-                    responses);
         } catch (RequestException e) {
             observer.onError(error(e));
         } catch (RuntimeException e) {
             observer.onError(internal("commit status", e));
         }
+    }
+
+    /** Answers {@code call} once {@code txId} is committed, or fails it; gives {@code permit} back either way. */
+    private void answerOnCommit(
+            ServerCallStreamObserver<CommitStatusResponse> call, String txId, CommitStatusWaiters.Permit permit) {
+        CompletableFuture<TxStatus> status = notifier.await(txId);
+        call.setOnCancelHandler(() -> {
+            notifier.forget(txId, status);
+            permit.release();
+        });
+        if (!status.isDone() && context.orderingFailed()) {
+            // ordering stopped (the ledger failed to write, a full disk say): nothing more is committed here
+            notifier.failWaiters(new IllegalStateException("ordering stopped on this node"));
+        }
+        status.whenCompleteAsync(
+                (s, failure) -> {
+                    permit.release();
+                    if (call.isCancelled()) {
+                        return;
+                    }
+                    if (failure != null) {
+                        call.onError(Status.UNAVAILABLE
+                                .withDescription("transaction " + txId + " will not be committed by this node: "
+                                        + failure.getMessage() + " (see the node's log)")
+                                .asRuntimeException());
+                        return;
+                    }
+                    call.onNext(CommitStatusResponse.newBuilder()
+                            .setResult(s.code())
+                            .setBlockNumber(s.blockNumber())
+                            .build());
+                    call.onCompleted();
+                },
+                responses);
     }
 
     private void checkChannel(String channel) throws RequestException {
@@ -367,6 +402,8 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
     @Override
     public void chaincodeEvents(SignedChaincodeEventsRequest signed, StreamObserver<ChaincodeEventsResponse> observer) {
         ChaincodeEventsRequest request;
+        EventReaders.Scope scope;
+        String mspId;
         try {
             try {
                 request = ChaincodeEventsRequest.parseFrom(signed.getRequest());
@@ -382,7 +419,10 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
                 throw new RequestException(
                         Status.Code.NOT_FOUND, "chaincode '" + request.getChaincodeId() + "' is not deployed");
             }
-            checker.verifiedCreator(request.getIdentity(), signed.getRequest().toByteArray(), signed.getSignature());
+            Identity caller = checker.verifiedCreator(
+                    request.getIdentity(), signed.getRequest().toByteArray(), signed.getSignature());
+            scope = readers.eventScope(caller);
+            mspId = caller.mspId();
             if (!eventStreamSlots.tryAcquire()) {
                 throw new RequestException(Status.Code.RESOURCE_EXHAUSTED, "too many open event streams on this node");
             }
@@ -395,7 +435,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
         try {
             eventStreams.execute(() -> {
                 try {
-                    streamEvents(call, start, request.getAfterTransactionId());
+                    streamEvents(call, start, request.getAfterTransactionId(), scope, mspId);
                 } finally {
                     eventStreamSlots.release();
                 }
@@ -415,7 +455,16 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
         };
     }
 
-    private void streamEvents(ServerCallStreamObserver<ChaincodeEventsResponse> call, long start, String afterTxId) {
+    /**
+     * Streams the chaincode events of committed blocks from {@code start}, each block's valid transactions' events of
+     * this node's chaincode, and only those created by {@code mspId} when {@code scope} is own-organisation.
+     */
+    private void streamEvents(
+            ServerCallStreamObserver<ChaincodeEventsResponse> call,
+            long start,
+            String afterTxId,
+            EventReaders.Scope scope,
+            String mspId) {
         String chaincode = context.runtime().name();
         boolean skipping = !afterTxId.isEmpty();
         long next = start;
@@ -430,17 +479,22 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
                         .getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE)
                         .toByteArray();
                 for (int i = 0; i < block.getData().getDataCount(); i++) {
-                    ChaincodeEvent event =
-                            BlockEvents.chaincodeEvent(block.getData().getData(i));
+                    Optional<BlockEvents.Emitted> emitted =
+                            BlockEvents.read(block.getData().getData(i));
                     if (skipping && next == start) {
-                        if (event != null && event.getTxId().equals(afterTxId)) {
+                        if (emitted.isPresent()
+                                && emitted.get().event().getTxId().equals(afterTxId)) {
                             skipping = false;
                         }
                         continue;
                     }
-                    if (event != null
-                            && filter[i] == TxValidationCode.VALID_VALUE
-                            && event.getChaincodeId().equals(chaincode)) {
+                    if (emitted.isEmpty() || filter[i] != TxValidationCode.VALID_VALUE) {
+                        continue;
+                    }
+                    ChaincodeEvent event = emitted.get().event();
+                    boolean visible = scope == EventReaders.Scope.ALL
+                            || emitted.get().creatorMspId().equals(mspId);
+                    if (visible && event.getChaincodeId().equals(chaincode)) {
                         events.add(event);
                     }
                 }
