@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.gateway.GrpcLimits;
 import dev.dossier.node.http.ApiClients;
 import dev.dossier.node.ordering.BlockLimits;
 import io.grpc.ManagedChannel;
@@ -37,6 +38,9 @@ public final class TestNetwork implements AutoCloseable {
     final Path networkDirectory;
     final Path dataDirectory;
     NodeSettings settings;
+    /** The node's gRPC limits: the defaults unless a test asks for others. */
+    final GrpcLimits limits;
+
     public Node node;
     /** API tokens of the node's HTTP API, by user name, created before the node started. */
     public final Map<String, String> apiTokens = new LinkedHashMap<>();
@@ -48,15 +52,21 @@ public final class TestNetwork implements AutoCloseable {
     }
 
     TestNetwork(Path directory, int organisations) throws Exception {
-        this(directory, organisations, List.of());
+        this(directory, organisations, List.of(), GrpcLimits.DEFAULT);
+    }
+
+    /** A network of {@code organisations} whose node runs with {@code limits} on its gRPC clients. */
+    TestNetwork(Path directory, int organisations, GrpcLimits limits) throws Exception {
+        this(directory, organisations, List.of(), limits);
     }
 
     /** A network whose node knows an HTTP API token for each of {@code apiUsers} (names such as Employer@org1...). */
     public TestNetwork(Path directory, List<String> apiUsers) throws Exception {
-        this(directory, 1, apiUsers);
+        this(directory, 1, apiUsers, GrpcLimits.DEFAULT);
     }
 
-    private TestNetwork(Path directory, int organisations, List<String> apiUsers) throws Exception {
+    private TestNetwork(Path directory, int organisations, List<String> apiUsers, GrpcLimits limits) throws Exception {
+        this.limits = limits;
         networkDirectory = directory.resolve("network");
         consortium = CryptoGen.generate(networkDirectory, organisations, "dossier", "notary", 7051);
         for (String user : apiUsers) {
@@ -112,7 +122,7 @@ public final class TestNetwork implements AutoCloseable {
     }
 
     void start() throws Exception {
-        node = Node.start(settings);
+        node = Node.start(settings, limits);
         channel = NettyChannelBuilder.forAddress("localhost", node.port())
                 .usePlaintext()
                 .build();

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  *       flow-control window (about 1 MiB), whatever the length it announced. The largest legitimate request is a
  *       Submit of an {@code anchorBatch} of 5,000 entries (the contract's maximum) with every optional member: its
  *       envelope carries the argument (1.27 MB), the endorsed write set (each entry's JSON and subject index key) and
- *       the response; measured at 5.33 MB with a 38-character issuer DN, plus about 5 KB per further character of DN
+ *       the response; measured at 5.33 MB with a 64-character issuer DN, plus about 5 KB per further character of DN
  *       (the DN is written in every entry). 16 MiB leaves three times that. Endorse, Evaluate and the Endorser calls
  *       between nodes carry only the proposal (the argument: 1.27 MB at most); Deliver requests are a few hundred
  *       bytes. What the node receives as a client (endorsements, blocks pulled from other nodes, which the block
