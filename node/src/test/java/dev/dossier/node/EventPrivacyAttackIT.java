@@ -1,0 +1,152 @@
+package dev.dossier.node;
+
+import static dev.dossier.node.TestNetwork.newCommitment;
+import static dev.dossier.node.TestNetwork.notary;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dossier.node.ordering.BlockPuller;
+import io.grpc.Status;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.hyperledger.fabric.client.CallOption;
+import org.hyperledger.fabric.client.ChaincodeEvent;
+import org.hyperledger.fabric.client.CloseableIterator;
+import org.hyperledger.fabric.client.Gateway;
+import org.hyperledger.fabric.client.GatewayRuntimeException;
+import org.hyperledger.fabric.protos.common.Block;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Rebuilding other people's dossiers from the event stream (issue 11, item 6), replayed against a real node over real
+ * gRPC with the official client: two organisations anchor in turn, then each role follows ChaincodeEvents from the
+ * first of those blocks and asks Deliver for blocks. Operators and auditors see every organisation's events and
+ * blocks; an issuer or employer sees only its own organisation's events and no blocks; workers and inspectors get
+ * neither.
+ */
+class EventPrivacyAttackIT {
+    @TempDir
+    static Path directory;
+
+    private static TestNetwork network;
+    private static long firstBlock;
+    /** Transaction ids in commit order: Org1, Org2, Org1, Org2. */
+    private static final List<String> TRANSACTIONS = new ArrayList<>();
+
+    @BeforeAll
+    static void anchorInTurn() throws Exception {
+        network = new TestNetwork(directory, 2);
+        String[] anchorers = {
+            "Issuer@org1.dossier.local",
+            "Issuer@org2.dossier.local",
+            "Employer@org1.dossier.local",
+            "Employer@org2.dossier.local"
+        };
+        for (String anchorer : anchorers) {
+            try (Gateway gateway = network.gatewayOf(anchorer)) {
+                var status = notary(gateway)
+                        .newProposal("anchor")
+                        .addArguments(newCommitment(), "record")
+                        .build()
+                        .endorse()
+                        .submitAsync()
+                        .getStatus();
+                assertThat(status.isSuccessful()).as(anchorer + " anchors").isTrue();
+                if (TRANSACTIONS.isEmpty()) {
+                    firstBlock = status.getBlockNumber();
+                }
+                TRANSACTIONS.add(status.getTransactionId());
+            }
+        }
+    }
+
+    @AfterAll
+    static void stopNode() throws Exception {
+        if (network != null) {
+            network.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Auditor@org1.dossier.local", "Admin@org2.dossier.local"})
+    void auditorsAndOperators_receiveEveryOrganisationsEvents(String user) throws Exception {
+        assertThat(firstEvents(user, 4)).containsExactlyElementsOf(TRANSACTIONS);
+    }
+
+    @Test
+    void issuerOfOrg2_receivesOnlyOrg2Events_andOrg1ItsOwn() throws Exception {
+        assertThat(firstEvents("Issuer@org2.dossier.local", 2))
+                .containsExactly(TRANSACTIONS.get(1), TRANSACTIONS.get(3));
+        assertThat(firstEvents("Employer@org1.dossier.local", 2))
+                .containsExactly(TRANSACTIONS.get(0), TRANSACTIONS.get(2));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Worker1@org1.dossier.local", "Inspector@org1.dossier.local", "Worker2@org2.dossier.local"})
+    void workersAndInspectors_areRefusedChaincodeEvents_namingTheirRole(String user) throws Exception {
+        String role = network.userNamed(user).role();
+        try (Gateway gateway = network.gatewayOf(user);
+                CloseableIterator<ChaincodeEvent> events = events(gateway)) {
+            assertThatThrownBy(events::next).isInstanceOfSatisfying(GatewayRuntimeException.class, e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                assertThat(e.getMessage()).contains("role '" + role + "'").contains("may not read chaincode events");
+            });
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "Worker1@org1.dossier.local",
+                "Inspector@org1.dossier.local",
+                "Issuer@org2.dossier.local",
+                "Employer@org1.dossier.local"
+            })
+    void onlyOperatorsAuditorsAndNodes_getBlocksFromDeliver(String user) throws Exception {
+        assertThatThrownBy(() -> blocks(user)).isInstanceOf(IOException.class).hasMessageContaining("FORBIDDEN");
+        for (String reader : List.of("Auditor@org2.dossier.local", "Admin@org1.dossier.local")) {
+            Block block = blocks(reader);
+            assertThat(block.getHeader().getNumber()).isEqualTo(firstBlock);
+        }
+    }
+
+    /** The transaction ids of the first {@code count} events {@code user} receives from {@link #firstBlock}. */
+    private static List<String> firstEvents(String user, int count) throws Exception {
+        List<String> txIds = new ArrayList<>();
+        try (Gateway gateway = network.gatewayOf(user);
+                CloseableIterator<ChaincodeEvent> events = events(gateway)) {
+            while (txIds.size() < count) {
+                txIds.add(events.next().getTransactionId());
+            }
+        }
+        return txIds;
+    }
+
+    private static CloseableIterator<ChaincodeEvent> events(Gateway gateway) {
+        return gateway.getNetwork("dossier")
+                .newChaincodeEventsRequest("notary")
+                .startBlock(firstBlock)
+                .build()
+                .getEvents(CallOption.deadlineAfter(30, TimeUnit.SECONDS));
+    }
+
+    /** Block {@link #firstBlock}, as {@code user} gets it through Deliver. */
+    private static Block blocks(String user) throws Exception {
+        String node = network.settings.name();
+        BlockPuller puller = new BlockPuller(
+                "dossier",
+                network.consortium.signer(user),
+                Map.of(node, network.settings.host() + ":" + network.node.port()),
+                null);
+        return puller.fetchBlock(node, firstBlock);
+    }
+}
