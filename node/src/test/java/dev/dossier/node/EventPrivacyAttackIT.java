@@ -5,6 +5,9 @@ import static dev.dossier.node.TestNetwork.notary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dossier.node.config.Consortium;
+import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ordering.BlockPuller;
 import io.grpc.Status;
 import java.io.IOException;
@@ -18,6 +21,7 @@ import org.hyperledger.fabric.client.ChaincodeEvent;
 import org.hyperledger.fabric.client.CloseableIterator;
 import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.GatewayRuntimeException;
+import org.hyperledger.fabric.client.identity.Signers;
 import org.hyperledger.fabric.protos.common.Block;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,8 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Rebuilding other people's dossiers from the event stream (issue 11, item 6), replayed against a real node over real
  * gRPC with the official client: two organisations anchor in turn, then each role follows ChaincodeEvents from the
  * first of those blocks and asks Deliver for blocks. Operators and auditors see every organisation's events and
- * blocks; an issuer or employer sees only its own organisation's events and no blocks; workers and inspectors get
- * neither.
+ * blocks; an issuer or employer sees only its own organisation's events and no blocks; workers, inspectors and the
+ * users of another consortium get neither.
  */
 class EventPrivacyAttackIT {
     @TempDir
@@ -119,6 +123,28 @@ class EventPrivacyAttackIT {
         }
     }
 
+    @Test
+    void anAuditorOfAnotherConsortium_getsNeitherEventsNorBlocks() throws Exception {
+        Consortium other = CryptoGen.generate(directory.resolve("outsiders"), 1, "dossier", "notary", 9051);
+        Consortium.User stranger = other.organisations().get(0).users().stream()
+                .filter(u -> u.role().equals("auditor"))
+                .findFirst()
+                .orElseThrow();
+        try (Gateway gateway = network.gateway(
+                        "Org1MSP",
+                        TestNetwork.certificate(stranger.certificate()),
+                        Signers.newPrivateKeySigner(TestNetwork.key(stranger.privateKey())));
+                CloseableIterator<ChaincodeEvent> events = events(gateway)) {
+            assertThatThrownBy(events::next).isInstanceOfSatisfying(GatewayRuntimeException.class, e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                assertThat(e.getMessage()).contains("creator rejected");
+            });
+        }
+        assertThatThrownBy(() -> blocks(other.signer(stranger.name())))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("FORBIDDEN");
+    }
+
     /** The transaction ids of the first {@code count} events {@code user} receives from {@link #firstBlock}. */
     private static List<String> firstEvents(String user, int count) throws Exception {
         List<String> txIds = new ArrayList<>();
@@ -141,12 +167,14 @@ class EventPrivacyAttackIT {
 
     /** Block {@link #firstBlock}, as {@code user} gets it through Deliver. */
     private static Block blocks(String user) throws Exception {
+        return blocks(network.consortium.signer(user));
+    }
+
+    /** Block {@link #firstBlock}, as the holder of {@code signer} gets it through Deliver. */
+    private static Block blocks(Signer signer) throws Exception {
         String node = network.settings.name();
         BlockPuller puller = new BlockPuller(
-                "dossier",
-                network.consortium.signer(user),
-                Map.of(node, network.settings.host() + ":" + network.node.port()),
-                null);
+                "dossier", signer, Map.of(node, network.settings.host() + ":" + network.node.port()), null);
         return puller.fetchBlock(node, firstBlock);
     }
 }
