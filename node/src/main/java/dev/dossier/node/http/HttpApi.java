@@ -45,7 +45,7 @@ import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * The node's HTTP API, on the JDK's HTTP server: receipts, current status, the trust file and the latest cosigned
+ * The node's HTTP API, on Jetty behind the JDK's {@code com.sun.net.httpserver} interface: receipts, current status, the trust file and the latest cosigned
  * checkpoint for verifiers; checkpoint cosigning between nodes; health and Prometheus metrics for operators; the
  * verify page as static files. {@code GET /openapi.json} describes it (OpenAPI 3.1).
  *
