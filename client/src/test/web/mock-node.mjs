@@ -292,10 +292,6 @@ export function writeFixtures(network, baseUrl, dir) {
       { name: 'JSON that is not a certificate', kind: 'file', file: file('other.json', '{"hello":"world"}'),
         expect: { message: 'neither a Dossier certificate nor a receipt' } },
       { name: 'not found', kind: 'link', receipt: network.receipts.unknown, expect: { verdict: 'NOT_FOUND' } },
-      { name: 'offline', kind: 'offline', receipt: network.receipts.valid,
-        expect: { verdict: 'VALID_OFFLINE', text: [`Valid as of ${checkpointTime}`, 'Checked offline against the pinned consortium keys (pinned 20', `revocations after ${checkpointTime} cannot be seen offline`] } },
-      { name: 'offline QR link (service worker scope /verify)', kind: 'offline-link', receipt: network.receipts.valid,
-        expect: { verdict: 'VALID_OFFLINE', text: [`Valid as of ${checkpointTime}`, 'Checked offline against the pinned consortium keys (pinned 20', `revocations after ${checkpointTime} cannot be seen offline`] } },
       ...['http-503', 'blocked', 'not-json'].map((failure) => ({
         name: `revoked, status request fails while online (${failure})`, kind: 'status-fails', failure,
         receipt: network.receipts.revoked,
@@ -305,6 +301,10 @@ export function writeFixtures(network, baseUrl, dir) {
         receipt: network.receipts.valid,
         expect: { verdict: 'VALID', text: ['not the different ones this node serves'],
           afterAccept: { verdict: 'TAMPERED', text: ['Failed check: signature'] } } },
+      { name: 'offline', kind: 'offline', receipt: network.receipts.valid,
+        expect: { verdict: 'VALID_OFFLINE', text: [`Valid as of ${checkpointTime}`, 'Checked offline against the pinned consortium keys (pinned 20', `revocations after ${checkpointTime} cannot be seen offline`] } },
+      { name: 'offline QR link (service worker scope /verify)', kind: 'offline-link', receipt: network.receipts.valid,
+        expect: { verdict: 'VALID_OFFLINE', text: [`Valid as of ${checkpointTime}`, 'Checked offline against the pinned consortium keys (pinned 20', `revocations after ${checkpointTime} cannot be seen offline`] } },
     ],
   };
   file('fixtures.json', JSON.stringify(fixtures, null, 2));

@@ -7,12 +7,7 @@
 // kinds: link {receipt} opens <base>/verify#r=<receipt>; file {file} picks a file; drop {file} drops it on the page;
 // paste {text} pastes a link or receipt; offline {receipt} loads /verify/, goes offline, reloads it from the service
 // worker and verifies the receipt (as a new #r= fragment); offline-link {receipt} does the same, then opens the bare
-// QR link <base>/verify#r=<receipt> while offline; camera {file: QR PNG} scans the picture with Chromium's fake camera;
-// status-fails {receipt, failure: http-503 | blocked | not-json} opens the link online while every /v1/status request
-// fails that way; trust-change {receipt} pins the node's keys, then serves a trust file with one key replaced and
-// opens the link: expect.trustChange {old, new} lists key IDs the decision panel must show, expect.afterAccept the
-// verdict once the new keys are trusted. expect.absent lists texts the result must not contain. Every case fails on a
-// Content-Security-Policy violation.
+// QR link <base>/verify#r=<receipt> while offline; camera {file: QR PNG} scans the picture with Chromium's fake camera.
 // Prints one line per case and 'N passed, N failed'; exits 1 if any case failed.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,6 +66,12 @@ async function goOffline(context, page, base) {
   await page.reload();
   await waitForKeys(page, 'offline');
 }
+
+// Fail-closed status and key pinning cases: status-fails {receipt, failure: http-503 | blocked | not-json} opens the
+// link online while every /v1/status request fails that way; trust-change {receipt} pins the node's keys, then serves
+// a trust file with one key replaced and opens the link: the decision panel must show the old and the new key IDs,
+// expect.afterAccept is the verdict once the new keys are trusted. expect.absent lists texts the result must not
+// contain. Every case fails on a Content-Security-Policy violation.
 
 /** Answers every /v1/status request of the context with a failure: an error status, a dropped request, or junk. */
 async function failStatus(context, failure) {
@@ -211,20 +212,6 @@ async function runCase(browser, fixtures, c) {
         await page.fill('#paste', c.text);
         await page.click('#paste-form button[type=submit]');
         break;
-      case 'offline':
-        await goOffline(context, page, base);
-        await page.evaluate((r) => {
-          location.hash = `r=${r}`;
-        }, c.receipt);
-        break;
-      case 'offline-link':
-        await goOffline(context, page, base);
-        await page.goto(`${base}/verify#r=${c.receipt}`);
-        break;
-      case 'camera':
-        await page.goto(`${base}/verify`);
-        await page.click('#scan');
-        break;
       case 'status-fails':
         await failStatus(context, c.failure);
         await page.goto(`${base}/verify#r=${c.receipt}`);
@@ -238,6 +225,20 @@ async function runCase(browser, fixtures, c) {
         );
         await page.goto(`${base}/verify#r=${c.receipt}`);
         await waitForKeys(page, 'changed');
+        break;
+      case 'offline':
+        await goOffline(context, page, base);
+        await page.evaluate((r) => {
+          location.hash = `r=${r}`;
+        }, c.receipt);
+        break;
+      case 'offline-link':
+        await goOffline(context, page, base);
+        await page.goto(`${base}/verify#r=${c.receipt}`);
+        break;
+      case 'camera':
+        await page.goto(`${base}/verify`);
+        await page.click('#scan');
         break;
       default:
         throw new Error(`unknown case kind ${c.kind}`);

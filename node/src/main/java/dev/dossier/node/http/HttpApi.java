@@ -90,28 +90,6 @@ public final class HttpApi implements AutoCloseable {
     /** Most entries one {@code POST /v1/anchor} takes (the contract's batch limit). */
     public static final int MAX_ANCHOR_ENTRIES = 5000;
 
-    /**
-     * Headers on every answer. The verify page keeps to the policy: no inline script or style, no eval, scripts,
-     * styles, images, fetches and its service worker from this origin only; nothing may frame it.
-     */
-    public static final Map<String, String> SECURITY_HEADERS = Map.of(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self';"
-                    + " worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none';"
-                    + " form-action 'self'; frame-ancestors 'none'",
-            "X-Frame-Options",
-            "DENY",
-            "X-Content-Type-Options",
-            "nosniff",
-            "Referrer-Policy",
-            "no-referrer");
-
-    /** Routes limited per client address ({@link HttpLimits#expensivePerSecond()} and the like), by route label. */
-    static final Set<String> EXPENSIVE_ROUTES = Set.of("/v1/checkpoint/cosign", "/v1/anchor", "/v1/dossier/{subject}");
-
-    /** Most client addresses tracked per expensive route; further ones share one entry. */
-    private static final int MAX_LIMITED_CLIENTS = 10_000;
-
     private static final Pattern COMMITMENT = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
     private static final String RECEIPTS = "/v1/receipts/";
@@ -139,6 +117,28 @@ public final class HttpApi implements AutoCloseable {
     private static final ObjectReader STRICT_JSON = JSON.reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    /**
+     * Headers on every answer. The verify page keeps to the policy: no inline script or style, no eval, scripts,
+     * styles, images, fetches and its service worker from this origin only; nothing may frame it.
+     */
+    public static final Map<String, String> SECURITY_HEADERS = Map.of(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self';"
+                    + " worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none';"
+                    + " form-action 'self'; frame-ancestors 'none'",
+            "X-Frame-Options",
+            "DENY",
+            "X-Content-Type-Options",
+            "nosniff",
+            "Referrer-Policy",
+            "no-referrer");
+
+    /** Routes limited per client address ({@link HttpLimits#expensivePerSecond()} and the like), by route label. */
+    static final Set<String> EXPENSIVE_ROUTES = Set.of("/v1/checkpoint/cosign", "/v1/anchor", "/v1/dossier/{subject}");
+
+    /** Most client addresses tracked per expensive route; further ones share one entry. */
+    private static final int MAX_LIMITED_CLIENTS = 10_000;
 
     private final GuardedServer server;
     private final Map<String, ClientLimiter> limiters;
