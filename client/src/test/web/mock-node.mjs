@@ -205,12 +205,22 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** The node's security headers (HttpApi.SECURITY_HEADERS): the page must work under this policy. */
+export const SECURITY_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; worker-src 'self';" +
+    " manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
 /** Serves the page as the node does (contract section 5) plus /v1/keys and /v1/status of a network. */
 export function serve(network, port = 0) {
   const server = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
     const send = (code, type, body, headers = {}) => {
-      res.writeHead(code, { 'Content-Type': type, 'Cache-Control': 'no-cache', ...headers });
+      res.writeHead(code, { 'Content-Type': type, 'Cache-Control': 'no-cache', ...SECURITY_HEADERS, ...headers });
       res.end(body);
     };
     const error = (code, name, message) => send(code, 'application/json', JSON.stringify({ error: message, code: name }));
@@ -282,10 +292,19 @@ export function writeFixtures(network, baseUrl, dir) {
       { name: 'JSON that is not a certificate', kind: 'file', file: file('other.json', '{"hello":"world"}'),
         expect: { message: 'neither a Dossier certificate nor a receipt' } },
       { name: 'not found', kind: 'link', receipt: network.receipts.unknown, expect: { verdict: 'NOT_FOUND' } },
+      ...['http-503', 'blocked', 'not-json'].map((failure) => ({
+        name: `revoked, status request fails while online (${failure})`, kind: 'status-fails', failure,
+        receipt: network.receipts.revoked,
+        expect: { verdict: 'UNKNOWN', text: ['STATUS UNKNOWN', 'Current status unknown', 'Do not accept it as valid'], absent: ['VALID'] },
+      })),
+      { name: 'trust file changed: pinned keys kept until the user decides', kind: 'trust-change',
+        receipt: network.receipts.valid,
+        expect: { verdict: 'VALID', text: ['not the different ones this node serves'],
+          afterAccept: { verdict: 'TAMPERED', text: ['Failed check: signature'] } } },
       { name: 'offline', kind: 'offline', receipt: network.receipts.valid,
-        expect: { verdict: 'VALID', text: [`revocation not checked (offline): status as of ${checkpointTime}`] } },
+        expect: { verdict: 'VALID_OFFLINE', text: [`Valid as of ${checkpointTime}`, 'Checked offline against the pinned consortium keys (pinned 20', `revocations after ${checkpointTime} cannot be seen offline`] } },
       { name: 'offline QR link (service worker scope /verify)', kind: 'offline-link', receipt: network.receipts.valid,
-        expect: { verdict: 'VALID', text: [`revocation not checked (offline): status as of ${checkpointTime}`] } },
+        expect: { verdict: 'VALID_OFFLINE', text: [`Valid as of ${checkpointTime}`, 'Checked offline against the pinned consortium keys (pinned 20', `revocations after ${checkpointTime} cannot be seen offline`] } },
     ],
   };
   file('fixtures.json', JSON.stringify(fixtures, null, 2));

@@ -274,7 +274,7 @@ test('certificateFromPdf_andReceiptFromText', () => {
   assert.equal(r.receiptFromText('https://example.org/other'), null);
 });
 
-test('verdictOf_statusOverridesAndOfflineNote', async () => {
+test('verdictOf_statusOverrides_offlineLabelled', async () => {
   const verified = await r.verifyReceipt(network.receipts.valid, trust);
   const expired = await r.verifyReceipt(network.receipts.expired, trust);
   const entry = verified.entry;
@@ -294,9 +294,39 @@ test('verdictOf_statusOverridesAndOfflineNote', async () => {
   assert.equal(superseded.verdict, 'SUPERSEDED');
   assert.match(superseded.reason, /by ab/);
   assert.equal(r.verdictOf(verified, { kind: 'not-found' }).verdict, 'NOT_FOUND');
-  const offline = r.verdictOf(verified, { kind: 'offline' });
-  assert.equal(offline.verdict, 'VALID');
-  assert.equal(offline.note, 'revocation not checked (offline): status as of 2025-06-15T15:06:40Z');
+  const offline = r.verdictOf(verified, { kind: 'offline', keysPinnedAt: '2025-06-01T10:00:00.000Z' });
+  assert.equal(offline.verdict, 'VALID_OFFLINE');
+  assert.match(offline.reason, /Valid as of 2025-06-15T15:06:40Z.*checked offline/);
+  assert.equal(
+    offline.note,
+    'Checked offline against the pinned consortium keys (pinned 2025-06-01T10:00:00.000Z) and the receipt\'s ' +
+      'checkpoint of 2025-06-15T15:06:40Z: revocations after 2025-06-15T15:06:40Z cannot be seen offline.',
+  );
   assert.equal(r.verdictOf(expired, { kind: 'offline' }).verdict, 'EXPIRED');
-  assert.match(r.verdictOf(verified, { kind: 'error', message: 'HTTP 503' }).note, /not checked \(HTTP 503\)/);
+});
+
+test('verdictOf_statusFailsWhileOnline_neverValid', async () => {
+  const verified = await r.verifyReceipt(network.receipts.valid, trust);
+  const expired = await r.verifyReceipt(network.receipts.expired, trust);
+  const entry = verified.entry;
+  const failures = {
+    'HTTP 503': { kind: 'unknown', message: 'the node answered HTTP 503' },
+    'legacy error kind': { kind: 'error', message: 'HTTP 500' },
+    'no kind': {},
+    'no status at all': undefined,
+    'answer is null': { kind: 'ok', entry: null },
+    'answer is an array': { kind: 'ok', entry: [entry] },
+    'answer without status': { kind: 'ok', entry: { ...entry, status: undefined } },
+    'unknown status': { kind: 'ok', entry: { ...entry, status: 'valid' } },
+    'another commitment': { kind: 'ok', entry: { ...entry, commitment: 'ab'.repeat(32) } },
+  };
+  for (const [name, status] of Object.entries(failures)) {
+    const result = r.verdictOf(verified, status, '2026-01-01');
+    assert.equal(result.verdict, 'UNKNOWN', name);
+    assert.match(result.reason, /^Current status unknown: /, name);
+    assert.equal(r.verdictOf(expired, status).verdict, 'EXPIRED', name);
+  }
+  assert.match(r.verdictOf(verified, failures['HTTP 503']).reason, /\(the node answered HTTP 503\)/);
+  assert.match(r.verdictOf(verified, failures['unknown status']).reason, /unknown status: "valid"/);
+  assert.equal(r.verdictOf(verified, { kind: 'ok', entry: { ...entry, commitment: entry.commitment.toUpperCase() } }).verdict, 'VALID');
 });

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { newKey } from './mock-node.mjs';
 
 const ARGS = [
   '--no-sandbox',
@@ -50,18 +51,57 @@ async function waitForMessage(page) {
   return page.evaluate(() => document.getElementById('message').textContent);
 }
 
-/** Loads the page online until its service worker controls it and the keys are cached; then goes offline. */
+async function waitForKeys(page, ...states) {
+  await page.waitForFunction((s) => s.includes(document.getElementById('keys-status').dataset.state), states, {
+    timeout: RESULT_TIMEOUT_MS,
+  });
+}
+
+/** Loads the page online until its service worker controls it and the keys are pinned; then goes offline. */
 async function goOffline(context, page, base) {
   await page.goto(`${base}/verify/`);
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: RESULT_TIMEOUT_MS });
-  await page.waitForFunction(() => /Up to date/.test(document.getElementById('keys-status').textContent), null, {
-    timeout: RESULT_TIMEOUT_MS,
-  });
+  await waitForKeys(page, 'pinned-now', 'confirmed');
   await context.setOffline(true);
   await page.reload();
-  await page.waitForFunction(() => document.getElementById('keys-status').textContent.includes('Saved copy'), null, {
-    timeout: RESULT_TIMEOUT_MS,
+  await waitForKeys(page, 'offline');
+}
+
+// Fail-closed status and key pinning cases: status-fails {receipt, failure: http-503 | blocked | not-json} opens the
+// link online while every /v1/status request fails that way; trust-change {receipt} pins the node's keys, then serves
+// a trust file with one key replaced and opens the link: the decision panel must show the old and the new key IDs,
+// expect.afterAccept is the verdict once the new keys are trusted. expect.absent lists texts the result must not
+// contain. Every case fails on a Content-Security-Policy violation.
+
+/** Answers every /v1/status request of the context with a failure: an error status, a dropped request, or junk. */
+async function failStatus(context, failure) {
+  await context.route('**/v1/status/**', (route) => {
+    switch (failure) {
+      case 'http-503':
+        return route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"busy","code":"UNAVAILABLE"}' });
+      case 'blocked':
+        return route.abort('failed');
+      case 'not-json':
+        return route.fulfill({ status: 200, contentType: 'application/json', body: '<html>captive portal</html>' });
+      default:
+        throw new Error(`unknown failure ${failure}`);
+    }
   });
+}
+
+/** The node's trust file with its last key replaced by a new key of the same name: {text, oldId, newId}. */
+async function replacedTrust(base) {
+  const response = await fetch(`${base}/v1/keys`);
+  const lines = (await response.text()).trimEnd().split('\n');
+  const last = lines.length - 1;
+  const [name, oldId] = lines[last].split('+');
+  const key = newKey(name);
+  lines[last] = key.vkey;
+  return { text: `${lines.join('\n')}\n`, oldId, newId: key.keyId.toString('hex') };
+}
+
+async function panelText(page, id) {
+  return page.evaluate((i) => document.getElementById(i).textContent.replace(/\s+/g, ' '), id);
 }
 
 /** A one-frame Y4M (I420) video of a PNG, for Chromium's --use-file-for-fake-video-capture. */
@@ -123,14 +163,27 @@ async function runCase(browser, fixtures, c) {
     ]);
     owner = cameraBrowser;
   }
+  const routed = c.kind === 'status-fails' || c.kind === 'trust-change';
   const context = await owner.newContext({
     viewport: { width: 390, height: 844 },
     permissions: c.kind === 'camera' ? ['camera'] : [],
+    // requests a service worker makes are not routed: these cases test the page's own requests
+    serviceWorkers: routed ? 'block' : 'allow',
+  });
+  await context.addInitScript(() => {
+    window.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
   });
   const errors = [];
+  let replaced = null;
   try {
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) errors.push(`CSP: ${m.text()}`);
+    });
     switch (c.kind) {
       case 'link':
         await page.goto(`${base}/verify#r=${c.receipt}`);
@@ -158,6 +211,20 @@ async function runCase(browser, fixtures, c) {
         await page.goto(`${base}/verify`);
         await page.fill('#paste', c.text);
         await page.click('#paste-form button[type=submit]');
+        break;
+      case 'status-fails':
+        await failStatus(context, c.failure);
+        await page.goto(`${base}/verify#r=${c.receipt}`);
+        break;
+      case 'trust-change':
+        await page.goto(`${base}/verify/`);
+        await waitForKeys(page, 'pinned-now');
+        replaced = await replacedTrust(base);
+        await context.route('**/v1/keys', (route) =>
+          route.fulfill({ status: 200, contentType: 'text/plain; charset=utf-8', body: replaced.text }),
+        );
+        await page.goto(`${base}/verify#r=${c.receipt}`);
+        await waitForKeys(page, 'changed');
         break;
       case 'offline':
         await goOffline(context, page, base);
@@ -190,7 +257,15 @@ async function runCase(browser, fixtures, c) {
       for (const text of expect.text ?? []) {
         if (!outcome.text.includes(text)) errors.push(`result does not contain "${text}": ${outcome.text}`);
       }
+      for (const text of expect.absent ?? []) {
+        if (outcome.text.includes(text)) errors.push(`result contains "${text}": ${outcome.text}`);
+      }
     }
+    if (replaced) {
+      await checkTrustChange(page, replaced, expect, errors);
+    }
+    const violations = await page.evaluate(() => window.cspViolations ?? []);
+    for (const v of violations) errors.push(`Content-Security-Policy violation: ${v}`);
     if (fixtures.screenshots) {
       mkdirSync(fixtures.screenshots, { recursive: true });
       const name = c.name.replace(/[^A-Za-z0-9]+/g, '-');
@@ -203,6 +278,49 @@ async function runCase(browser, fixtures, c) {
     await cameraBrowser?.close();
   }
   return errors;
+}
+
+/**
+ * The decision panel shows the pinned and the served keys (the replaced key's old ID marked removed, the new one
+ * added); trusting the new keys verifies again, against them.
+ */
+async function checkTrustChange(page, replaced, expect, errors) {
+  const visible = await page.evaluate(() => !document.getElementById('trust-change').hidden);
+  if (!visible) {
+    errors.push('the trust change panel is not shown');
+    return;
+  }
+  const old = await panelText(page, 'trust-old');
+  const offered = await panelText(page, 'trust-new');
+  if (!old.includes(`− `) || !old.includes(`key ID ${replaced.oldId}`)) {
+    errors.push(`pinned keys do not show the replaced key ${replaced.oldId} as removed: ${old}`);
+  }
+  if (!offered.includes(`+ `) || !offered.includes(`key ID ${replaced.newId}`)) {
+    errors.push(`served keys do not show the new key ${replaced.newId} as added: ${offered}`);
+  }
+  if (offered.includes(`key ID ${replaced.oldId}`)) errors.push(`served keys still list ${replaced.oldId}`);
+  const keys = await panelText(page, 'keys-status');
+  if (!keys.includes('Still using the keys pinned')) errors.push(`keys status does not say the pinned keys are used: ${keys}`);
+  const stored = await page.evaluate(() => localStorage.getItem('dossier.trust.v1'));
+  if (stored.includes(replaced.newId)) errors.push('the served keys were stored before the user decided');
+  if (!expect.afterAccept) return;
+  await page.click('#trust-accept');
+  await page.waitForFunction(() => document.getElementById('keys-status').dataset.state === 'confirmed', null, {
+    timeout: RESULT_TIMEOUT_MS,
+  });
+  try {
+    await page.waitForFunction((v) => document.getElementById('result').dataset.verdict === v, expect.afterAccept.verdict, {
+      timeout: RESULT_TIMEOUT_MS,
+    });
+  } catch (e) {
+    errors.push(`after trusting the new keys the verdict did not become ${expect.afterAccept.verdict}`);
+  }
+  const after = await waitForVerdict(page);
+  for (const text of expect.afterAccept.text ?? []) {
+    if (!after.text.includes(text)) errors.push(`after trusting the new keys, result lacks "${text}": ${after.text}`);
+  }
+  const pinnedNow = await page.evaluate(() => localStorage.getItem('dossier.trust.v1'));
+  if (!pinnedNow.includes(replaced.newId)) errors.push('the new keys were not pinned after the user trusted them');
 }
 
 /** Runs every case; returns the number of failed cases. */

@@ -248,14 +248,37 @@ class VerifyPageIT {
                 oldReceipt.encode(),
                 "SUPERSEDED",
                 List.of(corrected.toString()));
+        List<String> offline = List.of(
+                "Valid as of " + checkpointTime,
+                "Checked offline against the pinned consortium keys",
+                "revocations after " + checkpointTime + " cannot be seen offline");
         addCase(
                 cases,
                 "offline: page from the service worker, keys from the cache",
                 "offline",
                 "receipt",
                 validCertificate.receipt(),
-                "VALID",
-                List.of("revocation not checked (offline): status as of " + checkpointTime));
+                "VALID_OFFLINE",
+                offline);
+        for (String failure : List.of("http-503", "blocked", "not-json")) {
+            ObjectNode failing = cases.addObject();
+            failing.put("name", "revoked: status request fails while online (" + failure + ")")
+                    .put("kind", "status-fails")
+                    .put("failure", failure)
+                    .put("receipt", revokedCertificate.receipt());
+            ObjectNode expect = failing.putObject("expect").put("verdict", "UNKNOWN");
+            expect.putArray("text").add("STATUS UNKNOWN").add("Current status unknown");
+            expect.putArray("absent").add("VALID");
+        }
+        ObjectNode trustChange = cases.addObject();
+        trustChange
+                .put("name", "trust file changed: the pinned keys stay until the user trusts the new ones")
+                .put("kind", "trust-change")
+                .put("receipt", validCertificate.receipt());
+        ObjectNode trustExpect = trustChange.putObject("expect").put("verdict", "VALID");
+        trustExpect.putArray("text").add("not the different ones this node serves");
+        ObjectNode afterAccept = trustExpect.putObject("afterAccept").put("verdict", "TAMPERED");
+        afterAccept.putArray("text").add("Failed check: signature");
         Path otherQr = files.resolve("other.qr.png");
         QrCode.writePng("https://example.org/not-a-certificate", 4, otherQr);
         ObjectNode other = cases.addObject();
@@ -268,8 +291,8 @@ class VerifyPageIT {
                     "offline-link",
                     "receipt",
                     validCertificate.receipt(),
-                    "VALID",
-                    List.of("revocation not checked (offline): status as of " + checkpointTime));
+                    "VALID_OFFLINE",
+                    offline);
         } else {
             System.out.println(
                     "VerifyPageIT: the node sends no 'Service-Worker-Allowed: /verify' with /verify/sw.js, so"

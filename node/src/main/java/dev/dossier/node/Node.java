@@ -14,6 +14,7 @@ import dev.dossier.node.gateway.GrpcLimits;
 import dev.dossier.node.http.ApiClients;
 import dev.dossier.node.http.CustodialGateway;
 import dev.dossier.node.http.HttpApi;
+import dev.dossier.node.http.HttpLimits;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.identity.TlsSettings;
@@ -252,6 +253,7 @@ public final class Node implements AutoCloseable {
                             .checkpoints(checkpoints)
                             .health(context::healthy)
                             .custodian(custodian)
+                            .limits(HttpLimits.fromProperties(System.getProperties()))
                             .start();
                 } catch (IOException | RuntimeException e) {
                     checkpoints.close();

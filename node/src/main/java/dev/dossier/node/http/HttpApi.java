@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.dossier.common.note.NoteException;
 import dev.dossier.common.note.SignedNote;
 import dev.dossier.common.receipt.Receipt;
@@ -36,12 +35,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
@@ -49,14 +45,18 @@ import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * The node's HTTP API, on the JDK's HTTP server: receipts, current status, the trust file and the latest cosigned
+ * The node's HTTP API, on Jetty behind the JDK's {@code com.sun.net.httpserver} interface: receipts, current status, the trust file and the latest cosigned
  * checkpoint for verifiers; checkpoint cosigning between nodes; health and Prometheus metrics for operators; the
  * verify page as static files. {@code GET /openapi.json} describes it (OpenAPI 3.1).
  *
  * <p>Errors are JSON {@code {"error": "<message>", "code": "NOT_FOUND|BAD_REQUEST|..."}} with the matching status.
- * Requests run on a bounded pool of threads with a bounded queue (connections beyond it are closed), request bodies
- * are limited to {@value #MAX_BODY_BYTES} bytes ({@value #MAX_ANCHOR_BODY_BYTES} for {@code POST /v1/anchor}), and
- * commitments and subject pseudonyms in paths must be exactly 64 hexadecimal digits.
+ * The server ({@link GuardedServer}) holds no thread while a request arrives and enforces {@link HttpLimits}: a
+ * request's headers must arrive within a deadline, connections are bounded in all and per client address, and routes
+ * that verify signatures or do gateway work ({@link #EXPENSIVE_ROUTES}) are rate- and concurrency-limited per client
+ * address (429 before the body is read). Request bodies are limited to {@value #MAX_BODY_BYTES} bytes
+ * ({@value #MAX_ANCHOR_BODY_BYTES} for {@code POST /v1/anchor}), and commitments and subject pseudonyms in paths must
+ * be exactly 64 hexadecimal digits. Every answer carries {@link #SECURITY_HEADERS}: a Content-Security-Policy that
+ * allows only this origin's scripts, styles and connections (no inline script, no eval, no framing).
  *
  * <p>Security: the API is read-only for the public except {@code POST /v1/checkpoint/cosign}, which only adds this
  * node's signature to a checkpoint that a consortium node signed and that matches this node's own log. Entries it
@@ -118,8 +118,30 @@ public final class HttpApi implements AutoCloseable {
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    private final HttpServer server;
-    private final ThreadPoolExecutor executor;
+    /**
+     * Headers on every answer. The verify page keeps to the policy: no inline script or style, no eval, scripts,
+     * styles, images, fetches and its service worker from this origin only; nothing may frame it.
+     */
+    public static final Map<String, String> SECURITY_HEADERS = Map.of(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self';"
+                    + " worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none';"
+                    + " form-action 'self'; frame-ancestors 'none'",
+            "X-Frame-Options",
+            "DENY",
+            "X-Content-Type-Options",
+            "nosniff",
+            "Referrer-Policy",
+            "no-referrer");
+
+    /** Routes limited per client address ({@link HttpLimits#expensivePerSecond()} and the like), by route label. */
+    static final Set<String> EXPENSIVE_ROUTES = Set.of("/v1/checkpoint/cosign", "/v1/anchor", "/v1/dossier/{subject}");
+
+    /** Most client addresses tracked per expensive route; further ones share one entry. */
+    private static final int MAX_LIMITED_CLIENTS = 10_000;
+
+    private final GuardedServer server;
+    private final Map<String, ClientLimiter> limiters;
     private final String baseUrl;
     private final Ledger ledger;
     private final String namespace;
@@ -129,9 +151,9 @@ public final class HttpApi implements AutoCloseable {
     private final CustodialGateway custodian;
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
 
-    private HttpApi(Builder builder, HttpServer server, ThreadPoolExecutor executor) {
+    private HttpApi(Builder builder, GuardedServer server, Map<String, ClientLimiter> limiters) {
         this.server = server;
-        this.executor = executor;
+        this.limiters = limiters;
         this.ledger = builder.ledger;
         this.namespace = builder.namespace;
         this.log = builder.log;
@@ -139,17 +161,17 @@ public final class HttpApi implements AutoCloseable {
         this.health = builder.health;
         this.custodian = builder.custodian;
         String host = builder.host.contains(":") ? "[" + builder.host + "]" : builder.host;
-        this.baseUrl = "http://" + host + ":" + server.getAddress().getPort();
+        this.baseUrl = "http://" + host + ":" + server.port();
     }
 
-    /** @return a builder of the API; every setting is required except {@code threads} and {@code custodian} */
+    /** @return a builder of the API; every setting is required except {@code limits} and {@code custodian} */
     public static Builder builder() {
         return new Builder();
     }
 
     /** @return the port the API listens on */
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** @return the API's base URL, such as {@code http://localhost:9051}, used in the verify links it gives */
@@ -160,13 +182,7 @@ public final class HttpApi implements AutoCloseable {
     /** Stops listening, lets requests under way finish (up to a second) and stops the request threads. */
     @Override
     public void close() {
-        server.stop(1);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
     /** Settings of the API. */
@@ -179,7 +195,7 @@ public final class HttpApi implements AutoCloseable {
         private CheckpointPublisher checkpoints;
         private BooleanSupplier health;
         private CustodialGateway custodian;
-        private int threads = 8;
+        private HttpLimits limits = HttpLimits.defaults();
 
         private Builder() {}
 
@@ -227,12 +243,9 @@ public final class HttpApi implements AutoCloseable {
             return this;
         }
 
-        /** Threads serving requests (default 8); up to 32 requests per thread wait in the queue. */
-        public Builder threads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be at least 1: " + threads);
-            }
-            this.threads = threads;
+        /** Threads, connections, timeouts and per-client limits (default {@link HttpLimits#defaults()}). */
+        public Builder limits(HttpLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 
@@ -248,27 +261,20 @@ public final class HttpApi implements AutoCloseable {
             Objects.requireNonNull(log, "log");
             Objects.requireNonNull(checkpoints, "checkpoints");
             Objects.requireNonNull(health, "health");
-            HttpServer server;
-            try {
-                // The JDK server writes headers and body separately: without TCP_NODELAY, Nagle's algorithm and the
-                // client's delayed ACK hold every small response back about 40 ms. Read once, when the first server
-                // is created.
-                System.setProperty("sun.net.httpserver.nodelay", "true");
-                server = HttpServer.create(new InetSocketAddress(host, port), 64);
-            } catch (IOException e) {
-                throw new IOException("cannot listen for HTTP on " + host + ":" + port + ": " + e.getMessage(), e);
+            Map<String, ClientLimiter> limiters = new LinkedHashMap<>();
+            for (String route : EXPENSIVE_ROUTES) {
+                limiters.put(
+                        route,
+                        new ClientLimiter(
+                                limits.expensivePerSecond(),
+                                limits.expensiveBurst(),
+                                limits.expensiveConcurrent(),
+                                MAX_LIMITED_CLIENTS,
+                                System::nanoTime));
             }
-            AtomicInteger counter = new AtomicInteger();
-            ThreadPoolExecutor executor = new ThreadPoolExecutor(
-                    threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(32 * threads), runnable -> {
-                        Thread thread = new Thread(runnable, "http-" + counter.incrementAndGet());
-                        thread.setDaemon(true);
-                        return thread;
-                    });
-            HttpApi api = new HttpApi(this, server, executor);
-            server.setExecutor(executor);
-            server.createContext("/", api::handle);
-            server.start();
+            GuardedServer server = GuardedServer.bind(host, port, limits);
+            HttpApi api = new HttpApi(this, server, Map.copyOf(limiters));
+            server.start(api::handle);
             return api;
         }
     }
@@ -367,7 +373,7 @@ public final class HttpApi implements AutoCloseable {
                                 exchange.getRequestMethod() + " is not allowed here; use " + route.method())
                         .withHeader("Allow", route.method());
             } else {
-                response = route.handler().handle(exchange);
+                response = limited(route, exchange);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -387,10 +393,31 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
+    /** Runs a route's handler, under its per-client limit if it is an expensive route. */
+    private Response limited(Route route, HttpExchange exchange) throws IOException, InterruptedException {
+        ClientLimiter limiter = limiters.get(route.label());
+        if (limiter == null) {
+            return route.handler().handle(exchange);
+        }
+        InetSocketAddress remote = exchange.getRemoteAddress();
+        ClientLimiter.Decision decision = limiter.acquire(remote == null ? null : remote.getAddress());
+        if (decision.permit().isEmpty()) {
+            String why = decision.refusal() == ClientLimiter.Refusal.RATE
+                    ? "too many requests from this address to " + route.label() + "; slow down"
+                    : "too many requests from this address under way at " + route.label();
+            return Response.error(429, "TOO_MANY_REQUESTS", why)
+                    .withHeader("Retry-After", "1")
+                    .withHeader("Connection", "close");
+        }
+        try (ClientLimiter.Permit permit = decision.permit().get()) {
+            return route.handler().handle(exchange);
+        }
+    }
+
     private static void send(HttpExchange exchange, Response response) throws IOException {
         var headers = exchange.getResponseHeaders();
         headers.set("Content-Type", response.contentType());
-        headers.set("X-Content-Type-Options", "nosniff");
+        SECURITY_HEADERS.forEach(headers::set);
         response.headers().forEach(headers::set);
         byte[] body = response.body();
         exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
@@ -436,6 +463,17 @@ public final class HttpApi implements AutoCloseable {
                 "dossier_checkpoint_cosigners",
                 "Nodes whose signatures on the latest cosigned checkpoint verify.",
                 latest.map(c -> (long) c.signers().size()).orElse(0L));
+        gauge(out, "dossier_http_connections_open", "Open HTTP connections.", server.openConnections());
+        gauge(
+                out,
+                "dossier_http_connections_timed_out",
+                "HTTP connections closed since start because a request's headers had not arrived in time.",
+                server.timedOut());
+        gauge(
+                out,
+                "dossier_http_connections_refused",
+                "HTTP connections closed since start because their address had too many open.",
+                server.refused());
         out.append("# HELP dossier_http_requests_total HTTP requests answered, by route and status.\n")
                 .append("# TYPE dossier_http_requests_total counter\n");
         Map<String, LongAdder> sorted = new TreeMap<>(requests);

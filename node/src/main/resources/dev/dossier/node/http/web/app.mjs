@@ -1,13 +1,16 @@
 // The verify page's user interface: inputs (URL fragment, QR camera scan, file, pasted link), the consortium keys
-// (fetched from this node, kept for offline use), the status request, and the verdict. The checks themselves are in
+// (pinned on first use, kept for offline use), the status request, and the verdict. The checks themselves are in
 // receipt.mjs.
 import {
   CERTIFICATE_FORMAT,
   VerificationError,
+  base64Decode,
   certificateFromPdf,
   isoTime,
   parseTrustFile,
   receiptFromText,
+  sha256,
+  toHex,
   verdictOf,
   verifyCertificate,
   verifyReceipt,
@@ -19,6 +22,8 @@ const STATUS_TIMEOUT_MS = 8000;
 
 const VERDICTS = {
   VALID: { icon: '✓', label: 'VALID' },
+  VALID_OFFLINE: { icon: '✓', label: 'VALID · CHECKED OFFLINE' },
+  UNKNOWN: { icon: '?', label: 'STATUS UNKNOWN' },
   EXPIRED: { icon: '!', label: 'EXPIRED' },
   REVOKED: { icon: '✕', label: 'REVOKED' },
   SUPERSEDED: { icon: '↻', label: 'SUPERSEDED' },
@@ -28,50 +33,169 @@ const VERDICTS = {
 };
 
 // ---- consortium keys ----
+//
+// Trust on first use, then pinned: the first trust file this device accepts is stored (TRUST_STORE) and every
+// receipt is verified against it. A node serving another trust file changes nothing by itself: the page shows the old
+// and the new keys and verifies against the pinned ones until the user explicitly trusts the new ones.
 
 let trustPromise = null;
 let trustFresh = false;
 let trustPending = false;
+/** The pinned copy in use: {text, savedAt (pinned), checkedAt (last served unchanged by a node)}. */
+let pinned = null;
+/** While a node serves a trust file other than the pinned one: {text, trust (null if it does not parse), problem}. */
+let offered = null;
 
 function readStoredTrust() {
   try {
-    return JSON.parse(localStorage.getItem(TRUST_STORE) ?? 'null');
+    const stored = JSON.parse(localStorage.getItem(TRUST_STORE) ?? 'null');
+    return typeof stored?.text === 'string' ? stored : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+function storeTrust({ text, savedAt, checkedAt }) {
+  try {
+    localStorage.setItem(TRUST_STORE, JSON.stringify({ text, savedAt, checkedAt }));
+    return true;
+  } catch (e) {
+    return false; // storage full or disabled: pinned for this visit only
+  }
+}
+
+/** The trust file's meaning, without comments, blank lines or spacing: two files that parse alike compare equal. */
+function trustContent(text) {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .join('\n');
+}
+
+/** The node's trust file: {text, cachedAt} (cachedAt set when the service worker answered from its cache), or null. */
+async function servedTrust() {
+  try {
+    const response = await fetch('/v1/keys', { cache: 'no-store', redirect: 'error' });
+    if (!response.ok) return null;
+    return { text: await response.text(), cachedAt: response.headers.get('X-Dossier-Cached-At') };
   } catch (e) {
     return null;
   }
 }
 
 async function fetchTrust() {
-  let text = null;
-  let savedAt = null;
-  try {
-    const response = await fetch('/v1/keys', { cache: 'no-store' });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    text = await response.text();
-    const fromCache = response.headers.get('X-Dossier-Cached-At');
-    savedAt = fromCache ?? new Date().toISOString();
-    trustFresh = !fromCache;
-  } catch (e) {
-    const stored = readStoredTrust();
-    if (!stored) {
+  const served = await servedTrust();
+  trustFresh = served !== null && !served.cachedAt;
+  pinned = readStoredTrust();
+  if (pinned === null) {
+    if (served === null) {
       throw new Error('the consortium keys cannot be loaded: this device is offline and has never loaded them');
     }
-    ({ text, savedAt } = stored);
-    trustFresh = false;
+    const trust = await parseTrustFile(served.text);
+    const now = new Date().toISOString();
+    pinned = { text: served.text, savedAt: served.cachedAt ?? now, checkedAt: trustFresh ? now : null };
+    pinned.stored = storeTrust(pinned);
+    offered = null;
+    showTrust(trust, 'pinned-now');
+    return trust;
   }
-  const trust = await parseTrustFile(text);
-  if (trustFresh) {
+  let trust;
+  try {
+    trust = await parseTrustFile(pinned.text);
+  } catch (e) {
+    throw new Error(`the consortium keys saved on this device are damaged (${e.message}); clear this site's data`);
+  }
+  if (served !== null && trustContent(served.text) !== trustContent(pinned.text)) {
+    offered = { text: served.text, trust: null, problem: null };
     try {
-      localStorage.setItem(TRUST_STORE, JSON.stringify({ text, savedAt }));
+      offered.trust = await parseTrustFile(served.text);
     } catch (e) {
-      // storage full or disabled: the service worker's copy remains
+      offered.problem = e.message;
     }
+    await showTrustChange(trust);
+    showTrust(trust, 'changed');
+  } else {
+    offered = null;
+    $('trust-change').hidden = true;
+    if (trustFresh) {
+      pinned.checkedAt = new Date().toISOString();
+      storeTrust(pinned);
+    }
+    showTrust(trust, trustFresh ? 'confirmed' : 'offline');
   }
-  const names = trust.keys.map((k) => k.name).join(', ');
-  $('keys-status').textContent =
-    `Consortium keys (${trust.origin}): ${names}; ${trust.cosigners} signature(s) required. ` +
-    (trustFresh ? 'Up to date.' : `Saved copy from ${savedAt}.`);
   return trust;
+}
+
+function showTrust(trust, state) {
+  const names = trust.keys.map((k) => k.name).join(', ');
+  const since = `pinned on this device ${pinned.savedAt}`;
+  const states = {
+    'pinned-now': pinned.stored === false
+      ? 'Accepted for this visit only: this browser does not keep them.'
+      : 'Pinned on this device now: a later change of keys will need your decision.',
+    confirmed: `Up to date: ${since}, served unchanged by this node.`,
+    offline: `Saved copy, ${since}; last confirmed by a node ${pinned.checkedAt ?? pinned.savedAt}.`,
+    changed: `Still using the keys ${since}: this node serves different keys (see above).`,
+  };
+  const status = $('keys-status');
+  status.dataset.state = state;
+  status.textContent =
+    `Consortium keys (${trust.origin}): ${names}; ${trust.cosigners} signature(s) required. ${states[state]}`;
+}
+
+/** `name · key ID · SHA-256 fingerprint` of a verifier key, and whether the other list has the same key. */
+async function keyRows(trust, other) {
+  const rows = [];
+  for (const key of trust.keys) {
+    const spki = base64Decode(key.vkey.substring(key.vkey.indexOf('+', key.vkey.indexOf('+') + 1) + 1)).slice(1);
+    const fingerprint = toHex(await sha256(spki)).match(/.{4}/g).join(' ');
+    const keyId = key.keyId.toString(16).padStart(8, '0');
+    const shared = other?.keys.some((k) => k.vkey === key.vkey) ?? false;
+    rows.push({ text: `${key.name} · key ID ${keyId} · SHA-256 ${fingerprint}`, shared });
+  }
+  rows.push({ text: `origin ${trust.origin}; ${trust.cosigners} signature(s) required`, shared: other?.origin === trust.origin && other?.cosigners === trust.cosigners });
+  return rows;
+}
+
+function fillKeys(list, rows, mark) {
+  list.replaceChildren();
+  for (const row of rows) {
+    const item = document.createElement('li');
+    item.textContent = row.shared ? row.text : `${mark} ${row.text}`;
+    if (!row.shared) item.className = mark === '+' ? 'added' : 'removed';
+    list.append(item);
+  }
+}
+
+async function showTrustChange(trust) {
+  $('trust-pinned-at').textContent = pinned.savedAt;
+  fillKeys($('trust-old'), await keyRows(trust, offered.trust), '−');
+  if (offered.trust) {
+    fillKeys($('trust-new'), await keyRows(offered.trust, trust), '+');
+  } else {
+    $('trust-new').replaceChildren();
+  }
+  $('trust-problem').hidden = !offered.problem;
+  $('trust-problem').textContent = offered.problem ? `The keys this node serves cannot be used: ${offered.problem}.` : '';
+  $('trust-accept').hidden = !offered.trust;
+  $('trust-change').hidden = false;
+}
+
+/** The user chose to trust the keys the node now serves: they become the pinned ones. */
+function acceptOfferedTrust() {
+  if (!offered?.trust) return;
+  const now = new Date().toISOString();
+  pinned = { text: offered.text, savedAt: now, checkedAt: now };
+  pinned.stored = storeTrust(pinned);
+  offered = null;
+  $('trust-change').hidden = true;
+  trustPromise = null;
+  getTrust()
+    .then(() => lastInput && verify(lastInput))
+    .catch((e) => {
+      $('keys-status').textContent = `Consortium keys: ${e.message}.`;
+    });
 }
 
 /** The consortium keys: loaded once, and again while only a saved copy was had and the network is back. */
@@ -92,19 +216,40 @@ function getTrust() {
 
 // ---- the node's current status of an entry ----
 
+/**
+ * What the node says about an entry now. Fails closed: only a device with no network at all is `offline`; an error,
+ * a timeout, a redirect or an answer that is not JSON, while online, is `unknown`, which never shows VALID.
+ * @returns {Promise<{kind: 'ok', entry} | {kind: 'not-found'} | {kind: 'offline', keysPinnedAt} |
+ *   {kind: 'unknown', message}>}
+ */
 async function fetchStatus(commitment) {
-  if (navigator.onLine === false) return { kind: 'offline' };
+  const offline = () => ({ kind: 'offline', keysPinnedAt: pinned?.savedAt ?? null });
+  if (navigator.onLine === false) return offline();
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), STATUS_TIMEOUT_MS);
+  let text;
   try {
-    const response = await fetch(`/v1/status/${commitment}`, { cache: 'no-store', signal: abort.signal });
+    const response = await fetch(`/v1/status/${commitment}`, {
+      cache: 'no-store',
+      redirect: 'error',
+      signal: abort.signal,
+    });
     if (response.status === 404) return { kind: 'not-found' };
-    if (!response.ok) return { kind: 'error', message: `status request failed: HTTP ${response.status}` };
-    return { kind: 'ok', entry: await response.json() };
+    if (!response.ok) return { kind: 'unknown', message: `the node answered HTTP ${response.status}` };
+    text = await response.text();
   } catch (e) {
-    return { kind: 'offline' };
+    if (navigator.onLine === false) return offline();
+    const message = abort.signal.aborted
+      ? `no answer within ${STATUS_TIMEOUT_MS / 1000} s`
+      : 'the request failed: network error or blocked';
+    return { kind: 'unknown', message };
   } finally {
     clearTimeout(timer);
+  }
+  try {
+    return { kind: 'ok', entry: JSON.parse(text) };
+  } catch (e) {
+    return { kind: 'unknown', message: "the node's answer is not JSON" };
   }
 }
 
@@ -155,8 +300,10 @@ function show({ verdict, reason, detail = null, note = null, verified = null, st
   $('reason').textContent = reason;
   $('detail').textContent = detail ?? '';
   $('detail').hidden = !detail;
-  $('note').textContent = note ?? '';
-  $('note').hidden = !note;
+  const keysNote = offered && verdict !== 'UNVERIFIED' ? 'Checked against the pinned consortium keys, not the different ones this node serves (see above).' : null;
+  const notes = [note, keysNote].filter(Boolean).join(' ');
+  $('note').textContent = notes;
+  $('note').hidden = !notes;
 
   const entry = verified?.entry;
   const trusted = verified && verdict !== 'TAMPERED';
@@ -209,7 +356,10 @@ function busy(text) {
  * Verifies one input: {receipt, source} (a compact receipt), {certificate, source} (a parsed certificate) or
  * {receiptJson, source} (GET /v1/receipts).
  */
+let lastInput = null;
+
 async function verify(input) {
+  lastInput = input;
   busy('Checking the signatures and the proof…');
   let trust;
   try {
@@ -428,7 +578,9 @@ function fromFragment() {
 }
 
 function updateNetworkStatus() {
-  $('network-status').textContent = navigator.onLine ? '' : 'Offline: revocations cannot be checked right now.';
+  $('network-status').textContent = navigator.onLine
+    ? ''
+    : 'Offline: certificates are checked against the pinned keys and their own checkpoint; revocations cannot be seen.';
 }
 
 async function registerServiceWorker() {
@@ -473,6 +625,10 @@ function init() {
     drop.classList.remove('dragging');
     const file = e.dataTransfer?.files?.[0];
     if (file) verifyFile(file);
+  });
+  $('trust-accept').addEventListener('click', acceptOfferedTrust);
+  $('trust-keep').addEventListener('click', () => {
+    $('trust-change').hidden = true;
   });
   $('paste-form').addEventListener('submit', (e) => {
     e.preventDefault();

@@ -577,43 +577,89 @@ export const REVOCATION_REASONS = {
   other: 'other reason',
 };
 
+/** The entry statuses the chaincode writes; any other answer is not understood. */
+const KNOWN_STATUSES = ['active', 'revoked', 'superseded'];
+
 /**
- * The verdict for a verified receipt and what the node said about its status.
+ * What is wrong with the node's answer to a status request, or null if it is an entry of this commitment with a known
+ * status.
+ */
+function statusProblem(current, commitment) {
+  if (current === null || typeof current !== 'object' || Array.isArray(current)) {
+    return 'the node answered something that is not an entry';
+  }
+  if (!KNOWN_STATUSES.includes(current.status)) {
+    return `the node answered an unknown status: ${JSON.stringify(current.status ?? null).substring(0, 40)}`;
+  }
+  if (current.commitment !== undefined && String(current.commitment).toLowerCase() !== commitment) {
+    return 'the node answered with the entry of another commitment';
+  }
+  return null;
+}
+
+/**
+ * The verdict for a verified receipt and what the node said about its status. Fails closed: only an answer that
+ * names this commitment with status `active` leaves it VALID; an answer that cannot be had or understood while online
+ * makes it UNKNOWN ("current status unknown"), never VALID. Only `offline` (the device has no network at all) gives
+ * VALID_OFFLINE: valid as of the receipt's checkpoint, checked against the pinned keys, revocations since unseen.
+ * EXPIRED, REVOKED, SUPERSEDED and NOT_FOUND stand whatever the status answer.
  * @param verified what verifyReceipt or verifyCertificate returned
- * @param status {kind: 'ok', entry} | {kind: 'not-found'} | {kind: 'offline'} | {kind: 'error', message}
+ * @param status {kind: 'ok', entry} | {kind: 'not-found'} | {kind: 'offline', keysPinnedAt?} |
+ *   {kind: 'unknown', message} (any other kind counts as unknown)
  * @returns {{verdict: string, reason: string, note: string|null}}
  */
 export function verdictOf(verified, status, day = today()) {
   const entry = verified.entry;
-  let result;
-  if (typeof entry.validUntil === 'string' && entry.validUntil < day) {
-    result = { verdict: 'EXPIRED', reason: `Expired: the refresher was due by ${entry.validUntil}.`, note: null };
-  } else {
-    const until = entry.validUntil ? ` until ${entry.validUntil}` : '';
-    result = { verdict: 'VALID', reason: `Anchored in the consortium ledger and valid${until}.`, note: null };
-  }
   const checkpointTime = isoTime(verified.checkpoint.time);
-  if (status.kind === 'offline') {
-    result.note = `revocation not checked (offline): status as of ${checkpointTime}`;
-  } else if (status.kind === 'error') {
-    result.note = `revocation not checked (${status.message}): status as of ${checkpointTime}`;
-  } else if (status.kind === 'not-found') {
-    result = {
-      verdict: 'NOT_FOUND',
-      reason: 'The ledger has no entry for this commitment, although the receipt is well signed.',
-      note: null,
-    };
-  } else if (status.kind === 'ok') {
-    const current = status.entry ?? {};
+  const expired = typeof entry.validUntil === 'string' && entry.validUntil < day;
+  const until = entry.validUntil ? ` until ${entry.validUntil}` : '';
+  const valid = expired
+    ? { verdict: 'EXPIRED', reason: `Expired: the refresher was due by ${entry.validUntil}.`, note: null }
+    : { verdict: 'VALID', reason: `Anchored in the consortium ledger and valid${until}.`, note: null };
+  const unknown = (why) =>
+    expired
+      ? { ...valid, note: `current status unknown (${why})` }
+      : {
+          verdict: 'UNKNOWN',
+          reason:
+            `Current status unknown: the ledger could not be asked whether it was revoked (${why}). ` +
+            'Do not accept it as valid until its status can be checked.',
+          note: `The receipt itself verifies: anchored by ${entry.mspId ?? 'a consortium member'}, checkpoint of ${checkpointTime}.`,
+        };
+  if (status?.kind === 'ok') {
+    const current = status.entry;
+    const problem = statusProblem(current, verified.commitment);
+    if (problem) return unknown(problem);
     if (current.status === 'revoked') {
       const code = current.revocationReason;
       const reason = code ? `${REVOCATION_REASONS[code] ?? code} (${code})` : 'no reason given';
       const when = current.revokedAt ? ` on ${String(current.revokedAt).replace(/\.\d+Z$/, 'Z')}` : '';
-      result = { verdict: 'REVOKED', reason: `Revoked${when}: ${reason}.`, note: null };
-    } else if (current.status === 'superseded') {
-      const by = current.supersededBy ? ` by ${current.supersededBy}` : '';
-      result = { verdict: 'SUPERSEDED', reason: `Superseded${by}: a corrected version replaces it.`, note: null };
+      return { verdict: 'REVOKED', reason: `Revoked${when}: ${reason}.`, note: null };
     }
+    if (current.status === 'superseded') {
+      const by = current.supersededBy ? ` by ${current.supersededBy}` : '';
+      return { verdict: 'SUPERSEDED', reason: `Superseded${by}: a corrected version replaces it.`, note: null };
+    }
+    return valid;
   }
-  return result;
+  if (status?.kind === 'not-found') {
+    return {
+      verdict: 'NOT_FOUND',
+      reason: 'The ledger has no entry for this commitment, although the receipt is well signed.',
+      note: null,
+    };
+  }
+  if (status?.kind === 'offline') {
+    const keys = status.keysPinnedAt ? ` (pinned ${status.keysPinnedAt})` : '';
+    const note =
+      `Checked offline against the pinned consortium keys${keys} and the receipt's checkpoint of ${checkpointTime}: ` +
+      `revocations after ${checkpointTime} cannot be seen offline.`;
+    if (expired) return { ...valid, note };
+    return {
+      verdict: 'VALID_OFFLINE',
+      reason: `Valid as of ${checkpointTime}${until ? `, ${until.trim()}` : ''}; checked offline, without the current status.`,
+      note,
+    };
+  }
+  return unknown(status?.message ?? 'no answer');
 }

@@ -2,7 +2,8 @@
 // once works with no network. Page files are served from the cache at once and refreshed in the background (the
 // next load gets the update); /v1/keys comes from the network when it answers, else from the cache. Entry status
 // (/v1/status) is never cached: a revocation must not be hidden by an old copy.
-const CACHE = 'dossier-verify-v1';
+// v2: the page fails closed and pins the consortium keys; a new cache makes every device install it at once.
+const CACHE = 'dossier-verify-v2';
 const PAGE = '/verify/';
 const FILES = [
   PAGE,
