@@ -157,8 +157,7 @@ public final class CheckpointMemory {
         try {
             Files.writeString(temporary, note.format(), StandardCharsets.UTF_8);
             try {
-                Files.move(
-                        temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
             }

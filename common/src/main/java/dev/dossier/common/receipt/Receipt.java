@@ -125,7 +125,13 @@ public final class Receipt {
             throw new IllegalArgumentException("entry or checkpoint longer than " + MAX_FIELD + " bytes");
         }
         return new Receipt(
-                CURRENT_VERSION, commitment.clone(), leafIndex, treeSize, List.copyOf(copied), entry.clone(), checkpoint);
+                CURRENT_VERSION,
+                commitment.clone(),
+                leafIndex,
+                treeSize,
+                List.copyOf(copied),
+                entry.clone(),
+                checkpoint);
     }
 
     /** @return the compact form, base64url without padding */
@@ -133,7 +139,11 @@ public final class Receipt {
         byte[] note = checkpoint.getBytes(StandardCharsets.UTF_8);
         ByteBuffer out =
                 ByteBuffer.allocate(1 + 32 + 8 + 8 + 1 + 32 * proof.size() + 2 + entry.length + 2 + note.length);
-        out.put((byte) version).put(commitment).putLong(leafIndex).putLong(treeSize).put((byte) proof.size());
+        out.put((byte) version)
+                .put(commitment)
+                .putLong(leafIndex)
+                .putLong(treeSize)
+                .put((byte) proof.size());
         proof.forEach(out::put);
         out.putShort((short) entry.length).put(entry);
         out.putShort((short) note.length).put(note);

@@ -92,7 +92,8 @@ public final class Witness {
         Checkpoint larger = n < m ? remembered : presented;
         if (smaller.size() == 0) {
             if (!MessageDigest.isEqual(smaller.root(), Rfc9162.emptyRoot())) {
-                throw new SplitViewException(remembered, presented, "a tree of 0 leaves whose root is not the empty root");
+                throw new SplitViewException(
+                        remembered, presented, "a tree of 0 leaves whose root is not the empty root");
             }
         } else {
             List<byte[]> proof = proofs.consistencyProof(smaller.size(), larger.size());

@@ -744,7 +744,10 @@ public final class HttpApi implements AutoCloseable {
                         400, "BAD_REQUEST", "unexpected or repeated query parameter '" + name + "': use ?from=N&to=M");
             }
         }
-        if (from == null || to == null || !SIZE.matcher(from).matches() || !SIZE.matcher(to).matches()) {
+        if (from == null
+                || to == null
+                || !SIZE.matcher(from).matches()
+                || !SIZE.matcher(to).matches()) {
             return Response.error(400, "BAD_REQUEST", "from and to are tree sizes in canonical decimal: ?from=N&to=M");
         }
         long size1;
