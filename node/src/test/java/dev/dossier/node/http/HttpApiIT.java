@@ -279,7 +279,11 @@ class HttpApiIT {
             List<byte[]> proof = new ArrayList<>();
             body.get("proof").forEach(h -> proof.add(Base64.getDecoder().decode(h.asText())));
             Proofs.verifyConsistency(
-                    from, size, network.node.commitmentLog().root(from), network.node.commitmentLog().root(size), proof);
+                    from,
+                    size,
+                    network.node.commitmentLog().root(from),
+                    network.node.commitmentLog().root(size),
+                    proof);
         }
         for (String query : List.of(
                 "",
@@ -423,8 +427,12 @@ class HttpApiIT {
             assertThat(verified.commitment()).isEqualTo(commitment);
             assertThat(entry.get("mspId").asText()).isEqualTo("Org1MSP");
             assertThat(entry.get("validUntil").asText()).isEqualTo("2031-12-31");
-            assertThat(entry.has("issuerId")).as("the issuing person's DN is not public").isFalse();
-            assertThat(entry.has("subject")).as("the subject pseudonym is not public").isFalse();
+            assertThat(entry.has("issuerId"))
+                    .as("the issuing person's DN is not public")
+                    .isFalse();
+            assertThat(entry.has("subject"))
+                    .as("the subject pseudonym is not public")
+                    .isFalse();
             HttpResponse<String> status = get("/v1/status/" + commitment);
             assertThat(status.statusCode()).isEqualTo(200);
             assertThat(status.body()).doesNotContain(subject).doesNotContain(EMPLOYER);

@@ -245,8 +245,8 @@ class CommitmentLogTest {
         byte[] commitment = commitment();
         String key = HEX.formatHex(commitment);
         // not canonical JSON, with the issuing person's DN and a subject pseudonym: the leaf keeps neither
-        byte[] written = ("{ \"status\":\"active\", \"issuerId\":\"CN=Società \\u00e8 \\\"ok\\\"\",\"commitment\":\"" + key
-                        + "\", \"subject\":\"" + "ab".repeat(32) + "\", \"kind\":\"r\\u00e8cord\" }\n")
+        byte[] written = ("{ \"status\":\"active\", \"issuerId\":\"CN=Società \\u00e8 \\\"ok\\\"\",\"commitment\":\""
+                        + key + "\", \"subject\":\"" + "ab".repeat(32) + "\", \"kind\":\"r\\u00e8cord\" }\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] entry = ("{\"commitment\":\"" + key + "\",\"kind\":\"rècord\",\"status\":\"active\"}")
                 .getBytes(StandardCharsets.UTF_8);

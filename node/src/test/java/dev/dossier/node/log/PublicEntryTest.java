@@ -52,7 +52,10 @@ class PublicEntryTest {
 
         String publicEntry = new String(PublicEntry.of(written), StandardCharsets.UTF_8);
 
-        assertThat(publicEntry).contains("\"mspId\":\"Org1MSP\"").doesNotContain(dn).doesNotContain(subject);
+        assertThat(publicEntry)
+                .contains("\"mspId\":\"Org1MSP\"")
+                .doesNotContain(dn)
+                .doesNotContain(subject);
         assertThat(PublicEntry.of(publicEntry.getBytes(StandardCharsets.UTF_8)))
                 .as("idempotent")
                 .isEqualTo(publicEntry.getBytes(StandardCharsets.UTF_8));
