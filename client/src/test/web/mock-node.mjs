@@ -1,6 +1,7 @@
 // A synthetic Dossier node for testing the verify page without the Java node: a small commitment log signed by two
 // P-256 node keys (contract sections 1-4, built here independently of receipt.mjs with node:crypto), certificates
-// (section 7), and an HTTP server with the node's page routes, /v1/keys and /v1/status (section 5).
+// (section 7), a fork of the log signed by the same keys (a split view), and an HTTP server with the node's page
+// routes, /v1/keys, /v1/status and /v1/log/consistency (section 5).
 //
 //   node mock-node.mjs <dir>   writes fixtures under <dir>, serves them and prints the fixtures path; Ctrl-C stops.
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
@@ -29,6 +30,19 @@ export function treeHash(leaves) {
   return nodeHash(treeHash(leaves.slice(0, k)), treeHash(leaves.slice(k)));
 }
 
+/** RFC 9162 PROOF(m, D[n]) (section 2.1.4.1), the consistency proof from the first m leaves to all of them. */
+export function consistencyProof(m, leaves) {
+  const subproof = (m, leaves, complete) => {
+    const n = leaves.length;
+    if (m === n) return complete ? [] : [treeHash(leaves)];
+    const k = largestPowerOfTwoBelow(n);
+    return m <= k
+      ? [...subproof(m, leaves.slice(0, k), complete), treeHash(leaves.slice(k))]
+      : [...subproof(m - k, leaves.slice(k), false), treeHash(leaves.slice(0, k))];
+  };
+  return m === leaves.length ? [] : subproof(m, leaves, true);
+}
+
 /** RFC 9162 PATH(m, D[n]), the inclusion proof of leaf m, leaf end first. */
 export function inclusionProof(m, leaves) {
   if (leaves.length === 1) return [];
@@ -55,7 +69,7 @@ export function checkpointText(origin, size, root, time) {
   return `${origin}\n${size}\n${root.toString('base64')}\ntime ${time}\n`;
 }
 
-export function encodeReceipt({ commitment, index, size, proof, entry, note }) {
+export function encodeReceipt({ commitment, index, size, proof, entry, note, version = 2 }) {
   const u64 = (n) => {
     const b = Buffer.alloc(8);
     b.writeBigUInt64BE(BigInt(n));
@@ -69,7 +83,7 @@ export function encodeReceipt({ commitment, index, size, proof, entry, note }) {
   const entryBytes = Buffer.from(entry, 'utf8');
   const noteBytes = Buffer.from(note, 'utf8');
   return Buffer.concat([
-    Buffer.of(1),
+    Buffer.of(version),
     commitment,
     u64(index),
     u64(size),
@@ -93,11 +107,11 @@ export function jcs(v) {
 
 const asciiJson = (v) => JSON.stringify(v).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
+/** A public entry (leaf format v2): no issuerId, no subject. */
 function entryJson(commitment, fields) {
   const entry = {
     anchoredAt: '2025-06-01T09:30:00Z',
     commitment,
-    issuerId: 'CN=Issuer@org1.dossier.local,OU=client,O=org1.dossier.local,C=IT',
     kind: 'record',
     mspId: 'Org1MSP',
     schemaVersion: 1,
@@ -190,7 +204,19 @@ export function makeNetwork({ time = Math.floor(Date.now() / 1000) } = {}) {
   const tampered = structuredClone(certificates.valid);
   tampered.record.course.workload_hours = 16;
   certificates.tampered = tampered;
-  return { trust, status, receipts, certificates, time, items };
+
+  // A split view: a fork of the log of the same size whose last leaf differs, signed by the same two node keys.
+  const forked = [...leaves.slice(0, -1), Buffer.concat([items[11].commitment, Buffer.from(items[11].entry.replace('2030', '2039'))])];
+  const forkedText = checkpointText(ORIGIN, forked.length, treeHash(forked), time + 60);
+  const forkedNote = `${forkedText}\n${keys.map((k) => signatureLine(k, forkedText)).join('')}`;
+  receipts.forked = encodeReceipt({ ...items[0], index: 0, size: forked.length, proof: inclusionProof(0, forked), entry: items[0].entry, note: forkedNote });
+  // The first eight leaves, signed: an older checkpoint, consistent with the log.
+  const older = leaves.slice(0, 8);
+  const olderText = checkpointText(ORIGIN, older.length, treeHash(older), time - 60);
+  const olderNote = `${olderText}\n${keys.map((k) => signatureLine(k, olderText)).join('')}`;
+  receipts.older = encodeReceipt({ ...items[0], index: 0, size: older.length, proof: inclusionProof(0, older), entry: items[0].entry, note: olderNote });
+  receipts.legacy = encodeReceipt({ ...items[0], index: 0, size: leaves.length, proof: inclusionProof(0, leaves), entry: items[0].entry, note, version: 1 });
+  return { trust, status, receipts, certificates, time, items, leaves, forked };
 }
 
 const TYPES = {
@@ -226,6 +252,13 @@ export function serve(network, port = 0) {
     const error = (code, name, message) => send(code, 'application/json', JSON.stringify({ error: message, code: name }));
     if (path === '/') return send(302, 'text/plain', '', { Location: '/verify' });
     if (path === '/v1/keys') return send(200, 'text/plain; charset=utf-8', network.trust);
+    if (path === '/v1/log/consistency') {
+      const query = new URL(req.url, 'http://x').searchParams;
+      const [from, to] = [Number(query.get('from')), Number(query.get('to'))];
+      if (!(from >= 1 && from <= to && to <= network.leaves.length)) return error(400, 'BAD_REQUEST', 'bad sizes');
+      const proof = consistencyProof(from, network.leaves.slice(0, to)).map((h) => h.toString('base64'));
+      return send(200, 'application/json', JSON.stringify({ from, to, proof }));
+    }
     const status = /^\/v1\/status\/([0-9a-f]{64})$/.exec(path);
     if (status) {
       const entry = network.status.get(status[1]);
@@ -262,13 +295,12 @@ export function writeFixtures(network, baseUrl, dir) {
     Buffer.from(certificate(network.certificates.valid)),
     Buffer.from('\nendstream\nendobj\ntrailer\n<< >>\n%%EOF\n'),
   ]);
-  const issuer = 'Issuer@org1.dossier.local';
   const checkpointTime = new Date(network.time * 1000).toISOString().replace('.000Z', 'Z');
   const fixtures = {
     baseUrl,
     cases: [
       { name: 'valid link', kind: 'link', receipt: network.receipts.valid,
-        expect: { verdict: 'VALID', text: ['Org1MSP', issuer, '2031-05-01', '2025-06-01T09:30:00Z', checkpointTime, 'org1-node1', 'org2-node1'] } },
+        expect: { verdict: 'VALID', text: ['Org1MSP', '2031-05-01', '2025-06-01T09:30:00Z', checkpointTime, 'org1-node1', 'org2-node1', 'first checkpoint'] } },
       { name: 'valid certificate JSON', kind: 'file', file: validPath,
         expect: { verdict: 'VALID', text: ['Colombo', 'Addetto primo soccorso gruppo B/C', 'Org1MSP'] } },
       { name: 'valid certificate PDF, dropped', kind: 'drop', file: file('valid.certificate.pdf', pdf),
@@ -305,6 +337,12 @@ export function writeFixtures(network, baseUrl, dir) {
         expect: { verdict: 'VALID_OFFLINE', text: [`Valid as of ${checkpointTime}`, 'Checked offline against the pinned consortium keys (pinned 20', `revocations after ${checkpointTime} cannot be seen offline`] } },
       { name: 'offline QR link (service worker scope /verify)', kind: 'offline-link', receipt: network.receipts.valid,
         expect: { verdict: 'VALID_OFFLINE', text: [`Valid as of ${checkpointTime}`, 'Checked offline against the pinned consortium keys (pinned 20', `revocations after ${checkpointTime} cannot be seen offline`] } },
+      { name: 'split view: a forked checkpoint of the same size after the real one', kind: 'split-view',
+        first: network.receipts.valid, receipt: network.receipts.forked,
+        expect: { verdict: 'SPLIT_VIEW', text: ['split view', 'two different roots for the same size 12'] } },
+      { name: 'an older checkpoint proved a prefix of the one seen before', kind: 'split-view',
+        first: network.receipts.valid, receipt: network.receipts.older,
+        expect: { verdict: 'VALID', text: ['proved a prefix of the checkpoint of 12 leaves'] } },
     ],
   };
   file('fixtures.json', JSON.stringify(fixtures, null, 2));

@@ -11,6 +11,7 @@ import {
   ORIGIN,
   WEB_DIR,
   checkpointText,
+  consistencyProof,
   encodeReceipt,
   inclusionProof,
   makeNetwork,
@@ -142,9 +143,9 @@ test('verifyReceipt_corruptions_failTheRightCheck', async () => {
   await rejects(r.verifyReceipt(bytes.subarray(0, bytes.length - 1).toString('base64url'), solo), 'format', /truncated/);
   await rejects(r.verifyReceipt(`${good}=`, solo), 'format', /base64url/);
   await rejects(r.verifyReceipt(good.replace(/^./, '+'), solo), 'format', /base64url/);
-  const version2 = Buffer.from(bytes);
-  version2[0] = 2;
-  await rejects(r.verifyReceipt(version2.toString('base64url'), solo), 'format', /version is 2/);
+  const version3 = Buffer.from(bytes);
+  version3[0] = 3;
+  await rejects(r.verifyReceipt(version3.toString('base64url'), solo), 'format', /version is 3/);
   const commitmentBit = Buffer.from(bytes);
   commitmentBit[5] ^= 0x10;
   await rejects(r.verifyReceipt(commitmentBit.toString('base64url'), solo), 'inclusion', /root mismatch/);
@@ -329,4 +330,126 @@ test('verdictOf_statusFailsWhileOnline_neverValid', async () => {
   assert.match(r.verdictOf(verified, failures['HTTP 503']).reason, /\(the node answered HTTP 503\)/);
   assert.match(r.verdictOf(verified, failures['unknown status']).reason, /unknown status: "valid"/);
   assert.equal(r.verdictOf(verified, { kind: 'ok', entry: { ...entry, commitment: entry.commitment.toUpperCase() } }).verdict, 'VALID');
+});
+
+// ---- consistency proofs and split views ----
+
+test('verifyConsistency_everyPairOfSizesUpTo20Leaves_verifies', async () => {
+  const leaves = leavesOf(20);
+  for (let size2 = 1; size2 <= 20; size2++) {
+    const root2 = treeHash(leaves.slice(0, size2));
+    for (let size1 = 1; size1 <= size2; size1++) {
+      const root1 = treeHash(leaves.slice(0, size1));
+      await r.verifyConsistency(size1, size2, root1, root2, consistencyProof(size1, leaves.slice(0, size2)));
+    }
+  }
+});
+
+test('verifyConsistency_corruptedOrForkedProofs_throw', async () => {
+  const leaves = leavesOf(13);
+  const root5 = treeHash(leaves.slice(0, 5));
+  const root13 = treeHash(leaves);
+  const proof = consistencyProof(5, leaves);
+  for (let i = 0; i < proof.length; i++) {
+    const bad = proof.map((p) => Uint8Array.from(p));
+    bad[i][0] ^= 1;
+    await rejects(r.verifyConsistency(5, 13, root5, root13, bad), 'consistency', /mismatch/);
+  }
+  await rejects(r.verifyConsistency(5, 13, root5, root13, proof.slice(1)), 'consistency', /wrong proof size/);
+  await rejects(r.verifyConsistency(5, 13, root5, root13, []), 'consistency', /empty consistency proof/);
+  await rejects(r.verifyConsistency(0, 13, root5, root13, proof), 'consistency', /empty tree/);
+  await rejects(r.verifyConsistency(13, 5, root13, root5, proof), 'consistency', /smaller/);
+  await rejects(r.verifyConsistency(5, 5, root5, root13, []), 'consistency', /equal sizes/);
+  // a fork: the same first 5 leaves, then others; the honest proof does not lead to the fork's root
+  const fork = [...leaves.slice(0, 5), ...leavesOf(8).map((l) => Buffer.concat([l, Buffer.from('!')]))];
+  await rejects(r.verifyConsistency(5, 13, root5, treeHash(fork), proof), 'consistency', /root2 mismatch/);
+  // a history rewritten below size 5 is not extended by the fork's own proof
+  const rewritten = [Buffer.from('other'), ...leaves.slice(1)];
+  await rejects(
+    r.verifyConsistency(5, 13, root5, treeHash(rewritten), consistencyProof(5, rewritten)),
+    'consistency',
+    /root1 mismatch/,
+  );
+});
+
+const checkpointOf = (leaves, time = 1750000000) => ({
+  origin: ORIGIN,
+  size: leaves.length,
+  root: treeHash(leaves),
+  time,
+});
+
+test('checkConsistency_sameNewerOlderAndUnchecked', async () => {
+  const leaves = leavesOf(12);
+  const proofs = async (from, to) => consistencyProof(from, leaves.slice(0, to));
+  const at = (n) => checkpointOf(leaves.slice(0, n));
+  assert.equal((await r.checkConsistency(at(7), at(7), proofs)).relation, 'same');
+  assert.equal((await r.checkConsistency(at(7), at(12), proofs)).relation, 'newer');
+  assert.equal((await r.checkConsistency(at(12), at(7), proofs)).relation, 'older');
+  const offline = async () => {
+    throw new Error('offline');
+  };
+  const unchecked = await r.checkConsistency(at(7), at(12), offline);
+  assert.equal(unchecked.relation, 'unchecked');
+  assert.match(unchecked.detail, /not checked \(offline\)/);
+  // equal sizes need no proof, even offline
+  assert.equal((await r.checkConsistency(at(7), at(7), offline)).relation, 'same');
+});
+
+test('checkConsistency_splitViews_throwSplitView', async () => {
+  const leaves = leavesOf(12);
+  const fork = [...leaves.slice(0, 6), ...leavesOf(6).map((l) => Buffer.concat([l, Buffer.from('!')]))];
+  const honest = async (from, to) => consistencyProof(from, leaves.slice(0, to));
+  const forked = async (from, to) => consistencyProof(from, fork.slice(0, to));
+  // same size, another root: a split view without asking anyone
+  await rejects(
+    r.checkConsistency(checkpointOf(leaves), checkpointOf(fork), honest),
+    'split-view',
+    /split view.*two different roots for the same size 12/,
+  );
+  // a larger fork: neither the honest log's proof nor the fork's own proof links it to the remembered tree
+  await rejects(r.checkConsistency(checkpointOf(leaves.slice(0, 9)), checkpointOf(fork), honest), 'split-view', /prefix/);
+  await rejects(r.checkConsistency(checkpointOf(leaves.slice(0, 9)), checkpointOf(fork), forked), 'split-view', /prefix/);
+  // a smaller fork must be proved a prefix of the remembered tree
+  await rejects(r.checkConsistency(checkpointOf(leaves), checkpointOf(fork.slice(0, 9)), forked), 'split-view', /prefix/);
+  // a fork after the remembered size is consistent with it: the split shows once both branches are seen
+  assert.equal((await r.checkConsistency(checkpointOf(leaves.slice(0, 6)), checkpointOf(fork), forked)).relation, 'newer');
+});
+
+function memoryStorage() {
+  const map = new Map();
+  return { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => map.set(k, String(v)), map };
+}
+
+test('witnessCheckpoint_remembersTheLatestAndRefusesAFork', async () => {
+  const storage = memoryStorage();
+  const proofs = async (from, to) => consistencyProof(from, network.leaves.slice(0, to));
+  const older = await r.verifyReceipt(network.receipts.older, trust);
+  const valid = await r.verifyReceipt(network.receipts.valid, trust);
+  const forked = await r.verifyReceipt(network.receipts.forked, trust); // well signed: only the memory catches it
+  assert.equal(valid.leafFormat, 2);
+  assert.equal((await r.witnessCheckpoint(storage, older, proofs)).relation, 'first');
+  assert.equal((await r.witnessCheckpoint(storage, valid, proofs)).relation, 'newer');
+  assert.equal((await r.witnessCheckpoint(storage, older, proofs)).relation, 'older');
+  const remembered = storage.getItem(r.CHECKPOINT_STORE + ORIGIN);
+  assert.equal(JSON.parse(remembered).note, valid.note);
+  await rejects(r.witnessCheckpoint(storage, forked, proofs), 'split-view', /same size 12/);
+  assert.equal(storage.getItem(r.CHECKPOINT_STORE + ORIGIN), remembered, 'the remembered checkpoint stays, as evidence');
+  // with an empty memory the fork is accepted: a verifier that has seen one branch only cannot tell
+  assert.equal((await r.witnessCheckpoint(memoryStorage(), forked, proofs)).relation, 'first');
+});
+
+test('witnessCheckpoint_legacyReceipt_notCompared', async () => {
+  const legacy = await r.verifyReceipt(network.receipts.legacy, trust);
+  assert.equal(legacy.leafFormat, 1);
+  const storage = memoryStorage();
+  assert.equal((await r.witnessCheckpoint(storage, legacy, async () => [])).relation, 'legacy');
+  assert.equal(storage.map.size, 0);
+});
+
+test('verifyReceipt_publicEntry_hasNoIssuerDnOrSubject', async () => {
+  const verified = await r.verifyReceipt(network.receipts.valid, trust);
+  assert.equal(verified.entry.issuerId, undefined);
+  assert.equal(verified.entry.subject, undefined);
+  assert.equal(verified.entry.mspId, 'Org1MSP');
 });

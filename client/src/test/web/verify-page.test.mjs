@@ -7,7 +7,9 @@
 // kinds: link {receipt} opens <base>/verify#r=<receipt>; file {file} picks a file; drop {file} drops it on the page;
 // paste {text} pastes a link or receipt; offline {receipt} loads /verify/, goes offline, reloads it from the service
 // worker and verifies the receipt (as a new #r= fragment); offline-link {receipt} does the same, then opens the bare
-// QR link <base>/verify#r=<receipt> while offline; camera {file: QR PNG} scans the picture with Chromium's fake camera.
+// QR link <base>/verify#r=<receipt> while offline; camera {file: QR PNG} scans the picture with Chromium's fake camera;
+// split-view {first, receipt} verifies the receipt `first` (VALID, its checkpoint remembered), then `receipt` in the
+// same browser profile.
 // Prints one line per case and 'N passed, N failed'; exits 1 if any case failed.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -240,6 +242,18 @@ async function runCase(browser, fixtures, c) {
         await page.goto(`${base}/verify`);
         await page.click('#scan');
         break;
+      case 'split-view': {
+        await page.goto(`${base}/verify#r=${c.first}`);
+        const first = await waitForVerdict(page);
+        if (first.verdict !== 'VALID') throw new Error(`first receipt: verdict ${first.verdict}, expected VALID`);
+        await page.evaluate(() => {
+          document.getElementById('result').dataset.verdict = 'PENDING';
+        });
+        await page.evaluate((r) => {
+          location.hash = `r=${r}`;
+        }, c.receipt);
+        break;
+      }
       default:
         throw new Error(`unknown case kind ${c.kind}`);
     }

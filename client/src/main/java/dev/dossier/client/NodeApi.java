@@ -14,11 +14,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * A node's HTTP API, for what the Fabric gateway does not carry: receipts (inclusion proofs against cosigned
- * checkpoints) and the consortium's trust file. Thread-safe.
+ * checkpoints), consistency proofs between checkpoints and the consortium's trust file. Thread-safe.
  *
  * <pre>{@code
  * Receipt receipt = new NodeApi(URI.create("http://127.0.0.1:9051")).receipt(commitment, Duration.ofSeconds(30));
@@ -69,6 +72,39 @@ public final class NodeApi {
             long seconds = response.headers().firstValueAsLong("Retry-After").orElse(1L);
             Thread.sleep(Math.max(200, Math.min(seconds, 5) * 1_000));
         }
+    }
+
+    /** Most hashes of a consistency proof in a log of up to 2^63 leaves. */
+    private static final int MAX_CONSISTENCY_PROOF = 126;
+
+    /**
+     * Fetches the RFC 9162 consistency proof from the tree of {@code from} leaves to the tree of {@code to} leaves
+     * ({@code GET /v1/log/consistency}). The proof needs no trust in the node: it verifies against two signed roots or
+     * it does not ({@link dev.dossier.common.witness.Witness}).
+     *
+     * @return the proof's 32-byte hashes
+     * @throws IOException if the node cannot be reached, refuses (its log may be behind) or answers malformed
+     * @throws InterruptedException if interrupted
+     */
+    public List<byte[]> consistencyProof(long from, long to) throws IOException, InterruptedException {
+        HttpResponse<String> response = get("/v1/log/consistency?from=" + from + "&to=" + to);
+        if (response.statusCode() != 200) {
+            throw new IOException(
+                    "no consistency proof from " + from + " to " + to + " from " + base + ": " + describe(response));
+        }
+        JsonNode proof = MAPPER.readTree(response.body()).path("proof");
+        if (!proof.isArray() || proof.size() > MAX_CONSISTENCY_PROOF) {
+            throw new IOException("the node " + base + " sent a malformed consistency proof");
+        }
+        List<byte[]> hashes = new ArrayList<>();
+        for (JsonNode hash : proof) {
+            try {
+                hashes.add(Base64.getDecoder().decode(hash.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("the node " + base + " sent a consistency proof hash that is not base64", e);
+            }
+        }
+        return hashes;
     }
 
     /**

@@ -13,5 +13,10 @@ public enum VerificationStatus {
     /** No such commitment on the ledger (or the salt is wrong). */
     NOT_FOUND,
     /** The document does not hash to the commitment its receipt or the caller claims: it was altered. */
-    TAMPERED
+    TAMPERED,
+    /**
+     * The receipt's checkpoint is not consistent with the checkpoint of the same log accepted before: the consortium's
+     * log presented a split view (two histories), and nothing it proves can be trusted.
+     */
+    SPLIT_VIEW
 }

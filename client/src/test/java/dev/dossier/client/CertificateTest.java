@@ -70,7 +70,7 @@ class CertificateTest {
         byte[] commitment = Commitments.record(salt, r.canonicalJson()).toBytes();
         byte[] entry = ("{\"anchoredAt\":\"2026-11-20T10:00:00Z\",\"commitment\":\""
                         + java.util.HexFormat.of().formatHex(commitment)
-                        + "\",\"issuerId\":\"x509::CN=issuer\",\"kind\":\"record\",\"mspId\":\"Org1MSP\","
+                        + "\",\"kind\":\"record\",\"mspId\":\"Org1MSP\","
                         + "\"status\":\"active\",\"validUntil\":\"" + validUntil + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] leaf = Rfc9162.leafHash(Receipt.leafData(commitment, entry));

@@ -22,6 +22,7 @@ import org.hyperledger.fabric.client.Gateway;
 final class LocalNode implements AutoCloseable {
     final Path directory;
     final Path network;
+    final NodeSettings settings;
     final Node node;
     private final ManagedChannel channel;
 
@@ -36,10 +37,11 @@ final class LocalNode implements AutoCloseable {
         Consortium consortium = CryptoGen.generate(network, 1, "dossier", "notary", 7051);
         String jar =
                 requireNonNull(System.getProperty("dossier.chaincode.jar"), "system property dossier.chaincode.jar");
-        NodeSettings settings = NodeSettings.of(
+        NodeSettings plain = NodeSettings.of(
                         consortium, "Org1MSP", null, directory.resolve("node"), Path.of(jar), BlockLimits.DEFAULT)
                 .withPort(0);
-        node = Node.start(tls ? settings.withTls(consortium.tls(settings.name())) : settings);
+        settings = tls ? plain.withTls(consortium.tls(plain.name())) : plain;
+        node = Node.start(settings);
         Path issuerTls = msp("Issuer").resolveSibling("tls");
         channel = Connections.channel(
                 "localhost:" + node.port(),

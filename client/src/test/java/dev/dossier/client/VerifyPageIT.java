@@ -180,7 +180,7 @@ class VerifyPageIT {
         ArrayNode cases = fixtures.putArray("cases");
         List<String> facts = new ArrayList<>(List.of(
                 "Org1MSP",
-                "Issuer@org1.dossier.local",
+                "first checkpoint of this log seen here",
                 entry.path("anchoredAt").asText(),
                 valid.validUntil().orElseThrow().toString(),
                 checkpointTime));

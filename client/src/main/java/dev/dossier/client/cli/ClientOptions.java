@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
  * <p>Keys: the issuer salt key and the sector pseudonym key are files holding 64 hexadecimal digits, created with
  * permissions 0600 on first use, by default {@code issuer-salt.key} and {@code sector-pseudonym.key} in the config
  * directory: {@code --config-dir}, else {@code $DOSSIER_CONFIG_DIR}, else {@code $XDG_CONFIG_HOME/dossier}, else
- * {@code ~/.config/dossier}.
+ * {@code ~/.config/dossier}. The latest checkpoint of each log that {@code dossier verify} accepted is kept there too,
+ * in {@code checkpoints/} (see {@link dev.dossier.client.CheckpointMemory}).
  */
 final class ClientOptions {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -253,6 +254,11 @@ final class ClientOptions {
 
     Path pseudonymKeyFile() {
         return pseudonymKeyFile != null ? pseudonymKeyFile : configDirectory().resolve("sector-pseudonym.key");
+    }
+
+    /** @return where the latest accepted checkpoint of each log is kept: {@code checkpoints/} in the config directory */
+    Path checkpointDirectory() {
+        return configDirectory().resolve("checkpoints");
     }
 
     Path configDirectory() {

@@ -4,15 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dossier.client.AnchorReceipt;
 import dev.dossier.client.Certificate;
+import dev.dossier.client.CheckpointMemory;
 import dev.dossier.client.Dossier;
 import dev.dossier.client.DossierException;
 import dev.dossier.client.LedgerEntry;
+import dev.dossier.client.NodeApi;
 import dev.dossier.client.Verification;
 import dev.dossier.client.VerificationStatus;
 import dev.dossier.client.digest.Commitment;
+import dev.dossier.common.note.NoteException;
+import dev.dossier.common.note.SignedNote;
 import dev.dossier.common.note.TrustFile;
+import dev.dossier.common.receipt.Receipt;
+import dev.dossier.common.receipt.ReceiptException;
+import dev.dossier.common.witness.SplitViewException;
+import dev.dossier.common.witness.Witness;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +46,8 @@ import picocli.CommandLine.Parameters;
             "--document) with its --salt. --receipt takes a certificate (PDF or JSON), a receipt (JSON, compact text",
             "or verify URL), verified offline against the pinned keys (--trust, or trust.txt in --network), then",
             "checked against the ledger for revocation unless --offline; or an anchoring receipts file (JSON Lines).",
-            "Exit code 0 for VALID, 4 otherwise."
+            "A receipt's checkpoint must be consistent with the latest one accepted before (kept in the config",
+            "directory; the node proves it): else SPLIT_VIEW. Exit code 0 for VALID, 4 otherwise."
         })
 final class VerifyCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -142,7 +152,7 @@ final class VerifyCommand implements Callable<Integer> {
         throw new IOException("not a certificate, a receipt or an anchoring receipts file");
     }
 
-    private Verification verifyProof(Proof proof) throws IOException {
+    private Verification verifyProof(Proof proof) throws IOException, InterruptedException {
         LocalDate today = LocalDate.now();
         TrustFile trust = client.trust();
         Verification v = proof.certificate() != null
@@ -150,7 +160,18 @@ final class VerifyCommand implements Callable<Integer> {
                 : Certificate.verifyReceipt(proof.receipt(), null, trust, today);
         System.out.println("receipt (offline, pinned keys):");
         print(v);
-        if (offline || v.status() == VerificationStatus.TAMPERED) {
+        if (v.status() == VerificationStatus.TAMPERED) {
+            return v;
+        }
+        Verification witnessed = witness(
+                proof.certificate() != null ? proof.certificate().receipt() : proof.receipt(),
+                v,
+                proof.certificate() != null ? proof.certificate().node() : null);
+        if (witnessed.status() == VerificationStatus.SPLIT_VIEW) {
+            print(witnessed);
+            return witnessed;
+        }
+        if (offline) {
             return v;
         }
         Verification now;
@@ -164,6 +185,66 @@ final class VerifyCommand implements Callable<Integer> {
         System.out.println("ledger now:");
         print(now);
         return now;
+    }
+
+    /**
+     * Checks the checkpoint of a verified receipt against the latest checkpoint of its log accepted before ({@link
+     * CheckpointMemory}, in the config directory), asking a node for the consistency proof unless {@code --offline}:
+     * the node of {@code --network}/{@code --endpoint}/{@code --node-url}, else the certificate's.
+     *
+     * @return {@code verified}, or a {@link VerificationStatus#SPLIT_VIEW} verdict
+     */
+    private Verification witness(String compact, Verification verified, URI certificateNode)
+            throws IOException, InterruptedException {
+        Receipt receipt;
+        SignedNote note;
+        try {
+            receipt = Receipt.decode(compact);
+            note = SignedNote.parse(receipt.checkpoint());
+        } catch (ReceiptException | NoteException e) {
+            throw new AssertionError("the receipt was verified", e);
+        }
+        if (receipt.leafFormat() != Receipt.CURRENT_VERSION) {
+            System.out.println("checkpoint: a receipt of leaf format " + receipt.leafFormat() + " (from before the"
+                    + " public entry), not compared with the checkpoints accepted before; ask for a new receipt");
+            return verified;
+        }
+        CheckpointMemory memory = CheckpointMemory.at(client.checkpointDirectory());
+        Witness.ProofSource proofs = proofSource(certificateNode);
+        try {
+            CheckpointMemory.Outcome outcome = memory.accept(note, proofs);
+            System.out.println("checkpoint: " + outcome.detail());
+            return verified;
+        } catch (SplitViewException e) {
+            return new Verification(
+                    VerificationStatus.SPLIT_VIEW,
+                    "the consortium's log presented a split view: do not rely on this receipt. " + e.getMessage()
+                            + ". The checkpoint accepted before stays in "
+                            + memory.file(e.presented().origin()) + " as evidence",
+                    verified.commitment(),
+                    null,
+                    verified.asOf().orElse(null));
+        }
+    }
+
+    private Witness.ProofSource proofSource(URI certificateNode) {
+        if (offline) {
+            return (from, to) -> {
+                throw new IOException("offline");
+            };
+        }
+        URI node;
+        try {
+            node = client.nodeUrl();
+        } catch (IOException e) {
+            node = certificateNode;
+        }
+        if (node == null) {
+            return (from, to) -> {
+                throw new IOException("no node to ask: give --node-url, --network or --endpoint");
+            };
+        }
+        return new NodeApi(node)::consistencyProof;
     }
 
     private static boolean isRecord(byte[] content) {

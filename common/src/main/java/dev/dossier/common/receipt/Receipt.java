@@ -23,15 +23,26 @@ import java.util.Set;
  * A receipt: proof that a commitment is in a consortium's commitment log, checkable offline. It holds the leaf index,
  * the RFC 9162 inclusion proof up to a checkpoint, the entry as anchored, and that checkpoint cosigned by the nodes.
  *
- * <p><b>Leaf (format v1).</b> The leaf input is the 32 commitment bytes followed by the entry bytes: the exact value
- * (UTF-8 JSON) the anchoring transaction wrote under the commitment's key. The receipt therefore authenticates the
- * issuer, kind, anchoring time and validity of the entry as anchored; later revocation is not in the log.
+ * <p><b>Leaf (format v2, current).</b> The leaf input is the 32 commitment bytes followed by the <em>public entry</em>:
+ * the public members of the entry the anchoring transaction wrote under the commitment's key, as canonical JSON (UTF-8,
+ * RFC 8785: members sorted, no whitespace) holding only those of {@code anchoredAt, commitment, kind, mspId,
+ * revocationReason, revokedAt, schemaVersion, status, supersededBy, supersedes, validUntil} that are present with a
+ * string value ({@code schemaVersion}: an integer); an entry that is not a JSON object gives {@code {}}. It carries the
+ * anchoring organisation, never the issuing person's name (DN) nor the subject pseudonym, so receipts of one worker do
+ * not link. Every node derives it from the block alone (see the node's {@code PublicEntry}, with golden vectors). The
+ * receipt authenticates the kind, anchoring organisation, time and validity as anchored; later revocation is not in
+ * the log.
  *
- * <p><b>Compact form (v1)</b>, base64url without padding of: version byte {@code 1}; the 32 commitment bytes; leaf
- * index and tree size (unsigned 64-bit, big-endian); the number of proof hashes (one byte, at most {@value
- * #MAX_PROOF}) and the hashes (32 bytes each); the entry (16-bit big-endian length, then its bytes); the cosigned
- * checkpoint in C2SP signed-note wire form (16-bit big-endian length, then its UTF-8 bytes). Nothing may follow.
- * This is what a certificate's QR code carries.
+ * <p><b>Leaf (format v1, legacy).</b> The commitment bytes followed by the exact entry bytes written, including the
+ * issuer's DN and the subject pseudonym. Logs of this format are rebuilt in format v2 by the nodes; receipts issued
+ * before still verify against their own checkpoint ({@link #leafFormat()} says 1).
+ *
+ * <p><b>Compact form</b>, base64url without padding of: version byte ({@code 2}, or {@code 1} for a leaf of format
+ * v1); the 32 commitment bytes; leaf index and tree size (unsigned 64-bit, big-endian); the number of proof hashes
+ * (one byte, at most {@value #MAX_PROOF}) and the hashes (32 bytes each); the entry (16-bit big-endian length, then its
+ * bytes); the cosigned checkpoint in C2SP signed-note wire form (16-bit big-endian length, then its UTF-8 bytes).
+ * Nothing may follow. This is what a certificate's QR code carries. The leaf is the commitment followed by the entry in
+ * both versions; the version says what the entry holds.
  *
  * <p>Immutable; byte arrays are copied in and out.
  *
@@ -43,10 +54,16 @@ public final class Receipt {
     /** Proof hashes of a tree of up to 2^63 leaves. */
     static final int MAX_PROOF = 63;
 
-    private static final byte VERSION = 1;
+    /** Compact form and leaf format of the receipts the nodes issue: the public entry. */
+    public static final int CURRENT_VERSION = 2;
+
+    /** Compact form and leaf format of receipts issued before version 2: the whole entry as written. */
+    public static final int LEGACY_VERSION = 1;
+
     private static final int MAX_FIELD = 0xFFFF;
     private static final HexFormat HEX = HexFormat.of();
 
+    private final int version;
     private final byte[] commitment;
     private final long leafIndex;
     private final long treeSize;
@@ -55,7 +72,14 @@ public final class Receipt {
     private final String checkpoint;
 
     private Receipt(
-            byte[] commitment, long leafIndex, long treeSize, List<byte[]> proof, byte[] entry, String checkpoint) {
+            int version,
+            byte[] commitment,
+            long leafIndex,
+            long treeSize,
+            List<byte[]> proof,
+            byte[] entry,
+            String checkpoint) {
+        this.version = version;
         this.commitment = commitment;
         this.leafIndex = leafIndex;
         this.treeSize = treeSize;
@@ -65,11 +89,13 @@ public final class Receipt {
     }
 
     /**
+     * A receipt of the current version ({@value #CURRENT_VERSION}).
+     *
      * @param commitment the 32 commitment bytes
      * @param leafIndex the leaf's index in the log
      * @param treeSize the size of the checkpoint the proof leads to
      * @param proof the inclusion proof, 32-byte hashes
-     * @param entry the entry as anchored (UTF-8 JSON bytes)
+     * @param entry the public entry as anchored (canonical UTF-8 JSON bytes, leaf format v2)
      * @param checkpoint the cosigned checkpoint, signed-note wire form
      * @throws IllegalArgumentException if a field cannot be encoded (wrong hash length, too long)
      */
@@ -98,7 +124,14 @@ public final class Receipt {
         if (entry.length > MAX_FIELD || checkpoint.getBytes(StandardCharsets.UTF_8).length > MAX_FIELD) {
             throw new IllegalArgumentException("entry or checkpoint longer than " + MAX_FIELD + " bytes");
         }
-        return new Receipt(commitment.clone(), leafIndex, treeSize, List.copyOf(copied), entry.clone(), checkpoint);
+        return new Receipt(
+                CURRENT_VERSION,
+                commitment.clone(),
+                leafIndex,
+                treeSize,
+                List.copyOf(copied),
+                entry.clone(),
+                checkpoint);
     }
 
     /** @return the compact form, base64url without padding */
@@ -106,7 +139,11 @@ public final class Receipt {
         byte[] note = checkpoint.getBytes(StandardCharsets.UTF_8);
         ByteBuffer out =
                 ByteBuffer.allocate(1 + 32 + 8 + 8 + 1 + 32 * proof.size() + 2 + entry.length + 2 + note.length);
-        out.put(VERSION).put(commitment).putLong(leafIndex).putLong(treeSize).put((byte) proof.size());
+        out.put((byte) version)
+                .put(commitment)
+                .putLong(leafIndex)
+                .putLong(treeSize)
+                .put((byte) proof.size());
         proof.forEach(out::put);
         out.putShort((short) entry.length).put(entry);
         out.putShort((short) note.length).put(note);
@@ -116,7 +153,7 @@ public final class Receipt {
     /**
      * Decodes the compact form. Only the layout is checked here; {@link #verify} checks what it proves.
      *
-     * @throws ReceiptException if the text is not a compact receipt of version 1
+     * @throws ReceiptException if the text is not a compact receipt of version 1 or 2
      */
     public static Receipt decode(String text) throws ReceiptException {
         Objects.requireNonNull(text, "text");
@@ -128,10 +165,10 @@ public final class Receipt {
         }
         ByteBuffer in = ByteBuffer.wrap(raw);
         try {
-            byte version = in.get();
-            if (version != VERSION) {
-                throw new ReceiptException(
-                        "receipt version " + version + " is not supported (expected " + VERSION + ")");
+            int version = in.get();
+            if (version != CURRENT_VERSION && version != LEGACY_VERSION) {
+                throw new ReceiptException("receipt version " + version + " is not supported (expected "
+                        + CURRENT_VERSION + ", or " + LEGACY_VERSION + " for a receipt of before the public entry)");
             }
             byte[] commitment = bytes(in, 32);
             long leafIndex = in.getLong();
@@ -152,7 +189,7 @@ public final class Receipt {
             if (in.hasRemaining()) {
                 throw new ReceiptException("receipt has " + in.remaining() + " bytes after its checkpoint");
             }
-            return new Receipt(commitment, leafIndex, treeSize, List.copyOf(proof), entry, note);
+            return new Receipt(version, commitment, leafIndex, treeSize, List.copyOf(proof), entry, note);
         } catch (BufferUnderflowException e) {
             throw new ReceiptException("receipt is truncated (" + raw.length + " bytes)");
         }
@@ -195,20 +232,30 @@ public final class Receipt {
         } catch (ReceiptException e) {
             throw new ReceiptException("entry: " + e.getMessage(), e);
         }
-        return new VerifiedReceipt(commitmentHex(), entryText, verified, signers);
+        return new VerifiedReceipt(commitmentHex(), entryText, verified, signers, version);
     }
 
-    /** @return the leaf input of format v1: the commitment bytes, then the entry bytes */
+    /** @return the leaf input: the commitment bytes, then the entry bytes */
     public byte[] leafData() {
         return leafData(commitment, entry);
     }
 
-    /** @return the leaf input of format v1 for a commitment and the entry its anchoring wrote */
+    /**
+     * @return the leaf input for a commitment and its entry (format v2: the public entry; v1: the entry as written)
+     */
     public static byte[] leafData(byte[] commitment, byte[] entry) {
         return ByteBuffer.allocate(commitment.length + entry.length)
                 .put(commitment)
                 .put(entry)
                 .array();
+    }
+
+    /**
+     * @return the version of the compact form and of the leaf format: {@value #CURRENT_VERSION}, or {@value
+     *     #LEGACY_VERSION} for a receipt whose entry is the whole entry as written
+     */
+    public int leafFormat() {
+        return version;
     }
 
     /** @return the commitment, 64 lowercase hex digits */
@@ -234,7 +281,7 @@ public final class Receipt {
         return proof.stream().map(byte[]::clone).toList();
     }
 
-    /** @return the entry bytes as anchored (a copy) */
+    /** @return the entry bytes as in the leaf (a copy) */
     public byte[] entry() {
         return entry.clone();
     }
@@ -265,6 +312,6 @@ public final class Receipt {
 
     @Override
     public String toString() {
-        return "Receipt[" + commitmentHex() + ", leaf " + leafIndex + " of " + treeSize + "]";
+        return "Receipt[v" + version + ", " + commitmentHex() + ", leaf " + leafIndex + " of " + treeSize + "]";
     }
 }

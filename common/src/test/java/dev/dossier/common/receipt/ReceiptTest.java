@@ -112,7 +112,22 @@ class ReceiptTest {
         }
         assertThat(decoded.entry()).isEqualTo(receipt.entry());
         assertThat(decoded.checkpoint()).isEqualTo(receipt.checkpoint());
+        assertThat(decoded.leafFormat()).isEqualTo(Receipt.CURRENT_VERSION).isEqualTo(2);
         assertThat(decoded.encode()).isEqualTo(text);
+    }
+
+    @Test
+    void decode_legacyVersion1_verifiesAgainstItsCheckpoint_andSaysItsLeafFormat() throws Exception {
+        byte[] raw = Base64.getUrlDecoder().decode(receipt(INDEX, 0, 1).encode());
+        assertThat(raw[0]).isEqualTo((byte) 2);
+        raw[0] = 1;
+        Receipt legacy = Receipt.decode(encode(raw));
+
+        VerifiedReceipt verified = legacy.verify(trust);
+
+        assertThat(legacy.leafFormat()).isEqualTo(Receipt.LEGACY_VERSION);
+        assertThat(verified.leafFormat()).isEqualTo(1);
+        assertThat(legacy.encode()).isEqualTo(encode(raw));
     }
 
     @Test
@@ -200,8 +215,8 @@ class ReceiptTest {
         assertThatThrownBy(() -> Receipt.decode(encode(java.util.Arrays.copyOf(raw, raw.length + 1))))
                 .hasMessageContaining("1 bytes after");
         byte[] version = raw.clone();
-        version[0] = 2;
-        assertThatThrownBy(() -> Receipt.decode(encode(version))).hasMessageContaining("version 2");
+        version[0] = 3;
+        assertThatThrownBy(() -> Receipt.decode(encode(version))).hasMessageContaining("version 3");
         byte[] longProof = raw.clone();
         longProof[1 + 32 + 16] = 64;
         assertThatThrownBy(() -> Receipt.decode(encode(longProof))).hasMessageContaining("64 proof hashes");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.dossier.common.note.NoteException;
@@ -16,6 +17,7 @@ import dev.dossier.node.ledger.VersionedValue;
 import dev.dossier.node.log.CheckpointPublisher;
 import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.log.CosignException;
+import dev.dossier.node.log.PublicEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,6 +29,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +63,10 @@ import java.util.regex.Pattern;
  *
  * <p>Security: the API is read-only for the public except {@code POST /v1/checkpoint/cosign}, which only adds this
  * node's signature to a checkpoint that a consortium node signed and that matches this node's own log. Entries it
- * serves are the on-chain entries (no personal data). {@code POST /v1/anchor} and {@code GET /v1/dossier/{subject}}
+ * serves publicly ({@code /v1/status}, receipts) are {@link PublicEntry public entries}: the organisation, kind, dates
+ * and status, never the issuing person's DN nor the subject pseudonym, so nothing links two entries of one worker.
+ * {@code GET /v1/log/consistency?from=N&to=M} gives the RFC 9162 consistency proof between two sizes of the log, with
+ * which verifiers check that the checkpoints they are shown are consistent (no split view). {@code POST /v1/anchor} and {@code GET /v1/dossier/{subject}}
  * need an API token ({@code Authorization: Bearer <token>}, see {@link ApiClients}): the node runs them through its
  * own Fabric gateway as the token's user, signing with that user's key ({@link CustodialGateway}), so the chaincode's
  * role policy applies to them exactly as to any client. Anchoring takes commitments only: records and salts never
@@ -90,12 +96,17 @@ public final class HttpApi implements AutoCloseable {
     /** Most entries one {@code POST /v1/anchor} takes (the contract's batch limit). */
     public static final int MAX_ANCHOR_ENTRIES = 5000;
 
+    /** Longest query string {@code GET /v1/log/consistency} reads: two sizes of at most 19 digits. */
+    static final int MAX_CONSISTENCY_QUERY = 64;
+
     private static final Pattern COMMITMENT = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
     private static final String RECEIPTS = "/v1/receipts/";
     private static final String STATUS = "/v1/status/";
     private static final String ANCHOR = "/v1/anchor";
     private static final String DOSSIER = "/v1/dossier/";
+    private static final String CONSISTENCY = "/v1/log/consistency";
+    private static final Pattern SIZE = Pattern.compile("0|[1-9][0-9]{0,18}");
     private static final String BEARER = "Bearer ";
     private static final String VERIFY = "/verify";
     private static final String WEB = "web/";
@@ -330,6 +341,8 @@ public final class HttpApi implements AutoCloseable {
                 return new Route(path, "GET", exchange -> checkpoint());
             case "/v1/checkpoint/cosign":
                 return new Route(path, "POST", this::cosign);
+            case CONSISTENCY:
+                return new Route(path, "GET", this::consistency);
             case ANCHOR:
                 return new Route(path, "POST", this::anchor);
             case "/":
@@ -741,7 +754,66 @@ public final class HttpApi implements AutoCloseable {
         if (value.isEmpty()) {
             return Response.error(404, "NOT_FOUND", "commitment " + key + " is not anchored");
         }
-        return new Response(200, JSON_TYPE, value.get().value(), Map.of("Cache-Control", "no-store"));
+        return new Response(200, JSON_TYPE, PublicEntry.of(value.get().value()), Map.of("Cache-Control", "no-store"));
+    }
+
+    /**
+     * {@code GET /v1/log/consistency?from=N&to=M}: the RFC 9162 (section 2.1.4) consistency proof from the tree of
+     * {@code N} leaves to the tree of {@code M} leaves, {@code 1 <= N <= M <=} the log's size, as {@code {"from": N,
+     * "to": M, "proof": ["<base64 hash>", ...]}} (at most 2 x 63 hashes; empty when N = M).
+     */
+    private Response consistency(HttpExchange exchange) {
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query == null || query.length() > MAX_CONSISTENCY_QUERY) {
+            return Response.error(400, "BAD_REQUEST", "give the two tree sizes: ?from=N&to=M");
+        }
+        String from = null;
+        String to = null;
+        for (String parameter : query.split("&", -1)) {
+            int equals = parameter.indexOf('=');
+            String name = equals < 0 ? parameter : parameter.substring(0, equals);
+            String value = equals < 0 ? "" : parameter.substring(equals + 1);
+            if (name.equals("from") && from == null) {
+                from = value;
+            } else if (name.equals("to") && to == null) {
+                to = value;
+            } else {
+                return Response.error(
+                        400, "BAD_REQUEST", "unexpected or repeated query parameter '" + name + "': use ?from=N&to=M");
+            }
+        }
+        if (from == null
+                || to == null
+                || !SIZE.matcher(from).matches()
+                || !SIZE.matcher(to).matches()) {
+            return Response.error(400, "BAD_REQUEST", "from and to are tree sizes in canonical decimal: ?from=N&to=M");
+        }
+        long size1;
+        long size2;
+        try {
+            size1 = Long.parseLong(from);
+            size2 = Long.parseLong(to);
+        } catch (NumberFormatException e) {
+            return Response.error(400, "BAD_REQUEST", "a tree size is at most " + Long.MAX_VALUE);
+        }
+        long size = log.size();
+        if (size1 < 1 || size1 > size2) {
+            return Response.error(
+                    400, "BAD_REQUEST", "a consistency proof goes from a size of at least 1 to a size not smaller");
+        }
+        if (size2 > size) {
+            return Response.error(
+                    400,
+                    "BAD_REQUEST",
+                    "tree size " + size2 + " is beyond this node's log of " + size + " leaves; ask again later"
+                            + " or another node");
+        }
+        ObjectNode body = JSON.createObjectNode().put("from", size1).put("to", size2);
+        ArrayNode proof = body.putArray("proof");
+        for (byte[] hash : log.consistencyProof(size1, size2)) {
+            proof.add(Base64.getEncoder().encodeToString(hash));
+        }
+        return Response.json(200, body);
     }
 
     private static Response badCommitment() {
@@ -791,6 +863,7 @@ public final class HttpApi implements AutoCloseable {
                 "/v1/keys",
                 "/v1/checkpoint",
                 "/v1/checkpoint/cosign",
+                CONSISTENCY,
                 ANCHOR,
                 DOSSIER + "{subject}",
                 RECEIPTS + "{commitment}",

@@ -32,8 +32,8 @@ import org.rocksdb.WriteOptions;
  * example after a crash between the block's commit and the log's own write) is brought up to date by applying the
  * missing blocks again. Each block is applied in one atomic write batch together with the applied height.
  *
- * <p>Beside the tree, the log keeps each leaf's data ({@link LogLeaves}: the commitment, then the entry bytes its
- * transaction wrote), so that a receipt can carry the entry without reading blocks back. That costs about the size of
+ * <p>Beside the tree, the log keeps each leaf's data ({@link LogLeaves}: the commitment, then the public entry of
+ * what its transaction wrote), so that a receipt can carry the entry without reading blocks back. That costs about the size of
  * an entry (a few hundred bytes of JSON, compressed by RocksDB) per leaf, a fraction of what the transaction's envelope
  * with its certificates and signatures already takes in the ledger; the memory used stays bounded (RocksDB's caches).
  *
@@ -50,8 +50,11 @@ public final class CommitmentLog implements AutoCloseable {
     private static final byte[] HEIGHT_KEY = {'m', 'h'};
     private static final byte[] FORMAT_KEY = {'m', 'v'};
     private static final byte[] COSIGNED_KEY = {'m', 'k'};
-    /** Version of the stored layout and leaf format; 1: leaf data = commitment || entry bytes. */
-    private static final long FORMAT = 1;
+    /**
+     * Version of the stored layout and leaf format; 1: leaf data = commitment || entry bytes as written; 2: leaf data =
+     * commitment || {@link PublicEntry} of the entry written.
+     */
+    private static final long FORMAT = 2;
 
     static {
         RocksDB.loadLibrary();
@@ -202,7 +205,7 @@ public final class CommitmentLog implements AutoCloseable {
     }
 
     /**
-     * @return a copy of the data of leaf {@code index}: the 32 commitment bytes, then the entry bytes (see {@link
+     * @return a copy of the data of leaf {@code index}: the 32 commitment bytes, then the public entry (see {@link
      *     LogLeaves})
      * @throws IllegalArgumentException if the log has no such leaf
      */

@@ -28,9 +28,11 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  * of the same key (revocation, supersession) are not new leaves. Leaves come in block order, then transaction order,
  * then key order within a transaction's write set (which Fabric sorts).
  *
- * <p>Leaf data (the RFC 9162 leaf input, format v1) is the 32 commitment bytes followed by the entry bytes: the exact
- * value the creating transaction wrote for the key (the chaincode's entry JSON, UTF-8). A receipt therefore
- * authenticates the entry as it was anchored (issuer, kind, anchoring time, validity), not only the commitment.
+ * <p>Leaf data (the RFC 9162 leaf input, format v2) is the 32 commitment bytes followed by the {@link PublicEntry} of
+ * the value the creating transaction wrote for the key: its public members as canonical JSON, without the issuing
+ * person's DN or the subject pseudonym. A receipt therefore authenticates the entry as it was anchored (organisation,
+ * kind, anchoring time, validity), not only the commitment, and two receipts of one worker share nothing that links
+ * them. (Format v1, before, appended the value exactly as written.)
  */
 final class LogLeaves {
     /** Length of a commitment, the first bytes of every leaf. */
@@ -41,7 +43,7 @@ final class LogLeaves {
     private LogLeaves() {}
 
     /**
-     * @return the leaf data of the commitments the block anchors (commitment || entry bytes), in log order
+     * @return the leaf data of the commitments the block anchors (commitment || public entry), in log order
      * @throws IllegalArgumentException if the block has no transactions filter or a VALID transaction of the block
      *     cannot be decoded
      */
@@ -100,11 +102,12 @@ final class LogLeaves {
         }
     }
 
-    /** @return the v1 leaf data: the 32 commitment bytes, then the entry bytes */
-    static byte[] leafData(byte[] commitment, ByteString entry) {
-        byte[] data = new byte[COMMITMENT_BYTES + entry.size()];
+    /** @return the v2 leaf data: the 32 commitment bytes, then the public entry of the value written */
+    static byte[] leafData(byte[] commitment, ByteString written) {
+        byte[] entry = PublicEntry.of(written.toByteArray());
+        byte[] data = new byte[COMMITMENT_BYTES + entry.length];
         System.arraycopy(commitment, 0, data, 0, COMMITMENT_BYTES);
-        entry.copyTo(data, COMMITMENT_BYTES);
+        System.arraycopy(entry, 0, data, COMMITMENT_BYTES, entry.length);
         return data;
     }
 

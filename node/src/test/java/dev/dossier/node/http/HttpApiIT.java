@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.common.merkle.Proofs;
 import dev.dossier.common.note.SignedNote;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.common.receipt.Receipt;
@@ -265,6 +266,50 @@ class HttpApiIT {
     }
 
     @Test
+    void consistency_provesEachSmallerTreeAPrefixOfTheLog_andRefusesBadSizesWith400() throws Exception {
+        receipt(anchored.get(anchored.size() - 1)); // the log holds the anchored commitments
+        long size = network.node.commitmentLog().size();
+        assertThat(size).isGreaterThanOrEqualTo(3);
+        for (long from = 1; from <= size; from++) {
+            HttpResponse<String> response = get("/v1/log/consistency?from=" + from + "&to=" + size);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode body = JSON.readTree(response.body());
+            assertThat(body.get("from").asLong()).isEqualTo(from);
+            assertThat(body.get("to").asLong()).isEqualTo(size);
+            List<byte[]> proof = new ArrayList<>();
+            body.get("proof").forEach(h -> proof.add(Base64.getDecoder().decode(h.asText())));
+            Proofs.verifyConsistency(
+                    from,
+                    size,
+                    network.node.commitmentLog().root(from),
+                    network.node.commitmentLog().root(size),
+                    proof);
+        }
+        for (String query : List.of(
+                "",
+                "?from=1",
+                "?to=2",
+                "?from=0&to=2",
+                "?from=3&to=2",
+                "?from=01&to=2",
+                "?from=1&to=2&from=1",
+                "?from=1&to=2&x=3",
+                "?from=-1&to=2",
+                "?from=1&to=99999999999999999999",
+                "?from=1&to=" + (size + 1),
+                "?from=1&to=2" + "&".repeat(HttpApi.MAX_CONSISTENCY_QUERY))) {
+            HttpResponse<String> response = get("/v1/log/consistency" + query);
+            assertThat(response.statusCode()).as(query + ": " + response.body()).isEqualTo(400);
+            assertThat(errorCode(response)).isEqualTo("BAD_REQUEST");
+        }
+        assertThat(JSON.readTree(get("/v1/log/consistency?from=1&to=" + (size + 1))
+                                .body())
+                        .get("error")
+                        .asText())
+                .contains("beyond this node's log of " + size + " leaves");
+    }
+
+    @Test
     void checkpoint_isTheCosignedNote_verifiedByTheTrustFile() throws Exception {
         receipt(anchored.get(0)); // a cosigned checkpoint exists
         HttpResponse<String> response = get("/v1/checkpoint");
@@ -381,8 +426,17 @@ class HttpApiIT {
             JsonNode entry = JSON.readTree(verified.entry());
             assertThat(verified.commitment()).isEqualTo(commitment);
             assertThat(entry.get("mspId").asText()).isEqualTo("Org1MSP");
-            assertThat(entry.get("issuerId").asText()).contains("CN=" + EMPLOYER);
-            assertThat(entry.get("subject").asText()).isEqualTo(subject);
+            assertThat(entry.get("validUntil").asText()).isEqualTo("2031-12-31");
+            assertThat(entry.has("issuerId"))
+                    .as("the issuing person's DN is not public")
+                    .isFalse();
+            assertThat(entry.has("subject"))
+                    .as("the subject pseudonym is not public")
+                    .isFalse();
+            HttpResponse<String> status = get("/v1/status/" + commitment);
+            assertThat(status.statusCode()).isEqualTo(200);
+            assertThat(status.body()).doesNotContain(subject).doesNotContain(EMPLOYER);
+            assertThat(JSON.readTree(status.body()).get("mspId").asText()).isEqualTo("Org1MSP");
         }
 
         HttpResponse<String> dossier =

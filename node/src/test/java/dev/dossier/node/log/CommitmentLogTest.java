@@ -62,7 +62,10 @@ class CommitmentLogTest {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The v1 leaf data of a test commitment: the commitment, then its entry bytes. */
+    /**
+     * The leaf data of a test commitment: the commitment, then its entry bytes (the test entry is already a public
+     * entry: canonical, public members only).
+     */
     static byte[] leafData(byte[] commitment) {
         byte[] entry = entry(commitment);
         byte[] data = Arrays.copyOf(commitment, 32 + entry.length);
@@ -238,16 +241,18 @@ class CommitmentLogTest {
     }
 
     @Test
-    void leafData_isTheCommitmentThenTheExactEntryBytesItsTransactionWrote_afterReopening() throws Exception {
+    void leafData_isTheCommitmentThenThePublicEntryOfWhatItsTransactionWrote_afterReopening() throws Exception {
         byte[] commitment = commitment();
         String key = HEX.formatHex(commitment);
-        // not canonical JSON: spaces, key order, escapes and non-ASCII must come back byte for byte
-        byte[] entry = ("{ \"status\":\"active\", \"issuerId\":\"Società \\u00e8 \\\"ok\\\"\",\"commitment\":\"" + key
-                        + "\" }\n")
+        // not canonical JSON, with the issuing person's DN and a subject pseudonym: the leaf keeps neither
+        byte[] written = ("{ \"status\":\"active\", \"issuerId\":\"CN=Società \\u00e8 \\\"ok\\\"\",\"commitment\":\""
+                        + key + "\", \"subject\":\"" + "ab".repeat(32) + "\", \"kind\":\"r\\u00e8cord\" }\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] entry = ("{\"commitment\":\"" + key + "\",\"kind\":\"rècord\",\"status\":\"active\"}")
                 .getBytes(StandardCharsets.UTF_8);
         KVRWSet kv = KVRWSet.newBuilder()
                 .addReads(KVRead.newBuilder().setKey(key))
-                .addWrites(KVWrite.newBuilder().setKey(key).setValue(ByteString.copyFrom(entry)))
+                .addWrites(KVWrite.newBuilder().setKey(key).setValue(ByteString.copyFrom(written)))
                 .build();
         try (CommitmentLog log = CommitmentLog.open(directory, NS)) {
             log.apply(genesis());
@@ -271,7 +276,8 @@ class CommitmentLogTest {
     void logOfAnEarlierFormat_isEmptiedOnOpening_soThatItIsRebuiltFromTheBlocks() throws Exception {
         try (Options options = new Options().setCreateIfMissing(true);
                 RocksDB db = RocksDB.open(options, directory.toString())) {
-            // a log of the commitment-only leaf format: size and height, no format version
+            // a log of leaf format v1 (the entry as written, DN and pseudonym included): size, height, format 1
+            db.put(new byte[] {'m', 'v'}, ByteBuffer.allocate(8).putLong(1).array());
             db.put(new byte[] {'m', 's'}, ByteBuffer.allocate(8).putLong(3).array());
             db.put(new byte[] {'m', 'h'}, ByteBuffer.allocate(8).putLong(2).array());
         }

@@ -14,6 +14,7 @@ import {
   verdictOf,
   verifyCertificate,
   verifyReceipt,
+  witnessCheckpoint,
 } from './receipt.mjs';
 
 const $ = (id) => document.getElementById(id);
@@ -29,6 +30,7 @@ const VERDICTS = {
   SUPERSEDED: { icon: '↻', label: 'SUPERSEDED' },
   NOT_FOUND: { icon: '?', label: 'NOT FOUND' },
   TAMPERED: { icon: '✕', label: 'TAMPERED' },
+  SPLIT_VIEW: { icon: '✕', label: 'SPLIT VIEW' },
   UNVERIFIED: { icon: '?', label: 'CANNOT VERIFY' },
 };
 
@@ -253,6 +255,37 @@ async function fetchStatus(commitment) {
   }
 }
 
+// ---- the latest checkpoint accepted (split views) ----
+
+const memoryStore = new Map();
+const fallbackStorage = {
+  getItem: (key) => memoryStore.get(key) ?? null,
+  setItem: (key, value) => memoryStore.set(key, value),
+};
+
+function checkpointStorage() {
+  try {
+    return globalThis.localStorage ?? fallbackStorage;
+  } catch (e) {
+    return fallbackStorage; // storage denied: remember for this page only
+  }
+}
+
+async function fetchConsistencyProof(from, to) {
+  if (navigator.onLine === false) throw new Error('offline');
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), STATUS_TIMEOUT_MS);
+  try {
+    const response = await fetch(`/v1/log/consistency?from=${from}&to=${to}`, { cache: 'no-store', signal: abort.signal });
+    if (!response.ok) throw new Error(`consistency proof request failed: HTTP ${response.status}`);
+    const body = await response.json();
+    if (!Array.isArray(body?.proof) || body.proof.length > 126) throw new Error('malformed consistency proof');
+    return body.proof.map((hash) => base64Decode(String(hash)));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 // ---- rendering ----
 
 function fill(dl, rows) {
@@ -291,7 +324,7 @@ function recordRows(record) {
   ];
 }
 
-function show({ verdict, reason, detail = null, note = null, verified = null, status = null, source = '' }) {
+function show({ verdict, reason, detail = null, note = null, verified = null, status = null, witness = null, source = '' }) {
   const result = $('result');
   const look = VERDICTS[verdict];
   result.dataset.verdict = verdict;
@@ -326,6 +359,7 @@ function show({ verdict, reason, detail = null, note = null, verified = null, st
     ['Source', source],
     ['Commitment', verified?.commitment],
     ['Log', verified && `${verified.checkpoint.origin}, leaf ${verified.leafIndex} of ${verified.treeSize}`],
+    ['Checkpoint check', witness?.detail],
   ]);
   result.hidden = false;
   $('message').hidden = true;
@@ -396,9 +430,23 @@ async function verify(input) {
     });
     return;
   }
+  busy('Comparing the checkpoint with the one seen before…');
+  let witness;
+  try {
+    witness = await witnessCheckpoint(checkpointStorage(), verified, fetchConsistencyProof);
+  } catch (e) {
+    if (!(e instanceof VerificationError) || e.check !== 'split-view') throw e;
+    show({
+      verdict: 'SPLIT_VIEW',
+      reason: 'Do not accept: the consortium ledger showed this device two different histories (a split view).',
+      detail: `${e.message.charAt(0).toUpperCase()}${e.message.substring(1)}.`,
+      source: input.source,
+    });
+    return;
+  }
   busy('Asking the ledger whether it was revoked…');
   const status = await fetchStatus(verified.commitment);
-  show({ ...verdictOf(verified, status), verified, status, source: input.source });
+  show({ ...verdictOf(verified, status), verified, status, witness, source: input.source });
 }
 
 function verifyText(text, source) {

@@ -1,7 +1,8 @@
 // Dossier receipt verification, entirely in the browser (or Node 20+): WebCrypto SHA-256 and ECDSA P-256 only.
-// Implements the issue-6 contract: compact receipt v1 (section 4), C2SP signed notes and checkpoints with a time
-// line (section 2), the trust file (section 3), RFC 9162 inclusion proofs, RFC 8785 canonical JSON and record
-// commitments (section 7), and the verdicts (section 8). No DOM access here: app.mjs is the user interface.
+// Implements the issue-6 contract: compact receipt v2 (section 4; v1 still read), C2SP signed notes and checkpoints with
+// a time line (section 2), the trust file (section 3), RFC 9162 inclusion and consistency proofs, split-view detection
+// against the latest checkpoint accepted (after C2SP tlog-witness), RFC 8785 canonical JSON and record commitments
+// (section 7), and the verdicts (section 8). No DOM access here: app.mjs is the user interface.
 
 const subtle = globalThis.crypto.subtle;
 const utf8 = new TextEncoder();
@@ -11,7 +12,7 @@ export const CERTIFICATE_FORMAT = 'dossier-certificate/v1';
 export const RECORD_TAG = 'dossier:record:v1';
 
 /** A failed check. `check` names it (format, keys, signature, checkpoint, origin, tree-size, inclusion, entry,
- * commitment); the message says what was expected and what was found. */
+ * commitment, consistency, split-view); the message says what was expected and what was found. */
 export class VerificationError extends Error {
   constructor(check, message) {
     super(message);
@@ -150,13 +151,73 @@ export async function verifyInclusion(index, size, leaf, proof, root) {
   }
 }
 
+/**
+ * Verifies an RFC 9162 (section 2.1.4.2) consistency proof: the tree of `size2` leaves with root `root2` extends the
+ * tree of `size1` leaves with root `root1`. Sizes, hash lengths and the exact proof length are checked before any
+ * hashing. Resolves when the proof holds; rejects with a VerificationError('consistency') otherwise.
+ */
+export async function verifyConsistency(size1, size2, root1, root2, proof) {
+  const fail = (message) => {
+    throw new VerificationError('consistency', message);
+  };
+  size1 = BigInt(size1);
+  size2 = BigInt(size2);
+  if (size1 < 0n || size2 < size1) fail(`size2 ${size2} is smaller than size1 ${size1}`);
+  if (root1.length !== 32 || root2.length !== 32) fail('roots must have 32 bytes');
+  if (size1 === size2) {
+    if (proof.length !== 0) fail('sizes are equal but the proof is not empty');
+    if (!equalBytes(root1, root2)) fail(`root mismatch for equal sizes: ${toHex(root1)} and ${toHex(root2)}`);
+    return;
+  }
+  if (size1 === 0n) fail('a consistency proof from the empty tree proves nothing');
+  if (proof.length === 0) fail('empty consistency proof for different sizes');
+  let shift = 0;
+  while (((size1 >> BigInt(shift)) & 1n) === 0n) shift++;
+  const inner = bitLength((size1 - 1n) ^ (size2 - 1n)) - shift;
+  const border = bitCount((size1 - 1n) >> BigInt(inner + shift));
+  const powerOfTwo = size1 === 1n << BigInt(shift);
+  const start = powerOfTwo ? 0 : 1;
+  if (proof.length !== start + inner + border) fail(`wrong proof size ${proof.length}, want ${start + inner + border}`);
+  proof.forEach((p, i) => p.length === 32 || fail(`proof[${i}] has ${p.length} bytes, want 32`));
+
+  const seed = powerOfTwo ? root1 : proof[0];
+  let fn = (size1 - 1n) >> BigInt(shift);
+  let sn = (size2 - 1n) >> BigInt(shift);
+  let fr = seed;
+  let sr = seed;
+  for (let i = start; i < proof.length; i++) {
+    const c = proof[i];
+    if (sn === 0n) fail('proof is longer than the tree is deep');
+    if ((fn & 1n) === 1n || fn === sn) {
+      fr = await nodeHash(c, fr);
+      sr = await nodeHash(c, sr);
+      while ((fn & 1n) === 0n && fn !== 0n) {
+        fn >>= 1n;
+        sn >>= 1n;
+      }
+    } else {
+      sr = await nodeHash(sr, c);
+    }
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  if (sn !== 0n) fail('proof is shorter than the tree is deep');
+  if (!equalBytes(fr, root1)) fail(`root1 mismatch: expected ${toHex(root1)}, calculated ${toHex(fr)}`);
+  if (!equalBytes(sr, root2)) fail(`root2 mismatch: expected ${toHex(root2)}, calculated ${toHex(sr)}`);
+}
+
 // ---- compact receipt (contract section 4) ----
+
+/** Receipts the nodes issue: the leaf is the commitment and the public entry (no DN, no subject pseudonym). */
+export const RECEIPT_VERSION = 2;
+/** Receipts from before the public entry: the leaf is the commitment and the whole entry as written. */
+export const LEGACY_RECEIPT_VERSION = 1;
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
- * Parses the text form of a receipt (unpadded base64url of the compact binary form v1).
- * @returns {{commitment: Uint8Array, leafIndex: number, treeSize: number, proof: Uint8Array[],
+ * Parses the text form of a receipt (unpadded base64url of the compact binary form v2, or v1).
+ * @returns {{version: number, commitment: Uint8Array, leafIndex: number, treeSize: number, proof: Uint8Array[],
  *   entryBytes: Uint8Array, note: string}}
  * @throws VerificationError('format') if it is not one
  */
@@ -177,7 +238,9 @@ export function parseReceipt(text) {
   };
   need(1, 'version');
   const version = bytes[at++];
-  if (version !== 1) fail(`version is ${version}, only version 1 is known`);
+  if (version !== RECEIPT_VERSION && version !== LEGACY_RECEIPT_VERSION) {
+    fail(`version is ${version}, only versions ${RECEIPT_VERSION} and ${LEGACY_RECEIPT_VERSION} are known`);
+  }
   need(32, 'commitment');
   const commitment = bytes.slice(at, at + 32);
   at += 32;
@@ -210,7 +273,7 @@ export function parseReceipt(text) {
   }
   at += noteLength;
   if (at !== bytes.length) fail(`has ${bytes.length - at} trailing bytes`);
-  return { commitment, leafIndex: Number(index), treeSize: Number(size), proof, entryBytes, note };
+  return { version, commitment, leafIndex: Number(index), treeSize: Number(size), proof, entryBytes, note };
 }
 
 // ---- C2SP signed notes and checkpoints (contract section 2) ----
@@ -431,7 +494,7 @@ export async function verifyNote(note, trust) {
  * Verifies a receipt against a parsed trust file: the checkpoint note's signatures, the checkpoint's origin and size,
  * then the inclusion of SHA-256(0x00 || commitment || entry) under the checkpoint's root.
  * @returns {Promise<{commitment: string, entry: object, entryText: string, checkpoint: object, signers: string[],
- *   leafIndex: number, treeSize: number}>}
+ *   leafIndex: number, treeSize: number, leafFormat: number, note: string}>} `note` is the checkpoint's signed note
  * @throws VerificationError naming the failed check
  */
 export async function verifyReceipt(text, trust) {
@@ -477,7 +540,105 @@ export async function verifyReceipt(text, trust) {
     signers,
     leafIndex: receipt.leafIndex,
     treeSize: receipt.treeSize,
+    leafFormat: receipt.version,
+    note: receipt.note,
   };
+}
+
+// ---- split views (after C2SP tlog-witness) ----
+
+/** Storage key prefix of the latest checkpoint accepted, per log origin. */
+export const CHECKPOINT_STORE = 'dossier.checkpoint.v1:';
+
+/**
+ * Checks a checkpoint against the latest one accepted before for the same log. Equal sizes need equal roots; otherwise
+ * the smaller tree must be proved a prefix of the larger by an RFC 9162 consistency proof from `fetchProof(from, to)`
+ * (any node's GET /v1/log/consistency; the proof needs no trust in it).
+ * @param remembered the checkpoint accepted before (parseCheckpoint's form)
+ * @param presented the checkpoint now presented, of the same origin, its signatures verified
+ * @param fetchProof async (from, to) => Uint8Array[]; a rejection leaves the check open ('unchecked')
+ * @returns {Promise<{relation: 'same'|'newer'|'older'|'unchecked', detail: string}>} 'newer': remember `presented`
+ * @throws VerificationError('split-view') if the two cannot both be true
+ */
+export async function checkConsistency(remembered, presented, fetchProof) {
+  if (remembered.origin !== presented.origin) {
+    throw new Error(`checkpoints of different logs: ${remembered.origin} and ${presented.origin}`);
+  }
+  const m = remembered.size;
+  const n = presented.size;
+  const split = (detail) =>
+    new VerificationError(
+      'split-view',
+      `the log ${presented.origin} presented a split view: its checkpoint of ${n} leaves with root ` +
+        `${toHex(presented.root)} is inconsistent with the checkpoint of ${m} leaves with root ` +
+        `${toHex(remembered.root)} accepted before (${detail})`,
+    );
+  if (n === m) {
+    if (!equalBytes(remembered.root, presented.root)) throw split(`two different roots for the same size ${n}`);
+    return { relation: 'same', detail: 'the checkpoint accepted before' };
+  }
+  const [small, large] = n < m ? [presented, remembered] : [remembered, presented];
+  if (small.size === 0) {
+    if (!equalBytes(small.root, await sha256(new Uint8Array(0)))) {
+      throw split('a tree of 0 leaves whose root is not the empty root');
+    }
+  } else {
+    let proof;
+    try {
+      proof = await fetchProof(small.size, large.size);
+    } catch (e) {
+      return {
+        relation: 'unchecked',
+        detail: `consistency with the checkpoint of ${m} leaves accepted before not checked (${e.message})`,
+      };
+    }
+    try {
+      await verifyConsistency(small.size, large.size, small.root, large.root, proof);
+    } catch (e) {
+      if (!(e instanceof VerificationError)) throw e;
+      throw split(`the tree of ${small.size} leaves is not proved a prefix of the tree of ${large.size}: ${e.message}`);
+    }
+  }
+  return n < m
+    ? { relation: 'older', detail: `proved a prefix of the checkpoint of ${m} leaves accepted before` }
+    : { relation: 'newer', detail: `proved to extend the checkpoint of ${m} leaves accepted before` };
+}
+
+/**
+ * Checks a verified receipt's checkpoint against the latest checkpoint of its log accepted before, kept in `storage`
+ * (localStorage or anything with getItem/setItem), and remembers it when it is the first or proved newer. Receipts of
+ * leaf format 1 (before the public entry) are of the old log and are not compared.
+ * @param verified what verifyReceipt or verifyCertificate returned
+ * @param fetchProof as for checkConsistency
+ * @returns {Promise<{relation: 'first'|'same'|'newer'|'older'|'unchecked'|'legacy', detail: string}>}
+ * @throws VerificationError('split-view')
+ */
+export async function witnessCheckpoint(storage, verified, fetchProof) {
+  if (verified.leafFormat !== RECEIPT_VERSION) {
+    return { relation: 'legacy', detail: 'a receipt of leaf format 1, not compared with the checkpoints accepted' };
+  }
+  const key = CHECKPOINT_STORE + verified.checkpoint.origin;
+  let remembered = null;
+  try {
+    const stored = JSON.parse(storage.getItem(key) ?? 'null');
+    if (typeof stored?.note === 'string') remembered = parseCheckpoint(parseSignedNote(stored.note).text);
+  } catch (e) {
+    remembered = null; // unreadable: as if none
+  }
+  const remember = () => {
+    try {
+      storage.setItem(key, JSON.stringify({ note: verified.note, savedAt: new Date().toISOString() }));
+    } catch (e) {
+      // storage full or disabled: nothing remembered
+    }
+  };
+  if (remembered === null || remembered.origin !== verified.checkpoint.origin) {
+    remember();
+    return { relation: 'first', detail: 'first checkpoint of this log seen here' };
+  }
+  const result = await checkConsistency(remembered, verified.checkpoint, fetchProof);
+  if (result.relation === 'newer') remember();
+  return result;
 }
 
 // ---- RFC 8785 canonical JSON and commitments (contract section 7) ----
