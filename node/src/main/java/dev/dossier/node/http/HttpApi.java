@@ -146,7 +146,8 @@ public final class HttpApi implements AutoCloseable {
             "no-referrer");
 
     /** Routes limited per client address ({@link HttpLimits#expensivePerSecond()} and the like), by route label. */
-    static final Set<String> EXPENSIVE_ROUTES = Set.of("/v1/checkpoint/cosign", "/v1/anchor", "/v1/dossier/{subject}");
+    static final Set<String> EXPENSIVE_ROUTES =
+            Set.of("/v1/checkpoint/cosign", "/v1/anchor", "/v1/dossier/{subject}", "/v1/log/consistency");
 
     /** Most client addresses tracked per expensive route; further ones share one entry. */
     private static final int MAX_LIMITED_CLIENTS = 10_000;
