@@ -7,6 +7,7 @@ import dev.dossier.node.Node;
 import dev.dossier.node.NodeSettings;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.ordering.BlockLimits;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
@@ -38,7 +39,8 @@ final class LocalNode implements AutoCloseable {
                 requireNonNull(System.getProperty("dossier.chaincode.jar"), "system property dossier.chaincode.jar");
         NodeSettings settings = NodeSettings.of(
                         consortium, "Org1MSP", null, directory.resolve("node"), Path.of(jar), BlockLimits.DEFAULT)
-                .withPort(0);
+                .withPort(0)
+                .withGenesisPolicy(GenesisPolicy.load(network).orElseThrow());
         node = Node.start(tls ? settings.withTls(consortium.tls(settings.name())) : settings);
         Path issuerTls = msp("Issuer").resolveSibling("tls");
         channel = Connections.channel(
