@@ -314,7 +314,9 @@ public final class NotaryContract implements ContractInterface {
     }
 
     /**
-     * Returns the entry of a commitment.
+     * Returns the entry of a commitment. A caller whose role may not list this entry in a dossier gets it without the
+     * subject pseudonym and the issuing person ({@code issuerId}): the organisation is what a verifier needs, and
+     * nothing then links two entries of one worker.
      *
      * @param ctx the transaction context
      * @param commitmentHex the commitment, 64 hexadecimal digits
@@ -326,11 +328,11 @@ public final class NotaryContract implements ContractInterface {
     @Transaction(intent = Transaction.TYPE.EVALUATE)
     public String status(final Context ctx, final String commitmentHex) {
         Access caller = access(ctx, Permission.STATUS, "status");
-        String json = stored(ctx.getStub(), commitment(commitmentHex));
+        Entry entry = Entry.fromJson(stored(ctx.getStub(), commitment(commitmentHex)));
         if (caller.scope() != Scope.ANY) {
-            caller.requireReach(Entry.fromJson(json));
+            caller.requireReach(entry);
         }
-        return json;
+        return caller.show(entry);
     }
 
     /**
@@ -365,7 +367,7 @@ public final class NotaryContract implements ContractInterface {
                         "timestamp",
                         m.getTimestamp() == null ? null : m.getTimestamp().toString());
                 change.put("txId", m.getTxId());
-                change.put("value", m.isDeleted() ? null : jsonOrText(m.getStringValue()));
+                change.put("value", m.isDeleted() ? null : shown(caller, m.getStringValue()));
                 changes.add(change);
             }
         }
@@ -587,9 +589,12 @@ public final class NotaryContract implements ContractInterface {
         return new String(value, UTF_8);
     }
 
-    private static Object jsonOrText(String value) {
+    /** A historical value as the caller may see it: an entry through {@link Access#show}, anything else as it is. */
+    private static Object shown(Access caller, String value) {
         try {
-            return JsonParser.parse(value) instanceof Map<?, ?> ? new Json.Raw(value) : value;
+            return JsonParser.parse(value) instanceof Map<?, ?>
+                    ? new Json.Raw(caller.show(Entry.fromJson(value)))
+                    : value;
         } catch (IllegalArgumentException e) {
             return value; // not written by this contract: reported as it is
         }

@@ -186,6 +186,7 @@ class PolicyMatrixIT {
     /** What an allowed call must have done. */
     private static void checkResult(String function, String role, String mspId, String[] args, String result)
             throws Exception {
+        network.awaitSameHeight(1, Duration.ofSeconds(30)); // the checks below read through the other node too
         switch (function) {
             case "anchor", "anchorRecord" ->
                 assertThat(result)

@@ -465,14 +465,15 @@ public final class Ledger implements StateReader, AutoCloseable {
         } catch (BlockValidator.BadRwSetException e) {
             return TxValidationCode.BAD_RWSET;
         }
-        Optional<String> violation = tx.writeCheck().violation(BlockValidator.keyWrites(rwset), validator);
-        if (violation.isPresent()) {
-            LOG.info(() -> "block " + blockNumber + " tx " + txNumber + " (" + tx.txId() + ") "
-                    + TxValidationCode.ENDORSEMENT_POLICY_FAILURE + ": " + violation.get());
-            return TxValidationCode.ENDORSEMENT_POLICY_FAILURE;
-        }
         TxValidationCode code = validator.validate(rwset);
         if (code == TxValidationCode.VALID) {
+            // after MVCC: a transaction that lost a race reads as the conflict it is, not as a policy failure
+            Optional<String> violation = tx.writeCheck().violation(BlockValidator.keyWrites(rwset), validator);
+            if (violation.isPresent()) {
+                LOG.info(() -> "block " + blockNumber + " tx " + txNumber + " (" + tx.txId() + ") "
+                        + TxValidationCode.ENDORSEMENT_POLICY_FAILURE + ": " + violation.get());
+                return TxValidationCode.ENDORSEMENT_POLICY_FAILURE;
+            }
             for (BlockValidator.Write write : validator.apply(rwset, txNumber)) {
                 byte[] key = Encoding.historyKey(
                         Encoding.historyPrefix(write.namespace(), write.key()), blockNumber, txNumber);

@@ -335,7 +335,10 @@ class NotaryContractTest {
         String history = ok(who("Org2MSP", "inspector"), "history", old);
         assertThat(history)
                 .startsWith("[{\"delete\":false,\"timestamp\":\"2025-03-01T10:00:03Z\",\"txId\":\"tx3\"," + "\"value\":"
-                        + superseded + "},{\"delete\":false,\"timestamp\":\"2025-03-01T10:00:01Z\"");
+                        + superseded.replace("\"issuerId\":\"O=Org1MSP,CN=issuer.Org1MSP\",", "")
+                        + "},{\"delete\":false,\"timestamp\":\"2025-03-01T10:00:01Z\"")
+                .as("an inspector does not see the issuing person")
+                .doesNotContain("issuerId");
         ok(issuer, "revoke", old, "fraud");
         assertThat(ok(issuer, "status", old)).contains("\"status\":\"revoked\"", "\"supersededBy\":\"" + replacement);
     }
@@ -383,6 +386,33 @@ class NotaryContractTest {
                 .isEqualTo(
                         "role 'worker' of Org1MSP has no valid 'dossier.subject' attribute and may not call 'history'");
         assertThat(ok(who("Org2MSP", "employer"), "history", newCommitment())).isEqualTo("[]");
+    }
+
+    @Test
+    void statusAndHistory_showPseudonymAndIssuer_onlyToThoseWhoMayListTheEntryInADossier() {
+        String c = newCommitment();
+        ok(who("Org1MSP", "issuer"), "anchorRecord", record(c, SUBJECT_A));
+        ok(who("Org1MSP", "issuer"), "revoke", c, "withdrawn");
+
+        for (ByteString reader :
+                List.of(who("Org1MSP", "employer"), who("Org2MSP", "auditor"), who("Org2MSP", "worker", SUBJECT_A))) {
+            assertThat(ok(reader, "status", c)).contains(SUBJECT_A, "\"issuerId\":");
+        }
+        for (ByteString reader : List.of(
+                who("Org2MSP", "inspector"),
+                who("Org1MSP", "operator"),
+                who("Org2MSP", "employer"),
+                who("Org1MSP", "worker", SUBJECT_B))) {
+            String status = ok(reader, "status", c);
+            assertThat(status)
+                    .contains("\"mspId\":\"Org1MSP\"", "\"status\":\"revoked\"", "\"revocationReason\":\"withdrawn\"")
+                    .doesNotContain(SUBJECT_A)
+                    .doesNotContain("issuerId");
+        }
+        String history = ok(who("Org2MSP", "inspector"), "history", c);
+        assertThat(history).contains("\"status\":\"active\"", "\"status\":\"revoked\"");
+        assertThat(history).doesNotContain(SUBJECT_A).doesNotContain("issuerId");
+        assertThat(ok(who("Org2MSP", "worker", SUBJECT_A), "history", c)).contains(SUBJECT_A);
     }
 
     // ---- dossier
