@@ -26,13 +26,15 @@ final class Access {
     private final String role;
     private final String function;
     private final Scope scope;
+    private final Policy policy;
 
-    private Access(ClientIdentity identity, String mspId, String role, String function, Scope scope) {
+    private Access(ClientIdentity identity, String mspId, String role, String function, Scope scope, Policy policy) {
         this.identity = identity;
         this.mspId = mspId;
         this.role = role;
         this.function = function;
         this.scope = scope;
+        this.policy = policy;
     }
 
     /**
@@ -61,7 +63,7 @@ final class Access {
         if (scope == null) {
             throw denied("role '" + role + "' of " + mspId + " may not call '" + function + "'");
         }
-        return new Access(identity, mspId, role, function, scope);
+        return new Access(identity, mspId, role, function, scope, policy);
     }
 
     /**
@@ -109,6 +111,31 @@ final class Access {
         if (scope == Scope.OWN_SUBJECT && !subject().equals(entry.subject())) {
             throw denied(prefix() + " on an entry of another subject");
         }
+    }
+
+    /**
+     * Whether the caller may see what links an entry to a person: its subject pseudonym and the issuing person's
+     * certificate subject. Only a caller whose role may list that entry in a dossier may ({@code dossier} permission:
+     * any entry, its own organisation's, or its own subject's); everyone else (an inspector checking a status, a
+     * worker looking at another's entry) gets the entry without them, so two entries of one worker cannot be linked.
+     */
+    boolean seesPersonalLinks(Entry entry) {
+        Scope dossier = policy.scope(role, Permission.DOSSIER);
+        if (dossier == null) {
+            return false;
+        }
+        return switch (dossier) {
+            case ANY -> true;
+            case OWN_ORG -> mspId.equals(entry.mspId());
+            case OWN_SUBJECT ->
+                entry.subject() != null
+                        && entry.subject().equals(Tokens.lowerHex64(identity.getAttributeValue(SUBJECT_ATTRIBUTE)));
+        };
+    }
+
+    /** @return the entry as this caller may see it: whole, or without its personal links */
+    String show(Entry entry) {
+        return (seesPersonalLinks(entry) ? entry : entry.withoutPersonalLinks()).toJson();
     }
 
     /**

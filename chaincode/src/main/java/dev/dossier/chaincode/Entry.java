@@ -96,6 +96,24 @@ record Entry(
                 validUntil);
     }
 
+    /** @return this entry without its subject pseudonym and issuing person ({@code issuerId}), for other readers */
+    Entry withoutPersonalLinks() {
+        return new Entry(
+                anchoredAt,
+                commitment,
+                null,
+                kind,
+                mspId,
+                revocationReason,
+                revokedAt,
+                schemaVersion,
+                status,
+                null,
+                supersededBy,
+                supersedes,
+                validUntil);
+    }
+
     boolean active() {
         return ACTIVE.equals(status);
     }

@@ -18,9 +18,12 @@ import org.hyperledger.fabric.shim.ledger.CompositeKey;
  * Where the role policy lives in the world state and how it changes.
  *
  * <ul>
- *   <li>Until initialised, {@link Policy#DEFAULT} is in force. {@code initPolicy} stores a policy once, for a caller
- *       whose role holds the {@code policy} permission (an operator) and whose organisation the policy lists.
- *   <li>After that, a change is proposed ({@code proposePolicy}, counting as the proposer's organisation's approval)
+ *   <li>The first policy, with the consortium's member organisations, is fixed when the channel is created: a
+ *       Dossier node writes it under the policy key in the genesis block, from the policy document every founding
+ *       organisation signed ({@code dossier network init}). Nobody can store a first policy by calling a function, so
+ *       no first caller can take the governance. Until a policy is stored (on a channel created otherwise),
+ *       {@link Policy#DEFAULT} is in force, which lists no organisation and so cannot be changed.
+ *   <li>A change is proposed ({@code proposePolicy}, counting as the proposer's organisation's approval)
  *       and approved by hash ({@code approvePolicy}), one vote per organisation, and applied in the transaction that
  *       brings the approvals of the policy's member organisations to a strict majority. A proposal records the hash of
  *       the policy in force when it was made and can only be approved while that policy is still in force.
@@ -28,10 +31,12 @@ import org.hyperledger.fabric.shim.ledger.CompositeKey;
  *
  * <p>Keys (composite, so they never mix with commitments): {@code policy} holds the policy's canonical JSON;
  * {@code policyProposal/<hash>} a pending proposal. Every transaction reads the {@code policy} key, so a transaction
- * endorsed under a policy that changes before it commits is invalidated by MVCC validation.
+ * endorsed under a policy that changes before it commits is invalidated by MVCC validation. These keys carry no
+ * key-level endorsement policy: writing them needs the chaincode-level policy, nodes of a strict majority of the
+ * organisations, so no organisation writes the policy or a proposal's approvals on its own.
  */
 final class Governance {
-    /** Event emitted when a policy is initialised or changed; the payload is its hash (UTF-8 hex). */
+    /** Event emitted when the policy changes; the payload is its hash (UTF-8 hex). */
     static final String POLICY_CHANGED_EVENT = "PolicyChanged";
 
     static final String POLICY_KEY = new CompositeKey("policy").toString();
@@ -80,25 +85,6 @@ final class Governance {
     private static boolean isStored(ChaincodeStub stub) {
         byte[] stored = stub.getState(POLICY_KEY);
         return stored != null && stored.length > 0;
-    }
-
-    static String initialise(Context ctx, String document) {
-        ChaincodeStub stub = ctx.getStub();
-        Access caller = Access.check(ctx, current(stub), Permission.POLICY, "initPolicy");
-        if (isStored(stub)) {
-            throw new ChaincodeException(
-                    "the policy is already initialised (" + current(stub).hash()
-                            + "); change it with proposePolicy and approvePolicy",
-                    ErrorCode.INVALID_STATE.name());
-        }
-        Policy policy = parse(document);
-        if (!policy.organisations().contains(caller.mspId())) {
-            throw new ChaincodeException(
-                    "the policy must list the initialising organisation " + caller.mspId(),
-                    ErrorCode.INVALID_ARGUMENT.name());
-        }
-        apply(stub, policy);
-        return describe(policy, true);
     }
 
     static String propose(Context ctx, String document) {
@@ -190,12 +176,13 @@ final class Governance {
         stub.setEvent(POLICY_CHANGED_EVENT, policy.hash().getBytes(UTF_8));
     }
 
-    /** Checks that the caller may vote on the policy, and that a policy was initialised to vote on. */
+    /** Checks that the caller may vote on the policy, and that the policy in force names the voters. */
     private static Access voter(Context ctx, Policy inForce, String function) {
         Access caller = Access.check(ctx, inForce, Permission.POLICY, function);
-        if (!isStored(ctx.getStub())) {
+        if (inForce.organisations().isEmpty()) {
             throw new ChaincodeException(
-                    "the policy is not initialised yet: an operator calls initPolicy first",
+                    "the policy in force lists no member organisations, so nobody can vote: the channel's first "
+                            + "policy is fixed when it is created (dossier network init)",
                     ErrorCode.INVALID_STATE.name());
         }
         return caller;

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.hyperledger.fabric.contract.Context;
 import org.hyperledger.fabric.contract.ContractInterface;
 import org.hyperledger.fabric.contract.annotation.Contract;
@@ -17,6 +18,8 @@ import org.hyperledger.fabric.contract.annotation.Info;
 import org.hyperledger.fabric.contract.annotation.Transaction;
 import org.hyperledger.fabric.shim.ChaincodeException;
 import org.hyperledger.fabric.shim.ChaincodeStub;
+import org.hyperledger.fabric.shim.ext.sbe.StateBasedEndorsement;
+import org.hyperledger.fabric.shim.ext.sbe.impl.StateBasedEndorsementFactory;
 import org.hyperledger.fabric.shim.ledger.CompositeKey;
 import org.hyperledger.fabric.shim.ledger.KeyModification;
 import org.hyperledger.fabric.shim.ledger.KeyValue;
@@ -166,7 +169,7 @@ public final class NotaryContract implements ContractInterface {
             if (owner == null) {
                 byte[] existing = stub.getState(commitment);
                 if (existing == null || existing.length == 0) {
-                    write(stub, Entry.anchored(request, mspId, issuerId, at));
+                    create(stub, Entry.anchored(request, mspId, issuerId, at));
                     ownerInBatch.put(commitment, mspId);
                     anchored++;
                     result(results, commitment, "ANCHORED", null);
@@ -311,7 +314,9 @@ public final class NotaryContract implements ContractInterface {
     }
 
     /**
-     * Returns the entry of a commitment.
+     * Returns the entry of a commitment. A caller whose role may not list this entry in a dossier gets it without the
+     * subject pseudonym and the issuing person ({@code issuerId}): the organisation is what a verifier needs, and
+     * nothing then links two entries of one worker.
      *
      * @param ctx the transaction context
      * @param commitmentHex the commitment, 64 hexadecimal digits
@@ -323,11 +328,11 @@ public final class NotaryContract implements ContractInterface {
     @Transaction(intent = Transaction.TYPE.EVALUATE)
     public String status(final Context ctx, final String commitmentHex) {
         Access caller = access(ctx, Permission.STATUS, "status");
-        String json = stored(ctx.getStub(), commitment(commitmentHex));
+        Entry entry = Entry.fromJson(stored(ctx.getStub(), commitment(commitmentHex)));
         if (caller.scope() != Scope.ANY) {
-            caller.requireReach(Entry.fromJson(json));
+            caller.requireReach(entry);
         }
-        return json;
+        return caller.show(entry);
     }
 
     /**
@@ -362,7 +367,7 @@ public final class NotaryContract implements ContractInterface {
                         "timestamp",
                         m.getTimestamp() == null ? null : m.getTimestamp().toString());
                 change.put("txId", m.getTxId());
-                change.put("value", m.isDeleted() ? null : jsonOrText(m.getStringValue()));
+                change.put("value", m.isDeleted() ? null : shown(caller, m.getStringValue()));
                 changes.add(change);
             }
         }
@@ -407,8 +412,9 @@ public final class NotaryContract implements ContractInterface {
     }
 
     /**
-     * Returns the role policy in force: {@code {"hash":"<hex>","initialised":true|false,"policy":{...}}}, the built-in
-     * default (equal to {@code network-config/policy.json}) until {@link #initPolicy}. Open to every member
+     * Returns the role policy in force: {@code {"hash":"<hex>","initialised":true|false,"policy":{...}}}: the one stored
+     * on the ledger (from the genesis block, then as changed by votes), else the built-in default (equal to
+     * {@code network-config/policy.json}, listing no organisation). Open to every member
      * organisation's identities, whatever their role.
      *
      * @param ctx the transaction context
@@ -436,23 +442,6 @@ public final class NotaryContract implements ContractInterface {
     }
 
     /**
-     * Stores the consortium's role policy, once: allowed to a role with the {@code policy} permission (an operator)
-     * while no policy is stored, for a policy that lists the caller's organisation. See {@link Policy} for the
-     * document.
-     *
-     * @param ctx the transaction context
-     * @param policyJson the policy document
-     * @return the policy in force afterwards, as {@link #getPolicy}
-     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not manage the policy,
-     *     {@link ErrorCode#INVALID_STATE} if a policy is already stored, {@link ErrorCode#INVALID_ARGUMENT} if the
-     *     document is invalid, lists no organisation or not the caller's
-     */
-    @Transaction(intent = Transaction.TYPE.SUBMIT)
-    public String initPolicy(final Context ctx, final String policyJson) {
-        return Governance.initialise(ctx, policyJson);
-    }
-
-    /**
      * Proposes a new role policy, counting as the caller's organisation's approval; applied at once if that makes a
      * strict majority of the organisations the policy in force lists. Proposing a policy already pending under the
      * same policy in force adds the caller's approval.
@@ -461,7 +450,7 @@ public final class NotaryContract implements ContractInterface {
      * @param policyJson the proposed policy document
      * @return {@code {"applied":false,"approvals":["Org1MSP"],"base":"<hex>","hash":"<hex>","required":2}}
      * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not manage the policy,
-     *     {@link ErrorCode#INVALID_STATE} if no policy was initialised, {@link ErrorCode#INVALID_ARGUMENT} if the
+     *     {@link ErrorCode#INVALID_STATE} if the policy in force lists no organisation, {@link ErrorCode#INVALID_ARGUMENT} if the
      *     document is invalid, lists no organisation or is the policy in force
      */
     @Transaction(intent = Transaction.TYPE.SUBMIT)
@@ -478,8 +467,8 @@ public final class NotaryContract implements ContractInterface {
      * @param policyHash the proposed policy's hash, as {@link #proposePolicy} returned it
      * @return as {@link #proposePolicy}
      * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not manage the policy,
-     *     {@link ErrorCode#NOT_FOUND} if no such proposal is pending, {@link ErrorCode#INVALID_STATE} if no policy was
-     *     initialised or the proposal was made under a policy no longer in force
+     *     {@link ErrorCode#NOT_FOUND} if no such proposal is pending, {@link ErrorCode#INVALID_STATE} if the policy in
+     *     force lists no organisation or the proposal was made under a policy no longer in force
      */
     @Transaction(intent = Transaction.TYPE.SUBMIT)
     public String approvePolicy(final Context ctx, final String policyHash) {
@@ -510,19 +499,48 @@ public final class NotaryContract implements ContractInterface {
                 caller.mspId(),
                 caller.issuerId(),
                 stub.getTxTimestamp().toString());
-        String json = write(stub, entry);
+        String json = create(stub, entry);
         stub.setEvent(ANCHORED_EVENT, commitment.getBytes(UTF_8));
         return json;
     }
 
-    /** Writes an entry, and its subject index key when it has a subject; returns its JSON. */
+    /**
+     * Writes a new entry, and its subject index key when it has a subject, each with the key-level endorsement policy
+     * "a node of the anchoring organisation": from then on only that organisation's nodes can endorse a change of
+     * them (checked at commit on every node, as Fabric's validator checks state-based endorsement). Returns its JSON.
+     */
+    private static String create(ChaincodeStub stub, Entry entry) {
+        String json = entry.toJson();
+        byte[] owner = ownerPolicy(entry.mspId());
+        stub.putState(entry.commitment(), json.getBytes(UTF_8));
+        stub.setStateValidationParameter(entry.commitment(), owner);
+        if (entry.subject() != null) {
+            String index = subjectIndexKey(stub, entry);
+            stub.putState(index, INDEX_VALUE);
+            stub.setStateValidationParameter(index, owner);
+        }
+        return json;
+    }
+
+    /** Rewrites an existing entry (its status and links); its key-level policy stays as it was. */
     private static String write(ChaincodeStub stub, Entry entry) {
         String json = entry.toJson();
         stub.putState(entry.commitment(), json.getBytes(UTF_8));
-        if (entry.subject() != null) {
-            stub.putState(subjectIndexKey(stub, entry), INDEX_VALUE);
-        }
         return json;
+    }
+
+    private static final Map<String, byte[]> OWNER_POLICIES = new ConcurrentHashMap<>();
+
+    /** @return the serialized endorsement policy {@code AND('<mspId>.peer')}, as the shim's SBE API builds it */
+    private static byte[] ownerPolicy(String mspId) {
+        return OWNER_POLICIES
+                .computeIfAbsent(mspId, msp -> {
+                    StateBasedEndorsement sbe =
+                            StateBasedEndorsementFactory.getInstance().newStateBasedEndorsement(null);
+                    sbe.addOrgs(StateBasedEndorsement.RoleType.RoleTypePeer, msp);
+                    return sbe.policy();
+                })
+                .clone();
     }
 
     /**
@@ -571,9 +589,12 @@ public final class NotaryContract implements ContractInterface {
         return new String(value, UTF_8);
     }
 
-    private static Object jsonOrText(String value) {
+    /** A historical value as the caller may see it: an entry through {@link Access#show}, anything else as it is. */
+    private static Object shown(Access caller, String value) {
         try {
-            return JsonParser.parse(value) instanceof Map<?, ?> ? new Json.Raw(value) : value;
+            return JsonParser.parse(value) instanceof Map<?, ?>
+                    ? new Json.Raw(caller.show(Entry.fromJson(value)))
+                    : value;
         } catch (IllegalArgumentException e) {
             return value; // not written by this contract: reported as it is
         }

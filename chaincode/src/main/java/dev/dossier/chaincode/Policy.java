@@ -58,7 +58,7 @@ final class Policy {
         HISTORY("history", EnumSet.allOf(Scope.class)),
         /** {@code dossier}: with own-org, only the caller's organisation's entries are listed. */
         DOSSIER("dossier", EnumSet.allOf(Scope.class)),
-        /** {@code initPolicy}, {@code proposePolicy}, {@code approvePolicy}: a vote for the caller's organisation. */
+        /** {@code proposePolicy}, {@code approvePolicy}: a vote for the caller's organisation. */
         POLICY("policy", EnumSet.of(Scope.OWN_ORG));
 
         final String key;
@@ -101,7 +101,7 @@ final class Policy {
         }
     }
 
-    /** The built-in policy, in force until {@code initPolicy}: {@code network-config/policy.json}. */
+    /** The built-in policy, in force until one is stored (the genesis block stores the first): {@code network-config/policy.json}. */
     static final Policy DEFAULT = parse(defaultDocument());
 
     private final String description;

@@ -6,7 +6,6 @@ import dev.dossier.node.NetworkAudit;
 import dev.dossier.node.NodeSettings;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
-import dev.dossier.node.gateway.EndorsementPolicies;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.log.LogAudit;
 import dev.dossier.node.log.ReceiptAudit;
@@ -152,7 +151,6 @@ class FaultIT {
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void killedNodes_loseNoAcknowledgedRecord_andAgree() throws Exception {
         consortium = CryptoGen.generate(network(), NODES, "dossier", "notary", PORT);
-        Files.writeString(network().resolve("endorsement.yaml"), EndorsementPolicies.DEFAULT.toYaml());
         Path input = dir.resolve("records.csv");
         BulkBench.generate(TestData.file("trainings-10k.csv"), RECORDS, input, 0);
         for (int i = 0; i < NODES; i++) {

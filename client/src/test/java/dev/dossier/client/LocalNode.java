@@ -7,6 +7,7 @@ import dev.dossier.node.Node;
 import dev.dossier.node.NodeSettings;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.ordering.BlockLimits;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
@@ -39,7 +40,8 @@ final class LocalNode implements AutoCloseable {
                 requireNonNull(System.getProperty("dossier.chaincode.jar"), "system property dossier.chaincode.jar");
         NodeSettings plain = NodeSettings.of(
                         consortium, "Org1MSP", null, directory.resolve("node"), Path.of(jar), BlockLimits.DEFAULT)
-                .withPort(0);
+                .withPort(0)
+                .withGenesisPolicy(GenesisPolicy.load(network).orElseThrow());
         settings = tls ? plain.withTls(consortium.tls(plain.name())) : plain;
         node = Node.start(settings);
         Path issuerTls = msp("Issuer").resolveSibling("tls");

@@ -1,7 +1,9 @@
 package dev.dossier.node;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.identity.Msp;
+import dev.dossier.node.ledger.Envelopes;
 import java.util.List;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Config;
@@ -12,18 +14,43 @@ import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Header;
 import org.hyperledger.fabric.protos.common.HeaderType;
 import org.hyperledger.fabric.protos.common.Payload;
+import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
+import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
 import org.hyperledger.fabric.protos.msp.FabricMSPConfig;
 import org.hyperledger.fabric.protos.msp.MSPConfig;
 
 /**
  * The channel's genesis transaction: a Fabric CONFIG envelope whose channel group lists, under "Application", each
- * organisation with its MSP (name and root certificates), as Fabric's configtxgen lays it out. Deterministic: the same
- * consortium gives the same bytes on every node (no timestamp, no signature), so every node's block 0 is identical.
+ * organisation with its MSP (name and root certificates), as Fabric's configtxgen lays it out, and, when the network
+ * has one, the first role policy: as the notary's initial state (value {@value Envelopes#INITIAL_STATE}: the policy
+ * document under the contract's policy key) and the founding organisations' signatures of it (value
+ * {@value #POLICY_SIGNATURES}, the {@link GenesisPolicy} signatures file's form). Deterministic: the same consortium
+ * and policy give the same bytes on every node (no timestamp, no signature of its own), so every node's block 0 is
+ * identical.
  */
 final class Genesis {
+    /**
+     * The notary contract's policy key: the composite key {@code policy} with no attributes, as the contract's
+     * {@code Governance.POLICY_KEY} ({@code new CompositeKey("policy").toString()}).
+     */
+    static final String POLICY_KEY = "\u0000policy\u0000";
+
+    /** Config value (in "Application") with the founding organisations' signatures of the first policy. */
+    static final String POLICY_SIGNATURES = "DossierPolicySignatures";
+
     private Genesis() {}
 
     static Envelope configEnvelope(String channel, List<Msp> organisations) {
+        return configEnvelope(channel, organisations, null, null);
+    }
+
+    /**
+     * @param chaincode the notary's namespace, where the policy is written (ignored without a policy)
+     * @param policy the first role policy, verified by the caller, or null for none
+     */
+    static Envelope configEnvelope(String channel, List<Msp> organisations, String chaincode, GenesisPolicy policy) {
         ConfigGroup.Builder application = ConfigGroup.newBuilder().setModPolicy("Admins");
         for (Msp msp : organisations) {
             FabricMSPConfig.Builder fabricMsp = FabricMSPConfig.newBuilder().setName(msp.mspId());
@@ -44,6 +71,31 @@ final class Genesis {
                                             .setValue(mspConfig.toByteString())
                                             .setModPolicy("Admins")
                                             .build())
+                            .build());
+        }
+        if (policy != null) {
+            TxReadWriteSet initial = TxReadWriteSet.newBuilder()
+                    .setDataModel(TxReadWriteSet.DataModel.KV)
+                    .addNsRwset(NsReadWriteSet.newBuilder()
+                            .setNamespace(chaincode)
+                            .setRwset(KVRWSet.newBuilder()
+                                    .addWrites(KVWrite.newBuilder()
+                                            .setKey(POLICY_KEY)
+                                            .setValue(ByteString.copyFrom(policy.document())))
+                                    .build()
+                                    .toByteString()))
+                    .build();
+            application.putValues(
+                    Envelopes.INITIAL_STATE,
+                    ConfigValue.newBuilder()
+                            .setValue(initial.toByteString())
+                            .setModPolicy("Admins")
+                            .build());
+            application.putValues(
+                    POLICY_SIGNATURES,
+                    ConfigValue.newBuilder()
+                            .setValue(ByteString.copyFrom(policy.signaturesJson()))
+                            .setModPolicy("Admins")
                             .build());
         }
         Config config = Config.newBuilder()

@@ -5,6 +5,7 @@ import dev.dossier.common.note.Checkpoint;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.node.chaincode.ChaincodeLoadException;
 import dev.dossier.node.chaincode.ChaincodeRuntime;
+import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.gateway.EndorserService;
 import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.gateway.EventReaders;
@@ -16,6 +17,7 @@ import dev.dossier.node.http.CustodialGateway;
 import dev.dossier.node.http.HttpApi;
 import dev.dossier.node.http.HttpLimits;
 import dev.dossier.node.identity.IdentityValidator;
+import dev.dossier.node.identity.Msp;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.identity.TlsSettings;
 import dev.dossier.node.ledger.Ledger;
@@ -31,6 +33,7 @@ import dev.dossier.node.ordering.Orderer;
 import dev.dossier.node.ordering.RaftOrderer;
 import dev.dossier.node.ordering.RaftSettings;
 import dev.dossier.node.ordering.SoloOrderer;
+import dev.dossier.node.validation.WriteRules;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -40,6 +43,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -154,8 +158,19 @@ public final class Node implements AutoCloseable {
             if (ledger.height() == 0 && cluster != null && cluster.join()) {
                 fetchGenesis(cluster, puller, ledger);
             } else if (ledger.height() == 0) {
-                Block genesis =
-                        ledger.commitGenesis(Genesis.configEnvelope(settings.channel(), settings.organisations()));
+                GenesisPolicy policy = settings.genesisPolicy();
+                if (policy != null) {
+                    try {
+                        policy.verify(identities, mspIds(settings.organisations()), Instant.now());
+                    } catch (IllegalArgumentException e) {
+                        throw new IOException("cannot create channel " + settings.channel() + ": " + e.getMessage(), e);
+                    }
+                } else {
+                    LOG.warning(() -> "creating channel " + settings.channel() + " without a first role policy ("
+                            + GenesisPolicy.POLICY_FILE + "): the notary's policy can never be changed");
+                }
+                Block genesis = ledger.commitGenesis(Genesis.configEnvelope(
+                        settings.channel(), settings.organisations(), settings.chaincode(), policy));
                 LOG.info(() -> "created channel " + settings.channel() + " with genesis block of "
                         + genesis.getSerializedSize() + " bytes");
             }
@@ -187,7 +202,7 @@ public final class Node implements AutoCloseable {
                     identities,
                     signer,
                     nodeIdentities,
-                    cluster == null ? null : cluster.policies(),
+                    new WriteRules(settings.chaincode(), mspIds(settings.organisations())),
                     cluster == null
                             ? Endorsers.none(signer.mspId())
                             : endorsers(cluster, settings.mspId(), settings.tls()),
@@ -334,6 +349,10 @@ public final class Node implements AutoCloseable {
         return out;
     }
 
+    private static List<String> mspIds(List<Msp> organisations) {
+        return organisations.stream().map(Msp::mspId).toList();
+    }
+
     private static Endorsers endorsers(NodeSettings.Cluster cluster, String ownMsp, TlsSettings tls) {
         List<String> organisations = new ArrayList<>();
         List<Endorsers.Peer> peers = new ArrayList<>();
@@ -345,7 +364,7 @@ public final class Node implements AutoCloseable {
                 peers.add(new Endorsers.Peer(node.name(), node.mspId(), node.address()));
             }
         }
-        return new Endorsers(ownMsp, organisations, peers, cluster.policies(), tls);
+        return new Endorsers(ownMsp, organisations, peers, tls);
     }
 
     private static RaftSettings raftSettings(NodeSettings.Cluster cluster, Path dataDirectory, TlsSettings tls) {

@@ -2,7 +2,7 @@ package dev.dossier.node;
 
 import com.google.protobuf.ByteString;
 import dev.dossier.node.config.Consortium;
-import dev.dossier.node.gateway.EndorsementPolicies;
+import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.identity.Msp;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.identity.TlsSettings;
@@ -33,6 +33,8 @@ import java.util.Objects;
  * @param apiClients the HTTP API's client file ({@code api-clients.yaml} of the consortium directory, see {@link
  *     dev.dossier.node.http.ApiClients}), whose entries of this node's organisation the node loads at start; null or
  *     a missing file: no API clients
+ * @param genesisPolicy the channel's first role policy, signed by every founding organisation, which the node writes
+ *     into the genesis block when it creates the channel; null: a channel without a stored policy
  */
 public record NodeSettings(
         String channel,
@@ -50,7 +52,8 @@ public record NodeSettings(
         BlockLimits blockLimits,
         Cluster cluster,
         TlsSettings tls,
-        Path apiClients) {
+        Path apiClients,
+        GenesisPolicy genesisPolicy) {
 
     /** The HTTP port of a node is its gateway port plus this, unless set otherwise. */
     public static final int HTTP_PORT_OFFSET = 2000;
@@ -139,6 +142,7 @@ public record NodeSettings(
                 blockLimits,
                 consortium.nodes().size() > 1 ? Cluster.of(consortium, node.name()) : null,
                 null,
+                null,
                 null);
     }
 
@@ -163,7 +167,8 @@ public record NodeSettings(
                 blockLimits,
                 cluster,
                 tls,
-                apiClients);
+                apiClients,
+                genesisPolicy);
     }
 
     /** @return the same settings with the HTTP API on another port (0 picks a free one) */
@@ -184,7 +189,8 @@ public record NodeSettings(
                 blockLimits,
                 cluster,
                 tls,
-                apiClients);
+                apiClients,
+                genesisPolicy);
     }
 
     /** @return the same settings with the ledger in another directory */
@@ -205,7 +211,8 @@ public record NodeSettings(
                 blockLimits,
                 cluster,
                 tls,
-                apiClients);
+                apiClients,
+                genesisPolicy);
     }
 
     /** @return the same settings serving gRPC over mutual TLS (null: plaintext) */
@@ -226,7 +233,8 @@ public record NodeSettings(
                 blockLimits,
                 cluster,
                 newTls,
-                apiClients);
+                apiClients,
+                genesisPolicy);
     }
 
     /**
@@ -250,7 +258,30 @@ public record NodeSettings(
                 blockLimits,
                 cluster,
                 tls,
-                file);
+                file,
+                genesisPolicy);
+    }
+
+    /** @return the same settings creating a channel with this first policy (null: none) */
+    public NodeSettings withGenesisPolicy(GenesisPolicy newGenesisPolicy) {
+        return new NodeSettings(
+                channel,
+                chaincode,
+                chaincodeJar,
+                name,
+                host,
+                port,
+                httpPort,
+                dataDirectory,
+                organisations,
+                mspId,
+                signCertificate,
+                signKey,
+                blockLimits,
+                cluster,
+                tls,
+                apiClients,
+                newGenesisPolicy);
     }
 
     /** @return the same settings with another cluster (null: a single node) */
@@ -271,7 +302,8 @@ public record NodeSettings(
                 blockLimits,
                 newCluster,
                 tls,
-                apiClients);
+                apiClients,
+                genesisPolicy);
     }
 
     /**
@@ -279,7 +311,6 @@ public record NodeSettings(
      *
      * @param self this node's name
      * @param nodes every node of the network (this one included), with its Raft port
-     * @param policies which organisations must endorse each function
      * @param electionTimeout Raft's shortest election timeout
      * @param snapshotEvery Raft entries between snapshots (after which the log may be purged)
      * @param segmentBytes size of a Raft log segment, the unit in which the log is purged
@@ -289,7 +320,6 @@ public record NodeSettings(
     public record Cluster(
             String self,
             List<ClusterNode> nodes,
-            EndorsementPolicies policies,
             Duration electionTimeout,
             long snapshotEvery,
             long segmentBytes,
@@ -300,11 +330,10 @@ public record NodeSettings(
         public Cluster {
             Objects.requireNonNull(self, "self");
             nodes = List.copyOf(nodes);
-            Objects.requireNonNull(policies, "policies");
             Objects.requireNonNull(electionTimeout, "electionTimeout");
         }
 
-        /** The cluster of every node of the consortium, with default policies and Raft timing. */
+        /** The cluster of every node of the consortium, with default Raft timing. */
         public static Cluster of(Consortium consortium, String self) {
             List<ClusterNode> nodes = new ArrayList<>();
             for (Consortium.Organisation organisation : consortium.organisations()) {
@@ -319,20 +348,15 @@ public record NodeSettings(
                             node.certificate()));
                 }
             }
-            return new Cluster(
-                    self, nodes, EndorsementPolicies.DEFAULT, Duration.ofMillis(1_000), 10_000, 32L << 20, false);
-        }
-
-        public Cluster withPolicies(EndorsementPolicies newPolicies) {
-            return new Cluster(self, nodes, newPolicies, electionTimeout, snapshotEvery, segmentBytes, join);
+            return new Cluster(self, nodes, Duration.ofMillis(1_000), 10_000, 32L << 20, false);
         }
 
         public Cluster withRaftTiming(Duration newElectionTimeout, long newSnapshotEvery, long newSegmentBytes) {
-            return new Cluster(self, nodes, policies, newElectionTimeout, newSnapshotEvery, newSegmentBytes, join);
+            return new Cluster(self, nodes, newElectionTimeout, newSnapshotEvery, newSegmentBytes, join);
         }
 
         public Cluster joining(boolean newJoin) {
-            return new Cluster(self, nodes, policies, electionTimeout, snapshotEvery, segmentBytes, newJoin);
+            return new Cluster(self, nodes, electionTimeout, snapshotEvery, segmentBytes, newJoin);
         }
 
         /** @return this node's entry */

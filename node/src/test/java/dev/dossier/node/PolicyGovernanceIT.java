@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dossier.node.identity.FabricAttributes;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.GatewayException;
@@ -16,53 +17,54 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Initialising and changing the role policy through the official client, on a node of a two-organisation consortium:
- * the {@code initPolicy} row of the policy matrix, and a change that takes effect only once both organisations (a
- * strict majority of two) approved it.
+ * Governance of the role policy through the official client on a two-node, two-organisation network: the first policy
+ * is fixed by the genesis block (signed by both founding organisations), no function stores a first policy, and a
+ * change takes effect only once both organisations (a strict majority of two) approved it.
  */
 class PolicyGovernanceIT {
     @TempDir
     Path directory;
 
-    private TestNetwork network;
+    private TestCluster network;
 
     @BeforeEach
-    void startNode() throws Exception {
-        network = new TestNetwork(directory, 2);
+    void startNodes() throws Exception {
+        network = new TestCluster(directory, 2);
     }
 
     @AfterEach
-    void stopNode() throws Exception {
+    void stopNodes() throws Exception {
         network.close();
     }
 
     @Test
-    void initPolicy_onlyOperators_once() throws Exception {
-        String policy = Files.readString(network.policyDocument());
-        long height = network.node.height();
-        for (String user : List.of("Issuer", "Employer", "Worker1", "Inspector", "Auditor")) {
-            for (String org : List.of("org1", "org2")) {
-                String role = user.equals("Worker1") ? "worker" : user.toLowerCase();
-                assertThatThrownBy(() -> call(user + "@" + org + ".dossier.local", true, "initPolicy", policy))
-                        .isInstanceOf(GatewayException.class)
-                        .hasMessageContaining(
-                                "role '" + role + "' of O" + org.substring(1) + "MSP may not call 'initPolicy'");
-            }
+    void firstPolicy_isFixedAtChannelCreation_andNoOrganisationTakesItAlone() throws Exception {
+        for (String user : List.of("Auditor@org1.dossier.local", "Worker1@org2.dossier.local")) {
+            assertThat(call(user, false, "getPolicy"))
+                    .contains("\"initialised\":true", "\"organisations\":[\"Org1MSP\",\"Org2MSP\"]");
         }
-        assertThat(network.node.height()).isEqualTo(height);
-        assertThat(call("Auditor@org1.dossier.local", false, "getPolicy")).contains("\"initialised\":false");
+        String takeover = Files.readString(network.policyDocument())
+                .replaceFirst("\"Org2MSP\"", "\"Org1MSP\"")
+                .replaceFirst(
+                        "\"organisations\" : \\[ \"Org1MSP\", \"Org1MSP\" \\]", "\"organisations\" : [ \"Org1MSP\" ]");
+        assertThat(takeover).contains("[ \"Org1MSP\" ]");
 
-        assertThat(call("Admin@org2.dossier.local", true, "initPolicy", policy))
-                .contains("\"initialised\":true", "\"organisations\":[\"Org1MSP\",\"Org2MSP\"]");
-        assertThatThrownBy(() -> call("Admin@org1.dossier.local", true, "initPolicy", policy))
-                .isInstanceOf(GatewayException.class)
-                .hasMessageContaining("the policy is already initialised");
+        assertThatThrownBy(() -> call("Admin@org1.dossier.local", true, "initPolicy", takeover))
+                .as("no function stores a first policy")
+                .isInstanceOf(GatewayException.class);
+        assertThat(call("Admin@org1.dossier.local", true, "proposePolicy", takeover))
+                .as("one organisation of two only proposes")
+                .contains("\"applied\":false", "\"required\":2");
+
+        assertThat(call("Issuer@org2.dossier.local", true, "anchor", "ab".repeat(32), "record"))
+                .contains("\"mspId\":\"Org2MSP\"");
+        assertThat(call("Auditor@org2.dossier.local", false, "getPolicy"))
+                .contains("\"organisations\":[\"Org1MSP\",\"Org2MSP\"]");
     }
 
     @Test
     void policyChange_appliesOnlyWithBothOrganisations() throws Exception {
         String policy = Files.readString(network.policyDocument());
-        call("Admin@org1.dossier.local", true, "initPolicy", policy);
         String subject = FabricAttributes.decode(TestNetwork.certificate(
                         network.userNamed("Worker1@org2.dossier.local").certificate()))
                 .get("dossier.subject");
@@ -82,6 +84,7 @@ class PolicyGovernanceIT {
         assertThat(call("Admin@org2.dossier.local", true, "approvePolicy", hash))
                 .contains("\"applied\":true", "\"approvals\":[\"Org1MSP\",\"Org2MSP\"]");
 
+        network.awaitSameHeight(1, Duration.ofSeconds(30));
         assertThat(call(inspector, false, "dossier", subject)).isEqualTo("[]");
         assertThat(call("Worker1@org2.dossier.local", false, "getPolicy")).contains("\"hash\":\"" + hash + "\"");
     }

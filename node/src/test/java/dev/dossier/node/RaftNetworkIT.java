@@ -10,7 +10,6 @@ import dev.dossier.common.note.SignedNote;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.common.receipt.Receipt;
 import dev.dossier.common.receipt.VerifiedReceipt;
-import dev.dossier.node.gateway.EndorsementPolicies;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.ledger.BlockHashes;
 import dev.dossier.node.ledger.Ledger;
@@ -72,7 +71,7 @@ class RaftNetworkIT {
 
     @BeforeAll
     void startNetwork() throws Exception {
-        cluster = new TestCluster(directory, 3, EndorsementPolicies.DEFAULT);
+        cluster = new TestCluster(directory, 3);
         cluster.awaitLeader();
     }
 

@@ -4,7 +4,6 @@ import static dev.dossier.node.TestNetwork.newCommitment;
 import static dev.dossier.node.TestNetwork.notary;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dossier.node.gateway.EndorsementPolicies;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.hyperledger.fabric.client.Gateway;
@@ -51,7 +50,7 @@ class RaftTlsIT {
     @Test
     void tlsNetwork_electsALeader_endorsesAcrossOrganisations_andCommitsTheSameBlocks(@TempDir Path directory)
             throws Exception {
-        try (TestCluster cluster = new TestCluster(directory, 3, EndorsementPolicies.DEFAULT, true)) {
+        try (TestCluster cluster = new TestCluster(directory, 3, true)) {
             int follower = (cluster.awaitLeader() + 1) % 3;
             String commitment = newCommitment();
             try (Gateway gateway = cluster.gateway(follower, "issuer", follower)) {

@@ -2,7 +2,7 @@ package dev.dossier.node;
 
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
-import dev.dossier.node.gateway.EndorsementPolicies;
+import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ordering.BlockLimits;
 import dev.dossier.node.ordering.RaftOrderer;
@@ -31,25 +31,27 @@ final class TestCluster implements AutoCloseable {
     final Node[] nodes;
     private final ManagedChannel[] channels;
 
-    TestCluster(Path directory, int n, EndorsementPolicies policies) throws Exception {
-        this(directory, n, policies, false);
+    TestCluster(Path directory, int n) throws Exception {
+        this(directory, n, false);
     }
 
     /** @param tls run every node with mutual TLS ({@code node start --tls}): gateways, endorsements, Raft */
-    TestCluster(Path directory, int n, EndorsementPolicies policies, boolean tls) throws Exception {
+    TestCluster(Path directory, int n, boolean tls) throws Exception {
         this.directory = directory;
         consortium = CryptoGen.generate(directory.resolve("network"), n, "dossier", "notary", freeBasePort(n));
         BlockLimits limits = new BlockLimits(200, BlockLimits.DEFAULT.maxBytes(), Duration.ofMillis(20));
         for (int i = 0; i < n; i++) {
             NodeSettings node = NodeSettings.of(
-                    consortium,
-                    "Org" + (i + 1) + "MSP",
-                    null,
-                    directory.resolve("node" + i),
-                    TestNetwork.chaincodeJar(),
-                    limits);
-            NodeSettings clustered = node.withCluster(
-                    node.cluster().withPolicies(policies).withRaftTiming(Duration.ofMillis(400), 16, 64 << 10));
+                            consortium,
+                            "Org" + (i + 1) + "MSP",
+                            null,
+                            directory.resolve("node" + i),
+                            TestNetwork.chaincodeJar(),
+                            limits)
+                    .withGenesisPolicy(
+                            GenesisPolicy.load(directory.resolve("network")).orElseThrow());
+            NodeSettings clustered =
+                    node.withCluster(node.cluster().withRaftTiming(Duration.ofMillis(400), 16, 64 << 10));
             settings.add(tls ? clustered.withTls(consortium.tls(node.name())) : clustered);
         }
         nodes = new Node[n];
@@ -120,6 +122,11 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
+    /** @return the test's gRPC connection to node {@code i} */
+    ManagedChannel channel(int i) {
+        return channels[i];
+    }
+
     RaftOrderer raft(int i) {
         return (RaftOrderer) nodes[i].context().ordering();
     }
@@ -169,6 +176,42 @@ final class TestCluster implements AutoCloseable {
                 .filter(u -> u.role().equals(role))
                 .findFirst()
                 .orElseThrow();
+    }
+
+    /** A user by name, such as {@code Issuer@org2.dossier.local}. */
+    Consortium.User userNamed(String name) {
+        return consortium.organisations().stream()
+                .flatMap(o -> o.users().stream())
+                .filter(u -> u.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no user " + name));
+    }
+
+    /** @return the index of the organisation (and of its node) the named user belongs to */
+    int organisationOf(String userName) {
+        Consortium.User user = userNamed(userName);
+        for (int org = 0; org < consortium.organisations().size(); org++) {
+            if (consortium.organisations().get(org).users().contains(user)) {
+                return org;
+            }
+        }
+        throw new AssertionError(userName);
+    }
+
+    /** A gateway for the named user, connected to its own organisation's node. */
+    Gateway gatewayOf(String userName) throws Exception {
+        int org = organisationOf(userName);
+        Consortium.User user = userNamed(userName);
+        return TestNetwork.gateway(
+                channels[org],
+                consortium.organisations().get(org).mspId(),
+                TestNetwork.certificate(user.certificate()),
+                Signers.newPrivateKeySigner(TestNetwork.key(user.privateKey())));
+    }
+
+    /** The policy document that network init wrote for this consortium, which the genesis block fixed. */
+    Path policyDocument() {
+        return directory.resolve("network").resolve(GenesisPolicy.POLICY_FILE);
     }
 
     /** A gateway for organisation {@code org}'s user with {@code role}, connected to node {@code node}. */

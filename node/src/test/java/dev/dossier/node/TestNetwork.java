@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.gateway.GrpcLimits;
 import dev.dossier.node.http.ApiClients;
 import dev.dossier.node.ordering.BlockLimits;
@@ -11,6 +12,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
@@ -85,7 +87,16 @@ public final class TestNetwork implements AutoCloseable {
         return NodeSettings.of(consortium, "Org1MSP", null, dataDirectory, chaincodeJar(), BlockLimits.DEFAULT)
                 .withPort(0)
                 .withCluster(null)
-                .withApiClients(networkDirectory.resolve(ApiClients.FILE_NAME));
+                .withApiClients(networkDirectory.resolve(ApiClients.FILE_NAME))
+                .withGenesisPolicy(genesisPolicy(networkDirectory));
+    }
+
+    private static GenesisPolicy genesisPolicy(Path networkDirectory) {
+        try {
+            return GenesisPolicy.load(networkDirectory).orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -39,6 +39,7 @@ import org.hyperledger.fabric.protos.peer.DelState;
 import org.hyperledger.fabric.protos.peer.GetState;
 import org.hyperledger.fabric.protos.peer.Proposal;
 import org.hyperledger.fabric.protos.peer.PutState;
+import org.hyperledger.fabric.protos.peer.PutStateMetadata;
 import org.hyperledger.fabric.protos.peer.Response;
 import org.hyperledger.fabric.protos.peer.SignedProposal;
 
@@ -46,7 +47,8 @@ import org.hyperledger.fabric.protos.peer.SignedProposal;
  * The peer's side of Fabric's chaincode protocol, as a Fabric peer plays it with a chaincode-as-a-service server: it
  * opens the {@code protos.Chaincode/Connect} stream, expects the chaincode's {@code REGISTER}, answers {@code
  * REGISTERED} and {@code READY}, then sends {@code TRANSACTION}s with a signed proposal and serves the chaincode's
- * {@code GET_STATE}, {@code PUT_STATE} and {@code DEL_STATE} from an in-memory world state until the chaincode ends
+ * {@code GET_STATE}, {@code PUT_STATE}, {@code PUT_STATE_METADATA} (key-level endorsement policies, recorded per
+ * key) and {@code DEL_STATE} from an in-memory world state until the chaincode ends
  * the transaction with {@code COMPLETED} or {@code ERROR}. As on a peer, reads see the committed state only; the
  * transaction's writes are committed when {@link #commit} is called.
  */
@@ -63,7 +65,11 @@ final class FakePeer implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
 
     /** What one transaction did: the chaincode's last message, what it read, wrote and emitted. */
-    record Execution(ChaincodeMessage last, List<String> reads, Map<String, ByteString> writes) {
+    record Execution(
+            ChaincodeMessage last,
+            List<String> reads,
+            Map<String, ByteString> writes,
+            Map<String, ByteString> validationParameters) {
         /** @return the chaincode's response, from a {@code COMPLETED} message */
         Response response() {
             assertThat(last.getType()).as("final message").isEqualTo(ChaincodeMessage.Type.COMPLETED);
@@ -174,6 +180,7 @@ final class FakePeer implements AutoCloseable {
                 .setProposal(proposal));
         List<String> reads = new ArrayList<>();
         Map<String, ByteString> writes = new LinkedHashMap<>();
+        Map<String, ByteString> validationParameters = new LinkedHashMap<>();
         while (true) {
             ChaincodeMessage message = receive();
             assertThat(message.getTxid()).as("tx id of %s", message.getType()).isEqualTo(txId);
@@ -192,12 +199,18 @@ final class FakePeer implements AutoCloseable {
                         writes.put(put.getKey(), put.getValue());
                         respond(message, ByteString.EMPTY);
                     }
+                    case PUT_STATE_METADATA -> {
+                        PutStateMetadata put = PutStateMetadata.parseFrom(message.getPayload());
+                        assertThat(put.getMetadata().getMetakey()).isEqualTo("VALIDATION_PARAMETER");
+                        validationParameters.put(put.getKey(), put.getMetadata().getValue());
+                        respond(message, ByteString.EMPTY);
+                    }
                     case DEL_STATE -> {
                         writes.put(DelState.parseFrom(message.getPayload()).getKey(), null);
                         respond(message, ByteString.EMPTY);
                     }
                     case COMPLETED, ERROR -> {
-                        return new Execution(message, reads, writes);
+                        return new Execution(message, reads, writes, validationParameters);
                     }
                     default ->
                         send(ChaincodeMessage.newBuilder()

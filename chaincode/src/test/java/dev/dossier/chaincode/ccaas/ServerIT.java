@@ -14,6 +14,8 @@ import java.util.Map;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 import org.hyperledger.fabric.protos.peer.Response;
 import org.hyperledger.fabric.protos.peer.SignedProposal;
+import org.hyperledger.fabric.shim.ext.sbe.StateBasedEndorsement;
+import org.hyperledger.fabric.shim.ext.sbe.impl.StateBasedEndorsementFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,6 +128,14 @@ class ServerIT {
                 .contains("\"mspId\":\"Org1MSP\"")
                 .contains("\"status\":\"active\"");
         assertThat(anchor.writes()).containsExactly(Map.entry(commitment, ByteString.copyFromUtf8(entry)));
+        assertThat(anchor.validationParameters())
+                .as(
+                        "the entry's key-level policy: a peer of the anchoring organisation, as the shim's SBE API makes it")
+                .containsOnlyKeys(commitment);
+        StateBasedEndorsement owner = StateBasedEndorsementFactory.getInstance()
+                .newStateBasedEndorsement(
+                        anchor.validationParameters().get(commitment).toByteArray());
+        assertThat(owner.listOrgs()).containsExactly("Org1MSP");
         assertThat(anchor.event()).isNotNull();
         assertThat(anchor.event().getEventName()).isEqualTo("Anchored");
         assertThat(anchor.event().getPayload().toStringUtf8()).isEqualTo(commitment);

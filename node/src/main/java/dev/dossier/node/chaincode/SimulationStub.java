@@ -2,6 +2,7 @@ package dev.dossier.node.chaincode;
 
 import com.google.protobuf.ByteString;
 import dev.dossier.node.ledger.HistoryEntry;
+import dev.dossier.node.ledger.KeyWrite;
 import dev.dossier.node.ledger.StateReader;
 import dev.dossier.node.ledger.VersionedValue;
 import java.time.Instant;
@@ -17,6 +18,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVMetadataEntry;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVMetadataWrite;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRead;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
@@ -44,8 +47,10 @@ import org.hyperledger.fabric.shim.ledger.QueryResultsIteratorWithMetadata;
  *   <li>Keys must be non-empty valid UTF-8; range bounds must be simple keys (not composite); the unspecified start
  *       of a range is {@code U+0001}, so plain ranges never return composite keys.
  *   <li>Paginated queries work, but as in Fabric a transaction cannot both write and run a paginated query.
- *   <li>Private data, rich queries, key-level endorsement policies and chaincode-to-chaincode calls are not
- *       supported: they throw {@link UnsupportedOperationException} naming the function.
+ *   <li>Key-level endorsement policies ({@code get/setStateValidationParameter}) are read from the key's committed
+ *       metadata and written as metadata writes, judged at commit by the node's write rules.
+ *   <li>Private data, rich queries and chaincode-to-chaincode calls are not supported: they throw
+ *       {@link UnsupportedOperationException} naming the function.
  * </ul>
  *
  * <p>A failure of the {@link StateReader} is remembered (see {@link #ledgerFailure()}) so the runtime can report it
@@ -62,6 +67,7 @@ final class SimulationStub implements ChaincodeStub {
     // costs far less than keeping a sorted tree up to date on every read and write.
     private final Map<String, KVRead> reads = new HashMap<>();
     private final Map<String, KVWrite> writes = new HashMap<>();
+    private final Map<String, KVMetadataWrite> metadataWrites = new HashMap<>();
     private final List<RangeScan> scans = new ArrayList<>();
     private ChaincodeEvent event;
     private boolean paginatedQueryPerformed;
@@ -113,6 +119,7 @@ final class SimulationStub implements ChaincodeStub {
             }
         }
         kv.addAllWrites(sortedByKey(writes));
+        kv.addAllMetadataWrites(sortedByKey(metadataWrites));
         return TxReadWriteSet.newBuilder()
                 .setDataModel(TxReadWriteSet.DataModel.KV)
                 .addNsRwset(NsReadWriteSet.newBuilder()
@@ -331,14 +338,37 @@ final class SimulationStub implements ChaincodeStub {
         throw unsupported("invokeChaincode", "chaincode-to-chaincode invocation is");
     }
 
+    /**
+     * The key's committed key-level endorsement policy (a serialized {@code common.SignaturePolicyEnvelope}), or an
+     * empty array when it has none; the key is recorded as read, with its version, as Fabric's simulator does.
+     */
     @Override
     public byte[] getStateValidationParameter(String key) {
-        throw unsupported("getStateValidationParameter", "key-level endorsement policies are");
+        Keys.requireValidKey(key);
+        if (!reads.containsKey(key)) {
+            Optional<VersionedValue> value = ledger(() -> state.get(namespace, key));
+            reads.put(key, read(key, value.orElse(null)));
+        }
+        ByteString parameter = ledger(() -> state.metadata(namespace, key)).get(KeyWrite.VALIDATION_PARAMETER);
+        return parameter == null ? new byte[0] : parameter.toByteArray();
     }
 
+    /**
+     * Sets the key's key-level endorsement policy (a serialized {@code common.SignaturePolicyEnvelope}, as the shim's
+     * {@code StateBasedEndorsement.policy()} makes it); an empty value removes it. Recorded as a metadata write that
+     * replaces the key's metadata when the transaction commits; the last call for a key wins.
+     */
     @Override
     public void setStateValidationParameter(String key, byte[] value) {
-        throw unsupported("setStateValidationParameter", "key-level endorsement policies are");
+        Keys.requireValidKey(key);
+        checkWriteAllowed();
+        KVMetadataWrite.Builder write = KVMetadataWrite.newBuilder().setKey(key);
+        if (value != null && value.length > 0) {
+            write.addEntries(KVMetadataEntry.newBuilder()
+                    .setName(KeyWrite.VALIDATION_PARAMETER)
+                    .setValue(ByteString.copyFrom(value)));
+        }
+        metadataWrites.put(key, write.build());
     }
 
     @Override
@@ -438,7 +468,7 @@ final class SimulationStub implements ChaincodeStub {
         if (pageSize <= 0) {
             throw new IllegalArgumentException("pageSize must be positive, got " + pageSize);
         }
-        if (!writes.isEmpty()) {
+        if (!writes.isEmpty() || !metadataWrites.isEmpty()) {
             throw new IllegalStateException("txid [" + invocation.txId()
                     + "]: paginated queries are not allowed in a transaction that writes state");
         }

@@ -6,7 +6,7 @@ import dev.dossier.node.Node;
 import dev.dossier.node.NodeSettings;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
-import dev.dossier.node.gateway.EndorsementPolicies;
+import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.http.ApiClients;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.ledger.AuditReport;
@@ -81,7 +81,6 @@ public final class Main {
             @Override
             public Integer call() throws Exception {
                 Consortium consortium = CryptoGen.generate(out, organisations, channel, chaincode, port);
-                java.nio.file.Files.writeString(out.resolve("endorsement.yaml"), EndorsementPolicies.DEFAULT.toYaml());
                 TrustFile trust = TrustFiles.of(consortium);
                 java.nio.file.Files.writeString(
                         out.resolve(TRUST_FILE),
@@ -272,11 +271,11 @@ public final class Main {
                 if (tls) {
                     settings = settings.withTls(consortium.tls(settings.name()));
                 }
-                settings = settings.withApiClients(network.resolve(ApiClients.FILE_NAME));
+                settings = settings.withApiClients(network.resolve(ApiClients.FILE_NAME))
+                        .withGenesisPolicy(GenesisPolicy.load(network).orElse(null));
                 if (settings.cluster() != null) {
                     NodeSettings.Cluster cluster = settings.cluster();
-                    settings = settings.withCluster(cluster.withPolicies(EndorsementPolicies.forNetwork(network))
-                            .withRaftTiming(
+                    settings = settings.withCluster(cluster.withRaftTiming(
                                     Duration.ofMillis(electionTimeoutMillis), snapshotEvery, cluster.segmentBytes())
                             .joining(join));
                 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dossier.node.identity.FabricAttributes;
 import dev.dossier.node.identity.Signatures;
+import dev.dossier.node.identity.Signer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -97,7 +98,8 @@ import org.bouncycastle.operator.ContentSigner;
  * </pre>
  *
  * <p>and {@code <out>/policy.json}: the role policy document ({@code network-config/policy.json}) listing the
- * consortium's MSP ids as its organisations, ready for the chaincode's {@code initPolicy}.
+ * consortium's MSP ids as its organisations, with {@code <out>/policy.signatures.json}, every organisation's
+ * {@code Admin} signature of it: the channel's first policy, which the genesis block fixes (see {@link GenesisPolicy}).
  *
  * <p>Users and their {@code dossier.role}: {@code Admin} (operator, OU=admin), {@code Issuer}, {@code Employer},
  * {@code Inspector}, {@code Auditor}, {@code Worker1} and {@code Worker2} (worker), all others OU=client. Roles are
@@ -203,7 +205,15 @@ public final class CryptoGen {
         }
         Consortium consortium = new Consortium(channel, chaincode, organisationList);
         consortium.write(out.resolve("consortium.yaml"));
-        writePolicy(out.resolve(POLICY_FILE), organisationList);
+        List<Signer> operators = new ArrayList<>();
+        for (Consortium.Organisation organisation : organisationList) {
+            Consortium.User operator = organisation.users().stream()
+                    .filter(user -> user.role().equals("operator"))
+                    .findFirst()
+                    .orElseThrow();
+            operators.add(Signer.fromPem(organisation.mspId(), operator.certificate(), operator.privateKey()));
+        }
+        GenesisPolicy.sign(policyDocument(organisationList), operators).write(out);
         return consortium;
     }
 
@@ -298,8 +308,8 @@ public final class CryptoGen {
         writePrivateKey(tls.resolve(kind + ".key"), keys.privateKey());
     }
 
-    /** Writes the policy document with the consortium's MSP ids as its organisations. */
-    private static void writePolicy(Path file, List<Consortium.Organisation> organisations) throws IOException {
+    /** @return the policy document with the consortium's MSP ids as its organisations */
+    private static byte[] policyDocument(List<Consortium.Organisation> organisations) throws IOException {
         ObjectNode policy;
         try (InputStream in = CryptoGen.class.getResourceAsStream(POLICY_FILE)) {
             if (in == null) {
@@ -309,7 +319,7 @@ public final class CryptoGen {
         }
         ArrayNode members = policy.putArray("organisations");
         organisations.forEach(o -> members.add(o.mspId()));
-        write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(policy) + "\n", false);
+        return (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(policy) + "\n").getBytes(UTF_8);
     }
 
     /** A random 32-byte pseudonym in hex; a stand-in until the client derives pseudonyms from fiscal codes. */

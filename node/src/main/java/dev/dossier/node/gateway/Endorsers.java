@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNull;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
 import dev.dossier.node.identity.TlsSettings;
+import dev.dossier.node.validation.WriteRules;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,8 +25,9 @@ import org.hyperledger.fabric.protos.peer.EndorserGrpc;
 import org.hyperledger.fabric.protos.peer.ProposalResponse;
 
 /**
- * The other nodes of the network, as endorsers: when the endorsement policy of a function (or the client's chosen
- * endorsing organisations) needs organisations other than this node's, the gateway sends the client's signed
+ * The other nodes of the network, as endorsers: when the writes of a simulated transaction need endorsements of
+ * organisations other than this node's (see {@link WriteRules#organisationsToAsk}), or the client chose endorsing
+ * organisations, the gateway sends the client's signed
  * proposal to a node of each such organisation (Fabric's {@code Endorser/ProcessProposal}) and adds their
  * endorsements to its own, as Fabric's gateway does. Every endorser must have produced exactly the same proposal
  * response payload; a node that has not yet committed the block this node simulated on is asked again shortly.
@@ -47,7 +50,6 @@ public final class Endorsers implements AutoCloseable {
     private final String ownMsp;
     private final List<String> organisations;
     private final Map<String, List<Peer>> peersByMsp;
-    private final EndorsementPolicies policies;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final TlsSettings tls;
 
@@ -57,16 +59,10 @@ public final class Endorsers implements AutoCloseable {
      * @param peers the other nodes (this node's own entry, if present, is ignored)
      * @param tls this node's TLS, to reach the other nodes with, or null for plaintext
      */
-    public Endorsers(
-            String ownMsp,
-            List<String> organisations,
-            List<Peer> peers,
-            EndorsementPolicies policies,
-            TlsSettings tls) {
+    public Endorsers(String ownMsp, List<String> organisations, List<Peer> peers, TlsSettings tls) {
         this.ownMsp = requireNonNull(ownMsp, "ownMsp");
         this.tls = tls;
         this.organisations = List.copyOf(organisations);
-        this.policies = requireNonNull(policies, "policies");
         Map<String, List<Peer>> byMsp = new LinkedHashMap<>();
         for (Peer peer : peers) {
             byMsp.computeIfAbsent(peer.mspId(), m -> new ArrayList<>()).add(peer);
@@ -77,12 +73,7 @@ public final class Endorsers implements AutoCloseable {
 
     /** No other node: this node endorses alone, for clients of every organisation it trusts. */
     public static Endorsers none(String ownMsp) {
-        return new Endorsers(
-                ownMsp,
-                List.of(ownMsp),
-                List.of(),
-                new EndorsementPolicies(EndorsementPolicies.Rule.ANY_ORG, Map.of()),
-                null);
+        return new Endorsers(ownMsp, List.of(ownMsp), List.of(), null);
     }
 
     /** @return true if this node can get an endorsement of organisation {@code mspId} */
@@ -93,19 +84,15 @@ public final class Endorsers implements AutoCloseable {
     /**
      * Collects the other organisations' endorsements of a proposal this node endorsed with {@code own}.
      *
-     * @param requested organisations the client asked to endorse (empty: as the policy needs)
+     * @param organisations the organisations to ask besides this node's: those the writes need and those the client
+     *     asked for
      * @return this node's endorsement followed by the others', one per organisation asked
      * @throws RequestException if an organisation cannot be reached, refuses, or answers a different result
      */
     List<Endorsement> collect(
-            CheckedProposal proposal, ByteString responsePayload, Endorsement own, List<String> requested)
+            CheckedProposal proposal, ByteString responsePayload, Endorsement own, Collection<String> organisations)
             throws RequestException {
-        Set<String> ask = new LinkedHashSet<>(policies.organisationsToAsk(
-                Transactions.function(proposal.invocationSpec()),
-                proposal.creator().mspId(),
-                ownMsp,
-                organisations));
-        ask.addAll(requested);
+        Set<String> ask = new LinkedHashSet<>(organisations);
         ask.remove(ownMsp);
         List<Endorsement> endorsements = new ArrayList<>();
         endorsements.add(own);

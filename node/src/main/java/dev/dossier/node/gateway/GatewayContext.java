@@ -6,6 +6,7 @@ import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ordering.Orderer;
+import dev.dossier.node.validation.WriteRules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
@@ -28,13 +29,14 @@ public final class GatewayContext {
     private final Orderer orderer;
     private final CommitNotifier notifier;
     private final Endorsers endorsers;
+    private final WriteRules rules;
 
     /**
      * Wires the gateway of a node of a network to a ledger and starts the orderer made by {@code orderers}. The
      * caller closes the returned context (orderer and endorser connections) before closing the ledger.
      *
      * @param nodeIdentities serialized identities of the consortium's nodes, whose endorsements count
-     * @param policies which organisations must endorse each function, or null to accept any one node's endorsement
+     * @param rules the commit-time write rules, which decide from the written keys whose endorsements they need
      * @param endorsers the other nodes to collect endorsements from
      * @throws IOException if the orderer cannot start
      */
@@ -46,7 +48,7 @@ public final class GatewayContext {
             IdentityValidator identities,
             Signer signer,
             Set<ByteString> nodeIdentities,
-            EndorsementPolicies policies,
+            WriteRules rules,
             Endorsers endorsers,
             Orderer.Factory orderers) {
         this.channel = Objects.requireNonNull(channel, "channel");
@@ -57,10 +59,9 @@ public final class GatewayContext {
         this.signer = Objects.requireNonNull(signer, "signer");
         this.endorsers = Objects.requireNonNull(endorsers, "endorsers");
         this.ownEndorsements = new EndorsementLog(100_000);
-        this.validator = policies == null
-                ? new TransactionValidator(identities, channel, runtime.name(), nodeIdentities, ownEndorsements)
-                : new TransactionValidator(
-                        identities, channel, runtime.name(), nodeIdentities, ownEndorsements, policies);
+        this.rules = Objects.requireNonNull(rules, "rules");
+        this.validator =
+                new TransactionValidator(identities, channel, runtime.name(), nodeIdentities, ownEndorsements, rules);
         this.notifier = new CommitNotifier(ledger);
         try {
             this.orderer = orderers.start(
@@ -100,6 +101,10 @@ public final class GatewayContext {
 
     TransactionValidator validator() {
         return validator;
+    }
+
+    WriteRules writeRules() {
+        return rules;
     }
 
     private final java.util.List<Runnable> closeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();

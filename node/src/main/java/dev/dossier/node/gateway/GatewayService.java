@@ -7,18 +7,21 @@ import dev.dossier.node.chaincode.Invocation;
 import dev.dossier.node.chaincode.Simulation;
 import dev.dossier.node.identity.Identity;
 import dev.dossier.node.identity.Signer;
-import dev.dossier.node.ledger.PendingTx;
+import dev.dossier.node.ledger.KeyWrite;
 import dev.dossier.node.ledger.TxStatus;
 import dev.dossier.node.ordering.Orderer;
+import dev.dossier.node.validation.Signers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -183,13 +186,27 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
     private Envelope endorsedTransaction(CheckedProposal proposal, Simulation simulation, List<String> organisations)
             throws RequestException {
         ProposalResponse own = signedResponse(proposal, simulation);
+        Set<String> ask = new LinkedHashSet<>(organisations);
+        try {
+            Signers creator = new Signers(
+                    proposal.creator().mspId(), proposal.creator().subject(), proposal.timestamp(), List.of());
+            ask.addAll(context.writeRules()
+                    .organisationsToAsk(
+                            KeyWrite.of(simulation.readWriteSet()),
+                            creator,
+                            context.signer().mspId(),
+                            context.ledger()));
+        } catch (IllegalArgumentException e) {
+            throw new RequestException(
+                    Status.Code.INTERNAL, "simulation produced an unusable write set: " + e.getMessage(), e);
+        }
         return Transactions.preparedTransaction(
                 proposal.header(),
                 Transactions.withoutTransient(proposal.payload()),
                 ChaincodeEndorsedAction.newBuilder()
                         .setProposalResponsePayload(own.getPayload())
-                        .addAllEndorsements(context.endorsers()
-                                .collect(proposal, own.getPayload(), own.getEndorsement(), organisations))
+                        .addAllEndorsements(
+                                context.endorsers().collect(proposal, own.getPayload(), own.getEndorsement(), ask))
                         .build());
     }
 
@@ -301,7 +318,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
     private void order(ValidatedTransaction tx) throws RequestException {
         Orderer orderer = context.orderer();
         try {
-            orderer.order(new PendingTx(tx.txId(), tx.envelope(), tx.timestamp(), tx.code(), tx.readWriteSet()));
+            orderer.order(tx.pending());
         } catch (IllegalStateException e) {
             notifier.release(tx.txId());
             throw new RequestException(Status.Code.UNAVAILABLE, "transaction not accepted: " + e.getMessage(), e);

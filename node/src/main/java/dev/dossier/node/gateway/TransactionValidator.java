@@ -5,8 +5,15 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.dossier.node.identity.Identity;
 import dev.dossier.node.identity.IdentityException;
 import dev.dossier.node.identity.IdentityValidator;
+import dev.dossier.node.ledger.WriteCheck;
+import dev.dossier.node.validation.Signers;
+import dev.dossier.node.validation.WriteRules;
 import java.security.SignatureException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -29,11 +36,14 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
 /**
  * Validates a transaction envelope as a Fabric committing peer does before MVCC: well-formed payload and header, a
  * creator valid for its organisation whose signature over the payload bytes is valid and low-S, a transaction id
- * derived from nonce and creator, our channel and chaincode, a proposal hash that binds the endorsed result to the
- * header, and endorsements by trusted endorsers (the consortium's nodes) whose signatures verify and whose
- * organisations satisfy the endorsement policy of the invoked function. MVCC and duplicate checks belong to the
- * ledger. Thread-safe; deterministic for a given set of identities, trusted endorsers, policies and validation time
- * (see {@link #validate(Envelope, Instant)}).
+ * derived from nonce and creator, a timestamp within {@link ProposalChecker#TIME_WINDOW} of the time it is judged at
+ * (at commit: the block's cut time, so nobody dates an anchoring in the past or the future), our channel and
+ * chaincode, a proposal hash that binds the endorsed result to the header, and endorsements by trusted endorsers (the
+ * consortium's nodes) whose signatures verify. Which endorsements the writes need is not decided here, and never from
+ * the function name: the outcome carries a {@link WriteRules} check, bound to the creator and the endorsers, that the
+ * ledger applies to every written key at commit against the state of that moment. MVCC and duplicate checks belong
+ * to the ledger. Thread-safe; deterministic for a given set of identities, trusted endorsers, rules and validation
+ * time (see {@link #validate(Envelope, Instant)}).
  */
 public final class TransactionValidator {
     private final IdentityValidator identities;
@@ -41,34 +51,13 @@ public final class TransactionValidator {
     private final String chaincode;
     private final Set<ByteString> trustedEndorsers;
     private final EndorsementLog ownEndorsements;
-    private final EndorsementPolicies policies;
-
-    /**
-     * A validator that accepts an endorsement by any one trusted endorser.
-     *
-     * @param trustedEndorsers serialized identities of the nodes whose endorsements count
-     * @param ownEndorsements endorsements this node signed, which need no second verification
-     */
-    public TransactionValidator(
-            IdentityValidator identities,
-            String channel,
-            String chaincode,
-            Set<ByteString> trustedEndorsers,
-            EndorsementLog ownEndorsements) {
-        this(
-                identities,
-                channel,
-                chaincode,
-                trustedEndorsers,
-                ownEndorsements,
-                new EndorsementPolicies(EndorsementPolicies.Rule.ANY_ORG, java.util.Map.of()));
-    }
+    private final WriteRules rules;
 
     /**
      * @param trustedEndorsers serialized identities of the consortium's nodes, whose endorsements count
      * @param ownEndorsements endorsements this node signed, whose signatures need no second verification (their
      *     endorser's certificate is still checked, so the outcome is the same with or without the log)
-     * @param policies which organisations must endorse each function
+     * @param rules the commit-time write rules
      */
     public TransactionValidator(
             IdentityValidator identities,
@@ -76,13 +65,13 @@ public final class TransactionValidator {
             String chaincode,
             Set<ByteString> trustedEndorsers,
             EndorsementLog ownEndorsements,
-            EndorsementPolicies policies) {
+            WriteRules rules) {
         this.identities = Objects.requireNonNull(identities, "identities");
         this.channel = Objects.requireNonNull(channel, "channel");
         this.chaincode = Objects.requireNonNull(chaincode, "chaincode");
         this.trustedEndorsers = Set.copyOf(trustedEndorsers);
         this.ownEndorsements = Objects.requireNonNull(ownEndorsements, "ownEndorsements");
-        this.policies = Objects.requireNonNull(policies, "policies");
+        this.rules = Objects.requireNonNull(rules, "rules");
     }
 
     /** @return the validation outcome at the current time; never throws for a bad envelope */
@@ -120,6 +109,15 @@ public final class TransactionValidator {
                             + " seconds since the epoch is out of range");
         }
         Instant timestamp = stamped.get();
+        if (Duration.between(timestamp, at).abs().compareTo(ProposalChecker.TIME_WINDOW) > 0) {
+            return invalid(
+                    txId,
+                    timestamp,
+                    envelope,
+                    TxValidationCode.INVALID_OTHER_REASON,
+                    "timestamp " + timestamp + " is more than " + ProposalChecker.TIME_WINDOW.toMinutes()
+                            + " minutes from " + at);
+        }
         if (channelHeader.getType() != HeaderType.ENDORSER_TRANSACTION_VALUE || channelHeader.getEpoch() != 0) {
             return invalid(
                     txId,
@@ -179,17 +177,16 @@ public final class TransactionValidator {
                     TxValidationCode.BAD_PROPOSAL_TXID,
                     "transaction id is not SHA-256(nonce || creator)");
         }
-        return validateAction(payload, txId, timestamp, envelope, creator.mspId(), at);
+        return validateAction(payload, txId, timestamp, envelope, creator, at);
     }
 
     private ValidatedTransaction validateAction(
-            Payload payload, String txId, Instant timestamp, Envelope envelope, String creatorMsp, Instant at) {
+            Payload payload, String txId, Instant timestamp, Envelope envelope, Identity creator, Instant at) {
         ChaincodeActionPayload actionPayload;
         ProposalResponsePayload responsePayload;
         ChaincodeAction action;
         TxReadWriteSet rwset;
         ChaincodeProposalPayload proposalPayload;
-        String function;
         try {
             Transaction transaction = Transaction.parseFrom(payload.getData());
             if (transaction.getActionsCount() != 1) {
@@ -214,7 +211,7 @@ public final class TransactionValidator {
             actionPayload =
                     ChaincodeActionPayload.parseFrom(transaction.getActions(0).getPayload());
             proposalPayload = ChaincodeProposalPayload.parseFrom(actionPayload.getChaincodeProposalPayload());
-            function = Transactions.function(ChaincodeInvocationSpec.parseFrom(proposalPayload.getInput()));
+            ChaincodeInvocationSpec.parseFrom(proposalPayload.getInput());
             responsePayload =
                     ProposalResponsePayload.parseFrom(actionPayload.getAction().getProposalResponsePayload());
             action = ChaincodeAction.parseFrom(responsePayload.getExtension());
@@ -271,28 +268,32 @@ public final class TransactionValidator {
                         "read-write set touches namespace '" + ns.getNamespace() + "'");
             }
         }
+        List<String> endorsers = new ArrayList<>();
         String endorsementProblem = checkEndorsements(
                 actionPayload.getAction().getProposalResponsePayload(),
                 actionPayload.getAction().getEndorsementsList(),
-                function,
-                creatorMsp,
-                at);
+                at,
+                endorsers);
         if (endorsementProblem != null) {
             return invalid(txId, timestamp, envelope, TxValidationCode.ENDORSEMENT_POLICY_FAILURE, endorsementProblem);
         }
-        return new ValidatedTransaction(txId, timestamp, envelope, TxValidationCode.VALID, "", rwset);
+        Signers signers = new Signers(creator.mspId(), creator.subject(), timestamp, endorsers);
+        return new ValidatedTransaction(
+                txId, timestamp, envelope, TxValidationCode.VALID, "", rwset, rules.check(signers));
     }
 
+    /**
+     * Verifies every endorsement and adds the organisation of each trusted endorser (a consortium node) to
+     * {@code endorsers}, once per endorser.
+     *
+     * @return null if every endorsement is valid and at least one is a node's, else what is wrong
+     */
     private String checkEndorsements(
-            ByteString responsePayload,
-            java.util.List<Endorsement> endorsements,
-            String function,
-            String creatorMsp,
-            Instant at) {
+            ByteString responsePayload, List<Endorsement> endorsements, Instant at, List<String> endorsers) {
         if (endorsements.isEmpty()) {
             return "transaction has no endorsement";
         }
-        Set<String> endorsingOrganisations = new java.util.HashSet<>();
+        Set<ByteString> seen = new HashSet<>();
         for (Endorsement endorsement : endorsements) {
             Identity endorser;
             try {
@@ -305,18 +306,18 @@ public final class TransactionValidator {
             } catch (IdentityException | SignatureException e) {
                 return "endorsement is not valid: " + e.getMessage();
             }
-            if (trustedEndorsers.contains(endorsement.getEndorser())) {
-                endorsingOrganisations.add(endorser.mspId());
+            if (trustedEndorsers.contains(endorsement.getEndorser()) && seen.add(endorsement.getEndorser())) {
+                endorsers.add(endorser.mspId());
             }
         }
-        if (endorsingOrganisations.isEmpty()) {
+        if (endorsers.isEmpty()) {
             return "no endorsement by a node of the consortium";
         }
-        return policies.unsatisfied(function, creatorMsp, endorsingOrganisations, identities.mspIds());
+        return null;
     }
 
     private static ValidatedTransaction invalid(
             String txId, Instant timestamp, Envelope envelope, TxValidationCode code, String reason) {
-        return new ValidatedTransaction(txId, timestamp, envelope, code, reason, null);
+        return new ValidatedTransaction(txId, timestamp, envelope, code, reason, null, WriteCheck.UNCHECKED);
     }
 }

@@ -53,6 +53,14 @@ public final class Identity {
         return mspId;
     }
 
+    /**
+     * @return the subject DN of the certificate in RFC 2253 form, as the chaincode's
+     *     {@code ClientIdentity.getX509Certificate().getSubjectX500Principal().getName()} gives it
+     */
+    public String subject() {
+        return certificate.getSubjectX500Principal().getName();
+    }
+
     /** @return the identity's certificate */
     public X509Certificate certificate() {
         return certificate;

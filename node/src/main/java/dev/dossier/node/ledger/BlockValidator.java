@@ -2,17 +2,22 @@ package dev.dossier.node.ledger;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVMetadataEntry;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVMetadataWrite;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRead;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
@@ -27,6 +32,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
 
 /**
  * MVCC validation of the transactions of one block, as Fabric's state validator does it: a transaction's reads are
@@ -42,10 +48,14 @@ import org.rocksdb.Slice;
  * </ul>
  *
  * A write with {@code is_delete} or an empty value deletes the key (Fabric's simulator records an empty value as a
- * delete); if a transaction both writes and deletes a key, the delete wins, as in Fabric. Metadata writes and
- * private-data (collection) sets are not supported and ignored. Not thread-safe.
+ * delete); if a transaction both writes and deletes a key, the delete wins, as in Fabric. A metadata write replaces
+ * the key's metadata entries (an empty list removes them); deleting a key removes its metadata. Changing only a key's
+ * metadata leaves its value's version as it was. Private-data (collection) sets are not supported and ignored.
+ *
+ * <p>It is also the {@link StateView} the {@link WriteCheck}s of the block's transactions judge against. Not
+ * thread-safe.
  */
-final class BlockValidator {
+final class BlockValidator implements StateView {
     /** A pending state change: value null means delete. */
     record Update(long txNumber, byte[] value) {}
 
@@ -68,11 +78,102 @@ final class BlockValidator {
     private final ColumnFamilyHandle state;
     private final long blockNumber;
     private final TreeMap<byte[], Update> updates = new TreeMap<>(Encoding.BYTEWISE);
+    /** Metadata changes of the block's valid transactions: the new stored form, or null to remove it. */
+    private final TreeMap<byte[], byte[]> metadataUpdates = new TreeMap<>(Encoding.BYTEWISE);
 
-    BlockValidator(RocksDB db, ColumnFamilyHandle state, long blockNumber) {
+    private final ColumnFamilyHandle keyMetadata;
+
+    BlockValidator(RocksDB db, ColumnFamilyHandle state, ColumnFamilyHandle keyMetadata, long blockNumber) {
         this.db = db;
         this.state = state;
+        this.keyMetadata = keyMetadata;
         this.blockNumber = blockNumber;
+    }
+
+    /** Adds the state and metadata changes of the block's valid transactions to {@code batch}. */
+    void writeUpdates(WriteBatch batch) throws RocksDBException {
+        for (Map.Entry<byte[], Update> update : updates.entrySet()) {
+            Update u = update.getValue();
+            if (u.value() == null) {
+                batch.delete(state, update.getKey());
+            } else {
+                batch.put(state, update.getKey(), Encoding.stateValue(blockNumber, u.txNumber(), u.value()));
+            }
+        }
+        for (Map.Entry<byte[], byte[]> update : metadataUpdates.entrySet()) {
+            if (update.getValue() == null) {
+                batch.delete(keyMetadata, update.getKey());
+            } else {
+                batch.put(keyMetadata, update.getKey(), update.getValue());
+            }
+        }
+    }
+
+    @Override
+    public Optional<byte[]> value(String namespace, String key) {
+        byte[] stateKey = Encoding.stateKey(Encoding.utf8(namespace), Encoding.utf8(key));
+        Update update = updates.get(stateKey);
+        if (update != null) {
+            return Optional.ofNullable(update.value());
+        }
+        byte[] stored = read(state, stateKey);
+        return stored == null
+                ? Optional.empty()
+                : Optional.of(Encoding.decodeStateValue(stored).value());
+    }
+
+    @Override
+    public Map<String, ByteString> metadata(String namespace, String key) {
+        byte[] stateKey = Encoding.stateKey(Encoding.utf8(namespace), Encoding.utf8(key));
+        byte[] stored =
+                metadataUpdates.containsKey(stateKey) ? metadataUpdates.get(stateKey) : read(keyMetadata, stateKey);
+        return stored == null ? Map.of() : Encoding.decodeMetadata(stored);
+    }
+
+    @Override
+    public boolean metadataChangedInBlock(String namespace, String key) {
+        return metadataUpdates.containsKey(Encoding.stateKey(Encoding.utf8(namespace), Encoding.utf8(key)));
+    }
+
+    private byte[] read(ColumnFamilyHandle family, byte[] key) {
+        try {
+            return db.get(family, key);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException("cannot read the state: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return every key the read-write set writes, deletes or changes the metadata of, per namespace in key order:
+     *     what a {@link WriteCheck} judges
+     */
+    static List<KeyWrite> keyWrites(List<NsRwSet> rwset) {
+        List<KeyWrite> out = new ArrayList<>();
+        for (NsRwSet ns : rwset) {
+            String namespace = new String(ns.namespace(), StandardCharsets.UTF_8);
+            TreeMap<String, KeyWrite.Change> changes = new TreeMap<>();
+            Map<String, byte[]> values = new HashMap<>();
+            for (KVWrite write : ns.set().getWritesList()) {
+                if (changes.get(write.getKey()) == KeyWrite.Change.DELETE) {
+                    continue;
+                }
+                boolean delete = write.getIsDelete() || write.getValue().isEmpty();
+                changes.put(write.getKey(), delete ? KeyWrite.Change.DELETE : KeyWrite.Change.PUT);
+                values.put(write.getKey(), delete ? null : write.getValue().toByteArray());
+            }
+            Map<String, Map<String, ByteString>> metadata = new HashMap<>();
+            for (KVMetadataWrite write : ns.set().getMetadataWritesList()) {
+                Map<String, ByteString> entries = new TreeMap<>();
+                for (KVMetadataEntry entry : write.getEntriesList()) {
+                    entries.put(entry.getName(), entry.getValue());
+                }
+                metadata.put(write.getKey(), entries);
+                changes.putIfAbsent(write.getKey(), KeyWrite.Change.UNCHANGED);
+            }
+            changes.forEach((key, change) -> out.add(
+                    new KeyWrite(namespace, key, change, values.get(key), Optional.ofNullable(metadata.get(key)))));
+        }
+        return out;
     }
 
     /** @return the state changes of the valid transactions so far, ordered by state key */
@@ -101,6 +202,12 @@ final class BlockValidator {
             for (KVWrite write : set.getWritesList()) {
                 if (!write.getKeyBytes().isValidUtf8()) {
                     throw new BadRwSetException("namespace " + ns.getNamespace() + ": a key is not valid UTF-8");
+                }
+            }
+            for (KVMetadataWrite write : set.getMetadataWritesList()) {
+                if (!write.getKeyBytes().isValidUtf8() || write.getKey().isEmpty()) {
+                    throw new BadRwSetException(
+                            "namespace " + ns.getNamespace() + ": a metadata write's key is empty or not valid UTF-8");
                 }
             }
             out.add(new NsRwSet(namespace, set));
@@ -149,7 +256,25 @@ final class BlockValidator {
         for (Map.Entry<byte[], Write> entry : writes.entrySet()) {
             Write write = entry.getValue();
             updates.put(entry.getKey(), new Update(txNumber, write.delete() ? null : write.value()));
+            if (write.delete()) {
+                metadataUpdates.put(entry.getKey(), null);
+            }
             out.add(write);
+        }
+        for (NsRwSet ns : rwset) {
+            for (KVMetadataWrite write : ns.set().getMetadataWritesList()) {
+                byte[] stateKey =
+                        Encoding.stateKey(ns.namespace(), write.getKeyBytes().toByteArray());
+                Write written = writes.get(stateKey);
+                if (written != null && written.delete()) {
+                    continue; // the delete removed the metadata with the key
+                }
+                Map<String, ByteString> entries = new TreeMap<>();
+                for (KVMetadataEntry entry : write.getEntriesList()) {
+                    entries.put(entry.getName(), entry.getValue());
+                }
+                metadataUpdates.put(stateKey, Encoding.metadataValue(entries));
+            }
         }
         return out;
     }

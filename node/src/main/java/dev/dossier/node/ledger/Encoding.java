@@ -1,17 +1,24 @@
 package dev.dossier.node.ledger;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVMetadataEntry;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVMetadataWrite;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 
 /**
  * Byte encodings of the ledger's column families. Keys sort as RocksDB's bytewise comparator sorts them, which for
- * state keys is the UTF-8 byte order Fabric uses. Version 1 of the format:
+ * state keys is the UTF-8 byte order Fabric uses. Version 2 of the format (version 1 had no {@code keymeta}):
  *
  * <pre>
  * blocks   key: block number (8 bytes big-endian)          value: serialized common.Block
@@ -20,6 +27,8 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  *          value: len(txId) (4) ‖ txId ‖ epoch seconds (8) ‖ nanos (4) ‖ isDelete (1) ‖ value
  * txindex  key: txId                                       value: block (8) ‖ tx (4) ‖ validation code (4)
  * meta     key: name (ASCII), see META_*                   value: see META_*
+ * keymeta  key: namespace ‖ 0x00 ‖ key (as state)          value: serialized kvrwset.KVMetadataWrite, key empty,
+ *          entries sorted by name (a key's metadata, such as its VALIDATION_PARAMETER; absent = none)
  * </pre>
  *
  * Strings are UTF-8. Namespaces (chaincode names) never contain 0x00, so the first 0x00 of a state key ends the
@@ -36,7 +45,7 @@ final class Encoding {
     /** meta: the header hash of the last committed block; absent when there is none. */
     static final byte[] META_LAST_HASH = "last_header_hash".getBytes(StandardCharsets.US_ASCII);
 
-    static final byte FORMAT_VERSION = 1;
+    static final byte FORMAT_VERSION = 2;
 
     private Encoding() {}
 
@@ -115,6 +124,34 @@ final class Encoding {
                 .putLong(tx)
                 .put(value)
                 .array();
+    }
+
+    /** @return the stored form of a key's metadata entries, sorted by name; null for none (nothing to store) */
+    static byte[] metadataValue(Map<String, ByteString> entries) {
+        if (entries.isEmpty()) {
+            return null;
+        }
+        KVMetadataWrite.Builder stored = KVMetadataWrite.newBuilder();
+        new TreeMap<>(entries)
+                .forEach((name, value) -> stored.addEntries(
+                        KVMetadataEntry.newBuilder().setName(name).setValue(value)));
+        return stored.build().toByteArray();
+    }
+
+    /**
+     * @return a key's metadata entries by name, from their stored form
+     * @throws IllegalArgumentException if {@code stored} does not decode
+     */
+    static Map<String, ByteString> decodeMetadata(byte[] stored) {
+        try {
+            Map<String, ByteString> entries = new TreeMap<>();
+            for (KVMetadataEntry entry : KVMetadataWrite.parseFrom(stored).getEntriesList()) {
+                entries.put(entry.getName(), entry.getValue());
+            }
+            return Collections.unmodifiableMap(entries);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("key metadata does not decode: " + e.getMessage(), e);
+        }
     }
 
     static VersionedValue decodeStateValue(byte[] stored) {

@@ -14,6 +14,12 @@ import org.hyperledger.fabric.protos.peer.Transaction;
 
 /** Helpers that dig into Fabric transaction envelopes; shared by the ledger and the committer. */
 public final class Envelopes {
+    /**
+     * Name of the genesis config value (in the {@code Application} group) holding the channel's initial world state:
+     * a serialized {@code rwset.TxReadWriteSet} whose writes and metadata writes the genesis block applies.
+     */
+    public static final String INITIAL_STATE = "DossierInitialState";
+
     private Envelopes() {}
 
     /**

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.Logger;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
@@ -50,12 +51,14 @@ import org.rocksdb.WriteOptions;
  *     if (ledger.height() == 0) {
  *         ledger.commitGenesis(configEnvelope);
  *     }
- *     Block block = ledger.commit(List.of(new PendingTx(txId, envelope, timestamp, TxValidationCode.VALID, rwset)));
+ *     Block block = ledger.commit(
+ *             List.of(new PendingTx(txId, envelope, timestamp, TxValidationCode.VALID, rwset, writeCheck)));
  *     Optional<TxStatus> status = ledger.transaction(txId);
  * }
  * }</pre>
  */
 public final class Ledger implements StateReader, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Ledger.class.getName());
     private final Path directory;
     private final Store store;
     private final RocksDB db;
@@ -64,6 +67,7 @@ public final class Ledger implements StateReader, AutoCloseable {
     private final ColumnFamilyHandle history;
     private final ColumnFamilyHandle txIndex;
     private final ColumnFamilyHandle meta;
+    private final ColumnFamilyHandle keyMetadata;
     private final WriteOptions syncWrites;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ReentrantLock commitLock = new ReentrantLock();
@@ -80,6 +84,7 @@ public final class Ledger implements StateReader, AutoCloseable {
         this.history = store.handle(Store.HISTORY);
         this.txIndex = store.handle(Store.TX_INDEX);
         this.meta = store.handle(Store.META);
+        this.keyMetadata = store.handle(Store.KEY_METADATA);
         this.syncWrites = new WriteOptions().setSync(true);
         this.height = height;
         this.lastHeaderHash = lastHeaderHash;
@@ -105,7 +110,11 @@ public final class Ledger implements StateReader, AutoCloseable {
                 }
             } else if (format == null || !Arrays.equals(format, new byte[] {Encoding.FORMAT_VERSION})) {
                 throw new LedgerException("ledger in " + directory + " has unknown format "
-                        + (format == null ? "(none)" : Encoding.hex(format)));
+                        + (format == null ? "(none)" : Encoding.hex(format))
+                        + (Arrays.equals(format, new byte[] {1})
+                                ? " (written before keys had endorsement policies: move the directory away and start"
+                                        + " the node with --join to take the blocks from the other nodes again)"
+                                : ""));
             }
             long height = heightBytes == null ? 0 : ByteBuffer.wrap(heightBytes).getLong();
             byte[] lastHash = store.db.get(meta, Encoding.META_LAST_HASH);
@@ -227,6 +236,21 @@ public final class Ledger implements StateReader, AutoCloseable {
     }
 
     /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if {@code namespace} is empty or contains U+0000
+     * @throws IllegalStateException if the ledger is closed or the state cannot be read
+     */
+    @Override
+    public Map<String, ByteString> metadata(String namespace, String key) {
+        byte[] stateKey = Encoding.stateKey(Encoding.namespace(namespace), Encoding.utf8(requireNonNull(key, "key")));
+        return read("metadata of " + Encoding.display(namespace, key), () -> {
+            byte[] stored = db.get(keyMetadata, stateKey);
+            return stored == null ? Map.<String, ByteString>of() : Encoding.decodeMetadata(stored);
+        });
+    }
+
+    /**
      * {@inheritDoc} Keys may contain U+0000 (composite keys); a range with {@code startKey >= endKey} is empty.
      *
      * @throws IllegalArgumentException if {@code namespace} is empty or contains U+0000, or {@code limit} is negative
@@ -294,12 +318,13 @@ public final class Ledger implements StateReader, AutoCloseable {
     }
 
     /**
-     * Commits block 0: the channel's config envelope, its filter entry VALID, no state writes. Its tx id (if not
-     * empty) is indexed.
+     * Commits block 0: the channel's config envelope, its filter entry VALID, and the channel's initial world state
+     * when the config holds one (see {@link Envelopes#INITIAL_STATE}). Its tx id (if not empty) is indexed.
      *
      * @return the committed block
      * @throws IllegalStateException if the ledger already has blocks or is closed
-     * @throws IllegalArgumentException if the envelope's channel header does not decode or its type is not CONFIG
+     * @throws IllegalArgumentException if the envelope's channel header does not decode, its type is not CONFIG, or its
+     *     initial state does not decode
      * @throws LedgerException if the block cannot be written
      * @throws NullPointerException if {@code configEnvelope} is null
      */
@@ -321,6 +346,9 @@ public final class Ledger implements StateReader, AutoCloseable {
             }
             byte[] filter = {(byte) TxValidationCode.VALID_VALUE};
             try (WriteBatch batch = new WriteBatch()) {
+                BlockValidator initial = new BlockValidator(db, state, keyMetadata, 0);
+                GenesisState.apply(configEnvelope, header.getTxId(), initial, batch, history);
+                initial.writeUpdates(batch);
                 if (!header.getTxId().isEmpty()) {
                     batch.put(
                             txIndex,
@@ -395,7 +423,7 @@ public final class Ledger implements StateReader, AutoCloseable {
             try (WriteBatch batch = new WriteBatch()) {
                 byte[] filter = new byte[batchTxs.size()];
                 List<ByteString> envelopes = new ArrayList<>(batchTxs.size());
-                BlockValidator validator = new BlockValidator(db, state, number);
+                BlockValidator validator = new BlockValidator(db, state, keyMetadata, number);
                 Set<String> blockTxIds = new HashSet<>();
                 for (int i = 0; i < batchTxs.size(); i++) {
                     PendingTx tx = batchTxs.get(i);
@@ -416,15 +444,7 @@ public final class Ledger implements StateReader, AutoCloseable {
                     filter[i] = (byte) code.getNumber();
                     envelopes.add(tx.envelope().toByteString());
                 }
-                for (Map.Entry<byte[], BlockValidator.Update> update :
-                        validator.updates().entrySet()) {
-                    BlockValidator.Update u = update.getValue();
-                    if (u.value() == null) {
-                        batch.delete(state, update.getKey());
-                    } else {
-                        batch.put(state, update.getKey(), Encoding.stateValue(number, u.txNumber(), u.value()));
-                    }
-                }
+                validator.writeUpdates(batch);
                 Block unsigned = Blocks.build(number, lastHeaderHash, envelopes, filter, signaturesEntry);
                 return write(batch, Blocks.withSignatures(unsigned, List.copyOf(seal.signatures(unsigned))));
             } catch (RocksDBException e) {
@@ -447,6 +467,13 @@ public final class Ledger implements StateReader, AutoCloseable {
         }
         TxValidationCode code = validator.validate(rwset);
         if (code == TxValidationCode.VALID) {
+            // after MVCC: a transaction that lost a race reads as the conflict it is, not as a policy failure
+            Optional<String> violation = tx.writeCheck().violation(BlockValidator.keyWrites(rwset), validator);
+            if (violation.isPresent()) {
+                LOG.info(() -> "block " + blockNumber + " tx " + txNumber + " (" + tx.txId() + ") "
+                        + TxValidationCode.ENDORSEMENT_POLICY_FAILURE + ": " + violation.get());
+                return TxValidationCode.ENDORSEMENT_POLICY_FAILURE;
+            }
             for (BlockValidator.Write write : validator.apply(rwset, txNumber)) {
                 byte[] key = Encoding.historyKey(
                         Encoding.historyPrefix(write.namespace(), write.key()), blockNumber, txNumber);
@@ -502,7 +529,7 @@ public final class Ledger implements StateReader, AutoCloseable {
      */
     void flush() throws LedgerException {
         try (org.rocksdb.FlushOptions wait = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
-            for (ColumnFamilyHandle family : List.of(blocks, state, history, txIndex, meta)) {
+            for (ColumnFamilyHandle family : List.of(blocks, state, history, txIndex, meta, keyMetadata)) {
                 db.flush(wait, family);
             }
         } catch (RocksDBException e) {

@@ -83,7 +83,9 @@ public final class LedgerAudit {
             Path scratchDirectory = scratchDirectory(directory);
             try {
                 try (Store scratch = Store.open(
-                                scratchDirectory, Store.Mode.SCRATCH, List.of(Store.STATE, Store.HISTORY, TX_IDS));
+                                scratchDirectory,
+                                Store.Mode.SCRATCH,
+                                List.of(Store.STATE, Store.KEY_METADATA, Store.HISTORY, TX_IDS));
                         WriteOptions noWal = new WriteOptions().setDisableWAL(true)) {
                     return new Auditor(stored, scratch, noWal).run();
                 }
@@ -164,6 +166,13 @@ public final class LedgerAudit {
                         Auditor::sameState,
                         Encoding::displayStateKey,
                         Auditor::describeState);
+                compare(
+                        "key metadata",
+                        Store.KEY_METADATA,
+                        Store.KEY_METADATA,
+                        Arrays::equals,
+                        Encoding::displayStateKey,
+                        Auditor::preview);
                 compare(
                         "history",
                         Store.HISTORY,
@@ -336,6 +345,19 @@ public final class LedgerAudit {
             if (header.getType() != HeaderType.CONFIG_VALUE) {
                 throw Problem.inBlock(0, "genesis transaction is of type " + header.getType() + ", not CONFIG");
             }
+            try (WriteBatch batch = new WriteBatch()) {
+                BlockValidator initial = newValidator(0);
+                GenesisState.apply(
+                        Envelope.parseFrom(block.getData().getData(0)),
+                        header.getTxId(),
+                        initial,
+                        batch,
+                        scratch.handle(Store.HISTORY));
+                initial.writeUpdates(batch);
+                scratch.db.write(noWal, batch);
+            } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+                throw Problem.inBlock(0, "genesis initial state is unusable: " + e.getMessage());
+            }
             if (!header.getTxId().isEmpty()) {
                 checkIndexEntry(0, 0, header.getTxId(), TxValidationCode.VALID);
                 scratch.db.put(
@@ -347,7 +369,7 @@ public final class LedgerAudit {
         }
 
         private void checkTransactions(long number, Block block, byte[] filter) throws RocksDBException, Problem {
-            BlockValidator validator = new BlockValidator(scratch.db, scratch.handle(Store.STATE), number);
+            BlockValidator validator = newValidator(number);
             Set<String> blockTxIds = new HashSet<>();
             try (WriteBatch batch = new WriteBatch()) {
                 for (int i = 0; i < filter.length; i++) {
@@ -382,20 +404,14 @@ public final class LedgerAudit {
                     }
                     replay(number, i, label, txId, envelope, code, validator, batch);
                 }
-                for (Map.Entry<byte[], BlockValidator.Update> update :
-                        validator.updates().entrySet()) {
-                    BlockValidator.Update u = update.getValue();
-                    if (u.value() == null) {
-                        batch.delete(scratch.handle(Store.STATE), update.getKey());
-                    } else {
-                        batch.put(
-                                scratch.handle(Store.STATE),
-                                update.getKey(),
-                                Encoding.stateValue(number, u.txNumber(), u.value()));
-                    }
-                }
+                validator.writeUpdates(batch);
                 scratch.db.write(noWal, batch);
             }
+        }
+
+        private BlockValidator newValidator(long number) {
+            return new BlockValidator(
+                    scratch.db, scratch.handle(Store.STATE), scratch.handle(Store.KEY_METADATA), number);
         }
 
         private static boolean isStateCode(TxValidationCode code) {

@@ -21,6 +21,8 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  *       other than {@code VALID} is kept as the final code and the read-write set is not looked at.
  *   <li>{@code readWriteSet}: the simulation results carried by the envelope (see {@link Envelopes#readWriteSet});
  *       required when {@code precheck} is {@code VALID}, ignored otherwise (may be null).
+ *   <li>{@code writeCheck}: the commit-time rule its writes must satisfy (key-level endorsement policies, namespace
+ *       rules), bound to its creator and endorsers; {@link WriteCheck#UNCHECKED} when nothing is to be checked.
  * </ul>
  *
  * @throws NullPointerException if a component other than {@code readWriteSet} is null, or if {@code readWriteSet} is
@@ -28,8 +30,14 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  * @throws IllegalArgumentException if {@code precheck} is {@code UNRECOGNIZED}
  */
 public record PendingTx(
-        String txId, Envelope envelope, Instant timestamp, TxValidationCode precheck, TxReadWriteSet readWriteSet) {
+        String txId,
+        Envelope envelope,
+        Instant timestamp,
+        TxValidationCode precheck,
+        TxReadWriteSet readWriteSet,
+        WriteCheck writeCheck) {
     public PendingTx {
+        requireNonNull(writeCheck, "writeCheck");
         requireNonNull(txId, "txId");
         requireNonNull(envelope, "envelope");
         requireNonNull(timestamp, "timestamp");

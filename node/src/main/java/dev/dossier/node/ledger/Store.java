@@ -33,13 +33,14 @@ final class Store implements AutoCloseable {
     static final String HISTORY = "history";
     static final String TX_INDEX = "txindex";
     static final String META = "meta";
+    static final String KEY_METADATA = "keymeta";
     private static final String DEFAULT = new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8);
-    static final List<String> LEDGER_FAMILIES = List.of(BLOCKS, STATE, HISTORY, TX_INDEX, META);
+    static final List<String> LEDGER_FAMILIES = List.of(BLOCKS, STATE, HISTORY, TX_INDEX, META, KEY_METADATA);
     /** The audit's scratch set of the tx ids seen so far. */
     static final String SCRATCH_TX_IDS = "txids";
 
     /** Column families that get a bloom filter: those read by point lookups of keys that are often absent. */
-    private static final List<String> FILTERED = List.of(STATE, TX_INDEX, SCRATCH_TX_IDS);
+    private static final List<String> FILTERED = List.of(STATE, KEY_METADATA, TX_INDEX, SCRATCH_TX_IDS);
 
     private static final long BLOCK_CACHE_BYTES = 64L << 20;
     private static final int MAX_OPEN_FILES = 512;

@@ -7,6 +7,7 @@ import dev.dossier.node.ledger.BlockSeal;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.LedgerException;
 import dev.dossier.node.ledger.PendingTx;
+import dev.dossier.node.ledger.WriteCheck;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +81,13 @@ final class BatchCommitter {
         try {
             return checker.check(Envelope.parseFrom(bytes), at);
         } catch (InvalidProtocolBufferException e) {
-            return new PendingTx("", Envelope.getDefaultInstance(), Instant.EPOCH, TxValidationCode.BAD_PAYLOAD, null);
+            return new PendingTx(
+                    "",
+                    Envelope.getDefaultInstance(),
+                    Instant.EPOCH,
+                    TxValidationCode.BAD_PAYLOAD,
+                    null,
+                    WriteCheck.UNCHECKED);
         }
     }
 

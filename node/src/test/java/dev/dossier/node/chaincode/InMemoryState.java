@@ -2,6 +2,7 @@ package dev.dossier.node.chaincode;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.dossier.node.ledger.HistoryEntry;
 import dev.dossier.node.ledger.StateEntry;
@@ -13,12 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVMetadataWrite;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
 
@@ -28,6 +31,19 @@ final class InMemoryState implements StateReader {
     private final Map<String, List<HistoryEntry>> history = new ConcurrentHashMap<>();
     final AtomicInteger rangeCalls = new AtomicInteger();
     volatile RuntimeException failure;
+
+    private final Map<String, Map<String, ByteString>> metadata = new ConcurrentHashMap<>();
+
+    @Override
+    public Map<String, ByteString> metadata(String ns, String key) {
+        return metadata.getOrDefault(ns + "\u0000" + key, Map.of());
+    }
+
+    /** Gives {@code key} a committed key-level endorsement policy. */
+    InMemoryState validationParameter(String ns, String key, byte[] policy) {
+        metadata.put(ns + "\u0000" + key, Map.of("VALIDATION_PARAMETER", ByteString.copyFrom(policy)));
+        return this;
+    }
 
     InMemoryState put(String ns, String key, String value, long block, long tx) {
         return put(ns, key, value.getBytes(UTF_8), block, tx, "tx" + block + "-" + tx, Instant.EPOCH);
@@ -49,7 +65,13 @@ final class InMemoryState implements StateReader {
     void commit(Simulation simulation, long block, long tx, String txId, Instant at) {
         try {
             for (NsReadWriteSet ns : simulation.readWriteSet().getNsRwsetList()) {
-                for (KVWrite w : KVRWSet.parseFrom(ns.getRwset()).getWritesList()) {
+                KVRWSet set = KVRWSet.parseFrom(ns.getRwset());
+                for (KVMetadataWrite m : set.getMetadataWritesList()) {
+                    Map<String, ByteString> entries = new TreeMap<>();
+                    m.getEntriesList().forEach(e -> entries.put(e.getName(), e.getValue()));
+                    metadata.put(ns.getNamespace() + "\u0000" + m.getKey(), entries);
+                }
+                for (KVWrite w : set.getWritesList()) {
                     if (w.getIsDelete()) {
                         delete(ns.getNamespace(), w.getKey(), txId, at);
                     } else {

@@ -362,9 +362,30 @@ class SimulationStubTest {
         assertThatThrownBy(() -> stub.invokeChaincode("other", List.of()))
                 .isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageStartingWith("invokeChaincode:");
-        assertThatThrownBy(() -> stub.setStateValidationParameter("k", new byte[0]))
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageStartingWith("setStateValidationParameter:");
+    }
+
+    @Test
+    void validationParameter_readFromCommittedMetadata_writtenAsAMetadataWrite() {
+        state.put(NS, "k", "v", 7, 3);
+        state.validationParameter(NS, "k", new byte[] {1, 2});
+        SimulationStub stub = stub();
+
+        assertThat(stub.getStateValidationParameter("k")).containsExactly(1, 2);
+        assertThat(stub.getStateValidationParameter("absent")).isEmpty();
+        stub.setStateValidationParameter("new", new byte[] {9});
+        stub.setStateValidationParameter("k", new byte[0]);
+
+        KVRWSet rw = kv(stub.readWriteSet());
+        assertThat(rw.getReadsList()).as("reading a policy reads the key").contains(read("k", 7, 3));
+        assertThat(rw.getMetadataWritesList()).hasSize(2);
+        assertThat(rw.getMetadataWrites(0).getKey()).isEqualTo("k");
+        assertThat(rw.getMetadataWrites(0).getEntriesList())
+                .as("an empty policy removes it")
+                .isEmpty();
+        assertThat(rw.getMetadataWrites(1).getKey()).isEqualTo("new");
+        assertThat(rw.getMetadataWrites(1).getEntries(0).getName()).isEqualTo("VALIDATION_PARAMETER");
+        assertThat(rw.getMetadataWrites(1).getEntries(0).getValue().toByteArray())
+                .containsExactly(9);
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
@@ -39,28 +40,36 @@ class CryptoGenTest {
 
     private static Path out;
     private static Consortium consortium;
-    private static long generateMillis;
     private static IdentityValidator validator;
 
     @BeforeAll
     static void generate() throws Exception {
         out = directory.resolve("network");
-        long start = System.nanoTime();
         consortium = CryptoGen.generate(out, 3, "dossier", "notary", 7051);
-        generateMillis = (System.nanoTime() - start) / 1_000_000;
         validator = new IdentityValidator(consortium.msps());
     }
 
     @Test
-    void generate_threeOrganisations_takesLessThanOneSecond() throws IOException {
-        // The first generation in this JVM (class loading, curve tables) is in generateMillis; measure a later one.
-        long start = System.nanoTime();
-        CryptoGen.generate(directory.resolve("timed"), 3, "dossier", "notary", 7051);
-        long millis = (System.nanoTime() - start) / 1_000_000;
+    void generate_firstPolicy_listsEveryOrganisation_andEachOperatorSignedIt() throws Exception {
+        GenesisPolicy policy = GenesisPolicy.load(out).orElseThrow();
 
-        assertThat(millis)
-                .as("warm generation, after a first one of %d ms", generateMillis)
-                .isLessThan(1000);
+        policy.verify(validator, List.of("Org1MSP", "Org2MSP", "Org3MSP"), Instant.now());
+        assertThat(policy.signatures())
+                .extracting(GenesisPolicy.Signature::mspId)
+                .containsExactly("Org1MSP", "Org2MSP", "Org3MSP");
+        assertThatThrownBy(() -> policy.verify(validator, List.of("Org1MSP", "Org2MSP"), Instant.now()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lists organisations [Org1MSP, Org2MSP, Org3MSP]");
+        GenesisPolicy oneSignatureShort =
+                new GenesisPolicy(policy.document(), policy.signatures().subList(0, 2));
+        assertThatThrownBy(() ->
+                        oneSignatureShort.verify(validator, List.of("Org1MSP", "Org2MSP", "Org3MSP"), Instant.now()))
+                .hasMessageContaining("missing: [Org3MSP]");
+        byte[] altered = policy.document();
+        altered[altered.length - 2] ^= 1;
+        GenesisPolicy tampered = new GenesisPolicy(altered, policy.signatures());
+        assertThatThrownBy(() -> tampered.verify(validator, List.of("Org1MSP", "Org2MSP", "Org3MSP"), Instant.now()))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -7,11 +7,13 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.dossier.node.identity.TestOrganisation;
+import dev.dossier.node.validation.WriteRules;
 import io.grpc.Status;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
@@ -42,7 +44,12 @@ class GatewayFuzzTest {
     private static final TestOrganisation ORG1 = TestOrganisation.create("Org1MSP");
     private static final ProposalChecker CHECKER = new ProposalChecker(ORG1.validator(), CHANNEL, CHAINCODE);
     private static final TransactionValidator VALIDATOR = new TransactionValidator(
-            ORG1.validator(), CHANNEL, CHAINCODE, Set.of(ORG1.userIdentity()), new EndorsementLog(16));
+            ORG1.validator(),
+            CHANNEL,
+            CHAINCODE,
+            Set.of(ORG1.userIdentity()),
+            new EndorsementLog(16),
+            new WriteRules(CHAINCODE, List.of("Org1MSP")));
 
     @FuzzTest
     void signedProposal(byte[] data) {

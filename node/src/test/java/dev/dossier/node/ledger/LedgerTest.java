@@ -137,7 +137,12 @@ class LedgerTest {
     void commit_validTxIdDiffersFromChannelHeader_throws() {
         var set = rw().write("k", "v").build();
         PendingTx liar = new PendingTx(
-                "claimed", TestTxs.endorserEnvelope("real", set), TestTxs.T0, TxValidationCode.VALID, set);
+                "claimed",
+                TestTxs.endorserEnvelope("real", set),
+                TestTxs.T0,
+                TxValidationCode.VALID,
+                set,
+                WriteCheck.UNCHECKED);
 
         assertThatThrownBy(() -> ledger.commit(List.of(liar)))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -148,8 +153,13 @@ class LedgerTest {
 
     @Test
     void pendingTx_validWithoutRwset_throws() {
-        assertThatThrownBy(() ->
-                        new PendingTx("t", TestTxs.configEnvelope("t"), Instant.EPOCH, TxValidationCode.VALID, null))
+        assertThatThrownBy(() -> new PendingTx(
+                        "t",
+                        TestTxs.configEnvelope("t"),
+                        Instant.EPOCH,
+                        TxValidationCode.VALID,
+                        null,
+                        WriteCheck.UNCHECKED))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("readWriteSet");
     }
@@ -205,8 +215,13 @@ class LedgerTest {
                         .setNamespace("cc")
                         .setRwset(ByteString.copyFrom(new byte[] {(byte) 0xff, (byte) 0xff})))
                 .build();
-        PendingTx tx =
-                new PendingTx("t", TestTxs.endorserEnvelope("t", broken), TestTxs.T0, TxValidationCode.VALID, broken);
+        PendingTx tx = new PendingTx(
+                "t",
+                TestTxs.endorserEnvelope("t", broken),
+                TestTxs.T0,
+                TxValidationCode.VALID,
+                broken,
+                WriteCheck.UNCHECKED);
 
         assertThat(code(ledger.commit(List.of(tx)), 0)).isEqualTo(TxValidationCode.BAD_RWSET);
     }
@@ -493,7 +508,7 @@ class LedgerTest {
     }
 
     private static PendingTx withTime(PendingTx tx, Instant time) {
-        return new PendingTx(tx.txId(), tx.envelope(), time, tx.precheck(), tx.readWriteSet());
+        return new PendingTx(tx.txId(), tx.envelope(), time, tx.precheck(), tx.readWriteSet(), WriteCheck.UNCHECKED);
     }
 
     // ---- durability and lifecycle

@@ -77,11 +77,11 @@ final class TestTxs {
 
     static PendingTx valid(String txId, RwSet rwset) {
         TxReadWriteSet set = rwset.build();
-        return new PendingTx(txId, endorserEnvelope(txId, set), T0, TxValidationCode.VALID, set);
+        return new PendingTx(txId, endorserEnvelope(txId, set), T0, TxValidationCode.VALID, set, WriteCheck.UNCHECKED);
     }
 
     static PendingTx prechecked(String txId, RwSet rwset, TxValidationCode code) {
-        return new PendingTx(txId, endorserEnvelope(txId, rwset.build()), T0, code, null);
+        return new PendingTx(txId, endorserEnvelope(txId, rwset.build()), T0, code, null, WriteCheck.UNCHECKED);
     }
 
     static Version version(long block, long tx) {

@@ -1,0 +1,240 @@
+package dev.dossier.node.validation;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import dev.dossier.node.ledger.KeyWrite;
+import dev.dossier.node.ledger.StateView;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The notary namespace's validation rule, our equivalent of a Fabric validation plugin: what the notary contract's
+ * keys may hold, checked at commit on every node from the written values themselves, so that a dishonest
+ * organisation that skips the contract (forges a write set and endorses it with its own node) can neither create
+ * keys in another organisation's name nor rewrite what it anchored.
+ *
+ * <ul>
+ *   <li><b>Entry</b> (key: a commitment, 64 lowercase hex digits). Created (no value yet) by its anchoring
+ *       organisation alone: the value must be an entry whose {@code commitment} is the key, whose {@code mspId} is the
+ *       creator's organisation, whose {@code issuerId} is the creator's certificate subject, whose {@code anchoredAt}
+ *       is the transaction's timestamp, with status {@code active} and no revocation or successor; and the same
+ *       transaction must set the key's endorsement policy to "a node of the anchoring organisation". After that the
+ *       key's policy decides who may write it, and this rule keeps what was anchored: {@code anchoredAt},
+ *       {@code commitment}, {@code issuerId}, {@code kind}, {@code mspId}, {@code schemaVersion}, {@code subject} and
+ *       {@code validUntil} never change, the policy never changes, and an entry is never deleted.
+ *   <li><b>Subject index</b> (key: the composite key {@code subject/<pseudonym>/<mspId>/<commitment>}). Created by
+ *       the organisation it names alone, for an entry of that organisation (already committed, or written by the same
+ *       transaction) whose subject, when it has one, is that pseudonym, with its policy set to that organisation.
+ *   <li>Any other key of the namespace (the role policy, proposals, ...) gets nothing from this rule: without a
+ *       key-level policy it needs the chaincode-level policy, a strict majority of the organisations.
+ * </ul>
+ *
+ * Stateless and thread-safe.
+ */
+final class NotaryRule {
+    private static final Pattern COMMITMENT = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern SUBJECT_INDEX =
+            Pattern.compile("\u0000subject\u0000([0-9a-f]{64})\u0000([^\u0000]+)\u0000([0-9a-f]{64})\u0000");
+    private static final List<String> ANCHORED_FIELDS =
+            List.of("anchoredAt", "commitment", "issuerId", "kind", "mspId", "schemaVersion", "subject", "validUntil");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private NotaryRule() {}
+
+    /** What the rule decides for one write to a key without an endorsement policy. */
+    sealed interface Verdict {}
+
+    /** The key is the notary's and may be created by its owner alone. */
+    record Owned(String mspId) implements Verdict {}
+
+    /** The key is the notary's and the write breaks the rule. */
+    record Broken(String reason) implements Verdict {}
+
+    /** The rule says nothing about this key: the chaincode-level policy applies. */
+    record Unclaimed() implements Verdict {}
+
+    /**
+     * Judges a write to a key that has no endorsement policy yet.
+     *
+     * @param txWrites every write of the same transaction (an index may point at an entry written beside it)
+     */
+    static Verdict create(KeyWrite write, List<KeyWrite> txWrites, Signers signers, StateView state) {
+        String key = write.key();
+        if (COMMITMENT.matcher(key).matches()) {
+            if (state.value(write.namespace(), key).isPresent()) {
+                return new Unclaimed(); // a value without a policy: not written by the notary; majority decides
+            }
+            if (write.change() != KeyWrite.Change.PUT) {
+                return new Broken("entry " + key + " does not exist and can only be created");
+            }
+            Optional<String> problem = newEntryProblem(key, write.value(), signers)
+                    .or(() -> ownerPolicyProblem(write, signers.creatorMsp()));
+            return problem.<Verdict>map(Broken::new).orElseGet(() -> new Owned(signers.creatorMsp()));
+        }
+        var index = SUBJECT_INDEX.matcher(key);
+        if (index.matches()) {
+            String subject = index.group(1);
+            String mspId = index.group(2);
+            String commitment = index.group(3);
+            if (!mspId.equals(signers.creatorMsp())) {
+                return new Broken("subject index key of " + mspId + " written by a creator of " + signers.creatorMsp());
+            }
+            if (write.change() == KeyWrite.Change.PUT) {
+                Optional<String> problem = indexedEntryProblem(
+                                write.namespace(), commitment, subject, mspId, txWrites, state)
+                        .or(() -> ownerPolicyProblem(write, mspId));
+                if (problem.isPresent()) {
+                    return new Broken("subject index of " + commitment + ": " + problem.get());
+                }
+            }
+            return new Owned(mspId);
+        }
+        return new Unclaimed();
+    }
+
+    /**
+     * Judges a write to a key that has an endorsement policy (already satisfied by the endorsers): an entry keeps
+     * what was anchored and is never deleted; an index may be rewritten or deleted by its owner.
+     *
+     * @return what is wrong, or empty
+     */
+    static Optional<String> update(KeyWrite write, StateView state) {
+        String key = write.key();
+        if (!COMMITMENT.matcher(key).matches()) {
+            return Optional.empty();
+        }
+        Optional<byte[]> current = state.value(write.namespace(), key);
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<JsonNode> before = parse(current.get());
+        if (before.isEmpty()) {
+            return Optional.empty(); // not an entry of this contract
+        }
+        String owner = before.get().path("mspId").asText();
+        if (write.change() == KeyWrite.Change.DELETE) {
+            return Optional.of("entry " + key + " of " + owner + " would be deleted; entries are permanent");
+        }
+        if (write.metadata().isPresent()) {
+            Optional<String> policy = ownerPolicyProblem(write, owner);
+            if (policy.isPresent()) {
+                return Optional.of("the endorsement policy of entry " + key + " cannot change: " + policy.get());
+            }
+        }
+        if (write.change() == KeyWrite.Change.PUT) {
+            Optional<JsonNode> after = parse(write.value());
+            if (after.isEmpty()) {
+                return Optional.of("entry " + key + " would be replaced by a value that is not an entry");
+            }
+            for (String field : ANCHORED_FIELDS) {
+                if (!before.get().path(field).equals(after.get().path(field))) {
+                    return Optional.of(
+                            "entry " + key + " of " + owner + ": '" + field + "' was anchored and cannot change");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> newEntryProblem(String key, byte[] value, Signers signers) {
+        Optional<JsonNode> parsed = parse(value);
+        if (parsed.isEmpty()) {
+            return Optional.of("new entry " + key + " is not a JSON object");
+        }
+        JsonNode entry = parsed.get();
+        if (!key.equals(entry.path("commitment").asText(null))) {
+            return Optional.of("new entry " + key + " names commitment " + entry.path("commitment"));
+        }
+        if (!signers.creatorMsp().equals(entry.path("mspId").asText(null))) {
+            return Optional.of("new entry " + key + " claims organisation " + entry.path("mspId")
+                    + " but its creator is of " + signers.creatorMsp());
+        }
+        if (!signers.creatorSubject().equals(entry.path("issuerId").asText(null))) {
+            return Optional.of("new entry " + key + " names issuer " + entry.path("issuerId") + " but its creator is "
+                    + signers.creatorSubject());
+        }
+        if (!signers.timestamp().equals(instant(entry.path("anchoredAt").asText("")))) {
+            return Optional.of("new entry " + key + " says it was anchored at " + entry.path("anchoredAt")
+                    + " but the transaction is of " + signers.timestamp());
+        }
+        if (!"active".equals(entry.path("status").asText(null))
+                || entry.has("revocationReason")
+                || entry.has("revokedAt")
+                || entry.has("supersededBy")) {
+            return Optional.of("new entry " + key + " must be active, unrevoked and not superseded");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> indexedEntryProblem(
+            String namespace,
+            String commitment,
+            String subject,
+            String mspId,
+            List<KeyWrite> txWrites,
+            StateView state) {
+        Optional<byte[]> value = Optional.empty();
+        for (KeyWrite other : txWrites) {
+            if (other.namespace().equals(namespace) && other.key().equals(commitment)) {
+                value = Optional.ofNullable(other.value());
+            }
+        }
+        if (value.isEmpty()) {
+            value = state.value(namespace, commitment);
+        }
+        Optional<JsonNode> entry = value.flatMap(NotaryRule::parse);
+        if (entry.isEmpty()) {
+            return Optional.of("no entry " + commitment);
+        }
+        if (!mspId.equals(entry.get().path("mspId").asText(null))) {
+            return Optional.of("the entry is of " + entry.get().path("mspId") + ", not " + mspId);
+        }
+        JsonNode entrySubject = entry.get().path("subject");
+        if (!entrySubject.isMissingNode() && !subject.equals(entrySubject.asText())) {
+            return Optional.of("the entry is of another subject");
+        }
+        return Optional.empty();
+    }
+
+    /** @return what is wrong unless the write sets the key's policy to "a node of {@code mspId}" */
+    private static Optional<String> ownerPolicyProblem(KeyWrite write, String mspId) {
+        Optional<Map<String, ByteString>> metadata = write.metadata();
+        if (metadata.isEmpty() || write.newValidationParameter().isEmpty()) {
+            return Optional.of("its endorsement policy must be set to " + mspId + " when it is written");
+        }
+        try {
+            if (!SignaturePolicies.parse(write.newValidationParameter().get())
+                    .equals(SignaturePolicies.ownedBy(mspId))) {
+                return Optional.of("its endorsement policy must be "
+                        + SignaturePolicies.describe(SignaturePolicies.ownedBy(mspId)));
+            }
+        } catch (IllegalArgumentException e) {
+            return Optional.of("its endorsement policy is malformed: " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<JsonNode> parse(byte[] value) {
+        try {
+            JsonNode node = JSON.readTree(new String(value, StandardCharsets.UTF_8));
+            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+}

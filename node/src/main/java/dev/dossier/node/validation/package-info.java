@@ -1,0 +1,13 @@
+/**
+ * The commit-time write rules: which endorsements a transaction needs for the keys it writes, checked by every node
+ * when it commits, from the write set, the endorsements and the state, never from the function the submitter names.
+ *
+ * <ul>
+ *   <li>{@link dev.dossier.node.validation.SignaturePolicies}: Fabric's signature policies (key-level endorsement
+ *       policies, {@code common.SignaturePolicyEnvelope}) evaluated against a transaction's endorsers.
+ *   <li>{@link dev.dossier.node.validation.WriteRules}: per written key, its key-level policy if it has one; for a key
+ *       without one, the notary namespace's creation rule ({@link dev.dossier.node.validation.NotaryRule}) or else the
+ *       chaincode-level policy, a strict majority of the consortium's organisations.
+ * </ul>
+ */
+package dev.dossier.node.validation;

@@ -1,0 +1,392 @@
+package dev.dossier.node;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.dossier.node.config.Consortium;
+import dev.dossier.node.identity.FabricAttributes;
+import dev.dossier.node.ledger.TxStatus;
+import dev.dossier.node.validation.SignaturePolicies;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import org.hyperledger.fabric.client.Gateway;
+import org.hyperledger.fabric.client.identity.Signer;
+import org.hyperledger.fabric.client.identity.Signers;
+import org.hyperledger.fabric.protos.common.ChannelHeader;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.common.Payload;
+import org.hyperledger.fabric.protos.gateway.GatewayGrpc;
+import org.hyperledger.fabric.protos.gateway.PreparedTransaction;
+import org.hyperledger.fabric.protos.gateway.SubmitRequest;
+import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
+import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVMetadataEntry;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVMetadataWrite;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
+import org.hyperledger.fabric.protos.peer.ChaincodeAction;
+import org.hyperledger.fabric.protos.peer.ChaincodeActionPayload;
+import org.hyperledger.fabric.protos.peer.ChaincodeEndorsedAction;
+import org.hyperledger.fabric.protos.peer.Endorsement;
+import org.hyperledger.fabric.protos.peer.ProposalResponsePayload;
+import org.hyperledger.fabric.protos.peer.Transaction;
+import org.hyperledger.fabric.protos.peer.TransactionAction;
+import org.hyperledger.fabric.protos.peer.TxValidationCode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A dishonest member organisation against the commit-time write rules, on a two-node, two-organisation network. Org1
+ * skips the contract: it takes a transaction its own node endorsed, replaces the write set with one of its choosing,
+ * endorses that again with its own node's key, signs it with one of its own users and submits it, exactly what a
+ * modified Org1 node could do. Every forgery must commit as {@code ENDORSEMENT_POLICY_FAILURE} on both nodes and
+ * change nothing; the same forgery route with an honest write set commits VALID (so the rules refuse forgeries, not
+ * the route).
+ */
+class WriteRulesAttackIT {
+    private static final String NOTARY = "notary";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String POLICY_KEY = "\u0000policy\u0000";
+
+    @TempDir
+    static Path directory;
+
+    private static TestCluster cluster;
+    /** Org2's genuine entry, anchored through the contract on Org2's node. */
+    private static String org2Entry;
+
+    private static String subject;
+
+    @BeforeAll
+    static void startNetworkAndAnchorOrg2sEntry() throws Exception {
+        cluster = new TestCluster(directory, 2);
+        subject = FabricAttributes.decode(TestNetwork.certificate(
+                        cluster.userNamed("Worker1@org1.dossier.local").certificate()))
+                .get("dossier.subject");
+        org2Entry = newCommitment();
+        submit("Issuer@org2.dossier.local", "anchorRecord", record(org2Entry, subject));
+    }
+
+    @AfterAll
+    static void stopNetwork() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void entryInAnotherOrganisationsName_isRefused() throws Exception {
+        String forged = newCommitment();
+        Forgery forgery = forge("Issuer@org1.dossier.local");
+        String entry = entry(forged, "Org2MSP", issuerDn("Issuer@org2.dossier.local"), forgery.timestamp(), "active");
+
+        TxValidationCode code = forgery.commit(writes(put(forged, entry), owner(forged, "Org2MSP")));
+
+        assertThat(code).isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+        assertUnwritten(forged);
+    }
+
+    @Test
+    void entryWithAnotherOrganisationsKeyPolicy_orNone_isRefused() throws Exception {
+        String noPolicy = newCommitment();
+        Forgery first = forge("Issuer@org1.dossier.local");
+        String entry = entry(noPolicy, "Org1MSP", issuerDn("Issuer@org1.dossier.local"), first.timestamp(), "active");
+        assertThat(first.commit(writes(put(noPolicy, entry))))
+                .as("an entry without its owner's key policy")
+                .isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+
+        String givenAway = newCommitment();
+        Forgery second = forge("Issuer@org1.dossier.local");
+        String other = entry(givenAway, "Org1MSP", issuerDn("Issuer@org1.dossier.local"), second.timestamp(), "active");
+        assertThat(second.commit(writes(put(givenAway, other), owner(givenAway, "Org2MSP"))))
+                .as("an entry whose key policy names another organisation")
+                .isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+        assertUnwritten(noPolicy);
+        assertUnwritten(givenAway);
+    }
+
+    @Test
+    void revocationOfAnotherOrganisationsEntry_isRefused() throws Exception {
+        String before = status(org2Entry);
+        Forgery forgery = forge("Issuer@org1.dossier.local");
+        String revoked = before.replace(
+                "\"status\":\"active\"",
+                "\"revocationReason\":\"fraud\",\"revokedAt\":\"" + forgery.timestamp() + "\",\"status\":\"revoked\"");
+        assertThat(revoked).contains("fraud");
+
+        TxValidationCode code = forgery.commit(writes(put(org2Entry, revoked)));
+
+        assertThat(code).isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+        assertThat(status(org2Entry)).isEqualTo(before).contains("\"status\":\"active\"");
+    }
+
+    @Test
+    void indexEntryInAWorkersDossier_forAnotherOrganisationsEntry_isRefused() throws Exception {
+        String asOrg2 = "\u0000subject\u0000" + subject + "\u0000Org2MSP\u0000" + org2Entry + "\u0000";
+        Forgery first = forge("Issuer@org1.dossier.local");
+        assertThat(first.commit(writes(put(asOrg2.replace(org2Entry, newCommitment()), "\u0000"))))
+                .as("an index key in Org2's name")
+                .isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+
+        String asOrg1 = "\u0000subject\u0000" + subject + "\u0000Org1MSP\u0000" + org2Entry + "\u0000";
+        Forgery second = forge("Issuer@org1.dossier.local");
+        assertThat(second.commit(writes(put(asOrg1, "\u0000"), owner(asOrg1, "Org1MSP"))))
+                .as("an Org1 index key pointing at Org2's entry")
+                .isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+        assertUnwritten(asOrg1);
+    }
+
+    @Test
+    void directWriteOfThePolicyKey_isRefused() throws Exception {
+        String takeover = Files.readString(cluster.policyDocument()).replace("\"Org2MSP\"", "\"Org1MSP\"");
+        Forgery forgery = forge("Admin@org1.dossier.local");
+
+        TxValidationCode code = forgery.commit(writes(put(POLICY_KEY, takeover)));
+
+        assertThat(code).isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+        try (Gateway gateway = cluster.gatewayOf("Auditor@org2.dossier.local")) {
+            assertThat(new String(
+                            gateway.getNetwork("dossier").getContract(NOTARY).evaluateTransaction("getPolicy"), UTF_8))
+                    .contains("\"organisations\":[\"Org1MSP\",\"Org2MSP\"]");
+        }
+    }
+
+    @Test
+    void backdatedEntry_isRefused_evenInItsOwnName() throws Exception {
+        String backdated = newCommitment();
+        Forgery forgery = forge("Issuer@org1.dossier.local");
+        String entry = entry(
+                backdated,
+                "Org1MSP",
+                issuerDn("Issuer@org1.dossier.local"),
+                Instant.parse("2019-01-01T00:00:00Z"),
+                "active");
+
+        assertThat(forgery.commit(writes(put(backdated, entry), owner(backdated, "Org1MSP"))))
+                .isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+        assertUnwritten(backdated);
+    }
+
+    @Test
+    void ownEntry_relabelledAsAnotherOrganisations_isRefused() throws Exception {
+        String own = newCommitment();
+        submit("Issuer@org1.dossier.local", "anchor", own, "record");
+        String before = status(own);
+        Forgery forgery = forge("Issuer@org1.dossier.local");
+
+        TxValidationCode code = forgery.commit(writes(put(own, before.replace("Org1MSP", "Org2MSP"))));
+
+        assertThat(code).isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+        assertThat(status(own)).isEqualTo(before);
+    }
+
+    @Test
+    void honestWriteSet_byTheSameRoute_isValid() throws Exception {
+        String own = newCommitment();
+        Forgery forgery = forge("Issuer@org1.dossier.local");
+        String entry = entry(own, "Org1MSP", issuerDn("Issuer@org1.dossier.local"), forgery.timestamp(), "active");
+
+        TxValidationCode code = forgery.commit(writes(put(own, entry), owner(own, "Org1MSP")));
+
+        assertThat(code).isEqualTo(TxValidationCode.VALID);
+        assertThat(status(own)).contains("\"mspId\":\"Org1MSP\"");
+        String revoked = status(own).replace("\"status\":\"active\"", "\"status\":\"revoked\"");
+        assertThat(forge("Issuer@org2.dossier.local", 1).commit(writes(put(own, revoked))))
+                .as("and Org2's node cannot endorse a change of it")
+                .isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+    }
+
+    // ---- the forgery
+
+    /** A transaction endorsed by the node of the creator's organisation, ready to carry another write set. */
+    private record Forgery(Envelope envelope, Signer creator, dev.dossier.node.identity.Signer node, int nodeIndex) {
+        Instant timestamp() throws Exception {
+            ChannelHeader header = ChannelHeader.parseFrom(
+                    Payload.parseFrom(envelope.getPayload()).getHeader().getChannelHeader());
+            return Instant.ofEpochSecond(
+                    header.getTimestamp().getSeconds(), header.getTimestamp().getNanos());
+        }
+
+        /** Replaces the write set, endorses and signs again, submits, and returns the code both nodes gave it. */
+        TxValidationCode commit(KVRWSet writes) throws Exception {
+            Payload payload = Payload.parseFrom(envelope.getPayload());
+            Transaction transaction = Transaction.parseFrom(payload.getData());
+            TransactionAction action = transaction.getActions(0);
+            ChaincodeActionPayload actionPayload = ChaincodeActionPayload.parseFrom(action.getPayload());
+            ProposalResponsePayload response =
+                    ProposalResponsePayload.parseFrom(actionPayload.getAction().getProposalResponsePayload());
+            ChaincodeAction chaincodeAction = ChaincodeAction.parseFrom(response.getExtension());
+            TxReadWriteSet forged = TxReadWriteSet.newBuilder()
+                    .setDataModel(TxReadWriteSet.DataModel.KV)
+                    .addNsRwset(NsReadWriteSet.newBuilder().setNamespace(NOTARY).setRwset(writes.toByteString()))
+                    .build();
+            ByteString forgedResponse = response.toBuilder()
+                    .setExtension(chaincodeAction.toBuilder()
+                            .setResults(forged.toByteString())
+                            .build()
+                            .toByteString())
+                    .build()
+                    .toByteString();
+            ByteString endorser = node.serializedIdentity();
+            ChaincodeEndorsedAction endorsed = ChaincodeEndorsedAction.newBuilder()
+                    .setProposalResponsePayload(forgedResponse)
+                    .addEndorsements(Endorsement.newBuilder()
+                            .setEndorser(endorser)
+                            .setSignature(ByteString.copyFrom(
+                                    node.sign(forgedResponse.concat(endorser).toByteArray()))))
+                    .build();
+            Payload forgedPayload = payload.toBuilder()
+                    .setData(transaction.toBuilder()
+                            .setActions(
+                                    0,
+                                    action.toBuilder()
+                                            .setPayload(actionPayload.toBuilder()
+                                                    .setAction(endorsed)
+                                                    .build()
+                                                    .toByteString()))
+                            .build()
+                            .toByteString())
+                    .build();
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(forgedPayload.toByteArray());
+            Envelope signed = Envelope.newBuilder()
+                    .setPayload(forgedPayload.toByteString())
+                    .setSignature(ByteString.copyFrom(creator.sign(digest)))
+                    .build();
+            String txId = ChannelHeader.parseFrom(payload.getHeader().getChannelHeader())
+                    .getTxId();
+            GatewayGrpc.newBlockingStub(cluster.channel(nodeIndex))
+                    .submit(SubmitRequest.newBuilder()
+                            .setChannelId("dossier")
+                            .setTransactionId(txId)
+                            .setPreparedTransaction(signed)
+                            .build());
+            TxValidationCode first = awaitCode(0, txId);
+            assertThat(awaitCode(1, txId))
+                    .as("every node gives the same verdict")
+                    .isEqualTo(first);
+            return first;
+        }
+    }
+
+    private static Forgery forge(String userName) throws Exception {
+        return forge(userName, cluster.organisationOf(userName));
+    }
+
+    /** Endorses an honest anchoring by {@code userName} on node {@code nodeIndex}, to take its envelope apart. */
+    private static Forgery forge(String userName, int nodeIndex) throws Exception {
+        Consortium.User user = cluster.userNamed(userName);
+        Signer signer = Signers.newPrivateKeySigner(TestNetwork.key(user.privateKey()));
+        byte[] prepared;
+        try (Gateway gateway = cluster.gatewayOf(userName)) {
+            prepared = gateway.getNetwork("dossier")
+                    .getContract(NOTARY)
+                    .newProposal("getPolicy")
+                    .build()
+                    .endorse()
+                    .getBytes();
+        }
+        Consortium.Node node =
+                cluster.consortium.organisations().get(nodeIndex).nodes().get(0);
+        return new Forgery(
+                PreparedTransaction.parseFrom(prepared).getEnvelope(),
+                signer,
+                cluster.consortium.signer(node.name()),
+                cluster.organisationOf(userName));
+    }
+
+    private static TxValidationCode awaitCode(int node, String txId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<TxStatus> status = cluster.ledger(node).transaction(txId);
+            if (status.isPresent()) {
+                return status.get().code();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("transaction " + txId + " not committed on node " + node);
+    }
+
+    // ---- write sets
+
+    private static KVRWSet writes(Object... writes) {
+        KVRWSet.Builder set = KVRWSet.newBuilder();
+        for (Object write : writes) {
+            if (write instanceof KVWrite w) {
+                set.addWrites(w);
+            } else {
+                set.addMetadataWrites((KVMetadataWrite) write);
+            }
+        }
+        return set.build();
+    }
+
+    private static KVWrite put(String key, String value) {
+        return KVWrite.newBuilder()
+                .setKey(key)
+                .setValue(ByteString.copyFromUtf8(value))
+                .build();
+    }
+
+    /** The metadata write giving {@code key} the key-level policy "a node of {@code mspId}". */
+    private static KVMetadataWrite owner(String key, String mspId) {
+        return KVMetadataWrite.newBuilder()
+                .setKey(key)
+                .addEntries(KVMetadataEntry.newBuilder()
+                        .setName("VALIDATION_PARAMETER")
+                        .setValue(SignaturePolicies.ownedBy(mspId).toByteString()))
+                .build();
+    }
+
+    private static String entry(String commitment, String mspId, String issuerId, Instant at, String status) {
+        return "{\"anchoredAt\":\"" + at + "\",\"commitment\":\"" + commitment + "\",\"issuerId\":\"" + issuerId
+                + "\",\"kind\":\"record\",\"mspId\":\"" + mspId + "\",\"schemaVersion\":1,\"status\":\"" + status
+                + "\"}";
+    }
+
+    private static String issuerDn(String userName) throws Exception {
+        return TestNetwork.certificate(cluster.userNamed(userName).certificate())
+                .getSubjectX500Principal()
+                .getName();
+    }
+
+    // ---- reading back
+
+    private static void assertUnwritten(String key) {
+        for (int node = 0; node < 2; node++) {
+            assertThat(cluster.ledger(node).get(NOTARY, key))
+                    .as("key on node " + node)
+                    .isEmpty();
+        }
+    }
+
+    private static String status(String commitment) throws Exception {
+        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
+        return new String(
+                cluster.ledger(0).get(NOTARY, commitment).orElseThrow().value(), UTF_8);
+    }
+
+    private static void submit(String user, String function, String... args) throws Exception {
+        try (Gateway gateway = cluster.gatewayOf(user)) {
+            gateway.getNetwork("dossier").getContract(NOTARY).submitTransaction(function, args);
+        }
+    }
+
+    private static String newCommitment() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static String record(String commitment, String subjectPseudonym) {
+        return "{\"commitment\":\"" + commitment + "\",\"kind\":\"record\",\"subject\":\"" + subjectPseudonym + "\"}";
+    }
+}
