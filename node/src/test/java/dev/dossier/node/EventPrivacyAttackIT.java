@@ -31,8 +31,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Rebuilding other people's dossiers from the event stream (issue 11, item 6), replayed against a real node over real
- * gRPC with the official client: two organisations anchor in turn, then each role follows ChaincodeEvents from the
+ * Rebuilding other people's dossiers from the event stream, replayed against a two-node, two-organisation network over
+ * real gRPC with the official client, each user on its own organisation's node: two organisations anchor in turn, then each role follows ChaincodeEvents from the
  * first of those blocks and asks Deliver for blocks. Operators and auditors see every organisation's events and
  * blocks; an issuer or employer sees only its own organisation's events and no blocks; workers, inspectors and the
  * users of another consortium get neither.
@@ -41,14 +41,14 @@ class EventPrivacyAttackIT {
     @TempDir
     static Path directory;
 
-    private static TestNetwork network;
+    private static TestCluster network;
     private static long firstBlock;
     /** Transaction ids in commit order: Org1, Org2, Org1, Org2. */
     private static final List<String> TRANSACTIONS = new ArrayList<>();
 
     @BeforeAll
     static void anchorInTurn() throws Exception {
-        network = new TestNetwork(directory, 2);
+        network = new TestCluster(directory, 2);
         String[] anchorers = {
             "Issuer@org1.dossier.local",
             "Issuer@org2.dossier.local",
@@ -74,7 +74,7 @@ class EventPrivacyAttackIT {
     }
 
     @AfterAll
-    static void stopNode() throws Exception {
+    static void stopNodes() throws Exception {
         if (network != null) {
             network.close();
         }
@@ -130,7 +130,8 @@ class EventPrivacyAttackIT {
                 .filter(u -> u.role().equals("auditor"))
                 .findFirst()
                 .orElseThrow();
-        try (Gateway gateway = network.gateway(
+        try (Gateway gateway = TestNetwork.gateway(
+                        network.channel(0),
                         "Org1MSP",
                         TestNetwork.certificate(stranger.certificate()),
                         Signers.newPrivateKeySigner(TestNetwork.key(stranger.privateKey())));
@@ -172,9 +173,9 @@ class EventPrivacyAttackIT {
 
     /** Block {@link #firstBlock}, as the holder of {@code signer} gets it through Deliver. */
     private static Block blocks(Signer signer) throws Exception {
-        String node = network.settings.name();
+        String node = network.settings.get(0).name();
         BlockPuller puller = new BlockPuller(
-                "dossier", signer, Map.of(node, network.settings.host() + ":" + network.node.port()), null);
+                "dossier", signer, Map.of(node, network.settings.get(0).host() + ":" + network.nodes[0].port()), null);
         return puller.fetchBlock(node, firstBlock);
     }
 }
