@@ -48,8 +48,11 @@ final class TestCluster implements AutoCloseable {
                     directory.resolve("node" + i),
                     TestNetwork.chaincodeJar(),
                     limits);
-            NodeSettings clustered = node.withCluster(
-                    node.cluster().withPolicies(policies).withRaftTiming(Duration.ofMillis(400), 16, 64 << 10));
+            // without TLS the nodes are told they may order in plaintext (node start --insecure), all on loopback
+            NodeSettings clustered = node.withCluster(node.cluster()
+                    .withPolicies(policies)
+                    .withRaftTiming(Duration.ofMillis(400), 16, 64 << 10)
+                    .insecure(!tls));
             settings.add(tls ? clustered.withTls(consortium.tls(node.name())) : clustered);
         }
         nodes = new Node[n];
