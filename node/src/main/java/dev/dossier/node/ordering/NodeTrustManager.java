@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.logging.Logger;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -32,6 +33,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * <p>Immutable and thread-safe.
  */
 final class NodeTrustManager extends X509ExtendedTrustManager {
+    private static final Logger LOG = Logger.getLogger(NodeTrustManager.class.getName());
     private final X509ExtendedTrustManager chains;
     private final X509Certificate[] issuers;
     private final Set<String> nodes;
@@ -133,6 +135,8 @@ final class NodeTrustManager extends X509ExtendedTrustManager {
             throw new CertificateException("no certificate: Raft accepts the consortium's nodes only");
         }
         if (!nodes.contains(fingerprint(chain[0]))) {
+            LOG.warning(() -> "Raft connection refused: "
+                    + chain[0].getSubjectX500Principal().getName() + " is not a node of the consortium");
             throw new CertificateException("the TLS certificate of "
                     + chain[0].getSubjectX500Principal().getName()
                     + " is not the TLS certificate of a node of the consortium: Raft accepts the consortium's nodes"
