@@ -69,6 +69,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       the flag says): what still holds is that Raft listens on that address only, and that the ordering rules bind
  *       what an outsider writes (the 2000-01-01 batch is refused). Without {@code --insecure} such a node does not
  *       start at all.
+ *   <li>A node whose ordering stops (its ledger fails under it) says so: {@code /healthz} 503, {@code dossier_healthy
+ *       0}, {@code dossier_ordering_failed 1}; the poison of issue 11 once stopped every node while they said ok.
  * </ul>
  */
 class OrderingAttackIT {
@@ -163,8 +165,8 @@ class OrderingAttackIT {
     }
 
     @Test
-    void insecureNetwork_raftListensOnTheConfiguredAddressOnly_andOutsidersAreBoundByTheRules(@TempDir Path directory)
-            throws Exception {
+    void insecureNetwork_raftListensOnTheConfiguredAddressOnly_outsidersAreBoundByTheRules_andAStopIsReported(
+            @TempDir Path directory) throws Exception {
         try (TestCluster cluster = new TestCluster(directory, 3, EndorsementPolicies.DEFAULT)) {
             cluster.awaitLeader();
             anchorThrough(cluster, 1);
@@ -193,7 +195,29 @@ class OrderingAttackIT {
             }
             assertAllHealthy(cluster, height, 1);
             anchorThrough(cluster, 2);
-            cluster.awaitSameHeight(height + 1, WAIT);
+            height = cluster.awaitSameHeight(height + 1, WAIT);
+
+            // a state machine that stops is reported (it once died on a poison entry while /healthz said ok): node
+            // 2's ledger fails under it, the others go on
+            cluster.ledger(2).close();
+            anchorThrough(cluster, 0);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (cluster.nodes[2].healthy() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(cluster.nodes[2].healthy()).isFalse();
+            assertThat(cluster.nodes[2].context().orderingFailed()).isTrue();
+            assertThat(get(cluster.nodes[2], "/healthz").statusCode()).isEqualTo(503);
+            assertThat(get(cluster.nodes[2], "/metrics").body())
+                    .contains("dossier_healthy 0", "dossier_ordering_failed 1");
+            for (int i = 0; i < 2; i++) {
+                while (cluster.nodes[i].height() <= height && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(cluster.nodes[i].height()).isEqualTo(height + 1);
+                assertThat(cluster.nodes[i].healthy()).isTrue();
+                assertThat(get(cluster.nodes[i], "/healthz").statusCode()).isEqualTo(200);
+            }
         }
     }
 
@@ -293,23 +317,23 @@ class OrderingAttackIT {
         for (int i = 0; i < 3; i++) {
             Node node = cluster.nodes[i];
             assertThat(node.healthy()).as("node %d healthy", i).isTrue();
-            HttpResponse<String> health = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(node.httpUrl() + "/healthz"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            assertThat(health.statusCode()).as("node %d /healthz", i).isEqualTo(200);
+            assertThat(get(node, "/healthz").statusCode())
+                    .as("node %d /healthz", i)
+                    .isEqualTo(200);
             assertThat(metrics(node)).contains("dossier_healthy 1", "dossier_ordering_failed 0");
         }
     }
 
     private static String metrics(Node node) throws Exception {
+        return get(node, "/metrics").body();
+    }
+
+    private static HttpResponse<String> get(Node node, String path) throws Exception {
         return HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create(node.httpUrl() + "/metrics"))
+                        HttpRequest.newBuilder(URI.create(node.httpUrl() + path))
                                 .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static void assertAuditClean(Path directory) throws Exception {

@@ -54,7 +54,15 @@ import org.apache.ratis.util.TimeDuration;
  * on every node, in log order. {@code CommitStatus} is answered on any node by its own commit of the block.
  *
  * <p>At most a few batches are on their way to the leader at once; while they are, the next batch fills up. A batch
- * that the leader does not accept in time (no leader for a long while) is reported to the listener as dropped.
+ * that the leader does not accept in time (no leader for a long while), or that the ordering rules refuse, is reported
+ * to the listener as dropped.
+ *
+ * <p><b>Security.</b> The Raft server (with its admin and client services) listens on the node's own host from the
+ * consortium, never on every interface. With TLS, every Raft connection, in and out, is mutual TLS that accepts the
+ * consortium's node TLS certificates only ({@link NodeTrustManager}): users of the consortium, whose TLS certificates
+ * the same CAs issue, cannot reach the log. Without TLS anyone who reaches the Raft port writes to the log, so a node
+ * of several runs that way only when told {@code --insecure}. Whatever reaches the log, from an outsider on an insecure
+ * network or from a dishonest node, is judged by {@link OrderingRules} on every node alike and cannot stop a node.
  */
 public final class RaftOrderer implements Orderer {
     private static final Logger LOG = Logger.getLogger(RaftOrderer.class.getName());
