@@ -39,6 +39,11 @@ import java.util.Optional;
  * Such a block is visible to every node and auditor (the cut time is in its consenter metadata, and the metric
  * {@code dossier_raft_cut_time_seconds} shows it); no deterministic rule can bound a cut time from above without a
  * clock every node agrees on.
+ *
+ * <p><b>Upgrades.</b> These rules are part of what every node computes from the log: all nodes of a network must apply
+ * the same rules. Upgrade a network by stopping every node, upgrading, and starting them again (entries a node had not
+ * yet applied are then judged by the new rules on every node alike); blocks cut before this version may have cut times
+ * a few milliseconds apart in either order, so a node that must catch up from such blocks refuses them.
  */
 final class OrderingRules {
     /** The earliest cut time a block may have. */
