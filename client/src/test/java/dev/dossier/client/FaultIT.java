@@ -108,7 +108,8 @@ class FaultIT {
                         "--chaincode-jar",
                         System.getProperty("dossier.chaincode.jar"),
                         "--election-timeout-ms",
-                        "600")
+                        "600",
+                        "--insecure")
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

@@ -142,6 +142,7 @@ public final class Node implements AutoCloseable {
      */
     public static Node start(NodeSettings settings, GrpcLimits limits)
             throws IOException, LedgerException, ChaincodeLoadException {
+        requireTlsOrInsecure(settings);
         Signer signer = Signer.fromPem(settings.mspId(), settings.signCertificate(), settings.signKey());
         IdentityValidator identities = new IdentityValidator(settings.organisations());
         ChaincodeRuntime runtime = ChaincodeRuntime.load(settings.chaincode(), settings.chaincodeJar());
@@ -267,6 +268,7 @@ public final class Node implements AutoCloseable {
                             .log(log)
                             .checkpoints(checkpoints)
                             .health(context::healthy)
+                            .gauges(() -> orderingGauges(context))
                             .custodian(custodian)
                             .limits(HttpLimits.fromProperties(System.getProperties()))
                             .start();
@@ -333,6 +335,47 @@ public final class Node implements AutoCloseable {
         return CheckpointPublisher.start(log, checkpointSigner, TrustFiles.majority(origin, certificates), cosigners);
     }
 
+    /**
+     * A node of a network of several nodes runs with TLS (Raft then accepts the consortium's nodes only), or without
+     * it only when told so in so many words: without TLS, whoever reaches its Raft port can write to the ordering log.
+     *
+     * @throws IllegalArgumentException if the node would run among several nodes without TLS and without {@code
+     *     --insecure}
+     */
+    private static void requireTlsOrInsecure(NodeSettings settings) {
+        NodeSettings.Cluster cluster = settings.cluster();
+        if (cluster == null || cluster.nodes().size() < 2 || settings.tls() != null || cluster.insecure()) {
+            return;
+        }
+        NodeSettings.ClusterNode me = cluster.me();
+        throw new IllegalArgumentException("node " + settings.name() + " is one of "
+                + cluster.nodes().size()
+                + " nodes and would order with them over plaintext: anyone who reaches its Raft port " + me.host()
+                + ":" + me.raftPort() + " could write to the ordering log and change the Raft group. Start every node"
+                + " with --tls (mutual TLS; Raft then accepts the consortium's nodes only), or, on a network you"
+                + " control end to end (all nodes on one machine, a test), with --insecure");
+    }
+
+    /** Ordering's gauges for {@code /metrics}: whether it stopped, and what the ordering rules refused. */
+    private static List<HttpApi.Gauge> orderingGauges(GatewayContext context) {
+        List<HttpApi.Gauge> gauges = new ArrayList<>();
+        gauges.add(new HttpApi.Gauge(
+                "dossier_ordering_failed",
+                "1 once ordering stopped after a failure (a block could not be committed): restart the node.",
+                context.orderingFailed() ? 1 : 0));
+        if (context.ordering() instanceof RaftOrderer raft) {
+            gauges.add(new HttpApi.Gauge(
+                    "dossier_raft_entries_refused",
+                    "Raft entries the ordering rules refused (no block) since the node started.",
+                    raft.rejectedEntries()));
+            gauges.add(new HttpApi.Gauge(
+                    "dossier_raft_cut_time_seconds",
+                    "Cut time of the last block, Unix seconds (0: none yet); far ahead of the clock is suspect.",
+                    raft.lastCutAt().map(Instant::getEpochSecond).orElse(0L)));
+        }
+        return gauges;
+    }
+
     private static Set<ByteString> nodeIdentities(NodeSettings.Cluster cluster) throws IOException {
         Set<ByteString> out = new HashSet<>();
         for (NodeSettings.ClusterNode node : cluster.nodes()) {
@@ -370,7 +413,7 @@ public final class Node implements AutoCloseable {
     private static RaftSettings raftSettings(NodeSettings.Cluster cluster, Path dataDirectory, TlsSettings tls) {
         List<RaftSettings.Member> members = new ArrayList<>();
         for (NodeSettings.ClusterNode node : cluster.nodes()) {
-            members.add(new RaftSettings.Member(node.name(), node.host(), node.raftPort()));
+            members.add(new RaftSettings.Member(node.name(), node.host(), node.raftPort(), node.tlsCertificate()));
         }
         RaftSettings settings = RaftSettings.of(cluster.self(), members, dataDirectory.resolve("raft"));
         return settings.withTiming(cluster.electionTimeout(), cluster.snapshotEvery(), cluster.segmentBytes())

@@ -316,6 +316,9 @@ public record NodeSettings(
      * @param segmentBytes size of a Raft log segment, the unit in which the log is purged
      * @param join true for a node joining a running network: it takes the genesis block from the other nodes and
      *     waits to be added to the Raft group ({@code dossier network add-node})
+     * @param insecure true to let the node run among several nodes without TLS ({@code node start --insecure}):
+     *     then whoever reaches a node's Raft port can write to the ordering log and change the Raft group; without
+     *     it, a node of a network of several nodes refuses to start without TLS
      */
     public record Cluster(
             String self,
@@ -323,7 +326,8 @@ public record NodeSettings(
             Duration electionTimeout,
             long snapshotEvery,
             long segmentBytes,
-            boolean join) {
+            boolean join,
+            boolean insecure) {
         /** The Raft port of a node is its gateway port plus this, unless set otherwise. */
         public static final int RAFT_PORT_OFFSET = 1000;
 
@@ -345,18 +349,24 @@ public record NodeSettings(
                             node.port(),
                             node.port() + RAFT_PORT_OFFSET,
                             defaultHttpPort(node.port()),
-                            node.certificate()));
+                            node.certificate(),
+                            consortium.tlsCertificate(node.name())));
                 }
             }
-            return new Cluster(self, nodes, Duration.ofMillis(1_000), 10_000, 32L << 20, false);
+            return new Cluster(self, nodes, Duration.ofMillis(1_000), 10_000, 32L << 20, false, false);
         }
 
         public Cluster withRaftTiming(Duration newElectionTimeout, long newSnapshotEvery, long newSegmentBytes) {
-            return new Cluster(self, nodes, newElectionTimeout, newSnapshotEvery, newSegmentBytes, join);
+            return new Cluster(self, nodes, newElectionTimeout, newSnapshotEvery, newSegmentBytes, join, insecure);
         }
 
         public Cluster joining(boolean newJoin) {
-            return new Cluster(self, nodes, electionTimeout, snapshotEvery, segmentBytes, newJoin);
+            return new Cluster(self, nodes, electionTimeout, snapshotEvery, segmentBytes, newJoin, insecure);
+        }
+
+        /** @return the same cluster, allowed ({@code true}) or not to run without TLS; see {@link #insecure()} */
+        public Cluster insecure(boolean newInsecure) {
+            return new Cluster(self, nodes, electionTimeout, snapshotEvery, segmentBytes, join, newInsecure);
         }
 
         /** @return this node's entry */
@@ -366,16 +376,25 @@ public record NodeSettings(
     }
 
     /**
-     * A node of the cluster: name, organisation, gateway address, Raft port, HTTP port (where it cosigns checkpoints)
-     * and signing certificate (PEM file).
+     * A node of the cluster: name, organisation, gateway address, Raft port, HTTP port (where it cosigns checkpoints),
+     * signing certificate and TLS certificate (PEM files; the TLS certificate is read only when nodes run with TLS,
+     * and is then the only certificate with which this node may talk Raft).
      */
     public record ClusterNode(
-            String name, String mspId, String host, int port, int raftPort, int httpPort, Path certificate) {
+            String name,
+            String mspId,
+            String host,
+            int port,
+            int raftPort,
+            int httpPort,
+            Path certificate,
+            Path tlsCertificate) {
         public ClusterNode {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(mspId, "mspId");
             Objects.requireNonNull(host, "host");
             Objects.requireNonNull(certificate, "certificate");
+            Objects.requireNonNull(tlsCertificate, "tlsCertificate");
         }
 
         public String address() {

@@ -50,8 +50,10 @@ final class TestCluster implements AutoCloseable {
                             limits)
                     .withGenesisPolicy(
                             GenesisPolicy.load(directory.resolve("network")).orElseThrow());
-            NodeSettings clustered =
-                    node.withCluster(node.cluster().withRaftTiming(Duration.ofMillis(400), 16, 64 << 10));
+            // without TLS the nodes are told they may order in plaintext (node start --insecure), all on loopback
+            NodeSettings clustered = node.withCluster(node.cluster()
+                    .withRaftTiming(Duration.ofMillis(400), 16, 64 << 10)
+                    .insecure(!tls));
             settings.add(tls ? clustered.withTls(consortium.tls(node.name())) : clustered);
         }
         nodes = new Node[n];

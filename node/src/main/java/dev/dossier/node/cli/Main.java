@@ -195,7 +195,7 @@ public final class Main {
             Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
             NodeSettings.Cluster cluster = NodeSettings.Cluster.of(consortium, node);
             List<RaftSettings.Member> members = cluster.nodes().stream()
-                    .map(n -> new RaftSettings.Member(n.name(), n.host(), n.raftPort()))
+                    .map(n -> new RaftSettings.Member(n.name(), n.host(), n.raftPort(), n.tlsCertificate()))
                     .toList();
             RaftMembership.set(consortium.channel(), members, node, tls ? consortium.tls(node) : null);
             System.out.println("Raft group of channel " + consortium.channel() + " is now " + members.size()
@@ -237,9 +237,19 @@ public final class Main {
 
             @Option(
                     names = "--tls",
-                    description = "serve gRPC over mutual TLS with the node's tls/ files (clients need TLS client"
-                            + " certificates of a consortium TLS CA); the other nodes must run with --tls too")
+                    description =
+                            "serve gRPC over mutual TLS with the node's tls/ files (clients need TLS client"
+                                    + " certificates of a consortium TLS CA) and order over mutual TLS that accepts the"
+                                    + " consortium's nodes only (their tls/server.crt); the other nodes must run with --tls too")
             boolean tls;
+
+            @Option(
+                    names = "--insecure",
+                    description = "on a network of several nodes, run without --tls all the same: Raft and gRPC in"
+                            + " plaintext, so anyone who reaches the node's Raft port can write to the ordering log."
+                            + " Only for networks you control end to end (all nodes on one machine, tests); a node of"
+                            + " several refuses to start without --tls otherwise. A single node needs neither")
+            boolean insecure;
 
             @Option(names = "--block-max-tx", defaultValue = "1000")
             int blockMaxTransactions;
@@ -277,7 +287,8 @@ public final class Main {
                     NodeSettings.Cluster cluster = settings.cluster();
                     settings = settings.withCluster(cluster.withRaftTiming(
                                     Duration.ofMillis(electionTimeoutMillis), snapshotEvery, cluster.segmentBytes())
-                            .joining(join));
+                            .joining(join)
+                            .insecure(insecure));
                 }
                 Node running = Node.start(settings, grpc.limits());
                 Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown"));

@@ -298,11 +298,7 @@ public record Consortium(String channel, String chaincode, List<Organisation> or
      * @throws UncheckedIOException if a TLS CA folder cannot be listed
      */
     public TlsSettings tls(String nodeName) {
-        Node node = nodes().stream()
-                .filter(n -> n.name().equals(nodeName))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no node " + nodeName + " in the consortium"));
-        Path tls = node.certificate().toAbsolutePath().getParent().getParent().resolveSibling("tls");
+        Path certificate = tlsCertificate(nodeName);
         List<Path> roots = new ArrayList<>();
         for (Organisation organisation : organisations) {
             Path folder = crlDirectory(organisation).resolveSibling("tlscacerts");
@@ -312,7 +308,25 @@ public record Consortium(String channel, String chaincode, List<Organisation> or
                 throw new UncheckedIOException(e);
             }
         }
-        return new TlsSettings(tls.resolve("server.crt"), tls.resolve("server.key"), roots);
+        return new TlsSettings(certificate, certificate.resolveSibling("server.key"), roots);
+    }
+
+    /**
+     * @return where the TLS certificate of a node is in the Fabric layout ({@code tls/server.crt} beside its {@code
+     *     msp/} folder); the file is not read
+     * @throws IllegalArgumentException if there is no such node
+     */
+    public Path tlsCertificate(String nodeName) {
+        Node node = nodes().stream()
+                .filter(n -> n.name().equals(nodeName))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node " + nodeName + " in the consortium"));
+        return node.certificate()
+                .toAbsolutePath()
+                .getParent()
+                .getParent()
+                .resolveSibling("tls")
+                .resolve("server.crt");
     }
 
     /** @return every node of every organisation, in order */

@@ -43,6 +43,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -160,6 +161,7 @@ public final class HttpApi implements AutoCloseable {
     private final CommitmentLog log;
     private final CheckpointPublisher checkpoints;
     private final BooleanSupplier health;
+    private final Supplier<List<Gauge>> gauges;
     private final CustodialGateway custodian;
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
 
@@ -171,6 +173,7 @@ public final class HttpApi implements AutoCloseable {
         this.log = builder.log;
         this.checkpoints = builder.checkpoints;
         this.health = builder.health;
+        this.gauges = builder.gauges;
         this.custodian = builder.custodian;
         String host = builder.host.contains(":") ? "[" + builder.host + "]" : builder.host;
         this.baseUrl = "http://" + host + ":" + server.port();
@@ -206,6 +209,7 @@ public final class HttpApi implements AutoCloseable {
         private CommitmentLog log;
         private CheckpointPublisher checkpoints;
         private BooleanSupplier health;
+        private Supplier<List<Gauge>> gauges = List::of;
         private CustodialGateway custodian;
         private HttpLimits limits = HttpLimits.defaults();
 
@@ -243,6 +247,12 @@ public final class HttpApi implements AutoCloseable {
         /** Whether the node can commit blocks: {@code /healthz} answers 503 when not. */
         public Builder health(BooleanSupplier health) {
             this.health = Objects.requireNonNull(health, "health");
+            return this;
+        }
+
+        /** More gauges for {@code /metrics} (ordering's, say), read at each scrape; none by default. */
+        public Builder gauges(Supplier<List<Gauge>> gauges) {
+            this.gauges = Objects.requireNonNull(gauges, "gauges");
             return this;
         }
 
@@ -459,6 +469,14 @@ public final class HttpApi implements AutoCloseable {
 
     private Response metrics() {
         StringBuilder out = new StringBuilder();
+        gauge(
+                out,
+                "dossier_healthy",
+                "1 while the node can commit blocks (as /healthz), else 0.",
+                health.getAsBoolean() ? 1 : 0);
+        for (Gauge extra : gauges.get()) {
+            gauge(out, extra.name(), extra.help(), extra.value());
+        }
         gauge(out, "dossier_ledger_height", "Committed blocks.", ledger.height());
         gauge(out, "dossier_log_size", "Leaves of the commitment log.", log.size());
         Optional<CheckpointPublisher.Cosigned> latest = checkpoints.latest();
@@ -510,6 +528,14 @@ public final class HttpApi implements AutoCloseable {
                 "text/plain; version=0.0.4; charset=utf-8",
                 out.toString().getBytes(StandardCharsets.UTF_8),
                 Map.of());
+    }
+
+    /** A Prometheus gauge: its name, help text and current value. */
+    public record Gauge(String name, String help, long value) {
+        public Gauge {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(help, "help");
+        }
     }
 
     private static void gauge(StringBuilder out, String name, String help, long value) {

@@ -78,10 +78,18 @@ public record TlsSettings(Path certificate, Path privateKey, List<Path> trustedR
 
     /** @return the node's TLS certificate */
     public X509Certificate certificateValue() throws IOException {
-        try (InputStream in = Files.newInputStream(certificate)) {
+        return readCertificate(certificate);
+    }
+
+    /**
+     * @return the certificate in a PEM (or DER) file, such as another node's TLS certificate
+     * @throws IOException if the file cannot be read or holds no X.509 certificate
+     */
+    public static X509Certificate readCertificate(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         } catch (CertificateException e) {
-            throw new IOException(certificate + ": not a PEM X.509 certificate", e);
+            throw new IOException(file + ": not a PEM X.509 certificate", e);
         }
     }
 

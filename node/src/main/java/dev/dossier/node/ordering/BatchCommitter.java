@@ -8,10 +8,13 @@ import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.LedgerException;
 import dev.dossier.node.ledger.PendingTx;
 import dev.dossier.node.ledger.WriteCheck;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.IntStream;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
@@ -25,6 +28,7 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  * position and the ledger, never on the node's clock or caches.
  */
 final class BatchCommitter {
+    private static final Logger LOG = Logger.getLogger(BatchCommitter.class.getName());
     /** Batches at least this large are checked on several threads (the checks are independent). */
     private static final int PARALLEL_FROM = 32;
 
@@ -77,18 +81,32 @@ final class BatchCommitter {
         return indexes.mapToObj(i -> check(envelopes.get(i), at)).toList();
     }
 
+    /**
+     * Checks one envelope. The checker never throws for a bad envelope by its contract; should it throw all the same
+     * (a bug that some content triggers, on every node alike), the transaction is marked invalid rather than stop the
+     * state machine on every node. A failure of this node itself ({@link UncheckedIOException}, {@link
+     * IllegalStateException}: its storage) still propagates: marking the transaction invalid on this node only would
+     * make its ledger differ from the others'.
+     */
     private PendingTx check(ByteString bytes, Instant at) {
+        Envelope envelope;
         try {
-            return checker.check(Envelope.parseFrom(bytes), at);
+            envelope = Envelope.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
-            return new PendingTx(
-                    "",
-                    Envelope.getDefaultInstance(),
-                    Instant.EPOCH,
-                    TxValidationCode.BAD_PAYLOAD,
-                    null,
-                    WriteCheck.UNCHECKED);
+            return invalid(Envelope.getDefaultInstance(), TxValidationCode.BAD_PAYLOAD);
         }
+        try {
+            return checker.check(envelope, at);
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "the transaction checker failed on an envelope; marked invalid", e);
+            return invalid(envelope, TxValidationCode.INVALID_OTHER_REASON);
+        }
+    }
+
+    private static PendingTx invalid(Envelope envelope, TxValidationCode code) {
+        return new PendingTx("", envelope, Instant.EPOCH, code, null, WriteCheck.UNCHECKED);
     }
 
     private static void compare(Block expected, Block built) throws LedgerException {

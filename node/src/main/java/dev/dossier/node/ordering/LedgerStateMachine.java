@@ -1,18 +1,24 @@
 package dev.dossier.node.ordering;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.LedgerException;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.ratis.proto.RaftProtos;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -31,17 +37,20 @@ import org.hyperledger.fabric.protos.common.Envelope;
  * The Ratis state machine of a node: the ledger itself.
  *
  * <ul>
- *   <li><b>Apply.</b> Each log entry is an {@link OrderedBatch}; applying it commits the next block through
- *       {@link BatchCommitter}, deterministically, and stores the entry's term and index in the block
- *       ({@link RaftPosition}) in the same RocksDB write. An entry at or below the ledger's position was applied
- *       before a restart and is skipped. A ledger failure is fatal: applying throws, and Ratis stops the server rather
- *       than let this node skip a block.
+ *   <li><b>Apply.</b> Each log entry should be an {@link OrderedBatch}; {@link OrderingRules} judge it, from its bytes
+ *       and the previous block only, and applying an admitted entry commits the next block through {@link
+ *       BatchCommitter}, deterministically, storing the entry's term and index and the block's cut time in the block
+ *       ({@link RaftPosition}) in the same RocksDB write. A refused entry makes no block on any node. An entry at or
+ *       below the ledger's position was applied before a restart and is skipped. Nothing in an entry's content stops
+ *       the state machine; only a ledger failure does: applying throws, Ratis stops the server rather than let this
+ *       node skip a block, and {@link #failure()} reports it (the node's health then says so).
  *   <li><b>Snapshots.</b> The ledger is the snapshot: it is durable after every entry, so taking a snapshot writes
  *       nothing and reports the position of the last block, up to which Ratis may purge its log.
  *   <li><b>Catch-up.</b> A follower that needs entries the leader has purged is told so by Ratis (leader-sent
  *       snapshots are disabled); it then fetches the missing blocks from the leader ({@link BlockSource}), rebuilds each
- *       one from its transactions at its recorded position and cut time, and keeps it only if it is identical to the
- *       leader's (header, transactions filter, consenter metadata).
+ *       one from its transactions at its recorded position and cut time, and keeps it only if it follows the ordering
+ *       rules ({@link OrderingRules#checkReplayed}) and is identical to the leader's (header, transactions filter,
+ *       consenter metadata).
  * </ul>
  */
 final class LedgerStateMachine extends BaseStateMachine {
@@ -51,11 +60,19 @@ final class LedgerStateMachine extends BaseStateMachine {
     private final Ledger ledger;
     private final BlockSource blocks;
     private final ExecutorService catchUp;
+    private final int maxEntryBytes;
     private volatile TermIndex ledgerPosition = TermIndex.INITIAL_VALUE;
-    private volatile RaftPeerId leader;
-    private final java.util.concurrent.atomic.AtomicLong blocksFetched = new java.util.concurrent.atomic.AtomicLong();
+    /** The Raft position and cut time of the ledger's last block; empty if it has none from Raft. */
+    private volatile Optional<RaftPosition> lastBlock = Optional.empty();
 
-    LedgerStateMachine(BatchCommitter committer, BlockSource blocks) {
+    private volatile RaftPeerId leader;
+    private volatile Throwable failure;
+    private final AtomicLong blocksFetched = new AtomicLong();
+    private final AtomicLong rejectedEntries = new AtomicLong();
+
+    /** @param maxEntryBytes the largest entry the leader lets into the log */
+    LedgerStateMachine(BatchCommitter committer, BlockSource blocks, int maxEntryBytes) {
+        this.maxEntryBytes = maxEntryBytes;
         this.committer = Objects.requireNonNull(committer, "committer");
         this.ledger = committer.ledger();
         this.blocks = Objects.requireNonNull(blocks, "blocks");
@@ -89,12 +106,13 @@ final class LedgerStateMachine extends BaseStateMachine {
 
     private void loadPosition() {
         long height = ledger.height();
-        TermIndex position = TermIndex.INITIAL_VALUE;
+        Optional<RaftPosition> last = Optional.empty();
         if (height > 1) {
-            position = RaftPosition.of(ledger.block(height - 1).orElseThrow())
-                    .map(p -> TermIndex.valueOf(p.term(), p.index()))
-                    .orElse(TermIndex.INITIAL_VALUE);
+            last = RaftPosition.of(ledger.block(height - 1).orElseThrow());
         }
+        TermIndex position =
+                last.map(p -> TermIndex.valueOf(p.term(), p.index())).orElse(TermIndex.INITIAL_VALUE);
+        lastBlock = last;
         ledgerPosition = position;
         setLastAppliedTermIndex(position);
     }
@@ -102,6 +120,21 @@ final class LedgerStateMachine extends BaseStateMachine {
     /** @return the Raft position of the ledger's last block, or (0, -1) if it has none */
     TermIndex ledgerPosition() {
         return ledgerPosition;
+    }
+
+    /** @return the cut time of the ledger's last block, if it was ordered by Raft */
+    Optional<Instant> lastCutAt() {
+        return lastBlock.map(RaftPosition::cutAt);
+    }
+
+    /** @return how many Raft entries the ordering rules refused (no block) since this state machine started */
+    long rejectedEntries() {
+        return rejectedEntries.get();
+    }
+
+    /** @return the failure that stopped this state machine (its ledger could not commit), if any */
+    Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** @return how many blocks this state machine took from peers to catch up */
@@ -125,40 +158,72 @@ final class LedgerStateMachine extends BaseStateMachine {
         return ledgerPosition.getIndex();
     }
 
+    /**
+     * On the leader, before an entry enters the log: refuses an entry larger than the Raft appender can ship. This is
+     * a courtesy to honest submitters and a bound on what one request costs; it is not a guarantee (a dishonest leader
+     * skips it), so what an entry holds is judged again, on every node, when it is applied.
+     */
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        TransactionContext context = super.startTransaction(request);
+        int size = request.getMessage().getContent().size();
+        if (size > maxEntryBytes) {
+            context.setException(
+                    new IOException("Raft entry of " + size + " bytes refused: the limit is " + maxEntryBytes));
+        }
+        return context;
+    }
+
+    /**
+     * Applies a committed entry: skips it if the ledger already holds its block; otherwise judges it by {@link
+     * OrderingRules} and commits its block, or skips it (no block) if the rules refuse it. The reply to the entry's
+     * submitter is empty when a block was cut, and the reason otherwise.
+     *
+     * @throws IllegalStateException (stopping Raft on this node) only if this node cannot commit a block: its ledger
+     *     fails. Nothing in an entry's content can make it throw.
+     */
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         RaftProtos.LogEntryProto entry = trx.getLogEntry();
         TermIndex termIndex = TermIndex.valueOf(entry);
+        Message reply = Message.EMPTY;
         synchronized (this) {
             if (termIndex.getIndex() > ledgerPosition.getIndex()) {
-                OrderedBatch batch;
                 try {
-                    batch = OrderedBatch.decode(com.google.protobuf.ByteString.copyFrom(
-                            entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer()));
-                } catch (IllegalArgumentException e) {
-                    LOG.warning(
-                            () -> "Raft entry " + termIndex + " is not an ordered batch, no block: " + e.getMessage());
-                    batch = null;
-                }
-                if (batch != null) {
-                    RaftPosition position = new RaftPosition(termIndex.getTerm(), termIndex.getIndex(), batch.cutAt());
-                    try {
-                        committer.commit(batch, position, null);
-                    } catch (LedgerException | RuntimeException e) {
-                        LOG.log(
-                                Level.SEVERE,
-                                "cannot commit the block of Raft entry " + termIndex + "; stopping Raft on this node",
-                                e);
-                        throw new IllegalStateException("block commit failed at Raft entry " + termIndex, e);
-                    }
-                    ledgerPosition = termIndex;
+                    OrderedBatch batch = OrderingRules.admit(
+                            ByteString.copyFrom(
+                                    entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer()),
+                            lastBlock.map(RaftPosition::cutAt));
+                    commit(batch, termIndex);
+                } catch (OrderingRules.RejectedEntryException e) {
+                    rejectedEntries.incrementAndGet();
+                    LOG.warning(() -> "Raft entry " + termIndex + " refused, no block: " + e.getMessage());
+                    reply = Message.valueOf("refused: " + e.getMessage());
                 }
             }
             if (termIndex.compareTo(getLastAppliedTermIndex()) > 0) {
                 updateLastAppliedTermIndex(termIndex);
             }
         }
-        return CompletableFuture.completedFuture(Message.EMPTY);
+        return CompletableFuture.completedFuture(reply);
+    }
+
+    private void commit(OrderedBatch batch, TermIndex termIndex) {
+        RaftPosition position = new RaftPosition(termIndex.getTerm(), termIndex.getIndex(), batch.cutAt());
+        try {
+            committer.commit(batch, position, null);
+        } catch (LedgerException | RuntimeException e) {
+            LOG.log(
+                    Level.SEVERE,
+                    "cannot commit the block of Raft entry " + termIndex + "; stopping Raft on this node",
+                    e);
+            IllegalStateException failure =
+                    new IllegalStateException("block commit failed at Raft entry " + termIndex, e);
+            this.failure = failure;
+            throw failure;
+        }
+        ledgerPosition = termIndex;
+        lastBlock = Optional.of(position);
     }
 
     @Override
@@ -202,7 +267,7 @@ final class LedgerStateMachine extends BaseStateMachine {
             try {
                 genesis =
                         ledger.commitGenesis(Envelope.parseFrom(block.getData().getData(0)));
-            } catch (com.google.protobuf.InvalidProtocolBufferException | IllegalArgumentException e) {
+            } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
                 throw new LedgerException("peer's genesis block does not decode", e);
             }
             if (!genesis.getHeader().equals(block.getHeader())) {
@@ -214,11 +279,14 @@ final class LedgerStateMachine extends BaseStateMachine {
         try {
             position = RaftPosition.of(block)
                     .orElseThrow(() -> new IllegalArgumentException("block " + number + " has no Raft position"));
-        } catch (IllegalArgumentException e) {
-            throw new LedgerException("peer sent a block without a valid Raft position: " + e.getMessage(), e);
+            OrderingRules.checkReplayed(position, block.getData().getDataCount(), lastBlock);
+        } catch (IllegalArgumentException | OrderingRules.RejectedEntryException e) {
+            throw new LedgerException(
+                    "peer sent block " + number + ", which breaks the ordering rules: " + e.getMessage(), e);
         }
         committer.commit(new OrderedBatch(position.cutAt(), block.getData().getDataList()), position, block);
         ledgerPosition = TermIndex.valueOf(position.term(), position.index());
+        lastBlock = Optional.of(position);
         blocksFetched.incrementAndGet();
     }
 

@@ -24,6 +24,7 @@ import org.hyperledger.fabric.protos.common.BlockData;
 public record OrderedBatch(Instant cutAt, List<ByteString> envelopes) {
     private static final byte VERSION = 1;
     private static final int PREFIX = 1 + 8 + 4;
+    private static final int NANOS_PER_SECOND = 1_000_000_000;
 
     /**
      * @throws NullPointerException if an argument or element is null
@@ -48,8 +49,14 @@ public record OrderedBatch(Instant cutAt, List<ByteString> envelopes) {
     }
 
     /**
+     * Decodes an entry's bytes, which may come from anyone who could write to the Raft log: every malformation is an
+     * {@link IllegalArgumentException}, never another exception. Whether the batch may become a block is decided by
+     * {@link OrderingRules}.
+     *
      * @return the batch encoded in {@code bytes}
-     * @throws IllegalArgumentException if the bytes are not a version-1 batch
+     * @throws IllegalArgumentException if the bytes are not a version-1 batch: too short, another version, nanoseconds
+     *     outside 0 to 999,999,999, seconds beyond {@link Instant}'s range, data that is not a {@code BlockData}, or no
+     *     envelope
      */
     public static OrderedBatch decode(ByteString bytes) {
         requireNonNull(bytes, "bytes");
@@ -57,8 +64,14 @@ public record OrderedBatch(Instant cutAt, List<ByteString> envelopes) {
             throw new IllegalArgumentException("not a version-1 ordered batch (" + bytes.size() + " bytes)");
         }
         ByteBuffer prefix = bytes.substring(1, PREFIX).asReadOnlyByteBuffer();
+        long seconds = prefix.getLong();
+        int nanos = prefix.getInt();
+        if (nanos < 0 || nanos >= NANOS_PER_SECOND) {
+            // Instant.ofEpochSecond would carry them into the seconds (and overflow): one encoding per time only
+            throw new IllegalArgumentException("ordered batch: nanoseconds out of range: " + nanos);
+        }
         try {
-            Instant cutAt = Instant.ofEpochSecond(prefix.getLong(), prefix.getInt());
+            Instant cutAt = Instant.ofEpochSecond(seconds, nanos);
             return new OrderedBatch(
                     cutAt, BlockData.parseFrom(bytes.substring(PREFIX)).getDataList());
         } catch (InvalidProtocolBufferException | DateTimeException e) {

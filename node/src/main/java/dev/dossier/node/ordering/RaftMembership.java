@@ -23,7 +23,8 @@ public final class RaftMembership {
      * Sets the group of the channel to {@code members}, asking the current members (all of {@code members} but
      * {@code joining}) to agree. The new member then receives the log, or fetches the blocks it misses.
      *
-     * @param tls the TLS identity to reach a group that runs over mutual TLS (a node's), or null for plaintext
+     * @param tls the TLS identity to reach a group that runs over mutual TLS (a node's: the group accepts nothing
+     *     else), or null for plaintext
      * @throws IOException if the group cannot be reached or refuses the change
      */
     public static void set(String channel, List<RaftSettings.Member> members, String joining, TlsSettings tls)
@@ -41,7 +42,7 @@ public final class RaftMembership {
                 RaftOrderer.group(channel, members).getPeers().stream().toList();
         try (RaftClient client = RaftClient.newBuilder()
                 .setProperties(properties)
-                .setParameters(RaftOrderer.tlsParameters(tls))
+                .setParameters(RaftOrderer.tlsParameters(tls, members))
                 .setRaftGroup(group)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         50, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))

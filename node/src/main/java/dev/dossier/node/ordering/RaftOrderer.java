@@ -10,9 +10,12 @@ import dev.dossier.node.ledger.PendingTx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +35,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.security.TlsConf;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -50,7 +54,15 @@ import org.apache.ratis.util.TimeDuration;
  * on every node, in log order. {@code CommitStatus} is answered on any node by its own commit of the block.
  *
  * <p>At most a few batches are on their way to the leader at once; while they are, the next batch fills up. A batch
- * that the leader does not accept in time (no leader for a long while) is reported to the listener as dropped.
+ * that the leader does not accept in time (no leader for a long while), or that the ordering rules refuse, is reported
+ * to the listener as dropped.
+ *
+ * <p><b>Security.</b> The Raft server (with its admin and client services) listens on the node's own host from the
+ * consortium, never on every interface. With TLS, every Raft connection, in and out, is mutual TLS that accepts the
+ * consortium's node TLS certificates only ({@link NodeTrustManager}): users of the consortium, whose TLS certificates
+ * the same CAs issue, cannot reach the log. Without TLS anyone who reaches the Raft port writes to the log, so a node
+ * of several runs that way only when told {@code --insecure}. Whatever reaches the log, from an outsider on an insecure
+ * network or from a dishonest node, is judged by {@link OrderingRules} on every node alike and cannot stop a node.
  */
 public final class RaftOrderer implements Orderer {
     private static final Logger LOG = Logger.getLogger(RaftOrderer.class.getName());
@@ -70,6 +82,8 @@ public final class RaftOrderer implements Orderer {
     private static final int IN_FLIGHT_BATCHES = 2;
     /** Raft entries stay well below Ratis' appender buffer, whatever the block byte limit says. */
     private static final long MAX_ENTRY_BYTES = 8L << 20;
+    /** The largest entry the leader lets into the log: what fits the appender's buffer. */
+    private static final int MAX_LOG_ENTRY_BYTES = (int) (2 * MAX_ENTRY_BYTES);
 
     /** Starts a Raft server (with a new state machine) on this node's storage. */
     @FunctionalInterface
@@ -83,6 +97,7 @@ public final class RaftOrderer implements Orderer {
     private final BlockCutter cutter;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT_BATCHES);
     private final RaftPeerId self;
+    private final RaftGroupId groupId;
     private final Object serverLock = new Object();
     private RaftServer server; // guarded by serverLock; null while this node is out of the group
     private volatile LedgerStateMachine stateMachine;
@@ -93,8 +108,10 @@ public final class RaftOrderer implements Orderer {
             BlockListener listener,
             BlockLimits limits,
             int queueCapacity,
-            RaftPeerId self) {
+            RaftPeerId self,
+            RaftGroupId groupId) {
         this.starter = starter;
+        this.groupId = groupId;
         this.client = client;
         this.listener = listener;
         this.self = self;
@@ -129,13 +146,13 @@ public final class RaftOrderer implements Orderer {
                 .filter(m -> m.name().equals(settings.self()))
                 .findFirst()
                 .orElseThrow();
-        RaftProperties properties = properties(settings, me.port());
+        RaftProperties properties = properties(settings, me);
         Files.createDirectories(settings.directory());
         // a torn last entry (a crash while appending) is dropped; other damage stops the node here, naming the file
         RaftLogFiles.checkAndRepair(settings.directory());
         BatchCommitter committer = new BatchCommitter(ledger, checker, signer, listener);
         RaftPeerId self = RaftPeerId.valueOf(settings.self());
-        Parameters parameters = tlsParameters(settings.tls());
+        Parameters parameters = tlsParameters(settings.tls(), settings.members());
         RaftClient client = RaftClient.newBuilder()
                 .setProperties(properties)
                 .setParameters(parameters)
@@ -145,7 +162,7 @@ public final class RaftOrderer implements Orderer {
                 .build();
         RaftOrderer[] orderer = new RaftOrderer[1];
         ServerStarter starter = () -> {
-            LedgerStateMachine stateMachine = new LedgerStateMachine(committer, blocks);
+            LedgerStateMachine stateMachine = new LedgerStateMachine(committer, blocks, MAX_LOG_ENTRY_BYTES);
             RaftServer server = RaftServer.newBuilder()
                     .setServerId(self)
                     .setGroup(settings.joining() ? RaftGroup.valueOf(group.getGroupId()) : group)
@@ -158,7 +175,7 @@ public final class RaftOrderer implements Orderer {
             orderer[0].server = server;
             return stateMachine;
         };
-        orderer[0] = new RaftOrderer(starter, client, listener, limits, queueCapacity, self);
+        orderer[0] = new RaftOrderer(starter, client, listener, limits, queueCapacity, self, group.getGroupId());
         try {
             synchronized (orderer[0].serverLock) {
                 orderer[0].stateMachine = starter.start();
@@ -168,21 +185,38 @@ public final class RaftOrderer implements Orderer {
             throw e;
         }
         orderer[0].cutter.start();
-        LOG.info(() -> "Raft member " + self + " of " + group.getPeers().size() + " on port " + me.port()
+        LOG.info(() -> "Raft member " + self + " of " + group.getPeers().size() + " on " + me.address()
+                + (settings.tls() == null ? " (plaintext)" : " (mutual TLS, the consortium's nodes only)")
                 + ", ledger at " + orderer[0].stateMachine.ledgerPosition());
         return orderer[0];
     }
 
     /**
-     * @return Ratis parameters carrying mutual TLS for its server, admin and client channels (the node's own TLS
-     *     certificate, the consortium's TLS CAs), or no TLS when {@code tls} is null
+     * @param members the group's members, whose TLS certificates are the only ones a Raft connection accepts
+     * @return Ratis parameters carrying mutual TLS for its server, admin and client channels: the node's own TLS
+     *     certificate, and peers accepted only if they present a member's TLS certificate issued by a consortium TLS
+     *     CA ({@link NodeTrustManager}); no TLS when {@code tls} is null
      * @throws IOException if a TLS file cannot be read
      */
-    static Parameters tlsParameters(TlsSettings tls) throws IOException {
+    static Parameters tlsParameters(TlsSettings tls, List<RaftSettings.Member> members) throws IOException {
         Parameters parameters = new Parameters();
         if (tls != null) {
-            GrpcTlsConfig config =
-                    new GrpcTlsConfig(tls.privateKeyValue(), tls.certificateValue(), tls.rootCertificates(), true);
+            List<X509Certificate> nodes = new ArrayList<>();
+            for (RaftSettings.Member member : members) {
+                nodes.add(TlsSettings.readCertificate(member.tlsCertificate()));
+            }
+            NodeTrustManager trust;
+            try {
+                trust = NodeTrustManager.of(tls.rootCertificates(), nodes);
+            } catch (GeneralSecurityException e) {
+                throw new IOException("cannot set up Raft TLS: " + e.getMessage(), e);
+            }
+            GrpcTlsConfig config = GrpcTlsConfig.newBuilder()
+                    .setPrivateKey(new TlsConf.PrivateKeyConf(tls.privateKeyValue()))
+                    .setKeyCertificates(new TlsConf.CertificatesConf(tls.certificateValue()))
+                    .setTrustManager(trust)
+                    .setMutualTls(true)
+                    .build();
             GrpcConfigKeys.Server.setTlsConf(parameters, config);
             GrpcConfigKeys.Admin.setTlsConf(parameters, config);
             GrpcConfigKeys.Client.setTlsConf(parameters, config);
@@ -203,10 +237,14 @@ public final class RaftOrderer implements Orderer {
         return RaftGroup.valueOf(RaftGroupId.valueOf(id), peers);
     }
 
-    private static RaftProperties properties(RaftSettings settings, int port) {
+    private static RaftProperties properties(RaftSettings settings, RaftSettings.Member me) {
         RaftProperties properties = new RaftProperties();
         RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
-        GrpcConfigKeys.Server.setPort(properties, port);
+        // the node's own address only, never every interface; the admin and client services share this server
+        GrpcConfigKeys.Server.setHost(properties, me.host());
+        GrpcConfigKeys.Admin.setHost(properties, me.host());
+        GrpcConfigKeys.Client.setHost(properties, me.host());
+        GrpcConfigKeys.Server.setPort(properties, me.port());
         GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(64L << 20));
         RaftServerConfigKeys.setStorageDir(
                 properties, List.of(settings.directory().toFile()));
@@ -219,7 +257,7 @@ public final class RaftOrderer implements Orderer {
                 properties, TimeDuration.valueOf(Math.max(3_000, 3 * timeout), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(settings.segmentBytes()));
         // an appended entry must fit the appender's buffer, which must fit the log's write buffer
-        long appenderBytes = 2 * MAX_ENTRY_BYTES;
+        long appenderBytes = MAX_LOG_ENTRY_BYTES;
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, SizeInBytes.valueOf(appenderBytes));
         RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(appenderBytes + (1 << 20)));
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, settings.purgeToSnapshot());
@@ -243,7 +281,10 @@ public final class RaftOrderer implements Orderer {
             envelopes.add(tx.envelope().toByteString());
             txIds.add(tx.txId());
         }
-        ByteString entry = new OrderedBatch(Instant.now(), envelopes).encode();
+        // never before the last block's cut time: a clock a little behind the others' must not get the batch refused
+        Instant now = Instant.now();
+        Instant cutAt = stateMachine.lastCutAt().filter(now::isBefore).orElse(now);
+        ByteString entry = new OrderedBatch(cutAt, envelopes).encode();
         inFlight.acquire();
         try {
             client.async()
@@ -254,6 +295,10 @@ public final class RaftOrderer implements Orderer {
                             Throwable why = error != null ? error : reply.getException();
                             LOG.log(Level.WARNING, "a batch of " + txIds.size() + " transactions was not ordered", why);
                             listener.dropped(txIds);
+                        } else if (!reply.getMessage().getContent().isEmpty()) {
+                            LOG.warning(() -> "a batch of " + txIds.size() + " transactions made no block: "
+                                    + reply.getMessage().getContent().toStringUtf8());
+                            listener.dropped(txIds);
                         }
                     });
         } catch (RuntimeException e) {
@@ -263,18 +308,52 @@ public final class RaftOrderer implements Orderer {
         }
     }
 
+    /**
+     * @return true while this node can commit blocks: its cutter runs, its Raft server and its group's division are
+     *     alive, and its state machine has not stopped
+     */
     @Override
     public boolean healthy() {
         synchronized (serverLock) {
-            return cutter.healthy() && server != null && server.getLifeCycleState() == LifeCycle.State.RUNNING;
+            return cutter.healthy()
+                    && server != null
+                    && server.getLifeCycleState() == LifeCycle.State.RUNNING
+                    && divisionAlive()
+                    && stateMachine.failure().isEmpty();
         }
     }
 
+    /**
+     * @return true once ordering stopped after a failure: the cutter failed, the Raft server stopped with an error,
+     *     or the state machine could not commit a block (Ratis then closes the group's division; the server itself
+     *     still runs)
+     */
     @Override
     public boolean failed() {
         synchronized (serverLock) {
-            return cutter.failed() || server != null && server.getLifeCycleState() == LifeCycle.State.EXCEPTION;
+            return cutter.failed()
+                    || stateMachine.failure().isPresent()
+                    || server != null && server.getLifeCycleState() == LifeCycle.State.EXCEPTION;
         }
+    }
+
+    /** Called under serverLock with a server. */
+    private boolean divisionAlive() {
+        try {
+            return server.getDivision(groupId).getInfo().isAlive();
+        } catch (IOException e) {
+            return false; // no such group on this server (yet)
+        }
+    }
+
+    /** @return how many Raft entries the ordering rules refused (no block) since this node's Raft server started */
+    public long rejectedEntries() {
+        return stateMachine.rejectedEntries();
+    }
+
+    /** @return the cut time of the ledger's last block, if Raft ordered it */
+    public Optional<Instant> lastCutAt() {
+        return stateMachine.lastCutAt();
     }
 
     /** @return true if this node is the Raft leader now */

@@ -11,8 +11,8 @@ import java.util.List;
  * How a node takes part in Raft ordering.
  *
  * @param self this node's name, one of the members
- * @param members every ordering node of the network (name, host, Raft port); the Raft group is named after the
- *     channel, so all members of one channel form one group
+ * @param members every ordering node of the network (name, host, Raft port, TLS certificate); the Raft group is named
+ *     after the channel, so all members of one channel form one group
  * @param directory where Ratis keeps its log and metadata
  * @param electionTimeout the shortest election timeout; a follower that hears nothing from the leader for between one
  *     and two times this starts an election
@@ -21,7 +21,8 @@ import java.util.List;
  *     catches up from the leader's blocks); otherwise the log is kept until every follower has it
  * @param segmentBytes the size of a Raft log segment file (the unit of purging)
  * @param joining true for a node joining a running group: it starts knowing only itself and waits to be added
- * @param tls the node's mutual TLS for Raft traffic (the same certificates as its gateway), or null for plaintext
+ * @param tls the node's mutual TLS for Raft traffic (the same certificates as its gateway; peers are accepted only
+ *     with a member's TLS certificate), or null for plaintext
  */
 public record RaftSettings(
         String self,
@@ -99,17 +100,23 @@ public record RaftSettings(
                 newTls);
     }
 
-    /** A Raft group member: a node's name and the address of its Raft server. */
-    public record Member(String name, String host, int port) {
+    /**
+     * A Raft group member: a node's name, the address of its Raft server (its Raft server listens on that host only),
+     * and its TLS certificate, which is, with the other members', the only one a Raft connection accepts over TLS
+     * (read only when the network runs with TLS).
+     */
+    public record Member(String name, String host, int port, Path tlsCertificate) {
         public Member {
             requireNonNull(name, "name");
             requireNonNull(host, "host");
+            requireNonNull(tlsCertificate, "tlsCertificate");
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
         }
 
-        String address() {
+        /** @return {@code host:port} */
+        public String address() {
             return host + ":" + port;
         }
     }

@@ -4,6 +4,8 @@
  * each of which applies the Raft log to its ledger deterministically ({@code LedgerStateMachine}), signs the blocks it
  * commits ({@link dev.dossier.node.ordering.BlockSignatures}), serves its blocks over Fabric's Deliver service
  * ({@link dev.dossier.node.ordering.BlockDeliveryService}) and, when far behind, fetches the blocks it misses from the
- * leader ({@link dev.dossier.node.ordering.BlockPuller}).
+ * leader ({@link dev.dossier.node.ordering.BlockPuller}). Every Raft entry is judged by the same deterministic rules on
+ * every node before it becomes a block ({@code OrderingRules}), and Raft over TLS accepts the consortium's nodes only
+ * ({@code NodeTrustManager}).
  */
 package dev.dossier.node.ordering;
