@@ -1,6 +1,7 @@
 package dev.dossier.node;
 
 import static dev.dossier.node.TestNetwork.newCommitment;
+import static io.grpc.Status.Code.PERMISSION_DENIED;
 import static dev.dossier.node.TestNetwork.notary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +10,25 @@ import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ordering.BlockPuller;
-import io.grpc.Status;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
+import org.hyperledger.fabric.protos.common.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.hyperledger.fabric.protos.common.ChannelHeader;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.common.Header;
+import org.hyperledger.fabric.protos.common.HeaderType;
+import org.hyperledger.fabric.protos.common.Payload;
+import org.hyperledger.fabric.protos.common.SignatureHeader;
+import org.hyperledger.fabric.protos.orderer.AtomicBroadcastGrpc;
+import org.hyperledger.fabric.protos.orderer.DeliverResponse;
+import org.hyperledger.fabric.protos.orderer.SeekInfo;
+import org.hyperledger.fabric.protos.orderer.SeekPosition;
+import org.hyperledger.fabric.protos.orderer.SeekSpecified;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,7 +120,7 @@ class EventPrivacyAttackIT {
         try (Gateway gateway = network.gatewayOf(user);
                 CloseableIterator<ChaincodeEvent> events = events(gateway)) {
             assertThatThrownBy(events::next).isInstanceOfSatisfying(GatewayRuntimeException.class, e -> {
-                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                assertThat(e.getStatus().getCode()).isEqualTo(PERMISSION_DENIED);
                 assertThat(e.getMessage()).contains("role '" + role + "'").contains("may not read chaincode events");
             });
         }
@@ -137,13 +156,86 @@ class EventPrivacyAttackIT {
                         Signers.newPrivateKeySigner(TestNetwork.key(stranger.privateKey())));
                 CloseableIterator<ChaincodeEvent> events = events(gateway)) {
             assertThatThrownBy(events::next).isInstanceOfSatisfying(GatewayRuntimeException.class, e -> {
-                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                assertThat(e.getStatus().getCode()).isEqualTo(PERMISSION_DENIED);
                 assertThat(e.getMessage()).contains("creator rejected");
             });
         }
         assertThatThrownBy(() -> blocks(other.signer(stranger.name())))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("FORBIDDEN");
+    }
+
+    @Test
+    void aDeliverRequestDatedOutsideTheTimeWindow_isRefused_soASeenRequestCannotBeReplayedLater() throws Exception {
+        Signer auditor = network.consortium.signer("Auditor@org1.dossier.local");
+
+        assertThat(deliverStatus(auditor, Instant.now().minus(Duration.ofMinutes(20))))
+                .isEqualTo(Status.BAD_REQUEST);
+        assertThat(deliverStatus(auditor, Instant.now().plus(Duration.ofMinutes(20))))
+                .isEqualTo(Status.BAD_REQUEST);
+        assertThat(deliverStatus(auditor, Instant.now()))
+                .as("the same request dated now")
+                .isEqualTo(Status.SUCCESS);
+    }
+
+    /** The final status of a Deliver request for block {@link #firstBlock} dated {@code at}, signed by {@code signer}. */
+    private static Status deliverStatus(Signer signer, Instant at) {
+        ChannelHeader channelHeader = ChannelHeader.newBuilder()
+                .setType(HeaderType.DELIVER_SEEK_INFO_VALUE)
+                .setChannelId("dossier")
+                .setTimestamp(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()))
+                .build();
+        SeekPosition block = SeekPosition.newBuilder()
+                .setSpecified(SeekSpecified.newBuilder().setNumber(firstBlock))
+                .build();
+        ByteString payload = Payload.newBuilder()
+                .setHeader(Header.newBuilder()
+                        .setChannelHeader(channelHeader.toByteString())
+                        .setSignatureHeader(SignatureHeader.newBuilder()
+                                .setCreator(signer.serializedIdentity())
+                                .setNonce(ByteString.copyFromUtf8(at.toString()))
+                                .build()
+                                .toByteString()))
+                .setData(SeekInfo.newBuilder()
+                        .setStart(block)
+                        .setStop(block)
+                        .setBehavior(SeekInfo.SeekBehavior.FAIL_IF_NOT_READY)
+                        .build()
+                        .toByteString())
+                .build()
+                .toByteString();
+        Envelope request = Envelope.newBuilder()
+                .setPayload(payload)
+                .setSignature(ByteString.copyFrom(signer.sign(payload.toByteArray())))
+                .build();
+        BlockingQueue<DeliverResponse> responses = new LinkedBlockingQueue<>();
+        StreamObserver<Envelope> requests =
+                AtomicBroadcastGrpc.newStub(network.channel(0)).deliver(new StreamObserver<>() {
+                    @Override
+                    public void onNext(DeliverResponse response) {
+                        responses.add(response);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {}
+
+                    @Override
+                    public void onCompleted() {}
+                });
+        requests.onNext(request);
+        try {
+            while (true) {
+                DeliverResponse response = responses.poll(30, TimeUnit.SECONDS);
+                assertThat(response).as("an answer within 30 s").isNotNull();
+                if (response.hasStatus()) {
+                    return response.getStatus();
+                }
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        } finally {
+            requests.onCompleted();
+        }
     }
 
     /** The transaction ids of the first {@code count} events {@code user} receives from {@link #firstBlock}. */

@@ -10,6 +10,9 @@ import dev.dossier.node.ledger.Ledger;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.security.SignatureException;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,7 +36,9 @@ import org.hyperledger.fabric.protos.orderer.SeekPosition;
  * Nodes use it to fetch the blocks they miss (see {@link BlockPuller}); operators and auditors may read blocks too.
  *
  * <p>The requester's certificate must be valid for its organisation, its signature over the payload must verify,
- * and it must be allowed to read blocks (otherwise {@code FORBIDDEN}). Start and stop may be oldest, newest or a block
+ * and it must be allowed to read blocks (otherwise {@code FORBIDDEN}). The request's timestamp must be within
+ * {@link #TIME_WINDOW} of this node's clock, as Fabric's orderer requires (otherwise {@code BAD_REQUEST}), so a request
+ * seen on the wire cannot be replayed later to read blocks. Start and stop may be oldest, newest or a block
  * number; with {@code FAIL_IF_NOT_READY} a stop beyond the ledger's height is {@code NOT_FOUND}, with
  * {@code BLOCK_UNTIL_READY} the stream waits for it. Broadcast is not offered: transactions reach ordering through
  * the Gateway's Submit.
@@ -41,6 +46,8 @@ import org.hyperledger.fabric.protos.orderer.SeekPosition;
 public final class BlockDeliveryService extends AtomicBroadcastGrpc.AtomicBroadcastImplBase {
     private static final Logger LOG = Logger.getLogger(BlockDeliveryService.class.getName());
     private static final long POLL_MILLIS = 20;
+    /** How far a request's timestamp may be from this node's clock: Fabric's default, as the gateway's. */
+    static final Duration TIME_WINDOW = Duration.ofMinutes(15);
 
     private final String channel;
     private final Ledger ledger;
@@ -123,6 +130,11 @@ public final class BlockDeliveryService extends AtomicBroadcastGrpc.AtomicBroadc
             if (!channel.equals(header.getChannelId())) {
                 return Status.NOT_FOUND;
             }
+            Instant stamped = Instant.ofEpochSecond(
+                    header.getTimestamp().getSeconds(), header.getTimestamp().getNanos());
+            if (Duration.between(stamped, Instant.now()).abs().compareTo(TIME_WINDOW) > 0) {
+                return Status.BAD_REQUEST;
+            }
             Identity requester = identities.validate(signature.getCreator());
             requester.verify(
                     request.getPayload().toByteArray(), request.getSignature().toByteArray());
@@ -132,6 +144,8 @@ public final class BlockDeliveryService extends AtomicBroadcastGrpc.AtomicBroadc
             seek = SeekInfo.parseFrom(payload.getData());
         } catch (InvalidProtocolBufferException e) {
             return Status.BAD_REQUEST;
+        } catch (DateTimeException | ArithmeticException e) {
+            return Status.BAD_REQUEST; // a timestamp out of Instant's range
         } catch (IdentityException | SignatureException e) {
             return Status.FORBIDDEN;
         }
