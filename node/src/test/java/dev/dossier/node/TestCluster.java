@@ -182,11 +182,7 @@ final class TestCluster implements AutoCloseable {
 
     /** A user by name, such as {@code Issuer@org2.dossier.local}. */
     Consortium.User userNamed(String name) {
-        return consortium.organisations().stream()
-                .flatMap(o -> o.users().stream())
-                .filter(u -> u.name().equals(name))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no user " + name));
+        return TestNetwork.userNamed(consortium, name);
     }
 
     /** @return the index of the organisation (and of its node) the named user belongs to */

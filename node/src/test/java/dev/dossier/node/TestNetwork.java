@@ -170,6 +170,11 @@ public final class TestNetwork implements AutoCloseable {
 
     /** A user by name, such as {@code Issuer@org2.dossier.local}, with its organisation's MSP id. */
     Consortium.User userNamed(String name) {
+        return userNamed(consortium, name);
+    }
+
+    /** A user of {@code consortium} by name, such as {@code Issuer@org2.dossier.local}. */
+    static Consortium.User userNamed(Consortium consortium, String name) {
         return consortium.organisations().stream()
                 .flatMap(o -> o.users().stream())
                 .filter(u -> u.name().equals(name))
