@@ -1,39 +1,27 @@
 package dev.dossier.node;
 
 import static dev.dossier.node.TestNetwork.newCommitment;
-import static io.grpc.Status.Code.PERMISSION_DENIED;
 import static dev.dossier.node.TestNetwork.notary;
+import static io.grpc.Status.Code.PERMISSION_DENIED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ordering.BlockPuller;
-import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
-import org.hyperledger.fabric.protos.common.Status;
 import io.grpc.stub.StreamObserver;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import org.hyperledger.fabric.protos.common.ChannelHeader;
-import org.hyperledger.fabric.protos.common.Envelope;
-import org.hyperledger.fabric.protos.common.Header;
-import org.hyperledger.fabric.protos.common.HeaderType;
-import org.hyperledger.fabric.protos.common.Payload;
-import org.hyperledger.fabric.protos.common.SignatureHeader;
-import org.hyperledger.fabric.protos.orderer.AtomicBroadcastGrpc;
-import org.hyperledger.fabric.protos.orderer.DeliverResponse;
-import org.hyperledger.fabric.protos.orderer.SeekInfo;
-import org.hyperledger.fabric.protos.orderer.SeekPosition;
-import org.hyperledger.fabric.protos.orderer.SeekSpecified;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.client.CallOption;
 import org.hyperledger.fabric.client.ChaincodeEvent;
@@ -42,6 +30,18 @@ import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.GatewayRuntimeException;
 import org.hyperledger.fabric.client.identity.Signers;
 import org.hyperledger.fabric.protos.common.Block;
+import org.hyperledger.fabric.protos.common.ChannelHeader;
+import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.common.Header;
+import org.hyperledger.fabric.protos.common.HeaderType;
+import org.hyperledger.fabric.protos.common.Payload;
+import org.hyperledger.fabric.protos.common.SignatureHeader;
+import org.hyperledger.fabric.protos.common.Status;
+import org.hyperledger.fabric.protos.orderer.AtomicBroadcastGrpc;
+import org.hyperledger.fabric.protos.orderer.DeliverResponse;
+import org.hyperledger.fabric.protos.orderer.SeekInfo;
+import org.hyperledger.fabric.protos.orderer.SeekPosition;
+import org.hyperledger.fabric.protos.orderer.SeekSpecified;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -183,7 +183,8 @@ class EventPrivacyAttackIT {
         ChannelHeader channelHeader = ChannelHeader.newBuilder()
                 .setType(HeaderType.DELIVER_SEEK_INFO_VALUE)
                 .setChannelId("dossier")
-                .setTimestamp(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()))
+                .setTimestamp(
+                        Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()))
                 .build();
         SeekPosition block = SeekPosition.newBuilder()
                 .setSpecified(SeekSpecified.newBuilder().setNumber(firstBlock))
@@ -209,8 +210,8 @@ class EventPrivacyAttackIT {
                 .setSignature(ByteString.copyFrom(signer.sign(payload.toByteArray())))
                 .build();
         BlockingQueue<DeliverResponse> responses = new LinkedBlockingQueue<>();
-        StreamObserver<Envelope> requests =
-                AtomicBroadcastGrpc.newStub(network.channel(0)).deliver(new StreamObserver<>() {
+        StreamObserver<Envelope> requests = AtomicBroadcastGrpc.newStub(network.channel(0))
+                .deliver(new StreamObserver<>() {
                     @Override
                     public void onNext(DeliverResponse response) {
                         responses.add(response);
