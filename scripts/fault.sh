@@ -228,17 +228,17 @@ fault_disk_full() {
   }
   trap fault_disk_cleanup EXIT
   "$JAVA" $JAVA_OPTS -cp "$(client_cp)" dev.dossier.client.BulkBench generate "$(shared_data)/trainings-10k.csv" \
-    15000 "$input"
+    10000 "$input"
   export DOSSIER_CONFIG_DIR="$dir/keys"
   network_up 1 --dir "$net" --port "$port" >"$dir/network-up.log" || { cat "$dir/network-up.log"; return 1; }
   local name pid
   name=$(basename "$(ls "$net"/pids/*.pid)" .pid)
   echo "== node $name with its data on a 64 MiB tmpfs ($mnt): $(df -h --output=avail "$mnt" | tail -n 1 | tr -d ' ') free"
-  # leave about 8 MiB: the upload of 15,000 records needs about 40
+  # leave about 8 MiB: the upload of 10,000 records needs more (about 19 MiB of ledger alone)
   local avail_kb
   avail_kb=$(df -k --output=avail "$mnt" | tail -n 1 | tr -d ' ')
   dd if=/dev/zero of="$mnt/filler" bs=1K count=$((avail_kb - 8 * 1024)) status=none 2>/dev/null || true
-  echo "== filler written: $(df -h --output=avail "$mnt" | tail -n 1 | tr -d ' ') free; uploading 15,000 records until the disk is full"
+  echo "== filler written: $(df -h --output=avail "$mnt" | tail -n 1 | tr -d ' ') free; uploading 10,000 records until the disk is full"
   anchor_once() {
     timeout -s KILL 300 "$JAVA" $JAVA_OPTS -cp "$(client_cp)" dev.dossier.client.cli.Main anchor --network "$net" \
       --input "$input" --out "$out" --batch-size 500 --in-flight 2 --no-progress >>"$dir/anchor.log" 2>&1
@@ -282,6 +282,7 @@ fault_disk_full() {
   set -e
   ((rc == 0)) || fault_fail "the upload does not complete after the restart (exit $rc; $dir/anchor.log)"
   network_down --dir "$net" >/dev/null || fault_fail "the node did not stop cleanly"
+  echo "   node data after the upload: $(du -sh "$net/nodes/$name" | cut -f1) (ledger $(du -sh "$net/nodes/$name/ledger" | cut -f1))"
   set +e
   run_node_cli audit --network "$net" --receipts "$out/records.receipts.jsonl" >"$dir/audit.log" 2>&1
   rc=$?
@@ -291,7 +292,7 @@ fault_disk_full() {
   trap - EXIT
   fault_disk_cleanup
   echo "== disk-full summary: $acked_full records acknowledged before the disk filled, none while it was full," \
-    "$(wc -l <"$out/records.receipts.jsonl") of 15000 after freeing space and restarting; $((SECONDS - started)) s"
+    "$(wc -l <"$out/records.receipts.jsonl") of 10000 after freeing space and restarting; $((SECONDS - started)) s"
   if ((FAULT_FAILED)); then echo "FAULT SUITE FAILED" >&2; return 1; fi
   echo "disk-full test passed"
 }
