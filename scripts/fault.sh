@@ -1,5 +1,5 @@
 # The fault suite of `dossier fault`: sourced by scripts/dossier, which provides build, run_node_cli,
-# run_client_cli, network_up, network_down, start_network_node, wait_for_port and shared_data.
+# run_client_cli, network_up, network_down, start_network_node, wait_for_port and sample_data.
 #
 #   dossier fault [--records N] [--kills K] [--interval S] [--batch-size B] [--in-flight F] [--timeout S] [--port P]
 #                 [--dir DIR]
@@ -110,9 +110,8 @@ fault_suite() {
   mkdir -p "$dir"
   local net="$dir/net" input="$dir/records.csv" out="$dir/out" events="$dir/events.log"
   : >"$events"
-  echo "== generating $records records (trainings-10k.csv rows with fresh record ids)"
-  "$JAVA" $JAVA_OPTS -cp "$(client_cp)" dev.dossier.client.BulkBench generate "$(shared_data)/trainings-10k.csv" \
-    "$records" "$input"
+  echo "== generating $records records (dossier sample-data)"
+  sample_data "$input" "$records"
   echo "== starting 3 nodes on 127.0.0.1:$port-$((port + 2)) (logs in $net/logs)"
   network_up 3 --dir "$net" --port "$port" >"$dir/network-up.log" || { cat "$dir/network-up.log"; return 1; }
   local killer=""
@@ -227,8 +226,7 @@ fault_disk_full() {
     umount "$FD_MNT" 2>/dev/null || true
   }
   trap fault_disk_cleanup EXIT
-  "$JAVA" $JAVA_OPTS -cp "$(client_cp)" dev.dossier.client.BulkBench generate "$(shared_data)/trainings-10k.csv" \
-    10000 "$input"
+  sample_data "$input" 10000
   export DOSSIER_CONFIG_DIR="$dir/keys"
   network_up 1 --dir "$net" --port "$port" >"$dir/network-up.log" || { cat "$dir/network-up.log"; return 1; }
   local name pid

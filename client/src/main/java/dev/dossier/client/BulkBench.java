@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dossier.client.digest.HmacKey;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,9 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * Helpers of {@code scripts/dossier bench-bulk}.
  *
  * <ul>
- *   <li>{@code generate SOURCE.csv ROWS OUT.csv [FIRST_COPY]}: a file of {@code ROWS} valid rows made by repeating the
- *       source's rows with record ids made unique (suffix {@code -c<copy>}, copies counted from {@code FIRST_COPY},
- *       default 0, so that successive files hold different records);
  *   <li>{@code postgres JDBC-URL INPUT.csv OUTDIR [batch] [inFlight]}: the baseline. The very same bulk pipeline
  *       (streaming, validation, salts, commitments, pseudonyms, batching, receipts, journal) with PostgreSQL in the
  *       ledger's place: each batch is one transaction of multi-row {@code INSERT ... ON CONFLICT DO NOTHING} into a
@@ -44,46 +40,16 @@ public final class BulkBench {
     private BulkBench() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length >= 3 && args[0].equals("generate")) {
-            generate(
-                    Path.of(args[1]),
-                    Long.parseLong(args[2]),
-                    Path.of(args[3]),
-                    args.length > 4 ? Integer.parseInt(args[4]) : 0);
-        } else if (args.length >= 3 && args[0].equals("pipeline")) {
+        if (args.length >= 3 && args[0].equals("pipeline")) {
             pipeline(Path.of(args[1]), Path.of(args[2]));
         } else if (args.length >= 4 && args[0].equals("postgres")) {
             int batch = args.length > 4 ? Integer.parseInt(args[4]) : BulkOptions.MAX_BATCH;
             int inFlight = args.length > 5 ? Integer.parseInt(args[5]) : 4;
             postgres(args[1], Path.of(args[2]), Path.of(args[3]), batch, inFlight);
         } else {
-            System.err.println("usage: BulkBench generate SOURCE.csv ROWS OUT.csv [FIRST_COPY]"
-                    + " | postgres JDBC-URL INPUT.csv OUTDIR [batch] [inFlight]");
+            System.err.println(
+                    "usage: BulkBench postgres JDBC-URL INPUT.csv OUTDIR [batch] [inFlight] | pipeline INPUT.csv OUTDIR");
             System.exit(2);
-        }
-    }
-
-    static void generate(Path source, long rows, Path out, int firstCopy) throws IOException {
-        List<String> lines = Files.readAllLines(source, StandardCharsets.UTF_8);
-        String header = lines.get(0);
-        if (!header.startsWith("record_id,")) {
-            throw new IOException("the source's first column must be record_id");
-        }
-        try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            w.write(header);
-            w.write('\n');
-            long written = 0;
-            for (int copy = firstCopy; written < rows; copy++) {
-                for (int i = 1; i < lines.size() && written < rows; i++) {
-                    String line = lines.get(i);
-                    int comma = line.indexOf(',');
-                    w.write(line, 0, comma);
-                    w.write("-c" + copy);
-                    w.write(line, comma, line.length() - comma);
-                    w.write('\n');
-                    written++;
-                }
-            }
         }
     }
 

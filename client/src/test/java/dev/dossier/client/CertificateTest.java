@@ -57,7 +57,7 @@ class CertificateTest {
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         nodeKey = generator.generateKeyPair();
         trust = new TrustFile(ORIGIN, 1, List.of(new NoteVerifier.Key("org1-node1", nodeKey.getPublic())));
-        try (RecordSource source = RecordSource.open(TestData.file("trainings-small.csv"))) {
+        try (RecordSource source = RecordSource.open(TestData.small())) {
             RawRow row = source.next();
             record = new RecordValidator().validate(row).record();
         }

@@ -153,7 +153,7 @@ class FaultIT {
     void killedNodes_loseNoAcknowledgedRecord_andAgree() throws Exception {
         consortium = CryptoGen.generate(network(), NODES, "dossier", "notary", PORT);
         Path input = dir.resolve("records.csv");
-        BulkBench.generate(TestData.file("trainings-10k.csv"), RECORDS, input, 0);
+        TestData.write(input, RECORDS, 0);
         for (int i = 0; i < NODES; i++) {
             start(i);
         }
@@ -234,7 +234,7 @@ class FaultIT {
                 .contains("was torn by a crash while being written; dropped");
         // it takes part again: a few more records, then every node at the same height
         Path more = dir.resolve("more.csv");
-        BulkBench.generate(TestData.file("trainings-10k.csv"), RECORDS + 20, more, 0);
+        TestData.write(more, RECORDS + 20, 0);
         List<String> lines = Files.readAllLines(more);
         List<String> last = new ArrayList<>(List.of(lines.get(0)));
         last.addAll(lines.subList(lines.size() - 20, lines.size())); // 20 records not uploaded yet

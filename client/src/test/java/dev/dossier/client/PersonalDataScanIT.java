@@ -31,10 +31,7 @@ class PersonalDataScanIT {
     @Test
     void anchoredSamples_leaveNoFiscalCodeBirthDateOrNameOnTheLedger(@TempDir Path directory) throws Exception {
         Set<String> personal = new LinkedHashSet<>();
-        List<Path> inputs = List.of(
-                TestData.file("trainings-small.csv"),
-                TestData.file("trainings-dirty.csv"),
-                TestData.file("trainings-10k.csv"));
+        List<Path> inputs = List.of(TestData.small(), TestData.dirty(), TestData.tenThousand());
         for (Path input : inputs) {
             personal.addAll(personalValues(input));
         }

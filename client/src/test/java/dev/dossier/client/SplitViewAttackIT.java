@@ -122,7 +122,7 @@ class SplitViewAttackIT {
 
     private static List<TrainingRecord> records(int n) throws Exception {
         List<TrainingRecord> out = new ArrayList<>();
-        try (RecordSource source = RecordSource.open(TestData.file("trainings-small.csv"))) {
+        try (RecordSource source = RecordSource.open(TestData.small())) {
             for (RawRow row = source.next(); row != null && out.size() < n; row = source.next()) {
                 out.add(new RecordValidator().validate(row).record());
             }

@@ -2,10 +2,12 @@ package dev.dossier.client.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
 /**
- * The client side of the {@code dossier} launcher: {@code anchor} (bulk anchoring), {@code verify} and
- * {@code certificate}.
+ * The client side of the {@code dossier} launcher: {@code anchor} (bulk anchoring), {@code verify},
+ * {@code certificate} and {@code sample-data} (synthetic records for tests, the demo and the benchmarks). Every
+ * command and subcommand answers {@code --help}.
  *
  * <p>Exit codes: 0 success (every row anchored; VALID), 1 failure, 2 usage, 3 some rows refused (see the error
  * report), 4 verified but not VALID (EXPIRED, REVOKED, SUPERSEDED, NOT_FOUND, TAMPERED).
@@ -13,7 +15,8 @@ import picocli.CommandLine.Command;
 @Command(
         name = "dossier",
         mixinStandardHelpOptions = true,
-        subcommands = {AnchorCommand.class, VerifyCommand.class, CertificateCommand.class})
+        scope = ScopeType.INHERIT, // --help and --version on every subcommand too
+        subcommands = {AnchorCommand.class, VerifyCommand.class, CertificateCommand.class, SampleDataCommand.class})
 public final class Main {
     static final int FAILURE = 1;
     static final int ROWS_REFUSED = 3;
@@ -27,11 +30,17 @@ public final class Main {
 
     /** Runs a command line and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
-        return new CommandLine(new Main())
-                .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-                    commandLine.getErr().println("error: " + e.getMessage());
-                    return FAILURE;
-                })
-                .execute(args);
+        return commandLine().execute(args);
+    }
+
+    /**
+     * @return the command line of the client side (for tests and embedding), which reports a failed command as
+     *     {@code error: <message>}
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("error: " + e.getMessage());
+            return FAILURE;
+        });
     }
 }

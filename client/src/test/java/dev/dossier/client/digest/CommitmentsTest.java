@@ -86,7 +86,7 @@ class CommitmentsTest {
 
     @Test
     void csvRow_hasTheVectorsRecordJson() throws Exception {
-        Path file = TestData.file("trainings-small.csv");
+        Path file = TestData.small();
         TrainingRecord record = null;
         try (RecordSource source = RecordSource.open(file)) {
             RecordValidator validator = new RecordValidator(FileScan.of(file));

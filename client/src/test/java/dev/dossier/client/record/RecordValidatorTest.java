@@ -3,6 +3,7 @@ package dev.dossier.client.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dossier.client.TestData;
+import dev.dossier.client.digest.Canonical;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ class RecordValidatorTest {
     @TempDir
     Path directory;
 
-    private static List<ValidatedRow> validateAll(Path file) throws IOException {
+    static List<ValidatedRow> validateAll(Path file) throws IOException {
         RecordValidator validator = new RecordValidator(FileScan.of(file));
         List<ValidatedRow> rows = new ArrayList<>();
         try (RecordSource source = RecordSource.open(file)) {
@@ -30,39 +31,33 @@ class RecordValidatorTest {
 
     @Test
     void dirtyFile_refusesExactlyTheListedRows() throws IOException {
-        List<ValidatedRow> rows = validateAll(TestData.file("trainings-dirty.csv"));
+        Path dirty = TestData.dirty();
+        List<ValidatedRow> rows = validateAll(dirty);
 
-        TreeSet<Long> expected = new TreeSet<>();
-        for (String line : Files.readAllLines(TestData.file("trainings-dirty.csv.bad-rows"))) {
-            if (!line.isBlank()) {
-                expected.add(Long.parseLong(line.strip()));
-            }
-        }
         TreeSet<Long> refused = new TreeSet<>();
         rows.stream().filter(r -> !r.valid()).forEach(r -> refused.add(r.line()));
-        assertThat(refused).isEqualTo(expected);
+        assertThat(refused).isEqualTo(TestData.badLines(dirty));
         assertThat(rows).hasSize(2000);
     }
 
     @Test
     void sampleFiles_areAllValid() throws IOException {
-        for (String name : List.of("trainings-small.csv", "trainings-10k.csv")) {
-            List<ValidatedRow> rows = validateAll(TestData.file(name));
+        for (Path file : List.of(TestData.small(), TestData.tenThousand())) {
+            List<ValidatedRow> rows = validateAll(file);
             assertThat(rows.stream().filter(r -> !r.valid()).map(r -> r.line() + " " + r.violations()))
-                    .as(name)
+                    .as(file.toString())
                     .isEmpty();
         }
     }
 
     @Test
     void canonicalJson_equalsJcsOfTheJsonForm_onEverySampleRow() throws IOException {
-        for (String name : List.of("trainings-10k.csv", "trainings-dirty.csv")) {
-            for (ValidatedRow row : validateAll(TestData.file(name))) {
+        for (Path file : List.of(TestData.small(), TestData.tenThousand(), TestData.dirty())) {
+            for (ValidatedRow row : validateAll(file)) {
                 if (row.valid()) {
                     assertThat(row.record().canonicalJson())
-                            .as(name + " line " + row.line())
-                            .isEqualTo(dev.dossier.client.digest.Canonical.jcs(
-                                    row.record().toJson()));
+                            .as(file + " line " + row.line())
+                            .isEqualTo(Canonical.jcs(row.record().toJson()));
                 }
             }
         }
@@ -76,7 +71,7 @@ class RecordValidatorTest {
         row.put("workload_hours", "7.50");
         row.put("ects", "0.25");
         TrainingRecord record = validate(row).record();
-        assertThat(record.canonicalJson()).isEqualTo(dev.dossier.client.digest.Canonical.jcs(record.toJson()));
+        assertThat(record.canonicalJson()).isEqualTo(Canonical.jcs(record.toJson()));
         assertThat(new String(record.canonicalJson(), java.nio.charset.StandardCharsets.UTF_8))
                 .contains("\"workload_hours\":7.5")
                 .contains("\"ects\":0.25");

@@ -27,6 +27,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /**
  * The node side of the {@code dossier} launcher: {@code network init}, {@code network add-node}, {@code network
@@ -35,14 +36,21 @@ import picocli.CommandLine.Option;
 @Command(
         name = "dossier",
         mixinStandardHelpOptions = true,
+        scope = ScopeType.INHERIT, // --help and --version on every subcommand too
         subcommands = {Main.Network.class, Main.NodeCommand.class, Main.Audit.class})
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main())
-                .setExecutionExceptionHandler(Main::fail)
-                .execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * @return the command line of the node side (for tests and embedding), which reports a failed command as
+     *     {@code error: <message>}
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setExecutionExceptionHandler(Main::fail);
     }
 
     private static int fail(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
