@@ -21,7 +21,10 @@ class PolicyTest {
         assertThat(Policy.parse(Files.readString(DOCUMENT))).isEqualTo(Policy.DEFAULT);
     }
 
-    /** DESIGN.md section 4, written out cell by cell: the document must say exactly this. */
+    /**
+     * The role table of {@code docs/design.md} (section "Roles and policy"), written out cell by cell rather than read
+     * from the policy document: the document must say exactly this.
+     */
     @Test
     void builtInDefault_isTheDesignMatrix() {
         Map<Permission, Scope> issuer = grants(

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The role policy of DESIGN.md section 4, cell by cell: every notary function called by every role of both
+ * The role policy of {@code docs/design.md} (section "Roles and policy"), cell by cell: every notary function called by every role of both
  * organisations of a two-organisation consortium, through the official client, each user against its own
  * organisation's node of a two-node network (an organisation's node endorses creations in its own name only). The entries
  * the functions act on are Org1MSP's, with the subject of Worker1 of Org1MSP, so for scoped grants a caller of Org1MSP
@@ -49,7 +49,7 @@ class PolicyMatrixIT {
             "auditor", "Auditor");
 
     /**
-     * The expected matrix, written out from DESIGN.md rather than from the policy document: per function, per role in
+     * The expected matrix, written out from the design's table rather than from the policy document: per function, per role in
      * {@link #ROLES} order, {@code A} allowed for both organisations, {@code O} allowed for Org1MSP (owner of the
      * entries and of the subject) and denied for Org2MSP, {@code -} denied for both.
      */

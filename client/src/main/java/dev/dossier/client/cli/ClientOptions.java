@@ -59,7 +59,7 @@ final class ClientOptions {
     @Option(names = "--chaincode", description = "chaincode (default: the consortium's, else notary)")
     String chaincode;
 
-    @Option(names = "--config-dir", paramLabel = "DIR", description = "where the key files live (see README)")
+    @Option(names = "--config-dir", paramLabel = "DIR", description = "where the key files live (see docs/clients.md)")
     Path configDirectory;
 
     @Option(names = "--salt-key", paramLabel = "FILE", description = "issuer salt key file (created if missing)")

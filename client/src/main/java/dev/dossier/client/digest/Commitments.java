@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * How Dossier derives salts, commitments and subject pseudonyms (DESIGN section 3). This is an encoding contract,
+ * How Dossier derives salts, commitments and subject pseudonyms ({@code docs/design.md}, "Data model"). This is an encoding contract,
  * version 1; the golden vectors in {@code src/test/resources/vectors/} pin it. Exactly:
  *
  * <pre>

@@ -7,8 +7,9 @@ import java.util.List;
  * cadastral (Belfiore) codes, employers, accredited training providers and a course catalogue whose safety courses
  * carry the module codes and the legal minimum hours of {@link SafetyModules}.
  *
- * <p>Invariant: every table is non-empty and immutable, and its order is part of {@link SampleData}'s output (a row is
- * chosen by index), so changing a table changes the bytes generated for a seed.
+ * <p>Invariants: every table is non-empty and immutable, and its order is part of {@link SampleData}'s output (a row
+ * is chosen by index), so changing a table changes the bytes generated for a seed. No text holds a comma or a quote:
+ * the demo of {@code scripts/dossier} finds a column by cutting rows at commas.
  */
 final class SampleCatalogue {
     private SampleCatalogue() {}
@@ -411,7 +412,7 @@ final class SampleCatalogue {
                     null),
             new Course(
                     "BIM-02",
-                    "BIM per imprese di costruzione, livello intermedio",
+                    "BIM per imprese di costruzione (livello intermedio)",
                     "edilizia",
                     null,
                     "ADA.10.01.03",

@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A validated training record (DESIGN section 3), immutable. Created by {@link RecordValidator}, which normalises the
+ * A validated training record ({@code docs/design.md}, "Data model"), immutable. Created by {@link RecordValidator}, which normalises the
  * values: text trimmed, fiscal code and country upper case, language and evidence hash lower case, numbers without
  * leading zeros, and {@code valid_until} computed from the safety module's refresher period when absent.
  *

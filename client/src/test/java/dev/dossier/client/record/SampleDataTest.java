@@ -50,6 +50,9 @@ class SampleDataTest {
     void cleanRows_allPassTheValidator_withConsistentFacts(long seed) throws IOException {
         Path csv = directory.resolve("clean.csv");
         assertThat(write(csv, seed, 3000, false)).isEmpty();
+        assertThat(Files.readString(csv))
+                .as("no quoted cell: the demo cuts rows at commas")
+                .doesNotContain("\"");
 
         List<ValidatedRow> rows = RecordValidatorTest.validateAll(csv);
 
