@@ -24,10 +24,11 @@ import picocli.CommandLine.Spec;
         name = "sample-data",
         mixinStandardHelpOptions = true,
         description = {
-            "Write realistic synthetic Italian training records (valid fiscal codes, safety modules, refresher",
-            "periods) in the bulk CSV format. The same arguments always give the same bytes.",
-            "With --dirty, about one row in " + SampleData.DIRTY_ONE_IN + " gets one deliberate error, and",
-            "<out>.bad-rows lists each bad line (line 1 is the header) with its defect and why."
+            "Write realistic synthetic Italian training records in the bulk CSV format:",
+            "valid fiscal codes, safety modules and refresher periods. The same arguments",
+            "always give the same bytes. With --dirty, about one row in " + SampleData.DIRTY_ONE_IN + " gets one",
+            "deliberate error, and <out>.bad-rows lists each bad line (line 1 is the",
+            "header) with its defect and why."
         })
 final class SampleDataCommand implements Callable<Integer> {
     /** Files of at least this many rows show their progress. */
