@@ -47,8 +47,8 @@ public final class BulkBench {
             int inFlight = args.length > 5 ? Integer.parseInt(args[5]) : 4;
             postgres(args[1], Path.of(args[2]), Path.of(args[3]), batch, inFlight);
         } else {
-            System.err.println(
-                    "usage: BulkBench postgres JDBC-URL INPUT.csv OUTDIR [batch] [inFlight] | pipeline INPUT.csv OUTDIR");
+            System.err.println("usage: BulkBench postgres JDBC-URL INPUT.csv OUTDIR [batch] [inFlight]"
+                    + " | pipeline INPUT.csv OUTDIR");
             System.exit(2);
         }
     }

@@ -30,11 +30,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The role policy of {@code docs/design.md} (section "Roles and policy"), cell by cell: every notary function called by every role of both
- * organisations of a two-organisation consortium, through the official client, each user against its own
- * organisation's node of a two-node network (an organisation's node endorses creations in its own name only). The entries
- * the functions act on are Org1MSP's, with the subject of Worker1 of Org1MSP, so for scoped grants a caller of Org1MSP
- * is within reach and a caller of Org2MSP is not.
+ * The role policy of {@code docs/design.md} (section "Roles and policy"), cell by cell: every notary function called by
+ * every role of both organisations of a two-organisation consortium, through the official client, each user against its
+ * own organisation's node of a two-node network (an organisation's node endorses creations in its own name only). The
+ * entries the functions act on are Org1MSP's, with the subject of Worker1 of Org1MSP, so for scoped grants a caller of
+ * Org1MSP is within reach and a caller of Org2MSP is not.
  */
 class PolicyMatrixIT {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -49,9 +49,9 @@ class PolicyMatrixIT {
             "auditor", "Auditor");
 
     /**
-     * The expected matrix, written out from the design's table rather than from the policy document: per function, per role in
-     * {@link #ROLES} order, {@code A} allowed for both organisations, {@code O} allowed for Org1MSP (owner of the
-     * entries and of the subject) and denied for Org2MSP, {@code -} denied for both.
+     * The expected matrix, written out from the design's table rather than from the policy document: per function, per
+     * role in {@link #ROLES} order, {@code A} allowed for both organisations, {@code O} allowed for Org1MSP (owner of
+     * the entries and of the subject) and denied for Org2MSP, {@code -} denied for both.
      */
     private static final Map<String, String> EXPECTED = new LinkedHashMap<>();
 

@@ -8,8 +8,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * How Dossier derives salts, commitments and subject pseudonyms ({@code docs/design.md}, "Data model"). This is an encoding contract,
- * version 1; the golden vectors in {@code src/test/resources/vectors/} pin it. Exactly:
+ * How Dossier derives salts, commitments and subject pseudonyms ({@code docs/design.md}, "Data model"). This is an
+ * encoding contract, version 1; the golden vectors in {@code src/test/resources/vectors/} pin it. Exactly:
  *
  * <pre>
  * salt       = HMAC-SHA256(issuer salt key, UTF-8(record id) || 0x00 || ASCII(decimal version))      32 bytes

@@ -4,10 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The fields of a training record: their column name in the bulk CSV format ({@code docs/design.md}, "Data model") and their place in the
- * record's JSON form. The JSON form nests the worker under {@code subject}, the employer and the provider under their
- * own objects, and the course's description under {@code course}; dates, the safety module and the rest stay at the
- * top level.
+ * The fields of a training record: their column name in the bulk CSV format ({@code docs/design.md}, "Data model") and
+ * their place in the record's JSON form. The JSON form nests the worker under {@code subject}, the employer and the
+ * provider under their own objects, and the course's description under {@code course}; dates, the safety module and the
+ * rest stay at the top level.
  */
 public enum Field {
     RECORD_ID("record_id", null, "record_id", Kind.TEXT),

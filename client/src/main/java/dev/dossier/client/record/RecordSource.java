@@ -10,9 +10,9 @@ import java.util.Locale;
 /**
  * Rows of training records read one at a time from a file, in order, holding only the current row in memory.
  *
- * <p>Two formats: CSV (UTF-8, RFC 4180 quoting, a header row naming the columns of {@code docs/design.md}, "Data model", in any order;
- * unknown columns are refused) and JSON Lines (one JSON object a line, either the record's JSON form, see
- * {@link TrainingRecord}, or flat with the CSV column names; blank lines are skipped).
+ * <p>Two formats: CSV (UTF-8, RFC 4180 quoting, a header row naming the columns of {@code docs/design.md}, "Data
+ * model", in any order; unknown columns are refused) and JSON Lines (one JSON object a line, either the record's JSON
+ * form, see {@link TrainingRecord}, or flat with the CSV column names; blank lines are skipped).
  *
  * <pre>{@code
  * try (RecordSource source = RecordSource.open(Path.of("trainings.csv"))) {

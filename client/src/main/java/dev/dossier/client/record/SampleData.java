@@ -33,13 +33,13 @@ import java.util.function.LongConsumer;
  * <ul>
  *   <li><b>Deterministic</b>: row {@code n} depends only on the seed and {@code n} (each row draws from its own
  *       SplitMix64 generator, written here so that no JDK change alters the output), so the same arguments give the
- *       same bytes on every platform, and
- *       {@code rows = N + k} starts with the {@code N} rows of {@code rows = N}. Record ids are {@code
+ *       same bytes on every platform, and {@code rows = N + k} starts with the {@code N} rows of {@code rows = N} (in
+ *       dirty mode, all but the last five: near the end a duplicate has no later row to copy). Record ids are {@code
  *       <employer VAT>-<seed>-<n>}: files of different seeds or of disjoint {@code first..first+rows} ranges hold
  *       different records.
  *   <li><b>Dirty mode</b>: about one row in {@link #DIRTY_ONE_IN} carries exactly one defect of a {@link Defect}
  *       kind, and the report lists exactly the CSV lines {@link RecordValidator} refuses, with the reason. The
- *       {@link Defect#DUPLICATE_ID} row takes the record id of a row a few lines later (which stays clean), because
+ *       {@link Defect#DUPLICATE_ID} row takes the record id of the row five lines later (which keeps its own), because
  *       the validator refuses every occurrence of a repeated id but the last.
  *   <li><b>Streaming</b>: memory does not grow with {@code rows}.
  * </ul>

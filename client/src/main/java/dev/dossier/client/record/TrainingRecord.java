@@ -17,9 +17,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A validated training record ({@code docs/design.md}, "Data model"), immutable. Created by {@link RecordValidator}, which normalises the
- * values: text trimmed, fiscal code and country upper case, language and evidence hash lower case, numbers without
- * leading zeros, and {@code valid_until} computed from the safety module's refresher period when absent.
+ * A validated training record ({@code docs/design.md}, "Data model"), immutable. Created by {@link RecordValidator},
+ * which normalises the values: text trimmed, fiscal code and country upper case, language and evidence hash lower case,
+ * numbers without leading zeros, and {@code valid_until} computed from the safety module's refresher period when
+ * absent.
  *
  * <p>Its JSON form ({@link #toJson()}) is what a commitment covers, after RFC 8785 canonicalisation
  * ({@link #canonicalJson()}); absent fields are left out rather than written as null:

@@ -7,9 +7,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Who may follow the ledger as it grows, through ChaincodeEvents and Deliver: the role policy ({@code docs/design.md}, "Roles and policy")
- * applied to events and blocks. The caller's role is the {@value #ROLE_ATTRIBUTE} attribute of its validated
- * certificate, as the contract reads it. Immutable and thread-safe.
+ * Who may follow the ledger as it grows, through ChaincodeEvents and Deliver: the role policy ({@code docs/design.md},
+ * "Roles and policy") applied to events and blocks. The caller's role is the {@value #ROLE_ATTRIBUTE} attribute of its
+ * validated certificate, as the contract reads it. Immutable and thread-safe.
  *
  * <table>
  *   <caption>What each role may follow</caption>
