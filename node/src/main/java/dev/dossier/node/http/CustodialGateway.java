@@ -3,6 +3,7 @@ package dev.dossier.node.http;
 import static java.util.Objects.requireNonNull;
 
 import io.grpc.CallOptions;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
@@ -92,12 +93,18 @@ public final class CustodialGateway implements AutoCloseable {
      * @param channelName the channel
      * @param chaincode the notary chaincode
      * @param clients API clients of the node's organisation
+     * @param interceptors on every call to the gateway (the node's gRPC client metrics, say)
      * @return the custodial gateway, serving no one when {@code clients} is empty
      * @throws IOException if a client's MSP folder does not hold exactly one certificate in {@code signcerts/} and one
      *     key in {@code keystore/}, or they do not match (the message names the user)
      */
     public static CustodialGateway connect(
-            String host, int port, String channelName, String chaincode, List<ApiClients.Client> clients)
+            String host,
+            int port,
+            String channelName,
+            String chaincode,
+            List<ApiClients.Client> clients,
+            ClientInterceptor... interceptors)
             throws IOException {
         requireNonNull(host, "host");
         requireNonNull(channelName, "channelName");
@@ -110,6 +117,7 @@ public final class CustodialGateway implements AutoCloseable {
         ManagedChannel channel = NettyChannelBuilder.forAddress(target, port)
                 .usePlaintext()
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .intercept(interceptors)
                 .build();
         List<Caller> callers = new ArrayList<>();
         for (Loaded loaded : identities) {

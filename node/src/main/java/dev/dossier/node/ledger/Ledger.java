@@ -180,6 +180,26 @@ public final class Ledger implements StateReader, AutoCloseable {
         }
     }
 
+    /** The column families of the ledger's RocksDB database, as {@link #storeProperty} names them. */
+    public static final List<String> COLUMN_FAMILIES = Store.LEDGER_FAMILIES;
+
+    /**
+     * RocksDB's integer property of one of the ledger's column families, for metrics: {@code
+     * rocksdb.estimate-num-keys}, {@code rocksdb.live-sst-files-size}, {@code rocksdb.estimate-pending-compaction-bytes}
+     * and the others RocksDB documents (those of the whole database, such as {@code rocksdb.block-cache-usage}, read
+     * the same through any family).
+     *
+     * @throws IllegalArgumentException if {@code family} is not one of {@link #COLUMN_FAMILIES}
+     * @throws IllegalStateException if the ledger is closed or RocksDB has no such integer property
+     */
+    public long storeProperty(String family, String property) {
+        requireNonNull(property, "property");
+        if (!COLUMN_FAMILIES.contains(family)) {
+            throw new IllegalArgumentException("no column family " + family + " in the ledger");
+        }
+        return read(() -> "read " + property, () -> db.getLongProperty(store.handle(family), property));
+    }
+
     /** @return the number of committed blocks; the next block's number */
     public long height() {
         return height;
