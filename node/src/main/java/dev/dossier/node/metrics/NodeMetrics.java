@@ -46,8 +46,8 @@ public final class NodeMetrics implements AutoCloseable {
     public NodeMetrics() {
         // Prometheus' linter (promtool check metrics) wants snake_case labels (gRPC's binder writes methodType and
         // statusCode), no abbreviated units (process_cpu_time_ns_total) and no gauge ending in _count
-        // (system_cpu_count): the first are renamed, the two meters left out (process_cpu_usage and
-        // jvm_threads_* tell as much).
+        // (system_cpu_count): the labels are renamed, the two meters left out (process_cpu_usage still tells the
+        // CPU the node takes).
         registry.config()
                 .namingConvention(new SnakeCaseLabels())
                 .meterFilter(MeterFilter.deny(id -> LEFT_OUT.contains(id.getName())));
