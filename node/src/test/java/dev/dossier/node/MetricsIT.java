@@ -65,6 +65,8 @@ class MetricsIT {
                     .containsPattern("(?m)^dossier_ledger_rocksdb_estimated_keys\\{family=\"state\"} [1-9]")
                     .containsPattern("(?m)^dossier_ledger_rocksdb_pending_compaction_bytes\\{family=\"blocks\"} ")
                     .containsPattern("(?m)^dossier_ledger_rocksdb_block_cache_bytes ")
+                    .containsPattern("(?m)^dossier_ledger_rocksdb_background_errors 0\\.0$")
+                    .containsPattern("(?m)^dossier_ledger_rocksdb_write_stopped 0\\.0$")
                     .containsPattern("(?m)^jvm_memory_used_bytes\\{area=\"heap\"")
                     .containsPattern("(?m)^jvm_memory_heap_used_bytes [1-9]")
                     .containsPattern("(?m)^jvm_threads_live_threads [1-9]")

@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * The ledger's RocksDB storage in metrics, read from RocksDB's properties at each scrape: per column family ({@code
  * family} label: blocks, state, history, txindex, meta, keymeta) the estimated keys, the live SST files' bytes, the
- * bytes compaction still has to go through and the memtables' bytes; for the whole database the block cache's bytes
- * and the compactions running. A scrape after the ledger closed reads NaN.
+ * bytes compaction still has to go through and the memtables' bytes; for the whole database the block cache's bytes,
+ * the compactions running, the background errors (flushes and compactions that failed, on a full disk say) and whether
+ * writes are stopped. A scrape after the ledger closed reads NaN.
  */
 public final class LedgerMeters {
     /** A per-family property: its metric name (dotted, after {@code dossier.ledger.rocksdb.}), RocksDB's name, help. */
@@ -32,7 +33,15 @@ public final class LedgerMeters {
             new Property(
                     "running.compactions",
                     "rocksdb.num-running-compactions",
-                    "Compactions running in the ledger's RocksDB."));
+                    "Compactions running in the ledger's RocksDB."),
+            new Property(
+                    "background.errors",
+                    "rocksdb.background-errors",
+                    "Errors of the ledger's RocksDB in flushes and compactions since it opened (a full disk, say)."),
+            new Property(
+                    "write.stopped",
+                    "rocksdb.is-write-stopped",
+                    "1 while the ledger's RocksDB stops writes (compaction far behind), else 0."));
 
     private LedgerMeters() {}
 
