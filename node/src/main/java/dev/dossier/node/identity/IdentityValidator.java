@@ -4,20 +4,19 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.io.ByteArrayInputStream;
+import dev.dossier.crypto.P256PublicKey;
+import dev.dossier.crypto.Pem;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
@@ -184,24 +183,20 @@ public final class IdentityValidator {
         if (roots == null) {
             throw new IdentityException(what + "unknown MSP");
         }
-        byte[] der = Pem.decode("CERTIFICATE", proto.getIdBytes().toByteArray())
+        byte[] der = Pem.decodeStrict("CERTIFICATE", proto.getIdBytes().toByteArray())
                 .orElseThrow(() -> new IdentityException(what + "id_bytes is not one PEM CERTIFICATE block"));
         X509Certificate certificate;
         try {
-            certificate = (X509Certificate)
-                    CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
-            if (!Arrays.equals(certificate.getEncoded(), der)) {
-                throw new CertificateParsingException("trailing bytes after the certificate");
-            }
-        } catch (CertificateException | RuntimeException malformed) {
+            certificate = Pem.certificateFromDer(der);
+        } catch (CertificateException malformed) {
             throw new IdentityException(what + "malformed X.509 certificate", malformed);
         }
         if (certificate.getBasicConstraints() != -1) {
             throw new IdentityException(what + "is a CA certificate, which cannot be used as an identity");
         }
-        ECPublicKeyParameters publicKey;
+        P256PublicKey publicKey;
         try {
-            publicKey = P256Keys.publicKey(certificate);
+            publicKey = P256PublicKey.fromCertificate(certificate);
         } catch (InvalidKeyException notP256) {
             throw new IdentityException(what + "key is not ECDSA P-256: " + notP256.getMessage(), notP256);
         }
@@ -259,16 +254,13 @@ public final class IdentityValidator {
             if (certificate.getBasicConstraints() == -1) {
                 throw new IllegalArgumentException(what + " is not a CA certificate");
             }
+            // any named EC curve; BouncyCastle's key factory picks its optimised arithmetic for P-256
             AsymmetricKeyParameter key;
             try {
-                key = P256Keys.publicKey(certificate);
-            } catch (InvalidKeyException notP256) {
-                try {
-                    key = PublicKeyFactory.createKey(SubjectPublicKeyInfo.getInstance(
-                            certificate.getPublicKey().getEncoded()));
-                } catch (IOException | RuntimeException malformed) {
-                    throw new IllegalArgumentException(what + ": unreadable key", malformed);
-                }
+                key = PublicKeyFactory.createKey(SubjectPublicKeyInfo.getInstance(
+                        certificate.getPublicKey().getEncoded()));
+            } catch (IOException | RuntimeException malformed) {
+                throw new IllegalArgumentException(what + ": unreadable key", malformed);
             }
             if (!(key instanceof ECPublicKeyParameters ecKey)) {
                 throw new IllegalArgumentException(what + ": key is not EC");
