@@ -2,20 +2,20 @@ package dev.dossier.node.http;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.dossier.crypto.P256PrivateKey;
+import dev.dossier.crypto.P256PublicKey;
+import dev.dossier.crypto.Pem;
 import io.grpc.CallOptions;
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +35,7 @@ import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.GatewayException;
 import org.hyperledger.fabric.client.SubmitException;
 import org.hyperledger.fabric.client.SubmittedTransaction;
-import org.hyperledger.fabric.client.identity.Identities;
 import org.hyperledger.fabric.client.identity.Signer;
-import org.hyperledger.fabric.client.identity.Signers;
 import org.hyperledger.fabric.client.identity.X509Identity;
 
 /**
@@ -150,27 +148,21 @@ public final class CustodialGateway implements AutoCloseable {
         static Loaded of(ApiClients.Client client) throws IOException {
             Path certificateFile = single(client, "signcerts");
             Path keyFile = single(client, "keystore");
-            try (Reader certificateReader = Files.newBufferedReader(certificateFile, StandardCharsets.US_ASCII);
-                    Reader keyReader = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII)) {
-                X509Certificate certificate = Identities.readX509Certificate(certificateReader);
-                PrivateKey key = Identities.readPrivateKey(keyReader);
-                Signer signer = Signers.newPrivateKeySigner(key);
-                byte[] probe = "dossier custodial key check".getBytes(StandardCharsets.US_ASCII);
-                Signature verifier = Signature.getInstance("SHA256withECDSA");
-                verifier.initVerify(certificate.getPublicKey());
-                verifier.update(probe);
-                if (!verifier.verify(
-                        signer.sign(MessageDigest.getInstance("SHA-256").digest(probe)))) {
+            X509Certificate certificate = Pem.readCertificate(certificateFile);
+            P256PrivateKey key = Pem.readPrivateKey(keyFile);
+            try {
+                if (!key.publicKey().equals(P256PublicKey.fromCertificate(certificate))) {
                     throw new IOException("the key of API client " + client.user() + " (" + keyFile
                             + ") does not match its certificate (" + certificateFile + ")");
                 }
-                return new Loaded(client, certificate, signer);
-            } catch (GeneralSecurityException | RuntimeException e) {
+            } catch (InvalidKeyException notP256) {
                 throw new IOException(
                         "cannot read the identity of API client " + client.user() + " from " + client.msp() + ": "
-                                + e.getMessage(),
-                        e);
+                                + certificateFile + ": " + notP256.getMessage(),
+                        notP256);
             }
+            Signer signer = key::signDigest;
+            return new Loaded(client, certificate, signer);
         }
 
         private static Path single(ApiClients.Client client, String folder) throws IOException {

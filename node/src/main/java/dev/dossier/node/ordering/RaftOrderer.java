@@ -3,6 +3,7 @@ package dev.dossier.node.ordering;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.crypto.Pem;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.identity.TlsSettings;
 import dev.dossier.node.ledger.Ledger;
@@ -204,7 +205,7 @@ public final class RaftOrderer implements Orderer {
         if (tls != null) {
             List<X509Certificate> nodes = new ArrayList<>();
             for (RaftSettings.Member member : members) {
-                nodes.add(TlsSettings.readCertificate(member.tlsCertificate()));
+                nodes.add(Pem.readCertificate(member.tlsCertificate()));
             }
             NodeTrustManager trust;
             try {
