@@ -78,7 +78,7 @@ fault_heights() {
   local net=$1 name msp host nport
   while read -r name msp host nport; do
     curl -s --max-time 2 "http://127.0.0.1:$((nport + 2000))/metrics" \
-      | awk '/^dossier_ledger_height / { print $2 }' || echo "?"
+      | awk '/^dossier_ledger_height / { printf "%d\n", $2 }' || echo "?"
   done < <(run_node_cli network nodes --network "$net")
 }
 

@@ -12,7 +12,7 @@ import dev.dossier.client.record.RecordValidator;
 import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.record.ValidatedRow;
 import dev.dossier.common.receipt.Receipt;
-import java.io.InputStream;
+import dev.dossier.crypto.Pem;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,9 +135,8 @@ class PrivacyAttackIT {
 
     private static X509Certificate issuerCertificate(LocalNode node) throws Exception {
         Path signcerts = node.msp("Issuer").resolve("signcerts");
-        try (Stream<Path> files = Files.list(signcerts);
-                InputStream in = Files.newInputStream(files.findFirst().orElseThrow())) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        try (Stream<Path> files = Files.list(signcerts)) {
+            return Pem.readCertificate(files.findFirst().orElseThrow());
         }
     }
 

@@ -26,6 +26,9 @@ import dev.dossier.node.log.CheckpointPublisher;
 import dev.dossier.node.log.CheckpointSigner;
 import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.log.TrustFiles;
+import dev.dossier.node.metrics.LedgerMeters;
+import dev.dossier.node.metrics.NodeMetrics;
+import dev.dossier.node.metrics.OrderingMeters;
 import dev.dossier.node.ordering.BlockDeliveryService;
 import dev.dossier.node.ordering.BlockListener;
 import dev.dossier.node.ordering.BlockPuller;
@@ -34,6 +37,7 @@ import dev.dossier.node.ordering.RaftOrderer;
 import dev.dossier.node.ordering.RaftSettings;
 import dev.dossier.node.ordering.SoloOrderer;
 import dev.dossier.node.validation.WriteRules;
+import io.grpc.ClientInterceptor;
 import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
@@ -91,6 +95,7 @@ public final class Node implements AutoCloseable {
     private final CheckpointPublisher checkpoints;
     private final HttpApi http;
     private final CustodialGateway custodian;
+    private final NodeMetrics metrics;
 
     private Node(
             Ledger ledger,
@@ -104,8 +109,10 @@ public final class Node implements AutoCloseable {
             ExecutorService deliveries,
             CheckpointPublisher checkpoints,
             HttpApi http,
-            CustodialGateway custodian) {
+            CustodialGateway custodian,
+            NodeMetrics metrics) {
         this.custodian = custodian;
+        this.metrics = metrics;
         this.checkpoints = checkpoints;
         this.http = http;
         this.endorsements = endorsements;
@@ -149,13 +156,15 @@ public final class Node implements AutoCloseable {
         List<ApiClients.Client> apiClients =
                 settings.apiClients() == null ? List.of() : ApiClients.load(settings.apiClients(), settings.mspId());
         Ledger ledger = Ledger.open(settings.dataDirectory().resolve("ledger"));
+        NodeMetrics metrics = new NodeMetrics();
         try {
             NodeSettings.Cluster cluster = settings.cluster();
             Set<ByteString> nodeIdentities =
                     cluster == null ? Set.of(signer.serializedIdentity()) : nodeIdentities(cluster);
             BlockPuller puller = cluster == null
                     ? null
-                    : new BlockPuller(settings.channel(), signer, addresses(cluster), settings.tls());
+                    : new BlockPuller(
+                            settings.channel(), signer, addresses(cluster), settings.tls(), metrics.grpcClient());
             if (ledger.height() == 0 && cluster != null && cluster.join()) {
                 fetchGenesis(cluster, puller, ledger);
             } else if (ledger.height() == 0) {
@@ -206,8 +215,10 @@ public final class Node implements AutoCloseable {
                     new WriteRules(settings.chaincode(), mspIds(settings.organisations())),
                     cluster == null
                             ? Endorsers.none(signer.mspId())
-                            : endorsers(cluster, settings.mspId(), settings.tls()),
+                            : endorsers(cluster, settings.mspId(), settings.tls(), metrics.grpcClient()),
                     orderers);
+            LedgerMeters.bind(metrics, ledger);
+            OrderingMeters.bind(metrics, context);
             int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
             ExecutorService requests = Executors.newFixedThreadPool(threads, daemon("gateway"));
             ExecutorService eventStreams = Executors.newFixedThreadPool(MAX_EVENT_STREAMS, daemon("events"));
@@ -226,6 +237,7 @@ public final class Node implements AutoCloseable {
                 serverBuilder.sslContext(settings.tls().serverContext());
             }
             Server server = serverBuilder
+                    .intercept(metrics.grpcServer())
                     .executor(requests)
                     .callExecutor(new ServerCallExecutorSupplier() {
                         @Override
@@ -254,7 +266,12 @@ public final class Node implements AutoCloseable {
             try {
                 // API clients reach the ledger as any client does: through this node's own gateway, over loopback
                 custodian = CustodialGateway.connect(
-                        settings.host(), server.getPort(), settings.channel(), settings.chaincode(), apiClients);
+                        settings.host(),
+                        server.getPort(),
+                        settings.channel(),
+                        settings.chaincode(),
+                        apiClients,
+                        metrics.grpcClient());
                 try {
                     checkpoints = checkpoints(settings, signer, log);
                 } catch (IOException | RuntimeException e) {
@@ -268,7 +285,7 @@ public final class Node implements AutoCloseable {
                             .log(log)
                             .checkpoints(checkpoints)
                             .health(context::healthy)
-                            .gauges(() -> orderingGauges(context))
+                            .metrics(metrics)
                             .custodian(custodian)
                             .limits(HttpLimits.fromProperties(System.getProperties()))
                             .start();
@@ -303,8 +320,10 @@ public final class Node implements AutoCloseable {
                     deliveries,
                     checkpoints,
                     http,
-                    custodian);
+                    custodian,
+                    metrics);
         } catch (IOException | RuntimeException e) {
+            metrics.close();
             ledger.close();
             throw e;
         }
@@ -356,26 +375,6 @@ public final class Node implements AutoCloseable {
                 + " control end to end (all nodes on one machine, a test), with --insecure");
     }
 
-    /** Ordering's gauges for {@code /metrics}: whether it stopped, and what the ordering rules refused. */
-    private static List<HttpApi.Gauge> orderingGauges(GatewayContext context) {
-        List<HttpApi.Gauge> gauges = new ArrayList<>();
-        gauges.add(new HttpApi.Gauge(
-                "dossier_ordering_failed",
-                "1 once ordering stopped after a failure (a block could not be committed): restart the node.",
-                context.orderingFailed() ? 1 : 0));
-        if (context.ordering() instanceof RaftOrderer raft) {
-            gauges.add(new HttpApi.Gauge(
-                    "dossier_raft_entries_refused",
-                    "Raft entries the ordering rules refused (no block) since the node started.",
-                    raft.rejectedEntries()));
-            gauges.add(new HttpApi.Gauge(
-                    "dossier_raft_cut_time_seconds",
-                    "Cut time of the last block, Unix seconds (0: none yet); far ahead of the clock is suspect.",
-                    raft.lastCutAt().map(Instant::getEpochSecond).orElse(0L)));
-        }
-        return gauges;
-    }
-
     private static Set<ByteString> nodeIdentities(NodeSettings.Cluster cluster) throws IOException {
         Set<ByteString> out = new HashSet<>();
         for (NodeSettings.ClusterNode node : cluster.nodes()) {
@@ -396,7 +395,8 @@ public final class Node implements AutoCloseable {
         return organisations.stream().map(Msp::mspId).toList();
     }
 
-    private static Endorsers endorsers(NodeSettings.Cluster cluster, String ownMsp, TlsSettings tls) {
+    private static Endorsers endorsers(
+            NodeSettings.Cluster cluster, String ownMsp, TlsSettings tls, ClientInterceptor metrics) {
         List<String> organisations = new ArrayList<>();
         List<Endorsers.Peer> peers = new ArrayList<>();
         for (NodeSettings.ClusterNode node : cluster.nodes()) {
@@ -407,7 +407,7 @@ public final class Node implements AutoCloseable {
                 peers.add(new Endorsers.Peer(node.name(), node.mspId(), node.address()));
             }
         }
-        return new Endorsers(ownMsp, organisations, peers, tls);
+        return new Endorsers(ownMsp, organisations, peers, tls, metrics);
     }
 
     private static RaftSettings raftSettings(NodeSettings.Cluster cluster, Path dataDirectory, TlsSettings tls) {
@@ -585,6 +585,7 @@ public final class Node implements AutoCloseable {
             responses.shutdown();
             log.close();
             ledger.close();
+            metrics.close();
             LOG.log(Level.INFO, "node stopped");
         }
     }

@@ -1,6 +1,7 @@
 package dev.dossier.node;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.crypto.Pem;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.identity.Msp;
@@ -8,12 +9,7 @@ import dev.dossier.node.identity.Signer;
 import dev.dossier.node.identity.TlsSettings;
 import dev.dossier.node.ordering.BlockLimits;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -403,13 +399,7 @@ public record NodeSettings(
 
         /** @return the node's serialized identity, as it signs endorsements and blocks */
         public ByteString serializedIdentity() throws IOException {
-            try (InputStream in = Files.newInputStream(certificate)) {
-                X509Certificate parsed = (X509Certificate)
-                        CertificateFactory.getInstance("X.509").generateCertificate(in);
-                return Signer.serializedIdentity(mspId, parsed);
-            } catch (CertificateException | RuntimeException e) {
-                throw new IOException(certificate + ": not a PEM X.509 certificate", e);
-            }
+            return Signer.serializedIdentity(mspId, Pem.readCertificate(certificate));
         }
     }
 }

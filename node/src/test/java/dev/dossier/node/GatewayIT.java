@@ -7,8 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.crypto.CertificateBuilder;
+import dev.dossier.crypto.P256PrivateKey;
+import dev.dossier.crypto.Pem;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.identity.FabricAttributes;
 import dev.dossier.node.ledger.AuditReport;
 import dev.dossier.node.ledger.LedgerAudit;
 import io.grpc.Status;
@@ -17,16 +21,20 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.nist.NISTNamedCurves;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.hyperledger.fabric.client.ChaincodeEvent;
 import org.hyperledger.fabric.client.CloseableIterator;
 import org.hyperledger.fabric.client.CommitException;
@@ -187,63 +195,35 @@ class GatewayIT {
     }
 
     /** A certificate of Org1's CA for a fresh P-256 key, valid from {@code notBefore} to {@code notAfter}. */
-    private X509Certificate org1Certificate(
-            java.security.KeyPair keys, java.time.Instant notBefore, java.time.Instant notAfter) throws Exception {
+    private X509Certificate org1Certificate(P256PrivateKey key, Instant notBefore, Instant notAfter) throws Exception {
         Path caCertificate = network.consortium.organisations().get(0).caCertificate();
-        var ca = dev.dossier.node.identity.Signer.fromPem(
-                "Org1MSP", caCertificate, caCertificate.resolveSibling("priv_sk"));
-        var builder = new org.bouncycastle.cert.X509v3CertificateBuilder(
-                org.bouncycastle.asn1.x500.X500Name.getInstance(
-                        ca.certificate().getSubjectX500Principal().getEncoded()),
-                BigInteger.valueOf(System.nanoTime()),
-                java.util.Date.from(notBefore),
-                java.util.Date.from(notAfter),
-                new org.bouncycastle.asn1.x500.X500Name("C=IT,O=org1.dossier.local,OU=client,CN=Temporary"),
-                org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(
-                        keys.getPublic().getEncoded()));
-        builder.addExtension(
-                new org.bouncycastle.asn1.ASN1ObjectIdentifier(dev.dossier.node.identity.FabricAttributes.OID),
-                false,
-                dev.dossier.node.identity.FabricAttributes.encode(java.util.Map.of("dossier.role", "issuer")));
-        byte[] der = builder.build(new org.bouncycastle.operator.ContentSigner() {
-                    private final java.io.ByteArrayOutputStream tbs = new java.io.ByteArrayOutputStream();
-
-                    @Override
-                    public org.bouncycastle.asn1.x509.AlgorithmIdentifier getAlgorithmIdentifier() {
-                        return new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
-                                org.bouncycastle.asn1.x9.X9ObjectIdentifiers.ecdsa_with_SHA256);
-                    }
-
-                    @Override
-                    public java.io.OutputStream getOutputStream() {
-                        return tbs;
-                    }
-
-                    @Override
-                    public byte[] getSignature() {
-                        return ca.sign(tbs.toByteArray());
-                    }
-                })
-                .getEncoded();
-        return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                .generateCertificate(new java.io.ByteArrayInputStream(der));
+        X509Certificate ca = Pem.readCertificate(caCertificate);
+        P256PrivateKey caKey = Pem.readPrivateKey(caCertificate.resolveSibling("priv_sk"));
+        return CertificateBuilder.issuedBy(
+                        X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), caKey)
+                .subject(new X500Name("C=IT,O=org1.dossier.local,OU=client,CN=Temporary"), key.publicKey())
+                .serial(BigInteger.valueOf(System.nanoTime()))
+                .validity(notBefore, notAfter)
+                .extension(
+                        new ASN1ObjectIdentifier(FabricAttributes.OID),
+                        false,
+                        FabricAttributes.encode(Map.of("dossier.role", "issuer")))
+                .build();
     }
 
     @Test
     void expiredOrNotYetValidCreator_isRefusedAtTheGateway_andOneExpiringBeforeSubmit_byCommitValidation()
             throws Exception {
-        var generator = java.security.KeyPairGenerator.getInstance("EC");
-        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
-        java.security.KeyPair keys = generator.generateKeyPair();
-        Signer signer = Signers.newPrivateKeySigner(keys.getPrivate());
-        java.time.Instant now = java.time.Instant.now();
+        P256PrivateKey keys = P256PrivateKey.generate();
+        Signer signer = keys::signDigest;
+        Instant now = Instant.now();
         assertAnchorDenied(org1Certificate(keys, now.minusSeconds(7_200), now.minusSeconds(3_600)), signer, "expired");
         assertAnchorDenied(
                 org1Certificate(keys, now.plusSeconds(3_600), now.plusSeconds(7_200)), signer, "not valid before");
 
         long height = network.node.height();
-        X509Certificate shortLived = org1Certificate(
-                keys, now.minusSeconds(60), java.time.Instant.now().plusSeconds(3));
+        X509Certificate shortLived =
+                org1Certificate(keys, now.minusSeconds(60), Instant.now().plusSeconds(3));
         byte[] prepared;
         try (Gateway gateway = network.gateway("Org1MSP", shortLived, signer)) {
             var proposal = notary(gateway)
@@ -253,8 +233,7 @@ class GatewayIT {
             var endorsed = proposal.endorse();
             prepared = endorsed.getBytes();
             Thread.sleep(java.time.Duration.between(
-                                    java.time.Instant.now(),
-                                    shortLived.getNotAfter().toInstant())
+                                    Instant.now(), shortLived.getNotAfter().toInstant())
                             .toMillis()
                     + 1_500);
             assertRefusedByCommitValidation(prepared, signer, "expired");

@@ -208,7 +208,7 @@ class OrderingAttackIT {
             assertThat(cluster.nodes[2].context().orderingFailed()).isTrue();
             assertThat(get(cluster.nodes[2], "/healthz").statusCode()).isEqualTo(503);
             assertThat(get(cluster.nodes[2], "/metrics").body())
-                    .contains("dossier_healthy 0", "dossier_ordering_failed 1");
+                    .contains("dossier_healthy 0.0", "dossier_ordering_failed 1.0");
             for (int i = 0; i < 2; i++) {
                 while (cluster.nodes[i].height() <= height && System.nanoTime() < deadline) {
                     Thread.sleep(50);
@@ -307,7 +307,7 @@ class OrderingAttackIT {
             assertThat(cluster.raft(i).rejectedEntries())
                     .as("entries node %d refused since it started", i)
                     .isEqualTo(refused);
-            assertThat(metrics(cluster.nodes[i])).contains("dossier_raft_entries_refused " + refused);
+            assertThat(metrics(cluster.nodes[i])).contains("dossier_raft_entries_refused " + (double) refused);
         }
         assertHealthy(cluster);
     }
@@ -319,7 +319,14 @@ class OrderingAttackIT {
             assertThat(get(node, "/healthz").statusCode())
                     .as("node %d /healthz", i)
                     .isEqualTo(200);
-            assertThat(metrics(node)).contains("dossier_healthy 1", "dossier_ordering_failed 0");
+            String metrics = metrics(node);
+            assertThat(metrics)
+                    .contains("dossier_healthy 1.0", "dossier_ordering_failed 0.0")
+                    .containsPattern("(?m)^dossier_raft_leader [01]\\.0$")
+                    .containsPattern("(?m)^dossier_raft_term [1-9]")
+                    .containsPattern("(?m)^dossier_raft_commit_index [1-9]")
+                    .containsPattern("(?m)^dossier_raft_follower_lag_entries ");
+            Promtool.check(metrics);
         }
     }
 

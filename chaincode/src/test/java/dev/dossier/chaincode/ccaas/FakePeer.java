@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Timestamp;
+import dev.dossier.crypto.testing.TestPki;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.security.Signature;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Header;
 import org.hyperledger.fabric.protos.common.HeaderType;
 import org.hyperledger.fabric.protos.common.SignatureHeader;
+import org.hyperledger.fabric.protos.msp.SerializedIdentity;
 import org.hyperledger.fabric.protos.peer.ChaincodeEvent;
 import org.hyperledger.fabric.protos.peer.ChaincodeGrpc;
 import org.hyperledger.fabric.protos.peer.ChaincodeHeaderExtension;
@@ -53,6 +55,22 @@ import org.hyperledger.fabric.protos.peer.SignedProposal;
  * transaction's writes are committed when {@link #commit} is called.
  */
 final class FakePeer implements AutoCloseable {
+    /** A proposal's creator: an MSP id and a certificate of {@link TestPki}. */
+    record Creator(String mspId, TestPki.Leaf leaf) {
+        /** @return the {@code SerializedIdentity} a proposal's creator holds: MSP id and PEM certificate */
+        ByteString serialized() {
+            return SerializedIdentity.newBuilder()
+                    .setMspid(mspId)
+                    .setIdBytes(ByteString.copyFromUtf8(leaf.certificatePem()))
+                    .build()
+                    .toByteString();
+        }
+
+        X509Certificate certificate() {
+            return leaf.certificate();
+        }
+    }
+
     static final String CHANNEL = "dossier";
     static final String CHAINCODE = "notary";
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -153,7 +171,7 @@ final class FakePeer implements AutoCloseable {
      * @param timestamp the proposal's timestamp (the chaincode's transaction time)
      * @param args function name and arguments
      */
-    Execution execute(TestPki.Identity creator, Instant timestamp, String... args)
+    Execution execute(Creator creator, Instant timestamp, String... args)
             throws InterruptedException, GeneralSecurityException {
         byte[] nonce = new byte[24];
         random.nextBytes(nonce);
@@ -256,12 +274,7 @@ final class FakePeer implements AutoCloseable {
     }
 
     private static SignedProposal signedProposal(
-            TestPki.Identity creator,
-            ByteString creatorBytes,
-            byte[] nonce,
-            String txId,
-            Instant timestamp,
-            String... args)
+            Creator creator, ByteString creatorBytes, byte[] nonce, String txId, Instant timestamp, String... args)
             throws GeneralSecurityException {
         ChaincodeID chaincodeId = ChaincodeID.newBuilder().setName(CHAINCODE).build();
         ChaincodeInput.Builder input = ChaincodeInput.newBuilder();
@@ -302,12 +315,10 @@ final class FakePeer implements AutoCloseable {
                 .setPayload(payload.toByteString())
                 .build()
                 .toByteString();
-        Signature signer = Signature.getInstance("SHA256withECDSA");
-        signer.initSign(creator.key());
-        signer.update(proposal.toByteArray());
+        byte[] signature = creator.leaf().keys().signingKey().sign(proposal.toByteArray());
         return SignedProposal.newBuilder()
                 .setProposalBytes(proposal)
-                .setSignature(ByteString.copyFrom(signer.sign()))
+                .setSignature(ByteString.copyFrom(signature))
                 .build();
     }
 

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.crypto.testing.TestPki;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.hyperledger.fabric.protos.peer.ChaincodeMessage;
 import org.hyperledger.fabric.protos.peer.Response;
 import org.hyperledger.fabric.protos.peer.SignedProposal;
@@ -33,18 +35,18 @@ class ServerIT {
     private static final String POLICY_KEY = "\u0000policy\u0000";
 
     private static ServerProcess server;
-    private static TestPki.Identity issuer;
-    private static TestPki.Identity inspector;
-    private static TestPki.Identity noRole;
+    private static FakePeer.Creator issuer;
+    private static FakePeer.Creator inspector;
+    private static FakePeer.Creator noRole;
 
     private FakePeer peer;
 
     @BeforeAll
     static void startServer() throws Exception {
-        TestPki ca = TestPki.newCa("org1.dossier.local", "ca.org1.dossier.local");
-        issuer = ca.identity("Org1MSP", "Issuer@org1.dossier.local", Map.of("dossier.role", "issuer"));
-        inspector = ca.identity("Org1MSP", "Inspector@org1.dossier.local", Map.of("dossier.role", "inspector"));
-        noRole = ca.identity("Org1MSP", "Nobody@org1.dossier.local", Map.of());
+        TestPki.Ca ca = TestPki.Ca.create(new X500Name("CN=ca.org1.dossier.local,O=org1.dossier.local"));
+        issuer = creator(ca, "Org1MSP", "Issuer@org1.dossier.local", Map.of("dossier.role", "issuer"));
+        inspector = creator(ca, "Org1MSP", "Inspector@org1.dossier.local", Map.of("dossier.role", "inspector"));
+        noRole = creator(ca, "Org1MSP", "Nobody@org1.dossier.local", Map.of());
         server = ServerProcess.start(Map.of(), Path.of("target", "ccaas-it", "server-plaintext.log"));
     }
 
@@ -216,5 +218,11 @@ class ServerIT {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /** An identity of {@code mspId} issued by {@code ca}, named {@code CN=<commonName>, OU=client, O=<mspId>}. */
+    static FakePeer.Creator creator(TestPki.Ca ca, String mspId, String commonName, Map<String, String> attributes) {
+        return new FakePeer.Creator(
+                mspId, ca.issue(new X500Name("CN=" + commonName + ",OU=client,O=" + mspId), attributes));
     }
 }

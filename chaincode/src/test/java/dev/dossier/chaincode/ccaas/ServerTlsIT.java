@@ -2,6 +2,8 @@ package dev.dossier.chaincode.ccaas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dossier.crypto.Pem;
+import dev.dossier.crypto.testing.TestPki;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
@@ -10,6 +12,7 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,23 +26,23 @@ class ServerTlsIT {
     private static final Path DIR = Path.of("target", "ccaas-it", "tls");
 
     private static ServerProcess server;
-    private static TestPki.Identity caller;
+    private static FakePeer.Creator caller;
     private static Path caFile;
     private static Path peerCert;
     private static Path peerKey;
 
     @BeforeAll
     static void startServer() throws Exception {
-        TestPki tlsCa = TestPki.newCa("dossier.local", "tlsca.dossier.local");
-        TestPki.Identity serverTls = tlsCa.tls("notary-ccaas");
-        TestPki.Identity peerTls = tlsCa.tls("peer0.org1.dossier.local");
-        caFile = TestPki.write(DIR.resolve("ca.crt"), TestPki.pem(tlsCa.certificate()));
-        peerCert = TestPki.write(DIR.resolve("peer.crt"), TestPki.pem(peerTls.certificate()));
-        peerKey = TestPki.write(DIR.resolve("peer.key"), TestPki.pem(peerTls.key()));
-        Path serverCert = TestPki.write(DIR.resolve("server.crt"), TestPki.pem(serverTls.certificate()));
-        Path serverKey = TestPki.write(DIR.resolve("server.key"), TestPki.pem(serverTls.key()));
-        TestPki ca = TestPki.newCa("org1.dossier.local", "ca.org1.dossier.local");
-        caller = ca.identity("Org1MSP", "Auditor@org1.dossier.local", Map.of("dossier.role", "auditor"));
+        TestPki.Ca tlsCa = TestPki.Ca.create(new X500Name("CN=tlsca.dossier.local,O=dossier.local"));
+        TestPki.Leaf serverTls = tlsCa.tls("notary-ccaas");
+        TestPki.Leaf peerTls = tlsCa.tls("peer0.org1.dossier.local");
+        caFile = TestPki.write(DIR.resolve("ca.crt"), Pem.encode(tlsCa.certificate()));
+        peerCert = TestPki.write(DIR.resolve("peer.crt"), peerTls.certificatePem());
+        peerKey = TestPki.write(DIR.resolve("peer.key"), peerTls.keyPem());
+        Path serverCert = TestPki.write(DIR.resolve("server.crt"), serverTls.certificatePem());
+        Path serverKey = TestPki.write(DIR.resolve("server.key"), serverTls.keyPem());
+        TestPki.Ca ca = TestPki.Ca.create(new X500Name("CN=ca.org1.dossier.local,O=org1.dossier.local"));
+        caller = ServerIT.creator(ca, "Org1MSP", "Auditor@org1.dossier.local", Map.of("dossier.role", "auditor"));
         server = ServerProcess.start(
                 Map.of(
                         "CHAINCODE_TLS_KEY", serverKey.toString(),

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.dossier.crypto.Pem;
+import dev.dossier.crypto.PemException;
 import dev.dossier.node.identity.Msp;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.identity.TlsSettings;
@@ -17,9 +19,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CRLException;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -276,13 +275,7 @@ public record Consortium(String channel, String chaincode, List<Organisation> or
         try (var files = Files.list(directory)) {
             for (Path file :
                     files.filter(f -> f.toString().endsWith(".pem")).sorted().toList()) {
-                try (InputStream in = Files.newInputStream(file)) {
-                    for (var crl : CertificateFactory.getInstance("X.509").generateCRLs(in)) {
-                        crls.add((X509CRL) crl);
-                    }
-                } catch (CRLException | CertificateException | RuntimeException malformed) {
-                    throw new UncheckedIOException(new IOException(file + ": not a PEM X.509 CRL", malformed));
-                }
+                crls.addAll(Pem.readCrls(file));
             }
         } catch (IOException unreadable) {
             throw new UncheckedIOException(unreadable);
@@ -361,12 +354,10 @@ public record Consortium(String channel, String chaincode, List<Organisation> or
     }
 
     private static X509Certificate readCertificate(Path pem) {
-        try (InputStream in = Files.newInputStream(pem)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        } catch (IOException unreadable) {
+        try {
+            return Pem.readCertificate(pem);
+        } catch (PemException unreadable) {
             throw new UncheckedIOException(unreadable);
-        } catch (CertificateException | RuntimeException malformed) {
-            throw new UncheckedIOException(new IOException(pem + ": not a PEM X.509 certificate", malformed));
         }
     }
 

@@ -6,26 +6,24 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dossier.crypto.CertificateBuilder;
+import dev.dossier.crypto.P256PrivateKey;
+import dev.dossier.crypto.P256PublicKey;
+import dev.dossier.crypto.Pem;
 import dev.dossier.node.identity.FabricAttributes;
-import dev.dossier.node.identity.Signatures;
 import dev.dossier.node.identity.Signer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.InvalidKeyException;
 import java.security.SecureRandom;
-import java.security.cert.CRLException;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
@@ -33,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.Date;
 import java.util.HexFormat;
@@ -43,39 +40,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.DERSequence;
-import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
-import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509v2CRLBuilder;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
-import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
-import org.bouncycastle.crypto.params.ECNamedDomainParameters;
-import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
-import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
-import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
-import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
-import org.bouncycastle.operator.ContentSigner;
 
 /**
  * Generates a local consortium: for each organisation a root CA, one node and a set of users, with ECDSA P-256 keys
@@ -135,23 +109,12 @@ public final class CryptoGen {
     /** Users of each organisation: name and role. */
     private static final Map<String, String> USERS = usersAndRoles();
 
-    private static final ECNamedDomainParameters P256 = new ECNamedDomainParameters(
-            SECObjectIdentifiers.secp256r1, CustomNamedCurves.getByOID(SECObjectIdentifiers.secp256r1));
-    private static final AlgorithmIdentifier ECDSA_WITH_SHA256 =
-            new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final SecureRandom random = new SecureRandom();
     private final Instant notBefore = Instant.now().minus(BACKDATE).truncatedTo(ChronoUnit.SECONDS);
-    private final CertificateFactory certificateFactory;
 
-    private CryptoGen() {
-        try {
-            certificateFactory = CertificateFactory.getInstance("X.509");
-        } catch (CertificateException e) {
-            throw new AssertionError("X.509 is always supported", e);
-        }
-    }
+    private CryptoGen() {}
 
     private static Map<String, String> usersAndRoles() {
         Map<String, String> users = new LinkedHashMap<>();
@@ -268,10 +231,10 @@ public final class CryptoGen {
     /** Writes an MSP folder for one identity; returns its certificate and private key paths. */
     private Path[] localMsp(Path msp, String name, Ca ca, X500Name subject, Map<String, String> attributes)
             throws IOException {
-        KeyPair keys = generateKeyPair();
-        X509Certificate certificate = issue(ca, subject, keys, Profile.SIGNING, attributes, null);
+        P256PrivateKey keys = P256PrivateKey.generate(random);
+        X509Certificate certificate = issue(ca, subject, keys.publicKey(), Profile.SIGNING, attributes, null);
         Path certificatePath = writeCertificate(msp.resolve("signcerts").resolve(name + "-cert.pem"), certificate);
-        Path keyPath = writePrivateKey(msp.resolve("keystore/priv_sk"), keys.privateKey());
+        Path keyPath = writePrivateKey(msp.resolve("keystore/priv_sk"), keys);
         writeCertificate(msp.resolve("cacerts").resolve(ca.fileName()), ca.certificate());
         writeNodeOuConfig(msp, ca.fileName());
         return new Path[] {certificatePath, keyPath};
@@ -279,13 +242,13 @@ public final class CryptoGen {
 
     /** Generates a self-signed root CA ({@code CN=<name>}) and writes {@code <name>-cert.pem} and {@code priv_sk}. */
     private Ca rootCa(Path directory, String name, String domain) throws IOException {
-        KeyPair keys = generateKeyPair();
+        P256PrivateKey keys = P256PrivateKey.generate(random);
         X500Name subject = name(domain, null, name);
         Ca self = new Ca(subject, keys, null, null);
-        X509Certificate certificate = issue(self, subject, keys, Profile.CA, Map.of(), null);
+        X509Certificate certificate = issue(self, subject, keys.publicKey(), Profile.CA, Map.of(), null);
         String fileName = name + "-cert.pem";
         writeCertificate(directory.resolve(fileName), certificate);
-        writePrivateKey(directory.resolve("priv_sk"), keys.privateKey());
+        writePrivateKey(directory.resolve("priv_sk"), keys);
         return new Ca(subject, keys, certificate, fileName);
     }
 
@@ -295,17 +258,17 @@ public final class CryptoGen {
      */
     private void tlsIdentity(Path tls, String kind, Ca tlsCa, X500Name subject, List<GeneralName> names)
             throws IOException {
-        KeyPair keys = generateKeyPair();
+        P256PrivateKey keys = P256PrivateKey.generate(random);
         X509Certificate certificate = issue(
                 tlsCa,
                 subject,
-                keys,
+                keys.publicKey(),
                 Profile.TLS,
                 Map.of(),
                 names.isEmpty() ? null : new GeneralNames(names.toArray(GeneralName[]::new)));
         writeCertificate(tls.resolve("ca.crt"), tlsCa.certificate());
         writeCertificate(tls.resolve(kind + ".crt"), certificate);
-        writePrivateKey(tls.resolve(kind + ".key"), keys.privateKey());
+        writePrivateKey(tls.resolve(kind + ".key"), keys);
     }
 
     /** @return the policy document with the consortium's MSP ids as its organisations */
@@ -338,16 +301,7 @@ public final class CryptoGen {
         return builder.addRDN(BCStyle.CN, commonName).build();
     }
 
-    private record KeyPair(ECPrivateKeyParameters privateKey, ECPublicKeyParameters publicKey) {}
-
-    private record Ca(X500Name subject, KeyPair keys, X509Certificate certificate, String fileName) {}
-
-    private KeyPair generateKeyPair() {
-        ECKeyPairGenerator generator = new ECKeyPairGenerator();
-        generator.init(new ECKeyGenerationParameters(P256, random));
-        AsymmetricCipherKeyPair pair = generator.generateKeyPair();
-        return new KeyPair((ECPrivateKeyParameters) pair.getPrivate(), (ECPublicKeyParameters) pair.getPublic());
-    }
+    private record Ca(X500Name subject, P256PrivateKey key, X509Certificate certificate, String fileName) {}
 
     /** What a certificate is for. */
     private enum Profile {
@@ -359,121 +313,39 @@ public final class CryptoGen {
     private X509Certificate issue(
             Ca issuerCa,
             X500Name subject,
-            KeyPair subjectKeys,
+            P256PublicKey subjectKey,
             Profile profile,
             Map<String, String> attributes,
-            GeneralNames subjectAltNames)
-            throws IOException {
-        X500Name issuer = issuerCa.subject();
-        KeyPair issuerKeys = issuerCa.keys();
+            GeneralNames subjectAltNames) {
         boolean ca = profile == Profile.CA;
         BigInteger serial = new BigInteger(128, random).setBit(127);
         Instant notAfter = notBefore.plus(ca ? CA_VALIDITY : LEAF_VALIDITY);
-        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(
-                issuer,
-                serial,
-                Date.from(notBefore),
-                Date.from(notAfter),
-                subject,
-                SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(subjectKeys.publicKey()));
-        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+        CertificateBuilder builder = CertificateBuilder.issuedBy(issuerCa.subject(), issuerCa.key())
+                .subject(subject, subjectKey)
+                .serial(serial)
+                .validity(notBefore, notAfter)
+                .basicConstraints(ca);
         if (ca) {
-            builder.addExtension(
-                    Extension.keyUsage,
-                    true,
-                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
-                KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth
-            }));
+            builder.keyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign | KeyUsage.cRLSign)
+                    .extendedKeyUsage(KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth);
         } else if (profile == Profile.TLS) {
-            builder.addExtension(
-                    Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-            builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
-                KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
-            }));
+            builder.keyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment)
+                    .extendedKeyUsage(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
         } else {
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            builder.keyUsage(KeyUsage.digitalSignature);
         }
         if (subjectAltNames != null) {
-            builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames);
+            builder.subjectAltNames(subjectAltNames);
         }
-        builder.addExtension(
-                Extension.subjectKeyIdentifier,
-                false,
-                new SubjectKeyIdentifier(keyIdentifier(subjectKeys.publicKey())));
+        builder.subjectKeyIdentifier();
         if (!ca) {
-            builder.addExtension(
-                    Extension.authorityKeyIdentifier,
-                    false,
-                    new AuthorityKeyIdentifier(keyIdentifier(issuerKeys.publicKey())));
+            builder.authorityKeyIdentifier();
         }
         if (!attributes.isEmpty()) {
-            builder.addExtension(
+            builder.extension(
                     new ASN1ObjectIdentifier(FabricAttributes.OID), false, FabricAttributes.encode(attributes));
         }
-        byte[] der = builder.build(new EcdsaContentSigner(message -> signLowS(issuerKeys.privateKey(), message)))
-                .getEncoded();
-        try {
-            return (X509Certificate) certificateFactory.generateCertificate(new ByteArrayInputStream(der));
-        } catch (CertificateException e) {
-            throw new AssertionError("a freshly built certificate parses", e);
-        }
-    }
-
-    /** SHA-256 of the uncompressed public point, as cryptogen computes key identifiers. */
-    private static byte[] keyIdentifier(ECPublicKeyParameters publicKey) {
-        byte[] point = publicKey.getQ().getEncoded(false);
-        SHA256Digest digest = new SHA256Digest();
-        digest.update(point, 0, point.length);
-        byte[] hash = new byte[digest.getDigestSize()];
-        digest.doFinal(hash, 0);
-        return hash;
-    }
-
-    /**
-     * Signs certificates and revocation lists with ECDSA P-256 / SHA-256 through {@code sign}, which takes the
-     * to-be-signed bytes and returns a DER signature with low S, as the node signs transactions.
-     */
-    private static final class EcdsaContentSigner implements ContentSigner {
-        private final java.util.function.UnaryOperator<byte[]> sign;
-        private final ByteArrayOutputStream tbs = new ByteArrayOutputStream(1024);
-
-        EcdsaContentSigner(java.util.function.UnaryOperator<byte[]> sign) {
-            this.sign = sign;
-        }
-
-        @Override
-        public AlgorithmIdentifier getAlgorithmIdentifier() {
-            return ECDSA_WITH_SHA256;
-        }
-
-        @Override
-        public OutputStream getOutputStream() {
-            return tbs;
-        }
-
-        @Override
-        public byte[] getSignature() {
-            return sign.apply(tbs.toByteArray());
-        }
-    }
-
-    /** @return the DER ECDSA P-256 / SHA-256 signature of {@code message}: RFC 6979 nonce, low S */
-    private static byte[] signLowS(ECPrivateKeyParameters key, byte[] message) {
-        SHA256Digest digest = new SHA256Digest();
-        digest.update(message, 0, message.length);
-        byte[] hash = new byte[digest.getDigestSize()];
-        digest.doFinal(hash, 0);
-        ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
-        signer.init(true, key);
-        BigInteger[] rs = signer.generateSignature(hash);
-        try {
-            ASN1Integer r = new ASN1Integer(rs[0]);
-            ASN1Integer s = new ASN1Integer(Signatures.toLowS(rs[1]));
-            return new DERSequence(new ASN1Integer[] {r, s}).getEncoded();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return builder.build();
     }
 
     /**
@@ -500,7 +372,7 @@ public final class CryptoGen {
                     .findFirst()
                     .orElse(null);
             if (certificate != null) {
-                return revoke(organisation, readCertificate(certificate), validity);
+                return revoke(organisation, Pem.readCertificate(certificate), validity);
             }
         }
         throw new IllegalArgumentException("no node or user " + name + " in the consortium");
@@ -509,67 +381,57 @@ public final class CryptoGen {
     private static Path revoke(Consortium.Organisation organisation, X509Certificate revoked, Duration validity)
             throws IOException {
         Path caCertificate = organisation.caCertificate();
-        dev.dossier.node.identity.Signer ca = dev.dossier.node.identity.Signer.fromPem(
-                organisation.mspId(), caCertificate, caCertificate.resolveSibling("priv_sk"));
+        X509Certificate caCertificateValue = Pem.readCertificate(caCertificate);
+        P256PrivateKey caKey = Pem.readPrivateKey(caCertificate.resolveSibling("priv_sk"));
+        if (!caKey.publicKey().equals(publicKeyOf(caCertificate, caCertificateValue))) {
+            throw new IOException(caCertificate.resolveSibling("priv_sk") + ": private key does not belong to the"
+                    + " certificate " + caCertificate);
+        }
         Path file = Consortium.crlDirectory(organisation).resolve("crl.pem");
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         X509v2CRLBuilder builder = new X509v2CRLBuilder(
-                X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()), Date.from(now));
+                X500Name.getInstance(
+                        caCertificateValue.getSubjectX500Principal().getEncoded()),
+                Date.from(now));
         builder.setNextUpdate(Date.from(now.plus(validity)));
         Set<BigInteger> serials = new LinkedHashSet<>();
         if (Files.exists(file)) {
-            try (InputStream in = Files.newInputStream(file)) {
-                X509CRL previous =
-                        (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(in);
+            for (X509CRL previous : Pem.readCrls(file)) {
                 if (previous.getRevokedCertificates() != null) {
                     for (X509CRLEntry entry : previous.getRevokedCertificates()) {
                         if (serials.add(entry.getSerialNumber())) {
                             builder.addCRLEntry(
-                                    entry.getSerialNumber(),
-                                    entry.getRevocationDate(),
-                                    org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+                                    entry.getSerialNumber(), entry.getRevocationDate(), CRLReason.keyCompromise);
                         }
                     }
                 }
-            } catch (CRLException | CertificateException | RuntimeException malformed) {
-                throw new IOException(file + ": not a PEM X.509 CRL", malformed);
             }
         }
         if (serials.add(revoked.getSerialNumber())) {
-            builder.addCRLEntry(
-                    revoked.getSerialNumber(), Date.from(now), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+            builder.addCRLEntry(revoked.getSerialNumber(), Date.from(now), CRLReason.keyCompromise);
         }
-        byte[] der = builder.build(new EcdsaContentSigner(ca::sign)).getEncoded();
+        byte[] der = builder.build(caKey.contentSigner()).getEncoded();
         Files.createDirectories(file.getParent());
         Path temporary = file.resolveSibling("crl.pem.tmp");
-        Files.writeString(temporary, pem("X509 CRL", der));
-        Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(temporary, Pem.encode("X509 CRL", der));
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
         return file;
     }
 
-    private static X509Certificate readCertificate(Path pem) throws IOException {
-        try (InputStream in = Files.newInputStream(pem)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        } catch (CertificateException | RuntimeException malformed) {
-            throw new IOException(pem + ": not a PEM X.509 certificate", malformed);
+    private static P256PublicKey publicKeyOf(Path file, X509Certificate certificate) throws IOException {
+        try {
+            return P256PublicKey.fromCertificate(certificate);
+        } catch (InvalidKeyException notP256) {
+            throw new IOException(file + ": " + notP256.getMessage(), notP256);
         }
     }
 
     private static Path writeCertificate(Path file, X509Certificate certificate) throws IOException {
-        try {
-            return write(file, pem("CERTIFICATE", certificate.getEncoded()), false);
-        } catch (CertificateException e) {
-            throw new AssertionError("a parsed certificate has an encoding", e);
-        }
+        return write(file, Pem.encode(certificate), false);
     }
 
-    private static Path writePrivateKey(Path file, ECPrivateKeyParameters key) throws IOException {
-        return write(
-                file,
-                pem(
-                        "PRIVATE KEY",
-                        PrivateKeyInfoFactory.createPrivateKeyInfo(key).getEncoded()),
-                true);
+    private static Path writePrivateKey(Path file, P256PrivateKey key) throws IOException {
+        return write(file, Pem.encode(key), true);
     }
 
     /** Writes the NodeOUs configuration that cryptogen writes, so Fabric classifies identities by OU. */
@@ -599,15 +461,5 @@ public final class CryptoGen {
         Files.createFile(file, attributes);
         Files.writeString(file, content, UTF_8);
         return file;
-    }
-
-    /** PEM as Go's encoding/pem writes it: 64-character base64 lines, LF. */
-    private static String pem(String type, byte[] der) {
-        String base64 = Base64.getEncoder().encodeToString(der);
-        StringBuilder pem = new StringBuilder("-----BEGIN ").append(type).append("-----\n");
-        for (int i = 0; i < base64.length(); i += 64) {
-            pem.append(base64, i, Math.min(base64.length(), i + 64)).append('\n');
-        }
-        return pem.append("-----END ").append(type).append("-----\n").toString();
     }
 }

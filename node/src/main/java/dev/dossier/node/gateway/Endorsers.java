@@ -6,6 +6,7 @@ import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
 import dev.dossier.node.identity.TlsSettings;
 import dev.dossier.node.validation.WriteRules;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -52,16 +53,24 @@ public final class Endorsers implements AutoCloseable {
     private final Map<String, List<Peer>> peersByMsp;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final TlsSettings tls;
+    private final ClientInterceptor[] interceptors;
 
     /**
      * @param ownMsp this node's organisation
      * @param organisations every organisation of the consortium, in consortium order
      * @param peers the other nodes (this node's own entry, if present, is ignored)
      * @param tls this node's TLS, to reach the other nodes with, or null for plaintext
+     * @param interceptors on every call to another node (the node's gRPC client metrics, say)
      */
-    public Endorsers(String ownMsp, List<String> organisations, List<Peer> peers, TlsSettings tls) {
+    public Endorsers(
+            String ownMsp,
+            List<String> organisations,
+            List<Peer> peers,
+            TlsSettings tls,
+            ClientInterceptor... interceptors) {
         this.ownMsp = requireNonNull(ownMsp, "ownMsp");
         this.tls = tls;
+        this.interceptors = interceptors.clone();
         this.organisations = List.copyOf(organisations);
         Map<String, List<Peer>> byMsp = new LinkedHashMap<>();
         for (Peer peer : peers) {
@@ -149,6 +158,7 @@ public final class Endorsers implements AutoCloseable {
         // the organisation's first node; a deployment with several nodes per organisation lists the closest first
         Peer peer = peers.get(0);
         return EndorserGrpc.newFutureStub(channel(peer))
+                .withInterceptors(interceptors)
                 .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
                 .processProposal(proposal.signedProposal());
     }

@@ -2,19 +2,20 @@ package dev.dossier.node.http;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.dossier.crypto.P256PrivateKey;
+import dev.dossier.crypto.P256PublicKey;
+import dev.dossier.crypto.Pem;
 import io.grpc.CallOptions;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,9 +35,7 @@ import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.GatewayException;
 import org.hyperledger.fabric.client.SubmitException;
 import org.hyperledger.fabric.client.SubmittedTransaction;
-import org.hyperledger.fabric.client.identity.Identities;
 import org.hyperledger.fabric.client.identity.Signer;
-import org.hyperledger.fabric.client.identity.Signers;
 import org.hyperledger.fabric.client.identity.X509Identity;
 
 /**
@@ -92,12 +91,18 @@ public final class CustodialGateway implements AutoCloseable {
      * @param channelName the channel
      * @param chaincode the notary chaincode
      * @param clients API clients of the node's organisation
+     * @param interceptors on every call to the gateway (the node's gRPC client metrics, say)
      * @return the custodial gateway, serving no one when {@code clients} is empty
      * @throws IOException if a client's MSP folder does not hold exactly one certificate in {@code signcerts/} and one
      *     key in {@code keystore/}, or they do not match (the message names the user)
      */
     public static CustodialGateway connect(
-            String host, int port, String channelName, String chaincode, List<ApiClients.Client> clients)
+            String host,
+            int port,
+            String channelName,
+            String chaincode,
+            List<ApiClients.Client> clients,
+            ClientInterceptor... interceptors)
             throws IOException {
         requireNonNull(host, "host");
         requireNonNull(channelName, "channelName");
@@ -110,6 +115,7 @@ public final class CustodialGateway implements AutoCloseable {
         ManagedChannel channel = NettyChannelBuilder.forAddress(target, port)
                 .usePlaintext()
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .intercept(interceptors)
                 .build();
         List<Caller> callers = new ArrayList<>();
         for (Loaded loaded : identities) {
@@ -142,27 +148,21 @@ public final class CustodialGateway implements AutoCloseable {
         static Loaded of(ApiClients.Client client) throws IOException {
             Path certificateFile = single(client, "signcerts");
             Path keyFile = single(client, "keystore");
-            try (Reader certificateReader = Files.newBufferedReader(certificateFile, StandardCharsets.US_ASCII);
-                    Reader keyReader = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII)) {
-                X509Certificate certificate = Identities.readX509Certificate(certificateReader);
-                PrivateKey key = Identities.readPrivateKey(keyReader);
-                Signer signer = Signers.newPrivateKeySigner(key);
-                byte[] probe = "dossier custodial key check".getBytes(StandardCharsets.US_ASCII);
-                Signature verifier = Signature.getInstance("SHA256withECDSA");
-                verifier.initVerify(certificate.getPublicKey());
-                verifier.update(probe);
-                if (!verifier.verify(
-                        signer.sign(MessageDigest.getInstance("SHA-256").digest(probe)))) {
+            X509Certificate certificate = Pem.readCertificate(certificateFile);
+            P256PrivateKey key = Pem.readPrivateKey(keyFile);
+            try {
+                if (!key.publicKey().equals(P256PublicKey.fromCertificate(certificate))) {
                     throw new IOException("the key of API client " + client.user() + " (" + keyFile
                             + ") does not match its certificate (" + certificateFile + ")");
                 }
-                return new Loaded(client, certificate, signer);
-            } catch (GeneralSecurityException | RuntimeException e) {
+            } catch (InvalidKeyException notP256) {
                 throw new IOException(
                         "cannot read the identity of API client " + client.user() + " from " + client.msp() + ": "
-                                + e.getMessage(),
-                        e);
+                                + certificateFile + ": " + notP256.getMessage(),
+                        notP256);
             }
+            Signer signer = key::signDigest;
+            return new Loaded(client, certificate, signer);
         }
 
         private static Path single(ApiClients.Client client, String folder) throws IOException {

@@ -18,11 +18,11 @@ import dev.dossier.node.log.CheckpointPublisher;
 import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.log.CosignException;
 import dev.dossier.node.log.PublicEntry;
+import dev.dossier.node.metrics.NodeMetrics;
+import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -39,11 +39,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -161,9 +157,8 @@ public final class HttpApi implements AutoCloseable {
     private final CommitmentLog log;
     private final CheckpointPublisher checkpoints;
     private final BooleanSupplier health;
-    private final Supplier<List<Gauge>> gauges;
+    private final NodeMetrics metrics;
     private final CustodialGateway custodian;
-    private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
 
     private HttpApi(Builder builder, GuardedServer server, Map<String, ClientLimiter> limiters) {
         this.server = server;
@@ -173,7 +168,7 @@ public final class HttpApi implements AutoCloseable {
         this.log = builder.log;
         this.checkpoints = builder.checkpoints;
         this.health = builder.health;
-        this.gauges = builder.gauges;
+        this.metrics = builder.metrics;
         this.custodian = builder.custodian;
         String host = builder.host.contains(":") ? "[" + builder.host + "]" : builder.host;
         this.baseUrl = "http://" + host + ":" + server.port();
@@ -209,7 +204,7 @@ public final class HttpApi implements AutoCloseable {
         private CommitmentLog log;
         private CheckpointPublisher checkpoints;
         private BooleanSupplier health;
-        private Supplier<List<Gauge>> gauges = List::of;
+        private NodeMetrics metrics;
         private CustodialGateway custodian;
         private HttpLimits limits = HttpLimits.defaults();
 
@@ -250,9 +245,12 @@ public final class HttpApi implements AutoCloseable {
             return this;
         }
 
-        /** More gauges for {@code /metrics} (ordering's, say), read at each scrape; none by default. */
-        public Builder gauges(Supplier<List<Gauge>> gauges) {
-            this.gauges = Objects.requireNonNull(gauges, "gauges");
+        /**
+         * The node's metrics, which {@code /metrics} serves; the API adds its own to them (health, ledger height, log
+         * and checkpoint, HTTP connections and requests).
+         */
+        public Builder metrics(NodeMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
             return this;
         }
 
@@ -283,6 +281,7 @@ public final class HttpApi implements AutoCloseable {
             Objects.requireNonNull(log, "log");
             Objects.requireNonNull(checkpoints, "checkpoints");
             Objects.requireNonNull(health, "health");
+            Objects.requireNonNull(metrics, "metrics");
             Map<String, ClientLimiter> limiters = new LinkedHashMap<>();
             for (String route : EXPENSIVE_ROUTES) {
                 limiters.put(
@@ -296,6 +295,7 @@ public final class HttpApi implements AutoCloseable {
             }
             GuardedServer server = GuardedServer.bind(host, port, limits);
             HttpApi api = new HttpApi(this, server, Map.copyOf(limiters));
+            api.registerMeters();
             server.start(api::handle);
             return api;
         }
@@ -406,7 +406,10 @@ public final class HttpApi implements AutoCloseable {
             LOG.log(Level.WARNING, "HTTP " + exchange.getRequestURI() + " failed: " + e.getMessage(), e);
             response = Response.error(500, "INTERNAL", "internal error of the node");
         }
-        requests.computeIfAbsent(label + "\u0000" + response.status(), k -> new LongAdder())
+        Counter.builder("dossier.http.requests")
+                .description("HTTP requests answered, by route (a fixed set) and status.")
+                .tags("route", label, "status", Integer.toString(response.status()))
+                .register(metrics.registry())
                 .increment();
         try {
             send(exchange, response);
@@ -468,88 +471,42 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private Response metrics() {
-        StringBuilder out = new StringBuilder();
-        gauge(
-                out,
-                "dossier_healthy",
-                "1 while the node can commit blocks (as /healthz), else 0.",
-                health.getAsBoolean() ? 1 : 0);
-        for (Gauge extra : gauges.get()) {
-            gauge(out, extra.name(), extra.help(), extra.value());
-        }
-        gauge(out, "dossier_ledger_height", "Committed blocks.", ledger.height());
-        gauge(out, "dossier_log_size", "Leaves of the commitment log.", log.size());
-        Optional<CheckpointPublisher.Cosigned> latest = checkpoints.latest();
-        gauge(
-                out,
-                "dossier_checkpoint_size",
-                "Leaves covered by the latest cosigned checkpoint (-1: none yet).",
-                latest.map(c -> c.checkpoint().size()).orElse(-1L));
-        gauge(
-                out,
-                "dossier_checkpoint_timestamp_seconds",
-                "Time of the latest cosigned checkpoint, Unix seconds (0: none yet).",
-                latest.map(c -> c.checkpoint().time()).orElse(0L));
-        gauge(
-                out,
-                "dossier_checkpoint_cosigners",
-                "Nodes whose signatures on the latest cosigned checkpoint verify.",
-                latest.map(c -> (long) c.signers().size()).orElse(0L));
-        gauge(out, "dossier_http_connections_open", "Open HTTP connections.", server.openConnections());
-        gauge(
-                out,
-                "dossier_http_connections_timed_out",
-                "HTTP connections closed since start because a request's headers had not arrived in time.",
-                server.timedOut());
-        gauge(
-                out,
-                "dossier_http_connections_refused",
-                "HTTP connections closed since start because their address had too many open.",
-                server.refused());
-        out.append("# HELP dossier_http_requests_total HTTP requests answered, by route and status.\n")
-                .append("# TYPE dossier_http_requests_total counter\n");
-        Map<String, LongAdder> sorted = new TreeMap<>(requests);
-        sorted.forEach((key, count) -> {
-            String[] parts = key.split("\u0000", 2);
-            out.append("dossier_http_requests_total{route=\"")
-                    .append(parts[0])
-                    .append("\",status=\"")
-                    .append(parts[1])
-                    .append("\"} ")
-                    .append(count.sum())
-                    .append('\n');
-        });
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        gauge(out, "jvm_memory_heap_used_bytes", "Used JVM heap.", heap.getUsed());
-        gauge(out, "jvm_memory_heap_committed_bytes", "Committed JVM heap.", heap.getCommitted());
-        gauge(out, "jvm_memory_heap_max_bytes", "Largest JVM heap (-1: undefined).", heap.getMax());
         return new Response(
                 200,
                 "text/plain; version=0.0.4; charset=utf-8",
-                out.toString().getBytes(StandardCharsets.UTF_8),
+                metrics.scrape().getBytes(StandardCharsets.UTF_8),
                 Map.of());
     }
 
-    /** A Prometheus gauge: its name, help text and current value. */
-    public record Gauge(String name, String help, long value) {
-        public Gauge {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(help, "help");
-        }
-    }
-
-    private static void gauge(StringBuilder out, String name, String help, long value) {
-        out.append("# HELP ")
-                .append(name)
-                .append(' ')
-                .append(help)
-                .append("\n# TYPE ")
-                .append(name)
-                .append(" gauge\n")
-                .append(name)
-                .append(' ')
-                .append(value)
-                .append('\n');
+    /** The API's meters: the node's health, ledger height, log and checkpoint, HTTP connections (see {@code docs/metrics.md}). */
+    private void registerMeters() {
+        metrics.gauge(
+                "dossier.healthy",
+                "1 while the node can commit blocks (as /healthz), else 0.",
+                () -> health.getAsBoolean() ? 1 : 0);
+        metrics.gauge("dossier.ledger.height", "Committed blocks.", ledger::height);
+        metrics.gauge("dossier.log.size", "Leaves of the commitment log.", log::size);
+        metrics.gauge(
+                "dossier.checkpoint.size",
+                "Leaves covered by the latest cosigned checkpoint (-1: none yet).",
+                () -> checkpoints.latest().map(c -> c.checkpoint().size()).orElse(-1L));
+        metrics.gauge(
+                "dossier.checkpoint.timestamp.seconds",
+                "Time of the latest cosigned checkpoint, Unix seconds (0: none yet).",
+                () -> checkpoints.latest().map(c -> c.checkpoint().time()).orElse(0L));
+        metrics.gauge(
+                "dossier.checkpoint.cosigners",
+                "Nodes whose signatures on the latest cosigned checkpoint verify.",
+                () -> checkpoints.latest().map(c -> c.signers().size()).orElse(0));
+        metrics.gauge("dossier.http.connections.open", "Open HTTP connections.", server::openConnections);
+        metrics.gauge(
+                "dossier.http.connections.timed_out",
+                "HTTP connections closed since start because a request's headers had not arrived in time.",
+                server::timedOut);
+        metrics.gauge(
+                "dossier.http.connections.refused",
+                "HTTP connections closed since start because their address had too many open.",
+                server::refused);
     }
 
     private static Response openApi() throws IOException {

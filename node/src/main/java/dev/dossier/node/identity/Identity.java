@@ -3,13 +3,11 @@ package dev.dossier.node.identity;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
-import java.math.BigInteger;
+import dev.dossier.crypto.P256PublicKey;
 import java.security.SignatureException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Map;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
 
 /**
  * An identity that {@link IdentityValidator} has validated: an X.509 certificate with an ECDSA P-256 key, issued by
@@ -29,7 +27,7 @@ public final class Identity {
     private final X509Certificate certificate;
     private final ByteString serialized;
     private final Map<String, String> attributes;
-    private final ECPublicKeyParameters publicKey;
+    private final P256PublicKey publicKey;
     private final Instant notBefore;
     private final Instant notAfter;
 
@@ -38,7 +36,7 @@ public final class Identity {
             X509Certificate certificate,
             ByteString serialized,
             Map<String, String> attributes,
-            ECPublicKeyParameters publicKey) {
+            P256PublicKey publicKey) {
         this.mspId = mspId;
         this.certificate = certificate;
         this.serialized = serialized;
@@ -95,16 +93,7 @@ public final class Identity {
     public void verify(byte[] message, byte[] signature) throws SignatureException {
         requireNonNull(message, "message");
         requireNonNull(signature, "signature");
-        BigInteger[] rs = Signatures.decodeDer(signature);
-        if (!Signatures.isLowS(rs[1])) {
-            throw new SignatureException("signature is not low-S (s > n/2)");
-        }
-        byte[] hash = Signatures.sha256(message);
-        ECDSASigner verifier = new ECDSASigner();
-        verifier.init(false, publicKey);
-        if (!verifier.verifySignature(hash, rs[0], rs[1])) {
-            throw new SignatureException("signature does not verify with the key of " + this);
-        }
+        publicKey.verify(message, signature);
     }
 
     /** Checks that the certificate is within its validity period at {@code now}. */

@@ -4,20 +4,20 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import dev.dossier.crypto.EcIssuerKey;
+import dev.dossier.crypto.P256PublicKey;
+import dev.dossier.crypto.Pem;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.security.SignatureException;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
@@ -28,17 +28,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.asn1.ASN1Integer;
-import org.bouncycastle.asn1.ASN1Sequence;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.crypto.Digest;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.digests.SHA384Digest;
-import org.bouncycastle.crypto.digests.SHA512Digest;
-import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
-import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.hyperledger.fabric.protos.msp.SerializedIdentity;
 
 /**
@@ -66,10 +55,6 @@ import org.hyperledger.fabric.protos.msp.SerializedIdentity;
 public final class IdentityValidator {
     /** Default bound on the number of cached identities. */
     static final int DEFAULT_CACHE_SIZE = 10_000;
-
-    private static final String ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
-    private static final String ECDSA_WITH_SHA384 = "1.2.840.10045.4.3.3";
-    private static final String ECDSA_WITH_SHA512 = "1.2.840.10045.4.3.4";
 
     private final Map<String, List<RootCa>> rootsByMsp;
     private final Set<String> mspIds;
@@ -184,24 +169,20 @@ public final class IdentityValidator {
         if (roots == null) {
             throw new IdentityException(what + "unknown MSP");
         }
-        byte[] der = Pem.decode("CERTIFICATE", proto.getIdBytes().toByteArray())
+        byte[] der = Pem.decodeStrict("CERTIFICATE", proto.getIdBytes().toByteArray())
                 .orElseThrow(() -> new IdentityException(what + "id_bytes is not one PEM CERTIFICATE block"));
         X509Certificate certificate;
         try {
-            certificate = (X509Certificate)
-                    CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
-            if (!Arrays.equals(certificate.getEncoded(), der)) {
-                throw new CertificateParsingException("trailing bytes after the certificate");
-            }
-        } catch (CertificateException | RuntimeException malformed) {
+            certificate = Pem.certificateFromDer(der);
+        } catch (CertificateException malformed) {
             throw new IdentityException(what + "malformed X.509 certificate", malformed);
         }
         if (certificate.getBasicConstraints() != -1) {
             throw new IdentityException(what + "is a CA certificate, which cannot be used as an identity");
         }
-        ECPublicKeyParameters publicKey;
+        P256PublicKey publicKey;
         try {
-            publicKey = P256Keys.publicKey(certificate);
+            publicKey = P256PublicKey.fromCertificate(certificate);
         } catch (InvalidKeyException notP256) {
             throw new IdentityException(what + "key is not ECDSA P-256: " + notP256.getMessage(), notP256);
         }
@@ -250,7 +231,7 @@ public final class IdentityValidator {
      * A root CA certificate with its key prepared for lightweight ECDSA verification, and the serial numbers its
      * revocation lists revoke.
      */
-    private record RootCa(X500Principal subject, ECPublicKeyParameters key, Set<BigInteger> revoked) {
+    private record RootCa(X500Principal subject, EcIssuerKey key, Set<BigInteger> revoked) {
         /** @throws IllegalArgumentException if the certificate is not an EC CA or one of its CRLs does not verify */
         static RootCa of(String mspId, X509Certificate certificate, List<X509CRL> crls) {
             requireNonNull(certificate, "root certificate");
@@ -259,19 +240,11 @@ public final class IdentityValidator {
             if (certificate.getBasicConstraints() == -1) {
                 throw new IllegalArgumentException(what + " is not a CA certificate");
             }
-            AsymmetricKeyParameter key;
+            EcIssuerKey ecKey;
             try {
-                key = P256Keys.publicKey(certificate);
-            } catch (InvalidKeyException notP256) {
-                try {
-                    key = PublicKeyFactory.createKey(SubjectPublicKeyInfo.getInstance(
-                            certificate.getPublicKey().getEncoded()));
-                } catch (IOException | RuntimeException malformed) {
-                    throw new IllegalArgumentException(what + ": unreadable key", malformed);
-                }
-            }
-            if (!(key instanceof ECPublicKeyParameters ecKey)) {
-                throw new IllegalArgumentException(what + ": key is not EC");
+                ecKey = EcIssuerKey.of(certificate);
+            } catch (InvalidKeyException notEc) {
+                throw new IllegalArgumentException(what + ": " + notEc.getMessage(), notEc);
             }
             Set<BigInteger> revoked = new HashSet<>();
             for (X509CRL crl : crls) {
@@ -293,31 +266,10 @@ public final class IdentityValidator {
 
         /** Verifies the ECDSA signature of this CA over the certificate. */
         boolean signed(X509Certificate certificate) {
-            Digest digest = switch (certificate.getSigAlgOID()) {
-                case ECDSA_WITH_SHA256 -> new SHA256Digest();
-                case ECDSA_WITH_SHA384 -> new SHA384Digest();
-                case ECDSA_WITH_SHA512 -> new SHA512Digest();
-                default -> null;
-            };
-            if (digest == null) {
-                return false;
-            }
             try {
-                byte[] tbs = certificate.getTBSCertificate();
-                digest.update(tbs, 0, tbs.length);
-                byte[] hash = new byte[digest.getDigestSize()];
-                digest.doFinal(hash, 0);
-                ASN1Sequence signature = ASN1Sequence.getInstance(certificate.getSignature());
-                if (signature.size() != 2) {
-                    return false;
-                }
-                ECDSASigner verifier = new ECDSASigner();
-                verifier.init(false, key);
-                return verifier.verifySignature(
-                        hash,
-                        ASN1Integer.getInstance(signature.getObjectAt(0)).getPositiveValue(),
-                        ASN1Integer.getInstance(signature.getObjectAt(1)).getPositiveValue());
-            } catch (CertificateException | RuntimeException malformed) {
+                key.verifySignatureOf(certificate);
+                return true;
+            } catch (SignatureException invalid) {
                 return false;
             }
         }

@@ -2,6 +2,7 @@ package dev.dossier.node.identity;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.dossier.crypto.Pem;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -34,14 +35,6 @@ public record Msp(String mspId, List<X509Certificate> rootCertificates, List<X50
 
     /** @return the root certificates as PEM blocks, as Fabric's MSP configuration holds them */
     public List<String> rootCertificatesPem() {
-        List<String> pems = new java.util.ArrayList<>(rootCertificates.size());
-        for (X509Certificate root : rootCertificates) {
-            try {
-                pems.add(Pem.encode("CERTIFICATE", root.getEncoded()));
-            } catch (java.security.cert.CertificateEncodingException e) {
-                throw new IllegalStateException("root certificate of " + mspId + " cannot be encoded", e);
-            }
-        }
-        return pems;
+        return rootCertificates.stream().map(Pem::encode).toList();
     }
 }

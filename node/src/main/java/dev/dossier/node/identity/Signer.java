@@ -1,27 +1,15 @@
 package dev.dossier.node.identity;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
-import java.io.ByteArrayInputStream;
+import dev.dossier.crypto.P256PrivateKey;
+import dev.dossier.crypto.P256PublicKey;
+import dev.dossier.crypto.Pem;
 import java.io.IOException;
-import java.io.Reader;
-import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.InvalidKeyException;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
-import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
 import org.hyperledger.fabric.protos.msp.SerializedIdentity;
 
 /**
@@ -39,9 +27,9 @@ public final class Signer {
     private final String mspId;
     private final X509Certificate certificate;
     private final ByteString serializedIdentity;
-    private final ECPrivateKeyParameters privateKey;
+    private final P256PrivateKey privateKey;
 
-    private Signer(String mspId, X509Certificate certificate, ECPrivateKeyParameters privateKey) {
+    private Signer(String mspId, X509Certificate certificate, P256PrivateKey privateKey) {
         this.mspId = mspId;
         this.certificate = certificate;
         this.privateKey = privateKey;
@@ -56,12 +44,7 @@ public final class Signer {
     public static ByteString serializedIdentity(String mspId, X509Certificate certificate) {
         requireNonNull(mspId, "mspId");
         requireNonNull(certificate, "certificate");
-        String pem;
-        try {
-            pem = Pem.encode("CERTIFICATE", certificate.getEncoded());
-        } catch (CertificateException e) {
-            throw new AssertionError("a parsed certificate has an encoding", e);
-        }
+        String pem = Pem.encode(certificate);
         return SerializedIdentity.newBuilder()
                 .setMspid(mspId)
                 .setIdBytes(ByteString.copyFromUtf8(pem))
@@ -77,8 +60,8 @@ public final class Signer {
      * @param certificatePem a PEM {@code CERTIFICATE}
      * @param privateKeyPem an unencrypted PKCS#8 {@code PRIVATE KEY} or SEC1 {@code EC PRIVATE KEY} PEM
      * @return the signer
-     * @throws IOException if a file cannot be read or parsed, a key is not on P-256, or the private key does not
-     *     belong to the certificate
+     * @throws IOException if a file cannot be read or parsed ({@link dev.dossier.crypto.PemException}), a key is not
+     *     on P-256, or the private key does not belong to the certificate
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code mspId} is blank
      */
@@ -89,46 +72,18 @@ public final class Signer {
         if (mspId.isBlank()) {
             throw new IllegalArgumentException("mspId is blank");
         }
-        X509Certificate certificate;
+        X509Certificate certificate = Pem.readCertificate(certificatePem);
+        P256PublicKey publicKey;
         try {
-            certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(certificatePem)));
-        } catch (CertificateException | RuntimeException malformed) {
-            throw new IOException(certificatePem + ": not a PEM X.509 certificate", malformed);
-        }
-        ECPublicKeyParameters publicKey;
-        try {
-            publicKey = P256Keys.publicKey(certificate);
+            publicKey = P256PublicKey.fromCertificate(certificate);
         } catch (InvalidKeyException notP256) {
             throw new IOException(certificatePem + ": " + notP256.getMessage(), notP256);
         }
-        ECPrivateKeyParameters privateKey;
-        try {
-            privateKey = P256Keys.privateKey(readPrivateKeyInfo(privateKeyPem));
-        } catch (InvalidKeyException notP256) {
-            throw new IOException(privateKeyPem + ": " + notP256.getMessage(), notP256);
-        }
-        if (!P256Keys.matches(privateKey, publicKey)) {
+        P256PrivateKey privateKey = Pem.readPrivateKey(privateKeyPem);
+        if (!privateKey.publicKey().equals(publicKey)) {
             throw new IOException(privateKeyPem + ": private key does not belong to the certificate " + certificatePem);
         }
         return new Signer(mspId, certificate, privateKey);
-    }
-
-    private static PrivateKeyInfo readPrivateKeyInfo(Path pem) throws IOException {
-        Object object;
-        try (Reader reader = Files.newBufferedReader(pem, UTF_8);
-                PEMParser parser = new PEMParser(reader)) {
-            object = parser.readObject();
-        } catch (RuntimeException malformed) {
-            throw new IOException(pem + ": malformed PEM", malformed);
-        }
-        if (object instanceof PrivateKeyInfo info) {
-            return info;
-        }
-        if (object instanceof PEMKeyPair pair && pair.getPrivateKeyInfo() != null) {
-            return pair.getPrivateKeyInfo();
-        }
-        throw new IOException(pem + ": not an unencrypted PRIVATE KEY or EC PRIVATE KEY PEM");
     }
 
     /** @return the MSP id */
@@ -159,11 +114,7 @@ public final class Signer {
      */
     public byte[] sign(byte[] message) {
         requireNonNull(message, "message");
-        byte[] hash = Signatures.sha256(message);
-        ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
-        signer.init(true, privateKey);
-        BigInteger[] rs = signer.generateSignature(hash);
-        return Signatures.encodeDer(rs[0], Signatures.toLowS(rs[1]));
+        return privateKey.sign(message);
     }
 
     /** @return the MSP id and the certificate subject; never the key */

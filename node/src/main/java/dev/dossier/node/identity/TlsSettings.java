@@ -1,16 +1,15 @@
 package dev.dossier.node.identity;
 
+import dev.dossier.crypto.Pem;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,7 @@ import javax.net.ssl.SSLException;
  * and checks the other node's against the same CAs.
  *
  * @param certificate the node's TLS certificate (PEM)
- * @param privateKey its private key (PKCS#8 PEM)
+ * @param privateKey its private key (PEM: PKCS#8 {@code PRIVATE KEY} or SEC1 {@code EC PRIVATE KEY}, as for signing)
  * @param trustedRoots the consortium's TLS CA certificates (PEM files), at least one
  */
 public record TlsSettings(Path certificate, Path privateKey, List<Path> trustedRoots) {
@@ -45,7 +44,7 @@ public record TlsSettings(Path certificate, Path privateKey, List<Path> trustedR
      */
     public SslContext serverContext() throws IOException {
         try {
-            return GrpcSslContexts.forServer(certificate.toFile(), privateKey.toFile())
+            return GrpcSslContexts.configure(SslContextBuilder.forServer(privateKeyValue(), chain()))
                     .trustManager(roots())
                     .clientAuth(ClientAuth.REQUIRE)
                     .build();
@@ -66,8 +65,7 @@ public record TlsSettings(Path certificate, Path privateKey, List<Path> trustedR
         }
         try {
             return builder.sslContext(GrpcSslContexts.forClient()
-                            .keyManager(
-                                    tls.certificate().toFile(), tls.privateKey().toFile())
+                            .keyManager(tls.privateKeyValue(), tls.chain())
                             .trustManager(tls.roots())
                             .build())
                     .build();
@@ -76,34 +74,25 @@ public record TlsSettings(Path certificate, Path privateKey, List<Path> trustedR
         }
     }
 
-    /** @return the node's TLS certificate */
+    /**
+     * @return the node's TLS certificate
+     * @throws IOException if the file cannot be read or holds no X.509 certificate
+     */
     public X509Certificate certificateValue() throws IOException {
-        return readCertificate(certificate);
+        return Pem.readCertificate(certificate);
+    }
+
+    /** @return the certificates of the certificate file: the node's, then any intermediate CAs' */
+    private X509Certificate[] chain() throws IOException {
+        return Pem.readCertificates(certificate).toArray(X509Certificate[]::new);
     }
 
     /**
-     * @return the certificate in a PEM (or DER) file, such as another node's TLS certificate
-     * @throws IOException if the file cannot be read or holds no X.509 certificate
+     * @return the node's TLS private key
+     * @throws IOException if the file cannot be read or holds no P-256 private key in either PEM form
      */
-    public static X509Certificate readCertificate(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        } catch (CertificateException e) {
-            throw new IOException(file + ": not a PEM X.509 certificate", e);
-        }
-    }
-
-    /** @return the node's TLS private key */
-    public java.security.PrivateKey privateKeyValue() throws IOException {
-        String pem = Files.readString(privateKey, java.nio.charset.StandardCharsets.US_ASCII);
-        try {
-            byte[] der = Pem.decode("PRIVATE KEY", pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                    .orElseThrow(() -> new IOException(privateKey + ": not one PEM PRIVATE KEY block"));
-            return java.security.KeyFactory.getInstance("EC")
-                    .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IOException(privateKey + ": not a PKCS#8 EC private key", e);
-        }
+    public PrivateKey privateKeyValue() throws IOException {
+        return Pem.readPrivateKey(privateKey).toJca();
     }
 
     /** @return the consortium's TLS CA certificates */
@@ -114,13 +103,7 @@ public record TlsSettings(Path certificate, Path privateKey, List<Path> trustedR
     private X509Certificate[] roots() throws IOException {
         List<X509Certificate> out = new ArrayList<>();
         for (Path root : trustedRoots) {
-            try (InputStream in = Files.newInputStream(root)) {
-                for (var certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    out.add((X509Certificate) certificate);
-                }
-            } catch (CertificateException e) {
-                throw new IOException(root + ": not a PEM X.509 certificate", e);
-            }
+            out.addAll(Pem.readCertificates(root));
         }
         return out.toArray(X509Certificate[]::new);
     }

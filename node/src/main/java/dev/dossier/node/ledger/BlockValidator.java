@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -144,15 +145,16 @@ final class BlockValidator implements StateView {
     }
 
     /**
-     * @return every key the read-write set writes, deletes or changes the metadata of, per namespace in key order:
-     *     what a {@link WriteCheck} judges
+     * @return every key the read-write set writes, deletes or changes the metadata of, per namespace in the order the
+     *     read-write set first names them (writes, then metadata writes): what a {@link WriteCheck} judges
      */
     static List<KeyWrite> keyWrites(List<NsRwSet> rwset) {
         List<KeyWrite> out = new ArrayList<>();
         for (NsRwSet ns : rwset) {
             String namespace = new String(ns.namespace(), StandardCharsets.UTF_8);
-            TreeMap<String, KeyWrite.Change> changes = new TreeMap<>();
-            Map<String, byte[]> values = new HashMap<>();
+            int size = ns.set().getWritesCount() + ns.set().getMetadataWritesCount();
+            Map<String, KeyWrite.Change> changes = new LinkedHashMap<>(size * 2);
+            Map<String, byte[]> values = new HashMap<>(size * 2);
             for (KVWrite write : ns.set().getWritesList()) {
                 if (changes.get(write.getKey()) == KeyWrite.Change.DELETE) {
                     continue;
@@ -161,9 +163,9 @@ final class BlockValidator implements StateView {
                 changes.put(write.getKey(), delete ? KeyWrite.Change.DELETE : KeyWrite.Change.PUT);
                 values.put(write.getKey(), delete ? null : write.getValue().toByteArray());
             }
-            Map<String, Map<String, ByteString>> metadata = new HashMap<>();
+            Map<String, Map<String, ByteString>> metadata = new HashMap<>(size * 2);
             for (KVMetadataWrite write : ns.set().getMetadataWritesList()) {
-                Map<String, ByteString> entries = new TreeMap<>();
+                Map<String, ByteString> entries = new HashMap<>();
                 for (KVMetadataEntry entry : write.getEntriesList()) {
                     entries.put(entry.getName(), entry.getValue());
                 }

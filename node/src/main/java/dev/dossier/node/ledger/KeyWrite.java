@@ -51,8 +51,8 @@ public record KeyWrite(
     }
 
     /**
-     * @return every key a transaction's read-write set writes, deletes or changes the metadata of, per namespace in
-     *     key order, as {@link Ledger#commit} gives them to a {@link WriteCheck}
+     * @return every key a transaction's read-write set writes, deletes or changes the metadata of, as
+     *     {@link Ledger#commit} gives them to a {@link WriteCheck}
      * @throws IllegalArgumentException if the read-write set is unusable (the ledger would mark it BAD_RWSET)
      */
     public static List<KeyWrite> of(TxReadWriteSet rwset) {

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
@@ -179,6 +180,26 @@ public final class Ledger implements StateReader, AutoCloseable {
         }
     }
 
+    /** The column families of the ledger's RocksDB database, as {@link #storeProperty} names them. */
+    public static final List<String> COLUMN_FAMILIES = Store.LEDGER_FAMILIES;
+
+    /**
+     * RocksDB's integer property of one of the ledger's column families, for metrics: {@code
+     * rocksdb.estimate-num-keys}, {@code rocksdb.live-sst-files-size}, {@code rocksdb.estimate-pending-compaction-bytes}
+     * and the others RocksDB documents (those of the whole database, such as {@code rocksdb.block-cache-usage}, read
+     * the same through any family).
+     *
+     * @throws IllegalArgumentException if {@code family} is not one of {@link #COLUMN_FAMILIES}
+     * @throws IllegalStateException if the ledger is closed or RocksDB has no such integer property
+     */
+    public long storeProperty(String family, String property) {
+        requireNonNull(property, "property");
+        if (!COLUMN_FAMILIES.contains(family)) {
+            throw new IllegalArgumentException("no column family " + family + " in the ledger");
+        }
+        return read(() -> "read " + property, () -> db.getLongProperty(store.handle(family), property));
+    }
+
     /** @return the number of committed blocks; the next block's number */
     public long height() {
         return height;
@@ -193,7 +214,7 @@ public final class Ledger implements StateReader, AutoCloseable {
         if (number < 0) {
             throw new IllegalArgumentException("block number " + number + " is negative");
         }
-        return read("read block " + number, () -> {
+        return read(() -> "read block " + number, () -> {
             byte[] stored = db.get(blocks, Encoding.blockKey(number));
             if (stored == null) {
                 return Optional.empty();
@@ -214,7 +235,7 @@ public final class Ledger implements StateReader, AutoCloseable {
      */
     public Optional<TxStatus> transaction(String txId) {
         requireNonNull(txId, "txId");
-        return read("look up tx " + txId, () -> {
+        return read(() -> "look up tx " + txId, () -> {
             byte[] stored = db.get(txIndex, Encoding.utf8(txId));
             return stored == null ? Optional.empty() : Optional.of(Encoding.decodeTxIndexValue(stored));
         });
@@ -229,7 +250,7 @@ public final class Ledger implements StateReader, AutoCloseable {
     @Override
     public Optional<VersionedValue> get(String namespace, String key) {
         byte[] stateKey = Encoding.stateKey(Encoding.namespace(namespace), Encoding.utf8(requireNonNull(key, "key")));
-        return read("get " + Encoding.display(namespace, key), () -> {
+        return read(() -> "get " + Encoding.display(namespace, key), () -> {
             byte[] stored = db.get(state, stateKey);
             return stored == null ? Optional.empty() : Optional.of(Encoding.decodeStateValue(stored));
         });
@@ -244,7 +265,7 @@ public final class Ledger implements StateReader, AutoCloseable {
     @Override
     public Map<String, ByteString> metadata(String namespace, String key) {
         byte[] stateKey = Encoding.stateKey(Encoding.namespace(namespace), Encoding.utf8(requireNonNull(key, "key")));
-        return read("metadata of " + Encoding.display(namespace, key), () -> {
+        return read(() -> "metadata of " + Encoding.display(namespace, key), () -> {
             byte[] stored = db.get(keyMetadata, stateKey);
             return stored == null ? Map.<String, ByteString>of() : Encoding.decodeMetadata(stored);
         });
@@ -269,7 +290,7 @@ public final class Ledger implements StateReader, AutoCloseable {
         if (limit == 0 || Encoding.BYTEWISE.compare(from, to) >= 0) {
             return List.of();
         }
-        return read("range scan of " + namespace, () -> {
+        return read(() -> "range scan of " + namespace, () -> {
             List<StateEntry> out = new ArrayList<>(Math.min(limit, 256));
             try (Slice lower = new Slice(from);
                     Slice upper = new Slice(to);
@@ -298,7 +319,7 @@ public final class Ledger implements StateReader, AutoCloseable {
                 Encoding.historyPrefix(Encoding.namespace(namespace), Encoding.utf8(requireNonNull(key, "key")));
         byte[] last = Arrays.copyOf(prefix, prefix.length + 16);
         Arrays.fill(last, prefix.length, last.length, (byte) 0xff);
-        return read("history of " + Encoding.display(namespace, key), () -> {
+        return read(() -> "history of " + Encoding.display(namespace, key), () -> {
             List<HistoryEntry> out = new ArrayList<>();
             try (Slice lower = new Slice(prefix);
                     ReadOptions options = new ReadOptions().setIterateLowerBound(lower);
@@ -545,19 +566,19 @@ public final class Ledger implements StateReader, AutoCloseable {
         Block run() throws LedgerException;
     }
 
-    private <T> T read(String what, ReadOp<T> op) {
+    private <T> T read(Supplier<String> what, ReadOp<T> op) {
         lifecycle.readLock().lock();
         try {
             if (closed) {
-                throw new IllegalStateException(what + ": ledger in " + directory + " is closed");
+                throw new IllegalStateException(what.get() + ": ledger in " + directory + " is closed");
             }
             return op.run();
         } catch (RocksDBException e) {
-            throw new IllegalStateException(what + " failed in ledger " + directory + ": " + e.getMessage(), e);
+            throw new IllegalStateException(what.get() + " failed in ledger " + directory + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             // a stored value that does not decode
             throw new IllegalStateException(
-                    what + ": ledger in " + directory + " holds a corrupt entry: " + e.getMessage(), e);
+                    what.get() + ": ledger in " + directory + " holds a corrupt entry: " + e.getMessage(), e);
         } finally {
             lifecycle.readLock().unlock();
         }

@@ -3,13 +3,10 @@ package dev.dossier.node.log;
 import dev.dossier.common.note.Checkpoint;
 import dev.dossier.common.note.NoteVerifier;
 import dev.dossier.common.note.TrustFile;
+import dev.dossier.crypto.Pem;
 import dev.dossier.node.config.Consortium;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +47,7 @@ public final class TrustFiles {
         Objects.requireNonNull(origin, "origin");
         List<NoteVerifier.Key> keys = new ArrayList<>();
         for (Map.Entry<String, Path> node : certificates.entrySet()) {
-            X509Certificate certificate = read(node.getValue());
+            X509Certificate certificate = Pem.readCertificate(node.getValue());
             try {
                 keys.add(new NoteVerifier.Key(node.getKey(), certificate.getPublicKey()));
             } catch (IllegalArgumentException e) {
@@ -59,13 +56,5 @@ public final class TrustFiles {
             }
         }
         return TrustFile.majority(origin, keys);
-    }
-
-    private static X509Certificate read(Path pem) throws IOException {
-        try (InputStream in = Files.newInputStream(pem)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        } catch (CertificateException | RuntimeException e) {
-            throw new IOException(pem + ": not a PEM X.509 certificate", e);
-        }
     }
 }

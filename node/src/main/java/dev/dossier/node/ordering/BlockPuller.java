@@ -7,6 +7,7 @@ import com.google.protobuf.Timestamp;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.identity.TlsSettings;
 import dev.dossier.node.ledger.LedgerException;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -43,13 +44,21 @@ public final class BlockPuller implements BlockSource {
     private final Signer signer;
     private final Map<String, String> addresses;
     private final TlsSettings tls;
+    private final ClientInterceptor[] interceptors;
 
     /**
      * @param addresses each node's name and gateway address ({@code host:port})
      * @param tls this node's TLS, to reach the other nodes with, or null for plaintext
+     * @param interceptors on every call to another node (the node's gRPC client metrics, say)
      */
-    public BlockPuller(String channel, Signer signer, Map<String, String> addresses, TlsSettings tls) {
+    public BlockPuller(
+            String channel,
+            Signer signer,
+            Map<String, String> addresses,
+            TlsSettings tls,
+            ClientInterceptor... interceptors) {
         this.tls = tls;
+        this.interceptors = interceptors.clone();
         this.channel = requireNonNull(channel, "channel");
         this.signer = requireNonNull(signer, "signer");
         this.addresses = Map.copyOf(addresses);
@@ -89,6 +98,7 @@ public final class BlockPuller implements BlockSource {
         BlockingQueue<Object> responses = new LinkedBlockingQueue<>();
         try {
             StreamObserver<Envelope> requests = AtomicBroadcastGrpc.newStub(connection)
+                    .withInterceptors(interceptors)
                     .deliver(new StreamObserver<>() {
                         @Override
                         public void onNext(DeliverResponse response) {

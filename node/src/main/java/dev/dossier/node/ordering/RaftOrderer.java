@@ -3,6 +3,7 @@ package dev.dossier.node.ordering;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.crypto.Pem;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.identity.TlsSettings;
 import dev.dossier.node.ledger.Ledger;
@@ -36,6 +37,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.security.TlsConf;
+import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -203,7 +205,7 @@ public final class RaftOrderer implements Orderer {
         if (tls != null) {
             List<X509Certificate> nodes = new ArrayList<>();
             for (RaftSettings.Member member : members) {
-                nodes.add(TlsSettings.readCertificate(member.tlsCertificate()));
+                nodes.add(Pem.readCertificate(member.tlsCertificate()));
             }
             NodeTrustManager trust;
             try {
@@ -354,6 +356,41 @@ public final class RaftOrderer implements Orderer {
     /** @return the cut time of the ledger's last block, if Raft ordered it */
     public Optional<Instant> lastCutAt() {
         return stateMachine.lastCutAt();
+    }
+
+    /**
+     * This node's place in its Raft group now, for metrics.
+     *
+     * @param leader whether this node leads the group
+     * @param term the Raft term this node is in
+     * @param commitIndex the index of the last log entry this node knows committed
+     * @param appliedIndex the index of the last entry applied to the ledger
+     * @param followerLag on the leader, how many committed entries the furthest-behind follower still lacks; else 0
+     */
+    public record RaftStatus(boolean leader, long term, long commitIndex, long appliedIndex, long followerLag) {}
+
+    /** @return this node's term, role and log indices in its Raft group; empty while its Raft server is stopped */
+    public Optional<RaftStatus> status() {
+        synchronized (serverLock) {
+            if (server == null) {
+                return Optional.empty();
+            }
+            try {
+                RaftServer.Division division = server.getDivision(groupId);
+                DivisionInfo info = division.getInfo();
+                long commit = division.getRaftLog().getLastCommittedIndex();
+                long lag = 0;
+                if (info.isLeader()) {
+                    for (long match : info.getFollowerMatchIndices()) {
+                        lag = Math.max(lag, commit - match);
+                    }
+                }
+                return Optional.of(new RaftStatus(
+                        info.isLeader(), info.getCurrentTerm(), commit, info.getLastAppliedIndex(), lag));
+            } catch (IOException e) {
+                return Optional.empty(); // no such group on this server (yet)
+            }
+        }
     }
 
     /** @return true if this node is the Raft leader now */

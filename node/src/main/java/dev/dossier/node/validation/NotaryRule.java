@@ -1,8 +1,10 @@
 package dev.dossier.node.validation;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.protobuf.ByteString;
 import dev.dossier.node.ledger.KeyWrite;
 import dev.dossier.node.ledger.StateView;
@@ -12,7 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The notary namespace's validation rule, our equivalent of a Fabric validation plugin: what the notary contract's
@@ -39,12 +41,13 @@ import java.util.regex.Pattern;
  * Stateless and thread-safe.
  */
 final class NotaryRule {
-    private static final Pattern COMMITMENT = Pattern.compile("[0-9a-f]{64}");
-    private static final Pattern SUBJECT_INDEX =
-            Pattern.compile("\u0000subject\u0000([0-9a-f]{64})\u0000([^\u0000]+)\u0000([0-9a-f]{64})\u0000");
+    private static final String SUBJECT_INDEX_PREFIX = "\u0000subject\u0000";
     private static final List<String> ANCHORED_FIELDS =
             List.of("anchoredAt", "commitment", "issuerId", "kind", "mspId", "schemaVersion", "subject", "validUntil");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Refuses duplicate members: another reader must never see another value of a member than this rule judged. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private NotaryRule() {}
 
@@ -63,11 +66,12 @@ final class NotaryRule {
     /**
      * Judges a write to a key that has no endorsement policy yet.
      *
-     * @param txWrites every write of the same transaction (an index may point at an entry written beside it)
+     * @param txWrites every write of the same transaction in the notary's namespace, by key (an index may point at an
+     *     entry written beside it)
      */
-    static Verdict create(KeyWrite write, List<KeyWrite> txWrites, Signers signers, StateView state) {
+    static Verdict create(KeyWrite write, Map<String, KeyWrite> txWrites, Signers signers, StateView state) {
         String key = write.key();
-        if (COMMITMENT.matcher(key).matches()) {
+        if (isCommitment(key)) {
             if (state.value(write.namespace(), key).isPresent()) {
                 return new Unclaimed(); // a value without a policy: not written by the notary; majority decides
             }
@@ -78,11 +82,11 @@ final class NotaryRule {
                     .or(() -> ownerPolicyProblem(write, signers.creatorMsp()));
             return problem.<Verdict>map(Broken::new).orElseGet(() -> new Owned(signers.creatorMsp()));
         }
-        var index = SUBJECT_INDEX.matcher(key);
-        if (index.matches()) {
-            String subject = index.group(1);
-            String mspId = index.group(2);
-            String commitment = index.group(3);
+        Optional<SubjectIndex> subjectIndex = SubjectIndex.parse(key);
+        if (subjectIndex.isPresent()) {
+            String subject = subjectIndex.get().subject();
+            String mspId = subjectIndex.get().mspId();
+            String commitment = subjectIndex.get().commitment();
             if (!mspId.equals(signers.creatorMsp())) {
                 return new Broken("subject index key of " + mspId + " written by a creator of " + signers.creatorMsp());
             }
@@ -107,7 +111,7 @@ final class NotaryRule {
      */
     static Optional<String> update(KeyWrite write, StateView state) {
         String key = write.key();
-        if (!COMMITMENT.matcher(key).matches()) {
+        if (!isCommitment(key)) {
             return Optional.empty();
         }
         Optional<byte[]> current = state.value(write.namespace(), key);
@@ -178,17 +182,11 @@ final class NotaryRule {
             String commitment,
             String subject,
             String mspId,
-            List<KeyWrite> txWrites,
+            Map<String, KeyWrite> txWrites,
             StateView state) {
-        Optional<byte[]> value = Optional.empty();
-        for (KeyWrite other : txWrites) {
-            if (other.namespace().equals(namespace) && other.key().equals(commitment)) {
-                value = Optional.ofNullable(other.value());
-            }
-        }
-        if (value.isEmpty()) {
-            value = state.value(namespace, commitment);
-        }
+        KeyWrite beside = txWrites.get(commitment);
+        Optional<byte[]> value =
+                beside != null ? Optional.ofNullable(beside.value()) : state.value(namespace, commitment);
         Optional<JsonNode> entry = value.flatMap(NotaryRule::parse);
         if (entry.isEmpty()) {
             return Optional.of("no entry " + commitment);
@@ -203,20 +201,77 @@ final class NotaryRule {
         return Optional.empty();
     }
 
+    /**
+     * The organisation that may create {@code key} alone under this rule, judged from the key's form only: the
+     * creator's for an entry, the one the key names for a subject index key. What the gateway asks endorsements of
+     * before ordering; the values are judged at commit by {@link #create}.
+     */
+    static Optional<String> claimant(String key, String creatorMsp) {
+        if (isCommitment(key)) {
+            return Optional.of(creatorMsp);
+        }
+        return SubjectIndex.parse(key).map(SubjectIndex::mspId);
+    }
+
+    /** A subject index key {@code \u0000subject\u0000<64 hex>\u0000<mspId>\u0000<64 hex>\u0000}, taken apart. */
+    private record SubjectIndex(String subject, String mspId, String commitment) {
+        static Optional<SubjectIndex> parse(String key) {
+            int subjectEnd = SUBJECT_INDEX_PREFIX.length() + 64;
+            if (!key.startsWith(SUBJECT_INDEX_PREFIX)
+                    || key.length() < subjectEnd + 1 + 1 + 1 + 64 + 1
+                    || key.charAt(subjectEnd) != '\u0000'
+                    || key.charAt(key.length() - 1) != '\u0000'
+                    || key.charAt(key.length() - 66) != '\u0000') {
+                return Optional.empty();
+            }
+            String subject = key.substring(SUBJECT_INDEX_PREFIX.length(), subjectEnd);
+            String mspId = key.substring(subjectEnd + 1, key.length() - 66);
+            String commitment = key.substring(key.length() - 65, key.length() - 1);
+            if (!isCommitment(subject) || !isCommitment(commitment) || mspId.indexOf('\u0000') >= 0) {
+                return Optional.empty();
+            }
+            return Optional.of(new SubjectIndex(subject, mspId, commitment));
+        }
+    }
+
+    /** @return true for 64 lowercase hexadecimal digits, the form of a commitment key */
+    private static boolean isCommitment(String key) {
+        if (key.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = key.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Validation parameters already judged "a node of" an organisation: few distinct ones ever occur. */
+    private static final Map<ByteString, String> OWNERS = new ConcurrentHashMap<>();
+
+    private static final int MAX_OWNERS_REMEMBERED = 1024;
+
     /** @return what is wrong unless the write sets the key's policy to "a node of {@code mspId}" */
     private static Optional<String> ownerPolicyProblem(KeyWrite write, String mspId) {
-        Optional<Map<String, ByteString>> metadata = write.metadata();
-        if (metadata.isEmpty() || write.newValidationParameter().isEmpty()) {
+        Optional<ByteString> parameter = write.newValidationParameter();
+        if (parameter.isEmpty()) {
             return Optional.of("its endorsement policy must be set to " + mspId + " when it is written");
         }
+        if (mspId.equals(OWNERS.get(parameter.get()))) {
+            return Optional.empty();
+        }
         try {
-            if (!SignaturePolicies.parse(write.newValidationParameter().get())
-                    .equals(SignaturePolicies.ownedBy(mspId))) {
+            if (!SignaturePolicies.parse(parameter.get()).equals(SignaturePolicies.ownedBy(mspId))) {
                 return Optional.of("its endorsement policy must be "
                         + SignaturePolicies.describe(SignaturePolicies.ownedBy(mspId)));
             }
         } catch (IllegalArgumentException e) {
             return Optional.of("its endorsement policy is malformed: " + e.getMessage());
+        }
+        if (OWNERS.size() < MAX_OWNERS_REMEMBERED) {
+            OWNERS.put(parameter.get(), mspId);
         }
         return Optional.empty();
     }

@@ -8,6 +8,7 @@ import dev.dossier.node.ledger.StateReader;
 import dev.dossier.node.ledger.StateView;
 import dev.dossier.node.ledger.WriteCheck;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +63,9 @@ public final class WriteRules {
     }
 
     private Optional<String> violation(List<KeyWrite> writes, Signers signers, StateView state) {
+        Map<String, KeyWrite> notaryWrites = notaryWrites(writes);
         for (KeyWrite write : writes) {
-            Optional<String> problem = violation(write, writes, signers, state);
+            Optional<String> problem = violation(write, notaryWrites, signers, state);
             if (problem.isPresent()) {
                 return problem;
             }
@@ -71,7 +73,18 @@ public final class WriteRules {
         return Optional.empty();
     }
 
-    private Optional<String> violation(KeyWrite write, List<KeyWrite> writes, Signers signers, StateView state) {
+    /** @return the writes in the notary's namespace by key, for {@link NotaryRule#create} */
+    private Map<String, KeyWrite> notaryWrites(List<KeyWrite> writes) {
+        Map<String, KeyWrite> byKey = new HashMap<>(writes.size() * 2);
+        for (KeyWrite write : writes) {
+            if (write.namespace().equals(notaryNamespace)) {
+                byKey.put(write.key(), write);
+            }
+        }
+        return byKey;
+    }
+
+    private Optional<String> violation(KeyWrite write, Map<String, KeyWrite> writes, Signers signers, StateView state) {
         String namespace = write.namespace();
         String key = write.key();
         if (state.metadataChangedInBlock(namespace, key)) {
@@ -122,9 +135,9 @@ public final class WriteRules {
     public List<String> organisationsToAsk(List<KeyWrite> writes, Signers signers, String ownMsp, StateReader state) {
         Set<String> needed = new LinkedHashSet<>();
         boolean majority = false;
-        StateView committed = committedView(state);
         for (KeyWrite write : writes) {
-            Optional<ByteString> parameter = committed.validationParameter(write.namespace(), write.key());
+            Optional<ByteString> parameter = Optional.ofNullable(
+                    state.metadata(write.namespace(), write.key()).get(KeyWrite.VALIDATION_PARAMETER));
             if (parameter.isPresent()) {
                 try {
                     needed.addAll(SignaturePolicies.organisations(SignaturePolicies.parse(parameter.get())));
@@ -132,8 +145,9 @@ public final class WriteRules {
                     majority = true;
                 }
             } else if (write.namespace().equals(notaryNamespace)
-                    && NotaryRule.create(write, writes, signers, committed) instanceof NotaryRule.Owned owned) {
-                needed.add(owned.mspId());
+                    && NotaryRule.claimant(write.key(), signers.creatorMsp()).isPresent()) {
+                needed.add(
+                        NotaryRule.claimant(write.key(), signers.creatorMsp()).get());
             } else {
                 majority = true;
             }
@@ -152,26 +166,6 @@ public final class WriteRules {
         }
         needed.remove(ownMsp);
         return new ArrayList<>(needed);
-    }
-
-    /** The committed state as a view, for planning before ordering: nothing is pending in a block. */
-    private static StateView committedView(StateReader state) {
-        return new StateView() {
-            @Override
-            public Optional<byte[]> value(String namespace, String key) {
-                return state.get(namespace, key).map(v -> v.value());
-            }
-
-            @Override
-            public Map<String, ByteString> metadata(String namespace, String key) {
-                return state.metadata(namespace, key);
-            }
-
-            @Override
-            public boolean metadataChangedInBlock(String namespace, String key) {
-                return false;
-            }
-        };
     }
 
     private static String display(String key) {

@@ -51,6 +51,8 @@ class HttpApiIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EMPLOYER = "Employer@org1.dossier.local";
     private static final String INSPECTOR = "Inspector@org1.dossier.local";
+    /** A positive value in Prometheus' text format (a floating-point number such as 3.0 or 1.2345678E7), to the end of its line. */
+    private static final String POSITIVE = "[1-9][0-9]*\\.[0-9]+(E[0-9]+)?$";
 
     @TempDir
     static Path directory;
@@ -373,19 +375,20 @@ class HttpApiIT {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
         String text = response.body();
-        Matcher height = Pattern.compile("(?m)^dossier_ledger_height (\\d+)$").matcher(text);
+        // Prometheus' text format writes every value as a floating-point number: 7.0, 1.2345678E7
+        Matcher height = Pattern.compile("(?m)^dossier_ledger_height (\\S+)$").matcher(text);
         assertThat(height.find()).as(text).isTrue();
-        assertThat(Long.parseLong(height.group(1))).isBetween(before, after);
+        assertThat((long) Double.parseDouble(height.group(1))).isBetween(before, after);
         assertThat(text)
                 .contains("# TYPE dossier_ledger_height gauge")
-                .containsPattern("(?m)^dossier_log_size [1-9]\\d*$")
-                .containsPattern("(?m)^dossier_checkpoint_size [1-9]\\d*$")
-                .containsPattern("(?m)^dossier_checkpoint_timestamp_seconds [1-9]\\d*$")
-                .containsPattern("(?m)^dossier_checkpoint_cosigners 1$")
+                .containsPattern("(?m)^dossier_log_size " + POSITIVE)
+                .containsPattern("(?m)^dossier_checkpoint_size " + POSITIVE)
+                .containsPattern("(?m)^dossier_checkpoint_timestamp_seconds " + POSITIVE)
+                .containsPattern("(?m)^dossier_checkpoint_cosigners 1\\.0$")
                 .containsPattern(
                         "(?m)^dossier_http_requests_total\\{route=\"/v1/receipts/\\{commitment}\",status=\"200\"} "
-                                + "[1-9]\\d*$")
-                .containsPattern("(?m)^jvm_memory_heap_used_bytes [1-9]\\d*$");
+                                + POSITIVE)
+                .containsPattern("(?m)^jvm_memory_heap_used_bytes " + POSITIVE);
     }
 
     @Test
@@ -455,9 +458,9 @@ class HttpApiIT {
         assertThat(JSON.readTree(empty.body())).isEmpty();
 
         assertThat(get("/metrics").body())
-                .containsPattern("(?m)^dossier_http_requests_total\\{route=\"/v1/anchor\",status=\"200\"} [1-9]\\d*$")
-                .containsPattern(
-                        "(?m)^dossier_http_requests_total\\{route=\"/v1/dossier/\\{subject}\",status=\"200\"} [1-9]\\d*$");
+                .containsPattern("(?m)^dossier_http_requests_total\\{route=\"/v1/anchor\",status=\"200\"} " + POSITIVE)
+                .containsPattern("(?m)^dossier_http_requests_total\\{route=\"/v1/dossier/\\{subject}\",status=\"200\"} "
+                        + POSITIVE);
     }
 
     @Test

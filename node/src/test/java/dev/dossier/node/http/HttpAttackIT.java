@@ -374,7 +374,9 @@ class HttpAttackIT {
     private long metric(String name) throws Exception {
         for (String line : get("/metrics").body().split("\n")) {
             if (line.startsWith(name + " ")) {
-                return Long.parseLong(line.substring(name.length() + 1).strip());
+                // Prometheus' text format writes values as floating-point numbers: 3.0
+                return (long)
+                        Double.parseDouble(line.substring(name.length() + 1).strip());
             }
         }
         throw new AssertionError("no metric " + name);

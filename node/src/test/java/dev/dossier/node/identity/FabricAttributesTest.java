@@ -4,7 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dossier.node.identity.TestPki.Ca;
+import dev.dossier.crypto.testing.TestPki;
+import dev.dossier.crypto.testing.TestPki.Ca;
 import java.io.InputStream;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
@@ -57,7 +58,8 @@ class FabricAttributesTest {
     void decode_roundTripsThroughCertificate() throws Exception {
         Map<String, String> attributes = Map.of("dossier.role", "worker", "dossier.subject", "ab".repeat(32));
 
-        assertThat(FabricAttributes.decode(CA.issue("W@test", attributes).certificate()))
+        assertThat(FabricAttributes.decode(CA.issueWithAttributeExtension("W@test", FabricAttributes.encode(attributes))
+                        .certificate()))
                 .isEqualTo(attributes);
     }
 

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.dossier.node.identity.TestPki.Ca;
-import dev.dossier.node.identity.TestPki.Keys;
-import dev.dossier.node.identity.TestPki.Leaf;
+import dev.dossier.crypto.Pem;
+import dev.dossier.crypto.testing.TestPki;
+import dev.dossier.crypto.testing.TestPki.Ca;
+import dev.dossier.crypto.testing.TestPki.Keys;
+import dev.dossier.crypto.testing.TestPki.Leaf;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,11 +23,11 @@ class IdentityValidatorTest {
     private static final Leaf USER1 = ORG1.issue("User1@org1.test", Map.of("dossier.role", "issuer"));
 
     private final IdentityValidator validator =
-            new IdentityValidator(List.of(ORG1.msp("Org1MSP"), ORG2.msp("Org2MSP")));
+            new IdentityValidator(List.of(TestMsps.msp(ORG1, "Org1MSP"), TestMsps.msp(ORG2, "Org2MSP")));
 
     @Test
     void validate_certificateIssuedByItsMsp_returnsIdentity() throws Exception {
-        ByteString serialized = USER1.serializedIdentity("Org1MSP");
+        ByteString serialized = TestMsps.serializedIdentity(USER1, "Org1MSP");
 
         Identity identity = validator.validate(serialized);
 
@@ -38,22 +40,22 @@ class IdentityValidatorTest {
 
     @Test
     void validate_noAttributeExtension_hasEmptyAttributes() throws Exception {
-        Identity identity = validator.validate(ORG2.issue("User@org2.test").serializedIdentity("Org2MSP"));
+        Identity identity = validator.validate(TestMsps.serializedIdentity(ORG2.issue("User@org2.test"), "Org2MSP"));
 
         assertThat(identity.attributes()).isEmpty();
     }
 
     @Test
     void validate_sameBytesTwice_returnsSameObject() throws Exception {
-        Identity first = validator.validate(USER1.serializedIdentity("Org1MSP"));
-        Identity second = validator.validate(USER1.serializedIdentity("Org1MSP"));
+        Identity first = validator.validate(TestMsps.serializedIdentity(USER1, "Org1MSP"));
+        Identity second = validator.validate(TestMsps.serializedIdentity(USER1, "Org1MSP"));
 
         assertThat(second).isSameAs(first);
     }
 
     @Test
     void validate_unknownMsp_throws() {
-        assertThatThrownBy(() -> validator.validate(USER1.serializedIdentity("Org9MSP")))
+        assertThatThrownBy(() -> validator.validate(TestMsps.serializedIdentity(USER1, "Org9MSP")))
                 .isInstanceOf(IdentityException.class)
                 .hasMessage("certificate of Org9MSP: unknown MSP");
     }
@@ -62,7 +64,7 @@ class IdentityValidatorTest {
     void validate_certificateOfAnotherOrgsCa_throws() {
         Leaf org2User = ORG2.issue("User@org2.test");
 
-        assertThatThrownBy(() -> validator.validate(org2User.serializedIdentity("Org1MSP")))
+        assertThatThrownBy(() -> validator.validate(TestMsps.serializedIdentity(org2User, "Org1MSP")))
                 .isInstanceOf(IdentityException.class)
                 .hasMessageStartingWith("certificate of Org1MSP: not signed by Org1MSP's CA (issued by ")
                 .hasMessageContaining("CN=ca.org2.test");
@@ -73,7 +75,7 @@ class IdentityValidatorTest {
         Ca impostor = Ca.create("ca.org1.test");
         Leaf forged = impostor.issue("User1@org1.test");
 
-        assertThatThrownBy(() -> validator.validate(forged.serializedIdentity("Org1MSP")))
+        assertThatThrownBy(() -> validator.validate(TestMsps.serializedIdentity(forged, "Org1MSP")))
                 .isInstanceOf(IdentityException.class)
                 .hasMessage("certificate of Org1MSP: not signed by Org1MSP's CA (signature does not verify)");
     }
@@ -83,7 +85,7 @@ class IdentityValidatorTest {
         Instant notAfter = TestPki.NOW.minus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Leaf expired = ORG1.issue("Old@org1.test", notAfter.minus(Duration.ofDays(365)), notAfter);
 
-        assertThatThrownBy(() -> validator.validate(expired.serializedIdentity("Org1MSP")))
+        assertThatThrownBy(() -> validator.validate(TestMsps.serializedIdentity(expired, "Org1MSP")))
                 .isInstanceOf(IdentityException.class)
                 .hasMessage("certificate of Org1MSP: expired on " + notAfter);
     }
@@ -93,7 +95,7 @@ class IdentityValidatorTest {
         Instant notBefore = TestPki.NOW.plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Leaf future = ORG1.issue("Future@org1.test", notBefore, notBefore.plus(Duration.ofDays(365)));
 
-        assertThatThrownBy(() -> validator.validate(future.serializedIdentity("Org1MSP")))
+        assertThatThrownBy(() -> validator.validate(TestMsps.serializedIdentity(future, "Org1MSP")))
                 .isInstanceOf(IdentityException.class)
                 .hasMessage("certificate of Org1MSP: not valid before " + notBefore);
     }
@@ -101,9 +103,9 @@ class IdentityValidatorTest {
     @Test
     void validate_cachedIdentityAfterExpiry_throws() throws Exception {
         MutableClock clock = new MutableClock(TestPki.NOW);
-        IdentityValidator clocked = new IdentityValidator(List.of(ORG1.msp("Org1MSP")), clock, 100);
+        IdentityValidator clocked = new IdentityValidator(List.of(TestMsps.msp(ORG1, "Org1MSP")), clock, 100);
         Leaf shortLived = ORG1.issue("Brief@org1.test", TestPki.NOW.minusSeconds(60), TestPki.NOW.plusSeconds(60));
-        ByteString serialized = shortLived.serializedIdentity("Org1MSP");
+        ByteString serialized = TestMsps.serializedIdentity(shortLived, "Org1MSP");
         clocked.validate(serialized);
 
         clock.now = TestPki.NOW.plusSeconds(120);
@@ -115,9 +117,9 @@ class IdentityValidatorTest {
 
     @Test
     void validate_moreIdentitiesThanCacheSize_staysBoundedAndValid() throws Exception {
-        IdentityValidator small = new IdentityValidator(List.of(ORG1.msp("Org1MSP")), Clock.systemUTC(), 2);
+        IdentityValidator small = new IdentityValidator(List.of(TestMsps.msp(ORG1, "Org1MSP")), Clock.systemUTC(), 2);
         for (int i = 0; i < 5; i++) {
-            ByteString serialized = ORG1.issue("U" + i + "@org1.test").serializedIdentity("Org1MSP");
+            ByteString serialized = TestMsps.serializedIdentity(ORG1.issue("U" + i + "@org1.test"), "Org1MSP");
             assertThat(small.validate(serialized).mspId()).isEqualTo("Org1MSP");
         }
     }
@@ -126,7 +128,7 @@ class IdentityValidatorTest {
     void validate_caCertificateAsIdentity_throws() {
         Leaf subCa = ORG1.issueCaCertificate("sub.org1.test");
 
-        assertThatThrownBy(() -> validator.validate(subCa.serializedIdentity("Org1MSP")))
+        assertThatThrownBy(() -> validator.validate(TestMsps.serializedIdentity(subCa, "Org1MSP")))
                 .isInstanceOf(IdentityException.class)
                 .hasMessageContaining("is a CA certificate");
     }
@@ -140,7 +142,7 @@ class IdentityValidatorTest {
                 TestPki.NOW.plusSeconds(3600),
                 Map.of());
 
-        assertThatThrownBy(() -> validator.validate(p384.serializedIdentity("Org1MSP")))
+        assertThatThrownBy(() -> validator.validate(TestMsps.serializedIdentity(p384, "Org1MSP")))
                 .isInstanceOf(IdentityException.class)
                 .hasMessageStartingWith("certificate of Org1MSP: key is not ECDSA P-256");
     }
@@ -156,7 +158,7 @@ class IdentityValidatorTest {
     void validate_idBytesNotPem_throws() throws Exception {
         ByteString der = ByteString.copyFrom(USER1.certificate().getEncoded());
 
-        assertThatThrownBy(() -> validator.validate(TestPki.serializedIdentity("Org1MSP", der)))
+        assertThatThrownBy(() -> validator.validate(TestMsps.serializedIdentity("Org1MSP", der)))
                 .isInstanceOf(IdentityException.class)
                 .hasMessage("certificate of Org1MSP: id_bytes is not one PEM CERTIFICATE block");
     }
@@ -166,7 +168,7 @@ class IdentityValidatorTest {
         String twoBlocks = USER1.certificatePem() + USER1.certificatePem();
 
         assertThatThrownBy(() ->
-                        validator.validate(TestPki.serializedIdentity("Org1MSP", ByteString.copyFromUtf8(twoBlocks))))
+                        validator.validate(TestMsps.serializedIdentity("Org1MSP", ByteString.copyFromUtf8(twoBlocks))))
                 .isInstanceOf(IdentityException.class);
     }
 
@@ -176,7 +178,7 @@ class IdentityValidatorTest {
 
         ByteString idBytes = ByteString.copyFromUtf8(pem);
 
-        assertThatThrownBy(() -> validator.validate(TestPki.serializedIdentity("Org1MSP", idBytes)))
+        assertThatThrownBy(() -> validator.validate(TestMsps.serializedIdentity("Org1MSP", idBytes)))
                 .isInstanceOf(IdentityException.class)
                 .hasMessage("certificate of Org1MSP: malformed X.509 certificate");
     }
@@ -186,20 +188,21 @@ class IdentityValidatorTest {
         byte[] extension = TestPki.utf8("{\"attrs\":{\"dossier.role\":1}}");
         Leaf broken = ORG1.issueWithAttributeExtension("Bad@org1.test", extension);
 
-        assertThatThrownBy(() -> validator.validate(broken.serializedIdentity("Org1MSP")))
+        assertThatThrownBy(() -> validator.validate(TestMsps.serializedIdentity(broken, "Org1MSP")))
                 .isInstanceOf(IdentityException.class)
                 .hasMessageContaining("value of \"dossier.role\" is not a string");
     }
 
     @Test
     void validate_controlCharactersInMspId_areNotEchoed() {
-        assertThatThrownBy(() -> validator.validate(USER1.serializedIdentity("Org\n9MSP")))
+        assertThatThrownBy(() -> validator.validate(TestMsps.serializedIdentity(USER1, "Org\n9MSP")))
                 .hasMessage("certificate of Org?9MSP: unknown MSP");
     }
 
     @Test
     void constructor_duplicateMspId_throws() {
-        assertThatThrownBy(() -> new IdentityValidator(List.of(ORG1.msp("Org1MSP"), ORG2.msp("Org1MSP"))))
+        assertThatThrownBy(() ->
+                        new IdentityValidator(List.of(TestMsps.msp(ORG1, "Org1MSP"), TestMsps.msp(ORG2, "Org1MSP"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("duplicate MSP id Org1MSP");
     }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dossier.node.identity.TestPki.Ca;
-import dev.dossier.node.identity.TestPki.Leaf;
+import dev.dossier.crypto.EcdsaSignature;
+import dev.dossier.crypto.testing.TestPki;
+import dev.dossier.crypto.testing.TestPki.Ca;
+import dev.dossier.crypto.testing.TestPki.Leaf;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.SignatureException;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class IdentityVerifyTest {
-    private static final BigInteger N = Signatures.P256.getN();
+    private static final BigInteger N = EcdsaSignature.P256_ORDER;
     private static final byte[] MESSAGE = TestPki.utf8("proposal bytes");
 
     private static Signer signer;
@@ -28,10 +30,10 @@ class IdentityVerifyTest {
         Ca ca = Ca.create("ca.org1.test");
         Leaf leaf = ca.issue("User1@org1.test");
         Leaf other = ca.issue("User2@org1.test");
-        signer = leaf.signer("Org1MSP", directory);
-        IdentityValidator validator = new IdentityValidator(List.of(ca.msp("Org1MSP")));
+        signer = TestMsps.signer(leaf, "Org1MSP", directory);
+        IdentityValidator validator = new IdentityValidator(List.of(TestMsps.msp(ca, "Org1MSP")));
         identity = validator.validate(signer.serializedIdentity());
-        otherIdentity = validator.validate(other.serializedIdentity("Org1MSP"));
+        otherIdentity = validator.validate(TestMsps.serializedIdentity(other, "Org1MSP"));
     }
 
     @Test
@@ -47,7 +49,7 @@ class IdentityVerifyTest {
             byte[] message = TestPki.utf8("message " + i);
             byte[] signature = signer.sign(message);
 
-            assertThat(Signatures.isLowS(Signatures.decodeDer(signature)[1])).isTrue();
+            assertThat(EcdsaSignature.fromDer(signature).isLowS()).isTrue();
             identity.verify(message, signature);
         }
     }
@@ -59,8 +61,8 @@ class IdentityVerifyTest {
 
     @Test
     void verify_highS_throws() throws Exception {
-        BigInteger[] rs = Signatures.decodeDer(signer.sign(MESSAGE));
-        byte[] highS = Signatures.encodeDer(rs[0], N.subtract(rs[1]));
+        EcdsaSignature rs = EcdsaSignature.fromDer(signer.sign(MESSAGE));
+        byte[] highS = new EcdsaSignature(rs.r(), N.subtract(rs.s())).toDer();
 
         assertThatThrownBy(() -> identity.verify(MESSAGE, highS))
                 .isInstanceOf(SignatureException.class)
@@ -75,7 +77,7 @@ class IdentityVerifyTest {
 
         assertThatThrownBy(() -> identity.verify(flipped, signature))
                 .isInstanceOf(SignatureException.class)
-                .hasMessageStartingWith("signature does not verify with the key of Org1MSP");
+                .hasMessage("signature does not verify");
     }
 
     @Test
@@ -137,9 +139,9 @@ class IdentityVerifyTest {
 
     @Test
     void verify_superfluousLeadingZero_throws() throws Exception {
-        BigInteger[] rs = Signatures.decodeDer(signer.sign(MESSAGE));
-        byte[] r = rs[0].toByteArray();
-        byte[] s = rs[1].toByteArray();
+        EcdsaSignature rs = EcdsaSignature.fromDer(signer.sign(MESSAGE));
+        byte[] r = rs.r().toByteArray();
+        byte[] s = rs.s().toByteArray();
         byte[] paddedS = new byte[s.length + 1];
         System.arraycopy(s, 0, paddedS, 1, s.length);
         byte[] der = concat(
@@ -155,16 +157,16 @@ class IdentityVerifyTest {
 
     @Test
     void verify_negativeR_throws() throws Exception {
-        BigInteger[] rs = Signatures.decodeDer(signer.sign(MESSAGE));
-        byte[] der = Signatures.encodeDer(rs[0].negate(), rs[1]);
+        EcdsaSignature rs = EcdsaSignature.fromDer(signer.sign(MESSAGE));
+        byte[] der = new EcdsaSignature(rs.r().negate(), rs.s()).toDer();
 
         assertThatThrownBy(() -> identity.verify(MESSAGE, der)).isInstanceOf(SignatureException.class);
     }
 
     @Test
     void verify_zeroS_throws() throws Exception {
-        BigInteger[] rs = Signatures.decodeDer(signer.sign(MESSAGE));
-        byte[] der = Signatures.encodeDer(rs[0], BigInteger.ZERO);
+        EcdsaSignature rs = EcdsaSignature.fromDer(signer.sign(MESSAGE));
+        byte[] der = new EcdsaSignature(rs.r(), BigInteger.ZERO).toDer();
 
         assertThatThrownBy(() -> identity.verify(MESSAGE, der))
                 .isInstanceOf(SignatureException.class)
@@ -173,8 +175,8 @@ class IdentityVerifyTest {
 
     @Test
     void verify_rPlusN_throws() throws Exception {
-        BigInteger[] rs = Signatures.decodeDer(signer.sign(MESSAGE));
-        byte[] der = Signatures.encodeDer(rs[0].add(N), rs[1]);
+        EcdsaSignature rs = EcdsaSignature.fromDer(signer.sign(MESSAGE));
+        byte[] der = new EcdsaSignature(rs.r().add(N), rs.s()).toDer();
 
         assertThatThrownBy(() -> identity.verify(MESSAGE, der)).isInstanceOf(SignatureException.class);
     }
@@ -188,8 +190,8 @@ class IdentityVerifyTest {
 
     @Test
     void verify_rawRConcatS_throws() throws Exception {
-        BigInteger[] rs = Signatures.decodeDer(signer.sign(MESSAGE));
-        byte[] raw = concat(fixed32(rs[0]), fixed32(rs[1]));
+        EcdsaSignature rs = EcdsaSignature.fromDer(signer.sign(MESSAGE));
+        byte[] raw = concat(fixed32(rs.r()), fixed32(rs.s()));
 
         assertThatThrownBy(() -> identity.verify(MESSAGE, raw)).isInstanceOf(SignatureException.class);
     }

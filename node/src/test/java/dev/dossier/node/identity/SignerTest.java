@@ -3,9 +3,10 @@ package dev.dossier.node.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.dossier.node.identity.TestPki.Ca;
-import dev.dossier.node.identity.TestPki.Keys;
-import dev.dossier.node.identity.TestPki.Leaf;
+import dev.dossier.crypto.testing.TestPki;
+import dev.dossier.crypto.testing.TestPki.Ca;
+import dev.dossier.crypto.testing.TestPki.Keys;
+import dev.dossier.crypto.testing.TestPki.Leaf;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ class SignerTest {
 
         assertThat(signer.mspId()).isEqualTo("Org1MSP");
         assertThat(signer.certificate()).isEqualTo(leaf.certificate());
-        Identity identity = new IdentityValidator(List.of(CA.msp("Org1MSP"))).validate(signer.serializedIdentity());
+        Identity identity =
+                new IdentityValidator(List.of(TestMsps.msp(CA, "Org1MSP"))).validate(signer.serializedIdentity());
         identity.verify(TestPki.utf8("hello"), signer.sign(TestPki.utf8("hello")));
     }
 
@@ -42,14 +44,15 @@ class SignerTest {
 
         Signer signer = Signer.fromPem("Org1MSP", certificate, key);
 
-        Identity identity = new IdentityValidator(List.of(CA.msp("Org1MSP"))).validate(signer.serializedIdentity());
+        Identity identity =
+                new IdentityValidator(List.of(TestMsps.msp(CA, "Org1MSP"))).validate(signer.serializedIdentity());
         identity.verify(TestPki.utf8("hello"), signer.sign(TestPki.utf8("hello")));
     }
 
     @Test
     void serializedIdentity_holdsMspIdAndPemCertificate() throws Exception {
         Leaf leaf = CA.issue("node0.org1.test");
-        Signer signer = leaf.signer("Org1MSP", directory);
+        Signer signer = TestMsps.signer(leaf, "Org1MSP", directory);
 
         SerializedIdentity parsed = SerializedIdentity.parseFrom(signer.serializedIdentity());
 
@@ -93,7 +96,7 @@ class SignerTest {
 
     @Test
     void toString_doesNotRevealKey() throws Exception {
-        Signer signer = CA.issue("node0.org1.test").signer("Org1MSP", directory);
+        Signer signer = TestMsps.signer(CA.issue("node0.org1.test"), "Org1MSP", directory);
 
         assertThat(signer.toString()).isEqualTo("Signer[Org1MSP CN=node0.org1.test,OU=client,O=test,C=IT]");
     }

@@ -1,6 +1,7 @@
 package dev.dossier.node.identity;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.crypto.testing.TestPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ public final class TestOrganisation {
         try {
             Path directory = Files.createTempDirectory("dossier-test-org");
             try {
-                this.userSigner = user.signer(mspId, directory);
+                this.userSigner = TestMsps.signer(user, mspId, directory);
             } finally {
                 try (Stream<Path> files = Files.list(directory)) {
                     for (Path file : files.toList()) {
@@ -47,7 +48,7 @@ public final class TestOrganisation {
 
     /** @return a validator accepting this organisation's identities */
     public IdentityValidator validator() {
-        return new IdentityValidator(List.of(ca.msp(mspId)));
+        return new IdentityValidator(List.of(TestMsps.msp(ca, mspId)));
     }
 
     /** @return the user's signer */
@@ -57,6 +58,6 @@ public final class TestOrganisation {
 
     /** @return the user's serialized identity, as a signature header's creator */
     public ByteString userIdentity() {
-        return user.serializedIdentity(mspId);
+        return TestMsps.serializedIdentity(user, mspId);
     }
 }

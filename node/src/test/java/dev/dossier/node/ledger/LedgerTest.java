@@ -533,11 +533,28 @@ class LedgerTest {
     }
 
     @Test
+    void storeProperty_readsRocksDbIntegerProperties_ofTheLedgersFamilies() throws Exception {
+        ledger.commit(List.of(valid("t0", rw().write("k", "v"))));
+
+        assertThat(ledger.storeProperty("state", "rocksdb.estimate-num-keys")).isPositive();
+        assertThat(ledger.storeProperty("blocks", "rocksdb.cur-size-all-mem-tables"))
+                .isPositive();
+        assertThat(ledger.storeProperty("blocks", "rocksdb.estimate-pending-compaction-bytes"))
+                .isNotNegative();
+        assertThatThrownBy(() -> ledger.storeProperty("nosuch", "rocksdb.estimate-num-keys"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ledger.storeProperty("state", "rocksdb.no-such-property"))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void readsAfterClose_throw() {
         ledger.close();
         ledger.close();
 
         assertThatThrownBy(() -> ledger.get("cc", "k")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ledger.storeProperty("state", "rocksdb.estimate-num-keys"))
+                .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> ledger.block(0)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> ledger.commit(List.of(valid("t", rw().write("k", "v")))))
                 .isInstanceOf(IllegalStateException.class);

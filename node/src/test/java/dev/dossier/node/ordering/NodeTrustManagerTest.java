@@ -3,9 +3,9 @@ package dev.dossier.node.ordering;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dossier.crypto.Pem;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
-import dev.dossier.node.identity.TlsSettings;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -30,14 +30,14 @@ class NodeTrustManagerTest {
         stranger = CryptoGen.generate(directory.resolve("stranger"), 1, "dossier", "notary", 7051);
         List<X509Certificate> nodes = new ArrayList<>();
         for (Consortium.Node node : consortium.nodes()) {
-            nodes.add(TlsSettings.readCertificate(consortium.tlsCertificate(node.name())));
+            nodes.add(Pem.readCertificate(consortium.tlsCertificate(node.name())));
         }
         trust = NodeTrustManager.of(
                 consortium.tls(consortium.nodes().get(0).name()).rootCertificates(), nodes);
     }
 
     private static X509Certificate[] chain(Path pem) throws Exception {
-        return new X509Certificate[] {TlsSettings.readCertificate(pem)};
+        return new X509Certificate[] {Pem.readCertificate(pem)};
     }
 
     private Path userTlsCertificate(Consortium of, String role) {

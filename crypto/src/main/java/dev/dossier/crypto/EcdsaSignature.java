@@ -1,77 +1,44 @@
-package dev.dossier.node.identity;
+package dev.dossier.crypto;
 
 import static java.util.Objects.requireNonNull;
 
 import java.math.BigInteger;
 import java.security.SignatureException;
 import java.util.Arrays;
-import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
-import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.crypto.params.ECNamedDomainParameters;
 
 /**
- * Helpers for ECDSA P-256 signatures in the form Fabric requires: an ASN.1 DER {@code SEQUENCE { INTEGER r, INTEGER s
- * }} with {@code 1 <= r < n} and {@code 1 <= s <= n/2} ("low S"), where {@code n} is the order of the P-256 group.
+ * An ECDSA P-256 signature {@code (r, s)} and its ASN.1 DER form {@code SEQUENCE { INTEGER r, INTEGER s }}, as Fabric
+ * requires it: {@code 1 <= r < n} and {@code 1 <= s <= n/2} ("low S"), where {@code n} is the order of the P-256 group.
  *
  * <p>ECDSA signatures are malleable: if {@code (r, s)} is valid then so is {@code (r, n - s)}. Fabric accepts only the
- * low-S form so that a transaction has exactly one valid signature encoding; signers normalise with {@link
- * #toLowS(BigInteger)}.
+ * low-S form so that a transaction has exactly one valid signature encoding; {@link P256PrivateKey} always signs in
+ * that form and {@link P256PublicKey#verify} accepts only that form.
+ *
+ * <p>The record holds any two integers, so that tests can encode malformed signatures; {@link #fromDer} returns only
+ * components in {@code [1, n-1]}.
+ *
+ * @param r the {@code r} component
+ * @param s the {@code s} component
  */
-public final class Signatures {
-    /** NIST P-256 (secp256r1, prime256v1) with BouncyCastle's optimised field arithmetic. */
-    static final ECNamedDomainParameters P256;
+public record EcdsaSignature(BigInteger r, BigInteger s) {
+    /** The order {@code n} of the P-256 group. */
+    public static final BigInteger P256_ORDER = P256.N;
 
-    private static final BigInteger N;
-    private static final BigInteger HALF_N;
-
-    static {
-        X9ECParameters x9 = CustomNamedCurves.getByOID(SECObjectIdentifiers.secp256r1);
-        P256 = new ECNamedDomainParameters(SECObjectIdentifiers.secp256r1, x9);
-        N = P256.getN();
-        HALF_N = N.shiftRight(1);
-    }
-
-    private Signatures() {}
-
-    /**
-     * Tells whether {@code s} is in the low half of the P-256 group order, {@code 1 <= s <= n/2}, as Fabric requires
-     * of every signature it accepts.
-     *
-     * @param s the {@code s} component of an ECDSA P-256 signature
-     * @return true when {@code 1 <= s <= n/2}
-     * @throws NullPointerException if {@code s} is null
-     */
-    public static boolean isLowS(BigInteger s) {
+    /** @throws NullPointerException if a component is null */
+    public EcdsaSignature {
+        requireNonNull(r, "r");
         requireNonNull(s, "s");
-        return s.signum() > 0 && s.compareTo(HALF_N) <= 0;
-    }
-
-    /**
-     * Returns the low-S form of {@code s}: {@code s} itself when it is at most {@code n/2}, otherwise {@code n - s}.
-     * Both forms verify against the same message and key.
-     *
-     * @param s the {@code s} component of an ECDSA P-256 signature, {@code 1 <= s < n}
-     * @return {@code s} or {@code n - s}, whichever is at most {@code n/2}
-     * @throws NullPointerException if {@code s} is null
-     * @throws IllegalArgumentException if {@code s} is not in {@code [1, n-1]}
-     */
-    public static BigInteger toLowS(BigInteger s) {
-        requireNonNull(s, "s");
-        if (s.signum() <= 0 || s.compareTo(N) >= 0) {
-            throw new IllegalArgumentException("s is not in [1, n-1]");
-        }
-        return s.compareTo(HALF_N) <= 0 ? s : N.subtract(s);
     }
 
     /**
      * Decodes a strict DER ECDSA P-256 signature. Rejects indefinite or non-minimal lengths, non-minimal or negative
-     * integers, trailing bytes and components outside {@code [1, n-1]}. Does not check low S.
+     * integers, trailing bytes and components outside {@code [1, n-1]}. Does not check low S (see {@link #isLowS()}).
      *
-     * @return {@code {r, s}}
+     * @param der the signature; not retained
      * @throws SignatureException naming the first violation
+     * @throws NullPointerException if {@code der} is null
      */
-    static BigInteger[] decodeDer(byte[] der) throws SignatureException {
+    public static EcdsaSignature fromDer(byte[] der) throws SignatureException {
         requireNonNull(der, "der");
         // SEQUENCE, short-form length: a P-256 signature is at most 2 + 2 * (2 + 33) = 72 bytes.
         if (der.length < 8 || der.length > 72) {
@@ -93,13 +60,13 @@ public final class Signatures {
                     "signature is not strict DER: " + (der.length - sOffset - 2 - sLength) + " trailing bytes after s");
         }
         BigInteger s = new BigInteger(1, Arrays.copyOfRange(der, sOffset + 2, der.length));
-        if (r.signum() == 0 || r.compareTo(N) >= 0) {
+        if (r.signum() == 0 || r.compareTo(P256.N) >= 0) {
             throw new SignatureException("signature r is not in [1, n-1]");
         }
-        if (s.signum() == 0 || s.compareTo(N) >= 0) {
+        if (s.signum() == 0 || s.compareTo(P256.N) >= 0) {
             throw new SignatureException("signature s is not in [1, n-1]");
         }
-        return new BigInteger[] {r, s};
+        return new EcdsaSignature(r, s);
     }
 
     /** Checks the INTEGER header at {@code offset} and returns the length of its content. */
@@ -121,8 +88,11 @@ public final class Signatures {
         return length;
     }
 
-    /** Encodes {@code r} and {@code s} (both positive) as a DER ECDSA signature. */
-    static byte[] encodeDer(BigInteger r, BigInteger s) {
+    /**
+     * @return the DER encoding, each component as a minimal two's-complement INTEGER (a fresh array); strict DER
+     *     whenever both components are in {@code [1, n-1]}
+     */
+    public byte[] toDer() {
         byte[] rBytes = r.toByteArray();
         byte[] sBytes = s.toByteArray();
         int contentLength = 2 + rBytes.length + 2 + sBytes.length;
@@ -139,15 +109,21 @@ public final class Signatures {
         return der;
     }
 
+    /** @return true when {@code 1 <= s <= n/2}, as Fabric requires of every signature it accepts */
+    public boolean isLowS() {
+        return s.signum() > 0 && s.compareTo(P256.HALF_N) <= 0;
+    }
+
     /**
-     * SHA-256 of the message with the JDK's implementation, which uses the processor's SHA instructions where present
-     * (several times faster than a pure-Java digest on the megabyte-sized envelopes of bulk anchoring).
+     * Returns the low-S form: this signature when {@code s <= n/2}, otherwise {@code (r, n - s)}. Both verify against
+     * the same message and key.
+     *
+     * @throws IllegalArgumentException if {@code s} is not in {@code [1, n-1]}
      */
-    static byte[] sha256(byte[] message) {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(message);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new AssertionError("SHA-256 is required of every JDK", e);
+    public EcdsaSignature toLowS() {
+        if (s.signum() <= 0 || s.compareTo(P256.N) >= 0) {
+            throw new IllegalArgumentException("s is not in [1, n-1]");
         }
+        return isLowS() ? this : new EcdsaSignature(r, P256.N.subtract(s));
     }
 }

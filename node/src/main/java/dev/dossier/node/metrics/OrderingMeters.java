@@ -1,0 +1,66 @@
+package dev.dossier.node.metrics;
+
+import dev.dossier.node.gateway.GatewayContext;
+import dev.dossier.node.ordering.RaftOrderer;
+import java.time.Instant;
+import java.util.function.ToLongFunction;
+
+/**
+ * Ordering in metrics: {@code dossier_ordering_failed} on every node; with Raft, what its ordering rules refused, the
+ * last cut time, and the node's role, term, commit and applied indices and, on the leader, the lag of the slowest
+ * follower ({@code dossier_raft_*}, read from the Raft server at each scrape; NaN while the server is stopped).
+ */
+public final class OrderingMeters {
+    private OrderingMeters() {}
+
+    /** Adds the ordering gauges of {@code context}'s orderer to {@code metrics}. */
+    public static void bind(NodeMetrics metrics, GatewayContext context) {
+        metrics.gauge(
+                "dossier.ordering.failed",
+                "1 once ordering stopped after a failure (a block could not be committed): restart the node.",
+                () -> context.orderingFailed() ? 1 : 0);
+        if (!(context.ordering() instanceof RaftOrderer raft)) {
+            return;
+        }
+        metrics.gauge(
+                "dossier.raft.entries.refused",
+                "Raft entries the ordering rules refused (no block) since the node started.",
+                raft::rejectedEntries);
+        metrics.gauge(
+                "dossier.raft.cut.time.seconds",
+                "Cut time of the last block, Unix seconds (0: none yet); far ahead of the clock is suspect.",
+                () -> raft.lastCutAt().map(Instant::getEpochSecond).orElse(0L));
+        status(metrics, raft, "leader", "1 while this node leads its Raft group, else 0.", s -> s.leader() ? 1 : 0);
+        status(metrics, raft, "term", "The Raft term this node is in.", RaftOrderer.RaftStatus::term);
+        status(
+                metrics,
+                raft,
+                "commit.index",
+                "Index of the last Raft log entry this node knows committed.",
+                RaftOrderer.RaftStatus::commitIndex);
+        status(
+                metrics,
+                raft,
+                "applied.index",
+                "Index of the last Raft log entry applied to the ledger.",
+                RaftOrderer.RaftStatus::appliedIndex);
+        status(
+                metrics,
+                raft,
+                "follower.lag.entries",
+                "On the leader, committed entries the furthest-behind follower still lacks (0 elsewhere).",
+                RaftOrderer.RaftStatus::followerLag);
+    }
+
+    private static void status(
+            NodeMetrics metrics,
+            RaftOrderer raft,
+            String name,
+            String help,
+            ToLongFunction<RaftOrderer.RaftStatus> value) {
+        metrics.gauge(
+                "dossier.raft." + name,
+                help,
+                () -> raft.status().map(s -> (Number) value.applyAsLong(s)).orElse(Double.NaN));
+    }
+}

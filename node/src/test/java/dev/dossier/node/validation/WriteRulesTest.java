@@ -1,0 +1,136 @@
+package dev.dossier.node.validation;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.dossier.node.ledger.KeyWrite;
+import dev.dossier.node.ledger.StateView;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The write rules on their own, against a state held in maps: what the attack test checks through real nodes. */
+class WriteRulesTest {
+    private static final String NS = "notary";
+    private static final Instant AT = Instant.parse("2026-12-06T10:00:00Z");
+    private static final String ISSUER = "CN=Issuer@org1.dossier.local,OU=client,O=org1.dossier.local,C=IT";
+    private static final String C1 = "1".repeat(64);
+    private static final String SUBJECT = "a".repeat(64);
+    private static final WriteRules RULES = new WriteRules(NS, List.of("Org1MSP", "Org2MSP", "Org3MSP"));
+    private static final Signers ORG1 = new Signers("Org1MSP", ISSUER, AT, List.of("Org1MSP"));
+
+    private final Map<String, byte[]> values = new HashMap<>();
+    private final Map<String, Map<String, ByteString>> metadata = new HashMap<>();
+    private final StateView state = new StateView() {
+        @Override
+        public Optional<byte[]> value(String namespace, String key) {
+            return Optional.ofNullable(values.get(key));
+        }
+
+        @Override
+        public Map<String, ByteString> metadata(String namespace, String key) {
+            return metadata.getOrDefault(key, Map.of());
+        }
+
+        @Override
+        public boolean metadataChangedInBlock(String namespace, String key) {
+            return false;
+        }
+    };
+
+    private static String entry(String mspId) {
+        return "{\"anchoredAt\":\"" + AT + "\",\"commitment\":\"" + C1 + "\",\"issuerId\":\"" + ISSUER
+                + "\",\"kind\":\"record\",\"mspId\":\"" + mspId + "\",\"schemaVersion\":1,\"status\":\"active\"}";
+    }
+
+    private static KeyWrite put(String key, String value, String owner) {
+        return new KeyWrite(
+                NS,
+                key,
+                KeyWrite.Change.PUT,
+                value.getBytes(UTF_8),
+                owner == null
+                        ? Optional.empty()
+                        : Optional.of(Map.of(
+                                KeyWrite.VALIDATION_PARAMETER,
+                                SignaturePolicies.ownedBy(owner).toByteString())));
+    }
+
+    private Optional<String> check(Signers signers, KeyWrite... writes) {
+        return RULES.check(signers).violation(List.of(writes), state);
+    }
+
+    @Test
+    void newEntryInTheCreatorsName_withItsPolicy_byItsOwnNode_isAllowed() {
+        assertThat(check(ORG1, put(C1, entry("Org1MSP"), "Org1MSP"))).isEmpty();
+    }
+
+    @Test
+    void newEntryWithADuplicateMember_isRefused_soNoReaderSeesAnotherOrganisation() {
+        String twoOwners = entry("Org1MSP").replace("\"kind\"", "\"mspId\":\"Org2MSP\",\"kind\"");
+
+        assertThat(check(ORG1, put(C1, twoOwners, "Org1MSP")))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("is not a JSON object"));
+    }
+
+    @Test
+    void newEntryEndorsedOnlyByAnotherOrganisation_isRefused() {
+        Signers org1EndorsedByOrg2 = new Signers("Org1MSP", ISSUER, AT, List.of("Org2MSP"));
+
+        assertThat(check(org1EndorsedByOrg2, put(C1, entry("Org1MSP"), "Org1MSP")))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("needs an endorsement by a node of Org1MSP"));
+    }
+
+    @Test
+    void otherKeys_needAMajority_twoOfThree() {
+        KeyWrite policy = put("\u0000policy\u0000", "{}", null);
+
+        assertThat(check(ORG1, policy))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("majority (2 of 3)"));
+        assertThat(check(new Signers("Org1MSP", ISSUER, AT, List.of("Org1MSP", "Org3MSP")), policy))
+                .isEmpty();
+        assertThat(check(new Signers("Org1MSP", ISSUER, AT, List.of("Org1MSP", "Org1MSP")), policy))
+                .as("two nodes of one organisation are one organisation")
+                .isPresent();
+    }
+
+    @Test
+    void indexKey_mustPointAtAnEntryOfItsOwnOrganisation() {
+        String index = "\u0000subject\u0000" + SUBJECT + "\u0000Org1MSP\u0000" + C1 + "\u0000";
+        values.put(C1, entry("Org2MSP").getBytes(UTF_8));
+        metadata.put(
+                C1,
+                Map.of(
+                        KeyWrite.VALIDATION_PARAMETER,
+                        SignaturePolicies.ownedBy("Org2MSP").toByteString()));
+
+        assertThat(check(ORG1, put(index, "\u0000", "Org1MSP")))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("the entry is of \"Org2MSP\""));
+        assertThat(NotaryRule.claimant(index, "Org3MSP")).hasValue("Org1MSP");
+        assertThat(NotaryRule.claimant(index.replace("\u0000Org1MSP\u0000", "\u0000\u0000"), "Org3MSP"))
+                .as("an index key without an organisation is not the notary's")
+                .isEmpty();
+    }
+
+    @Test
+    void existingEntry_keepsWhatWasAnchored_andIsNeverDeleted() {
+        values.put(C1, entry("Org1MSP").getBytes(UTF_8));
+        metadata.put(
+                C1,
+                Map.of(
+                        KeyWrite.VALIDATION_PARAMETER,
+                        SignaturePolicies.ownedBy("Org1MSP").toByteString()));
+
+        assertThat(check(ORG1, put(C1, entry("Org1MSP").replace("\"active\"", "\"revoked\""), null)))
+                .as("a revocation by the owner")
+                .isEmpty();
+        assertThat(check(ORG1, put(C1, entry("Org1MSP").replace("\"record\"", "\"certificate\""), null)))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("'kind' was anchored and cannot change"));
+        assertThat(check(ORG1, new KeyWrite(NS, C1, KeyWrite.Change.DELETE, null, Optional.empty())))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("entries are permanent"));
+    }
+}
