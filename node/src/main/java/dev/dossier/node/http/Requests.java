@@ -1,0 +1,61 @@
+package dev.dossier.node.http;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Reading requests of the HTTP API: bodies under a limit, strict UTF-8 and JSON, hexadecimal path parameters. */
+final class Requests {
+    /** A commitment or subject pseudonym in a path: exactly 64 hexadecimal digits. */
+    static final Pattern COMMITMENT = Pattern.compile("[0-9a-fA-F]{64}");
+
+    /** Request bodies: one JSON value, no repeated member names. */
+    static final ObjectReader STRICT_JSON = Response.JSON
+            .reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private Requests() {}
+
+    /** @return the request body, or empty if it is longer than {@code limit} bytes */
+    static Optional<byte[]> body(HttpExchange exchange, int limit) throws IOException {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.strip()) > limit) {
+                    return Optional.empty();
+                }
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(limit + 1);
+            return body.length > limit ? Optional.empty() : Optional.of(body);
+        }
+    }
+
+    /** @return the answer to a body longer than {@code limit} bytes */
+    static Response tooLarge(int limit) {
+        return Response.error(413, "PAYLOAD_TOO_LARGE", "request body beyond " + limit + " bytes");
+    }
+
+    /** @return the bytes as UTF-8 text, refusing malformed input */
+    static String utf8(byte[] bytes) throws CharacterCodingException {
+        return StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes))
+                .toString();
+    }
+}

@@ -1,0 +1,214 @@
+package dev.dossier.node.http;
+
+import static dev.dossier.node.http.StaticRoutes.VERIFY;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.dossier.node.metrics.NodeMetrics;
+import io.micrometer.core.instrument.Counter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Answers every request of the HTTP API: finds its route (a fixed set of labels, used in the metrics), checks the
+ * method, runs the expensive routes ({@link HttpApi#EXPENSIVE_ROUTES}) under their per-client limits (429 before the
+ * body is read), turns failures into JSON errors, counts the answer and sends it with the {@link
+ * HttpApi#SECURITY_HEADERS}.
+ */
+final class Router {
+    /** The API's own logger name, so that logging configuration does not depend on how the API is divided. */
+    private static final Logger LOG = Logger.getLogger(HttpApi.class.getName());
+
+    /** Most client addresses tracked per expensive route; further ones share one entry. */
+    private static final int MAX_LIMITED_CLIENTS = 10_000;
+
+    private static final String RECEIPTS = "/v1/receipts/";
+    private static final String STATUS = "/v1/status/";
+    private static final String ANCHOR = "/v1/anchor";
+    private static final String DOSSIER = "/v1/dossier/";
+    private static final String CONSISTENCY = "/v1/log/consistency";
+
+    private final Map<String, ClientLimiter> limiters;
+    private final NodeMetrics metrics;
+    private final OperatorRoutes operator;
+    private final StaticRoutes statics;
+    private final LedgerRoutes ledger;
+    private final LogRoutes log;
+    private final ClientRoutes clients;
+
+    Router(
+            HttpLimits limits,
+            NodeMetrics metrics,
+            OperatorRoutes operator,
+            StaticRoutes statics,
+            LedgerRoutes ledger,
+            LogRoutes log,
+            ClientRoutes clients) {
+        Map<String, ClientLimiter> limiters = new LinkedHashMap<>();
+        for (String route : HttpApi.EXPENSIVE_ROUTES) {
+            limiters.put(
+                    route,
+                    new ClientLimiter(
+                            limits.expensivePerSecond(),
+                            limits.expensiveBurst(),
+                            limits.expensiveConcurrent(),
+                            MAX_LIMITED_CLIENTS,
+                            System::nanoTime));
+        }
+        this.limiters = Map.copyOf(limiters);
+        this.metrics = metrics;
+        this.operator = operator;
+        this.statics = statics;
+        this.ledger = ledger;
+        this.log = log;
+        this.clients = clients;
+    }
+
+    /** @return the routes served, by label (as in the metrics and the OpenAPI description) */
+    static List<String> routes() {
+        return List.of(
+                "/healthz",
+                "/metrics",
+                "/openapi.json",
+                "/v1/keys",
+                "/v1/checkpoint",
+                "/v1/checkpoint/cosign",
+                CONSISTENCY,
+                ANCHOR,
+                DOSSIER + "{subject}",
+                RECEIPTS + "{commitment}",
+                STATUS + "{commitment}",
+                VERIFY,
+                VERIFY + "/{file}");
+    }
+
+    /** A request routed: the route's label (for metrics) and how to answer it. */
+    private record Route(String label, String method, Handler handler) {}
+
+    @FunctionalInterface
+    private interface Handler {
+        Response handle(HttpExchange exchange) throws IOException, InterruptedException;
+    }
+
+    private Route route(String path) {
+        switch (path) {
+            case "/healthz":
+                return new Route(path, "GET", exchange -> operator.health());
+            case "/metrics":
+                return new Route(path, "GET", exchange -> operator.metrics());
+            case "/openapi.json":
+                return new Route(path, "GET", exchange -> StaticRoutes.openApi());
+            case "/v1/keys":
+                return new Route(path, "GET", exchange -> statics.keys());
+            case "/v1/checkpoint":
+                return new Route(path, "GET", exchange -> log.checkpoint());
+            case "/v1/checkpoint/cosign":
+                return new Route(path, "POST", log::cosign);
+            case CONSISTENCY:
+                return new Route(path, "GET", log::consistency);
+            case ANCHOR:
+                return new Route(path, "POST", clients::anchor);
+            case "/":
+                return new Route(path, "GET", exchange -> StaticRoutes.home());
+            case VERIFY:
+            case VERIFY + "/":
+                return new Route(VERIFY, "GET", exchange -> StaticRoutes.file("index.html"));
+            default:
+                break;
+        }
+        if (path.startsWith(RECEIPTS)) {
+            String hex = path.substring(RECEIPTS.length());
+            return new Route(RECEIPTS + "{commitment}", "GET", exchange -> ledger.receipt(hex));
+        }
+        if (path.startsWith(STATUS)) {
+            String hex = path.substring(STATUS.length());
+            return new Route(STATUS + "{commitment}", "GET", exchange -> ledger.status(hex));
+        }
+        if (path.startsWith(DOSSIER)) {
+            String hex = path.substring(DOSSIER.length());
+            return new Route(DOSSIER + "{subject}", "GET", exchange -> clients.dossier(exchange, hex));
+        }
+        if (path.startsWith(VERIFY + "/")) {
+            String name = path.substring(VERIFY.length() + 1);
+            return new Route(VERIFY + "/{file}", "GET", exchange -> StaticRoutes.file(name));
+        }
+        return new Route("other", null, exchange -> Response.error(404, "NOT_FOUND", "no such resource: " + path));
+    }
+
+    /** Answers one request and closes the exchange; never throws. */
+    void handle(HttpExchange exchange) {
+        String label = "other";
+        Response response;
+        try {
+            Route route = route(exchange.getRequestURI().getRawPath());
+            label = route.label();
+            if (route.method() != null && !route.method().equals(exchange.getRequestMethod())) {
+                response = Response.error(
+                                405,
+                                "METHOD_NOT_ALLOWED",
+                                exchange.getRequestMethod() + " is not allowed here; use " + route.method())
+                        .withHeader("Allow", route.method());
+            } else {
+                response = limited(route, exchange);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            response = Response.error(503, "UNAVAILABLE", "the node is stopping");
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "HTTP " + exchange.getRequestURI() + " failed: " + e.getMessage(), e);
+            response = Response.error(500, "INTERNAL", "internal error of the node");
+        }
+        Counter.builder("dossier.http.requests")
+                .description("HTTP requests answered, by route (a fixed set) and status.")
+                .tags("route", label, "status", Integer.toString(response.status()))
+                .register(metrics.registry())
+                .increment();
+        try {
+            send(exchange, response);
+        } catch (IOException e) {
+            LOG.fine(() -> "HTTP response not sent: " + e.getMessage());
+        } finally {
+            exchange.close();
+        }
+    }
+
+    /** Runs a route's handler, under its per-client limit if it is an expensive route. */
+    private Response limited(Route route, HttpExchange exchange) throws IOException, InterruptedException {
+        ClientLimiter limiter = limiters.get(route.label());
+        if (limiter == null) {
+            return route.handler().handle(exchange);
+        }
+        InetSocketAddress remote = exchange.getRemoteAddress();
+        ClientLimiter.Decision decision = limiter.acquire(remote == null ? null : remote.getAddress());
+        if (decision.permit().isEmpty()) {
+            String why = decision.refusal() == ClientLimiter.Refusal.RATE
+                    ? "too many requests from this address to " + route.label() + "; slow down"
+                    : "too many requests from this address under way at " + route.label();
+            return Response.error(429, "TOO_MANY_REQUESTS", why)
+                    .withHeader("Retry-After", "1")
+                    .withHeader("Connection", "close");
+        }
+        try (ClientLimiter.Permit permit = decision.permit().get()) {
+            return route.handler().handle(exchange);
+        }
+    }
+
+    private static void send(HttpExchange exchange, Response response) throws IOException {
+        var headers = exchange.getResponseHeaders();
+        headers.set("Content-Type", response.contentType());
+        HttpApi.SECURITY_HEADERS.forEach(headers::set);
+        response.headers().forEach(headers::set);
+        byte[] body = response.body();
+        exchange.sendResponseHeaders(response.status(), body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+}
