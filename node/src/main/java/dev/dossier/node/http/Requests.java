@@ -26,15 +26,30 @@ final class Requests {
 
     private Requests() {}
 
+    /**
+     * A refused body up to this size is read and dropped before the answer, so that a client still sending it gets
+     * the 413 rather than a connection reset; a larger one is refused at once from its declared length.
+     */
+    private static final long DRAINED_AT_MOST = 1 << 20;
+
     /** @return the request body, or empty if it is longer than {@code limit} bytes */
     static Optional<byte[]> body(HttpExchange exchange, int limit) throws IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         if (length != null) {
+            long declared;
             try {
-                if (Long.parseLong(length.strip()) > limit) {
-                    return Optional.empty();
-                }
+                declared = Long.parseLong(length.strip());
             } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+            if (declared > limit) {
+                if (declared <= DRAINED_AT_MOST) {
+                    try (InputStream in = exchange.getRequestBody()) {
+                        in.skipNBytes(declared);
+                    } catch (IOException e) {
+                        // the client stopped sending: the refusal stands
+                    }
+                }
                 return Optional.empty();
             }
         }
