@@ -42,10 +42,6 @@ final class Genesis {
 
     private Genesis() {}
 
-    static Envelope configEnvelope(String channel, List<Msp> organisations) {
-        return configEnvelope(channel, organisations, null, null);
-    }
-
     /**
      * @param chaincode the notary's namespace, where the policy is written (ignored without a policy)
      * @param policy the first role policy, verified by the caller, or null for none

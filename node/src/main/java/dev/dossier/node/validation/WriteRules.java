@@ -138,16 +138,17 @@ public final class WriteRules {
         for (KeyWrite write : writes) {
             Optional<ByteString> parameter = Optional.ofNullable(
                     state.metadata(write.namespace(), write.key()).get(KeyWrite.VALIDATION_PARAMETER));
+            Optional<String> claimant = write.namespace().equals(notaryNamespace)
+                    ? NotaryRule.claimant(write.key(), signers.creatorMsp())
+                    : Optional.empty();
             if (parameter.isPresent()) {
                 try {
                     needed.addAll(SignaturePolicies.organisations(SignaturePolicies.parse(parameter.get())));
                 } catch (IllegalArgumentException e) {
                     majority = true;
                 }
-            } else if (write.namespace().equals(notaryNamespace)
-                    && NotaryRule.claimant(write.key(), signers.creatorMsp()).isPresent()) {
-                needed.add(
-                        NotaryRule.claimant(write.key(), signers.creatorMsp()).get());
+            } else if (claimant.isPresent()) {
+                needed.add(claimant.get());
             } else {
                 majority = true;
             }
