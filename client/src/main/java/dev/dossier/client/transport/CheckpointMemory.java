@@ -2,6 +2,7 @@ package dev.dossier.client.transport;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.dossier.common.file.AtomicFile;
 import dev.dossier.common.note.Checkpoint;
 import dev.dossier.common.note.NoteException;
 import dev.dossier.common.note.SignedNote;
@@ -10,10 +11,8 @@ import dev.dossier.common.witness.Witness;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -152,17 +151,6 @@ public final class CheckpointMemory {
 
     private void store(String origin, SignedNote note) throws IOException {
         Files.createDirectories(directory);
-        Path file = file(origin);
-        Path temporary = Files.createTempFile(directory, ".checkpoint", ".tmp");
-        try {
-            Files.writeString(temporary, note.format(), StandardCharsets.UTF_8);
-            try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicFile.write(file(origin), note.format());
     }
 }
