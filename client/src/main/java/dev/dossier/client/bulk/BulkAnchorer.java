@@ -82,12 +82,7 @@ public final class BulkAnchorer {
     private FileChannel receipts;
     private ErrorReport errors;
 
-    /**
-     * @param notary the ledger the batches go to
-     * @param anchoring how rows become entries (the issuer's salt key, the sector's pseudonym key)
-     * @param input the CSV or JSON Lines file
-     * @param options where receipts, journal and error report go; batch size, transactions in flight, threads
-     */
+    /** An upload of {@code input} (CSV or JSON Lines) to {@code notary}, rows made entries by {@code anchoring}. */
     public BulkAnchorer(Notary notary, Anchoring anchoring, Path input, BulkOptions options) {
         this.notary = notary;
         this.anchoring = anchoring;
@@ -95,13 +90,7 @@ public final class BulkAnchorer {
         this.options = options;
     }
 
-    /**
-     * Runs the upload to its end, or to the first failure that is not transient.
-     *
-     * @throws IOException if the input, receipts, journal or error report cannot be read or written
-     * @throws DossierException if a transaction fails for a reason other than a transient one
-     * @throws InterruptedException if interrupted; what was journaled stays journaled
-     */
+    /** Runs the upload to its end, or to the first failure that is not transient (as {@code Dossier.anchorAll}). */
     public BulkReport run() throws IOException, DossierException, InterruptedException {
         long started = System.nanoTime();
         FileScan scan = FileScan.of(input);
