@@ -27,7 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.hyperledger.fabric.client.Contract;
 
-/** {@link Dossier} over a {@link Notary}: the fabric-gateway contract in production, a fake in unit tests. */
+/** {@link Dossier} over a {@link Notary}: the notary contract through fabric-gateway. */
 final class GatewayDossier implements Dossier {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
@@ -53,11 +53,6 @@ final class GatewayDossier implements Dossier {
         @Override
         public Builder contract(Contract contract) {
             this.notary = Notary.over(contract);
-            return this;
-        }
-
-        Builder notary(Notary n) {
-            this.notary = Objects.requireNonNull(n, "notary");
             return this;
         }
 
