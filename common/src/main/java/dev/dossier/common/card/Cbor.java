@@ -1,9 +1,9 @@
 package dev.dossier.common.card;
 
+import dev.dossier.common.text.Utf8;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -238,12 +238,7 @@ final class Cbor {
 
         private static String utf8(byte[] bytes, int start) throws CborException {
             try {
-                return StandardCharsets.UTF_8
-                        .newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes))
-                        .toString();
+                return Utf8.decodeStrict(bytes);
             } catch (CharacterCodingException e) {
                 throw new CborException("byte " + start + ": text string is not UTF-8");
             }
