@@ -2,6 +2,7 @@ package dev.dossier.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.common.card.AnchoredEntry;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -68,6 +69,11 @@ public record LedgerEntry(
                 text(node, "revokedAt"),
                 text(node, "supersededBy"),
                 json);
+    }
+
+    /** @return what a card check needs of this entry: organisation and status */
+    public AnchoredEntry anchored() {
+        return new AnchoredEntry(mspId == null ? "" : mspId, status, reason, supersededBy);
     }
 
     private static String text(JsonNode node, String... names) {
