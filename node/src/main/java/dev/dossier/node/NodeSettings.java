@@ -1,6 +1,7 @@
 package dev.dossier.node;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.common.net.NodeAddress;
 import dev.dossier.crypto.Pem;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.GenesisPolicy;
@@ -24,7 +25,7 @@ import java.util.Objects;
  * @param name the node's name in the consortium: the key name of its checkpoint signatures
  * @param port the gateway's port (0: any free port)
  * @param httpPort the HTTP API's port (0: any free port), by default the gateway's port plus {@link
- *     #HTTP_PORT_OFFSET}
+ *     NodeAddress#HTTP_PORT_OFFSET}
  * @param tls the node's mutual TLS for gRPC (clients and the other nodes), or null for plaintext
  * @param apiClients the HTTP API's client file ({@code api-clients.yaml} of the consortium directory, see {@link
  *     dev.dossier.node.http.ApiClients}), whose entries of this node's organisation the node loads at start; null or
@@ -50,9 +51,6 @@ public record NodeSettings(
         TlsSettings tls,
         Path apiClients,
         GenesisPolicy genesisPolicy) {
-
-    /** The HTTP port of a node is its gateway port plus this, unless set otherwise. */
-    public static final int HTTP_PORT_OFFSET = 2000;
 
     public NodeSettings {
         Objects.requireNonNull(channel, "channel");
@@ -80,23 +78,6 @@ public record NodeSettings(
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException(what + " out of range: " + port);
         }
-    }
-
-    /**
-     * @return the default HTTP port of a node whose gateway listens on {@code port}: {@code port + }{@link
-     *     #HTTP_PORT_OFFSET}, or 0 (any free port) when the gateway's port is 0
-     * @throws IllegalArgumentException if that is beyond 65535
-     */
-    public static int defaultHttpPort(int port) {
-        if (port == 0) {
-            return 0;
-        }
-        int httpPort = port + HTTP_PORT_OFFSET;
-        if (httpPort > 65_535) {
-            throw new IllegalArgumentException("gateway port " + port + " leaves no default HTTP port (port + "
-                    + HTTP_PORT_OFFSET + " > 65535): configure the HTTP port");
-        }
-        return httpPort;
     }
 
     /**
@@ -129,7 +110,7 @@ public record NodeSettings(
                 node.name(),
                 node.host(),
                 node.port(),
-                defaultHttpPort(node.port()),
+                NodeAddress.httpPort(node.port()),
                 dataDirectory,
                 consortium.msps(),
                 organisation.mspId(),
@@ -144,7 +125,7 @@ public record NodeSettings(
 
     /**
      * @return the same settings with the gateway on another port (0 picks a free one), and the HTTP API on that port's
-     *     {@linkplain #defaultHttpPort default HTTP port} (any free port when 0)
+     *     {@linkplain NodeAddress#httpPort default HTTP port} (any free port when 0)
      */
     public NodeSettings withPort(int newPort) {
         return new NodeSettings(
@@ -154,7 +135,7 @@ public record NodeSettings(
                 name,
                 host,
                 newPort,
-                defaultHttpPort(newPort),
+                NodeAddress.httpPort(newPort),
                 dataDirectory,
                 organisations,
                 mspId,
@@ -344,7 +325,7 @@ public record NodeSettings(
                             node.host(),
                             node.port(),
                             node.port() + RAFT_PORT_OFFSET,
-                            defaultHttpPort(node.port()),
+                            NodeAddress.httpPort(node.port()),
                             node.certificate(),
                             consortium.tlsCertificate(node.name())));
                 }

@@ -87,7 +87,7 @@ final class TestCluster implements AutoCloseable {
             int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
             if (free(base, n)
                     && free(base + NodeSettings.Cluster.RAFT_PORT_OFFSET, n)
-                    && free(base + NodeSettings.HTTP_PORT_OFFSET, n)) {
+                    && free(base + dev.dossier.common.net.NodeAddress.HTTP_PORT_OFFSET, n)) {
                 return base;
             }
         }

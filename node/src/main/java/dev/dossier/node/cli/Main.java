@@ -1,5 +1,6 @@
 package dev.dossier.node.cli;
 
+import dev.dossier.common.net.NodeAddress;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.node.NetworkAudit;
 import dev.dossier.node.Node;
@@ -240,7 +241,7 @@ public final class Main {
             @Option(
                     names = "--http-port",
                     description = "port of the HTTP API (receipts, verify page, metrics); default: gateway port + "
-                            + NodeSettings.HTTP_PORT_OFFSET + ", 0: any free port")
+                            + NodeAddress.HTTP_PORT_OFFSET + ", 0: any free port")
             Integer httpPort;
 
             @Option(
