@@ -123,164 +123,131 @@ public record NodeSettings(
                 null);
     }
 
-    /**
-     * @return the same settings with the gateway on another port (0 picks a free one), and the HTTP API on that port's
-     *     {@linkplain NodeAddress#httpPort default HTTP port} (any free port when 0)
-     */
-    public NodeSettings withPort(int newPort) {
-        return new NodeSettings(
-                channel,
-                chaincode,
-                chaincodeJar,
-                name,
-                host,
-                newPort,
-                NodeAddress.httpPort(newPort),
-                dataDirectory,
-                organisations,
-                mspId,
-                signCertificate,
-                signKey,
-                blockLimits,
-                cluster,
-                tls,
-                apiClients,
-                genesisPolicy);
-    }
-
-    /** @return the same settings with the HTTP API on another port (0 picks a free one) */
-    public NodeSettings withHttpPort(int newHttpPort) {
-        return new NodeSettings(
-                channel,
-                chaincode,
-                chaincodeJar,
-                name,
-                host,
-                port,
-                newHttpPort,
-                dataDirectory,
-                organisations,
-                mspId,
-                signCertificate,
-                signKey,
-                blockLimits,
-                cluster,
-                tls,
-                apiClients,
-                genesisPolicy);
-    }
-
-    /** @return the same settings with the ledger in another directory */
-    public NodeSettings withDataDirectory(Path directory) {
-        return new NodeSettings(
-                channel,
-                chaincode,
-                chaincodeJar,
-                name,
-                host,
-                port,
-                httpPort,
-                directory,
-                organisations,
-                mspId,
-                signCertificate,
-                signKey,
-                blockLimits,
-                cluster,
-                tls,
-                apiClients,
-                genesisPolicy);
-    }
-
-    /** @return the same settings serving gRPC over mutual TLS (null: plaintext) */
-    public NodeSettings withTls(TlsSettings newTls) {
-        return new NodeSettings(
-                channel,
-                chaincode,
-                chaincodeJar,
-                name,
-                host,
-                port,
-                httpPort,
-                dataDirectory,
-                organisations,
-                mspId,
-                signCertificate,
-                signKey,
-                blockLimits,
-                cluster,
-                newTls,
-                apiClients,
-                genesisPolicy);
+    /** @return a builder holding these settings, to change some of them */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /**
-     * @return the same settings with the HTTP API's clients read from {@code file} (null: none), the {@code
-     *     api-clients.yaml} of the consortium directory
+     * Changes some settings of a node and makes new ones; each setter replaces one setting. Setting the gateway's
+     * {@linkplain #port port} also puts the HTTP API on that port's {@linkplain NodeAddress#httpPort default HTTP
+     * port} (any free port when 0), unless {@link #httpPort} is set after it.
+     *
+     * <pre>{@code
+     * NodeSettings test = NodeSettings.of(consortium, "Org1MSP", null, data, jar, BlockLimits.DEFAULT)
+     *         .toBuilder().port(0).cluster(null).build();
+     * }</pre>
      */
-    public NodeSettings withApiClients(Path file) {
-        return new NodeSettings(
-                channel,
-                chaincode,
-                chaincodeJar,
-                name,
-                host,
-                port,
-                httpPort,
-                dataDirectory,
-                organisations,
-                mspId,
-                signCertificate,
-                signKey,
-                blockLimits,
-                cluster,
-                tls,
-                file,
-                genesisPolicy);
-    }
+    public static final class Builder {
+        private final String channel;
+        private final String chaincode;
+        private final Path chaincodeJar;
+        private final String name;
+        private final String host;
+        private int port;
+        private int httpPort;
+        private Path dataDirectory;
+        private final List<Msp> organisations;
+        private final String mspId;
+        private final Path signCertificate;
+        private final Path signKey;
+        private final BlockLimits blockLimits;
+        private Cluster cluster;
+        private TlsSettings tls;
+        private Path apiClients;
+        private GenesisPolicy genesisPolicy;
 
-    /** @return the same settings creating a channel with this first policy (null: none) */
-    public NodeSettings withGenesisPolicy(GenesisPolicy newGenesisPolicy) {
-        return new NodeSettings(
-                channel,
-                chaincode,
-                chaincodeJar,
-                name,
-                host,
-                port,
-                httpPort,
-                dataDirectory,
-                organisations,
-                mspId,
-                signCertificate,
-                signKey,
-                blockLimits,
-                cluster,
-                tls,
-                apiClients,
-                newGenesisPolicy);
-    }
+        private Builder(NodeSettings from) {
+            channel = from.channel;
+            chaincode = from.chaincode;
+            chaincodeJar = from.chaincodeJar;
+            name = from.name;
+            host = from.host;
+            port = from.port;
+            httpPort = from.httpPort;
+            dataDirectory = from.dataDirectory;
+            organisations = from.organisations;
+            mspId = from.mspId;
+            signCertificate = from.signCertificate;
+            signKey = from.signKey;
+            blockLimits = from.blockLimits;
+            cluster = from.cluster;
+            tls = from.tls;
+            apiClients = from.apiClients;
+            genesisPolicy = from.genesisPolicy;
+        }
 
-    /** @return the same settings with another cluster (null: a single node) */
-    public NodeSettings withCluster(Cluster newCluster) {
-        return new NodeSettings(
-                channel,
-                chaincode,
-                chaincodeJar,
-                name,
-                host,
-                port,
-                httpPort,
-                dataDirectory,
-                organisations,
-                mspId,
-                signCertificate,
-                signKey,
-                blockLimits,
-                newCluster,
-                tls,
-                apiClients,
-                genesisPolicy);
+        /**
+         * The gateway's port (0: any free port), and the HTTP API on its default port beside it.
+         *
+         * @throws IllegalArgumentException if the port leaves no default HTTP port; set {@link #httpPort} after
+         */
+        public Builder port(int newPort) {
+            port = newPort;
+            httpPort = NodeAddress.httpPort(newPort);
+            return this;
+        }
+
+        /** The HTTP API's port (0: any free port). */
+        public Builder httpPort(int newHttpPort) {
+            httpPort = newHttpPort;
+            return this;
+        }
+
+        /** The directory of the node's ledger, commitment log and Raft log. */
+        public Builder dataDirectory(Path directory) {
+            dataDirectory = directory;
+            return this;
+        }
+
+        /** The cluster the node orders with (null: it orders alone). */
+        public Builder cluster(Cluster newCluster) {
+            cluster = newCluster;
+            return this;
+        }
+
+        /** Mutual TLS for gRPC (null: plaintext). */
+        public Builder tls(TlsSettings newTls) {
+            tls = newTls;
+            return this;
+        }
+
+        /** The HTTP API's client file, the consortium's {@code api-clients.yaml} (null: no API clients). */
+        public Builder apiClients(Path file) {
+            apiClients = file;
+            return this;
+        }
+
+        /** The channel's first role policy, written into a new channel's genesis block (null: none). */
+        public Builder genesisPolicy(GenesisPolicy policy) {
+            genesisPolicy = policy;
+            return this;
+        }
+
+        /**
+         * @return the settings
+         * @throws IllegalArgumentException if they do not hold together (see {@link NodeSettings})
+         */
+        public NodeSettings build() {
+            return new NodeSettings(
+                    channel,
+                    chaincode,
+                    chaincodeJar,
+                    name,
+                    host,
+                    port,
+                    httpPort,
+                    dataDirectory,
+                    organisations,
+                    mspId,
+                    signCertificate,
+                    signKey,
+                    blockLimits,
+                    cluster,
+                    tls,
+                    apiClients,
+                    genesisPolicy);
+        }
     }
 
     /**

@@ -283,22 +283,25 @@ public final class Main {
                 Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
                 BlockLimits limits = new BlockLimits(
                         blockMaxTransactions, BlockLimits.DEFAULT.maxBytes(), Duration.ofMillis(blockTimeoutMillis));
-                NodeSettings settings = NodeSettings.of(consortium, organisation, node, data, chaincodeJar, limits);
+                NodeSettings consortiumDefaults =
+                        NodeSettings.of(consortium, organisation, node, data, chaincodeJar, limits);
+                NodeSettings.Builder builder = consortiumDefaults.toBuilder()
+                        .apiClients(network.resolve(ApiClients.FILE_NAME))
+                        .genesisPolicy(GenesisPolicy.load(network).orElse(null));
                 if (httpPort != null) {
-                    settings = settings.withHttpPort(httpPort);
+                    builder.httpPort(httpPort);
                 }
                 if (tls) {
-                    settings = settings.withTls(consortium.tls(settings.name()));
+                    builder.tls(consortium.tls(consortiumDefaults.name()));
                 }
-                settings = settings.withApiClients(network.resolve(ApiClients.FILE_NAME))
-                        .withGenesisPolicy(GenesisPolicy.load(network).orElse(null));
-                if (settings.cluster() != null) {
-                    NodeSettings.Cluster cluster = settings.cluster();
-                    settings = settings.withCluster(cluster.withRaftTiming(
+                NodeSettings.Cluster cluster = consortiumDefaults.cluster();
+                if (cluster != null) {
+                    builder.cluster(cluster.withRaftTiming(
                                     Duration.ofMillis(electionTimeoutMillis), snapshotEvery, cluster.segmentBytes())
                             .joining(join)
                             .insecure(insecure));
                 }
+                NodeSettings settings = builder.build();
                 Node running = Node.start(settings, grpc.limits());
                 Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown"));
                 System.out.println("node " + settings.mspId() + " listening on " + settings.host() + ":"
