@@ -21,14 +21,7 @@ class NodeStartIT {
 
     @Test
     void start_httpPortTaken_failsNamingIt_andReleasesTheGatewayPortLedgerAndLog() throws Exception {
-        Consortium consortium = CryptoGen.generate(directory.resolve("network"), 1, "dossier", "notary", 7051);
-        NodeSettings defaults = NodeSettings.of(
-                consortium,
-                "Org1MSP",
-                null,
-                directory.resolve("node"),
-                TestNetwork.chaincodeJar(),
-                BlockLimits.DEFAULT);
+        NodeSettings defaults = oneOrganisation();
         InetAddress host = InetAddress.getByName(defaults.host());
         int grpcPort = freePort(host);
         try (ServerSocket taken = new ServerSocket(0, 50, host)) {
@@ -68,14 +61,7 @@ class NodeStartIT {
 
     @Test
     void start_gatewayPortTaken_failsNamingIt_andTheSameDataDirectoryStartsOnceThePortIsFree() throws Exception {
-        Consortium consortium = CryptoGen.generate(directory.resolve("network"), 1, "dossier", "notary", 7051);
-        NodeSettings defaults = NodeSettings.of(
-                consortium,
-                "Org1MSP",
-                null,
-                directory.resolve("node"),
-                TestNetwork.chaincodeJar(),
-                BlockLimits.DEFAULT);
+        NodeSettings defaults = oneOrganisation();
         InetAddress host = InetAddress.getByName(defaults.host());
         try (ServerSocket taken = new ServerSocket(0, 50, host)) {
             NodeSettings settings = defaults.toBuilder()
@@ -96,6 +82,21 @@ class NodeStartIT {
                 assertThat(node.healthy()).isTrue();
             }
         }
+    }
+
+    /** A consortium of one organisation; its node's settings with the consortium's first role policy. */
+    private NodeSettings oneOrganisation() throws Exception {
+        Consortium consortium = CryptoGen.generate(directory.resolve("network"), 1, "dossier", "notary", 7051);
+        return NodeSettings.of(
+                        consortium,
+                        "Org1MSP",
+                        null,
+                        directory.resolve("node"),
+                        TestNetwork.chaincodeJar(),
+                        BlockLimits.DEFAULT)
+                .toBuilder()
+                .genesisPolicy(GenesisPolicy.load(directory.resolve("network")).orElseThrow())
+                .build();
     }
 
     private static int freePort(InetAddress host) throws IOException {
