@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dossier.common.card.AnchoredEntry;
 import dev.dossier.common.card.Card;
@@ -13,6 +12,7 @@ import dev.dossier.common.card.CardCodec;
 import dev.dossier.common.card.CardKey;
 import dev.dossier.common.card.CardVerdict;
 import dev.dossier.common.card.CardVerifier;
+import dev.dossier.common.entry.LedgerEntry;
 import dev.dossier.crypto.P256PrivateKey;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -216,12 +216,8 @@ class CardBindingAttackIT {
             return null;
         }
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        JsonNode entry = JSON.readTree(response.body());
-        return new AnchoredEntry(
-                entry.path("mspId").asText(),
-                entry.path("status").asText(),
-                entry.path("revocationReason").asText(null),
-                entry.path("supersededBy").asText(null));
+        LedgerEntry entry = LedgerEntry.parse(response.body());
+        return new AnchoredEntry(entry.mspId(), entry.status(), entry.revocationReason(), entry.supersededBy());
     }
 
     private static String digest(String card) {

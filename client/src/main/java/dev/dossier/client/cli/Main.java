@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
         name = "dossier",
         mixinStandardHelpOptions = true,
         scope = ScopeType.INHERIT, // --help and --version on every subcommand too
+        versionProvider = VersionProvider.class,
         subcommands = {AnchorCommand.class, VerifyCommand.class, CertificateCommand.class, SampleDataCommand.class})
 public final class Main {
     static final int FAILURE = 1;
