@@ -345,7 +345,6 @@ class VerifyPageIT {
         genuineRow.put("record_id", "CARD-GENUINE");
         genuineRow.put("worker_given_name", "Giulia");
         genuineRow.put("worker_family_name", "Bianchi");
-        genuineRow.put("worker_birth_date", "1991-03-14");
         Map<String, String> otherRow = TestData.validRow();
         otherRow.put("record_id", "CARD-OTHER");
         Map<String, String> revokedRow = TestData.validRow();
@@ -409,7 +408,7 @@ class VerifyPageIT {
         ArrayNode cases = fixtures.putArray("cases");
         List<String> shown = List.of(
                 "Giulia Bianchi",
-                "1991-03-14",
+                "1976-05-27",
                 "Addetto primo soccorso",
                 "identity document",
                 "anchored by Org1MSP, status active");
