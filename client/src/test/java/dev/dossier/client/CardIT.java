@@ -144,15 +144,7 @@ class CardIT {
         Path out = directory.resolve("out");
         Path cards = directory.resolve("cards");
         Path input = TestData.small();
-        int code = Main.run(cli(
-                "anchor",
-                "--input",
-                input.toString(),
-                "--out",
-                out.toString(),
-                "--no-progress",
-                "--cards",
-                cards.toString()));
+        int code = anchorWithCards(input, out, cards);
         assertThat(code).isZero();
         List<Path> files;
         try (Stream<Path> list = Files.list(cards)) {
@@ -184,16 +176,7 @@ class CardIT {
             }
         }
         // a second run signs no card twice
-        assertThat(Main.run(cli(
-                        "anchor",
-                        "--input",
-                        input.toString(),
-                        "--out",
-                        out.toString(),
-                        "--no-progress",
-                        "--cards",
-                        cards.toString())))
-                .isZero();
+        assertThat(anchorWithCards(input, out, cards)).isZero();
         try (Stream<Path> list = Files.list(cards)) {
             assertThat(list.count()).isEqualTo(records.size());
         }
@@ -237,6 +220,18 @@ class CardIT {
         assertThat(tampered.text())
                 .contains("TAMPERED")
                 .doesNotContain(first.value(dev.dossier.client.record.Field.WORKER_FAMILY_NAME));
+    }
+
+    private int anchorWithCards(Path input, Path out, Path cards) {
+        return Main.run(cli(
+                "anchor",
+                "--input",
+                input.toString(),
+                "--out",
+                out.toString(),
+                "--no-progress",
+                "--cards",
+                cards.toString()));
     }
 
     private String[] cli(String... command) {

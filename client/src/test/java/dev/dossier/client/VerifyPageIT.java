@@ -128,12 +128,7 @@ class VerifyPageIT {
         validRow.put("course_title", "Addetto primo soccorso — aziende gruppo B/C");
         Map<String, String> revokedRow = TestData.validRow();
         revokedRow.put("record_id", "WEB-REVOKED");
-        Map<String, String> expiredRow = TestData.validRow();
-        expiredRow.put("record_id", "WEB-EXPIRED");
-        expiredRow.put("start_date", "2020-05-27");
-        expiredRow.put("end_date", "2020-05-28");
-        expiredRow.put("issue_date", "2020-06-01");
-        expiredRow.put("valid_until", "2023-06-01");
+        Map<String, String> expiredRow = expiredRow("WEB-EXPIRED");
         Map<String, String> oldRow = TestData.validRow();
         oldRow.put("record_id", "WEB-CORRECTED");
         Map<String, String> correctedRow = new java.util.LinkedHashMap<>(oldRow);
@@ -185,13 +180,7 @@ class VerifyPageIT {
         Path tampered = write(files, "tampered.certificate.json", MAPPER.writeValueAsString(tamperedJson));
         String extended = extendValidity(validCertificate.receipt());
 
-        ObjectNode fixtures = MAPPER.createObjectNode();
-        fixtures.put("baseUrl", base.toString());
-        fixtures.put("chromium", chromium);
-        String screenshots = System.getProperty("dossier.web.screenshots");
-        if (screenshots != null) {
-            fixtures.put("screenshots", screenshots);
-        }
+        ObjectNode fixtures = fixtures(base);
         ArrayNode cases = fixtures.putArray("cases");
         List<String> facts = new ArrayList<>(List.of(
                 "Org1MSP",
@@ -349,12 +338,7 @@ class VerifyPageIT {
         otherRow.put("record_id", "CARD-OTHER");
         Map<String, String> revokedRow = TestData.validRow();
         revokedRow.put("record_id", "CARD-REVOKED");
-        Map<String, String> expiredRow = TestData.validRow();
-        expiredRow.put("record_id", "CARD-EXPIRED");
-        expiredRow.put("start_date", "2020-05-27");
-        expiredRow.put("end_date", "2020-05-28");
-        expiredRow.put("issue_date", "2020-06-01");
-        expiredRow.put("valid_until", "2023-06-01");
+        Map<String, String> expiredRow = expiredRow("CARD-EXPIRED");
         String genuine;
         String revoked;
         String expired;
@@ -398,13 +382,7 @@ class VerifyPageIT {
             ImageIO.write(new PDFRenderer(document).renderImageWithDPI(0, 150), "png", forgedPicture.toFile());
         }
 
-        ObjectNode fixtures = MAPPER.createObjectNode();
-        fixtures.put("baseUrl", base.toString());
-        fixtures.put("chromium", chromium);
-        String screenshots = System.getProperty("dossier.web.screenshots");
-        if (screenshots != null) {
-            fixtures.put("screenshots", screenshots);
-        }
+        ObjectNode fixtures = fixtures(base);
         ArrayNode cases = fixtures.putArray("cases");
         List<String> shown = List.of(
                 "Giulia Bianchi",
@@ -464,6 +442,29 @@ class VerifyPageIT {
         byte[] digits = Integer.toString(year).getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(digits, 0, bytes, at, 4);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The page tests' fixtures: the node, the browser and where screenshots go ({@code -Ddossier.web.screenshots}). */
+    private ObjectNode fixtures(URI base) {
+        ObjectNode fixtures = MAPPER.createObjectNode();
+        fixtures.put("baseUrl", base.toString());
+        fixtures.put("chromium", chromium);
+        String screenshots = System.getProperty("dossier.web.screenshots");
+        if (screenshots != null) {
+            fixtures.put("screenshots", screenshots);
+        }
+        return fixtures;
+    }
+
+    /** A valid row whose training expired on 2023-06-01. */
+    private static Map<String, String> expiredRow(String recordId) {
+        Map<String, String> row = TestData.validRow();
+        row.put("record_id", recordId);
+        row.put("start_date", "2020-05-27");
+        row.put("end_date", "2020-05-28");
+        row.put("issue_date", "2020-06-01");
+        row.put("valid_until", "2023-06-01");
+        return row;
     }
 
     private static TrainingRecord record(Map<String, String> fields) {

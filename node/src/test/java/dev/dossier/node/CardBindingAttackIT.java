@@ -72,10 +72,7 @@ class CardBindingAttackIT {
     void genuineCard_anchoredWithItsRecord_isValidOnEveryNode_andRevokedWithItsRecord() throws Exception {
         String record = newCommitment();
         String card = sign(org1Key, "Org1MSP", record);
-        submit(
-                "Issuer@org1.dossier.local",
-                "anchorBatch",
-                "[" + entry(record, "record") + "," + entry(digest(card), "card") + "]");
+        anchorWithCard("Issuer@org1.dossier.local", record, card);
 
         for (CardCheck check : checkOnEveryNode(card)) {
             assertThat(check.verdict()).isEqualTo(CardVerdict.VALID);
@@ -93,10 +90,10 @@ class CardBindingAttackIT {
     @Test
     void cardForAnotherOrganisationsRecord_signedAndAnchoredByTheAttacker_isNotFound() throws Exception {
         String record = newCommitment();
-        submit("Issuer@org1.dossier.local", "anchorBatch", "[" + entry(record, "record") + "]");
+        anchorOne("Issuer@org1.dossier.local", record, "record");
         // Org2 signs, with its own listed key, a card naming a worker for Org1's record, and anchors the card
         String forged = sign(org2Key, "Org2MSP", record);
-        submit("Issuer@org2.dossier.local", "anchorBatch", "[" + entry(digest(forged), "card") + "]");
+        anchorOne("Issuer@org2.dossier.local", digest(forged), "card");
 
         for (CardCheck check : checkOnEveryNode(forged)) {
             assertThat(verifier.verify(forged, TODAY).verdict())
@@ -113,10 +110,7 @@ class CardBindingAttackIT {
     void cardWhoseDigestTheLedgerDoesNotHold_isNotFound() throws Exception {
         String record = newCommitment();
         String anchored = sign(org1Key, "Org1MSP", record);
-        submit(
-                "Issuer@org1.dossier.local",
-                "anchorBatch",
-                "[" + entry(record, "record") + "," + entry(digest(anchored), "card") + "]");
+        anchorWithCard("Issuer@org1.dossier.local", record, anchored);
         // a second card for the same record, signed with Org1's key but never anchored (a copy made off the ledger)
         Thread.sleep(1_100);
         String unanchored = sign(org1Key, "Org1MSP", record);
@@ -133,11 +127,11 @@ class CardBindingAttackIT {
     void cardDigestAnchoredFirstByAnotherOrganisation_isNotFound_andItsIssuerCannotTakeItBack() throws Exception {
         String record = newCommitment();
         String card = sign(org1Key, "Org1MSP", record);
-        submit("Issuer@org1.dossier.local", "anchorBatch", "[" + entry(record, "record") + "]");
+        anchorOne("Issuer@org1.dossier.local", record, "record");
         // Org2 saw the card before Org1 anchored it and anchors its digest in its own name
-        submit("Issuer@org2.dossier.local", "anchorBatch", "[" + entry(digest(card), "card") + "]");
+        anchorOne("Issuer@org2.dossier.local", digest(card), "card");
         cluster.awaitSameHeight(1, Duration.ofSeconds(30)); // Org1's node endorses against Org2's committed entry
-        String answer = submit("Issuer@org1.dossier.local", "anchorBatch", "[" + entry(digest(card), "card") + "]");
+        String answer = anchorOne("Issuer@org1.dossier.local", digest(card), "card");
         assertThat(JSON.readTree(answer).path("results").path(0).path("outcome").asText())
                 .isEqualTo("CONFLICT");
 
@@ -151,10 +145,7 @@ class CardBindingAttackIT {
     void revokingAnotherOrganisationsCardEntry_isRefused() throws Exception {
         String record = newCommitment();
         String card = sign(org1Key, "Org1MSP", record);
-        submit(
-                "Issuer@org1.dossier.local",
-                "anchorBatch",
-                "[" + entry(record, "record") + "," + entry(digest(card), "card") + "]");
+        anchorWithCard("Issuer@org1.dossier.local", record, card);
 
         assertThatThrownBy(() -> submit("Issuer@org2.dossier.local", "revoke", digest(card), "fraud"))
                 .isInstanceOf(Exception.class);
@@ -222,6 +213,15 @@ class CardBindingAttackIT {
 
     private static String digest(String card) {
         return HexFormat.of().formatHex(CardVerifier.digest(card));
+    }
+
+    /** Anchors a record and its card in one transaction, as {@code dossier anchor --cards} does. */
+    private static void anchorWithCard(String user, String record, String card) throws Exception {
+        submit(user, "anchorBatch", "[" + entry(record, "record") + "," + entry(digest(card), "card") + "]");
+    }
+
+    private static String anchorOne(String user, String commitment, String kind) throws Exception {
+        return submit(user, "anchorBatch", "[" + entry(commitment, kind) + "]");
     }
 
     private static String entry(String commitment, String kind) {

@@ -70,37 +70,28 @@ class NetworkInitTest {
         assertThat(CardKeys.load(out.resolve(CardKeys.FILE_NAME))).isEqualTo(trust.cardKeys());
 
         LocalDate from = today.plusYears(3).minusDays(30);
-        assertThat(new CommandLine(Main.class)
-                        .execute(
-                                "network",
-                                "card-key",
-                                "--network",
-                                out.toString(),
-                                "--org",
-                                "Org1MSP",
-                                "--from",
-                                from.toString(),
-                                "--to",
-                                from.plusYears(3).toString()))
-                .isZero();
+        assertThat(addCardKey(out, "Org1MSP", from, from.plusYears(3))).isZero();
         TrustFile rotated = TrustFile.parse(Files.readString(out.resolve("trust.txt")));
         assertThat(rotated.cardKeys()).hasSize(3).containsAll(trust.cardKeys());
         CardKey added = rotated.cardKeys().get(2);
         assertThat(added.organisation()).isEqualTo("Org1MSP");
         assertThat(added.validFrom()).isEqualTo(from);
         assertThat(rotated.keys()).isEqualTo(trust.keys());
-        assertThat(new CommandLine(Main.class)
-                        .execute(
-                                "network",
-                                "card-key",
-                                "--network",
-                                out.toString(),
-                                "--org",
-                                "Org9MSP",
-                                "--from",
-                                from.toString(),
-                                "--to",
-                                from.toString()))
-                .isNotZero();
+        assertThat(addCardKey(out, "Org9MSP", from, from)).isNotZero();
+    }
+
+    private static int addCardKey(Path network, String organisation, LocalDate from, LocalDate to) {
+        return new CommandLine(Main.class)
+                .execute(
+                        "network",
+                        "card-key",
+                        "--network",
+                        network.toString(),
+                        "--org",
+                        organisation,
+                        "--from",
+                        from.toString(),
+                        "--to",
+                        to.toString());
     }
 }

@@ -422,6 +422,16 @@ function busy(text) {
  */
 let lastInput = null;
 
+/** No keys to verify with: this device has never been online, or its saved keys are damaged. */
+function showUnverified(error, source) {
+  show({
+    verdict: 'UNVERIFIED',
+    reason: 'Cannot verify here and now. Connect to the network once and try again.',
+    detail: `${error.message}.`,
+    source,
+  });
+}
+
 async function verify(input) {
   if (input.card !== undefined) {
     await verifyCardText(input);
@@ -433,12 +443,7 @@ async function verify(input) {
   try {
     trust = await getTrust();
   } catch (e) {
-    show({
-      verdict: 'UNVERIFIED',
-      reason: 'Cannot verify here and now. Connect to the network once and try again.',
-      detail: `${e.message}.`,
-      source: input.source,
-    });
+    showUnverified(e, input.source);
     return;
   }
   let verified;
@@ -505,12 +510,7 @@ async function verifyCardText(input) {
     await getTrust();
     cardKeys = await parseCardKeys(pinned.text);
   } catch (e) {
-    show({
-      verdict: 'UNVERIFIED',
-      reason: 'Cannot verify here and now. Connect to the network once and try again.',
-      detail: `${e.message}.`,
-      source: input.source,
-    });
+    showUnverified(e, input.source);
     return;
   }
   const offline = await verifyCard(input.card, cardKeys, new Date().toISOString().substring(0, 10));
