@@ -420,7 +420,7 @@ class VerifyPageIT {
                 "text",
                 revoked,
                 "REVOKED",
-                List.of("the record was revoked by Org1MSP (" + REVOCATION_REASON + ")", "Colombo"));
+                List.of("record was revoked by Org1MSP (" + REVOCATION_REASON + ")", "Colombo"));
         for (JsonNode c : cases) {
             ((ObjectNode) c).put("trust", trust);
         }
