@@ -35,8 +35,7 @@ class RangeMerkleSummaryTest {
 
     @BeforeEach
     void tenKeysInBlockOne() throws Exception {
-        ledger = Ledger.open(dir);
-        ledger.commitGenesis(TestTxs.configEnvelope("genesis"));
+        ledger = TestTxs.openWithGenesis(dir);
         TestTxs.RwSet keys = rw();
         for (int i = 0; i < 10; i++) {
             keys.write("k" + i, "v" + i);
@@ -75,9 +74,10 @@ class RangeMerkleSummaryTest {
         return summary.build();
     }
 
+    /** Commits a transaction that scanned {@code [k, end)} and writes a key outside that range; @return its code */
     private TxValidationCode commitScan(String end, QueryReadsMerkleSummary summary) throws Exception {
-        Block block = ledger.commit(
-                List.of(valid("scan", rw().merkleRange("k", end, summary).write("x", "1"))));
+        Block block = ledger.commit(List.of(valid(
+                "scan-" + ledger.height(), rw().merkleRange("k", end, summary).write("a", "1"))));
         byte[] filter = block.getMetadata()
                 .getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE)
                 .toByteArray();
@@ -85,48 +85,30 @@ class RangeMerkleSummaryTest {
     }
 
     @Test
-    void sevenResults_threeLeavesCombinedIntoLevelTwo() throws Exception {
+    void levelTwoSummaries_ofTheRangesResults_areValid() throws Exception {
         // k0..k6: leaves {k0,k1,k2}, {k3,k4,k5}, {k6}; three hashes at level 1 are more than 2, so one hash at level 2
-        QueryReadsMerkleSummary summary = summary(2, 2, combined(leaf(0, 2), leaf(3, 5), leaf(6, 6)));
-
-        assertThat(commitScan("k7", summary)).isEqualTo(TxValidationCode.VALID);
-    }
-
-    @Test
-    void tenResults_lastLeafCarriedUpBesideTheCombinedOnes() throws Exception {
+        QueryReadsMerkleSummary seven = summary(2, 2, combined(leaf(0, 2), leaf(3, 5), leaf(6, 6)));
         // k0..k9: leaves {k0..k2}, {k3..k5}, {k6..k8} combine into level 2; leaf {k9} alone is carried up to level 2
-        QueryReadsMerkleSummary summary = summary(2, 2, combined(leaf(0, 2), leaf(3, 5), leaf(6, 8)), leaf(9, 9));
+        QueryReadsMerkleSummary ten = summary(2, 2, combined(leaf(0, 2), leaf(3, 5), leaf(6, 8)), leaf(9, 9));
 
-        assertThat(commitScan("", summary)).isEqualTo(TxValidationCode.VALID);
+        assertThat(commitScan("k7", seven)).isEqualTo(TxValidationCode.VALID);
+        assertThat(commitScan("", ten)).isEqualTo(TxValidationCode.VALID);
     }
 
     @Test
-    void summaryOfOtherResults_isAPhantomRead() throws Exception {
-        // the summary of k0..k6 does not match a range that now also holds k7, k8 and k9
-        QueryReadsMerkleSummary summary = summary(2, 2, combined(leaf(0, 2), leaf(3, 5), leaf(6, 6)));
+    void summaryOfOtherResults_orAtAnotherLevel_isAPhantomRead() throws Exception {
+        byte[] sevenAtLevelTwo = combined(leaf(0, 2), leaf(3, 5), leaf(6, 6));
 
-        assertThat(commitScan("", summary)).isEqualTo(TxValidationCode.PHANTOM_READ_CONFLICT);
+        // the summary of k0..k6 does not match a range that also holds k7, k8 and k9
+        assertThat(commitScan("", summary(2, 2, sevenAtLevelTwo))).isEqualTo(TxValidationCode.PHANTOM_READ_CONFLICT);
+        assertThat(commitScan("k7", summary(2, 1, sevenAtLevelTwo))).isEqualTo(TxValidationCode.PHANTOM_READ_CONFLICT);
     }
 
     @Test
-    void rightHashesAtTheWrongLevel_isAPhantomRead() throws Exception {
-        QueryReadsMerkleSummary summary = summary(2, 1, combined(leaf(0, 2), leaf(3, 5), leaf(6, 6)));
-
-        assertThat(commitScan("k7", summary)).isEqualTo(TxValidationCode.PHANTOM_READ_CONFLICT);
-    }
-
-    @Test
-    void maxDegreeBelowTwo_isAPhantomRead() throws Exception {
-        QueryReadsMerkleSummary summary = summary(1, 1, leaf(0, 1));
-
-        assertThat(commitScan("k2", summary)).isEqualTo(TxValidationCode.PHANTOM_READ_CONFLICT);
-    }
-
-    @Test
-    void fewerResultsThanALeaf_wereRawReads_soASummaryIsAPhantomRead() throws Exception {
+    void summariesFabricNeverRecords_areAPhantomRead() throws Exception {
+        // a max degree below 2 makes no tree
+        assertThat(commitScan("k2", summary(1, 1, leaf(0, 1)))).isEqualTo(TxValidationCode.PHANTOM_READ_CONFLICT);
         // two results fit in one leaf's pending reads: Fabric records them as raw reads, never as a summary
-        QueryReadsMerkleSummary summary = summary(2, 1, leaf(0, 1));
-
-        assertThat(commitScan("k2", summary)).isEqualTo(TxValidationCode.PHANTOM_READ_CONFLICT);
+        assertThat(commitScan("k2", summary(2, 1, leaf(0, 1)))).isEqualTo(TxValidationCode.PHANTOM_READ_CONFLICT);
     }
 }
