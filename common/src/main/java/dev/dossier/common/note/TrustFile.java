@@ -1,5 +1,6 @@
 package dev.dossier.common.note;
 
+import dev.dossier.common.card.CardKey;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,7 +16,11 @@ import java.util.Set;
  * cosigners 2
  * org1-node1+1a2b3c4d+AjBZ...
  * org2-node1+5e6f7a8b+AjBZ...
+ * card Org1MSP 1a2b3c4d5e6f7a8b 2025-01-01 2027-12-31 MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE...
  * }</pre>
+ *
+ * <p>{@code card} lines list the organisations' card-signing keys ({@link CardKey}): the inspector's card is checked
+ * against them.
  *
  * <p>Security: whoever controls the trust file decides which checkpoints are accepted. Take it from the consortium
  * (every node serves it at {@code /v1/keys}, {@code network init} writes it) over a channel you trust, and keep it.
@@ -23,14 +28,16 @@ import java.util.Set;
  * @param origin the origin every accepted checkpoint must name
  * @param cosigners how many distinct pinned keys must sign (1 to the number of keys)
  * @param keys the nodes' keys, with distinct names
+ * @param cardKeys the organisations' card-signing keys, with distinct key ids
  */
-public record TrustFile(String origin, int cosigners, List<NoteVerifier.Key> keys) {
+public record TrustFile(String origin, int cosigners, List<NoteVerifier.Key> keys, List<CardKey> cardKeys) {
     private static final String ORIGIN = "origin ";
     private static final String COSIGNERS = "cosigners ";
 
     public TrustFile {
         Objects.requireNonNull(origin, "origin");
         keys = List.copyOf(keys);
+        cardKeys = List.copyOf(cardKeys);
         if (origin.isBlank() || origin.chars().anyMatch(c -> c < 0x20)) {
             throw new IllegalArgumentException("origin must be a non-empty line of text");
         }
@@ -43,6 +50,22 @@ public record TrustFile(String origin, int cosigners, List<NoteVerifier.Key> key
                 throw new IllegalArgumentException("two keys are named " + key.name());
             }
         }
+        Set<String> keyIds = new HashSet<>();
+        for (CardKey key : cardKeys) {
+            if (!keyIds.add(key.keyIdHex())) {
+                throw new IllegalArgumentException("two card keys have the key id " + key.keyIdHex());
+            }
+        }
+    }
+
+    /** A trust file without card keys. */
+    public TrustFile(String origin, int cosigners, List<NoteVerifier.Key> keys) {
+        this(origin, cosigners, keys, List.of());
+    }
+
+    /** @return this trust file with {@code cardKeys} instead of its card keys */
+    public TrustFile withCardKeys(List<CardKey> newCardKeys) {
+        return new TrustFile(origin, cosigners, keys, newCardKeys);
     }
 
     /**
@@ -69,6 +92,9 @@ public record TrustFile(String origin, int cosigners, List<NoteVerifier.Key> key
         for (NoteVerifier.Key key : keys) {
             out.append(key.vkey()).append('\n');
         }
+        for (CardKey key : cardKeys) {
+            out.append(key.line()).append('\n');
+        }
         return out.toString();
     }
 
@@ -83,6 +109,7 @@ public record TrustFile(String origin, int cosigners, List<NoteVerifier.Key> key
         String origin = null;
         Integer cosigners = null;
         List<NoteVerifier.Key> keys = new ArrayList<>();
+        List<CardKey> cardKeys = new ArrayList<>();
         String[] lines = text.split("\r?\n", -1);
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
@@ -105,6 +132,12 @@ public record TrustFile(String origin, int cosigners, List<NoteVerifier.Key> key
                 } catch (NumberFormatException e) {
                     throw new NoteException(where + "cosigners is not a number");
                 }
+            } else if (line.startsWith(CardKey.LINE_PREFIX)) {
+                try {
+                    cardKeys.add(CardKey.parse(line));
+                } catch (IllegalArgumentException e) {
+                    throw new NoteException(where + e.getMessage(), e);
+                }
             } else {
                 try {
                     keys.add(NoteVerifier.Key.parse(line));
@@ -120,7 +153,7 @@ public record TrustFile(String origin, int cosigners, List<NoteVerifier.Key> key
             throw new NoteException("trust file has no cosigners line");
         }
         try {
-            return new TrustFile(origin, cosigners, keys);
+            return new TrustFile(origin, cosigners, keys, cardKeys);
         } catch (IllegalArgumentException e) {
             throw new NoteException("trust file: " + e.getMessage(), e);
         }

@@ -7,10 +7,10 @@ import dev.dossier.common.note.Checkpoint;
 import dev.dossier.common.note.NoteException;
 import dev.dossier.common.note.SignedNote;
 import dev.dossier.common.note.TrustFile;
+import dev.dossier.common.text.Utf8;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -299,12 +299,7 @@ public final class Receipt {
 
     private static String utf8(byte[] bytes) throws ReceiptException {
         try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
+            return Utf8.decodeStrict(bytes);
         } catch (CharacterCodingException e) {
             throw new ReceiptException("not UTF-8 text");
         }

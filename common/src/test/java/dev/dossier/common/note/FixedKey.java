@@ -35,6 +35,16 @@ public final class FixedKey {
         }
     }
 
+    /** @return the private key (public: test use only) */
+    public static PrivateKey privateKey() {
+        try {
+            return KeyFactory.getInstance("EC")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(PKCS8)));
+        } catch (GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** @return the pinned key: {@link #NAME} and {@link #publicKey()} */
     public static NoteVerifier.Key key() {
         return new NoteVerifier.Key(NAME, publicKey());
@@ -48,10 +58,8 @@ public final class FixedKey {
     /** @return {@code text} signed with this key, in signed-note wire form */
     public static String sign(String text) {
         try {
-            PrivateKey key = KeyFactory.getInstance("EC")
-                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(PKCS8)));
             Signature signer = Signature.getInstance("SHA256withECDSA");
-            signer.initSign(key);
+            signer.initSign(privateKey());
             signer.update(text.getBytes(StandardCharsets.UTF_8));
             return SignedNote.of(text, List.of(new NoteSignature(NAME, NoteVerifier.keyId(publicKey()), signer.sign())))
                     .format();

@@ -3,9 +3,11 @@ package dev.dossier.common.note;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dossier.common.card.CardKey;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -68,5 +70,37 @@ class TrustFileTest {
                 .hasMessageContaining("line 4:");
         assertThatThrownBy(() -> TrustFile.parse("origin o\ncosigners 1\n" + key + "\n" + key))
                 .hasMessageContaining("two keys are named a");
+    }
+
+    @Test
+    void cardKeys_roundTrip_andABadLineIsNamed() throws Exception {
+        CardKey first = new CardKey(
+                "Org1MSP",
+                LocalDate.of(2025, 1, 1),
+                LocalDate.of(2026, 12, 31),
+                p256().getPublic().getEncoded());
+        CardKey rotated = new CardKey(
+                "Org1MSP",
+                LocalDate.of(2026, 7, 1),
+                LocalDate.of(2028, 12, 31),
+                p256().getPublic().getEncoded());
+        TrustFile trust = TrustFile.majority("o", List.of(new NoteVerifier.Key("a", p256().getPublic())))
+                .withCardKeys(List.of(first, rotated));
+        String text = trust.format();
+        assertThat(text).contains("\ncard Org1MSP " + first.keyIdHex() + " 2025-01-01 2026-12-31 MFkw");
+        TrustFile parsed = TrustFile.parse(text);
+        assertThat(parsed).isEqualTo(trust);
+        assertThat(parsed.cardKeys()).containsExactly(first, rotated);
+        String wrongId = text.replace(first.keyIdHex(), "0000000000000000");
+        assertThatThrownBy(() -> TrustFile.parse(wrongId))
+                .hasMessageContaining("line 4: key id 0000000000000000 is not the key's");
+        assertThatThrownBy(() -> TrustFile.parse(text + first.line() + "\n"))
+                .hasMessageContaining("two card keys have the key id " + first.keyIdHex());
+        assertThatThrownBy(() -> TrustFile.parse(text.replace("2025-01-01", "2025-13-01")))
+                .hasMessageContaining("not YYYY-MM-DD");
+        assertThatThrownBy(() -> TrustFile.parse(text.replace(" 2026-12-31 ", " 2024-12-31 ")))
+                .hasMessageContaining("before it is valid from");
+        assertThatThrownBy(() -> TrustFile.parse("origin o\ncosigners 1\n" + "card Org1MSP x"))
+                .hasMessageContaining("a card key line is");
     }
 }

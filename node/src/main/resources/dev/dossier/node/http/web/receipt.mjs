@@ -423,6 +423,8 @@ export async function parseTrustFile(text) {
       const value = line.substring('cosigners '.length).trim();
       if (!/^[1-9][0-9]{0,3}$/.test(value)) fail(`cosigners is not a positive number: ${value}`);
       cosigners = Number(value);
+    } else if (line.startsWith('card ')) {
+      // an organisation's card-signing key: card.mjs reads these lines (parseCardKeys)
     } else {
       const key = await parseVerifierKey(line);
       if (keys.some((k) => k.name === key.name)) fail(`key name ${key.name} appears twice`);

@@ -1,0 +1,215 @@
+package dev.dossier.common.card;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.Signature;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Checks cards against the card keys of a trust file, offline ({@link #verify}), then against what the ledger holds
+ * ({@link #withLedger}). Never throws on a bad card: every input gets a {@link CardCheck} with its reason.
+ *
+ * <pre>{@code
+ * CardVerifier verifier = new CardVerifier(trustFile.cardKeys());
+ * CardCheck check = verifier.verify(scannedText, LocalDate.now());
+ * check = CardVerifier.withLedger(check, node.status(check.digestHex()), node.status(check.card().commitmentHex()));
+ * }</pre>
+ *
+ * <p>Offline, in this order: the text decodes (else {@code TAMPERED}); its key id is listed (else
+ * {@code UNKNOWN_SIGNER}); the ES256 signature verifies with low S (else {@code TAMPERED}); the payload is a card
+ * (else {@code TAMPERED}); the card's issuer is the key's organisation and it was signed within the key's validity
+ * (else {@code UNKNOWN_SIGNER}); the valid-until date is not past (else {@code EXPIRED}).
+ */
+public final class CardVerifier {
+    private final Map<String, CardKey> keys = new HashMap<>();
+
+    /**
+     * @param keys the trusted card keys
+     * @throws IllegalArgumentException if two keys share a key id
+     */
+    public CardVerifier(List<CardKey> keys) {
+        for (CardKey key : keys) {
+            if (this.keys.put(key.keyIdHex(), key) != null) {
+                throw new IllegalArgumentException("two card keys have the key id " + key.keyIdHex());
+            }
+        }
+    }
+
+    /** @return the SHA-256 of a card's COSE bytes, or null if the text does not decode */
+    public static byte[] digest(String text) {
+        try {
+            return sha256(CardCodec.decode(text).bytes());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Checks a card offline: signature, trust file, validity.
+     *
+     * @param text the card's text as scanned ({@code DC1:...}); surrounding white space is ignored
+     * @param today the inspector's date, for {@code EXPIRED}
+     * @return the verdict, with the facts only if the signature verified
+     */
+    public CardCheck verify(String text, LocalDate today) {
+        Objects.requireNonNull(today, "today");
+        CardCodec.Cose cose;
+        try {
+            cose = CardCodec.decode(Objects.requireNonNull(text, "text").strip());
+        } catch (IllegalArgumentException e) {
+            return new CardCheck(CardVerdict.TAMPERED, "not a card: " + e.getMessage(), null, null, null, false);
+        }
+        byte[] digest = sha256(cose.bytes());
+        String keyId = HexFormat.of().formatHex(cose.keyId());
+        CardKey key = keys.get(keyId);
+        if (key == null) {
+            return new CardCheck(
+                    CardVerdict.UNKNOWN_SIGNER,
+                    "signed with key " + keyId + ", which the trust file does not list",
+                    null,
+                    null,
+                    digest,
+                    false);
+        }
+        String problem = signatureProblem(key, cose);
+        if (problem != null) {
+            return new CardCheck(CardVerdict.TAMPERED, problem, null, key, digest, false);
+        }
+        Card card;
+        try {
+            card = Card.fromClaims(Cbor.decode(cose.payload()));
+        } catch (Cbor.CborException | IllegalArgumentException e) {
+            return new CardCheck(
+                    CardVerdict.TAMPERED, "signed, but not a card: " + e.getMessage(), null, key, digest, false);
+        }
+        if (!card.issuer().equals(key.organisation())) {
+            return new CardCheck(
+                    CardVerdict.UNKNOWN_SIGNER,
+                    "the card names " + card.issuer() + " as its issuer, but " + key.organisation() + "'s key " + keyId
+                            + " signed it",
+                    null,
+                    key,
+                    digest,
+                    false);
+        }
+        LocalDate signedOn = LocalDate.ofInstant(card.issuedAt(), ZoneOffset.UTC);
+        if (!key.validOn(signedOn)) {
+            return new CardCheck(
+                    CardVerdict.UNKNOWN_SIGNER,
+                    "signed on " + signedOn + " with " + key.organisation() + "'s key " + keyId + ", which may sign"
+                            + " only from " + key.validFrom() + " to " + key.validTo(),
+                    null,
+                    key,
+                    digest,
+                    false);
+        }
+        if (card.validUntil() != null && today.isAfter(card.validUntil())) {
+            return new CardCheck(
+                    CardVerdict.EXPIRED,
+                    "genuine, signed by " + key.organisation() + ", but valid only until " + card.validUntil()
+                            + ": the training must be refreshed",
+                    card,
+                    key,
+                    digest,
+                    false);
+        }
+        return new CardCheck(
+                CardVerdict.VALID,
+                "genuine, signed by " + key.organisation() + " on " + signedOn
+                        + (card.validUntil() == null ? ", no expiry" : ", valid until " + card.validUntil()),
+                card,
+                key,
+                digest,
+                false);
+    }
+
+    /**
+     * Adds the ledger's status to an offline check of a genuine card. The card must be anchored under its digest, and
+     * its record under the card's commitment, both by the card's issuer; a revoked or superseded record or card
+     * revokes or supersedes the card. A check that is not genuine is returned unchanged.
+     *
+     * @param offline the result of {@link #verify}
+     * @param cardEntry the ledger's entry for the card's digest, or null if none
+     * @param recordEntry the ledger's entry for the card's record commitment, or null if none
+     */
+    public static CardCheck withLedger(CardCheck offline, AnchoredEntry cardEntry, AnchoredEntry recordEntry) {
+        if (!offline.genuine()) {
+            return offline;
+        }
+        String issuer = offline.card().issuer();
+        if (cardEntry == null) {
+            return offline.with(
+                    CardVerdict.NOT_FOUND,
+                    "signed by " + issuer + ", but the ledger holds no entry for this card: it was never anchored");
+        }
+        if (!cardEntry.mspId().equals(issuer)) {
+            return offline.with(
+                    CardVerdict.NOT_FOUND,
+                    "this card is anchored by " + cardEntry.mspId() + ", not by its issuer " + issuer);
+        }
+        if (recordEntry == null) {
+            return offline.with(
+                    CardVerdict.NOT_FOUND,
+                    "the card's record " + offline.card().commitmentHex() + " is not on the ledger");
+        }
+        if (!recordEntry.mspId().equals(issuer)) {
+            return offline.with(
+                    CardVerdict.NOT_FOUND,
+                    "the card's record is anchored by " + recordEntry.mspId() + ", not by the card's issuer " + issuer
+                            + ": an organisation signs cards only for its own records");
+        }
+        for (AnchoredEntry entry : new AnchoredEntry[] {recordEntry, cardEntry}) {
+            String what = entry == recordEntry ? "the record" : "the card";
+            if (entry.status().equals("revoked")) {
+                return offline.with(
+                        CardVerdict.REVOKED,
+                        what + " was revoked by " + issuer
+                                + (entry.revocationReason() == null ? "" : " (" + entry.revocationReason() + ")"));
+            }
+            if (entry.status().equals("superseded")) {
+                return offline.with(
+                        CardVerdict.SUPERSEDED,
+                        what + " was superseded by a corrected one"
+                                + (entry.supersededBy() == null ? "" : " (" + entry.supersededBy() + ")"));
+            }
+        }
+        return offline.with(offline.verdict(), offline.reason() + "; anchored by " + issuer + ", status active");
+    }
+
+    private static String signatureProblem(CardKey key, CardCodec.Cose cose) {
+        byte[] signature = cose.signature();
+        BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, 32, 64));
+        if (s.compareTo(CardCodec.P256_ORDER.shiftRight(1)) > 0) {
+            return "the signature is not in its low-S form: the card was changed after signing";
+        }
+        try {
+            Signature verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
+            verifier.initVerify(key.publicKey());
+            verifier.update(cose.toBeSigned());
+            if (verifier.verify(signature)) {
+                return null;
+            }
+        } catch (GeneralSecurityException e) {
+            // a malformed r or s: the same as a signature that does not verify
+        }
+        return "the signature of " + key.organisation() + "'s key " + key.keyIdHex()
+                + " does not verify: the card was changed after signing";
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("every JDK has SHA-256", e);
+        }
+    }
+}
