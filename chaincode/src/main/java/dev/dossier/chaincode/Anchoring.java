@@ -15,13 +15,16 @@ import org.hyperledger.fabric.shim.ChaincodeStub;
  * harmless); one another organisation anchored is refused (one entry) or reported as a conflict (a batch).
  */
 final class Anchoring {
+    /** Name of the event a new single entry emits (see {@code NotaryContract.ANCHORED_EVENT}). */
+    static final String ANCHORED_EVENT = "Anchored";
+
     /** Errors named in a refused batch's message, at most; the count of the others follows. */
     private static final int MAX_ERRORS_NAMED = 10;
 
     private Anchoring() {}
 
     /**
-     * Anchors one entry and emits {@link NotaryContract#ANCHORED_EVENT} when it is new.
+     * Anchors one entry and emits {@link #ANCHORED_EVENT} when it is new.
      *
      * @return the stored entry's JSON, new or existing
      * @throws ChaincodeException {@link ErrorCode#ALREADY_ANCHORED} if another organisation anchored the commitment
@@ -44,12 +47,12 @@ final class Anchoring {
                 caller.issuerId(),
                 stub.getTxTimestamp().toString());
         String json = EntryStore.create(stub, entry);
-        stub.setEvent(NotaryContract.ANCHORED_EVENT, commitment.getBytes(UTF_8));
+        stub.setEvent(ANCHORED_EVENT, commitment.getBytes(UTF_8));
         return json;
     }
 
     /**
-     * Anchors a batch of parsed entry objects; see {@link NotaryContract#anchorBatch} for the outcomes.
+     * Anchors a batch of parsed entry objects; see {@code NotaryContract.anchorBatch} for the outcomes.
      *
      * @return the outcomes as JSON
      * @throws ChaincodeException {@link ErrorCode#INVALID_ARGUMENT} naming the malformed entries, if there is any:

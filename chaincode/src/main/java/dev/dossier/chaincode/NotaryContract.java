@@ -60,7 +60,7 @@ import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
 @Default
 public final class NotaryContract implements ContractInterface {
     /** Name of the event emitted by the single-entry anchor functions; payload: the commitment (UTF-8 hex). */
-    public static final String ANCHORED_EVENT = "Anchored";
+    public static final String ANCHORED_EVENT = Anchoring.ANCHORED_EVENT;
     /** Name of the event emitted by {@link #revoke}; payload: the commitment. */
     public static final String REVOKED_EVENT = "Revoked";
     /** Name of the event emitted by {@link #supersede}; payload: the superseded commitment. */

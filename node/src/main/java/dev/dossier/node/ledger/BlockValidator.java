@@ -46,9 +46,6 @@ import org.rocksdb.WriteBatch;
  * thread-safe.
  */
 final class BlockValidator implements StateView {
-    /** A pending state change: value null means delete. */
-    record Update(long txNumber, byte[] value) {}
-
     /** One key written by a valid transaction, for the history index. */
     record Write(byte[] namespace, byte[] key, boolean delete, byte[] value) {}
 
@@ -67,7 +64,7 @@ final class BlockValidator implements StateView {
     private final RocksDB db;
     private final ColumnFamilyHandle state;
     private final long blockNumber;
-    private final TreeMap<byte[], Update> updates = new TreeMap<>(Encoding.BYTEWISE);
+    private final TreeMap<byte[], StateUpdate> updates = new TreeMap<>(Encoding.BYTEWISE);
     /** Metadata changes of the block's valid transactions: the new stored form, or null to remove it. */
     private final TreeMap<byte[], byte[]> metadataUpdates = new TreeMap<>(Encoding.BYTEWISE);
 
@@ -82,8 +79,8 @@ final class BlockValidator implements StateView {
 
     /** Adds the state and metadata changes of the block's valid transactions to {@code batch}. */
     void writeUpdates(WriteBatch batch) throws RocksDBException {
-        for (Map.Entry<byte[], Update> update : updates.entrySet()) {
-            Update u = update.getValue();
+        for (Map.Entry<byte[], StateUpdate> update : updates.entrySet()) {
+            StateUpdate u = update.getValue();
             if (u.value() == null) {
                 batch.delete(state, update.getKey());
             } else {
@@ -102,7 +99,7 @@ final class BlockValidator implements StateView {
     @Override
     public Optional<byte[]> value(String namespace, String key) {
         byte[] stateKey = Encoding.stateKey(Encoding.utf8(namespace), Encoding.utf8(key));
-        Update update = updates.get(stateKey);
+        StateUpdate update = updates.get(stateKey);
         if (update != null) {
             return Optional.ofNullable(update.value());
         }
@@ -241,7 +238,7 @@ final class BlockValidator implements StateView {
         List<Write> out = new ArrayList<>(writes.size());
         for (Map.Entry<byte[], Write> entry : writes.entrySet()) {
             Write write = entry.getValue();
-            updates.put(entry.getKey(), new Update(txNumber, write.delete() ? null : write.value()));
+            updates.put(entry.getKey(), new StateUpdate(txNumber, write.delete() ? null : write.value()));
             if (write.delete()) {
                 metadataUpdates.put(entry.getKey(), null);
             }

@@ -28,7 +28,7 @@ final class RangeRescan implements AutoCloseable {
     private final RocksDB db;
     private final ColumnFamilyHandle state;
     private final long blockNumber;
-    private final NavigableMap<byte[], BlockValidator.Update> updates;
+    private final NavigableMap<byte[], StateUpdate> updates;
     private final byte[] namespace;
     private final byte[] endStateKey;
     private final boolean includeEnd;
@@ -36,8 +36,8 @@ final class RangeRescan implements AutoCloseable {
     private final Slice upper;
     private final ReadOptions options;
     private final RocksIterator committed;
-    private final Iterator<Map.Entry<byte[], BlockValidator.Update>> pending;
-    private Map.Entry<byte[], BlockValidator.Update> nextPending;
+    private final Iterator<Map.Entry<byte[], StateUpdate>> pending;
+    private Map.Entry<byte[], StateUpdate> nextPending;
     private boolean endServed;
 
     /**
@@ -49,13 +49,20 @@ final class RangeRescan implements AutoCloseable {
             RocksDB db,
             ColumnFamilyHandle state,
             long blockNumber,
-            NavigableMap<byte[], BlockValidator.Update> updates,
+            NavigableMap<byte[], StateUpdate> updates,
             byte[] namespace,
             RangeQueryInfo range)
             throws RocksDBException {
         try (RangeRescan scan = new RangeRescan(db, state, blockNumber, updates, namespace, range)) {
             if (range.hasReadsMerkleHashes()) {
-                return RangeMerkleSummary.matches(range.getReadsMerkleHashes(), scan);
+                RangeMerkleSummary summary = new RangeMerkleSummary(range.getReadsMerkleHashes());
+                if (!summary.canMatch()) {
+                    return false;
+                }
+                for (Found found = scan.next(); found != null; found = scan.next()) {
+                    summary.add(found.key(), found.block(), found.tx());
+                }
+                return summary.matches();
             }
             for (KVRead expected : range.getRawReads().getKvReadsList()) {
                 Found actual = scan.next();
@@ -75,7 +82,7 @@ final class RangeRescan implements AutoCloseable {
             RocksDB db,
             ColumnFamilyHandle state,
             long blockNumber,
-            NavigableMap<byte[], BlockValidator.Update> updates,
+            NavigableMap<byte[], StateUpdate> updates,
             byte[] namespace,
             RangeQueryInfo range) {
         this.db = db;
@@ -116,7 +123,7 @@ final class RangeRescan implements AutoCloseable {
             if (order == 0) {
                 committed.next();
             }
-            Map.Entry<byte[], BlockValidator.Update> update = nextPending;
+            Map.Entry<byte[], StateUpdate> update = nextPending;
             nextPending = pending.hasNext() ? pending.next() : null;
             if (update.getValue().value() != null) {
                 return found(update.getKey(), blockNumber, update.getValue().txNumber());
@@ -131,7 +138,7 @@ final class RangeRescan implements AutoCloseable {
             return null;
         }
         endServed = true;
-        BlockValidator.Update update = updates.get(endStateKey);
+        StateUpdate update = updates.get(endStateKey);
         if (update != null) {
             return update.value() == null ? null : found(endStateKey, blockNumber, update.txNumber());
         }
