@@ -3,6 +3,7 @@ package dev.dossier.client;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.dossier.client.bulk.Outcome;
 import java.util.Objects;
 
 /**

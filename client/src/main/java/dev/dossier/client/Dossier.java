@@ -1,8 +1,13 @@
 package dev.dossier.client;
 
+import dev.dossier.client.bulk.BulkAnchorer;
+import dev.dossier.client.bulk.BulkOptions;
+import dev.dossier.client.bulk.BulkReport;
+import dev.dossier.client.bulk.Outcome;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.digest.HmacKey;
 import dev.dossier.client.record.TrainingRecord;
+import dev.dossier.client.transport.DossierException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;

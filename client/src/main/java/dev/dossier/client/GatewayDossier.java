@@ -2,11 +2,18 @@ package dev.dossier.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.client.bulk.Anchoring;
+import dev.dossier.client.bulk.BulkAnchorer;
+import dev.dossier.client.bulk.BulkOptions;
+import dev.dossier.client.bulk.BulkReport;
+import dev.dossier.client.bulk.Outcome;
 import dev.dossier.client.digest.Canonical;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.digest.Commitments;
 import dev.dossier.client.digest.HmacKey;
 import dev.dossier.client.record.TrainingRecord;
+import dev.dossier.client.transport.DossierException;
+import dev.dossier.client.transport.Notary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,7 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.hyperledger.fabric.client.Contract;
 
-/** {@link Dossier} over a {@link Notary}: the fabric-gateway contract in production, a fake in unit tests. */
+/** {@link Dossier} over a {@link Notary}: the notary contract through fabric-gateway. */
 final class GatewayDossier implements Dossier {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
@@ -45,12 +52,7 @@ final class GatewayDossier implements Dossier {
 
         @Override
         public Builder contract(Contract contract) {
-            this.notary = new GatewayNotary(Objects.requireNonNull(contract, "contract"));
-            return this;
-        }
-
-        Builder notary(Notary n) {
-            this.notary = Objects.requireNonNull(n, "notary");
+            this.notary = Notary.over(contract);
             return this;
         }
 

@@ -41,7 +41,7 @@ public record LedgerEntry(
     /**
      * @throws IOException if {@code json} is not a JSON object
      */
-    static LedgerEntry parse(String json) throws IOException {
+    public static LedgerEntry parse(String json) throws IOException {
         JsonNode node = MAPPER.readTree(json);
         if (node == null || !node.isObject()) {
             throw new IOException("the contract returned an entry that is not a JSON object: " + json);

@@ -98,7 +98,8 @@ public record Verification(
      * The verdict on an entry proven by a receipt as of a checkpoint: VALID or EXPIRED by its validity as anchored,
      * with what could not be checked offline in the reason.
      */
-    static Verification asOf(Commitment commitment, LedgerEntry anchored, Instant checkpointTime, LocalDate today) {
+    public static Verification asOf(
+            Commitment commitment, LedgerEntry anchored, Instant checkpointTime, LocalDate today) {
         Verification v = of(commitment, anchored, today);
         return new Verification(
                 v.status(),
@@ -110,11 +111,12 @@ public record Verification(
     }
 
     /** A receipt or certificate that fails a check: TAMPERED, saying which. */
-    static Verification tampered(Commitment commitment, String reason) {
+    public static Verification tampered(Commitment commitment, String reason) {
         return new Verification(VerificationStatus.TAMPERED, reason, commitment, null);
     }
 
-    static Verification tampered(Commitment computed, Commitment claimed) {
+    /** A document that hashes to {@code computed} where {@code claimed} was expected: TAMPERED. */
+    public static Verification tampered(Commitment computed, Commitment claimed) {
         return new Verification(
                 VerificationStatus.TAMPERED,
                 "the document hashes to " + computed + " but its receipt claims " + claimed

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.client.bulk.Outcome;
 import dev.dossier.client.cli.Main;
 import dev.dossier.client.digest.Commitment;
 import java.io.ByteArrayOutputStream;

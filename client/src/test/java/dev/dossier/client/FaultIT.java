@@ -3,6 +3,10 @@ package dev.dossier.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.dossier.client.bulk.BulkOptions;
+import dev.dossier.client.bulk.BulkReport;
+import dev.dossier.client.transport.Connections;
+import dev.dossier.client.transport.DossierException;
 import dev.dossier.node.NetworkAudit;
 import dev.dossier.node.NodeSettings;
 import dev.dossier.node.config.Consortium;

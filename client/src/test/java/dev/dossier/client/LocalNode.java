@@ -3,6 +3,7 @@ package dev.dossier.client;
 import static java.util.Objects.requireNonNull;
 
 import dev.dossier.client.digest.HmacKey;
+import dev.dossier.client.transport.Connections;
 import dev.dossier.node.Node;
 import dev.dossier.node.NodeSettings;
 import dev.dossier.node.config.Consortium;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.client.certificate.Certificate;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.digest.Commitments;
 import dev.dossier.client.digest.HmacKey;
@@ -11,6 +12,7 @@ import dev.dossier.client.record.RawRow;
 import dev.dossier.client.record.RecordValidator;
 import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.record.ValidatedRow;
+import dev.dossier.client.transport.NodeApi;
 import dev.dossier.common.receipt.Receipt;
 import dev.dossier.crypto.Pem;
 import java.net.URI;

@@ -2,12 +2,15 @@ package dev.dossier.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dossier.client.certificate.Certificate;
 import dev.dossier.client.cli.Main;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.record.RawRow;
 import dev.dossier.client.record.RecordSource;
 import dev.dossier.client.record.RecordValidator;
 import dev.dossier.client.record.TrainingRecord;
+import dev.dossier.client.transport.CheckpointMemory;
+import dev.dossier.client.transport.NodeApi;
 import dev.dossier.common.merkle.Rfc9162;
 import dev.dossier.common.note.Checkpoint;
 import dev.dossier.common.note.NoteSignature;

@@ -1,8 +1,8 @@
 package dev.dossier.client.cli;
 
-import dev.dossier.client.BulkListener;
-import dev.dossier.client.BulkOptions;
-import dev.dossier.client.BulkReport;
+import dev.dossier.client.bulk.BulkListener;
+import dev.dossier.client.bulk.BulkOptions;
+import dev.dossier.client.bulk.BulkReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.DecimalFormat;

@@ -3,9 +3,9 @@ package dev.dossier.client.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.dossier.client.Connections;
 import dev.dossier.client.Dossier;
 import dev.dossier.client.digest.HmacKey;
+import dev.dossier.client.transport.Connections;
 import dev.dossier.common.note.NoteException;
 import dev.dossier.common.note.TrustFile;
 import io.grpc.ManagedChannel;
@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * permissions 0600 on first use, by default {@code issuer-salt.key} and {@code sector-pseudonym.key} in the config
  * directory: {@code --config-dir}, else {@code $DOSSIER_CONFIG_DIR}, else {@code $XDG_CONFIG_HOME/dossier}, else
  * {@code ~/.config/dossier}. The latest checkpoint of each log that {@code dossier verify} accepted is kept there too,
- * in {@code checkpoints/} (see {@link dev.dossier.client.CheckpointMemory}).
+ * in {@code checkpoints/} (see {@link dev.dossier.client.transport.CheckpointMemory}).
  */
 final class ClientOptions {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

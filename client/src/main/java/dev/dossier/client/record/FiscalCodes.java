@@ -1,6 +1,8 @@
 package dev.dossier.client.record;
 
+import java.text.Normalizer;
 import java.time.LocalDate;
+import java.util.Locale;
 
 /**
  * Italian fiscal codes (codice fiscale) of natural persons, as defined by D.M. 23 dicembre 1976 and D.P.R. 605/1973:
@@ -22,6 +24,46 @@ final class FiscalCodes {
     };
 
     private FiscalCodes() {}
+
+    /**
+     * @return the fiscal code of a natural person born in the place with {@code belfiore} code, as the Agenzia delle
+     *     Entrate first assigns it (without omocodia)
+     */
+    static String of(String family, String given, LocalDate birth, boolean female, String belfiore) {
+        String surname = letters(family);
+        String consonants = consonants(surname);
+        String sCode = pad(consonants + vowels(surname));
+        String name = letters(given);
+        String nameConsonants = consonants(name);
+        String nCode = nameConsonants.length() >= 4
+                ? "" + nameConsonants.charAt(0) + nameConsonants.charAt(2) + nameConsonants.charAt(3)
+                : pad(nameConsonants + vowels(name));
+        String code = sCode
+                + nCode
+                + String.format(Locale.ROOT, "%02d", birth.getYear() % 100)
+                + MONTHS.charAt(birth.getMonthValue() - 1)
+                + String.format(Locale.ROOT, "%02d", birth.getDayOfMonth() + (female ? 40 : 0))
+                + belfiore;
+        return code + checkCharacter(code);
+    }
+
+    private static String letters(String s) {
+        return Normalizer.normalize(s, Normalizer.Form.NFD)
+                .toUpperCase(Locale.ROOT)
+                .replaceAll("[^A-Z]", "");
+    }
+
+    private static String consonants(String s) {
+        return s.replaceAll("[AEIOU]", "");
+    }
+
+    private static String vowels(String s) {
+        return s.replaceAll("[^AEIOU]", "");
+    }
+
+    private static String pad(String s) {
+        return (s + "XXX").substring(0, 3);
+    }
 
     /**
      * @param code the fiscal code, upper case

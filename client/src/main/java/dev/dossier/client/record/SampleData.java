@@ -8,7 +8,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.text.Normalizer;
 import java.time.LocalDate;
 import java.time.Period;
 import java.util.ArrayList;
@@ -23,7 +22,7 @@ import java.util.function.LongConsumer;
  * benchmarks: {@code dossier sample-data}.
  *
  * <p>Every clean row passes {@link RecordValidator}: a fiscal code with its check character (no omocodia) that
- * agrees with the birth date and sex, a partita IVA with its check digit, a course of {@link SampleCatalogue} with its
+ * agrees with the birth date and sex, a partita IVA with its check digit, a worker and employer of {@link SamplePeople}, a course of {@link SampleCatalogue} with its
  * safety module and legal hours, dates with {@code start ≤ end ≤ issue ≤ valid_until ≤ issue + refresher period}, an
  * EQF level, optional ECTS and an optional evidence digest. Workers get several trainings each (three consecutive rows
  * share a worker).
@@ -60,8 +59,6 @@ public final class SampleData {
     private static final LocalDate EARLIEST_START = LocalDate.of(2018, 1, 1);
     private static final int ROWS_PER_WORKER = 3;
     private static final int DUPLICATE_DISTANCE = 5;
-    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
-    private static final String MONTHS = "ABCDEHLMPRST";
     private static final HexFormat HEX = HexFormat.of();
 
     /** The kinds of bad rows the dirty mode writes. */
@@ -197,7 +194,7 @@ public final class SampleData {
 
     /** @return the defect of row {@code n} of a file ending before row {@code end}, if it is to be bad */
     private Optional<Defect> defect(long n, long end) {
-        Draws r = random(n, 0xD1271L);
+        SplitMix64 r = random(n, 0xD1271L);
         if (r.nextInt(DIRTY_ONE_IN) != 0) {
             return Optional.empty();
         }
@@ -214,7 +211,7 @@ public final class SampleData {
 
     /** Gives the clean {@code row} number {@code n} its defect; @return why the validator refuses it */
     private String spoil(String[] row, long n, Defect defect) {
-        Draws r = random(n, 0xBAD5L);
+        SplitMix64 r = random(n, 0xBAD5L);
         switch (defect) {
             case FISCAL_CODE_CHECK -> {
                 String code = get(row, Field.WORKER_FISCAL_CODE);
@@ -274,9 +271,9 @@ public final class SampleData {
         String[] place = worker.place();
         String[] employer = worker.employer();
 
-        Draws r = random(n, 0x7A1EL);
-        Course course = pick(r, SampleCatalogue.COURSES);
-        String[] provider = pick(r, SampleCatalogue.PROVIDERS);
+        SplitMix64 r = random(n, 0x7A1EL);
+        Course course = r.pick(SampleCatalogue.COURSES);
+        String[] provider = r.pick(SampleCatalogue.PROVIDERS);
         LocalDate earliest = birth.plusYears(18).isAfter(EARLIEST_START) ? birth.plusYears(18) : EARLIEST_START;
         LocalDate start = earliest.plusDays(r.nextLong(LATEST_START.toEpochDay() - earliest.toEpochDay() + 1));
         double hours = Double.parseDouble(course.hours());
@@ -289,7 +286,7 @@ public final class SampleData {
         }
 
         set(row, Field.RECORD_ID, recordId(n));
-        set(row, Field.WORKER_FISCAL_CODE, fiscalCode(family, given, birth, female, place[1]));
+        set(row, Field.WORKER_FISCAL_CODE, FiscalCodes.of(family, given, birth, female, place[1]));
         set(row, Field.WORKER_GIVEN_NAME, given);
         set(row, Field.WORKER_FAMILY_NAME, family);
         set(row, Field.WORKER_BIRTH_DATE, birth.toString());
@@ -307,9 +304,9 @@ public final class SampleData {
         set(row, Field.LEARNING_OUTCOMES, "Knows and applies: " + course.title().toLowerCase(Locale.ROOT));
         set(row, Field.WORKLOAD_HOURS, course.hours());
         set(row, Field.ECTS, course.ects() == null ? "" : course.ects());
-        set(row, Field.DELIVERY_MODE, pick(r, SampleCatalogue.DELIVERY_MODES));
-        set(row, Field.ASSESSMENT_TYPE, pick(r, SampleCatalogue.ASSESSMENTS));
-        set(row, Field.QUALITY_ASSURANCE, pick(r, SampleCatalogue.QUALITY_ASSURANCE));
+        set(row, Field.DELIVERY_MODE, r.pick(SampleCatalogue.DELIVERY_MODES));
+        set(row, Field.ASSESSMENT_TYPE, r.pick(SampleCatalogue.ASSESSMENTS));
+        set(row, Field.QUALITY_ASSURANCE, r.pick(SampleCatalogue.QUALITY_ASSURANCE));
         set(row, Field.START_DATE, start.toString());
         set(row, Field.END_DATE, end.toString());
         set(row, Field.ISSUE_DATE, issue.toString());
@@ -325,61 +322,24 @@ public final class SampleData {
             boolean female, String given, String family, LocalDate birth, String[] place, String[] employer) {}
 
     private Worker worker(long n) {
-        Draws w = random(Math.floorDiv(n, ROWS_PER_WORKER), 0x3A7E5L);
+        SplitMix64 w = random(Math.floorDiv(n, ROWS_PER_WORKER), 0x3A7E5L);
         boolean female = w.nextBoolean();
-        String given = pick(w, female ? SampleCatalogue.FEMALE_NAMES : SampleCatalogue.MALE_NAMES);
+        String given = w.pick(female ? SamplePeople.FEMALE_NAMES : SamplePeople.MALE_NAMES);
         return new Worker(
                 female,
                 given,
-                pick(w, SampleCatalogue.SURNAMES),
+                w.pick(SamplePeople.SURNAMES),
                 LocalDate.of(1960, 1, 1).plusDays(w.nextInt(45 * 365)),
-                pick(w, SampleCatalogue.PLACES),
-                pick(w, SampleCatalogue.EMPLOYERS));
+                w.pick(SamplePeople.PLACES),
+                w.pick(SamplePeople.EMPLOYERS));
     }
 
     private String recordId(long n) {
         return String.format(Locale.ROOT, "%s-%d-%07d", vat(worker(n).employer()[1]), seed, n);
     }
 
-    private Draws random(long n, long stream) {
-        return new Draws(Draws.mix(Draws.mix(seed + stream) + n));
-    }
-
-    /** SplitMix64 (Steele, Lea and Flood, OOPSLA 2014): tiny, fast, and fixed here for good. */
-    private static final class Draws {
-        private long state;
-
-        Draws(long seed) {
-            this.state = seed;
-        }
-
-        static long mix(long z) {
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            return z ^ (z >>> 31);
-        }
-
-        long nextLong() {
-            state += GOLDEN;
-            return mix(state);
-        }
-
-        /** @return a value in {@code [0, bound)}; the modulo bias is below 2⁻³⁰ for the bounds used here */
-        long nextLong(long bound) {
-            return Long.remainderUnsigned(nextLong(), bound);
-        }
-
-        int nextInt(int bound) {
-            return (int) nextLong(bound);
-        }
-
-        boolean nextBoolean() {
-            return nextLong() < 0;
-        }
-    }
-
-    private static <T> T pick(Draws r, List<T> list) {
-        return list.get(r.nextInt(list.size()));
+    private SplitMix64 random(long n, long stream) {
+        return new SplitMix64(SplitMix64.mix(SplitMix64.mix(seed + stream) + n));
     }
 
     private static void set(String[] row, Field field, String value) {
@@ -393,25 +353,6 @@ public final class SampleData {
     /** @return the field's column: {@link Field} order without {@link Field#VERSION}, which is never written */
     private static int column(Field field) {
         return field.ordinal() < Field.VERSION.ordinal() ? field.ordinal() : field.ordinal() - 1;
-    }
-
-    /** @return the fiscal code of a natural person born in the place with {@code belfiore} code */
-    static String fiscalCode(String family, String given, LocalDate birth, boolean female, String belfiore) {
-        String surname = letters(family);
-        String consonants = consonants(surname);
-        String sCode = pad(consonants + vowels(surname));
-        String name = letters(given);
-        String nameConsonants = consonants(name);
-        String nCode = nameConsonants.length() >= 4
-                ? "" + nameConsonants.charAt(0) + nameConsonants.charAt(2) + nameConsonants.charAt(3)
-                : pad(nameConsonants + vowels(name));
-        String code = sCode
-                + nCode
-                + String.format(Locale.ROOT, "%02d", birth.getYear() % 100)
-                + MONTHS.charAt(birth.getMonthValue() - 1)
-                + String.format(Locale.ROOT, "%02d", birth.getDayOfMonth() + (female ? 40 : 0))
-                + belfiore;
-        return code + FiscalCodes.checkCharacter(code);
     }
 
     /** @return the partita IVA: ten digits and the check digit of the Luhn-style rule of D.P.R. 633/1972 */
@@ -428,24 +369,6 @@ public final class SampleData {
             sum += d;
         }
         return tenDigits + (10 - sum % 10) % 10;
-    }
-
-    private static String letters(String s) {
-        return Normalizer.normalize(s, Normalizer.Form.NFD)
-                .toUpperCase(Locale.ROOT)
-                .replaceAll("[^A-Z]", "");
-    }
-
-    private static String consonants(String s) {
-        return s.replaceAll("[AEIOU]", "");
-    }
-
-    private static String vowels(String s) {
-        return s.replaceAll("[^AEIOU]", "");
-    }
-
-    private static String pad(String s) {
-        return (s + "XXX").substring(0, 3);
     }
 
     private static String sha256(String text) {

@@ -134,10 +134,10 @@ class SampleDataTest {
     @Test
     void fiscalCode_ofAKnownPerson_matchesTheAgenzia() {
         // Mario Rossi, born in Roma on 1 January 1980: the textbook example, RSSMRA80A01H501U
-        assertThat(SampleData.fiscalCode("Rossi", "Mario", LocalDate.of(1980, 1, 1), false, "H501"))
+        assertThat(FiscalCodes.of("Rossi", "Mario", LocalDate.of(1980, 1, 1), false, "H501"))
                 .isEqualTo("RSSMRA80A01H501U");
         // a woman's day is +40; four or more consonants in the name take the 1st, 3rd and 4th
-        assertThat(SampleData.fiscalCode("D'Angelo", "Francesca", LocalDate.of(1976, 5, 27), true, "F205"))
+        assertThat(FiscalCodes.of("D'Angelo", "Francesca", LocalDate.of(1976, 5, 27), true, "F205"))
                 .startsWith("DNGFNC76E67F205");
     }
 

@@ -9,17 +9,15 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.dossier.common.file.AtomicFile;
 import dev.dossier.node.config.Consortium;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -268,22 +266,7 @@ public final class ApiClients {
                 + YAML.writeValueAsString(new FileForm(
                         FORMAT_VERSION,
                         clients.stream().map(c -> ClientForm.of(c, base)).toList()));
-        Path temporary = base.resolve("." + FILE_NAME + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
-        try {
-            Files.createFile(temporary, ownerOnly(base));
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException("temporary file " + temporary + " exists", e);
-        }
-        try {
-            Files.writeString(temporary, yaml, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
-            try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicFile.write(file, yaml, ownerOnly(base));
     }
 
     /** @return {@code 0600} where the file system has POSIX permissions, nothing otherwise */

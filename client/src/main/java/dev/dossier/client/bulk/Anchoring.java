@@ -1,0 +1,114 @@
+package dev.dossier.client.bulk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.client.digest.Commitments;
+import dev.dossier.client.digest.HmacKey;
+import dev.dossier.client.record.TrainingRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns records into {@code anchorBatch} entries and reads the contract's answer. The argument of
+ * {@code anchorBatch(entriesJson)} is a JSON array, at most 5,000 entries, of
+ * {@code {"commitment":"<64 hex>","kind":"record","schemaVersion":1,"validUntil":"YYYY-MM-DD","subject":"<64 hex>"}}
+ * ({@code validUntil} and {@code subject} optional); it returns
+ * {@code {"anchored":n,"alreadyAnchored":m,"results":[{"commitment","outcome","reason"}]}} in input order.
+ */
+public final class Anchoring {
+    /** Version of the record JSON schema, written on chain with each entry. */
+    static final int SCHEMA_VERSION = 1;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HexFormat HEX = HexFormat.of();
+
+    /** A record ready to anchor. */
+    public record Prepared(long line, String recordId, int version, byte[] commitment, byte[] salt, String entryJson) {}
+
+    /** The contract's answer for one entry. */
+    public record Result(String commitment, Outcome outcome, String reason) {}
+
+    private final HmacKey saltKey;
+    private final HmacKey pseudonymKey;
+
+    /** @param pseudonymKey the sector pseudonym key, or null to anchor without subject pseudonyms */
+    public Anchoring(HmacKey saltKey, HmacKey pseudonymKey) {
+        this.saltKey = saltKey;
+        this.pseudonymKey = pseudonymKey;
+    }
+
+    /** @return {@code record}, from line {@code line} of its file (0 if none), salted, committed and as an entry */
+    public Prepared prepare(long line, TrainingRecord record) {
+        byte[] salt = Commitments.salt(saltKey, record.recordId(), record.version());
+        byte[] commitment = Commitments.record(salt, record.canonicalJson()).toBytes();
+        String subject = pseudonymKey == null ? null : Commitments.pseudonym(pseudonymKey, record.fiscalCode());
+        String entry = entryJson(
+                HEX.formatHex(commitment), "record", record.validUntil().orElse(null), subject);
+        return new Prepared(line, record.recordId(), record.version(), commitment, salt, entry);
+    }
+
+    /** The entry's JSON; every value is hex, a date or a token, so nothing needs escaping. */
+    static String entryJson(String commitmentHex, String kind, LocalDate validUntil, String subject) {
+        StringBuilder s = new StringBuilder(200);
+        s.append("{\"commitment\":\"")
+                .append(commitmentHex)
+                .append("\",\"kind\":\"")
+                .append(kind)
+                .append("\",\"schemaVersion\":")
+                .append(SCHEMA_VERSION);
+        if (validUntil != null) {
+            s.append(",\"validUntil\":\"").append(validUntil).append('"');
+        }
+        if (subject != null) {
+            s.append(",\"subject\":\"").append(subject).append('"');
+        }
+        return s.append('}').toString();
+    }
+
+    static String batchJson(List<Prepared> rows) {
+        StringBuilder s = new StringBuilder(rows.size() * 200 + 2).append('[');
+        for (int i = 0; i < rows.size(); i++) {
+            if (i > 0) {
+                s.append(',');
+            }
+            s.append(rows.get(i).entryJson());
+        }
+        return s.append(']').toString();
+    }
+
+    /**
+     * @throws IOException if the answer is not the contract's documented form or does not match the entries
+     */
+    public static List<Result> parseResults(byte[] answer, List<String> commitments) throws IOException {
+        JsonNode root = MAPPER.readTree(new String(answer, StandardCharsets.UTF_8));
+        JsonNode results = root == null ? null : root.get("results");
+        if (results == null || !results.isArray() || results.size() != commitments.size()) {
+            throw new IOException(
+                    "anchorBatch answered " + (results == null ? "without results" : results.size() + " results")
+                            + " for " + commitments.size() + " entries");
+        }
+        List<Result> parsed = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            JsonNode r = results.get(i);
+            String commitment = r.path("commitment").asText().toLowerCase(Locale.ROOT);
+            if (!commitment.equals(commitments.get(i))) {
+                throw new IOException(
+                        "anchorBatch result " + i + " is for " + commitment + ", expected " + commitments.get(i));
+            }
+            Outcome outcome;
+            try {
+                outcome = Outcome.valueOf(r.path("outcome").asText());
+            } catch (IllegalArgumentException e) {
+                throw new IOException("anchorBatch result " + i + " has unknown outcome " + r.path("outcome"), e);
+            }
+            JsonNode reason = r.get("reason");
+            parsed.add(new Result(commitment, outcome, reason == null || reason.isNull() ? null : reason.asText()));
+        }
+        return parsed;
+    }
+}

@@ -1,0 +1,391 @@
+package dev.dossier.client.bulk;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.dossier.client.record.FileScan;
+import dev.dossier.client.record.RawRow;
+import dev.dossier.client.record.RecordSource;
+import dev.dossier.client.record.RecordValidator;
+import dev.dossier.client.record.ValidatedRow;
+import dev.dossier.client.record.Violation;
+import dev.dossier.client.transport.DossierException;
+import dev.dossier.client.transport.Notary;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One bulk upload: a first pass over the file (row count, repeated ids), then a pipeline that holds a bounded number of
+ * rows in memory at any time:
+ *
+ * <ol>
+ *   <li>a reader thread streams rows and hands chunks of them to {@code threads} workers, which validate them and
+ *       compute salts, commitments and pseudonyms;
+ *   <li>the calling thread takes the chunks back in file order, writes refused rows to the error report and cuts the
+ *       valid ones into batches of {@code batchSize}: batch {@code i} is always the same rows for the same file;
+ *   <li>up to {@code inFlight} submitter threads each send one batch as an {@code anchorBatch} transaction and wait for
+ *       its block to be durable, then append its receipts (fsync) and its journal line (fsync).
+ * </ol>
+ *
+ * <p>A batch already in the journal with the same commitments is not submitted again. Transient failures (node
+ * unavailable, deadline, MVCC conflict) are retried with backoff; any other failure stops the upload, and what was
+ * journaled stays journaled for the next run.
+ */
+public final class BulkAnchorer {
+    private static final Logger LOG = Logger.getLogger(BulkAnchorer.class.getName());
+    private static final int CHUNK = 256;
+    private static final int ATTEMPTS = 6;
+    private static final Set<String> TRANSIENT = Set.of(
+            "UNAVAILABLE", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED", "MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT");
+    private static final List<Object> END = java.util.Collections.unmodifiableList(new ArrayList<>());
+
+    private final Notary notary;
+    private final Anchoring anchoring;
+    private final Path input;
+    private final BulkOptions options;
+
+    private final AtomicLong rows = new AtomicLong();
+    private final AtomicLong refusedRows = new AtomicLong();
+    private final AtomicLong anchored = new AtomicLong();
+    private final AtomicLong alreadyAnchored = new AtomicLong();
+    private final AtomicLong refusedOnChain = new AtomicLong();
+    private final AtomicLong resumedRows = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong resumedBatches = new AtomicLong();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+    private int batchSize;
+    private Journal journal;
+    private FileChannel receipts;
+    private ErrorReport errors;
+
+    /** An upload of {@code input} (CSV or JSON Lines) to {@code notary}, rows made entries by {@code anchoring}. */
+    public BulkAnchorer(Notary notary, Anchoring anchoring, Path input, BulkOptions options) {
+        this.notary = notary;
+        this.anchoring = anchoring;
+        this.input = input;
+        this.options = options;
+    }
+
+    /** Runs the upload to its end, or to the first failure that is not transient (as {@code Dossier.anchorAll}). */
+    public BulkReport run() throws IOException, DossierException, InterruptedException {
+        long started = System.nanoTime();
+        FileScan scan = FileScan.of(input);
+        options.listener().started(scan.rows());
+        RecordValidator validator = new RecordValidator(scan);
+        for (Path file : List.of(options.receipts(), options.errors())) {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        }
+        batchSize = options.batchSizeFor(scan.rows());
+        journal = Journal.open(options.journal(), input, batchSize);
+        ExecutorService workers = Executors.newFixedThreadPool(options.threads(), daemon("validate"));
+        ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), daemon("submit"));
+        Thread reader = null;
+        try {
+            receipts = openReceipts();
+            errors = new ErrorReport(options.errors());
+            BlockingQueue<Future<List<Object>>> chunks = new ArrayBlockingQueue<>(options.threads() * 4);
+            reader = new Thread(() -> read(validator, workers, chunks), "read-" + input.getFileName());
+            reader.setDaemon(true);
+            reader.start();
+            Semaphore slots = new Semaphore(options.inFlight());
+            assemble(chunks, slots, submitters);
+            slots.acquire(options.inFlight()); // every submitted batch has finished
+        } finally {
+            if (reader != null) {
+                reader.interrupt();
+            }
+            workers.shutdownNow();
+            submitters.shutdownNow();
+            closeAll();
+        }
+        Exception failed = failure.get();
+        if (failed instanceof DossierException e) {
+            throw e;
+        } else if (failed instanceof IOException e) {
+            throw e;
+        } else if (failed != null) {
+            throw new IOException(failed.getMessage(), failed);
+        }
+        return new BulkReport(
+                rows.get(),
+                refusedRows.get(),
+                anchored.get(),
+                alreadyAnchored.get(),
+                refusedOnChain.get(),
+                resumedRows.get(),
+                batches.get(),
+                resumedBatches.get(),
+                Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Opens the receipts for appending, cut back to what the journal vouches for. */
+    private FileChannel openReceipts() throws IOException {
+        long keep = journal.size() == 0 ? 0 : journal.receiptsLength();
+        if (keep > 0 && (!Files.exists(options.receipts()) || Files.size(options.receipts()) < keep)) {
+            throw new IOException("receipts file " + options.receipts() + " is shorter than its journal records ("
+                    + keep + " bytes): it was changed since; remove it and " + options.journal()
+                    + " to start afresh");
+        }
+        FileChannel channel = FileChannel.open(options.receipts(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        channel.truncate(keep);
+        channel.position(keep);
+        channel.force(true);
+        return channel;
+    }
+
+    /** The reader thread: rows in file order, in chunks, each validated and prepared by a worker; END last. */
+    private void read(RecordValidator validator, ExecutorService workers, BlockingQueue<Future<List<Object>>> chunks) {
+        try (RecordSource source = RecordSource.open(input)) {
+            List<RawRow> chunk = new ArrayList<>(CHUNK);
+            for (RawRow row = source.next(); row != null && failure.get() == null; row = source.next()) {
+                chunk.add(row);
+                if (chunk.size() == CHUNK) {
+                    List<RawRow> full = List.copyOf(chunk);
+                    chunks.put(workers.submit(() -> prepare(validator, full)));
+                    chunk.clear();
+                }
+            }
+            List<RawRow> last = List.copyOf(chunk);
+            chunks.put(workers.submit(() -> prepare(validator, last)));
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            chunks.put(CompletableFuture.completedFuture(END));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<Object> prepare(RecordValidator validator, List<RawRow> chunk) {
+        List<Object> out = new ArrayList<>(chunk.size());
+        for (RawRow raw : chunk) {
+            ValidatedRow row = validator.validate(raw);
+            out.add(row.valid() ? anchoring.prepare(row.line(), row.record()) : row);
+        }
+        return out;
+    }
+
+    /** Takes chunks in file order, reports refused rows and dispatches full batches. */
+    private void assemble(BlockingQueue<Future<List<Object>>> chunks, Semaphore slots, ExecutorService submitters)
+            throws InterruptedException, IOException {
+        List<Anchoring.Prepared> batch = new ArrayList<>(batchSize);
+        long batchIndex = 0;
+        while (failure.get() == null) {
+            List<Object> chunk;
+            try {
+                chunk = chunks.take().get();
+            } catch (ExecutionException e) {
+                fail(e.getCause() instanceof Exception cause ? cause : e);
+                return;
+            }
+            if (chunk == END) {
+                break;
+            }
+            for (Object item : chunk) {
+                rows.incrementAndGet();
+                if (item instanceof ValidatedRow refused) {
+                    refusedRows.incrementAndGet();
+                    for (Violation v : refused.violations()) {
+                        errors.add(refused.line(), refused.recordId(), v.field(), v.reason());
+                    }
+                    options.listener().rowsDone(1, false);
+                    continue;
+                }
+                batch.add((Anchoring.Prepared) item);
+                if (batch.size() == batchSize) {
+                    dispatch(batchIndex++, batch, slots, submitters);
+                    batch = new ArrayList<>(batchSize);
+                }
+            }
+        }
+        if (!batch.isEmpty() && failure.get() == null) {
+            dispatch(batchIndex, batch, slots, submitters);
+        }
+    }
+
+    private void dispatch(long index, List<Anchoring.Prepared> batch, Semaphore slots, ExecutorService submitters)
+            throws InterruptedException {
+        byte[] digest = digest(batch);
+        if (journal.committed(index, digest)) {
+            resumedBatches.incrementAndGet();
+            resumedRows.addAndGet(batch.size());
+            options.listener().rowsDone(batch.size(), true);
+            return;
+        }
+        slots.acquire();
+        if (failure.get() != null) {
+            slots.release();
+            return;
+        }
+        submitters.execute(() -> {
+            try {
+                submit(index, batch, digest);
+            } catch (Exception e) {
+                fail(e);
+            } finally {
+                slots.release();
+            }
+        });
+    }
+
+    private void submit(long index, List<Anchoring.Prepared> batch, byte[] digest)
+            throws DossierException, IOException, InterruptedException {
+        String entries = Anchoring.batchJson(batch);
+        Notary.Committed committed = null;
+        for (int attempt = 1; committed == null; attempt++) {
+            try {
+                committed = notary.submit("anchorBatch", entries);
+            } catch (DossierException e) {
+                if (attempt == ATTEMPTS || !TRANSIENT.contains(String.valueOf(e.getCode())) || failure.get() != null) {
+                    throw e;
+                }
+                long backoff = 200L << (attempt - 1);
+                LOG.log(
+                        Level.WARNING,
+                        "batch " + index + " attempt " + attempt + " failed, retrying in " + backoff + " ms: "
+                                + e.getMessage());
+                Thread.sleep(backoff);
+            }
+        }
+        List<String> commitments = new ArrayList<>(batch.size());
+        HexFormat hex = HexFormat.of();
+        for (Anchoring.Prepared p : batch) {
+            commitments.add(hex.formatHex(p.commitment()));
+        }
+        List<Anchoring.Result> results = Anchoring.parseResults(committed.result(), commitments);
+        StringBuilder lines = new StringBuilder(batch.size() * 330);
+        long newly = 0;
+        long already = 0;
+        long refused = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            Anchoring.Prepared p = batch.get(i);
+            Anchoring.Result r = results.get(i);
+            appendReceipt(lines, p, commitments.get(i), committed, r);
+            switch (r.outcome()) {
+                case ANCHORED -> newly++;
+                case ALREADY_ANCHORED -> already++;
+                case CONFLICT -> {
+                    refused++;
+                    errors.add(p.line(), p.recordId(), "commitment", r.outcome() + ": " + r.reason());
+                }
+            }
+        }
+        byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
+        synchronized (this) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                receipts.write(buffer);
+            }
+            receipts.force(false);
+            journal.append(index, batch.size(), digest, committed.txId(), committed.block(), receipts.position());
+        }
+        anchored.addAndGet(newly);
+        alreadyAnchored.addAndGet(already);
+        refusedOnChain.addAndGet(refused);
+        batches.incrementAndGet();
+        options.listener().rowsDone(batch.size(), true);
+    }
+
+    /** One receipt line, the JSON form of {@code dev.dossier.client.AnchorReceipt}. */
+    private static void appendReceipt(
+            StringBuilder out, Anchoring.Prepared p, String commitment, Notary.Committed tx, Anchoring.Result r) {
+        out.append("{\"record_id\":\"");
+        JsonStringEncoder.getInstance().quoteAsString(p.recordId(), out);
+        out.append("\",\"version\":")
+                .append(p.version())
+                .append(",\"line\":")
+                .append(p.line())
+                .append(",\"commitment\":\"")
+                .append(commitment)
+                .append("\",\"salt\":\"")
+                .append(HexFormat.of().formatHex(p.salt()))
+                .append("\",\"tx_id\":\"")
+                .append(tx.txId())
+                .append("\",\"block\":")
+                .append(tx.block())
+                .append(",\"outcome\":\"")
+                .append(r.outcome().name())
+                .append('"');
+        if (r.reason() != null) {
+            out.append(",\"reason\":\"");
+            JsonStringEncoder.getInstance().quoteAsString(r.reason(), out);
+            out.append('"');
+        }
+        out.append("}\n");
+    }
+
+    /** SHA-256 of the batch's commitments, concatenated: identifies the batch in the journal. */
+    private static byte[] digest(List<Anchoring.Prepared> batch) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (Anchoring.Prepared p : batch) {
+                sha.update(p.commitment());
+            }
+            return sha.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("SHA-256 is a mandatory JDK algorithm", e);
+        }
+    }
+
+    private void fail(Exception e) {
+        if (failure.compareAndSet(null, e)) {
+            LOG.log(Level.FINE, "bulk upload failed", e);
+        }
+    }
+
+    private void closeAll() throws IOException {
+        IOException first = null;
+        for (java.io.Closeable c : new java.io.Closeable[] {errors, receipts, journal}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

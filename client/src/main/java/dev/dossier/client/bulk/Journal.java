@@ -1,0 +1,154 @@
+package dev.dossier.client.bulk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * The durable journal of a bulk upload's committed batches, beside its receipts file. JSON Lines: a header naming the
+ * input and the batch size, then one line per committed batch, appended and fsynced only after the batch's block is
+ * durable on the ledger and its receipts are fsynced:
+ *
+ * <pre>{@code
+ * {"journal":1,"input":"/abs/trainings.csv","inputBytes":4403414,"batchSize":5000}
+ * {"batch":0,"entries":5000,"digest":"<sha-256 of the batch's commitments>","tx_id":"...","block":3,"receipts":1234567}
+ * }</pre>
+ *
+ * <p>{@code receipts} is the receipts file's length once that batch's receipts were written. Opening an existing
+ * journal cuts the receipts file back to the largest such length, dropping receipts of batches whose journal line was
+ * never written (a crash between the two); those batches are submitted again and the contract reports their
+ * commitments {@code ALREADY_ANCHORED}. A torn last line (a crash while appending) is ignored.
+ */
+final class Journal implements Closeable {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int FORMAT = 1;
+
+    private final FileChannel channel;
+    private final Map<Long, byte[]> committed;
+    private final long receiptsLength;
+
+    private Journal(FileChannel channel, Map<Long, byte[]> committed, long receiptsLength) {
+        this.channel = channel;
+        this.committed = committed;
+        this.receiptsLength = receiptsLength;
+    }
+
+    /**
+     * Opens (or starts) the journal of an upload.
+     *
+     * @throws IOException if it cannot be read or written, or belongs to another input or batch size
+     */
+    static Journal open(Path file, Path input, int batchSize) throws IOException {
+        ObjectNode header = MAPPER.createObjectNode()
+                .put("journal", FORMAT)
+                .put("input", input.toAbsolutePath().normalize().toString())
+                .put("inputBytes", Files.size(input))
+                .put("batchSize", batchSize);
+        Map<Long, byte[]> committed = new HashMap<>();
+        long receipts = 0;
+        long validLength = 0;
+        if (Files.exists(file)) {
+            try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                String first = reader.readLine();
+                if (first != null) {
+                    JsonNode existing = parse(first);
+                    if (existing == null || !existing.toString().equals(header.toString())) {
+                        throw new IOException("journal " + file + " belongs to another upload (" + first
+                                + "); this one is " + header + ". Use the same input and batch size, or remove the"
+                                + " journal and receipts to start afresh");
+                    }
+                    validLength = first.getBytes(StandardCharsets.UTF_8).length + 1;
+                    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                        JsonNode entry = parse(line);
+                        if (entry == null || !entry.has("batch")) {
+                            break; // torn by a crash: this line and anything after it are ignored
+                        }
+                        committed.put(
+                                entry.get("batch").asLong(),
+                                HexFormat.of().parseHex(entry.get("digest").asText()));
+                        receipts = Math.max(receipts, entry.get("receipts").asLong());
+                        validLength += line.getBytes(StandardCharsets.UTF_8).length + 1;
+                    }
+                }
+            }
+        }
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            if (validLength == 0) {
+                channel.truncate(0);
+                write(channel, MAPPER.writeValueAsString(header));
+            } else {
+                channel.truncate(validLength);
+                channel.position(validLength);
+            }
+            channel.force(true);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return new Journal(channel, committed, receipts);
+    }
+
+    private static JsonNode parse(String line) {
+        try {
+            return MAPPER.readTree(line);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** @return true if batch {@code index} with exactly these commitments ({@code digest}) is committed */
+    boolean committed(long index, byte[] digest) {
+        byte[] known = committed.get(index);
+        return known != null && Arrays.equals(known, digest);
+    }
+
+    /** @return the number of batches the journal records */
+    int size() {
+        return committed.size();
+    }
+
+    /** @return the length the receipts file had when the last journaled batch was written */
+    long receiptsLength() {
+        return receiptsLength;
+    }
+
+    /** Appends a committed batch and fsyncs. Callers serialise calls. */
+    void append(long index, int entries, byte[] digest, String txId, long block, long receiptsLength)
+            throws IOException {
+        ObjectNode line = MAPPER.createObjectNode()
+                .put("batch", index)
+                .put("entries", entries)
+                .put("digest", HexFormat.of().formatHex(digest))
+                .put("tx_id", txId)
+                .put("block", block)
+                .put("receipts", receiptsLength);
+        write(channel, MAPPER.writeValueAsString(line));
+        channel.force(false);
+    }
+
+    private static void write(FileChannel channel, String line) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

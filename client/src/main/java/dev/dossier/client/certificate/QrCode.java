@@ -1,0 +1,71 @@
+package dev.dossier.client.certificate;
+
+import com.google.zxing.BarcodeFormat;
+import com.google.zxing.EncodeHintType;
+import com.google.zxing.WriterException;
+import com.google.zxing.common.BitMatrix;
+import com.google.zxing.qrcode.QRCodeWriter;
+import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import javax.imageio.ImageIO;
+
+/**
+ * QR codes of verify URLs (zxing). Error correction M (15% of the symbol may be damaged) when the text fits, else L:
+ * a receipt with a long proof and several cosignatures needs the larger capacity. Public for what prints a verify URL
+ * outside a certificate PDF (a card, a label, a test of the verify page).
+ */
+public final class QrCode {
+    /** Quiet zone, in modules, as ISO/IEC 18004 requires. */
+    static final int QUIET_ZONE = 4;
+
+    private QrCode() {}
+
+    /**
+     * @return the QR code's modules, quiet zone included, one bit per module
+     * @throws IllegalArgumentException if the text does not fit in a QR code
+     */
+    static BitMatrix matrix(String text) {
+        for (ErrorCorrectionLevel level : new ErrorCorrectionLevel[] {ErrorCorrectionLevel.M, ErrorCorrectionLevel.L}) {
+            try {
+                return new QRCodeWriter()
+                        .encode(
+                                text,
+                                BarcodeFormat.QR_CODE,
+                                0,
+                                0,
+                                Map.of(
+                                        EncodeHintType.ERROR_CORRECTION, level,
+                                        EncodeHintType.MARGIN, QUIET_ZONE,
+                                        EncodeHintType.CHARACTER_SET, "UTF-8"));
+            } catch (WriterException e) {
+                if (level == ErrorCorrectionLevel.L) {
+                    throw new IllegalArgumentException(
+                            "a QR code cannot hold " + text.length() + " characters: " + e.getMessage(), e);
+                }
+            }
+        }
+        throw new AssertionError("unreachable");
+    }
+
+    /**
+     * Writes the QR code of {@code text} as a PNG image, {@code pixelsPerModule} pixels a module, black on white.
+     *
+     * @throws IOException if the file cannot be written
+     */
+    public static void writePng(String text, int pixelsPerModule, Path file) throws IOException {
+        BitMatrix matrix = matrix(text);
+        int size = matrix.getWidth() * pixelsPerModule;
+        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                image.setRGB(x, y, matrix.get(x / pixelsPerModule, y / pixelsPerModule) ? 0xFF000000 : 0xFFFFFFFF);
+            }
+        }
+        if (!ImageIO.write(image, "png", file.toFile())) {
+            throw new IOException("no PNG writer in this JDK");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.dossier.client.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.client.digest.Commitment;
+import dev.dossier.common.note.NoteException;
+import dev.dossier.common.note.TrustFile;
+import dev.dossier.common.receipt.Receipt;
+import dev.dossier.common.receipt.ReceiptException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A node's HTTP API, for what the Fabric gateway does not carry: receipts (inclusion proofs against cosigned
+ * checkpoints), consistency proofs between checkpoints and the consortium's trust file. Thread-safe.
+ *
+ * <pre>{@code
+ * Receipt receipt = new NodeApi(URI.create("http://127.0.0.1:9051")).receipt(commitment, Duration.ofSeconds(30));
+ * }</pre>
+ */
+public final class NodeApi {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    private final URI base;
+    private final HttpClient http;
+
+    /** @param base the node's HTTP base URL, such as {@code http://127.0.0.1:9051} */
+    public NodeApi(URI base) {
+        this.base = Objects.requireNonNull(base, "base");
+        this.http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
+    }
+
+    /** @return the node's base URL */
+    public URI base() {
+        return base;
+    }
+
+    /**
+     * Fetches the receipt of an anchored commitment. A commitment anchored moments ago is covered by the next cosigned
+     * checkpoint, usually within seconds: until then the node answers 503 and this method asks again, for up to
+     * {@code wait}.
+     *
+     * @throws IOException if the commitment is not anchored, the node cannot be reached, or no checkpoint covers the
+     *     commitment within {@code wait}
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public Receipt receipt(Commitment commitment, Duration wait) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(wait);
+        while (true) {
+            HttpResponse<String> response = get("/v1/receipts/" + commitment);
+            if (response.statusCode() == 200) {
+                JsonNode body = MAPPER.readTree(response.body());
+                try {
+                    return Receipt.decode(body.path("receipt").asText());
+                } catch (ReceiptException e) {
+                    throw new IOException("the node " + base + " sent a malformed receipt: " + e.getMessage(), e);
+                }
+            }
+            if (response.statusCode() != 503 || Instant.now().isAfter(deadline)) {
+                throw new IOException("no receipt for " + commitment + " from " + base + ": " + describe(response));
+            }
+            long seconds = response.headers().firstValueAsLong("Retry-After").orElse(1L);
+            Thread.sleep(Math.max(200, Math.min(seconds, 5) * 1_000));
+        }
+    }
+
+    /** Most hashes of a consistency proof in a log of up to 2^63 leaves. */
+    private static final int MAX_CONSISTENCY_PROOF = 126;
+
+    /**
+     * Fetches the RFC 9162 consistency proof from the tree of {@code from} leaves to the tree of {@code to} leaves
+     * ({@code GET /v1/log/consistency}). The proof needs no trust in the node: it verifies against two signed roots or
+     * it does not ({@link dev.dossier.common.witness.Witness}).
+     *
+     * @return the proof's 32-byte hashes
+     * @throws IOException if the node cannot be reached, refuses (its log may be behind) or answers malformed
+     * @throws InterruptedException if interrupted
+     */
+    public List<byte[]> consistencyProof(long from, long to) throws IOException, InterruptedException {
+        HttpResponse<String> response = get("/v1/log/consistency?from=" + from + "&to=" + to);
+        if (response.statusCode() != 200) {
+            throw new IOException(
+                    "no consistency proof from " + from + " to " + to + " from " + base + ": " + describe(response));
+        }
+        JsonNode proof = MAPPER.readTree(response.body()).path("proof");
+        if (!proof.isArray() || proof.size() > MAX_CONSISTENCY_PROOF) {
+            throw new IOException("the node " + base + " sent a malformed consistency proof");
+        }
+        List<byte[]> hashes = new ArrayList<>();
+        for (JsonNode hash : proof) {
+            try {
+                hashes.add(Base64.getDecoder().decode(hash.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("the node " + base + " sent a consistency proof hash that is not base64", e);
+            }
+        }
+        return hashes;
+    }
+
+    /**
+     * Fetches the consortium's trust file from the node. Only use it to pin keys over a channel you trust: whoever
+     * answers decides which checkpoints the file accepts.
+     *
+     * @throws IOException if the node cannot be reached or the file is malformed
+     * @throws InterruptedException if interrupted
+     */
+    public TrustFile trust() throws IOException, InterruptedException {
+        HttpResponse<String> response = get("/v1/keys");
+        if (response.statusCode() != 200) {
+            throw new IOException("no trust file from " + base + ": " + describe(response));
+        }
+        try {
+            return TrustFile.parse(response.body());
+        } catch (NoteException e) {
+            throw new IOException("the node " + base + " sent a malformed trust file: " + e.getMessage(), e);
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(REQUEST_TIMEOUT)
+                .GET()
+                .build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IOException("cannot reach " + base + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(HttpResponse<String> response) {
+        String error = response.body();
+        try {
+            JsonNode body = MAPPER.readTree(error);
+            if (body != null && body.hasNonNull("error")) {
+                error = body.get("error").asText();
+            }
+        } catch (IOException e) {
+            // not JSON: the body as it is
+        }
+        return "HTTP " + response.statusCode() + " " + error;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.dossier.tools;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.client.digest.Commitment;
+import dev.dossier.client.transport.Connections;
+import dev.dossier.client.transport.NodeApi;
+import dev.dossier.common.note.TrustFile;
+import dev.dossier.common.receipt.Receipt;
+import io.grpc.ManagedChannel;
+import java.io.BufferedReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.hyperledger.fabric.client.Contract;
+import org.hyperledger.fabric.client.Gateway;
+
+/**
+ * Measures an inspector's lookups of anchored records, one at a time (an inspector checks one certificate): the
+ * contract's {@code status} through the official fabric-gateway client, and a receipt fetched over HTTP and verified
+ * offline against the node's trust file. Commitments are a random sample of an anchoring receipts file. Prints one
+ * line per kind: {@code <kind> n=<samples> p50=<ms> p99=<ms>}.
+ *
+ * <p>Usage: {@code VerifyBench <endpoint> <mspId> <user MSP folder> <channel> <chaincode> <node URL> <receipts.jsonl>
+ * [samples]}
+ */
+public final class VerifyBench {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int WARMUP = 200;
+
+    private VerifyBench() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 7) {
+            System.err.println("usage: VerifyBench <endpoint> <mspId> <user MSP folder> <channel> <chaincode>"
+                    + " <node URL> <receipts.jsonl> [samples]");
+            System.exit(2);
+        }
+        int samples = args.length > 7 ? Integer.parseInt(args[7]) : 2_000;
+        List<Commitment> commitments = sample(Path.of(args[6]), samples + WARMUP, new Random(42));
+        NodeApi node = new NodeApi(URI.create(args[5]));
+        TrustFile trust = node.trust();
+        ManagedChannel channel = Connections.channel(args[0]);
+        try (Gateway gateway =
+                Connections.gateway(args[1], Path.of(args[2]), channel).connect()) {
+            Contract contract = gateway.getNetwork(args[3]).getContract(args[4]);
+            long[] status = new long[commitments.size()];
+            long[] receipt = new long[commitments.size()];
+            for (int i = 0; i < commitments.size(); i++) {
+                String hex = commitments.get(i).toString();
+                long start = System.nanoTime();
+                contract.evaluateTransaction("status", hex);
+                status[i] = System.nanoTime() - start;
+                start = System.nanoTime();
+                Receipt r = node.receipt(commitments.get(i), Duration.ZERO);
+                r.verify(trust);
+                receipt[i] = System.nanoTime() - start;
+            }
+            print("status", Arrays.copyOfRange(status, Math.min(WARMUP, status.length), status.length));
+            print("receipt", Arrays.copyOfRange(receipt, Math.min(WARMUP, receipt.length), receipt.length));
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Reservoir sample of the anchored commitments of a receipts file. */
+    private static List<Commitment> sample(Path receipts, int size, Random random) throws Exception {
+        List<Commitment> out = new ArrayList<>(size);
+        long seen = 0;
+        try (BufferedReader reader = Files.newBufferedReader(receipts, StandardCharsets.UTF_8)) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                Commitment c = Commitment.fromHex(
+                        MAPPER.readTree(line).path("commitment").asText());
+                seen++;
+                if (out.size() < size) {
+                    out.add(c);
+                } else {
+                    long slot = (long) (random.nextDouble() * seen);
+                    if (slot < size) {
+                        out.set((int) slot, c);
+                    }
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no receipts in " + receipts);
+        }
+        return out;
+    }
+
+    private static void print(String kind, long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        System.out.printf(
+                "%s n=%d p50=%.2f p99=%.2f%n",
+                kind, sorted.length, percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6);
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    }
+}
