@@ -150,8 +150,6 @@ public final class RaftOrderer implements Orderer {
                 .orElseThrow();
         RaftProperties properties = properties(settings, me);
         Files.createDirectories(settings.directory());
-        // a torn last entry (a crash while appending) is dropped; other damage stops the node here, naming the file
-        RaftLogFiles.checkAndRepair(settings.directory());
         BatchCommitter committer = new BatchCommitter(ledger, checker, signer, listener);
         RaftPeerId self = RaftPeerId.valueOf(settings.self());
         Parameters parameters = tlsParameters(settings.tls(), settings.members());
@@ -164,6 +162,13 @@ public final class RaftOrderer implements Orderer {
                 .build();
         RaftOrderer[] orderer = new RaftOrderer[1];
         ServerStarter starter = () -> {
+            // a torn last entry (a crash while appending) is dropped, and a log that cannot continue the ledger; other
+            // damage stops the node here, naming the file
+            RaftLogFiles.recover(
+                    settings.directory(),
+                    LedgerStateMachine.lastPosition(ledger)
+                            .map(RaftPosition::index)
+                            .orElse(-1L));
             LedgerStateMachine stateMachine = new LedgerStateMachine(committer, blocks, MAX_LOG_ENTRY_BYTES);
             RaftServer server = RaftServer.newBuilder()
                     .setServerId(self)

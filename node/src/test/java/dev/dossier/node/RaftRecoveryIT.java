@@ -1,0 +1,153 @@
+package dev.dossier.node;
+
+import static dev.dossier.node.TestNetwork.newCommitment;
+import static dev.dossier.node.TestNetwork.notary;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dossier.node.ledger.BlockHashes;
+import dev.dossier.node.ledger.Ledger;
+import dev.dossier.node.ordering.RaftPosition;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.hyperledger.fabric.client.Gateway;
+import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A follower whose disk lost writes it had synced and acknowledged: the last block of its ledger and the Raft log
+ * entries from that block's on, the first of them half written (a torn tail, as {@code FaultIT} makes one by killing a
+ * node and cutting its files). The same leader stays in office meanwhile and nothing else is submitted, so only the
+ * leader's heartbeats can bring the follower the entries it lost. It must catch up within a bound and hold the same
+ * blocks as the others.
+ */
+class RaftRecoveryIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(180)
+    void followerThatLostAcknowledgedEntries_catchesUpFromTheSameLeader_withIdenticalBlocks() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            int leader = cluster.awaitLeader();
+            int follower = (leader + 1) % 3;
+            Path data = cluster.settings.get(follower).dataDirectory();
+            anchor(cluster, leader, 3);
+            long height = cluster.awaitSameHeight(4, Duration.ofSeconds(30));
+
+            // the follower's ledger as it is now, to put back later: the block after it is then lost
+            cluster.stop(follower);
+            Path saved = dir.resolve("saved-ledger");
+            copy(data.resolve("ledger"), saved);
+            cluster.start(follower);
+            anchor(cluster, leader, 1);
+            cluster.awaitSameHeight(height + 1, Duration.ofSeconds(30)); // the follower acknowledged that block
+            long lostEntry = RaftPosition.of(
+                            cluster.ledger(leader).block(height).orElseThrow())
+                    .orElseThrow()
+                    .index();
+
+            cluster.stop(follower);
+            delete(data.resolve("ledger"));
+            copy(saved, data.resolve("ledger"));
+            tearFrom(data.resolve("raft"), lostEntry);
+            cluster.start(follower);
+            assertThat(cluster.ledger(follower).height()).isEqualTo(height);
+
+            cluster.awaitSameHeight(height + 1, Duration.ofSeconds(30));
+            assertIdenticalBlocks(cluster, height + 1);
+            // and it takes part in what comes next
+            anchor(cluster, (follower + 1) % 3, 1);
+            cluster.awaitSameHeight(height + 2, Duration.ofSeconds(30));
+            assertIdenticalBlocks(cluster, height + 2);
+        }
+    }
+
+    private static void anchor(TestCluster cluster, int node, int count) throws Exception {
+        try (Gateway gateway = cluster.gateway(node, "issuer", node)) {
+            for (int i = 0; i < count; i++) {
+                notary(gateway).submitTransaction("anchor", newCommitment(), "record");
+            }
+        }
+    }
+
+    private static void assertIdenticalBlocks(TestCluster cluster, long height) {
+        List<Ledger> ledgers = List.of(cluster.ledger(0), cluster.ledger(1), cluster.ledger(2));
+        for (long number = 0; number < height; number++) {
+            var first = ledgers.get(0).block(number).orElseThrow();
+            for (Ledger other : ledgers.subList(1, 3)) {
+                var block = other.block(number).orElseThrow();
+                assertThat(BlockHashes.headerHash(block.getHeader()))
+                        .as("hash of block " + number)
+                        .isEqualTo(BlockHashes.headerHash(first.getHeader()));
+                assertThat(block.getMetadata().getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE))
+                        .as("validation codes of block " + number)
+                        .isEqualTo(first.getMetadata().getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE));
+            }
+        }
+    }
+
+    /**
+     * Tears Raft entry {@code index} as a crash while writing it would, and loses every later one: the open segment
+     * keeps the entry's first bytes, and zeros from there to its end.
+     */
+    private static void tearFrom(Path raft, long index) throws IOException {
+        Path segment;
+        try (Stream<Path> files = Files.walk(raft)) {
+            segment = files.filter(f -> f.getFileName().toString().startsWith("log_inprogress_"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no open Raft segment under " + raft));
+        }
+        long first = Long.parseLong(segment.getFileName().toString().substring("log_inprogress_".length()));
+        assertThat(first).as("entry %d in the open segment %s", index, segment).isLessThanOrEqualTo(index);
+        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+            long position = 8; // the header, RaftLog1
+            for (long entry = first; entry < index; entry++) {
+                file.seek(position);
+                long length = 0;
+                int shift = 0;
+                int b;
+                do {
+                    b = file.read();
+                    length |= (long) (b & 0x7F) << shift;
+                    shift += 7;
+                } while ((b & 0x80) != 0);
+                position = file.getFilePointer() + length + 4; // the entry and its CRC32C
+            }
+            long kept = position + 6;
+            assertThat(file.length())
+                    .as("entry %d written in %s", index, segment)
+                    .isGreaterThan(kept);
+            file.seek(kept);
+            file.write(new byte[(int) (file.length() - kept)]);
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+
+    private static void delete(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+}
