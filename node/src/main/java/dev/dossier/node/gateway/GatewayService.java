@@ -111,7 +111,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
                 () -> {
                     try {
                         if (context.orderingFailed()) {
-                            notifier.failWaiters(new IllegalStateException("ordering stopped on this node"));
+                            notifier.failWaiters(new IllegalStateException(CommitNotifier.ORDERING_STOPPED));
                         }
                     } catch (RuntimeException e) {
                         // a closed context: nothing to watch any more
@@ -383,7 +383,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
         });
         if (!status.isDone() && context.orderingFailed()) {
             // ordering stopped (the ledger failed to write, a full disk say): nothing more is committed here
-            notifier.failWaiters(new IllegalStateException("ordering stopped on this node"));
+            notifier.failWaiters(new IllegalStateException(CommitNotifier.ORDERING_STOPPED));
         }
         status.whenCompleteAsync(
                 (s, failure) -> {
@@ -393,8 +393,8 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
                     }
                     if (failure != null) {
                         call.onError(Status.UNAVAILABLE
-                                .withDescription("transaction " + txId + " will not be committed by this node: "
-                                        + failure.getMessage() + " (see the node's log)")
+                                .withDescription(
+                                        "transaction " + txId + " " + failure.getMessage() + " (see the node's log)")
                                 .asRuntimeException());
                         return;
                     }
