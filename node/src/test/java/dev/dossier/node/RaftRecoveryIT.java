@@ -3,6 +3,7 @@ package dev.dossier.node;
 import static dev.dossier.node.TestNetwork.newCommitment;
 import static dev.dossier.node.TestNetwork.notary;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dossier.node.ledger.BlockHashes;
 import dev.dossier.node.ledger.Ledger;
@@ -15,7 +16,9 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.hyperledger.fabric.client.CommitStatusException;
 import org.hyperledger.fabric.client.Gateway;
+import org.hyperledger.fabric.client.SubmittedTransaction;
 import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * entries from that block's on, the first of them half written (a torn tail, as {@code FaultIT} makes one by killing a
  * node and cutting its files). The same leader stays in office meanwhile and nothing else is submitted, so only the
  * leader's heartbeats can bring the follower the entries it lost. It must catch up within a bound and hold the same
- * blocks as the others.
+ * blocks as the others. And a transaction accepted while its node's Raft group has no majority is not left waiting for
+ * a commit status until the client's own deadline.
  */
 class RaftRecoveryIT {
     @TempDir
@@ -67,6 +71,37 @@ class RaftRecoveryIT {
             anchor(cluster, (follower + 1) % 3, 1);
             cluster.awaitSameHeight(height + 2, Duration.ofSeconds(30));
             assertIdenticalBlocks(cluster, height + 2);
+        }
+    }
+
+    @Test
+    @Timeout(240)
+    void orderingWithoutAMajority_callerHearsWithinABound_thatItsTransactionWasNotOrdered() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            anchor(cluster, 0, 1);
+            cluster.awaitSameHeight(2, Duration.ofSeconds(30));
+            cluster.stop(1);
+            cluster.stop(2); // no majority: nothing can be ordered
+            try (Gateway gateway = cluster.gateway(0, "issuer", 0)) {
+                SubmittedTransaction submitted = notary(gateway)
+                        .newProposal("anchor")
+                        .addArguments(newCommitment(), "record")
+                        .build()
+                        .endorse()
+                        .submitAsync(); // accepted by node 0 and queued for ordering
+                long start = System.nanoTime();
+                assertThatThrownBy(submitted::getStatus)
+                        .isInstanceOf(CommitStatusException.class)
+                        .hasMessageContaining("UNAVAILABLE")
+                        .hasMessageContaining("was not ordered");
+                Duration waited = Duration.ofNanos(System.nanoTime() - start);
+                // one batch: the ordering timeout, plus one Raft request timeout in flight, plus slack for a slow host
+                assertThat(waited).isLessThan(Duration.ofSeconds(90)).isGreaterThan(Duration.ofSeconds(20));
+                // asked again, the answer comes at once
+                long again = System.nanoTime();
+                assertThatThrownBy(submitted::getStatus).hasMessageContaining("was not ordered");
+                assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(Duration.ofSeconds(10));
+            }
         }
     }
 
