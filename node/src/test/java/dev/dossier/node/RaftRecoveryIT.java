@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * entries from that block's on, the first of them half written (a torn tail, as {@code FaultIT} makes one by killing a
  * node and cutting its files). The same leader stays in office meanwhile and nothing else is submitted, so only the
  * leader's heartbeats can bring the follower the entries it lost. It must catch up within a bound and hold the same
- * blocks as the others. And a transaction accepted while its node's Raft group has no majority is not left waiting for
+ * blocks as the others. So must a follower whose ledger is older than the start of its (purged) Raft log. And a transaction accepted while its node's Raft group has no majority is not left waiting for
  * a commit status until the client's own deadline.
  */
 class RaftRecoveryIT {
@@ -71,6 +71,52 @@ class RaftRecoveryIT {
             anchor(cluster, (follower + 1) % 3, 1);
             cluster.awaitSameHeight(height + 2, Duration.ofSeconds(30));
             assertIdenticalBlocks(cluster, height + 2);
+        }
+    }
+
+    @Test
+    @Timeout(240)
+    void followerWhoseLedgerIsOlderThanItsPurgedRaftLog_catchesUp_withIdenticalBlocks() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            int leader = cluster.awaitLeader();
+            int follower = (leader + 1) % 3;
+            Path data = cluster.settings.get(follower).dataDirectory();
+            anchor(cluster, leader, 2);
+            long height = cluster.awaitSameHeight(3, Duration.ofSeconds(30));
+            cluster.stop(follower);
+            Path saved = dir.resolve("saved-ledger");
+            copy(data.resolve("ledger"), saved);
+            long savedEntry = RaftPosition.of(
+                            cluster.ledger(leader).block(height - 1).orElseThrow())
+                    .orElseThrow()
+                    .index();
+            cluster.start(follower);
+            // enough entries for snapshots and closed segments: the follower purges its log past the saved ledger
+            anchor(cluster, leader, 80);
+            long top = cluster.awaitSameHeight(height + 80, Duration.ofSeconds(60));
+
+            cluster.stop(follower);
+            assertThat(firstEntry(data.resolve("raft")))
+                    .as("the follower's Raft log was purged past the entry after the saved ledger's last block")
+                    .isGreaterThan(savedEntry + 1);
+            delete(data.resolve("ledger"));
+            copy(saved, data.resolve("ledger"));
+            cluster.start(follower);
+            assertThat(cluster.ledger(follower).height()).isEqualTo(height);
+
+            cluster.awaitSameHeight(top, Duration.ofSeconds(60));
+            assertIdenticalBlocks(cluster, top);
+        }
+    }
+
+    /** @return the index of the first entry in a node's Raft log, from its segments' names */
+    private static long firstEntry(Path raft) throws IOException {
+        try (Stream<Path> files = Files.walk(raft)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(name -> name.matches("log_(inprogress_)?[0-9]+(-[0-9]+)?"))
+                    .mapToLong(name -> Long.parseLong(name.replaceAll("log_(inprogress_)?([0-9]+).*", "$2")))
+                    .min()
+                    .orElseThrow(() -> new AssertionError("no Raft segment under " + raft));
         }
     }
 
