@@ -37,7 +37,7 @@ class RaftRecoveryIT {
     Path dir;
 
     @Test
-    @Timeout(180)
+    @Timeout(360)
     void followerThatLostAcknowledgedEntries_catchesUpFromTheSameLeader_withIdenticalBlocks() throws Exception {
         try (TestCluster cluster = new TestCluster(dir, 3)) {
             int leader = cluster.awaitLeader();
@@ -75,7 +75,7 @@ class RaftRecoveryIT {
     }
 
     @Test
-    @Timeout(240)
+    @Timeout(360)
     void followerWhoseLedgerIsOlderThanItsPurgedRaftLog_catchesUp_withIdenticalBlocks() throws Exception {
         try (TestCluster cluster = new TestCluster(dir, 3)) {
             int leader = cluster.awaitLeader();
@@ -121,7 +121,7 @@ class RaftRecoveryIT {
     }
 
     @Test
-    @Timeout(240)
+    @Timeout(360)
     void orderingWithoutAMajority_callerHearsWithinABound_thatItsTransactionWasNotOrdered() throws Exception {
         try (TestCluster cluster = new TestCluster(dir, 3)) {
             anchor(cluster, 0, 1);
