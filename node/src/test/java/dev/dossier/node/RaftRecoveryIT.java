@@ -40,28 +40,16 @@ class RaftRecoveryIT {
     @Timeout(360)
     void followerThatLostAcknowledgedEntries_catchesUpFromTheSameLeader_withIdenticalBlocks() throws Exception {
         try (TestCluster cluster = new TestCluster(dir, 3)) {
-            int leader = cluster.awaitLeader();
-            int follower = (leader + 1) % 3;
-            Path data = cluster.settings.get(follower).dataDirectory();
-            anchor(cluster, leader, 3);
-            long height = cluster.awaitSameHeight(4, Duration.ofSeconds(30));
-
-            // the follower's ledger as it is now, to put back later: the block after it is then lost
-            cluster.stop(follower);
-            Path saved = dir.resolve("saved-ledger");
-            copy(data.resolve("ledger"), saved);
-            cluster.start(follower);
+            Saved saved = saveFollowerLedger(cluster, 3);
+            int leader = saved.leader();
+            int follower = saved.follower();
+            long height = saved.height();
             anchor(cluster, leader, 1);
             cluster.awaitSameHeight(height + 1, Duration.ofSeconds(30)); // the follower acknowledged that block
-            long lostEntry = RaftPosition.of(
-                            cluster.ledger(leader).block(height).orElseThrow())
-                    .orElseThrow()
-                    .index();
+            long lostEntry = entryOf(cluster.ledger(leader), height);
 
-            cluster.stop(follower);
-            delete(data.resolve("ledger"));
-            copy(saved, data.resolve("ledger"));
-            tearFrom(data.resolve("raft"), lostEntry);
+            putBackSavedLedger(cluster, follower); // the block after it is lost
+            tearFrom(cluster.settings.get(follower).dataDirectory().resolve("raft"), lostEntry);
             cluster.start(follower);
             assertThat(cluster.ledger(follower).height()).isEqualTo(height);
 
@@ -78,35 +66,55 @@ class RaftRecoveryIT {
     @Timeout(360)
     void followerWhoseLedgerIsOlderThanItsPurgedRaftLog_catchesUp_withIdenticalBlocks() throws Exception {
         try (TestCluster cluster = new TestCluster(dir, 3)) {
-            int leader = cluster.awaitLeader();
-            int follower = (leader + 1) % 3;
-            Path data = cluster.settings.get(follower).dataDirectory();
-            anchor(cluster, leader, 2);
-            long height = cluster.awaitSameHeight(3, Duration.ofSeconds(30));
-            cluster.stop(follower);
-            Path saved = dir.resolve("saved-ledger");
-            copy(data.resolve("ledger"), saved);
-            long savedEntry = RaftPosition.of(
-                            cluster.ledger(leader).block(height - 1).orElseThrow())
-                    .orElseThrow()
-                    .index();
-            cluster.start(follower);
+            Saved saved = saveFollowerLedger(cluster, 2);
+            long savedEntry = entryOf(cluster.ledger(saved.leader()), saved.height() - 1);
+            long height = saved.height();
             // enough entries for snapshots and closed segments: the follower purges its log past the saved ledger
-            anchor(cluster, leader, 80);
+            anchor(cluster, saved.leader(), 80);
             long top = cluster.awaitSameHeight(height + 80, Duration.ofSeconds(60));
 
-            cluster.stop(follower);
-            assertThat(firstEntry(data.resolve("raft")))
+            int follower = saved.follower();
+            putBackSavedLedger(cluster, follower);
+            assertThat(firstEntry(cluster.settings.get(follower).dataDirectory().resolve("raft")))
                     .as("the follower's Raft log was purged past the entry after the saved ledger's last block")
                     .isGreaterThan(savedEntry + 1);
-            delete(data.resolve("ledger"));
-            copy(saved, data.resolve("ledger"));
             cluster.start(follower);
             assertThat(cluster.ledger(follower).height()).isEqualTo(height);
 
             cluster.awaitSameHeight(top, Duration.ofSeconds(60));
             assertIdenticalBlocks(cluster, top);
         }
+    }
+
+    /** A follower whose ledger was saved at {@code height}, and the leader at the time. */
+    private record Saved(int leader, int follower, long height) {}
+
+    /**
+     * Anchors {@code blocks} blocks through the leader and, once every node holds them, saves a copy of a follower's
+     * ledger (stopped meanwhile, then started again).
+     */
+    private Saved saveFollowerLedger(TestCluster cluster, int blocks) throws Exception {
+        int leader = cluster.awaitLeader();
+        int follower = (leader + 1) % 3;
+        anchor(cluster, leader, blocks);
+        long height = cluster.awaitSameHeight(blocks + 1, Duration.ofSeconds(30));
+        cluster.stop(follower);
+        copy(cluster.settings.get(follower).dataDirectory().resolve("ledger"), dir.resolve("saved-ledger"));
+        cluster.start(follower);
+        return new Saved(leader, follower, height);
+    }
+
+    /** Stops the follower and puts its saved ledger back in place of its current one: later blocks are lost. */
+    private void putBackSavedLedger(TestCluster cluster, int follower) throws Exception {
+        cluster.stop(follower);
+        Path ledger = cluster.settings.get(follower).dataDirectory().resolve("ledger");
+        delete(ledger);
+        copy(dir.resolve("saved-ledger"), ledger);
+    }
+
+    /** @return the Raft index of the entry that made block {@code number} */
+    private static long entryOf(Ledger ledger, long number) {
+        return RaftPosition.of(ledger.block(number).orElseThrow()).orElseThrow().index();
     }
 
     /** @return the index of the first entry in a node's Raft log, from its segments' names */
