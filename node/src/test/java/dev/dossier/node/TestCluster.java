@@ -85,10 +85,14 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
-    /** A base port with {@code n} free gateway ports above it and their Raft and HTTP ports. */
+    /**
+     * A base port with {@code n} free gateway ports above it and their Raft and HTTP ports, all below Linux's ephemeral
+     * range (32768 and up): a port there may be taken as the local end of any outgoing connection on the machine while
+     * a test has stopped a node, and the node could not listen on it again.
+     */
     private static int freeBasePort(int n) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
+            int base = ThreadLocalRandom.current().nextInt(20_000, 30_000);
             if (free(base, n)
                     && free(base + NodeSettings.Cluster.RAFT_PORT_OFFSET, n)
                     && free(base + dev.dossier.common.net.NodeAddress.HTTP_PORT_OFFSET, n)) {

@@ -3,7 +3,9 @@ package dev.dossier.node.gateway;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.TxStatus;
 import dev.dossier.node.ordering.BlockListener;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +26,19 @@ final class CommitNotifier implements BlockListener {
     private final ConcurrentHashMap<String, Set<CompletableFuture<TxStatus>>> waiters = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Object heightMonitor = new Object();
+    /** Why callers are failed when ordering stopped on this node (a full disk, say). */
+    static final String ORDERING_STOPPED = "will not be committed by this node: ordering stopped on this node";
+
+    /** How many of the latest dropped transaction ids are remembered, for callers who ask after the drop. */
+    static final int DROPPED_REMEMBERED = 8_192;
+
+    /** The latest dropped transaction ids, oldest first; guarded by itself. */
+    private final Map<String, Boolean> dropped = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > DROPPED_REMEMBERED;
+        }
+    };
 
     CommitNotifier(Ledger ledger) {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
@@ -37,6 +52,9 @@ final class CommitNotifier implements BlockListener {
     boolean reserve(String txId) {
         if (!inFlight.add(txId)) {
             return false;
+        }
+        synchronized (dropped) {
+            dropped.remove(txId);
         }
         if (ledger.transaction(txId).isPresent()) {
             inFlight.remove(txId);
@@ -62,8 +80,17 @@ final class CommitNotifier implements BlockListener {
         if (committed.isPresent()) {
             forget(txId, future);
             future.complete(committed.get());
+        } else if (wasDropped(txId)) {
+            forget(txId, future);
+            future.completeExceptionally(notOrdered());
         }
         return future;
+    }
+
+    private boolean wasDropped(String txId) {
+        synchronized (dropped) {
+            return dropped.containsKey(txId);
+        }
     }
 
     /** Drops a waiter whose caller went away. */
@@ -106,10 +133,30 @@ final class CommitNotifier implements BlockListener {
         }
     }
 
-    /** Transactions that will not be ordered after all may be submitted again. */
+    /**
+     * Transactions this node gave up ordering (the Raft group did not take their batch in time, or its ordering rules
+     * refused it): the callers waiting for their commit status are told so now, and so is a caller who asks within a
+     * while ({@link #DROPPED_REMEMBERED} ids); they may be submitted again.
+     */
     @Override
     public void dropped(List<String> txIds) {
-        txIds.forEach(inFlight::remove);
+        for (String txId : txIds) {
+            synchronized (dropped) {
+                dropped.put(txId, Boolean.TRUE);
+            }
+            inFlight.remove(txId);
+            Set<CompletableFuture<TxStatus>> set = waiters.remove(txId);
+            if (set != null) {
+                set.forEach(f -> f.completeExceptionally(notOrdered()));
+            }
+        }
+    }
+
+    private static RuntimeException notOrdered() {
+        return new IllegalStateException("was not ordered: this node gave up on its batch (no Raft leader took it in"
+                + " time, or the ordering rules refused it) and has not committed it. Should the batch have reached the"
+                + " Raft log all the same, it still commits, once: ask for its status again, or submit the same"
+                + " transaction again (a transaction id commits at most once)");
     }
 
     @Override

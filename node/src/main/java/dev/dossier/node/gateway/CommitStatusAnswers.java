@@ -37,7 +37,7 @@ final class CommitStatusAnswers {
                 () -> {
                     try {
                         if (context.orderingFailed()) {
-                            notifier.failWaiters(new IllegalStateException("ordering stopped on this node"));
+                            notifier.failWaiters(new IllegalStateException(CommitNotifier.ORDERING_STOPPED));
                         }
                     } catch (RuntimeException e) {
                         // a closed context: nothing to watch any more
@@ -59,7 +59,7 @@ final class CommitStatusAnswers {
         });
         if (!status.isDone() && context.orderingFailed()) {
             // ordering stopped (the ledger failed to write, a full disk say): nothing more is committed here
-            notifier.failWaiters(new IllegalStateException("ordering stopped on this node"));
+            notifier.failWaiters(new IllegalStateException(CommitNotifier.ORDERING_STOPPED));
         }
         status.whenCompleteAsync(
                 (s, failure) -> {
@@ -69,8 +69,8 @@ final class CommitStatusAnswers {
                     }
                     if (failure != null) {
                         call.onError(Status.UNAVAILABLE
-                                .withDescription("transaction " + txId + " will not be committed by this node: "
-                                        + failure.getMessage() + " (see the node's log)")
+                                .withDescription(
+                                        "transaction " + txId + " " + failure.getMessage() + " (see the node's log)")
                                 .asRuntimeException());
                         return;
                     }

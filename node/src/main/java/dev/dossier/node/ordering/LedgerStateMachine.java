@@ -104,12 +104,14 @@ final class LedgerStateMachine extends BaseStateMachine {
         });
     }
 
-    private void loadPosition() {
+    /** @return the Raft position of the ledger's last block, or empty if Raft did not order it */
+    static Optional<RaftPosition> lastPosition(Ledger ledger) {
         long height = ledger.height();
-        Optional<RaftPosition> last = Optional.empty();
-        if (height > 1) {
-            last = RaftPosition.of(ledger.block(height - 1).orElseThrow());
-        }
+        return height > 1 ? RaftPosition.of(ledger.block(height - 1).orElseThrow()) : Optional.empty();
+    }
+
+    private void loadPosition() {
+        Optional<RaftPosition> last = lastPosition(ledger);
         TermIndex position =
                 last.map(p -> TermIndex.valueOf(p.term(), p.index())).orElse(TermIndex.INITIAL_VALUE);
         lastBlock = last;

@@ -11,6 +11,12 @@ import java.util.List;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.server.storage.RaftStorageImpl;
+import org.apache.ratis.server.storage.RaftStorageMetadata;
+import org.apache.ratis.server.storage.StorageImplUtils;
+import org.apache.ratis.util.SizeInBytes;
 
 /**
  * Checks a node's Raft log segments before Ratis opens them, so that a crash leaves the node able to restart and damage
@@ -23,12 +29,29 @@ import java.util.zip.CRC32C;
  * <ul>
  *   <li><b>Torn tail.</b> A node killed while appending (kill -9, power loss) may leave the open segment's last entry
  *       half written, with only zeros after it. Ratis would refuse such a segment (its default corruption policy) and
- *       the node could not start again. That entry was never acknowledged as durable: it is zeroed here, leaving the
- *       segment as a clean one ending at the previous entry, and the leader sends it again.
+ *       the node could not start again. The entry is zeroed here, leaving the segment as a clean one ending at the
+ *       previous entry.
  *   <li><b>Damage in the middle.</b> A bad entry followed by anything but zeros (in any segment), or a closed segment
  *       with a bad entry, is not a write cut short by a crash: the node refuses to start, naming the file and the
  *       offset. Ratis' other policy (WARN_AND_RETURN) would silently drop every entry after the damage.
+ *   <li><b>A log that cannot continue the ledger.</b> If the ledger lost its last blocks (a disk that acknowledged a
+ *       write it then lost, a ledger restored from a backup) while the log was purged past them, the first entry in
+ *       the log is beyond the entry after the ledger's last block, and Ratis would wait for ever for the entries
+ *       between (its state machine updater stops at the first missing entry and waits for a snapshot that no leader
+ *       sends, as the follower's log looks complete to it). The segments are deleted: the node then starts with an
+ *       empty log at its ledger's position, and the leader sends it what it misses, or tells it to fetch the blocks
+ *       from a peer when its own log no longer holds them ({@link LedgerStateMachine}).
  * </ul>
+ *
+ * <p><b>Losing entries ends the term.</b> Both repairs may drop entries this node acknowledged to the leader: a torn
+ * entry is not always one that was never acknowledged, since a disk may lose a synced write. A Ratis leader never
+ * lowers what it knows a follower holds (its match index) within its term: answered by a follower that lacks them, its
+ * heartbeats fail for ever, and once the failures have slowed its retries it sends nothing but heartbeats, so the
+ * follower stays behind until the leader changes (FaultIT: a node with a torn log stayed two blocks behind the others
+ * for good). So whenever entries are dropped here, this node's Raft term is raised by one before Ratis starts (with
+ * no vote cast in it), as a candidate's would be: its first reply to the leader carries the higher term, the leader
+ * steps down, and the next leader starts with no belief about this node's log and probes it down to its real end.
+ * That costs one election; raising the term never breaks Raft's safety.
  */
 final class RaftLogFiles {
     private static final Logger LOG = Logger.getLogger(RaftLogFiles.class.getName());
@@ -36,7 +59,106 @@ final class RaftLogFiles {
     private static final String OPEN = "log_inprogress_";
     private static final String CLOSED = "log_";
 
+    private static final String CURRENT = "current";
+    private static final String METADATA = "raft-meta";
+
     private RaftLogFiles() {}
+
+    /**
+     * Prepares every Raft group's storage under {@code directory} for Ratis: checks its segments and repairs a torn
+     * tail, deletes a log that starts beyond the entry after {@code ledgerIndex}, and ends the term of a group whose
+     * log lost entries (see the class comment).
+     *
+     * @param ledgerIndex the Raft index of the entry of the ledger's last block, or -1 if it has none
+     * @return the groups whose term was ended because their log lost entries
+     * @throws IOException if a segment is damaged other than by a torn tail, or the storage cannot be read or written
+     */
+    static int recover(Path directory, long ledgerIndex) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        List<Path> groups;
+        try (Stream<Path> children = Files.list(directory)) {
+            groups = children.filter(g -> Files.isDirectory(g.resolve(CURRENT)))
+                    .sorted()
+                    .toList();
+        }
+        int ended = 0;
+        for (Path group : groups) {
+            Path current = group.resolve(CURRENT);
+            boolean lost = checkAndRepair(current) > 0;
+            lost |= dropIfBeyond(current, ledgerIndex);
+            if (lost && endTerm(group)) {
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    /** Deletes the segments of {@code current} if its first entry is beyond the one after {@code ledgerIndex}. */
+    private static boolean dropIfBeyond(Path current, long ledgerIndex) throws IOException {
+        List<Path> segments = segments(current);
+        long first = segments.stream().mapToLong(RaftLogFiles::firstIndex).min().orElse(Long.MIN_VALUE);
+        if (segments.isEmpty() || first <= ledgerIndex + 1) {
+            return false;
+        }
+        for (Path segment : segments) {
+            Files.delete(segment);
+        }
+        LOG.warning(() -> "Raft log in " + current + " starts at entry " + first + " but the ledger's last block is"
+                + " at entry " + ledgerIndex + ": the entries between are lost (the ledger lost its last blocks, or"
+                + " was restored from an older copy); the log is deleted and this node takes the entries it misses"
+                + " from the leader, or the blocks from a peer");
+        return true;
+    }
+
+    /** @return the index of the first entry of a segment, from its name */
+    private static long firstIndex(Path segment) {
+        String name = segment.getFileName().toString();
+        String range = name.startsWith(OPEN) ? name.substring(OPEN.length()) : name.substring(CLOSED.length());
+        int dash = range.indexOf('-');
+        return Long.parseLong(dash < 0 ? range : range.substring(0, dash));
+    }
+
+    private static List<Path> segments(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> f.getFileName().toString().matches("log_(inprogress_[0-9]+|[0-9]+-[0-9]+)"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /**
+     * Raises the term of a group's storage by one, with no vote, through Ratis' own storage (which writes it
+     * atomically and synced).
+     *
+     * @return false if the group has no metadata yet (it never took part in an election or acknowledged an entry)
+     */
+    private static boolean endTerm(Path group) throws IOException {
+        if (!Files.exists(group.resolve(CURRENT).resolve(METADATA))) {
+            return false;
+        }
+        RaftStorageImpl storage = StorageImplUtils.newRaftStorage(
+                group.toFile(),
+                SizeInBytes.ZERO,
+                RaftStorage.StartupOption.RECOVER,
+                RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION);
+        storage.initialize();
+        try {
+            RaftStorageMetadata before = storage.getMetadataFile().getMetadata();
+            long term = before.getTerm() + 1;
+            storage.getMetadataFile()
+                    .persist(RaftStorageMetadata.valueOf(
+                            term, RaftStorageMetadata.getDefault().getVotedFor()));
+            LOG.warning(() -> "Raft log in " + group + " lost entries this node may have acknowledged: its term is"
+                    + " raised from " + before.getTerm() + " to " + term + ", so that the leader steps down and the"
+                    + " next one sends this node every entry it misses");
+        } finally {
+            storage.close();
+        }
+        return true;
+    }
 
     /**
      * Checks every segment under {@code directory} (a node's Raft storage) and repairs a torn tail of an open segment.
@@ -48,15 +170,8 @@ final class RaftLogFiles {
         if (!Files.isDirectory(directory)) {
             return 0;
         }
-        List<Path> segments;
-        try (Stream<Path> files = Files.walk(directory)) {
-            segments = files.filter(Files::isRegularFile)
-                    .filter(f -> f.getFileName().toString().startsWith(CLOSED))
-                    .sorted()
-                    .toList();
-        }
         int repaired = 0;
-        for (Path segment : segments) {
+        for (Path segment : segments(directory)) {
             if (check(segment, segment.getFileName().toString().startsWith(OPEN))) {
                 repaired++;
             }
@@ -111,7 +226,7 @@ final class RaftLogFiles {
                     int offset = pos;
                     LOG.warning(() -> "Raft log segment " + segment + ": the last entry (at offset " + offset
                             + ", after " + entries + " whole entries) was torn by a crash while being written;"
-                            + " dropped, the leader sends it again");
+                            + " dropped");
                     return true;
                 }
                 throw damaged(

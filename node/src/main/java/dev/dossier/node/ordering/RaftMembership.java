@@ -37,12 +37,12 @@ public final class RaftMembership {
         }
         RaftProperties properties = new RaftProperties();
         RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
-        RaftGroup group = RaftOrderer.group(channel, current);
+        RaftGroup group = RatisConfig.group(channel, current);
         List<RaftPeer> peers =
-                RaftOrderer.group(channel, members).getPeers().stream().toList();
+                RatisConfig.group(channel, members).getPeers().stream().toList();
         try (RaftClient client = RaftClient.newBuilder()
                 .setProperties(properties)
-                .setParameters(RaftOrderer.tlsParameters(tls, members))
+                .setParameters(RatisConfig.tlsParameters(tls, members))
                 .setRaftGroup(group)
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         50, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))

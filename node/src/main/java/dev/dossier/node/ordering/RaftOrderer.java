@@ -3,48 +3,32 @@ package dev.dossier.node.ordering;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
-import dev.dossier.crypto.Pem;
 import dev.dossier.node.identity.Signer;
-import dev.dossier.node.identity.TlsSettings;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.PendingTx;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
-import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.rpc.SupportedRpcType;
-import org.apache.ratis.security.TlsConf;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
-import org.apache.ratis.util.SizeInBytes;
-import org.apache.ratis.util.TimeDuration;
 
 /**
  * Ordering among several nodes with Apache Ratis (Raft), over Ratis' gRPC transport.
@@ -56,8 +40,9 @@ import org.apache.ratis.util.TimeDuration;
  * on every node, in log order. {@code CommitStatus} is answered on any node by its own commit of the block.
  *
  * <p>At most a few batches are on their way to the leader at once; while they are, the next batch fills up. A batch
- * that the leader does not accept in time (no leader for a long while), or that the ordering rules refuse, is reported
- * to the listener as dropped.
+ * that no leader accepts within {@link #ORDERING_TIMEOUT} (no leader for a long while, a starved or unreachable
+ * group), or that the ordering rules refuse, is reported to the listener as dropped; the gateway then tells the
+ * callers waiting for its commit status, instead of leaving them to their own deadline.
  *
  * <p><b>Security.</b> The Raft server (with its admin and client services) listens on the node's own host from the
  * consortium, never on every interface. With TLS, every Raft connection, in and out, is mutual TLS that accepts the
@@ -82,10 +67,16 @@ public final class RaftOrderer implements Orderer {
     }
 
     private static final int IN_FLIGHT_BATCHES = 2;
+    /**
+     * How long the Raft client tries to get a batch into the log before it gives up: with {@link #IN_FLIGHT_BATCHES}
+     * batches ahead of it, a transaction is committed or reported dropped within about three times this, under the
+     * two minutes a client waits for a commit status.
+     */
+    static final Duration ORDERING_TIMEOUT = Duration.ofSeconds(30);
     /** Raft entries stay well below Ratis' appender buffer, whatever the block byte limit says. */
     private static final long MAX_ENTRY_BYTES = 8L << 20;
     /** The largest entry the leader lets into the log: what fits the appender's buffer. */
-    private static final int MAX_LOG_ENTRY_BYTES = (int) (2 * MAX_ENTRY_BYTES);
+    static final int MAX_LOG_ENTRY_BYTES = (int) (2 * MAX_ENTRY_BYTES);
 
     /** Starts a Raft server (with a new state machine) on this node's storage. */
     @FunctionalInterface
@@ -143,27 +134,31 @@ public final class RaftOrderer implements Orderer {
             int queueCapacity)
             throws IOException {
         requireNonNull(settings, "settings");
-        RaftGroup group = group(channel, settings.members());
+        RaftGroup group = RatisConfig.group(channel, settings.members());
         RaftSettings.Member me = settings.members().stream()
                 .filter(m -> m.name().equals(settings.self()))
                 .findFirst()
                 .orElseThrow();
-        RaftProperties properties = properties(settings, me);
+        RaftProperties properties = RatisConfig.properties(settings, me);
         Files.createDirectories(settings.directory());
-        // a torn last entry (a crash while appending) is dropped; other damage stops the node here, naming the file
-        RaftLogFiles.checkAndRepair(settings.directory());
         BatchCommitter committer = new BatchCommitter(ledger, checker, signer, listener);
         RaftPeerId self = RaftPeerId.valueOf(settings.self());
-        Parameters parameters = tlsParameters(settings.tls(), settings.members());
+        Parameters parameters = RatisConfig.tlsParameters(settings.tls(), settings.members());
         RaftClient client = RaftClient.newBuilder()
                 .setProperties(properties)
                 .setParameters(parameters)
                 .setRaftGroup(group)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                        300, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .setRetryPolicy(RatisConfig.retryPolicy())
                 .build();
         RaftOrderer[] orderer = new RaftOrderer[1];
         ServerStarter starter = () -> {
+            // a torn last entry (a crash while appending) is dropped, and a log that cannot continue the ledger; other
+            // damage stops the node here, naming the file
+            RaftLogFiles.recover(
+                    settings.directory(),
+                    LedgerStateMachine.lastPosition(ledger)
+                            .map(RaftPosition::index)
+                            .orElse(-1L));
             LedgerStateMachine stateMachine = new LedgerStateMachine(committer, blocks, MAX_LOG_ENTRY_BYTES);
             RaftServer server = RaftServer.newBuilder()
                     .setServerId(self)
@@ -191,84 +186,6 @@ public final class RaftOrderer implements Orderer {
                 + (settings.tls() == null ? " (plaintext)" : " (mutual TLS, the consortium's nodes only)")
                 + ", ledger at " + orderer[0].stateMachine.ledgerPosition());
         return orderer[0];
-    }
-
-    /**
-     * @param members the group's members, whose TLS certificates are the only ones a Raft connection accepts
-     * @return Ratis parameters carrying mutual TLS for its server, admin and client channels: the node's own TLS
-     *     certificate, and peers accepted only if they present a member's TLS certificate issued by a consortium TLS
-     *     CA ({@link NodeTrustManager}); no TLS when {@code tls} is null
-     * @throws IOException if a TLS file cannot be read
-     */
-    static Parameters tlsParameters(TlsSettings tls, List<RaftSettings.Member> members) throws IOException {
-        Parameters parameters = new Parameters();
-        if (tls != null) {
-            List<X509Certificate> nodes = new ArrayList<>();
-            for (RaftSettings.Member member : members) {
-                nodes.add(Pem.readCertificate(member.tlsCertificate()));
-            }
-            NodeTrustManager trust;
-            try {
-                trust = NodeTrustManager.of(tls.rootCertificates(), nodes);
-            } catch (GeneralSecurityException e) {
-                throw new IOException("cannot set up Raft TLS: " + e.getMessage(), e);
-            }
-            GrpcTlsConfig config = GrpcTlsConfig.newBuilder()
-                    .setPrivateKey(new TlsConf.PrivateKeyConf(tls.privateKeyValue()))
-                    .setKeyCertificates(new TlsConf.CertificatesConf(tls.certificateValue()))
-                    .setTrustManager(trust)
-                    .setMutualTls(true)
-                    .build();
-            GrpcConfigKeys.Server.setTlsConf(parameters, config);
-            GrpcConfigKeys.Admin.setTlsConf(parameters, config);
-            GrpcConfigKeys.Client.setTlsConf(parameters, config);
-        }
-        return parameters;
-    }
-
-    /** @return the Raft group of a channel: a group id derived from the channel name, and its members */
-    static RaftGroup group(String channel, List<RaftSettings.Member> members) {
-        List<RaftPeer> peers = new ArrayList<>();
-        for (RaftSettings.Member member : members) {
-            peers.add(RaftPeer.newBuilder()
-                    .setId(RaftPeerId.valueOf(member.name()))
-                    .setAddress(member.address())
-                    .build());
-        }
-        UUID id = UUID.nameUUIDFromBytes(("dossier channel " + channel).getBytes(StandardCharsets.UTF_8));
-        return RaftGroup.valueOf(RaftGroupId.valueOf(id), peers);
-    }
-
-    private static RaftProperties properties(RaftSettings settings, RaftSettings.Member me) {
-        RaftProperties properties = new RaftProperties();
-        RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
-        // the node's own address only, never every interface; the admin and client services share this server
-        GrpcConfigKeys.Server.setHost(properties, me.host());
-        GrpcConfigKeys.Admin.setHost(properties, me.host());
-        GrpcConfigKeys.Client.setHost(properties, me.host());
-        GrpcConfigKeys.Server.setPort(properties, me.port());
-        GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(64L << 20));
-        RaftServerConfigKeys.setStorageDir(
-                properties, List.of(settings.directory().toFile()));
-        long timeout = settings.electionTimeout().toMillis();
-        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(timeout, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2 * timeout, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setRequestTimeout(
-                properties, TimeDuration.valueOf(Math.max(3_000, 3 * timeout), TimeUnit.MILLISECONDS));
-        RaftClientConfigKeys.Rpc.setRequestTimeout(
-                properties, TimeDuration.valueOf(Math.max(3_000, 3 * timeout), TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(settings.segmentBytes()));
-        // an appended entry must fit the appender's buffer, which must fit the log's write buffer
-        long appenderBytes = MAX_LOG_ENTRY_BYTES;
-        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, SizeInBytes.valueOf(appenderBytes));
-        RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(appenderBytes + (1 << 20)));
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, settings.purgeToSnapshot());
-        RaftServerConfigKeys.Log.setPurgeGap(properties, 1);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, settings.snapshotEvery());
-        // the leader never ships a snapshot: a follower too far behind fetches the blocks it misses
-        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, false);
-        return properties;
     }
 
     @Override

@@ -41,7 +41,7 @@ public final class RaftInjector implements AutoCloseable {
     /** A client with a node's TLS identity, set up as the node itself sets up its Raft client. */
     public static RaftInjector asNode(String channel, List<RaftSettings.Member> members, TlsSettings node)
             throws IOException {
-        return new RaftInjector(client(channel, members, RaftOrderer.tlsParameters(node, members)));
+        return new RaftInjector(client(channel, members, RatisConfig.tlsParameters(node, members)));
     }
 
     /**
@@ -69,7 +69,7 @@ public final class RaftInjector implements AutoCloseable {
         return RaftClient.newBuilder()
                 .setProperties(properties)
                 .setParameters(parameters)
-                .setRaftGroup(RaftOrderer.group(channel, members))
+                .setRaftGroup(RatisConfig.group(channel, members))
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         5, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
                 .build();

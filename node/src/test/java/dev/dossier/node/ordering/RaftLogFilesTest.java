@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Properties;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,5 +99,74 @@ class RaftLogFilesTest {
         assertThatThrownBy(() -> RaftLogFiles.checkAndRepair(dir))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(closed.toString());
+    }
+
+    /** Ratis' metadata file of the group: its term and vote (a java.util.Properties file). */
+    private Path metadata(long term, String votedFor) throws IOException {
+        Path file = dir.resolve("group").resolve("current").resolve("raft-meta");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "votedFor=" + votedFor + "\nterm=" + term + "\n");
+        return file;
+    }
+
+    private static Properties read(Path file) throws IOException {
+        Properties properties = new Properties();
+        try (var in = Files.newBufferedReader(file)) {
+            properties.load(in);
+        }
+        return properties;
+    }
+
+    @Test
+    void tornTail_endsTheTerm_withNoVote() throws IOException {
+        byte[] five = segment(5);
+        write("log_inprogress_3", Arrays.copyOf(five, five.length - 10), PREALLOCATED);
+        Path meta = metadata(7, "node1");
+
+        assertThat(RaftLogFiles.recover(dir, 4)).isEqualTo(1);
+
+        Properties after = read(meta);
+        assertThat(after.getProperty("term")).isEqualTo("8");
+        assertThat(after.getProperty("votedFor")).isEmpty();
+        assertThat(RaftLogFiles.recover(dir, 4)).isZero(); // repaired: nothing lost this time
+        assertThat(read(meta).getProperty("term")).isEqualTo("8");
+    }
+
+    @Test
+    void cleanLogThatContinuesTheLedger_isLeftAlone_andKeepsItsTerm() throws IOException {
+        write("log_0-4", segment(5), 0);
+        Path open = write("log_inprogress_5", segment(3), PREALLOCATED);
+        Path meta = metadata(7, "node1");
+        byte[] before = Files.readAllBytes(open);
+
+        assertThat(RaftLogFiles.recover(dir, -1)).isZero(); // a ledger with no block ordered yet
+        assertThat(RaftLogFiles.recover(dir, 6)).isZero();
+
+        assertThat(Files.readAllBytes(open)).isEqualTo(before);
+        assertThat(read(meta).getProperty("term")).isEqualTo("7");
+        assertThat(read(meta).getProperty("votedFor")).isEqualTo("node1");
+    }
+
+    @Test
+    void logStartingBeyondTheLedger_isDeleted_andEndsTheTerm() throws IOException {
+        // purged up to entry 9 after a snapshot; the ledger has since lost the blocks of entries 8 and 9
+        Path closed = write("log_10-14", segment(5), 0);
+        Path open = write("log_inprogress_15", segment(2), PREALLOCATED);
+        Path meta = metadata(3, "node2");
+
+        assertThat(RaftLogFiles.recover(dir, 7)).isEqualTo(1);
+
+        assertThat(closed).doesNotExist();
+        assertThat(open).doesNotExist();
+        assertThat(read(meta).getProperty("term")).isEqualTo("4");
+    }
+
+    @Test
+    void logStartingRightAfterTheLedger_isKept() throws IOException {
+        Path open = write("log_inprogress_10", segment(2), PREALLOCATED);
+        metadata(3, "node2");
+
+        assertThat(RaftLogFiles.recover(dir, 9)).isZero();
+        assertThat(open).exists();
     }
 }

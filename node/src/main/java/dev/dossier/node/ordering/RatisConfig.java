@@ -1,0 +1,130 @@
+package dev.dossier.node.ordering;
+
+import dev.dossier.crypto.Pem;
+import dev.dossier.node.identity.TlsSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.security.TlsConf;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/** How this node's Ratis server and client are set up: the group, its TLS, the server's properties, retries. */
+final class RatisConfig {
+    private RatisConfig() {}
+
+    /**
+     * @param members the group's members, whose TLS certificates are the only ones a Raft connection accepts
+     * @return Ratis parameters carrying mutual TLS for its server, admin and client channels: the node's own TLS
+     *     certificate, and peers accepted only if they present a member's TLS certificate issued by a consortium TLS
+     *     CA ({@link NodeTrustManager}); no TLS when {@code tls} is null
+     * @throws IOException if a TLS file cannot be read
+     */
+    static Parameters tlsParameters(TlsSettings tls, List<RaftSettings.Member> members) throws IOException {
+        Parameters parameters = new Parameters();
+        if (tls != null) {
+            List<X509Certificate> nodes = new ArrayList<>();
+            for (RaftSettings.Member member : members) {
+                nodes.add(Pem.readCertificate(member.tlsCertificate()));
+            }
+            NodeTrustManager trust;
+            try {
+                trust = NodeTrustManager.of(tls.rootCertificates(), nodes);
+            } catch (GeneralSecurityException e) {
+                throw new IOException("cannot set up Raft TLS: " + e.getMessage(), e);
+            }
+            GrpcTlsConfig config = GrpcTlsConfig.newBuilder()
+                    .setPrivateKey(new TlsConf.PrivateKeyConf(tls.privateKeyValue()))
+                    .setKeyCertificates(new TlsConf.CertificatesConf(tls.certificateValue()))
+                    .setTrustManager(trust)
+                    .setMutualTls(true)
+                    .build();
+            GrpcConfigKeys.Server.setTlsConf(parameters, config);
+            GrpcConfigKeys.Admin.setTlsConf(parameters, config);
+            GrpcConfigKeys.Client.setTlsConf(parameters, config);
+        }
+        return parameters;
+    }
+
+    /** @return the Raft group of a channel: a group id derived from the channel name, and its members */
+    static RaftGroup group(String channel, List<RaftSettings.Member> members) {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (RaftSettings.Member member : members) {
+            peers.add(RaftPeer.newBuilder()
+                    .setId(RaftPeerId.valueOf(member.name()))
+                    .setAddress(member.address())
+                    .build());
+        }
+        UUID id = UUID.nameUUIDFromBytes(("dossier channel " + channel).getBytes(StandardCharsets.UTF_8));
+        return RaftGroup.valueOf(RaftGroupId.valueOf(id), peers);
+    }
+
+    static RaftProperties properties(RaftSettings settings, RaftSettings.Member me) {
+        RaftProperties properties = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
+        // the node's own address only, never every interface; the admin and client services share this server
+        GrpcConfigKeys.Server.setHost(properties, me.host());
+        GrpcConfigKeys.Admin.setHost(properties, me.host());
+        GrpcConfigKeys.Client.setHost(properties, me.host());
+        GrpcConfigKeys.Server.setPort(properties, me.port());
+        GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(64L << 20));
+        RaftServerConfigKeys.setStorageDir(
+                properties, List.of(settings.directory().toFile()));
+        long timeout = settings.electionTimeout().toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(timeout, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2 * timeout, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(
+                properties, TimeDuration.valueOf(Math.max(3_000, 3 * timeout), TimeUnit.MILLISECONDS));
+        RaftClientConfigKeys.Rpc.setRequestTimeout(
+                properties, TimeDuration.valueOf(Math.max(3_000, 3 * timeout), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(settings.segmentBytes()));
+        // an appended entry must fit the appender's buffer, which must fit the log's write buffer
+        long appenderBytes = RaftOrderer.MAX_LOG_ENTRY_BYTES;
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, SizeInBytes.valueOf(appenderBytes));
+        RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(appenderBytes + (1 << 20)));
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, settings.purgeToSnapshot());
+        RaftServerConfigKeys.Log.setPurgeGap(properties, 1);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, settings.snapshotEvery());
+        // the leader never ships a snapshot: a follower too far behind fetches the blocks it misses
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, false);
+        return properties;
+    }
+
+    /**
+     * A batch is sent again every 100 ms, through leader changes, until {@link RaftOrderer#ORDERING_TIMEOUT} after it was first
+     * sent; then the Raft client gives up (one attempt then in flight may add one request timeout) and the batch is
+     * reported dropped, which answers the callers waiting for its commit status. A count of attempts would bound
+     * nothing: each attempt may wait a request timeout for a starved or unreachable peer.
+     */
+    static RetryPolicy retryPolicy() {
+        TimeDuration sleep = TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
+        return RequestTypeDependentRetryPolicy.newBuilder()
+                .setRetryPolicy(RaftClientRequestProto.TypeCase.WRITE, RetryPolicies.retryForeverWithSleep(sleep))
+                .setTimeout(
+                        RaftClientRequestProto.TypeCase.WRITE,
+                        TimeDuration.valueOf(RaftOrderer.ORDERING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+                .build();
+    }
+}

@@ -1,0 +1,242 @@
+package dev.dossier.node;
+
+import static dev.dossier.node.TestNetwork.newCommitment;
+import static dev.dossier.node.TestNetwork.notary;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dossier.node.ledger.BlockHashes;
+import dev.dossier.node.ledger.Ledger;
+import dev.dossier.node.ordering.RaftPosition;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.hyperledger.fabric.client.CommitStatusException;
+import org.hyperledger.fabric.client.Gateway;
+import org.hyperledger.fabric.client.SubmittedTransaction;
+import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A follower whose disk lost writes it had synced and acknowledged: the last block of its ledger and the Raft log
+ * entries from that block's on, the first of them half written (a torn tail, as {@code FaultIT} makes one by killing a
+ * node and cutting its files). The same leader stays in office meanwhile and nothing else is submitted, so only the
+ * leader's heartbeats can bring the follower the entries it lost. It must catch up within a bound and hold the same
+ * blocks as the others. So must a follower whose ledger is older than the start of its (purged) Raft log. And a transaction accepted while its node's Raft group has no majority is not left waiting for
+ * a commit status until the client's own deadline.
+ */
+class RaftRecoveryIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(360)
+    void followerThatLostAcknowledgedEntries_catchesUpFromTheSameLeader_withIdenticalBlocks() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            Saved saved = saveFollowerLedger(cluster, 3);
+            int leader = saved.leader();
+            int follower = saved.follower();
+            long height = saved.height();
+            anchor(cluster, leader, 1);
+            cluster.awaitSameHeight(height + 1, Duration.ofSeconds(30)); // the follower acknowledged that block
+            long lostEntry = entryOf(cluster.ledger(leader), height);
+
+            putBackSavedLedger(cluster, follower); // the block after it is lost
+            tearFrom(cluster.settings.get(follower).dataDirectory().resolve("raft"), lostEntry);
+            cluster.start(follower);
+            assertThat(cluster.ledger(follower).height()).isEqualTo(height);
+
+            cluster.awaitSameHeight(height + 1, Duration.ofSeconds(30));
+            assertIdenticalBlocks(cluster, height + 1);
+            // and it takes part in what comes next
+            anchor(cluster, (follower + 1) % 3, 1);
+            cluster.awaitSameHeight(height + 2, Duration.ofSeconds(30));
+            assertIdenticalBlocks(cluster, height + 2);
+        }
+    }
+
+    @Test
+    @Timeout(360)
+    void followerWhoseLedgerIsOlderThanItsPurgedRaftLog_catchesUp_withIdenticalBlocks() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            Saved saved = saveFollowerLedger(cluster, 2);
+            long savedEntry = entryOf(cluster.ledger(saved.leader()), saved.height() - 1);
+            long height = saved.height();
+            // enough entries for snapshots and closed segments: the follower purges its log past the saved ledger
+            anchor(cluster, saved.leader(), 80);
+            long top = cluster.awaitSameHeight(height + 80, Duration.ofSeconds(60));
+
+            int follower = saved.follower();
+            putBackSavedLedger(cluster, follower);
+            assertThat(firstEntry(cluster.settings.get(follower).dataDirectory().resolve("raft")))
+                    .as("the follower's Raft log was purged past the entry after the saved ledger's last block")
+                    .isGreaterThan(savedEntry + 1);
+            cluster.start(follower);
+            assertThat(cluster.ledger(follower).height()).isEqualTo(height);
+
+            cluster.awaitSameHeight(top, Duration.ofSeconds(60));
+            assertIdenticalBlocks(cluster, top);
+        }
+    }
+
+    /** A follower whose ledger was saved at {@code height}, and the leader at the time. */
+    private record Saved(int leader, int follower, long height) {}
+
+    /**
+     * Anchors {@code blocks} blocks through the leader and, once every node holds them, saves a copy of a follower's
+     * ledger (stopped meanwhile, then started again).
+     */
+    private Saved saveFollowerLedger(TestCluster cluster, int blocks) throws Exception {
+        int leader = cluster.awaitLeader();
+        int follower = (leader + 1) % 3;
+        anchor(cluster, leader, blocks);
+        long height = cluster.awaitSameHeight(blocks + 1, Duration.ofSeconds(30));
+        cluster.stop(follower);
+        copy(cluster.settings.get(follower).dataDirectory().resolve("ledger"), dir.resolve("saved-ledger"));
+        cluster.start(follower);
+        return new Saved(leader, follower, height);
+    }
+
+    /** Stops the follower and puts its saved ledger back in place of its current one: later blocks are lost. */
+    private void putBackSavedLedger(TestCluster cluster, int follower) throws Exception {
+        cluster.stop(follower);
+        Path ledger = cluster.settings.get(follower).dataDirectory().resolve("ledger");
+        delete(ledger);
+        copy(dir.resolve("saved-ledger"), ledger);
+    }
+
+    /** @return the Raft index of the entry that made block {@code number} */
+    private static long entryOf(Ledger ledger, long number) {
+        return RaftPosition.of(ledger.block(number).orElseThrow()).orElseThrow().index();
+    }
+
+    /** @return the index of the first entry in a node's Raft log, from its segments' names */
+    private static long firstEntry(Path raft) throws IOException {
+        try (Stream<Path> files = Files.walk(raft)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(name -> name.matches("log_(inprogress_)?[0-9]+(-[0-9]+)?"))
+                    .mapToLong(name -> Long.parseLong(name.replaceAll("log_(inprogress_)?([0-9]+).*", "$2")))
+                    .min()
+                    .orElseThrow(() -> new AssertionError("no Raft segment under " + raft));
+        }
+    }
+
+    @Test
+    @Timeout(360)
+    void orderingWithoutAMajority_callerHearsWithinABound_thatItsTransactionWasNotOrdered() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            anchor(cluster, 0, 1);
+            cluster.awaitSameHeight(2, Duration.ofSeconds(30));
+            cluster.stop(1);
+            cluster.stop(2); // no majority: nothing can be ordered
+            try (Gateway gateway = cluster.gateway(0, "issuer", 0)) {
+                SubmittedTransaction submitted = notary(gateway)
+                        .newProposal("anchor")
+                        .addArguments(newCommitment(), "record")
+                        .build()
+                        .endorse()
+                        .submitAsync(); // accepted by node 0 and queued for ordering
+                long start = System.nanoTime();
+                assertThatThrownBy(submitted::getStatus)
+                        .isInstanceOf(CommitStatusException.class)
+                        .hasMessageContaining("UNAVAILABLE")
+                        .hasMessageContaining("was not ordered");
+                Duration waited = Duration.ofNanos(System.nanoTime() - start);
+                // one batch: the ordering timeout, plus one Raft request timeout in flight, plus slack for a slow host
+                assertThat(waited).isLessThan(Duration.ofSeconds(90)).isGreaterThan(Duration.ofSeconds(20));
+                // asked again, the answer comes at once
+                long again = System.nanoTime();
+                assertThatThrownBy(submitted::getStatus).hasMessageContaining("was not ordered");
+                assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    private static void anchor(TestCluster cluster, int node, int count) throws Exception {
+        try (Gateway gateway = cluster.gateway(node, "issuer", node)) {
+            for (int i = 0; i < count; i++) {
+                notary(gateway).submitTransaction("anchor", newCommitment(), "record");
+            }
+        }
+    }
+
+    private static void assertIdenticalBlocks(TestCluster cluster, long height) {
+        List<Ledger> ledgers = List.of(cluster.ledger(0), cluster.ledger(1), cluster.ledger(2));
+        for (long number = 0; number < height; number++) {
+            var first = ledgers.get(0).block(number).orElseThrow();
+            for (Ledger other : ledgers.subList(1, 3)) {
+                var block = other.block(number).orElseThrow();
+                assertThat(BlockHashes.headerHash(block.getHeader()))
+                        .as("hash of block " + number)
+                        .isEqualTo(BlockHashes.headerHash(first.getHeader()));
+                assertThat(block.getMetadata().getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE))
+                        .as("validation codes of block " + number)
+                        .isEqualTo(first.getMetadata().getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE));
+            }
+        }
+    }
+
+    /**
+     * Tears Raft entry {@code index} as a crash while writing it would, and loses every later one: the open segment
+     * keeps the entry's first bytes, and zeros from there to its end.
+     */
+    private static void tearFrom(Path raft, long index) throws IOException {
+        Path segment;
+        try (Stream<Path> files = Files.walk(raft)) {
+            segment = files.filter(f -> f.getFileName().toString().startsWith("log_inprogress_"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no open Raft segment under " + raft));
+        }
+        long first = Long.parseLong(segment.getFileName().toString().substring("log_inprogress_".length()));
+        assertThat(first).as("entry %d in the open segment %s", index, segment).isLessThanOrEqualTo(index);
+        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+            long position = 8; // the header, RaftLog1
+            for (long entry = first; entry < index; entry++) {
+                file.seek(position);
+                long length = 0;
+                int shift = 0;
+                int b;
+                do {
+                    b = file.read();
+                    length |= (long) (b & 0x7F) << shift;
+                    shift += 7;
+                } while ((b & 0x80) != 0);
+                position = file.getFilePointer() + length + 4; // the entry and its CRC32C
+            }
+            long kept = position + 6;
+            assertThat(file.length())
+                    .as("entry %d written in %s", index, segment)
+                    .isGreaterThan(kept);
+            file.seek(kept);
+            file.write(new byte[(int) (file.length() - kept)]);
+        }
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+
+    private static void delete(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+}
