@@ -207,9 +207,20 @@ class HttpAttackIT {
         Raw served = raw(address(41), "POST /v1/checkpoint/cosign", fresh);
         assertThat(served.status).as(served.body).isEqualTo(200);
         assertThat(served.body).startsWith("dossier/dossier/notary\n");
-        assertThat(raw(flooder, "POST /v1/checkpoint/cosign", fresh).status)
-                .as("the flooder is still limited")
-                .isEqualTo(429);
+        // the flooder is still limited: its bucket refilled while the checkpoint above was signed (slow on a loaded
+        // machine), so it may pass again, but never faster than the burst plus the rate over the time it flooded
+        int burst = 2 * limits.expensiveBurst();
+        long start = System.nanoTime();
+        int passed = 0;
+        for (int i = 0; i < burst; i++) {
+            if (raw(flooder, "POST /v1/checkpoint/cosign", "not a note").status != 429) {
+                passed++;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(passed)
+                .as("the flooder is still limited: %d of %d passed in %.2f s", passed, burst, seconds)
+                .isLessThanOrEqualTo(limits.expensiveBurst() + (int) Math.ceil(limits.expensivePerSecond() * seconds));
     }
 
     @Test
