@@ -545,7 +545,7 @@ async function verifyCardText(input) {
       ...base,
       verdict: offline.verdict === 'VALID' ? 'VALID_OFFLINE' : offline.verdict,
       reason: `${offline.reason.charAt(0).toUpperCase()}${offline.reason.substring(1)}.`,
-      note: `${compare} Checked offline, with ${keysAge}: a revocation cannot be seen offline.`,
+      note: `${compare} Checked offline, with ${keysAge}: the ledger was not asked, so a revocation cannot be seen offline.`,
     });
     return;
   }
