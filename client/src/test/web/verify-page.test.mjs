@@ -11,7 +11,8 @@
 // split-view {first, receipt} verifies the receipt `first` (VALID, its checkpoint remembered), then `receipt` in the
 // same browser profile; offline-paste {text, expect.online} pastes the text online (expect.online is its verdict), then
 // goes offline, reloads the page from the service worker and pastes it again. Any case with {trust} has /v1/keys
-// answered with that trust file. A case with {screenshot: path} saves the screen (the viewport) there.
+// answered with that trust file. A paste case with {cpuThrottling: N} slows the CPU N times (Chrome DevTools Protocol)
+// and prints the time from submitting the text to the verdict. A case with {screenshot: path} saves the screen (the viewport) there.
 // Prints one line per case and 'N passed, N failed'; exits 1 if any case failed.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -226,7 +227,18 @@ async function runCase(browser, fixtures, c) {
         break;
       case 'paste':
         await page.goto(`${base}/verify`);
-        await paste(page, c.text);
+        if (c.cpuThrottling) {
+          // the benchmark of docs/benchmarks.md: decoded text to verdict on a slow phone
+          const cdp = await context.newCDPSession(page);
+          await cdp.send('Emulation.setCPUThrottlingRate', { rate: c.cpuThrottling });
+          const started = performance.now();
+          await paste(page, c.text);
+          await waitForVerdict(page);
+          const ms = Math.round(performance.now() - started);
+          console.log(`    decoded text to verdict: ${ms} ms at ${c.cpuThrottling}x CPU throttling`);
+        } else {
+          await paste(page, c.text);
+        }
         break;
       case 'status-fails':
         await failStatus(context, c.failure);

@@ -395,6 +395,8 @@ class VerifyPageIT {
         }
         addCase(cases, "card: QR code through the camera", "camera", "file", genuineQr.toString(), "VALID", shown);
         addCase(cases, "card: pasted text", "paste", "text", genuine, "VALID", shown);
+        addCase(cases, "card: pasted text, CPU 4x slower (timed)", "paste", "text", genuine, "VALID", shown);
+        ((ObjectNode) cases.get(cases.size() - 1)).put("cpuThrottling", 4);
         addCase(
                 cases,
                 "card: genuine QR code on a forged PDF shows the genuine worker",
