@@ -9,7 +9,10 @@
 // worker and verifies the receipt (as a new #r= fragment); offline-link {receipt} does the same, then opens the bare
 // QR link <base>/verify#r=<receipt> while offline; camera {file: QR PNG} scans the picture with Chromium's fake camera;
 // split-view {first, receipt} verifies the receipt `first` (VALID, its checkpoint remembered), then `receipt` in the
-// same browser profile. Any case with {trust} has /v1/keys answered with that trust file (one with card key lines).
+// same browser profile; offline-paste {text, expect.online} pastes the text online (expect.online is its verdict), then
+// goes offline, reloads the page from the service worker and pastes it again. Any case with {trust} has /v1/keys
+// answered with that trust file. A paste case with {cpuThrottling: N} slows the CPU N times (Chrome DevTools Protocol)
+// and prints the time from submitting the text to the verdict. A case with {screenshot: path} saves the screen (the viewport) there.
 // Prints one line per case and 'N passed, N failed'; exits 1 if any case failed.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +62,11 @@ async function waitForKeys(page, ...states) {
   });
 }
 
+async function paste(page, text) {
+  await page.fill('#paste', text);
+  await page.click('#paste-form button[type=submit]');
+}
+
 /** Loads the page online until its service worker controls it and the keys are pinned; then goes offline. */
 async function goOffline(context, page, base) {
   await page.goto(`${base}/verify/`);
@@ -91,11 +99,14 @@ async function failStatus(context, failure) {
   });
 }
 
-/** The node's trust file with its last key replaced by a new key of the same name: {text, oldId, newId}. */
+/**
+ * The node's trust file with its last checkpoint key replaced by a new key of the same name (card key lines stay):
+ * {text, oldId, newId}.
+ */
 async function replacedTrust(base) {
   const response = await fetch(`${base}/v1/keys`);
   const lines = (await response.text()).trimEnd().split('\n');
-  const last = lines.length - 1;
+  const last = lines.findLastIndex((line) => !line.startsWith('card ') && line.includes('+'));
   const [name, oldId] = lines[last].split('+');
   const key = newKey(name);
   lines[last] = key.vkey;
@@ -216,8 +227,18 @@ async function runCase(browser, fixtures, c) {
         break;
       case 'paste':
         await page.goto(`${base}/verify`);
-        await page.fill('#paste', c.text);
-        await page.click('#paste-form button[type=submit]');
+        if (c.cpuThrottling) {
+          // the benchmark of docs/benchmarks.md: decoded text to verdict on a slow phone
+          const cdp = await context.newCDPSession(page);
+          await cdp.send('Emulation.setCPUThrottlingRate', { rate: c.cpuThrottling });
+          const started = performance.now();
+          await paste(page, c.text);
+          await waitForVerdict(page);
+          const ms = Math.round(performance.now() - started);
+          console.log(`    decoded text to verdict: ${ms} ms at ${c.cpuThrottling}x CPU throttling`);
+        } else {
+          await paste(page, c.text);
+        }
         break;
       case 'status-fails':
         await failStatus(context, c.failure);
@@ -239,6 +260,20 @@ async function runCase(browser, fixtures, c) {
           location.hash = `r=${r}`;
         }, c.receipt);
         break;
+      case 'offline-paste': {
+        await page.goto(`${base}/verify/`);
+        await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: RESULT_TIMEOUT_MS });
+        await paste(page, c.text);
+        const online = await waitForVerdict(page);
+        if (online.verdict !== c.expect.online) {
+          errors.push(`online: verdict ${online.verdict}, expected ${c.expect.online}: ${online.text.substring(0, 400)}`);
+        }
+        await context.setOffline(true);
+        await page.reload();
+        await waitForKeys(page, 'offline');
+        await paste(page, c.text);
+        break;
+      }
       case 'offline-link':
         await goOffline(context, page, base);
         await page.goto(`${base}/verify#r=${c.receipt}`);
@@ -285,6 +320,9 @@ async function runCase(browser, fixtures, c) {
     }
     const violations = await page.evaluate(() => window.cspViolations ?? []);
     for (const v of violations) errors.push(`Content-Security-Policy violation: ${v}`);
+    if (c.screenshot) {
+      await page.screenshot({ path: c.screenshot });
+    }
     if (fixtures.screenshots) {
       mkdirSync(fixtures.screenshots, { recursive: true });
       const name = c.name.replace(/[^A-Za-z0-9]+/g, '-');

@@ -23,7 +23,6 @@ import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.record.ValidatedRow;
 import dev.dossier.client.transport.NodeApi;
 import dev.dossier.common.card.CardCheck;
-import dev.dossier.common.card.CardKey;
 import dev.dossier.common.card.CardVerdict;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.crypto.P256PrivateKey;
@@ -35,8 +34,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,16 +69,11 @@ class CardIT {
         directory = temporary;
         node = new LocalNode(directory.resolve("ledger"));
         keys = Files.createDirectories(directory.resolve("keys"));
-        cardKey = P256PrivateKey.generate();
-        cardKeyFile = keys.resolve("card.key");
-        Files.writeString(cardKeyFile, Pem.encode(cardKey));
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        CardKey listed = new CardKey(
-                "Org1MSP",
-                today.minusDays(1),
-                today.plusYears(2),
-                cardKey.publicKey().subjectPublicKeyInfo());
-        trust = new NodeApi(URI.create(node.node.httpUrl())).trust().withCardKeys(List.of(listed));
+        // the organisation's card key made as network init makes it; the node lists it in its /v1/keys
+        cardKeyFile = node.cardKeyFile();
+        cardKey = Pem.readPrivateKey(cardKeyFile);
+        trust = new NodeApi(URI.create(node.node.httpUrl())).trust();
+        assertThat(trust.cardKeys()).containsExactly(node.cardKey);
         trustFile = keys.resolve("trust.txt");
         Files.writeString(trustFile, trust.format());
     }

@@ -2,10 +2,14 @@ package dev.dossier.client;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.dossier.client.card.CardIssuer;
 import dev.dossier.client.digest.HmacKey;
 import dev.dossier.client.transport.Connections;
+import dev.dossier.common.card.CardKey;
+import dev.dossier.crypto.Pem;
 import dev.dossier.node.Node;
 import dev.dossier.node.NodeSettings;
+import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.config.GenesisPolicy;
@@ -13,19 +17,26 @@ import dev.dossier.node.ordering.BlockLimits;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.client.Contract;
 import org.hyperledger.fabric.client.Gateway;
 
 /**
- * A one-organisation consortium generated with {@link CryptoGen} under a directory and a real {@link Node} on a free
- * port serving the notary contract jar the chaincode module built, for client integration tests.
+ * A one-organisation consortium generated with {@link CryptoGen} under a directory, with the organisation's card key
+ * made by {@link CardKeys} as {@code network init} makes it, and a real {@link Node} on a free port serving the notary
+ * contract jar the chaincode module built and the card key in its {@code /v1/keys}, for client integration tests.
  */
 final class LocalNode implements AutoCloseable {
     final Path directory;
     final Path network;
     final NodeSettings settings;
     final Node node;
+    /** The organisation's card key, as the node's trust file lists it; its private key is {@link #cardKeyFile()}. */
+    final CardKey cardKey;
+
     private final ManagedChannel channel;
 
     LocalNode(Path directory) throws Exception {
@@ -37,6 +48,10 @@ final class LocalNode implements AutoCloseable {
         this.directory = directory;
         this.network = directory.resolve("network");
         Consortium consortium = CryptoGen.generate(network, 1, "dossier", "notary", 7051);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        List<CardKey> cardKeys =
+                CardKeys.generate(network, consortium, today.minusDays(1), today.plus(CardKeys.DEFAULT_VALIDITY));
+        cardKey = cardKeys.get(0);
         String jar =
                 requireNonNull(System.getProperty("dossier.chaincode.jar"), "system property dossier.chaincode.jar");
         NodeSettings plain = NodeSettings.of(
@@ -44,6 +59,7 @@ final class LocalNode implements AutoCloseable {
                 .toBuilder()
                 .port(0)
                 .genesisPolicy(GenesisPolicy.load(network).orElseThrow())
+                .cardKeys(network.resolve(CardKeys.FILE_NAME))
                 .build();
         settings = tls ? plain.toBuilder().tls(consortium.tls(plain.name())).build() : plain;
         node = Node.start(settings);
@@ -63,6 +79,16 @@ final class LocalNode implements AutoCloseable {
     Path msp(String user) {
         return network.resolve(
                 "organizations/peerOrganizations/org1.dossier.local/users/" + user + "@org1.dossier.local/msp");
+    }
+
+    /** @return the private key file of {@link #cardKey}, as {@code dossier certificate --card-key} takes it */
+    Path cardKeyFile() {
+        return CardKeys.privateKeyFile(network, cardKey);
+    }
+
+    /** @return a signer of cards with the organisation's card key */
+    CardIssuer cardIssuer() throws IOException {
+        return new CardIssuer(Pem.readPrivateKey(cardKeyFile()), cardKey);
     }
 
     Gateway gateway(String user) throws IOException {

@@ -7,6 +7,7 @@ import dev.dossier.client.Dossier;
 import dev.dossier.client.card.CardIssuer;
 import dev.dossier.client.digest.HmacKey;
 import dev.dossier.client.transport.Connections;
+import dev.dossier.common.card.CardKey;
 import dev.dossier.common.net.NodeAddress;
 import dev.dossier.common.note.NoteException;
 import dev.dossier.common.note.TrustFile;
@@ -19,6 +20,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.client.Gateway;
@@ -79,7 +83,8 @@ final class ClientOptions {
     @Option(
             names = "--card-key",
             paramLabel = "FILE",
-            description = "the organisation's card-signing key (PEM), listed in the trust file, to sign cards")
+            description = "the organisation's card-signing key (PEM), listed in the trust file, to sign cards"
+                    + " (default with --network: the organisation's current key in its cards/ folder)")
     Path cardKeyFile;
 
     @Option(
@@ -261,26 +266,46 @@ final class ClientOptions {
         } else if (java.nio.file.Files.exists(saltKeyFile())) {
             builder.saltKey(HmacKey.load(saltKeyFile()));
         }
-        if (cardKeyFile != null) {
+        if (signsCards()) {
             builder.cardIssuer(cardIssuer());
         }
         return new Session(grpc, gateway, builder.build());
     }
 
-    /** @return the signer of {@code --card-key}, with its validity as the trust file lists it */
+    /** @return the signer of {@link #cardKeyFile()}, with its validity as the trust file lists it */
     private CardIssuer cardIssuer() throws IOException {
+        Path file = cardKeyFile();
         P256PrivateKey key;
         try {
-            key = Pem.readPrivateKey(cardKeyFile);
+            key = Pem.readPrivateKey(file);
         } catch (PemException e) {
-            throw new IOException("--card-key " + cardKeyFile + ": " + e.getMessage(), e);
+            throw new IOException("card key " + file + ": " + e.getMessage(), e);
         }
         return CardIssuer.listed(key, trust().cardKeys());
     }
 
-    /** @return whether {@code --card-key} was given */
-    boolean signsCards() {
-        return cardKeyFile != null;
+    /**
+     * @return {@code --card-key}; else, with {@code --network}, the private key file of the organisation's current card
+     *     key (valid today, the latest to start, as the trust file lists it) in the network's {@code cards/} folder;
+     *     else null
+     */
+    Path cardKeyFile() throws IOException {
+        if (cardKeyFile != null || network == null || !Files.exists(trustFile())) {
+            return cardKeyFile;
+        }
+        String mspId = organisation().path("mspId").asText();
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        return trust().cardKeys().stream()
+                .filter(k -> k.organisation().equals(mspId) && k.validOn(today))
+                .filter(k -> Files.isRegularFile(k.privateKeyFile(network)))
+                .max(Comparator.comparing(CardKey::validFrom))
+                .map(k -> k.privateKeyFile(network))
+                .orElse(null);
+    }
+
+    /** @return whether cards are signed: {@code --card-key} was given, or {@code --network} holds a current key */
+    boolean signsCards() throws IOException {
+        return cardKeyFile() != null;
     }
 
     Path saltKeyFile() {

@@ -1,5 +1,6 @@
 package dev.dossier.common.card;
 
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
@@ -64,6 +65,14 @@ public record CardKey(String organisation, LocalDate validFrom, LocalDate validT
     @Override
     public byte[] subjectPublicKeyInfo() {
         return subjectPublicKeyInfo.clone();
+    }
+
+    /**
+     * @return where a consortium directory keeps this key's private key, as {@code network init} writes it: {@code
+     *     cards/<organisation>/<key id>.key}
+     */
+    public Path privateKeyFile(Path network) {
+        return network.resolve("cards").resolve(organisation).resolve(keyIdHex() + ".key");
     }
 
     /** @return whether the key may sign on {@code day} */

@@ -85,7 +85,7 @@ public final class CardKeys {
 
     /** @return where the private key of a listed card key is: {@code cards/<MSP id>/<key id>.key} */
     public static Path privateKeyFile(Path network, CardKey key) {
-        return network.resolve("cards").resolve(key.organisation()).resolve(key.keyIdHex() + ".key");
+        return key.privateKeyFile(network);
     }
 
     /**

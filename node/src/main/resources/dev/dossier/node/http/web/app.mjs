@@ -16,7 +16,7 @@ import {
   verifyReceipt,
   witnessCheckpoint,
 } from './receipt.mjs';
-import { PREFIX as CARD_PREFIX, parseCardKeys, verifyCard, withLedger } from './card.mjs';
+import { PREFIX as CARD_PREFIX, cardFromPdf, parseCardKeys, verifyCard, withLedger } from './card.mjs';
 
 const $ = (id) => document.getElementById(id);
 const TRUST_STORE = 'dossier.trust.v1';
@@ -545,7 +545,7 @@ async function verifyCardText(input) {
       ...base,
       verdict: offline.verdict === 'VALID' ? 'VALID_OFFLINE' : offline.verdict,
       reason: `${offline.reason.charAt(0).toUpperCase()}${offline.reason.substring(1)}.`,
-      note: `${compare} Checked offline, with ${keysAge}: a revocation cannot be seen offline.`,
+      note: `${compare} Checked offline, with ${keysAge}: the ledger was not asked, so a revocation cannot be seen offline.`,
     });
     return;
   }
@@ -716,7 +716,12 @@ async function verifyFile(file) {
   const bytes = new Uint8Array(await file.arrayBuffer());
   try {
     if (startsWith(bytes, 0x25, 0x50, 0x44, 0x46)) {
-      // %PDF
+      // %PDF: a certificate carrying an inspector's card is checked as the card (the facts an inspector compares)
+      const card = cardFromPdf(bytes);
+      if (card !== null) {
+        verify({ card, source });
+        return;
+      }
       const json = certificateFromPdf(bytes);
       if (json === null) {
         message(`${source}: this PDF holds no Dossier certificate.`);

@@ -150,6 +150,16 @@ function toBeSigned(protectedHeader, payload) {
 const toHex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 const isBytes = (v) => v instanceof Uint8Array;
 
+/**
+ * The card a certificate PDF carries (`dossier certificate` embeds its text, uncompressed, as `dossier-card.txt`):
+ * the stream that holds only "DC1:" and Base45 characters, or null if the PDF has none.
+ */
+export function cardFromPdf(bytes) {
+  const text = new TextDecoder('latin1').decode(bytes);
+  const found = /stream\r?\n(DC1:[0-9A-Z $%*+./:-]{1,4292})\r?\n\s*endstream/.exec(text);
+  return found === null ? null : found[1];
+}
+
 /** Decodes a card's text into its COSE parts, strictly; throws CardError saying which part is wrong. */
 export function decodeCard(text) {
   if (text.length > MAX_TEXT) throw new CardError(`longer than ${MAX_TEXT} characters`);
