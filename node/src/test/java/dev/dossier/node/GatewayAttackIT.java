@@ -132,8 +132,11 @@ class GatewayAttackIT {
                         .isLessThan(FLOW_CONTROL_BOUND);
             });
             assertThat(peakDirectMemory.get() - directMemoryBefore)
+                    // ten junk messages are 1,200 MiB; Netty's pooled arenas grow by whole chunks per event-loop
+                    // thread, so a loaded machine that spreads the streams over more threads shows a few MiB more
+                    // (67 MiB seen at load 11) without any message being buffered
                     .as("direct memory the node took during the attack (one junk message is 120 MiB)")
-                    .isLessThan(64L << 20);
+                    .isLessThan(96L << 20);
 
             String commitment = newCommitment();
             var status = notary(gateway)
