@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dossier.crypto.CertificateBuilder;
 import dev.dossier.crypto.P256PrivateKey;
 import dev.dossier.crypto.P256PublicKey;
-import dev.dossier.crypto.Pem;
 import dev.dossier.node.identity.FabricAttributes;
 import dev.dossier.node.identity.Signer;
 import java.io.IOException;
@@ -18,38 +17,27 @@ import java.math.BigInteger;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.InvalidKeyException;
 import java.security.SecureRandom;
-import java.security.cert.X509CRL;
-import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Date;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v2CRLBuilder;
 
 /**
  * Generates a local consortium: for each organisation a root CA, one node and a set of users, with ECDSA P-256 keys
@@ -108,8 +96,6 @@ public final class CryptoGen {
 
     /** Users of each organisation: name and role. */
     private static final Map<String, String> USERS = usersAndRoles();
-
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final SecureRandom random = new SecureRandom();
     private final Instant notBefore = Instant.now().minus(BACKDATE).truncatedTo(ChronoUnit.SECONDS);
@@ -187,16 +173,18 @@ public final class CryptoGen {
 
         Ca ca = rootCa(orgDirectory.resolve("ca"), "ca." + domain, domain);
         Ca tlsCa = rootCa(orgDirectory.resolve("tlsca"), "tlsca." + domain, domain);
-        writeCertificate(orgDirectory.resolve("msp/cacerts").resolve(ca.fileName()), ca.certificate());
-        writeCertificate(orgDirectory.resolve("msp/tlscacerts").resolve(tlsCa.fileName()), tlsCa.certificate());
-        writeNodeOuConfig(orgDirectory.resolve("msp"), ca.fileName());
+        MspFiles.writeCertificate(orgDirectory.resolve("msp/cacerts").resolve(ca.fileName()), ca.certificate());
+        MspFiles.writeCertificate(
+                orgDirectory.resolve("msp/tlscacerts").resolve(tlsCa.fileName()), tlsCa.certificate());
+        MspFiles.writeNodeOuConfig(orgDirectory.resolve("msp"), ca.fileName());
 
         String host = "localhost";
         String nodeName = "node0." + domain;
         Path nodeDirectory = orgDirectory.resolve("peers").resolve(nodeName);
         Path[] nodeFiles =
                 localMsp(nodeDirectory.resolve("msp"), nodeName, ca, name(domain, "peer", nodeName), Map.of());
-        writeCertificate(nodeDirectory.resolve("msp/tlscacerts").resolve(tlsCa.fileName()), tlsCa.certificate());
+        MspFiles.writeCertificate(
+                nodeDirectory.resolve("msp/tlscacerts").resolve(tlsCa.fileName()), tlsCa.certificate());
         List<GeneralName> names = new ArrayList<>();
         for (String dns : new LinkedHashSet<>(List.of(nodeName, nodeName.substring(0, nodeName.indexOf('.')), host))) {
             names.add(new GeneralName(GeneralName.dNSName, dns));
@@ -233,10 +221,11 @@ public final class CryptoGen {
             throws IOException {
         P256PrivateKey keys = P256PrivateKey.generate(random);
         X509Certificate certificate = issue(ca, subject, keys.publicKey(), Profile.SIGNING, attributes, null);
-        Path certificatePath = writeCertificate(msp.resolve("signcerts").resolve(name + "-cert.pem"), certificate);
-        Path keyPath = writePrivateKey(msp.resolve("keystore/priv_sk"), keys);
-        writeCertificate(msp.resolve("cacerts").resolve(ca.fileName()), ca.certificate());
-        writeNodeOuConfig(msp, ca.fileName());
+        Path certificatePath =
+                MspFiles.writeCertificate(msp.resolve("signcerts").resolve(name + "-cert.pem"), certificate);
+        Path keyPath = MspFiles.writePrivateKey(msp.resolve("keystore/priv_sk"), keys);
+        MspFiles.writeCertificate(msp.resolve("cacerts").resolve(ca.fileName()), ca.certificate());
+        MspFiles.writeNodeOuConfig(msp, ca.fileName());
         return new Path[] {certificatePath, keyPath};
     }
 
@@ -247,8 +236,8 @@ public final class CryptoGen {
         Ca self = new Ca(subject, keys, null, null);
         X509Certificate certificate = issue(self, subject, keys.publicKey(), Profile.CA, Map.of(), null);
         String fileName = name + "-cert.pem";
-        writeCertificate(directory.resolve(fileName), certificate);
-        writePrivateKey(directory.resolve("priv_sk"), keys);
+        MspFiles.writeCertificate(directory.resolve(fileName), certificate);
+        MspFiles.writePrivateKey(directory.resolve("priv_sk"), keys);
         return new Ca(subject, keys, certificate, fileName);
     }
 
@@ -266,9 +255,9 @@ public final class CryptoGen {
                 Profile.TLS,
                 Map.of(),
                 names.isEmpty() ? null : new GeneralNames(names.toArray(GeneralName[]::new)));
-        writeCertificate(tls.resolve("ca.crt"), tlsCa.certificate());
-        writeCertificate(tls.resolve(kind + ".crt"), certificate);
-        writePrivateKey(tls.resolve(kind + ".key"), keys);
+        MspFiles.writeCertificate(tls.resolve("ca.crt"), tlsCa.certificate());
+        MspFiles.writeCertificate(tls.resolve(kind + ".crt"), certificate);
+        MspFiles.writePrivateKey(tls.resolve(kind + ".key"), keys);
     }
 
     /** @return the policy document with the consortium's MSP ids as its organisations */
@@ -360,106 +349,6 @@ public final class CryptoGen {
      * @throws IllegalArgumentException if no node or user has that name
      */
     public static Path revoke(Consortium consortium, String name, Duration validity) throws IOException {
-        requireNonNull(name, "name");
-        for (Consortium.Organisation organisation : consortium.organisations()) {
-            Path certificate = Stream.concat(
-                            organisation.nodes().stream()
-                                    .filter(n -> n.name().equals(name))
-                                    .map(Consortium.Node::certificate),
-                            organisation.users().stream()
-                                    .filter(u -> u.name().equals(name))
-                                    .map(Consortium.User::certificate))
-                    .findFirst()
-                    .orElse(null);
-            if (certificate != null) {
-                return revoke(organisation, Pem.readCertificate(certificate), validity);
-            }
-        }
-        throw new IllegalArgumentException("no node or user " + name + " in the consortium");
-    }
-
-    private static Path revoke(Consortium.Organisation organisation, X509Certificate revoked, Duration validity)
-            throws IOException {
-        Path caCertificate = organisation.caCertificate();
-        X509Certificate caCertificateValue = Pem.readCertificate(caCertificate);
-        P256PrivateKey caKey = Pem.readPrivateKey(caCertificate.resolveSibling("priv_sk"));
-        if (!caKey.publicKey().equals(publicKeyOf(caCertificate, caCertificateValue))) {
-            throw new IOException(caCertificate.resolveSibling("priv_sk") + ": private key does not belong to the"
-                    + " certificate " + caCertificate);
-        }
-        Path file = Consortium.crlDirectory(organisation).resolve("crl.pem");
-        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        X509v2CRLBuilder builder = new X509v2CRLBuilder(
-                X500Name.getInstance(
-                        caCertificateValue.getSubjectX500Principal().getEncoded()),
-                Date.from(now));
-        builder.setNextUpdate(Date.from(now.plus(validity)));
-        Set<BigInteger> serials = new LinkedHashSet<>();
-        if (Files.exists(file)) {
-            for (X509CRL previous : Pem.readCrls(file)) {
-                if (previous.getRevokedCertificates() != null) {
-                    for (X509CRLEntry entry : previous.getRevokedCertificates()) {
-                        if (serials.add(entry.getSerialNumber())) {
-                            builder.addCRLEntry(
-                                    entry.getSerialNumber(), entry.getRevocationDate(), CRLReason.keyCompromise);
-                        }
-                    }
-                }
-            }
-        }
-        if (serials.add(revoked.getSerialNumber())) {
-            builder.addCRLEntry(revoked.getSerialNumber(), Date.from(now), CRLReason.keyCompromise);
-        }
-        byte[] der = builder.build(caKey.contentSigner()).getEncoded();
-        Files.createDirectories(file.getParent());
-        Path temporary = file.resolveSibling("crl.pem.tmp");
-        Files.writeString(temporary, Pem.encode("X509 CRL", der));
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-        return file;
-    }
-
-    private static P256PublicKey publicKeyOf(Path file, X509Certificate certificate) throws IOException {
-        try {
-            return P256PublicKey.fromCertificate(certificate);
-        } catch (InvalidKeyException notP256) {
-            throw new IOException(file + ": " + notP256.getMessage(), notP256);
-        }
-    }
-
-    private static Path writeCertificate(Path file, X509Certificate certificate) throws IOException {
-        return write(file, Pem.encode(certificate), false);
-    }
-
-    private static Path writePrivateKey(Path file, P256PrivateKey key) throws IOException {
-        return write(file, Pem.encode(key), true);
-    }
-
-    /** Writes the NodeOUs configuration that cryptogen writes, so Fabric classifies identities by OU. */
-    private static void writeNodeOuConfig(Path msp, String caFile) throws IOException {
-        StringBuilder yaml = new StringBuilder("NodeOUs:\n  Enable: true\n");
-        String[][] ous = {{"Client", "client"}, {"Peer", "peer"}, {"Admin", "admin"}, {"Orderer", "orderer"}};
-        for (String[] ou : ous) {
-            yaml.append("  ")
-                    .append(ou[0])
-                    .append("OUIdentifier:\n")
-                    .append("    Certificate: cacerts/")
-                    .append(caFile)
-                    .append('\n')
-                    .append("    OrganizationalUnitIdentifier: ")
-                    .append(ou[1])
-                    .append('\n');
-        }
-        write(msp.resolve("config.yaml"), yaml.toString(), false);
-    }
-
-    private static Path write(Path file, String content, boolean secret) throws IOException {
-        Files.createDirectories(file.getParent());
-        boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
-        FileAttribute<?>[] attributes = secret && posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
-                : new FileAttribute<?>[0];
-        Files.createFile(file, attributes);
-        Files.writeString(file, content, UTF_8);
-        return file;
+        return RevocationList.revoke(consortium, name, validity);
     }
 }
