@@ -3,7 +3,9 @@ package dev.dossier.client;
 import dev.dossier.client.bulk.BulkAnchorer;
 import dev.dossier.client.bulk.BulkOptions;
 import dev.dossier.client.bulk.BulkReport;
+import dev.dossier.client.bulk.BulkRevoker;
 import dev.dossier.client.bulk.Outcome;
+import dev.dossier.client.bulk.ReceiptIndex;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.digest.HmacKey;
 import dev.dossier.client.record.TrainingRecord;
@@ -136,6 +138,35 @@ public interface Dossier {
      * @throws DossierException if the contract refuses (old entry not found or not active, another organisation's)
      */
     AnchorReceipt supersede(Commitment old, TrainingRecord replacement) throws DossierException;
+
+    /**
+     * Revokes every entry a CSV list names (see {@link BulkRevoker}), with the same error report, journal and resume as
+     * {@link #anchorAll}.
+     *
+     * @param earlier resolves the list's record ids through receipts of earlier uploads
+     * @param options the revocations file is {@link BulkOptions#receipts()}
+     * @throws IOException if the list, receipts, journal or error report cannot be read or written
+     * @throws DossierException if a transaction fails for a reason other than a refusal of its row
+     * @throws InterruptedException if interrupted
+     */
+    BulkRevoker.Report revokeAll(Path list, ReceiptIndex earlier, BulkOptions options)
+            throws IOException, DossierException, InterruptedException;
+
+    /**
+     * @return every committed change of a commitment's entry, newest first; empty if it was never anchored
+     * @throws DossierException if the query fails or is refused
+     */
+    List<EntryChange> history(Commitment commitment) throws DossierException;
+
+    /**
+     * Calls a governance function of the contract: {@code getPolicy()}, {@code getPolicyProposal(hash)},
+     * {@code proposePolicy(json)} or {@code approvePolicy(hash)} (the last two as transactions).
+     *
+     * @return the contract's JSON answer
+     * @throws IllegalArgumentException for another function
+     * @throws DossierException if the contract refuses
+     */
+    String policy(String function, String... args) throws DossierException;
 
     /**
      * @return the entries anchored for a subject pseudonym that the caller may read

@@ -6,7 +6,9 @@ import dev.dossier.client.bulk.Anchoring;
 import dev.dossier.client.bulk.BulkAnchorer;
 import dev.dossier.client.bulk.BulkOptions;
 import dev.dossier.client.bulk.BulkReport;
+import dev.dossier.client.bulk.BulkRevoker;
 import dev.dossier.client.bulk.Outcome;
+import dev.dossier.client.bulk.ReceiptIndex;
 import dev.dossier.client.digest.Canonical;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.digest.Commitments;
@@ -212,6 +214,48 @@ final class GatewayDossier implements Dossier {
         }
         notary.submit("supersede", old.toString(), anchored.commitment());
         return anchored;
+    }
+
+    @Override
+    public BulkRevoker.Report revokeAll(Path list, ReceiptIndex earlier, BulkOptions options)
+            throws IOException, DossierException, InterruptedException {
+        return new BulkRevoker(notary, list, earlier, options).run();
+    }
+
+    @Override
+    public List<EntryChange> history(Commitment commitment) throws DossierException {
+        byte[] answer = notary.evaluate("history", commitment.toString());
+        List<EntryChange> changes = new ArrayList<>();
+        if (answer == null) {
+            return changes;
+        }
+        try {
+            for (JsonNode change : MAPPER.readTree(new String(answer, StandardCharsets.UTF_8))) {
+                JsonNode value = change.path("value");
+                changes.add(new EntryChange(
+                        change.path("txId").asText(),
+                        change.path("timestamp").asText(null),
+                        change.path("delete").asBoolean(),
+                        value.isObject() ? LedgerEntry.parse(value.toString()) : null));
+            }
+        } catch (IOException e) {
+            throw new DossierException("history answered unexpectedly: " + e.getMessage(), null, null, e);
+        }
+        return changes;
+    }
+
+    @Override
+    public String policy(String function, String... args) throws DossierException {
+        byte[] answer = switch (function) {
+            case "getPolicy", "getPolicyProposal" -> notary.evaluate(function, args);
+            case "proposePolicy", "approvePolicy" ->
+                notary.submit(function, args).result();
+            default -> throw new IllegalArgumentException("not a governance function: " + function);
+        };
+        if (answer == null) {
+            throw new DossierException(function + ": not found", null, "NOT_FOUND", null);
+        }
+        return new String(answer, StandardCharsets.UTF_8);
     }
 
     @Override

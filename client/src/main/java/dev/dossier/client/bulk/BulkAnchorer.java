@@ -15,14 +15,12 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -57,9 +55,6 @@ import java.util.logging.Logger;
 public final class BulkAnchorer {
     private static final Logger LOG = Logger.getLogger(BulkAnchorer.class.getName());
     private static final int CHUNK = 256;
-    private static final int ATTEMPTS = 6;
-    private static final Set<String> TRANSIENT = Set.of(
-            "UNAVAILABLE", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED", "MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT");
     private static final List<Object> END = java.util.Collections.unmodifiableList(new ArrayList<>());
 
     private final Notary notary;
@@ -108,7 +103,7 @@ public final class BulkAnchorer {
         ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), daemon("submit"));
         Thread reader = null;
         try {
-            receipts = openReceipts();
+            receipts = Journal.openOutput(journal, options);
             errors = new ErrorReport(options.errors());
             BlockingQueue<Future<List<Object>>> chunks = new ArrayBlockingQueue<>(options.threads() * 4);
             reader = new Thread(() -> read(validator, workers, chunks), "read-" + input.getFileName());
@@ -143,21 +138,6 @@ public final class BulkAnchorer {
                 batches.get(),
                 resumedBatches.get(),
                 Duration.ofNanos(System.nanoTime() - started));
-    }
-
-    /** Opens the receipts for appending, cut back to what the journal vouches for. */
-    private FileChannel openReceipts() throws IOException {
-        long keep = journal.size() == 0 ? 0 : journal.receiptsLength();
-        if (keep > 0 && (!Files.exists(options.receipts()) || Files.size(options.receipts()) < keep)) {
-            throw new IOException("receipts file " + options.receipts() + " is shorter than its journal records ("
-                    + keep + " bytes): it was changed since; remove it and " + options.journal()
-                    + " to start afresh");
-        }
-        FileChannel channel = FileChannel.open(options.receipts(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        channel.truncate(keep);
-        channel.position(keep);
-        channel.force(true);
-        return channel;
     }
 
     /** The reader thread: rows in file order, in chunks, each validated and prepared by a worker; END last. */
@@ -262,22 +242,8 @@ public final class BulkAnchorer {
     private void submit(long index, List<Anchoring.Prepared> batch, byte[] digest)
             throws DossierException, IOException, InterruptedException {
         String entries = Anchoring.batchJson(batch);
-        Notary.Committed committed = null;
-        for (int attempt = 1; committed == null; attempt++) {
-            try {
-                committed = notary.submit("anchorBatch", entries);
-            } catch (DossierException e) {
-                if (attempt == ATTEMPTS || !TRANSIENT.contains(String.valueOf(e.getCode())) || failure.get() != null) {
-                    throw e;
-                }
-                long backoff = 200L << (attempt - 1);
-                LOG.log(
-                        Level.WARNING,
-                        "batch " + index + " attempt " + attempt + " failed, retrying in " + backoff + " ms: "
-                                + e.getMessage());
-                Thread.sleep(backoff);
-            }
-        }
+        Notary.Committed committed =
+                Retrying.submit(notary, "batch " + index, () -> failure.get() != null, "anchorBatch", entries);
         List<String> commitments = new ArrayList<>(batch.size());
         HexFormat hex = HexFormat.of();
         for (Anchoring.Prepared p : batch) {

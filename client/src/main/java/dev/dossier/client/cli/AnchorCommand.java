@@ -5,12 +5,7 @@ import dev.dossier.client.bulk.BulkOptions;
 import dev.dossier.client.bulk.BulkReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.DecimalFormat;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,7 +63,7 @@ final class AnchorCommand implements Callable<Integer> {
                 inFlight,
                 threads != null ? threads : defaults.threads(),
                 BulkListener.NONE);
-        Progress progress = new Progress(!noProgress);
+        Progress progress = new Progress("anchoring", !noProgress);
         BulkReport report;
         try (ClientOptions.Session session = client.connect("issuer", true)) {
             report = session.dossier().anchorAll(input, options.withListener(progress));
@@ -92,46 +87,5 @@ final class AnchorCommand implements Callable<Integer> {
                 "time           %.1f s, %.0f records/s durable%n",
                 report.elapsed().toNanos() / 1e9, report.committedPerSecond());
         return report.refusedRows() > 0 || report.refusedOnChain() > 0 ? Main.ROWS_REFUSED : 0;
-    }
-
-    /** A progress bar on standard error: rows, rows per second, ETA. */
-    static final class Progress implements BulkListener, AutoCloseable {
-        private final boolean enabled;
-        private volatile ProgressBar bar;
-
-        Progress(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        @Override
-        public void started(long totalRows) {
-            if (enabled) {
-                bar = new ProgressBarBuilder()
-                        .setTaskName("anchoring")
-                        .setInitialMax(totalRows)
-                        .setUnit(" rows", 1)
-                        .showSpeed(new DecimalFormat("#,##0"))
-                        .setStyle(ProgressBarStyle.ASCII)
-                        .setUpdateIntervalMillis(250)
-                        .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                        .build();
-            }
-        }
-
-        @Override
-        public void rowsDone(long rows, boolean batchDone) {
-            ProgressBar b = bar;
-            if (b != null) {
-                b.stepBy(rows);
-            }
-        }
-
-        @Override
-        public void close() {
-            ProgressBar b = bar;
-            if (b != null) {
-                b.close();
-            }
-        }
     }
 }
