@@ -117,7 +117,8 @@ final class GatewayDossier implements Dossier {
                 committed.txId(),
                 committed.block(),
                 result.outcome(),
-                result.reason());
+                result.reason(),
+                prepared.supersedes());
     }
 
     @Override
@@ -204,16 +205,22 @@ final class GatewayDossier implements Dossier {
 
     @Override
     public AnchorReceipt supersede(Commitment old, TrainingRecord replacement) throws DossierException {
-        AnchorReceipt anchored = anchor(replacement);
-        if (anchored.outcome() == Outcome.CONFLICT) {
+        Anchoring.Prepared prepared = anchoring().prepare(0, replacement, old.toString());
+        AnchorReceipt receipt = submitEntries("anchorBatch", prepared, "[" + prepared.entryJson() + "]");
+        if (receipt.outcome() == Outcome.CONFLICT || receipt.outcome() == Outcome.REFUSED) {
             throw new DossierException(
-                    "the replacement was not anchored: " + anchored.outcome() + " " + anchored.reason(),
-                    anchored.txId(),
-                    anchored.outcome().name(),
+                    "the correction was refused: " + receipt.outcome() + " " + receipt.reason(),
+                    receipt.txId(),
+                    receipt.outcome().name(),
                     null);
         }
-        notary.submit("supersede", old.toString(), anchored.commitment());
-        return anchored;
+        return receipt;
+    }
+
+    @Override
+    public BulkReport correctAll(Path input, ReceiptIndex earlier, BulkOptions options)
+            throws IOException, DossierException, InterruptedException {
+        return new BulkAnchorer(notary, anchoring().correcting(earlier), input, options).run();
     }
 
     @Override

@@ -67,6 +67,7 @@ public final class BulkAnchorer {
     private final AtomicLong anchored = new AtomicLong();
     private final AtomicLong alreadyAnchored = new AtomicLong();
     private final AtomicLong refusedOnChain = new AtomicLong();
+    private final AtomicLong superseded = new AtomicLong();
     private final AtomicLong resumedRows = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong resumedBatches = new AtomicLong();
@@ -137,6 +138,7 @@ public final class BulkAnchorer {
                 resumedRows.get(),
                 batches.get(),
                 resumedBatches.get(),
+                superseded.get(),
                 Duration.ofNanos(System.nanoTime() - started));
     }
 
@@ -171,7 +173,12 @@ public final class BulkAnchorer {
         List<Object> out = new ArrayList<>(chunk.size());
         for (RawRow raw : chunk) {
             ValidatedRow row = validator.validate(raw);
-            out.add(row.valid() ? anchoring.prepare(row.line(), row.record()) : row);
+            Violation uncorrected = row.valid() ? anchoring.correctionProblem(row.record()) : null;
+            if (uncorrected != null) {
+                out.add(new ValidatedRow(row.line(), row.recordId(), null, List.of(uncorrected)));
+            } else {
+                out.add(row.valid() ? anchoring.prepare(row.line(), row.record()) : row);
+            }
         }
         return out;
     }
@@ -254,14 +261,19 @@ public final class BulkAnchorer {
         long newly = 0;
         long already = 0;
         long refused = 0;
+        long replaced = 0;
         for (int i = 0; i < batch.size(); i++) {
             Anchoring.Prepared p = batch.get(i);
             Anchoring.Result r = results.get(i);
             appendReceipt(lines, p, commitments.get(i), committed, r);
             switch (r.outcome()) {
                 case ANCHORED -> newly++;
-                case ALREADY_ANCHORED -> already++;
-                case CONFLICT -> {
+                case SUPERSEDED -> {
+                    newly++;
+                    replaced++;
+                }
+                case ALREADY_ANCHORED, ALREADY_SUPERSEDED -> already++;
+                case CONFLICT, REFUSED -> {
                     refused++;
                     errors.add(p.line(), p.recordId(), "commitment", r.outcome() + ": " + r.reason());
                 }
@@ -279,6 +291,7 @@ public final class BulkAnchorer {
         anchored.addAndGet(newly);
         alreadyAnchored.addAndGet(already);
         refusedOnChain.addAndGet(refused);
+        superseded.addAndGet(replaced);
         batches.incrementAndGet();
         options.listener().rowsDone(batch.size(), true);
     }
@@ -307,6 +320,9 @@ public final class BulkAnchorer {
             out.append(",\"reason\":\"");
             JsonStringEncoder.getInstance().quoteAsString(r.reason(), out);
             out.append('"');
+        }
+        if (p.supersedes() != null) {
+            out.append(",\"supersedes\":\"").append(p.supersedes()).append('"');
         }
         out.append("}\n");
     }

@@ -3,8 +3,11 @@ package dev.dossier.client.cli;
 import dev.dossier.client.bulk.BulkListener;
 import dev.dossier.client.bulk.BulkOptions;
 import dev.dossier.client.bulk.BulkReport;
+import dev.dossier.client.bulk.ReceiptIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +20,11 @@ import picocli.CommandLine.Option;
         description = {
             "Validate every row of a CSV or JSON Lines file of training records and anchor the valid ones in batches.",
             "Writes <name>.receipts.jsonl, <name>.errors.csv and <name>.receipts.jsonl.journal to --out; run it again",
-            "after a crash and it resumes without anchoring anything twice."
+            "after a crash and it resumes without anchoring anything twice.",
+            "Corrections: with --supersedes (the receipts of the earlier uploads), every row replaces the latest",
+            "earlier version of its record id in the same transaction; its receipt says SUPERSEDED and names the",
+            "entry replaced. A row whose record id no receipt names, or whose version is not above the one anchored,",
+            "corrects nothing and goes to the error report. Exit code 0, 3 if some rows were refused."
         })
 final class AnchorCommand implements Callable<Integer> {
     @Mixin
@@ -52,6 +59,12 @@ final class AnchorCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress bar")
     boolean noProgress;
 
+    @Option(
+            names = "--supersedes",
+            paramLabel = "RECEIPTS",
+            description = "receipts of earlier uploads: each row corrects its record id's entry (repeatable)")
+    List<Path> supersedes = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(out);
@@ -66,7 +79,10 @@ final class AnchorCommand implements Callable<Integer> {
         Progress progress = new Progress("anchoring", !noProgress);
         BulkReport report;
         try (ClientOptions.Session session = client.connect("issuer", true)) {
-            report = session.dossier().anchorAll(input, options.withListener(progress));
+            report = supersedes.isEmpty()
+                    ? session.dossier().anchorAll(input, options.withListener(progress))
+                    : session.dossier()
+                            .correctAll(input, ReceiptIndex.load(supersedes), options.withListener(progress));
         } finally {
             progress.close();
         }
@@ -80,6 +96,9 @@ final class AnchorCommand implements Callable<Integer> {
             System.out.printf(
                     "resumed        %d rows in %d batches were committed by an earlier run (journal)%n",
                     report.resumedRows(), report.resumedBatches());
+        }
+        if (!supersedes.isEmpty()) {
+            System.out.printf("corrections    %d entries superseded%n", report.superseded());
         }
         System.out.printf("transactions   %d anchorBatch%n", report.batches());
         System.out.printf("receipts       %s%n", options.receipts());
