@@ -1,5 +1,5 @@
 # The fault suite of `dossier fault`: sourced by scripts/dossier, which provides build, run_node_cli,
-# run_client_cli, network_up, network_down, start_network_node, wait_for_port and sample_data.
+# run_client_cli, network_up, network_down, start_network_node, wait_for_port, node_http_url and sample_data.
 #
 #   dossier fault [--records N] [--kills K] [--interval S] [--batch-size B] [--in-flight F] [--timeout S] [--port P]
 #                 [--dir DIR]
@@ -77,7 +77,7 @@ fault_kill_loop() {
 fault_heights() {
   local net=$1 name msp host nport
   while read -r name msp host nport; do
-    curl -s --max-time 2 "http://127.0.0.1:$((nport + 2000))/metrics" \
+    curl -s --max-time 2 "$(node_http_url "$nport")/metrics" \
       | awk '/^dossier_ledger_height / { printf "%d\n", $2 }' || echo "?"
   done < <(run_node_cli network nodes --network "$net")
 }

@@ -2,6 +2,7 @@ package dev.dossier.chaincode;
 
 import dev.dossier.chaincode.Policy.Permission;
 import dev.dossier.chaincode.Policy.Scope;
+import dev.dossier.common.entry.LedgerEntry;
 import org.hyperledger.fabric.contract.ClientIdentity;
 import org.hyperledger.fabric.contract.Context;
 import org.hyperledger.fabric.shim.ChaincodeException;
@@ -104,7 +105,7 @@ final class Access {
      * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if it is another organisation's entry and the
      *     scope is own-org, or another subject's (or has no subject) and the scope is own-subject
      */
-    void requireReach(Entry entry) {
+    void requireReach(LedgerEntry entry) {
         if (scope == Scope.OWN_ORG && !mspId.equals(entry.mspId())) {
             throw denied(prefix() + " on an entry of " + entry.mspId());
         }
@@ -119,7 +120,7 @@ final class Access {
      * any entry, its own organisation's, or its own subject's); everyone else (an inspector checking a status, a
      * worker looking at another's entry) gets the entry without them, so two entries of one worker cannot be linked.
      */
-    boolean seesPersonalLinks(Entry entry) {
+    boolean seesPersonalLinks(LedgerEntry entry) {
         Scope dossier = policy.scope(role, Permission.DOSSIER);
         if (dossier == null) {
             return false;
@@ -134,7 +135,7 @@ final class Access {
     }
 
     /** @return the entry as this caller may see it: whole, or without its personal links */
-    String show(Entry entry) {
+    String show(LedgerEntry entry) {
         return (seesPersonalLinks(entry) ? entry : entry.withoutPersonalLinks()).toJson();
     }
 

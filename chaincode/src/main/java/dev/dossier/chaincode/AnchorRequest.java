@@ -1,5 +1,6 @@
 package dev.dossier.chaincode;
 
+import dev.dossier.common.entry.LedgerEntry;
 import java.util.Map;
 
 /**
@@ -20,6 +21,11 @@ import java.util.Map;
  * @param subject the subject pseudonym, 64 lowercase hex digits, or null
  */
 record AnchorRequest(String commitment, String kind, long schemaVersion, String validUntil, String subject) {
+    /** @return the new, active entry of this request, anchored by {@code mspId}/{@code issuerId} at {@code at} */
+    LedgerEntry entry(String mspId, String issuerId, String at) {
+        return LedgerEntry.anchored(commitment, kind, schemaVersion, subject, validUntil, mspId, issuerId, at);
+    }
+
     /** Why a request was refused; no stack trace, since refusals are an expected outcome of the bulk path. */
     static final class Invalid extends Exception {
         private static final long serialVersionUID = 1L;

@@ -3,6 +3,8 @@ package dev.dossier.chaincode;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.dossier.chaincode.Policy.Permission;
+import dev.dossier.common.json.Json;
+import dev.dossier.common.json.JsonReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -223,7 +225,7 @@ final class Governance {
             if (stored == null || stored.length == 0) {
                 return null;
             }
-            Map<?, ?> m = (Map<?, ?>) JsonParser.parse(new String(stored, UTF_8));
+            Map<?, ?> m = (Map<?, ?>) JsonReader.parse(new String(stored, UTF_8));
             TreeSet<String> approvals = new TreeSet<>();
             for (Object mspId : (List<?>) m.get("approvals")) {
                 approvals.add((String) mspId);

@@ -4,6 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.dossier.chaincode.Policy.Permission;
 import dev.dossier.chaincode.Policy.Scope;
+import dev.dossier.common.entry.LedgerEntry;
+import dev.dossier.common.json.Json;
+import dev.dossier.common.json.JsonReader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,7 +31,7 @@ import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
 /**
  * Anchors commitments on the ledger under the consortium's role policy. A commitment is the SHA-256 of a salted,
  * canonicalised training record or document, written as 64 hexadecimal digits (either case is accepted; the ledger
- * key is the lowercase form). The {@link Entry entry} stored under it holds no personal data:
+ * key is the lowercase form). The {@link LedgerEntry entry} stored under it holds no personal data:
  *
  * <pre>{@code
  * {"anchoredAt":"2025-03-01T09:30:00Z","commitment":"<64 hex>","issuerId":"CN=Issuer@org1.dossier.local,...",
@@ -169,13 +172,13 @@ public final class NotaryContract implements ContractInterface {
             if (owner == null) {
                 byte[] existing = stub.getState(commitment);
                 if (existing == null || existing.length == 0) {
-                    create(stub, Entry.anchored(request, mspId, issuerId, at));
+                    create(stub, request.entry(mspId, issuerId, at));
                     ownerInBatch.put(commitment, mspId);
                     anchored++;
                     result(results, commitment, "ANCHORED", null);
                     continue;
                 }
-                owner = Entry.fromJson(new String(existing, UTF_8)).mspId();
+                owner = storedEntry(new String(existing, UTF_8)).mspId();
                 ownerInBatch.put(commitment, owner);
             }
             if (owner.equals(mspId)) {
@@ -252,12 +255,12 @@ public final class NotaryContract implements ContractInterface {
                     + "'");
         }
         ChaincodeStub stub = ctx.getStub();
-        Entry entry = Entry.fromJson(stored(stub, commitment));
+        LedgerEntry entry = storedEntry(stored(stub, commitment));
         caller.requireReach(entry);
-        if (Entry.REVOKED.equals(entry.status())) {
+        if (LedgerEntry.REVOKED.equals(entry.status())) {
             return entry.toJson();
         }
-        Entry revoked = entry.revoked(reasonCode, stub.getTxTimestamp().toString());
+        LedgerEntry revoked = entry.revoked(reasonCode, stub.getTxTimestamp().toString());
         write(stub, revoked);
         stub.setEvent(REVOKED_EVENT, commitment.getBytes(UTF_8));
         return revoked.toJson();
@@ -287,14 +290,14 @@ public final class NotaryContract implements ContractInterface {
             throw invalid("a commitment cannot supersede itself");
         }
         ChaincodeStub stub = ctx.getStub();
-        Entry old = Entry.fromJson(stored(stub, oldCommitment));
-        Entry replacement = Entry.fromJson(stored(stub, newCommitment));
+        LedgerEntry old = storedEntry(stored(stub, oldCommitment));
+        LedgerEntry replacement = storedEntry(stored(stub, newCommitment));
         caller.requireReach(old);
         caller.requireReach(replacement);
         if (newCommitment.equals(old.supersededBy())) {
             return old.toJson();
         }
-        for (Entry e : List.of(old, replacement)) {
+        for (LedgerEntry e : List.of(old, replacement)) {
             if (!e.active()) {
                 throw new ChaincodeException(
                         "entry " + e.commitment() + " is " + e.status() + ", not active",
@@ -306,7 +309,7 @@ public final class NotaryContract implements ContractInterface {
                     "entry " + newCommitment + " already supersedes " + replacement.supersedes(),
                     ErrorCode.INVALID_STATE.name());
         }
-        Entry superseded = old.supersededBy(newCommitment);
+        LedgerEntry superseded = old.supersededBy(newCommitment);
         write(stub, superseded);
         write(stub, replacement.superseding(oldCommitment));
         stub.setEvent(SUPERSEDED_EVENT, oldCommitment.getBytes(UTF_8));
@@ -328,7 +331,7 @@ public final class NotaryContract implements ContractInterface {
     @Transaction(intent = Transaction.TYPE.EVALUATE)
     public String status(final Context ctx, final String commitmentHex) {
         Access caller = access(ctx, Permission.STATUS, "status");
-        Entry entry = Entry.fromJson(stored(ctx.getStub(), commitment(commitmentHex)));
+        LedgerEntry entry = storedEntry(stored(ctx.getStub(), commitment(commitmentHex)));
         if (caller.scope() != Scope.ANY) {
             caller.requireReach(entry);
         }
@@ -356,7 +359,7 @@ public final class NotaryContract implements ContractInterface {
             if (current == null || current.length == 0) {
                 return "[]";
             }
-            caller.requireReach(Entry.fromJson(new String(current, UTF_8)));
+            caller.requireReach(storedEntry(new String(current, UTF_8)));
         }
         List<Map<String, Object>> changes = new ArrayList<>();
         try (QueryResultsIterator<KeyModification> it = stub.getHistoryForKey(commitment)) {
@@ -487,18 +490,15 @@ public final class NotaryContract implements ContractInterface {
         byte[] existing = stub.getState(commitment);
         if (existing != null && existing.length > 0) {
             String json = new String(existing, UTF_8);
-            String owner = Entry.fromJson(json).mspId();
+            String owner = storedEntry(json).mspId();
             if (owner.equals(caller.mspId())) {
                 return json;
             }
             throw new ChaincodeException(
                     "commitment " + commitment + " is already anchored by " + owner, ErrorCode.ALREADY_ANCHORED.name());
         }
-        Entry entry = Entry.anchored(
-                request,
-                caller.mspId(),
-                caller.issuerId(),
-                stub.getTxTimestamp().toString());
+        LedgerEntry entry = request.entry(
+                caller.mspId(), caller.issuerId(), stub.getTxTimestamp().toString());
         String json = create(stub, entry);
         stub.setEvent(ANCHORED_EVENT, commitment.getBytes(UTF_8));
         return json;
@@ -509,7 +509,7 @@ public final class NotaryContract implements ContractInterface {
      * "a node of the anchoring organisation": from then on only that organisation's nodes can endorse a change of
      * them (checked at commit on every node, as Fabric's validator checks state-based endorsement). Returns its JSON.
      */
-    private static String create(ChaincodeStub stub, Entry entry) {
+    private static String create(ChaincodeStub stub, LedgerEntry entry) {
         String json = entry.toJson();
         byte[] owner = ownerPolicy(entry.mspId());
         stub.putState(entry.commitment(), json.getBytes(UTF_8));
@@ -523,7 +523,7 @@ public final class NotaryContract implements ContractInterface {
     }
 
     /** Rewrites an existing entry (its status and links); its key-level policy stays as it was. */
-    private static String write(ChaincodeStub stub, Entry entry) {
+    private static String write(ChaincodeStub stub, LedgerEntry entry) {
         String json = entry.toJson();
         stub.putState(entry.commitment(), json.getBytes(UTF_8));
         return json;
@@ -548,7 +548,7 @@ public final class NotaryContract implements ContractInterface {
      * it but without the shim's per-call regular expression: subject and commitment are hex, and an MSP id holding a
      * delimiter goes to the shim, which refuses it.
      */
-    private static String subjectIndexKey(ChaincodeStub stub, Entry entry) {
+    private static String subjectIndexKey(ChaincodeStub stub, LedgerEntry entry) {
         String mspId = entry.mspId();
         if (mspId.indexOf(0) >= 0 || mspId.indexOf(Character.MAX_CODE_POINT) >= 0) {
             return stub.createCompositeKey(SUBJECT_INDEX, entry.subject(), mspId, entry.commitment())
@@ -575,9 +575,22 @@ public final class NotaryContract implements ContractInterface {
 
     private static Object parseArgument(String json, String what) {
         try {
-            return JsonParser.parse(json);
+            return JsonReader.parse(json);
         } catch (IllegalArgumentException e) {
             throw invalid(what + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads an entry this contract stored.
+     *
+     * @throws IllegalStateException if {@code json} is not an entry (a value written around the contract)
+     */
+    private static LedgerEntry storedEntry(String json) {
+        try {
+            return LedgerEntry.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("stored entry is not an entry of this contract: " + e.getMessage(), e);
         }
     }
 
@@ -589,12 +602,14 @@ public final class NotaryContract implements ContractInterface {
         return new String(value, UTF_8);
     }
 
-    /** A historical value as the caller may see it: an entry through {@link Access#show}, anything else as it is. */
+    /**
+     * A historical value as the caller may see it: an entry through {@link Access#show}, a value that is not a JSON
+     * object as it is. A JSON object that is not an entry fails the call ({@link #storedEntry}) rather than show the
+     * caller members it may not see.
+     */
     private static Object shown(Access caller, String value) {
         try {
-            return JsonParser.parse(value) instanceof Map<?, ?>
-                    ? new Json.Raw(caller.show(Entry.fromJson(value)))
-                    : value;
+            return JsonReader.parse(value) instanceof Map<?, ?> ? new Json.Raw(caller.show(storedEntry(value))) : value;
         } catch (IllegalArgumentException e) {
             return value; // not written by this contract: reported as it is
         }

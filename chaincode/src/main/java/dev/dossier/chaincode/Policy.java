@@ -2,6 +2,8 @@ package dev.dossier.chaincode;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.dossier.common.json.Json;
+import dev.dossier.common.json.JsonReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -128,7 +130,7 @@ final class Policy {
      *     scope, or a scope the permission does not take
      */
     static Policy parse(String document) {
-        Object root = JsonParser.parse(document);
+        Object root = JsonReader.parse(document);
         if (!(root instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException("policy must be a JSON object");
         }

@@ -1,16 +1,13 @@
 package dev.dossier.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 
 /**
  * The on-chain entry of a commitment as the notary contract reports it: who anchored it, when, until when it is valid
- * and whether it was revoked or superseded. Holds no personal data. Unknown members of the contract's JSON are kept in
- * {@link #json()}.
+ * and whether it was revoked or superseded. Holds no personal data. Read by the rules of the shared
+ * {@link dev.dossier.common.entry.LedgerEntry}; unknown members of the contract's JSON are kept in {@link #json()}.
  *
  * @param commitment the commitment, lowercase hex
  * @param kind what was committed ({@code record}, {@code document})
@@ -36,47 +33,39 @@ public record LedgerEntry(
         String revokedAt,
         String supersededBy,
         String json) {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     /**
-     * @throws IOException if {@code json} is not a JSON object
+     * @throws IOException if {@code json} is not an entry, has no status, or its validUntil is not a date
      */
     public static LedgerEntry parse(String json) throws IOException {
-        JsonNode node = MAPPER.readTree(json);
-        if (node == null || !node.isObject()) {
-            throw new IOException("the contract returned an entry that is not a JSON object: " + json);
+        dev.dossier.common.entry.LedgerEntry entry;
+        try {
+            entry = dev.dossier.common.entry.LedgerEntry.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(
+                    "the contract returned an entry that is not one (" + e.getMessage() + "): " + json, e);
         }
-        String validUntil = text(node, "validUntil");
+        if (entry.status() == null) {
+            throw new IOException("the contract returned an entry without a status: " + json);
+        }
         LocalDate until = null;
-        if (validUntil != null) {
+        if (entry.validUntil() != null) {
             try {
-                until = LocalDate.parse(validUntil.length() > 10 ? validUntil.substring(0, 10) : validUntil);
+                until = LocalDate.parse(entry.validUntil());
             } catch (DateTimeParseException e) {
-                throw new IOException("the entry's validUntil is not a date: " + validUntil, e);
+                throw new IOException("the entry's validUntil is not a date: " + entry.validUntil(), e);
             }
         }
-        String status = text(node, "status");
         return new LedgerEntry(
-                text(node, "commitment"),
-                text(node, "kind"),
-                text(node, "mspId"),
-                text(node, "issuerId", "issuer"),
-                text(node, "anchoredAt"),
+                entry.commitment(),
+                entry.kind(),
+                entry.mspId(),
+                entry.issuerId(),
+                entry.anchoredAt(),
                 until,
-                status == null ? "active" : status.toLowerCase(Locale.ROOT),
-                text(node, "revocationReason"),
-                text(node, "revokedAt"),
-                text(node, "supersededBy"),
+                entry.status(),
+                entry.revocationReason(),
+                entry.revokedAt(),
+                entry.supersededBy(),
                 json);
-    }
-
-    private static String text(JsonNode node, String... names) {
-        for (String name : names) {
-            JsonNode value = node.get(name);
-            if (value != null && !value.isNull()) {
-                return value.asText();
-            }
-        }
-        return null;
     }
 }

@@ -54,7 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  * issue 16 describes; until that is fixed the test would fail builds at random.
  */
 class FaultIT {
-    /** Ports 7471-7473 (gateway), +1000 Raft, +2000 HTTP: apart from other tests' ports. */
+    /** Ports 7471-7473 (gateway), +1000 Raft, and the HTTP ports beside them: apart from other tests' ports. */
     private static final int PORT = 7471;
 
     private static final int NODES = 3;
@@ -306,7 +306,8 @@ class FaultIT {
         var client = java.net.http.HttpClient.newHttpClient();
         var response = client.send(
                 java.net.http.HttpRequest.newBuilder(
-                                java.net.URI.create("http://127.0.0.1:" + (PORT + 2000 + i) + "/metrics"))
+                                dev.dossier.common.net.NodeAddress.httpUrl("127.0.0.1:" + (PORT + i))
+                                        .resolve("/metrics"))
                         .build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return response.body()

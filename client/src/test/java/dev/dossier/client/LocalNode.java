@@ -41,9 +41,11 @@ final class LocalNode implements AutoCloseable {
                 requireNonNull(System.getProperty("dossier.chaincode.jar"), "system property dossier.chaincode.jar");
         NodeSettings plain = NodeSettings.of(
                         consortium, "Org1MSP", null, directory.resolve("node"), Path.of(jar), BlockLimits.DEFAULT)
-                .withPort(0)
-                .withGenesisPolicy(GenesisPolicy.load(network).orElseThrow());
-        settings = tls ? plain.withTls(consortium.tls(plain.name())) : plain;
+                .toBuilder()
+                .port(0)
+                .genesisPolicy(GenesisPolicy.load(network).orElseThrow())
+                .build();
+        settings = tls ? plain.toBuilder().tls(consortium.tls(plain.name())).build() : plain;
         node = Node.start(settings);
         Path issuerTls = msp("Issuer").resolveSibling("tls");
         channel = Connections.channel(

@@ -1,6 +1,7 @@
 package dev.dossier.node;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.common.net.NodeAddress;
 import dev.dossier.crypto.Pem;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.GenesisPolicy;
@@ -24,7 +25,7 @@ import java.util.Objects;
  * @param name the node's name in the consortium: the key name of its checkpoint signatures
  * @param port the gateway's port (0: any free port)
  * @param httpPort the HTTP API's port (0: any free port), by default the gateway's port plus {@link
- *     #HTTP_PORT_OFFSET}
+ *     NodeAddress#HTTP_PORT_OFFSET}
  * @param tls the node's mutual TLS for gRPC (clients and the other nodes), or null for plaintext
  * @param apiClients the HTTP API's client file ({@code api-clients.yaml} of the consortium directory, see {@link
  *     dev.dossier.node.http.ApiClients}), whose entries of this node's organisation the node loads at start; null or
@@ -50,9 +51,6 @@ public record NodeSettings(
         TlsSettings tls,
         Path apiClients,
         GenesisPolicy genesisPolicy) {
-
-    /** The HTTP port of a node is its gateway port plus this, unless set otherwise. */
-    public static final int HTTP_PORT_OFFSET = 2000;
 
     public NodeSettings {
         Objects.requireNonNull(channel, "channel");
@@ -80,23 +78,6 @@ public record NodeSettings(
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException(what + " out of range: " + port);
         }
-    }
-
-    /**
-     * @return the default HTTP port of a node whose gateway listens on {@code port}: {@code port + }{@link
-     *     #HTTP_PORT_OFFSET}, or 0 (any free port) when the gateway's port is 0
-     * @throws IllegalArgumentException if that is beyond 65535
-     */
-    public static int defaultHttpPort(int port) {
-        if (port == 0) {
-            return 0;
-        }
-        int httpPort = port + HTTP_PORT_OFFSET;
-        if (httpPort > 65_535) {
-            throw new IllegalArgumentException("gateway port " + port + " leaves no default HTTP port (port + "
-                    + HTTP_PORT_OFFSET + " > 65535): configure the HTTP port");
-        }
-        return httpPort;
     }
 
     /**
@@ -129,7 +110,7 @@ public record NodeSettings(
                 node.name(),
                 node.host(),
                 node.port(),
-                defaultHttpPort(node.port()),
+                NodeAddress.httpPort(node.port()),
                 dataDirectory,
                 consortium.msps(),
                 organisation.mspId(),
@@ -142,164 +123,131 @@ public record NodeSettings(
                 null);
     }
 
-    /**
-     * @return the same settings with the gateway on another port (0 picks a free one), and the HTTP API on that port's
-     *     {@linkplain #defaultHttpPort default HTTP port} (any free port when 0)
-     */
-    public NodeSettings withPort(int newPort) {
-        return new NodeSettings(
-                channel,
-                chaincode,
-                chaincodeJar,
-                name,
-                host,
-                newPort,
-                defaultHttpPort(newPort),
-                dataDirectory,
-                organisations,
-                mspId,
-                signCertificate,
-                signKey,
-                blockLimits,
-                cluster,
-                tls,
-                apiClients,
-                genesisPolicy);
-    }
-
-    /** @return the same settings with the HTTP API on another port (0 picks a free one) */
-    public NodeSettings withHttpPort(int newHttpPort) {
-        return new NodeSettings(
-                channel,
-                chaincode,
-                chaincodeJar,
-                name,
-                host,
-                port,
-                newHttpPort,
-                dataDirectory,
-                organisations,
-                mspId,
-                signCertificate,
-                signKey,
-                blockLimits,
-                cluster,
-                tls,
-                apiClients,
-                genesisPolicy);
-    }
-
-    /** @return the same settings with the ledger in another directory */
-    public NodeSettings withDataDirectory(Path directory) {
-        return new NodeSettings(
-                channel,
-                chaincode,
-                chaincodeJar,
-                name,
-                host,
-                port,
-                httpPort,
-                directory,
-                organisations,
-                mspId,
-                signCertificate,
-                signKey,
-                blockLimits,
-                cluster,
-                tls,
-                apiClients,
-                genesisPolicy);
-    }
-
-    /** @return the same settings serving gRPC over mutual TLS (null: plaintext) */
-    public NodeSettings withTls(TlsSettings newTls) {
-        return new NodeSettings(
-                channel,
-                chaincode,
-                chaincodeJar,
-                name,
-                host,
-                port,
-                httpPort,
-                dataDirectory,
-                organisations,
-                mspId,
-                signCertificate,
-                signKey,
-                blockLimits,
-                cluster,
-                newTls,
-                apiClients,
-                genesisPolicy);
+    /** @return a builder holding these settings, to change some of them */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /**
-     * @return the same settings with the HTTP API's clients read from {@code file} (null: none), the {@code
-     *     api-clients.yaml} of the consortium directory
+     * Changes some settings of a node and makes new ones; each setter replaces one setting. Setting the gateway's
+     * {@linkplain #port port} also puts the HTTP API on that port's {@linkplain NodeAddress#httpPort default HTTP
+     * port} (any free port when 0), unless {@link #httpPort} is set after it.
+     *
+     * <pre>{@code
+     * NodeSettings test = NodeSettings.of(consortium, "Org1MSP", null, data, jar, BlockLimits.DEFAULT)
+     *         .toBuilder().port(0).cluster(null).build();
+     * }</pre>
      */
-    public NodeSettings withApiClients(Path file) {
-        return new NodeSettings(
-                channel,
-                chaincode,
-                chaincodeJar,
-                name,
-                host,
-                port,
-                httpPort,
-                dataDirectory,
-                organisations,
-                mspId,
-                signCertificate,
-                signKey,
-                blockLimits,
-                cluster,
-                tls,
-                file,
-                genesisPolicy);
-    }
+    public static final class Builder {
+        private final String channel;
+        private final String chaincode;
+        private final Path chaincodeJar;
+        private final String name;
+        private final String host;
+        private int port;
+        private int httpPort;
+        private Path dataDirectory;
+        private final List<Msp> organisations;
+        private final String mspId;
+        private final Path signCertificate;
+        private final Path signKey;
+        private final BlockLimits blockLimits;
+        private Cluster cluster;
+        private TlsSettings tls;
+        private Path apiClients;
+        private GenesisPolicy genesisPolicy;
 
-    /** @return the same settings creating a channel with this first policy (null: none) */
-    public NodeSettings withGenesisPolicy(GenesisPolicy newGenesisPolicy) {
-        return new NodeSettings(
-                channel,
-                chaincode,
-                chaincodeJar,
-                name,
-                host,
-                port,
-                httpPort,
-                dataDirectory,
-                organisations,
-                mspId,
-                signCertificate,
-                signKey,
-                blockLimits,
-                cluster,
-                tls,
-                apiClients,
-                newGenesisPolicy);
-    }
+        private Builder(NodeSettings from) {
+            channel = from.channel;
+            chaincode = from.chaincode;
+            chaincodeJar = from.chaincodeJar;
+            name = from.name;
+            host = from.host;
+            port = from.port;
+            httpPort = from.httpPort;
+            dataDirectory = from.dataDirectory;
+            organisations = from.organisations;
+            mspId = from.mspId;
+            signCertificate = from.signCertificate;
+            signKey = from.signKey;
+            blockLimits = from.blockLimits;
+            cluster = from.cluster;
+            tls = from.tls;
+            apiClients = from.apiClients;
+            genesisPolicy = from.genesisPolicy;
+        }
 
-    /** @return the same settings with another cluster (null: a single node) */
-    public NodeSettings withCluster(Cluster newCluster) {
-        return new NodeSettings(
-                channel,
-                chaincode,
-                chaincodeJar,
-                name,
-                host,
-                port,
-                httpPort,
-                dataDirectory,
-                organisations,
-                mspId,
-                signCertificate,
-                signKey,
-                blockLimits,
-                newCluster,
-                tls,
-                apiClients,
-                genesisPolicy);
+        /**
+         * The gateway's port (0: any free port), and the HTTP API on its default port beside it.
+         *
+         * @throws IllegalArgumentException if the port leaves no default HTTP port; set {@link #httpPort} after
+         */
+        public Builder port(int newPort) {
+            port = newPort;
+            httpPort = NodeAddress.httpPort(newPort);
+            return this;
+        }
+
+        /** The HTTP API's port (0: any free port). */
+        public Builder httpPort(int newHttpPort) {
+            httpPort = newHttpPort;
+            return this;
+        }
+
+        /** The directory of the node's ledger, commitment log and Raft log. */
+        public Builder dataDirectory(Path directory) {
+            dataDirectory = directory;
+            return this;
+        }
+
+        /** The cluster the node orders with (null: it orders alone). */
+        public Builder cluster(Cluster newCluster) {
+            cluster = newCluster;
+            return this;
+        }
+
+        /** Mutual TLS for gRPC (null: plaintext). */
+        public Builder tls(TlsSettings newTls) {
+            tls = newTls;
+            return this;
+        }
+
+        /** The HTTP API's client file, the consortium's {@code api-clients.yaml} (null: no API clients). */
+        public Builder apiClients(Path file) {
+            apiClients = file;
+            return this;
+        }
+
+        /** The channel's first role policy, written into a new channel's genesis block (null: none). */
+        public Builder genesisPolicy(GenesisPolicy policy) {
+            genesisPolicy = policy;
+            return this;
+        }
+
+        /**
+         * @return the settings
+         * @throws IllegalArgumentException if they do not hold together (see {@link NodeSettings})
+         */
+        public NodeSettings build() {
+            return new NodeSettings(
+                    channel,
+                    chaincode,
+                    chaincodeJar,
+                    name,
+                    host,
+                    port,
+                    httpPort,
+                    dataDirectory,
+                    organisations,
+                    mspId,
+                    signCertificate,
+                    signKey,
+                    blockLimits,
+                    cluster,
+                    tls,
+                    apiClients,
+                    genesisPolicy);
+        }
     }
 
     /**
@@ -344,7 +292,7 @@ public record NodeSettings(
                             node.host(),
                             node.port(),
                             node.port() + RAFT_PORT_OFFSET,
-                            defaultHttpPort(node.port()),
+                            NodeAddress.httpPort(node.port()),
                             node.certificate(),
                             consortium.tlsCertificate(node.name())));
                 }

@@ -26,15 +26,40 @@ class NodeSettingsTest {
         assertThat(settings.cluster().nodes())
                 .extracting(NodeSettings.ClusterNode::httpPort)
                 .containsExactly(9051, 9052);
-        assertThat(settings.withHttpPort(8080).httpPort()).isEqualTo(8080);
-        assertThat(settings.withHttpPort(8080).port()).isEqualTo(7052);
-        assertThat(settings.withPort(0).httpPort()).isZero();
-        assertThat(settings.withPort(7100).httpPort()).isEqualTo(9100);
-        assertThatThrownBy(() -> settings.withHttpPort(70_000))
+        assertThat(settings.toBuilder().httpPort(8080).build().httpPort()).isEqualTo(8080);
+        assertThat(settings.toBuilder().httpPort(8080).build().port()).isEqualTo(7052);
+        assertThat(settings.toBuilder().port(0).build().httpPort()).isZero();
+        assertThat(settings.toBuilder().port(7100).build().httpPort()).isEqualTo(9100);
+        assertThat(settings.toBuilder().port(7100).httpPort(8080).build().httpPort())
+                .isEqualTo(8080);
+        assertThatThrownBy(() -> settings.toBuilder().httpPort(70_000).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("HTTP port out of range");
-        assertThatThrownBy(() -> settings.withPort(64_000))
+        assertThatThrownBy(() -> settings.toBuilder().port(64_000))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("configure the HTTP port");
+    }
+
+    @Test
+    void builder_changesOnlyWhatIsSet() throws Exception {
+        Consortium consortium = CryptoGen.generate(directory.resolve("network"), 2, "dossier", "notary", 7051);
+        NodeSettings settings =
+                NodeSettings.of(consortium, "Org1MSP", null, directory.resolve("data"), null, BlockLimits.DEFAULT);
+
+        NodeSettings changed = settings.toBuilder()
+                .dataDirectory(directory.resolve("elsewhere"))
+                .cluster(null)
+                .apiClients(directory.resolve("api-clients.yaml"))
+                .build();
+
+        assertThat(changed.dataDirectory()).isEqualTo(directory.resolve("elsewhere"));
+        assertThat(changed.cluster()).isNull();
+        assertThat(changed.apiClients()).isEqualTo(directory.resolve("api-clients.yaml"));
+        assertThat(changed.toBuilder()
+                        .dataDirectory(directory.resolve("data"))
+                        .cluster(settings.cluster())
+                        .apiClients(null)
+                        .build())
+                .isEqualTo(settings);
     }
 }

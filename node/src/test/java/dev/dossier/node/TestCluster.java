@@ -48,13 +48,17 @@ final class TestCluster implements AutoCloseable {
                             directory.resolve("node" + i),
                             TestNetwork.chaincodeJar(),
                             limits)
-                    .withGenesisPolicy(
-                            GenesisPolicy.load(directory.resolve("network")).orElseThrow());
+                    .toBuilder()
+                    .genesisPolicy(
+                            GenesisPolicy.load(directory.resolve("network")).orElseThrow())
+                    .build();
             // without TLS the nodes are told they may order in plaintext (node start --insecure), all on loopback
-            NodeSettings clustered = node.withCluster(node.cluster()
-                    .withRaftTiming(Duration.ofMillis(400), 16, 64 << 10)
-                    .insecure(!tls));
-            settings.add(tls ? clustered.withTls(consortium.tls(node.name())) : clustered);
+            settings.add(node.toBuilder()
+                    .cluster(node.cluster()
+                            .withRaftTiming(Duration.ofMillis(400), 16, 64 << 10)
+                            .insecure(!tls))
+                    .tls(tls ? consortium.tls(node.name()) : null)
+                    .build());
         }
         nodes = new Node[n];
         channels = new ManagedChannel[n];
@@ -87,7 +91,7 @@ final class TestCluster implements AutoCloseable {
             int base = ThreadLocalRandom.current().nextInt(20_000, 40_000);
             if (free(base, n)
                     && free(base + NodeSettings.Cluster.RAFT_PORT_OFFSET, n)
-                    && free(base + NodeSettings.HTTP_PORT_OFFSET, n)) {
+                    && free(base + dev.dossier.common.net.NodeAddress.HTTP_PORT_OFFSET, n)) {
                 return base;
             }
         }

@@ -85,10 +85,12 @@ public final class TestNetwork implements AutoCloseable {
      */
     private NodeSettings settings() {
         return NodeSettings.of(consortium, "Org1MSP", null, dataDirectory, chaincodeJar(), BlockLimits.DEFAULT)
-                .withPort(0)
-                .withCluster(null)
-                .withApiClients(networkDirectory.resolve(ApiClients.FILE_NAME))
-                .withGenesisPolicy(genesisPolicy(networkDirectory));
+                .toBuilder()
+                .port(0)
+                .cluster(null)
+                .apiClients(networkDirectory.resolve(ApiClients.FILE_NAME))
+                .genesisPolicy(genesisPolicy(networkDirectory))
+                .build();
     }
 
     private static GenesisPolicy genesisPolicy(Path networkDirectory) {

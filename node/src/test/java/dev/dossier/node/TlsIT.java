@@ -49,8 +49,10 @@ class TlsIT {
                         directory.resolve("node"),
                         TestNetwork.chaincodeJar(),
                         BlockLimits.DEFAULT)
-                .withPort(0)
-                .withTls(consortium.tls("node0.org1.dossier.local"));
+                .toBuilder()
+                .port(0)
+                .tls(consortium.tls("node0.org1.dossier.local"))
+                .build();
         node = Node.start(settings);
     }
 

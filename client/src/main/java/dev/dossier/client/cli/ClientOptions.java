@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.dossier.client.Dossier;
 import dev.dossier.client.digest.HmacKey;
 import dev.dossier.client.transport.Connections;
+import dev.dossier.common.net.NodeAddress;
 import dev.dossier.common.note.NoteException;
 import dev.dossier.common.note.TrustFile;
 import io.grpc.ManagedChannel;
@@ -74,7 +75,8 @@ final class ClientOptions {
     @Option(
             names = "--node-url",
             paramLabel = "URL",
-            description = "the node's HTTP API (default: the gateway's host, its port + 2000)")
+            description = "the node's HTTP API (default: the gateway's host, its port + " + NodeAddress.HTTP_PORT_OFFSET
+                    + ")")
     URI nodeUrl;
 
     @Option(
@@ -122,21 +124,19 @@ final class ClientOptions {
         return new Connections.Tls(ca, certificate, key, tlsServerName);
     }
 
-    /** The HTTP port of a node is its gateway port plus this, unless set otherwise (as the node's own default). */
-    static final int HTTP_PORT_OFFSET = 2000;
-
-    /** @return the node HTTP API to use: {@code --node-url}, else the gateway's host with its port + 2000 */
+    /** @return the node HTTP API to use: {@code --node-url}, else the node's default beside its gateway address */
     URI nodeUrl() throws IOException {
         if (nodeUrl != null) {
             return nodeUrl;
         }
         String address = endpoint != null ? endpoint : firstNodeAddress(organisation());
-        int colon = address.lastIndexOf(':');
         try {
-            int port = Integer.parseInt(address.substring(colon + 1));
-            return URI.create("http://" + address.substring(0, colon) + ":" + (port + HTTP_PORT_OFFSET));
-        } catch (RuntimeException e) {
-            throw new IOException("cannot tell the node's HTTP address from " + address + ": give --node-url", e);
+            return NodeAddress.httpUrl(address);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(
+                    "cannot tell the node's HTTP address from " + address + " (" + e.getMessage()
+                            + "): give --node-url",
+                    e);
         }
     }
 

@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
         name = "dossier",
         mixinStandardHelpOptions = true,
         scope = ScopeType.INHERIT, // --help and --version on every subcommand too
+        versionProvider = VersionProvider.class,
         subcommands = {
             AnchorCommand.class,
             RevokeCommand.class,

@@ -1,6 +1,6 @@
 package dev.dossier.common.card;
 
-import dev.dossier.common.text.Utf8;
+import dev.dossier.common.text.StrictUtf8;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -238,7 +238,7 @@ final class Cbor {
 
         private static String utf8(byte[] bytes, int start) throws CborException {
             try {
-                return Utf8.decodeStrict(bytes);
+                return StrictUtf8.decode(bytes);
             } catch (CharacterCodingException e) {
                 throw new CborException("byte " + start + ": text string is not UTF-8");
             }

@@ -7,7 +7,7 @@ import dev.dossier.common.note.Checkpoint;
 import dev.dossier.common.note.NoteException;
 import dev.dossier.common.note.SignedNote;
 import dev.dossier.common.note.TrustFile;
-import dev.dossier.common.text.Utf8;
+import dev.dossier.common.text.StrictUtf8;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -299,7 +299,7 @@ public final class Receipt {
 
     private static String utf8(byte[] bytes) throws ReceiptException {
         try {
-            return Utf8.decodeStrict(bytes);
+            return StrictUtf8.decode(bytes);
         } catch (CharacterCodingException e) {
             throw new ReceiptException("not UTF-8 text");
         }

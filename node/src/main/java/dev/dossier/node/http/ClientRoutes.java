@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.dossier.common.text.StrictUtf8;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.util.Locale;
@@ -43,7 +44,7 @@ final class ClientRoutes {
         }
         JsonNode request;
         try {
-            request = Requests.STRICT_JSON.readTree(Requests.utf8(body.get()));
+            request = Requests.STRICT_JSON.readTree(StrictUtf8.decode(body.get()));
         } catch (CharacterCodingException e) {
             return Response.error(400, "BAD_REQUEST", "the body is not UTF-8");
         } catch (JsonProcessingException e) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.dossier.common.note.NoteException;
 import dev.dossier.common.note.SignedNote;
+import dev.dossier.common.text.StrictUtf8;
 import dev.dossier.node.log.CheckpointPublisher;
 import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.log.CosignException;
@@ -49,7 +50,7 @@ final class LogRoutes {
         }
         SignedNote note;
         try {
-            note = SignedNote.parse(Requests.utf8(body.get()));
+            note = SignedNote.parse(StrictUtf8.decode(body.get()));
         } catch (NoteException | CharacterCodingException e) {
             return Response.error(400, "BAD_REQUEST", "not a signed note: " + e.getMessage());
         }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.CharacterCodingException;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -59,10 +58,5 @@ final class Requests {
     /** @return the answer to a body longer than {@code limit} bytes */
     static Response tooLarge(int limit) {
         return Response.error(413, "PAYLOAD_TOO_LARGE", "request body beyond " + limit + " bytes");
-    }
-
-    /** @return the bytes as UTF-8 text, refusing malformed input */
-    static String utf8(byte[] bytes) throws CharacterCodingException {
-        return dev.dossier.common.text.Utf8.decodeStrict(bytes);
     }
 }

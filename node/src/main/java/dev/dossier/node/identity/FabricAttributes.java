@@ -8,9 +8,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.ByteBuffer;
+import dev.dossier.common.text.StrictUtf8;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
@@ -79,11 +78,7 @@ public final class FabricAttributes {
         }
         try {
             byte[] value = ASN1OctetString.getInstance(extension).getOctets();
-            String text = UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(value))
-                    .toString();
+            String text = StrictUtf8.decode(value);
             JsonNode root = JSON.readTree(text);
             if (root == null || !root.isObject()) {
                 throw new CertificateParsingException("attribute extension is not a JSON object");

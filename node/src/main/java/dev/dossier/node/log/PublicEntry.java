@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.dossier.common.json.Json;
+import dev.dossier.common.text.StrictUtf8;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +63,7 @@ public final class PublicEntry {
         Objects.requireNonNull(entry, "entry");
         String text;
         try {
-            text = dev.dossier.common.text.Utf8.decodeStrict(entry);
+            text = StrictUtf8.decode(entry);
         } catch (CharacterCodingException e) {
             return EMPTY.clone();
         }
@@ -85,7 +87,9 @@ public final class PublicEntry {
                     encoded = Long.toString(value.longValue());
                 }
             } else if (value.isTextual() && !hasLoneSurrogate(value.textValue())) {
-                encoded = quote(value.textValue());
+                StringBuilder quoted = new StringBuilder(value.textValue().length() + 2);
+                Json.appendString(quoted, value.textValue());
+                encoded = quoted.toString();
             }
             if (encoded != null) {
                 if (out.length() > 1) {
@@ -95,31 +99,6 @@ public final class PublicEntry {
             }
         }
         return out.append('}').toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A JSON string as RFC 8785 (ECMAScript {@code JSON.stringify}) writes it. */
-    private static String quote(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
     }
 
     private static boolean hasLoneSurrogate(String value) {

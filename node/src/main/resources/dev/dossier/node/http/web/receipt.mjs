@@ -490,6 +490,66 @@ export async function verifyNote(note, trust) {
   return [...verified].sort();
 }
 
+// ---- the ledger entry ----
+
+/** The members of an on-chain entry, as the node's LedgerEntry (common/.../entry/LedgerEntry.java) reads them. */
+const ENTRY_MEMBERS = [
+  'anchoredAt',
+  'commitment',
+  'issuerId',
+  'kind',
+  'mspId',
+  'revocationReason',
+  'revokedAt',
+  'schemaVersion',
+  'status',
+  'subject',
+  'supersededBy',
+  'supersedes',
+  'validUntil',
+];
+
+/**
+ * Reads an on-chain entry by the rules of the node's LedgerEntry, checked against the same golden vectors
+ * (common/src/test/resources/vectors/ledger-entry-v1.json): one JSON object; each member, when present and not null, a
+ * string, but schemaVersion an integer (1 when absent); status, when present, active, revoked or superseded; other
+ * members ignored.
+ * @param {string} text the entry's JSON text
+ * @returns {object} every member of ENTRY_MEMBERS, null when absent
+ * @throws Error naming what is wrong
+ */
+export function parseLedgerEntry(text) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`not a JSON object: ${e.message}`);
+  }
+  return ledgerEntryOf(value);
+}
+
+/** As parseLedgerEntry, from an already parsed JSON value. */
+function ledgerEntryOf(value) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error('not a JSON object');
+  }
+  const entry = {};
+  for (const name of ENTRY_MEMBERS) {
+    const member = value[name] ?? null;
+    if (name === 'schemaVersion') {
+      if (member !== null && !Number.isSafeInteger(member)) throw new Error(`member '${name}' is not an integer`);
+      entry[name] = member ?? 1;
+    } else {
+      if (member !== null && typeof member !== 'string') throw new Error(`member '${name}' is not a string`);
+      entry[name] = member;
+    }
+  }
+  if (entry.status !== null && !KNOWN_STATUSES.includes(entry.status)) {
+    throw new Error(`unknown status '${entry.status}'`);
+  }
+  return entry;
+}
+
 // ---- receipt verification (contract section 4) ----
 
 /**
@@ -521,17 +581,18 @@ export async function verifyReceipt(text, trust) {
 
   const commitment = toHex(receipt.commitment);
   let entryText;
-  let entry;
   try {
     entryText = strictUtf8.decode(receipt.entryBytes);
-    entry = JSON.parse(entryText);
   } catch (e) {
-    throw new VerificationError('entry', 'the anchored entry is not UTF-8 JSON');
+    throw new VerificationError('entry', 'the anchored entry is not UTF-8');
   }
-  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
-    throw new VerificationError('entry', 'the anchored entry is not a JSON object');
+  let entry;
+  try {
+    entry = parseLedgerEntry(entryText);
+  } catch (e) {
+    throw new VerificationError('entry', `the anchored entry is not an entry: ${e.message}`);
   }
-  if (entry.commitment !== undefined && String(entry.commitment).toLowerCase() !== commitment) {
+  if (entry.commitment !== null && entry.commitment.toLowerCase() !== commitment) {
     throw new VerificationError('entry', `the anchored entry names commitment ${entry.commitment}, not ${commitment}`);
   }
   return {
@@ -754,7 +815,12 @@ function statusProblem(current, commitment) {
   if (!KNOWN_STATUSES.includes(current.status)) {
     return `the node answered an unknown status: ${JSON.stringify(current.status ?? null).substring(0, 40)}`;
   }
-  if (current.commitment !== undefined && String(current.commitment).toLowerCase() !== commitment) {
+  try {
+    ledgerEntryOf(current);
+  } catch (e) {
+    return `the node answered something that is not an entry (${e.message})`;
+  }
+  if (current.commitment != null && String(current.commitment).toLowerCase() !== commitment) {
     return 'the node answered with the entry of another commitment';
   }
   return null;

@@ -1,18 +1,18 @@
-package dev.dossier.chaincode;
+package dev.dossier.common.json;
 
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.json.JSONArray;
-import org.json.JSONObject;
 
 /**
  * Deterministic JSON writer: object keys sorted (by UTF-16 code units, as RFC 8785), no insignificant whitespace,
  * strings escaped minimally (quote, backslash and control characters). Values may be {@code null}, {@link String},
- * {@link Boolean}, {@link Integer}, {@link Long}, {@link Map} with string keys, {@link List}, or org.json's
- * {@link JSONObject} and {@link JSONArray} (written with sorted keys too), or {@link Raw} (copied as it is).
+ * {@link Boolean}, {@link Integer}, {@link Long}, {@link Map} with string keys, {@link List}, or {@link Raw} (copied as it is).
+ * What {@link JsonReader} reads, this writes back (but for non-integer numbers). Strings are escaped as RFC 8785
+ * (ECMAScript's {@code JSON.stringify}) escapes them, so a value of strings, integers, maps and lists is written in its
+ * RFC 8785 canonical form.
  */
-final class Json {
+public final class Json {
     private Json() {}
 
     /**
@@ -21,13 +21,13 @@ final class Json {
      *
      * @param json canonical JSON text
      */
-    record Raw(String json) {}
+    public record Raw(String json) {}
 
     /**
      * @return the JSON text of {@code value}
      * @throws IllegalArgumentException if the value, or a value nested in it, has an unsupported type
      */
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder(128);
         append(out, value);
         return out.toString();
@@ -45,12 +45,12 @@ final class Json {
      * @param out where to append
      * @return the writer of the object's members
      */
-    static Members object(StringBuilder out) {
+    public static Members object(StringBuilder out) {
         return new Members(out);
     }
 
     /** Writes the members of one JSON object; see {@link #object}. Not reusable once {@link #end} was called. */
-    static final class Members {
+    public static final class Members {
         private final StringBuilder out;
         private String last;
 
@@ -65,7 +65,7 @@ final class Json {
          * @throws IllegalStateException if {@code name} does not sort after the previous member's name
          * @throws IllegalArgumentException if the value has an unsupported type
          */
-        Members add(String name, Object value) {
+        public Members add(String name, Object value) {
             if (value == null) {
                 return this;
             }
@@ -83,13 +83,13 @@ final class Json {
         }
 
         /** Closes the object. */
-        void end() {
+        public void end() {
             out.append('}');
         }
     }
 
     private static void append(StringBuilder out, Object value) {
-        if (value == null || value == JSONObject.NULL) {
+        if (value == null) {
             out.append("null");
         } else if (value instanceof String s) {
             appendString(out, s);
@@ -97,10 +97,6 @@ final class Json {
             out.append(raw.json());
         } else if (value instanceof Boolean || value instanceof Integer || value instanceof Long) {
             out.append(value);
-        } else if (value instanceof JSONObject o) {
-            append(out, o.toMap());
-        } else if (value instanceof JSONArray a) {
-            append(out, a.toList());
         } else if (value instanceof Map<?, ?> map) {
             appendObject(out, map);
         } else if (value instanceof List<?> list) {
@@ -140,7 +136,14 @@ final class Json {
         out.append('}');
     }
 
-    private static void appendString(StringBuilder out, String s) {
+    /**
+     * Appends {@code s} as a JSON string: quote, backslash and the control characters escaped as RFC 8785 does
+     * ({@code \b \t \n \f \r}, other controls as six-character escapes with lowercase hex digits), everything else as it is.
+     *
+     * @param out where to append
+     * @param s the string
+     */
+    public static void appendString(StringBuilder out, String s) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

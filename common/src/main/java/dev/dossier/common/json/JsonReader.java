@@ -1,4 +1,4 @@
-package dev.dossier.chaincode;
+package dev.dossier.common.json;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Strict JSON reader (RFC 8259) for the contract's arguments and its own stored values. Objects become
+ * Strict JSON reader (RFC 8259): the contract's arguments and its own stored values, ledger entries wherever they are
+ * read. Objects become
  * {@link LinkedHashMap}s (member order kept; a repeated name is an error), arrays {@link ArrayList}s, strings
  * {@link String}s, {@code true}/{@code false} {@link Boolean}s, {@code null} Java {@code null}, integers that fit
  * {@link Long}s and other numbers {@link BigDecimal}s. Nesting deeper than {@value #MAX_DEPTH} and anything after the
@@ -16,13 +17,14 @@ import java.util.Map;
  * <p>A single pass over the characters without regular expressions: it reads the thousands of entries of an {@code
  * anchorBatch} argument in a few milliseconds.
  */
-final class JsonParser {
-    static final int MAX_DEPTH = 32;
+public final class JsonReader {
+    /** The deepest nesting of arrays and objects read. */
+    public static final int MAX_DEPTH = 32;
 
     private final String text;
     private int pos;
 
-    private JsonParser(String text) {
+    private JsonReader(String text) {
         this.text = text;
     }
 
@@ -32,11 +34,11 @@ final class JsonParser {
      * @throws IllegalArgumentException if {@code text} is null or not one well-formed JSON value; the message gives
      *     the offset and what was expected
      */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         if (text == null) {
             throw new IllegalArgumentException("malformed JSON: null");
         }
-        JsonParser parser = new JsonParser(text);
+        JsonReader parser = new JsonReader(text);
         Object value = parser.value(0);
         parser.skipWhitespace();
         if (parser.pos != text.length()) {

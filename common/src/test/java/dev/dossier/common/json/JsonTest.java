@@ -1,4 +1,4 @@
-package dev.dossier.chaincode;
+package dev.dossier.common.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 
 class JsonTest {
@@ -23,10 +22,15 @@ class JsonTest {
     }
 
     @Test
-    void write_nestedOrgJsonObject_sortedToo() {
-        JSONObject o = new JSONObject("{\"b\":\"2\",\"a\":{\"d\":\"4\",\"c\":\"3\"}}");
+    void write_nestedMapsInLists_sortedToo() {
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("d", "4");
+        inner.put("c", "3");
+        Map<String, Object> outer = new LinkedHashMap<>();
+        outer.put("b", "2");
+        outer.put("a", inner);
 
-        assertThat(Json.write(Arrays.asList(o, null)))
+        assertThat(Json.write(Arrays.asList(outer, null)))
                 .isEqualTo("[{\"a\":{\"c\":\"3\",\"d\":\"4\"},\"b\":\"2\"},null]");
     }
 

@@ -1,4 +1,4 @@
-package dev.dossier.chaincode;
+package dev.dossier.common.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class JsonParserTest {
+class JsonReaderTest {
     @Test
     void parse_values_typedAndOrderKept() {
-        Object value = JsonParser.parse(" {\"b\":[1,-2,true,false,null],\"a\":\"x\\u00e9\\n\",\"c\":{},\"d\":1.5e3} ");
+        Object value = JsonReader.parse(" {\"b\":[1,-2,true,false,null],\"a\":\"x\\u00e9\\n\",\"c\":{},\"d\":1.5e3} ");
 
         assertThat(value).isInstanceOf(Map.class);
         @SuppressWarnings("unchecked")
@@ -26,15 +26,15 @@ class JsonParserTest {
 
     @Test
     void parse_thenWrite_isCanonical() {
-        assertThat(Json.write(JsonParser.parse("{ \"z\" : [ ] , \"a\" : \"\\/\" }")))
+        assertThat(Json.write(JsonReader.parse("{ \"z\" : [ ] , \"a\" : \"\\/\" }")))
                 .isEqualTo("{\"a\":\"/\",\"z\":[]}");
     }
 
     @Test
     void parse_bigInteger_isBigDecimalNotOverflow() {
-        assertThat(JsonParser.parse("123456789012345678901234567890"))
+        assertThat(JsonReader.parse("123456789012345678901234567890"))
                 .isEqualTo(new BigDecimal("123456789012345678901234567890"));
-        assertThat(JsonParser.parse("-9")).isEqualTo(-9L);
+        assertThat(JsonReader.parse("-9")).isEqualTo(-9L);
     }
 
     @Test
@@ -56,26 +56,26 @@ class JsonParserTest {
                 "\"\u0001\"",
                 "{1:2}",
                 "\"\\u12G4\"")) {
-            assertThatThrownBy(() -> JsonParser.parse(bad))
+            assertThatThrownBy(() -> JsonReader.parse(bad))
                     .as(bad)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("malformed JSON at offset ");
         }
-        assertThatThrownBy(() -> JsonParser.parse(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> JsonReader.parse(null)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void parse_repeatedName_saysWhich() {
-        assertThatThrownBy(() -> JsonParser.parse("{\"kind\":\"a\",\"kind\":\"b\"}"))
+        assertThatThrownBy(() -> JsonReader.parse("{\"kind\":\"a\",\"kind\":\"b\"}"))
                 .hasMessageContaining("no repeated member name ('kind')");
     }
 
     @Test
     void parse_tooDeep_throws() {
-        String deep = "[".repeat(JsonParser.MAX_DEPTH + 1) + "]".repeat(JsonParser.MAX_DEPTH + 1);
-        String ok = "[".repeat(JsonParser.MAX_DEPTH) + "]".repeat(JsonParser.MAX_DEPTH);
+        String deep = "[".repeat(JsonReader.MAX_DEPTH + 1) + "]".repeat(JsonReader.MAX_DEPTH + 1);
+        String ok = "[".repeat(JsonReader.MAX_DEPTH) + "]".repeat(JsonReader.MAX_DEPTH);
 
-        assertThatThrownBy(() -> JsonParser.parse(deep)).hasMessageContaining("nesting");
-        assertThat(JsonParser.parse(ok)).isInstanceOf(List.class);
+        assertThatThrownBy(() -> JsonReader.parse(deep)).hasMessageContaining("nesting");
+        assertThat(JsonReader.parse(ok)).isInstanceOf(List.class);
     }
 }

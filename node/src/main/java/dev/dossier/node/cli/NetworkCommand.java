@@ -1,0 +1,177 @@
+package dev.dossier.node.cli;
+
+import dev.dossier.common.note.TrustFile;
+import dev.dossier.node.NodeSettings;
+import dev.dossier.node.config.Consortium;
+import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.http.ApiClients;
+import dev.dossier.node.log.TrustFiles;
+import dev.dossier.node.ordering.RaftMembership;
+import dev.dossier.node.ordering.RaftSettings;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dossier network}: make a consortium and change it. */
+@Command(
+        name = "network",
+        description = "Manage a consortium.",
+        subcommands = {
+            NetworkCommand.Init.class,
+            NetworkCommand.AddNode.class,
+            NetworkCommand.ListNodes.class,
+            NetworkCommand.Revoke.class,
+            NetworkCommand.ApiToken.class
+        })
+final class NetworkCommand {
+    /** The trust file {@code network init} writes beside {@code consortium.yaml}. */
+    static final String TRUST_FILE = "trust.txt";
+
+    @Command(name = "init", description = "Generate a consortium: a CA per organisation, node and user identities.")
+    static final class Init implements Callable<Integer> {
+        @Option(
+                names = "--orgs",
+                defaultValue = "1",
+                description = "number of organisations (default ${DEFAULT-VALUE})")
+        int organisations;
+
+        @Option(names = "--out", defaultValue = "network", description = "output directory, must be empty")
+        Path out;
+
+        @Option(names = "--channel", defaultValue = "dossier")
+        String channel;
+
+        @Option(names = "--chaincode", defaultValue = "notary")
+        String chaincode;
+
+        @Option(names = "--port", defaultValue = "7051", description = "port of the first node; others follow")
+        int port;
+
+        @Override
+        public Integer call() throws Exception {
+            Consortium consortium = CryptoGen.generate(out, organisations, channel, chaincode, port);
+            TrustFile trust = TrustFiles.of(consortium);
+            java.nio.file.Files.writeString(
+                    out.resolve(TRUST_FILE),
+                    "# Keys of the consortium's nodes: verifiers pin this file to check receipts offline.\n"
+                            + trust.format());
+            System.out.println("consortium of " + consortium.organisations().size() + " organisation(s), channel "
+                    + consortium.channel() + ", chaincode " + consortium.chaincode() + ": "
+                    + out.toAbsolutePath().resolve("consortium.yaml") + "; trust file for verifiers "
+                    + out.toAbsolutePath().resolve(TRUST_FILE) + " (" + trust.cosigners() + " of "
+                    + trust.keys().size() + " nodes must sign a checkpoint)");
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "revoke",
+            description = "Revoke a node's or user's certificate: its organisation's CA adds it to the organisation's"
+                    + " revocation list (msp/crls/crl.pem). Restart every node for it to take effect.")
+    static final class Revoke implements Callable<Integer> {
+        @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
+        Path network;
+
+        @Option(
+                names = "--name",
+                required = true,
+                description = "the node or user, such as Employer@org1.dossier.local")
+        String name;
+
+        @Option(
+                names = "--valid-days",
+                defaultValue = "365",
+                description = "days until the list's next update (default ${DEFAULT-VALUE})")
+        int validDays;
+
+        @Override
+        public Integer call() throws Exception {
+            Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
+            Path crl = CryptoGen.revoke(consortium, name, java.time.Duration.ofDays(validDays));
+            System.out.println("revoked " + name + ": " + crl.toAbsolutePath()
+                    + "; restart every node of the network (each reads the lists when it starts)");
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "api-token",
+            description =
+                    "Create an API token for the nodes' HTTP API (POST /v1/anchor, GET /v1/dossier): it stands for"
+                            + " one user of an organisation, whose key its node holds and signs with. Prints the token once;"
+                            + " api-clients.yaml keeps only its SHA-256. Restart the organisation's node to use it.")
+    static final class ApiToken implements Callable<Integer> {
+        @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
+        Path network;
+
+        @Option(names = "--user", required = true, description = "the user, such as Employer@org1.dossier.local")
+        String user;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            String token = ApiClients.issue(network, user);
+            spec.commandLine()
+                    .getErr()
+                    .println("API token for " + user + " (shown once; " + network.resolve(ApiClients.FILE_NAME)
+                            + " keeps only its hash). Restart the node of " + user.substring(user.indexOf('@') + 1)
+                            + " for it to take the token.");
+            spec.commandLine().getOut().println(token);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "nodes", description = "List the nodes of a consortium: name, MSP id, host, gateway port.")
+    static final class ListNodes implements Callable<Integer> {
+        @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
+        Path network;
+
+        @Override
+        public Integer call() throws Exception {
+            Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
+            for (Consortium.Organisation organisation : consortium.organisations()) {
+                for (Consortium.Node node : organisation.nodes()) {
+                    System.out.println(
+                            node.name() + " " + organisation.mspId() + " " + node.host() + " " + node.port());
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "add-node",
+            description = "Add a node to the Raft group of a running network (the node must be in consortium.yaml "
+                    + "and started with --join).")
+    static final class AddNode implements Callable<Integer> {
+        @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
+        Path network;
+
+        @Option(names = "--node", required = true, description = "name of the node to add")
+        String node;
+
+        @Option(
+                names = "--tls",
+                description = "the network runs with --tls: reach its Raft group with the added node's TLS identity")
+        boolean tls;
+
+        @Override
+        public Integer call() throws Exception {
+            Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
+            NodeSettings.Cluster cluster = NodeSettings.Cluster.of(consortium, node);
+            List<RaftSettings.Member> members = cluster.nodes().stream()
+                    .map(n -> new RaftSettings.Member(n.name(), n.host(), n.raftPort(), n.tlsCertificate()))
+                    .toList();
+            RaftMembership.set(consortium.channel(), members, node, tls ? consortium.tls(node) : null);
+            System.out.println("Raft group of channel " + consortium.channel() + " is now " + members.size()
+                    + " nodes; " + node + " catches up from the others");
+            return 0;
+        }
+    }
+}

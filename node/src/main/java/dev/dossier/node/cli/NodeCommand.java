@@ -1,0 +1,115 @@
+package dev.dossier.node.cli;
+
+import dev.dossier.common.net.NodeAddress;
+import dev.dossier.node.Node;
+import dev.dossier.node.NodeSettings;
+import dev.dossier.node.config.Consortium;
+import dev.dossier.node.config.GenesisPolicy;
+import dev.dossier.node.http.ApiClients;
+import dev.dossier.node.ordering.BlockLimits;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code dossier node start}: run one node. */
+@Command(name = "node", description = "Run a node.", subcommands = NodeCommand.Start.class)
+final class NodeCommand {
+    @Command(
+            name = "start",
+            mixinStandardHelpOptions = true,
+            description = "Start a node of the consortium and serve until stopped.")
+    static final class Start implements Callable<Integer> {
+        @Mixin
+        GrpcOptions grpc;
+
+        @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
+        Path network;
+
+        @Option(names = "--org", defaultValue = "Org1MSP", description = "organisation (MSP id or name)")
+        String organisation;
+
+        @Option(names = "--node", description = "node name (default: the organisation's first node)")
+        String node;
+
+        @Option(names = "--data", required = true, description = "data directory of this node")
+        Path data;
+
+        @Option(names = "--chaincode-jar", description = "Fabric Java contract jar (default: node classpath)")
+        Path chaincodeJar;
+
+        @Option(
+                names = "--http-port",
+                description = "port of the HTTP API (receipts, verify page, metrics); default: gateway port + "
+                        + NodeAddress.HTTP_PORT_OFFSET + ", 0: any free port")
+        Integer httpPort;
+
+        @Option(
+                names = "--tls",
+                description = "serve gRPC over mutual TLS with the node's tls/ files (clients need TLS client"
+                        + " certificates of a consortium TLS CA) and order over mutual TLS that accepts the"
+                        + " consortium's nodes only (their tls/server.crt); the other nodes must run with --tls too")
+        boolean tls;
+
+        @Option(
+                names = "--insecure",
+                description = "on a network of several nodes, run without --tls all the same: Raft and gRPC in"
+                        + " plaintext, so anyone who reaches the node's Raft port can write to the ordering log."
+                        + " Only for networks you control end to end (all nodes on one machine, tests); a node of"
+                        + " several refuses to start without --tls otherwise. A single node needs neither")
+        boolean insecure;
+
+        @Option(names = "--block-max-tx", defaultValue = "1000")
+        int blockMaxTransactions;
+
+        @Option(names = "--block-timeout-ms", defaultValue = "20")
+        long blockTimeoutMillis;
+
+        @Option(
+                names = "--join",
+                description = "join a running network: take the genesis block from the other nodes and wait to be "
+                        + "added with 'network add-node'")
+        boolean join;
+
+        @Option(names = "--election-timeout-ms", defaultValue = "1000", description = "Raft election timeout")
+        long electionTimeoutMillis;
+
+        @Option(names = "--snapshot-every", defaultValue = "10000", description = "Raft entries between snapshots")
+        long snapshotEvery;
+
+        @Override
+        public Integer call() throws Exception {
+            Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
+            BlockLimits limits = new BlockLimits(
+                    blockMaxTransactions, BlockLimits.DEFAULT.maxBytes(), Duration.ofMillis(blockTimeoutMillis));
+            NodeSettings consortiumDefaults =
+                    NodeSettings.of(consortium, organisation, node, data, chaincodeJar, limits);
+            NodeSettings.Builder builder = consortiumDefaults.toBuilder()
+                    .apiClients(network.resolve(ApiClients.FILE_NAME))
+                    .genesisPolicy(GenesisPolicy.load(network).orElse(null));
+            if (httpPort != null) {
+                builder.httpPort(httpPort);
+            }
+            if (tls) {
+                builder.tls(consortium.tls(consortiumDefaults.name()));
+            }
+            NodeSettings.Cluster cluster = consortiumDefaults.cluster();
+            if (cluster != null) {
+                builder.cluster(cluster.withRaftTiming(
+                                Duration.ofMillis(electionTimeoutMillis), snapshotEvery, cluster.segmentBytes())
+                        .joining(join)
+                        .insecure(insecure));
+            }
+            NodeSettings settings = builder.build();
+            Node running = Node.start(settings, grpc.limits());
+            Runtime.getRuntime().addShutdownHook(new Thread(running::close, "shutdown"));
+            System.out.println("node " + settings.mspId() + " listening on " + settings.host() + ":"
+                    + running.port() + ", ledger height " + running.height() + "; HTTP API and verify page on "
+                    + running.httpUrl() + "/verify");
+            running.awaitTermination();
+            return 0;
+        }
+    }
+}
