@@ -133,4 +133,39 @@ class WriteRulesTest {
         assertThat(check(ORG1, new KeyWrite(NS, C1, KeyWrite.Change.DELETE, null, Optional.empty())))
                 .hasValueSatisfying(reason -> assertThat(reason).contains("entries are permanent"));
     }
+
+    @Test
+    void correction_mustMarkTheEntryItSupersedes_andOnlyItsOwnerCanMarkIt() {
+        String c2 = "2".repeat(64);
+        String correction =
+                entry("Org1MSP").replace(C1, c2).replace("\"status\"", "\"supersedes\":\"" + C1 + "\",\"status\"");
+        String superseded = entry("Org1MSP")
+                .replace("\"status\":\"active\"", "\"status\":\"superseded\",\"supersededBy\":\"" + c2 + "\"");
+
+        values.put(C1, entry("Org1MSP").getBytes(UTF_8));
+        metadata.put(
+                C1,
+                Map.of(
+                        KeyWrite.VALIDATION_PARAMETER,
+                        SignaturePolicies.ownedBy("Org1MSP").toByteString()));
+        assertThat(check(ORG1, put(c2, correction, "Org1MSP"), put(C1, superseded, null)))
+                .as("the correction and the link, by the owner")
+                .isEmpty();
+        assertThat(check(ORG1, put(c2, correction, "Org1MSP")))
+                .as("a correction that leaves the entry it names active")
+                .hasValueSatisfying(reason -> assertThat(reason).contains("does not mark that entry superseded"));
+        assertThat(check(ORG1, put(c2, correction, "Org1MSP"), put(C1, entry("Org1MSP"), null)))
+                .as("a correction whose link is not written")
+                .hasValueSatisfying(reason -> assertThat(reason).contains("does not mark that entry superseded"));
+
+        values.put(C1, entry("Org2MSP").getBytes(UTF_8));
+        metadata.put(
+                C1,
+                Map.of(
+                        KeyWrite.VALIDATION_PARAMETER,
+                        SignaturePolicies.ownedBy("Org2MSP").toByteString()));
+        assertThat(check(ORG1, put(c2, correction, "Org1MSP"), put(C1, superseded.replace("Org1MSP", "Org2MSP"), null)))
+                .as("Org1 correcting Org2's entry")
+                .hasValueSatisfying(reason -> assertThat(reason).contains("needs endorsements satisfying"));
+    }
 }
