@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.hyperledger.fabric.contract.Context;
 import org.hyperledger.fabric.contract.ContractInterface;
 import org.hyperledger.fabric.contract.annotation.Contract;
@@ -21,11 +20,7 @@ import org.hyperledger.fabric.contract.annotation.Info;
 import org.hyperledger.fabric.contract.annotation.Transaction;
 import org.hyperledger.fabric.shim.ChaincodeException;
 import org.hyperledger.fabric.shim.ChaincodeStub;
-import org.hyperledger.fabric.shim.ext.sbe.StateBasedEndorsement;
-import org.hyperledger.fabric.shim.ext.sbe.impl.StateBasedEndorsementFactory;
-import org.hyperledger.fabric.shim.ledger.CompositeKey;
 import org.hyperledger.fabric.shim.ledger.KeyModification;
-import org.hyperledger.fabric.shim.ledger.KeyValue;
 import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
 
 /**
@@ -51,6 +46,12 @@ import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
  * <p>Business errors are {@link ChaincodeException}s whose payload is an {@link ErrorCode} name.
  *
  * <p>Example, with the Fabric Gateway client: {@code contract.submitTransaction("anchor", commitmentHex, "record")}.
+ *
+ * <p>Every transaction function is in this class, with its documentation: the contract API routes the functions of
+ * one {@code @Contract} class under bare names, and a second contract would make clients call its functions as
+ * {@code name:function}. The work behind them is in
+ * {@link Anchoring}, {@link EntryStore} (the state layout), {@link Arguments}, {@link Access} (the caller's reach)
+ * and {@link Governance} (the policy's votes).
  */
 @Contract(
         name = "notary",
@@ -62,7 +63,7 @@ import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
 @Default
 public final class NotaryContract implements ContractInterface {
     /** Name of the event emitted by the single-entry anchor functions; payload: the commitment (UTF-8 hex). */
-    public static final String ANCHORED_EVENT = "Anchored";
+    public static final String ANCHORED_EVENT = Anchoring.ANCHORED_EVENT;
     /** Name of the event emitted by {@link #revoke}; payload: the commitment. */
     public static final String REVOKED_EVENT = "Revoked";
     /** Name of the event emitted by {@link #supersede}; payload: the superseded commitment. */
@@ -72,11 +73,6 @@ public final class NotaryContract implements ContractInterface {
     /** The revocation reason codes {@link #revoke} accepts. */
     public static final List<String> REVOCATION_REASONS =
             List.of("issued_in_error", "fraud", "withdrawn", "accreditation_withdrawn", "other");
-
-    /** Object type of the subject index's composite keys: {@code subject/<pseudonym>/<mspId>/<commitment>}. */
-    static final String SUBJECT_INDEX = "subject";
-
-    private static final byte[] INDEX_VALUE = {0};
 
     /**
      * Anchors a commitment for the caller's organisation, with schema version 1, no expiry and no subject. Anchoring
@@ -98,7 +94,7 @@ public final class NotaryContract implements ContractInterface {
         Map<String, Object> request = new HashMap<>();
         request.put("commitment", commitmentHex);
         request.put("kind", kind);
-        return anchorOne(ctx, caller, request(request));
+        return Anchoring.one(ctx.getStub(), caller, Arguments.request(request));
     }
 
     /**
@@ -116,7 +112,7 @@ public final class NotaryContract implements ContractInterface {
     @Transaction(intent = Transaction.TYPE.SUBMIT)
     public String anchorRecord(final Context ctx, final String entryJson) {
         Access caller = access(ctx, Permission.ANCHOR, "anchorRecord");
-        return anchorOne(ctx, caller, request(parseArgument(entryJson, "entry")));
+        return Anchoring.one(ctx.getStub(), caller, Arguments.request(Arguments.json(entryJson, "entry")));
     }
 
     /**
@@ -147,91 +143,13 @@ public final class NotaryContract implements ContractInterface {
     @Transaction(intent = Transaction.TYPE.SUBMIT)
     public String anchorBatch(final Context ctx, final String entriesJson) {
         Access caller = access(ctx, Permission.ANCHOR, "anchorBatch");
-        if (!(parseArgument(entriesJson, "entries") instanceof List<?> elements)) {
-            throw invalid("entries must be a JSON array of entry objects");
+        if (!(Arguments.json(entriesJson, "entries") instanceof List<?> elements)) {
+            throw Arguments.invalid("entries must be a JSON array of entry objects");
         }
         if (elements.size() > MAX_BATCH) {
-            throw invalid("a batch holds at most " + MAX_BATCH + " entries, got " + elements.size());
+            throw Arguments.invalid("a batch holds at most " + MAX_BATCH + " entries, got " + elements.size());
         }
-        List<AnchorRequest> requests = requests(elements);
-        ChaincodeStub stub = ctx.getStub();
-        String mspId = caller.mspId();
-        String issuerId = caller.issuerId();
-        String at = stub.getTxTimestamp().toString();
-        Map<String, String> ownerInBatch = new HashMap<>(elements.size() * 2);
-        StringBuilder results = new StringBuilder(elements.size() * 96 + 2).append('[');
-        int anchored = 0;
-        int already = 0;
-        for (int i = 0; i < elements.size(); i++) {
-            if (i > 0) {
-                results.append(',');
-            }
-            AnchorRequest request = requests.get(i);
-            String commitment = request.commitment();
-            String owner = ownerInBatch.get(commitment);
-            if (owner == null) {
-                byte[] existing = stub.getState(commitment);
-                if (existing == null || existing.length == 0) {
-                    create(stub, request.entry(mspId, issuerId, at));
-                    ownerInBatch.put(commitment, mspId);
-                    anchored++;
-                    result(results, commitment, "ANCHORED", null);
-                    continue;
-                }
-                owner = storedEntry(new String(existing, UTF_8)).mspId();
-                ownerInBatch.put(commitment, owner);
-            }
-            if (owner.equals(mspId)) {
-                already++;
-                result(results, commitment, "ALREADY_ANCHORED", "already anchored by " + owner);
-            } else {
-                result(results, commitment, "CONFLICT", "already anchored by " + owner);
-            }
-        }
-        results.append(']');
-        StringBuilder out = new StringBuilder(results.length() + 64);
-        Json.object(out)
-                .add("alreadyAnchored", already)
-                .add("anchored", anchored)
-                .add("results", new Json.Raw(results.toString()))
-                .end();
-        return out.toString();
-    }
-
-    /** Errors named in a refused batch's message, at most; the count of the others follows. */
-    private static final int MAX_ERRORS_NAMED = 10;
-
-    /** @throws ChaincodeException INVALID_ARGUMENT naming the malformed entries, if there is any */
-    private static List<AnchorRequest> requests(List<?> elements) {
-        List<AnchorRequest> requests = new ArrayList<>(elements.size());
-        StringBuilder errors = new StringBuilder();
-        int bad = 0;
-        for (int i = 0; i < elements.size(); i++) {
-            try {
-                requests.add(AnchorRequest.of(elements.get(i)));
-            } catch (AnchorRequest.Invalid e) {
-                if (bad++ < MAX_ERRORS_NAMED) {
-                    errors.append(bad == 1 ? "" : "; ")
-                            .append("entry ")
-                            .append(i)
-                            .append(": ")
-                            .append(e.getMessage());
-                }
-            }
-        }
-        if (bad > 0) {
-            throw invalid(bad + " malformed entr" + (bad == 1 ? "y" : "ies") + ", nothing anchored: " + errors
-                    + (bad > MAX_ERRORS_NAMED ? "; and " + (bad - MAX_ERRORS_NAMED) + " more" : ""));
-        }
-        return requests;
-    }
-
-    private static void result(StringBuilder results, String commitment, String outcome, String reason) {
-        Json.object(results)
-                .add("commitment", commitment == null ? null : Tokens.abbreviate(commitment))
-                .add("outcome", outcome)
-                .add("reason", reason)
-                .end();
+        return Anchoring.batch(ctx.getStub(), caller, elements);
     }
 
     /**
@@ -249,19 +167,19 @@ public final class NotaryContract implements ContractInterface {
     @Transaction(intent = Transaction.TYPE.SUBMIT)
     public String revoke(final Context ctx, final String commitmentHex, final String reasonCode) {
         Access caller = access(ctx, Permission.REVOKE, "revoke");
-        String commitment = commitment(commitmentHex);
+        String commitment = Arguments.commitment(commitmentHex);
         if (!REVOCATION_REASONS.contains(reasonCode)) {
-            throw invalid("reason code must be one of " + REVOCATION_REASONS + ", got '" + Tokens.abbreviate(reasonCode)
-                    + "'");
+            throw Arguments.invalid("reason code must be one of " + REVOCATION_REASONS + ", got '"
+                    + Tokens.abbreviate(reasonCode) + "'");
         }
         ChaincodeStub stub = ctx.getStub();
-        LedgerEntry entry = storedEntry(stored(stub, commitment));
+        LedgerEntry entry = EntryStore.entry(EntryStore.stored(stub, commitment));
         caller.requireReach(entry);
         if (LedgerEntry.REVOKED.equals(entry.status())) {
             return entry.toJson();
         }
         LedgerEntry revoked = entry.revoked(reasonCode, stub.getTxTimestamp().toString());
-        write(stub, revoked);
+        EntryStore.write(stub, revoked);
         stub.setEvent(REVOKED_EVENT, commitment.getBytes(UTF_8));
         return revoked.toJson();
     }
@@ -284,14 +202,14 @@ public final class NotaryContract implements ContractInterface {
     @Transaction(intent = Transaction.TYPE.SUBMIT)
     public String supersede(final Context ctx, final String oldCommitmentHex, final String newCommitmentHex) {
         Access caller = access(ctx, Permission.REVOKE, "supersede");
-        String oldCommitment = commitment(oldCommitmentHex);
-        String newCommitment = commitment(newCommitmentHex);
+        String oldCommitment = Arguments.commitment(oldCommitmentHex);
+        String newCommitment = Arguments.commitment(newCommitmentHex);
         if (oldCommitment.equals(newCommitment)) {
-            throw invalid("a commitment cannot supersede itself");
+            throw Arguments.invalid("a commitment cannot supersede itself");
         }
         ChaincodeStub stub = ctx.getStub();
-        LedgerEntry old = storedEntry(stored(stub, oldCommitment));
-        LedgerEntry replacement = storedEntry(stored(stub, newCommitment));
+        LedgerEntry old = EntryStore.entry(EntryStore.stored(stub, oldCommitment));
+        LedgerEntry replacement = EntryStore.entry(EntryStore.stored(stub, newCommitment));
         caller.requireReach(old);
         caller.requireReach(replacement);
         if (newCommitment.equals(old.supersededBy())) {
@@ -310,8 +228,8 @@ public final class NotaryContract implements ContractInterface {
                     ErrorCode.INVALID_STATE.name());
         }
         LedgerEntry superseded = old.supersededBy(newCommitment);
-        write(stub, superseded);
-        write(stub, replacement.superseding(oldCommitment));
+        EntryStore.write(stub, superseded);
+        EntryStore.write(stub, replacement.superseding(oldCommitment));
         stub.setEvent(SUPERSEDED_EVENT, oldCommitment.getBytes(UTF_8));
         return superseded.toJson();
     }
@@ -331,7 +249,7 @@ public final class NotaryContract implements ContractInterface {
     @Transaction(intent = Transaction.TYPE.EVALUATE)
     public String status(final Context ctx, final String commitmentHex) {
         Access caller = access(ctx, Permission.STATUS, "status");
-        LedgerEntry entry = storedEntry(stored(ctx.getStub(), commitment(commitmentHex)));
+        LedgerEntry entry = EntryStore.entry(EntryStore.stored(ctx.getStub(), Arguments.commitment(commitmentHex)));
         if (caller.scope() != Scope.ANY) {
             caller.requireReach(entry);
         }
@@ -352,14 +270,14 @@ public final class NotaryContract implements ContractInterface {
     @Transaction(intent = Transaction.TYPE.EVALUATE)
     public String history(final Context ctx, final String commitmentHex) {
         Access caller = access(ctx, Permission.HISTORY, "history");
-        String commitment = commitment(commitmentHex);
+        String commitment = Arguments.commitment(commitmentHex);
         ChaincodeStub stub = ctx.getStub();
         if (caller.scope() != Scope.ANY) {
             byte[] current = stub.getState(commitment);
             if (current == null || current.length == 0) {
                 return "[]";
             }
-            caller.requireReach(storedEntry(new String(current, UTF_8)));
+            caller.requireReach(EntryStore.entry(new String(current, UTF_8)));
         }
         List<Map<String, Object>> changes = new ArrayList<>();
         try (QueryResultsIterator<KeyModification> it = stub.getHistoryForKey(commitment)) {
@@ -393,25 +311,12 @@ public final class NotaryContract implements ContractInterface {
         Access caller = access(ctx, Permission.DOSSIER, "dossier");
         String subject = Tokens.lowerHex64(subjectHex);
         if (subject == null) {
-            throw invalid("subject must be a pseudonym of 64 hexadecimal digits, got '" + Tokens.abbreviate(subjectHex)
-                    + "'");
+            throw Arguments.invalid("subject must be a pseudonym of 64 hexadecimal digits, got '"
+                    + Tokens.abbreviate(subjectHex) + "'");
         }
         caller.requireSubject(subject);
-        ChaincodeStub stub = ctx.getStub();
-        List<Object> entries = new ArrayList<>();
-        try (QueryResultsIterator<KeyValue> it = caller.scope() == Scope.OWN_ORG
-                ? stub.getStateByPartialCompositeKey(SUBJECT_INDEX, subject, caller.mspId())
-                : stub.getStateByPartialCompositeKey(SUBJECT_INDEX, subject)) {
-            for (KeyValue index : it) {
-                String commitment =
-                        stub.splitCompositeKey(index.getKey()).getAttributes().get(2);
-                byte[] entry = stub.getState(commitment);
-                if (entry != null && entry.length > 0) {
-                    entries.add(new Json.Raw(new String(entry, UTF_8)));
-                }
-            }
-        }
-        return Json.write(entries);
+        return Json.write(
+                EntryStore.ofSubject(ctx.getStub(), subject, caller.scope() == Scope.OWN_ORG ? caller.mspId() : null));
     }
 
     /**
@@ -484,146 +389,14 @@ public final class NotaryContract implements ContractInterface {
         return Access.check(ctx, Governance.current(ctx.getStub()), permission, function);
     }
 
-    private static String anchorOne(Context ctx, Access caller, AnchorRequest request) {
-        ChaincodeStub stub = ctx.getStub();
-        String commitment = request.commitment();
-        byte[] existing = stub.getState(commitment);
-        if (existing != null && existing.length > 0) {
-            String json = new String(existing, UTF_8);
-            String owner = storedEntry(json).mspId();
-            if (owner.equals(caller.mspId())) {
-                return json;
-            }
-            throw new ChaincodeException(
-                    "commitment " + commitment + " is already anchored by " + owner, ErrorCode.ALREADY_ANCHORED.name());
-        }
-        LedgerEntry entry = request.entry(
-                caller.mspId(), caller.issuerId(), stub.getTxTimestamp().toString());
-        String json = create(stub, entry);
-        stub.setEvent(ANCHORED_EVENT, commitment.getBytes(UTF_8));
-        return json;
-    }
-
-    /**
-     * Writes a new entry, and its subject index key when it has a subject, each with the key-level endorsement policy
-     * "a node of the anchoring organisation": from then on only that organisation's nodes can endorse a change of
-     * them (checked at commit on every node, as Fabric's validator checks state-based endorsement). Returns its JSON.
-     */
-    private static String create(ChaincodeStub stub, LedgerEntry entry) {
-        String json = entry.toJson();
-        byte[] owner = ownerPolicy(entry.mspId());
-        stub.putState(entry.commitment(), json.getBytes(UTF_8));
-        stub.setStateValidationParameter(entry.commitment(), owner);
-        if (entry.subject() != null) {
-            String index = subjectIndexKey(stub, entry);
-            stub.putState(index, INDEX_VALUE);
-            stub.setStateValidationParameter(index, owner);
-        }
-        return json;
-    }
-
-    /** Rewrites an existing entry (its status and links); its key-level policy stays as it was. */
-    private static String write(ChaincodeStub stub, LedgerEntry entry) {
-        String json = entry.toJson();
-        stub.putState(entry.commitment(), json.getBytes(UTF_8));
-        return json;
-    }
-
-    private static final Map<String, byte[]> OWNER_POLICIES = new ConcurrentHashMap<>();
-
-    /** @return the serialized endorsement policy {@code AND('<mspId>.peer')}, as the shim's SBE API builds it */
-    private static byte[] ownerPolicy(String mspId) {
-        return OWNER_POLICIES
-                .computeIfAbsent(mspId, msp -> {
-                    StateBasedEndorsement sbe =
-                            StateBasedEndorsementFactory.getInstance().newStateBasedEndorsement(null);
-                    sbe.addOrgs(StateBasedEndorsement.RoleType.RoleTypePeer, msp);
-                    return sbe.policy();
-                })
-                .clone();
-    }
-
-    /**
-     * The composite key {@code subject/<subject>/<mspId>/<commitment>}, exactly as {@code createCompositeKey} builds
-     * it but without the shim's per-call regular expression: subject and commitment are hex, and an MSP id holding a
-     * delimiter goes to the shim, which refuses it.
-     */
-    private static String subjectIndexKey(ChaincodeStub stub, LedgerEntry entry) {
-        String mspId = entry.mspId();
-        if (mspId.indexOf(0) >= 0 || mspId.indexOf(Character.MAX_CODE_POINT) >= 0) {
-            return stub.createCompositeKey(SUBJECT_INDEX, entry.subject(), mspId, entry.commitment())
-                    .toString();
-        }
-        return CompositeKey.NAMESPACE
-                + SUBJECT_INDEX
-                + '\u0000'
-                + entry.subject()
-                + '\u0000'
-                + mspId
-                + '\u0000'
-                + entry.commitment()
-                + '\u0000';
-    }
-
-    private static AnchorRequest request(Object value) {
-        try {
-            return AnchorRequest.of(value);
-        } catch (AnchorRequest.Invalid e) {
-            throw invalid(e.getMessage());
-        }
-    }
-
-    private static Object parseArgument(String json, String what) {
-        try {
-            return JsonReader.parse(json);
-        } catch (IllegalArgumentException e) {
-            throw invalid(what + ": " + e.getMessage());
-        }
-    }
-
-    /**
-     * Reads an entry this contract stored.
-     *
-     * @throws IllegalStateException if {@code json} is not an entry (a value written around the contract)
-     */
-    private static LedgerEntry storedEntry(String json) {
-        try {
-            return LedgerEntry.parse(json);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("stored entry is not an entry of this contract: " + e.getMessage(), e);
-        }
-    }
-
-    private static String stored(ChaincodeStub stub, String commitment) {
-        byte[] value = stub.getState(commitment);
-        if (value == null || value.length == 0) {
-            throw new ChaincodeException("commitment " + commitment + " is not anchored", ErrorCode.NOT_FOUND.name());
-        }
-        return new String(value, UTF_8);
-    }
-
-    /**
-     * A historical value as the caller may see it: an entry through {@link Access#show}, a value that is not a JSON
-     * object as it is. A JSON object that is not an entry fails the call ({@link #storedEntry}) rather than show the
-     * caller members it may not see.
-     */
+    /** A historical value as the caller may see it: an entry through {@link Access#show}, anything else as it is. */
     private static Object shown(Access caller, String value) {
         try {
-            return JsonReader.parse(value) instanceof Map<?, ?> ? new Json.Raw(caller.show(storedEntry(value))) : value;
+            return JsonReader.parse(value) instanceof Map<?, ?>
+                    ? new Json.Raw(caller.show(EntryStore.entry(value)))
+                    : value;
         } catch (IllegalArgumentException e) {
             return value; // not written by this contract: reported as it is
         }
-    }
-
-    private static String commitment(String commitmentHex) {
-        String commitment = Tokens.lowerHex64(commitmentHex);
-        if (commitment == null) {
-            throw invalid("commitment must be 64 hexadecimal digits, got '" + Tokens.abbreviate(commitmentHex) + "'");
-        }
-        return commitment;
-    }
-
-    private static ChaincodeException invalid(String message) {
-        return new ChaincodeException(message, ErrorCode.INVALID_ARGUMENT.name());
     }
 }

@@ -129,7 +129,7 @@ final class RangeScan implements QueryResultsIterator<KeyValue>, QueryResultsIte
         if (pos < buffer.size()) {
             if (!headSeen) {
                 StateEntry e = buffer.get(pos);
-                reads.add(SimulationStub.read(e.key(), e.value()));
+                reads.add(RwSetRecorder.read(e.key(), e.value()));
                 lastKey = e.key();
                 headSeen = true;
             }

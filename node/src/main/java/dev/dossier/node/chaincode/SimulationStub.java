@@ -7,27 +7,15 @@ import dev.dossier.node.ledger.StateReader;
 import dev.dossier.node.ledger.VersionedValue;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
-import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
-import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVMetadataEntry;
-import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVMetadataWrite;
-import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
-import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRead;
-import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
-import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.RangeQueryInfo;
-import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.Version;
 import org.hyperledger.fabric.protos.peer.ChaincodeEvent;
 import org.hyperledger.fabric.protos.peer.SignedProposal;
-import org.hyperledger.fabric.shim.Chaincode;
 import org.hyperledger.fabric.shim.ChaincodeStub;
 import org.hyperledger.fabric.shim.ledger.CompositeKey;
 import org.hyperledger.fabric.shim.ledger.KeyModification;
@@ -50,25 +38,22 @@ import org.hyperledger.fabric.shim.ledger.QueryResultsIteratorWithMetadata;
  *   <li>Key-level endorsement policies ({@code get/setStateValidationParameter}) are read from the key's committed
  *       metadata and written as metadata writes, judged at commit by the node's write rules.
  *   <li>Private data, rich queries and chaincode-to-chaincode calls are not supported: they throw
- *       {@link UnsupportedOperationException} naming the function.
+ *       {@link UnsupportedOperationException} naming the function ({@link UnsupportedStubCalls}).
  * </ul>
+ *
+ * <p>What the invocation read and wrote is kept by a {@link RwSetRecorder}, which makes the read-write set.
  *
  * <p>A failure of the {@link StateReader} is remembered (see {@link #ledgerFailure()}) so the runtime can report it
  * as a node failure rather than as the chaincode's. Not thread-safe: one stub serves one invocation on one thread.
  */
-final class SimulationStub implements ChaincodeStub {
+final class SimulationStub extends UnsupportedStubCalls {
     private static final String UNSPECIFIED_START_KEY = "\u0001";
     private static final String MAX_UNICODE_RUNE = "\udbff\udfff";
 
     private final String namespace;
     private final StateReader state;
     private final Invocation invocation;
-    // Hash maps while simulating, sorted once when the read-write set is built: a batch of thousands of entries
-    // costs far less than keeping a sorted tree up to date on every read and write.
-    private final Map<String, KVRead> reads = new HashMap<>();
-    private final Map<String, KVWrite> writes = new HashMap<>();
-    private final Map<String, KVMetadataWrite> metadataWrites = new HashMap<>();
-    private final List<RangeScan> scans = new ArrayList<>();
+    private final RwSetRecorder recorded = new RwSetRecorder();
     private ChaincodeEvent event;
     private boolean paginatedQueryPerformed;
     private RuntimeException ledgerFailure;
@@ -79,53 +64,14 @@ final class SimulationStub implements ChaincodeStub {
         this.invocation = invocation;
     }
 
-    static KVRead read(String key, VersionedValue value) {
-        KVRead.Builder read = KVRead.newBuilder().setKey(key);
-        if (value != null) {
-            read.setVersion(
-                    Version.newBuilder().setBlockNum(value.blockNumber()).setTxNum(value.txNumber()));
-        }
-        return read.build();
-    }
-
     /** @return the first exception the state reader threw during this invocation, or null */
     RuntimeException ledgerFailure() {
         return ledgerFailure;
     }
 
-    /**
-     * Closes the open range scans and returns the recorded read-write set: one namespace, reads and writes sorted
-     * by key, range queries in the order they were started (a repeat of the same start, end and exhaustion is
-     * recorded once, as Fabric does).
-     */
-    private static <T> List<T> sortedByKey(Map<String, T> entries) {
-        String[] keys = entries.keySet().toArray(new String[0]);
-        java.util.Arrays.sort(keys, Keys.UTF8_ORDER);
-        List<T> sorted = new java.util.ArrayList<>(keys.length);
-        for (String key : keys) {
-            sorted.add(entries.get(key));
-        }
-        return sorted;
-    }
-
+    /** Closes the open range scans and returns the recorded read-write set, of this stub's namespace only. */
     TxReadWriteSet readWriteSet() {
-        KVRWSet.Builder kv = KVRWSet.newBuilder().addAllReads(sortedByKey(reads));
-        Set<List<Object>> seen = new HashSet<>();
-        for (RangeScan scan : scans) {
-            scan.close();
-            RangeQueryInfo info = scan.rangeQueryInfo();
-            if (info != null && seen.add(List.of(info.getStartKey(), info.getEndKey(), info.getItrExhausted()))) {
-                kv.addRangeQueriesInfo(info);
-            }
-        }
-        kv.addAllWrites(sortedByKey(writes));
-        kv.addAllMetadataWrites(sortedByKey(metadataWrites));
-        return TxReadWriteSet.newBuilder()
-                .setDataModel(TxReadWriteSet.DataModel.KV)
-                .addNsRwset(NsReadWriteSet.newBuilder()
-                        .setNamespace(namespace)
-                        .setRwset(kv.build().toByteString()))
-                .build();
+        return recorded.readWriteSet(namespace);
     }
 
     // ---- arguments and transaction context
@@ -229,7 +175,7 @@ final class SimulationStub implements ChaincodeStub {
     public byte[] getState(String key) {
         Keys.requireValidKey(key);
         Optional<VersionedValue> value = ledger(() -> state.get(namespace, key));
-        reads.put(key, read(key, value.orElse(null)));
+        recorded.recordRead(key, value.orElse(null));
         return value.map(VersionedValue::value).orElseGet(() -> new byte[0]);
     }
 
@@ -240,20 +186,14 @@ final class SimulationStub implements ChaincodeStub {
             throw new NullPointerException("value cannot be null");
         }
         checkWriteAllowed();
-        KVWrite.Builder write = KVWrite.newBuilder().setKey(key);
-        if (value.length == 0) {
-            write.setIsDelete(true);
-        } else {
-            write.setValue(ByteString.copyFrom(value));
-        }
-        writes.put(key, write.build());
+        recorded.put(key, value);
     }
 
     @Override
     public void delState(String key) {
         Keys.requireValidKey(key);
         checkWriteAllowed();
-        writes.put(key, KVWrite.newBuilder().setKey(key).setIsDelete(true).build());
+        recorded.delete(key);
     }
 
     @Override
@@ -331,12 +271,7 @@ final class SimulationStub implements ChaincodeStub {
         };
     }
 
-    // ---- not supported
-
-    @Override
-    public Chaincode.Response invokeChaincode(String chaincodeName, List<byte[]> args, String channel) {
-        throw unsupported("invokeChaincode", "chaincode-to-chaincode invocation is");
-    }
+    // ---- key-level endorsement policies
 
     /**
      * The key's committed key-level endorsement policy (a serialized {@code common.SignaturePolicyEnvelope}), or an
@@ -345,9 +280,9 @@ final class SimulationStub implements ChaincodeStub {
     @Override
     public byte[] getStateValidationParameter(String key) {
         Keys.requireValidKey(key);
-        if (!reads.containsKey(key)) {
+        if (!recorded.hasRead(key)) {
             Optional<VersionedValue> value = ledger(() -> state.get(namespace, key));
-            reads.put(key, read(key, value.orElse(null)));
+            recorded.recordRead(key, value.orElse(null));
         }
         ByteString parameter = ledger(() -> state.metadata(namespace, key)).get(KeyWrite.VALIDATION_PARAMETER);
         return parameter == null ? new byte[0] : parameter.toByteArray();
@@ -362,93 +297,10 @@ final class SimulationStub implements ChaincodeStub {
     public void setStateValidationParameter(String key, byte[] value) {
         Keys.requireValidKey(key);
         checkWriteAllowed();
-        KVMetadataWrite.Builder write = KVMetadataWrite.newBuilder().setKey(key);
-        if (value != null && value.length > 0) {
-            write.addEntries(KVMetadataEntry.newBuilder()
-                    .setName(KeyWrite.VALIDATION_PARAMETER)
-                    .setValue(ByteString.copyFrom(value)));
-        }
-        metadataWrites.put(key, write.build());
-    }
-
-    @Override
-    public QueryResultsIterator<KeyValue> getQueryResult(String query) {
-        throw unsupported("getQueryResult", "rich queries (CouchDB) are");
-    }
-
-    @Override
-    public QueryResultsIteratorWithMetadata<KeyValue> getQueryResultWithPagination(
-            String query, int pageSize, String bookmark) {
-        throw unsupported("getQueryResultWithPagination", "rich queries (CouchDB) are");
-    }
-
-    @Override
-    public byte[] getPrivateData(String collection, String key) {
-        throw unsupported("getPrivateData", "private data is");
-    }
-
-    @Override
-    public byte[] getPrivateDataHash(String collection, String key) {
-        throw unsupported("getPrivateDataHash", "private data is");
-    }
-
-    @Override
-    public byte[] getPrivateDataValidationParameter(String collection, String key) {
-        throw unsupported("getPrivateDataValidationParameter", "private data is");
-    }
-
-    @Override
-    public void putPrivateData(String collection, String key, byte[] value) {
-        throw unsupported("putPrivateData", "private data is");
-    }
-
-    @Override
-    public void setPrivateDataValidationParameter(String collection, String key, byte[] value) {
-        throw unsupported("setPrivateDataValidationParameter", "private data is");
-    }
-
-    @Override
-    public void delPrivateData(String collection, String key) {
-        throw unsupported("delPrivateData", "private data is");
-    }
-
-    @Override
-    public void purgePrivateData(String collection, String key) {
-        throw unsupported("purgePrivateData", "private data is");
-    }
-
-    @Override
-    public QueryResultsIterator<KeyValue> getPrivateDataByRange(String collection, String startKey, String endKey) {
-        throw unsupported("getPrivateDataByRange", "private data is");
-    }
-
-    @Override
-    public QueryResultsIterator<KeyValue> getPrivateDataByPartialCompositeKey(String collection, String compositeKey) {
-        throw unsupported("getPrivateDataByPartialCompositeKey", "private data is");
-    }
-
-    @Override
-    public QueryResultsIterator<KeyValue> getPrivateDataByPartialCompositeKey(
-            String collection, CompositeKey compositeKey) {
-        throw unsupported("getPrivateDataByPartialCompositeKey", "private data is");
-    }
-
-    @Override
-    public QueryResultsIterator<KeyValue> getPrivateDataByPartialCompositeKey(
-            String collection, String objectType, String... attributes) {
-        throw unsupported("getPrivateDataByPartialCompositeKey", "private data is");
-    }
-
-    @Override
-    public QueryResultsIterator<KeyValue> getPrivateDataQueryResult(String collection, String query) {
-        throw unsupported("getPrivateDataQueryResult", "private data is");
+        recorded.setValidationParameter(key, value);
     }
 
     // ---- helpers
-
-    private static UnsupportedOperationException unsupported(String function, String feature) {
-        return new UnsupportedOperationException(function + ": " + feature + " not supported by the Dossier node");
-    }
 
     private static String prefix(CompositeKey compositeKey) {
         String prefix =
@@ -468,7 +320,7 @@ final class SimulationStub implements ChaincodeStub {
         if (pageSize <= 0) {
             throw new IllegalArgumentException("pageSize must be positive, got " + pageSize);
         }
-        if (!writes.isEmpty() || !metadataWrites.isEmpty()) {
+        if (recorded.hasWrites()) {
             throw new IllegalStateException("txid [" + invocation.txId()
                     + "]: paginated queries are not allowed in a transaction that writes state");
         }
@@ -491,8 +343,7 @@ final class SimulationStub implements ChaincodeStub {
     }
 
     private RangeScan scan(RangeScan scan) {
-        scans.add(scan);
-        return scan;
+        return recorded.scan(scan);
     }
 
     private <T> T ledger(Supplier<T> read) {
@@ -508,7 +359,6 @@ final class SimulationStub implements ChaincodeStub {
 
     @Override
     public String toString() {
-        return "SimulationStub{" + namespace + ", " + invocation.txId() + ", " + reads.size() + " reads, "
-                + writes.size() + " writes}";
+        return "SimulationStub{" + namespace + ", " + invocation.txId() + ", " + recorded + "}";
     }
 }

@@ -18,13 +18,15 @@ import org.hyperledger.fabric.protos.peer.SignedProposal;
  */
 public final class EndorserService extends EndorserGrpc.EndorserImplBase {
     private final GatewayContext context;
-    private final GatewayService gateway;
+    private final LocalEndorser endorser;
+    private final GatewayErrors errors;
     private final ProposalChecker checker;
 
-    /** @param gateway this node's gateway service, which simulates and signs */
+    /** @param gateway this node's gateway service, whose endorser simulates and signs */
     public EndorserService(GatewayContext context, GatewayService gateway) {
         this.context = requireNonNull(context, "context");
-        this.gateway = requireNonNull(gateway, "gateway");
+        this.endorser = requireNonNull(gateway, "gateway").endorser();
+        this.errors = gateway.errors();
         this.checker = new ProposalChecker(
                 context.identities(), context.channel(), context.runtime().name());
     }
@@ -37,19 +39,19 @@ public final class EndorserService extends EndorserGrpc.EndorserImplBase {
                 throw new RequestException(
                         Status.Code.ALREADY_EXISTS, "duplicate transaction found [" + proposal.txId() + "]");
             }
-            Simulation simulation = gateway.simulate(proposal);
+            Simulation simulation = endorser.simulate(proposal);
             ProposalResponse response = simulation.response().getStatus() >= 400
                     ? ProposalResponse.newBuilder()
                             .setVersion(1)
                             .setResponse(simulation.response())
                             .build()
-                    : gateway.signedResponse(proposal, simulation);
+                    : endorser.signedResponse(proposal, simulation);
             observer.onNext(response);
             observer.onCompleted();
         } catch (RequestException e) {
-            observer.onError(gateway.error(e));
+            observer.onError(errors.error(e));
         } catch (RuntimeException e) {
-            observer.onError(gateway.internal("process proposal", e));
+            observer.onError(errors.internal("process proposal", e));
         }
     }
 }

@@ -1,35 +1,21 @@
 package dev.dossier.node.gateway;
 
-import com.google.protobuf.Any;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.dossier.node.chaincode.Invocation;
 import dev.dossier.node.chaincode.Simulation;
 import dev.dossier.node.identity.Identity;
-import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.KeyWrite;
-import dev.dossier.node.ledger.TxStatus;
 import dev.dossier.node.ordering.Orderer;
 import dev.dossier.node.validation.Signers;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import org.hyperledger.fabric.protos.common.Block;
-import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.gateway.ChaincodeEventsRequest;
 import org.hyperledger.fabric.protos.gateway.ChaincodeEventsResponse;
@@ -45,14 +31,8 @@ import org.hyperledger.fabric.protos.gateway.SignedChaincodeEventsRequest;
 import org.hyperledger.fabric.protos.gateway.SignedCommitStatusRequest;
 import org.hyperledger.fabric.protos.gateway.SubmitRequest;
 import org.hyperledger.fabric.protos.gateway.SubmitResponse;
-import org.hyperledger.fabric.protos.peer.ChaincodeAction;
 import org.hyperledger.fabric.protos.peer.ChaincodeEndorsedAction;
-import org.hyperledger.fabric.protos.peer.ChaincodeEvent;
-import org.hyperledger.fabric.protos.peer.ChaincodeID;
-import org.hyperledger.fabric.protos.peer.Endorsement;
 import org.hyperledger.fabric.protos.peer.ProposalResponse;
-import org.hyperledger.fabric.protos.peer.ProposalResponsePayload;
-import org.hyperledger.fabric.protos.peer.SignedProposal;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 
 /**
@@ -67,19 +47,22 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  * {@code maxEventStreams} event streams are open. ChaincodeEvents follows {@link EventReaders}: operators and auditors
  * receive every event, issuers and employers their own organisation's transactions' events, other roles are refused
  * with {@code PERMISSION_DENIED}.
+ *
+ * <p>This class checks each call and routes it; the node's own simulation and endorsement are {@code LocalEndorser}'s,
+ * the waiting CommitStatus calls {@code CommitStatusAnswers}', an open event stream a {@code ChaincodeEventStream},
+ * and the errors answered {@code GatewayErrors}'.
  */
 public final class GatewayService extends GatewayGrpc.GatewayImplBase {
-    private static final Logger LOG = Logger.getLogger(GatewayService.class.getName());
-    private static final String CHAINCODE_VERSION = "1.0";
-
     private final GatewayContext context;
+    private final LocalEndorser endorser;
+    private final GatewayErrors errors;
     private final ProposalChecker checker;
     private final CommitNotifier notifier;
     private final EventReaders readers;
     private final CommitStatusWaiters waiters;
     private final ExecutorService eventStreams;
     private final Semaphore eventStreamSlots;
-    private final Executor responses;
+    private final CommitStatusAnswers answers;
 
     /**
      * @param context the node's ledger, chaincode, identities and ordering
@@ -98,37 +81,16 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
             Executor responses) {
         this.context = Objects.requireNonNull(context, "context");
         this.readers = Objects.requireNonNull(readers, "readers");
+        this.endorser = new LocalEndorser(context);
+        this.errors = new GatewayErrors(context);
         this.waiters = new CommitStatusWaiters(limits.commitStatusWaitersPerIdentity(), limits.commitStatusWaiters());
         this.checker = new ProposalChecker(
                 context.identities(), context.channel(), context.runtime().name());
         this.notifier = context.notifier();
         this.eventStreams = Objects.requireNonNull(eventStreams, "eventStreams");
         this.eventStreamSlots = new Semaphore(maxEventStreams);
-        this.responses = Objects.requireNonNull(responses, "responses");
-        // once ordering has stopped (the ledger failed to write), callers waiting for a commit status get an error
-        // instead of waiting for ever; the node acknowledges nothing more until it is restarted
-        var watch = HEALTH_WATCH.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        if (context.orderingFailed()) {
-                            notifier.failWaiters(new IllegalStateException("ordering stopped on this node"));
-                        }
-                    } catch (RuntimeException e) {
-                        // a closed context: nothing to watch any more
-                    }
-                },
-                1,
-                1,
-                java.util.concurrent.TimeUnit.SECONDS);
-        context.onClose(() -> watch.cancel(false));
+        this.answers = new CommitStatusAnswers(context, Objects.requireNonNull(responses, "responses"));
     }
-
-    private static final java.util.concurrent.ScheduledExecutorService HEALTH_WATCH =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "commit-status-health");
-                thread.setDaemon(true);
-                return thread;
-            });
 
     @Override
     public void evaluate(EvaluateRequest request, StreamObserver<EvaluateResponse> observer) {
@@ -136,7 +98,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
             CheckedProposal proposal =
                     checker.check(request.getProposedTransaction(), request.getTransactionId(), request.getChannelId());
             checkTargets(request.getTargetOrganizationsList());
-            Simulation simulation = simulate(proposal);
+            Simulation simulation = endorser.simulate(proposal);
             var response = simulation.response();
             if (response.getStatus() >= 400) {
                 throw new RequestException(
@@ -147,9 +109,9 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
             observer.onNext(EvaluateResponse.newBuilder().setResult(response).build());
             observer.onCompleted();
         } catch (RequestException e) {
-            observer.onError(error(e));
+            observer.onError(errors.error(e));
         } catch (RuntimeException e) {
-            observer.onError(internal("evaluate", e));
+            observer.onError(errors.internal("evaluate", e));
         }
     }
 
@@ -163,7 +125,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
                 throw new RequestException(
                         Status.Code.ALREADY_EXISTS, "duplicate transaction found [" + proposal.txId() + "]");
             }
-            Simulation simulation = simulate(proposal);
+            Simulation simulation = endorser.simulate(proposal);
             var response = simulation.response();
             if (response.getStatus() >= 400) {
                 throw new RequestException(
@@ -177,15 +139,15 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
                     .build());
             observer.onCompleted();
         } catch (RequestException e) {
-            observer.onError(error(e));
+            observer.onError(errors.error(e));
         } catch (RuntimeException e) {
-            observer.onError(internal("endorse", e));
+            observer.onError(errors.internal("endorse", e));
         }
     }
 
     private Envelope endorsedTransaction(CheckedProposal proposal, Simulation simulation, List<String> organisations)
             throws RequestException {
-        ProposalResponse own = signedResponse(proposal, simulation);
+        ProposalResponse own = endorser.signedResponse(proposal, simulation);
         Set<String> ask = new LinkedHashSet<>(organisations);
         try {
             Signers creator = new Signers(
@@ -208,63 +170,6 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
                         .addAllEndorsements(
                                 context.endorsers().collect(proposal, own.getPayload(), own.getEndorsement(), ask))
                         .build());
-    }
-
-    /** This node's endorsement of a simulated proposal, as its Endorser service answers it. */
-    ProposalResponse signedResponse(CheckedProposal proposal, Simulation simulation) {
-        ChaincodeID chaincodeId = ChaincodeID.newBuilder()
-                .setName(context.runtime().name())
-                .setVersion(CHAINCODE_VERSION)
-                .build();
-        ChaincodeAction.Builder action = ChaincodeAction.newBuilder()
-                .setResults(simulation.readWriteSet().toByteString())
-                .setResponse(simulation.response())
-                .setChaincodeId(chaincodeId);
-        ChaincodeEvent event = simulation.event();
-        if (event != null) {
-            action.setEvents(event.toBuilder()
-                    .setChaincodeId(chaincodeId.getName())
-                    .setTxId(proposal.txId())
-                    .build()
-                    .toByteString());
-        }
-        ByteString payloadWithoutTransient = Transactions.withoutTransient(proposal.payload());
-        ByteString responsePayload = ProposalResponsePayload.newBuilder()
-                .setProposalHash(Transactions.proposalHash(proposal.header(), payloadWithoutTransient))
-                .setExtension(action.build().toByteString())
-                .build()
-                .toByteString();
-        Signer signer = context.signer();
-        ByteString endorser = signer.serializedIdentity();
-        Endorsement endorsement = Endorsement.newBuilder()
-                .setEndorser(endorser)
-                .setSignature(ByteString.copyFrom(
-                        signer.sign(responsePayload.concat(endorser).toByteArray())))
-                .build();
-        context.ownEndorsements().add(responsePayload, endorsement);
-        return ProposalResponse.newBuilder()
-                .setVersion(1)
-                .setResponse(simulation.response())
-                .setPayload(responsePayload)
-                .setEndorsement(endorsement)
-                .build();
-    }
-
-    Simulation simulate(CheckedProposal proposal) {
-        SignedProposal signed = proposal.signedProposal();
-        ByteString creator = proposal.creator().serialized();
-        Invocation invocation = new Invocation(
-                proposal.channelHeader().getChannelId(),
-                proposal.txId(),
-                proposal.invocationSpec().getChaincodeSpec().getInput().getArgsList(),
-                proposal.payload().getTransientMapMap(),
-                creator,
-                proposal.creator().mspId(),
-                proposal.timestamp(),
-                signed,
-                Transactions.binding(
-                        proposal.nonce(), creator, proposal.channelHeader().getEpoch()));
-        return context.runtime().simulate(context.ledger(), invocation);
     }
 
     private void checkTargets(List<String> organisations) throws RequestException {
@@ -309,9 +214,9 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
             observer.onNext(SubmitResponse.getDefaultInstance());
             observer.onCompleted();
         } catch (RequestException e) {
-            observer.onError(error(e));
+            observer.onError(errors.error(e));
         } catch (RuntimeException e) {
-            observer.onError(internal("submit", e));
+            observer.onError(errors.internal("submit", e));
         }
     }
 
@@ -361,50 +266,16 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
             String txId = request.getTransactionId();
             CommitStatusWaiters.Permit permit = waiters.acquire(caller);
             try {
-                answerOnCommit((ServerCallStreamObserver<CommitStatusResponse>) observer, txId, permit);
+                answers.answerOnCommit((ServerCallStreamObserver<CommitStatusResponse>) observer, txId, permit);
             } catch (RuntimeException e) {
                 permit.release();
                 throw e;
             }
         } catch (RequestException e) {
-            observer.onError(error(e));
+            observer.onError(errors.error(e));
         } catch (RuntimeException e) {
-            observer.onError(internal("commit status", e));
+            observer.onError(errors.internal("commit status", e));
         }
-    }
-
-    /** Answers {@code call} once {@code txId} is committed, or fails it; gives {@code permit} back either way. */
-    private void answerOnCommit(
-            ServerCallStreamObserver<CommitStatusResponse> call, String txId, CommitStatusWaiters.Permit permit) {
-        CompletableFuture<TxStatus> status = notifier.await(txId);
-        call.setOnCancelHandler(() -> {
-            notifier.forget(txId, status);
-            permit.release();
-        });
-        if (!status.isDone() && context.orderingFailed()) {
-            // ordering stopped (the ledger failed to write, a full disk say): nothing more is committed here
-            notifier.failWaiters(new IllegalStateException("ordering stopped on this node"));
-        }
-        status.whenCompleteAsync(
-                (s, failure) -> {
-                    permit.release();
-                    if (call.isCancelled()) {
-                        return;
-                    }
-                    if (failure != null) {
-                        call.onError(Status.UNAVAILABLE
-                                .withDescription("transaction " + txId + " will not be committed by this node: "
-                                        + failure.getMessage() + " (see the node's log)")
-                                .asRuntimeException());
-                        return;
-                    }
-                    call.onNext(CommitStatusResponse.newBuilder()
-                            .setResult(s.code())
-                            .setBlockNumber(s.blockNumber())
-                            .build());
-                    call.onCompleted();
-                },
-                responses);
     }
 
     private void checkChannel(String channel) throws RequestException {
@@ -444,115 +315,32 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
                 throw new RequestException(Status.Code.RESOURCE_EXHAUSTED, "too many open event streams on this node");
             }
         } catch (RequestException e) {
-            observer.onError(error(e));
+            observer.onError(errors.error(e));
             return;
         }
-        var call = (ServerCallStreamObserver<ChaincodeEventsResponse>) observer;
-        long start = startBlock(request);
+        var stream = new ChaincodeEventStream(
+                context, errors, (ServerCallStreamObserver<ChaincodeEventsResponse>) observer, request, scope, mspId);
         try {
             eventStreams.execute(() -> {
                 try {
-                    streamEvents(call, start, request.getAfterTransactionId(), scope, mspId);
+                    stream.run();
                 } finally {
                     eventStreamSlots.release();
                 }
             });
         } catch (RuntimeException e) {
             eventStreamSlots.release();
-            observer.onError(internal("chaincode events", e));
+            observer.onError(errors.internal("chaincode events", e));
         }
     }
 
-    private long startBlock(ChaincodeEventsRequest request) {
-        var position = request.getStartPosition();
-        return switch (position.getTypeCase()) {
-            case OLDEST -> 0;
-            case SPECIFIED -> position.getSpecified().getNumber();
-            default -> context.ledger().height();
-        };
+    /** @return this node as an endorser, which the Endorser service shares */
+    LocalEndorser endorser() {
+        return endorser;
     }
 
-    /**
-     * Streams the chaincode events of committed blocks from {@code start}, each block's valid transactions' events of
-     * this node's chaincode, and only those created by {@code mspId} when {@code scope} is own-organisation.
-     */
-    private void streamEvents(
-            ServerCallStreamObserver<ChaincodeEventsResponse> call,
-            long start,
-            String afterTxId,
-            EventReaders.Scope scope,
-            String mspId) {
-        String chaincode = context.runtime().name();
-        boolean skipping = !afterTxId.isEmpty();
-        long next = start;
-        try {
-            while (!call.isCancelled()) {
-                if (!context.notifier().awaitBlock(next, 1_000)) {
-                    continue;
-                }
-                Block block = context.ledger().block(next).orElseThrow();
-                List<ChaincodeEvent> events = new ArrayList<>();
-                byte[] filter = block.getMetadata()
-                        .getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE)
-                        .toByteArray();
-                for (int i = 0; i < block.getData().getDataCount(); i++) {
-                    Optional<BlockEvents.Emitted> emitted =
-                            BlockEvents.read(block.getData().getData(i));
-                    if (skipping && next == start) {
-                        if (emitted.isPresent()
-                                && emitted.get().event().getTxId().equals(afterTxId)) {
-                            skipping = false;
-                        }
-                        continue;
-                    }
-                    if (emitted.isEmpty() || filter[i] != TxValidationCode.VALID_VALUE) {
-                        continue;
-                    }
-                    ChaincodeEvent event = emitted.get().event();
-                    boolean visible = scope == EventReaders.Scope.ALL
-                            || emitted.get().creatorMspId().equals(mspId);
-                    if (visible && event.getChaincodeId().equals(chaincode)) {
-                        events.add(event);
-                    }
-                }
-                if (!events.isEmpty()) {
-                    while (!call.isReady() && !call.isCancelled()) {
-                        Thread.sleep(10);
-                    }
-                    call.onNext(ChaincodeEventsResponse.newBuilder()
-                            .setBlockNumber(next)
-                            .addAllEvents(events)
-                            .build());
-                }
-                next++;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            call.onError(
-                    Status.UNAVAILABLE.withDescription("node is shutting down").asRuntimeException());
-        } catch (RuntimeException e) {
-            if (!call.isCancelled()) {
-                call.onError(internal("chaincode events", e));
-            }
-        }
-    }
-
-    StatusRuntimeException error(RequestException e) {
-        ErrorDetail detail = ErrorDetail.newBuilder()
-                .setAddress(context.address())
-                .setMspId(context.signer().mspId())
-                .setMessage(e.getMessage())
-                .build();
-        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
-                .setCode(e.code().value())
-                .setMessage(e.getMessage())
-                .addDetails(Any.pack(detail))
-                .build();
-        return StatusProto.toStatusRuntimeException(status);
-    }
-
-    StatusRuntimeException internal(String call, RuntimeException e) {
-        LOG.log(Level.SEVERE, call + " failed", e);
-        return error(new RequestException(Status.Code.INTERNAL, call + " failed on the node: " + e));
+    /** @return how this node answers refusals and failures, which the Endorser service shares */
+    GatewayErrors errors() {
+        return errors;
     }
 }

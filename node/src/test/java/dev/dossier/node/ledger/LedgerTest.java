@@ -41,8 +41,7 @@ class LedgerTest {
 
     @BeforeEach
     void openWithGenesis() throws Exception {
-        ledger = Ledger.open(dir);
-        ledger.commitGenesis(TestTxs.configEnvelope("genesis"));
+        ledger = TestTxs.openWithGenesis(dir);
     }
 
     @AfterEach

@@ -3,6 +3,7 @@ package dev.dossier.node.ledger;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,6 +74,13 @@ final class TestTxs {
                 .setPayload(payload.toByteString())
                 .setSignature(ByteString.copyFromUtf8("signature of " + txId))
                 .build();
+    }
+
+    /** @return the ledger in {@code dir}, opened, with the genesis block of config tx {@code genesis} committed */
+    static Ledger openWithGenesis(Path dir) throws LedgerException {
+        Ledger ledger = Ledger.open(dir);
+        ledger.commitGenesis(configEnvelope("genesis"));
+        return ledger;
     }
 
     static PendingTx valid(String txId, RwSet rwset) {
