@@ -15,6 +15,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,6 +160,7 @@ class LifecycleIT {
                     .asString()
                     .startsWith("52," + anchored.get(5).recordId() + ",reason,");
 
+            AnchorReceipt current = null; // a correction valid today, for the status view
             try (Gateway gateway = node.gateway("Inspector")) {
                 Dossier inspector = Dossier.newInstance()
                         .contract(LocalNode.notary(gateway))
@@ -171,6 +174,13 @@ class LifecycleIT {
                     assertThat(history).hasSize(2);
                     assertThat(inspector.history(Commitment.fromHex(fix.commitment())))
                             .hasSize(1);
+                    LocalDate until = inspector
+                            .status(Commitment.fromHex(fix.commitment()))
+                            .orElseThrow()
+                            .validUntil();
+                    if (current == null && (until == null || !until.isBefore(LocalDate.now(ZoneOffset.UTC)))) {
+                        current = fix;
+                    }
                 }
                 for (int i = 0; i < toRevoke.size(); i++) {
                     Verification v =
@@ -202,9 +212,10 @@ class LifecycleIT {
 
             // status of many at once: the corrected, the replaced and the revoked
             Path asked = directory.resolve("asked.txt");
+            assertThat(current).as("a correction valid today").isNotNull();
             Files.writeString(
                     asked,
-                    fix.commitment() + "\n" + fix.supersedes() + "\n"
+                    current.commitment() + "\n" + current.supersedes() + "\n"
                             + toRevoke.get(0).commitment() + "\n");
             JsonNode statuses = MAPPER.readTree(captured(
                     () -> assertThat(cli(node, "Inspector", keys, "status", "--input", asked.toString(), "--json"))

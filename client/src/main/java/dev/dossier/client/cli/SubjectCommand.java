@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
             "sector pseudonym key (--pseudonym-key, or sector-pseudonym.key in the config directory; the fiscal code",
             "never leaves this machine). Each entry with its status today (valid, expired, revoked, superseded).",
             "Within the caller's reach: a worker sees their own subject, an auditor every organisation's entries,",
-            "an issuer or employer its own organisation's. --active lists the entries still valid only."
+            "an issuer or employer its own organisation's. --active leaves out the revoked and superseded entries."
         })
 final class SubjectCommand implements Callable<Integer> {
     @Mixin
@@ -37,7 +37,7 @@ final class SubjectCommand implements Callable<Integer> {
         String fiscalCode;
     }
 
-    @Option(names = "--active", description = "only the entries valid today")
+    @Option(names = "--active", description = "only the active entries: not revoked, not superseded (expired or not)")
     boolean active;
 
     @Option(names = "--json", description = "a JSON array of the entries instead of a table")
@@ -53,14 +53,13 @@ final class SubjectCommand implements Callable<Integer> {
             entries = session.dossier().dossier(subject);
         }
         if (active) {
-            List<LedgerEntry> valid = new ArrayList<>();
+            List<LedgerEntry> current = new ArrayList<>();
             for (LedgerEntry e : entries) {
-                if (EntryTable.effective(e, java.time.LocalDate.now(java.time.ZoneOffset.UTC))
-                        .equals("valid")) {
-                    valid.add(e);
+                if ("active".equals(e.status())) {
+                    current.add(e);
                 }
             }
-            entries = valid;
+            entries = current;
         }
         EntryTable.print(System.out, List.of(), entries, json);
         return 0;
