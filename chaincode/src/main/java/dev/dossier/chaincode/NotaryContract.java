@@ -199,6 +199,38 @@ public final class NotaryContract implements ContractInterface {
     }
 
     /**
+     * Revokes up to {@value #MAX_BATCH} entries in one transaction, each with its reason code. Per element the outcome
+     * is {@code REVOKED} (written), {@code ALREADY_REVOKED} (revoked before or earlier in this batch: nothing written;
+     * the first reason stands) or {@code REFUSED} with a {@code reason} (not anchored, or outside the caller's reach:
+     * with the default policy another organisation's entry; nothing written). Every node checks at commit that only
+     * the entry's organisation endorsed the change (its key-level policy).
+     *
+     * <pre>{@code
+     * [{"commitment":"<64 hex>","reason":"withdrawn"}]  ->
+     * {"alreadyRevoked":0,"results":[{"commitment":"<hex>","outcome":"REVOKED"}],"revoked":1}
+     * }</pre>
+     *
+     * @param ctx the transaction context
+     * @param revocationsJson a JSON array of {@code {"commitment","reason"}} objects, reason one of
+     *     {@link #REVOCATION_REASONS}
+     * @return the outcomes as JSON, in input order
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not revoke;
+     *     {@link ErrorCode#INVALID_ARGUMENT} if the argument is not such an array, has more than {@value #MAX_BATCH}
+     *     elements, or an element is malformed or has an unknown reason (nothing is revoked)
+     */
+    @Transaction(intent = Transaction.TYPE.SUBMIT)
+    public String revokeBatch(final Context ctx, final String revocationsJson) {
+        Access caller = access(ctx, Permission.REVOKE, "revokeBatch");
+        if (!(Arguments.json(revocationsJson, "revocations") instanceof List<?> elements)) {
+            throw Arguments.invalid("revocations must be a JSON array of {\"commitment\",\"reason\"} objects");
+        }
+        if (elements.size() > MAX_BATCH) {
+            throw Arguments.invalid("a batch holds at most " + MAX_BATCH + " revocations, got " + elements.size());
+        }
+        return Revoking.batch(ctx.getStub(), caller, elements);
+    }
+
+    /**
      * Records that {@code newCommitment} replaces {@code oldCommitment}, both anchored before (for a correction and its
      * link in one transaction, use {@link #anchorBatch} with {@code supersedes}, as the client does): the old
      * entry becomes {@code superseded} with {@code supersededBy}, the new one gets {@code supersedes}. Both must be

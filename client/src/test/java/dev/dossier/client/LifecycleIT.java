@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.dossier.client.bulk.Outcome;
 import dev.dossier.client.cli.Main;
 import dev.dossier.client.digest.Commitment;
+import dev.dossier.node.log.ReceiptAudit;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -222,6 +223,15 @@ class LifecycleIT {
                             .isEqualTo(4)));
             assertThat(statuses.findValuesAsText("effective")).containsExactly("valid", "superseded", "revoked");
         }
+        // every receipt, the first upload's and the corrections', checked against the stopped node's blocks and state
+        ReceiptAudit.Report audit = ReceiptAudit.audit(
+                Map.of("node", directory.resolve("ledger").resolve("node")),
+                List.of(
+                        directory.resolve("out").resolve("trainings-10k.receipts.jsonl"),
+                        directory.resolve("out").resolve("corrected.receipts.jsonl")),
+                "notary");
+        assertThat(audit.clean()).as(String.join("\n", audit.lines())).isTrue();
+        assertThat(audit.receipts()).isEqualTo(10_300);
     }
 
     private static int cli(LocalNode node, String user, Path keys, String... args) {

@@ -431,6 +431,45 @@ class NotaryContractTest {
     }
 
     @Test
+    void revokeBatch_revokesOwnEntries_reportsEachOutcome_andRefusesMalformedWhole() {
+        ByteString issuer = who("Org1MSP", "issuer");
+        String mine = newCommitment();
+        String before = newCommitment();
+        String others = newCommitment();
+        String missing = newCommitment();
+        ok(issuer, "anchor", mine, "record");
+        ok(issuer, "anchor", before, "record");
+        ok(issuer, "revoke", before, "fraud");
+        ok(who("Org2MSP", "issuer"), "anchor", others, "record");
+        String list = "[{\"commitment\":\"" + mine + "\",\"reason\":\"withdrawn\"},{\"commitment\":\"" + before
+                + "\",\"reason\":\"other\"},{\"commitment\":\"" + others + "\",\"reason\":\"fraud\"},{\"commitment\":\""
+                + missing + "\",\"reason\":\"fraud\"},{\"commitment\":\"" + mine + "\",\"reason\":\"other\"}]";
+
+        String answer = ok(issuer, "revokeBatch", list);
+
+        assertThat(answer)
+                .isEqualTo("{\"alreadyRevoked\":2,\"results\":[{\"commitment\":\"" + mine
+                        + "\",\"outcome\":\"REVOKED\"},{\"commitment\":\"" + before
+                        + "\",\"outcome\":\"ALREADY_REVOKED\"},{\"commitment\":\"" + others
+                        + "\",\"outcome\":\"REFUSED\",\"reason\":\"entry " + others
+                        + " is of Org2MSP: only its organisation can revoke it\"},{\"commitment\":\"" + missing
+                        + "\",\"outcome\":\"REFUSED\",\"reason\":\"entry " + missing
+                        + " is not anchored\"},{\"commitment\":\""
+                        + mine + "\",\"outcome\":\"ALREADY_REVOKED\"}],\"revoked\":1}");
+        assertThat(ok(issuer, "status", mine)).contains("\"revocationReason\":\"withdrawn\"", "\"status\":\"revoked\"");
+        assertThat(ok(issuer, "status", before)).contains("\"revocationReason\":\"fraud\"");
+        assertThat(ok(issuer, "status", others)).contains("\"status\":\"active\"");
+        assertThat(fails(
+                        "INVALID_ARGUMENT",
+                        issuer,
+                        "revokeBatch",
+                        "[{\"commitment\":\"" + others + "\",\"reason\":\"because\"}]"))
+                .contains("revocation 0: reason code must be one of");
+        assertThat(fails("PERMISSION_DENIED", who("Org1MSP", "inspector"), "revokeBatch", "[]"))
+                .isEqualTo("role 'inspector' of Org1MSP may not call 'revokeBatch'");
+    }
+
+    @Test
     void supersede_refusals() {
         ByteString issuer = who("Org1MSP", "issuer");
         String a = newCommitment();
