@@ -59,6 +59,9 @@ final class AnchorCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress bar")
     boolean noProgress;
 
+    @Option(names = "--json", description = "print the summary as one JSON object (and no progress bar)")
+    boolean json;
+
     @Option(
             names = "--supersedes",
             paramLabel = "RECEIPTS",
@@ -76,7 +79,7 @@ final class AnchorCommand implements Callable<Integer> {
                 inFlight,
                 threads != null ? threads : defaults.threads(),
                 BulkListener.NONE);
-        Progress progress = new Progress("anchoring", !noProgress);
+        Progress progress = new Progress("anchoring", !noProgress && !json);
         BulkReport report;
         try (ClientOptions.Session session = client.connect("issuer", true)) {
             report = supersedes.isEmpty()
@@ -85,6 +88,22 @@ final class AnchorCommand implements Callable<Integer> {
                             .correctAll(input, ReceiptIndex.load(supersedes), options.withListener(progress));
         } finally {
             progress.close();
+        }
+        if (json) {
+            System.out.println(EntryTable.MAPPER
+                    .createObjectNode()
+                    .put("rows", report.rows())
+                    .put("refusedRows", report.refusedRows())
+                    .put("anchored", report.anchored())
+                    .put("alreadyAnchored", report.alreadyAnchored())
+                    .put("refusedOnChain", report.refusedOnChain())
+                    .put("superseded", report.superseded())
+                    .put("resumedRows", report.resumedRows())
+                    .put("transactions", report.batches())
+                    .put("receipts", options.receipts().toString())
+                    .put("errors", options.errors().toString())
+                    .put("seconds", report.elapsed().toNanos() / 1e9));
+            return report.refusedRows() > 0 || report.refusedOnChain() > 0 ? Main.ROWS_REFUSED : 0;
         }
         System.out.printf(
                 "rows           %d read, %d refused%s%n",
