@@ -76,21 +76,21 @@ class LifecycleIT {
 
             // the correcting run is killed with SIGKILL after a few transactions, then run again
             Path journal = out.resolve("corrected.receipts.jsonl.journal");
-            Process killed = child(
-                    node,
-                    keys,
-                    "anchor",
-                    "--input",
-                    corrected.toString(),
-                    "--supersedes",
-                    firstReceipts.toString(),
-                    "--out",
-                    out.toString(),
-                    "--no-progress",
-                    "--batch-size",
-                    "10",
-                    "--in-flight",
-                    "1");
+            String[] correct = {
+                "anchor",
+                "--input",
+                corrected.toString(),
+                "--supersedes",
+                firstReceipts.toString(),
+                "--out",
+                out.toString(),
+                "--no-progress",
+                "--batch-size",
+                "10",
+                "--in-flight",
+                "1"
+            };
+            Process killed = child(node, keys, correct);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (journalLines(journal) < 3 && killed.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(2);
@@ -98,21 +98,7 @@ class LifecycleIT {
             killed.destroyForcibly();
             killed.waitFor(10, TimeUnit.SECONDS);
             assertThat(journalLines(journal)).as("killed mid-correction").isBetween(3L, 29L);
-            assertThat(cli(
-                            node,
-                            "Issuer",
-                            keys,
-                            "anchor",
-                            "--input",
-                            corrected.toString(),
-                            "--supersedes",
-                            firstReceipts.toString(),
-                            "--out",
-                            out.toString(),
-                            "--batch-size",
-                            "10",
-                            "--in-flight",
-                            "1"))
+            assertThat(cli(node, "Issuer", keys, correct))
                     .as("two rows correct nothing")
                     .isEqualTo(3);
             List<AnchorReceipt> fixes = receipts(out.resolve("corrected.receipts.jsonl"));
@@ -236,7 +222,7 @@ class LifecycleIT {
 
     private static int cli(LocalNode node, String user, Path keys, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        if (args[0].equals("anchor") || args[0].equals("revoke")) {
+        if ((args[0].equals("anchor") || args[0].equals("revoke")) && !all.contains("--no-progress")) {
             all.add("--no-progress");
         }
         all.addAll(List.of(node.cli(user, keys)));

@@ -29,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -100,8 +99,8 @@ public final class BulkAnchorer {
         }
         batchSize = options.batchSizeFor(scan.rows());
         journal = Journal.open(options.journal(), input, batchSize);
-        ExecutorService workers = Executors.newFixedThreadPool(options.threads(), daemon("validate"));
-        ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), daemon("submit"));
+        ExecutorService workers = Executors.newFixedThreadPool(options.threads(), Retrying.daemon("validate"));
+        ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), Retrying.daemon("submit"));
         Thread reader = null;
         try {
             receipts = Journal.openOutput(journal, options);
@@ -121,14 +120,7 @@ public final class BulkAnchorer {
             submitters.shutdownNow();
             closeAll();
         }
-        Exception failed = failure.get();
-        if (failed instanceof DossierException e) {
-            throw e;
-        } else if (failed instanceof IOException e) {
-            throw e;
-        } else if (failed != null) {
-            throw new IOException(failed.getMessage(), failed);
-        }
+        Retrying.rethrow(failure.get());
         return new BulkReport(
                 rows.get(),
                 refusedRows.get(),
@@ -360,14 +352,5 @@ public final class BulkAnchorer {
         if (first != null) {
             throw first;
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -91,11 +91,7 @@ public final class BulkRevoker {
         long started = System.nanoTime();
         options.listener().started(countRows());
         journal = Journal.open(options.journal(), input, 1);
-        ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), runnable -> {
-            Thread t = new Thread(runnable, "revoke");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), Retrying.daemon("revoke"));
         Semaphore slots = new Semaphore(options.inFlight());
         try (MappingIterator<Map<String, String>> it = open()) {
             out = openOutput();
@@ -136,14 +132,7 @@ public final class BulkRevoker {
                 }
             }
         }
-        Exception failed = failure.get();
-        if (failed instanceof DossierException e) {
-            throw e;
-        } else if (failed instanceof IOException e) {
-            throw e;
-        } else if (failed != null) {
-            throw new IOException(failed.getMessage(), failed);
-        }
+        Retrying.rethrow(failure.get());
         return new Report(
                 rows.get(), refused.get(), revoked.get(), resumed.get(), Duration.ofNanos(System.nanoTime() - started));
     }

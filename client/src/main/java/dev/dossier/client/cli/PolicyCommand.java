@@ -48,20 +48,31 @@ final class PolicyCommand {
         }
     }
 
-    @Command(
-            name = "proposal",
-            mixinStandardHelpOptions = true,
-            description = "A pending proposal: the policy, the policy it was proposed under, its approvals.")
-    static final class Proposal implements Callable<Integer> {
+    /** A subcommand naming a proposal by the hash of its policy. */
+    abstract static class ByHash implements Callable<Integer> {
         @Mixin
         ClientOptions client;
 
         @Parameters(paramLabel = "HASH", description = "the proposed policy's hash")
         String hash;
 
+        /** @return the contract function to call with the hash */
+        abstract String function();
+
         @Override
         public Integer call() throws Exception {
-            return PolicyCommand.call(client, "getPolicyProposal", hash);
+            return PolicyCommand.call(client, function(), hash);
+        }
+    }
+
+    @Command(
+            name = "proposal",
+            mixinStandardHelpOptions = true,
+            description = "A pending proposal: the policy, the policy it was proposed under, its approvals.")
+    static final class Proposal extends ByHash {
+        @Override
+        String function() {
+            return "getPolicyProposal";
         }
     }
 
@@ -86,16 +97,10 @@ final class PolicyCommand {
             name = "approve",
             mixinStandardHelpOptions = true,
             description = "Approve a pending proposal for your organisation.")
-    static final class Approve implements Callable<Integer> {
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(paramLabel = "HASH", description = "the proposed policy's hash")
-        String hash;
-
+    static final class Approve extends ByHash {
         @Override
-        public Integer call() throws Exception {
-            return PolicyCommand.call(client, "approvePolicy", hash);
+        String function() {
+            return "approvePolicy";
         }
     }
 }
