@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,20 +29,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Revokes the entries a CSV list names, one {@code revoke} transaction each with up to {@code inFlight} in flight, with
- * the same error report, journal and progress as {@link BulkAnchorer}. The list's header names {@code reason} and
+ * Revokes the entries a CSV list names in {@code revokeBatch} transactions (batches of the options' batch size, by
+ * default from the row count, 100 to 5,000) with up to {@code inFlight} in flight, with the same error report, journal
+ * and progress as {@link BulkAnchorer}. The list's header names {@code reason} and
  * either {@code commitment} (64 hex digits) or {@code record_id} (resolved to the latest anchored version through the
  * receipts of earlier uploads, a {@link ReceiptIndex}); other columns (a {@code note}, say) are ignored.
  *
- * <p>Each revocation done is written to the revocations file (JSON Lines), then to the journal, one line per input
- * line ({@code batch} is the line number, batch size 1): a re-run after a crash skips what the journal holds, and a
- * revocation repeated anyway changes nothing on the ledger (the first reason stands). Rows refused here (an unknown
- * reason, a record id no receipt names) or by the contract (not found, another organisation's entry) go to the error
- * report and the run goes on; a failure that is neither stops it.
+ * <p>Each committed batch's revocations are written to the revocations file (JSON Lines), then the batch to the
+ * journal: a re-run after a crash skips what the journal holds, and a revocation repeated anyway changes nothing on the
+ * ledger ({@code ALREADY_REVOKED}; the first reason stands). Rows refused here (an unknown reason, a record id no
+ * receipt names) or by the contract ({@code REFUSED}: not anchored, another organisation's entry) go to the error
+ * report and the run goes on; any other failure stops it.
  *
  * <pre>{@code
- * {"line":2,"record_id":"...","commitment":"<64 hex>","reason":"fraud","status":"revoked",
- *  "revoked_at":"2025-04-01T08:00:00Z","tx_id":"...","block":17}
+ * {"line":2,"record_id":"...","commitment":"<64 hex>","reason":"fraud","outcome":"REVOKED","tx_id":"...","block":17}
  * }</pre>
  */
 public final class BulkRevoker {
@@ -86,16 +87,23 @@ public final class BulkRevoker {
         this.options = options;
     }
 
+    /** A row of the list, resolved to a commitment. */
+    private record Row(long line, String recordId, String commitment, String reason) {}
+
     /** Runs the list to its end, or to the first failure that refuses no single row. */
     public Report run() throws IOException, DossierException, InterruptedException {
         long started = System.nanoTime();
-        options.listener().started(countRows());
-        journal = Journal.open(options.journal(), input, 1);
+        long total = countRows();
+        options.listener().started(total);
+        int batchSize = options.batchSizeFor(total);
+        journal = Journal.open(options.journal(), input, batchSize);
         ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), Retrying.daemon("revoke"));
         Semaphore slots = new Semaphore(options.inFlight());
         try (MappingIterator<Map<String, String>> it = open()) {
             out = openOutput();
             errors = new ErrorReport(options.errors());
+            List<Row> batch = new ArrayList<>(batchSize);
+            long index = 0;
             while (failure.get() == null && it.hasNextValue()) {
                 long line = it.getCurrentLocation().getLineNr();
                 Map<String, String> row = it.nextValue();
@@ -103,25 +111,16 @@ public final class BulkRevoker {
                 String reason = row.getOrDefault("reason", "").strip();
                 String recordId = row.get("record_id");
                 String commitment = commitment(line, row, recordId, reason);
-                if (commitment == null) {
-                    continue;
+                if (commitment != null) {
+                    batch.add(new Row(line, recordId, commitment, reason));
                 }
-                byte[] digest = digest(commitment + " " + reason);
-                if (journal.committed(line, digest)) {
-                    resumed.incrementAndGet();
-                    options.listener().rowsDone(1, true);
-                    continue;
+                if (batch.size() == batchSize) {
+                    dispatch(index++, batch, slots, submitters);
+                    batch = new ArrayList<>(batchSize);
                 }
-                slots.acquire();
-                submitters.execute(() -> {
-                    try {
-                        revoke(line, recordId, commitment, reason, digest);
-                    } catch (Exception e) {
-                        failure.compareAndSet(null, e);
-                    } finally {
-                        slots.release();
-                    }
-                });
+            }
+            if (!batch.isEmpty() && failure.get() == null) {
+                dispatch(index, batch, slots, submitters);
             }
             slots.acquire(options.inFlight());
         } finally {
@@ -135,6 +134,27 @@ public final class BulkRevoker {
         Retrying.rethrow(failure.get());
         return new Report(
                 rows.get(), refused.get(), revoked.get(), resumed.get(), Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Submits a batch unless the journal holds it, with at most {@code inFlight} batches under way. */
+    private void dispatch(long index, List<Row> batch, Semaphore slots, ExecutorService submitters)
+            throws InterruptedException {
+        byte[] digest = digest(batch);
+        if (journal.committed(index, digest)) {
+            resumed.addAndGet(batch.size());
+            options.listener().rowsDone(batch.size(), true);
+            return;
+        }
+        slots.acquire();
+        submitters.execute(() -> {
+            try {
+                revoke(index, batch, digest);
+            } catch (Exception e) {
+                failure.compareAndSet(null, e);
+            } finally {
+                slots.release();
+            }
+        });
     }
 
     private MappingIterator<Map<String, String>> open() throws IOException {
@@ -183,57 +203,71 @@ public final class BulkRevoker {
         return null;
     }
 
-    private void revoke(long line, String recordId, String commitment, String reason, byte[] digest)
+    private void revoke(long index, List<Row> batch, byte[] digest)
             throws IOException, DossierException, InterruptedException {
-        Notary.Committed committed;
-        try {
-            committed =
-                    Retrying.submit(notary, "line " + line, () -> failure.get() != null, "revoke", commitment, reason);
-        } catch (DossierException e) {
-            if (!refusedByContract(e)) {
-                throw e;
+        StringBuilder list = new StringBuilder(batch.size() * 110).append('[');
+        for (Row r : batch) {
+            list.append(list.length() > 1 ? "," : "")
+                    .append("{\"commitment\":\"")
+                    .append(r.commitment())
+                    .append("\",\"reason\":\"")
+                    .append(r.reason())
+                    .append("\"}");
+        }
+        Notary.Committed committed = Retrying.submit(
+                notary,
+                "batch " + index,
+                () -> failure.get() != null,
+                "revokeBatch",
+                list.append(']').toString());
+        JsonNode results = MAPPER.readTree(new String(committed.result(), StandardCharsets.UTF_8))
+                .path("results");
+        if (!results.isArray() || results.size() != batch.size()) {
+            throw new IOException("revokeBatch answered " + results.size() + " results for " + batch.size() + " rows");
+        }
+        StringBuilder lines = new StringBuilder(batch.size() * 300);
+        long done = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            Row r = batch.get(i);
+            String outcome = results.get(i).path("outcome").asText();
+            if (!outcome.equals("REVOKED") && !outcome.equals("ALREADY_REVOKED")) {
+                refuse(
+                        r.line(),
+                        r.recordId(),
+                        "commitment",
+                        outcome + ": " + results.get(i).path("reason").asText());
+                continue;
             }
-            String message = e.getMessage();
-            refuse(line, recordId, "commitment", message.substring(message.indexOf("chaincode response")));
-            return;
+            done++;
+            lines.append("{\"line\":").append(r.line());
+            if (r.recordId() != null) {
+                lines.append(",\"record_id\":\"");
+                JsonStringEncoder.getInstance().quoteAsString(r.recordId(), lines);
+                lines.append('"');
+            }
+            lines.append(",\"commitment\":\"")
+                    .append(r.commitment())
+                    .append("\",\"reason\":\"")
+                    .append(r.reason())
+                    .append("\",\"outcome\":\"")
+                    .append(outcome)
+                    .append("\",\"tx_id\":\"")
+                    .append(committed.txId())
+                    .append("\",\"block\":")
+                    .append(committed.block())
+                    .append("}\n");
         }
-        JsonNode entry = MAPPER.readTree(new String(committed.result(), StandardCharsets.UTF_8));
-        StringBuilder s = new StringBuilder(400).append("{\"line\":").append(line);
-        if (recordId != null) {
-            s.append(",\"record_id\":\"");
-            JsonStringEncoder.getInstance().quoteAsString(recordId, s);
-            s.append('"');
-        }
-        s.append(",\"commitment\":\"").append(commitment).append("\",\"reason\":\"");
-        JsonStringEncoder.getInstance()
-                .quoteAsString(entry.path("revocationReason").asText(reason), s);
-        s.append("\",\"status\":\"").append(entry.path("status").asText()).append("\",\"revoked_at\":\"");
-        JsonStringEncoder.getInstance().quoteAsString(entry.path("revokedAt").asText(""), s);
-        s.append("\",\"tx_id\":\"")
-                .append(committed.txId())
-                .append("\",\"block\":")
-                .append(committed.block());
-        byte[] bytes = s.append("}\n").toString().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
         synchronized (this) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 out.write(buffer);
             }
             out.force(false);
-            journal.append(line, 1, digest, committed.txId(), committed.block(), out.position());
+            journal.append(index, batch.size(), digest, committed.txId(), committed.block(), out.position());
         }
-        revoked.incrementAndGet();
-        options.listener().rowsDone(1, true);
-    }
-
-    /**
-     * @return true if the contract refused the call at endorsement (not found, another organisation's entry): the
-     *     gateway's {@code ABORTED} "chaincode response 500, ..." (a Fabric peer answers the same)
-     */
-    static boolean refusedByContract(DossierException e) {
-        return "ABORTED".equals(e.getCode())
-                && e.getMessage() != null
-                && e.getMessage().contains("chaincode response");
+        revoked.addAndGet(done);
+        options.listener().rowsDone(done, true);
     }
 
     private FileChannel openOutput() throws IOException {
@@ -244,9 +278,14 @@ public final class BulkRevoker {
         return Journal.openOutput(journal, options);
     }
 
-    private static byte[] digest(String text) {
+    /** SHA-256 of the batch's commitments and reasons: identifies the batch in the journal. */
+    private static byte[] digest(List<Row> batch) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (Row r : batch) {
+                sha.update((r.commitment() + " " + r.reason() + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            return sha.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("SHA-256 is a mandatory JDK algorithm", e);
         }

@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
         description = {
             "Revoke entries of your organisation with a reason code: issued_in_error, fraud, withdrawn (by the",
             "provider), accreditation_withdrawn or other. One with --hash and --reason, or every row of a CSV list",
-            "with --input: its header names reason and either commitment or record_id (record ids are resolved to",
-            "their latest anchored version through --receipts, the receipts of the earlier uploads). Writes",
+            "with --input, in revokeBatch transactions: its header names reason and either commitment or",
+            "record_id (record ids are resolved to their latest anchored version through --receipts, the receipts",
+            "of the earlier uploads). Writes",
             "<name>.revocations.jsonl, <name>.errors.csv and a journal to --out; run it again after a crash and it",
             "goes on where it stopped. Exit code 0, 3 if some rows were refused (see the error report)."
         })
@@ -55,7 +56,12 @@ final class RevokeCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = ".", description = "output directory (default: .)")
     Path out;
 
-    @Option(names = "--in-flight", defaultValue = "8", description = "transactions in flight (default: 8)")
+    @Option(
+            names = "--batch-size",
+            description = "revocations per transaction, at most 5000 (default: from the row count, 100 to 5000)")
+    int batchSize = BulkOptions.AUTOMATIC;
+
+    @Option(names = "--in-flight", defaultValue = "4", description = "transactions in flight (default: 4)")
     int inFlight;
 
     @Option(names = "--no-progress", description = "no progress bar")
@@ -83,7 +89,7 @@ final class RevokeCommand implements Callable<Integer> {
         BulkOptions options = new BulkOptions(
                 out.resolve(base + ".revocations.jsonl"),
                 out.resolve(base + ".errors.csv"),
-                1,
+                batchSize,
                 inFlight,
                 1,
                 BulkListener.NONE);
