@@ -9,7 +9,7 @@
 // worker and verifies the receipt (as a new #r= fragment); offline-link {receipt} does the same, then opens the bare
 // QR link <base>/verify#r=<receipt> while offline; camera {file: QR PNG} scans the picture with Chromium's fake camera;
 // split-view {first, receipt} verifies the receipt `first` (VALID, its checkpoint remembered), then `receipt` in the
-// same browser profile.
+// same browser profile. Any case with {trust} has /v1/keys answered with that trust file (one with card key lines).
 // Prints one line per case and 'N passed, N failed'; exits 1 if any case failed.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -165,7 +165,7 @@ async function runCase(browser, fixtures, c) {
     ]);
     owner = cameraBrowser;
   }
-  const routed = c.kind === 'status-fails' || c.kind === 'trust-change';
+  const routed = c.kind === 'status-fails' || c.kind === 'trust-change' || c.trust !== undefined;
   const context = await owner.newContext({
     viewport: { width: 390, height: 844 },
     permissions: c.kind === 'camera' ? ['camera'] : [],
@@ -178,6 +178,11 @@ async function runCase(browser, fixtures, c) {
       window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
     });
   });
+  if (c.trust !== undefined) {
+    await context.route('**/v1/keys', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/plain; charset=utf-8', body: c.trust }),
+    );
+  }
   const errors = [];
   let replaced = null;
   try {

@@ -6,10 +6,15 @@ import dev.dossier.client.bulk.BulkReport;
 import dev.dossier.client.bulk.BulkRevoker;
 import dev.dossier.client.bulk.Outcome;
 import dev.dossier.client.bulk.ReceiptIndex;
+import dev.dossier.client.card.CardIssuer;
+import dev.dossier.client.card.IssuedCard;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.digest.HmacKey;
 import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.transport.DossierException;
+import dev.dossier.common.card.CardCheck;
+import dev.dossier.common.card.CardKey;
+import dev.dossier.common.card.CardVerifier;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -51,6 +56,9 @@ public interface Dossier {
         /** The sector's pseudonym key; without it entries are anchored without a subject pseudonym. */
         Builder pseudonymKey(HmacKey key);
 
+        /** The organisation's card-signing key as the trust file lists it; without it no cards are issued. */
+        Builder cardIssuer(CardIssuer issuer);
+
         /** The clock that decides expiry (default: the system clock, UTC). */
         Builder clock(Clock clock);
 
@@ -78,6 +86,40 @@ public interface Dossier {
      * @throws InterruptedException if interrupted; what was journaled stays journaled
      */
     BulkReport anchorAll(Path input, BulkOptions options) throws IOException, DossierException, InterruptedException;
+
+    /**
+     * Issues a record's inspector's card ({@code docs/card.md}): signs it with the card issuer, here, and anchors the
+     * record (if this organisation has not yet) and the card's digest, an entry of kind {@code card}, in one
+     * {@code anchorBatch} transaction, waiting until it is durable. Each call signs a new card (its signing time
+     * differs); every anchored card of an active record verifies.
+     *
+     * @return the card's text and what the ledger answered
+     * @throws IllegalStateException if no salt key or no card issuer was given
+     * @throws IllegalArgumentException if the card key may not sign today or the record does not fit a card
+     * @throws DossierException if the transaction fails
+     */
+    IssuedCard issueCard(TrainingRecord record) throws DossierException;
+
+    /**
+     * Issues a card for every valid record of a file, as {@link #issueCard} does, into {@code cardDirectory}: one file
+     * {@code <record id>-v<version>.card} each, written once its card is anchored. A record whose card file exists is
+     * skipped, so a second run completes an interrupted one. Run after {@link #anchorAll} on the same file.
+     *
+     * @return how many cards were written
+     * @throws IOException if the input cannot be read or a card cannot be written
+     * @throws DossierException if a transaction fails
+     */
+    long issueCards(Path input, Path cardDirectory) throws IOException, DossierException;
+
+    /**
+     * Verifies a card: offline against the trusted card keys ({@link CardVerifier#verify}), then, for a genuine card,
+     * against the ledger's entries of its digest and of its record ({@link CardVerifier#withLedger}).
+     *
+     * @param text the card's text ({@code DC1:...})
+     * @param trusted the card keys of the consortium's trust file
+     * @throws DossierException if the query fails
+     */
+    CardCheck verifyCard(String text, List<CardKey> trusted) throws DossierException;
 
     /**
      * @return the on-chain entry of a commitment, empty if it was never anchored

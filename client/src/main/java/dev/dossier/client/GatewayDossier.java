@@ -9,6 +9,9 @@ import dev.dossier.client.bulk.BulkReport;
 import dev.dossier.client.bulk.BulkRevoker;
 import dev.dossier.client.bulk.Outcome;
 import dev.dossier.client.bulk.ReceiptIndex;
+import dev.dossier.client.card.CardAnchoring;
+import dev.dossier.client.card.CardIssuer;
+import dev.dossier.client.card.IssuedCard;
 import dev.dossier.client.digest.Canonical;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.digest.Commitments;
@@ -16,6 +19,9 @@ import dev.dossier.client.digest.HmacKey;
 import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.transport.DossierException;
 import dev.dossier.client.transport.Notary;
+import dev.dossier.common.card.CardCheck;
+import dev.dossier.common.card.CardKey;
+import dev.dossier.common.card.CardVerifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,12 +43,14 @@ final class GatewayDossier implements Dossier {
     private final Notary notary;
     private final HmacKey saltKey;
     private final HmacKey pseudonymKey;
+    private final CardIssuer cardIssuer;
     private final Clock clock;
 
-    GatewayDossier(Notary notary, HmacKey saltKey, HmacKey pseudonymKey, Clock clock) {
+    GatewayDossier(Notary notary, HmacKey saltKey, HmacKey pseudonymKey, CardIssuer cardIssuer, Clock clock) {
         this.notary = Objects.requireNonNull(notary, "notary");
         this.saltKey = saltKey;
         this.pseudonymKey = pseudonymKey;
+        this.cardIssuer = cardIssuer;
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -50,6 +58,7 @@ final class GatewayDossier implements Dossier {
         private Notary notary;
         private HmacKey saltKey;
         private HmacKey pseudonymKey;
+        private CardIssuer cardIssuer;
         private Clock clock = Clock.systemUTC();
 
         @Override
@@ -71,6 +80,12 @@ final class GatewayDossier implements Dossier {
         }
 
         @Override
+        public Builder cardIssuer(CardIssuer issuer) {
+            this.cardIssuer = Objects.requireNonNull(issuer, "cardIssuer");
+            return this;
+        }
+
+        @Override
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
             return this;
@@ -79,7 +94,7 @@ final class GatewayDossier implements Dossier {
         @Override
         public Dossier build() {
             Objects.requireNonNull(notary, "contract");
-            return new GatewayDossier(notary, saltKey, pseudonymKey, clock);
+            return new GatewayDossier(notary, saltKey, pseudonymKey, cardIssuer, clock);
         }
     }
 
@@ -125,6 +140,37 @@ final class GatewayDossier implements Dossier {
     public BulkReport anchorAll(Path input, BulkOptions options)
             throws IOException, DossierException, InterruptedException {
         return new BulkAnchorer(notary, anchoring(), input, options).run();
+    }
+
+    private CardAnchoring cardAnchoring() {
+        if (cardIssuer == null) {
+            throw new IllegalStateException("issuing cards needs the organisation's card key");
+        }
+        return new CardAnchoring(notary, anchoring(), cardIssuer, clock);
+    }
+
+    @Override
+    public IssuedCard issueCard(TrainingRecord record) throws DossierException {
+        return cardAnchoring().issue(record);
+    }
+
+    @Override
+    public long issueCards(Path input, Path cardDirectory) throws IOException, DossierException {
+        return cardAnchoring().issueAll(input, cardDirectory);
+    }
+
+    @Override
+    public CardCheck verifyCard(String text, List<CardKey> trusted) throws DossierException {
+        CardCheck offline = new CardVerifier(trusted).verify(text, LocalDate.now(clock.withZone(ZoneOffset.UTC)));
+        if (!offline.genuine()) {
+            return offline;
+        }
+        Optional<LedgerEntry> card = status(Commitment.of(offline.digest()));
+        Optional<LedgerEntry> record = status(Commitment.of(offline.card().commitment()));
+        return CardVerifier.withLedger(
+                offline,
+                card.map(LedgerEntry::anchored).orElse(null),
+                record.map(LedgerEntry::anchored).orElse(null));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.dossier.client;
 
+import dev.dossier.common.card.AnchoredEntry;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -67,5 +68,10 @@ public record LedgerEntry(
                 entry.revokedAt(),
                 entry.supersededBy(),
                 json);
+    }
+
+    /** @return what a card check needs of this entry: organisation and status */
+    public AnchoredEntry anchored() {
+        return new AnchoredEntry(mspId == null ? "" : mspId, status, reason, supersededBy);
     }
 }

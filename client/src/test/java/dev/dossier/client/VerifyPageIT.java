@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dossier.client.bulk.Outcome;
+import dev.dossier.client.card.CardIssuer;
+import dev.dossier.client.card.IssuedCard;
 import dev.dossier.client.certificate.Certificate;
 import dev.dossier.client.certificate.CertificatePdf;
 import dev.dossier.client.certificate.QrCode;
@@ -19,9 +21,11 @@ import dev.dossier.client.record.RecordValidator;
 import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.record.ValidatedRow;
 import dev.dossier.client.transport.NodeApi;
+import dev.dossier.common.card.CardKey;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.common.receipt.Receipt;
 import dev.dossier.common.receipt.VerifiedReceipt;
+import dev.dossier.crypto.P256PrivateKey;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,12 +36,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.rendering.PDFRenderer;
 import org.hyperledger.fabric.client.Gateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,12 +128,7 @@ class VerifyPageIT {
         validRow.put("course_title", "Addetto primo soccorso — aziende gruppo B/C");
         Map<String, String> revokedRow = TestData.validRow();
         revokedRow.put("record_id", "WEB-REVOKED");
-        Map<String, String> expiredRow = TestData.validRow();
-        expiredRow.put("record_id", "WEB-EXPIRED");
-        expiredRow.put("start_date", "2020-05-27");
-        expiredRow.put("end_date", "2020-05-28");
-        expiredRow.put("issue_date", "2020-06-01");
-        expiredRow.put("valid_until", "2023-06-01");
+        Map<String, String> expiredRow = expiredRow("WEB-EXPIRED");
         Map<String, String> oldRow = TestData.validRow();
         oldRow.put("record_id", "WEB-CORRECTED");
         Map<String, String> correctedRow = new java.util.LinkedHashMap<>(oldRow);
@@ -175,13 +180,7 @@ class VerifyPageIT {
         Path tampered = write(files, "tampered.certificate.json", MAPPER.writeValueAsString(tamperedJson));
         String extended = extendValidity(validCertificate.receipt());
 
-        ObjectNode fixtures = MAPPER.createObjectNode();
-        fixtures.put("baseUrl", base.toString());
-        fixtures.put("chromium", chromium);
-        String screenshots = System.getProperty("dossier.web.screenshots");
-        if (screenshots != null) {
-            fixtures.put("screenshots", screenshots);
-        }
+        ObjectNode fixtures = fixtures(base);
         ArrayNode cases = fixtures.putArray("cases");
         List<String> facts = new ArrayList<>(List.of(
                 "Org1MSP",
@@ -311,6 +310,128 @@ class VerifyPageIT {
         assertThat(page.output()).contains(cases.size() + " passed, 0 failed");
     }
 
+    /**
+     * Inspector's cards scanned by the page against the real node, which holds the records and the cards' entries. The
+     * node's {@code /v1/keys} is answered with its own trust file plus the organisation's card key line (what a
+     * consortium made by {@code network init} serves once it makes card keys); every status is the real node's.
+     */
+    @Test
+    void page_againstRealNode_verifiesInspectorsCards() throws Exception {
+        URI base = URI.create(node.node.httpUrl());
+        NodeApi api = new NodeApi(base);
+        Path keys = directory.resolve("card-keys");
+        Path files = Files.createDirectories(directory.resolve("card-fixtures"));
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        P256PrivateKey cardKey = P256PrivateKey.generate();
+        CardKey listed = new CardKey(
+                "Org1MSP",
+                today.minusDays(1),
+                today.plusYears(2),
+                cardKey.publicKey().subjectPublicKeyInfo());
+        String trust = api.trust().withCardKeys(List.of(listed)).format();
+
+        Map<String, String> genuineRow = TestData.validRow();
+        genuineRow.put("record_id", "CARD-GENUINE");
+        genuineRow.put("worker_given_name", "Giulia");
+        genuineRow.put("worker_family_name", "Bianchi");
+        Map<String, String> otherRow = TestData.validRow();
+        otherRow.put("record_id", "CARD-OTHER");
+        Map<String, String> revokedRow = TestData.validRow();
+        revokedRow.put("record_id", "CARD-REVOKED");
+        Map<String, String> expiredRow = expiredRow("CARD-EXPIRED");
+        String genuine;
+        String revoked;
+        String expired;
+        Certificate otherCertificate;
+        try (Gateway gateway = node.gateway("Issuer")) {
+            Dossier issuer = Dossier.newInstance()
+                    .contract(LocalNode.notary(gateway))
+                    .saltKey(HmacKey.loadOrCreate(keys.resolve("issuer-salt.key")))
+                    .cardIssuer(new CardIssuer(cardKey, listed))
+                    .build();
+            genuine = issuer.issueCard(record(genuineRow)).text();
+            IssuedCard revokedCard = issuer.issueCard(record(revokedRow));
+            revoked = revokedCard.text();
+            expired = issuer.issueCard(record(expiredRow)).text();
+            TrainingRecord other = record(otherRow);
+            issuer.anchor(other);
+            otherCertificate = certificate(api, HmacKey.load(keys.resolve("issuer-salt.key")), other);
+            issuer.revoke(Commitment.fromHex(revokedCard.recordCommitment()), REVOCATION_REASON);
+        }
+        P256PrivateKey unlistedKey = P256PrivateKey.generate();
+        String unlisted = new CardIssuer(
+                        unlistedKey,
+                        new CardKey(
+                                "Org1MSP",
+                                today.minusDays(1),
+                                today.plusYears(2),
+                                unlistedKey.publicKey().subjectPublicKeyInfo()))
+                .issue(record(genuineRow), new byte[32], Instant.now());
+        int middle = genuine.length() / 2;
+        String tampered = genuine.substring(0, middle)
+                + (genuine.charAt(middle) == '0' ? '1' : '0')
+                + genuine.substring(middle + 1);
+
+        Path genuineQr = files.resolve("genuine.card.png");
+        QrCode.writePng(genuine, 4, genuineQr);
+        // the genuine card's QR code on a certificate PDF of another worker: the page must show Giulia Bianchi
+        Path forgedPdf = files.resolve("forged.certificate.pdf");
+        CertificatePdf.write(otherCertificate, genuine, forgedPdf);
+        Path forgedPicture = files.resolve("forged.certificate.png");
+        try (PDDocument document = Loader.loadPDF(Files.readAllBytes(forgedPdf))) {
+            ImageIO.write(new PDFRenderer(document).renderImageWithDPI(0, 150), "png", forgedPicture.toFile());
+        }
+
+        ObjectNode fixtures = fixtures(base);
+        ArrayNode cases = fixtures.putArray("cases");
+        List<String> shown = List.of(
+                "Giulia Bianchi",
+                "1976-05-27",
+                "Addetto primo soccorso",
+                "identity document",
+                "anchored by Org1MSP, status active");
+        addCase(cases, "card: QR code picture", "file", "file", genuineQr.toString(), "VALID", shown);
+        addCase(cases, "card: QR code through the camera", "camera", "file", genuineQr.toString(), "VALID", shown);
+        addCase(cases, "card: pasted text", "paste", "text", genuine, "VALID", shown);
+        addCase(
+                cases,
+                "card: genuine QR code on a forged PDF shows the genuine worker",
+                "file",
+                "file",
+                forgedPicture.toString(),
+                "VALID",
+                List.of("Giulia Bianchi"));
+        ((ArrayNode) cases.get(cases.size() - 1).path("expect").withArray("absent")).add("Colombo");
+        addCase(cases, "card: one character changed", "paste", "text", tampered, "TAMPERED", List.of("altered"));
+        ((ArrayNode) cases.get(cases.size() - 1).path("expect").withArray("absent")).add("Bianchi");
+        addCase(
+                cases,
+                "card: key not in the trust file",
+                "paste",
+                "text",
+                unlisted,
+                "UNKNOWN_SIGNER",
+                List.of("which the trust file does not list"));
+        addCase(cases, "card: expired", "paste", "text", expired, "EXPIRED", List.of("valid only until 2023-06-01"));
+        addCase(
+                cases,
+                "card: record revoked",
+                "paste",
+                "text",
+                revoked,
+                "REVOKED",
+                List.of("record was revoked by Org1MSP (" + REVOCATION_REASON + ")", "Colombo"));
+        for (JsonNode c : cases) {
+            ((ObjectNode) c).put("trust", trust);
+        }
+        Path fixturesFile = write(
+                files, "fixtures.json", MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(fixtures));
+
+        Run page = run(List.of("node", "verify-page.test.mjs", fixturesFile.toString()), "page-cards");
+        assertThat(page.exit()).as(page.output()).isZero();
+        assertThat(page.output()).contains(cases.size() + " passed, 0 failed");
+    }
+
     /** The receipt with its entry's validUntil moved two years on: same length, so only the proof can tell. */
     private static String extendValidity(String receipt) {
         byte[] bytes = Base64.getUrlDecoder().decode(receipt);
@@ -321,6 +442,29 @@ class VerifyPageIT {
         byte[] digits = Integer.toString(year).getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(digits, 0, bytes, at, 4);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The page tests' fixtures: the node, the browser and where screenshots go ({@code -Ddossier.web.screenshots}). */
+    private ObjectNode fixtures(URI base) {
+        ObjectNode fixtures = MAPPER.createObjectNode();
+        fixtures.put("baseUrl", base.toString());
+        fixtures.put("chromium", chromium);
+        String screenshots = System.getProperty("dossier.web.screenshots");
+        if (screenshots != null) {
+            fixtures.put("screenshots", screenshots);
+        }
+        return fixtures;
+    }
+
+    /** A valid row whose training expired on 2023-06-01. */
+    private static Map<String, String> expiredRow(String recordId) {
+        Map<String, String> row = TestData.validRow();
+        row.put("record_id", recordId);
+        row.put("start_date", "2020-05-27");
+        row.put("end_date", "2020-05-28");
+        row.put("issue_date", "2020-06-01");
+        row.put("valid_until", "2023-06-01");
+        return row;
     }
 
     private static TrainingRecord record(Map<String, String> fields) {

@@ -147,13 +147,45 @@ public final class P256PrivateKey {
         if (digest.length != 32) {
             throw new IllegalArgumentException("digest is " + digest.length + " bytes, not the 32 of SHA-256");
         }
+        return lowS(deterministic(digest));
+    }
+
+    /** @return ECDSA's {@code (r, s)} of a digest, the nonce from RFC 6979 */
+    private BigInteger[] deterministic(byte[] digest) {
         ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
         signer.init(true, parameters);
-        return lowS(signer.generateSignature(digest));
+        return signer.generateSignature(digest);
+    }
+
+    /**
+     * Signs {@code message} as {@link #sign(byte[])} does (SHA-256, RFC 6979 nonce, low S), in the fixed-size form of
+     * JWS and COSE (ES256): {@code r || s}, 32 bytes each, big-endian.
+     *
+     * @param message the bytes to sign; not retained
+     * @return the 64-byte signature (a fresh array)
+     * @throws NullPointerException if {@code message} is null
+     */
+    public byte[] signFixed(byte[] message) {
+        requireNonNull(message, "message");
+        EcdsaSignature signature = lowSPair(deterministic(P256.sha256(message)));
+        byte[] fixed = new byte[64];
+        copyFixed(signature.r(), fixed, 0);
+        copyFixed(signature.s(), fixed, 32);
+        return fixed;
+    }
+
+    private static void copyFixed(BigInteger value, byte[] out, int offset) {
+        byte[] bytes = value.toByteArray();
+        int length = Math.min(bytes.length, 32);
+        System.arraycopy(bytes, bytes.length - length, out, offset + 32 - length, length);
+    }
+
+    private static EcdsaSignature lowSPair(BigInteger[] rs) {
+        return new EcdsaSignature(rs[0], rs[1]).toLowS();
     }
 
     private static byte[] lowS(BigInteger[] rs) {
-        return new EcdsaSignature(rs[0], rs[1]).toLowS().toDer();
+        return lowSPair(rs).toDer();
     }
 
     /** @return the unencrypted DER PKCS#8 {@code PrivateKeyInfo} with the named curve P-256 (a fresh array) */

@@ -101,6 +101,10 @@ class P256VectorsTest {
         byte[] signature = key.sign("sample".getBytes(UTF_8));
         assertThat(EcdsaSignature.fromDer(signature))
                 .isEqualTo(new EcdsaSignature(r, EcdsaSignature.P256_ORDER.subtract(s)));
+        // the same signature in COSE's and JWS's fixed form, r || s, 32 bytes each
+        assertThat(hex.formatHex(key.signFixed("sample".getBytes(UTF_8))))
+                .isEqualTo("efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716"
+                        + "%064x".formatted(EcdsaSignature.P256_ORDER.subtract(s)));
     }
 
     @Test

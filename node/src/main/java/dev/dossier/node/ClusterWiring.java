@@ -3,6 +3,7 @@ package dev.dossier.node;
 import com.google.protobuf.ByteString;
 import dev.dossier.common.note.Checkpoint;
 import dev.dossier.common.note.TrustFile;
+import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.identity.TlsSettings;
@@ -47,7 +48,8 @@ final class ClusterWiring {
         String origin = Checkpoint.origin(settings.channel(), settings.chaincode());
         NodeSettings.Cluster cluster = settings.cluster();
         if (cluster == null) {
-            TrustFile alone = TrustFile.majority(origin, List.of(checkpointSigner.verifierKey()));
+            TrustFile alone = TrustFile.majority(origin, List.of(checkpointSigner.verifierKey()))
+                    .withCardKeys(CardKeys.load(settings.cardKeys()));
             return CheckpointPublisher.start(log, checkpointSigner, alone, List.of());
         }
         Map<String, Path> certificates = new LinkedHashMap<>();
@@ -59,7 +61,8 @@ final class ClusterWiring {
                 cosigners.add(URI.create("http://" + host + ":" + node.httpPort() + "/v1/checkpoint/cosign"));
             }
         }
-        return CheckpointPublisher.start(log, checkpointSigner, TrustFiles.majority(origin, certificates), cosigners);
+        TrustFile trust = TrustFiles.majority(origin, certificates).withCardKeys(CardKeys.load(settings.cardKeys()));
+        return CheckpointPublisher.start(log, checkpointSigner, trust, cosigners);
     }
 
     /**

@@ -32,6 +32,9 @@ import java.util.Objects;
  *     a missing file: no API clients
  * @param genesisPolicy the channel's first role policy, signed by every founding organisation, which the node writes
  *     into the genesis block when it creates the channel; null: a channel without a stored policy
+ * @param cardKeys the organisations' card-signing keys ({@code card-keys.txt} of the consortium directory, see {@link
+ *     dev.dossier.node.config.CardKeys}), which the node adds to the trust file it serves at {@code /v1/keys}; null or
+ *     a missing file: none
  */
 public record NodeSettings(
         String channel,
@@ -50,7 +53,8 @@ public record NodeSettings(
         Cluster cluster,
         TlsSettings tls,
         Path apiClients,
-        GenesisPolicy genesisPolicy) {
+        GenesisPolicy genesisPolicy,
+        Path cardKeys) {
 
     public NodeSettings {
         Objects.requireNonNull(channel, "channel");
@@ -120,6 +124,7 @@ public record NodeSettings(
                 consortium.nodes().size() > 1 ? Cluster.of(consortium, node.name()) : null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -156,6 +161,7 @@ public record NodeSettings(
         private TlsSettings tls;
         private Path apiClients;
         private GenesisPolicy genesisPolicy;
+        private Path cardKeys;
 
         private Builder(NodeSettings from) {
             channel = from.channel;
@@ -175,6 +181,7 @@ public record NodeSettings(
             tls = from.tls;
             apiClients = from.apiClients;
             genesisPolicy = from.genesisPolicy;
+            cardKeys = from.cardKeys;
         }
 
         /**
@@ -218,6 +225,12 @@ public record NodeSettings(
             return this;
         }
 
+        /** The card key file, the consortium's {@code card-keys.txt}, served in {@code /v1/keys} (null: none). */
+        public Builder cardKeys(Path file) {
+            cardKeys = file;
+            return this;
+        }
+
         /** The channel's first role policy, written into a new channel's genesis block (null: none). */
         public Builder genesisPolicy(GenesisPolicy policy) {
             genesisPolicy = policy;
@@ -246,7 +259,8 @@ public record NodeSettings(
                     cluster,
                     tls,
                     apiClients,
-                    genesisPolicy);
+                    genesisPolicy,
+                    cardKeys);
         }
     }
 

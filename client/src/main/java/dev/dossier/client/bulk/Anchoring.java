@@ -105,6 +105,14 @@ public final class Anchoring {
         return new Prepared(line, record.recordId(), record.version(), commitment, salt, supersedes, entry);
     }
 
+    /**
+     * @return the {@code anchorBatch} entry of an inspector's card: its digest, kind {@code card}, expiring with its
+     *     record; no subject pseudonym, so a card's entry links to no other entry of the worker on the ledger
+     */
+    public static String cardEntryJson(String digestHex, LocalDate validUntil) {
+        return entryJson(digestHex, "card", validUntil, null, null);
+    }
+
     /** The entry's JSON; every value is hex, a date or a token, so nothing needs escaping. */
     static String entryJson(
             String commitmentHex, String kind, LocalDate validUntil, String subject, String supersedes) {

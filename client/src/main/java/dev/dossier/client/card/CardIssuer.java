@@ -5,14 +5,13 @@ import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.common.card.Card;
 import dev.dossier.common.card.CardCodec;
 import dev.dossier.common.card.CardKey;
-import dev.dossier.crypto.EcdsaSignature;
 import dev.dossier.crypto.P256PrivateKey;
-import java.math.BigInteger;
-import java.security.SignatureException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -40,6 +39,30 @@ public final class CardIssuer {
         if (!Arrays.equals(privateKey.publicKey().subjectPublicKeyInfo(), key.subjectPublicKeyInfo())) {
             throw new IllegalArgumentException("the private key is not the card key " + key.keyIdHex());
         }
+    }
+
+    /**
+     * The issuer of a card key as the trust file lists it: the listed key with this private key's public key.
+     *
+     * @param privateKey the organisation's card-signing key
+     * @param listed the trust file's card keys
+     * @throws IllegalArgumentException if the trust file does not list the key
+     */
+    public static CardIssuer listed(P256PrivateKey privateKey, List<CardKey> listed) {
+        byte[] publicKey = privateKey.publicKey().subjectPublicKeyInfo();
+        for (CardKey key : listed) {
+            if (Arrays.equals(key.subjectPublicKeyInfo(), publicKey)) {
+                return new CardIssuer(privateKey, key);
+            }
+        }
+        throw new IllegalArgumentException(
+                "the trust file lists no card key " + HexFormat.of().formatHex(CardKey.keyId(publicKey))
+                        + ": add its card line (docs/card.md) before signing cards with it");
+    }
+
+    /** @return the key as the trust file lists it */
+    public CardKey key() {
+        return key;
     }
 
     /** @return the facts of a record's card: the record's, its title cut, signed by this key's organisation */
@@ -85,27 +108,7 @@ public final class CardIssuer {
             throw new IllegalArgumentException(
                     "card key " + key.keyIdHex() + " signs for " + key.organisation() + ", not " + card.issuer());
         }
-        return CardCodec.encode(card, key.keyId(), this::signRaw);
-    }
-
-    /** ES256 in COSE's form: {@code r || s}, 32 bytes each, low S (what {@link P256PrivateKey} makes). */
-    private byte[] signRaw(byte[] toBeSigned) {
-        EcdsaSignature signature;
-        try {
-            signature = EcdsaSignature.fromDer(privateKey.sign(toBeSigned));
-        } catch (SignatureException e) {
-            throw new AssertionError("the key's own DER signature does not decode", e);
-        }
-        byte[] raw = new byte[64];
-        copy(signature.r(), raw, 0);
-        copy(signature.s(), raw, 32);
-        return raw;
-    }
-
-    private static void copy(BigInteger value, byte[] out, int offset) {
-        byte[] bytes = value.toByteArray();
-        int length = Math.min(bytes.length, 32);
-        System.arraycopy(bytes, bytes.length - length, out, offset + 32 - length, length);
+        return CardCodec.encode(card, key.keyId(), privateKey::signFixed);
     }
 
     private static LocalDate date(TrainingRecord record, Field field) {

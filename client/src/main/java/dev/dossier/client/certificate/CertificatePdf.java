@@ -17,8 +17,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.GregorianCalendar;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdfwriter.compress.CompressParameters;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentNameDictionary;
@@ -41,9 +44,17 @@ public final class CertificatePdf {
     /** Name of the embedded certificate file. */
     public static final String ATTACHMENT = "dossier-certificate.json";
 
+    /** Name of the embedded card file, when the certificate carries an inspector's card. */
+    public static final String CARD_ATTACHMENT = "dossier-card.txt";
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final float MARGIN = 50;
     private static final float QR_SIZE = 220;
+
+    /** The card's QR code: 56 mm, above the 35 mm a phone reads a version-19 code from at arm's length. */
+    private static final int CARD_QR_MM = 56;
+
+    private static final float CARD_QR_SIZE = CARD_QR_MM / 25.4f * 72;
     private static final int WRAP = 62;
 
     private CertificatePdf() {}
@@ -54,6 +65,18 @@ public final class CertificatePdf {
      * @throws IOException if the file cannot be written, or the certificate's record or receipt is malformed
      */
     public static void write(Certificate certificate, Path file) throws IOException {
+        write(certificate, null, file);
+    }
+
+    /**
+     * Writes the certificate's PDF with the record's inspector's card: the card's QR code (alphanumeric, error
+     * correction Q, {@value #CARD_QR_MM} mm wide) in place of the verify URL's, and the card's text embedded as
+     * {@value #CARD_ATTACHMENT}.
+     *
+     * @param card the card's text ({@code DC1:...}), or null for a certificate without a card
+     * @throws IOException if the file cannot be written, or the certificate's record or receipt is malformed
+     */
+    public static void write(Certificate certificate, String card, Path file) throws IOException {
         JsonNode record = MAPPER.readTree(certificate.record());
         Receipt receipt;
         Checkpoint checkpoint;
@@ -111,13 +134,35 @@ public final class CertificatePdf {
                         "leaf " + receipt.leafIndex() + " of " + checkpoint.size() + ", " + checkpoint.instant());
                 writer.fact(bold, mono, "Commitment", certificate.commitment());
                 writer.gap(10);
-                writer.line(
-                        regular, 9, "Verify: scan the QR code, or drop this PDF on " + certificate.node() + "/verify");
-                writer.line(regular, 9, "Revocation is checked online; offline the receipt proves the entry as of the");
-                writer.line(regular, 9, "checkpoint time above.");
-                drawQr(content, QrCode.matrix(certificate.verifyUrl()), MARGIN, MARGIN);
+                if (card == null) {
+                    writer.line(
+                            regular,
+                            9,
+                            "Verify: scan the QR code, or drop this PDF on " + certificate.node() + "/verify");
+                    writer.line(
+                            regular, 9, "Revocation is checked online; offline the receipt proves the entry as of the");
+                    writer.line(regular, 9, "checkpoint time above.");
+                    drawQr(content, QrCode.matrix(certificate.verifyUrl()), MARGIN, MARGIN, QR_SIZE);
+                } else {
+                    writer.fact(bold, regular, "Birth date", text(record, "subject", "birth_date"));
+                    writer.gap(6);
+                    writer.line(bold, 11, "Inspector: scan the card's QR code on " + certificate.node() + "/verify");
+                    writer.line(
+                            regular, 9, "It shows the worker's name, birth date, course, module and validity as the");
+                    writer.line(
+                            regular,
+                            9,
+                            "issuer signed them: compare them with the worker's identity document, not with");
+                    writer.line(regular, 9, "this page. Auditors: drop this PDF on the page for the full receipt.");
+                    drawQr(content, QrCode.cardMatrix(card), MARGIN, MARGIN, CARD_QR_SIZE);
+                }
             }
-            embed(document, certificate.toJson().getBytes(StandardCharsets.US_ASCII));
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            files.put(ATTACHMENT, certificate.toJson().getBytes(StandardCharsets.US_ASCII));
+            if (card != null) {
+                files.put(CARD_ATTACHMENT, (card + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            embed(document, files);
             document.getDocumentInformation().setTitle("Training certificate " + certificate.commitment());
             document.getDocumentInformation().setCreator("Dossier");
             document.save(temporary.toFile(), CompressParameters.NO_COMPRESSION);
@@ -125,31 +170,63 @@ public final class CertificatePdf {
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static void embed(PDDocument document, byte[] json) throws IOException {
-        PDEmbeddedFile embedded = new PDEmbeddedFile(document, new ByteArrayInputStream(json));
-        embedded.setSubtype("application/json");
-        embedded.setSize(json.length);
-        embedded.setCreationDate(new GregorianCalendar());
-        PDComplexFileSpecification spec = new PDComplexFileSpecification();
-        spec.setFile(ATTACHMENT);
-        spec.setFileUnicode(ATTACHMENT);
-        spec.setEmbeddedFile(embedded);
-        spec.setFileDescription("Dossier certificate: the record, its salt and its receipt");
-        PDEmbeddedFilesNameTreeNode files = new PDEmbeddedFilesNameTreeNode();
-        files.setNames(Map.of(ATTACHMENT, spec));
+    private static void embed(PDDocument document, Map<String, byte[]> files) throws IOException {
+        Map<String, PDComplexFileSpecification> specs = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            byte[] bytes = file.getValue();
+            PDEmbeddedFile embedded = new PDEmbeddedFile(document, new ByteArrayInputStream(bytes));
+            embedded.setSubtype(file.getKey().endsWith(".json") ? "application/json" : "text/plain");
+            embedded.setSize(bytes.length);
+            embedded.setCreationDate(new GregorianCalendar());
+            PDComplexFileSpecification spec = new PDComplexFileSpecification();
+            spec.setFile(file.getKey());
+            spec.setFileUnicode(file.getKey());
+            spec.setEmbeddedFile(embedded);
+            spec.setFileDescription(
+                    file.getKey().equals(ATTACHMENT)
+                            ? "Dossier certificate: the record, its salt and its receipt"
+                            : "Dossier inspector's card: the text of the QR code");
+            specs.put(file.getKey(), spec);
+        }
+        PDEmbeddedFilesNameTreeNode tree = new PDEmbeddedFilesNameTreeNode();
+        tree.setNames(specs);
         PDDocumentNameDictionary names = new PDDocumentNameDictionary(document.getDocumentCatalog());
-        names.setEmbeddedFiles(files);
+        names.setEmbeddedFiles(tree);
         document.getDocumentCatalog().setNames(names);
     }
 
+    /**
+     * Reads the inspector's card a certificate PDF carries.
+     *
+     * @return the card's text, or empty if the PDF carries none
+     * @throws IOException if the content is not a PDF
+     */
+    public static Optional<String> card(byte[] pdf) throws IOException {
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            PDDocumentNameDictionary names = document.getDocumentCatalog().getNames();
+            PDEmbeddedFilesNameTreeNode tree = names == null ? null : names.getEmbeddedFiles();
+            Map<String, PDComplexFileSpecification> files = tree == null ? null : tree.getNames();
+            PDComplexFileSpecification spec = files == null ? null : files.get(CARD_ATTACHMENT);
+            PDEmbeddedFile embedded = spec == null ? null : spec.getEmbeddedFile();
+            if (embedded == null || embedded.getLength() > CARD_LIMIT) {
+                return Optional.empty();
+            }
+            return Optional.of(new String(embedded.toByteArray(), StandardCharsets.US_ASCII).strip());
+        }
+    }
+
+    /** Most bytes read as a card: far above a card's size (at most the 4,296 characters of a QR code). */
+    private static final int CARD_LIMIT = 8 << 10;
+
     /** Draws the QR code's dark modules as filled squares (vector, sharp at any print size). */
-    private static void drawQr(PDPageContentStream content, BitMatrix matrix, float x, float y) throws IOException {
-        float module = QR_SIZE / matrix.getWidth();
+    private static void drawQr(PDPageContentStream content, BitMatrix matrix, float x, float y, float size)
+            throws IOException {
+        float module = size / matrix.getWidth();
         content.setNonStrokingColor(0f, 0f, 0f);
         for (int row = 0; row < matrix.getHeight(); row++) {
             for (int column = 0; column < matrix.getWidth(); column++) {
                 if (matrix.get(column, row)) {
-                    content.addRect(x + column * module, y + QR_SIZE - (row + 1) * module, module, module);
+                    content.addRect(x + column * module, y + size - (row + 1) * module, module, module);
                 }
             }
         }

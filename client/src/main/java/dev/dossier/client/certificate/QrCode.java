@@ -51,6 +51,30 @@ public final class QrCode {
     }
 
     /**
+     * @return the QR code of an inspector's card: error correction Q (25% of the symbol may be damaged), alphanumeric
+     *     mode (the card's text is all in its set: no character set is named, so no byte mode is forced)
+     * @throws IllegalArgumentException if the text does not fit
+     */
+    static BitMatrix cardMatrix(String card) {
+        try {
+            return new QRCodeWriter()
+                    .encode(
+                            card,
+                            BarcodeFormat.QR_CODE,
+                            0,
+                            0,
+                            Map.of(
+                                    EncodeHintType.ERROR_CORRECTION,
+                                    ErrorCorrectionLevel.Q,
+                                    EncodeHintType.MARGIN,
+                                    QUIET_ZONE));
+        } catch (WriterException e) {
+            throw new IllegalArgumentException(
+                    "a QR code at error correction Q cannot hold " + card.length() + " characters", e);
+        }
+    }
+
+    /**
      * Writes the QR code of {@code text} as a PNG image, {@code pixelsPerModule} pixels a module, black on white.
      *
      * @throws IOException if the file cannot be written

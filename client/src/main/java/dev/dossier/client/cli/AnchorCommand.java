@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
         description = {
             "Validate every row of a CSV or JSON Lines file of training records and anchor the valid ones in batches.",
             "Writes <name>.receipts.jsonl, <name>.errors.csv and <name>.receipts.jsonl.journal to --out; run it again",
-            "after a crash and it resumes without anchoring anything twice.",
+            "after a crash and it resumes without anchoring anything twice. With --cards DIR and --card-key, then signs",
+            "an inspector's card for every anchored record and anchors the cards (DIR/<record id>-v<version>.card).",
             "Corrections: with --supersedes (the receipts of the earlier uploads), every row replaces the latest",
             "earlier version of its record id in the same transaction; its receipt says SUPERSEDED and names the",
             "entry replaced. A row whose record id no receipt names, or whose version is not above the one anchored,",
@@ -56,6 +57,12 @@ final class AnchorCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "validating threads (default: one per processor)")
     Integer threads;
 
+    @Option(
+            names = "--cards",
+            paramLabel = "DIR",
+            description = "also write a signed, anchored card per record here (needs --card-key)")
+    Path cards;
+
     @Option(names = "--no-progress", description = "no progress bar")
     boolean noProgress;
 
@@ -70,6 +77,9 @@ final class AnchorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (cards != null && !client.signsCards()) {
+            throw new IllegalArgumentException("--cards needs --card-key, the organisation's card-signing key");
+        }
         Files.createDirectories(out);
         BulkOptions defaults = BulkOptions.forInput(input, out);
         BulkOptions options = new BulkOptions(
@@ -86,6 +96,15 @@ final class AnchorCommand implements Callable<Integer> {
                     ? session.dossier().anchorAll(input, options.withListener(progress))
                     : session.dossier()
                             .correctAll(input, ReceiptIndex.load(supersedes), options.withListener(progress));
+            progress.close();
+            if (cards != null) {
+                long started = System.nanoTime();
+                long written = session.dossier().issueCards(input, cards);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                System.out.printf(
+                        "cards          %d signed and anchored in %.1f s (%.0f/s), in %s%n",
+                        written, seconds, written / Math.max(seconds, 1e-3), cards);
+            }
         } finally {
             progress.close();
         }

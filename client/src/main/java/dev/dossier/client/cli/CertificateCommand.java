@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dossier.client.AnchorReceipt;
 import dev.dossier.client.Verification;
 import dev.dossier.client.VerificationStatus;
+import dev.dossier.client.card.IssuedCard;
 import dev.dossier.client.certificate.Certificate;
 import dev.dossier.client.certificate.CertificatePdf;
 import dev.dossier.client.digest.Commitment;
@@ -15,6 +16,7 @@ import dev.dossier.client.record.RecordValidator;
 import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.record.ValidatedRow;
 import dev.dossier.client.transport.NodeApi;
+import dev.dossier.common.file.AtomicFile;
 import dev.dossier.common.receipt.Receipt;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -40,7 +42,9 @@ import picocli.CommandLine.Option;
             "Write the certificate of an anchored record: FILE.pdf (the facts, a QR code of the verify URL with the",
             "record's receipt, and the certificate JSON embedded) and FILE.json (record, salt and receipt). The",
             "receipt comes from the node's HTTP API (--node-url); the salt from --receipts, else the issuer salt key.",
-            "The certificate is checked offline against the pinned keys (--trust or --network) before it is written."
+            "The certificate is checked offline against the pinned keys (--trust or --network) before it is written.",
+            "With --card-key, the record's inspector's card is signed and anchored (the record too, if it is not yet)",
+            "and its QR code goes on the PDF instead of the verify URL's; FILE.card holds its text."
         })
 final class CertificateCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -78,6 +82,7 @@ final class CertificateCommand implements Callable<Integer> {
         TrainingRecord record = findRecord();
         byte[] salt = salt(record);
         Commitment commitment = Commitments.record(salt, record.canonicalJson());
+        IssuedCard card = client.signsCards() ? issueCard(record, commitment) : null;
         NodeApi node = new NodeApi(client.nodeUrl());
         Receipt receipt = node.receipt(commitment, Duration.ofSeconds(waitSeconds));
         Certificate certificate = Certificate.of(record, salt, node.base(), receipt);
@@ -88,7 +93,10 @@ final class CertificateCommand implements Callable<Integer> {
         Path pdf = out != null ? out : Path.of("certificate-" + recordId.replaceAll("[^A-Za-z0-9._-]", "_") + ".pdf");
         String base = pdf.getFileName().toString().replaceFirst("(?i)\\.pdf$", "");
         Path json = pdf.resolveSibling(base + ".json");
-        CertificatePdf.write(certificate, pdf);
+        CertificatePdf.write(certificate, card == null ? null : card.text(), pdf);
+        if (card != null) {
+            AtomicFile.write(pdf.resolveSibling(base + ".card"), card.text() + "\n");
+        }
         Path temporary = json.resolveSibling(json.getFileName() + ".tmp");
         Files.writeString(temporary, certificate.toJson() + "\n", StandardCharsets.US_ASCII);
         Files.move(temporary, json, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -96,8 +104,27 @@ final class CertificateCommand implements Callable<Integer> {
         System.out.println("  " + check.status() + ": " + check.reason());
         System.out.println("  pdf         " + pdf);
         System.out.println("  json        " + json);
-        System.out.println("  verify url  " + certificate.verifyUrl().length() + " characters, in the QR code");
+        if (card == null) {
+            System.out.println("  verify url  " + certificate.verifyUrl().length() + " characters, in the QR code");
+        } else {
+            System.out.println("  card        " + card.text().length() + " characters, in the QR code; digest "
+                    + card.digest() + " " + card.cardOutcome());
+        }
         return 0;
+    }
+
+    private IssuedCard issueCard(TrainingRecord record, Commitment commitment) throws Exception {
+        try (ClientOptions.Session session = client.connect("issuer", true)) {
+            IssuedCard card = session.dossier().issueCard(record);
+            if (!card.recordCommitment().equals(commitment.toString())) {
+                throw new IOException("the record's salt in " + receipts + " is not the one the salt key derives: a"
+                        + " card is issued with the salt key of the organisation that anchored the record");
+            }
+            if (!card.anchored()) {
+                throw new IOException("the ledger refused the card: the record is anchored by another organisation");
+            }
+            return card;
+        }
     }
 
     private TrainingRecord findRecord() throws IOException {

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.dossier.client.Dossier;
+import dev.dossier.client.card.CardIssuer;
 import dev.dossier.client.digest.HmacKey;
 import dev.dossier.client.transport.Connections;
 import dev.dossier.common.net.NodeAddress;
 import dev.dossier.common.note.NoteException;
 import dev.dossier.common.note.TrustFile;
+import dev.dossier.crypto.P256PrivateKey;
+import dev.dossier.crypto.Pem;
+import dev.dossier.crypto.PemException;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.net.URI;
@@ -71,6 +75,12 @@ final class ClientOptions {
             paramLabel = "FILE",
             description = "sector pseudonym key file (created if missing)")
     Path pseudonymKeyFile;
+
+    @Option(
+            names = "--card-key",
+            paramLabel = "FILE",
+            description = "the organisation's card-signing key (PEM), listed in the trust file, to sign cards")
+    Path cardKeyFile;
 
     @Option(
             names = "--node-url",
@@ -142,15 +152,21 @@ final class ClientOptions {
 
     /** @return the pinned trust file: {@code --trust}, else {@code trust.txt} in {@code --network} */
     TrustFile trust() throws IOException {
-        Path file = trustFile != null ? trustFile : network == null ? null : network.resolve("trust.txt");
-        if (file == null) {
-            throw new IOException("say which keys to trust: --trust FILE, or --network DIR with its trust.txt");
-        }
+        Path file = trustFile();
         try {
             return TrustFile.parse(Files.readString(file, StandardCharsets.UTF_8));
         } catch (NoteException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** @return the pinned trust file's path: {@code --trust}, else {@code trust.txt} in {@code --network} */
+    Path trustFile() throws IOException {
+        Path file = trustFile != null ? trustFile : network == null ? null : network.resolve("trust.txt");
+        if (file == null) {
+            throw new IOException("say which keys to trust: --trust FILE, or --network DIR with its trust.txt");
+        }
+        return file;
     }
 
     private JsonNode consortium() throws IOException {
@@ -245,7 +261,26 @@ final class ClientOptions {
         } else if (java.nio.file.Files.exists(saltKeyFile())) {
             builder.saltKey(HmacKey.load(saltKeyFile()));
         }
+        if (cardKeyFile != null) {
+            builder.cardIssuer(cardIssuer());
+        }
         return new Session(grpc, gateway, builder.build());
+    }
+
+    /** @return the signer of {@code --card-key}, with its validity as the trust file lists it */
+    private CardIssuer cardIssuer() throws IOException {
+        P256PrivateKey key;
+        try {
+            key = Pem.readPrivateKey(cardKeyFile);
+        } catch (PemException e) {
+            throw new IOException("--card-key " + cardKeyFile + ": " + e.getMessage(), e);
+        }
+        return CardIssuer.listed(key, trust().cardKeys());
+    }
+
+    /** @return whether {@code --card-key} was given */
+    boolean signsCards() {
+        return cardKeyFile != null;
     }
 
     Path saltKeyFile() {

@@ -44,6 +44,7 @@ final class Progress implements BulkListener, AutoCloseable {
     @Override
     public void close() {
         ProgressBar b = bar;
+        bar = null;
         if (b != null) {
             b.close();
         }

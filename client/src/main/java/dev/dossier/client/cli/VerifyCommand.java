@@ -47,7 +47,10 @@ import picocli.CommandLine.Parameters;
             "or verify URL), verified offline against the pinned keys (--trust, or trust.txt in --network), then",
             "checked against the ledger for revocation unless --offline; or an anchoring receipts file (JSON Lines).",
             "A receipt's checkpoint must be consistent with the latest one accepted before (kept in the config",
-            "directory; the node proves it): else SPLIT_VIEW. Exit code 0 for VALID, 4 otherwise."
+            "directory; the node proves it): else SPLIT_VIEW. --card takes an inspector's card (its text DC1:..., a",
+            "file holding it, or a certificate PDF carrying one): its facts, checked offline against the trust file's",
+            "card keys, then against the ledger unless --offline (VALID, EXPIRED, TAMPERED, UNKNOWN_SIGNER, REVOKED,",
+            "SUPERSEDED, NOT_FOUND). Exit code 0 for VALID, 4 otherwise."
         })
 final class VerifyCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -67,6 +70,12 @@ final class VerifyCommand implements Callable<Integer> {
             description = "a receipt (JSON), or a receipts file with --record-id")
     Path receipt;
 
+    @Option(
+            names = "--card",
+            paramLabel = "TEXT|FILE",
+            description = "an inspector's card: its text, a file holding it, or a certificate PDF carrying one")
+    String card;
+
     @Option(names = "--record-id", description = "which receipt of a receipts file")
     String recordId;
 
@@ -78,13 +87,16 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Option(
             names = "--offline",
-            description = "with a certificate or receipt: do not ask the ledger (revocation is then not checked)")
+            description = "with a certificate, receipt or card: do not ask the ledger (revocation is then not checked)")
     boolean offline;
 
     @Override
     public Integer call() throws Exception {
+        if (card != null) {
+            return CardVerify.run(client, card, offline);
+        }
         if (file == null && hash == null && receipt == null) {
-            throw new IllegalArgumentException("give a FILE, --hash or --receipt");
+            throw new IllegalArgumentException("give a FILE, --hash, --receipt or --card");
         }
         if (receipt != null) {
             Proof proof = proof(Files.readAllBytes(receipt));

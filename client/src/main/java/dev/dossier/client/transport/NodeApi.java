@@ -2,6 +2,7 @@ package dev.dossier.client.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.client.LedgerEntry;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.common.note.NoteException;
 import dev.dossier.common.note.TrustFile;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A node's HTTP API, for what the Fabric gateway does not carry: receipts (inclusion proofs against cosigned
@@ -72,6 +74,25 @@ public final class NodeApi {
             long seconds = response.headers().firstValueAsLong("Retry-After").orElse(1L);
             Thread.sleep(Math.max(200, Math.min(seconds, 5) * 1_000));
         }
+    }
+
+    /**
+     * Fetches the public entry of a commitment ({@code GET /v1/status/{commitment}}): organisation, kind, dates and
+     * status, without the anchoring identity.
+     *
+     * @return the entry, or empty if the commitment was never anchored
+     * @throws IOException if the node cannot be reached or answers otherwise
+     * @throws InterruptedException if interrupted
+     */
+    public Optional<LedgerEntry> status(Commitment commitment) throws IOException, InterruptedException {
+        HttpResponse<String> response = get("/v1/status/" + commitment);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("no status of " + commitment + " from " + base + ": " + describe(response));
+        }
+        return Optional.of(LedgerEntry.parse(response.body()));
     }
 
     /** Most hashes of a consistency proof in a log of up to 2^63 leaves. */

@@ -109,7 +109,8 @@ public record CardKey(String organisation, LocalDate validFrom, LocalDate validT
         return key;
     }
 
-    static byte[] keyId(byte[] subjectPublicKeyInfo) {
+    /** @return the 8-byte key id of a DER public key: the first 8 bytes of its SHA-256 */
+    public static byte[] keyId(byte[] subjectPublicKeyInfo) {
         try {
             return Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(subjectPublicKeyInfo), 8);
         } catch (NoSuchAlgorithmException e) {

@@ -1,7 +1,9 @@
 package dev.dossier.node.cli;
 
+import dev.dossier.common.card.CardKey;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.node.NodeSettings;
+import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.http.ApiClients;
@@ -9,6 +11,8 @@ import dev.dossier.node.log.TrustFiles;
 import dev.dossier.node.ordering.RaftMembership;
 import dev.dossier.node.ordering.RaftSettings;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -21,6 +25,7 @@ import picocli.CommandLine.Option;
         description = "Manage a consortium.",
         subcommands = {
             NetworkCommand.Init.class,
+            NetworkCommand.AddCardKey.class,
             NetworkCommand.AddNode.class,
             NetworkCommand.ListNodes.class,
             NetworkCommand.Revoke.class,
@@ -53,16 +58,66 @@ final class NetworkCommand {
         @Override
         public Integer call() throws Exception {
             Consortium consortium = CryptoGen.generate(out, organisations, channel, chaincode, port);
-            TrustFile trust = TrustFiles.of(consortium);
-            java.nio.file.Files.writeString(
-                    out.resolve(TRUST_FILE),
-                    "# Keys of the consortium's nodes: verifiers pin this file to check receipts offline.\n"
-                            + trust.format());
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            List<CardKey> cardKeys = CardKeys.generate(out, consortium, today, today.plus(CardKeys.DEFAULT_VALIDITY));
+            TrustFile trust = TrustFiles.of(consortium).withCardKeys(cardKeys);
+            writeTrust(out, trust);
             System.out.println("consortium of " + consortium.organisations().size() + " organisation(s), channel "
                     + consortium.channel() + ", chaincode " + consortium.chaincode() + ": "
                     + out.toAbsolutePath().resolve("consortium.yaml") + "; trust file for verifiers "
                     + out.toAbsolutePath().resolve(TRUST_FILE) + " (" + trust.cosigners() + " of "
                     + trust.keys().size() + " nodes must sign a checkpoint)");
+            for (CardKey key : cardKeys) {
+                System.out.println("card-signing key of " + key.organisation() + ": "
+                        + CardKeys.privateKeyFile(out, key).toAbsolutePath() + " (0600, signs from " + key.validFrom()
+                        + " to " + key.validTo() + ")");
+            }
+            return 0;
+        }
+    }
+
+    /** Writes the consortium's trust file: the nodes' checkpoint keys and the organisations' card keys. */
+    static void writeTrust(Path network, TrustFile trust) throws java.io.IOException {
+        java.nio.file.Files.writeString(
+                network.resolve(TRUST_FILE),
+                "# Keys of the consortium's nodes and card keys of its organisations: verifiers pin this file to check"
+                        + " receipts and cards offline.\n"
+                        + trust.format());
+    }
+
+    @Command(
+            name = "card-key",
+            description =
+                    "Add a card-signing key to an organisation (a rotation: give it a validity starting before the"
+                            + " old key's ends). Writes cards/<MSP id>/<key id>.key (0600), adds its line to card-keys.txt and"
+                            + " trust.txt; restart the nodes to serve it at /v1/keys, and give verifiers the new trust file."
+                            + " Cards signed by the old key verify while its line stays.")
+    static final class AddCardKey implements Callable<Integer> {
+        @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
+        Path network;
+
+        @Option(names = "--org", required = true, paramLabel = "MSPID", description = "the organisation")
+        String organisation;
+
+        @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", description = "first day it may sign")
+        LocalDate from;
+
+        @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", description = "last day it may sign")
+        LocalDate to;
+
+        @Override
+        public Integer call() throws Exception {
+            Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
+            if (consortium.organisations().stream().noneMatch(o -> o.mspId().equals(organisation))) {
+                throw new IllegalArgumentException("no organisation " + organisation + " in " + network);
+            }
+            CardKey key = CardKeys.add(network, organisation, from, to);
+            TrustFile trust =
+                    TrustFiles.of(consortium).withCardKeys(CardKeys.load(network.resolve(CardKeys.FILE_NAME)));
+            writeTrust(network, trust);
+            System.out.println("card-signing key " + key.keyIdHex() + " of " + organisation + ": "
+                    + CardKeys.privateKeyFile(network, key).toAbsolutePath() + " (signs from " + from + " to " + to
+                    + "); trust file " + network.resolve(TRUST_FILE).toAbsolutePath());
             return 0;
         }
     }

@@ -3,6 +3,7 @@ package dev.dossier.node.cli;
 import dev.dossier.common.net.NodeAddress;
 import dev.dossier.node.Node;
 import dev.dossier.node.NodeSettings;
+import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.http.ApiClients;
@@ -88,6 +89,7 @@ final class NodeCommand {
                     NodeSettings.of(consortium, organisation, node, data, chaincodeJar, limits);
             NodeSettings.Builder builder = consortiumDefaults.toBuilder()
                     .apiClients(network.resolve(ApiClients.FILE_NAME))
+                    .cardKeys(network.resolve(CardKeys.FILE_NAME))
                     .genesisPolicy(GenesisPolicy.load(network).orElse(null));
             if (httpPort != null) {
                 builder.httpPort(httpPort);

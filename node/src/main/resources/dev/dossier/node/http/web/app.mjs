@@ -16,6 +16,7 @@ import {
   verifyReceipt,
   witnessCheckpoint,
 } from './receipt.mjs';
+import { PREFIX as CARD_PREFIX, parseCardKeys, verifyCard, withLedger } from './card.mjs';
 
 const $ = (id) => document.getElementById(id);
 const TRUST_STORE = 'dossier.trust.v1';
@@ -30,6 +31,7 @@ const VERDICTS = {
   SUPERSEDED: { icon: '↻', label: 'SUPERSEDED' },
   NOT_FOUND: { icon: '?', label: 'NOT FOUND' },
   TAMPERED: { icon: '✕', label: 'TAMPERED' },
+  UNKNOWN_SIGNER: { icon: '✕', label: 'UNKNOWN SIGNER' },
   SPLIT_VIEW: { icon: '✕', label: 'SPLIT VIEW' },
   UNVERIFIED: { icon: '?', label: 'CANNOT VERIFY' },
 };
@@ -324,8 +326,35 @@ function recordRows(record) {
   ];
 }
 
-function show({ verdict, reason, detail = null, note = null, verified = null, status = null, witness = null, source = '' }) {
+/** The facts of a genuine card, large, for the inspector to compare with the worker's identity document. */
+function showCardFacts(card) {
+  $('card').hidden = !card;
+  if (!card) return;
+  $('card-name').textContent = `${card.givenName} ${card.familyName}`;
+  fill($('card-facts'), [
+    ['Born', card.birthDate],
+    ['Course', card.courseCode ? `${card.courseTitle} (${card.courseCode})` : card.courseTitle],
+    ['Safety module', card.safetyModule],
+    ['Valid until', card.validUntil ?? 'no expiry'],
+    ['Training provider', card.provider],
+    ['Issued', `${card.issueDate} by ${card.issuer}`],
+  ]);
+}
+
+function show({
+  verdict,
+  reason,
+  detail = null,
+  note = null,
+  verified = null,
+  status = null,
+  witness = null,
+  source = '',
+  card = null,
+  cardDigest = null,
+}) {
   const result = $('result');
+  showCardFacts(card);
   const look = VERDICTS[verdict];
   result.dataset.verdict = verdict;
   result.querySelector('.icon').textContent = look.icon;
@@ -357,7 +386,8 @@ function show({ verdict, reason, detail = null, note = null, verified = null, st
   );
   $('technical').hidden = !fill($('technical-facts'), [
     ['Source', source],
-    ['Commitment', verified?.commitment],
+    ['Commitment', verified?.commitment ?? card?.commitment],
+    ['Card digest', cardDigest],
     ['Log', verified && `${verified.checkpoint.origin}, leaf ${verified.leafIndex} of ${verified.treeSize}`],
     ['Checkpoint check', witness?.detail],
   ]);
@@ -380,7 +410,7 @@ function busy(text) {
   result.querySelector('.icon').textContent = '…';
   result.querySelector('.word').textContent = 'Checking';
   $('reason').textContent = text;
-  for (const id of ['detail', 'note', 'record', 'facts-section', 'technical']) $(id).hidden = true;
+  for (const id of ['card', 'detail', 'note', 'record', 'facts-section', 'technical']) $(id).hidden = true;
   result.hidden = false;
 }
 
@@ -392,19 +422,28 @@ function busy(text) {
  */
 let lastInput = null;
 
+/** No keys to verify with: this device has never been online, or its saved keys are damaged. */
+function showUnverified(error, source) {
+  show({
+    verdict: 'UNVERIFIED',
+    reason: 'Cannot verify here and now. Connect to the network once and try again.',
+    detail: `${error.message}.`,
+    source,
+  });
+}
+
 async function verify(input) {
+  if (input.card !== undefined) {
+    await verifyCardText(input);
+    return;
+  }
   lastInput = input;
   busy('Checking the signatures and the proof…');
   let trust;
   try {
     trust = await getTrust();
   } catch (e) {
-    show({
-      verdict: 'UNVERIFIED',
-      reason: 'Cannot verify here and now. Connect to the network once and try again.',
-      detail: `${e.message}.`,
-      source: input.source,
-    });
+    showUnverified(e, input.source);
     return;
   }
   let verified;
@@ -449,8 +488,83 @@ async function verify(input) {
   show({ ...verdictOf(verified, status), verified, status, witness, source: input.source });
 }
 
+/** @returns a duration since an ISO time, in words: "today", "1 day ago", "12 days ago" */
+function ageOf(iso) {
+  const days = Math.floor((Date.now() - new Date(iso).getTime()) / 86400000);
+  if (!(days >= 0)) return `on ${iso}`;
+  return days === 0 ? 'today' : days === 1 ? '1 day ago' : `${days} days ago`;
+}
+
+const CARD_TAMPERED = 'Do not accept: this card was altered or is not genuine. Ask for the worker\'s identity document and the issuer.';
+
+/**
+ * Verifies an inspector's card ({card: 'DC1:...', source}): offline from its signature and the pinned trust file's
+ * card keys (card.mjs), then, online, from the ledger's entries of the card and of its record. Only a genuine card
+ * shows its facts. Fails closed as receipts do: a status request failing while online never shows VALID.
+ */
+async function verifyCardText(input) {
+  lastInput = input;
+  busy('Checking the card’s signature…');
+  let cardKeys;
+  try {
+    await getTrust();
+    cardKeys = await parseCardKeys(pinned.text);
+  } catch (e) {
+    showUnverified(e, input.source);
+    return;
+  }
+  const offline = await verifyCard(input.card, cardKeys, new Date().toISOString().substring(0, 10));
+  const keysAge = `the consortium keys saved on this device ${ageOf(pinned?.checkedAt ?? pinned?.savedAt)}`;
+  if (!offline.card) {
+    show({
+      verdict: offline.verdict,
+      reason: offline.verdict === 'TAMPERED' ? CARD_TAMPERED : 'Do not accept: no organisation of the consortium signed this card with a key it lists.',
+      detail: `${offline.reason.charAt(0).toUpperCase()}${offline.reason.substring(1)}.`,
+      source: input.source,
+      cardDigest: offline.digest,
+    });
+    return;
+  }
+  busy('Asking the ledger whether the card was revoked…');
+  const [cardStatus, recordStatus] = await Promise.all([fetchStatus(offline.digest), fetchStatus(offline.card.commitment)]);
+  const statuses = [cardStatus, recordStatus];
+  const base = { card: offline.card, cardDigest: offline.digest, source: input.source };
+  const compare = 'Compare the name and birth date with the worker\'s identity document.';
+  if (statuses.some((s) => s.kind === 'unknown')) {
+    const failed = statuses.find((s) => s.kind === 'unknown');
+    show({
+      ...base,
+      verdict: 'UNKNOWN',
+      reason: `Current status unknown: the card is genuine, but the ledger could not be asked whether it was revoked (${failed.message}).`,
+      note: compare,
+    });
+    return;
+  }
+  if (statuses.some((s) => s.kind === 'offline')) {
+    show({
+      ...base,
+      verdict: offline.verdict === 'VALID' ? 'VALID_OFFLINE' : offline.verdict,
+      reason: `${offline.reason.charAt(0).toUpperCase()}${offline.reason.substring(1)}.`,
+      note: `${compare} Checked offline, with ${keysAge}: a revocation cannot be seen offline.`,
+    });
+    return;
+  }
+  const entry = (s) => (s.kind === 'ok' ? s.entry : null);
+  const online = withLedger(offline, entry(cardStatus), entry(recordStatus));
+  show({
+    ...base,
+    verdict: online.verdict,
+    reason: `${online.reason.charAt(0).toUpperCase()}${online.reason.substring(1)}.`,
+    note: `${compare} Signature checked with ${keysAge}; status from the ledger now.`,
+  });
+}
+
 function verifyText(text, source) {
   const trimmed = text.trim();
+  if (trimmed.startsWith(CARD_PREFIX)) {
+    verify({ card: trimmed, source });
+    return;
+  }
   if (trimmed.startsWith('{')) {
     let parsed;
     try {
@@ -573,6 +687,11 @@ async function startCamera() {
       // printed codes are dark on light: skip the inverted pass to spare slow phones
       const size = scaled(video.videoWidth, video.videoHeight, 800);
       const code = decodeQr(jsQR, video, ...size, canvas, 'dontInvert');
+      if (code && code.data.startsWith(CARD_PREFIX)) {
+        stopCamera();
+        verify({ card: code.data, source: 'QR code (camera)' });
+        return;
+      }
       const receipt = code && receiptFromText(code.data);
       if (receipt) {
         stopCamera();

@@ -3,13 +3,15 @@
 // next load gets the update); /v1/keys comes from the network when it answers, else from the cache. Entry status
 // (/v1/status) is never cached: a revocation must not be hidden by an old copy.
 // v2: the page fails closed and pins the consortium keys; a new cache makes every device install it at once.
-const CACHE = 'dossier-verify-v2';
+// v3: inspector's cards (card.mjs), checked offline from the cached page and keys.
+const CACHE = 'dossier-verify-v3';
 const PAGE = '/verify/';
 const FILES = [
   PAGE,
   '/verify/style.css',
   '/verify/app.mjs',
   '/verify/receipt.mjs',
+  '/verify/card.mjs',
   '/verify/jsQR.js',
   '/verify/icon.svg',
   '/verify/manifest.webmanifest',

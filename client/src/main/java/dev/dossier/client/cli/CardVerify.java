@@ -1,0 +1,121 @@
+package dev.dossier.client.cli;
+
+import dev.dossier.client.LedgerEntry;
+import dev.dossier.client.certificate.CertificatePdf;
+import dev.dossier.client.digest.Commitment;
+import dev.dossier.client.transport.NodeApi;
+import dev.dossier.common.card.AnchoredEntry;
+import dev.dossier.common.card.Card;
+import dev.dossier.common.card.CardCheck;
+import dev.dossier.common.card.CardCodec;
+import dev.dossier.common.card.CardVerdict;
+import dev.dossier.common.card.CardVerifier;
+import dev.dossier.common.note.TrustFile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+
+/**
+ * {@code dossier verify --card TEXT|FILE}: an inspector's card checked offline against the card keys of the pinned
+ * trust file, then, unless offline, against the ledger's entries of the card and of its record ({@code GET
+ * /v1/status} of the node). Prints the card's facts first, for the inspector to compare with the worker's identity
+ * document, then the verdict and its reason.
+ */
+final class CardVerify {
+    /** The most bytes read from a card file that is not a PDF: a QR code holds at most 4,296 characters. */
+    private static final long MAX_TEXT_FILE = 8 << 10;
+
+    /** The most bytes read from a certificate PDF. */
+    private static final long MAX_PDF = 16 << 20;
+
+    private CardVerify() {}
+
+    /**
+     * @param source the card's text ({@code DC1:...}), or a file holding it, or a certificate PDF carrying one
+     * @return the exit code: 0 for VALID, {@link Main#NOT_VALID} otherwise
+     */
+    static int run(ClientOptions client, String source, boolean offline) throws IOException, InterruptedException {
+        String text = text(source);
+        TrustFile trust = client.trust();
+        CardCheck check = new CardVerifier(trust.cardKeys()).verify(text, LocalDate.now(ZoneOffset.UTC));
+        String trusted = "card keys of " + client.trustFile() + " (" + ageOf(client.trustFile()) + ")";
+        if (check.genuine() && !offline) {
+            try {
+                NodeApi node = new NodeApi(client.nodeUrl());
+                check = CardVerifier.withLedger(
+                        check,
+                        entry(node, Commitment.of(check.digest())),
+                        entry(node, Commitment.of(check.card().commitment())));
+                trusted += "; ledger at " + node.base();
+            } catch (IOException e) {
+                trusted += "; ledger not reached (" + e.getMessage() + "): revocation not checked";
+            }
+        } else if (check.genuine()) {
+            trusted += "; offline: revocation not checked";
+        }
+        print(check, trusted);
+        return check.verdict() == CardVerdict.VALID ? 0 : Main.NOT_VALID;
+    }
+
+    private static AnchoredEntry entry(NodeApi node, Commitment commitment) throws IOException, InterruptedException {
+        return node.status(commitment).map(LedgerEntry::anchored).orElse(null);
+    }
+
+    /** @return the card's text in {@code source}: the text itself, a text file, or a certificate PDF's card */
+    static String text(String source) throws IOException {
+        if (source.strip().startsWith(CardCodec.PREFIX)) {
+            return source.strip();
+        }
+        Path file = Path.of(source);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(
+                    "--card takes a card's text (" + CardCodec.PREFIX + "...) or a file holding one: no file " + file);
+        }
+        if (Files.size(file) > MAX_PDF) {
+            throw new IOException(file + " is larger than a certificate PDF or a card can be");
+        }
+        byte[] content = Files.readAllBytes(file);
+        if (new String(content, 0, Math.min(content.length, 5), StandardCharsets.ISO_8859_1).equals("%PDF-")) {
+            return CertificatePdf.card(content)
+                    .orElseThrow(() -> new IOException(file + " carries no inspector's card (a certificate made"
+                            + " without --card-key): verify it with --receipt"));
+        }
+        if (content.length > MAX_TEXT_FILE) {
+            throw new IOException(file + " is larger than a card can be");
+        }
+        return new String(content, StandardCharsets.ISO_8859_1).strip();
+    }
+
+    private static String ageOf(Path file) throws IOException {
+        return "changed "
+                + Files.getLastModifiedTime(file).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    }
+
+    private static void print(CardCheck check, String trusted) {
+        Card card = check.card();
+        if (card != null) {
+            System.out.println("  worker        " + card.givenName() + " " + card.familyName());
+            System.out.println("  birth date    " + or(card.birthDate()));
+            System.out.println("  course        " + (card.courseCode() == null ? "" : card.courseCode() + " ")
+                    + card.courseTitle());
+            System.out.println("  module        " + or(card.safetyModule())
+                    + (card.hours() == null ? "" : ", " + card.hours() + " hours"));
+            System.out.println("  valid until   " + (card.validUntil() == null ? "no expiry" : card.validUntil()));
+            System.out.println("  provider      " + card.provider());
+            System.out.println("  issued        " + card.issueDate() + " by " + card.issuer());
+        }
+        System.out.println(check.verdict());
+        System.out.println("  " + check.reason());
+        if (card != null) {
+            System.out.println("  compare the name and birth date with the worker's identity document");
+        }
+        System.out.println("  checked with  " + trusted);
+    }
+
+    private static String or(Object value) {
+        return value == null ? "-" : value.toString();
+    }
+}

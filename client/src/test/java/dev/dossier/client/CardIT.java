@@ -1,0 +1,272 @@
+package dev.dossier.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.DecodeHintType;
+import com.google.zxing.RGBLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
+import dev.dossier.client.bulk.Outcome;
+import dev.dossier.client.card.CardAnchoring;
+import dev.dossier.client.card.CardIssuer;
+import dev.dossier.client.card.IssuedCard;
+import dev.dossier.client.certificate.CertificatePdf;
+import dev.dossier.client.cli.Main;
+import dev.dossier.client.digest.Commitment;
+import dev.dossier.client.digest.Commitments;
+import dev.dossier.client.digest.HmacKey;
+import dev.dossier.client.record.RawRow;
+import dev.dossier.client.record.RecordSource;
+import dev.dossier.client.record.RecordValidator;
+import dev.dossier.client.record.TrainingRecord;
+import dev.dossier.client.record.ValidatedRow;
+import dev.dossier.client.transport.NodeApi;
+import dev.dossier.common.card.CardCheck;
+import dev.dossier.common.card.CardKey;
+import dev.dossier.common.card.CardVerdict;
+import dev.dossier.common.note.TrustFile;
+import dev.dossier.crypto.P256PrivateKey;
+import dev.dossier.crypto.Pem;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.rendering.PDFRenderer;
+import org.hyperledger.fabric.client.Gateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Inspector's cards end to end through a real node: signed by the client with a card key the trust file lists, anchored
+ * with their records, verified online through the gateway ({@link Dossier#verifyCard}) and through the public HTTP API
+ * ({@code dossier verify --card}), from the {@code dossier anchor --cards} files and the {@code dossier certificate}
+ * PDF, whose QR code holds the card.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CardIT {
+    private Path directory;
+    private LocalNode node;
+    private Path keys;
+    private Path cardKeyFile;
+    private Path trustFile;
+    private TrustFile trust;
+    private P256PrivateKey cardKey;
+
+    @BeforeAll
+    void start(@TempDir Path temporary) throws Exception {
+        directory = temporary;
+        node = new LocalNode(directory.resolve("ledger"));
+        keys = Files.createDirectories(directory.resolve("keys"));
+        cardKey = P256PrivateKey.generate();
+        cardKeyFile = keys.resolve("card.key");
+        Files.writeString(cardKeyFile, Pem.encode(cardKey));
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        CardKey listed = new CardKey(
+                "Org1MSP",
+                today.minusDays(1),
+                today.plusYears(2),
+                cardKey.publicKey().subjectPublicKeyInfo());
+        trust = new NodeApi(URI.create(node.node.httpUrl())).trust().withCardKeys(List.of(listed));
+        trustFile = keys.resolve("trust.txt");
+        Files.writeString(trustFile, trust.format());
+    }
+
+    @AfterAll
+    void stop() {
+        node.close();
+    }
+
+    private Dossier dossier(Gateway gateway) throws Exception {
+        return Dossier.newInstance()
+                .contract(LocalNode.notary(gateway))
+                .saltKey(HmacKey.loadOrCreate(keys.resolve("issuer-salt.key")))
+                .pseudonymKey(HmacKey.loadOrCreate(keys.resolve("sector-pseudonym.key")))
+                .cardIssuer(CardIssuer.listed(cardKey, trust.cardKeys()))
+                .build();
+    }
+
+    private static TrainingRecord record(String id, int version) {
+        Map<String, String> fields = TestData.validRow();
+        fields.put("record_id", id);
+        fields.put("version", Integer.toString(version));
+        ValidatedRow row = new RecordValidator().validate(new RawRow(1, fields, List.of()));
+        assertThat(row.violations()).isEmpty();
+        return row.record();
+    }
+
+    @Test
+    void issuedCard_isValidOnline_thenRevokedWithItsRecord_orSupersededWithIt() throws Exception {
+        try (Gateway gateway = node.gateway("Issuer")) {
+            Dossier dossier = dossier(gateway);
+            IssuedCard card = dossier.issueCard(record("CARD-1", 1));
+            assertThat(card.recordOutcome()).isIn(Outcome.ANCHORED, Outcome.ALREADY_ANCHORED);
+            assertThat(card.cardOutcome()).isEqualTo(Outcome.ANCHORED);
+            assertThat(card.text()).startsWith("DC1:").matches("[0-9A-Z $%*+./:-]+");
+
+            CardCheck valid = dossier.verifyCard(card.text(), trust.cardKeys());
+            assertThat(valid.verdict()).as(valid.reason()).isEqualTo(CardVerdict.VALID);
+            assertThat(valid.reason()).endsWith("anchored by Org1MSP, status active");
+            assertThat(valid.card().familyName()).isEqualTo(TestData.validRow().get("worker_family_name"));
+            assertThat(dossier.status(Commitment.fromHex(card.digest()))
+                            .orElseThrow()
+                            .kind())
+                    .isEqualTo("card");
+
+            dossier.revoke(Commitment.fromHex(card.recordCommitment()), "issued_in_error");
+            CardCheck revoked = dossier.verifyCard(card.text(), trust.cardKeys());
+            assertThat(revoked.verdict()).isEqualTo(CardVerdict.REVOKED);
+            assertThat(revoked.reason()).isEqualTo("the record was revoked by Org1MSP (issued_in_error)");
+
+            IssuedCard second = dossier.issueCard(record("CARD-2", 1));
+            dossier.supersede(Commitment.fromHex(second.recordCommitment()), record("CARD-2", 2));
+            assertThat(dossier.verifyCard(second.text(), trust.cardKeys()).verdict())
+                    .isEqualTo(CardVerdict.SUPERSEDED);
+        }
+    }
+
+    @Test
+    void anchorWithCards_writesACardPerRecord_andCertificateCarriesItsQr_andVerifyReadsBoth() throws Exception {
+        Path out = directory.resolve("out");
+        Path cards = directory.resolve("cards");
+        Path input = TestData.small();
+        int code = anchorWithCards(input, out, cards);
+        assertThat(code).isZero();
+        List<Path> files;
+        try (Stream<Path> list = Files.list(cards)) {
+            files = list.sorted().toList();
+        }
+        List<TrainingRecord> records = new ArrayList<>();
+        RecordValidator validator = new RecordValidator();
+        try (RecordSource source = RecordSource.open(input)) {
+            for (RawRow row = source.next(); row != null; row = source.next()) {
+                records.add(validator.validate(row).record());
+            }
+        }
+        assertThat(files).hasSize(records.size());
+        try (Gateway gateway = node.gateway("Inspector")) {
+            Dossier inspector = LocalNode.dossier(gateway, directory.resolve("inspector-keys"));
+            for (TrainingRecord record : records.subList(0, 3)) {
+                String text =
+                        Files.readString(CardAnchoring.file(cards, record)).strip();
+                CardCheck check = inspector.verifyCard(text, trust.cardKeys());
+                assertThat(check.verdict()).as(check.reason()).isEqualTo(CardVerdict.VALID);
+                assertThat(check.card().commitmentHex())
+                        .isEqualTo(Commitments.record(
+                                        Commitments.salt(
+                                                HmacKey.load(keys.resolve("issuer-salt.key")),
+                                                record.recordId(),
+                                                record.version()),
+                                        record.canonicalJson())
+                                .toString());
+            }
+        }
+        // a second run signs no card twice
+        assertThat(anchorWithCards(input, out, cards)).isZero();
+        try (Stream<Path> list = Files.list(cards)) {
+            assertThat(list.count()).isEqualTo(records.size());
+        }
+
+        TrainingRecord first = records.get(0);
+        Path pdf = directory.resolve("certificate.pdf");
+        assertThat(Main.run(cli(
+                        "certificate",
+                        "--input",
+                        input.toString(),
+                        "--record-id",
+                        first.recordId(),
+                        "--node-url",
+                        node.node.httpUrl(),
+                        "--out",
+                        pdf.toString())))
+                .isZero();
+        byte[] bytes = Files.readAllBytes(pdf);
+        String card = CertificatePdf.card(bytes).orElseThrow();
+        assertThat(Files.readString(directory.resolve("certificate.card")).strip())
+                .isEqualTo(card);
+        assertThat(qrOf(bytes)).isEqualTo(card);
+
+        Output verified = run("verify", "--card", pdf.toString(), "--trust", trustFile.toString());
+        assertThat(verified.code()).as(verified.text()).isZero();
+        assertThat(verified.text())
+                .contains("VALID")
+                .contains(first.value(dev.dossier.client.record.Field.WORKER_FAMILY_NAME))
+                .contains("compare the name and birth date with the worker's identity document");
+        Output offline = run("verify", "--card", card, "--trust", trustFile.toString(), "--offline");
+        assertThat(offline.code()).isZero();
+        assertThat(offline.text()).contains("offline: revocation not checked");
+        char flipped = card.charAt(40) == 'A' ? 'B' : 'A';
+        Output tampered = run(
+                "verify",
+                "--card",
+                card.substring(0, 40) + flipped + card.substring(41),
+                "--trust",
+                trustFile.toString());
+        assertThat(tampered.code()).isEqualTo(4);
+        assertThat(tampered.text())
+                .contains("TAMPERED")
+                .doesNotContain(first.value(dev.dossier.client.record.Field.WORKER_FAMILY_NAME));
+    }
+
+    private int anchorWithCards(Path input, Path out, Path cards) {
+        return Main.run(cli(
+                "anchor",
+                "--input",
+                input.toString(),
+                "--out",
+                out.toString(),
+                "--no-progress",
+                "--cards",
+                cards.toString()));
+    }
+
+    private String[] cli(String... command) {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(List.of(node.cli("Issuer", keys)));
+        args.addAll(List.of("--card-key", cardKeyFile.toString(), "--trust", trustFile.toString()));
+        return args.toArray(String[]::new);
+    }
+
+    private record Output(int code, String text) {}
+
+    private Output run(String... command) {
+        List<String> args = new ArrayList<>(List.of(command));
+        args.addAll(List.of("--node-url", node.node.httpUrl(), "--config-dir", keys.toString()));
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args.toArray(String[]::new));
+            return new Output(code, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    private static String qrOf(byte[] pdf) throws Exception {
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            BufferedImage page = new PDFRenderer(document).renderImageWithDPI(0, 200);
+            int[] pixels = page.getRGB(0, 0, page.getWidth(), page.getHeight(), null, 0, page.getWidth());
+            return new QRCodeReader()
+                    .decode(
+                            new BinaryBitmap(new HybridBinarizer(
+                                    new RGBLuminanceSource(page.getWidth(), page.getHeight(), pixels))),
+                            Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE))
+                    .getText();
+        }
+    }
+}
