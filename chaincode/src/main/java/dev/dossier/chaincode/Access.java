@@ -106,12 +106,18 @@ final class Access {
      *     scope is own-org, or another subject's (or has no subject) and the scope is own-subject
      */
     void requireReach(LedgerEntry entry) {
-        if (scope == Scope.OWN_ORG && !mspId.equals(entry.mspId())) {
-            throw denied(prefix() + " on an entry of " + entry.mspId());
+        if (!reaches(entry)) {
+            throw denied(prefix() + " on an entry of " + (scope == Scope.OWN_ORG ? entry.mspId() : "another subject"));
         }
-        if (scope == Scope.OWN_SUBJECT && !subject().equals(entry.subject())) {
-            throw denied(prefix() + " on an entry of another subject");
-        }
+    }
+
+    /** @return true if {@code entry} is within the caller's scope (see {@link #requireReach}) */
+    boolean reaches(LedgerEntry entry) {
+        return switch (scope) {
+            case ANY -> true;
+            case OWN_ORG -> mspId.equals(entry.mspId());
+            case OWN_SUBJECT -> subject().equals(entry.subject());
+        };
     }
 
     /**

@@ -7,11 +7,13 @@ import java.util.Map;
  * One commitment to anchor, as {@code anchorRecord} takes it and {@code anchorBatch} takes an array of them:
  *
  * <pre>{@code
- * {"commitment":"<64 hex>","kind":"record","schemaVersion":1,"validUntil":"2030-06-30","subject":"<64 hex>"}
+ * {"commitment":"<64 hex>","kind":"record","schemaVersion":1,"validUntil":"2030-06-30","subject":"<64 hex>",
+ *  "supersedes":"<64 hex>"}
  * }</pre>
  *
- * <p>{@code commitment} and {@code kind} are required; {@code schemaVersion} defaults to 1; {@code validUntil} and
- * {@code subject} may be absent (or null). Any other member is refused, so nothing but commitments and non-personal
+ * <p>{@code commitment} and {@code kind} are required; {@code schemaVersion} defaults to 1; {@code validUntil},
+ * {@code subject} and {@code supersedes} (a correction: the entry it replaces, in the same transaction) may be absent
+ * (or null). Any other member is refused, so nothing but commitments and non-personal
  * metadata reaches the ledger. Hex is accepted in either case and normalised to lowercase.
  *
  * @param commitment the commitment, 64 lowercase hex digits
@@ -19,11 +21,15 @@ import java.util.Map;
  * @param schemaVersion version of the record schema the commitment was computed over, at least 1
  * @param validUntil ISO date {@code YYYY-MM-DD} after which the record expires, or null
  * @param subject the subject pseudonym, 64 lowercase hex digits, or null
+ * @param supersedes the commitment this one corrects, 64 lowercase hex digits, or null
  */
-record AnchorRequest(String commitment, String kind, long schemaVersion, String validUntil, String subject) {
+record AnchorRequest(
+        String commitment, String kind, long schemaVersion, String validUntil, String subject, String supersedes) {
     /** @return the new, active entry of this request, anchored by {@code mspId}/{@code issuerId} at {@code at} */
     LedgerEntry entry(String mspId, String issuerId, String at) {
-        return LedgerEntry.anchored(commitment, kind, schemaVersion, subject, validUntil, mspId, issuerId, at);
+        LedgerEntry entry =
+                LedgerEntry.anchored(commitment, kind, schemaVersion, subject, validUntil, mspId, issuerId, at);
+        return supersedes == null ? entry : entry.superseding(supersedes);
     }
 
     /** Why a request was refused; no stack trace, since refusals are an expected outcome of the bulk path. */
@@ -68,13 +74,10 @@ record AnchorRequest(String commitment, String kind, long schemaVersion, String 
         if (validUntil != null && !(validUntil instanceof String d && Tokens.isDate(d))) {
             throw new Invalid("validUntil must be a date YYYY-MM-DD");
         }
-        Object subjectValue = members.get("subject");
-        String subject = null;
-        if (subjectValue != null) {
-            subject = subjectValue instanceof String s ? Tokens.lowerHex64(s) : null;
-            if (subject == null) {
-                throw new Invalid("subject must be a pseudonym of 64 hexadecimal digits");
-            }
+        String subject = hex(members.get("subject"), "subject must be a pseudonym of 64 hexadecimal digits");
+        String supersedes = hex(members.get("supersedes"), "supersedes must be a commitment of 64 hexadecimal digits");
+        if (commitment.equals(supersedes)) {
+            throw new Invalid("a commitment cannot supersede itself");
         }
         if (members.size() > 2) {
             for (Object name : members.keySet()) {
@@ -83,7 +86,19 @@ record AnchorRequest(String commitment, String kind, long schemaVersion, String 
                 }
             }
         }
-        return new AnchorRequest(commitment, (String) kind, schemaVersion, (String) validUntil, subject);
+        return new AnchorRequest(commitment, (String) kind, schemaVersion, (String) validUntil, subject, supersedes);
+    }
+
+    /** @return an optional member of 64 hex digits, lowercase, or null if absent */
+    private static String hex(Object value, String rule) throws Invalid {
+        if (value == null) {
+            return null;
+        }
+        String hex = value instanceof String s ? Tokens.lowerHex64(s) : null;
+        if (hex == null) {
+            throw new Invalid(rule);
+        }
+        return hex;
     }
 
     private static boolean isMember(Object name) {
@@ -91,6 +106,7 @@ record AnchorRequest(String commitment, String kind, long schemaVersion, String 
                 || "kind".equals(name)
                 || "schemaVersion".equals(name)
                 || "validUntil".equals(name)
-                || "subject".equals(name);
+                || "subject".equals(name)
+                || "supersedes".equals(name);
     }
 }

@@ -32,6 +32,9 @@ final class Anchoring {
      * @throws ChaincodeException {@link ErrorCode#ALREADY_ANCHORED} if another organisation anchored the commitment
      */
     static String one(ChaincodeStub stub, Access caller, AnchorRequest request) {
+        if (request.supersedes() != null) {
+            throw Arguments.invalid("anchorRecord takes no supersedes: anchor a correction with anchorBatch");
+        }
         String commitment = request.commitment();
         byte[] existing = stub.getState(commitment);
         if (existing != null && existing.length > 0) {
@@ -53,53 +56,145 @@ final class Anchoring {
     /**
      * Anchors a batch of parsed entry objects; see {@code NotaryContract.anchorBatch} for the outcomes.
      *
+     * @param superseder the caller as allowed to supersede ({@code revoke} permission), or null if the caller may not:
+     *     then a correction is refused for the whole batch
      * @return the outcomes as JSON
      * @throws ChaincodeException {@link ErrorCode#INVALID_ARGUMENT} naming the malformed entries, if there is any:
-     *     then nothing is anchored
+     *     then nothing is anchored; {@link ErrorCode#PERMISSION_DENIED} if an entry supersedes another and
+     *     {@code superseder} is null
      */
-    static String batch(ChaincodeStub stub, Access caller, List<?> elements) {
+    static String batch(ChaincodeStub stub, Access caller, Access superseder, List<?> elements) {
         List<AnchorRequest> requests = requests(elements);
-        String mspId = caller.mspId();
-        String issuerId = caller.issuerId();
-        String at = stub.getTxTimestamp().toString();
-        Map<String, String> ownerInBatch = new HashMap<>(elements.size() * 2);
-        StringBuilder results = new StringBuilder(elements.size() * 96 + 2).append('[');
-        int anchored = 0;
-        int already = 0;
+        Batch batch = new Batch(stub, caller, superseder, elements.size());
         for (int i = 0; i < elements.size(); i++) {
-            if (i > 0) {
+            batch.add(requests.get(i));
+        }
+        return batch.answer();
+    }
+
+    /** One {@code anchorBatch} call: its outcomes so far, and what it wrote, which its own reads do not see. */
+    private static final class Batch {
+        private final ChaincodeStub stub;
+        private final Access caller;
+        private final Access superseder;
+        private final String at;
+        private final Map<String, String> ownerInBatch;
+        private final Map<String, String> supersededInBatch = new HashMap<>();
+        private final StringBuilder results;
+        private int anchored;
+        private int already;
+        private int superseded;
+
+        Batch(ChaincodeStub stub, Access caller, Access superseder, int size) {
+            this.stub = stub;
+            this.caller = caller;
+            this.superseder = superseder;
+            this.at = stub.getTxTimestamp().toString();
+            this.ownerInBatch = new HashMap<>(size * 2);
+            this.results = new StringBuilder(size * 96 + 2).append('[');
+        }
+
+        void add(AnchorRequest request) {
+            if (results.length() > 1) {
                 results.append(',');
             }
-            AnchorRequest request = requests.get(i);
+            String mspId = caller.mspId();
             String commitment = request.commitment();
             String owner = ownerInBatch.get(commitment);
+            LedgerEntry existing = null;
             if (owner == null) {
-                byte[] existing = stub.getState(commitment);
-                if (existing == null || existing.length == 0) {
-                    EntryStore.create(stub, request.entry(mspId, issuerId, at));
-                    ownerInBatch.put(commitment, mspId);
-                    anchored++;
-                    result(results, commitment, "ANCHORED", null);
-                    continue;
+                byte[] stored = stub.getState(commitment);
+                if (stored == null || stored.length == 0) {
+                    if (request.supersedes() == null) {
+                        EntryStore.create(stub, request.entry(mspId, caller.issuerId(), at));
+                        ownerInBatch.put(commitment, mspId);
+                        anchored++;
+                        result(results, commitment, "ANCHORED", null);
+                    } else {
+                        correct(request, null);
+                    }
+                    return;
                 }
-                owner = EntryStore.entry(new String(existing, UTF_8)).mspId();
+                existing = EntryStore.entry(new String(stored, UTF_8));
+                owner = existing.mspId();
                 ownerInBatch.put(commitment, owner);
             }
-            if (owner.equals(mspId)) {
+            if (!owner.equals(mspId)) {
+                result(results, commitment, "CONFLICT", "already anchored by " + owner);
+            } else if (request.supersedes() == null) {
                 already++;
                 result(results, commitment, "ALREADY_ANCHORED", "already anchored by " + owner);
+            } else if (existing != null && request.supersedes().equals(existing.supersedes())) {
+                already++;
+                result(results, commitment, "ALREADY_SUPERSEDED", "already supersedes " + existing.supersedes());
+            } else if (existing != null && existing.active() && existing.supersedes() == null) {
+                correct(request, existing); // anchored before without the link: the link alone
             } else {
-                result(results, commitment, "CONFLICT", "already anchored by " + owner);
+                result(
+                        results,
+                        commitment,
+                        "REFUSED",
+                        "already anchored, and not as a correction of " + request.supersedes());
             }
         }
-        results.append(']');
-        StringBuilder out = new StringBuilder(results.length() + 64);
-        Json.object(out)
-                .add("alreadyAnchored", already)
-                .add("anchored", anchored)
-                .add("results", new Json.Raw(results.toString()))
-                .end();
-        return out.toString();
+
+        /**
+         * Anchors a correction and marks the entry it supersedes superseded by it, or refuses it with the reason,
+         * writing nothing.
+         *
+         * @param existing the correction's entry when it was anchored before without a link, else null (a new one)
+         */
+        private void correct(AnchorRequest request, LedgerEntry existing) {
+            String commitment = request.commitment();
+            String oldCommitment = request.supersedes();
+            if (superseder == null) {
+                throw new IllegalStateException("a correction without the permission to supersede");
+            }
+            String refusal = null;
+            LedgerEntry old = null;
+            byte[] stored = stub.getState(oldCommitment);
+            if (supersededInBatch.containsKey(oldCommitment)) {
+                refusal = "entry " + oldCommitment + " is superseded by " + supersededInBatch.get(oldCommitment)
+                        + " earlier in this batch";
+            } else if (stored == null || stored.length == 0) {
+                refusal = "entry " + oldCommitment + " is not anchored";
+            } else {
+                old = EntryStore.entry(new String(stored, UTF_8));
+                if (!superseder.reaches(old)) {
+                    refusal = "entry " + oldCommitment + " is of " + old.mspId() + ": only its organisation can"
+                            + " supersede it";
+                } else if (!old.active()) {
+                    refusal = "entry " + oldCommitment + " is " + old.status() + ", not active";
+                }
+            }
+            if (refusal != null) {
+                result(results, commitment, "REFUSED", refusal);
+                return;
+            }
+            if (existing == null) {
+                EntryStore.create(stub, request.entry(caller.mspId(), caller.issuerId(), at));
+                ownerInBatch.put(commitment, caller.mspId());
+            } else {
+                EntryStore.write(stub, existing.superseding(oldCommitment));
+            }
+            EntryStore.write(stub, old.supersededBy(commitment));
+            supersededInBatch.put(oldCommitment, commitment);
+            anchored += existing == null ? 1 : 0;
+            superseded++;
+            result(results, commitment, "SUPERSEDED", null);
+        }
+
+        String answer() {
+            results.append(']');
+            StringBuilder out = new StringBuilder(results.length() + 80);
+            Json.object(out)
+                    .add("alreadyAnchored", already)
+                    .add("anchored", anchored)
+                    .add("results", new Json.Raw(results.toString()))
+                    .add("superseded", superseder == null ? null : superseded)
+                    .end();
+            return out.toString();
+        }
     }
 
     /** @throws ChaincodeException INVALID_ARGUMENT naming the malformed entries, if there is any */

@@ -122,6 +122,15 @@ public final class NotaryContract implements ContractInterface {
      * {@code CONFLICT} (anchored by another organisation: nothing written); only the last two carry a {@code reason}.
      * No event is emitted: the write set names the entries.
      *
+     * <p><b>Corrections.</b> An entry with {@code "supersedes":"<old commitment>"} is anchored and marks the old entry
+     * {@code superseded} with {@code supersededBy} in this same transaction: outcome {@code SUPERSEDED}. The caller's
+     * role needs the {@code revoke} permission too, and the old entry must be anchored, within its reach (with the
+     * default policy: of its organisation) and active; else the outcome is {@code REFUSED} with the reason and
+     * nothing of that entry is written. A correction already made is {@code ALREADY_SUPERSEDED} (nothing written);
+     * one anchored before without the link gets the link ({@code SUPERSEDED}). Every node checks at commit that a new
+     * entry which supersedes another is written together with that entry's mark, which only the old entry's
+     * organisation can endorse. A batch with corrections also counts them in its answer, {@code "superseded":n}.
+     *
      * <p>A malformed entry (a bad commitment, an unknown member such as a name, a value of the wrong form) fails the
      * whole call at endorsement, naming each bad entry by its index: a refused transaction never reaches a block, so
      * whatever a misbehaving client put in the argument stays off the ledger.
@@ -136,9 +145,9 @@ public final class NotaryContract implements ContractInterface {
      * @param ctx the transaction context
      * @param entriesJson a JSON array of entry objects
      * @return the outcomes as JSON
-     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not anchor,
-     *     {@link ErrorCode#INVALID_ARGUMENT} if the argument is not a JSON array, has more than {@value #MAX_BATCH}
-     *     elements, or an element is not a valid entry
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not anchor, or an entry
+     *     supersedes another and it may not revoke; {@link ErrorCode#INVALID_ARGUMENT} if the argument is not a JSON
+     *     array, has more than {@value #MAX_BATCH} elements, or an element is not a valid entry
      */
     @Transaction(intent = Transaction.TYPE.SUBMIT)
     public String anchorBatch(final Context ctx, final String entriesJson) {
@@ -149,7 +158,12 @@ public final class NotaryContract implements ContractInterface {
         if (elements.size() > MAX_BATCH) {
             throw Arguments.invalid("a batch holds at most " + MAX_BATCH + " entries, got " + elements.size());
         }
-        return Anchoring.batch(ctx.getStub(), caller, elements);
+        boolean corrections = false;
+        for (Object element : elements) {
+            corrections |= element instanceof Map<?, ?> entry && entry.get("supersedes") != null;
+        }
+        return Anchoring.batch(
+                ctx.getStub(), caller, corrections ? access(ctx, Permission.REVOKE, "anchorBatch") : null, elements);
     }
 
     /**
@@ -185,7 +199,40 @@ public final class NotaryContract implements ContractInterface {
     }
 
     /**
-     * Records that {@code newCommitment} replaces {@code oldCommitment} (a corrected or reissued record): the old
+     * Revokes up to {@value #MAX_BATCH} entries in one transaction, each with its reason code. Per element the outcome
+     * is {@code REVOKED} (written), {@code ALREADY_REVOKED} (revoked before or earlier in this batch: nothing written;
+     * the first reason stands) or {@code REFUSED} with a {@code reason} (not anchored, or outside the caller's reach:
+     * with the default policy another organisation's entry; nothing written). Every node checks at commit that only
+     * the entry's organisation endorsed the change (its key-level policy).
+     *
+     * <pre>{@code
+     * [{"commitment":"<64 hex>","reason":"withdrawn"}]  ->
+     * {"alreadyRevoked":0,"results":[{"commitment":"<hex>","outcome":"REVOKED"}],"revoked":1}
+     * }</pre>
+     *
+     * @param ctx the transaction context
+     * @param revocationsJson a JSON array of {@code {"commitment","reason"}} objects, reason one of
+     *     {@link #REVOCATION_REASONS}
+     * @return the outcomes as JSON, in input order
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not revoke;
+     *     {@link ErrorCode#INVALID_ARGUMENT} if the argument is not such an array, has more than {@value #MAX_BATCH}
+     *     elements, or an element is malformed or has an unknown reason (nothing is revoked)
+     */
+    @Transaction(intent = Transaction.TYPE.SUBMIT)
+    public String revokeBatch(final Context ctx, final String revocationsJson) {
+        Access caller = access(ctx, Permission.REVOKE, "revokeBatch");
+        if (!(Arguments.json(revocationsJson, "revocations") instanceof List<?> elements)) {
+            throw Arguments.invalid("revocations must be a JSON array of {\"commitment\",\"reason\"} objects");
+        }
+        if (elements.size() > MAX_BATCH) {
+            throw Arguments.invalid("a batch holds at most " + MAX_BATCH + " revocations, got " + elements.size());
+        }
+        return Revoking.batch(ctx.getStub(), caller, elements);
+    }
+
+    /**
+     * Records that {@code newCommitment} replaces {@code oldCommitment}, both anchored before (for a correction and its
+     * link in one transaction, use {@link #anchorBatch} with {@code supersedes}, as the client does): the old
      * entry becomes {@code superseded} with {@code supersededBy}, the new one gets {@code supersedes}. Both must be
      * anchored, active and within the caller's reach (with the default policy: of the caller's organisation); the new
      * one is anchored first, in an earlier transaction. Repeating a supersession that was done changes nothing.

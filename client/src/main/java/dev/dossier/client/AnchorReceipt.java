@@ -15,6 +15,8 @@ import java.util.Objects;
  *  "tx_id":"<64 hex>","block":12,"outcome":"ANCHORED"}
  * }</pre>
  *
+ * <p>A correction's receipt also names the entry it superseded: {@code "outcome":"SUPERSEDED","supersedes":"<64 hex>"}.
+ *
  * <p>The salt lets the holder of the record recompute its commitment without the issuer's salt key; a receipt holds no
  * personal data, but whoever has both the record and its salt can test it against the ledger, so hand receipts out
  * with the records they belong to.
@@ -27,9 +29,21 @@ import java.util.Objects;
  * @param txId the transaction that anchored it, or that found it already anchored
  * @param block the number of the block holding that transaction
  * @param outcome what the ledger did
- * @param reason why the ledger refused it (for {@link Outcome#CONFLICT}), else null
+ * @param reason why the ledger refused it (for {@link Outcome#CONFLICT} and {@link Outcome#REFUSED}), else null
+ * @param supersedes for a correction, the commitment of the entry it supersedes, else null
  */
-@JsonPropertyOrder({"record_id", "version", "line", "commitment", "salt", "tx_id", "block", "outcome", "reason"})
+@JsonPropertyOrder({
+    "record_id",
+    "version",
+    "line",
+    "commitment",
+    "salt",
+    "tx_id",
+    "block",
+    "outcome",
+    "reason",
+    "supersedes"
+})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AnchorReceipt(
         @JsonProperty("record_id") String recordId,
@@ -40,7 +54,8 @@ public record AnchorReceipt(
         @JsonProperty("tx_id") String txId,
         @JsonProperty("block") long block,
         @JsonProperty("outcome") Outcome outcome,
-        @JsonProperty("reason") String reason) {
+        @JsonProperty("reason") String reason,
+        @JsonProperty("supersedes") String supersedes) {
     public AnchorReceipt {
         Objects.requireNonNull(commitment, "commitment");
         Objects.requireNonNull(outcome, "outcome");

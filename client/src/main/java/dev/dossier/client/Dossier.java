@@ -3,7 +3,9 @@ package dev.dossier.client;
 import dev.dossier.client.bulk.BulkAnchorer;
 import dev.dossier.client.bulk.BulkOptions;
 import dev.dossier.client.bulk.BulkReport;
+import dev.dossier.client.bulk.BulkRevoker;
 import dev.dossier.client.bulk.Outcome;
+import dev.dossier.client.bulk.ReceiptIndex;
 import dev.dossier.client.card.CardIssuer;
 import dev.dossier.client.card.IssuedCard;
 import dev.dossier.client.digest.Commitment;
@@ -171,13 +173,57 @@ public interface Dossier {
     LedgerEntry revoke(Commitment commitment, String reasonCode) throws DossierException;
 
     /**
-     * Anchors a corrected version of a record (normally with its version incremented), then marks the old commitment
-     * superseded by it: two transactions, the second only once the first is committed. Repeating it changes nothing.
+     * Anchors a corrected version of a record (normally with its version incremented) and marks the old commitment
+     * superseded by it, in one transaction: both commit or neither. Repeating it changes nothing
+     * ({@link Outcome#ALREADY_SUPERSEDED}).
      *
-     * @return the receipt of the replacement's anchoring
-     * @throws DossierException if the contract refuses (old entry not found or not active, another organisation's)
+     * @return the receipt of the correction, {@link Outcome#SUPERSEDED} naming {@code old}
+     * @throws DossierException if the contract refuses (old entry not found or not active, another organisation's;
+     *     the code is then {@code REFUSED}, with the contract's reason)
      */
     AnchorReceipt supersede(Commitment old, TrainingRecord replacement) throws DossierException;
+
+    /**
+     * Anchors the corrections in a CSV or JSON Lines file as {@link #anchorAll} anchors records: each row supersedes,
+     * in the same transaction, the latest earlier version of its record id that {@code earlier} names. A row whose
+     * record id no earlier receipt names, or whose version is not above the one anchored, corrects nothing and goes to
+     * the error report. Receipts say {@link Outcome#SUPERSEDED} and name the entry superseded.
+     *
+     * @throws IOException if the input, receipts, journal or error report cannot be read or written
+     * @throws DossierException if a transaction fails for a reason other than a transient one
+     * @throws InterruptedException if interrupted; what was journaled stays journaled
+     */
+    BulkReport correctAll(Path input, ReceiptIndex earlier, BulkOptions options)
+            throws IOException, DossierException, InterruptedException;
+
+    /**
+     * Revokes every entry a CSV list names (see {@link BulkRevoker}), with the same error report, journal and resume as
+     * {@link #anchorAll}.
+     *
+     * @param earlier resolves the list's record ids through receipts of earlier uploads
+     * @param options the revocations file is {@link BulkOptions#receipts()}
+     * @throws IOException if the list, receipts, journal or error report cannot be read or written
+     * @throws DossierException if a transaction fails for a reason other than a refusal of its row
+     * @throws InterruptedException if interrupted
+     */
+    BulkRevoker.Report revokeAll(Path list, ReceiptIndex earlier, BulkOptions options)
+            throws IOException, DossierException, InterruptedException;
+
+    /**
+     * @return every committed change of a commitment's entry, newest first; empty if it was never anchored
+     * @throws DossierException if the query fails or is refused
+     */
+    List<EntryChange> history(Commitment commitment) throws DossierException;
+
+    /**
+     * Calls a governance function of the contract: {@code getPolicy()}, {@code getPolicyProposal(hash)},
+     * {@code proposePolicy(json)} or {@code approvePolicy(hash)} (the last two as transactions).
+     *
+     * @return the contract's JSON answer
+     * @throws IllegalArgumentException for another function
+     * @throws DossierException if the contract refuses
+     */
+    String policy(String function, String... args) throws DossierException;
 
     /**
      * @return the entries anchored for a subject pseudonym that the caller may read

@@ -6,7 +6,9 @@ import dev.dossier.client.bulk.Anchoring;
 import dev.dossier.client.bulk.BulkAnchorer;
 import dev.dossier.client.bulk.BulkOptions;
 import dev.dossier.client.bulk.BulkReport;
+import dev.dossier.client.bulk.BulkRevoker;
 import dev.dossier.client.bulk.Outcome;
+import dev.dossier.client.bulk.ReceiptIndex;
 import dev.dossier.client.card.CardAnchoring;
 import dev.dossier.client.card.CardIssuer;
 import dev.dossier.client.card.IssuedCard;
@@ -130,7 +132,8 @@ final class GatewayDossier implements Dossier {
                 committed.txId(),
                 committed.block(),
                 result.outcome(),
-                result.reason());
+                result.reason(),
+                prepared.supersedes());
     }
 
     @Override
@@ -248,16 +251,64 @@ final class GatewayDossier implements Dossier {
 
     @Override
     public AnchorReceipt supersede(Commitment old, TrainingRecord replacement) throws DossierException {
-        AnchorReceipt anchored = anchor(replacement);
-        if (anchored.outcome() == Outcome.CONFLICT) {
+        Anchoring.Prepared prepared = anchoring().prepare(0, replacement, old.toString());
+        AnchorReceipt receipt = submitEntries("anchorBatch", prepared, "[" + prepared.entryJson() + "]");
+        if (receipt.outcome() == Outcome.CONFLICT || receipt.outcome() == Outcome.REFUSED) {
             throw new DossierException(
-                    "the replacement was not anchored: " + anchored.outcome() + " " + anchored.reason(),
-                    anchored.txId(),
-                    anchored.outcome().name(),
+                    "the correction was refused: " + receipt.outcome() + " " + receipt.reason(),
+                    receipt.txId(),
+                    receipt.outcome().name(),
                     null);
         }
-        notary.submit("supersede", old.toString(), anchored.commitment());
-        return anchored;
+        return receipt;
+    }
+
+    @Override
+    public BulkReport correctAll(Path input, ReceiptIndex earlier, BulkOptions options)
+            throws IOException, DossierException, InterruptedException {
+        return new BulkAnchorer(notary, anchoring().correcting(earlier), input, options).run();
+    }
+
+    @Override
+    public BulkRevoker.Report revokeAll(Path list, ReceiptIndex earlier, BulkOptions options)
+            throws IOException, DossierException, InterruptedException {
+        return new BulkRevoker(notary, list, earlier, options).run();
+    }
+
+    @Override
+    public List<EntryChange> history(Commitment commitment) throws DossierException {
+        byte[] answer = notary.evaluate("history", commitment.toString());
+        List<EntryChange> changes = new ArrayList<>();
+        if (answer == null) {
+            return changes;
+        }
+        try {
+            for (JsonNode change : MAPPER.readTree(new String(answer, StandardCharsets.UTF_8))) {
+                JsonNode value = change.path("value");
+                changes.add(new EntryChange(
+                        change.path("txId").asText(),
+                        change.path("timestamp").asText(null),
+                        change.path("delete").asBoolean(),
+                        value.isObject() ? LedgerEntry.parse(value.toString()) : null));
+            }
+        } catch (IOException e) {
+            throw new DossierException("history answered unexpectedly: " + e.getMessage(), null, null, e);
+        }
+        return changes;
+    }
+
+    @Override
+    public String policy(String function, String... args) throws DossierException {
+        byte[] answer = switch (function) {
+            case "getPolicy", "getPolicyProposal" -> notary.evaluate(function, args);
+            case "proposePolicy", "approvePolicy" ->
+                notary.submit(function, args).result();
+            default -> throw new IllegalArgumentException("not a governance function: " + function);
+        };
+        if (answer == null) {
+            throw new DossierException(function + ": not found", null, "NOT_FOUND", null);
+        }
+        return new String(answer, StandardCharsets.UTF_8);
     }
 
     @Override

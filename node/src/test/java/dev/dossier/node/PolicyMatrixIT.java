@@ -61,6 +61,7 @@ class PolicyMatrixIT {
         EXPECTED.put("anchorBatch", "- A A - - -");
         EXPECTED.put("revoke", "- O O - - -");
         EXPECTED.put("supersede", "- O O - - -");
+        EXPECTED.put("revokeBatch", "- A A - - -"); // allowed to call; another organisation's entries come back REFUSED
         EXPECTED.put("status", "A A A A A A");
         EXPECTED.put("history", "A O O O A A");
         EXPECTED.put("dossier", "- A A O - A");
@@ -81,7 +82,7 @@ class PolicyMatrixIT {
     private static String org2Entry;
 
     private static String subject;
-    /** Fresh Org1MSP entries, one (revoke) or two (supersede) per cell. */
+    /** Fresh Org1MSP entries, one (revoke, revokeBatch) or two (supersede) per cell. */
     private static final Deque<String> FIXTURES = new ArrayDeque<>();
     /** A pending proposal of each organisation's operator. */
     private static final Map<String, String> PROPOSALS = new HashMap<>();
@@ -96,7 +97,7 @@ class PolicyMatrixIT {
         entry = newCommitment();
         List<String> batch = new ArrayList<>();
         batch.add(record(entry, subject));
-        for (int i = 0; i < 3 * 2 * ROLES.size(); i++) {
+        for (int i = 0; i < 4 * 2 * ROLES.size(); i++) {
             String fixture = newCommitment();
             FIXTURES.add(fixture);
             batch.add(record(fixture, null));
@@ -174,6 +175,8 @@ class PolicyMatrixIT {
                 new String[] {"[" + record(newCommitment(), null) + "," + record(newCommitment(), subject) + "]"};
             case "revoke" -> new String[] {FIXTURES.pop(), "issued_in_error"};
             case "supersede" -> new String[] {FIXTURES.pop(), FIXTURES.pop()};
+            case "revokeBatch" ->
+                new String[] {"[{\"commitment\":\"" + FIXTURES.pop() + "\",\"reason\":\"withdrawn\"}]"};
             case "status", "history" -> new String[] {entry};
             case "dossier" -> new String[] {subject};
             case "proposePolicy" -> new String[] {policyWithDescription("cell " + newCommitment())};
@@ -200,6 +203,13 @@ class PolicyMatrixIT {
             case "supersede" ->
                 assertThat(evaluate("Inspector@org2.dossier.local", "status", args[1]))
                         .contains("\"supersedes\":\"" + args[0] + "\"");
+            case "revokeBatch" -> {
+                String target = args[0].replaceAll(".*\"commitment\":\"(\\w+)\".*", "$1");
+                boolean owner = mspId.equals("Org1MSP");
+                assertThat(result).contains(owner ? "\"outcome\":\"REVOKED\"" : "\"outcome\":\"REFUSED\"");
+                assertThat(evaluate("Auditor@org2.dossier.local", "status", target))
+                        .contains(owner ? "\"status\":\"revoked\"" : "\"status\":\"active\"");
+            }
             case "status" -> assertThat(result).contains("\"commitment\":\"" + entry + "\"", "\"mspId\":\"Org1MSP\"");
             case "history" ->
                 assertThat(result).startsWith("[{\"delete\":false").contains(entry);

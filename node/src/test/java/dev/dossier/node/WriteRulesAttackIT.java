@@ -130,6 +130,52 @@ class WriteRulesAttackIT {
     }
 
     @Test
+    void correctionOfAnotherOrganisationsEntry_isRefused_atSimulation_andAtCommit() throws Exception {
+        String before = status(org2Entry);
+        String fix = newCommitment();
+        try (Gateway gateway = cluster.gatewayOf("Issuer@org1.dossier.local")) {
+            String answer = new String(
+                    gateway.getNetwork("dossier")
+                            .getContract(NOTARY)
+                            .submitTransaction(
+                                    "anchorBatch",
+                                    "[{\"commitment\":\"" + fix + "\",\"kind\":\"record\",\"supersedes\":\"" + org2Entry
+                                            + "\"}]"),
+                    UTF_8);
+            assertThat(answer)
+                    .as("the honest contract refuses it")
+                    .contains("\"outcome\":\"REFUSED\"", "is of Org2MSP: only its organisation can supersede it");
+        }
+        Forgery forgery = forge("Issuer@org1.dossier.local");
+        String correction = entry(fix, "Org1MSP", issuerDn("Issuer@org1.dossier.local"), forgery.timestamp(), "active")
+                .replace("\"status\":\"active\"", "\"status\":\"active\",\"supersedes\":\"" + org2Entry + "\"");
+        String superseded =
+                before.replace("\"status\":\"active\"", "\"status\":\"superseded\",\"supersededBy\":\"" + fix + "\"");
+
+        TxValidationCode code =
+                forgery.commit(writes(put(fix, correction), owner(fix, "Org1MSP"), put(org2Entry, superseded)));
+
+        assertThat(code).isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+        assertThat(status(org2Entry)).isEqualTo(before).contains("\"status\":\"active\"");
+        assertUnwritten(fix);
+    }
+
+    @Test
+    void correctionThatLeavesTheEntryItNamesActive_isRefused() throws Exception {
+        String fix = newCommitment();
+        Forgery forgery = forge("Issuer@org1.dossier.local");
+        String correction = entry(fix, "Org1MSP", issuerDn("Issuer@org1.dossier.local"), forgery.timestamp(), "active")
+                .replace("\"status\":\"active\"", "\"status\":\"active\",\"supersedes\":\"" + org2Entry + "\"");
+
+        TxValidationCode code = forgery.commit(writes(put(fix, correction), owner(fix, "Org1MSP")));
+
+        assertThat(code)
+                .as("a correction claiming Org2's entry without the mark only Org2 can write")
+                .isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+        assertUnwritten(fix);
+    }
+
+    @Test
     void indexEntryInAWorkersDossier_forAnotherOrganisationsEntry_isRefused() throws Exception {
         String asOrg2 = "\u0000subject\u0000" + subject + "\u0000Org2MSP\u0000" + org2Entry + "\u0000";
         Forgery first = forge("Issuer@org1.dossier.local");

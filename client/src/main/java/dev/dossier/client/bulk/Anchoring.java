@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dossier.client.digest.Commitments;
 import dev.dossier.client.digest.HmacKey;
 import dev.dossier.client.record.TrainingRecord;
+import dev.dossier.client.record.Violation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -17,7 +18,8 @@ import java.util.Locale;
  * Turns records into {@code anchorBatch} entries and reads the contract's answer. The argument of
  * {@code anchorBatch(entriesJson)} is a JSON array, at most 5,000 entries, of
  * {@code {"commitment":"<64 hex>","kind":"record","schemaVersion":1,"validUntil":"YYYY-MM-DD","subject":"<64 hex>"}}
- * ({@code validUntil} and {@code subject} optional); it returns
+ * ({@code validUntil} and {@code subject} optional; a correction adds {@code "supersedes":"<64 hex>"}, the entry it
+ * replaces in the same transaction); it returns
  * {@code {"anchored":n,"alreadyAnchored":m,"results":[{"commitment","outcome","reason"}]}} in input order.
  */
 public final class Anchoring {
@@ -27,29 +29,80 @@ public final class Anchoring {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
 
-    /** A record ready to anchor. */
-    public record Prepared(long line, String recordId, int version, byte[] commitment, byte[] salt, String entryJson) {}
+    /** A record ready to anchor; {@code supersedes} is the commitment a correction replaces, else null. */
+    public record Prepared(
+            long line,
+            String recordId,
+            int version,
+            byte[] commitment,
+            byte[] salt,
+            String supersedes,
+            String entryJson) {}
 
     /** The contract's answer for one entry. */
     public record Result(String commitment, Outcome outcome, String reason) {}
 
     private final HmacKey saltKey;
     private final HmacKey pseudonymKey;
+    private final ReceiptIndex corrects;
 
     /** @param pseudonymKey the sector pseudonym key, or null to anchor without subject pseudonyms */
     public Anchoring(HmacKey saltKey, HmacKey pseudonymKey) {
-        this.saltKey = saltKey;
-        this.pseudonymKey = pseudonymKey;
+        this(saltKey, pseudonymKey, null);
     }
 
-    /** @return {@code record}, from line {@code line} of its file (0 if none), salted, committed and as an entry */
+    private Anchoring(HmacKey saltKey, HmacKey pseudonymKey, ReceiptIndex corrects) {
+        this.saltKey = saltKey;
+        this.pseudonymKey = pseudonymKey;
+        this.corrects = corrects;
+    }
+
+    /**
+     * @return an anchoring of corrections: each record supersedes the latest earlier version of its record id that
+     *     {@code earlier} names, in the same transaction
+     */
+    public Anchoring correcting(ReceiptIndex earlier) {
+        return new Anchoring(saltKey, pseudonymKey, java.util.Objects.requireNonNull(earlier, "earlier"));
+    }
+
+    /**
+     * @return why {@code record} corrects nothing (its record id is in no earlier receipt, or its version is not above
+     *     the one anchored), or null if it does, or if this is no anchoring of corrections
+     */
+    public Violation correctionProblem(TrainingRecord record) {
+        if (corrects == null) {
+            return null;
+        }
+        ReceiptIndex.Anchored earlier = corrects.latest(record.recordId());
+        if (earlier == null) {
+            return new Violation("record_id", "corrects nothing: no earlier receipt names this record id");
+        }
+        if (record.version() <= earlier.version()) {
+            return new Violation(
+                    "version",
+                    "corrects nothing: version " + record.version() + " is not above the anchored version "
+                            + earlier.version());
+        }
+        return null;
+    }
+
+    /**
+     * @return {@code record}, from line {@code line} of its file (0 if none), salted, committed and as an entry; in an
+     *     anchoring of corrections, superseding the latest earlier version of its record id
+     */
     public Prepared prepare(long line, TrainingRecord record) {
+        ReceiptIndex.Anchored earlier = corrects == null ? null : corrects.latest(record.recordId());
+        return prepare(line, record, earlier == null ? null : earlier.commitment());
+    }
+
+    /** @return {@code record} as an entry that supersedes {@code supersedes} (64 lowercase hex digits), or nothing */
+    public Prepared prepare(long line, TrainingRecord record, String supersedes) {
         byte[] salt = Commitments.salt(saltKey, record.recordId(), record.version());
         byte[] commitment = Commitments.record(salt, record.canonicalJson()).toBytes();
         String subject = pseudonymKey == null ? null : Commitments.pseudonym(pseudonymKey, record.fiscalCode());
         String entry = entryJson(
-                HEX.formatHex(commitment), "record", record.validUntil().orElse(null), subject);
-        return new Prepared(line, record.recordId(), record.version(), commitment, salt, entry);
+                HEX.formatHex(commitment), "record", record.validUntil().orElse(null), subject, supersedes);
+        return new Prepared(line, record.recordId(), record.version(), commitment, salt, supersedes, entry);
     }
 
     /**
@@ -57,11 +110,12 @@ public final class Anchoring {
      *     record; no subject pseudonym, so a card's entry links to no other entry of the worker on the ledger
      */
     public static String cardEntryJson(String digestHex, LocalDate validUntil) {
-        return entryJson(digestHex, "card", validUntil, null);
+        return entryJson(digestHex, "card", validUntil, null, null);
     }
 
     /** The entry's JSON; every value is hex, a date or a token, so nothing needs escaping. */
-    static String entryJson(String commitmentHex, String kind, LocalDate validUntil, String subject) {
+    static String entryJson(
+            String commitmentHex, String kind, LocalDate validUntil, String subject, String supersedes) {
         StringBuilder s = new StringBuilder(200);
         s.append("{\"commitment\":\"")
                 .append(commitmentHex)
@@ -74,6 +128,9 @@ public final class Anchoring {
         }
         if (subject != null) {
             s.append(",\"subject\":\"").append(subject).append('"');
+        }
+        if (supersedes != null) {
+            s.append(",\"supersedes\":\"").append(supersedes).append('"');
         }
         return s.append('}').toString();
     }

@@ -15,14 +15,12 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
@@ -57,9 +54,6 @@ import java.util.logging.Logger;
 public final class BulkAnchorer {
     private static final Logger LOG = Logger.getLogger(BulkAnchorer.class.getName());
     private static final int CHUNK = 256;
-    private static final int ATTEMPTS = 6;
-    private static final Set<String> TRANSIENT = Set.of(
-            "UNAVAILABLE", "DEADLINE_EXCEEDED", "RESOURCE_EXHAUSTED", "MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT");
     private static final List<Object> END = java.util.Collections.unmodifiableList(new ArrayList<>());
 
     private final Notary notary;
@@ -72,6 +66,7 @@ public final class BulkAnchorer {
     private final AtomicLong anchored = new AtomicLong();
     private final AtomicLong alreadyAnchored = new AtomicLong();
     private final AtomicLong refusedOnChain = new AtomicLong();
+    private final AtomicLong superseded = new AtomicLong();
     private final AtomicLong resumedRows = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong resumedBatches = new AtomicLong();
@@ -104,11 +99,11 @@ public final class BulkAnchorer {
         }
         batchSize = options.batchSizeFor(scan.rows());
         journal = Journal.open(options.journal(), input, batchSize);
-        ExecutorService workers = Executors.newFixedThreadPool(options.threads(), daemon("validate"));
-        ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), daemon("submit"));
+        ExecutorService workers = Executors.newFixedThreadPool(options.threads(), Retrying.daemon("validate"));
+        ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), Retrying.daemon("submit"));
         Thread reader = null;
         try {
-            receipts = openReceipts();
+            receipts = Journal.openOutput(journal, options);
             errors = new ErrorReport(options.errors());
             BlockingQueue<Future<List<Object>>> chunks = new ArrayBlockingQueue<>(options.threads() * 4);
             reader = new Thread(() -> read(validator, workers, chunks), "read-" + input.getFileName());
@@ -125,14 +120,7 @@ public final class BulkAnchorer {
             submitters.shutdownNow();
             closeAll();
         }
-        Exception failed = failure.get();
-        if (failed instanceof DossierException e) {
-            throw e;
-        } else if (failed instanceof IOException e) {
-            throw e;
-        } else if (failed != null) {
-            throw new IOException(failed.getMessage(), failed);
-        }
+        Retrying.rethrow(failure.get());
         return new BulkReport(
                 rows.get(),
                 refusedRows.get(),
@@ -142,22 +130,8 @@ public final class BulkAnchorer {
                 resumedRows.get(),
                 batches.get(),
                 resumedBatches.get(),
+                superseded.get(),
                 Duration.ofNanos(System.nanoTime() - started));
-    }
-
-    /** Opens the receipts for appending, cut back to what the journal vouches for. */
-    private FileChannel openReceipts() throws IOException {
-        long keep = journal.size() == 0 ? 0 : journal.receiptsLength();
-        if (keep > 0 && (!Files.exists(options.receipts()) || Files.size(options.receipts()) < keep)) {
-            throw new IOException("receipts file " + options.receipts() + " is shorter than its journal records ("
-                    + keep + " bytes): it was changed since; remove it and " + options.journal()
-                    + " to start afresh");
-        }
-        FileChannel channel = FileChannel.open(options.receipts(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        channel.truncate(keep);
-        channel.position(keep);
-        channel.force(true);
-        return channel;
     }
 
     /** The reader thread: rows in file order, in chunks, each validated and prepared by a worker; END last. */
@@ -191,7 +165,12 @@ public final class BulkAnchorer {
         List<Object> out = new ArrayList<>(chunk.size());
         for (RawRow raw : chunk) {
             ValidatedRow row = validator.validate(raw);
-            out.add(row.valid() ? anchoring.prepare(row.line(), row.record()) : row);
+            Violation uncorrected = row.valid() ? anchoring.correctionProblem(row.record()) : null;
+            if (uncorrected != null) {
+                out.add(new ValidatedRow(row.line(), row.recordId(), null, List.of(uncorrected)));
+            } else {
+                out.add(row.valid() ? anchoring.prepare(row.line(), row.record()) : row);
+            }
         }
         return out;
     }
@@ -262,22 +241,8 @@ public final class BulkAnchorer {
     private void submit(long index, List<Anchoring.Prepared> batch, byte[] digest)
             throws DossierException, IOException, InterruptedException {
         String entries = Anchoring.batchJson(batch);
-        Notary.Committed committed = null;
-        for (int attempt = 1; committed == null; attempt++) {
-            try {
-                committed = notary.submit("anchorBatch", entries);
-            } catch (DossierException e) {
-                if (attempt == ATTEMPTS || !TRANSIENT.contains(String.valueOf(e.getCode())) || failure.get() != null) {
-                    throw e;
-                }
-                long backoff = 200L << (attempt - 1);
-                LOG.log(
-                        Level.WARNING,
-                        "batch " + index + " attempt " + attempt + " failed, retrying in " + backoff + " ms: "
-                                + e.getMessage());
-                Thread.sleep(backoff);
-            }
-        }
+        Notary.Committed committed =
+                Retrying.submit(notary, "batch " + index, () -> failure.get() != null, "anchorBatch", entries);
         List<String> commitments = new ArrayList<>(batch.size());
         HexFormat hex = HexFormat.of();
         for (Anchoring.Prepared p : batch) {
@@ -288,14 +253,19 @@ public final class BulkAnchorer {
         long newly = 0;
         long already = 0;
         long refused = 0;
+        long replaced = 0;
         for (int i = 0; i < batch.size(); i++) {
             Anchoring.Prepared p = batch.get(i);
             Anchoring.Result r = results.get(i);
             appendReceipt(lines, p, commitments.get(i), committed, r);
             switch (r.outcome()) {
                 case ANCHORED -> newly++;
-                case ALREADY_ANCHORED -> already++;
-                case CONFLICT -> {
+                case SUPERSEDED -> {
+                    newly++;
+                    replaced++;
+                }
+                case ALREADY_ANCHORED, ALREADY_SUPERSEDED -> already++;
+                case CONFLICT, REFUSED -> {
                     refused++;
                     errors.add(p.line(), p.recordId(), "commitment", r.outcome() + ": " + r.reason());
                 }
@@ -313,6 +283,7 @@ public final class BulkAnchorer {
         anchored.addAndGet(newly);
         alreadyAnchored.addAndGet(already);
         refusedOnChain.addAndGet(refused);
+        superseded.addAndGet(replaced);
         batches.incrementAndGet();
         options.listener().rowsDone(batch.size(), true);
     }
@@ -341,6 +312,9 @@ public final class BulkAnchorer {
             out.append(",\"reason\":\"");
             JsonStringEncoder.getInstance().quoteAsString(r.reason(), out);
             out.append('"');
+        }
+        if (p.supersedes() != null) {
+            out.append(",\"supersedes\":\"").append(p.supersedes()).append('"');
         }
         out.append("}\n");
     }
@@ -378,14 +352,5 @@ public final class BulkAnchorer {
         if (first != null) {
             throw first;
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

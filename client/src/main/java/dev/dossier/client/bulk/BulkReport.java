@@ -9,10 +9,11 @@ import java.time.Duration;
  * @param refusedRows rows refused by validation (listed in the error report)
  * @param anchored commitments newly anchored by this run
  * @param alreadyAnchored commitments the ledger already had from the same organisation (a re-run or resumed run)
- * @param refusedOnChain commitments the contract refused ({@link Outcome#CONFLICT})
+ * @param refusedOnChain commitments the contract refused ({@link Outcome#CONFLICT}, {@link Outcome#REFUSED})
  * @param resumedRows rows of batches found committed in the journal of an earlier run, not submitted again
  * @param batches transactions committed by this run
  * @param resumedBatches batches found in the journal
+ * @param superseded of {@code anchored}, the corrections whose earlier entry this run superseded
  * @param elapsed wall time of the run, including the first pass over the file
  */
 public record BulkReport(
@@ -24,6 +25,7 @@ public record BulkReport(
         long resumedRows,
         long batches,
         long resumedBatches,
+        long superseded,
         Duration elapsed) {
 
     /** @return rows whose commitment is durably on the ledger after this run (this run's and resumed ones) */

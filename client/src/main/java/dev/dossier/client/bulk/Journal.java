@@ -102,6 +102,26 @@ final class Journal implements Closeable {
         return new Journal(channel, committed, receipts);
     }
 
+    /**
+     * Opens the output a journal vouches for (receipts, revocations) for appending, cut back to the length its last
+     * journaled line recorded.
+     *
+     * @throws IOException if it is shorter than that: it was changed since
+     */
+    static FileChannel openOutput(Journal journal, BulkOptions options) throws IOException {
+        long keep = journal.size() == 0 ? 0 : journal.receiptsLength();
+        if (keep > 0 && (!Files.exists(options.receipts()) || Files.size(options.receipts()) < keep)) {
+            throw new IOException("receipts file " + options.receipts() + " is shorter than its journal records ("
+                    + keep + " bytes): it was changed since; remove it and " + options.journal()
+                    + " to start afresh");
+        }
+        FileChannel channel = FileChannel.open(options.receipts(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        channel.truncate(keep);
+        channel.position(keep);
+        channel.force(true);
+        return channel;
+    }
+
     private static JsonNode parse(String line) {
         try {
             return MAPPER.readTree(line);

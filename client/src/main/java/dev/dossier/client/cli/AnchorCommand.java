@@ -3,14 +3,12 @@ package dev.dossier.client.cli;
 import dev.dossier.client.bulk.BulkListener;
 import dev.dossier.client.bulk.BulkOptions;
 import dev.dossier.client.bulk.BulkReport;
+import dev.dossier.client.bulk.ReceiptIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.DecimalFormat;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,7 +21,11 @@ import picocli.CommandLine.Option;
             "Validate every row of a CSV or JSON Lines file of training records and anchor the valid ones in batches.",
             "Writes <name>.receipts.jsonl, <name>.errors.csv and <name>.receipts.jsonl.journal to --out; run it again",
             "after a crash and it resumes without anchoring anything twice. With --cards DIR and --card-key, then signs",
-            "an inspector's card for every anchored record and anchors the cards (DIR/<record id>-v<version>.card)."
+            "an inspector's card for every anchored record and anchors the cards (DIR/<record id>-v<version>.card).",
+            "Corrections: with --supersedes (the receipts of the earlier uploads), every row replaces the latest",
+            "earlier version of its record id in the same transaction; its receipt says SUPERSEDED and names the",
+            "entry replaced. A row whose record id no receipt names, or whose version is not above the one anchored,",
+            "corrects nothing and goes to the error report. Exit code 0, 3 if some rows were refused."
         })
 final class AnchorCommand implements Callable<Integer> {
     @Mixin
@@ -64,6 +66,15 @@ final class AnchorCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress bar")
     boolean noProgress;
 
+    @Option(names = "--json", description = "print the summary as one JSON object (and no progress bar)")
+    boolean json;
+
+    @Option(
+            names = "--supersedes",
+            paramLabel = "RECEIPTS",
+            description = "receipts of earlier uploads: each row corrects its record id's entry (repeatable)")
+    List<Path> supersedes = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         if (cards != null && !client.signsCards()) {
@@ -78,10 +89,13 @@ final class AnchorCommand implements Callable<Integer> {
                 inFlight,
                 threads != null ? threads : defaults.threads(),
                 BulkListener.NONE);
-        Progress progress = new Progress(!noProgress);
+        Progress progress = new Progress("anchoring", !noProgress && !json);
         BulkReport report;
         try (ClientOptions.Session session = client.connect("issuer", true)) {
-            report = session.dossier().anchorAll(input, options.withListener(progress));
+            report = supersedes.isEmpty()
+                    ? session.dossier().anchorAll(input, options.withListener(progress))
+                    : session.dossier()
+                            .correctAll(input, ReceiptIndex.load(supersedes), options.withListener(progress));
             progress.close();
             if (cards != null) {
                 long started = System.nanoTime();
@@ -94,6 +108,22 @@ final class AnchorCommand implements Callable<Integer> {
         } finally {
             progress.close();
         }
+        if (json) {
+            System.out.println(EntryTable.MAPPER
+                    .createObjectNode()
+                    .put("rows", report.rows())
+                    .put("refusedRows", report.refusedRows())
+                    .put("anchored", report.anchored())
+                    .put("alreadyAnchored", report.alreadyAnchored())
+                    .put("refusedOnChain", report.refusedOnChain())
+                    .put("superseded", report.superseded())
+                    .put("resumedRows", report.resumedRows())
+                    .put("transactions", report.batches())
+                    .put("receipts", options.receipts().toString())
+                    .put("errors", options.errors().toString())
+                    .put("seconds", report.elapsed().toNanos() / 1e9));
+            return report.refusedRows() > 0 || report.refusedOnChain() > 0 ? Main.ROWS_REFUSED : 0;
+        }
         System.out.printf(
                 "rows           %d read, %d refused%s%n",
                 report.rows(), report.refusedRows(), report.refusedRows() > 0 ? " (see " + options.errors() + ")" : "");
@@ -105,53 +135,14 @@ final class AnchorCommand implements Callable<Integer> {
                     "resumed        %d rows in %d batches were committed by an earlier run (journal)%n",
                     report.resumedRows(), report.resumedBatches());
         }
+        if (!supersedes.isEmpty()) {
+            System.out.printf("corrections    %d entries superseded%n", report.superseded());
+        }
         System.out.printf("transactions   %d anchorBatch%n", report.batches());
         System.out.printf("receipts       %s%n", options.receipts());
         System.out.printf(
                 "time           %.1f s, %.0f records/s durable%n",
                 report.elapsed().toNanos() / 1e9, report.committedPerSecond());
         return report.refusedRows() > 0 || report.refusedOnChain() > 0 ? Main.ROWS_REFUSED : 0;
-    }
-
-    /** A progress bar on standard error: rows, rows per second, ETA. */
-    static final class Progress implements BulkListener, AutoCloseable {
-        private final boolean enabled;
-        private volatile ProgressBar bar;
-
-        Progress(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        @Override
-        public void started(long totalRows) {
-            if (enabled) {
-                bar = new ProgressBarBuilder()
-                        .setTaskName("anchoring")
-                        .setInitialMax(totalRows)
-                        .setUnit(" rows", 1)
-                        .showSpeed(new DecimalFormat("#,##0"))
-                        .setStyle(ProgressBarStyle.ASCII)
-                        .setUpdateIntervalMillis(250)
-                        .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                        .build();
-            }
-        }
-
-        @Override
-        public void rowsDone(long rows, boolean batchDone) {
-            ProgressBar b = bar;
-            if (b != null) {
-                b.stepBy(rows);
-            }
-        }
-
-        @Override
-        public void close() {
-            ProgressBar b = bar;
-            bar = null;
-            if (b != null) {
-                b.close();
-            }
-        }
     }
 }

@@ -17,7 +17,17 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         scope = ScopeType.INHERIT, // --help and --version on every subcommand too
         versionProvider = VersionProvider.class,
-        subcommands = {AnchorCommand.class, VerifyCommand.class, CertificateCommand.class, SampleDataCommand.class})
+        subcommands = {
+            AnchorCommand.class,
+            RevokeCommand.class,
+            VerifyCommand.class,
+            StatusCommand.class,
+            HistoryCommand.class,
+            SubjectCommand.class,
+            PolicyCommand.class,
+            CertificateCommand.class,
+            SampleDataCommand.class
+        })
 public final class Main {
     static final int FAILURE = 1;
     static final int ROWS_REFUSED = 3;

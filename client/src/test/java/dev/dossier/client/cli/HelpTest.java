@@ -42,6 +42,13 @@ class HelpTest {
         assertThat(checked)
                 .contains(
                         "anchor",
+                        "revoke",
+                        "status",
+                        "history",
+                        "dossier",
+                        "policy show",
+                        "policy propose",
+                        "policy approve",
                         "verify",
                         "certificate",
                         "sample-data",

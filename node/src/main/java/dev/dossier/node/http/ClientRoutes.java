@@ -16,7 +16,8 @@ import java.util.Optional;
 
 /**
  * The routes the node runs for its API clients through its own Fabric gateway ({@link CustodialGateway}): {@code POST
- * /v1/anchor} and {@code GET /v1/dossier/{subject}}. Both need a bearer token ({@code Authorization: Bearer <token>});
+ * /v1/anchor}, {@code POST /v1/supersede}, {@code POST /v1/revoke} and {@code GET /v1/dossier/{subject}}. Each needs
+ * a bearer token ({@code Authorization: Bearer <token>});
  * without a custodian every token is refused (401).
  */
 final class ClientRoutes {
@@ -34,6 +35,33 @@ final class ClientRoutes {
      * as the token's user; answers once the transaction is committed.
      */
     Response anchor(HttpExchange exchange) throws IOException, InterruptedException {
+        return batch(exchange, "entries", null, "anchorBatch");
+    }
+
+    /**
+     * {@code POST /v1/supersede}: {@code {"entries":[...]}}, corrections: entries of {@code anchorBatch} that each name
+     * the entry they supersede ({@code "supersedes":"<64 hex>"}), written with the mark on the old entry in one
+     * transaction as the token's user.
+     */
+    Response supersede(HttpExchange exchange) throws IOException, InterruptedException {
+        return batch(exchange, "entries", "supersedes", "anchorBatch");
+    }
+
+    /**
+     * {@code POST /v1/revoke}: {@code {"revocations":[{"commitment":"<64 hex>","reason":"<code>"}]}}, the contract's
+     * {@code revokeBatch} as the token's user.
+     */
+    Response revoke(HttpExchange exchange) throws IOException, InterruptedException {
+        return batch(exchange, "revocations", null, "revokeBatch");
+    }
+
+    /**
+     * Reads a body {@code {"<member>":[...]}}, checks its size and, if {@code required} is given, that every element
+     * names it, then submits the array to the contract's {@code function} and answers its outcomes, snake-cased, with
+     * the transaction id and block.
+     */
+    private Response batch(HttpExchange exchange, String member, String required, String function)
+            throws IOException, InterruptedException {
         Optional<CustodialGateway.Caller> caller = caller(exchange);
         if (caller.isEmpty()) {
             return unauthorized(exchange);
@@ -53,34 +81,45 @@ final class ClientRoutes {
         if (request == null
                 || !request.isObject()
                 || request.size() != 1
-                || !request.path("entries").isArray()) {
+                || !request.path(member).isArray()) {
             return Response.error(
-                    400, "BAD_REQUEST", "the body must be a JSON object {\"entries\": [...]} and nothing else");
+                    400, "BAD_REQUEST", "the body must be a JSON object {\"" + member + "\": [...]} and nothing else");
         }
-        JsonNode entries = request.get("entries");
-        if (entries.isEmpty()) {
-            return Response.error(400, "BAD_REQUEST", "entries is empty: nothing to anchor");
+        JsonNode elements = request.get(member);
+        if (elements.isEmpty()) {
+            return Response.error(400, "BAD_REQUEST", member + " is empty: nothing to do");
         }
-        if (entries.size() > HttpApi.MAX_ANCHOR_ENTRIES) {
+        if (elements.size() > HttpApi.MAX_ANCHOR_ENTRIES) {
             return Response.error(
                     400,
                     "BAD_REQUEST",
-                    "at most " + HttpApi.MAX_ANCHOR_ENTRIES + " entries per request, got " + entries.size());
+                    "at most " + HttpApi.MAX_ANCHOR_ENTRIES + " " + member + " per request, got " + elements.size());
         }
-        CustodialGateway.Anchored anchored;
+        for (int i = 0; required != null && i < elements.size(); i++) {
+            if (!elements.get(i).path(required).isTextual()) {
+                return Response.error(400, "BAD_REQUEST", member + " " + i + " names no '" + required + "' commitment");
+            }
+        }
+        CustodialGateway.Committed committed;
         try {
-            anchored = custodian.anchorBatch(caller.get(), JSON.writeValueAsString(entries));
+            committed = custodian.submit(caller.get(), function, JSON.writeValueAsString(elements));
         } catch (CustodialGateway.CustodialException e) {
             return refused(e);
         }
-        JsonNode result = JSON.readTree(anchored.result());
-        ObjectNode out = JSON.createObjectNode()
-                .put("tx_id", anchored.txId())
-                .put("block", anchored.block())
-                .put("anchored", result.path("anchored").asLong())
-                .put("already_anchored", result.path("alreadyAnchored").asLong());
+        JsonNode result = JSON.readTree(committed.result());
+        ObjectNode out = JSON.createObjectNode().put("tx_id", committed.txId()).put("block", committed.block());
+        result.fields().forEachRemaining(f -> {
+            if (!f.getKey().equals("results")) {
+                out.set(snake(f.getKey()), f.getValue());
+            }
+        });
         out.set("results", result.path("results"));
         return Response.json(200, out).withHeader("Cache-Control", "no-store");
+    }
+
+    /** @return {@code alreadyAnchored} as {@code already_anchored} */
+    private static String snake(String name) {
+        return name.replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
     }
 
     /** {@code GET /v1/dossier/{subject}}: the contract's {@code dossier(subject)}, evaluated as the token's user. */

@@ -46,7 +46,7 @@ import org.hyperledger.fabric.client.identity.X509Identity;
  * is signed with the user's key (ECDSA P-256, low-S) and its transaction id is SHA-256(nonce ‖ creator); the gateway
  * checks the creator's certificate (CA, validity, revocation) and signature; the chaincode checks the user's role;
  * on a network of several nodes the gateway gathers the endorsements the endorsement policy asks for; the envelope
- * is signed with the user's key and submitted; and an anchoring is reported only once CommitStatus says VALID, which
+ * is signed with the user's key and submitted; and a transaction is reported only once CommitStatus says VALID, which
  * the node answers only after the block is durable.
  *
  * <p>Security: a token stands for its user and grants exactly what that user's certificate grants. The node holds the
@@ -203,20 +203,22 @@ public final class CustodialGateway implements AutoCloseable {
         return Optional.ofNullable(found);
     }
 
-    /** The outcome of an anchoring: the transaction, its block and the contract's result. */
-    record Anchored(String txId, long block, byte[] result) {}
+    /** The outcome of a committed batch: the transaction, its block and the contract's result. */
+    record Committed(String txId, long block, byte[] result) {}
 
     /**
-     * Submits {@code anchorBatch(entriesJson)} as the caller and waits for its commit.
+     * Submits a batch function of the contract ({@code anchorBatch}, {@code revokeBatch}) with its one JSON argument as
+     * the caller and waits for its commit. Each is idempotent, so a request whose commit was not confirmed may be sent
+     * again.
      *
      * @throws CustodialException if the gateway or the contract refuses, or the commit is not confirmed VALID
      */
-    Anchored anchorBatch(Caller caller, String entriesJson) throws CustodialException {
+    Committed submit(Caller caller, String function, String argumentJson) throws CustodialException {
         acquire();
         try {
             var transaction = caller.contract()
-                    .newProposal("anchorBatch")
-                    .addArguments(entriesJson)
+                    .newProposal(function)
+                    .addArguments(argumentJson)
                     .build()
                     .endorse();
             SubmittedTransaction submitted = transaction.submitAsync();
@@ -228,18 +230,18 @@ public final class CustodialGateway implements AutoCloseable {
                 throw new CustodialException(
                         CustodialException.Kind.UNAVAILABLE,
                         "transaction " + txId + " was submitted but its commit was not confirmed ("
-                                + describe(e.getStatus()) + "); it may still commit: sending the same entries again"
-                                + " is safe, those already anchored are reported as such",
+                                + describe(e.getStatus()) + "); it may still commit: sending the same request again"
+                                + " is safe, what was done already is reported as such",
                         txId);
             }
             if (!status.isSuccessful()) {
                 throw new CustodialException(
                         CustodialException.Kind.UNAVAILABLE,
                         "transaction " + txId + " was not committed: " + status.getCode()
-                                + "; nothing of it was anchored, send the entries again",
+                                + "; nothing of it was written, send the request again",
                         txId);
             }
-            return new Anchored(txId, status.getBlockNumber(), submitted.getResult());
+            return new Committed(txId, status.getBlockNumber(), submitted.getResult());
         } catch (EndorseException | SubmitException e) {
             throw refused(e);
         } finally {

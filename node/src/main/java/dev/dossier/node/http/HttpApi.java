@@ -84,8 +84,13 @@ public final class HttpApi implements AutoCloseable {
             "no-referrer");
 
     /** Routes limited per client address ({@link HttpLimits#expensivePerSecond()} and the like), by route label. */
-    static final Set<String> EXPENSIVE_ROUTES =
-            Set.of("/v1/checkpoint/cosign", "/v1/anchor", "/v1/dossier/{subject}", "/v1/log/consistency");
+    static final Set<String> EXPENSIVE_ROUTES = Set.of(
+            "/v1/checkpoint/cosign",
+            "/v1/anchor",
+            "/v1/supersede",
+            "/v1/revoke",
+            "/v1/dossier/{subject}",
+            "/v1/log/consistency");
 
     private final GuardedServer server;
     private final String baseUrl;

@@ -30,6 +30,8 @@ final class Router {
     private static final String RECEIPTS = "/v1/receipts/";
     private static final String STATUS = "/v1/status/";
     private static final String ANCHOR = "/v1/anchor";
+    private static final String SUPERSEDE = "/v1/supersede";
+    private static final String REVOKE = "/v1/revoke";
     private static final String DOSSIER = "/v1/dossier/";
     private static final String CONSISTENCY = "/v1/log/consistency";
 
@@ -80,6 +82,8 @@ final class Router {
                 "/v1/checkpoint/cosign",
                 CONSISTENCY,
                 ANCHOR,
+                SUPERSEDE,
+                REVOKE,
                 DOSSIER + "{subject}",
                 RECEIPTS + "{commitment}",
                 STATUS + "{commitment}",
@@ -113,6 +117,10 @@ final class Router {
                 return new Route(path, "GET", log::consistency);
             case ANCHOR:
                 return new Route(path, "POST", clients::anchor);
+            case SUPERSEDE:
+                return new Route(path, "POST", clients::supersede);
+            case REVOKE:
+                return new Route(path, "POST", clients::revoke);
             case "/":
                 return new Route(path, "GET", exchange -> StaticRoutes.home());
             case VERIFY:

@@ -30,7 +30,9 @@ import java.util.Set;
  * state key is present, and the commitment log holds it; no commitment is created twice anywhere in the blocks; the
  * commitment log has no duplicate leaf and as many leaves as distinct commitments the blocks anchor. Across nodes: the
  * same height, the same last block header hash, the same log size and root. Across the receipts: one receipt line per
- * record id and per commitment, and no receipt refused by the ledger ({@code CONFLICT}).
+ * record id and per commitment, and no receipt refused by the ledger ({@code CONFLICT}, {@code REFUSED}). A
+ * correction's receipt ({@code SUPERSEDED}, naming the entry it {@code supersedes}) also needs that entry superseded
+ * by it on every node, and no entry superseded by two receipts.
  *
  * <p>The fault suite ({@code dossier fault}) runs it after killing nodes during an upload; {@code dossier audit
  * --network DIR --receipts FILE} runs it by hand.
@@ -39,7 +41,20 @@ public final class ReceiptAudit {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
 
+    /** Receipt outcomes that say the record is on the ledger. */
+    private static final Set<String> ACKNOWLEDGED =
+            Set.of("ANCHORED", "ALREADY_ANCHORED", "SUPERSEDED", "ALREADY_SUPERSEDED");
+
     private ReceiptAudit() {}
+
+    /** @return the {@code supersededBy} member of a stored entry, or null */
+    private static String supersededBy(byte[] entry) {
+        try {
+            return MAPPER.readTree(entry).path("supersededBy").asText(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
 
     /** The outcome: clean or not, the receipts checked, each node's figures, and one line per finding. */
     public record Report(boolean clean, long receipts, Map<String, NodeFigures> nodes, List<String> lines) {
@@ -69,6 +84,8 @@ public final class ReceiptAudit {
         // commitment -> record id of its receipt
         Map<ByteBuffer, String> acknowledged = new HashMap<>();
         Set<String> recordIds = new HashSet<>();
+        // superseded commitment -> the correction's commitment
+        Map<String, String> corrected = new HashMap<>();
         long receiptLines = 0;
         for (Path file : receipts) {
             try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -87,13 +104,18 @@ public final class ReceiptAudit {
                         lines.add(where + ": receipt without a valid commitment");
                         continue;
                     }
-                    if (!outcome.equals("ANCHORED") && !outcome.equals("ALREADY_ANCHORED")) {
+                    if (!ACKNOWLEDGED.contains(outcome)) {
                         clean = false;
                         lines.add(where + ": record " + recordId + " has outcome " + outcome);
                     }
                     if (!recordIds.add(recordId)) {
                         clean = false;
                         lines.add(where + ": record " + recordId + " has more than one receipt");
+                    }
+                    String old = receipt.path("supersedes").asText(null);
+                    if (old != null && corrected.put(old, commitment) != null) {
+                        clean = false;
+                        lines.add(where + ": commitment " + old + " is superseded by more than one receipt");
                     }
                     if (acknowledged.put(ByteBuffer.wrap(HEX.parseHex(commitment)), recordId) != null) {
                         clean = false;
@@ -107,7 +129,7 @@ public final class ReceiptAudit {
         Map<String, NodeFigures> figures = new LinkedHashMap<>();
         for (Map.Entry<String, Path> node : nodes.entrySet()) {
             List<String> problems = new ArrayList<>();
-            NodeFigures f = auditNode(node.getValue(), namespace, acknowledged, problems);
+            NodeFigures f = auditNode(node.getValue(), namespace, acknowledged, corrected, problems);
             figures.put(node.getKey(), f);
             if (problems.isEmpty()) {
                 lines.add(node.getKey() + ": every receipt's commitment anchored exactly once (state and log), height "
@@ -145,7 +167,11 @@ public final class ReceiptAudit {
     }
 
     private static NodeFigures auditNode(
-            Path data, String namespace, Map<ByteBuffer, String> acknowledged, List<String> problems)
+            Path data,
+            String namespace,
+            Map<ByteBuffer, String> acknowledged,
+            Map<String, String> corrected,
+            List<String> problems)
             throws IOException, LedgerException {
         Map<ByteBuffer, Integer> created = new HashMap<>();
         long height;
@@ -181,6 +207,16 @@ public final class ReceiptAudit {
             }
             if (missing > 20) {
                 problems.add((missing - 20) + " more acknowledged records missing");
+            }
+            int unlinked = 0;
+            for (Map.Entry<String, String> link : corrected.entrySet()) {
+                String by = ledger.get(namespace, link.getKey())
+                        .map(v -> supersededBy(v.value()))
+                        .orElse(null);
+                if (!link.getValue().equals(by) && unlinked++ < 20) {
+                    problems.add("commitment " + link.getKey() + " is not superseded by its correction "
+                            + link.getValue() + (by == null ? "" : " but by " + by));
+                }
             }
         }
         long logSize;

@@ -27,7 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       organisation alone: the value must be an entry whose {@code commitment} is the key, whose {@code mspId} is the
  *       creator's organisation, whose {@code issuerId} is the creator's certificate subject, whose {@code anchoredAt}
  *       is the transaction's timestamp, with status {@code active} and no revocation or successor; and the same
- *       transaction must set the key's endorsement policy to "a node of the anchoring organisation". After that the
+ *       transaction must set the key's endorsement policy to "a node of the anchoring organisation"; a new entry that
+ *       {@code supersedes} another (a correction) must be written with that entry, marked superseded by it (a write
+ *       its own policy judges: only its owner can make it). After that the
  *       key's policy decides who may write it, and this rule keeps what was anchored: {@code anchoredAt},
  *       {@code commitment}, {@code issuerId}, {@code kind}, {@code mspId}, {@code schemaVersion}, {@code subject} and
  *       {@code validUntil} never change, the policy never changes, and an entry is never deleted.
@@ -78,7 +80,7 @@ final class NotaryRule {
             if (write.change() != KeyWrite.Change.PUT) {
                 return new Broken("entry " + key + " does not exist and can only be created");
             }
-            Optional<String> problem = newEntryProblem(key, write.value(), signers)
+            Optional<String> problem = newEntryProblem(key, write.value(), signers, txWrites)
                     .or(() -> ownerPolicyProblem(write, signers.creatorMsp()));
             return problem.<Verdict>map(Broken::new).orElseGet(() -> new Owned(signers.creatorMsp()));
         }
@@ -147,7 +149,8 @@ final class NotaryRule {
         return Optional.empty();
     }
 
-    private static Optional<String> newEntryProblem(String key, byte[] value, Signers signers) {
+    private static Optional<String> newEntryProblem(
+            String key, byte[] value, Signers signers, Map<String, KeyWrite> txWrites) {
         Optional<JsonNode> parsed = parse(value);
         if (parsed.isEmpty()) {
             return Optional.of("new entry " + key + " is not a JSON object");
@@ -173,6 +176,26 @@ final class NotaryRule {
                 || entry.has("revokedAt")
                 || entry.has("supersededBy")) {
             return Optional.of("new entry " + key + " must be active, unrevoked and not superseded");
+        }
+        return entry.has("supersedes")
+                ? supersessionProblem(key, entry.path("supersedes"), txWrites)
+                : Optional.empty();
+    }
+
+    /**
+     * A new entry that says it supersedes another (a correction) must mark that entry superseded by it in the same
+     * transaction; that write is judged under the superseded entry's own policy, so only its owner can correct it.
+     */
+    private static Optional<String> supersessionProblem(
+            String key, JsonNode supersedes, Map<String, KeyWrite> txWrites) {
+        KeyWrite old = supersedes.isTextual() ? txWrites.get(supersedes.asText()) : null;
+        Optional<JsonNode> after =
+                old == null || old.change() != KeyWrite.Change.PUT ? Optional.empty() : parse(old.value());
+        if (after.isEmpty()
+                || !"superseded".equals(after.get().path("status").asText(null))
+                || !key.equals(after.get().path("supersededBy").asText(null))) {
+            return Optional.of("new entry " + key + " supersedes " + supersedes
+                    + " but the transaction does not mark that entry superseded by it");
         }
         return Optional.empty();
     }

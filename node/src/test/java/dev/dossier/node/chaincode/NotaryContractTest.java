@@ -343,6 +343,132 @@ class NotaryContractTest {
         assertThat(ok(issuer, "status", old)).contains("\"status\":\"revoked\"", "\"supersededBy\":\"" + replacement);
     }
 
+    private static String correction(String commitment, String old) {
+        return "[{\"commitment\":\"" + commitment + "\",\"kind\":\"record\",\"supersedes\":\"" + old + "\"}]";
+    }
+
+    @Test
+    void anchorBatch_correction_anchorsAndSupersedesInOneTransaction_onceOnly() throws Exception {
+        ByteString issuer = who("Org1MSP", "issuer");
+        String old = newCommitment();
+        String fix = newCommitment();
+        ok(issuer, "anchor", old, "record");
+
+        Simulation first = call(issuer, "anchorBatch", correction(fix, old));
+        assertThat(kv(first.readWriteSet()).getWritesList())
+                .extracting(w -> w.getKey())
+                .as("the correction and the mark on the old entry, in one write set")
+                .containsExactlyInAnyOrder(fix, old);
+        String answer = ok(issuer, "anchorBatch", correction(fix, old));
+
+        assertThat(answer)
+                .isEqualTo("{\"alreadyAnchored\":0,\"anchored\":1,\"results\":[{\"commitment\":\"" + fix
+                        + "\",\"outcome\":\"SUPERSEDED\"}],\"superseded\":1}");
+        assertThat(ok(issuer, "status", old)).contains("\"status\":\"superseded\"", "\"supersededBy\":\"" + fix + "\"");
+        assertThat(ok(issuer, "status", fix)).contains("\"status\":\"active\"", "\"supersedes\":\"" + old + "\"");
+        Simulation again = call(issuer, "anchorBatch", correction(fix, old));
+        assertThat(again.response().getPayload().toStringUtf8()).contains("\"outcome\":\"ALREADY_SUPERSEDED\"");
+        assertThat(kv(again.readWriteSet()).getWritesList())
+                .as("a re-run writes nothing")
+                .isEmpty();
+        assertThat(ok(who("Org1MSP", "auditor"), "history", old)).contains("\"txId\":\"tx1\"", "\"txId\":\"tx2\"");
+    }
+
+    @Test
+    void anchorBatch_correction_refusals_writeNothingOfThatEntry() {
+        ByteString issuer = who("Org1MSP", "issuer");
+        String revoked = newCommitment();
+        String others = newCommitment();
+        String old = newCommitment();
+        ok(issuer, "anchor", revoked, "record");
+        ok(issuer, "revoke", revoked, "fraud");
+        ok(who("Org2MSP", "issuer"), "anchor", others, "record");
+        ok(issuer, "anchor", old, "record");
+        String missing = newCommitment();
+        String first = newCommitment();
+        String second = newCommitment();
+        String[] fixes = {newCommitment(), newCommitment(), newCommitment()};
+        String batch = "["
+                + correction(fixes[0], revoked)
+                        .substring(1, correction(fixes[0], revoked).length() - 1)
+                + ","
+                + correction(fixes[1], others)
+                        .substring(1, correction(fixes[1], others).length() - 1)
+                + ","
+                + correction(fixes[2], missing)
+                        .substring(1, correction(fixes[2], missing).length() - 1)
+                + ","
+                + correction(first, old).substring(1, correction(first, old).length() - 1)
+                + ","
+                + correction(second, old).substring(1, correction(second, old).length() - 1) + "]";
+
+        Simulation s = call(issuer, "anchorBatch", batch);
+
+        String answer = s.response().getPayload().toStringUtf8();
+        assertThat(answer)
+                .contains("\"reason\":\"entry " + revoked + " is revoked, not active\"")
+                .contains("\"reason\":\"entry " + others + " is of Org2MSP: only its organisation can supersede it\"")
+                .contains("\"reason\":\"entry " + missing + " is not anchored\"")
+                .contains("\"reason\":\"entry " + old + " is superseded by " + first + " earlier in this batch\"")
+                .contains("\"anchored\":1,");
+        assertThat(kv(s.readWriteSet()).getWritesList())
+                .extracting(w -> w.getKey())
+                .filteredOn(k -> k.length() == 64)
+                .containsExactlyInAnyOrder(first, old);
+        assertThat(fails(
+                        "PERMISSION_DENIED",
+                        who("Org1MSP", "worker", SUBJECT_A),
+                        "anchorBatch",
+                        correction(first, old)))
+                .startsWith("role 'worker' of Org1MSP may not call 'anchorBatch'");
+        assertThat(fails(
+                        "INVALID_ARGUMENT",
+                        issuer,
+                        "anchorRecord",
+                        correction(first, old)
+                                .substring(1, correction(first, old).length() - 1)))
+                .contains("anchorRecord takes no supersedes");
+    }
+
+    @Test
+    void revokeBatch_revokesOwnEntries_reportsEachOutcome_andRefusesMalformedWhole() {
+        ByteString issuer = who("Org1MSP", "issuer");
+        String mine = newCommitment();
+        String before = newCommitment();
+        String others = newCommitment();
+        String missing = newCommitment();
+        ok(issuer, "anchor", mine, "record");
+        ok(issuer, "anchor", before, "record");
+        ok(issuer, "revoke", before, "fraud");
+        ok(who("Org2MSP", "issuer"), "anchor", others, "record");
+        String list = "[{\"commitment\":\"" + mine + "\",\"reason\":\"withdrawn\"},{\"commitment\":\"" + before
+                + "\",\"reason\":\"other\"},{\"commitment\":\"" + others + "\",\"reason\":\"fraud\"},{\"commitment\":\""
+                + missing + "\",\"reason\":\"fraud\"},{\"commitment\":\"" + mine + "\",\"reason\":\"other\"}]";
+
+        String answer = ok(issuer, "revokeBatch", list);
+
+        assertThat(answer)
+                .isEqualTo("{\"alreadyRevoked\":2,\"results\":[{\"commitment\":\"" + mine
+                        + "\",\"outcome\":\"REVOKED\"},{\"commitment\":\"" + before
+                        + "\",\"outcome\":\"ALREADY_REVOKED\"},{\"commitment\":\"" + others
+                        + "\",\"outcome\":\"REFUSED\",\"reason\":\"entry " + others
+                        + " is of Org2MSP: only its organisation can revoke it\"},{\"commitment\":\"" + missing
+                        + "\",\"outcome\":\"REFUSED\",\"reason\":\"entry " + missing
+                        + " is not anchored\"},{\"commitment\":\""
+                        + mine + "\",\"outcome\":\"ALREADY_REVOKED\"}],\"revoked\":1}");
+        assertThat(ok(issuer, "status", mine)).contains("\"revocationReason\":\"withdrawn\"", "\"status\":\"revoked\"");
+        assertThat(ok(issuer, "status", before)).contains("\"revocationReason\":\"fraud\"");
+        assertThat(ok(issuer, "status", others)).contains("\"status\":\"active\"");
+        assertThat(fails(
+                        "INVALID_ARGUMENT",
+                        issuer,
+                        "revokeBatch",
+                        "[{\"commitment\":\"" + others + "\",\"reason\":\"because\"}]"))
+                .contains("revocation 0: reason code must be one of");
+        assertThat(fails("PERMISSION_DENIED", who("Org1MSP", "inspector"), "revokeBatch", "[]"))
+                .isEqualTo("role 'inspector' of Org1MSP may not call 'revokeBatch'");
+    }
+
     @Test
     void supersede_refusals() {
         ByteString issuer = who("Org1MSP", "issuer");

@@ -39,6 +39,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A single node over real gRPC and HTTP: commitments anchored through the official fabric-gateway client, then
@@ -51,6 +53,8 @@ class HttpApiIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EMPLOYER = "Employer@org1.dossier.local";
     private static final String INSPECTOR = "Inspector@org1.dossier.local";
+    private static final String AUDITOR = "Auditor@org1.dossier.local";
+    private static final String WORKER = "Worker1@org1.dossier.local";
     /** A positive value in Prometheus' text format (a floating-point number such as 3.0 or 1.2345678E7), to the end of its line. */
     private static final String POSITIVE = "[1-9][0-9]*\\.[0-9]+(E[0-9]+)?$";
 
@@ -64,7 +68,7 @@ class HttpApiIT {
 
     @BeforeAll
     void startNodeAndAnchor() throws Exception {
-        network = new TestNetwork(directory, List.of(EMPLOYER, INSPECTOR));
+        network = new TestNetwork(directory, List.of(EMPLOYER, INSPECTOR, AUDITOR, WORKER));
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         base = "http://localhost:" + network.node.httpPort();
         try (Gateway gateway = network.gateway("issuer")) {
@@ -272,7 +276,8 @@ class HttpApiIT {
         receipt(anchored.get(anchored.size() - 1)); // the log holds the anchored commitments
         long size = network.node.commitmentLog().size();
         assertThat(size).isGreaterThanOrEqualTo(3);
-        for (long from = 1; from <= size; from++) {
+        // a few sizes, whatever the other tests anchored: the route is rate-limited per address
+        for (long from : new java.util.TreeSet<>(List.of(1L, 2L, size / 2, size - 1, size))) {
             HttpResponse<String> response = get("/v1/log/consistency?from=" + from + "&to=" + size);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             JsonNode body = JSON.readTree(response.body());
@@ -478,6 +483,82 @@ class HttpApiIT {
         assertThat(dossier.statusCode()).as(dossier.body()).isEqualTo(403);
         assertThat(JSON.readTree(dossier.body()).get("error").asText())
                 .isEqualTo("role 'inspector' of Org1MSP may not call 'dossier'");
+    }
+
+    @Test
+    void supersedeAndRevoke_asEmployer_commitTheCorrectionsAndRevocations() throws Exception {
+        String subject = newCommitment();
+        String old = newCommitment();
+        String fix = newCommitment();
+        String withdrawn = newCommitment();
+        assertThat(send("POST", "/v1/anchor", token(EMPLOYER), entries(entry(old, subject), entry(withdrawn, subject)))
+                        .statusCode())
+                .isEqualTo(200);
+        String correction = entry(fix, subject).replace("}", ",\"supersedes\":\"" + old + "\"}");
+
+        HttpResponse<String> superseded = send("POST", "/v1/supersede", token(EMPLOYER), entries(correction));
+
+        assertThat(superseded.statusCode()).as(superseded.body()).isEqualTo(200);
+        JsonNode result = JSON.readTree(superseded.body());
+        assertThat(result.get("superseded").asInt()).isEqualTo(1);
+        assertThat(result.at("/results/0/outcome").asText()).isEqualTo("SUPERSEDED");
+        assertThat(JSON.readTree(get("/v1/status/" + old).body()).toString())
+                .contains("\"supersededBy\":\"" + fix + "\"");
+        assertThat(JSON.readTree(send("POST", "/v1/supersede", token(EMPLOYER), entries(correction))
+                                .body())
+                        .at("/results/0/outcome")
+                        .asText())
+                .as("sent again")
+                .isEqualTo("ALREADY_SUPERSEDED");
+        HttpResponse<String> plain =
+                send("POST", "/v1/supersede", token(EMPLOYER), entries(entry(newCommitment(), subject)));
+        assertThat(plain.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(plain.body()).get("error").asText())
+                .isEqualTo("entries 0 names no 'supersedes' commitment");
+
+        String revocations = "{\"revocations\":[{\"commitment\":\"" + withdrawn
+                + "\",\"reason\":\"withdrawn\"},{\"commitment\":\"" + newCommitment() + "\",\"reason\":\"fraud\"}]}";
+        HttpResponse<String> revoked = send("POST", "/v1/revoke", token(EMPLOYER), revocations);
+
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        JsonNode outcome = JSON.readTree(revoked.body());
+        assertThat(outcome.get("revoked").asInt()).isEqualTo(1);
+        assertThat(outcome.at("/results/0/outcome").asText()).isEqualTo("REVOKED");
+        assertThat(outcome.at("/results/1/outcome").asText()).isEqualTo("REFUSED");
+        assertThat(outcome.at("/results/1/reason").asText()).endsWith("is not anchored");
+        assertThat(get("/v1/status/" + withdrawn).body()).contains("withdrawn");
+        HttpResponse<String> badReason = send(
+                "POST",
+                "/v1/revoke",
+                token(EMPLOYER),
+                "{\"revocations\":[{\"commitment\":\"" + fix + "\",\"reason\":\"because\"}]}");
+        assertThat(badReason.statusCode()).as(badReason.body()).isEqualTo(400);
+        assertThat(JSON.readTree(badReason.body()).get("error").asText()).contains("reason code must be one of");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {INSPECTOR, AUDITOR, WORKER})
+    void tokensOfRolesThatMayNotRevoke_areRefusedSupersedeAndRevoke_namingRoleAndFunction(String user)
+            throws Exception {
+        String role =
+                user.substring(0, user.indexOf('@')).replaceAll("[0-9]", "").toLowerCase(Locale.ROOT);
+        String target = anchored.get(0);
+        String correction = entry(newCommitment(), newCommitment()).replace("}", ",\"supersedes\":\"" + target + "\"}");
+
+        HttpResponse<String> supersede = send("POST", "/v1/supersede", token(user), entries(correction));
+        HttpResponse<String> revoke = send(
+                "POST",
+                "/v1/revoke",
+                token(user),
+                "{\"revocations\":[{\"commitment\":\"" + target + "\",\"reason\":\"fraud\"}]}");
+
+        assertThat(supersede.statusCode()).as(supersede.body()).isEqualTo(403);
+        assertThat(JSON.readTree(supersede.body()).get("error").asText())
+                .isEqualTo("role '" + role + "' of Org1MSP may not call 'anchorBatch'");
+        assertThat(revoke.statusCode()).as(revoke.body()).isEqualTo(403);
+        assertThat(JSON.readTree(revoke.body()).get("error").asText())
+                .isEqualTo("role '" + role + "' of Org1MSP may not call 'revokeBatch'");
+        assertThat(get("/v1/status/" + target).body()).contains("\"status\":\"active\"");
     }
 
     @Test

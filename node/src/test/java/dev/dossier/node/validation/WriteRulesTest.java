@@ -60,6 +60,15 @@ class WriteRulesTest {
                                 SignaturePolicies.ownedBy(owner).toByteString())));
     }
 
+    /** Gives a committed key the key-level policy "a node of {@code mspId}". */
+    private void owned(String key, String mspId) {
+        metadata.put(
+                key,
+                Map.of(
+                        KeyWrite.VALIDATION_PARAMETER,
+                        SignaturePolicies.ownedBy(mspId).toByteString()));
+    }
+
     private Optional<String> check(Signers signers, KeyWrite... writes) {
         return RULES.check(signers).violation(List.of(writes), state);
     }
@@ -102,11 +111,7 @@ class WriteRulesTest {
     void indexKey_mustPointAtAnEntryOfItsOwnOrganisation() {
         String index = "\u0000subject\u0000" + SUBJECT + "\u0000Org1MSP\u0000" + C1 + "\u0000";
         values.put(C1, entry("Org2MSP").getBytes(UTF_8));
-        metadata.put(
-                C1,
-                Map.of(
-                        KeyWrite.VALIDATION_PARAMETER,
-                        SignaturePolicies.ownedBy("Org2MSP").toByteString()));
+        owned(C1, "Org2MSP");
 
         assertThat(check(ORG1, put(index, "\u0000", "Org1MSP")))
                 .hasValueSatisfying(reason -> assertThat(reason).contains("the entry is of \"Org2MSP\""));
@@ -119,11 +124,7 @@ class WriteRulesTest {
     @Test
     void existingEntry_keepsWhatWasAnchored_andIsNeverDeleted() {
         values.put(C1, entry("Org1MSP").getBytes(UTF_8));
-        metadata.put(
-                C1,
-                Map.of(
-                        KeyWrite.VALIDATION_PARAMETER,
-                        SignaturePolicies.ownedBy("Org1MSP").toByteString()));
+        owned(C1, "Org1MSP");
 
         assertThat(check(ORG1, put(C1, entry("Org1MSP").replace("\"active\"", "\"revoked\""), null)))
                 .as("a revocation by the owner")
@@ -132,5 +133,32 @@ class WriteRulesTest {
                 .hasValueSatisfying(reason -> assertThat(reason).contains("'kind' was anchored and cannot change"));
         assertThat(check(ORG1, new KeyWrite(NS, C1, KeyWrite.Change.DELETE, null, Optional.empty())))
                 .hasValueSatisfying(reason -> assertThat(reason).contains("entries are permanent"));
+    }
+
+    @Test
+    void correction_mustMarkTheEntryItSupersedes_andOnlyItsOwnerCanMarkIt() {
+        String c2 = "2".repeat(64);
+        String correction =
+                entry("Org1MSP").replace(C1, c2).replace("\"status\"", "\"supersedes\":\"" + C1 + "\",\"status\"");
+        String superseded = entry("Org1MSP")
+                .replace("\"status\":\"active\"", "\"status\":\"superseded\",\"supersededBy\":\"" + c2 + "\"");
+
+        values.put(C1, entry("Org1MSP").getBytes(UTF_8));
+        owned(C1, "Org1MSP");
+        assertThat(check(ORG1, put(c2, correction, "Org1MSP"), put(C1, superseded, null)))
+                .as("the correction and the link, by the owner")
+                .isEmpty();
+        assertThat(check(ORG1, put(c2, correction, "Org1MSP")))
+                .as("a correction that leaves the entry it names active")
+                .hasValueSatisfying(reason -> assertThat(reason).contains("does not mark that entry superseded"));
+        assertThat(check(ORG1, put(c2, correction, "Org1MSP"), put(C1, entry("Org1MSP"), null)))
+                .as("a correction whose link is not written")
+                .hasValueSatisfying(reason -> assertThat(reason).contains("does not mark that entry superseded"));
+
+        values.put(C1, entry("Org2MSP").getBytes(UTF_8));
+        owned(C1, "Org2MSP");
+        assertThat(check(ORG1, put(c2, correction, "Org1MSP"), put(C1, superseded.replace("Org1MSP", "Org2MSP"), null)))
+                .as("Org1 correcting Org2's entry")
+                .hasValueSatisfying(reason -> assertThat(reason).contains("needs endorsements satisfying"));
     }
 }
