@@ -1,6 +1,7 @@
 package dev.dossier.node;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.common.concurrent.DaemonThreads;
 import dev.dossier.node.gateway.EndorserService;
 import dev.dossier.node.gateway.EventReaders;
 import dev.dossier.node.gateway.GatewayContext;
@@ -22,9 +23,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.hyperledger.fabric.protos.orderer.AtomicBroadcastGrpc;
 import org.hyperledger.fabric.protos.peer.EndorserGrpc;
 
@@ -53,13 +52,13 @@ final class GatewayServer {
             StartedParts parts)
             throws IOException {
         int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
-        ExecutorService requests = Executors.newFixedThreadPool(threads, daemon("gateway"));
-        ExecutorService eventStreams = Executors.newFixedThreadPool(MAX_EVENT_STREAMS, daemon("events"));
+        ExecutorService requests = Executors.newFixedThreadPool(threads, DaemonThreads.named("gateway"));
+        ExecutorService eventStreams = Executors.newFixedThreadPool(MAX_EVENT_STREAMS, DaemonThreads.named("events"));
         // endorsement requests from other nodes get threads of their own: a gateway thread waiting for another
         // node's endorsement never holds up this node's answers to that node
-        ExecutorService endorsements = Executors.newFixedThreadPool(threads, daemon("endorser"));
+        ExecutorService endorsements = Executors.newFixedThreadPool(threads, DaemonThreads.named("endorser"));
         // block streams (Deliver) may wait for new blocks: they never take the gateway's threads
-        ExecutorService deliveries = Executors.newFixedThreadPool(MAX_EVENT_STREAMS, daemon("deliver"));
+        ExecutorService deliveries = Executors.newFixedThreadPool(MAX_EVENT_STREAMS, DaemonThreads.named("deliver"));
         parts.add("gateway threads", List.of(requests, eventStreams, endorsements, deliveries), pools -> {
             eventStreams.shutdownNow();
             requests.shutdown();
@@ -111,14 +110,5 @@ final class GatewayServer {
             server.shutdownNow();
             throw e;
         }
-    }
-
-    static ThreadFactory daemon(String name) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -1,6 +1,7 @@
 package dev.dossier.node;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.common.concurrent.DaemonThreads;
 import dev.dossier.node.chaincode.ChaincodeLoadException;
 import dev.dossier.node.chaincode.ChaincodeRuntime;
 import dev.dossier.node.config.GenesisPolicy;
@@ -140,7 +141,7 @@ public final class Node implements AutoCloseable {
             // commit-status answers may still be sent while ordering stops: this pool stops after the gateway context
             ExecutorService responses = parts.add(
                     "commit-status threads",
-                    Executors.newFixedThreadPool(2, GatewayServer.daemon("commit-status")),
+                    Executors.newFixedThreadPool(2, DaemonThreads.named("commit-status")),
                     ExecutorService::shutdown);
             GatewayContext context = parts.add(
                     "gateway context (ordering)",

@@ -9,6 +9,7 @@ import dev.dossier.client.record.ValidatedRow;
 import dev.dossier.client.record.Violation;
 import dev.dossier.client.transport.DossierException;
 import dev.dossier.client.transport.Notary;
+import dev.dossier.common.concurrent.DaemonThreads;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -99,8 +100,8 @@ public final class BulkAnchorer {
         }
         batchSize = options.batchSizeFor(scan.rows());
         journal = Journal.open(options.journal(), input, batchSize);
-        ExecutorService workers = Executors.newFixedThreadPool(options.threads(), Retrying.daemon("validate"));
-        ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), Retrying.daemon("submit"));
+        ExecutorService workers = Executors.newFixedThreadPool(options.threads(), DaemonThreads.named("validate"));
+        ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), DaemonThreads.named("submit"));
         Thread reader = null;
         try {
             receipts = Journal.openOutput(journal, options);

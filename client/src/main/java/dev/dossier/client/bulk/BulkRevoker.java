@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.dossier.client.transport.DossierException;
 import dev.dossier.client.transport.Notary;
+import dev.dossier.common.concurrent.DaemonThreads;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -97,7 +98,7 @@ public final class BulkRevoker {
         options.listener().started(total);
         int batchSize = options.batchSizeFor(total);
         journal = Journal.open(options.journal(), input, batchSize);
-        ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), Retrying.daemon("revoke"));
+        ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), DaemonThreads.named("revoke"));
         Semaphore slots = new Semaphore(options.inFlight());
         try (MappingIterator<Map<String, String>> it = open()) {
             out = openOutput();

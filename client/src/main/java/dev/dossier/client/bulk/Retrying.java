@@ -4,8 +4,6 @@ import dev.dossier.client.transport.DossierException;
 import dev.dossier.client.transport.Notary;
 import java.io.IOException;
 import java.util.Set;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -64,15 +62,5 @@ final class Retrying {
         } else if (failed != null) {
             throw new IOException(failed.getMessage(), failed);
         }
-    }
-
-    /** @return a factory of daemon threads named {@code name-1}, {@code name-2}, ... */
-    static ThreadFactory daemon(String name) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
