@@ -1,7 +1,7 @@
 # The differential test of `dossier fabric-e2e`: sourced by scripts/dossier, which provides build, run_node_cli,
 # run_client_cli, network_up, network_down, wait_for_port and sample_data.
 #
-#   dossier fabric-e2e [--dir DIR] [--keep]
+#   dossier fabric-e2e [--dir DIR] [--keep] [--only fabric|dossier]
 #       one scenario of client commands (anchor single, batch and bulk with receipts, verify, revoke, supersede,
 #       history, dossier, status, the policy functions, the role refusals) run twice: against a Hyperledger Fabric
 #       2.5 network on loopback (one etcdraft orderer, one peer per organisation, made from `network init` material,
@@ -81,7 +81,7 @@ fe2e_free_base() {
 fe2e_spawn() {
   local log=$1
   shift
-  ("$@" >>"$log" 2>&1) &
+  (exec "$@" >>"$log" 2>&1) &
   echo $! >>"$RUN/pids"
   FE2E_LAST_PID=$!
 }
@@ -241,10 +241,14 @@ fe2e_client() {
   } >>"$FE2E_OUT/transcript.txt"
 }
 
-# Appends file $2 to the transcript under title $1.
+# Appends file $2 to the transcript under title $1, its lines sorted (transactions in flight together commit in
+# either order).
 fe2e_file() {
-  { echo "### file $1"; cat "$2" 2>/dev/null || echo "(missing)"; } >>"$FE2E_OUT/transcript.txt"
+  { echo "### file $1"; if [[ -f "$2" ]]; then sort "$2"; else echo "(missing)"; fi; } >>"$FE2E_OUT/transcript.txt"
 }
+
+# The commitment of the receipt of input line $2 in receipts file $1.
+fe2e_commitment() { jq -r --argjson line "$2" 'select(.line == $line) | .commitment' "$1"; }
 
 # The scenario, against $FE2E_NET, with its outputs in $FE2E_OUT (inputs in $RUN/input).
 fe2e_scenario() {
@@ -261,11 +265,11 @@ fe2e_scenario() {
   fe2e_client "anchor bulk again (idempotent)" anchor --input "$in/bulk.csv" --out "$out/again" --no-progress
   fe2e_file again/bulk.receipts.jsonl "$out/again/bulk.receipts.jsonl"
   local first second third
-  first=$(sed -n '1s/.*"commitment":"\([0-9a-f]*\)".*/\1/p' "$out/single.receipts.jsonl")
-  second=$(sed -n '2s/.*"commitment":"\([0-9a-f]*\)".*/\1/p' "$out/single.receipts.jsonl")
-  third=$(sed -n '3s/.*"commitment":"\([0-9a-f]*\)".*/\1/p' "$out/single.receipts.jsonl")
+  first=$(fe2e_commitment "$out/single.receipts.jsonl" 2)
+  second=$(fe2e_commitment "$out/single.receipts.jsonl" 3)
+  third=$(fe2e_commitment "$out/single.receipts.jsonl" 4)
   local bulk_id
-  bulk_id=$(sed -n '1s/.*"record_id":"\([^"]*\)".*/\1/p' "$out/bulk.receipts.jsonl")
+  bulk_id=$(jq -r 'select(.line == 2) | .record_id' "$out/bulk.receipts.jsonl")
   fe2e_client "verify a receipt" verify --receipt "$out/bulk.receipts.jsonl" --record-id "$bulk_id"
   fe2e_client "verify an unknown commitment" verify --hash "$(printf '0%.0s' {1..64})"
   fe2e_client "status of the bulk receipts" status --input "$out/bulk.receipts.jsonl" --json
@@ -288,7 +292,7 @@ fe2e_scenario() {
   fe2e_client "policy show" policy show
   fe2e_client "policy propose (operator of Org1)" policy propose "$in/policy.json" --user Admin
   local proposed
-  proposed=$(grep -oE '[0-9a-f]{64}' "$FE2E_OUT/step.out" | head -n 1)
+  proposed=$(grep -oE '[0-9a-f]{64}' "$FE2E_OUT/step.out" | head -n 1 || true)
   fe2e_client "policy proposal" policy proposal "${proposed:-0000000000000000000000000000000000000000000000000000000000000000}"
   fe2e_client "refused: anchor as an inspector" anchor --input "$in/single.csv" --out "$out/inspector" --user Inspector \
     --no-progress
@@ -322,7 +326,7 @@ fe2e_inputs() {
     echo "$(sed -n '7p' "$in/all.csv" | cut -d, -f1),lost"
     echo "no-such-record,fraud"
   } >"$in/revocations.csv"
-  jq '.version = 2 | .organisations = ["Org1MSP", "Org2MSP"]' "$ROOT/network-config/policy.json" >"$in/policy.json"
+  jq '.organisations = ["Org1MSP", "Org2MSP"] | .roles.inspector.dossier = "any"' "$ROOT/network-config/policy.json" >"$in/policy.json"
 }
 
 # Normalises transcript $1 into $2, given the file $3 of tokens (64 hex digits) common to both transcripts: what must
@@ -330,8 +334,8 @@ fe2e_inputs() {
 # placeholder; transaction ids are numbered in order of first appearance, so their pattern is still compared.
 fe2e_normalise() {
   sed -e "s|$RUN/[a-z]*/|<run>/|g" \
-    -e 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\(\.[0-9]*\)\{0,1\}Z/<time>/g' \
-    -e 's/"\(block\|blockNumber\|block_number\)":[0-9]*/"\1":<n>/g' \
+    -e 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\(\.[0-9]*\)\{0,1\}Z\{0,1\}/<time>/g' \
+    -e 's/"\(block\|blockNumber\|block_number\)":[0-9]*/"\1":<n>/g' -e 's/"seconds":[0-9.E-]*/"seconds":<n>/g' \
     -e 's/[0-9][0-9.]* \(s\|ms\|records\/s\|rows\/s\|tx\/s\)\b/<measure> \1/g' \
     "$1" | awk -v common="$3" '
       BEGIN { while ((getline t < common) > 0) keep[t] = 1 }
@@ -366,43 +370,52 @@ fe2e_compare() {
 fabric_e2e() {
   RUN=$ROOT/build/fabric-e2e
   FE2E_KEEP=false
+  local only=""
   while [[ $# -gt 0 ]]; do
     case $1 in
       --dir) [[ $# -ge 2 ]] || { echo "--dir needs a value" >&2; exit 2; }; RUN=$2; shift 2 ;;
       --keep) FE2E_KEEP=true; shift ;;
-      *) echo "unknown option: $1 (fabric-e2e [--dir DIR] [--keep])" >&2; exit 2 ;;
+      --only)
+        [[ "${2:-}" == fabric || "${2:-}" == dossier ]] || { echo "--only takes fabric or dossier" >&2; exit 2; }
+        only=$2; shift 2 ;;
+      *) echo "unknown option: $1 (fabric-e2e [--dir DIR] [--keep] [--only fabric|dossier])" >&2; exit 2 ;;
     esac
   done
   command -v jq >/dev/null || fe2e_fail "jq is not on PATH (apt-get install jq): scripts/fabric-deploy needs it"
   mkdir -p "$RUN"
   RUN=$(cd "$RUN" && pwd)
-  fe2e_fabric_home
-  echo "Fabric: $FABRIC_HOME ($("$FABRIC_HOME/bin/peer" version 2>/dev/null | sed -n 's/^ Version: //p'))"
+  if [[ "$only" != dossier ]]; then
+    fe2e_fabric_home
+    echo "Fabric: $FABRIC_HOME ($("$FABRIC_HOME/bin/peer" version 2>/dev/null | sed -n 's/^ Version: //p'))"
+  fi
   build
   if [[ -f "$RUN/pids" ]]; then
     fe2e_cleanup
   fi
-  rm -rf "$RUN/fabric" "$RUN/dossier" "$RUN/input" "$RUN/differences.diff"
+  rm -rf "$RUN/input" "$RUN/differences.diff" "$RUN/common-tokens.txt"
   trap fe2e_cleanup EXIT
   fe2e_inputs
-
-  fe2e_dossier_up
-  export DOSSIER_CONFIG_DIR=$RUN/dossier/keys
-  FE2E_OUT=$RUN/dossier
-  fe2e_step "Dossier: the scenario"
-  fe2e_scenario
-  network_down --dir "$RUN/dossier/network" >/dev/null
-
-  fe2e_fabric_up
-  # the same salt and pseudonym keys, so the same records give the same commitments on both ledgers
-  mkdir -p "$RUN/fabric/keys"
-  cp "$RUN/dossier/keys/issuer-salt.key" "$RUN/dossier/keys/sector-pseudonym.key" "$RUN/fabric/keys/"
-  export DOSSIER_CONFIG_DIR=$RUN/fabric/keys
-  FE2E_OUT=$RUN/fabric
-  fe2e_step "Fabric: the scenario"
-  fe2e_scenario
-
+  # the same salt and pseudonym keys on both ledgers, so the same records give the same commitments
+  mkdir -p "$RUN/keys"
+  local side
+  for side in dossier fabric; do
+    [[ -z "$only" || "$only" == "$side" ]] || continue
+    rm -rf "${RUN:?}/$side"
+    "fe2e_${side}_up"
+    mkdir -p "$RUN/$side/keys"
+    cp "$RUN"/keys/*.key "$RUN/$side/keys/" 2>/dev/null || true
+    export DOSSIER_CONFIG_DIR=$RUN/$side/keys
+    FE2E_OUT=$RUN/$side
+    fe2e_step "$side: the scenario ($(grep -c '^  fe2e_client' "$ROOT/scripts/fabric-e2e.sh") commands)"
+    fe2e_scenario
+    cp -n "$RUN/$side"/keys/*.key "$RUN/keys/"
+    if [[ $side == dossier ]] && ! $FE2E_KEEP; then network_down --dir "$RUN/dossier/network" >/dev/null; fi
+  done
+  if [[ -n "$only" ]]; then
+    echo "ran on $only only: transcript $RUN/$only/transcript.txt"
+    return 0
+  fi
   fe2e_step "comparing the answers"
   fe2e_compare
-  if $FE2E_KEEP; then echo "left running: the Fabric network (pids in $RUN/pids)"; fi
+  if $FE2E_KEEP; then echo "left running: both networks (pids in $RUN/pids and $RUN/dossier/network/pids)"; fi
 }

@@ -75,6 +75,16 @@ public final class NotaryContract implements ContractInterface {
             List.of("issued_in_error", "fraud", "withdrawn", "accreditation_withdrawn", "other");
 
     /**
+     * The context of a call, made once its argument count is checked: {@link ErrorCode#INVALID_ARGUMENT} naming the
+     * function and the count it takes, where the contract API would answer a wrong count with "Unexpected error".
+     */
+    @Override
+    public Context createContext(final ChaincodeStub stub) {
+        Arguments.checkCount(stub.getFunction(), stub.getParameters().size());
+        return ContractInterface.super.createContext(stub);
+    }
+
+    /**
      * Anchors a commitment for the caller's organisation, with schema version 1, no expiry and no subject. Anchoring
      * a commitment the same organisation already anchored changes nothing and returns the existing entry, so a re-run
      * of an upload is harmless.

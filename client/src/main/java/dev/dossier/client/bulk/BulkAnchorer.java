@@ -231,6 +231,9 @@ public final class BulkAnchorer {
         submitters.execute(() -> {
             try {
                 submit(index, batch, digest);
+            } catch (DossierException e) {
+                refused(batch, e);
+                fail(e);
             } catch (Exception e) {
                 fail(e);
             } finally {
@@ -330,6 +333,20 @@ public final class BulkAnchorer {
             return sha.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("SHA-256 is a mandatory JDK algorithm", e);
+        }
+    }
+
+    /**
+     * Reports each row of a batch whose transaction failed (a refusal of the whole call, such as the role policy's
+     * PERMISSION_DENIED, or a failure retried in vain) in the error report, with the reason, before the run stops.
+     */
+    private void refused(List<Anchoring.Prepared> batch, DossierException e) {
+        try {
+            for (Anchoring.Prepared p : batch) {
+                errors.add(p.line(), p.recordId(), "transaction", "FAILED: " + e.getMessage());
+            }
+        } catch (IOException io) {
+            e.addSuppressed(io);
         }
     }
 

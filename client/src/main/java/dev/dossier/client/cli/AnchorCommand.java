@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code dossier anchor --input FILE}: bulk anchoring with receipts, an error report and resume. */
 @Command(
@@ -28,6 +31,9 @@ import picocli.CommandLine.Option;
             "corrects nothing and goes to the error report. Exit code 0, 3 if some rows were refused."
         })
 final class AnchorCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ClientOptions client;
 
@@ -78,7 +84,8 @@ final class AnchorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (cards != null && !client.signsCards()) {
-            throw new IllegalArgumentException("--cards needs --card-key, the organisation's card-signing key");
+            throw new ParameterException(
+                    spec.commandLine(), "--cards needs --card-key, the organisation's card-signing key");
         }
         Files.createDirectories(out);
         BulkOptions defaults = BulkOptions.forInput(input, out);

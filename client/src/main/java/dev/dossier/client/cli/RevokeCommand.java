@@ -14,7 +14,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code dossier revoke --hash H --reason R | --input LIST}: revocations, one or in bulk. */
 @Command(
@@ -30,6 +33,9 @@ import picocli.CommandLine.Option;
             "goes on where it stopped. Exit code 0, 3 if some rows were refused (see the error report)."
         })
 final class RevokeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     ClientOptions client;
 
@@ -74,7 +80,8 @@ final class RevokeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (what.hash != null) {
             if (reason == null) {
-                throw new IllegalArgumentException("--hash needs --reason, one of " + BulkRevoker.REASONS);
+                throw new ParameterException(
+                        spec.commandLine(), "--hash needs --reason, one of " + BulkRevoker.REASONS);
             }
             LedgerEntry entry;
             try (ClientOptions.Session session = client.connect("issuer", false)) {

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code dossier status --input LIST | --hash H}: the entries of many commitments at once. */
 @Command(
@@ -26,6 +29,9 @@ import picocli.CommandLine.Option;
             "commitments are read. Exit code 0 if every one is valid, 4 otherwise."
         })
 final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     static final int MAX = 100_000;
 
     @Mixin
@@ -47,7 +53,7 @@ final class StatusCommand implements Callable<Integer> {
             asked.addAll(read(input));
         }
         if (asked.isEmpty()) {
-            throw new IllegalArgumentException("give --input FILE or --hash H");
+            throw new ParameterException(spec.commandLine(), "give --input FILE or --hash H");
         }
         List<LedgerEntry> entries = new ArrayList<>(asked.size());
         boolean allValid = true;

@@ -31,8 +31,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code dossier verify FILE | --hash H | --receipt R}: prints the verdict and the facts. */
 @Command(
@@ -53,6 +56,9 @@ import picocli.CommandLine.Parameters;
             "SUPERSEDED, NOT_FOUND). Exit code 0 for VALID, 4 otherwise."
         })
 final class VerifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @Mixin
@@ -96,7 +102,7 @@ final class VerifyCommand implements Callable<Integer> {
             return CardVerify.run(client, card, offline);
         }
         if (file == null && hash == null && receipt == null) {
-            throw new IllegalArgumentException("give a FILE, --hash, --receipt or --card");
+            throw new ParameterException(spec.commandLine(), "give a FILE, --hash, --receipt or --card");
         }
         if (receipt != null) {
             Proof proof = proof(Files.readAllBytes(receipt));
@@ -105,7 +111,7 @@ final class VerifyCommand implements Callable<Integer> {
                 return v.status() == VerificationStatus.VALID ? 0 : Main.NOT_VALID;
             }
         } else if (offline) {
-            throw new IllegalArgumentException("--offline needs a certificate or receipt (--receipt)");
+            throw new ParameterException(spec.commandLine(), "--offline needs a certificate or receipt (--receipt)");
         }
         try (ClientOptions.Session session = client.connect("inspector", false)) {
             Verification v = verify(session.dossier());

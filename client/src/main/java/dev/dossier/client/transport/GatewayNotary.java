@@ -51,7 +51,8 @@ final class GatewayNotary implements Notary {
         try {
             return contract.evaluateTransaction(function, args);
         } catch (GatewayException e) {
-            String message = String.valueOf(e.getStatus().getDescription()).toLowerCase(Locale.ROOT);
+            String message =
+                    GatewayFailure.reason(e.getStatus(), e.getDetails()).toLowerCase(Locale.ROOT);
             if (message.contains("not_found") || message.contains("not anchored") || message.contains("not found")) {
                 return null;
             }
@@ -62,7 +63,7 @@ final class GatewayNotary implements Notary {
     private static DossierException failure(String what, String txId, GatewayException e) {
         Status status = e.getStatus();
         return new DossierException(
-                what + ": " + status.getCode() + " " + status.getDescription(),
+                what + ": " + status.getCode() + " " + GatewayFailure.reason(status, e.getDetails()),
                 txId,
                 status.getCode().name(),
                 e);

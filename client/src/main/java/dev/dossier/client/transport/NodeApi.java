@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dossier.client.LedgerEntry;
 import dev.dossier.client.digest.Commitment;
+import dev.dossier.common.net.NodeAddress;
 import dev.dossier.common.note.NoteException;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.common.receipt.Receipt;
@@ -155,8 +156,25 @@ public final class NodeApi {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new IOException("cannot reach " + base + ": " + e.getMessage(), e);
+            throw unreachable(base, e);
         }
+    }
+
+    /**
+     * @return the error of a request that got no HTTP answer from {@code base}: the cause named even when it carries
+     *     no message (a refused connection, or a gRPC port that closes an HTTP/1.1 request), and what to do, since
+     *     the usual reason is an address that is no Dossier node, such as a Fabric peer's
+     */
+    static IOException unreachable(URI base, IOException e) {
+        String cause = e.getMessage() == null || e.getMessage().isBlank()
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return new IOException(
+                "no answer from a Dossier node's HTTP API at " + base + " (" + cause + "). Receipts, checkpoints and"
+                        + " certificates come from a Dossier node's HTTP API, which a Fabric peer does not serve:"
+                        + " give a Dossier node's address with --node-url (by default its gateway port + "
+                        + NodeAddress.HTTP_PORT_OFFSET + ")",
+                e);
     }
 
     private static String describe(HttpResponse<String> response) {

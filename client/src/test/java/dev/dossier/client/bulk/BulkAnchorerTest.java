@@ -108,6 +108,24 @@ class BulkAnchorerTest {
     }
 
     @Test
+    void refusedTransaction_stopsTheRun_andReportsItsRowsWithTheReason() throws Exception {
+        Path input = TestData.small();
+        BulkOptions options = options(input, 5).withInFlight(1);
+        notary.refusal = "anchorBatch was refused at endorsement: ABORTED PERMISSION_DENIED: role inspector of"
+                + " Org1MSP may not call anchorBatch";
+
+        assertThatThrownBy(() -> anchorAll(input, options)).isInstanceOf(DossierException.class);
+
+        List<String> lines = Files.readAllLines(options.errors());
+        assertThat(lines.get(0)).isEqualTo("line,record_id,field,reason");
+        assertThat(lines.subList(1, lines.size()))
+                .extracting(l -> l.substring(0, l.indexOf(',')))
+                .containsExactly("2", "3", "4", "5", "6");
+        assertThat(lines.subList(1, lines.size())).allMatch(l -> l.endsWith(",transaction,FAILED: " + notary.refusal));
+        assertThat(notary.entries).isEmpty();
+    }
+
+    @Test
     void journalOfAnotherBatchSize_isRefused() throws Exception {
         Path input = TestData.small();
         anchorAll(input, options(input, 5));

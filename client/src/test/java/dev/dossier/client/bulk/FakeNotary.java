@@ -23,6 +23,8 @@ final class FakeNotary implements Notary {
     private final String mspId;
     /** After this many committed anchorBatch transactions, each further one commits and then reports a failure. */
     volatile int failAfter = Integer.MAX_VALUE;
+    /** When set, every anchorBatch is refused with this message, as a gateway refuses a role the policy denies. */
+    volatile String refusal;
 
     FakeNotary(String mspId) {
         this.mspId = mspId;
@@ -32,6 +34,9 @@ final class FakeNotary implements Notary {
     public synchronized Committed submit(String function, String... args) throws DossierException {
         if (!function.equals("anchorBatch")) {
             throw new DossierException("unsupported " + function, null, "ABORTED", null);
+        }
+        if (refusal != null) {
+            throw new DossierException(refusal, null, "ABORTED", null);
         }
         ObjectNode answer = MAPPER.createObjectNode();
         ArrayNode results = answer.putArray("results");

@@ -238,10 +238,19 @@ class ChaincodeRuntimeTest {
 
     @Test
     void wrongArgumentCount_500UnexpectedError() {
-        Simulation s = runtime.simulate(state, invocation("status"));
+        Simulation s = runtime.simulate(state, invocation("probe:put", "only-the-key"));
 
         assertThat(s.response().getStatus()).isEqualTo(500);
         assertThat(s.response().getMessage()).isEqualTo("Unexpected error");
+    }
+
+    @Test
+    void wrongArgumentCount_ofTheNotary_namesTheFunctionAndItsCount() {
+        Simulation s = runtime.simulate(state, invocation("status"));
+
+        assertThat(s.response().getStatus()).isEqualTo(500);
+        assertThat(s.response().getMessage()).isEqualTo("status takes 1 argument, got 0");
+        assertThat(s.response().getPayload().toStringUtf8()).isEqualTo("INVALID_ARGUMENT");
     }
 
     @Test
