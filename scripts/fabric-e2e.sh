@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The differential test of `dossier fabric-e2e`: sourced by scripts/dossier, which provides build, run_node_cli,
 # run_client_cli, network_up, network_down, wait_for_port and sample_data.
 #
@@ -88,13 +89,13 @@ fe2e_spawn() {
 
 fe2e_wait_port() {
   local port=$1 pid=$2 what=$3 log=$4
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 1800); do
     fe2e_port_free "$port" || return 0
     kill -0 "$pid" 2>/dev/null || { tail -n 20 "$log" >&2; fe2e_fail "$what exited during start-up (log: $log)"; }
     sleep 0.1
   done
   tail -n 20 "$log" >&2
-  fe2e_fail "$what did not open port $port in 60 s (log: $log)"
+  fe2e_fail "$what did not open port $port in 180 s (log: $log)"
 }
 
 fe2e_cleanup() {
@@ -204,12 +205,13 @@ fe2e_fabric_up() {
   local package_id
   package_id=$(sed -n 's/^export CHAINCODE_ID=//p' "$dir/logs/fabric-deploy.log")
   [[ -n "$package_id" ]] || fe2e_fail "fabric-deploy printed no CHAINCODE_ID (log: $dir/logs/fabric-deploy.log)"
-  local jar
-  jar=$(ls "$ROOT"/chaincode/target/dossier-chaincode-*-ccaas.jar | head -n 1)
+  local jars=("$ROOT"/chaincode/target/dossier-chaincode-*-ccaas.jar) jar
+  jar=${jars[0]}
+  [[ -f "$jar" ]] || fe2e_fail "no chaincode server jar in chaincode/target (mvn package builds it)"
   for i in 1 2; do
     fe2e_spawn "$dir/logs/ccaas$i.log" env CHAINCODE_SERVER_ADDRESS="127.0.0.1:$((ccaas_base + i - 1))" \
       CHAINCODE_ID="$package_id" "$JAVA" -Xmx256m -XX:+UseSerialGC -jar "$jar"
-    FE2E_CCAAS_PIDS[$i]=$FE2E_LAST_PID
+    FE2E_CCAAS_PIDS[i]=$FE2E_LAST_PID
   done
   for i in 1 2; do
     fe2e_wait_port $((ccaas_base + i - 1)) "${FE2E_CCAAS_PIDS[$i]}" "chaincode server $i" "$dir/logs/ccaas$i.log"
@@ -223,13 +225,15 @@ fe2e_dossier_up() {
   port=$(fe2e_free_base 2 0 1000 2000)
   fe2e_step "Dossier: network up 2 --tls on 127.0.0.1:$port and $((port + 1))"
   mkdir -p "$RUN/dossier"
-  network_up 2 --dir "$RUN/dossier/network" --port "$port" --tls >"$RUN/dossier/network-up.log" 2>&1 \
+  # a node's start takes longer than the launcher's usual 30 s when the machine is busy (CI builds beside it)
+  DOSSIER_START_SECONDS=180 network_up 2 --dir "$RUN/dossier/network" --port "$port" --tls \
+    >"$RUN/dossier/network-up.log" 2>&1 \
     || { cat "$RUN/dossier/network-up.log" >&2; fe2e_fail "the Dossier network did not start"; }
   FE2E_NET=$RUN/dossier/network
 }
 
-# Runs client command "$@" against $FE2E_NET (with --tls), appending its exit code and output to the transcript.
-# The first argument is the step's title.
+# Runs client command "$@" against $FE2E_NET (with --tls), appending its exit code and output to the transcript
+# $FE2E_OUT/$FE2E_TRANSCRIPT. The first argument is the step's title.
 fe2e_client() {
   local title=$1 rc=0
   shift
@@ -238,13 +242,13 @@ fe2e_client() {
     echo "### $title: exit $rc"
     cat "$FE2E_OUT/step.out"
     sed 's/^/stderr: /' "$FE2E_OUT/step.err"
-  } >>"$FE2E_OUT/transcript.txt"
+  } >>"$FE2E_OUT/$FE2E_TRANSCRIPT"
 }
 
 # Appends file $2 to the transcript under title $1, its lines sorted (transactions in flight together commit in
 # either order).
 fe2e_file() {
-  { echo "### file $1"; if [[ -f "$2" ]]; then sort "$2"; else echo "(missing)"; fi; } >>"$FE2E_OUT/transcript.txt"
+  { echo "### file $1"; if [[ -f "$2" ]]; then sort "$2"; else echo "(missing)"; fi; } >>"$FE2E_OUT/$FE2E_TRANSCRIPT"
 }
 
 # The commitment of the receipt of input line $2 in receipts file $1.
@@ -254,7 +258,8 @@ fe2e_commitment() { jq -r --argjson line "$2" 'select(.line == $line) | .commitm
 fe2e_scenario() {
   local in=$RUN/input out=$FE2E_OUT/out
   mkdir -p "$out"
-  : >"$FE2E_OUT/transcript.txt"
+  FE2E_TRANSCRIPT=transcript.txt
+  : >"$FE2E_OUT/$FE2E_TRANSCRIPT"
   fe2e_client "anchor single (batch size 1)" anchor --input "$in/single.csv" --out "$out" --batch-size 1 --no-progress
   fe2e_file single.receipts.jsonl "$out/single.receipts.jsonl"
   fe2e_client "anchor batch (5 records per transaction)" anchor --input "$in/batch.csv" --out "$out" --batch-size 5 \
@@ -289,11 +294,6 @@ fe2e_scenario() {
   fe2e_client "history of the revoked" history --hash "$first"
   fe2e_client "dossier of a worker (auditor)" dossier --fiscal-code "$FE2E_FISCAL_CODE" --json
   fe2e_client "dossier of a worker, active only" dossier --fiscal-code "$FE2E_FISCAL_CODE" --active
-  fe2e_client "policy show" policy show
-  fe2e_client "policy propose (operator of Org1)" policy propose "$in/policy.json" --user Admin
-  local proposed
-  proposed=$(grep -oE '[0-9a-f]{64}' "$FE2E_OUT/step.out" | head -n 1 || true)
-  fe2e_client "policy proposal" policy proposal "${proposed:-0000000000000000000000000000000000000000000000000000000000000000}"
   fe2e_client "refused: anchor as an inspector" anchor --input "$in/single.csv" --out "$out/inspector" --user Inspector \
     --no-progress
   fe2e_file inspector/single.errors.csv "$out/inspector/single.errors.csv"
@@ -303,6 +303,25 @@ fe2e_scenario() {
   fe2e_client "refused: policy propose as an issuer" policy propose "$in/policy.json" --user Issuer
   fe2e_client "refused: history as another organisation's issuer" history --hash "$third" --org Org2MSP --user Issuer
   fe2e_client "usage: status without an argument" status
+
+  # Where the platforms differ by design or by a known gap, the answers go to known-differences.txt: printed, not
+  # compared. The role policy: a Dossier network's genesis block holds the consortium's signed first policy, a Fabric
+  # channel cannot hold chaincode state at its creation, so there the built-in policy lists no organisation and
+  # nobody can vote (network-config/fabric/README.md). Certificates need a Dossier node's HTTP API.
+  FE2E_TRANSCRIPT=known-differences.txt
+  : >"$FE2E_OUT/$FE2E_TRANSCRIPT"
+  fe2e_client "policy show" policy show
+  fe2e_client "policy propose (operator of Org1)" policy propose "$in/policy.json" --user Admin
+  local proposed
+  proposed=$(grep -oE '[0-9a-f]{64}' "$FE2E_OUT/step.out" | head -n 1 || true)
+  if [[ -n "$proposed" ]]; then
+    fe2e_client "policy proposal" policy proposal "$proposed"
+    fe2e_client "policy approve (operator of Org2): applies it" policy approve "$proposed" --org Org2MSP
+    fe2e_client "policy show, after the vote" policy show
+  fi
+  fe2e_client "certificate of a record" certificate --input "$in/bulk.csv" --record-id "$bulk_id" \
+    --receipts "$out/bulk.receipts.jsonl" --out "$out/certificate.pdf" --wait 30
+  FE2E_TRANSCRIPT=transcript.txt
 }
 
 # The inputs of the scenario, made once for both runs: records from sample-data, a few corrections, a revocation
@@ -357,6 +376,14 @@ fe2e_compare() {
   comm -12 <(grep -oE '[0-9a-f]{64}' "$f" | sort -u) <(grep -oE '[0-9a-f]{64}' "$d" | sort -u) >"$RUN/common-tokens.txt"
   fe2e_normalise "$f" "$RUN/fabric/transcript.normalised.txt" "$RUN/common-tokens.txt"
   fe2e_normalise "$d" "$RUN/dossier/transcript.normalised.txt" "$RUN/common-tokens.txt"
+  fe2e_normalise "$RUN/fabric/known-differences.txt" "$RUN/fabric/known-differences.normalised.txt" "$RUN/common-tokens.txt"
+  fe2e_normalise "$RUN/dossier/known-differences.txt" "$RUN/dossier/known-differences.normalised.txt" \
+    "$RUN/common-tokens.txt"
+  echo "known differences, not compared (the role policy of a new Fabric channel; certificates need a Dossier node):"
+  diff -u --label "Fabric" --label "Dossier" "$RUN/fabric/known-differences.normalised.txt" \
+    "$RUN/dossier/known-differences.normalised.txt" | sed 's/^/    /' || true
+  grep -q "a Fabric peer does not serve" "$RUN/fabric/known-differences.txt" \
+    || fe2e_fail "certificate against a Fabric peer did not say that a Fabric peer serves no Dossier HTTP API"
   if diff -u --label "Fabric" --label "Dossier" "$RUN/fabric/transcript.normalised.txt" \
       "$RUN/dossier/transcript.normalised.txt" >"$RUN/differences.diff"; then
     echo "no differences: $(grep -c '^### ' "$f") steps answered the same on Fabric and on Dossier" \

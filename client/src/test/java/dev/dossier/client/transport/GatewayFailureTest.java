@@ -38,33 +38,32 @@ class GatewayFailureTest {
         return GatewayFailure.reason(e.getStatus(), e.getDetails());
     }
 
+    /** @return the reason of a refused endorsement as a Fabric peer's gateway sends it, with these details */
+    private static String fabricRefusal(ErrorDetail... details) {
+        return reason(error(
+                Status.Code.ABORTED, "failed to endorse transaction, see attached details for more info", details));
+    }
+
     @Test
     void fabricEndorsementRefusalShowsTheContractMessageFromTheDetails() {
-        GatewayException e = error(
-                Status.Code.ABORTED,
-                "failed to endorse transaction, see attached details for more info",
-                detail("127.0.0.1:7051", "Org1MSP", "chaincode response 500, " + DENIED));
-        assertThat(reason(e)).isEqualTo(DENIED);
+        assertThat(fabricRefusal(detail("127.0.0.1:7051", "Org1MSP", "chaincode response 500, " + DENIED)))
+                .isEqualTo(DENIED);
     }
 
     @Test
     void sameMessageFromSeveralEndorsersIsShownOnce() {
-        GatewayException e = error(
-                Status.Code.ABORTED,
-                "failed to endorse transaction, see attached details for more info",
-                detail("127.0.0.1:7051", "Org1MSP", "chaincode response 500, " + DENIED),
-                detail("127.0.0.1:7052", "Org2MSP", "chaincode response 500, " + DENIED));
-        assertThat(reason(e)).isEqualTo(DENIED);
+        assertThat(fabricRefusal(
+                        detail("127.0.0.1:7051", "Org1MSP", "chaincode response 500, " + DENIED),
+                        detail("127.0.0.1:7052", "Org2MSP", "chaincode response 500, " + DENIED)))
+                .isEqualTo(DENIED);
     }
 
     @Test
     void differentMessagesAreAllShown() {
-        GatewayException e = error(
-                Status.Code.ABORTED,
-                "failed to endorse transaction, see attached details for more info",
-                detail("a:1", "Org1MSP", "chaincode response 500, first"),
-                detail("b:2", "Org2MSP", "rpc error: code = Unavailable desc = connection refused"));
-        assertThat(reason(e)).isEqualTo("first; rpc error: code = Unavailable desc = connection refused");
+        assertThat(fabricRefusal(
+                        detail("a:1", "Org1MSP", "chaincode response 500, first"),
+                        detail("b:2", "Org2MSP", "rpc error: code = Unavailable desc = connection refused")))
+                .isEqualTo("first; rpc error: code = Unavailable desc = connection refused");
     }
 
     @Test
