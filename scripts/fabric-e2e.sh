@@ -313,7 +313,7 @@ fe2e_scenario() {
   fe2e_client "policy show" policy show
   fe2e_client "policy propose (operator of Org1)" policy propose "$in/policy.json" --user Admin
   local proposed
-  proposed=$(grep -oE '[0-9a-f]{64}' "$FE2E_OUT/step.out" | head -n 1 || true)
+  proposed=$(jq -r '.hash // empty' "$FE2E_OUT/step.out" 2>/dev/null || true)
   if [[ -n "$proposed" ]]; then
     fe2e_client "policy proposal" policy proposal "$proposed"
     fe2e_client "policy approve (operator of Org2): applies it" policy approve "$proposed" --org Org2MSP
@@ -357,10 +357,13 @@ fe2e_normalise() {
     -e 's/"\(block\|blockNumber\|block_number\)":[0-9]*/"\1":<n>/g' -e 's/"seconds":[0-9.E-]*/"seconds":<n>/g' \
     -e 's/[0-9][0-9.]* \(s\|ms\|records\/s\|rows\/s\|tx\/s\)\b/<measure> \1/g' \
     "$1" | awk -v common="$3" '
-      BEGIN { while ((getline t < common) > 0) keep[t] = 1 }
+      BEGIN {
+        while ((getline t < common) > 0) keep[t] = 1
+        for (i = 0; i < 64; i++) hex64 = hex64 "[0-9a-f]" # no {64}: mawk, Debian'"'"'s awk, has no intervals
+      }
       {
         line = ""
-        while (match($0, /[0-9a-f]{64}/)) {
+        while (match($0, hex64)) {
           t = substr($0, RSTART, RLENGTH)
           if (!(t in keep)) { if (!(t in seen)) seen[t] = ++n; t = "<id" seen[t] ">" }
           line = line substr($0, 1, RSTART - 1) t
@@ -433,7 +436,7 @@ fabric_e2e() {
     cp "$RUN"/keys/*.key "$RUN/$side/keys/" 2>/dev/null || true
     export DOSSIER_CONFIG_DIR=$RUN/$side/keys
     FE2E_OUT=$RUN/$side
-    fe2e_step "$side: the scenario ($(grep -c '^  fe2e_client' "$ROOT/scripts/fabric-e2e.sh") commands)"
+    fe2e_step "$side: the scenario"
     fe2e_scenario
     cp -n "$RUN/$side"/keys/*.key "$RUN/keys/"
     if [[ $side == dossier ]] && ! $FE2E_KEEP; then network_down --dir "$RUN/dossier/network" >/dev/null; fi
