@@ -1,6 +1,7 @@
 package dev.dossier.node.log;
 
 import dev.dossier.common.merkle.Rfc9162;
+import dev.dossier.node.ledger.DerivedState;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ import org.rocksdb.WriteOptions;
  *
  * <p>{@link #apply} is called from one thread at a time; reads may come from any thread.
  */
-public final class CommitmentLog implements AutoCloseable {
+public final class CommitmentLog implements DerivedState, AutoCloseable {
     private static final byte NODE = 'n';
     private static final byte INDEX = 'c';
     private static final byte LEAF = 'l';
@@ -111,6 +112,7 @@ public final class CommitmentLog implements AutoCloseable {
     }
 
     /** @return the number of blocks folded into the log; the next block to apply has this number */
+    @Override
     public long appliedHeight() {
         return appliedHeight;
     }
@@ -121,6 +123,7 @@ public final class CommitmentLog implements AutoCloseable {
      * @throws IllegalArgumentException if the block is not the next one
      * @throws IOException if the write fails
      */
+    @Override
     public synchronized void apply(Block block) throws IOException {
         long number = block.getHeader().getNumber();
         if (number != appliedHeight) {
