@@ -103,7 +103,7 @@ class VerifyPageIT {
 
     @Test
     void verificationModule_unitTests_pass() throws Exception {
-        Run tests = run(List.of("node", "--test", "receipt.test.mjs", "card.test.mjs"), "receipt-unit");
+        Run tests = run(List.of("node", "--test", "receipt.test.mjs", "card.test.mjs", "revocations.test.mjs"), "receipt-unit");
         assertThat(tests.exit()).as(tests.output()).isZero();
         assertThat(tests.output()).contains("# fail 0").doesNotContain("# pass 0");
     }

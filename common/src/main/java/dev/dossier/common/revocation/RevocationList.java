@@ -359,7 +359,8 @@ public final class RevocationList {
                     + revokedCount + " revoked and " + supersededCount + " superseded of " + PREFIX_BYTES + " bytes");
         }
         if (!java.util.Base64.getEncoder().encodeToString(sha256(entries)).equals(values[8])) {
-            throw new RevocationListException("the entries do not match the signed header's SHA-256: altered");
+            throw new RevocationListException(
+                    "revocation list refused: the entries do not match the signed header's SHA-256 (altered)");
         }
         ByteBuffer buffer = ByteBuffer.wrap(entries);
         long[] revoked = new long[(int) revokedCount];

@@ -140,7 +140,7 @@ class RevocationListTest {
         wire[wire.length - 1] ^= 0x01;
         assertThatThrownBy(() -> RevocationList.read(wire, TRUST))
                 .isInstanceOf(RevocationListException.class)
-                .hasMessage("the entries do not match the signed header's SHA-256: altered");
+                .hasMessage("revocation list refused: the entries do not match the signed header's SHA-256 (altered)");
     }
 
     @Test
