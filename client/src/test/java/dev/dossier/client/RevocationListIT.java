@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dossier.client.card.CardIssuer;
 import dev.dossier.client.card.IssuedCard;
-import dev.dossier.client.cli.Main;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.digest.HmacKey;
-import dev.dossier.client.record.RawRow;
-import dev.dossier.client.record.RecordValidator;
-import dev.dossier.client.record.TrainingRecord;
-import dev.dossier.client.record.ValidatedRow;
 import dev.dossier.client.transport.NodeApi;
 import dev.dossier.client.transport.RevocationMemory;
 import dev.dossier.common.card.CardCheck;
@@ -23,24 +18,19 @@ import dev.dossier.common.note.TrustFile;
 import dev.dossier.common.revocation.RevocationList;
 import dev.dossier.common.revocation.RevocationListException;
 import dev.dossier.crypto.Pem;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import org.hyperledger.fabric.client.Gateway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,15 +70,6 @@ class RevocationListIT {
         node.close();
     }
 
-    private static TrainingRecord record(String id, int version) {
-        Map<String, String> fields = TestData.validRow();
-        fields.put("record_id", id);
-        fields.put("version", Integer.toString(version));
-        ValidatedRow row = new RecordValidator().validate(new RawRow(1, fields, List.of()));
-        assertThat(row.violations()).isEmpty();
-        return row.record();
-    }
-
     private static byte[] hex(String text) {
         return HexFormat.of().parseHex(text);
     }
@@ -107,18 +88,19 @@ class RevocationListIT {
                     .saltKey(HmacKey.loadOrCreate(keys.resolve("issuer-salt.key")))
                     .cardIssuer(new CardIssuer(Pem.readPrivateKey(node.cardKeyFile()), node.cardKey))
                     .build();
-            revokedRecord = dossier.issueCard(record("REV-1", 1));
-            supersededRecord = dossier.issueCard(record("REV-2", 1));
-            revokedCard = dossier.issueCard(record("REV-3", 1));
-            valid = dossier.issueCard(record("REV-4", 1));
+            revokedRecord = dossier.issueCard(CardIT.record("REV-1", 1));
+            supersededRecord = dossier.issueCard(CardIT.record("REV-2", 1));
+            revokedCard = dossier.issueCard(CardIT.record("REV-3", 1));
+            valid = dossier.issueCard(CardIT.record("REV-4", 1));
             dossier.revoke(Commitment.fromHex(revokedRecord.recordCommitment()), "issued_in_error");
-            newVersion = dossier.supersede(Commitment.fromHex(supersededRecord.recordCommitment()), record("REV-2", 2))
+            newVersion = dossier.supersede(
+                            Commitment.fromHex(supersededRecord.recordCommitment()), CardIT.record("REV-2", 2))
                     .commitment();
             dossier.revoke(Commitment.fromHex(revokedCard.digest()), "withdrawn");
         }
 
         // an inspector's CLI checks a card online: the node's list is kept for offline use
-        Output online = cli("verify", "--card", valid.text());
+        CliRun online = cli("verify", "--card", valid.text());
         assertThat(online.code()).as(online.text()).isZero();
         assertThat(online.text()).contains("revocation list kept for offline use: version 3");
 
@@ -186,12 +168,12 @@ class RevocationListIT {
         assertThat(fullNow.stored()).isEqualTo(synced.stored());
 
         // before syncing again, the CLI offline still has version 3: the card shows VALID, with the list's age
-        Output stale = cli("verify", "--card", valid.text(), "--offline");
+        CliRun stale = cli("verify", "--card", valid.text(), "--offline");
         assertThat(stale.code()).isZero();
         assertThat(stale.text()).contains("not on the revocation list of ledger height");
         // an online check syncs the delta; offline, the card revoked before that sync is REVOKED
         assertThat(cli("verify", "--card", valid.text()).text()).contains("REVOKED", "version 4");
-        Output offline = cli("verify", "--card", valid.text(), "--offline");
+        CliRun offline = cli("verify", "--card", valid.text(), "--offline");
         assertThat(offline.code()).isEqualTo(4);
         assertThat(offline.text()).contains("REVOKED", "the record is revoked on the revocation list", "version 4)");
         assertThat(RevocationMemory.at(keys.resolve("revocations"))
@@ -237,20 +219,14 @@ class RevocationListIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private record Output(int code, String text) {}
-
-    private Output cli(String... command) {
-        List<String> args = new ArrayList<>(List.of(command));
-        args.addAll(List.of(
-                "--trust", trustFile.toString(), "--node-url", node.node.httpUrl(), "--config-dir", keys.toString()));
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args.toArray(String[]::new));
-            return new Output(code, captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-        }
+    private CliRun cli(String... command) {
+        return CliRun.of(
+                List.of(command),
+                "--trust",
+                trustFile.toString(),
+                "--node-url",
+                node.node.httpUrl(),
+                "--config-dir",
+                keys.toString());
     }
 }

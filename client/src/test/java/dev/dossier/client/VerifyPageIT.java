@@ -438,31 +438,27 @@ class VerifyPageIT {
         // The page syncs the node's signed revocation list when it loads (into IndexedDB): a card whose record was
         // revoked before that sync is REVOKED offline too, from the page the service worker serves, with the list's
         // age.
-        ObjectNode revokedOffline = cases.addObject();
-        revokedOffline
-                .put("name", "card: revoked while online, then verified offline after a sync")
-                .put("kind", "offline-paste")
-                .put("text", revoked);
-        ObjectNode revokedOfflineExpect = revokedOffline.putObject("expect").put("verdict", "REVOKED");
-        revokedOfflineExpect
-                .putArray("text")
-                .add("Colombo")
-                .add("record is revoked on the revocation list of ledger height")
-                .add("the consortium keys saved on this device today")
-                .add("the ledger was not asked");
-        revokedOfflineExpect.put("online", "REVOKED");
-        ObjectNode genuineOffline = cases.addObject();
-        genuineOffline
-                .put("name", "card: genuine, verified offline after a sync, says how old the revocation list is")
-                .put("kind", "offline-paste")
-                .put("text", genuine);
-        ObjectNode genuineOfflineExpect = genuineOffline.putObject("expect").put("verdict", "VALID_OFFLINE");
-        genuineOfflineExpect
-                .putArray("text")
-                .add("Giulia Bianchi")
-                .add("not on the revocation list of ledger height")
-                .add("a revocation after that cannot be seen offline");
-        genuineOfflineExpect.put("online", "VALID");
+        addOfflinePaste(
+                cases,
+                "card: revoked while online, then verified offline after a sync",
+                revoked,
+                "REVOKED",
+                "REVOKED",
+                List.of(
+                        "Colombo",
+                        "record is revoked on the revocation list of ledger height",
+                        "the consortium keys saved on this device today",
+                        "the ledger was not asked"));
+        addOfflinePaste(
+                cases,
+                "card: genuine, verified offline after a sync, says how old the revocation list is",
+                genuine,
+                "VALID",
+                "VALID_OFFLINE",
+                List.of(
+                        "Giulia Bianchi",
+                        "not on the revocation list of ledger height",
+                        "a revocation after that cannot be seen offline"));
         addCase(
                 cases,
                 "card: a revocation list with a changed byte is refused, never used",
@@ -545,6 +541,13 @@ class VerifyPageIT {
         ObjectNode expect = c.putObject("expect");
         expect.put("verdict", verdict);
         text.forEach(expect.putArray("text")::add);
+    }
+
+    /** Adds a case pasting {@code text} online (verdict {@code online}), then offline from the service worker. */
+    private static void addOfflinePaste(
+            ArrayNode cases, String name, String text, String online, String verdict, List<String> shown) {
+        addCase(cases, name, "offline-paste", "text", text, verdict, shown);
+        ((ObjectNode) cases.get(cases.size() - 1).path("expect")).put("online", online);
     }
 
     /** Adds a text the result of the last case must not contain. */

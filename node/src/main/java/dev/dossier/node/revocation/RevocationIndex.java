@@ -4,11 +4,11 @@ import dev.dossier.common.entry.LedgerEntry;
 import dev.dossier.common.revocation.RevocationList;
 import dev.dossier.common.text.StrictUtf8;
 import dev.dossier.node.ledger.DerivedState;
+import dev.dossier.node.ledger.DerivedStore;
 import dev.dossier.node.ledger.NamespaceWrites;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,14 +17,12 @@ import java.util.Map;
 import java.util.Objects;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
-import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
-import org.rocksdb.WriteOptions;
 
 /**
  * Which commitments of a chaincode's namespace the ledger holds as revoked or superseded, kept from the committed
@@ -43,37 +41,24 @@ import org.rocksdb.WriteOptions;
  */
 public final class RevocationIndex implements DerivedState, AutoCloseable {
     private static final byte STATUS = 's';
-    private static final byte[] HEIGHT_KEY = {'m', 'h'};
-    private static final byte[] VERSION_KEY = {'m', 'v'};
+    private static final byte[] VERSION_KEY = {'m', 'n'};
     private static final byte[] TIME_KEY = {'m', 't'};
-    private static final byte[] FORMAT_KEY = {'m', 'f'};
     /** Version of the stored layout; a database of another layout is emptied and rebuilt from the blocks. */
     private static final long FORMAT = 1;
 
     private static final byte REVOKED = 'r';
     private static final byte SUPERSEDED = 's';
 
-    static {
-        RocksDB.loadLibrary();
-    }
-
     private final String namespace;
     private final String origin;
-    private final Options options;
+    private final DerivedStore store;
     private final RocksDB db;
-    private final WriteOptions writeOptions = new WriteOptions();
-    private volatile long appliedHeight;
 
-    private RevocationIndex(String namespace, String origin, Options options, RocksDB db) throws RocksDBException {
+    private RevocationIndex(String namespace, String origin, DerivedStore store) {
         this.namespace = namespace;
         this.origin = origin;
-        this.options = options;
-        this.db = db;
-        if (readLong(db, FORMAT_KEY) != FORMAT) {
-            db.deleteRange(new byte[] {0}, new byte[] {(byte) 0xFF});
-            db.put(FORMAT_KEY, longBytes(FORMAT));
-        }
-        this.appliedHeight = readLong(db, HEIGHT_KEY);
+        this.store = store;
+        this.db = store.db();
     }
 
     /**
@@ -85,21 +70,7 @@ public final class RevocationIndex implements DerivedState, AutoCloseable {
     public static RevocationIndex open(Path directory, String namespace, String origin) throws IOException {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(origin, "origin");
-        Files.createDirectories(directory);
-        Options options = new Options()
-                .setCreateIfMissing(true)
-                .setWalRecoveryMode(org.rocksdb.WALRecoveryMode.PointInTimeRecovery);
-        try {
-            return new RevocationIndex(namespace, origin, options, RocksDB.open(options, directory.toString()));
-        } catch (RocksDBException e) {
-            options.close();
-            throw new IOException("cannot open the revocation index in " + directory + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public long appliedHeight() {
-        return appliedHeight;
+        return new RevocationIndex(namespace, origin, DerivedStore.open(directory, FORMAT, "revocation index"));
     }
 
     /**
@@ -110,10 +81,7 @@ public final class RevocationIndex implements DerivedState, AutoCloseable {
      */
     @Override
     public synchronized void apply(Block block) throws IOException {
-        long number = block.getHeader().getNumber();
-        if (number != appliedHeight) {
-            throw new IllegalArgumentException("block " + number + " is not the next block " + appliedHeight);
-        }
+        long number = store.requireNext(block);
         Map<String, Byte> changed = new HashMap<>();
         NamespaceWrites.forEach(block, namespace, (txNumber, kv) -> {
             for (KVWrite write : kv.getWritesList()) {
@@ -124,7 +92,7 @@ public final class RevocationIndex implements DerivedState, AutoCloseable {
             }
         });
         try (WriteBatch batch = new WriteBatch()) {
-            long version = readLong(db, VERSION_KEY);
+            long version = store.readLong(VERSION_KEY);
             for (String key : changed.keySet().stream().sorted().toList()) {
                 byte[] statusKey = statusKey(HexFormat.of().parseHex(key));
                 byte[] stored = db.get(statusKey);
@@ -138,17 +106,20 @@ public final class RevocationIndex implements DerivedState, AutoCloseable {
                                     .array());
                 }
             }
-            batch.put(VERSION_KEY, longBytes(version));
+            batch.put(VERSION_KEY, DerivedStore.longBytes(version));
             long time = NamespaceWrites.time(block);
             if (time > 0) {
-                batch.put(TIME_KEY, longBytes(time));
+                batch.put(TIME_KEY, DerivedStore.longBytes(time));
             }
-            batch.put(HEIGHT_KEY, longBytes(number + 1));
-            db.write(writeOptions, batch);
+            store.write(batch, number);
         } catch (RocksDBException e) {
             throw new IOException("cannot add block " + number + " to the revocation index: " + e.getMessage(), e);
         }
-        appliedHeight = number + 1;
+    }
+
+    @Override
+    public long appliedHeight() {
+        return store.appliedHeight();
     }
 
     /** @return {@link #REVOKED} or {@link #SUPERSEDED} if the write puts an entry in that status, else 0 */
@@ -184,7 +155,7 @@ public final class RevocationIndex implements DerivedState, AutoCloseable {
                 throw new IllegalArgumentException(
                         "since " + since + " is beyond this node's list, at version " + version);
             }
-            long height = longOf(db.get(read, HEIGHT_KEY));
+            long height = store.appliedHeight(read);
             long time = longOf(db.get(read, TIME_KEY));
             Prefixes revoked = new Prefixes();
             Prefixes superseded = new Prefixes();
@@ -211,7 +182,7 @@ public final class RevocationIndex implements DerivedState, AutoCloseable {
     /** @return the index's version: the number of changes folded in */
     public long version() {
         try {
-            return readLong(db, VERSION_KEY);
+            return store.readLong(VERSION_KEY);
         } catch (RocksDBException e) {
             throw new IllegalStateException("revocation index read failed: " + e.getMessage(), e);
         }
@@ -244,22 +215,12 @@ public final class RevocationIndex implements DerivedState, AutoCloseable {
                 .array();
     }
 
-    private static long readLong(RocksDB db, byte[] key) throws RocksDBException {
-        return longOf(db.get(key));
-    }
-
     private static long longOf(byte[] value) {
         return value == null ? 0 : ByteBuffer.wrap(value).getLong();
     }
 
-    private static byte[] longBytes(long value) {
-        return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
-    }
-
     @Override
     public synchronized void close() {
-        writeOptions.close();
-        db.close();
-        options.close();
+        store.close();
     }
 }
