@@ -24,7 +24,6 @@ import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.metrics.LedgerMeters;
 import dev.dossier.node.metrics.NodeMetrics;
 import dev.dossier.node.metrics.OrderingMeters;
-import dev.dossier.node.ordering.BlockListener;
 import dev.dossier.node.ordering.BlockPuller;
 import dev.dossier.node.ordering.Orderer;
 import dev.dossier.node.ordering.RaftOrderer;
@@ -148,7 +147,7 @@ public final class Node implements AutoCloseable {
                             Checkpoint.origin(settings.channel(), settings.chaincode())),
                     RevocationIndex::close);
             List<DerivedState> derived = List.of(log, revocations);
-            followLedger(derived, ledger, null);
+            DerivedStates.follow(derived, ledger, null);
             // commit-status answers may still be sent while ordering stops: this pool stops after the gateway context
             ExecutorService responses = parts.add(
                     "commit-status threads",
@@ -256,7 +255,11 @@ public final class Node implements AutoCloseable {
         Orderer.Factory orderers = cluster == null
                 ? (listener, checker) -> {
                     SoloOrderer solo = new SoloOrderer(
-                            ledger, settings.blockLimits(), alsoFeeding(listener, derived, ledger), 20_000, signer);
+                            ledger,
+                            settings.blockLimits(),
+                            DerivedStates.feeding(listener, derived, ledger),
+                            20_000,
+                            signer);
                     solo.start();
                     return solo;
                 }
@@ -266,7 +269,7 @@ public final class Node implements AutoCloseable {
                         ledger,
                         checker,
                         signer,
-                        alsoFeeding(listener, derived, ledger),
+                        DerivedStates.feeding(listener, derived, ledger),
                         puller,
                         settings.blockLimits(),
                         20_000);
@@ -291,51 +294,6 @@ public final class Node implements AutoCloseable {
 
     private static List<String> mspIds(List<Msp> organisations) {
         return organisations.stream().map(Msp::mspId).toList();
-    }
-
-    /**
-     * Brings the commitment log and the revocation index up to the ledger, using {@code committed} itself when it is
-     * the next block: they are derived from blocks only, so one behind the ledger (a crash between a block's commit and
-     * its own write, or deleted by an operator) is rebuilt from the blocks.
-     */
-    private static void followLedger(List<DerivedState> derived, Ledger ledger, Block committed) {
-        for (DerivedState state : derived) {
-            try {
-                if (committed != null && committed.getHeader().getNumber() == state.appliedHeight()) {
-                    state.apply(committed);
-                }
-                for (long number = state.appliedHeight(); number < ledger.height(); number++) {
-                    long n = number;
-                    state.apply(
-                            ledger.block(n).orElseThrow(() -> new IllegalStateException("ledger has no block " + n)));
-                }
-            } catch (IOException | RuntimeException e) {
-                // Derived state: ordering goes on, and it catches up after the next block or restart.
-                LOG.log(
-                        Level.SEVERE,
-                        state.getClass().getSimpleName() + " could not follow the ledger: " + e.getMessage(),
-                        e);
-            }
-        }
-    }
-
-    /**
-     * The orderer's listener, preceded by the commitment log and the revocation index, which fold in each block after
-     * it is durable: when a client hears that its transaction committed, the log already holds its commitments.
-     */
-    private static BlockListener alsoFeeding(BlockListener listener, List<DerivedState> derived, Ledger ledger) {
-        return new BlockListener() {
-            @Override
-            public void committed(Block block, List<String> txIds) {
-                followLedger(derived, ledger, block);
-                listener.committed(block, txIds);
-            }
-
-            @Override
-            public void dropped(List<String> txIds) {
-                listener.dropped(txIds);
-            }
-        };
     }
 
     /** @return the commitment log of this node (RFC 9162 tree of the anchored commitments) */

@@ -5,10 +5,7 @@ import dev.dossier.common.note.NoteVerifier;
 import dev.dossier.common.note.SignedNote;
 import dev.dossier.common.note.TrustFile;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
@@ -53,10 +50,6 @@ public final class RevocationList {
     public static final int PREFIX_BYTES = 8;
     /** The longest header note accepted (its text and signatures). */
     static final int MAX_NOTE_BYTES = 16 << 10;
-
-    private static final String[] FIELDS = {
-        "origin", "version", "since", "height", "time", "prefix", "revoked", "superseded", "entries"
-    };
 
     /** The status a list gives a commitment. */
     public enum Status {
@@ -227,7 +220,7 @@ public final class RevocationList {
         return FORMAT + "\n" + "origin " + origin + "\n" + "version " + version + "\n" + "since " + since + "\n"
                 + "height " + height + "\n" + "time " + time + "\n" + "prefix " + PREFIX_BYTES + "\n" + "revoked "
                 + revoked.length + "\n" + "superseded " + superseded.length + "\n" + "entries "
-                + java.util.Base64.getEncoder().encodeToString(sha256(entries())) + "\n";
+                + java.util.Base64.getEncoder().encodeToString(WireFormat.sha256(entries())) + "\n";
     }
 
     /** @return the entry bytes: the revoked prefixes, then the superseded ones */
@@ -278,10 +271,10 @@ public final class RevocationList {
      */
     public static RevocationList read(byte[] wire, TrustFile trust) throws RevocationListException {
         Objects.requireNonNull(trust, "trust");
-        Framed framed = unframe(wire);
+        WireFormat.Framed framed = WireFormat.unframe(wire);
         SignedNote note;
         try {
-            note = SignedNote.parse(framed.note);
+            note = SignedNote.parse(framed.note());
         } catch (NoteException e) {
             throw new RevocationListException("the revocation list's header is not a signed note: " + e.getMessage());
         }
@@ -292,7 +285,7 @@ public final class RevocationList {
             throw new RevocationListException(
                     "revocation list refused, it is not signed by a node of the trust file:" + " " + e.getMessage());
         }
-        RevocationList list = parse(note.text(), framed.entries);
+        RevocationList list = WireFormat.parse(note.text(), framed.entries());
         if (!list.origin.equals(trust.origin())) {
             throw new RevocationListException("revocation list refused: it is of log " + list.origin
                     + ", the trust file's is " + trust.origin() + " (signed by " + signers + ")");
@@ -306,91 +299,8 @@ public final class RevocationList {
      * @throws RevocationListException if it is malformed
      */
     public static RevocationList readStored(byte[] stored) throws RevocationListException {
-        Framed framed = unframe(stored);
-        return parse(framed.note, framed.entries);
-    }
-
-    private record Framed(String note, byte[] entries) {}
-
-    private static Framed unframe(byte[] bytes) throws RevocationListException {
-        Objects.requireNonNull(bytes, "bytes");
-        if (bytes.length < 4) {
-            throw new RevocationListException("a revocation list starts with its header's 4-byte length");
-        }
-        int length = ByteBuffer.wrap(bytes).getInt();
-        if (length <= 0 || length > MAX_NOTE_BYTES || length > bytes.length - 4) {
-            throw new RevocationListException("the revocation list's header length " + Integer.toUnsignedString(length)
-                    + " is not between 1 and " + Math.min(MAX_NOTE_BYTES, bytes.length - 4));
-        }
-        String note;
-        try {
-            note = dev.dossier.common.text.StrictUtf8.decode(Arrays.copyOfRange(bytes, 4, 4 + length));
-        } catch (CharacterCodingException e) {
-            throw new RevocationListException("the revocation list's header is not UTF-8");
-        }
-        return new Framed(note, Arrays.copyOfRange(bytes, 4 + length, bytes.length));
-    }
-
-    private static RevocationList parse(String text, byte[] entries) throws RevocationListException {
-        String[] lines = text.split("\n", -1);
-        if (lines.length != FIELDS.length + 2 || !lines[0].equals(FORMAT) || !lines[lines.length - 1].isEmpty()) {
-            throw new RevocationListException(
-                    "the header is not a " + FORMAT + " header of " + (FIELDS.length + 1) + " lines (a newer format?)");
-        }
-        String[] values = new String[FIELDS.length];
-        for (int i = 0; i < FIELDS.length; i++) {
-            String line = lines[i + 1];
-            if (!line.startsWith(FIELDS[i] + " ")) {
-                throw new RevocationListException("header line " + (i + 2) + " is not '" + FIELDS[i] + " ...'");
-            }
-            values[i] = line.substring(FIELDS[i].length() + 1);
-        }
-        long version = number(values[1], "version");
-        long since = number(values[2], "since");
-        long height = number(values[3], "height");
-        long time = number(values[4], "time");
-        if (number(values[5], "prefix") != PREFIX_BYTES) {
-            throw new RevocationListException("prefix length " + values[5] + " is not " + PREFIX_BYTES);
-        }
-        long revokedCount = number(values[6], "revoked");
-        long supersededCount = number(values[7], "superseded");
-        if (entries.length % PREFIX_BYTES != 0 || entries.length / PREFIX_BYTES != revokedCount + supersededCount) {
-            throw new RevocationListException("the list holds " + entries.length + " entry bytes, the header says "
-                    + revokedCount + " revoked and " + supersededCount + " superseded of " + PREFIX_BYTES + " bytes");
-        }
-        if (!java.util.Base64.getEncoder().encodeToString(sha256(entries)).equals(values[8])) {
-            throw new RevocationListException(
-                    "revocation list refused: the entries do not match the signed header's SHA-256 (altered)");
-        }
-        ByteBuffer buffer = ByteBuffer.wrap(entries);
-        long[] revoked = new long[(int) revokedCount];
-        long[] superseded = new long[(int) supersededCount];
-        for (int i = 0; i < revoked.length; i++) {
-            revoked[i] = buffer.getLong();
-        }
-        for (int i = 0; i < superseded.length; i++) {
-            superseded[i] = buffer.getLong();
-        }
-        try {
-            return new RevocationList(values[0], version, since, height, time, revoked, superseded);
-        } catch (IllegalArgumentException e) {
-            throw new RevocationListException("malformed revocation list: " + e.getMessage());
-        }
-    }
-
-    private static long number(String value, String field) throws RevocationListException {
-        if (!value.matches("0|[1-9][0-9]{0,17}")) {
-            throw new RevocationListException(field + " is not a number in canonical decimal: " + value);
-        }
-        return Long.parseLong(value);
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JDK has SHA-256", e);
-        }
+        WireFormat.Framed framed = WireFormat.unframe(stored);
+        return WireFormat.parse(framed.note(), framed.entries());
     }
 
     @Override
