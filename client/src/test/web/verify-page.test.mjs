@@ -10,7 +10,9 @@
 // QR link <base>/verify#r=<receipt> while offline; camera {file: QR PNG} scans the picture with Chromium's fake camera;
 // split-view {first, receipt} verifies the receipt `first` (VALID, its checkpoint remembered), then `receipt` in the
 // same browser profile; offline-paste {text, expect.online} pastes the text online (expect.online is its verdict), then
-// goes offline, reloads the page from the service worker and pastes it again. Any case with {trust} has /v1/keys
+// waits for the revocation list to be synced, goes offline, reloads the page from the service worker and pastes it
+// again. A case with {alterRevocations: true} gets the node's revocation list with its last byte changed;
+// expect.revocations {state, text} is what the page then says of its list. Any case with {trust} has /v1/keys
 // answered with that trust file. A paste case with {cpuThrottling: N} slows the CPU N times (Chrome DevTools Protocol)
 // and prints the time from submitting the text to the verdict. A case with {screenshot: path} saves the screen (the viewport) there.
 // Prints one line per case and 'N passed, N failed'; exits 1 if any case failed.
@@ -59,6 +61,23 @@ async function waitForMessage(page) {
 async function waitForKeys(page, ...states) {
   await page.waitForFunction((s) => s.includes(document.getElementById('keys-status').dataset.state), states, {
     timeout: RESULT_TIMEOUT_MS,
+  });
+}
+
+async function waitForRevocations(page, ...states) {
+  await page.waitForFunction((s) => s.includes(document.getElementById('revocations-status').dataset.state), states, {
+    timeout: RESULT_TIMEOUT_MS,
+  });
+  return panelText(page, 'revocations-status');
+}
+
+/** Answers the page's /v1/revocations requests with the node's list, its last byte changed. */
+async function alterRevocations(context) {
+  await context.route('**/v1/revocations**', async (route) => {
+    const response = await route.fetch();
+    const body = await response.body();
+    body[body.length - 1] ^= 0x01;
+    await route.fulfill({ response, body });
   });
 }
 
@@ -176,7 +195,7 @@ async function runCase(browser, fixtures, c) {
     ]);
     owner = cameraBrowser;
   }
-  const routed = c.kind === 'status-fails' || c.kind === 'trust-change' || c.trust !== undefined;
+  const routed = c.kind === 'status-fails' || c.kind === 'trust-change' || c.trust !== undefined || c.alterRevocations;
   const context = await owner.newContext({
     viewport: { width: 390, height: 844 },
     permissions: c.kind === 'camera' ? ['camera'] : [],
@@ -189,6 +208,7 @@ async function runCase(browser, fixtures, c) {
       window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
     });
   });
+  if (c.alterRevocations) await alterRevocations(context);
   if (c.trust !== undefined) {
     await context.route('**/v1/keys', (route) =>
       route.fulfill({ status: 200, contentType: 'text/plain; charset=utf-8', body: c.trust }),
@@ -268,6 +288,8 @@ async function runCase(browser, fixtures, c) {
         if (online.verdict !== c.expect.online) {
           errors.push(`online: verdict ${online.verdict}, expected ${c.expect.online}: ${online.text.substring(0, 400)}`);
         }
+        // the revocation list synced while online, before going offline
+        await waitForRevocations(page, 'synced');
         await context.setOffline(true);
         await page.reload();
         await waitForKeys(page, 'offline');
@@ -317,6 +339,12 @@ async function runCase(browser, fixtures, c) {
     }
     if (replaced) {
       await checkTrustChange(page, replaced, expect, errors);
+    }
+    if (expect.revocations) {
+      const status = await waitForRevocations(page, expect.revocations.state);
+      for (const text of expect.revocations.text ?? []) {
+        if (!status.includes(text)) errors.push(`revocation list status does not contain "${text}": ${status}`);
+      }
     }
     const violations = await page.evaluate(() => window.cspViolations ?? []);
     for (const v of violations) errors.push(`Content-Security-Policy violation: ${v}`);

@@ -28,10 +28,7 @@ import dev.dossier.common.note.TrustFile;
 import dev.dossier.crypto.P256PrivateKey;
 import dev.dossier.crypto.Pem;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,7 +89,8 @@ class CardIT {
                 .build();
     }
 
-    private static TrainingRecord record(String id, int version) {
+    /** @return the valid test record with this id and version */
+    static TrainingRecord record(String id, int version) {
         Map<String, String> fields = TestData.validRow();
         fields.put("record_id", id);
         fields.put("version", Integer.toString(version));
@@ -192,17 +190,20 @@ class CardIT {
                 .isEqualTo(card);
         assertThat(qrOf(bytes)).isEqualTo(card);
 
-        Output verified = run("verify", "--card", pdf.toString(), "--trust", trustFile.toString());
+        CliRun verified = run("verify", "--card", pdf.toString(), "--trust", trustFile.toString());
         assertThat(verified.code()).as(verified.text()).isZero();
         assertThat(verified.text())
                 .contains("VALID")
                 .contains(first.value(dev.dossier.client.record.Field.WORKER_FAMILY_NAME))
                 .contains("compare the name and birth date with the worker's identity document");
-        Output offline = run("verify", "--card", card, "--trust", trustFile.toString(), "--offline");
+        CliRun offline = run("verify", "--card", card, "--trust", trustFile.toString(), "--offline");
         assertThat(offline.code()).isZero();
-        assertThat(offline.text()).contains("offline: revocation not checked");
+        // the online check before kept the node's revocation list in the config directory: offline uses it
+        assertThat(offline.text())
+                .contains("offline: revocation list kept in")
+                .contains("not on the revocation list of ledger height");
         char flipped = card.charAt(40) == 'A' ? 'B' : 'A';
-        Output tampered = run(
+        CliRun tampered = run(
                 "verify",
                 "--card",
                 card.substring(0, 40) + flipped + card.substring(41),
@@ -233,20 +234,8 @@ class CardIT {
         return args.toArray(String[]::new);
     }
 
-    private record Output(int code, String text) {}
-
-    private Output run(String... command) {
-        List<String> args = new ArrayList<>(List.of(command));
-        args.addAll(List.of("--node-url", node.node.httpUrl(), "--config-dir", keys.toString()));
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args.toArray(String[]::new));
-            return new Output(code, captured.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-        }
+    private CliRun run(String... command) {
+        return CliRun.of(List.of(command), "--node-url", node.node.httpUrl(), "--config-dir", keys.toString());
     }
 
     private static String qrOf(byte[] pdf) throws Exception {

@@ -103,7 +103,8 @@ class VerifyPageIT {
 
     @Test
     void verificationModule_unitTests_pass() throws Exception {
-        Run tests = run(List.of("node", "--test", "receipt.test.mjs", "card.test.mjs"), "receipt-unit");
+        Run tests = run(
+                List.of("node", "--test", "receipt.test.mjs", "card.test.mjs", "revocations.test.mjs"), "receipt-unit");
         assertThat(tests.exit()).as(tests.output()).isZero();
         assertThat(tests.output()).contains("# fail 0").doesNotContain("# pass 0");
     }
@@ -434,21 +435,47 @@ class VerifyPageIT {
                 revoked,
                 "REVOKED",
                 List.of("record was revoked by Org1MSP (" + REVOCATION_REASON + ")", "Colombo"));
-        // The page keeps no copy of the ledger's statuses and there is no revocation list yet (issue 13, item 5): a
-        // card revoked while online shows REVOKED online; offline, from the service worker, the same card gets its
-        // signature's verdict, with how old the keys are and that the ledger was not asked.
-        ObjectNode revokedOffline = cases.addObject();
-        revokedOffline
-                .put("name", "card: revoked while online, then verified offline after a sync")
-                .put("kind", "offline-paste")
-                .put("text", revoked);
-        ObjectNode revokedOfflineExpect = revokedOffline.putObject("expect").put("verdict", "VALID_OFFLINE");
-        revokedOfflineExpect
+        // The page syncs the node's signed revocation list when it loads (into IndexedDB): a card whose record was
+        // revoked before that sync is REVOKED offline too, from the page the service worker serves, with the list's
+        // age.
+        addOfflinePaste(
+                cases,
+                "card: revoked while online, then verified offline after a sync",
+                revoked,
+                "REVOKED",
+                "REVOKED",
+                List.of(
+                        "Colombo",
+                        "record is revoked on the revocation list of ledger height",
+                        "the consortium keys saved on this device today",
+                        "the ledger was not asked"));
+        addOfflinePaste(
+                cases,
+                "card: genuine, verified offline after a sync, says how old the revocation list is",
+                genuine,
+                "VALID",
+                "VALID_OFFLINE",
+                List.of(
+                        "Giulia Bianchi",
+                        "not on the revocation list of ledger height",
+                        "a revocation after that cannot be seen offline"));
+        addCase(
+                cases,
+                "card: a revocation list with a changed byte is refused, never used",
+                "paste",
+                "text",
+                revoked,
+                "REVOKED",
+                List.of("record was revoked by Org1MSP"));
+        ObjectNode altered = (ObjectNode) cases.get(cases.size() - 1);
+        altered.put("alterRevocations", true);
+        ObjectNode alteredList =
+                ((ObjectNode) altered.get("expect")).putObject("revocations").put("state", "refused");
+        alteredList
                 .putArray("text")
-                .add("Colombo")
-                .add("the consortium keys saved on this device today")
-                .add("the ledger was not asked");
-        revokedOfflineExpect.put("online", "REVOKED");
+                .add("Revocation list refused and not used")
+                .add("the entries do not match the signed header's SHA-256 (altered)")
+                .add("Still none on this device yet");
         Path fixturesFile = write(
                 files, "fixtures.json", MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(fixtures));
 
@@ -514,6 +541,13 @@ class VerifyPageIT {
         ObjectNode expect = c.putObject("expect");
         expect.put("verdict", verdict);
         text.forEach(expect.putArray("text")::add);
+    }
+
+    /** Adds a case pasting {@code text} online (verdict {@code online}), then offline from the service worker. */
+    private static void addOfflinePaste(
+            ArrayNode cases, String name, String text, String online, String verdict, List<String> shown) {
+        addCase(cases, name, "offline-paste", "text", text, verdict, shown);
+        ((ObjectNode) cases.get(cases.size() - 1).path("expect")).put("online", online);
     }
 
     /** Adds a text the result of the last case must not contain. */

@@ -2,6 +2,7 @@ package dev.dossier.node;
 
 import com.google.protobuf.ByteString;
 import dev.dossier.common.concurrent.DaemonThreads;
+import dev.dossier.common.note.Checkpoint;
 import dev.dossier.node.chaincode.ChaincodeLoadException;
 import dev.dossier.node.chaincode.ChaincodeRuntime;
 import dev.dossier.node.config.GenesisPolicy;
@@ -15,6 +16,7 @@ import dev.dossier.node.http.HttpLimits;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.identity.Msp;
 import dev.dossier.node.identity.Signer;
+import dev.dossier.node.ledger.DerivedState;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.LedgerException;
 import dev.dossier.node.log.CheckpointPublisher;
@@ -22,11 +24,11 @@ import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.metrics.LedgerMeters;
 import dev.dossier.node.metrics.NodeMetrics;
 import dev.dossier.node.metrics.OrderingMeters;
-import dev.dossier.node.ordering.BlockListener;
 import dev.dossier.node.ordering.BlockPuller;
 import dev.dossier.node.ordering.Orderer;
 import dev.dossier.node.ordering.RaftOrderer;
 import dev.dossier.node.ordering.SoloOrderer;
+import dev.dossier.node.revocation.RevocationIndex;
 import dev.dossier.node.validation.WriteRules;
 import io.grpc.Server;
 import java.io.IOException;
@@ -137,7 +139,15 @@ public final class Node implements AutoCloseable {
                     "commitment log",
                     CommitmentLog.open(settings.dataDirectory().resolve("log"), settings.chaincode()),
                     CommitmentLog::close);
-            followLedger(log, ledger);
+            RevocationIndex revocations = parts.add(
+                    "revocation index",
+                    RevocationIndex.open(
+                            settings.dataDirectory().resolve("revocations"),
+                            settings.chaincode(),
+                            Checkpoint.origin(settings.channel(), settings.chaincode())),
+                    RevocationIndex::close);
+            List<DerivedState> derived = List.of(log, revocations);
+            DerivedStates.follow(derived, ledger, null);
             // commit-status answers may still be sent while ordering stops: this pool stops after the gateway context
             ExecutorService responses = parts.add(
                     "commit-status threads",
@@ -146,7 +156,16 @@ public final class Node implements AutoCloseable {
             GatewayContext context = parts.add(
                     "gateway context (ordering)",
                     gatewayContext(
-                            settings, signer, identities, nodeIdentities, runtime, ledger, log, puller, metrics, parts),
+                            settings,
+                            signer,
+                            identities,
+                            nodeIdentities,
+                            runtime,
+                            ledger,
+                            derived,
+                            puller,
+                            metrics,
+                            parts),
                     GatewayContext::close);
             LedgerMeters.bind(metrics, ledger);
             OrderingMeters.bind(metrics, context);
@@ -177,6 +196,7 @@ public final class Node implements AutoCloseable {
                             .ledger(ledger, settings.chaincode())
                             .log(log)
                             .checkpoints(checkpoints)
+                            .revocations(revocations)
                             .health(context::healthy)
                             .metrics(metrics)
                             .custodian(custodian)
@@ -226,7 +246,7 @@ public final class Node implements AutoCloseable {
             Set<ByteString> nodeIdentities,
             ChaincodeRuntime runtime,
             Ledger ledger,
-            CommitmentLog log,
+            List<DerivedState> derived,
             BlockPuller puller,
             NodeMetrics metrics,
             StartedParts parts)
@@ -235,7 +255,11 @@ public final class Node implements AutoCloseable {
         Orderer.Factory orderers = cluster == null
                 ? (listener, checker) -> {
                     SoloOrderer solo = new SoloOrderer(
-                            ledger, settings.blockLimits(), alsoFeeding(listener, log, ledger), 20_000, signer);
+                            ledger,
+                            settings.blockLimits(),
+                            DerivedStates.feeding(listener, derived, ledger),
+                            20_000,
+                            signer);
                     solo.start();
                     return solo;
                 }
@@ -245,7 +269,7 @@ public final class Node implements AutoCloseable {
                         ledger,
                         checker,
                         signer,
-                        alsoFeeding(listener, log, ledger),
+                        DerivedStates.feeding(listener, derived, ledger),
                         puller,
                         settings.blockLimits(),
                         20_000);
@@ -270,49 +294,6 @@ public final class Node implements AutoCloseable {
 
     private static List<String> mspIds(List<Msp> organisations) {
         return organisations.stream().map(Msp::mspId).toList();
-    }
-
-    /**
-     * Brings the commitment log up to the ledger: it is derived from blocks only, so a log behind the ledger (a crash
-     * between a block's commit and the log's own write, or a log deleted by an operator) is rebuilt from the blocks.
-     */
-    private static void followLedger(CommitmentLog log, Ledger ledger) {
-        followLedger(log, ledger, null);
-    }
-
-    /** As {@link #followLedger(CommitmentLog, Ledger)}, using {@code committed} itself when it is the next block. */
-    private static void followLedger(CommitmentLog log, Ledger ledger, Block committed) {
-        try {
-            if (committed != null && committed.getHeader().getNumber() == log.appliedHeight()) {
-                log.apply(committed);
-            }
-            for (long number = log.appliedHeight(); number < ledger.height(); number++) {
-                long n = number;
-                log.apply(ledger.block(n).orElseThrow(() -> new IllegalStateException("ledger has no block " + n)));
-            }
-        } catch (IOException | RuntimeException e) {
-            // Derived state: ordering goes on, and the log catches up after the next block or restart.
-            LOG.log(Level.SEVERE, "commitment log could not follow the ledger: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The orderer's listener, preceded by the commitment log, which folds in each block after it is durable: when a
-     * client hears that its transaction committed, the log already holds its commitments.
-     */
-    private static BlockListener alsoFeeding(BlockListener listener, CommitmentLog log, Ledger ledger) {
-        return new BlockListener() {
-            @Override
-            public void committed(Block block, List<String> txIds) {
-                followLedger(log, ledger, block);
-                listener.committed(block, txIds);
-            }
-
-            @Override
-            public void dropped(List<String> txIds) {
-                listener.dropped(txIds);
-            }
-        };
     }
 
     /** @return the commitment log of this node (RFC 9162 tree of the anchored commitments) */

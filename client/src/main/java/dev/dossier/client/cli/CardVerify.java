@@ -4,24 +4,29 @@ import dev.dossier.client.LedgerEntry;
 import dev.dossier.client.certificate.CertificatePdf;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.transport.NodeApi;
+import dev.dossier.client.transport.RevocationMemory;
 import dev.dossier.common.card.AnchoredEntry;
 import dev.dossier.common.card.Card;
 import dev.dossier.common.card.CardCheck;
 import dev.dossier.common.card.CardCodec;
+import dev.dossier.common.card.CardRevocations;
 import dev.dossier.common.card.CardVerdict;
 import dev.dossier.common.card.CardVerifier;
 import dev.dossier.common.note.TrustFile;
+import dev.dossier.common.revocation.RevocationList;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Optional;
 
 /**
  * {@code dossier verify --card TEXT|FILE}: an inspector's card checked offline against the card keys of the pinned
  * trust file, then, unless offline, against the ledger's entries of the card and of its record ({@code GET
- * /v1/status} of the node). Prints the card's facts first, for the inspector to compare with the worker's identity
+ * /v1/status} of the node), keeping the node's signed revocation list up to date in the config directory; with
+ * {@code --offline}, against that kept list (REVOKED or SUPERSEDED for a card revoked before the last sync). Prints the card's facts first, for the inspector to compare with the worker's identity
  * document, then the verdict and its reason.
  */
 final class CardVerify {
@@ -42,6 +47,7 @@ final class CardVerify {
         TrustFile trust = client.trust();
         CardCheck check = new CardVerifier(trust.cardKeys()).verify(text, LocalDate.now(ZoneOffset.UTC));
         String trusted = "card keys of " + client.trustFile() + " (" + ageOf(client.trustFile()) + ")";
+        RevocationMemory revocations = RevocationMemory.at(client.revocationDirectory());
         if (check.genuine() && !offline) {
             try {
                 NodeApi node = new NodeApi(client.nodeUrl());
@@ -49,15 +55,34 @@ final class CardVerify {
                         check,
                         entry(node, Commitment.of(check.digest())),
                         entry(node, Commitment.of(check.card().commitment())));
-                trusted += "; ledger at " + node.base();
+                trusted += "; ledger at " + node.base() + "; " + sync(revocations, node, trust);
             } catch (IOException e) {
                 trusted += "; ledger not reached (" + e.getMessage() + "): revocation not checked";
             }
         } else if (check.genuine()) {
-            trusted += "; offline: revocation not checked";
+            Optional<RevocationList> list = revocations.load(trust.origin());
+            if (list.isPresent()) {
+                check = CardRevocations.apply(check, list.get());
+                trusted += "; offline: revocation list kept in " + revocations.file(trust.origin());
+            } else {
+                trusted += "; offline, and no revocation list is kept here (verify once online to keep one):"
+                        + " revocation not checked";
+            }
         }
         print(check, trusted);
         return check.verdict() == CardVerdict.VALID ? 0 : Main.NOT_VALID;
+    }
+
+    /** Keeps the node's revocation list for offline checks; says what was kept, or why not. */
+    private static String sync(RevocationMemory revocations, NodeApi node, TrustFile trust)
+            throws InterruptedException {
+        try {
+            RevocationList list = revocations.sync(node, trust);
+            return "revocation list kept for offline use: version " + list.version() + ", ledger height "
+                    + list.height() + " (" + list.time() + ")";
+        } catch (IOException e) {
+            return "revocation list not updated: " + e.getMessage();
+        }
     }
 
     private static AnchoredEntry entry(NodeApi node, Commitment commitment) throws IOException, InterruptedException {

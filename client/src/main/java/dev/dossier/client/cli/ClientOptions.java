@@ -321,6 +321,11 @@ final class ClientOptions {
         return configDirectory().resolve("checkpoints");
     }
 
+    /** @return where the revocation list of each log is kept for offline use: {@code revocations/} in the config directory */
+    Path revocationDirectory() {
+        return configDirectory().resolve("revocations");
+    }
+
     Path configDirectory() {
         if (configDirectory != null) {
             return configDirectory;

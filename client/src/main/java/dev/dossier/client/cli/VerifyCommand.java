@@ -53,7 +53,9 @@ import picocli.CommandLine.Spec;
             "directory; the node proves it): else SPLIT_VIEW. --card takes an inspector's card (its text DC1:..., a",
             "file holding it, or a certificate PDF carrying one): its facts, checked offline against the trust file's",
             "card keys, then against the ledger unless --offline (VALID, EXPIRED, TAMPERED, UNKNOWN_SIGNER, REVOKED,",
-            "SUPERSEDED, NOT_FOUND). Exit code 0 for VALID, 4 otherwise."
+            "SUPERSEDED, NOT_FOUND); online it also keeps the node's signed revocation list in the config directory,",
+            "which --offline then uses (REVOKED for a card revoked before the last online check). Exit code 0 for",
+            "VALID, 4 otherwise."
         })
 final class VerifyCommand implements Callable<Integer> {
     @Spec
@@ -93,7 +95,9 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Option(
             names = "--offline",
-            description = "with a certificate, receipt or card: do not ask the ledger (revocation is then not checked)")
+            description =
+                    "with a certificate, receipt or card: do not ask the ledger (a card is then checked against the"
+                            + " revocation list kept at the last online check; otherwise revocation is not checked)")
     boolean offline;
 
     @Override

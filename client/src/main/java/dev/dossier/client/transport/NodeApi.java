@@ -148,6 +148,45 @@ public final class NodeApi {
         }
     }
 
+    /**
+     * Fetches the node's signed revocation list ({@code GET /v1/revocations}), or its delta after version {@code
+     * since}, as sent: check it with {@link dev.dossier.common.revocation.RevocationList#read}.
+     *
+     * @param since 0 for the full list, else the version held
+     * @throws IOException if the node cannot be reached, answers an error (409: it is behind {@code since}), or sends
+     *     more than {@value #MAX_REVOCATION_LIST_BYTES} bytes
+     * @throws InterruptedException if interrupted
+     */
+    public byte[] revocations(long since) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(
+                        base.resolve("/v1/revocations" + (since == 0 ? "" : "?since=" + since)))
+                .timeout(REQUEST_TIMEOUT)
+                .GET()
+                .build();
+        HttpResponse<java.io.InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new IOException("cannot reach " + base + ": " + e.getMessage(), e);
+        }
+        byte[] body;
+        try (java.io.InputStream in = response.body()) {
+            body = in.readNBytes(MAX_REVOCATION_LIST_BYTES + 1);
+        }
+        if (response.statusCode() != 200) {
+            String text = new String(body, 0, Math.min(body.length, 4096), java.nio.charset.StandardCharsets.UTF_8);
+            throw new IOException("no revocation list from " + base + ": " + describe(response.statusCode(), text));
+        }
+        if (body.length > MAX_REVOCATION_LIST_BYTES) {
+            throw new IOException("the revocation list from " + base + " is larger than " + MAX_REVOCATION_LIST_BYTES
+                    + " bytes: refused");
+        }
+        return body;
+    }
+
+    /** The largest revocation list read: 8 million entries. */
+    public static final int MAX_REVOCATION_LIST_BYTES = 64 << 20;
+
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
                 .timeout(REQUEST_TIMEOUT)
@@ -178,7 +217,10 @@ public final class NodeApi {
     }
 
     private static String describe(HttpResponse<String> response) {
-        String error = response.body();
+        return describe(response.statusCode(), response.body());
+    }
+
+    private static String describe(int status, String error) {
         try {
             JsonNode body = MAPPER.readTree(error);
             if (body != null && body.hasNonNull("error")) {
@@ -187,6 +229,6 @@ public final class NodeApi {
         } catch (IOException e) {
             // not JSON: the body as it is
         }
-        return "HTTP " + response.statusCode() + " " + error;
+        return "HTTP " + status + " " + error;
     }
 }

@@ -39,4 +39,8 @@ public record CardCheck(CardVerdict verdict, String reason, Card card, CardKey k
     CardCheck with(CardVerdict newVerdict, String newReason) {
         return new CardCheck(newVerdict, newReason, card, key, digest, true);
     }
+
+    CardCheck offline(CardVerdict newVerdict, String newReason) {
+        return new CardCheck(newVerdict, newReason, card, key, digest, online);
+    }
 }

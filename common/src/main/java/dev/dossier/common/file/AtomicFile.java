@@ -35,11 +35,22 @@ public final class AtomicFile {
      */
     public static void write(Path file, String text, FileAttribute<?>... attributes) throws IOException {
         Objects.requireNonNull(text, "text");
+        write(file, UTF_8.encode(text), attributes);
+    }
+
+    /**
+     * Writes {@code bytes} as the whole content of {@code file}, as {@link #write(Path, String, FileAttribute[])}
+     * writes text.
+     */
+    public static void write(Path file, byte[] bytes, FileAttribute<?>... attributes) throws IOException {
+        write(file, ByteBuffer.wrap(bytes.clone()), attributes);
+    }
+
+    private static void write(Path file, ByteBuffer buffer, FileAttribute<?>... attributes) throws IOException {
         Path directory = file.toAbsolutePath().getParent();
         Path temporary = Files.createTempFile(directory, "." + file.getFileName(), ".tmp", attributes);
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = UTF_8.encode(text);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }

@@ -4,6 +4,7 @@ import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.log.CheckpointPublisher;
 import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.metrics.NodeMetrics;
+import dev.dossier.node.revocation.RevocationIndex;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +91,8 @@ public final class HttpApi implements AutoCloseable {
             "/v1/supersede",
             "/v1/revoke",
             "/v1/dossier/{subject}",
-            "/v1/log/consistency");
+            "/v1/log/consistency",
+            "/v1/revocations");
 
     private final GuardedServer server;
     private final String baseUrl;
@@ -129,6 +131,7 @@ public final class HttpApi implements AutoCloseable {
         private String namespace;
         private CommitmentLog log;
         private CheckpointPublisher checkpoints;
+        private RevocationIndex revocations;
         private BooleanSupplier health;
         private NodeMetrics metrics;
         private CustodialGateway custodian;
@@ -162,6 +165,12 @@ public final class HttpApi implements AutoCloseable {
         /** The latest cosigned checkpoint, the trust file and the cosigning of other nodes' checkpoints. */
         public Builder checkpoints(CheckpointPublisher checkpoints) {
             this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+            return this;
+        }
+
+        /** The revocations and supersessions, served signed with the checkpoint key at {@code /v1/revocations}. */
+        public Builder revocations(RevocationIndex revocations) {
+            this.revocations = Objects.requireNonNull(revocations, "revocations");
             return this;
         }
 
@@ -206,6 +215,7 @@ public final class HttpApi implements AutoCloseable {
             Objects.requireNonNull(ledger, "ledger");
             Objects.requireNonNull(log, "log");
             Objects.requireNonNull(checkpoints, "checkpoints");
+            Objects.requireNonNull(revocations, "revocations");
             Objects.requireNonNull(health, "health");
             Objects.requireNonNull(metrics, "metrics");
             GuardedServer server = GuardedServer.bind(host, port, limits);
@@ -219,7 +229,8 @@ public final class HttpApi implements AutoCloseable {
                     new StaticRoutes(checkpoints),
                     new LedgerRoutes(ledger, namespace, log, checkpoints, baseUrl),
                     new LogRoutes(log, checkpoints),
-                    new ClientRoutes(custodian));
+                    new ClientRoutes(custodian),
+                    new RevocationRoutes(revocations, checkpoints));
             HttpApi api = new HttpApi(server, baseUrl);
             operator.registerMeters(server);
             server.start(router::handle);

@@ -34,6 +34,7 @@ final class Router {
     private static final String REVOKE = "/v1/revoke";
     private static final String DOSSIER = "/v1/dossier/";
     private static final String CONSISTENCY = "/v1/log/consistency";
+    private static final String REVOCATIONS = "/v1/revocations";
 
     private final Map<String, ClientLimiter> limiters;
     private final NodeMetrics metrics;
@@ -42,6 +43,7 @@ final class Router {
     private final LedgerRoutes ledger;
     private final LogRoutes log;
     private final ClientRoutes clients;
+    private final RevocationRoutes revocations;
 
     Router(
             HttpLimits limits,
@@ -50,7 +52,8 @@ final class Router {
             StaticRoutes statics,
             LedgerRoutes ledger,
             LogRoutes log,
-            ClientRoutes clients) {
+            ClientRoutes clients,
+            RevocationRoutes revocations) {
         Map<String, ClientLimiter> limiters = new LinkedHashMap<>();
         for (String route : HttpApi.EXPENSIVE_ROUTES) {
             limiters.put(
@@ -69,6 +72,7 @@ final class Router {
         this.ledger = ledger;
         this.log = log;
         this.clients = clients;
+        this.revocations = revocations;
     }
 
     /** @return the routes served, by label (as in the metrics and the OpenAPI description) */
@@ -81,6 +85,7 @@ final class Router {
                 "/v1/checkpoint",
                 "/v1/checkpoint/cosign",
                 CONSISTENCY,
+                REVOCATIONS,
                 ANCHOR,
                 SUPERSEDE,
                 REVOKE,
@@ -115,6 +120,8 @@ final class Router {
                 return new Route(path, "POST", log::cosign);
             case CONSISTENCY:
                 return new Route(path, "GET", log::consistency);
+            case REVOCATIONS:
+                return new Route(path, "GET", revocations::revocations);
             case ANCHOR:
                 return new Route(path, "POST", clients::anchor);
             case SUPERSEDE:

@@ -140,6 +140,14 @@ public final class CheckpointPublisher implements AutoCloseable {
         return Optional.ofNullable(latest);
     }
 
+    /**
+     * @return {@code text} signed with this node's checkpoint key, which the trust file lists: what verifiers of the
+     *     node's revocation list check
+     */
+    public SignedNote signNote(String text) {
+        return signer.signNote(text);
+    }
+
     /** @return the trust file that checkpoints are verified against */
     public TrustFile trust() {
         return trust;

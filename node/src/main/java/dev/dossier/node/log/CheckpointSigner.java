@@ -39,7 +39,14 @@ public final class CheckpointSigner {
      */
     public SignedNote sign(String origin, CommitmentLog log, long time) {
         long size = log.size();
-        String text = new Checkpoint(origin, size, log.root(size), time).text();
+        return signNote(new Checkpoint(origin, size, log.root(size), time).text());
+    }
+
+    /**
+     * @param text a note's text, ending in a newline
+     * @return the text signed by this node alone: a checkpoint, or the revocation list's header
+     */
+    public SignedNote signNote(String text) {
         return SignedNote.of(text, List.of(signature(text)));
     }
 

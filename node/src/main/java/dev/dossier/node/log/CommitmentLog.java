@@ -1,10 +1,11 @@
 package dev.dossier.node.log;
 
 import dev.dossier.common.merkle.Rfc9162;
+import dev.dossier.node.ledger.DerivedState;
+import dev.dossier.node.ledger.DerivedStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,7 +18,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.hyperledger.fabric.protos.common.Block;
-import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -42,13 +42,11 @@ import org.rocksdb.WriteOptions;
  *
  * <p>{@link #apply} is called from one thread at a time; reads may come from any thread.
  */
-public final class CommitmentLog implements AutoCloseable {
+public final class CommitmentLog implements DerivedState, AutoCloseable {
     private static final byte NODE = 'n';
     private static final byte INDEX = 'c';
     private static final byte LEAF = 'l';
     private static final byte[] SIZE_KEY = {'m', 's'};
-    private static final byte[] HEIGHT_KEY = {'m', 'h'};
-    private static final byte[] FORMAT_KEY = {'m', 'v'};
     private static final byte[] COSIGNED_KEY = {'m', 'k'};
     /**
      * Version of the stored layout and leaf format; 1: leaf data = commitment || entry bytes as written; 2: leaf data =
@@ -56,29 +54,16 @@ public final class CommitmentLog implements AutoCloseable {
      */
     private static final long FORMAT = 2;
 
-    static {
-        RocksDB.loadLibrary();
-    }
-
     private final String namespace;
-    private final Options options;
+    private final DerivedStore store;
     private final RocksDB db;
-    private final WriteOptions writeOptions;
     private volatile long size;
-    private volatile long appliedHeight;
 
-    private CommitmentLog(String namespace, Options options, RocksDB db) throws RocksDBException {
+    private CommitmentLog(String namespace, DerivedStore store) throws RocksDBException {
         this.namespace = namespace;
-        this.options = options;
-        this.db = db;
-        this.writeOptions = new WriteOptions();
-        if (readLong(FORMAT_KEY) != FORMAT) {
-            // an empty database, or a log of an earlier format: (re)build it from the blocks
-            db.deleteRange(new byte[] {0}, new byte[] {(byte) 0xFF});
-            db.put(FORMAT_KEY, longBytes(FORMAT));
-        }
-        this.size = readLong(SIZE_KEY);
-        this.appliedHeight = readLong(HEIGHT_KEY);
+        this.store = store;
+        this.db = store.db();
+        this.size = store.readLong(SIZE_KEY);
     }
 
     /**
@@ -89,19 +74,14 @@ public final class CommitmentLog implements AutoCloseable {
     public static CommitmentLog open(Path directory, String namespace) throws IOException {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(namespace, "namespace");
-        Files.createDirectories(directory);
-        // The log is derived from the blocks and its writes are not synced: after a crash, RocksDB's point-in-time
-        // recovery keeps the consistent prefix of its write-ahead log (each block's leaves and the applied height are
-        // one write batch), and the node folds in the blocks after that height again. Unlike the ledger's (see
-        // Store), damage here loses nothing that the blocks cannot give back.
-        Options options = new Options()
-                .setCreateIfMissing(true)
-                .setWalRecoveryMode(org.rocksdb.WALRecoveryMode.PointInTimeRecovery);
+        // Derived from the blocks, its writes not synced (see DerivedStore): unlike the ledger's (see Store), damage
+        // here loses nothing that the blocks cannot give back.
+        DerivedStore store = DerivedStore.open(directory, FORMAT, "commitment log");
         try {
-            return new CommitmentLog(namespace, options, RocksDB.open(options, directory.toString()));
+            return new CommitmentLog(namespace, store);
         } catch (RocksDBException e) {
-            options.close();
-            throw new IOException("cannot open commitment log in " + directory + ": " + e.getMessage(), e);
+            store.close();
+            throw new IOException("cannot read the commitment log in " + directory + ": " + e.getMessage(), e);
         }
     }
 
@@ -111,8 +91,9 @@ public final class CommitmentLog implements AutoCloseable {
     }
 
     /** @return the number of blocks folded into the log; the next block to apply has this number */
+    @Override
     public long appliedHeight() {
-        return appliedHeight;
+        return store.appliedHeight();
     }
 
     /**
@@ -121,11 +102,9 @@ public final class CommitmentLog implements AutoCloseable {
      * @throws IllegalArgumentException if the block is not the next one
      * @throws IOException if the write fails
      */
+    @Override
     public synchronized void apply(Block block) throws IOException {
-        long number = block.getHeader().getNumber();
-        if (number != appliedHeight) {
-            throw new IllegalArgumentException("block " + number + " is not the next block " + appliedHeight);
-        }
+        long number = store.requireNext(block);
         List<byte[]> leaves = LogLeaves.anchored(block, namespace);
         long newSize = size;
         try (WriteBatch batch = new WriteBatch()) {
@@ -156,13 +135,11 @@ public final class CommitmentLog implements AutoCloseable {
                 }
             }
             batch.put(SIZE_KEY, longBytes(newSize));
-            batch.put(HEIGHT_KEY, longBytes(number + 1));
-            db.write(writeOptions, batch);
+            store.write(batch, number);
         } catch (RocksDBException e) {
             throw new IOException("cannot append block " + number + " to the commitment log: " + e.getMessage(), e);
         }
         size = newSize;
-        appliedHeight = number + 1;
     }
 
     private static void put(WriteBatch batch, NodeCache written, int level, long index, byte[] hash)
@@ -317,11 +294,6 @@ public final class CommitmentLog implements AutoCloseable {
         }
     }
 
-    private long readLong(byte[] key) throws RocksDBException {
-        byte[] value = db.get(key);
-        return value == null ? 0 : ByteBuffer.wrap(value).getLong();
-    }
-
     private static byte[] nodeKey(int level, long index) {
         return ByteBuffer.allocate(10)
                 .put(NODE)
@@ -342,14 +314,12 @@ public final class CommitmentLog implements AutoCloseable {
     }
 
     private static byte[] longBytes(long value) {
-        return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+        return DerivedStore.longBytes(value);
     }
 
     @Override
     public synchronized void close() {
-        writeOptions.close();
-        db.close();
-        options.close();
+        store.close();
     }
 
     /** Nodes and index entries written by the batch being built, which the database does not show yet. */

@@ -1,25 +1,16 @@
 package dev.dossier.node.log;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import dev.dossier.node.ledger.Envelopes;
+import dev.dossier.node.ledger.NamespaceWrites;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.hyperledger.fabric.protos.common.Block;
-import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
-import org.hyperledger.fabric.protos.common.ChannelHeader;
-import org.hyperledger.fabric.protos.common.Envelope;
-import org.hyperledger.fabric.protos.common.HeaderType;
-import org.hyperledger.fabric.protos.common.Payload;
-import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
-import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRead;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
-import org.hyperledger.fabric.protos.peer.TxValidationCode;
 
 /**
  * Which commitments a block anchors, read from the block alone. A commitment is anchored by a VALID transaction that
@@ -48,46 +39,12 @@ final class LogLeaves {
      *     cannot be decoded
      */
     static List<byte[]> anchored(Block block, String namespace) {
-        if (block.getMetadata().getMetadataCount() <= BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE) {
-            throw new IllegalArgumentException(
-                    "block " + block.getHeader().getNumber() + " has no transactions filter");
-        }
         List<byte[]> leaves = new ArrayList<>();
-        ByteString filter = block.getMetadata().getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE);
-        for (int i = 0; i < block.getData().getDataCount(); i++) {
-            if (i >= filter.size() || (filter.byteAt(i) & 0xFF) != TxValidationCode.VALID_VALUE) {
-                continue;
-            }
-            TxReadWriteSet rwset;
-            try {
-                Envelope envelope = Envelope.parseFrom(block.getData().getData(i));
-                ChannelHeader header = ChannelHeader.parseFrom(
-                        Payload.parseFrom(envelope.getPayload()).getHeader().getChannelHeader());
-                if (header.getType() != HeaderType.ENDORSER_TRANSACTION_VALUE) {
-                    continue; // configuration transactions anchor nothing
-                }
-                rwset = Envelopes.readWriteSet(envelope);
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalArgumentException(
-                        "block " + block.getHeader().getNumber() + " transaction " + i + " cannot be decoded", e);
-            }
-            for (NsReadWriteSet ns : rwset.getNsRwsetList()) {
-                if (ns.getNamespace().equals(namespace)) {
-                    addCreated(ns, leaves, block.getHeader().getNumber(), i);
-                }
-            }
-        }
+        NamespaceWrites.forEach(block, namespace, (txNumber, kv) -> addCreated(kv, leaves));
         return leaves;
     }
 
-    private static void addCreated(NsReadWriteSet ns, List<byte[]> leaves, long blockNumber, int txNumber) {
-        KVRWSet kv;
-        try {
-            kv = KVRWSet.parseFrom(ns.getRwset());
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalArgumentException(
-                    "block " + blockNumber + " transaction " + txNumber + ": malformed write set", e);
-        }
+    private static void addCreated(KVRWSet kv, List<byte[]> leaves) {
         Set<String> readAbsent = new HashSet<>();
         for (KVRead read : kv.getReadsList()) {
             if (!read.hasVersion()) {
@@ -96,7 +53,10 @@ final class LogLeaves {
         }
         for (KVWrite write : kv.getWritesList()) {
             String key = write.getKey();
-            if (!write.getIsDelete() && !write.getValue().isEmpty() && isCommitment(key) && readAbsent.contains(key)) {
+            if (!write.getIsDelete()
+                    && !write.getValue().isEmpty()
+                    && NamespaceWrites.isCommitmentKey(key)
+                    && readAbsent.contains(key)) {
                 leaves.add(leafData(HEX.parseHex(key), write.getValue()));
             }
         }
@@ -109,18 +69,5 @@ final class LogLeaves {
         System.arraycopy(commitment, 0, data, 0, COMMITMENT_BYTES);
         System.arraycopy(entry, 0, data, COMMITMENT_BYTES, entry.length);
         return data;
-    }
-
-    static boolean isCommitment(String key) {
-        if (key.length() != 64) {
-            return false;
-        }
-        for (int i = 0; i < 64; i++) {
-            char c = key.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
     }
 }

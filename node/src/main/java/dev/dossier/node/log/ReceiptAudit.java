@@ -99,7 +99,7 @@ public final class ReceiptAudit {
                     String commitment = receipt.path("commitment").asText();
                     String outcome = receipt.path("outcome").asText();
                     String where = file.getFileName() + ":" + lineNumber;
-                    if (!LogLeaves.isCommitment(commitment)) {
+                    if (!dev.dossier.node.ledger.NamespaceWrites.isCommitmentKey(commitment)) {
                         clean = false;
                         lines.add(where + ": receipt without a valid commitment");
                         continue;

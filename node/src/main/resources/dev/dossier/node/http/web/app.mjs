@@ -17,6 +17,7 @@ import {
   witnessCheckpoint,
 } from './receipt.mjs';
 import { PREFIX as CARD_PREFIX, cardFromPdf, parseCardKeys, verifyCard, withLedger } from './card.mjs';
+import { keptList, listAge, syncRevocations, withRevocations } from './revocations.mjs';
 
 const $ = (id) => document.getElementById(id);
 const TRUST_STORE = 'dossier.trust.v1';
@@ -541,11 +542,17 @@ async function verifyCardText(input) {
     return;
   }
   if (statuses.some((s) => s.kind === 'offline')) {
+    // the revocation list synced on an earlier visit: a card revoked before that sync is REVOKED offline too
+    const list = await revocationList();
+    const checked = list ? withRevocations(offline, list) : offline;
+    const seen = list
+      ? `the ${listAge(list)}, synced ${ageOf(list.syncedAt)}: a revocation after that cannot be seen offline`
+      : 'no revocation list on this device yet, so a revocation cannot be seen offline';
     show({
       ...base,
-      verdict: offline.verdict === 'VALID' ? 'VALID_OFFLINE' : offline.verdict,
-      reason: `${offline.reason.charAt(0).toUpperCase()}${offline.reason.substring(1)}.`,
-      note: `${compare} Checked offline, with ${keysAge}: the ledger was not asked, so a revocation cannot be seen offline.`,
+      verdict: checked.verdict === 'VALID' ? 'VALID_OFFLINE' : checked.verdict,
+      reason: `${checked.reason.charAt(0).toUpperCase()}${checked.reason.substring(1)}.`,
+      note: `${compare} Checked offline, with ${keysAge} and ${seen}; the ledger was not asked.`,
     });
     return;
   }
@@ -749,10 +756,47 @@ function fromFragment() {
   if (receipt) verify({ receipt, source: 'verify link' });
 }
 
+// ---- the revocation list, for cards checked offline (revocations.mjs) ----
+
+let revocations = null;
+
+/** The list in use: synced on this visit, else the one kept on this device, else null. */
+async function revocationList() {
+  if (revocations) return revocations;
+  const trust = await getTrust().catch(() => null);
+  return trust ? keptList(trust.origin) : null;
+}
+
+/** Syncs the revocation list with the node (full, then deltas) and says how old the list in use is. */
+async function syncRevocationList() {
+  const status = $('revocations-status');
+  let trust;
+  try {
+    trust = await getTrust();
+  } catch (e) {
+    return; // no keys: nothing to check a list against
+  }
+  const outcome = navigator.onLine === false
+    ? { state: 'offline', list: await keptList(trust.origin) }
+    : await syncRevocations(trust);
+  revocations = outcome.list ?? revocations;
+  const inUse = revocations
+    ? `using the ${listAge(revocations)}, synced ${ageOf(revocations.syncedAt)}`
+    : 'none on this device yet';
+  const states = {
+    synced: `Revocation list: up to date, ${inUse}.`,
+    offline: `Revocation list: offline, ${inUse}.`,
+    failed: `Revocation list: not updated (${outcome.message}); ${inUse}.`,
+    refused: `Revocation list refused and not used: ${outcome.message}. Still ${inUse}.`,
+  };
+  status.dataset.state = outcome.state;
+  status.textContent = states[outcome.state];
+}
+
 function updateNetworkStatus() {
   $('network-status').textContent = navigator.onLine
     ? ''
-    : 'Offline: certificates are checked against the pinned keys and their own checkpoint; revocations cannot be seen.';
+    : 'Offline: certificates are checked against the pinned keys and their own checkpoint, cards also against the revocation list synced last; later revocations cannot be seen.';
 }
 
 async function registerServiceWorker() {
@@ -814,6 +858,8 @@ function init() {
   getTrust().catch((e) => {
     $('keys-status').textContent = `Consortium keys: ${e.message}.`;
   });
+  syncRevocationList();
+  window.addEventListener('online', syncRevocationList);
   fromFragment();
 }
 

@@ -1,10 +1,12 @@
 // Service worker of the verify page: keeps the page, its scripts and the last consortium keys so that a page loaded
 // once works with no network. Page files are served from the cache at once and refreshed in the background (the
 // next load gets the update); /v1/keys comes from the network when it answers, else from the cache. Entry status
-// (/v1/status) is never cached: a revocation must not be hidden by an old copy.
+// (/v1/status) is never cached: a revocation must not be hidden by an old copy. The revocation list
+// (/v1/revocations) is not cached here either: the page checks its signature and keeps it in IndexedDB.
 // v2: the page fails closed and pins the consortium keys; a new cache makes every device install it at once.
 // v3: inspector's cards (card.mjs), checked offline from the cached page and keys.
-const CACHE = 'dossier-verify-v3';
+// v4: the signed revocation list (revocations.mjs): the page syncs it into IndexedDB and checks cards offline with it.
+const CACHE = 'dossier-verify-v4';
 const PAGE = '/verify/';
 const FILES = [
   PAGE,
@@ -12,6 +14,7 @@ const FILES = [
   '/verify/app.mjs',
   '/verify/receipt.mjs',
   '/verify/card.mjs',
+  '/verify/revocations.mjs',
   '/verify/jsQR.js',
   '/verify/icon.svg',
   '/verify/manifest.webmanifest',

@@ -1,0 +1,44 @@
+package dev.dossier.common.card;
+
+import dev.dossier.common.revocation.RevocationList;
+import java.util.Objects;
+
+/**
+ * Adds a verified revocation list ({@link RevocationList}) to an offline check of a genuine card: a card whose digest,
+ * or whose record's commitment, the list holds is REVOKED or SUPERSEDED with no network; otherwise the verdict stays
+ * and its reason says how old the list is. Either way the reason names the list's ledger height and block time, for
+ * the inspector to judge: a revocation after the last sync cannot be seen offline.
+ *
+ * <pre>{@code
+ * CardCheck check = CardRevocations.apply(verifier.verify(text, today), RevocationList.readStored(bytes));
+ * }</pre>
+ */
+public final class CardRevocations {
+    private CardRevocations() {}
+
+    /**
+     * @param offline the result of {@link CardVerifier#verify}
+     * @param list a revocation list read with {@link RevocationList#read} (or kept after that)
+     * @return the check with the list's verdict; a check that is not genuine is returned unchanged
+     */
+    public static CardCheck apply(CardCheck offline, RevocationList list) {
+        Objects.requireNonNull(list, "list");
+        if (!offline.genuine()) {
+            return offline;
+        }
+        String age = "revocation list of ledger height " + list.height() + " (" + list.time() + ", version "
+                + list.version() + ")";
+        for (boolean card : new boolean[] {true, false}) {
+            byte[] commitment = card ? offline.digest() : offline.card().commitment();
+            RevocationList.Status status = list.statusOf(commitment);
+            if (status != null) {
+                String what = card ? "the card" : "the record";
+                return offline.offline(
+                        status == RevocationList.Status.REVOKED ? CardVerdict.REVOKED : CardVerdict.SUPERSEDED,
+                        what + " is " + (status == RevocationList.Status.REVOKED ? "revoked" : "superseded")
+                                + " on the " + age);
+            }
+        }
+        return offline.offline(offline.verdict(), offline.reason() + "; not on the " + age);
+    }
+}
