@@ -10,6 +10,7 @@ import dev.dossier.common.card.CardCheck;
 import dev.dossier.common.card.CardCodec;
 import dev.dossier.common.card.CardVerdict;
 import dev.dossier.common.card.CardVerifier;
+import dev.dossier.common.card.WorkerCard;
 import dev.dossier.common.note.TrustFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,9 +40,12 @@ final class CardVerify {
      */
     static int run(ClientOptions client, String source, boolean offline) throws IOException, InterruptedException {
         String text = text(source);
+        if (text.startsWith(WorkerCard.PREFIX)) {
+            return WorkerCardVerify.run(client, text, offline);
+        }
         TrustFile trust = client.trust();
         CardCheck check = new CardVerifier(trust.cardKeys()).verify(text, LocalDate.now(ZoneOffset.UTC));
-        String trusted = "card keys of " + client.trustFile() + " (" + ageOf(client.trustFile()) + ")";
+        String trusted = trustedKeys(client);
         if (check.genuine() && !offline) {
             try {
                 NodeApi node = new NodeApi(client.nodeUrl());
@@ -66,7 +70,7 @@ final class CardVerify {
 
     /** @return the card's text in {@code source}: the text itself, a text file, or a certificate PDF's card */
     static String text(String source) throws IOException {
-        if (source.strip().startsWith(CardCodec.PREFIX)) {
+        if (source.strip().startsWith(CardCodec.PREFIX) || source.strip().startsWith(WorkerCard.PREFIX)) {
             return source.strip();
         }
         Path file = Path.of(source);
@@ -89,9 +93,13 @@ final class CardVerify {
         return new String(content, StandardCharsets.ISO_8859_1).strip();
     }
 
-    private static String ageOf(Path file) throws IOException {
-        return "changed "
-                + Files.getLastModifiedTime(file).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    /** @return what the offline check trusted: the trust file's card keys and when the file last changed */
+    static String trustedKeys(ClientOptions client) throws IOException {
+        return "card keys of " + client.trustFile() + " (changed "
+                + Files.getLastModifiedTime(client.trustFile())
+                        .toInstant()
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + ")";
     }
 
     private static void print(CardCheck check, String trusted) {
@@ -115,7 +123,7 @@ final class CardVerify {
         System.out.println("  checked with  " + trusted);
     }
 
-    private static String or(Object value) {
+    static String or(Object value) {
         return value == null ? "-" : value.toString();
     }
 }

@@ -50,7 +50,8 @@ import picocli.CommandLine.Parameters;
             "directory; the node proves it): else SPLIT_VIEW. --card takes an inspector's card (its text DC1:..., a",
             "file holding it, or a certificate PDF carrying one): its facts, checked offline against the trust file's",
             "card keys, then against the ledger unless --offline (VALID, EXPIRED, TAMPERED, UNKNOWN_SIGNER, REVOKED,",
-            "SUPERSEDED, NOT_FOUND). Exit code 0 for VALID, 4 otherwise."
+            "SUPERSEDED, NOT_FOUND). It takes a worker's safety card (DW1:...) too: the worker, then each module as",
+            "valid, expiring (within 60 days), expired, revoked or superseded. Exit code 0 for VALID, 4 otherwise."
         })
 final class VerifyCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -73,7 +74,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(
             names = "--card",
             paramLabel = "TEXT|FILE",
-            description = "an inspector's card: its text, a file holding it, or a certificate PDF carrying one")
+            description = "an inspector's card or a worker's safety card: its text, a file holding it, or a"
+                    + " certificate PDF carrying one")
     String card;
 
     @Option(names = "--record-id", description = "which receipt of a receipts file")

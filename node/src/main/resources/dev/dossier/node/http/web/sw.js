@@ -4,7 +4,8 @@
 // (/v1/status) is never cached: a revocation must not be hidden by an old copy.
 // v2: the page fails closed and pins the consortium keys; a new cache makes every device install it at once.
 // v3: inspector's cards (card.mjs), checked offline from the cached page and keys.
-const CACHE = 'dossier-verify-v3';
+// v4: workers' safety cards (worker-card.mjs).
+const CACHE = 'dossier-verify-v4';
 const PAGE = '/verify/';
 const FILES = [
   PAGE,
@@ -12,6 +13,7 @@ const FILES = [
   '/verify/app.mjs',
   '/verify/receipt.mjs',
   '/verify/card.mjs',
+  '/verify/worker-card.mjs',
   '/verify/jsQR.js',
   '/verify/icon.svg',
   '/verify/manifest.webmanifest',
