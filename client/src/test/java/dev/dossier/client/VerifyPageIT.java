@@ -439,24 +439,13 @@ class VerifyPageIT {
         // The page keeps no copy of the ledger's statuses and there is no revocation list yet (issue 13, item 5): a
         // card revoked while online shows REVOKED online; offline, from the service worker, the same card gets its
         // signature's verdict, with how old the keys are and that the ledger was not asked.
-        ObjectNode revokedOffline = cases.addObject();
-        revokedOffline
-                .put("name", "card: revoked while online, then verified offline after a sync")
-                .put("kind", "offline-paste")
-                .put("text", revoked);
-        ObjectNode revokedOfflineExpect = revokedOffline.putObject("expect").put("verdict", "VALID_OFFLINE");
-        revokedOfflineExpect
-                .putArray("text")
-                .add("Colombo")
-                .add("the consortium keys saved on this device today")
-                .add("the ledger was not asked");
-        revokedOfflineExpect.put("online", "REVOKED");
-        Path fixturesFile = write(
-                files, "fixtures.json", MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(fixtures));
-
-        Run page = run(List.of("node", "verify-page.test.mjs", fixturesFile.toString()), "page-cards");
-        assertThat(page.exit()).as(page.output()).isZero();
-        assertThat(page.output()).contains(cases.size() + " passed, 0 failed");
+        addOfflineCase(
+                cases,
+                "card: revoked while online, then verified offline after a sync",
+                revoked,
+                "REVOKED",
+                List.of("Colombo", "the consortium keys saved on this device today", "the ledger was not asked"));
+        runPage(files, fixtures, "page-cards");
     }
 
     /**
@@ -537,23 +526,35 @@ class VerifyPageIT {
         addCase(cases, "worker's card: pasted text", "paste", "text", card, "VALID", shown);
         addCase(cases, "worker's card: one character changed", "paste", "text", tampered, "TAMPERED", List.of());
         expectAbsent(cases, "Ferri");
-        ObjectNode offline = cases.addObject();
-        offline.put("name", "worker's card: offline, statuses by date")
-                .put("kind", "offline-paste")
-                .put("text", card);
-        ObjectNode offlineExpect = offline.putObject("expect").put("verdict", "VALID_OFFLINE");
-        offlineExpect
-                .putArray("text")
-                .add("Marta Ferri")
-                .add("6 valid, 1 expiring, 1 expired")
-                .add("the ledger was not asked");
-        offlineExpect.put("online", "VALID");
+        addOfflineCase(
+                cases,
+                "worker's card: offline, statuses by date",
+                card,
+                "VALID",
+                List.of("Marta Ferri", "6 valid, 1 expiring, 1 expired", "the ledger was not asked"));
+        runPage(files, fixtures, "page-worker-card");
+    }
+
+    /**
+     * A case pasting {@code text} online (whose verdict is {@code onlineVerdict}), then offline from the service
+     * worker: {@code VALID_OFFLINE} showing {@code offlineText}.
+     */
+    private static void addOfflineCase(
+            ArrayNode cases, String name, String text, String onlineVerdict, List<String> offlineText) {
+        ObjectNode c =
+                cases.addObject().put("name", name).put("kind", "offline-paste").put("text", text);
+        ObjectNode expect =
+                c.putObject("expect").put("verdict", "VALID_OFFLINE").put("online", onlineVerdict);
+        offlineText.forEach(expect.putArray("text")::add);
+    }
+
+    /** Runs the page's cases of {@code fixtures} in Chromium; every case must pass. */
+    private void runPage(Path files, ObjectNode fixtures, String name) throws Exception {
         Path fixturesFile = write(
                 files, "fixtures.json", MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(fixtures));
-
-        Run page = run(List.of("node", "verify-page.test.mjs", fixturesFile.toString()), "page-worker-card");
+        Run page = run(List.of("node", "verify-page.test.mjs", fixturesFile.toString()), name);
         assertThat(page.exit()).as(page.output()).isZero();
-        assertThat(page.output()).contains(cases.size() + " passed, 0 failed");
+        assertThat(page.output()).contains(fixtures.get("cases").size() + " passed, 0 failed");
     }
 
     /** The receipt with its entry's validUntil moved two years on: same length, so only the proof can tell. */

@@ -194,12 +194,13 @@ class CardVectorsTest {
         return out;
     }
 
-    private static byte[] sha256(String text) throws Exception {
+    /** @return the digest of a card's text (either kind: both prefixes are 4 characters) */
+    static byte[] sha256(String text) throws Exception {
         byte[] cose = dev.dossier.common.card.Base45.decode(text.substring(4));
         return java.security.MessageDigest.getInstance("SHA-256").digest(cose);
     }
 
-    private static P256PrivateKey key(String pkcs8) throws Exception {
+    static P256PrivateKey key(String pkcs8) throws Exception {
         return P256PrivateKey.fromPkcs8(Base64.getDecoder().decode(pkcs8));
     }
 

@@ -1,7 +1,6 @@
 package dev.dossier.common.card;
 
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +15,7 @@ import java.util.stream.Collectors;
  * @param reason one sentence saying why, for the inspector
  * @param card the facts, or null when they are not to be shown
  * @param key the listed key that signed it, or null
- * @param digest SHA-256 of the card's COSE bytes, or null if it did not decode
+ * @param digest SHA-256 of the card's COSE bytes as 64 lowercase hex digits, or null if it did not decode
  * @param online whether the ledger was asked (false: signature, trust file and dates only)
  * @param modules each module's status, in the card's order; empty unless genuine
  */
@@ -25,7 +24,7 @@ public record WorkerCardCheck(
         String reason,
         WorkerCard card,
         CardKey key,
-        byte[] digest,
+        String digest,
         boolean online,
         List<ModuleCheck> modules) {
     /** What an inspector is told of one module. */
@@ -64,18 +63,7 @@ public record WorkerCardCheck(
     public WorkerCardCheck {
         Objects.requireNonNull(verdict, "verdict");
         Objects.requireNonNull(reason, "reason");
-        digest = digest == null ? null : digest.clone();
         modules = List.copyOf(modules);
-    }
-
-    @Override
-    public byte[] digest() {
-        return digest == null ? null : digest.clone();
-    }
-
-    /** @return the digest as 64 lowercase hex digits, or null */
-    public String digestHex() {
-        return digest == null ? null : HexFormat.of().formatHex(digest);
     }
 
     /** @return whether the signature verified against a listed key: the facts are the signer's */

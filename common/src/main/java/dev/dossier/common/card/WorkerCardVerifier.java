@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -45,22 +46,20 @@ public final class WorkerCardVerifier {
     public WorkerCardCheck verify(String text, LocalDate today) {
         Objects.requireNonNull(today, "today");
         CardVerifier.Opened opened = keys.open(text, WorkerCard.PREFIX);
+        String digest = opened.digest() == null ? null : HexFormat.of().formatHex(opened.digest());
         if (opened.failure() != null) {
-            return refused(opened.failure(), opened.reason(), opened.key(), opened.digest());
+            return refused(opened.failure(), opened.reason(), opened.key(), digest);
         }
         WorkerCard card;
         try {
             card = WorkerCard.fromClaims(Cbor.decode(opened.payload()));
         } catch (Cbor.CborException | IllegalArgumentException e) {
             return refused(
-                    CardVerdict.TAMPERED,
-                    "signed, but not a worker's card: " + e.getMessage(),
-                    opened.key(),
-                    opened.digest());
+                    CardVerdict.TAMPERED, "signed, but not a worker's card: " + e.getMessage(), opened.key(), digest);
         }
         String signer = CardVerifier.signerProblem(opened.key(), card.issuer(), card.issuedAt());
         if (signer != null) {
-            return refused(CardVerdict.UNKNOWN_SIGNER, signer, opened.key(), opened.digest());
+            return refused(CardVerdict.UNKNOWN_SIGNER, signer, opened.key(), digest);
         }
         List<ModuleCheck> modules = new ArrayList<>(card.modules().size());
         for (WorkerCard.Module module : card.modules()) {
@@ -73,7 +72,7 @@ public final class WorkerCardVerifier {
                 reason + "; " + WorkerCardCheck.tally(modules),
                 card,
                 opened.key(),
-                opened.digest(),
+                digest,
                 false,
                 modules);
     }
@@ -168,7 +167,7 @@ public final class WorkerCardVerifier {
         return new ModuleCheck(module, Status.VALID, "valid until " + until);
     }
 
-    private static WorkerCardCheck refused(CardVerdict verdict, String reason, CardKey key, byte[] digest) {
+    private static WorkerCardCheck refused(CardVerdict verdict, String reason, CardKey key, String digest) {
         return new WorkerCardCheck(verdict, reason, null, key, digest, false, List.of());
     }
 }
