@@ -364,10 +364,7 @@ class VerifyPageIT {
                                 today.plusYears(2),
                                 unlistedKey.publicKey().subjectPublicKeyInfo()))
                 .issue(record(genuineRow), new byte[32], Instant.now());
-        int middle = genuine.length() / 2;
-        String tampered = genuine.substring(0, middle)
-                + (genuine.charAt(middle) == '0' ? '1' : '0')
-                + genuine.substring(middle + 1);
+        String tampered = changeOneCharacter(genuine);
 
         Path genuineQr = files.resolve("genuine.card.png");
         QrCode.writePng(genuine, 4, genuineQr);
@@ -506,9 +503,7 @@ class VerifyPageIT {
         String card = node.cardIssuer().sign(WorkerCards.card(current, "Org1MSP", Instant.now()));
         Path qr = files.resolve("worker.card.png");
         assertThat(QrCode.writeCardPng(card, 4, qr)).isLessThanOrEqualTo(25);
-        int middle = card.length() / 2;
-        String tampered =
-                card.substring(0, middle) + (card.charAt(middle) == '0' ? '1' : '0') + card.substring(middle + 1);
+        String tampered = changeOneCharacter(card);
 
         ObjectNode fixtures = fixtures(base);
         ArrayNode cases = fixtures.putArray("cases");
@@ -555,6 +550,12 @@ class VerifyPageIT {
         Run page = run(List.of("node", "verify-page.test.mjs", fixturesFile.toString()), name);
         assertThat(page.exit()).as(page.output()).isZero();
         assertThat(page.output()).contains(fixtures.get("cases").size() + " passed, 0 failed");
+    }
+
+    /** @return a card's text with its middle character changed (to another Base45 character) */
+    private static String changeOneCharacter(String card) {
+        int middle = card.length() / 2;
+        return card.substring(0, middle) + (card.charAt(middle) == '0' ? '1' : '0') + card.substring(middle + 1);
     }
 
     /** The receipt with its entry's validUntil moved two years on: same length, so only the proof can tell. */
