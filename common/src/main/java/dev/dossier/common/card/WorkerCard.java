@@ -201,13 +201,13 @@ public record WorkerCard(
         for (int i = 0; i < list.size(); i++) {
             modules.add(Module.of(list.get(i), i));
         }
-        return new WorkerCard(
-                Card.text(facts, 1),
-                Card.text(facts, 2),
-                Card.date(facts, 3),
-                modules,
-                Card.text(claims, Card.ISS),
-                Card.issuedAt(claims));
+        String given = Card.text(facts, 1);
+        String family = Card.text(facts, 2);
+        String issuer = Card.text(claims, Card.ISS);
+        if (given == null || family == null || issuer == null) {
+            throw new IllegalArgumentException("the worker's names (facts 1, 2) and the issuer (claim 1) are required");
+        }
+        return new WorkerCard(given, family, Card.date(facts, 3), modules, issuer, Card.issuedAt(claims));
     }
 
     @Override

@@ -119,7 +119,7 @@ class WorkerCardVerifierTest {
     }
 
     @Test
-    void aModuleWithAShortPrefix_orAnUnknownFact_isTampered() {
+    void aModuleWithAShortPrefix_aMissingName_orAnUnknownFact_isTampered() {
         Map<Long, Object> claims = card("Org1MSP", SIGNED, module(1, null)).claims();
         @SuppressWarnings("unchecked")
         Map<Long, Object> facts = new LinkedHashMap<>((Map<Long, Object>) claims.get(WorkerCard.FACTS));
@@ -128,6 +128,11 @@ class WorkerCardVerifierTest {
         assertThat(VERIFIER.verify(signClaims(claims), TODAY).reason())
                 .isEqualTo("signed, but not a worker's card: a module's commitment prefix is 16 to 32 bytes, not 15");
         facts.put(4L, List.of(module(1, null).facts()));
+        facts.remove(2L);
+        assertThat(VERIFIER.verify(signClaims(claims), TODAY).reason())
+                .isEqualTo("signed, but not a worker's card: the worker's names (facts 1, 2) and the issuer (claim 1)"
+                        + " are required");
+        facts.put(2L, "Rossi");
         facts.put(5L, "extra");
         assertThat(VERIFIER.verify(signClaims(claims), TODAY).reason())
                 .isEqualTo("signed, but not a worker's card: unknown fact 5");
