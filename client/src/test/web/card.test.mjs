@@ -7,26 +7,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { base45Encode } from './base45.mjs';
 import { WEB_DIR } from './mock-node.mjs';
 
 const c = await import(join(WEB_DIR, 'card.mjs'));
 const here = dirname(fileURLToPath(import.meta.url));
 const vectors = JSON.parse(readFileSync(join(here, '../resources/vectors/card-v1.json'), 'utf8'));
 const keys = await c.parseCardKeys(vectors.trustFile);
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
-
-function base45Encode(bytes) {
-  let out = '';
-  for (let i = 0; i + 1 < bytes.length; i += 2) {
-    const n = bytes[i] * 256 + bytes[i + 1];
-    out += ALPHABET[n % 45] + ALPHABET[Math.floor(n / 45) % 45] + ALPHABET[Math.floor(n / 2025)];
-  }
-  if (bytes.length % 2) {
-    const n = bytes[bytes.length - 1];
-    out += ALPHABET[n % 45] + ALPHABET[Math.floor(n / 45)];
-  }
-  return out;
-}
 
 test('base45_rfc9285Examples', () => {
   const examples = [['AB', 'BB8'], ['Hello!!', '%69 VD92EX0'], ['base-45', 'UJCLQE7W581'], ['ietf!', 'QED8WEX0']];

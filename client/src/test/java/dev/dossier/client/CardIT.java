@@ -215,6 +215,90 @@ class CardIT {
                 .doesNotContain(first.value(dev.dossier.client.record.Field.WORKER_FAMILY_NAME));
     }
 
+    /**
+     * {@code dossier card}: the worker's safety card of three anchored records (one revoked later), verified with
+     * {@code dossier verify --card} online (each module found by its prefix) and offline; nine modules are refused.
+     */
+    @Test
+    void workerCard_signedFromTheRecordsFile_verifiedModuleByModule_andNineModulesRefused() throws Exception {
+        List<String> modules = List.of(
+                "generale",
+                "specifica_alto",
+                "antincendio",
+                "preposto",
+                "dirigente",
+                "attrezzature_ponteggi",
+                "attrezzature_ple",
+                "attrezzature_carrelli",
+                "attrezzature_escavatori");
+        StringBuilder csv =
+                new StringBuilder(String.join(",", TestData.validRow().keySet()) + "\n");
+        for (String module : modules) {
+            Map<String, String> row = TestData.validRow();
+            row.put("record_id", "WORKER-" + module);
+            row.put("safety_module", module);
+            csv.append(String.join(",", row.values())).append('\n');
+        }
+        Path input = Files.writeString(directory.resolve("worker.csv"), csv);
+        Path out = directory.resolve("worker-out");
+        assertThat(Main.run(cli("anchor", "--input", input.toString(), "--out", out.toString(), "--no-progress")))
+                .isZero();
+        Path card = directory.resolve("worker.card");
+        String[] nine = cli(
+                "card",
+                "--input",
+                input.toString(),
+                "--fiscal-code",
+                "clmnio76e27b354x",
+                "--out",
+                card.toString(),
+                "--node-url",
+                node.node.httpUrl());
+        assertThat(Main.run(nine)).as("nine current modules").isNotZero();
+        assertThat(card).doesNotExist();
+
+        List<String> args = new ArrayList<>(List.of(nine));
+        for (String module : modules.subList(0, 3)) {
+            args.addAll(List.of("--module", module));
+        }
+        assertThat(Main.run(args.toArray(String[]::new))).isZero();
+        String text = Files.readString(card).strip();
+        assertThat(text).startsWith("DW1:");
+        assertThat(directory.resolve("worker.png")).isRegularFile();
+
+        Output valid = run("verify", "--card", card.toString(), "--trust", trustFile.toString());
+        assertThat(valid.code()).as(valid.text()).isZero();
+        assertThat(valid.text())
+                .contains("worker        Ion Colombo")
+                .contains("valid         antincendio")
+                .contains("valid         generale")
+                .contains("every module anchored by Org1MSP; 3 valid");
+        try (Gateway gateway = node.gateway("Issuer")) {
+            Dossier dossier = dossier(gateway);
+            byte[] salt = Commitments.salt(HmacKey.load(keys.resolve("issuer-salt.key")), "WORKER-antincendio", 1);
+            dossier.revoke(
+                    Commitments.record(
+                            salt, record("WORKER-antincendio", modules, 2).canonicalJson()),
+                    "issued_in_error");
+        }
+        Output revoked = run("verify", "--card", text, "--trust", trustFile.toString());
+        assertThat(revoked.text()).contains("revoked       antincendio").contains("2 valid, 1 revoked");
+        Output offline = run("verify", "--card", text, "--trust", trustFile.toString(), "--offline");
+        assertThat(offline.text())
+                .contains("valid         antincendio")
+                .contains("offline: the ledger was not asked, revocation not checked");
+    }
+
+    /** The worker's row of {@code modules.get(index)} as the test's CSV holds it. */
+    private static TrainingRecord record(String id, List<String> modules, int index) {
+        Map<String, String> fields = TestData.validRow();
+        fields.put("record_id", id);
+        fields.put("safety_module", modules.get(index));
+        ValidatedRow row = new RecordValidator().validate(new RawRow(1, fields, List.of()));
+        assertThat(row.violations()).isEmpty();
+        return row.record();
+    }
+
     private int anchorWithCards(Path input, Path out, Path cards) {
         return Main.run(cli(
                 "anchor",

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dossier.client.bulk.Outcome;
 import dev.dossier.client.card.CardIssuer;
 import dev.dossier.client.card.IssuedCard;
+import dev.dossier.client.card.WorkerCards;
 import dev.dossier.client.certificate.Certificate;
 import dev.dossier.client.certificate.CertificatePdf;
 import dev.dossier.client.certificate.QrCode;
@@ -104,7 +105,14 @@ class VerifyPageIT {
     @Test
     void verificationModule_unitTests_pass() throws Exception {
         Run tests = run(
-                List.of("node", "--test", "receipt.test.mjs", "card.test.mjs", "revocations.test.mjs"), "receipt-unit");
+                List.of(
+                        "node",
+                        "--test",
+                        "receipt.test.mjs",
+                        "card.test.mjs",
+                        "revocations.test.mjs",
+                        "worker-card.test.mjs"),
+                "receipt-unit");
         assertThat(tests.exit()).as(tests.output()).isZero();
         assertThat(tests.output()).contains("# fail 0").doesNotContain("# pass 0");
     }
@@ -363,10 +371,7 @@ class VerifyPageIT {
                                 today.plusYears(2),
                                 unlistedKey.publicKey().subjectPublicKeyInfo()))
                 .issue(record(genuineRow), new byte[32], Instant.now());
-        int middle = genuine.length() / 2;
-        String tampered = genuine.substring(0, middle)
-                + (genuine.charAt(middle) == '0' ? '1' : '0')
-                + genuine.substring(middle + 1);
+        String tampered = changeOneCharacter(genuine);
 
         Path genuineQr = files.resolve("genuine.card.png");
         QrCode.writePng(genuine, 4, genuineQr);
@@ -476,12 +481,108 @@ class VerifyPageIT {
                 .add("Revocation list refused and not used")
                 .add("the entries do not match the signed header's SHA-256 (altered)")
                 .add("Still none on this device yet");
+        runPage(files, fixtures, "page-cards");
+    }
+
+    /**
+     * A worker's safety card with 8 modules scanned by the page against the real node: each module's entry found by
+     * its commitment prefix; one module expired, one expiring within 60 days, one whose record was revoked; offline,
+     * the statuses by date and that the ledger was not asked; a changed character is TAMPERED.
+     */
+    @Test
+    void page_againstRealNode_verifiesAWorkersCardOfEightModules() throws Exception {
+        URI base = URI.create(node.node.httpUrl());
+        Path files = Files.createDirectories(directory.resolve("worker-card-fixtures"));
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (String module : List.of(
+                "generale",
+                "specifica_alto",
+                "preposto",
+                "dirigente",
+                "attrezzature_ponteggi",
+                "attrezzature_gru_autocarro")) {
+            Map<String, String> row = TestData.validRow();
+            row.put("record_id", "WORKER-" + module);
+            row.put("safety_module", module);
+            row.put("course_title", "Corso " + module.replace('_', ' '));
+            rows.add(row);
+        }
+        Map<String, String> expiring = TestData.validRow(); // first aid, valid 3 years: ends in 30 days
+        expiring.put("record_id", "WORKER-primo_soccorso");
+        expiring.put("start_date", today.minusYears(2).minusDays(2).toString());
+        expiring.put("end_date", today.minusYears(2).minusDays(1).toString());
+        expiring.put("issue_date", today.minusYears(2).toString());
+        expiring.put("valid_until", today.plusDays(30).toString());
+        rows.add(expiring);
+        Map<String, String> expired = expiredRow("WORKER-antincendio");
+        expired.put("safety_module", "antincendio");
+        expired.put("course_title", "Addetto antincendio livello 2");
+        rows.add(expired);
+        HmacKey saltKey = HmacKey.loadOrCreate(directory.resolve("card-keys").resolve("worker-salt.key"));
+        List<WorkerCards.Held> held = new ArrayList<>();
+        try (Gateway gateway = node.gateway("Issuer")) {
+            Dossier issuer = Dossier.newInstance()
+                    .contract(LocalNode.notary(gateway))
+                    .saltKey(saltKey)
+                    .build();
+            for (Map<String, String> row : rows) {
+                row.put("worker_given_name", "Marta");
+                row.put("worker_family_name", "Ferri");
+                TrainingRecord record = record(row);
+                issuer.anchor(record);
+                byte[] salt = Commitments.salt(saltKey, record.recordId(), record.version());
+                held.add(new WorkerCards.Held(
+                        record, Commitments.record(salt, record.canonicalJson()).toBytes()));
+            }
+            issuer.revoke(Commitment.of(held.get(5).commitment()), REVOCATION_REASON); // the crane module
+        }
+        List<WorkerCards.Held> current = WorkerCards.current(held, java.util.Set.of());
+        assertThat(current).hasSize(8);
+        String card = node.cardIssuer().sign(WorkerCards.card(current, "Org1MSP", Instant.now()));
+        Path qr = files.resolve("worker.card.png");
+        assertThat(QrCode.writeCardPng(card, 4, qr)).isLessThanOrEqualTo(25);
+        String tampered = changeOneCharacter(card);
+
+        ObjectNode fixtures = fixtures(base);
+        ArrayNode cases = fixtures.putArray("cases");
+        List<String> shown = List.of(
+                "Marta Ferri",
+                "1976-05-27",
+                "every module anchored by Org1MSP; 5 valid, 1 expiring, 1 expired, 1 revoked",
+                "! EXPIRING Addetto primo socco… (primo_soccorso)",
+                "✕ EXPIRED Addetto antincendio… (antincendio)",
+                "✕ REVOKED Corso attrezzature… (attrezzature_gru_autocarro)",
+                "revoked by Org1MSP (" + REVOCATION_REASON + ")",
+                "✓ VALID Corso generale (generale)",
+                "identity document");
+        addCase(cases, "worker's card: QR code picture, 8 modules", "file", "file", qr.toString(), "VALID", shown);
+        addCase(cases, "worker's card: pasted text", "paste", "text", card, "VALID", shown);
+        addCase(cases, "worker's card: one character changed", "paste", "text", tampered, "TAMPERED", List.of());
+        expectAbsent(cases, "Ferri");
+        addOfflinePaste(
+                cases,
+                "worker's card: offline, statuses by date",
+                card,
+                "VALID",
+                "VALID_OFFLINE",
+                List.of("Marta Ferri", "6 valid, 1 expiring, 1 expired", "the ledger was not asked"));
+        runPage(files, fixtures, "page-worker-card");
+    }
+
+    /** Runs the page's cases of {@code fixtures} in Chromium; every case must pass. */
+    private void runPage(Path files, ObjectNode fixtures, String name) throws Exception {
         Path fixturesFile = write(
                 files, "fixtures.json", MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(fixtures));
-
-        Run page = run(List.of("node", "verify-page.test.mjs", fixturesFile.toString()), "page-cards");
+        Run page = run(List.of("node", "verify-page.test.mjs", fixturesFile.toString()), name);
         assertThat(page.exit()).as(page.output()).isZero();
-        assertThat(page.output()).contains(cases.size() + " passed, 0 failed");
+        assertThat(page.output()).contains(fixtures.get("cases").size() + " passed, 0 failed");
+    }
+
+    /** @return a card's text with its middle character changed (to another Base45 character) */
+    private static String changeOneCharacter(String card) {
+        int middle = card.length() / 2;
+        return card.substring(0, middle) + (card.charAt(middle) == '0' ? '1' : '0') + card.substring(middle + 1);
     }
 
     /** The receipt with its entry's validUntil moved two years on: same length, so only the proof can tell. */

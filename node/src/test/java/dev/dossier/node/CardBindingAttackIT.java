@@ -12,6 +12,10 @@ import dev.dossier.common.card.CardCodec;
 import dev.dossier.common.card.CardKey;
 import dev.dossier.common.card.CardVerdict;
 import dev.dossier.common.card.CardVerifier;
+import dev.dossier.common.card.WorkerCard;
+import dev.dossier.common.card.WorkerCardCheck;
+import dev.dossier.common.card.WorkerCardCheck.Status;
+import dev.dossier.common.card.WorkerCardVerifier;
 import dev.dossier.common.entry.LedgerEntry;
 import dev.dossier.crypto.P256PrivateKey;
 import java.net.URI;
@@ -36,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Attacks on the binding of inspector's cards to the ledger ({@code docs/card.md}), on a two-node, two-organisation
  * network through the contract and the nodes' public {@code GET /v1/status}, as the verify page and {@code dossier
  * verify --card} check a card online. Both organisations hold genuine card keys listed in the trust file; Org2 is the
- * dishonest one. Every card is checked against both nodes, which must agree.
+ * dishonest one. Every card is checked against both nodes, which must agree. Workers' safety cards too: their modules
+ * are found by commitment prefix ({@code GET /v1/status/<32 hex digits>}), and must be the signer's records.
  */
 class CardBindingAttackIT {
     private static final String NOTARY = "notary";
@@ -58,7 +63,7 @@ class CardBindingAttackIT {
         cluster = new TestCluster(directory, 2);
         org1Key = P256PrivateKey.generate();
         org2Key = P256PrivateKey.generate();
-        verifier = new CardVerifier(List.of(listed("Org1MSP", org1Key), listed("Org2MSP", org2Key)));
+        verifier = new CardVerifier(keys());
     }
 
     @AfterAll
@@ -152,6 +157,100 @@ class CardBindingAttackIT {
         for (CardCheck check : checkOnEveryNode(card)) {
             assertThat(check.verdict()).isEqualTo(CardVerdict.VALID);
         }
+    }
+
+    @Test
+    void workerCard_eachModuleFoundByItsPrefixOnEveryNode_aRevokedRecordShowsItsModuleRevoked() throws Exception {
+        List<String> records = List.of(newCommitment(), newCommitment(), newCommitment());
+        for (String record : records) {
+            anchorOne("Issuer@org1.dossier.local", record, "record");
+        }
+        String card = signWorker(org1Key, "Org1MSP", records);
+        for (WorkerCardCheck check : checkWorkerOnEveryNode(card)) {
+            assertThat(check.verdict()).as(check.reason()).isEqualTo(CardVerdict.VALID);
+            assertThat(check.modules())
+                    .extracting(WorkerCardCheck.ModuleCheck::status)
+                    .containsExactly(Status.VALID, Status.EXPIRING, Status.EXPIRED);
+        }
+
+        submit("Issuer@org1.dossier.local", "revoke", records.get(1), "fraud");
+        for (WorkerCardCheck check : checkWorkerOnEveryNode(card)) {
+            assertThat(check.verdict()).isEqualTo(CardVerdict.VALID);
+            assertThat(check.modules())
+                    .extracting(WorkerCardCheck.ModuleCheck::status)
+                    .containsExactly(Status.VALID, Status.REVOKED, Status.EXPIRED);
+            assertThat(check.modules().get(1).reason()).isEqualTo("revoked by Org1MSP (fraud)");
+        }
+    }
+
+    @Test
+    void workerCardListingAnotherOrganisationsRecord_isRefused_andAnUnanchoredModuleNotFound() throws Exception {
+        String own = newCommitment();
+        String others = newCommitment();
+        anchorOne("Issuer@org2.dossier.local", own, "record");
+        anchorOne("Issuer@org1.dossier.local", others, "record");
+        // Org2 signs, with its own listed key, a worker's card listing its record and one of Org1's
+        String forged = signWorker(org2Key, "Org2MSP", List.of(own, others));
+        assertThat(new WorkerCardVerifier(keys()).verify(forged, TODAY).verdict())
+                .as("offline, the signature is genuine")
+                .isEqualTo(CardVerdict.VALID);
+        for (WorkerCardCheck check : checkWorkerOnEveryNode(forged)) {
+            assertThat(check.verdict()).isEqualTo(CardVerdict.NOT_FOUND);
+            assertThat(check.modules())
+                    .extracting(WorkerCardCheck.ModuleCheck::status)
+                    .containsExactly(Status.VALID, Status.REFUSED);
+            assertThat(check.modules().get(1).reason())
+                    .isEqualTo("its record is anchored by Org1MSP, not by the card's signer Org2MSP: an organisation"
+                            + " lists only records it anchored");
+            assertThat(check.reason()).startsWith("signed by Org2MSP, but module 2 (module-2)");
+        }
+
+        String unanchored = signWorker(org2Key, "Org2MSP", List.of(own, newCommitment()));
+        for (WorkerCardCheck check : checkWorkerOnEveryNode(unanchored)) {
+            assertThat(check.verdict()).isEqualTo(CardVerdict.NOT_FOUND);
+            assertThat(check.modules().get(1).status()).isEqualTo(Status.NOT_FOUND);
+        }
+    }
+
+    private static List<CardKey> keys() {
+        return List.of(listed("Org1MSP", org1Key), listed("Org2MSP", org2Key));
+    }
+
+    /** A worker's card listing the records, valid for years, for 30 days, and expired yesterday, in turn. */
+    private static String signWorker(P256PrivateKey key, String organisation, List<String> records) {
+        List<LocalDate> until = List.of(TODAY.plusYears(3), TODAY.plusDays(30), TODAY.minusDays(1));
+        List<WorkerCard.Module> modules = new java.util.ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            modules.add(new WorkerCard.Module(
+                    "module-" + (i + 1),
+                    "Formazione " + (i + 1),
+                    until.get(i),
+                    java.util.Arrays.copyOf(HexFormat.of().parseHex(records.get(i)), 16)));
+        }
+        WorkerCard card = new WorkerCard(
+                "Mario",
+                "Rossi",
+                LocalDate.of(1980, 1, 31),
+                modules,
+                organisation,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        return CardCodec.encode(card, CardKey.keyId(key.publicKey().subjectPublicKeyInfo()), key::signFixed);
+    }
+
+    /** @return the worker's card checked offline, then with each node's {@code /v1/status/<module prefix>} */
+    private static List<WorkerCardCheck> checkWorkerOnEveryNode(String card) throws Exception {
+        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
+        WorkerCardCheck offline = new WorkerCardVerifier(keys()).verify(card, TODAY);
+        assertThat(offline.genuine()).as(offline.reason()).isTrue();
+        List<WorkerCardCheck> checks = new java.util.ArrayList<>();
+        for (int node = 0; node < 2; node++) {
+            List<AnchoredEntry> entries = new java.util.ArrayList<>();
+            for (WorkerCardCheck.ModuleCheck module : offline.modules()) {
+                entries.add(status(node, module.module().prefixHex()));
+            }
+            checks.add(WorkerCardVerifier.withLedger(offline, entries));
+        }
+        return checks;
     }
 
     private static CardKey listed(String organisation, P256PrivateKey key) {

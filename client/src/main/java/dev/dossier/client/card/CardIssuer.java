@@ -5,6 +5,7 @@ import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.common.card.Card;
 import dev.dossier.common.card.CardCodec;
 import dev.dossier.common.card.CardKey;
+import dev.dossier.common.card.WorkerCard;
 import dev.dossier.crypto.P256PrivateKey;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -99,16 +100,26 @@ public final class CardIssuer {
 
     /** @return the card's text, signed with this key */
     public String sign(Card card) {
-        LocalDate day = LocalDate.ofInstant(card.issuedAt(), java.time.ZoneOffset.UTC);
+        maySign(card.issuer(), card.issuedAt());
+        return CardCodec.encode(card, key.keyId(), privateKey::signFixed);
+    }
+
+    /** @return the worker's safety card's text ({@code DW1:...}), signed with this key */
+    public String sign(WorkerCard card) {
+        maySign(card.issuer(), card.issuedAt());
+        return CardCodec.encode(card, key.keyId(), privateKey::signFixed);
+    }
+
+    private void maySign(String issuer, Instant signedAt) {
+        LocalDate day = LocalDate.ofInstant(signedAt, java.time.ZoneOffset.UTC);
         if (!key.validOn(day)) {
             throw new IllegalArgumentException("card key " + key.keyIdHex() + " may sign only from " + key.validFrom()
                     + " to " + key.validTo() + ", not on " + day);
         }
-        if (!card.issuer().equals(key.organisation())) {
+        if (!issuer.equals(key.organisation())) {
             throw new IllegalArgumentException(
-                    "card key " + key.keyIdHex() + " signs for " + key.organisation() + ", not " + card.issuer());
+                    "card key " + key.keyIdHex() + " signs for " + key.organisation() + ", not " + issuer);
         }
-        return CardCodec.encode(card, key.keyId(), privateKey::signFixed);
     }
 
     private static LocalDate date(TrainingRecord record, Field field) {

@@ -80,7 +80,24 @@ public final class QrCode {
      * @throws IOException if the file cannot be written
      */
     public static void writePng(String text, int pixelsPerModule, Path file) throws IOException {
-        BitMatrix matrix = matrix(text);
+        writePng(matrix(text), pixelsPerModule, file);
+    }
+
+    /**
+     * Writes the QR code of a card's text (alphanumeric, error correction Q, as on the certificate PDF) as a PNG
+     * image, {@code pixelsPerModule} pixels a module.
+     *
+     * @return the QR code's version (1 to 40)
+     * @throws IOException if the file cannot be written
+     * @throws IllegalArgumentException if the text does not fit a QR code at error correction Q
+     */
+    public static int writeCardPng(String card, int pixelsPerModule, Path file) throws IOException {
+        BitMatrix matrix = cardMatrix(card);
+        writePng(matrix, pixelsPerModule, file);
+        return (matrix.getWidth() - 2 * QUIET_ZONE - 17) / 4;
+    }
+
+    private static void writePng(BitMatrix matrix, int pixelsPerModule, Path file) throws IOException {
         int size = matrix.getWidth() * pixelsPerModule;
         BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < size; y++) {

@@ -12,6 +12,7 @@ import dev.dossier.common.card.CardCodec;
 import dev.dossier.common.card.CardRevocations;
 import dev.dossier.common.card.CardVerdict;
 import dev.dossier.common.card.CardVerifier;
+import dev.dossier.common.card.WorkerCard;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.common.revocation.RevocationList;
 import java.io.IOException;
@@ -44,9 +45,12 @@ final class CardVerify {
      */
     static int run(ClientOptions client, String source, boolean offline) throws IOException, InterruptedException {
         String text = text(source);
+        if (text.startsWith(WorkerCard.PREFIX)) {
+            return WorkerCardVerify.run(client, text, offline);
+        }
         TrustFile trust = client.trust();
         CardCheck check = new CardVerifier(trust.cardKeys()).verify(text, LocalDate.now(ZoneOffset.UTC));
-        String trusted = "card keys of " + client.trustFile() + " (" + ageOf(client.trustFile()) + ")";
+        String trusted = trustedKeys(client);
         RevocationMemory revocations = RevocationMemory.at(client.revocationDirectory());
         if (check.genuine() && !offline) {
             try {
@@ -91,7 +95,7 @@ final class CardVerify {
 
     /** @return the card's text in {@code source}: the text itself, a text file, or a certificate PDF's card */
     static String text(String source) throws IOException {
-        if (source.strip().startsWith(CardCodec.PREFIX)) {
+        if (source.strip().startsWith(CardCodec.PREFIX) || source.strip().startsWith(WorkerCard.PREFIX)) {
             return source.strip();
         }
         Path file = Path.of(source);
@@ -114,9 +118,13 @@ final class CardVerify {
         return new String(content, StandardCharsets.ISO_8859_1).strip();
     }
 
-    private static String ageOf(Path file) throws IOException {
-        return "changed "
-                + Files.getLastModifiedTime(file).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    /** @return what the offline check trusted: the trust file's card keys and when the file last changed */
+    static String trustedKeys(ClientOptions client) throws IOException {
+        return "card keys of " + client.trustFile() + " (changed "
+                + Files.getLastModifiedTime(client.trustFile())
+                        .toInstant()
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + ")";
     }
 
     private static void print(CardCheck check, String trusted) {
@@ -140,7 +148,7 @@ final class CardVerify {
         System.out.println("  checked with  " + trusted);
     }
 
-    private static String or(Object value) {
+    static String or(Object value) {
         return value == null ? "-" : value.toString();
     }
 }

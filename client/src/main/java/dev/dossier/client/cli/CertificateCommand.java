@@ -1,7 +1,5 @@
 package dev.dossier.client.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dossier.client.AnchorReceipt;
 import dev.dossier.client.Verification;
 import dev.dossier.client.VerificationStatus;
 import dev.dossier.client.card.IssuedCard;
@@ -9,7 +7,6 @@ import dev.dossier.client.certificate.Certificate;
 import dev.dossier.client.certificate.CertificatePdf;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.digest.Commitments;
-import dev.dossier.client.digest.HmacKey;
 import dev.dossier.client.record.RawRow;
 import dev.dossier.client.record.RecordSource;
 import dev.dossier.client.record.RecordValidator;
@@ -18,14 +15,13 @@ import dev.dossier.client.record.ValidatedRow;
 import dev.dossier.client.transport.NodeApi;
 import dev.dossier.common.file.AtomicFile;
 import dev.dossier.common.receipt.Receipt;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,8 +43,6 @@ import picocli.CommandLine.Option;
             "and its QR code goes on the PDF instead of the verify URL's; FILE.card holds its text."
         })
 final class CertificateCommand implements Callable<Integer> {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     @Mixin
     ClientOptions client;
 
@@ -80,7 +74,8 @@ final class CertificateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainingRecord record = findRecord();
-        byte[] salt = salt(record);
+        byte[] salt =
+                RecordSalts.of(List.of(record), receipts, client.saltKeyFile()).get(0);
         Commitment commitment = Commitments.record(salt, record.canonicalJson());
         IssuedCard card = client.signsCards() ? issueCard(record, commitment) : null;
         NodeApi node = new NodeApi(client.nodeUrl());
@@ -143,27 +138,5 @@ final class CertificateCommand implements Callable<Integer> {
             }
         }
         throw new IOException("no record " + recordId + " in " + input);
-    }
-
-    private byte[] salt(TrainingRecord record) throws IOException {
-        if (receipts == null) {
-            if (!Files.exists(client.saltKeyFile())) {
-                throw new IOException("no --receipts and no issuer salt key at " + client.saltKeyFile()
-                        + ": the record's salt is in one of them");
-            }
-            return Commitments.salt(HmacKey.load(client.saltKeyFile()), record.recordId(), record.version());
-        }
-        try (BufferedReader reader = Files.newBufferedReader(receipts, StandardCharsets.UTF_8)) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                AnchorReceipt r = MAPPER.readValue(line, AnchorReceipt.class);
-                if (recordId.equals(r.recordId()) && r.version() == record.version() && r.salt() != null) {
-                    return HexFormat.of().parseHex(r.salt());
-                }
-            }
-        }
-        throw new IOException("no receipt of record " + recordId + " version " + record.version() + " in " + receipts);
     }
 }

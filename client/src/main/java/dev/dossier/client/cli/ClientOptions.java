@@ -273,7 +273,7 @@ final class ClientOptions {
     }
 
     /** @return the signer of {@link #cardKeyFile()}, with its validity as the trust file lists it */
-    private CardIssuer cardIssuer() throws IOException {
+    CardIssuer cardIssuer() throws IOException {
         Path file = cardKeyFile();
         P256PrivateKey key;
         try {

@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
             SubjectCommand.class,
             PolicyCommand.class,
             CertificateCommand.class,
+            WorkerCardCommand.class,
             SampleDataCommand.class
         })
 public final class Main {

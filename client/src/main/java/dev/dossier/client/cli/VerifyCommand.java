@@ -54,8 +54,9 @@ import picocli.CommandLine.Spec;
             "file holding it, or a certificate PDF carrying one): its facts, checked offline against the trust file's",
             "card keys, then against the ledger unless --offline (VALID, EXPIRED, TAMPERED, UNKNOWN_SIGNER, REVOKED,",
             "SUPERSEDED, NOT_FOUND); online it also keeps the node's signed revocation list in the config directory,",
-            "which --offline then uses (REVOKED for a card revoked before the last online check). Exit code 0 for",
-            "VALID, 4 otherwise."
+            "which --offline then uses (REVOKED for a card revoked before the last online check). It takes a worker's",
+            "safety card (DW1:...) too: the worker, then each module as valid, expiring (within 60 days), expired,",
+            "revoked or superseded. Exit code 0 for VALID, 4 otherwise."
         })
 final class VerifyCommand implements Callable<Integer> {
     @Spec
@@ -81,7 +82,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(
             names = "--card",
             paramLabel = "TEXT|FILE",
-            description = "an inspector's card: its text, a file holding it, or a certificate PDF carrying one")
+            description = "an inspector's card or a worker's safety card: its text, a file holding it, or a"
+                    + " certificate PDF carrying one")
     String card;
 
     @Option(names = "--record-id", description = "which receipt of a receipts file")

@@ -86,12 +86,33 @@ public final class NodeApi {
      * @throws InterruptedException if interrupted
      */
     public Optional<LedgerEntry> status(Commitment commitment) throws IOException, InterruptedException {
-        HttpResponse<String> response = get("/v1/status/" + commitment);
+        return status(commitment.toString());
+    }
+
+    /**
+     * Fetches the public entry of the one commitment that starts with {@code prefixHex} ({@code GET
+     * /v1/status/{prefix}}), as a worker's card binds its modules.
+     *
+     * @param prefixHex 32 to 64 hex digits
+     * @return the entry (its {@link LedgerEntry#commitment()} is the whole commitment), or empty if none starts so
+     * @throws IOException if the node cannot be reached, or more than one commitment starts so (the node says it is
+     *     ambiguous), or it answers otherwise
+     * @throws InterruptedException if interrupted
+     */
+    public Optional<LedgerEntry> statusByPrefix(String prefixHex) throws IOException, InterruptedException {
+        if (!prefixHex.matches("[0-9a-f]{32,64}")) {
+            throw new IllegalArgumentException("a commitment prefix is 32 to 64 lowercase hex digits: " + prefixHex);
+        }
+        return status(prefixHex);
+    }
+
+    private Optional<LedgerEntry> status(String hex) throws IOException, InterruptedException {
+        HttpResponse<String> response = get("/v1/status/" + hex);
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
         if (response.statusCode() != 200) {
-            throw new IOException("no status of " + commitment + " from " + base + ": " + describe(response));
+            throw new IOException("no status of " + hex + " from " + base + ": " + describe(response));
         }
         return Optional.of(LedgerEntry.parse(response.body()));
     }

@@ -72,12 +72,7 @@ class CardVectorsTest {
 
     @Test
     void vectors_matchTheFile() throws Exception {
-        ObjectNode expected = generate();
-        if (Boolean.getBoolean("dossier.writeCardVectors")) {
-            Files.writeString(FILE, JSON.writeValueAsString(expected) + "\n");
-        }
-        JsonNode file = JSON.readTree(FILE.toFile());
-        assertThat(file).isEqualTo(expected);
+        JsonNode file = matchTheFile(FILE, generate());
         TrustFile trust = TrustFile.parse(file.get("trustFile").asText());
         CardVerifier verifier = new CardVerifier(trust.cardKeys());
         LocalDate today = LocalDate.parse(file.get("today").asText());
@@ -130,16 +125,8 @@ class CardVectorsTest {
     private static ObjectNode generate() throws Exception {
         P256PrivateKey trusted = key(TRUSTED_PKCS8);
         P256PrivateKey untrusted = key(UNTRUSTED_PKCS8);
-        CardKey trustedKey = new CardKey(
-                "Org1MSP",
-                LocalDate.of(2025, 1, 1),
-                LocalDate.of(2027, 12, 31),
-                trusted.publicKey().subjectPublicKeyInfo());
-        CardKey untrustedKey = new CardKey(
-                "Org1MSP",
-                LocalDate.of(2025, 1, 1),
-                LocalDate.of(2027, 12, 31),
-                untrusted.publicKey().subjectPublicKeyInfo());
+        CardKey trustedKey = org1Key(trusted);
+        CardKey untrustedKey = org1Key(untrusted);
         ObjectNode out = JSON.createObjectNode();
         out.put(
                 "about",
@@ -194,12 +181,35 @@ class CardVectorsTest {
         return out;
     }
 
-    private static byte[] sha256(String text) throws Exception {
+    /**
+     * @return the vectors file, which must hold {@code expected}; rewritten first with {@code
+     *     -Ddossier.writeCardVectors=true}
+     */
+    static JsonNode matchTheFile(Path path, ObjectNode expected) throws Exception {
+        if (Boolean.getBoolean("dossier.writeCardVectors")) {
+            Files.writeString(path, JSON.writeValueAsString(expected) + "\n");
+        }
+        JsonNode file = JSON.readTree(path.toFile());
+        assertThat(file).isEqualTo(expected);
+        return file;
+    }
+
+    /** @return the digest of a card's text (either kind: both prefixes are 4 characters) */
+    static byte[] sha256(String text) throws Exception {
         byte[] cose = dev.dossier.common.card.Base45.decode(text.substring(4));
         return java.security.MessageDigest.getInstance("SHA-256").digest(cose);
     }
 
-    private static P256PrivateKey key(String pkcs8) throws Exception {
+    /** @return Org1's card key of the vectors, valid 2025 to 2027, for {@code key} */
+    static CardKey org1Key(P256PrivateKey key) {
+        return new CardKey(
+                "Org1MSP",
+                LocalDate.of(2025, 1, 1),
+                LocalDate.of(2027, 12, 31),
+                key.publicKey().subjectPublicKeyInfo());
+    }
+
+    static P256PrivateKey key(String pkcs8) throws Exception {
         return P256PrivateKey.fromPkcs8(Base64.getDecoder().decode(pkcs8));
     }
 

@@ -6,17 +6,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.zxing.BinaryBitmap;
 import com.google.zxing.DecodeHintType;
 import com.google.zxing.RGBLuminanceSource;
+import com.google.zxing.Result;
+import com.google.zxing.ResultPoint;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
+import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
+import com.google.zxing.qrcode.encoder.Encoder;
 import dev.dossier.client.TestData;
 import dev.dossier.client.Verification;
 import dev.dossier.client.VerificationStatus;
+import dev.dossier.client.card.CardIssuer;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.digest.Commitments;
+import dev.dossier.client.record.Field;
 import dev.dossier.client.record.RawRow;
 import dev.dossier.client.record.RecordSource;
 import dev.dossier.client.record.RecordValidator;
 import dev.dossier.client.record.TrainingRecord;
+import dev.dossier.common.card.CardKey;
 import dev.dossier.common.merkle.Rfc9162;
 import dev.dossier.common.note.Checkpoint;
 import dev.dossier.common.note.NoteSignature;
@@ -24,6 +31,7 @@ import dev.dossier.common.note.NoteVerifier;
 import dev.dossier.common.note.SignedNote;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.common.receipt.Receipt;
+import dev.dossier.crypto.P256PrivateKey;
 import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,12 +41,14 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.rendering.PDFRenderer;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -190,17 +200,78 @@ class CertificateTest {
                             .getEmbeddedFiles()
                             .getNames())
                     .containsOnlyKeys(CertificatePdf.ATTACHMENT);
-            BufferedImage page = new PDFRenderer(document).renderImageWithDPI(0, 200);
-            int[] pixels = page.getRGB(0, 0, page.getWidth(), page.getHeight(), null, 0, page.getWidth());
-            String decoded = new QRCodeReader()
-                    .decode(
-                            new BinaryBitmap(new HybridBinarizer(
-                                    new RGBLuminanceSource(page.getWidth(), page.getHeight(), pixels))),
-                            Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE))
-                    .getText();
+            String decoded =
+                    qrCode(new PDFRenderer(document).renderImageWithDPI(0, 200)).getText();
             assertThat(decoded).isEqualTo(certificate.verifyUrl());
         }
         assertThat(Files.list(dir)).containsExactly(pdf);
+    }
+
+    /**
+     * Issue 13, item 7: a certificate with the record's card carries the card's QR code printed at least 35 mm wide
+     * (measured on the page rendered at 300 dpi, from the distance of the finder patterns), the facts an inspector
+     * compares in its text, and the certificate JSON with the full receipt and the card's text embedded.
+     */
+    @Test
+    void pdf_withCard_carriesTheCardsQrCodeAtLeast35mmWide_theFactsInText_andTheCertificateJson(@TempDir Path dir)
+            throws Exception {
+        Certificate certificate = Certificate.of(record, salt, NODE, receipt(record, "2031-01-01", nodeKey));
+        P256PrivateKey cardKey = P256PrivateKey.generate();
+        String card = new CardIssuer(
+                        cardKey,
+                        new CardKey(
+                                "Org1MSP",
+                                LocalDate.of(2026, 1, 1),
+                                LocalDate.of(2028, 12, 31),
+                                cardKey.publicKey().subjectPublicKeyInfo()))
+                .issue(
+                        record,
+                        Commitments.record(salt, record.canonicalJson()).toBytes(),
+                        Instant.parse("2026-11-20T10:00:00Z"));
+        Path pdf = dir.resolve("certificate.pdf");
+
+        CertificatePdf.write(certificate, card, pdf);
+
+        byte[] bytes = Files.readAllBytes(pdf);
+        assertThat(Certificate.parse(bytes)).isEqualTo(certificate);
+        assertThat(CertificatePdf.card(bytes)).hasValue(card);
+        try (PDDocument document = Loader.loadPDF(bytes)) {
+            assertThat(document.getDocumentCatalog()
+                            .getNames()
+                            .getEmbeddedFiles()
+                            .getNames())
+                    .containsOnlyKeys(CertificatePdf.ATTACHMENT, CertificatePdf.CARD_ATTACHMENT);
+            int dpi = 300;
+            Result qr = qrCode(new PDFRenderer(document).renderImageWithDPI(0, dpi));
+            assertThat(qr.getText()).isEqualTo(card);
+            int modules =
+                    Encoder.encode(card, ErrorCorrectionLevel.Q).getVersion().getDimensionForVersion();
+            // the finder patterns' centres: bottom left, top left, top right; 7 modules less than the symbol apart
+            ResultPoint[] points = qr.getResultPoints();
+            double modulePixels = ResultPoint.distance(points[1], points[2]) / (modules - 7);
+            double widthMm = modulePixels * modules / dpi * 25.4;
+            assertThat(widthMm).as("printed width of the card's QR code, mm").isBetween(35.0, 60.0);
+
+            String text = new PDFTextStripper().getText(document).replaceAll("\\s+", " ");
+            assertThat(text)
+                    .contains(record.value(Field.WORKER_GIVEN_NAME) + " " + record.value(Field.WORKER_FAMILY_NAME))
+                    .contains("Birth date " + record.value(Field.WORKER_BIRTH_DATE))
+                    .contains("Course " + record.value(Field.COURSE_TITLE))
+                    .contains("Valid until 2031-01-01")
+                    .contains("Provider " + record.value(Field.PROVIDER_NAME))
+                    .contains("identity document");
+            assertThat(text.replace(" ", "")).contains("Commitment" + certificate.commitment()); // wrapped
+        }
+    }
+
+    /** @return the QR code found on a rendered page */
+    private static Result qrCode(BufferedImage page) throws Exception {
+        int[] pixels = page.getRGB(0, 0, page.getWidth(), page.getHeight(), null, 0, page.getWidth());
+        return new QRCodeReader()
+                .decode(
+                        new BinaryBitmap(
+                                new HybridBinarizer(new RGBLuminanceSource(page.getWidth(), page.getHeight(), pixels))),
+                        Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE));
     }
 
     @Test

@@ -51,6 +51,7 @@ class HelpTest {
                         "policy approve",
                         "verify",
                         "certificate",
+                        "card",
                         "sample-data",
                         "network init",
                         "network add-node",

@@ -73,10 +73,7 @@ public record Card(
         Objects.requireNonNull(issueDate, "issue date");
         require(provider, "provider", MAX_TEXT);
         require(issuer, "issuer", MAX_TEXT);
-        Objects.requireNonNull(issuedAt, "issuedAt");
-        if (issuedAt.getNano() != 0 || issuedAt.getEpochSecond() < 0) {
-            throw new IllegalArgumentException("issuedAt must be whole seconds after 1970");
-        }
+        requireSeconds(issuedAt);
         Objects.requireNonNull(commitment, "commitment");
         if (commitment.length != 32) {
             throw new IllegalArgumentException("commitment must be 32 bytes, not " + commitment.length);
@@ -89,12 +86,16 @@ public record Card(
      * {@value #MAX_TITLE} - 1 characters and "…".
      */
     public static String cutTitle(String title) {
+        return cutTitle(title, MAX_TITLE);
+    }
+
+    /** A title cut to {@code max} characters: unchanged if it fits, else its first {@code max} - 1 and "…". */
+    static String cutTitle(String title, int max) {
         String trimmed = title.strip();
-        if (trimmed.codePointCount(0, trimmed.length()) <= MAX_TITLE) {
+        if (trimmed.codePointCount(0, trimmed.length()) <= max) {
             return trimmed;
         }
-        return trimmed.substring(0, trimmed.offsetByCodePoints(0, MAX_TITLE - 1))
-                        .strip() + "…";
+        return trimmed.substring(0, trimmed.offsetByCodePoints(0, max - 1)).strip() + "…";
     }
 
     @Override
@@ -139,10 +140,6 @@ public record Card(
         known(claims, "claim", ISS, IAT, FACTS);
         Map<Long, Object> facts = map(claims.get(FACTS), "facts (claim -65537)");
         known(facts, "fact", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
-        Object iat = claims.get(IAT);
-        if (!(iat instanceof Long seconds) || seconds < 0) {
-            throw new IllegalArgumentException("issued-at (claim 6) is not a time in seconds");
-        }
         Object commitment = facts.get(12L);
         if (!(commitment instanceof byte[] bytes)) {
             throw new IllegalArgumentException("commitment (fact 12) is not a byte string");
@@ -160,7 +157,7 @@ public record Card(
                 date(facts, 10),
                 text(facts, 11),
                 text(claims, ISS),
-                Instant.ofEpochSecond(seconds),
+                issuedAt(claims),
                 bytes);
     }
 
@@ -170,15 +167,31 @@ public record Card(
         }
     }
 
+    /** @return the issued-at claim (6) as an instant */
+    static Instant issuedAt(Map<Long, Object> claims) {
+        Object iat = claims.get(IAT);
+        if (!(iat instanceof Long seconds) || seconds < 0) {
+            throw new IllegalArgumentException("issued-at (claim 6) is not a time in seconds");
+        }
+        return Instant.ofEpochSecond(seconds);
+    }
+
+    static void requireSeconds(Instant issuedAt) {
+        Objects.requireNonNull(issuedAt, "issuedAt");
+        if (issuedAt.getNano() != 0 || issuedAt.getEpochSecond() < 0) {
+            throw new IllegalArgumentException("issuedAt must be whole seconds after 1970");
+        }
+    }
+
     @SuppressWarnings("unchecked")
-    private static Map<Long, Object> map(Object value, String what) {
+    static Map<Long, Object> map(Object value, String what) {
         if (!(value instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException(what + " is not a map");
         }
         return (Map<Long, Object>) map;
     }
 
-    private static void known(Map<Long, Object> map, String what, long... keys) {
+    static void known(Map<Long, Object> map, String what, long... keys) {
         for (Long key : map.keySet()) {
             if (Arrays.stream(keys).noneMatch(k -> k == key)) {
                 throw new IllegalArgumentException("unknown " + what + " " + key);
@@ -186,7 +199,7 @@ public record Card(
         }
     }
 
-    private static String text(Map<Long, Object> map, long key) {
+    static String text(Map<Long, Object> map, long key) {
         Object value = map.get(key);
         if (value != null && !(value instanceof String)) {
             throw new IllegalArgumentException("item " + key + " is not text");
@@ -194,7 +207,7 @@ public record Card(
         return (String) value;
     }
 
-    private static LocalDate date(Map<Long, Object> map, long key) {
+    static LocalDate date(Map<Long, Object> map, long key) {
         String text = text(map, key);
         if (text == null) {
             return null;
@@ -209,7 +222,7 @@ public record Card(
         }
     }
 
-    private static void require(String value, String what, int max) {
+    static void require(String value, String what, int max) {
         Objects.requireNonNull(value, what);
         if (value.isBlank()) {
             throw new IllegalArgumentException(what + " is empty");
@@ -217,7 +230,7 @@ public record Card(
         optional(value, what, max);
     }
 
-    private static void optional(String value, String what, int max) {
+    static void optional(String value, String what, int max) {
         if (value != null && value.codePointCount(0, value.length()) > max) {
             throw new IllegalArgumentException(what + " is longer than " + max + " characters");
         }

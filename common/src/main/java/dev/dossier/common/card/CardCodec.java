@@ -65,18 +65,34 @@ public final class CardCodec {
      * @throws IllegalArgumentException if the key id is not 8 bytes or the signature not 64
      */
     public static String encode(Card card, byte[] keyId, Signer signer) {
+        return sign(PREFIX, card.claims(), keyId, signer);
+    }
+
+    /**
+     * Signs a worker's safety card ({@link WorkerCard}): the same COSE_Sign1 and key, behind {@value
+     * WorkerCard#PREFIX}.
+     *
+     * @return the worker's card's text, {@value WorkerCard#PREFIX} and Base45
+     * @throws IllegalArgumentException if the key id is not 8 bytes or the signature not 64
+     */
+    public static String encode(WorkerCard card, byte[] keyId, Signer signer) {
+        return sign(WorkerCard.PREFIX, card.claims(), keyId, signer);
+    }
+
+    /** Signs CWT claims into a COSE_Sign1 and writes it as {@code prefix} and Base45. */
+    private static String sign(String prefix, Map<Long, Object> claims, byte[] keyId, Signer signer) {
         if (keyId.length != 8) {
             throw new IllegalArgumentException("key id must be 8 bytes, not " + keyId.length);
         }
         byte[] protectedHeader = Cbor.encode(Map.of(HEADER_ALG, ES256, HEADER_KID, keyId.clone()));
-        byte[] payload = Cbor.encode(card.claims());
+        byte[] payload = Cbor.encode(claims);
         byte[] signature = signer.sign(toBeSigned(protectedHeader, payload));
         if (signature.length != 64) {
             throw new IllegalArgumentException("an ES256 signature is 64 bytes (r || s), not " + signature.length);
         }
         byte[] cose =
                 Cbor.encode(new Cbor.Tagged(COSE_SIGN1_TAG, List.of(protectedHeader, Map.of(), payload, signature)));
-        return PREFIX + Base45.encode(cose);
+        return prefix + Base45.encode(cose);
     }
 
     /** The COSE {@code Sig_structure} of a COSE_Sign1: {@code ["Signature1", protected, h'', payload]}. */
@@ -84,24 +100,29 @@ public final class CardCodec {
         return Cbor.encode(List.of("Signature1", protectedHeader, new byte[0], payload));
     }
 
+    /** Decodes a card's text ({@value #PREFIX}) into its COSE parts: {@link #decode(String, String)}. */
+    static Cose decode(String text) {
+        return decode(text, PREFIX);
+    }
+
     /**
-     * Decodes a card's text into its COSE parts, strictly: the prefix, Base45, the deterministic CBOR subset, tag 18,
+     * Decodes the text of a card of the given prefix into its COSE parts, strictly: the prefix, Base45, the deterministic CBOR subset, tag 18,
      * a protected header of exactly alg ES256 and an 8-byte key id, an empty unprotected header, a 64-byte signature.
      *
      * @throws IllegalArgumentException saying which part is wrong
      */
-    static Cose decode(String text) {
+    static Cose decode(String text, String prefix) {
         if (text.length() > MAX_TEXT) {
             throw new IllegalArgumentException("longer than " + MAX_TEXT + " characters");
         }
-        if (!text.startsWith(PREFIX)) {
+        if (!text.startsWith(prefix)) {
             throw new IllegalArgumentException(
-                    text.startsWith("DC") && text.indexOf(':') > 2
-                            ? "card format " + text.substring(0, text.indexOf(':')) + " is not " + PREFIX
+                    text.startsWith(prefix.substring(0, 2)) && text.indexOf(':') > 2
+                            ? "card format " + text.substring(0, text.indexOf(':')) + " is not " + prefix
                                     + " (a newer page?)"
-                            : "it does not start with " + PREFIX);
+                            : "it does not start with " + prefix);
         }
-        byte[] bytes = Base45.decode(text.substring(PREFIX.length()));
+        byte[] bytes = Base45.decode(text.substring(prefix.length()));
         try {
             Object decoded = Cbor.decode(bytes);
             if (!(decoded instanceof Cbor.Tagged tagged) || tagged.tag() != COSE_SIGN1_TAG) {

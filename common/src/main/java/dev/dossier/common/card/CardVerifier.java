@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.Signature;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -62,56 +63,24 @@ public final class CardVerifier {
      */
     public CardCheck verify(String text, LocalDate today) {
         Objects.requireNonNull(today, "today");
-        CardCodec.Cose cose;
-        try {
-            cose = CardCodec.decode(Objects.requireNonNull(text, "text").strip());
-        } catch (IllegalArgumentException e) {
-            return new CardCheck(CardVerdict.TAMPERED, "not a card: " + e.getMessage(), null, null, null, false);
+        Opened opened = open(text, CardCodec.PREFIX);
+        if (opened.failure() != null) {
+            return new CardCheck(opened.failure(), opened.reason(), null, opened.key(), opened.digest(), false);
         }
-        byte[] digest = sha256(cose.bytes());
-        String keyId = HexFormat.of().formatHex(cose.keyId());
-        CardKey key = keys.get(keyId);
-        if (key == null) {
-            return new CardCheck(
-                    CardVerdict.UNKNOWN_SIGNER,
-                    "signed with key " + keyId + ", which the trust file does not list",
-                    null,
-                    null,
-                    digest,
-                    false);
-        }
-        String problem = signatureProblem(key, cose);
-        if (problem != null) {
-            return new CardCheck(CardVerdict.TAMPERED, problem, null, key, digest, false);
-        }
+        CardKey key = opened.key();
+        byte[] digest = opened.digest();
         Card card;
         try {
-            card = Card.fromClaims(Cbor.decode(cose.payload()));
+            card = Card.fromClaims(Cbor.decode(opened.payload()));
         } catch (Cbor.CborException | IllegalArgumentException e) {
             return new CardCheck(
                     CardVerdict.TAMPERED, "signed, but not a card: " + e.getMessage(), null, key, digest, false);
         }
-        if (!card.issuer().equals(key.organisation())) {
-            return new CardCheck(
-                    CardVerdict.UNKNOWN_SIGNER,
-                    "the card names " + card.issuer() + " as its issuer, but " + key.organisation() + "'s key " + keyId
-                            + " signed it",
-                    null,
-                    key,
-                    digest,
-                    false);
+        String signer = signerProblem(key, card.issuer(), card.issuedAt());
+        if (signer != null) {
+            return new CardCheck(CardVerdict.UNKNOWN_SIGNER, signer, null, key, digest, false);
         }
         LocalDate signedOn = LocalDate.ofInstant(card.issuedAt(), ZoneOffset.UTC);
-        if (!key.validOn(signedOn)) {
-            return new CardCheck(
-                    CardVerdict.UNKNOWN_SIGNER,
-                    "signed on " + signedOn + " with " + key.organisation() + "'s key " + keyId + ", which may sign"
-                            + " only from " + key.validFrom() + " to " + key.validTo(),
-                    null,
-                    key,
-                    digest,
-                    false);
-        }
         if (card.validUntil() != null && today.isAfter(card.validUntil())) {
             return new CardCheck(
                     CardVerdict.EXPIRED,
@@ -130,6 +99,65 @@ public final class CardVerifier {
                 key,
                 digest,
                 false);
+    }
+
+    /**
+     * What checking a signed text's COSE layer found: a failure ({@code TAMPERED} or {@code UNKNOWN_SIGNER}, with its
+     * reason), or the listed key whose signature verified and the signed payload, not yet read.
+     *
+     * @param failure the verdict when the text is not genuine, else null
+     * @param reason why, when it failed
+     * @param key the listed key named by the key id, or null
+     * @param digest SHA-256 of the COSE bytes, or null if the text did not decode
+     * @param payload the signed payload (CWT claims), when the signature verified
+     */
+    record Opened(CardVerdict failure, String reason, CardKey key, byte[] digest, byte[] payload) {}
+
+    /**
+     * Decodes a signed text of the given prefix and checks its signature against the listed keys, in the order of
+     * {@link #verify}: decodes (else {@code TAMPERED}), key listed (else {@code UNKNOWN_SIGNER}), signature valid and
+     * low-S (else {@code TAMPERED}). Shared by the record's card and the worker's card.
+     */
+    Opened open(String text, String prefix) {
+        CardCodec.Cose cose;
+        try {
+            cose = CardCodec.decode(Objects.requireNonNull(text, "text").strip(), prefix);
+        } catch (IllegalArgumentException e) {
+            return new Opened(CardVerdict.TAMPERED, "not a card: " + e.getMessage(), null, null, null);
+        }
+        byte[] digest = sha256(cose.bytes());
+        String keyId = HexFormat.of().formatHex(cose.keyId());
+        CardKey key = keys.get(keyId);
+        if (key == null) {
+            return new Opened(
+                    CardVerdict.UNKNOWN_SIGNER,
+                    "signed with key " + keyId + ", which the trust file does not list",
+                    null,
+                    digest,
+                    null);
+        }
+        String problem = signatureProblem(key, cose);
+        if (problem != null) {
+            return new Opened(CardVerdict.TAMPERED, problem, key, digest, null);
+        }
+        return new Opened(null, null, key, digest, cose.payload());
+    }
+
+    /**
+     * @return why the key may not have signed a card of {@code issuer} at {@code issuedAt} (another organisation's
+     *     key, or outside the key's validity), or null if it may
+     */
+    static String signerProblem(CardKey key, String issuer, Instant issuedAt) {
+        if (!issuer.equals(key.organisation())) {
+            return "the card names " + issuer + " as its issuer, but " + key.organisation() + "'s key " + key.keyIdHex()
+                    + " signed it";
+        }
+        LocalDate signedOn = LocalDate.ofInstant(issuedAt, ZoneOffset.UTC);
+        if (!key.validOn(signedOn)) {
+            return "signed on " + signedOn + " with " + key.organisation() + "'s key " + key.keyIdHex()
+                    + ", which may sign only from " + key.validFrom() + " to " + key.validTo();
+        }
+        return null;
     }
 
     /**

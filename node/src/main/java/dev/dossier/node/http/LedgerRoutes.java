@@ -7,18 +7,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dossier.common.receipt.Receipt;
 import dev.dossier.node.ledger.Ledger;
+import dev.dossier.node.ledger.StateEntry;
 import dev.dossier.node.ledger.VersionedValue;
 import dev.dossier.node.log.CheckpointPublisher;
 import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.log.PublicEntry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
  * The public answers about one anchored commitment: {@code GET /v1/receipts/{commitment}} (the receipt proving its
@@ -27,6 +31,11 @@ import java.util.OptionalLong;
  */
 final class LedgerRoutes {
     private static final HexFormat HEX = HexFormat.of();
+
+    /** The most keys a prefix lookup reads: two commitments, and room for keys of another shape the contract wrote. */
+    private static final int PREFIX_SCAN = 16;
+
+    private static final Pattern COMMITMENT_KEY = Pattern.compile("[0-9a-f]{64}");
 
     private final Ledger ledger;
     private final String namespace;
@@ -91,17 +100,57 @@ final class LedgerRoutes {
         }
     }
 
-    /** {@code GET /v1/status/{commitment}}. */
+    /**
+     * {@code GET /v1/status/{commitment}}, or {@code /v1/status/{prefix}} with the first 32 to 63 hex digits of a
+     * commitment (a worker's card binds its modules by a 16-byte prefix): the one entry whose commitment starts so,
+     * found by a RocksDB seek over the world state; 409 if more than one does, never one of them.
+     */
     Response status(String hex) {
-        if (!Requests.COMMITMENT.matcher(hex).matches()) {
-            return badCommitment();
+        if (!Requests.COMMITMENT_OR_PREFIX.matcher(hex).matches()) {
+            return Response.error(
+                    400,
+                    "BAD_REQUEST",
+                    "a commitment is 64 hexadecimal digits; a commitment prefix, 32 to 63 (16 bytes or more)");
         }
         String key = hex.toLowerCase(Locale.ROOT);
-        Optional<VersionedValue> value = ledger.get(namespace, key);
+        Optional<VersionedValue> value;
+        if (key.length() == 64) {
+            value = ledger.get(namespace, key);
+        } else {
+            List<StateEntry> matches = byPrefix(key);
+            if (matches.size() > 1) {
+                return Response.error(
+                        409,
+                        "AMBIGUOUS",
+                        "more than one commitment starts with " + key + ": ask with more digits or the whole"
+                                + " commitment");
+            }
+            value = matches.stream().map(StateEntry::value).findFirst();
+        }
         if (value.isEmpty()) {
-            return Response.error(404, "NOT_FOUND", "commitment " + key + " is not anchored");
+            return Response.error(
+                    404,
+                    "NOT_FOUND",
+                    (key.length() == 64 ? "commitment " : "no commitment starting with ") + key + " is anchored");
         }
         return new Response(200, JSON_TYPE, PublicEntry.of(value.get().value()), Map.of("Cache-Control", "no-store"));
+    }
+
+    /**
+     * @return the world state's commitments (64 hex digit keys) that start with {@code prefix}, at most two: a seek
+     *     to the prefix and a scan bounded by its end (hex digits sort below {@code g})
+     */
+    private List<StateEntry> byPrefix(String prefix) {
+        List<StateEntry> found = new ArrayList<>(2);
+        for (StateEntry entry : ledger.range(namespace, prefix, prefix + "g", PREFIX_SCAN)) {
+            if (COMMITMENT_KEY.matcher(entry.key()).matches()) {
+                found.add(entry);
+                if (found.size() == 2) {
+                    break;
+                }
+            }
+        }
+        return found;
     }
 
     private static Response badCommitment() {

@@ -14,6 +14,9 @@ final class Requests {
     /** A commitment or subject pseudonym in a path: exactly 64 hexadecimal digits. */
     static final Pattern COMMITMENT = Pattern.compile("[0-9a-fA-F]{64}");
 
+    /** A commitment, or its first 32 to 63 hex digits (at least 16 bytes: a worker's card's module binding). */
+    static final Pattern COMMITMENT_OR_PREFIX = Pattern.compile("[0-9a-fA-F]{32,64}");
+
     /** Request bodies: one JSON value, no repeated member names. */
     static final ObjectReader STRICT_JSON = Response.JSON
             .reader()

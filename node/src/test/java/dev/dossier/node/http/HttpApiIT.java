@@ -236,7 +236,8 @@ class HttpApiIT {
             HttpResponse<String> missing = get(path + unknown);
             assertThat(missing.statusCode()).isEqualTo(404);
             assertThat(JSON.readTree(missing.body()).get("code").asText()).isEqualTo("NOT_FOUND");
-            for (String bad : List.of("abc", unknown.substring(1), unknown + "0", "g" + unknown.substring(1), "")) {
+            String tooShort = unknown.substring(path.equals("/v1/status/") ? 33 : 1); // status takes prefixes of 32+
+            for (String bad : List.of("abc", tooShort, unknown + "0", "g" + unknown.substring(1), "")) {
                 HttpResponse<String> response = get(path + bad);
                 assertThat(response.statusCode()).as(path + bad).isEqualTo(400);
                 JsonNode error = JSON.readTree(response.body());
@@ -245,6 +246,36 @@ class HttpApiIT {
             }
         }
         assertThat(get("/v1/nothing").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void statusByPrefix_findsTheOneEntry_refusesAnAmbiguousPrefix_andShortOnes() throws Exception {
+        String shared = newCommitment().substring(0, 32);
+        String first = shared + "0" + newCommitment().substring(33);
+        String second = shared + "f" + newCommitment().substring(33);
+        try (Gateway gateway = network.gateway("issuer")) {
+            notary(gateway).submitTransaction("anchor", first, "record");
+            notary(gateway).submitTransaction("anchor", second, "record");
+        }
+        HttpResponse<String> ambiguous = get("/v1/status/" + shared);
+        assertThat(ambiguous.statusCode()).as(ambiguous.body()).isEqualTo(409);
+        assertThat(JSON.readTree(ambiguous.body()).get("code").asText()).isEqualTo("AMBIGUOUS");
+        assertThat(ambiguous.body()).doesNotContain(first).doesNotContain(second);
+
+        for (String commitment : List.of(first, second)) {
+            String prefix = commitment.substring(0, 33).toUpperCase(Locale.ROOT);
+            HttpResponse<String> found = get("/v1/status/" + prefix);
+            assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+            JsonNode entry = JSON.readTree(found.body());
+            assertThat(entry.get("commitment").asText()).isEqualTo(commitment);
+            assertThat(entry.get("mspId").asText()).isEqualTo("Org1MSP");
+        }
+        HttpResponse<String> none = get("/v1/status/" + newCommitment().substring(0, 32));
+        assertThat(none.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(none.body()).get("error").asText()).contains("no commitment starting with");
+        HttpResponse<String> tooShort = get("/v1/status/" + shared.substring(1));
+        assertThat(tooShort.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(tooShort.body()).get("error").asText()).contains("32 to 63");
     }
 
     @Test

@@ -18,6 +18,7 @@ import {
 } from './receipt.mjs';
 import { PREFIX as CARD_PREFIX, cardFromPdf, parseCardKeys, verifyCard, withLedger } from './card.mjs';
 import { keptList, listAge, syncRevocations, withRevocations } from './revocations.mjs';
+import { WORKER_PREFIX, renderModules, verifyWorkerCard, workerWithLedger } from './worker-card.mjs';
 
 const $ = (id) => document.getElementById(id);
 const TRUST_STORE = 'dossier.trust.v1';
@@ -328,10 +329,19 @@ function recordRows(record) {
 }
 
 /** The facts of a genuine card, large, for the inspector to compare with the worker's identity document. */
-function showCardFacts(card) {
+function showCardFacts(card, modules) {
   $('card').hidden = !card;
+  renderModules($('card-modules'), card ? modules : []);
   if (!card) return;
   $('card-name').textContent = `${card.givenName} ${card.familyName}`;
+  if (card.modules) {
+    // a worker's safety card: the worker, then each module with its status
+    fill($('card-facts'), [
+      ['Born', card.birthDate],
+      ['Signed by', `${card.issuer}, ${new Date(card.issuedAt * 1000).toISOString().substring(0, 10)}`],
+    ]);
+    return;
+  }
   fill($('card-facts'), [
     ['Born', card.birthDate],
     ['Course', card.courseCode ? `${card.courseTitle} (${card.courseCode})` : card.courseTitle],
@@ -353,9 +363,10 @@ function show({
   source = '',
   card = null,
   cardDigest = null,
+  modules = [],
 }) {
   const result = $('result');
-  showCardFacts(card);
+  showCardFacts(card, modules);
   const look = VERDICTS[verdict];
   result.dataset.verdict = verdict;
   result.querySelector('.icon').textContent = look.icon;
@@ -514,7 +525,9 @@ async function verifyCardText(input) {
     showUnverified(e, input.source);
     return;
   }
-  const offline = await verifyCard(input.card, cardKeys, new Date().toISOString().substring(0, 10));
+  const worker = input.card.startsWith(WORKER_PREFIX);
+  const today = new Date().toISOString().substring(0, 10);
+  const offline = worker ? await verifyWorkerCard(input.card, cardKeys, today) : await verifyCard(input.card, cardKeys, today);
   const keysAge = `the consortium keys saved on this device ${ageOf(pinned?.checkedAt ?? pinned?.savedAt)}`;
   if (!offline.card) {
     show({
@@ -527,9 +540,10 @@ async function verifyCardText(input) {
     return;
   }
   busy('Asking the ledger whether the card was revoked…');
-  const [cardStatus, recordStatus] = await Promise.all([fetchStatus(offline.digest), fetchStatus(offline.card.commitment)]);
-  const statuses = [cardStatus, recordStatus];
-  const base = { card: offline.card, cardDigest: offline.digest, source: input.source };
+  // a worker's card: each module's entry, found by its commitment prefix; a record's card: the card's and the record's
+  const asked = worker ? offline.card.modules.map((m) => m.commitmentPrefix) : [offline.digest, offline.card.commitment];
+  const statuses = await Promise.all(asked.map(fetchStatus));
+  const base = { card: offline.card, cardDigest: offline.digest, source: input.source, modules: offline.modules };
   const compare = 'Compare the name and birth date with the worker\'s identity document.';
   if (statuses.some((s) => s.kind === 'unknown')) {
     const failed = statuses.find((s) => s.kind === 'unknown');
@@ -557,9 +571,10 @@ async function verifyCardText(input) {
     return;
   }
   const entry = (s) => (s.kind === 'ok' ? s.entry : null);
-  const online = withLedger(offline, entry(cardStatus), entry(recordStatus));
+  const online = worker ? workerWithLedger(offline, statuses.map(entry)) : withLedger(offline, ...statuses.map(entry));
   show({
     ...base,
+    modules: online.modules,
     verdict: online.verdict,
     reason: `${online.reason.charAt(0).toUpperCase()}${online.reason.substring(1)}.`,
     note: `${compare} Signature checked with ${keysAge}; status from the ledger now.`,
@@ -568,7 +583,7 @@ async function verifyCardText(input) {
 
 function verifyText(text, source) {
   const trimmed = text.trim();
-  if (trimmed.startsWith(CARD_PREFIX)) {
+  if (trimmed.startsWith(CARD_PREFIX) || trimmed.startsWith(WORKER_PREFIX)) {
     verify({ card: trimmed, source });
     return;
   }
@@ -694,7 +709,7 @@ async function startCamera() {
       // printed codes are dark on light: skip the inverted pass to spare slow phones
       const size = scaled(video.videoWidth, video.videoHeight, 800);
       const code = decodeQr(jsQR, video, ...size, canvas, 'dontInvert');
-      if (code && code.data.startsWith(CARD_PREFIX)) {
+      if (code && (code.data.startsWith(CARD_PREFIX) || code.data.startsWith(WORKER_PREFIX))) {
         stopCamera();
         verify({ card: code.data, source: 'QR code (camera)' });
         return;

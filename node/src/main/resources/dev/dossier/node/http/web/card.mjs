@@ -10,7 +10,7 @@ const P256_HALF_ORDER = BigInt('0x7FFFFFFF800000007FFFFFFFFFFFFFFFDE737D56D38BCF
 const MAX_DEPTH = 4;
 const FACTS = -65537;
 
-class CardError extends Error {}
+export class CardError extends Error {}
 
 /** Strict Base45 decoding (RFC 9285). */
 export function base45Decode(text) {
@@ -161,17 +161,17 @@ export function cardFromPdf(bytes) {
 }
 
 /** Decodes a card's text into its COSE parts, strictly; throws CardError saying which part is wrong. */
-export function decodeCard(text) {
+export function decodeCard(text, prefix = PREFIX) {
   if (text.length > MAX_TEXT) throw new CardError(`longer than ${MAX_TEXT} characters`);
-  if (!text.startsWith(PREFIX)) {
+  if (!text.startsWith(prefix)) {
     const colon = text.indexOf(':');
     throw new CardError(
-      text.startsWith('DC') && colon > 2
-        ? `card format ${text.substring(0, colon)} is not ${PREFIX} (a newer page?)`
-        : `it does not start with ${PREFIX}`,
+      text.startsWith(prefix.substring(0, 2)) && colon > 2
+        ? `card format ${text.substring(0, colon)} is not ${prefix} (a newer page?)`
+        : `it does not start with ${prefix}`,
     );
   }
-  const bytes = base45Decode(text.substring(PREFIX.length));
+  const bytes = base45Decode(text.substring(prefix.length));
   const decoded = cborDecode(bytes);
   if (!decoded || decoded.tag !== 18) throw new CardError('not a tagged COSE_Sign1 (tag 18)');
   const parts = decoded.value;
@@ -195,7 +195,7 @@ export function decodeCard(text) {
 const DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
 const HOURS = /^[0-9]{1,5}(\.[0-9]{1,2})?$/;
 
-function validDate(text) {
+export function validDate(text) {
   if (!DATE.test(text)) return false;
   const d = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(text);
@@ -298,62 +298,70 @@ function lowS(signature) {
 }
 
 /**
+ * Decodes a signed text of the given prefix and checks its signature against the trust file's card keys, as the Java
+ * CardVerifier.open: decodes (else TAMPERED), key listed (else UNKNOWN_SIGNER), signature low-S and valid (else
+ * TAMPERED). Shared by the record's card and the worker's card (worker-card.mjs).
+ * @returns {Promise<{failure: {verdict, reason}|null, key, digest, payload}>}
+ */
+export async function openSigned(text, cardKeys, prefix = PREFIX) {
+  const failed = (verdict, reason, key = null, digest = null) => ({ failure: { verdict, reason }, key, digest, payload: null });
+  let cose;
+  try {
+    cose = decodeCard(String(text).trim(), prefix);
+  } catch (e) {
+    if (!(e instanceof CardError)) throw e;
+    return failed('TAMPERED', `not a card: ${e.message}`);
+  }
+  const digest = await cardDigest(cose.bytes);
+  const keyId = toHex(cose.keyId);
+  const key = cardKeys.get(keyId);
+  if (!key) return failed('UNKNOWN_SIGNER', `signed with key ${keyId}, which the trust file does not list`, null, digest);
+  if (!lowS(cose.signature)) {
+    return failed('TAMPERED', 'the signature is not in its low-S form: the card was changed after signing', key, digest);
+  }
+  const verified = await crypto.subtle.verify(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    key.key,
+    cose.signature,
+    toBeSigned(cose.protectedHeader, cose.payload),
+  );
+  if (!verified) {
+    return failed('TAMPERED', `the signature of ${key.organisation}'s key ${keyId} does not verify: the card was changed after signing`, key, digest);
+  }
+  return { failure: null, key, digest, payload: cose.payload };
+}
+
+/** Why `key` may not have signed a card of `issuer` at `issuedAt` (seconds), or null if it may. */
+export function signerProblem(key, issuer, issuedAt) {
+  if (issuer !== key.organisation) {
+    return `the card names ${issuer} as its issuer, but ${key.organisation}'s key ${key.keyId} signed it`;
+  }
+  const signedOn = new Date(issuedAt * 1000).toISOString().substring(0, 10);
+  if (signedOn < key.validFrom || signedOn > key.validTo) {
+    return `signed on ${signedOn} with ${key.organisation}'s key ${key.keyId}, which may sign only from ${key.validFrom} to ${key.validTo}`;
+  }
+  return null;
+}
+
+/**
  * Checks a card offline against the trust file's card keys (from parseCardKeys), on the day `today` (YYYY-MM-DD).
  * @returns {Promise<{verdict, reason, card, key, digest, online: false}>} card and key only for a genuine card
  */
 export async function verifyCard(text, cardKeys, today) {
   const result = (verdict, reason, card = null, key = null, digest = null) => ({ verdict, reason, card, key, digest, online: false });
-  let cose;
-  try {
-    cose = decodeCard(String(text).trim());
-  } catch (e) {
-    if (!(e instanceof CardError)) throw e;
-    return result('TAMPERED', `not a card: ${e.message}`);
-  }
-  const digest = await cardDigest(cose.bytes);
-  const keyId = toHex(cose.keyId);
-  const key = cardKeys.get(keyId);
-  if (!key) return result('UNKNOWN_SIGNER', `signed with key ${keyId}, which the trust file does not list`, null, null, digest);
-  let verified = false;
-  if (lowS(cose.signature)) {
-    verified = await crypto.subtle.verify(
-      { name: 'ECDSA', hash: 'SHA-256' },
-      key.key,
-      cose.signature,
-      toBeSigned(cose.protectedHeader, cose.payload),
-    );
-  } else {
-    return result('TAMPERED', 'the signature is not in its low-S form: the card was changed after signing', null, key, digest);
-  }
-  if (!verified) {
-    return result(
-      'TAMPERED',
-      `the signature of ${key.organisation}'s key ${keyId} does not verify: the card was changed after signing`,
-      null,
-      key,
-      digest,
-    );
-  }
+  const opened = await openSigned(text, cardKeys);
+  const { key, digest } = opened;
+  if (opened.failure) return result(opened.failure.verdict, opened.failure.reason, null, key, digest);
   let card;
   try {
-    card = cardFacts(cose.payload);
+    card = cardFacts(opened.payload);
   } catch (e) {
     if (!(e instanceof CardError)) throw e;
     return result('TAMPERED', `signed, but not a card: ${e.message}`, null, key, digest);
   }
-  if (card.issuer !== key.organisation) {
-    return result('UNKNOWN_SIGNER', `the card names ${card.issuer} as its issuer, but ${key.organisation}'s key ${keyId} signed it`, null, key, digest);
-  }
+  const problem = signerProblem(key, card.issuer, card.issuedAt);
+  if (problem) return result('UNKNOWN_SIGNER', problem, null, key, digest);
   const signedOn = new Date(card.issuedAt * 1000).toISOString().substring(0, 10);
-  if (signedOn < key.validFrom || signedOn > key.validTo) {
-    return result(
-      'UNKNOWN_SIGNER',
-      `signed on ${signedOn} with ${key.organisation}'s key ${keyId}, which may sign only from ${key.validFrom} to ${key.validTo}`,
-      null,
-      key,
-      digest,
-    );
-  }
   if (card.validUntil !== null && today > card.validUntil) {
     return result(
       'EXPIRED',

@@ -5,7 +5,8 @@
 // (/v1/revocations) is not cached here either: the page checks its signature and keeps it in IndexedDB.
 // v2: the page fails closed and pins the consortium keys; a new cache makes every device install it at once.
 // v3: inspector's cards (card.mjs), checked offline from the cached page and keys.
-// v4: the signed revocation list (revocations.mjs): the page syncs it into IndexedDB and checks cards offline with it.
+// v4: the signed revocation list (revocations.mjs): the page syncs it into IndexedDB and checks cards offline with it;
+//     workers' safety cards (worker-card.mjs).
 const CACHE = 'dossier-verify-v4';
 const PAGE = '/verify/';
 const FILES = [
@@ -15,6 +16,7 @@ const FILES = [
   '/verify/receipt.mjs',
   '/verify/card.mjs',
   '/verify/revocations.mjs',
+  '/verify/worker-card.mjs',
   '/verify/jsQR.js',
   '/verify/icon.svg',
   '/verify/manifest.webmanifest',

@@ -1,0 +1,69 @@
+package dev.dossier.client.cli;
+
+import dev.dossier.client.LedgerEntry;
+import dev.dossier.client.transport.NodeApi;
+import dev.dossier.common.card.AnchoredEntry;
+import dev.dossier.common.card.CardVerdict;
+import dev.dossier.common.card.WorkerCard;
+import dev.dossier.common.card.WorkerCardCheck;
+import dev.dossier.common.card.WorkerCardVerifier;
+import java.io.IOException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code dossier verify --card DW1:...}: a worker's safety card checked offline against the card keys of the pinned
+ * trust file, then, unless offline, each module against its record's entry, found by its commitment prefix ({@code
+ * GET /v1/status/<prefix>}). Prints the worker first, then each module's status, then the verdict.
+ */
+final class WorkerCardVerify {
+    private WorkerCardVerify() {}
+
+    /** @return the exit code: 0 for VALID, {@link Main#NOT_VALID} otherwise */
+    static int run(ClientOptions client, String text, boolean offline) throws IOException, InterruptedException {
+        WorkerCardCheck check =
+                new WorkerCardVerifier(client.trust().cardKeys()).verify(text, LocalDate.now(ZoneOffset.UTC));
+        String trusted = CardVerify.trustedKeys(client);
+        if (check.genuine() && !offline) {
+            try {
+                NodeApi node = new NodeApi(client.nodeUrl());
+                List<AnchoredEntry> entries = new ArrayList<>();
+                for (WorkerCardCheck.ModuleCheck module : check.modules()) {
+                    entries.add(node.statusByPrefix(module.module().prefixHex())
+                            .map(LedgerEntry::anchored)
+                            .orElse(null));
+                }
+                check = WorkerCardVerifier.withLedger(check, entries);
+                trusted += "; ledger at " + node.base();
+            } catch (IOException e) {
+                trusted += "; ledger not reached (" + e.getMessage() + "): revocation not checked";
+            }
+        } else if (check.genuine()) {
+            trusted += "; offline: the ledger was not asked, revocation not checked";
+        }
+        WorkerCard card = check.card();
+        if (card != null) {
+            System.out.println("  worker        " + card.givenName() + " " + card.familyName());
+            System.out.println("  birth date    " + CardVerify.or(card.birthDate()));
+            for (WorkerCardCheck.ModuleCheck module : check.modules()) {
+                System.out.printf(
+                        "  %-13s %s (%s): %s%n",
+                        module.status().name().toLowerCase(Locale.ROOT),
+                        module.module().code(),
+                        module.module().title(),
+                        module.reason());
+            }
+            System.out.println("  issued        " + card.issuedAt() + " by " + card.issuer());
+        }
+        System.out.println(check.verdict());
+        System.out.println("  " + check.reason());
+        if (card != null) {
+            System.out.println("  compare the name and birth date with the worker's identity document");
+        }
+        System.out.println("  checked with  " + trusted);
+        return check.verdict() == CardVerdict.VALID ? 0 : Main.NOT_VALID;
+    }
+}
