@@ -266,7 +266,7 @@ class CardIT {
         assertThat(text).startsWith("DW1:");
         assertThat(directory.resolve("worker.png")).isRegularFile();
 
-        Output valid = run("verify", "--card", card.toString(), "--trust", trustFile.toString());
+        CliRun valid = run("verify", "--card", card.toString(), "--trust", trustFile.toString());
         assertThat(valid.code()).as(valid.text()).isZero();
         assertThat(valid.text())
                 .contains("worker        Ion Colombo")
@@ -281,9 +281,9 @@ class CardIT {
                             salt, record("WORKER-antincendio", modules, 2).canonicalJson()),
                     "issued_in_error");
         }
-        Output revoked = run("verify", "--card", text, "--trust", trustFile.toString());
+        CliRun revoked = run("verify", "--card", text, "--trust", trustFile.toString());
         assertThat(revoked.text()).contains("revoked       antincendio").contains("2 valid, 1 revoked");
-        Output offline = run("verify", "--card", text, "--trust", trustFile.toString(), "--offline");
+        CliRun offline = run("verify", "--card", text, "--trust", trustFile.toString(), "--offline");
         assertThat(offline.text())
                 .contains("valid         antincendio")
                 .contains("offline: the ledger was not asked, revocation not checked");
