@@ -6,6 +6,7 @@ import com.google.zxing.WriterException;
 import com.google.zxing.common.BitMatrix;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
+import dev.dossier.common.card.CardCodec;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -80,7 +81,17 @@ public final class QrCode {
      * @throws IOException if the file cannot be written
      */
     public static void writePng(String text, int pixelsPerModule, Path file) throws IOException {
-        BitMatrix matrix = matrix(text);
+        if (!ImageIO.write(image(text, pixelsPerModule), "png", file.toFile())) {
+            throw new IOException("no PNG writer in this JDK");
+        }
+    }
+
+    /**
+     * @return the QR code of {@code text}, {@code pixelsPerModule} pixels a module, black on white, quiet zone
+     *     included: an inspector's card's ({@code DC1:...}) as {@link #cardMatrix}, any other text's as {@link #matrix}
+     */
+    public static BufferedImage image(String text, int pixelsPerModule) {
+        BitMatrix matrix = text.startsWith(CardCodec.PREFIX) ? cardMatrix(text) : matrix(text);
         int size = matrix.getWidth() * pixelsPerModule;
         BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < size; y++) {
@@ -88,8 +99,6 @@ public final class QrCode {
                 image.setRGB(x, y, matrix.get(x / pixelsPerModule, y / pixelsPerModule) ? 0xFF000000 : 0xFFFFFFFF);
             }
         }
-        if (!ImageIO.write(image, "png", file.toFile())) {
-            throw new IOException("no PNG writer in this JDK");
-        }
+        return image;
     }
 }
