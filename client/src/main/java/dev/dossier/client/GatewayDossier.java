@@ -169,8 +169,8 @@ final class GatewayDossier implements Dossier {
         Optional<LedgerEntry> record = status(Commitment.of(offline.card().commitment()));
         return CardVerifier.withLedger(
                 offline,
-                card.map(LedgerEntry::anchored).orElse(null),
-                record.map(LedgerEntry::anchored).orElse(null));
+                card.map(LedgerEntry::shared).orElse(null),
+                record.map(LedgerEntry::shared).orElse(null));
     }
 
     @Override

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dossier.common.card.AnchoredEntry;
 import dev.dossier.common.card.Card;
 import dev.dossier.common.card.CardCheck;
 import dev.dossier.common.card.CardCodec;
@@ -197,7 +196,7 @@ class CardBindingAttackIT {
                         status(1, offline.card().commitmentHex())));
     }
 
-    private static AnchoredEntry status(int node, String commitment) throws Exception {
+    private static LedgerEntry status(int node, String commitment) throws Exception {
         HttpResponse<String> response = HTTP.send(
                 HttpRequest.newBuilder(URI.create(cluster.nodes[node].httpUrl() + "/v1/status/" + commitment))
                         .timeout(Duration.ofSeconds(10))
@@ -207,8 +206,7 @@ class CardBindingAttackIT {
             return null;
         }
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        LedgerEntry entry = LedgerEntry.parse(response.body());
-        return new AnchoredEntry(entry.mspId(), entry.status(), entry.revocationReason(), entry.supersededBy());
+        return LedgerEntry.parse(response.body());
     }
 
     private static String digest(String card) {

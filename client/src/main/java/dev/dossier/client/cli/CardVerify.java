@@ -5,7 +5,6 @@ import dev.dossier.client.card.CardPhoto;
 import dev.dossier.client.certificate.CertificatePdf;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.transport.NodeApi;
-import dev.dossier.common.card.AnchoredEntry;
 import dev.dossier.common.card.Card;
 import dev.dossier.common.card.CardCheck;
 import dev.dossier.common.card.CardCodec;
@@ -61,8 +60,9 @@ final class CardVerify {
         return check.verdict() == CardVerdict.VALID ? 0 : Main.NOT_VALID;
     }
 
-    private static AnchoredEntry entry(NodeApi node, Commitment commitment) throws IOException, InterruptedException {
-        return node.status(commitment).map(LedgerEntry::anchored).orElse(null);
+    private static dev.dossier.common.entry.LedgerEntry entry(NodeApi node, Commitment commitment)
+            throws IOException, InterruptedException {
+        return node.status(commitment).map(LedgerEntry::shared).orElse(null);
     }
 
     /**
