@@ -125,7 +125,7 @@ public final class BulkAnchorer {
         } else {
             Files.createDirectories(options.cards());
             journal = Journal.open(options.journal(), input, batchSize, cards.keyId(), cards.now());
-            cardsSignedAt = journal.cardsSignedAt();
+            cardsSignedAt = cards.checkKey(journal.cardsSignedAt());
         }
         ExecutorService workers = Executors.newFixedThreadPool(options.threads(), DaemonThreads.named("validate"));
         ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), DaemonThreads.named("submit"));
@@ -201,7 +201,7 @@ public final class BulkAnchorer {
                 out.add(row);
             } else {
                 Anchoring.Prepared prepared = anchoring.prepare(row.line(), row.record());
-                out.add(cards == null ? prepared : cards.sign(prepared, row.record(), cardsSignedAt));
+                out.add(cards == null ? prepared : cards.sign(row, prepared, cardsSignedAt));
             }
         }
         return out;
@@ -302,12 +302,8 @@ public final class BulkAnchorer {
                     errors.add(p.line(), p.recordId(), "commitment", r.outcome() + ": " + r.reason());
                 }
             }
-            if (cards != null && results.get(2 * i + 1).outcome() == Outcome.CONFLICT) {
-                Anchoring.Result card = results.get(2 * i + 1);
-                errors.add(p.line(), p.recordId(), "card", card.outcome() + ": " + card.reason());
-            }
         }
-        int[] withoutCard = cards == null ? null : BulkCards.writeCommitted(options.cards(), batch, results);
+        int[] withoutCard = cards == null ? null : BulkCards.writeCommitted(options.cards(), batch, results, errors);
         byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
         synchronized (this) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);

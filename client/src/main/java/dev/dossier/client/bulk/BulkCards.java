@@ -1,6 +1,8 @@
 package dev.dossier.client.bulk;
 
 import dev.dossier.client.record.TrainingRecord;
+import dev.dossier.client.record.ValidatedRow;
+import dev.dossier.client.record.Violation;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,9 +14,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 
 /**
  * The inspector's cards of a bulk upload ({@code dossier anchor --cards DIR}): each record's card is signed as the row
@@ -42,16 +47,19 @@ public final class BulkCards {
 
     private final Signer signer;
     private final String keyId;
+    private final Predicate<LocalDate> maySignOn;
     private final Clock clock;
 
     /**
      * @param signer signs with the organisation's card key
      * @param keyId that key's id, 16 hex digits: an upload's journal is bound to it
+     * @param maySignOn whether the key may sign on a day (UTC), as the trust file lists its validity
      * @param clock gives the signing time of a new upload
      */
-    public BulkCards(Signer signer, String keyId, Clock clock) {
+    public BulkCards(Signer signer, String keyId, Predicate<LocalDate> maySignOn, Clock clock) {
         this.signer = Objects.requireNonNull(signer, "signer");
         this.keyId = Objects.requireNonNull(keyId, "keyId");
+        this.maySignOn = Objects.requireNonNull(maySignOn, "maySignOn");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -64,11 +72,35 @@ public final class BulkCards {
         return clock.instant().truncatedTo(ChronoUnit.SECONDS);
     }
 
-    /** @return {@code prepared} with its record's card, signed at {@code signedAt} */
-    Anchoring.Prepared sign(Anchoring.Prepared prepared, TrainingRecord record, Instant signedAt) {
-        return prepared.withCard(
-                signer.sign(record, prepared.commitment(), signedAt),
-                record.validUntil().orElse(null));
+    /**
+     * @return {@code signedAt}, the upload's signing time
+     * @throws IllegalArgumentException if the key may not sign then: no card of the upload could be signed
+     */
+    Instant checkKey(Instant signedAt) {
+        LocalDate day = LocalDate.ofInstant(signedAt, ZoneOffset.UTC);
+        if (!maySignOn.test(day)) {
+            throw new IllegalArgumentException("card key " + keyId + " may not sign on " + day + ", the signing day of"
+                    + " this upload's cards: see its validity in the trust file");
+        }
+        return signedAt;
+    }
+
+    /**
+     * @param row a valid row
+     * @return {@code prepared} with its record's card, signed at {@code signedAt}; or the row refused, with the reason,
+     *     if no card can hold its record (a name longer than a card takes, say): its record is then not anchored
+     *     either, since an upload with cards anchors every record with its card
+     */
+    Object sign(ValidatedRow row, Anchoring.Prepared prepared, Instant signedAt) {
+        TrainingRecord record = row.record();
+        try {
+            return prepared.withCard(
+                    signer.sign(record, prepared.commitment(), signedAt),
+                    record.validUntil().orElse(null));
+        } catch (IllegalArgumentException e) {
+            return new ValidatedRow(
+                    row.line(), row.recordId(), null, List.of(new Violation("card", "no card: " + e.getMessage())));
+        }
     }
 
     /** @return the file of a record's card in {@code directory}: its record id (made file-safe) and version */
@@ -81,14 +113,20 @@ public final class BulkCards {
      * (neither {@link Outcome#CONFLICT} nor {@link Outcome#REFUSED}).
      *
      * @param results the contract's answer: each record's result followed by its card's
+     * @param errors where a card refused by the ledger is reported (its record's refusal is reported with the record)
      * @return the positions in the batch of the records that got no card file, for the journal
      */
-    static int[] writeCommitted(Path directory, List<Anchoring.Prepared> batch, List<Anchoring.Result> results)
+    static int[] writeCommitted(
+            Path directory, List<Anchoring.Prepared> batch, List<Anchoring.Result> results, ErrorReport errors)
             throws IOException {
         int[] skipped = new int[0];
         for (int i = 0; i < batch.size(); i++) {
-            if (ours(results.get(2 * i).outcome())
-                    && ours(results.get(2 * i + 1).outcome())) {
+            Anchoring.Result card = results.get(2 * i + 1);
+            if (card.outcome() == Outcome.CONFLICT) {
+                Anchoring.Prepared p = batch.get(i);
+                errors.add(p.line(), p.recordId(), "card", card.outcome() + ": " + card.reason());
+            }
+            if (ours(results.get(2 * i).outcome()) && ours(card.outcome())) {
                 write(directory, batch.get(i));
             } else {
                 skipped = java.util.Arrays.copyOf(skipped, skipped.length + 1);

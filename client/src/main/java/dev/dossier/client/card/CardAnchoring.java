@@ -39,7 +39,7 @@ public final class CardAnchoring {
 
     /** @return the signer of a bulk upload's cards, with {@code issuer}'s key, signing at {@code clock}'s time */
     public static BulkCards bulk(CardIssuer issuer, Clock clock) {
-        return new BulkCards(issuer::issue, issuer.key().keyIdHex(), clock);
+        return new BulkCards(issuer::issue, issuer.key().keyIdHex(), issuer.key()::validOn, clock);
     }
 
     /**

@@ -197,6 +197,44 @@ class BulkCardsTest {
         assertThat(options(BulkOptions.AUTOMATIC).batchSizeFor(1_000_000)).isEqualTo(2500);
     }
 
+    @Test
+    void recordNoCardCanHold_isRefusedWithItsReason_andTheOthersGoOn() throws Exception {
+        Map<String, String> fine = TestData.validRow();
+        Map<String, String> longName = TestData.validRow();
+        longName.put("record_id", "LONG-NAME");
+        longName.put("worker_given_name", "Maria " + "Anna ".repeat(50));
+        Path csv = directory.resolve("two.csv");
+        Files.writeString(csv, csvLine(fine.keySet()) + csvLine(fine.values()) + csvLine(longName.values()));
+        BulkOptions options = BulkOptions.forInput(csv, directory.resolve("out"))
+                .withThreads(1)
+                .withCards(directory.resolve("cards"));
+        BulkCards signer = CardAnchoring.bulk(new CardIssuer(privateKey, key), Clock.fixed(FIRST_RUN, ZoneOffset.UTC));
+
+        BulkReport report = new BulkAnchorer(notary, anchoring, csv, options, signer).run();
+
+        assertThat(report.refusedRows()).isEqualTo(1);
+        assertThat(report.anchored()).isEqualTo(1);
+        assertThat(report.cards()).isEqualTo(1);
+        assertThat(Files.readString(options.errors()))
+                .contains("3,LONG-NAME,card,no card: given name is longer than 200 characters");
+        assertThat(entriesOfKind("record")).isEqualTo(1);
+    }
+
+    @Test
+    void keyThatMayNotSignOnTheUploadsDay_stopsItBeforeAnything() {
+        assertThatThrownBy(() -> run(options(3), Instant.parse("2025-12-31T23:00:00Z")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("may not sign on 2025-12-31");
+        assertThat(notary.transactions.get()).isZero();
+    }
+
+    private static String csvLine(java.util.Collection<String> values) {
+        return values.stream()
+                        .map(v -> "\"" + v.replace("\"", "\"\"") + "\"")
+                        .collect(java.util.stream.Collectors.joining(","))
+                + "\n";
+    }
+
     private TrainingRecord firstRecord() throws Exception {
         try (RecordSource source = RecordSource.open(input)) {
             RawRow row = source.next();
