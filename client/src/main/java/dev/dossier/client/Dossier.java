@@ -79,8 +79,11 @@ public interface Dossier {
      * Anchors every valid row of a CSV or JSON Lines file (see {@link BulkOptions} and {@link BulkAnchorer}): streams
      * it, validates each row, writes refused rows to the error report, anchors the rest in {@code anchorBatch}
      * transactions with several in flight, and writes a receipt for each. Resumes after a crash from the journal
-     * beside the receipts without anchoring anything twice.
+     * beside the receipts without anchoring anything twice. With {@link BulkOptions#cards} it also signs each
+     * record's inspector's card with the card issuer and anchors it in the same transaction as its record, writing
+     * {@code <record id>-v<version>.card} there once committed ({@code BulkCards}).
      *
+     * @throws IllegalArgumentException if cards are asked for and no card issuer was given
      * @throws IOException if the input, receipts, journal or error report cannot be read or written
      * @throws DossierException if a transaction fails for a reason other than a transient one
      * @throws InterruptedException if interrupted; what was journaled stays journaled
@@ -99,17 +102,6 @@ public interface Dossier {
      * @throws DossierException if the transaction fails
      */
     IssuedCard issueCard(TrainingRecord record) throws DossierException;
-
-    /**
-     * Issues a card for every valid record of a file, as {@link #issueCard} does, into {@code cardDirectory}: one file
-     * {@code <record id>-v<version>.card} each, written once its card is anchored. A record whose card file exists is
-     * skipped, so a second run completes an interrupted one. Run after {@link #anchorAll} on the same file.
-     *
-     * @return how many cards were written
-     * @throws IOException if the input cannot be read or a card cannot be written
-     * @throws DossierException if a transaction fails
-     */
-    long issueCards(Path input, Path cardDirectory) throws IOException, DossierException;
 
     /**
      * Verifies a card: offline against the trusted card keys ({@link CardVerifier#verify}), then, for a genuine card,
@@ -187,7 +179,8 @@ public interface Dossier {
      * Anchors the corrections in a CSV or JSON Lines file as {@link #anchorAll} anchors records: each row supersedes,
      * in the same transaction, the latest earlier version of its record id that {@code earlier} names. A row whose
      * record id no earlier receipt names, or whose version is not above the one anchored, corrects nothing and goes to
-     * the error report. Receipts say {@link Outcome#SUPERSEDED} and name the entry superseded.
+     * the error report. Receipts say {@link Outcome#SUPERSEDED} and name the entry superseded. With
+     * {@link BulkOptions#cards}, each correction gets its card as in {@link #anchorAll}.
      *
      * @throws IOException if the input, receipts, journal or error report cannot be read or written
      * @throws DossierException if a transaction fails for a reason other than a transient one

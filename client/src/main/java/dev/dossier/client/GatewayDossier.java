@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dossier.client.bulk.Anchoring;
 import dev.dossier.client.bulk.BulkAnchorer;
+import dev.dossier.client.bulk.BulkCards;
 import dev.dossier.client.bulk.BulkOptions;
 import dev.dossier.client.bulk.BulkReport;
 import dev.dossier.client.bulk.BulkRevoker;
@@ -139,7 +140,7 @@ final class GatewayDossier implements Dossier {
     @Override
     public BulkReport anchorAll(Path input, BulkOptions options)
             throws IOException, DossierException, InterruptedException {
-        return new BulkAnchorer(notary, anchoring(), input, options).run();
+        return new BulkAnchorer(notary, anchoring(), input, options, bulkCards(options)).run();
     }
 
     private CardAnchoring cardAnchoring() {
@@ -154,9 +155,8 @@ final class GatewayDossier implements Dossier {
         return cardAnchoring().issue(record);
     }
 
-    @Override
-    public long issueCards(Path input, Path cardDirectory) throws IOException, DossierException {
-        return cardAnchoring().issueAll(input, cardDirectory);
+    private BulkCards bulkCards(BulkOptions options) {
+        return options.cards() == null || cardIssuer == null ? null : CardAnchoring.bulk(cardIssuer, clock);
     }
 
     @Override
@@ -169,8 +169,8 @@ final class GatewayDossier implements Dossier {
         Optional<LedgerEntry> record = status(Commitment.of(offline.card().commitment()));
         return CardVerifier.withLedger(
                 offline,
-                card.map(LedgerEntry::anchored).orElse(null),
-                record.map(LedgerEntry::anchored).orElse(null));
+                card.map(LedgerEntry::shared).orElse(null),
+                record.map(LedgerEntry::shared).orElse(null));
     }
 
     @Override
@@ -266,7 +266,7 @@ final class GatewayDossier implements Dossier {
     @Override
     public BulkReport correctAll(Path input, ReceiptIndex earlier, BulkOptions options)
             throws IOException, DossierException, InterruptedException {
-        return new BulkAnchorer(notary, anchoring().correcting(earlier), input, options).run();
+        return new BulkAnchorer(notary, anchoring().correcting(earlier), input, options, bulkCards(options)).run();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.dossier.client;
 
-import dev.dossier.common.card.AnchoredEntry;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -70,8 +69,11 @@ public record LedgerEntry(
                 json);
     }
 
-    /** @return what a card check needs of this entry: organisation and status */
-    public AnchoredEntry anchored() {
-        return new AnchoredEntry(mspId == null ? "" : mspId, status, reason, supersededBy);
+    /**
+     * @return this entry as {@link dev.dossier.common.entry.LedgerEntry} reads it (for {@code CardVerifier.withLedger})
+     * @throws IllegalArgumentException if {@link #json} is not an entry (it is one when {@link #parse} made this)
+     */
+    public dev.dossier.common.entry.LedgerEntry shared() {
+        return dev.dossier.common.entry.LedgerEntry.parse(json);
     }
 }

@@ -196,6 +196,13 @@ class CardIT {
                 .contains("VALID")
                 .contains(first.value(dev.dossier.client.record.Field.WORKER_FAMILY_NAME))
                 .contains("compare the name and birth date with the worker's identity document");
+        Path photo = directory.resolve("card-photo.png");
+        javax.imageio.ImageIO.write(dev.dossier.client.certificate.QrCode.image(card, 3), "png", photo.toFile());
+        CliRun scanned = run("verify", "--card", photo.toString(), "--trust", trustFile.toString());
+        assertThat(scanned.code()).as(scanned.text()).isZero();
+        assertThat(scanned.text())
+                .contains("VALID")
+                .contains(first.value(dev.dossier.client.record.Field.WORKER_FAMILY_NAME));
         CliRun offline = run("verify", "--card", card, "--trust", trustFile.toString(), "--offline");
         assertThat(offline.code()).isZero();
         // the online check before kept the node's revocation list in the config directory: offline uses it

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dossier.common.card.AnchoredEntry;
 import dev.dossier.common.card.Card;
 import dev.dossier.common.card.CardCheck;
 import dev.dossier.common.card.CardCodec;
@@ -244,7 +243,7 @@ class CardBindingAttackIT {
         assertThat(offline.genuine()).as(offline.reason()).isTrue();
         List<WorkerCardCheck> checks = new java.util.ArrayList<>();
         for (int node = 0; node < 2; node++) {
-            List<AnchoredEntry> entries = new java.util.ArrayList<>();
+            List<LedgerEntry> entries = new java.util.ArrayList<>();
             for (WorkerCardCheck.ModuleCheck module : offline.modules()) {
                 entries.add(status(node, module.module().prefixHex()));
             }
@@ -296,7 +295,7 @@ class CardBindingAttackIT {
                         status(1, offline.card().commitmentHex())));
     }
 
-    private static AnchoredEntry status(int node, String commitment) throws Exception {
+    private static LedgerEntry status(int node, String commitment) throws Exception {
         HttpResponse<String> response = HTTP.send(
                 HttpRequest.newBuilder(URI.create(cluster.nodes[node].httpUrl() + "/v1/status/" + commitment))
                         .timeout(Duration.ofSeconds(10))
@@ -306,8 +305,7 @@ class CardBindingAttackIT {
             return null;
         }
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        LedgerEntry entry = LedgerEntry.parse(response.body());
-        return new AnchoredEntry(entry.mspId(), entry.status(), entry.revocationReason(), entry.supersededBy());
+        return LedgerEntry.parse(response.body());
     }
 
     private static String digest(String card) {

@@ -6,6 +6,7 @@ import dev.dossier.client.digest.Commitments;
 import dev.dossier.client.digest.HmacKey;
 import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.record.Violation;
+import dev.dossier.common.card.CardVerifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -29,7 +30,10 @@ public final class Anchoring {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
 
-    /** A record ready to anchor; {@code supersedes} is the commitment a correction replaces, else null. */
+    /**
+     * A record ready to anchor; {@code supersedes} is the commitment a correction replaces, else null; {@code card} its
+     * inspector's card in an upload with cards ({@link BulkCards}), else null.
+     */
     public record Prepared(
             long line,
             String recordId,
@@ -37,7 +41,35 @@ public final class Anchoring {
             byte[] commitment,
             byte[] salt,
             String supersedes,
-            String entryJson) {}
+            String entryJson,
+            SignedCard card) {
+        /**
+         * @param text the record's card ({@code DC1:...})
+         * @param validUntil the record's valid-until date, or null: its card's entry expires with it
+         * @return this record with its card, anchored right after it in the same transaction
+         */
+        public Prepared withCard(String text, LocalDate validUntil) {
+            String digest = HEX.formatHex(CardVerifier.digest(text));
+            return new Prepared(
+                    line,
+                    recordId,
+                    version,
+                    commitment,
+                    salt,
+                    supersedes,
+                    entryJson,
+                    new SignedCard(text, digest, cardEntryJson(digest, validUntil)));
+        }
+    }
+
+    /**
+     * A record's card, signed.
+     *
+     * @param text the card's text ({@code DC1:...})
+     * @param digest its digest, 64 lowercase hex digits: the commitment of its entry
+     * @param entryJson its {@code anchorBatch} entry ({@link #cardEntryJson})
+     */
+    public record SignedCard(String text, String digest, String entryJson) {}
 
     /** The contract's answer for one entry. */
     public record Result(String commitment, Outcome outcome, String reason) {}
@@ -102,7 +134,7 @@ public final class Anchoring {
         String subject = pseudonymKey == null ? null : Commitments.pseudonym(pseudonymKey, record.fiscalCode());
         String entry = entryJson(
                 HEX.formatHex(commitment), "record", record.validUntil().orElse(null), subject, supersedes);
-        return new Prepared(line, record.recordId(), record.version(), commitment, salt, supersedes, entry);
+        return new Prepared(line, record.recordId(), record.version(), commitment, salt, supersedes, entry, null);
     }
 
     /**
@@ -135,15 +167,28 @@ public final class Anchoring {
         return s.append('}').toString();
     }
 
-    static String batchJson(List<Prepared> rows) {
+    /** @return the {@code anchorBatch} argument of {@code rows}: each record's entry, then its card's if it has one */
+    public static String batchJson(List<Prepared> rows) {
         StringBuilder s = new StringBuilder(rows.size() * 200 + 2).append('[');
-        for (int i = 0; i < rows.size(); i++) {
-            if (i > 0) {
-                s.append(',');
+        for (Prepared row : rows) {
+            s.append(s.length() > 1 ? "," : "").append(row.entryJson());
+            if (row.card() != null) {
+                s.append(',').append(row.card().entryJson());
             }
-            s.append(rows.get(i).entryJson());
         }
         return s.append(']').toString();
+    }
+
+    /** @return the commitments of {@link #batchJson}'s entries, in its order, 64 lowercase hex digits each */
+    public static List<String> commitments(List<Prepared> rows) {
+        List<String> commitments = new ArrayList<>(rows.size() * 2);
+        for (Prepared row : rows) {
+            commitments.add(HEX.formatHex(row.commitment()));
+            if (row.card() != null) {
+                commitments.add(row.card().digest());
+            }
+        }
+        return commitments;
     }
 
     /**

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -48,6 +49,9 @@ import java.util.logging.Logger;
  *       its block to be durable, then append its receipts (fsync) and its journal line (fsync).
  * </ol>
  *
+ * <p>With cards ({@link BulkOptions#cards}, {@link BulkCards}) the workers also sign each record's card, its entry
+ * goes right after its record's in the same transaction, and its file is written once the transaction has committed.
+ *
  * <p>A batch already in the journal with the same commitments is not submitted again. Transient failures (node
  * unavailable, deadline, MVCC conflict) are retried with backoff; any other failure stops the upload, and what was
  * journaled stays journaled for the next run.
@@ -61,6 +65,7 @@ public final class BulkAnchorer {
     private final Anchoring anchoring;
     private final Path input;
     private final BulkOptions options;
+    private final BulkCards cards;
 
     private final AtomicLong rows = new AtomicLong();
     private final AtomicLong refusedRows = new AtomicLong();
@@ -71,19 +76,35 @@ public final class BulkAnchorer {
     private final AtomicLong resumedRows = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong resumedBatches = new AtomicLong();
+    private final AtomicLong cardFiles = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     private int batchSize;
     private Journal journal;
     private FileChannel receipts;
     private ErrorReport errors;
+    private Instant cardsSignedAt;
 
     /** An upload of {@code input} (CSV or JSON Lines) to {@code notary}, rows made entries by {@code anchoring}. */
     public BulkAnchorer(Notary notary, Anchoring anchoring, Path input, BulkOptions options) {
+        this(notary, anchoring, input, options, null);
+    }
+
+    /**
+     * An upload that also signs and anchors the cards of its records, into {@code options.cards()}.
+     *
+     * @param cards the organisation's card signer, or null if {@code options.cards()} is null
+     * @throws IllegalArgumentException if {@code options.cards()} is set and {@code cards} is null
+     */
+    public BulkAnchorer(Notary notary, Anchoring anchoring, Path input, BulkOptions options, BulkCards cards) {
         this.notary = notary;
         this.anchoring = anchoring;
         this.input = input;
         this.options = options;
+        this.cards = options.cards() == null ? null : cards;
+        if (options.cards() != null && cards == null) {
+            throw new IllegalArgumentException("issuing cards needs the organisation's card key");
+        }
     }
 
     /** Runs the upload to its end, or to the first failure that is not transient (as {@code Dossier.anchorAll}). */
@@ -99,7 +120,13 @@ public final class BulkAnchorer {
             }
         }
         batchSize = options.batchSizeFor(scan.rows());
-        journal = Journal.open(options.journal(), input, batchSize);
+        if (cards == null) {
+            journal = Journal.open(options.journal(), input, batchSize);
+        } else {
+            Files.createDirectories(options.cards());
+            journal = Journal.open(options.journal(), input, batchSize, cards.keyId(), cards.now());
+            cardsSignedAt = cards.checkKey(journal.cardsSignedAt());
+        }
         ExecutorService workers = Executors.newFixedThreadPool(options.threads(), DaemonThreads.named("validate"));
         ExecutorService submitters = Executors.newFixedThreadPool(options.inFlight(), DaemonThreads.named("submit"));
         Thread reader = null;
@@ -132,6 +159,7 @@ public final class BulkAnchorer {
                 batches.get(),
                 resumedBatches.get(),
                 superseded.get(),
+                cardFiles.get(),
                 Duration.ofNanos(System.nanoTime() - started));
     }
 
@@ -169,8 +197,11 @@ public final class BulkAnchorer {
             Violation uncorrected = row.valid() ? anchoring.correctionProblem(row.record()) : null;
             if (uncorrected != null) {
                 out.add(new ValidatedRow(row.line(), row.recordId(), null, List.of(uncorrected)));
+            } else if (!row.valid()) {
+                out.add(row);
             } else {
-                out.add(row.valid() ? anchoring.prepare(row.line(), row.record()) : row);
+                Anchoring.Prepared prepared = anchoring.prepare(row.line(), row.record());
+                out.add(cards == null ? prepared : cards.sign(row, prepared, cardsSignedAt));
             }
         }
         return out;
@@ -215,9 +246,12 @@ public final class BulkAnchorer {
     }
 
     private void dispatch(long index, List<Anchoring.Prepared> batch, Semaphore slots, ExecutorService submitters)
-            throws InterruptedException {
+            throws InterruptedException, IOException {
         byte[] digest = digest(batch);
         if (journal.committed(index, digest)) {
+            if (cards != null) {
+                cardFiles.addAndGet(BulkCards.restore(options.cards(), batch, journal.withoutCard(index)));
+            }
             resumedBatches.incrementAndGet();
             resumedRows.addAndGet(batch.size());
             options.listener().rowsDone(batch.size(), true);
@@ -247,12 +281,9 @@ public final class BulkAnchorer {
         String entries = Anchoring.batchJson(batch);
         Notary.Committed committed =
                 Retrying.submit(notary, "batch " + index, () -> failure.get() != null, "anchorBatch", entries);
-        List<String> commitments = new ArrayList<>(batch.size());
-        HexFormat hex = HexFormat.of();
-        for (Anchoring.Prepared p : batch) {
-            commitments.add(hex.formatHex(p.commitment()));
-        }
+        List<String> commitments = Anchoring.commitments(batch);
         List<Anchoring.Result> results = Anchoring.parseResults(committed.result(), commitments);
+        int stride = cards == null ? 1 : 2;
         StringBuilder lines = new StringBuilder(batch.size() * 330);
         long newly = 0;
         long already = 0;
@@ -260,8 +291,8 @@ public final class BulkAnchorer {
         long replaced = 0;
         for (int i = 0; i < batch.size(); i++) {
             Anchoring.Prepared p = batch.get(i);
-            Anchoring.Result r = results.get(i);
-            appendReceipt(lines, p, commitments.get(i), committed, r);
+            Anchoring.Result r = results.get(stride * i);
+            appendReceipt(lines, p, commitments.get(stride * i), committed, r);
             switch (r.outcome()) {
                 case ANCHORED -> newly++;
                 case SUPERSEDED -> {
@@ -275,6 +306,7 @@ public final class BulkAnchorer {
                 }
             }
         }
+        int[] withoutCard = cards == null ? null : BulkCards.writeCommitted(options.cards(), batch, results, errors);
         byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
         synchronized (this) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -282,12 +314,16 @@ public final class BulkAnchorer {
                 receipts.write(buffer);
             }
             receipts.force(false);
-            journal.append(index, batch.size(), digest, committed.txId(), committed.block(), receipts.position());
+            journal.append(
+                    index, batch.size(), digest, committed.txId(), committed.block(), receipts.position(), withoutCard);
         }
         anchored.addAndGet(newly);
         alreadyAnchored.addAndGet(already);
         refusedOnChain.addAndGet(refused);
         superseded.addAndGet(replaced);
+        if (withoutCard != null) {
+            cardFiles.addAndGet(batch.size() - withoutCard.length);
+        }
         batches.incrementAndGet();
         options.listener().rowsDone(batch.size(), true);
     }
@@ -323,12 +359,15 @@ public final class BulkAnchorer {
         out.append("}\n");
     }
 
-    /** SHA-256 of the batch's commitments, concatenated: identifies the batch in the journal. */
+    /** SHA-256 of the batch's commitments (and its cards' digests), concatenated: identifies the batch in the journal. */
     private static byte[] digest(List<Anchoring.Prepared> batch) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (Anchoring.Prepared p : batch) {
                 sha.update(p.commitment());
+                if (p.card() != null) {
+                    sha.update(HexFormat.of().parseHex(p.card().digest()));
+                }
             }
             return sha.digest();
         } catch (NoSuchAlgorithmException e) {

@@ -13,10 +13,15 @@ import java.util.Objects;
  * @param inFlight transactions submitted and not yet committed at most, 1 to 64
  * @param threads threads validating and hashing rows, 1 to 64
  * @param listener told of progress
+ * @param cards in an anchoring upload, the directory of the inspector's cards to sign and anchor with their records
+ *     ({@link BulkCards}), or null for none
  */
-public record BulkOptions(Path receipts, Path errors, int batchSize, int inFlight, int threads, BulkListener listener) {
+public record BulkOptions(
+        Path receipts, Path errors, int batchSize, int inFlight, int threads, BulkListener listener, Path cards) {
     /** The contract's limit on entries per {@code anchorBatch} call. */
     public static final int MAX_BATCH = 5_000;
+    /** The most records per batch with cards: two entries each. */
+    public static final int MAX_BATCH_WITH_CARDS = MAX_BATCH / 2;
     /**
      * Batch size chosen from the file's row count: the rows divided by 4 × {@code inFlight}, between 100 and
      * {@value #MAX_BATCH}, so that small files still keep several transactions in flight.
@@ -37,6 +42,11 @@ public record BulkOptions(Path receipts, Path errors, int batchSize, int inFligh
         if (threads < 1 || threads > 64) {
             throw new IllegalArgumentException("threads must be 1 to 64, got " + threads);
         }
+        if (cards != null && batchSize > MAX_BATCH_WITH_CARDS) {
+            throw new IllegalArgumentException(
+                    "with cards a batch holds two entries per record: batchSize must be 1 to " + MAX_BATCH_WITH_CARDS
+                            + " or AUTOMATIC, got " + batchSize);
+        }
     }
 
     /**
@@ -54,7 +64,8 @@ public record BulkOptions(Path receipts, Path errors, int batchSize, int inFligh
                 AUTOMATIC,
                 4,
                 Math.max(1, Runtime.getRuntime().availableProcessors()),
-                BulkListener.NONE);
+                BulkListener.NONE,
+                null);
     }
 
     /** @return the journal file beside the receipts */
@@ -68,22 +79,27 @@ public record BulkOptions(Path receipts, Path errors, int batchSize, int inFligh
             return batchSize;
         }
         long share = (rows + 4L * inFlight - 1) / (4L * inFlight);
-        return (int) Math.max(100, Math.min(MAX_BATCH, share));
+        return (int) Math.max(100, Math.min(cards == null ? MAX_BATCH : MAX_BATCH_WITH_CARDS, share));
     }
 
     public BulkOptions withBatchSize(int n) {
-        return new BulkOptions(receipts, errors, n, inFlight, threads, listener);
+        return new BulkOptions(receipts, errors, n, inFlight, threads, listener, cards);
     }
 
     public BulkOptions withInFlight(int n) {
-        return new BulkOptions(receipts, errors, batchSize, n, threads, listener);
+        return new BulkOptions(receipts, errors, batchSize, n, threads, listener, cards);
     }
 
     public BulkOptions withThreads(int n) {
-        return new BulkOptions(receipts, errors, batchSize, inFlight, n, listener);
+        return new BulkOptions(receipts, errors, batchSize, inFlight, n, listener, cards);
+    }
+
+    /** @return these options with cards signed, anchored and written to {@code directory}; null for none */
+    public BulkOptions withCards(Path directory) {
+        return new BulkOptions(receipts, errors, batchSize, inFlight, threads, listener, directory);
     }
 
     public BulkOptions withListener(BulkListener l) {
-        return new BulkOptions(receipts, errors, batchSize, inFlight, threads, l);
+        return new BulkOptions(receipts, errors, batchSize, inFlight, threads, l, cards);
     }
 }

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param batches transactions committed by this run
  * @param resumedBatches batches found in the journal
  * @param superseded of {@code anchored}, the corrections whose earlier entry this run superseded
+ * @param cards card files written by this run ({@link BulkOptions#cards}): of records it anchored, and of journaled
+ *     batches whose card file a crash had lost
  * @param elapsed wall time of the run, including the first pass over the file
  */
 public record BulkReport(
@@ -26,6 +28,7 @@ public record BulkReport(
         long batches,
         long resumedBatches,
         long superseded,
+        long cards,
         Duration elapsed) {
 
     /** @return rows whose commitment is durably on the ledger after this run (this run's and resumed ones) */

@@ -265,7 +265,7 @@ public final class BulkRevoker {
                 out.write(buffer);
             }
             out.force(false);
-            journal.append(index, batch.size(), digest, committed.txId(), committed.block(), out.position());
+            journal.append(index, batch.size(), digest, committed.txId(), committed.block(), out.position(), null);
         }
         revoked.addAndGet(done);
         options.listener().rowsDone(done, true);

@@ -6,6 +6,8 @@ import com.google.zxing.WriterException;
 import com.google.zxing.common.BitMatrix;
 import com.google.zxing.qrcode.QRCodeWriter;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
+import dev.dossier.common.card.CardCodec;
+import dev.dossier.common.card.WorkerCard;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -75,12 +77,13 @@ public final class QrCode {
     }
 
     /**
-     * Writes the QR code of {@code text} as a PNG image, {@code pixelsPerModule} pixels a module, black on white.
+     * Writes the QR code of {@code text} as a PNG image, {@code pixelsPerModule} pixels a module, black on white: a
+     * card's text ({@code DC1:...}, {@code DW1:...}) as {@link #cardMatrix}, any other text's as {@link #matrix}.
      *
      * @throws IOException if the file cannot be written
      */
     public static void writePng(String text, int pixelsPerModule, Path file) throws IOException {
-        writePng(matrix(text), pixelsPerModule, file);
+        write(image(symbol(text), pixelsPerModule), file);
     }
 
     /**
@@ -93,11 +96,31 @@ public final class QrCode {
      */
     public static int writeCardPng(String card, int pixelsPerModule, Path file) throws IOException {
         BitMatrix matrix = cardMatrix(card);
-        writePng(matrix, pixelsPerModule, file);
+        write(image(matrix, pixelsPerModule), file);
         return (matrix.getWidth() - 2 * QUIET_ZONE - 17) / 4;
     }
 
-    private static void writePng(BitMatrix matrix, int pixelsPerModule, Path file) throws IOException {
+    /**
+     * @return the QR code of {@code text}, {@code pixelsPerModule} pixels a module, black on white, quiet zone
+     *     included: a card's text as {@link #cardMatrix}, any other text's as {@link #matrix}
+     */
+    public static BufferedImage image(String text, int pixelsPerModule) {
+        return image(symbol(text), pixelsPerModule);
+    }
+
+    private static BitMatrix symbol(String text) {
+        return text.startsWith(CardCodec.PREFIX) || text.startsWith(WorkerCard.PREFIX)
+                ? cardMatrix(text)
+                : matrix(text);
+    }
+
+    private static void write(BufferedImage image, Path file) throws IOException {
+        if (!ImageIO.write(image, "png", file.toFile())) {
+            throw new IOException("no PNG writer in this JDK");
+        }
+    }
+
+    private static BufferedImage image(BitMatrix matrix, int pixelsPerModule) {
         int size = matrix.getWidth() * pixelsPerModule;
         BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < size; y++) {
@@ -105,8 +128,6 @@ public final class QrCode {
                 image.setRGB(x, y, matrix.get(x / pixelsPerModule, y / pixelsPerModule) ? 0xFF000000 : 0xFFFFFFFF);
             }
         }
-        if (!ImageIO.write(image, "png", file.toFile())) {
-            throw new IOException("no PNG writer in this JDK");
-        }
+        return image;
     }
 }

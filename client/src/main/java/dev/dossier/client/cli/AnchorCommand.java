@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Validate every row of a CSV or JSON Lines file of training records and anchor the valid ones in batches.",
             "Writes <name>.receipts.jsonl, <name>.errors.csv and <name>.receipts.jsonl.journal to --out; run it again",
-            "after a crash and it resumes without anchoring anything twice. With --cards DIR and --card-key, then signs",
-            "an inspector's card for every anchored record and anchors the cards (DIR/<record id>-v<version>.card).",
+            "after a crash and it resumes without anchoring anything twice. With --cards DIR and --card-key, it also",
+            "signs an inspector's card for every record and anchors it in the same transaction as its record, and",
+            "writes DIR/<record id>-v<version>.card once that transaction has committed.",
             "Corrections: with --supersedes (the receipts of the earlier uploads), every row replaces the latest",
             "earlier version of its record id in the same transaction; its receipt says SUPERSEDED and names the",
             "entry replaced. A row whose record id no receipt names, or whose version is not above the one anchored,",
@@ -95,7 +96,8 @@ final class AnchorCommand implements Callable<Integer> {
                 batchSize,
                 inFlight,
                 threads != null ? threads : defaults.threads(),
-                BulkListener.NONE);
+                BulkListener.NONE,
+                cards);
         Progress progress = new Progress("anchoring", !noProgress && !json);
         BulkReport report;
         try (ClientOptions.Session session = client.connect("issuer", true)) {
@@ -104,14 +106,6 @@ final class AnchorCommand implements Callable<Integer> {
                     : session.dossier()
                             .correctAll(input, ReceiptIndex.load(supersedes), options.withListener(progress));
             progress.close();
-            if (cards != null) {
-                long started = System.nanoTime();
-                long written = session.dossier().issueCards(input, cards);
-                double seconds = (System.nanoTime() - started) / 1e9;
-                System.out.printf(
-                        "cards          %d signed and anchored in %.1f s (%.0f/s), in %s%n",
-                        written, seconds, written / Math.max(seconds, 1e-3), cards);
-            }
         } finally {
             progress.close();
         }
@@ -126,6 +120,7 @@ final class AnchorCommand implements Callable<Integer> {
                     .put("superseded", report.superseded())
                     .put("resumedRows", report.resumedRows())
                     .put("transactions", report.batches())
+                    .put("cards", report.cards())
                     .put("receipts", options.receipts().toString())
                     .put("errors", options.errors().toString())
                     .put("seconds", report.elapsed().toNanos() / 1e9));
@@ -146,6 +141,13 @@ final class AnchorCommand implements Callable<Integer> {
             System.out.printf("corrections    %d entries superseded%n", report.superseded());
         }
         System.out.printf("transactions   %d anchorBatch%n", report.batches());
+        if (cards != null) {
+            System.out.printf(
+                    "cards          %d signed, anchored with their records and written to %s (%.0f/s)%n",
+                    report.cards(),
+                    cards,
+                    report.cards() / Math.max(report.elapsed().toNanos() / 1e9, 1e-3));
+        }
         System.out.printf("receipts       %s%n", options.receipts());
         System.out.printf(
                 "time           %.1f s, %.0f records/s durable%n",

@@ -1,11 +1,11 @@
 package dev.dossier.client.cli;
 
 import dev.dossier.client.LedgerEntry;
+import dev.dossier.client.card.CardPhoto;
 import dev.dossier.client.certificate.CertificatePdf;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.transport.NodeApi;
 import dev.dossier.client.transport.RevocationMemory;
-import dev.dossier.common.card.AnchoredEntry;
 import dev.dossier.common.card.Card;
 import dev.dossier.common.card.CardCheck;
 import dev.dossier.common.card.CardCodec;
@@ -34,7 +34,7 @@ final class CardVerify {
     /** The most bytes read from a card file that is not a PDF: a QR code holds at most 4,296 characters. */
     private static final long MAX_TEXT_FILE = 8 << 10;
 
-    /** The most bytes read from a certificate PDF. */
+    /** The most bytes read from a certificate PDF or a photograph. */
     private static final long MAX_PDF = 16 << 20;
 
     private CardVerify() {}
@@ -89,11 +89,15 @@ final class CardVerify {
         }
     }
 
-    private static AnchoredEntry entry(NodeApi node, Commitment commitment) throws IOException, InterruptedException {
-        return node.status(commitment).map(LedgerEntry::anchored).orElse(null);
+    private static dev.dossier.common.entry.LedgerEntry entry(NodeApi node, Commitment commitment)
+            throws IOException, InterruptedException {
+        return node.status(commitment).map(LedgerEntry::shared).orElse(null);
     }
 
-    /** @return the card's text in {@code source}: the text itself, a text file, or a certificate PDF's card */
+    /**
+     * @return the card's text in {@code source}: the text itself, a text file, a certificate PDF's card, or the QR code
+     *     in a photograph (PNG or JPEG)
+     */
     static String text(String source) throws IOException {
         if (source.strip().startsWith(CardCodec.PREFIX) || source.strip().startsWith(WorkerCard.PREFIX)) {
             return source.strip();
@@ -104,13 +108,16 @@ final class CardVerify {
                     "--card takes a card's text (" + CardCodec.PREFIX + "...) or a file holding one: no file " + file);
         }
         if (Files.size(file) > MAX_PDF) {
-            throw new IOException(file + " is larger than a certificate PDF or a card can be");
+            throw new IOException(file + " is larger than a certificate PDF, a photograph or a card can be");
         }
         byte[] content = Files.readAllBytes(file);
         if (new String(content, 0, Math.min(content.length, 5), StandardCharsets.ISO_8859_1).equals("%PDF-")) {
             return CertificatePdf.card(content)
                     .orElseThrow(() -> new IOException(file + " carries no inspector's card (a certificate made"
                             + " without --card-key): verify it with --receipt"));
+        }
+        if (CardPhoto.isPicture(content)) {
+            return CardPhoto.text(content, file.toString());
         }
         if (content.length > MAX_TEXT_FILE) {
             throw new IOException(file + " is larger than a card can be");

@@ -99,7 +99,8 @@ final class RevokeCommand implements Callable<Integer> {
                 batchSize,
                 inFlight,
                 1,
-                BulkListener.NONE);
+                BulkListener.NONE,
+                null);
         ReceiptIndex earlier = receipts.isEmpty() ? ReceiptIndex.empty() : ReceiptIndex.load(receipts);
         BulkRevoker.Report report;
         try (Progress progress = new Progress("revoking", !noProgress && !json);

@@ -51,8 +51,8 @@ import picocli.CommandLine.Spec;
             "checked against the ledger for revocation unless --offline; or an anchoring receipts file (JSON Lines).",
             "A receipt's checkpoint must be consistent with the latest one accepted before (kept in the config",
             "directory; the node proves it): else SPLIT_VIEW. --card takes an inspector's card (its text DC1:..., a",
-            "file holding it, or a certificate PDF carrying one): its facts, checked offline against the trust file's",
-            "card keys, then against the ledger unless --offline (VALID, EXPIRED, TAMPERED, UNKNOWN_SIGNER, REVOKED,",
+            "file holding it, a certificate PDF carrying one, or a photo of its QR code, PNG or JPEG): its facts,",
+            "checked offline against the trust file's card keys, then against the ledger unless --offline (VALID, EXPIRED, TAMPERED, UNKNOWN_SIGNER, REVOKED,",
             "SUPERSEDED, NOT_FOUND); online it also keeps the node's signed revocation list in the config directory,",
             "which --offline then uses (REVOKED for a card revoked before the last online check). It takes a worker's",
             "safety card (DW1:...) too: the worker, then each module as valid, expiring (within 60 days), expired,",
@@ -82,8 +82,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(
             names = "--card",
             paramLabel = "TEXT|FILE",
-            description = "an inspector's card or a worker's safety card: its text, a file holding it, or a"
-                    + " certificate PDF carrying one")
+            description = "an inspector's card or a worker's safety card: its text, a file holding it, a certificate"
+                    + " PDF carrying one, or a photo of its QR code (PNG or JPEG)")
     String card;
 
     @Option(names = "--record-id", description = "which receipt of a receipts file")

@@ -2,7 +2,6 @@ package dev.dossier.client.cli;
 
 import dev.dossier.client.LedgerEntry;
 import dev.dossier.client.transport.NodeApi;
-import dev.dossier.common.card.AnchoredEntry;
 import dev.dossier.common.card.CardVerdict;
 import dev.dossier.common.card.WorkerCard;
 import dev.dossier.common.card.WorkerCardCheck;
@@ -30,10 +29,10 @@ final class WorkerCardVerify {
         if (check.genuine() && !offline) {
             try {
                 NodeApi node = new NodeApi(client.nodeUrl());
-                List<AnchoredEntry> entries = new ArrayList<>();
+                List<dev.dossier.common.entry.LedgerEntry> entries = new ArrayList<>();
                 for (WorkerCardCheck.ModuleCheck module : check.modules()) {
                     entries.add(node.statusByPrefix(module.module().prefixHex())
-                            .map(LedgerEntry::anchored)
+                            .map(LedgerEntry::shared)
                             .orElse(null));
                 }
                 check = WorkerCardVerifier.withLedger(check, entries);

@@ -42,6 +42,7 @@ final class FakeNotary implements Notary {
         ArrayNode results = answer.putArray("results");
         int anchored = 0;
         int already = 0;
+        String txId = "tx" + (transactions.get() + 1);
         try {
             for (JsonNode entry : MAPPER.readTree(args[0])) {
                 String commitment = entry.get("commitment").asText();
@@ -51,7 +52,8 @@ final class FakeNotary implements Notary {
                     ObjectNode stored = ((ObjectNode) entry.deepCopy())
                             .put("mspId", mspId)
                             .put("status", "active")
-                            .put("anchoredAt", "2025-01-01T00:00:00Z");
+                            .put("anchoredAt", "2025-01-01T00:00:00Z")
+                            .put("txId", txId);
                     entries.put(commitment, stored);
                     result.put("outcome", "ANCHORED");
                     anchored++;
@@ -73,8 +75,7 @@ final class FakeNotary implements Notary {
         if (n > failAfter) {
             throw new DossierException("connection lost after commit", "tx" + n, "CANCELLED", null);
         }
-        return new Committed(
-                "tx" + n, blocks.incrementAndGet(), answer.toString().getBytes(StandardCharsets.UTF_8));
+        return new Committed(txId, blocks.incrementAndGet(), answer.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.dossier.common.card;
 
+import dev.dossier.common.entry.LedgerEntry;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -169,7 +170,7 @@ public final class CardVerifier {
      * @param cardEntry the ledger's entry for the card's digest, or null if none
      * @param recordEntry the ledger's entry for the card's record commitment, or null if none
      */
-    public static CardCheck withLedger(CardCheck offline, AnchoredEntry cardEntry, AnchoredEntry recordEntry) {
+    public static CardCheck withLedger(CardCheck offline, LedgerEntry cardEntry, LedgerEntry recordEntry) {
         if (!offline.genuine()) {
             return offline;
         }
@@ -179,7 +180,7 @@ public final class CardVerifier {
                     CardVerdict.NOT_FOUND,
                     "signed by " + issuer + ", but the ledger holds no entry for this card: it was never anchored");
         }
-        if (!cardEntry.mspId().equals(issuer)) {
+        if (!issuer.equals(cardEntry.mspId())) {
             return offline.with(
                     CardVerdict.NOT_FOUND,
                     "this card is anchored by " + cardEntry.mspId() + ", not by its issuer " + issuer);
@@ -189,21 +190,21 @@ public final class CardVerifier {
                     CardVerdict.NOT_FOUND,
                     "the card's record " + offline.card().commitmentHex() + " is not on the ledger");
         }
-        if (!recordEntry.mspId().equals(issuer)) {
+        if (!issuer.equals(recordEntry.mspId())) {
             return offline.with(
                     CardVerdict.NOT_FOUND,
                     "the card's record is anchored by " + recordEntry.mspId() + ", not by the card's issuer " + issuer
                             + ": an organisation signs cards only for its own records");
         }
-        for (AnchoredEntry entry : new AnchoredEntry[] {recordEntry, cardEntry}) {
+        for (LedgerEntry entry : new LedgerEntry[] {recordEntry, cardEntry}) {
             String what = entry == recordEntry ? "the record" : "the card";
-            if (entry.status().equals("revoked")) {
+            if (LedgerEntry.REVOKED.equals(entry.status())) {
                 return offline.with(
                         CardVerdict.REVOKED,
                         what + " was revoked by " + issuer
                                 + (entry.revocationReason() == null ? "" : " (" + entry.revocationReason() + ")"));
             }
-            if (entry.status().equals("superseded")) {
+            if (LedgerEntry.SUPERSEDED.equals(entry.status())) {
                 return offline.with(
                         CardVerdict.SUPERSEDED,
                         what + " was superseded by a corrected one"

@@ -2,6 +2,7 @@ package dev.dossier.common.card;
 
 import dev.dossier.common.card.WorkerCardCheck.ModuleCheck;
 import dev.dossier.common.card.WorkerCardCheck.Status;
+import dev.dossier.common.entry.LedgerEntry;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -17,7 +18,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * WorkerCardCheck check = new WorkerCardVerifier(trust.cardKeys()).verify(scannedText, LocalDate.now());
- * List<AnchoredEntry> entries = ...;   // GET /v1/status/<prefix> of each module, null when not anchored
+ * List<LedgerEntry> entries = ...;   // GET /v1/status/<prefix> of each module, null when not anchored
  * check = WorkerCardVerifier.withLedger(check, entries);
  * }</pre>
  */
@@ -87,7 +88,7 @@ public final class WorkerCardVerifier {
      * @param entries the entry found under each module's commitment prefix, in the card's order; null for none
      * @throws IllegalArgumentException if there is not one entry (or null) per module
      */
-    public static WorkerCardCheck withLedger(WorkerCardCheck offline, List<AnchoredEntry> entries) {
+    public static WorkerCardCheck withLedger(WorkerCardCheck offline, List<LedgerEntry> entries) {
         if (!offline.genuine()) {
             return offline;
         }
@@ -119,27 +120,27 @@ public final class WorkerCardVerifier {
                 modules);
     }
 
-    private static ModuleCheck onLedger(ModuleCheck offline, AnchoredEntry entry, String issuer) {
+    private static ModuleCheck onLedger(ModuleCheck offline, LedgerEntry entry, String issuer) {
         WorkerCard.Module module = offline.module();
         if (entry == null) {
             return new ModuleCheck(
                     module, Status.NOT_FOUND, "the ledger holds no entry with commitment prefix " + module.prefixHex());
         }
-        if (!entry.mspId().equals(issuer)) {
+        if (!issuer.equals(entry.mspId())) {
             return new ModuleCheck(
                     module,
                     Status.REFUSED,
                     "its record is anchored by " + entry.mspId() + ", not by the card's signer " + issuer
                             + ": an organisation lists only records it anchored");
         }
-        if (entry.status().equals("revoked")) {
+        if (LedgerEntry.REVOKED.equals(entry.status())) {
             return new ModuleCheck(
                     module,
                     Status.REVOKED,
                     "revoked by " + issuer
                             + (entry.revocationReason() == null ? "" : " (" + entry.revocationReason() + ")"));
         }
-        if (entry.status().equals("superseded")) {
+        if (LedgerEntry.SUPERSEDED.equals(entry.status())) {
             return new ModuleCheck(
                     module,
                     Status.SUPERSEDED,

@@ -2,6 +2,7 @@ package dev.dossier.common.card;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dossier.common.entry.LedgerEntry;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -146,8 +147,8 @@ class CardVerifierTest {
     @Test
     void withLedger_needsBothEntriesOfTheIssuer_andTakesTheirStatus() {
         CardCheck offline = VERIFIER.verify(SIGNER.sign(card()), TODAY);
-        AnchoredEntry active = new AnchoredEntry("Org1MSP", "active", null, null);
-        AnchoredEntry other = new AnchoredEntry("Org2MSP", "active", null, null);
+        LedgerEntry active = entry("Org1MSP");
+        LedgerEntry other = entry("Org2MSP");
         assertThat(CardVerifier.withLedger(offline, active, active).verdict()).isEqualTo(CardVerdict.VALID);
         assertThat(CardVerifier.withLedger(offline, active, active).online()).isTrue();
         assertThat(CardVerifier.withLedger(offline, null, active).reason()).contains("never anchored");
@@ -156,18 +157,22 @@ class CardVerifierTest {
         CardCheck foreign = CardVerifier.withLedger(offline, active, other);
         assertThat(foreign.verdict()).isEqualTo(CardVerdict.NOT_FOUND);
         assertThat(foreign.reason()).contains("only for its own records");
-        CardCheck revoked =
-                CardVerifier.withLedger(offline, active, new AnchoredEntry("Org1MSP", "revoked", "fraud", null));
+        CardCheck revoked = CardVerifier.withLedger(offline, active, active.revoked("fraud", "2025-02-01T00:00:00Z"));
         assertThat(revoked.verdict()).isEqualTo(CardVerdict.REVOKED);
         assertThat(revoked.reason()).isEqualTo("the record was revoked by Org1MSP (fraud)");
-        assertThat(CardVerifier.withLedger(offline, new AnchoredEntry("Org1MSP", "revoked", null, null), active)
+        assertThat(CardVerifier.withLedger(offline, active.revoked(null, "2025-02-01T00:00:00Z"), active)
                         .verdict())
                 .isEqualTo(CardVerdict.REVOKED);
-        assertThat(CardVerifier.withLedger(offline, active, new AnchoredEntry("Org1MSP", "superseded", null, "ab"))
+        assertThat(CardVerifier.withLedger(offline, active, active.supersededBy("ab"))
                         .verdict())
                 .isEqualTo(CardVerdict.SUPERSEDED);
         CardCheck unknown = VERIFIER.verify(new TestSigner().sign(card()), TODAY);
         assertThat(CardVerifier.withLedger(unknown, active, active)).isSameAs(unknown);
+    }
+
+    /** An active entry anchored by {@code mspId}, as a node's {@code /v1/status} gives it. */
+    private static LedgerEntry entry(String mspId) {
+        return LedgerEntry.anchored("00".repeat(32), "card", 1, null, null, mspId, null, "2025-01-01T00:00:00Z");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.dossier.common.card.WorkerCardCheck.Status;
+import dev.dossier.common.entry.LedgerEntry;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -142,13 +143,13 @@ class WorkerCardVerifierTest {
     void withLedger_eachModulesEntry_mustBeTheSignersAndActive() {
         WorkerCardCheck offline = VERIFIER.verify(
                 sign(card("Org1MSP", SIGNED, module(1, null), module(2, TODAY.plusYears(1)), module(3, null))), TODAY);
-        AnchoredEntry active = new AnchoredEntry("Org1MSP", "active", null, null);
+        LedgerEntry active = entry("Org1MSP");
         WorkerCardCheck online = WorkerCardVerifier.withLedger(
                 offline,
                 List.of(
                         active,
-                        new AnchoredEntry("Org1MSP", "revoked", "fraud", null),
-                        new AnchoredEntry("Org1MSP", "superseded", null, "ab")));
+                        entry("Org1MSP").revoked("fraud", "2025-02-01T00:00:00Z"),
+                        entry("Org1MSP").supersededBy("ab".repeat(32))));
         assertThat(online.verdict()).isEqualTo(CardVerdict.VALID);
         assertThat(online.online()).isTrue();
         assertThat(online.modules())
@@ -160,8 +161,7 @@ class WorkerCardVerifierTest {
                 .isEqualTo("genuine, signed by Org1MSP, every module anchored by Org1MSP; 1 valid, 1 revoked, 1"
                         + " superseded");
 
-        WorkerCardCheck refused = WorkerCardVerifier.withLedger(
-                offline, Arrays.asList(active, new AnchoredEntry("Org2MSP", "active", null, null), null));
+        WorkerCardCheck refused = WorkerCardVerifier.withLedger(offline, Arrays.asList(active, entry("Org2MSP"), null));
         assertThat(refused.verdict()).isEqualTo(CardVerdict.NOT_FOUND);
         assertThat(refused.modules())
                 .extracting(WorkerCardCheck.ModuleCheck::status)
@@ -182,5 +182,9 @@ class WorkerCardVerifierTest {
         WorkerCardCheck check = VERIFIER.verify(WorkerCard.PREFIX + Base45.encode(data), TODAY);
         assertThat(check.reason()).isNotBlank();
         assertThat(check.genuine()).isEqualTo(check.verdict() == CardVerdict.VALID);
+    }
+
+    private static LedgerEntry entry(String mspId) {
+        return LedgerEntry.anchored("00".repeat(32), "record", 1, null, null, mspId, null, "2025-01-01T00:00:00Z");
     }
 }

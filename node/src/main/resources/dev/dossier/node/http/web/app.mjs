@@ -507,6 +507,34 @@ function ageOf(iso) {
   return days === 0 ? 'today' : days === 1 ? '1 day ago' : `${days} days ago`;
 }
 
+/** The pinned trust file's card keys, imported for WebCrypto once per trust file text. */
+let cardKeysCache = null;
+
+function cardKeysOf(text) {
+  if (cardKeysCache?.text !== text) {
+    const keys = parseCardKeys(text);
+    cardKeysCache = { text, keys };
+    keys.catch(() => {
+      if (cardKeysCache?.keys === keys) cardKeysCache = null;
+    });
+  }
+  return cardKeysCache.keys;
+}
+
+/**
+ * Performance marks of a card's check (`dossier:card-*`), each measured from the decoded text (`dossier:card-decoded`):
+ * `dossier:card keys`, `dossier:card signature`, `dossier:card status` and, in all, `dossier:card verdict` (shown
+ * online). The browser test reads them (docs/benchmarks.md).
+ */
+function cardMark(step) {
+  if (step === 'decoded') {
+    performance.clearMarks();
+    performance.clearMeasures();
+  }
+  performance.mark(`dossier:card-${step}`);
+  if (step !== 'decoded') performance.measure(`dossier:card ${step}`, 'dossier:card-decoded', `dossier:card-${step}`);
+}
+
 const CARD_TAMPERED = 'Do not accept: this card was altered or is not genuine. Ask for the worker\'s identity document and the issuer.';
 
 /**
@@ -515,19 +543,22 @@ const CARD_TAMPERED = 'Do not accept: this card was altered or is not genuine. A
  * shows its facts. Fails closed as receipts do: a status request failing while online never shows VALID.
  */
 async function verifyCardText(input) {
+  cardMark('decoded'); // verify() calls this at once: the text was decoded (QR code, picture, PDF, paste) just now
   lastInput = input;
   busy('Checking the card’s signature…');
   let cardKeys;
   try {
     await getTrust();
-    cardKeys = await parseCardKeys(pinned.text);
+    cardKeys = await cardKeysOf(pinned.text);
   } catch (e) {
     showUnverified(e, input.source);
     return;
   }
+  cardMark('keys');
   const worker = input.card.startsWith(WORKER_PREFIX);
   const today = new Date().toISOString().substring(0, 10);
   const offline = worker ? await verifyWorkerCard(input.card, cardKeys, today) : await verifyCard(input.card, cardKeys, today);
+  cardMark('signature');
   const keysAge = `the consortium keys saved on this device ${ageOf(pinned?.checkedAt ?? pinned?.savedAt)}`;
   if (!offline.card) {
     show({
@@ -543,6 +574,7 @@ async function verifyCardText(input) {
   // a worker's card: each module's entry, found by its commitment prefix; a record's card: the card's and the record's
   const asked = worker ? offline.card.modules.map((m) => m.commitmentPrefix) : [offline.digest, offline.card.commitment];
   const statuses = await Promise.all(asked.map(fetchStatus));
+  cardMark('status');
   const base = { card: offline.card, cardDigest: offline.digest, source: input.source, modules: offline.modules };
   const compare = 'Compare the name and birth date with the worker\'s identity document.';
   if (statuses.some((s) => s.kind === 'unknown')) {
@@ -579,6 +611,7 @@ async function verifyCardText(input) {
     reason: `${online.reason.charAt(0).toUpperCase()}${online.reason.substring(1)}.`,
     note: `${compare} Signature checked with ${keysAge}; status from the ledger now.`,
   });
+  cardMark('verdict');
 }
 
 function verifyText(text, source) {
@@ -870,9 +903,11 @@ function init() {
   window.addEventListener('offline', updateNetworkStatus);
   updateNetworkStatus();
   registerServiceWorker();
-  getTrust().catch((e) => {
-    $('keys-status').textContent = `Consortium keys: ${e.message}.`;
-  });
+  getTrust()
+    .then(() => cardKeysOf(pinned.text)) // imported before a card is scanned
+    .catch((e) => {
+      $('keys-status').textContent = `Consortium keys: ${e.message}.`;
+    });
   syncRevocationList();
   window.addEventListener('online', syncRevocationList);
   fromFragment();

@@ -1,0 +1,123 @@
+package dev.dossier.client.card;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.dossier.client.TestData;
+import dev.dossier.client.certificate.QrCode;
+import dev.dossier.client.record.RawRow;
+import dev.dossier.client.record.RecordValidator;
+import dev.dossier.client.record.TrainingRecord;
+import dev.dossier.common.card.CardCheck;
+import dev.dossier.common.card.CardKey;
+import dev.dossier.common.card.CardVerdict;
+import dev.dossier.common.card.CardVerifier;
+import dev.dossier.crypto.P256PrivateKey;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+/** A card read back from pictures of its QR code, as {@code dossier verify --card photo.jpg} reads it. */
+class CardPhotoTest {
+    private static final P256PrivateKey KEY = P256PrivateKey.generate();
+    private static final CardKey CARD_KEY = new CardKey(
+            "Org1MSP",
+            LocalDate.now().minusYears(1),
+            LocalDate.now().plusYears(1),
+            KEY.publicKey().subjectPublicKeyInfo());
+    private static final String CARD = card();
+
+    private static String card() {
+        TrainingRecord record = new RecordValidator()
+                .validate(new RawRow(1, TestData.validRow(), List.of()))
+                .record();
+        byte[] commitment = new byte[32];
+        new Random(1).nextBytes(commitment);
+        return new CardIssuer(KEY, CARD_KEY).issue(record, commitment, Instant.now());
+    }
+
+    private static byte[] encode(BufferedImage image, String format) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(ImageIO.write(image, format, out)).isTrue();
+        return out.toByteArray();
+    }
+
+    @Test
+    void pngOfTheCardsQr_givesTheCard_whichVerifies() throws Exception {
+        byte[] png = encode(QrCode.image(CARD, 4), "png");
+        assertThat(CardPhoto.isPicture(png)).isTrue();
+
+        String text = CardPhoto.text(png, "card.png");
+
+        assertThat(text).isEqualTo(CARD);
+        CardCheck check = new CardVerifier(List.of(CARD_KEY)).verify(text, LocalDate.now());
+        assertThat(check.verdict()).as(check.reason()).isIn(CardVerdict.VALID, CardVerdict.EXPIRED);
+        assertThat(check.card().familyName()).isEqualTo(TestData.validRow().get("worker_family_name"));
+    }
+
+    @Test
+    void rotatedScaledJpeg_onALargerBackground_givesTheCard() throws Exception {
+        BufferedImage qr = QrCode.image(CARD, 6);
+        BufferedImage photo = new BufferedImage(1600, 1200, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = photo.createGraphics();
+        g.setColor(new Color(0xC8, 0xBE, 0xAA)); // a beige desk
+        g.fillRect(0, 0, photo.getWidth(), photo.getHeight());
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        AffineTransform placed = new AffineTransform();
+        placed.translate(820, 560);
+        placed.rotate(Math.toRadians(23));
+        placed.scale(0.83, 0.83);
+        placed.translate(-qr.getWidth() / 2.0, -qr.getHeight() / 2.0);
+        g.drawImage(qr, placed, null);
+        g.dispose();
+        byte[] jpeg = encode(photo, "jpg");
+        assertThat(CardPhoto.isPicture(jpeg)).isTrue();
+
+        assertThat(CardPhoto.text(jpeg, "photo.jpg")).isEqualTo(CARD);
+    }
+
+    @Test
+    void pictureWithoutAQrCode_saysSo() throws Exception {
+        BufferedImage blank = new BufferedImage(400, 300, BufferedImage.TYPE_BYTE_GRAY);
+        assertThatThrownBy(() -> CardPhoto.text(encode(blank, "png"), "blank.png"))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("no readable QR code in blank.png (400x300 pixels)");
+    }
+
+    @Test
+    void qrCodeOfAnotherText_isNoCard() throws Exception {
+        byte[] link = encode(QrCode.image("https://example.org/verify#r=abc", 4), "png");
+        assertThatThrownBy(() -> CardPhoto.text(link, "link.png"))
+                .isInstanceOf(IOException.class)
+                .hasMessage("the QR code in link.png holds no inspector's card: it starts with"
+                        + " \"https://example.org/verify#r=abc\", not DC1: (a verify link: open it, or verify the"
+                        + " certificate with --receipt)");
+    }
+
+    @Test
+    void hugePicture_isRefusedBeforeDecoding() throws Exception {
+        byte[] png = encode(new BufferedImage(8000, 5001, BufferedImage.TYPE_BYTE_BINARY), "png");
+        assertThatThrownBy(() -> CardPhoto.text(png, "huge.png"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("8000x5001 pixels, more than the 40 million read");
+    }
+
+    @Test
+    void brokenPicture_saysWhatItIs() {
+        byte[] truncated = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13, 'I', 'H'};
+        assertThat(CardPhoto.isPicture(truncated)).isTrue();
+        assertThatThrownBy(() -> CardPhoto.text(truncated, "broken.png"))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("broken.png cannot be read as a png picture");
+    }
+}
