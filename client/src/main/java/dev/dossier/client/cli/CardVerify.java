@@ -67,19 +67,23 @@ final class CardVerify {
             Optional<RevocationList> list = revocations.load(trust.origin());
             if (list.isPresent()) {
                 check = CardRevocations.apply(check, list.get());
-                trusted += "; offline: revocation list kept in " + revocations.file(trust.origin());
-            } else {
-                trusted += "; offline, and no revocation list is kept here (verify once online to keep one):"
-                        + " revocation not checked";
             }
+            trusted += offlineNote(revocations, trust, list);
         }
         print(check, trusted);
         return check.verdict() == CardVerdict.VALID ? 0 : Main.NOT_VALID;
     }
 
+    /** @return what an offline check used: the kept revocation list, or that there is none */
+    static String offlineNote(RevocationMemory revocations, TrustFile trust, Optional<RevocationList> list) {
+        return list.isPresent()
+                ? "; offline: revocation list kept in " + revocations.file(trust.origin())
+                : "; offline, and no revocation list is kept here (verify once online to keep one): revocation not"
+                        + " checked";
+    }
+
     /** Keeps the node's revocation list for offline checks; says what was kept, or why not. */
-    private static String sync(RevocationMemory revocations, NodeApi node, TrustFile trust)
-            throws InterruptedException {
+    static String sync(RevocationMemory revocations, NodeApi node, TrustFile trust) throws InterruptedException {
         try {
             RevocationList list = revocations.sync(node, trust);
             return "revocation list kept for offline use: version " + list.version() + ", ledger height "

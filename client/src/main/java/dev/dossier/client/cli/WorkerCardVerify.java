@@ -2,16 +2,21 @@ package dev.dossier.client.cli;
 
 import dev.dossier.client.LedgerEntry;
 import dev.dossier.client.transport.NodeApi;
+import dev.dossier.client.transport.RevocationMemory;
+import dev.dossier.common.card.CardRevocations;
 import dev.dossier.common.card.CardVerdict;
 import dev.dossier.common.card.WorkerCard;
 import dev.dossier.common.card.WorkerCardCheck;
 import dev.dossier.common.card.WorkerCardVerifier;
+import dev.dossier.common.note.TrustFile;
+import dev.dossier.common.revocation.RevocationList;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * {@code dossier verify --card DW1:...}: a worker's safety card checked offline against the card keys of the pinned
@@ -23,9 +28,10 @@ final class WorkerCardVerify {
 
     /** @return the exit code: 0 for VALID, {@link Main#NOT_VALID} otherwise */
     static int run(ClientOptions client, String text, boolean offline) throws IOException, InterruptedException {
-        WorkerCardCheck check =
-                new WorkerCardVerifier(client.trust().cardKeys()).verify(text, LocalDate.now(ZoneOffset.UTC));
+        TrustFile trust = client.trust();
+        WorkerCardCheck check = new WorkerCardVerifier(trust.cardKeys()).verify(text, LocalDate.now(ZoneOffset.UTC));
         String trusted = CardVerify.trustedKeys(client);
+        RevocationMemory revocations = RevocationMemory.at(client.revocationDirectory());
         if (check.genuine() && !offline) {
             try {
                 NodeApi node = new NodeApi(client.nodeUrl());
@@ -36,12 +42,16 @@ final class WorkerCardVerify {
                             .orElse(null));
                 }
                 check = WorkerCardVerifier.withLedger(check, entries);
-                trusted += "; ledger at " + node.base();
+                trusted += "; ledger at " + node.base() + "; " + CardVerify.sync(revocations, node, trust);
             } catch (IOException e) {
                 trusted += "; ledger not reached (" + e.getMessage() + "): revocation not checked";
             }
         } else if (check.genuine()) {
-            trusted += "; offline: the ledger was not asked, revocation not checked";
+            Optional<RevocationList> list = revocations.load(trust.origin());
+            if (list.isPresent()) {
+                check = CardRevocations.apply(check, list.get());
+            }
+            trusted += "; the ledger was not asked" + CardVerify.offlineNote(revocations, trust, list);
         }
         WorkerCard card = check.card();
         if (card != null) {

@@ -1,10 +1,14 @@
 package dev.dossier.common.card;
 
 import dev.dossier.common.revocation.RevocationList;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Adds a verified revocation list ({@link RevocationList}) to an offline check of a genuine card: a card whose digest,
+ * Adds a verified revocation list ({@link RevocationList}) to an offline check of a genuine card (a record's card, or a
+ * worker's safety card module by module): a card whose digest,
  * or whose record's commitment, the list holds is REVOKED or SUPERSEDED with no network; otherwise the verdict stays
  * and its reason says how old the list is. Either way the reason names the list's ledger height and block time, for
  * the inspector to judge: a revocation after the last sync cannot be seen offline.
@@ -26,8 +30,7 @@ public final class CardRevocations {
         if (!offline.genuine()) {
             return offline;
         }
-        String age = "revocation list of ledger height " + list.height() + " (" + list.time() + ", version "
-                + list.version() + ")";
+        String age = age(list);
         for (boolean card : new boolean[] {true, false}) {
             byte[] commitment = card ? offline.digest() : offline.card().commitment();
             RevocationList.Status status = list.statusOf(commitment);
@@ -40,5 +43,50 @@ public final class CardRevocations {
             }
         }
         return offline.offline(offline.verdict(), offline.reason() + "; not on the " + age);
+    }
+
+    /**
+     * The same for a worker's safety card: a module whose record the list holds is {@code REVOKED} or {@code
+     * SUPERSEDED}; the others keep their status by date. The card's verdict stays (an inspector reads each module), and
+     * its reason names the list.
+     *
+     * @param offline the result of {@link WorkerCardVerifier#verify}
+     * @param list a revocation list read with {@link RevocationList#read} (or kept after that)
+     * @return the check with the list's statuses; a check that is not genuine is returned unchanged
+     */
+    public static WorkerCardCheck apply(WorkerCardCheck offline, RevocationList list) {
+        Objects.requireNonNull(list, "list");
+        if (!offline.genuine()) {
+            return offline;
+        }
+        String age = age(list);
+        List<WorkerCardCheck.ModuleCheck> modules =
+                new ArrayList<>(offline.modules().size());
+        for (WorkerCardCheck.ModuleCheck check : offline.modules()) {
+            RevocationList.Status status = list.statusOf(check.module().commitmentPrefix());
+            modules.add(
+                    status == null
+                            ? check
+                            : new WorkerCardCheck.ModuleCheck(
+                                    check.module(),
+                                    status == RevocationList.Status.REVOKED
+                                            ? WorkerCardCheck.Status.REVOKED
+                                            : WorkerCardCheck.Status.SUPERSEDED,
+                                    status.name().toLowerCase(Locale.ROOT) + " on the " + age));
+        }
+        String signed = offline.reason().substring(0, offline.reason().indexOf("; "));
+        return new WorkerCardCheck(
+                offline.verdict(),
+                signed + "; " + WorkerCardCheck.tally(modules) + "; revocations as of the " + age,
+                offline.card(),
+                offline.key(),
+                offline.digest(),
+                false,
+                modules);
+    }
+
+    private static String age(RevocationList list) {
+        return "revocation list of ledger height " + list.height() + " (" + list.time() + ", version " + list.version()
+                + ")";
     }
 }

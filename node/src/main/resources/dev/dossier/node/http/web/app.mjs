@@ -17,8 +17,8 @@ import {
   witnessCheckpoint,
 } from './receipt.mjs';
 import { PREFIX as CARD_PREFIX, cardFromPdf, parseCardKeys, verifyCard, withLedger } from './card.mjs';
-import { keptList, listAge, syncRevocations, withRevocations } from './revocations.mjs';
-import { WORKER_PREFIX, renderModules, verifyWorkerCard, workerWithLedger } from './worker-card.mjs';
+import { keptList, listAge, statusOf, syncRevocations, withRevocations } from './revocations.mjs';
+import { WORKER_PREFIX, renderModules, verifyWorkerCard, workerWithLedger, workerWithRevocations } from './worker-card.mjs';
 
 const $ = (id) => document.getElementById(id);
 const TRUST_STORE = 'dossier.trust.v1';
@@ -590,12 +590,17 @@ async function verifyCardText(input) {
   if (statuses.some((s) => s.kind === 'offline')) {
     // the revocation list synced on an earlier visit: a card revoked before that sync is REVOKED offline too
     const list = await revocationList();
-    const checked = list ? withRevocations(offline, list) : offline;
+    const checked = !list
+      ? offline
+      : worker
+        ? workerWithRevocations(offline, (prefix) => statusOf(list, prefix), listAge(list))
+        : withRevocations(offline, list);
     const seen = list
       ? `the ${listAge(list)}, synced ${ageOf(list.syncedAt)}: a revocation after that cannot be seen offline`
       : 'no revocation list on this device yet, so a revocation cannot be seen offline';
     show({
       ...base,
+      modules: checked.modules,
       verdict: checked.verdict === 'VALID' ? 'VALID_OFFLINE' : checked.verdict,
       reason: `${checked.reason.charAt(0).toUpperCase()}${checked.reason.substring(1)}.`,
       note: `${compare} Checked offline, with ${keysAge} and ${seen}; the ledger was not asked.`,

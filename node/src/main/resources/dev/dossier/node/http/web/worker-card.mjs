@@ -167,6 +167,20 @@ export function workerWithLedger(offline, entries) {
   };
 }
 
+/**
+ * Adds a synced revocation list to an offline check of a genuine card, as WorkerCardVerifier.withRevocations does:
+ * a module whose record the list holds (`listed(prefixHex)` gives 'REVOKED' or 'SUPERSEDED', else null) takes that
+ * status; the others keep their status by date. `age` says which list ("revocation list of ledger height ...").
+ */
+export function workerWithRevocations(offline, listed, age) {
+  if (!offline.card) return offline;
+  const modules = offline.modules.map((check) => {
+    const status = listed(check.module.commitmentPrefix);
+    return status === null ? check : { module: check.module, status, reason: `${status.toLowerCase()} on the ${age}` };
+  });
+  return { ...offline, modules, reason: `${offline.reason.split('; ')[0]}; ${tally(modules)}; revocations as of the ${age}` };
+}
+
 const LOOK = {
   VALID: ['✓', 'valid'],
   EXPIRING: ['!', 'expiring'],
