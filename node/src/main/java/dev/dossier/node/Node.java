@@ -178,6 +178,7 @@ public final class Node implements AutoCloseable {
                             .log(log)
                             .checkpoints(checkpoints)
                             .health(context::healthy)
+                            .waiting(context::waiting)
                             .metrics(metrics)
                             .custodian(custodian)
                             .limits(HttpLimits.fromProperties(System.getProperties()))

@@ -4,12 +4,15 @@ import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.log.CheckpointPublisher;
 import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.metrics.NodeMetrics;
+import dev.dossier.node.ordering.Waiting;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The node's HTTP API, on Jetty behind the JDK's {@code com.sun.net.httpserver} interface: receipts, current status, the trust file and the latest cosigned
@@ -130,6 +133,7 @@ public final class HttpApi implements AutoCloseable {
         private CommitmentLog log;
         private CheckpointPublisher checkpoints;
         private BooleanSupplier health;
+        private Supplier<Optional<Waiting>> waiting = Optional::empty;
         private NodeMetrics metrics;
         private CustodialGateway custodian;
         private HttpLimits limits = HttpLimits.defaults();
@@ -168,6 +172,13 @@ public final class HttpApi implements AutoCloseable {
         /** Whether the node can commit blocks: {@code /healthz} answers 503 when not. */
         public Builder health(BooleanSupplier health) {
             this.health = Objects.requireNonNull(health, "health");
+            return this;
+        }
+
+        /** What the node's ordering waits for, which {@code /healthz} shows (without it, {@code /healthz} omits it). */
+        public Builder waiting(Supplier<Waiting> waiting) {
+            Objects.requireNonNull(waiting, "waiting");
+            this.waiting = () -> Optional.of(waiting.get());
             return this;
         }
 
@@ -211,7 +222,7 @@ public final class HttpApi implements AutoCloseable {
             GuardedServer server = GuardedServer.bind(host, port, limits);
             String bracketed = host.contains(":") ? "[" + host + "]" : host;
             String baseUrl = "http://" + bracketed + ":" + server.port();
-            OperatorRoutes operator = new OperatorRoutes(ledger, log, checkpoints, health, metrics);
+            OperatorRoutes operator = new OperatorRoutes(ledger, log, checkpoints, health, waiting, metrics);
             Router router = new Router(
                     limits,
                     metrics,

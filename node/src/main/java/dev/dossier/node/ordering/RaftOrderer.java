@@ -94,6 +94,7 @@ public final class RaftOrderer implements Orderer {
     private final Object serverLock = new Object();
     private RaftServer server; // guarded by serverLock; null while this node is out of the group
     private volatile LedgerStateMachine stateMachine;
+    private final FollowerGuard guard;
 
     private RaftOrderer(
             ServerStarter starter,
@@ -102,7 +103,8 @@ public final class RaftOrderer implements Orderer {
             BlockLimits limits,
             int queueCapacity,
             RaftPeerId self,
-            RaftGroupId groupId) {
+            RaftGroupId groupId,
+            Duration electionTimeout) {
         this.starter = starter;
         this.groupId = groupId;
         this.client = client;
@@ -111,6 +113,7 @@ public final class RaftOrderer implements Orderer {
         BlockLimits entryLimits = new BlockLimits(
                 limits.maxTransactions(), Math.min(limits.maxBytes(), MAX_ENTRY_BYTES), limits.timeout());
         this.cutter = new BlockCutter("raft-batcher", entryLimits, queueCapacity, this::send);
+        this.guard = new FollowerGuard(this::division, groupId, self, electionTimeout);
     }
 
     /**
@@ -172,7 +175,8 @@ public final class RaftOrderer implements Orderer {
             orderer[0].server = server;
             return stateMachine;
         };
-        orderer[0] = new RaftOrderer(starter, client, listener, limits, queueCapacity, self, group.getGroupId());
+        orderer[0] = new RaftOrderer(
+                starter, client, listener, limits, queueCapacity, self, group.getGroupId(), settings.electionTimeout());
         try {
             synchronized (orderer[0].serverLock) {
                 orderer[0].stateMachine = starter.start();
@@ -182,6 +186,7 @@ public final class RaftOrderer implements Orderer {
             throw e;
         }
         orderer[0].cutter.start();
+        orderer[0].guard.start();
         LOG.info(() -> "Raft member " + self + " of " + group.getPeers().size() + " on " + me.address()
                 + (settings.tls() == null ? " (plaintext)" : " (mutual TLS, the consortium's nodes only)")
                 + ", ledger at " + orderer[0].stateMachine.ledgerPosition());
@@ -276,38 +281,71 @@ public final class RaftOrderer implements Orderer {
     }
 
     /**
-     * This node's place in its Raft group now, for metrics.
+     * This node's place in its Raft group now, for its health page and metrics.
      *
-     * @param leader whether this node leads the group
+     * @param role this node's Raft role: {@code LEADER}, {@code FOLLOWER}, {@code CANDIDATE}, {@code LISTENER}
+     * @param leader the leader this node knows of, or null while it knows none
      * @param term the Raft term this node is in
      * @param commitIndex the index of the last log entry this node knows committed
      * @param appliedIndex the index of the last entry applied to the ledger
      * @param followerLag on the leader, how many committed entries the furthest-behind follower still lacks; else 0
      */
-    public record RaftStatus(boolean leader, long term, long commitIndex, long appliedIndex, long followerLag) {}
+    public record RaftStatus(
+            String role, String leader, long term, long commitIndex, long appliedIndex, long followerLag) {
+        /** @return true if this node leads its group */
+        public boolean isLeader() {
+            return "LEADER".equals(role);
+        }
+    }
 
     /** @return this node's term, role and log indices in its Raft group; empty while its Raft server is stopped */
     public Optional<RaftStatus> status() {
+        return division().map(division -> {
+            DivisionInfo info = division.getInfo();
+            long commit = division.getRaftLog().getLastCommittedIndex();
+            long lag = 0;
+            long[] matches = info.isLeader() ? info.getFollowerMatchIndices() : null;
+            for (long match : matches == null ? new long[0] : matches) {
+                lag = Math.max(lag, commit - match);
+            }
+            RaftPeerId leader = info.getLeaderId();
+            return new RaftStatus(
+                    info.getCurrentRole().name(),
+                    leader == null ? null : leader.toString(),
+                    info.getCurrentTerm(),
+                    commit,
+                    info.getLastAppliedIndex(),
+                    lag);
+        });
+    }
+
+    /** @return this node's division of its Raft group; empty while its Raft server is stopped */
+    private Optional<RaftServer.Division> division() {
         synchronized (serverLock) {
             if (server == null) {
                 return Optional.empty();
             }
             try {
-                RaftServer.Division division = server.getDivision(groupId);
-                DivisionInfo info = division.getInfo();
-                long commit = division.getRaftLog().getLastCommittedIndex();
-                long lag = 0;
-                if (info.isLeader()) {
-                    for (long match : info.getFollowerMatchIndices()) {
-                        lag = Math.max(lag, commit - match);
-                    }
-                }
-                return Optional.of(new RaftStatus(
-                        info.isLeader(), info.getCurrentTerm(), commit, info.getLastAppliedIndex(), lag));
+                return Optional.of(server.getDivision(groupId));
             } catch (IOException e) {
                 return Optional.empty(); // no such group on this server (yet)
             }
         }
+    }
+
+    @Override
+    public int queuedTransactions() {
+        return cutter.queued();
+    }
+
+    @Override
+    public int batchesInFlight() {
+        return IN_FLIGHT_BATCHES - inFlight.availablePermits();
+    }
+
+    /** @return how many times this node stepped down as leader because a follower was stalled ({@link FollowerWatch}) */
+    public long stalledFollowerStepDowns() {
+        return guard.stepDowns();
     }
 
     /** @return true if this node is the Raft leader now */
@@ -364,6 +402,7 @@ public final class RaftOrderer implements Orderer {
     }
 
     private void closeAll() throws InterruptedException, IOException {
+        guard.close();
         cutter.close();
         if (inFlight.tryAcquire(IN_FLIGHT_BATCHES, 10, TimeUnit.SECONDS)) {
             inFlight.release(IN_FLIGHT_BATCHES);
