@@ -7,6 +7,7 @@ import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ordering.Orderer;
 import dev.dossier.node.ordering.RaftOrderer;
+import dev.dossier.node.ordering.RaftStatus;
 import dev.dossier.node.ordering.Waiting;
 import dev.dossier.node.validation.WriteRules;
 import java.io.IOException;
@@ -141,7 +142,7 @@ public final class GatewayContext {
 
     /** @return what this node's ordering waits for now: its Raft place, queues and oldest uncommitted transaction */
     public Waiting waiting() {
-        Optional<RaftOrderer.RaftStatus> raft = orderer instanceof RaftOrderer r ? r.status() : Optional.empty();
+        Optional<RaftStatus> raft = orderer instanceof RaftOrderer r ? r.status() : Optional.empty();
         return new Waiting(
                 orderer instanceof RaftOrderer,
                 raft,

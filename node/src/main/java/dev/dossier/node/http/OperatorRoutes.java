@@ -7,7 +7,7 @@ import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.log.CheckpointPublisher;
 import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.metrics.NodeMetrics;
-import dev.dossier.node.ordering.RaftOrderer;
+import dev.dossier.node.ordering.RaftStatus;
 import dev.dossier.node.ordering.Waiting;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -64,8 +64,8 @@ final class OperatorRoutes {
 
     private static ObjectNode ordering(Waiting waiting) {
         ObjectNode ordering = JSON.createObjectNode().put("role", waiting.role());
-        Optional<RaftOrderer.RaftStatus> raft = waiting.raft();
-        ordering.put("leader", raft.map(RaftOrderer.RaftStatus::leader).orElse(null));
+        Optional<RaftStatus> raft = waiting.raft();
+        ordering.put("leader", raft.map(RaftStatus::leader).orElse(null));
         if (raft.isPresent()) {
             ordering.put("term", raft.get().term())
                     .put("commit_index", raft.get().commitIndex())

@@ -2,6 +2,7 @@ package dev.dossier.node.metrics;
 
 import dev.dossier.node.gateway.GatewayContext;
 import dev.dossier.node.ordering.RaftOrderer;
+import dev.dossier.node.ordering.RaftStatus;
 import java.time.Instant;
 import java.util.function.ToLongFunction;
 
@@ -48,7 +49,7 @@ public final class OrderingMeters {
                 "Cut time of the last block, Unix seconds (0: none yet); far ahead of the clock is suspect.",
                 () -> raft.lastCutAt().map(Instant::getEpochSecond).orElse(0L));
         status(metrics, raft, "leader", "1 while this node leads its Raft group, else 0.", s -> s.isLeader() ? 1 : 0);
-        status(metrics, raft, "term", "The Raft term this node is in.", RaftOrderer.RaftStatus::term);
+        status(metrics, raft, "term", "The Raft term this node is in.", RaftStatus::term);
         metrics.gauge(
                 "dossier.raft.stalled.follower.stepdowns",
                 "Times this node stepped down as leader because a follower answered but took no entry (see docs).",
@@ -58,27 +59,23 @@ public final class OrderingMeters {
                 raft,
                 "commit.index",
                 "Index of the last Raft log entry this node knows committed.",
-                RaftOrderer.RaftStatus::commitIndex);
+                RaftStatus::commitIndex);
         status(
                 metrics,
                 raft,
                 "applied.index",
                 "Index of the last Raft log entry applied to the ledger.",
-                RaftOrderer.RaftStatus::appliedIndex);
+                RaftStatus::appliedIndex);
         status(
                 metrics,
                 raft,
                 "follower.lag.entries",
                 "On the leader, committed entries the furthest-behind follower still lacks (0 elsewhere).",
-                RaftOrderer.RaftStatus::followerLag);
+                RaftStatus::followerLag);
     }
 
     private static void status(
-            NodeMetrics metrics,
-            RaftOrderer raft,
-            String name,
-            String help,
-            ToLongFunction<RaftOrderer.RaftStatus> value) {
+            NodeMetrics metrics, RaftOrderer raft, String name, String help, ToLongFunction<RaftStatus> value) {
         metrics.gauge(
                 "dossier.raft." + name,
                 help,

@@ -85,7 +85,7 @@ public final class RaftOrderer implements Orderer {
     }
 
     private final ServerStarter starter;
-    private final RaftClient client;
+    private final LeaderClient client;
     private final BlockListener listener;
     private final BlockCutter cutter;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT_BATCHES);
@@ -98,7 +98,7 @@ public final class RaftOrderer implements Orderer {
 
     private RaftOrderer(
             ServerStarter starter,
-            RaftClient client,
+            LeaderClient client,
             BlockListener listener,
             BlockLimits limits,
             int queueCapacity,
@@ -147,12 +147,12 @@ public final class RaftOrderer implements Orderer {
         BatchCommitter committer = new BatchCommitter(ledger, checker, signer, listener);
         RaftPeerId self = RaftPeerId.valueOf(settings.self());
         Parameters parameters = RatisConfig.tlsParameters(settings.tls(), settings.members());
-        RaftClient client = RaftClient.newBuilder()
+        LeaderClient client = new LeaderClient(() -> RaftClient.newBuilder()
                 .setProperties(properties)
                 .setParameters(parameters)
                 .setRaftGroup(group)
                 .setRetryPolicy(RatisConfig.retryPolicy())
-                .build();
+                .build());
         RaftOrderer[] orderer = new RaftOrderer[1];
         ServerStarter starter = () -> {
             // a torn last entry (a crash while appending) is dropped, and a log that cannot continue the ledger; other
@@ -211,8 +211,7 @@ public final class RaftOrderer implements Orderer {
         ByteString entry = new OrderedBatch(cutAt, envelopes).encode();
         inFlight.acquire();
         try {
-            client.async()
-                    .send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry.asReadOnlyByteBuffer())))
+            client.send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry.asReadOnlyByteBuffer())))
                     .whenComplete((reply, error) -> {
                         inFlight.release();
                         if (error != null || !reply.isSuccess()) {
@@ -278,24 +277,6 @@ public final class RaftOrderer implements Orderer {
     /** @return the cut time of the ledger's last block, if Raft ordered it */
     public Optional<Instant> lastCutAt() {
         return stateMachine.lastCutAt();
-    }
-
-    /**
-     * This node's place in its Raft group now, for its health page and metrics.
-     *
-     * @param role this node's Raft role: {@code LEADER}, {@code FOLLOWER}, {@code CANDIDATE}, {@code LISTENER}
-     * @param leader the leader this node knows of, or null while it knows none
-     * @param term the Raft term this node is in
-     * @param commitIndex the index of the last log entry this node knows committed
-     * @param appliedIndex the index of the last entry applied to the ledger
-     * @param followerLag on the leader, how many committed entries the furthest-behind follower still lacks; else 0
-     */
-    public record RaftStatus(
-            String role, String leader, long term, long commitIndex, long appliedIndex, long followerLag) {
-        /** @return true if this node leads its group */
-        public boolean isLeader() {
-            return "LEADER".equals(role);
-        }
     }
 
     /** @return this node's term, role and log indices in its Raft group; empty while its Raft server is stopped */
@@ -407,11 +388,7 @@ public final class RaftOrderer implements Orderer {
         if (inFlight.tryAcquire(IN_FLIGHT_BATCHES, 10, TimeUnit.SECONDS)) {
             inFlight.release(IN_FLIGHT_BATCHES);
         }
-        try {
-            client.close();
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "closing the Raft client", e);
-        }
+        client.close();
         leave();
     }
 }

@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 public record Waiting(
         boolean withRaft,
-        Optional<RaftOrderer.RaftStatus> raft,
+        Optional<RaftStatus> raft,
         int queuedTransactions,
         int batchesInFlight,
         int uncommittedTransactions,
