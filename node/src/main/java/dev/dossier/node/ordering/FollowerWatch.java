@@ -28,7 +28,8 @@ import java.util.Optional;
  * <p>Either way the leader's belief is what is wrong, and only a new term clears it: the next leader starts with no
  * belief about any follower and probes each down to its real end. So a follower is reported here when, for {@link
  * #stallAfter}, it answered the leader (its last answer is recent), it lacks committed entries (its match index is
- * below the commit index), and its match index did not move. A follower catching up from blocks (the leader's log no
+ * below the commit index), its match index did not move and its next index did not go below the lowest seen (a next
+ * index that moves down is the leader probing the follower's log, which may take many round trips). A follower catching up from blocks (the leader's log no
  * longer holds its next entry) is not reported: it is being served, its match index moves once it is done.
  *
  * <p>Not thread-safe: one watcher thread calls {@link #check}.
@@ -40,7 +41,7 @@ final class FollowerWatch {
     /** A follower reported stalled, with what the leader believes of it. */
     record Stalled(String name, long matchIndex, long commitIndex, Duration stalledFor) {}
 
-    private record Seen(long term, long matchIndex, long sinceNanos) {}
+    private record Seen(long term, long matchIndex, long nextIndex, long sinceNanos) {}
 
     private final Duration stallAfter;
     private final Duration answeredWithin;
@@ -72,8 +73,14 @@ final class FollowerWatch {
             boolean waiting = follower.matchIndex() < commitIndex
                     && follower.sinceLastAnswer().compareTo(answeredWithin) <= 0
                     && follower.nextIndex() >= logStartIndex;
-            if (!waiting || before == null || before.term() != term || before.matchIndex() != follower.matchIndex()) {
-                seen.put(follower.name(), new Seen(term, follower.matchIndex(), nowNanos));
+            // a next index lower than any seen is the leader probing the follower's log down to its end: not stalled
+            // (while stalled it only goes up, when entries are sent, and back to the match index plus one)
+            if (!waiting
+                    || before == null
+                    || before.term() != term
+                    || before.matchIndex() != follower.matchIndex()
+                    || follower.nextIndex() < before.nextIndex()) {
+                seen.put(follower.name(), new Seen(term, follower.matchIndex(), follower.nextIndex(), nowNanos));
                 continue;
             }
             Duration stalledFor = Duration.ofNanos(nowNanos - before.sinceNanos());

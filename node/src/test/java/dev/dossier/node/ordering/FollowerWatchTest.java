@@ -39,6 +39,26 @@ class FollowerWatchTest {
     }
 
     @Test
+    void followerWhoseLogTheLeaderProbes_isNotStalled() {
+        for (int second = 0; second <= 60; second++) {
+            // the leader's next index for it moves down one entry a second: the probe goes on
+            assertThat(watch.check(3, 100, 0, List.of(follower(2, 99 - second, 0)), second * SECOND))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void followerStalled_whileTheLeadersNextIndexForItGoesUpAndBack() {
+        for (int second = 0; second < 15; second++) {
+            // entries sent from 3 raise the next index to 9; the follower's answer sets it back to 3
+            assertThat(watch.check(3, 8, 0, List.of(follower(2, second % 2 == 0 ? 3 : 9, 0)), second * SECOND))
+                    .isEmpty();
+        }
+        assertThat(watch.check(3, 8, 0, List.of(follower(2, 9, 0)), 15 * SECOND))
+                .isPresent();
+    }
+
+    @Test
     void followerThatHoldsEveryCommittedEntry_isNotStalled() {
         for (int second = 0; second <= 60; second += 5) {
             assertThat(watch.check(3, 8, 0, List.of(follower(8, 9, 0)), second * SECOND))
