@@ -198,6 +198,7 @@ public final class Node implements AutoCloseable {
                             .checkpoints(checkpoints)
                             .revocations(revocations)
                             .health(context::healthy)
+                            .waiting(context::waiting)
                             .metrics(metrics)
                             .custodian(custodian)
                             .limits(HttpLimits.fromProperties(System.getProperties()))

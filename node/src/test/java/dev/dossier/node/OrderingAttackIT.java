@@ -23,9 +23,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -335,11 +332,7 @@ class OrderingAttackIT {
     }
 
     private static HttpResponse<String> get(Node node, String path) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(node.httpUrl() + path))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        return TestCluster.httpGet(node, path);
     }
 
     private static void assertAuditClean(Path directory) throws Exception {

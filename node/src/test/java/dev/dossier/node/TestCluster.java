@@ -37,6 +37,14 @@ final class TestCluster implements AutoCloseable {
 
     /** @param tls run every node with mutual TLS ({@code node start --tls}): gateways, endorsements, Raft */
     TestCluster(Path directory, int n, boolean tls) throws Exception {
+        this(directory, n, tls, Duration.ofMillis(400), 16);
+    }
+
+    /**
+     * A cluster whose Raft election timeout is {@code electionTimeout} (longer: fewer elections on a loaded host) and
+     * that takes a snapshot, and may purge its log, every {@code snapshotEvery} entries.
+     */
+    TestCluster(Path directory, int n, boolean tls, Duration electionTimeout, long snapshotEvery) throws Exception {
         this.directory = directory;
         consortium = CryptoGen.generate(directory.resolve("network"), n, "dossier", "notary", freeBasePort(n));
         BlockLimits limits = new BlockLimits(200, BlockLimits.DEFAULT.maxBytes(), Duration.ofMillis(20));
@@ -55,7 +63,7 @@ final class TestCluster implements AutoCloseable {
             // without TLS the nodes are told they may order in plaintext (node start --insecure), all on loopback
             settings.add(node.toBuilder()
                     .cluster(node.cluster()
-                            .withRaftTiming(Duration.ofMillis(400), 16, 64 << 10)
+                            .withRaftTiming(electionTimeout, snapshotEvery, 64 << 10)
                             .insecure(!tls))
                     .tls(tls ? consortium.tls(node.name()) : null)
                     .build());
@@ -228,6 +236,15 @@ final class TestCluster implements AutoCloseable {
                 consortium.organisations().get(org).mspId(),
                 TestNetwork.certificate(user.certificate()),
                 Signers.newPrivateKeySigner(TestNetwork.key(user.privateKey())));
+    }
+
+    /** @return the answer of a node's HTTP API to {@code GET path} */
+    static java.net.http.HttpResponse<String> httpGet(Node node, String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.httpUrl() + path))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     @Override

@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
             NetworkCommand.AddCardKey.class,
             NetworkCommand.AddNode.class,
             NetworkCommand.ListNodes.class,
+            NetworkStatusCommand.class,
             NetworkCommand.Revoke.class,
             NetworkCommand.ApiToken.class
         })

@@ -3,6 +3,7 @@ package dev.dossier.node.gateway;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.TxStatus;
 import dev.dossier.node.ordering.BlockListener;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,9 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
 final class CommitNotifier implements BlockListener {
     private final Ledger ledger;
     private final ConcurrentHashMap<String, Set<CompletableFuture<TxStatus>>> waiters = new ConcurrentHashMap<>();
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Transaction ids reserved and neither committed nor dropped, with when each was reserved (nano time). */
+    private final ConcurrentHashMap<String, Long> inFlight = new ConcurrentHashMap<>();
+
     private final Object heightMonitor = new Object();
     /** Why callers are failed when ordering stopped on this node (a full disk, say). */
     static final String ORDERING_STOPPED = "will not be committed by this node: ordering stopped on this node";
@@ -50,7 +53,7 @@ final class CommitNotifier implements BlockListener {
      * @return false if the id is already committed or already waiting to be ordered
      */
     boolean reserve(String txId) {
-        if (!inFlight.add(txId)) {
+        if (inFlight.putIfAbsent(txId, System.nanoTime()) != null) {
             return false;
         }
         synchronized (dropped) {
@@ -66,6 +69,21 @@ final class CommitNotifier implements BlockListener {
     /** Releases a reservation for a transaction that will not be ordered after all. */
     void release(String txId) {
         inFlight.remove(txId);
+    }
+
+    /** @return how many transactions this node accepted for ordering that are neither committed nor given up */
+    int uncommitted() {
+        return inFlight.size();
+    }
+
+    /** @return how long the oldest of the {@link #uncommitted} transactions has waited; zero if there is none */
+    Duration oldestUncommitted() {
+        long now = System.nanoTime();
+        long oldest = 0;
+        for (long reserved : inFlight.values()) {
+            oldest = Math.max(oldest, now - reserved);
+        }
+        return Duration.ofNanos(oldest);
     }
 
     /** @return a future completed with the transaction's status once it is committed; cancel with {@link #forget} */

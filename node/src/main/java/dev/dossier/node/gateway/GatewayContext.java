@@ -6,10 +6,14 @@ import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ordering.Orderer;
+import dev.dossier.node.ordering.RaftOrderer;
+import dev.dossier.node.ordering.RaftStatus;
+import dev.dossier.node.ordering.Waiting;
 import dev.dossier.node.validation.WriteRules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -134,6 +138,18 @@ public final class GatewayContext {
 
     CommitNotifier notifier() {
         return notifier;
+    }
+
+    /** @return what this node's ordering waits for now: its Raft place, queues and oldest uncommitted transaction */
+    public Waiting waiting() {
+        Optional<RaftStatus> raft = orderer instanceof RaftOrderer r ? r.status() : Optional.empty();
+        return new Waiting(
+                orderer instanceof RaftOrderer,
+                raft,
+                orderer.queuedTransactions(),
+                orderer.batchesInFlight(),
+                notifier.uncommitted(),
+                notifier.oldestUncommitted());
     }
 
     /** @return true while the node can commit blocks */

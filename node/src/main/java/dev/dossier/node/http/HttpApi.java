@@ -4,13 +4,16 @@ import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.log.CheckpointPublisher;
 import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.metrics.NodeMetrics;
+import dev.dossier.node.ordering.Waiting;
 import dev.dossier.node.revocation.RevocationIndex;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The node's HTTP API, on Jetty behind the JDK's {@code com.sun.net.httpserver} interface: receipts, current status, the trust file and the latest cosigned
@@ -133,6 +136,7 @@ public final class HttpApi implements AutoCloseable {
         private CheckpointPublisher checkpoints;
         private RevocationIndex revocations;
         private BooleanSupplier health;
+        private Supplier<Optional<Waiting>> waiting = Optional::empty;
         private NodeMetrics metrics;
         private CustodialGateway custodian;
         private HttpLimits limits = HttpLimits.defaults();
@@ -180,6 +184,13 @@ public final class HttpApi implements AutoCloseable {
             return this;
         }
 
+        /** What the node's ordering waits for, which {@code /healthz} shows (without it, {@code /healthz} omits it). */
+        public Builder waiting(Supplier<Waiting> waiting) {
+            Objects.requireNonNull(waiting, "waiting");
+            this.waiting = () -> Optional.of(waiting.get());
+            return this;
+        }
+
         /**
          * The node's metrics, which {@code /metrics} serves; the API adds its own to them (health, ledger height, log
          * and checkpoint, HTTP connections and requests).
@@ -221,7 +232,7 @@ public final class HttpApi implements AutoCloseable {
             GuardedServer server = GuardedServer.bind(host, port, limits);
             String bracketed = host.contains(":") ? "[" + host + "]" : host;
             String baseUrl = "http://" + bracketed + ":" + server.port();
-            OperatorRoutes operator = new OperatorRoutes(ledger, log, checkpoints, health, metrics);
+            OperatorRoutes operator = new OperatorRoutes(ledger, log, checkpoints, health, waiting, metrics);
             Router router = new Router(
                     limits,
                     metrics,

@@ -7,10 +7,13 @@ import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.log.CheckpointPublisher;
 import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.metrics.NodeMetrics;
+import dev.dossier.node.ordering.RaftStatus;
+import dev.dossier.node.ordering.Waiting;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The operators' routes, {@code GET /healthz} and {@code GET /metrics}, and the meters the API adds to the node's
@@ -21,6 +24,7 @@ final class OperatorRoutes {
     private final CommitmentLog log;
     private final CheckpointPublisher checkpoints;
     private final BooleanSupplier health;
+    private final Supplier<Optional<Waiting>> waiting;
     private final NodeMetrics metrics;
 
     OperatorRoutes(
@@ -28,15 +32,20 @@ final class OperatorRoutes {
             CommitmentLog log,
             CheckpointPublisher checkpoints,
             BooleanSupplier health,
+            Supplier<Optional<Waiting>> waiting,
             NodeMetrics metrics) {
         this.ledger = ledger;
         this.log = log;
         this.checkpoints = checkpoints;
         this.health = health;
+        this.waiting = waiting;
         this.metrics = metrics;
     }
 
-    /** {@code GET /healthz}: 200 while the node can commit blocks, else 503, with its heights. */
+    /**
+     * {@code GET /healthz}: 200 while the node can commit blocks, else 503, with its heights and what its ordering
+     * waits for ({@code ordering}).
+     */
     Response health() {
         boolean healthy = health.getAsBoolean();
         ObjectNode body = JSON.createObjectNode()
@@ -49,7 +58,29 @@ final class OperatorRoutes {
         } else {
             body.putNull("checkpoint_size");
         }
+        waiting.get().ifPresent(w -> body.set("ordering", ordering(w)));
         return Response.json(healthy ? 200 : 503, body);
+    }
+
+    private static ObjectNode ordering(Waiting waiting) {
+        ObjectNode ordering = JSON.createObjectNode().put("role", waiting.role());
+        Optional<RaftStatus> raft = waiting.raft();
+        ordering.put("leader", raft.map(RaftStatus::leader).orElse(null));
+        if (raft.isPresent()) {
+            ordering.put("term", raft.get().term())
+                    .put("commit_index", raft.get().commitIndex())
+                    .put("applied_index", raft.get().appliedIndex())
+                    .put("follower_lag", raft.get().followerLag());
+        } else {
+            ordering.putNull("term")
+                    .putNull("commit_index")
+                    .putNull("applied_index")
+                    .putNull("follower_lag");
+        }
+        return ordering.put("queued_transactions", waiting.queuedTransactions())
+                .put("batches_in_flight", waiting.batchesInFlight())
+                .put("uncommitted_transactions", waiting.uncommittedTransactions())
+                .put("oldest_uncommitted_seconds", waiting.oldestUncommitted().toMillis() / 1000.0);
     }
 
     /** {@code GET /metrics}: the node's metrics in the Prometheus text format. */

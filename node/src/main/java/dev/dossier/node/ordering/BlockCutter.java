@@ -121,6 +121,11 @@ final class BlockCutter implements AutoCloseable {
         }
     }
 
+    /** @return how many transactions wait in the queue, not yet cut into a batch */
+    int queued() {
+        return queue.size();
+    }
+
     /** Hands what is already queued to the sink, then stops the cutter thread. */
     @Override
     public void close() throws InterruptedException {

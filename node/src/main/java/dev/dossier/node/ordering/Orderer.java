@@ -27,6 +27,16 @@ public interface Orderer extends AutoCloseable {
         return false;
     }
 
+    /** @return how many transactions wait on this node to be cut into a batch */
+    default int queuedTransactions() {
+        return 0;
+    }
+
+    /** @return how many batches this node sent for ordering that are not ordered yet (Raft: not yet in the log) */
+    default int batchesInFlight() {
+        return 0;
+    }
+
     /** Stops ordering; what was already queued is ordered first where possible. */
     @Override
     void close() throws InterruptedException;

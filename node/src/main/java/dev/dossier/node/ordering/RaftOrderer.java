@@ -85,7 +85,7 @@ public final class RaftOrderer implements Orderer {
     }
 
     private final ServerStarter starter;
-    private final RaftClient client;
+    private final LeaderClient client;
     private final BlockListener listener;
     private final BlockCutter cutter;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT_BATCHES);
@@ -94,15 +94,17 @@ public final class RaftOrderer implements Orderer {
     private final Object serverLock = new Object();
     private RaftServer server; // guarded by serverLock; null while this node is out of the group
     private volatile LedgerStateMachine stateMachine;
+    private final FollowerGuard guard;
 
     private RaftOrderer(
             ServerStarter starter,
-            RaftClient client,
+            LeaderClient client,
             BlockListener listener,
             BlockLimits limits,
             int queueCapacity,
             RaftPeerId self,
-            RaftGroupId groupId) {
+            RaftGroupId groupId,
+            Duration electionTimeout) {
         this.starter = starter;
         this.groupId = groupId;
         this.client = client;
@@ -111,6 +113,7 @@ public final class RaftOrderer implements Orderer {
         BlockLimits entryLimits = new BlockLimits(
                 limits.maxTransactions(), Math.min(limits.maxBytes(), MAX_ENTRY_BYTES), limits.timeout());
         this.cutter = new BlockCutter("raft-batcher", entryLimits, queueCapacity, this::send);
+        this.guard = new FollowerGuard(this::division, groupId, self, electionTimeout);
     }
 
     /**
@@ -144,12 +147,12 @@ public final class RaftOrderer implements Orderer {
         BatchCommitter committer = new BatchCommitter(ledger, checker, signer, listener);
         RaftPeerId self = RaftPeerId.valueOf(settings.self());
         Parameters parameters = RatisConfig.tlsParameters(settings.tls(), settings.members());
-        RaftClient client = RaftClient.newBuilder()
+        LeaderClient client = new LeaderClient(() -> RaftClient.newBuilder()
                 .setProperties(properties)
                 .setParameters(parameters)
                 .setRaftGroup(group)
                 .setRetryPolicy(RatisConfig.retryPolicy())
-                .build();
+                .build());
         RaftOrderer[] orderer = new RaftOrderer[1];
         ServerStarter starter = () -> {
             // a torn last entry (a crash while appending) is dropped, and a log that cannot continue the ledger; other
@@ -172,7 +175,8 @@ public final class RaftOrderer implements Orderer {
             orderer[0].server = server;
             return stateMachine;
         };
-        orderer[0] = new RaftOrderer(starter, client, listener, limits, queueCapacity, self, group.getGroupId());
+        orderer[0] = new RaftOrderer(
+                starter, client, listener, limits, queueCapacity, self, group.getGroupId(), settings.electionTimeout());
         try {
             synchronized (orderer[0].serverLock) {
                 orderer[0].stateMachine = starter.start();
@@ -182,6 +186,7 @@ public final class RaftOrderer implements Orderer {
             throw e;
         }
         orderer[0].cutter.start();
+        orderer[0].guard.start();
         LOG.info(() -> "Raft member " + self + " of " + group.getPeers().size() + " on " + me.address()
                 + (settings.tls() == null ? " (plaintext)" : " (mutual TLS, the consortium's nodes only)")
                 + ", ledger at " + orderer[0].stateMachine.ledgerPosition());
@@ -206,8 +211,7 @@ public final class RaftOrderer implements Orderer {
         ByteString entry = new OrderedBatch(cutAt, envelopes).encode();
         inFlight.acquire();
         try {
-            client.async()
-                    .send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry.asReadOnlyByteBuffer())))
+            client.send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry.asReadOnlyByteBuffer())))
                     .whenComplete((reply, error) -> {
                         inFlight.release();
                         if (error != null || !reply.isSuccess()) {
@@ -275,39 +279,54 @@ public final class RaftOrderer implements Orderer {
         return stateMachine.lastCutAt();
     }
 
-    /**
-     * This node's place in its Raft group now, for metrics.
-     *
-     * @param leader whether this node leads the group
-     * @param term the Raft term this node is in
-     * @param commitIndex the index of the last log entry this node knows committed
-     * @param appliedIndex the index of the last entry applied to the ledger
-     * @param followerLag on the leader, how many committed entries the furthest-behind follower still lacks; else 0
-     */
-    public record RaftStatus(boolean leader, long term, long commitIndex, long appliedIndex, long followerLag) {}
-
     /** @return this node's term, role and log indices in its Raft group; empty while its Raft server is stopped */
     public Optional<RaftStatus> status() {
+        return division().map(division -> {
+            DivisionInfo info = division.getInfo();
+            long commit = division.getRaftLog().getLastCommittedIndex();
+            long lag = 0;
+            long[] matches = info.isLeader() ? info.getFollowerMatchIndices() : null;
+            for (long match : matches == null ? new long[0] : matches) {
+                lag = Math.max(lag, commit - match);
+            }
+            RaftPeerId leader = info.getLeaderId();
+            return new RaftStatus(
+                    info.getCurrentRole().name(),
+                    leader == null ? null : leader.toString(),
+                    info.getCurrentTerm(),
+                    commit,
+                    info.getLastAppliedIndex(),
+                    lag);
+        });
+    }
+
+    /** @return this node's division of its Raft group; empty while its Raft server is stopped */
+    private Optional<RaftServer.Division> division() {
         synchronized (serverLock) {
             if (server == null) {
                 return Optional.empty();
             }
             try {
-                RaftServer.Division division = server.getDivision(groupId);
-                DivisionInfo info = division.getInfo();
-                long commit = division.getRaftLog().getLastCommittedIndex();
-                long lag = 0;
-                if (info.isLeader()) {
-                    for (long match : info.getFollowerMatchIndices()) {
-                        lag = Math.max(lag, commit - match);
-                    }
-                }
-                return Optional.of(new RaftStatus(
-                        info.isLeader(), info.getCurrentTerm(), commit, info.getLastAppliedIndex(), lag));
+                return Optional.of(server.getDivision(groupId));
             } catch (IOException e) {
                 return Optional.empty(); // no such group on this server (yet)
             }
         }
+    }
+
+    @Override
+    public int queuedTransactions() {
+        return cutter.queued();
+    }
+
+    @Override
+    public int batchesInFlight() {
+        return IN_FLIGHT_BATCHES - inFlight.availablePermits();
+    }
+
+    /** @return how many times this node stepped down as leader because a follower was stalled ({@link FollowerWatch}) */
+    public long stalledFollowerStepDowns() {
+        return guard.stepDowns();
     }
 
     /** @return true if this node is the Raft leader now */
@@ -364,15 +383,12 @@ public final class RaftOrderer implements Orderer {
     }
 
     private void closeAll() throws InterruptedException, IOException {
+        guard.close();
         cutter.close();
         if (inFlight.tryAcquire(IN_FLIGHT_BATCHES, 10, TimeUnit.SECONDS)) {
             inFlight.release(IN_FLIGHT_BATCHES);
         }
-        try {
-            client.close();
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "closing the Raft client", e);
-        }
+        client.close();
         leave();
     }
 }

@@ -69,6 +69,11 @@ public final class SoloOrderer implements Orderer {
         listener.committed(block, txIds);
     }
 
+    @Override
+    public int queuedTransactions() {
+        return cutter.queued();
+    }
+
     /** Commits what is already queued, then stops the cutter thread. */
     @Override
     public void close() throws InterruptedException {

@@ -1,0 +1,141 @@
+package dev.dossier.node;
+
+import static dev.dossier.node.TestNetwork.newCommitment;
+import static dev.dossier.node.TestNetwork.notary;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.node.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.hyperledger.fabric.client.Gateway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * A node says what it waits for: {@code /healthz} and {@code /metrics} give its Raft role, the leader it knows, its term,
+ * commit and applied indices, what is queued and how long its oldest uncommitted transaction has waited; {@code
+ * dossier network status} prints them for every node.
+ */
+class WaitingStatusIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(300)
+    void healthAndMetrics_sayWhatEachNodeWaitsFor() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            int leader = cluster.awaitLeader();
+            String leaderName = cluster.settings.get(leader).name();
+            try (Gateway gateway = cluster.gateway(0, "issuer", 0)) {
+                notary(gateway).submitTransaction("anchor", newCommitment(), "record");
+            }
+            cluster.awaitSameHeight(2, Duration.ofSeconds(30));
+
+            // settled: one leader that every node names, one term, everything applied, nothing waiting
+            long term = -1;
+            for (int i = 0; i < 3; i++) {
+                JsonNode ordering = awaitApplied(cluster.nodes[i]);
+                assertThat(ordering.path("role").asText()).isEqualTo(i == leader ? "leader" : "follower");
+                assertThat(ordering.path("leader").asText()).isEqualTo(leaderName);
+                if (term < 0) {
+                    term = ordering.path("term").asLong();
+                }
+                assertThat(ordering.path("term").asLong()).isEqualTo(term).isPositive();
+                assertThat(ordering.path("queued_transactions").asInt()).isZero();
+                assertThat(ordering.path("batches_in_flight").asInt()).isZero();
+                assertThat(ordering.path("uncommitted_transactions").asInt()).isZero();
+                assertThat(ordering.path("oldest_uncommitted_seconds").asDouble())
+                        .isZero();
+            }
+
+            StringWriter table = new StringWriter();
+            CommandLine command = Main.commandLine().setOut(new PrintWriter(table));
+            int exit = command.execute(
+                    "network", "status", "--network", dir.resolve("network").toString());
+            assertThat(exit).as(table.toString()).isZero();
+            List<String> lines = table.toString().lines().toList();
+            assertThat(lines).hasSize(4);
+            assertThat(lines.get(0)).startsWith("node").contains("role", "leader", "term", "uncommitted", "oldest");
+            for (int i = 0; i < 3; i++) {
+                String name = cluster.settings.get(i).name();
+                assertThat(lines.get(i + 1))
+                        .startsWith(name)
+                        .contains(" ok ", i == leader ? " leader " : " follower ", " " + leaderName + " ");
+            }
+
+            // no majority: node 0 accepts a transaction it cannot get ordered, and says so while it waits
+            int alone = (leader + 1) % 3;
+            for (int i = 0; i < 3; i++) {
+                if (i != alone) {
+                    cluster.stop(i);
+                }
+            }
+            try (Gateway gateway = cluster.gateway(alone, "issuer", alone)) {
+                notary(gateway)
+                        .newProposal("anchor")
+                        .addArguments(newCommitment(), "record")
+                        .build()
+                        .endorse()
+                        .submitAsync();
+                Thread.sleep(2_000);
+                JsonNode ordering = JSON.readTree(
+                                get(cluster.nodes[alone], "/healthz").body())
+                        .path("ordering");
+                assertThat(ordering.path("role").asText()).isIn("follower", "candidate");
+                assertThat(ordering.path("uncommitted_transactions").asInt()).isEqualTo(1);
+                assertThat(ordering.path("batches_in_flight").asInt()).isEqualTo(1);
+                assertThat(ordering.path("oldest_uncommitted_seconds").asDouble())
+                        .isGreaterThanOrEqualTo(2.0);
+                String metrics = get(cluster.nodes[alone], "/metrics").body();
+                assertThat(metrics)
+                        .contains("dossier_ordering_uncommitted_transactions 1")
+                        .contains("dossier_ordering_batches_in_flight 1")
+                        .containsPattern("dossier_ordering_oldest_uncommitted_seconds [2-9]");
+
+                StringWriter down = new StringWriter();
+                int exitDown = Main.commandLine()
+                        .setOut(new PrintWriter(down))
+                        .execute(
+                                "network",
+                                "status",
+                                "--network",
+                                dir.resolve("network").toString());
+                assertThat(exitDown).as("a node is unreachable").isEqualTo(1);
+                assertThat(down.toString()).contains("unreachable: http://");
+            }
+        }
+    }
+
+    /** @return the node's {@code ordering} once its applied index reached its commit index */
+    private static JsonNode awaitApplied(Node node) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            JsonNode health = JSON.readTree(get(node, "/healthz").body());
+            JsonNode ordering = health.path("ordering");
+            if (ordering.path("applied_index").asLong()
+                            == ordering.path("commit_index").asLong()
+                    && !ordering.path("leader").isNull()) {
+                assertThat(health.path("status").asText()).isEqualTo("ok");
+                return ordering;
+            }
+            assertThat(System.nanoTime())
+                    .as("applied index reaches the commit index")
+                    .isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static HttpResponse<String> get(Node node, String path) throws Exception {
+        return TestCluster.httpGet(node, path);
+    }
+}
