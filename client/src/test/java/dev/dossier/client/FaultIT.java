@@ -52,7 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Not part of the default {@code mvn verify}: run it with {@code -Ddossier.faultIT=run} (about 75 s on a quiet
  * 2-core machine). Two stalls that made it fail at random are fixed: a follower that Ratis had acknowledged an append
- * it never made stayed behind for good (the leader now steps down, {@code FollowerWatch}), and a node whose Raft
+ * it never made stayed behind for good (the followers no longer compose appends, {@code RatisConfig}), and a node
+ * whose Raft
  * client gave up on one batch reported every later batch "not ordered" (it now starts a new client, {@code
  * LeaderClient}); {@code RaftRecoveryIT} covers both. It goes back into the default build once it passes ten runs in a
  * row on a machine that is not itself overloaded. The test directory, with each node's log under {@code logs/}, is

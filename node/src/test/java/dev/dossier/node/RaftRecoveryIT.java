@@ -55,31 +55,6 @@ class RaftRecoveryIT {
     }
 
     /**
-     * The same loss, but clean: the follower's Raft log ends before the lost entries as if they had never been written
-     * (no torn entry), so nothing on the follower's side can tell it lost anything. This is what Ratis leaves behind
-     * when it acknowledges an append it never made ({@code FollowerWatch}; the FaultIT stall): the leader, unchanged,
-     * counts the follower as holding entries its log lacks and, while it stays in office, answers its "send from my
-     * end" with "not below what you hold" (it backs off only when the answer is to an append that starts right after
-     * what it counts the follower as holding, and a race with heartbeats often loses that answer). Before the leader
-     * watched for this, the follower stayed behind ({@code heights differ: min 4, max 6} after 90 s); now the leader
-     * steps down once the follower has taken no entry for 15 s. No snapshots: a purged log would be caught at start
-     * instead (the test above).
-     */
-    @Test
-    @Timeout(360)
-    void followerThatLostAcknowledgedEntriesCleanly_isProbedAgainUnderANewTerm_withIdenticalBlocks() throws Exception {
-        // elections would clear the leader's belief too: a long election timeout keeps a loaded host from holding any
-        try (TestCluster cluster = new TestCluster(dir, 3, false, Duration.ofSeconds(2), 100_000)) {
-            Saved saved = loseAcknowledgedBlock(cluster, false);
-            long height = saved.height();
-
-            anchor(cluster, saved.leader(), 1); // the log moves on past what the leader counts the follower as holding
-            cluster.awaitSameHeight(height + 2, Duration.ofSeconds(90));
-            assertIdenticalBlocks(cluster, height + 2);
-        }
-    }
-
-    /**
      * Three blocks, a copy of a follower's ledger, one more block every node holds (the leader counts each follower as
      * holding its entry); then the follower is stopped and loses that block and its Raft entries from the block's on
      * (torn, or cleanly), and is started again.

@@ -50,10 +50,6 @@ public final class OrderingMeters {
                 () -> raft.lastCutAt().map(Instant::getEpochSecond).orElse(0L));
         status(metrics, raft, "leader", "1 while this node leads its Raft group, else 0.", s -> s.isLeader() ? 1 : 0);
         status(metrics, raft, "term", "The Raft term this node is in.", RaftStatus::term);
-        metrics.gauge(
-                "dossier.raft.stalled.follower.stepdowns",
-                "Times this node stepped down as leader because a follower answered but took no entry (see docs).",
-                raft::stalledFollowerStepDowns);
         status(
                 metrics,
                 raft,

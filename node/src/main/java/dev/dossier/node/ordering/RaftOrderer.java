@@ -94,7 +94,6 @@ public final class RaftOrderer implements Orderer {
     private final Object serverLock = new Object();
     private RaftServer server; // guarded by serverLock; null while this node is out of the group
     private volatile LedgerStateMachine stateMachine;
-    private final FollowerGuard guard;
 
     private RaftOrderer(
             ServerStarter starter,
@@ -113,7 +112,6 @@ public final class RaftOrderer implements Orderer {
         BlockLimits entryLimits = new BlockLimits(
                 limits.maxTransactions(), Math.min(limits.maxBytes(), MAX_ENTRY_BYTES), limits.timeout());
         this.cutter = new BlockCutter("raft-batcher", entryLimits, queueCapacity, this::send);
-        this.guard = new FollowerGuard(this::division, groupId, self, electionTimeout);
     }
 
     /**
@@ -186,7 +184,6 @@ public final class RaftOrderer implements Orderer {
             throw e;
         }
         orderer[0].cutter.start();
-        orderer[0].guard.start();
         LOG.info(() -> "Raft member " + self + " of " + group.getPeers().size() + " on " + me.address()
                 + (settings.tls() == null ? " (plaintext)" : " (mutual TLS, the consortium's nodes only)")
                 + ", ledger at " + orderer[0].stateMachine.ledgerPosition());
@@ -324,11 +321,6 @@ public final class RaftOrderer implements Orderer {
         return IN_FLIGHT_BATCHES - inFlight.availablePermits();
     }
 
-    /** @return how many times this node stepped down as leader because a follower was stalled ({@link FollowerWatch}) */
-    public long stalledFollowerStepDowns() {
-        return guard.stepDowns();
-    }
-
     /** @return true if this node is the Raft leader now */
     public boolean isLeader() {
         return self.equals(stateMachine.leader()) && healthy();
@@ -383,7 +375,6 @@ public final class RaftOrderer implements Orderer {
     }
 
     private void closeAll() throws InterruptedException, IOException {
-        guard.close();
         cutter.close();
         if (inFlight.tryAcquire(IN_FLIGHT_BATCHES, 10, TimeUnit.SECONDS)) {
             inFlight.release(IN_FLIGHT_BATCHES);

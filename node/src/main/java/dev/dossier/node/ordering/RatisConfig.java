@@ -109,6 +109,11 @@ final class RatisConfig {
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, settings.snapshotEvery());
         // the leader never ships a snapshot: a follower too far behind fetches the blocks it misses
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, false);
+        // A follower composing appends answers an append that starts at the same index as one still being written
+        // with that earlier append's outcome, though it carries more entries: it acknowledges entries it never wrote
+        // (the leader counts them towards a majority, then refuses the follower's "send from my end" for the rest of
+        // its term). Each append is written before it is acknowledged instead. See docs/operators.md.
+        RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(properties, false);
         return properties;
     }
 
