@@ -562,11 +562,15 @@ class VerifyPageIT {
         expectAbsent(cases, "Ferri");
         addOfflinePaste(
                 cases,
-                "worker's card: offline, statuses by date",
+                "worker's card: offline, statuses by date and the synced revocation list",
                 card,
                 "VALID",
                 "VALID_OFFLINE",
-                List.of("Marta Ferri", "6 valid, 1 expiring, 1 expired", "the ledger was not asked"));
+                List.of(
+                        "Marta Ferri",
+                        "5 valid, 1 expiring, 1 expired, 1 revoked",
+                        "revoked on the revocation list of ledger height",
+                        "the ledger was not asked"));
         runPage(files, fixtures, "page-worker-card");
     }
 
