@@ -187,4 +187,30 @@ class WorkerCardVerifierTest {
     private static LedgerEntry entry(String mspId) {
         return LedgerEntry.anchored("00".repeat(32), "record", 1, null, null, mspId, null, "2025-01-01T00:00:00Z");
     }
+
+    @Test
+    void offlineWithARevocationList_modulesOnTheListAreRevokedOrSuperseded_theOthersKeepTheirDates() {
+        WorkerCardCheck offline = VERIFIER.verify(
+                sign(card("Org1MSP", SIGNED, module(1, null), module(2, TODAY.plusYears(1)), module(3, null))), TODAY);
+        // module n's prefix starts with the byte n, then zeros: its 8-byte list entry is n << 56
+        dev.dossier.common.revocation.RevocationList list = new dev.dossier.common.revocation.RevocationList(
+                "dossier/dossier/notary", 7, 0, 42, 1_767_225_600L, new long[] {2L << 56}, new long[] {3L << 56});
+
+        WorkerCardCheck checked = CardRevocations.apply(offline, list);
+
+        assertThat(checked.verdict()).isEqualTo(CardVerdict.VALID);
+        assertThat(checked.online()).isFalse();
+        assertThat(checked.modules())
+                .extracting(WorkerCardCheck.ModuleCheck::status)
+                .containsExactly(Status.VALID, Status.REVOKED, Status.SUPERSEDED);
+        assertThat(checked.modules().get(1).reason())
+                .isEqualTo("revoked on the revocation list of ledger height 42 (2026-01-01T00:00:00Z, version 7)");
+        assertThat(checked.reason())
+                .startsWith("genuine, signed by Org1MSP on ")
+                .endsWith("; 1 valid, 1 revoked, 1 superseded; revocations as of the revocation list of ledger height"
+                        + " 42 (2026-01-01T00:00:00Z, version 7)");
+        assertThat(CardRevocations.apply(VERIFIER.verify("DW1:garbage", TODAY), list)
+                        .verdict())
+                .isEqualTo(CardVerdict.TAMPERED);
+    }
 }
