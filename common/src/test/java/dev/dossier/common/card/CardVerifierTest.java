@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CardVerifierTest {
@@ -195,5 +196,19 @@ class CardVerifierTest {
             return i;
         }
         throw new AssertionError("key id not in the card");
+    }
+
+    @Test
+    void signedCardWithoutARequiredFact_isTampered_notAnException() {
+        for (long fact : new long[] {1, 2, 5, 9, 11, 12}) {
+            Map<Long, Object> claims = card().claims();
+            @SuppressWarnings("unchecked")
+            Map<Long, Object> facts = new java.util.LinkedHashMap<>((Map<Long, Object>) claims.get(-65537L));
+            facts.remove(fact);
+            claims.put(-65537L, facts);
+            CardCheck check = VERIFIER.verify(SIGNER.signClaims(CardCodec.PREFIX, claims), TODAY);
+            assertThat(check.verdict()).as("without fact " + fact).isEqualTo(CardVerdict.TAMPERED);
+            assertThat(check.reason()).as("without fact " + fact).contains("is missing");
+        }
     }
 }

@@ -8,6 +8,8 @@ import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.time.LocalDate;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /** A card-signing key made with the JDK for tests: ES256 in {@code r || s} form, S made low as the format requires. */
 final class TestSigner implements CardCodec.Signer {
@@ -42,6 +44,16 @@ final class TestSigner implements CardCodec.Signer {
     }
 
     @Override
+    /** Signs any claims behind {@code prefix}, for payloads the honest encoders cannot make. */
+    String signClaims(String prefix, Map<Long, Object> claims) {
+        byte[] protectedHeader = Cbor.encode(Map.of(1L, -7L, 4L, keyId()));
+        byte[] payload = Cbor.encode(claims);
+        byte[] signature = sign(CardCodec.toBeSigned(protectedHeader, payload));
+        return prefix
+                + Base45.encode(
+                        Cbor.encode(new Cbor.Tagged(18, List.of(protectedHeader, Map.of(), payload, signature))));
+    }
+
     public byte[] sign(byte[] toBeSigned) {
         try {
             Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");

@@ -40,12 +40,7 @@ class WorkerCardVerifierTest {
 
     /** Signs any claims as a worker's card, for payloads the honest encoder cannot make. */
     private static String signClaims(Map<Long, Object> claims) {
-        byte[] protectedHeader = Cbor.encode(Map.of(1L, -7L, 4L, SIGNER.keyId()));
-        byte[] payload = Cbor.encode(claims);
-        byte[] signature = SIGNER.sign(CardCodec.toBeSigned(protectedHeader, payload));
-        return WorkerCard.PREFIX
-                + Base45.encode(
-                        Cbor.encode(new Cbor.Tagged(18, List.of(protectedHeader, Map.of(), payload, signature))));
+        return SIGNER.signClaims(WorkerCard.PREFIX, claims);
     }
 
     @Test
