@@ -43,7 +43,6 @@ final class TestSigner implements CardCodec.Signer {
         return CardCodec.encode(card, keyId(), this);
     }
 
-    @Override
     /** Signs any claims behind {@code prefix}, for payloads the honest encoders cannot make. */
     String signClaims(String prefix, Map<Long, Object> claims) {
         byte[] protectedHeader = Cbor.encode(Map.of(1L, -7L, 4L, keyId()));
@@ -54,6 +53,7 @@ final class TestSigner implements CardCodec.Signer {
                         Cbor.encode(new Cbor.Tagged(18, List.of(protectedHeader, Map.of(), payload, signature))));
     }
 
+    @Override
     public byte[] sign(byte[] toBeSigned) {
         try {
             Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
