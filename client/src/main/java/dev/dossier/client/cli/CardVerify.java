@@ -151,9 +151,14 @@ final class CardVerify {
             System.out.println("  provider      " + card.provider());
             System.out.println("  issued        " + card.issueDate() + " by " + card.issuer());
         }
-        System.out.println(check.verdict());
-        System.out.println("  " + check.reason());
-        if (card != null) {
+        printVerdict(check.verdict(), check.reason(), card != null, trusted);
+    }
+
+    /** Prints the verdict under a card's facts (a record's card or a worker's): its reason and what was trusted. */
+    static void printVerdict(CardVerdict verdict, String reason, boolean genuine, String trusted) {
+        System.out.println(verdict);
+        System.out.println("  " + reason);
+        if (genuine) {
             System.out.println("  compare the name and birth date with the worker's identity document");
         }
         System.out.println("  checked with  " + trusted);

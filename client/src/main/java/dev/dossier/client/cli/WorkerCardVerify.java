@@ -67,12 +67,7 @@ final class WorkerCardVerify {
             }
             System.out.println("  issued        " + card.issuedAt() + " by " + card.issuer());
         }
-        System.out.println(check.verdict());
-        System.out.println("  " + check.reason());
-        if (card != null) {
-            System.out.println("  compare the name and birth date with the worker's identity document");
-        }
-        System.out.println("  checked with  " + trusted);
+        CardVerify.printVerdict(check.verdict(), check.reason(), card != null, trusted);
         return check.verdict() == CardVerdict.VALID ? 0 : Main.NOT_VALID;
     }
 }
