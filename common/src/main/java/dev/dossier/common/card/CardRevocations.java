@@ -74,10 +74,10 @@ public final class CardRevocations {
                                             : WorkerCardCheck.Status.SUPERSEDED,
                                     status.name().toLowerCase(Locale.ROOT) + " on the " + age));
         }
-        String signed = offline.reason().substring(0, offline.reason().indexOf("; "));
         return new WorkerCardCheck(
                 offline.verdict(),
-                signed + "; " + WorkerCardCheck.tally(modules) + "; revocations as of the " + age,
+                WorkerCardVerifier.signedBy(offline.card()) + "; " + WorkerCardCheck.tally(modules)
+                        + "; revocations as of the " + age,
                 offline.card(),
                 offline.key(),
                 offline.digest(),

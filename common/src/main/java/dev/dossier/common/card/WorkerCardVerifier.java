@@ -66,16 +66,19 @@ public final class WorkerCardVerifier {
         for (WorkerCard.Module module : card.modules()) {
             modules.add(byDate(module, today));
         }
-        String reason =
-                "genuine, signed by " + card.issuer() + " on " + LocalDate.ofInstant(card.issuedAt(), ZoneOffset.UTC);
         return new WorkerCardCheck(
                 CardVerdict.VALID,
-                reason + "; " + WorkerCardCheck.tally(modules),
+                signedBy(card) + "; " + WorkerCardCheck.tally(modules),
                 card,
                 opened.key(),
                 digest,
                 false,
                 modules);
+    }
+
+    /** @return the first part of a genuine card's offline reason: who signed it, on which day */
+    static String signedBy(WorkerCard card) {
+        return "genuine, signed by " + card.issuer() + " on " + LocalDate.ofInstant(card.issuedAt(), ZoneOffset.UTC);
     }
 
     /**

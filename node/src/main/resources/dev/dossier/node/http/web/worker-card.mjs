@@ -89,6 +89,11 @@ export function tally(modules) {
     .join(', ');
 }
 
+/** The first part of a genuine card's offline reason, as WorkerCardVerifier.signedBy: who signed it, on which day. */
+function signedBy(card) {
+  return `genuine, signed by ${card.issuer} on ${new Date(card.issuedAt * 1000).toISOString().substring(0, 10)}`;
+}
+
 /**
  * Checks a worker's card offline against the trust file's card keys, on the day `today` (YYYY-MM-DD).
  * @returns {Promise<{verdict, reason, card, key, digest, modules, online: false}>} card and modules only if genuine
@@ -108,10 +113,9 @@ export async function verifyWorkerCard(cardText, cardKeys, today) {
   const problem = signerProblem(key, card.issuer, card.issuedAt);
   if (problem) return result('UNKNOWN_SIGNER', problem, key, digest);
   const modules = card.modules.map((m) => byDate(m, today));
-  const signedOn = new Date(card.issuedAt * 1000).toISOString().substring(0, 10);
   return {
     verdict: 'VALID',
-    reason: `genuine, signed by ${card.issuer} on ${signedOn}; ${tally(modules)}`,
+    reason: `${signedBy(card)}; ${tally(modules)}`,
     card,
     key,
     digest,
@@ -178,7 +182,7 @@ export function workerWithRevocations(offline, listed, age) {
     const status = listed(check.module.commitmentPrefix);
     return status === null ? check : { module: check.module, status, reason: `${status.toLowerCase()} on the ${age}` };
   });
-  return { ...offline, modules, reason: `${offline.reason.split('; ')[0]}; ${tally(modules)}; revocations as of the ${age}` };
+  return { ...offline, modules, reason: `${signedBy(offline.card)}; ${tally(modules)}; revocations as of the ${age}` };
 }
 
 const LOOK = {
