@@ -290,12 +290,16 @@ class CardIT {
         }
         CliRun revoked = run("verify", "--card", text, "--trust", trustFile.toString());
         assertThat(revoked.text()).contains("revoked       antincendio").contains("2 valid, 1 revoked");
+        assertThat(revoked.code()).as("a genuine card with a revoked module").isEqualTo(4);
         CliRun offline = run("verify", "--card", text, "--trust", trustFile.toString(), "--offline");
         // the online check kept the node's revocation list, which holds the revoked record: offline sees it too
         assertThat(offline.text())
                 .contains("revoked       antincendio")
                 .contains("2 valid, 1 revoked; revocations as of the revocation list of ledger height")
                 .contains("the ledger was not asked; offline: revocation list kept in");
+        assertThat(offline.code())
+                .as("offline, a genuine card with a revoked module")
+                .isEqualTo(4);
     }
 
     /** The worker's row of {@code modules.get(index)} as the test's CSV holds it. */

@@ -12,11 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -103,9 +106,24 @@ public final class BulkCards {
         }
     }
 
-    /** @return the file of a record's card in {@code directory}: its record id (made file-safe) and version */
+    /**
+     * @return the file of a record's card in {@code directory}: {@code <record id>-v<version>.card} when the record id
+     *     is file-safe (letters, digits, '.', '_', '-', not starting with '.'); otherwise the id made file-safe followed
+     *     by the first 8 hex digits of the SHA-256 of the exact id, so that ids such as {@code A/1} and {@code A:1} get
+     *     files of their own instead of overwriting each other's card
+     */
     public static Path file(Path directory, String recordId, int version) {
-        return directory.resolve(recordId.replaceAll("[^A-Za-z0-9._-]", "_") + "-v" + version + ".card");
+        String safe = recordId.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (!safe.equals(recordId) || safe.startsWith(".")) {
+            byte[] digest;
+            try {
+                digest = MessageDigest.getInstance("SHA-256").digest(recordId.getBytes(StandardCharsets.UTF_8));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java platform has SHA-256", e);
+            }
+            safe = safe + "~" + HexFormat.of().formatHex(digest, 0, 4);
+        }
+        return directory.resolve(safe + "-v" + version + ".card");
     }
 
     /**

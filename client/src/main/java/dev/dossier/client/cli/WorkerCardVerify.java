@@ -26,7 +26,11 @@ import java.util.Optional;
 final class WorkerCardVerify {
     private WorkerCardVerify() {}
 
-    /** @return the exit code: 0 for VALID, {@link Main#NOT_VALID} otherwise */
+    /**
+     * @return the exit code: 0 for a {@code VALID} card whose every module is valid or expiring, {@link Main#NOT_VALID}
+     *     otherwise (a script gating site access must not let a revoked, superseded or expired module through because
+     *     the card itself is genuine)
+     */
     static int run(ClientOptions client, String text, boolean offline) throws IOException, InterruptedException {
         TrustFile trust = client.trust();
         WorkerCardCheck check = new WorkerCardVerifier(trust.cardKeys()).verify(text, LocalDate.now(ZoneOffset.UTC));
@@ -68,6 +72,9 @@ final class WorkerCardVerify {
             System.out.println("  issued        " + card.issuedAt() + " by " + card.issuer());
         }
         CardVerify.printVerdict(check.verdict(), check.reason(), card != null, trusted);
-        return check.verdict() == CardVerdict.VALID ? 0 : Main.NOT_VALID;
+        boolean everyModuleCurrent = check.modules().stream()
+                .allMatch(m ->
+                        m.status() == WorkerCardCheck.Status.VALID || m.status() == WorkerCardCheck.Status.EXPIRING);
+        return check.verdict() == CardVerdict.VALID && everyModuleCurrent ? 0 : Main.NOT_VALID;
     }
 }

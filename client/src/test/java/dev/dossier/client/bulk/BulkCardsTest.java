@@ -153,6 +153,20 @@ class BulkCardsTest {
     }
 
     @Test
+    void recordIdsThatAreNotFileSafe_getFilesOfTheirOwn() {
+        Path cards = Path.of("cards");
+        assertThat(BulkCards.file(cards, "REC-001.a_b", 2)).isEqualTo(cards.resolve("REC-001.a_b-v2.card"));
+        Path slash = BulkCards.file(cards, "A/1", 1);
+        Path colon = BulkCards.file(cards, "A:1", 1);
+        Path underscore = BulkCards.file(cards, "A_1", 1);
+        // the first 4 bytes of SHA-256("A/1") and of SHA-256("A:1"), computed outside the code under test
+        assertThat(slash).isEqualTo(cards.resolve("A_1~a5b3d27a-v1.card"));
+        assertThat(colon).isEqualTo(cards.resolve("A_1~370b9816-v1.card"));
+        assertThat(java.util.Set.of(slash, colon, underscore)).hasSize(3);
+        assertThat(BulkCards.file(cards, ".hidden", 1).getFileName().toString()).startsWith(".hidden~");
+    }
+
+    @Test
     void recordAnchoredByAnotherOrganisation_getsNoCardFile_evenOnResume() throws Exception {
         TrainingRecord taken = firstRecord();
         String commitment = HexFormat.of().formatHex(anchoring.prepare(0, taken).commitment());
