@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
+import org.hyperledger.fabric.protos.common.LastConfig;
 import org.hyperledger.fabric.protos.common.Metadata;
 import org.hyperledger.fabric.protos.common.OrdererBlockMetadata;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
@@ -23,10 +24,18 @@ final class ChainCheck {
     record Checked(Block block, byte[] filter) {}
 
     private final Store stored;
+    private final boolean followed;
     private byte[] previousHeaderHash = new byte[0];
 
-    ChainCheck(Store stored) {
+    /** @throws RocksDBException if the ledger's metadata cannot be read */
+    ChainCheck(Store stored) throws RocksDBException {
         this.stored = stored;
+        this.followed = stored.db.get(stored.handle(Store.META), Encoding.META_SOURCE) != null;
+    }
+
+    /** @return whether the ledger holds a followed channel's blocks ({@link Ledger#append}) */
+    boolean followed() {
+        return followed;
     }
 
     /**
@@ -76,7 +85,7 @@ final class ChainCheck {
                                     ? ", expected empty"
                                     : " but block " + (number - 1) + " hashes to " + Encoding.hex(previousHeaderHash)));
         }
-        byte[] filter = checkMetadata(number, block);
+        byte[] filter = followed ? checkFollowedMetadata(number, block) : checkMetadata(number, block);
         previousHeaderHash = BlockHashes.headerHash(block.getHeader());
         return new Checked(block, filter);
     }
@@ -84,6 +93,44 @@ final class ChainCheck {
     /** @return the header hash of the last block checked, empty before the first */
     byte[] lastHeaderHash() {
         return previousHeaderHash;
+    }
+
+    /**
+     * A followed channel's block keeps the metadata its producer wrote (a Fabric orderer's and peer's: the last config
+     * block, the orderer's signatures, the commit hash): at most the five entries of {@link BlockMetadataIndex}, a
+     * SIGNATURES entry that decodes (its signatures were checked against the orderer's organisation when the block
+     * was appended), a LAST_CONFIG entry, if any, that decodes and names a block not after this one, and a
+     * transactions filter as {@link FollowedBlocks#filter} reads it.
+     */
+    private static byte[] checkFollowedMetadata(long number, Block block) throws AuditProblem {
+        List<ByteString> metadata = block.getMetadata().getMetadataList();
+        if (metadata.size() > Blocks.METADATA_ENTRIES) {
+            throw AuditProblem.inBlock(
+                    number,
+                    "has " + metadata.size() + " metadata entries, at most " + Blocks.METADATA_ENTRIES + " expected");
+        }
+        try {
+            if (metadata.size() > BlockMetadataIndex.SIGNATURES_VALUE) {
+                Metadata.parseFrom(metadata.get(BlockMetadataIndex.SIGNATURES_VALUE));
+            }
+            if (metadata.size() > BlockMetadataIndex.LAST_CONFIG_VALUE
+                    && !metadata.get(BlockMetadataIndex.LAST_CONFIG_VALUE).isEmpty()) {
+                long lastConfig = LastConfig.parseFrom(
+                                Metadata.parseFrom(metadata.get(BlockMetadataIndex.LAST_CONFIG_VALUE))
+                                        .getValue())
+                        .getIndex();
+                if (Long.compareUnsigned(lastConfig, number) > 0) {
+                    throw AuditProblem.inBlock(number, "LAST_CONFIG metadata names a later block, " + lastConfig);
+                }
+            }
+        } catch (InvalidProtocolBufferException e) {
+            throw AuditProblem.inBlock(number, "SIGNATURES or LAST_CONFIG metadata does not decode");
+        }
+        try {
+            return FollowedBlocks.filter(block);
+        } catch (IllegalArgumentException e) {
+            throw AuditProblem.inBlock(number, e.getMessage());
+        }
     }
 
     private static byte[] checkMetadata(long number, Block block) throws AuditProblem {

@@ -45,6 +45,12 @@ final class Encoding {
     /** meta: the header hash of the last committed block; absent when there is none. */
     static final byte[] META_LAST_HASH = "last_header_hash".getBytes(StandardCharsets.US_ASCII);
 
+    /**
+     * meta: where the blocks come from; absent = this ledger's own ordering, {@link FollowedBlocks#SOURCE} = another
+     * system's channel, appended by {@link Ledger#append}.
+     */
+    static final byte[] META_SOURCE = "source".getBytes(StandardCharsets.US_ASCII);
+
     static final byte FORMAT_VERSION = 2;
 
     private Encoding() {}

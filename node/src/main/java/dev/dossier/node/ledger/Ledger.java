@@ -7,6 +7,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,8 +44,11 @@ import org.rocksdb.WriteOptions;
  * any time and see only whole blocks. Read methods report storage failures and reads after {@link #close} with an
  * unchecked {@link IllegalStateException}.
  *
- * <p>This class is longer than the 400 lines the project aims at, on purpose: the commit path ({@code commitGenesis},
- * {@code commit}, {@code validateAndApply}, {@code write}) and the locking it runs under stay in one file, so one
+ * <p>{@link #append} is the other way blocks arrive: blocks another system ordered and validated (a Fabric peer's,
+ * pulled by a follower), stored as they are once what they claim has been re-derived.
+ *
+ * <p>This class is longer than the 400 lines the project aims at, on purpose: the commit paths ({@code commitGenesis},
+ * {@code commit}, {@code validateAndApply}, {@code append}, {@code write}) and the locking they run under stay in one file, so one
  * block can be followed from batch to fsync. The reads are in {@code LedgerReads}, the checks at open in
  * {@code ChainHead}, MVCC validation in {@code BlockValidator}.
  *
@@ -77,8 +81,9 @@ public final class Ledger implements StateReader, AutoCloseable {
     private boolean closed; // guarded by lifecycle
     private volatile long height;
     private volatile byte[] lastHeaderHash;
+    private volatile boolean followed;
 
-    private Ledger(Path directory, Store store, long height, byte[] lastHeaderHash) {
+    private Ledger(Path directory, Store store, long height, byte[] lastHeaderHash, boolean followed) {
         this.directory = directory;
         this.store = store;
         this.db = store.db;
@@ -91,6 +96,7 @@ public final class Ledger implements StateReader, AutoCloseable {
         this.syncWrites = new WriteOptions().setSync(true);
         this.height = height;
         this.lastHeaderHash = lastHeaderHash;
+        this.followed = followed;
         this.reads = new LedgerReads(directory, store, this::read);
     }
 
@@ -106,7 +112,8 @@ public final class Ledger implements StateReader, AutoCloseable {
         Store store = Store.open(directory, Store.Mode.READ_WRITE, Store.LEDGER_FAMILIES);
         try {
             ChainHead head = ChainHead.load(store, directory);
-            return new Ledger(directory, store, head.height(), head.lastHeaderHash());
+            boolean followed = store.db.get(store.handle(Store.META), Encoding.META_SOURCE) != null;
+            return new Ledger(directory, store, head.height(), head.lastHeaderHash(), followed);
         } catch (RocksDBException e) {
             store.close();
             throw new LedgerException("cannot read the ledger metadata in " + directory + ": " + e.getMessage(), e);
@@ -228,6 +235,7 @@ public final class Ledger implements StateReader, AutoCloseable {
             if (height != 0) {
                 throw new IllegalStateException("genesis block: ledger already has " + height + " blocks");
             }
+            requireOwnOrdering();
             byte[] filter = {(byte) TxValidationCode.VALID_VALUE};
             try (WriteBatch batch = new WriteBatch()) {
                 BlockValidator initial = new BlockValidator(db, state, keyMetadata, 0);
@@ -304,6 +312,7 @@ public final class Ledger implements StateReader, AutoCloseable {
             if (number == 0) {
                 throw new IllegalStateException("commit: the ledger has no genesis block yet");
             }
+            requireOwnOrdering();
             try (WriteBatch batch = new WriteBatch()) {
                 byte[] filter = new byte[batchTxs.size()];
                 List<ByteString> envelopes = new ArrayList<>(batchTxs.size());
@@ -368,6 +377,99 @@ public final class Ledger implements StateReader, AutoCloseable {
         return code;
     }
 
+    /**
+     * Appends a block another system ordered and validated (a Fabric peer's, pulled by a follower) exactly as it is,
+     * once it has checked that the block is the next one of this ledger's chain (its number, its previous hash, its
+     * data hash) and re-derived what the block's transactions filter claims (see {@code FollowedBlocks}): each
+     * transaction marked VALID, MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT is replayed against the state, a VALID one
+     * must still validate and pass {@code checks}' entry for it, and a repeated tx id must not be VALID. The VALID
+     * transactions' writes, their history (with each transaction's own timestamp) and the tx index are written with
+     * the block in one synced batch, as {@link #commit} writes them. The first block appended marks the ledger as a
+     * followed channel's: it then takes no block of its own ordering, and its audit reads the blocks' metadata as
+     * their producer wrote it.
+     *
+     * @param checks the commit-time rule of each transaction of the block, by position ({@link WriteCheck#UNCHECKED}
+     *     where nothing is to be checked; only VALID endorser transactions' are used)
+     * @return the block, as stored
+     * @throws BlockRefusedException naming what is wrong; nothing is written
+     * @throws IllegalArgumentException if {@code checks} does not have one entry per transaction
+     * @throws IllegalStateException if the ledger holds blocks of its own ordering, or is closed
+     * @throws LedgerException if the state cannot be read or the block cannot be written
+     */
+    public Block append(Block block, List<WriteCheck> checks) throws BlockRefusedException, LedgerException {
+        requireNonNull(block, "block");
+        List<WriteCheck> txChecks = List.copyOf(checks);
+        if (txChecks.size() != block.getData().getDataCount()) {
+            throw new IllegalArgumentException("checks has " + txChecks.size() + " entries for "
+                    + block.getData().getDataCount() + " transactions");
+        }
+        long number = block.getHeader().getNumber();
+        return underCommitLock(() -> {
+            if (height > 0 && !followed) {
+                throw new IllegalStateException("append: ledger in " + directory
+                        + " holds blocks of its own ordering; a followed channel needs a ledger of its own");
+            }
+            checkChains(block, number);
+            byte[] filter;
+            try {
+                filter = FollowedBlocks.filter(block);
+            } catch (IllegalArgumentException e) {
+                throw new BlockRefusedException(number, e.getMessage());
+            }
+            try (WriteBatch batch = new WriteBatch()) {
+                FollowedBlocks.replay(
+                        block,
+                        filter,
+                        txChecks,
+                        new FollowedBlocks.Target(db, state, keyMetadata, history, txIndex),
+                        batch);
+                batch.put(meta, Encoding.META_SOURCE, FollowedBlocks.SOURCE);
+                Block stored = write(batch, block);
+                followed = true;
+                return stored;
+            } catch (RocksDBException e) {
+                throw new LedgerException("append of block " + number + " failed: " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new LedgerException(
+                        "append of block " + number + " failed: corrupt state entry: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** @return whether the ledger holds another system's blocks, appended by {@link #append} */
+    public boolean followed() {
+        return followed;
+    }
+
+    private void checkChains(Block block, long number) throws BlockRefusedException {
+        if (number != height) {
+            throw new BlockRefusedException(number, "the ledger's next block is " + height);
+        }
+        byte[] previous = block.getHeader().getPreviousHash().toByteArray();
+        byte[] expected = height == 0 ? new byte[0] : lastHeaderHash;
+        if (!Arrays.equals(previous, expected)) {
+            throw new BlockRefusedException(
+                    number,
+                    "broken hash chain: its previous hash is " + Encoding.hex(previous) + " but block " + (number - 1)
+                            + " hashes to " + Encoding.hex(expected));
+        }
+        byte[] dataHash = BlockHashes.dataHash(block.getData());
+        if (!Arrays.equals(dataHash, block.getHeader().getDataHash().toByteArray())) {
+            throw new BlockRefusedException(
+                    number,
+                    "data hash mismatch: the header says "
+                            + Encoding.hex(block.getHeader().getDataHash().toByteArray()) + ", its data hashes to "
+                            + Encoding.hex(dataHash));
+        }
+    }
+
+    private void requireOwnOrdering() {
+        if (followed) {
+            throw new IllegalStateException(
+                    "ledger in " + directory + " follows another system's channel: it takes appended blocks only");
+        }
+    }
+
     /** Adds the block and the new height to the batch, writes it synced, then publishes the new height. */
     private Block write(WriteBatch batch, Block block) throws RocksDBException {
         long number = block.getHeader().getNumber();
@@ -421,8 +523,8 @@ public final class Ledger implements StateReader, AutoCloseable {
         }
     }
 
-    private interface CommitOp {
-        Block run() throws LedgerException;
+    private interface CommitOp<E extends Exception> {
+        Block run() throws LedgerException, E;
     }
 
     private <T> T read(Supplier<String> what, LedgerReads.ReadOp<T> op) {
@@ -443,7 +545,7 @@ public final class Ledger implements StateReader, AutoCloseable {
         }
     }
 
-    private Block underCommitLock(CommitOp op) throws LedgerException {
+    private <E extends Exception> Block underCommitLock(CommitOp<E> op) throws LedgerException, E {
         commitLock.lock();
         try {
             lifecycle.readLock().lock();

@@ -81,6 +81,8 @@ public final class LedgerAudit {
                                 List.of(Store.STATE, Store.KEY_METADATA, Store.HISTORY, TX_IDS));
                         WriteOptions noWal = new WriteOptions().setDisableWAL(true)) {
                     return new Auditor(stored, scratch, noWal).run();
+                } catch (RocksDBException e) {
+                    throw new LedgerException("audit failed reading the ledger: " + e.getMessage(), e);
                 }
             } finally {
                 deleteRecursively(scratchDirectory);
@@ -118,7 +120,7 @@ public final class LedgerAudit {
         private long blocksChecked;
         private long transactions;
 
-        Auditor(Store stored, Store scratch, WriteOptions noWal) {
+        Auditor(Store stored, Store scratch, WriteOptions noWal) throws RocksDBException {
             this.stored = stored;
             this.scratch = scratch;
             this.noWal = noWal;
@@ -162,7 +164,9 @@ public final class LedgerAudit {
 
         private void checkBlock(long number) throws RocksDBException, AuditProblem {
             ChainCheck.Checked checked = chain.next(number);
-            if (number == 0) {
+            if (chain.followed()) {
+                replayFollowed(checked.block(), checked.filter());
+            } else if (number == 0) {
                 checkGenesis(checked.block(), checked.filter());
             } else {
                 checkTransactions(number, checked.block(), checked.filter());
@@ -250,6 +254,30 @@ public final class LedgerAudit {
                 }
                 validator.writeUpdates(batch);
                 scratch.db.write(noWal, batch);
+            }
+        }
+
+        /**
+         * A followed channel's block is replayed as {@link Ledger#append} replayed it, into the scratch state: what its
+         * filter claims must hold again (endorsements were checked against the policy when it was appended).
+         */
+        private void replayFollowed(Block block, byte[] filter) throws RocksDBException, AuditProblem {
+            transactions += filter.length;
+            try (WriteBatch batch = new WriteBatch()) {
+                FollowedBlocks.replay(
+                        block,
+                        filter,
+                        java.util.Collections.nCopies(filter.length, WriteCheck.UNCHECKED),
+                        new FollowedBlocks.Target(
+                                scratch.db,
+                                scratch.handle(Store.STATE),
+                                scratch.handle(Store.KEY_METADATA),
+                                scratch.handle(Store.HISTORY),
+                                scratch.handle(TX_IDS)),
+                        batch);
+                scratch.db.write(noWal, batch);
+            } catch (BlockRefusedException e) {
+                throw AuditProblem.inBlock(block.getHeader().getNumber(), e.reason());
             }
         }
 
