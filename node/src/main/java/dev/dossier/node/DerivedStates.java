@@ -9,8 +9,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.hyperledger.fabric.protos.common.Block;
 
-/** Keeps the state a node derives from its blocks (the commitment log, the revocation index) up to its ledger. */
-final class DerivedStates {
+/**
+ * Keeps the state a node derives from its blocks (the commitment log, the revocation index) up to its ledger: a node
+ * calls it after each block it commits, a follower of a Fabric channel after each block it appends.
+ */
+public final class DerivedStates {
     private static final Logger LOG = Logger.getLogger(DerivedStates.class.getName());
 
     private DerivedStates() {}
@@ -20,7 +23,7 @@ final class DerivedStates {
      * the next block: they are derived from blocks only, so one behind the ledger (a crash between a block's commit and
      * its own write, or deleted by an operator) is rebuilt from the blocks.
      */
-    static void follow(List<DerivedState> derived, Ledger ledger, Block committed) {
+    public static void follow(List<DerivedState> derived, Ledger ledger, Block committed) {
         for (DerivedState state : derived) {
             try {
                 if (committed != null && committed.getHeader().getNumber() == state.appliedHeight()) {

@@ -7,7 +7,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The parts of a node that are running, in the order they were started, so that one piece of code stops them, in
+ * The parts of a node (or a follower) that are running, in the order they were started, so that one piece of code stops them, in
  * reverse order: when a later part fails to start, and when the node is closed. Each part is closed once; a part that
  * fails to close does not keep the others open.
  *
@@ -24,12 +24,12 @@ import java.util.logging.Logger;
  *
  * Not thread-safe: a node starts in one thread and is closed once.
  */
-final class StartedParts implements AutoCloseable {
+public final class StartedParts implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StartedParts.class.getName());
 
     /** How a started part stops. */
     @FunctionalInterface
-    interface Stop<T> {
+    public interface Stop<T> {
         void stop(T part) throws Exception;
     }
 
@@ -50,13 +50,13 @@ final class StartedParts implements AutoCloseable {
      * @param stop how it stops
      * @return {@code part}
      */
-    <T> T add(String name, T part, Stop<? super T> stop) {
+    public <T> T add(String name, T part, Stop<? super T> stop) {
         started.push(new Named(name, () -> stop.stop(part)));
         return part;
     }
 
     /** Stops every part, the last started first; a failure to stop one is added to {@code failure} as suppressed. */
-    void closeAfter(Throwable failure) {
+    public void closeAfter(Throwable failure) {
         closeAll(failure::addSuppressed);
     }
 

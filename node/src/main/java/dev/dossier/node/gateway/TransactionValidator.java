@@ -24,6 +24,7 @@ import org.hyperledger.fabric.protos.common.Payload;
 import org.hyperledger.fabric.protos.common.SignatureHeader;
 import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
 import org.hyperledger.fabric.protos.peer.ChaincodeAction;
 import org.hyperledger.fabric.protos.peer.ChaincodeActionPayload;
 import org.hyperledger.fabric.protos.peer.ChaincodeInvocationSpec;
@@ -52,6 +53,7 @@ public final class TransactionValidator {
     private final Set<ByteString> trustedEndorsers;
     private final EndorsementLog ownEndorsements;
     private final WriteRules rules;
+    private final Set<String> readOnlyNamespaces;
 
     /**
      * @param trustedEndorsers serialized identities of the consortium's nodes, whose endorsements count
@@ -72,6 +74,26 @@ public final class TransactionValidator {
         this.trustedEndorsers = Set.copyOf(trustedEndorsers);
         this.ownEndorsements = Objects.requireNonNull(ownEndorsements, "ownEndorsements");
         this.rules = Objects.requireNonNull(rules, "rules");
+        this.readOnlyNamespaces = Set.of();
+    }
+
+    private TransactionValidator(TransactionValidator base, Set<String> readOnlyNamespaces) {
+        this.identities = base.identities;
+        this.channel = base.channel;
+        this.chaincode = base.chaincode;
+        this.trustedEndorsers = base.trustedEndorsers;
+        this.ownEndorsements = base.ownEndorsements;
+        this.rules = base.rules;
+        this.readOnlyNamespaces = Set.copyOf(readOnlyNamespaces);
+    }
+
+    /**
+     * @param namespaces namespaces a transaction may read besides the chaincode's, without writing to them: a Fabric
+     *     peer records, in every transaction it endorses, its read of the chaincode's definition in {@code _lifecycle}
+     * @return this validator, accepting reads of those namespaces
+     */
+    public TransactionValidator allowingReadsOf(Set<String> namespaces) {
+        return new TransactionValidator(this, namespaces);
     }
 
     /** @return the validation outcome at the current time; never throws for a bad envelope */
@@ -259,7 +281,7 @@ public final class TransactionValidator {
                     "endorsed response has error status " + action.getResponse().getStatus());
         }
         for (NsReadWriteSet ns : rwset.getNsRwsetList()) {
-            if (!ns.getNamespace().equals(chaincode)) {
+            if (!ns.getNamespace().equals(chaincode) && !readsOnly(ns)) {
                 return invalid(
                         txId,
                         timestamp,
@@ -314,6 +336,19 @@ public final class TransactionValidator {
             return "no endorsement by a node of the consortium";
         }
         return null;
+    }
+
+    /** @return whether {@code ns} is a namespace this validator lets transactions read, and it only reads it */
+    private boolean readsOnly(NsReadWriteSet ns) {
+        if (!readOnlyNamespaces.contains(ns.getNamespace()) || ns.getCollectionHashedRwsetCount() > 0) {
+            return false;
+        }
+        try {
+            KVRWSet set = KVRWSet.parseFrom(ns.getRwset());
+            return set.getWritesCount() == 0 && set.getMetadataWritesCount() == 0;
+        } catch (InvalidProtocolBufferException e) {
+            return false;
+        }
     }
 
     private static ValidatedTransaction invalid(

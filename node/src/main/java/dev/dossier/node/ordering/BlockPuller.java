@@ -2,8 +2,6 @@ package dev.dossier.node.ordering;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.identity.TlsSettings;
 import dev.dossier.node.ledger.LedgerException;
@@ -11,19 +9,12 @@ import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.protos.common.Block;
-import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
-import org.hyperledger.fabric.protos.common.Header;
-import org.hyperledger.fabric.protos.common.HeaderType;
-import org.hyperledger.fabric.protos.common.Payload;
-import org.hyperledger.fabric.protos.common.SignatureHeader;
 import org.hyperledger.fabric.protos.common.Status;
 import org.hyperledger.fabric.protos.orderer.AtomicBroadcastGrpc;
 import org.hyperledger.fabric.protos.orderer.DeliverResponse;
@@ -37,7 +28,6 @@ import org.hyperledger.fabric.protos.orderer.SeekSpecified;
  * requested block up to the other node's newest block at the time of the request.
  */
 public final class BlockPuller implements BlockSource {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final long IDLE_TIMEOUT_SECONDS = 60;
 
     private final String channel;
@@ -147,19 +137,6 @@ public final class BlockPuller implements BlockSource {
     }
 
     private Envelope seekRequest(long from, long to) {
-        Instant now = Instant.now();
-        byte[] nonce = new byte[24];
-        RANDOM.nextBytes(nonce);
-        ChannelHeader channelHeader = ChannelHeader.newBuilder()
-                .setType(HeaderType.DELIVER_SEEK_INFO_VALUE)
-                .setChannelId(channel)
-                .setTimestamp(
-                        Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
-                .build();
-        SignatureHeader signatureHeader = SignatureHeader.newBuilder()
-                .setCreator(signer.serializedIdentity())
-                .setNonce(ByteString.copyFrom(nonce))
-                .build();
         SeekInfo seek = SeekInfo.newBuilder()
                 .setStart(SeekPosition.newBuilder()
                         .setSpecified(SeekSpecified.newBuilder().setNumber(from)))
@@ -173,16 +150,6 @@ public final class BlockPuller implements BlockSource {
                                         .build())
                 .setBehavior(SeekInfo.SeekBehavior.FAIL_IF_NOT_READY)
                 .build();
-        ByteString payload = Payload.newBuilder()
-                .setHeader(Header.newBuilder()
-                        .setChannelHeader(channelHeader.toByteString())
-                        .setSignatureHeader(signatureHeader.toByteString()))
-                .setData(seek.toByteString())
-                .build()
-                .toByteString();
-        return Envelope.newBuilder()
-                .setPayload(payload)
-                .setSignature(ByteString.copyFrom(signer.sign(payload.toByteArray())))
-                .build();
+        return SeekRequests.signed(channel, signer, seek);
     }
 }
