@@ -16,7 +16,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code dossier node start}: run one node. */
-@Command(name = "node", description = "Run a node.", subcommands = NodeCommand.Start.class)
+@Command(
+        name = "node",
+        description = "Run a node, or a follower of a Fabric channel.",
+        subcommands = {NodeCommand.Start.class, FollowCommand.class})
 final class NodeCommand {
     @Command(
             name = "start",
