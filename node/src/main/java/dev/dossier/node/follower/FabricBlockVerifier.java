@@ -9,6 +9,7 @@ import dev.dossier.node.gateway.ValidatedTransaction;
 import dev.dossier.node.identity.Identity;
 import dev.dossier.node.identity.IdentityException;
 import dev.dossier.node.identity.IdentityValidator;
+import dev.dossier.node.ledger.BlockHashes;
 import dev.dossier.node.ledger.BlockRefusedException;
 import dev.dossier.node.ledger.Envelopes;
 import dev.dossier.node.ledger.WriteCheck;
@@ -17,6 +18,8 @@ import java.security.SignatureException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.hyperledger.fabric.protos.common.Block;
@@ -37,6 +40,7 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  * dev.dossier.node.ledger.Ledger#append}: number, hash chain, data hash, MVCC replay, write rules):
  *
  * <ul>
+ *   <li>the header's data hash is the hash of the block's data;
  *   <li>every block after the genesis block is signed, in its SIGNATURES metadata, by the orderer: each signature
  *       verifies ({@link BlockSignatures}) and its signer's certificate chains to the orderer organisation's CA. The
  *       signature covers the header (number, previous hash, data hash), so a peer cannot change what was ordered;
@@ -85,6 +89,16 @@ public final class FabricBlockVerifier {
      */
     public List<WriteCheck> verify(Block block) throws BlockRefusedException {
         long number = block.getHeader().getNumber();
+        byte[] dataHash = BlockHashes.dataHash(block.getData());
+        if (!Arrays.equals(dataHash, block.getHeader().getDataHash().toByteArray())) {
+            // first: the orderer's signature covers the header only, the data through this hash
+            throw new BlockRefusedException(
+                    number,
+                    "data hash mismatch: the header says "
+                            + HexFormat.of()
+                                    .formatHex(block.getHeader().getDataHash().toByteArray())
+                            + ", its data hashes to " + HexFormat.of().formatHex(dataHash));
+        }
         if (number > 0) {
             checkOrdererSignature(block, number);
         }
