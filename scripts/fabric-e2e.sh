@@ -8,7 +8,10 @@
 #       2.5 network on loopback (one etcdraft orderer, one peer per organisation, made from `network init` material,
 #       the chaincode deployed with scripts/fabric-deploy and served by the chaincode server jar), then against a
 #       two-node Dossier network (`network up 2 --tls`). Both transcripts are normalised (transaction ids, times,
-#       block numbers, durations, paths) and must be equal; the differences are printed. Fabric comes from
+#       block numbers, durations, paths) and must be equal; the differences are printed. Beside the Fabric peers run
+#       one follower per organisation (`dossier node follow`); after the scenario a receipt from a follower must
+#       verify offline against its trust file, `dossier audit` must accept the blocks they pulled, and their
+#       commitment log must equal the Dossier network's, anchoring times and leaf order set aside. Fabric comes from
 #       FABRIC_HOME, or is built by ../shared/tools/fabric/build.sh beside the repository; without either the test
 #       says "skipped" and exits 0. Run directory (logs, transcripts): DIR, default build/fabric-e2e; --keep leaves
 #       both networks running at the end (their pids are in DIR/pids).
@@ -217,6 +220,115 @@ fe2e_fabric_up() {
     fe2e_wait_port $((ccaas_base + i - 1)) "${FE2E_CCAAS_PIDS[$i]}" "chaincode server $i" "$dir/logs/ccaas$i.log"
   done
   FE2E_NET=$net
+  FE2E_PEER_BASE=$peers
+  fe2e_followers_up
+}
+
+# One follower per organisation beside the Fabric peers (`dossier node follow`): each pulls the channel's blocks from
+# its organisation's peer over TLS, as that organisation's node identity (a reader of the channel), checks them
+# against the orderer organisation's CA and the consortium's endorsement rules, and cosigns the other's checkpoints.
+fe2e_followers_up() {
+  local dir=$RUN/fabric net=$RUN/fabric/network http i other org
+  http=$(fe2e_free_base 2 0)
+  local od=$net/organizations/ordererOrganizations/dossier.local
+  local ordererca=("$od"/msp/cacerts/*.pem)
+  for i in 1 2; do
+    other=$((3 - i))
+    org=$net/organizations/peerOrganizations/org$i.dossier.local
+    fe2e_step "follower of Org${i}MSP's peer, HTTP API on 127.0.0.1:$((http + i - 1))"
+    fe2e_spawn "$dir/logs/follower$i.log" "$JAVA" -Xmx256m -XX:+UseSerialGC -cp "$(node_cp)" dev.dossier.node.cli.Main \
+      node follow --network "$net" --org "Org${i}MSP" --peer "127.0.0.1:$((FE2E_PEER_BASE + i - 1))" \
+      --peer-tls-ca "$org/tlsca/tlsca.org$i.dossier.local-cert.pem" --orderer-ca "${ordererca[0]}" \
+      --data "$dir/follower$i" --http-host 127.0.0.1 --http-port $((http + i - 1)) \
+      --cosigner "node0.org$other.dossier.local=http://127.0.0.1:$((http + other - 1))"
+    FE2E_FOLLOWER_PIDS[i]=$FE2E_LAST_PID
+    FE2E_FOLLOWER_URLS[i]=http://127.0.0.1:$((http + i - 1))
+  done
+  for i in 1 2; do
+    fe2e_wait_port $((http + i - 1)) "${FE2E_FOLLOWER_PIDS[$i]}" "follower $i" "$dir/logs/follower$i.log"
+  done
+}
+
+# GET $1 into file $2 until it answers 200 (a follower catching up, a checkpoint being cosigned), at most $3 seconds.
+fe2e_get_until_ok() {
+  local url=$1 out=$2 seconds=$3 code
+  for _ in $(seq 1 $((seconds * 2))); do
+    code=$(curl -s -o "$out" -w '%{http_code}' "$url" || true)
+    [[ $code == 200 ]] && return 0
+    sleep 0.5
+  done
+  fe2e_fail "$url did not answer 200 within $seconds s (last: $code $(head -c 300 "$out" 2>/dev/null))"
+}
+
+# The Dossier node's commitment log, for the followers' to be compared with: the network is stopped, each node's
+# ledger and log are audited and the first node's leaves written to $RUN/dossier/leaves.jsonl.
+fe2e_dossier_leaves() {
+  local nodes=$RUN/dossier/network/nodes
+  run_node_cli audit --data "$nodes/node0.org1.dossier.local" --leaves "$RUN/dossier/leaves.jsonl" \
+    >"$RUN/dossier/audit.txt" 2>&1 || { cat "$RUN/dossier/audit.txt" >&2; fe2e_fail "audit of the Dossier node failed"; }
+}
+
+# The receipts on Fabric, after the scenario: (a) a receipt fetched from a follower verifies offline against the
+# follower's trust file; (c) `dossier audit` accepts the blocks the followers pulled from the Fabric peers; (b) the
+# followers' commitment logs are equal to each other, and to the Dossier network's once normalised.
+fe2e_followers_check() {
+  local dir=$RUN/fabric out=$RUN/fabric/followers i
+  mkdir -p "$out"
+  # the last commitment anchored in the scenario (a correction): once receipts cover it, the logs are complete
+  local last first
+  last=$(jq -r 'select(.outcome == "ANCHORED" or .outcome == "SUPERSEDED") | .commitment' \
+    "$dir/out/corrected.receipts.jsonl" | tail -n 1)
+  first=$(jq -r 'select(.line == 2) | .commitment' "$dir/out/bulk.receipts.jsonl")
+  [[ -n "$last" && -n "$first" ]] || fe2e_fail "no anchored commitment in the Fabric run's receipts"
+  for i in 1 2; do
+    fe2e_get_until_ok "${FE2E_FOLLOWER_URLS[$i]}/v1/receipts/$last" "$out/last$i.json" 180
+  done
+  fe2e_step "followers: (a) a receipt from Org1MSP's follower verifies offline against its trust file"
+  fe2e_get_until_ok "${FE2E_FOLLOWER_URLS[1]}/v1/receipts/$first" "$out/receipt.json" 30
+  jq -r .receipt "$out/receipt.json" >"$out/receipt.txt"
+  cmp -s "$dir/follower1/trust.txt" "$dir/follower2/trust.txt" \
+    || fe2e_fail "the followers wrote different trust files ($dir/follower{1,2}/trust.txt)"
+  DOSSIER_CONFIG_DIR=$out/verifier run_client_cli verify --receipt "$out/receipt.txt" \
+    --trust "$dir/follower1/trust.txt" --offline >"$out/verify.txt" 2>&1 \
+    || { cat "$out/verify.txt" >&2; fe2e_fail "the follower's receipt did not verify offline against its trust file"; }
+  grep -q VALID "$out/verify.txt" || fe2e_fail "verify of the follower's receipt did not say VALID ($out/verify.txt)"
+  sed 's/^/    /' "$out/verify.txt"
+  curl -sf "${FE2E_FOLLOWER_URLS[2]}/v1/status/$first" >"$out/status.json" \
+    || fe2e_fail "Org2MSP's follower has no status for $first"
+  if $FE2E_KEEP; then
+    echo "followers left running (--keep): their audit and the comparison of their logs are skipped"
+    return 0
+  fi
+  for i in 1 2; do
+    kill "${FE2E_FOLLOWER_PIDS[$i]}"
+    for _ in $(seq 1 100); do kill -0 "${FE2E_FOLLOWER_PIDS[$i]}" 2>/dev/null || break; sleep 0.1; done
+  done
+  fe2e_step "followers: (c) dossier audit of the blocks pulled from the Fabric peers"
+  for i in 1 2; do
+    run_node_cli audit --data "$dir/follower$i" --leaves "$out/leaves$i.jsonl" >"$out/audit$i.txt" 2>&1 \
+      || { cat "$out/audit$i.txt" >&2; fe2e_fail "dossier audit refused follower $i's blocks from the Fabric peer"; }
+    sed 's/^/    /' "$out/audit$i.txt"
+  done
+  fe2e_step "followers: (b) their commitment logs against each other and against the Dossier network's"
+  cmp -s "$out/leaves1.jsonl" "$out/leaves2.jsonl" \
+    || fe2e_fail "the two followers derived different commitment logs ($out/leaves{1,2}.jsonl)"
+  if [[ ! -f "$RUN/dossier/leaves.jsonl" ]]; then
+    echo "followers: both derived the same commitment log of $(wc -l <"$out/leaves1.jsonl") leaves (no Dossier run" \
+      "to compare it with)"
+    return 0
+  fi
+  # Normalised: the anchoring time (each ledger's transaction timestamp, in every leaf's public entry, hence also the
+  # roots differ) and the order of the leaves (bulk anchoring commits its batches in whichever order they finish).
+  local norm='del(.index) | .entry |= del(.anchoredAt)'
+  jq -c "$norm" "$out/leaves1.jsonl" | sort >"$out/leaves.normalised.jsonl"
+  jq -c "$norm" "$RUN/dossier/leaves.jsonl" | sort >"$RUN/dossier/leaves.normalised.jsonl"
+  if ! diff -u --label "follower of Fabric" --label "Dossier network" "$out/leaves.normalised.jsonl" \
+      "$RUN/dossier/leaves.normalised.jsonl" >"$out/leaves.diff"; then
+    cat "$out/leaves.diff"
+    fe2e_fail "the followers' commitment log differs from the Dossier network's ($out/leaves.diff)"
+  fi
+  echo "followers: same commitment log as the Dossier network, $(wc -l <"$out/leaves1.jsonl") leaves equal once" \
+    "anchoring times and order are set aside; receipt verified offline; audit clean on both followers"
 }
 
 # The Dossier network: two nodes of two organisations over mutual TLS, as `network up 2 --tls` starts them.
@@ -414,6 +526,7 @@ fabric_e2e() {
   command -v jq >/dev/null || fe2e_fail "jq is not on PATH (apt-get install jq): scripts/fabric-deploy needs it"
   mkdir -p "$RUN"
   RUN=$(cd "$RUN" && pwd)
+  [[ "$only" == fabric ]] && rm -f "$RUN/dossier/leaves.jsonl" # a previous run's: nothing to compare with
   if [[ "$only" != dossier ]]; then
     fe2e_fabric_home
     echo "Fabric: $FABRIC_HOME ($("$FABRIC_HOME/bin/peer" version 2>/dev/null | sed -n 's/^ Version: //p'))"
@@ -439,7 +552,11 @@ fabric_e2e() {
     fe2e_step "$side: the scenario"
     fe2e_scenario
     cp -n "$RUN/$side"/keys/*.key "$RUN/keys/"
-    if [[ $side == dossier ]] && ! $FE2E_KEEP; then network_down --dir "$RUN/dossier/network" >/dev/null; fi
+    if [[ $side == fabric ]]; then fe2e_followers_check; fi
+    if [[ $side == dossier ]] && ! $FE2E_KEEP; then
+      network_down --dir "$RUN/dossier/network" >/dev/null
+      fe2e_dossier_leaves
+    fi
   done
   if [[ -n "$only" ]]; then
     echo "ran on $only only: transcript $RUN/$only/transcript.txt"

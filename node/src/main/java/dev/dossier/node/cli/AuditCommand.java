@@ -6,9 +6,14 @@ import dev.dossier.node.config.Consortium;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.ledger.AuditReport;
 import dev.dossier.node.ledger.LedgerAudit;
+import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.log.LogAudit;
 import dev.dossier.node.log.ReceiptAudit;
+import java.io.BufferedWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +49,13 @@ final class AuditCommand implements Callable<Integer> {
                     + "last block and commitment log")
     List<Path> receipts = List.of();
 
+    @Option(
+            names = "--leaves",
+            paramLabel = "FILE",
+            description = "with --data: once the log is audited clean, write its leaves to FILE as JSON Lines"
+                    + " ({\"index\":…,\"commitment\":\"<hex>\",\"entry\":{…}}), to compare two logs")
+    Path leaves;
+
     @Override
     public Integer call() throws Exception {
         if (network != null) {
@@ -67,7 +79,24 @@ final class AuditCommand implements Callable<Integer> {
         }
         System.out.println("commitment log clean: " + log.size() + " commitments, root " + log.root()
                 + ", re-derived from the blocks");
+        if (leaves != null) {
+            writeLeaves(data.resolve("log"), leaves);
+        }
         return 0;
+    }
+
+    /** Writes the leaves of the commitment log in {@code logDirectory} to {@code out}, one JSON object a line. */
+    private void writeLeaves(Path logDirectory, Path out) throws java.io.IOException {
+        HexFormat hex = HexFormat.of();
+        try (CommitmentLog log = CommitmentLog.open(logDirectory, chaincode);
+                BufferedWriter writer = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+            for (long index = 0; index < log.size(); index++) {
+                byte[] leaf = log.leafData(index);
+                writer.write("{\"index\":" + index + ",\"commitment\":\"" + hex.formatHex(leaf, 0, 32) + "\",\"entry\":"
+                        + new String(leaf, 32, leaf.length - 32, StandardCharsets.UTF_8) + "}\n");
+            }
+        }
+        System.out.println("leaves written to " + out);
     }
 
     private int auditNetwork() throws Exception {
