@@ -125,21 +125,23 @@ final class FollowCommand implements Callable<Integer> {
         }
         Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
         NodeSettings self = NodeSettings.of(consortium, organisation, node, data, null, BlockLimits.DEFAULT);
+        // in the consortium's order, so that every follower of the channel writes the same trust file
         Map<String, Path> followers = new LinkedHashMap<>();
-        followers.put(self.name(), self.signCertificate());
         List<URI> cosignEndpoints = new ArrayList<>();
         Set<ByteString> endorsers = new HashSet<>();
         for (NodeSettings.ClusterNode member :
                 NodeSettings.Cluster.of(consortium, self.name()).nodes()) {
             endorsers.add(member.serializedIdentity());
             URI url = cosigners.get(member.name());
-            if (url != null && !member.name().equals(self.name())) {
+            if (member.name().equals(self.name())) {
+                followers.put(member.name(), member.certificate());
+            } else if (url != null) {
                 followers.put(member.name(), member.certificate());
                 cosignEndpoints.add(url.resolve("/v1/checkpoint/cosign"));
             }
         }
         for (String name : cosigners.keySet()) {
-            if (!followers.containsKey(name)) {
+            if (!followers.containsKey(name) || name.equals(self.name())) {
                 throw new ParameterException(
                         spec.commandLine(), "--cosigner " + name + " is not another node of the consortium");
             }
