@@ -243,11 +243,6 @@ public final class Follower implements AutoCloseable {
         return log;
     }
 
-    /** @return the checkpoints: the latest cosigned one and the trust file */
-    public CheckpointPublisher checkpoints() {
-        return checkpoints;
-    }
-
     /** @return the HTTP API's base URL */
     public String httpUrl() {
         return http.baseUrl();

@@ -133,55 +133,64 @@ final class FollowedBlocks {
             if (seen || !isStateCode(code) || header.getType() != HeaderType.ENDORSER_TRANSACTION_VALUE) {
                 continue; // configuration transactions and transactions refused before the state write nothing
             }
-            replay(number, i, label, envelope, header, code, checks.get(i), validator, target, batch);
+            Instant timestamp;
+            try {
+                timestamp = Instant.ofEpochSecond(
+                        header.getTimestamp().getSeconds(),
+                        header.getTimestamp().getNanos());
+            } catch (java.time.DateTimeException e) {
+                throw new BlockRefusedException(number, label + ": its timestamp is out of range");
+            }
+            replayTransaction(
+                    number, i, label, envelope, code, checks.get(i), validator, timestamp, target.history(), batch);
         }
         validator.writeUpdates(batch);
     }
 
-    private static void replay(
+    /**
+     * Replays one transaction marked {@code code} (VALID or an MVCC conflict) against {@code validator}: its
+     * read-write set must decode, re-validation must give {@code code} again, and a VALID one must pass {@code check};
+     * then its writes apply and go to the key history with {@code timestamp}. Shared by the ledger's {@link
+     * Ledger#append} and its audit.
+     *
+     * @throws BlockRefusedException saying which of these fails
+     */
+    static void replayTransaction(
             long number,
             int txNumber,
             String label,
             Envelope envelope,
-            ChannelHeader header,
             TxValidationCode code,
             WriteCheck check,
             BlockValidator validator,
-            Target target,
+            Instant timestamp,
+            ColumnFamilyHandle history,
             WriteBatch batch)
             throws BlockRefusedException, RocksDBException {
         List<BlockValidator.NsRwSet> rwset;
+        String txId;
         try {
             rwset = BlockValidator.parse(Envelopes.readWriteSet(envelope));
+            txId = Envelopes.channelHeader(envelope).getTxId();
         } catch (InvalidProtocolBufferException | BlockValidator.BadRwSetException e) {
             throw new BlockRefusedException(
-                    number, label + " is marked " + code + " but its read-write set is unusable: " + e.getMessage());
+                    number, label + ": marked " + code + " but its read-write set is unusable: " + e.getMessage());
         }
         TxValidationCode recomputed = validator.validate(rwset);
         if (recomputed != code) {
             throw new BlockRefusedException(
-                    number, label + " is marked " + code + " but re-validation against the state gives " + recomputed);
+                    number, label + ": marked " + code + " but re-validation gives " + recomputed);
         }
         if (code != TxValidationCode.VALID) {
             return;
         }
         var violation = check.violation(BlockValidator.keyWrites(rwset), validator);
         if (violation.isPresent()) {
-            throw new BlockRefusedException(number, label + " is marked VALID but " + violation.get());
-        }
-        Instant timestamp;
-        try {
-            timestamp = Instant.ofEpochSecond(
-                    header.getTimestamp().getSeconds(), header.getTimestamp().getNanos());
-        } catch (java.time.DateTimeException e) {
-            throw new BlockRefusedException(number, label + " is marked VALID but its timestamp is out of range");
+            throw new BlockRefusedException(number, label + ": marked VALID but " + violation.get());
         }
         for (BlockValidator.Write write : validator.apply(rwset, txNumber)) {
             byte[] key = Encoding.historyKey(Encoding.historyPrefix(write.namespace(), write.key()), number, txNumber);
-            batch.put(
-                    target.history(),
-                    key,
-                    Encoding.historyValue(header.getTxId(), timestamp, write.delete(), write.value()));
+            batch.put(history, key, Encoding.historyValue(txId, timestamp, write.delete(), write.value()));
         }
     }
 }

@@ -19,7 +19,6 @@ import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.HeaderType;
-import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
@@ -250,7 +249,7 @@ public final class LedgerAudit {
                         throw AuditProblem.inBlock(
                                 number, label + ": marked " + code + " but its envelope does not decode");
                     }
-                    replay(number, i, label, txId, envelope, code, validator, batch);
+                    replay(number, i, label, envelope, code, validator, batch);
                 }
                 validator.writeUpdates(batch);
                 scratch.db.write(noWal, batch);
@@ -287,43 +286,33 @@ public final class LedgerAudit {
         }
 
         private static boolean isStateCode(TxValidationCode code) {
-            return code == TxValidationCode.VALID
-                    || code == TxValidationCode.MVCC_READ_CONFLICT
-                    || code == TxValidationCode.PHANTOM_READ_CONFLICT;
+            return FollowedBlocks.isStateCode(code);
         }
 
         private void replay(
                 long number,
                 int txNumber,
                 String label,
-                String txId,
                 Envelope envelope,
                 TxValidationCode code,
                 BlockValidator validator,
                 WriteBatch batch)
                 throws RocksDBException, AuditProblem {
-            List<BlockValidator.NsRwSet> rwset;
             try {
-                TxReadWriteSet set = Envelopes.readWriteSet(envelope);
-                rwset = BlockValidator.parse(set);
-            } catch (InvalidProtocolBufferException | BlockValidator.BadRwSetException e) {
-                throw AuditProblem.inBlock(
-                        number, label + ": marked " + code + " but its read-write set is unusable: " + e.getMessage());
-            }
-            TxValidationCode recomputed = validator.validate(rwset);
-            if (recomputed != code) {
-                throw AuditProblem.inBlock(
-                        number, label + ": marked " + code + " but re-validation gives " + recomputed);
-            }
-            if (code == TxValidationCode.VALID) {
-                for (BlockValidator.Write write : validator.apply(rwset, txNumber)) {
-                    byte[] key = Encoding.historyKey(
-                            Encoding.historyPrefix(write.namespace(), write.key()), number, txNumber);
-                    batch.put(
-                            scratch.handle(Store.HISTORY),
-                            key,
-                            Encoding.historyValue(txId, Instant.EPOCH, write.delete(), write.value()));
-                }
+                // blocks do not record when each write was committed: the history's times are not compared
+                FollowedBlocks.replayTransaction(
+                        number,
+                        txNumber,
+                        label,
+                        envelope,
+                        code,
+                        WriteCheck.UNCHECKED,
+                        validator,
+                        Instant.EPOCH,
+                        scratch.handle(Store.HISTORY),
+                        batch);
+            } catch (BlockRefusedException e) {
+                throw AuditProblem.inBlock(number, e.reason());
             }
         }
 

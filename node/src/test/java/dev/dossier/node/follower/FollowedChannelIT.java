@@ -236,7 +236,7 @@ class FollowedChannelIT {
                 .setMetadata(genuine.getMetadata().toBuilder()
                         .setMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE, ByteString.copyFrom(filter)))
                 .build();
-        assertRefused(k, lying, "is marked MVCC_READ_CONFLICT but re-validation against the state gives VALID");
+        assertRefused(k, lying, ": marked MVCC_READ_CONFLICT but re-validation gives VALID");
     }
 
     /** Follows the blocks before {@code k}, offers {@code forged} as block k: refused, nothing stored, the genuine one taken. */
