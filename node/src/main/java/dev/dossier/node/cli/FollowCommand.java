@@ -31,15 +31,14 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "follow",
         mixinStandardHelpOptions = true,
-        description = {
-            "Follow a Hyperledger Fabric channel: pull its blocks from a peer's Deliver service (from where the ledger in",
-            "--data stopped), check each (hash chain, data hash, the orderer's signature, every VALID notary transaction's",
-            "creator and endorsements against the consortium's write rules, MVCC), store it and derive the commitment log",
-            "and revocation index from it; serve the HTTP API (receipts, status, checkpoints, revocations, verify page,",
-            "healthz, metrics) for that channel, with checkpoints cosigned by the other followers (--cosigner). The",
-            "consortium (--network) is the Fabric network's `network init` material: its organisations' CAs, and its",
-            "nodes' certificates, which its peers endorse with. Writes the followers' trust file to --data/trust.txt."
-        })
+        description = "Follow a Hyperledger Fabric channel: pull its blocks from a peer's Deliver service (from"
+                + " where the ledger in --data stopped), check each (hash chain, data hash, the orderer's signature,"
+                + " every VALID notary transaction's creator and endorsements against the consortium's write rules,"
+                + " MVCC), store it and derive the commitment log and revocation index from it; serve the HTTP API"
+                + " (receipts, status, checkpoints, revocations, verify page, healthz, metrics) for that channel, with"
+                + " checkpoints cosigned by the other followers (--cosigner). The consortium (--network) is the Fabric"
+                + " network's `network init` material: its organisations' CAs, and its nodes' certificates, which its"
+                + " peers endorse with. Writes the followers' trust file to --data/trust.txt.")
 final class FollowCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
