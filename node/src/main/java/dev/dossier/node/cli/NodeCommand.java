@@ -8,6 +8,7 @@ import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.http.ApiClients;
 import dev.dossier.node.ordering.BlockLimits;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,21 +101,28 @@ final class NodeCommand {
 
         @Override
         public Integer call() throws Exception {
-            if (config == null) {
-                return run();
-            }
-            // the file's settings first, then this command line's options, which overwrite them
+            return config == null ? run() : withConfig().run();
+        }
+
+        /**
+         * @return these options over the {@code --config} file's settings: the file's first, then the options given on
+         *     this command line, which overwrite them
+         * @throws IOException if the file cannot be read or has a setting that is not an option
+         */
+        Start withConfig() throws IOException {
             Start merged = new Start();
             CommandLine parser = new CommandLine(merged).setOverwrittenOptionsAllowed(true);
             List<String> arguments = new ArrayList<>(NodeConfigFile.arguments(config, parser.getCommandSpec()));
             for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
                 if (!option.longestName().equals("--config")) {
                     arguments.add(option.longestName());
-                    arguments.addAll(option.originalStringValues());
+                    if (option.arity().max() > 0) { // a flag takes no value
+                        arguments.addAll(option.originalStringValues());
+                    }
                 }
             }
             parser.parseArgs(arguments.toArray(String[]::new));
-            return merged.run();
+            return merged;
         }
 
         private Integer run() throws Exception {
