@@ -15,7 +15,10 @@ node_pid=
 fail() {
   echo "release test FAILED: $*" >&2
   echo "  (kept: $tmp)" >&2
-  [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null
+  if [ -n "$node_pid" ]; then
+    kill "$node_pid" 2>/dev/null || true
+    wait "$node_pid" 2>/dev/null || true
+  fi
   [ -f "$tmp/work/node.log" ] && tail -n 20 "$tmp/work/node.log" >&2
   exit 1
 }
@@ -47,7 +50,9 @@ storage:
 limits:
   block-timeout-ms: 20
 YAML
-run "$dossier" node start --config node.yaml >node.log 2>&1 &
+# exec all the way (subshell, env, launcher): $! is the node's JVM itself, which SIGTERM stops in order
+(exec env -i PATH="$tmp/path" HOME="$tmp/home" JAVA_HOME="$java_home" "$dossier" node start --config node.yaml \
+  >node.log 2>&1) &
 node_pid=$!
 for _ in $(seq 1 600); do
   grep -q 'listening on' node.log && break

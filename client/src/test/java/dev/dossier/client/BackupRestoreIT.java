@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dossier.client.bulk.BulkReport;
 import dev.dossier.node.backup.BackupManifest;
-import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.log.ReceiptAudit;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
@@ -16,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -46,21 +45,13 @@ class BackupRestoreIT {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
+    @AutoClose
     private NodeProcesses nodes;
-
-    @AfterEach
-    void stopNodes() throws InterruptedException {
-        if (nodes != null) {
-            nodes.close();
-        }
-    }
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void nodeRestoredFromABackupDuringAnUpload_rejoinsAndEveryReceiptIsOnEveryNodeOnce() throws Exception {
-        nodes = new NodeProcesses(
-                dir, CryptoGen.generate(dir.resolve("network"), 3, "dossier", "notary", NETWORK_PORT), NETWORK_PORT);
-        nodes.startAll();
+        nodes = NodeProcesses.started(dir, 3, NETWORK_PORT);
         Path input = dir.resolve("records.csv");
         TestData.write(input, RECORDS, 0);
         Path out = dir.resolve("out");
@@ -117,9 +108,7 @@ class BackupRestoreIT {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void nodeAlone_restoredFromABackup_hasEveryBlockUpToIt() throws Exception {
-        nodes = new NodeProcesses(
-                dir, CryptoGen.generate(dir.resolve("network"), 1, "dossier", "notary", ALONE_PORT), ALONE_PORT);
-        nodes.startAll();
+        nodes = NodeProcesses.started(dir, 1, ALONE_PORT);
         Path before = dir.resolve("before.csv");
         TestData.write(before, 300, 0);
         Path out = dir.resolve("out");

@@ -7,8 +7,6 @@ import dev.dossier.client.bulk.BulkOptions;
 import dev.dossier.client.bulk.BulkReport;
 import dev.dossier.client.transport.Connections;
 import dev.dossier.client.transport.DossierException;
-import dev.dossier.node.config.Consortium;
-import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.log.ReceiptAudit;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
@@ -26,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.hyperledger.fabric.client.Gateway;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -61,14 +59,8 @@ class FaultIT {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
+    @AutoClose
     private NodeProcesses nodes;
-
-    @AfterEach
-    void stopNodes() throws InterruptedException {
-        if (nodes != null) {
-            nodes.close();
-        }
-    }
 
     private String name(int i) {
         return nodes.name(i);
@@ -84,11 +76,9 @@ class FaultIT {
         assumeTrue(
                 "run".equals(System.getProperty("dossier.faultIT")),
                 "FaultIT runs with -Ddossier.faultIT=run (issue 16: not yet ten passes in a row)");
-        Consortium consortium = CryptoGen.generate(dir.resolve("network"), NODES, "dossier", "notary", PORT);
-        nodes = new NodeProcesses(dir, consortium, PORT);
+        nodes = NodeProcesses.started(dir, NODES, PORT);
         Path input = dir.resolve("records.csv");
         TestData.write(input, RECORDS, 0);
-        nodes.startAll();
 
         // the killer: KILLS times, once every node listens, SIGKILL a random node and start it again
         Random random = new Random();

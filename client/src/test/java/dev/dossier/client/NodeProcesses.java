@@ -9,6 +9,7 @@ import dev.dossier.common.net.NodeAddress;
 import dev.dossier.node.NetworkAudit;
 import dev.dossier.node.NodeSettings;
 import dev.dossier.node.config.Consortium;
+import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.log.LogAudit;
 import dev.dossier.node.log.ReceiptAudit;
@@ -34,7 +35,8 @@ import org.hyperledger.fabric.client.Gateway;
 /**
  * The nodes of a test consortium, each in its own JVM ({@code dossier node start} from the node module's classes) on
  * loopback, with its data in {@code DIR/nodes/<node>} and its log in {@code DIR/logs/<node>.log}: started, killed with
- * SIGKILL, stopped with SIGTERM, and asked for their heights.
+ * SIGKILL, stopped with SIGTERM, and asked for their heights. A test holds it in an {@code @AutoClose} field: the
+ * nodes still running after it are killed.
  */
 final class NodeProcesses implements AutoCloseable {
     private final Path dir;
@@ -51,6 +53,17 @@ final class NodeProcesses implements AutoCloseable {
         this.consortium = consortium;
         this.port = port;
         this.nodes = new Process[consortium.nodes().size()];
+    }
+
+    /**
+     * Generates a consortium of {@code count} organisations, one node each, in {@code dir/network} (gateway ports from
+     * {@code port}), and starts every node.
+     */
+    static NodeProcesses started(Path dir, int count, int port) throws Exception {
+        NodeProcesses nodes = new NodeProcesses(
+                dir, CryptoGen.generate(dir.resolve("network"), count, "dossier", "notary", port), port);
+        nodes.startAll();
+        return nodes;
     }
 
     Path network() {
