@@ -1,9 +1,10 @@
 package dev.dossier.node.backup;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +22,8 @@ import java.util.Objects;
  * @param height the number of blocks in the ledger copy
  * @param createdAt when the ledger was copied, ISO-8601 UTC ({@link Instant#toString})
  */
-public record BackupManifest(
-        @JsonProperty("format") int format,
-        @JsonProperty("channel") String channel,
-        @JsonProperty("node") String node,
-        @JsonProperty("msp_id") String mspId,
-        @JsonProperty("height") long height,
-        @JsonProperty("created_at") String createdAt) {
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record BackupManifest(int format, String channel, String node, String mspId, long height, String createdAt) {
     /** The backup directory's format this code writes and reads. */
     public static final int FORMAT = 1;
     /** The manifest's file name in a backup directory. */
