@@ -1,8 +1,11 @@
 package dev.dossier.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import dev.dossier.common.note.Checkpoint;
 import dev.dossier.common.note.TrustFile;
+import dev.dossier.node.backup.NodeBackup;
 import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.identity.Signer;
@@ -14,11 +17,16 @@ import dev.dossier.node.log.CheckpointSigner;
 import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.log.TrustFiles;
 import dev.dossier.node.ordering.BlockPuller;
+import dev.dossier.node.ordering.LostRaftState;
 import dev.dossier.node.ordering.RaftSettings;
 import io.grpc.ClientInterceptor;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,6 +44,8 @@ import org.hyperledger.fabric.protos.common.Envelope;
  */
 final class ClusterWiring {
     private static final Logger LOG = Logger.getLogger(ClusterWiring.class.getName());
+    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(3);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ClusterWiring() {}
 
@@ -57,8 +67,7 @@ final class ClusterWiring {
         for (NodeSettings.ClusterNode node : cluster.nodes()) {
             certificates.put(node.name(), node.certificate());
             if (!node.name().equals(cluster.self())) {
-                String host = node.host().contains(":") ? "[" + node.host() + "]" : node.host();
-                cosigners.add(URI.create("http://" + host + ":" + node.httpPort() + "/v1/checkpoint/cosign"));
+                cosigners.add(httpUrl(node, "/v1/checkpoint/cosign"));
             }
         }
         TrustFile trust = TrustFiles.majority(origin, certificates).withCardKeys(CardKeys.load(settings.cardKeys()));
@@ -122,10 +131,54 @@ final class ClusterWiring {
         for (NodeSettings.ClusterNode node : cluster.nodes()) {
             members.add(new RaftSettings.Member(node.name(), node.host(), node.raftPort(), node.tlsCertificate()));
         }
-        RaftSettings settings = RaftSettings.of(cluster.self(), members, dataDirectory.resolve("raft"));
+        RaftSettings settings = RaftSettings.of(cluster.self(), members, dataDirectory.resolve(NodeBackup.RAFT));
         return settings.withTiming(cluster.electionTimeout(), cluster.snapshotEvery(), cluster.segmentBytes())
                 .joining(cluster.join())
                 .withTls(tls);
+    }
+
+    /**
+     * The node's Raft settings, after giving a node whose Raft storage is lost (restored from a backup) a new one at a
+     * term above the other nodes' ({@link LostRaftState}).
+     */
+    static RaftSettings raftSettingsAfterLoss(NodeSettings.Cluster cluster, NodeSettings settings, Ledger ledger)
+            throws IOException {
+        RaftSettings raft = raftSettings(cluster, settings.dataDirectory(), settings.tls());
+        LostRaftState.recover(raft, settings.channel(), ledger, () -> highestPeerTerm(cluster));
+        return raft;
+    }
+
+    /** @return the address of {@code path} on a node's HTTP API */
+    private static URI httpUrl(NodeSettings.ClusterNode node, String path) {
+        String host = node.host().contains(":") ? "[" + node.host() + "]" : node.host();
+        return URI.create("http://" + host + ":" + node.httpPort() + path);
+    }
+
+    /** @return the highest Raft term the other nodes report in their {@code /healthz}, or -1 if none answers */
+    static long highestPeerTerm(NodeSettings.Cluster cluster) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(PEER_TIMEOUT).build();
+        long highest = -1;
+        for (NodeSettings.ClusterNode node : cluster.nodes()) {
+            if (node.name().equals(cluster.self())) {
+                continue;
+            }
+            URI health = httpUrl(node, "/healthz");
+            try {
+                HttpResponse<String> answer = http.send(
+                        HttpRequest.newBuilder(health).timeout(PEER_TIMEOUT).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                JsonNode term = JSON.readTree(answer.body()).path("ordering").path("term");
+                if (term.canConvertToLong()) {
+                    highest = Math.max(highest, term.asLong());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.info(() -> node.name() + " gave no Raft term (" + health + "): " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return highest;
     }
 
     /** A joining node's ledger starts with the network's genesis block, fetched from the first node that answers. */

@@ -3,6 +3,8 @@ package dev.dossier.node;
 import com.google.protobuf.ByteString;
 import dev.dossier.common.concurrent.DaemonThreads;
 import dev.dossier.common.note.Checkpoint;
+import dev.dossier.node.backup.AdminSocket;
+import dev.dossier.node.backup.NodeBackup;
 import dev.dossier.node.chaincode.ChaincodeLoadException;
 import dev.dossier.node.chaincode.ChaincodeRuntime;
 import dev.dossier.node.config.GenesisPolicy;
@@ -117,8 +119,8 @@ public final class Node implements AutoCloseable {
         StartedParts parts = new StartedParts();
         try {
             NodeMetrics metrics = parts.add("metrics", new NodeMetrics(), NodeMetrics::close);
-            Ledger ledger =
-                    parts.add("ledger", Ledger.open(settings.dataDirectory().resolve("ledger")), Ledger::close);
+            Ledger ledger = parts.add(
+                    "ledger", Ledger.open(settings.dataDirectory().resolve(NodeBackup.LEDGER)), Ledger::close);
             NodeSettings.Cluster cluster = settings.cluster();
             BlockPuller puller = cluster == null
                     ? null
@@ -137,12 +139,13 @@ public final class Node implements AutoCloseable {
                     cluster == null ? Set.of(signer.serializedIdentity()) : ClusterWiring.nodeIdentities(cluster);
             CommitmentLog log = parts.add(
                     "commitment log",
-                    CommitmentLog.open(settings.dataDirectory().resolve("log"), settings.chaincode()),
+                    CommitmentLog.open(
+                            settings.dataDirectory().resolve(NodeBackup.LOG_DIRECTORY), settings.chaincode()),
                     CommitmentLog::close);
             RevocationIndex revocations = parts.add(
                     "revocation index",
                     RevocationIndex.open(
-                            settings.dataDirectory().resolve("revocations"),
+                            settings.dataDirectory().resolve(NodeBackup.REVOCATIONS),
                             settings.chaincode(),
                             Checkpoint.origin(settings.channel(), settings.chaincode())),
                     RevocationIndex::close);
@@ -204,6 +207,10 @@ public final class Node implements AutoCloseable {
                             .limits(HttpLimits.fromProperties(System.getProperties()))
                             .start(),
                     HttpApi::close);
+            adminSocket(
+                    settings,
+                    new NodeBackup(ledger, log, revocations, settings.channel(), settings.name(), settings.mspId()),
+                    parts);
             LOG.info(() -> "HTTP API on " + http.baseUrl() + " (verify page " + http.baseUrl() + "/verify)");
             LOG.info(() -> "node " + settings.mspId() + " serving channel " + settings.channel() + ", chaincode "
                     + settings.chaincode() + " on " + settings.host() + ":" + server.getPort()
@@ -216,6 +223,18 @@ public final class Node implements AutoCloseable {
         } catch (Throwable e) {
             parts.closeAfter(e);
             throw e;
+        }
+    }
+
+    /**
+     * The local door for backups ({@link AdminSocket}); a node that cannot make it (a data directory path too long for
+     * a Unix socket) runs all the same, without it, and says so.
+     */
+    private static void adminSocket(NodeSettings settings, NodeBackup backups, StartedParts parts) {
+        try {
+            parts.add("admin socket", AdminSocket.start(settings.dataDirectory(), backups), AdminSocket::close);
+        } catch (IOException e) {
+            LOG.warning(() -> "no backups through the admin socket: " + e.getMessage());
         }
     }
 
@@ -265,7 +284,7 @@ public final class Node implements AutoCloseable {
                     return solo;
                 }
                 : (listener, checker) -> RaftOrderer.start(
-                        ClusterWiring.raftSettings(cluster, settings.dataDirectory(), settings.tls()),
+                        ClusterWiring.raftSettingsAfterLoss(cluster, settings, ledger),
                         settings.channel(),
                         ledger,
                         checker,

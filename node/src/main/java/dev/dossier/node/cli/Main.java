@@ -6,14 +6,20 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The node side of the {@code dossier} launcher: {@code network init}, {@code network add-node}, {@code network
- * api-token}, {@code node start}, {@code audit}.
+ * api-token}, {@code node start}, {@code audit}, {@code backup}, {@code restore}.
  */
 @Command(
         name = "dossier",
         mixinStandardHelpOptions = true,
         scope = ScopeType.INHERIT, // --help and --version on every subcommand too
         versionProvider = VersionProvider.class,
-        subcommands = {NetworkCommand.class, NodeCommand.class, AuditCommand.class})
+        subcommands = {
+            NetworkCommand.class,
+            NodeCommand.class,
+            AuditCommand.class,
+            BackupCommand.class,
+            RestoreCommand.class
+        })
 public final class Main {
     private Main() {}
 

@@ -8,12 +8,20 @@ import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.http.ApiClients;
 import dev.dossier.node.ordering.BlockLimits;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code dossier node start}: run one node. */
 @Command(
@@ -26,10 +34,21 @@ final class NodeCommand {
             mixinStandardHelpOptions = true,
             description = "Start a node of the consortium and serve until stopped.")
     static final class Start implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
         @Mixin
         GrpcOptions grpc;
 
-        @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
+        @Option(
+                names = "--config",
+                paramLabel = "NODE_YAML",
+                description = "the node's configuration file: each setting is an option of this command without its"
+                        + " dashes (data: /var/lib/dossier, tls: true), optionally under headings; options given here"
+                        + " override the file's; paths in it are relative to its directory")
+        Path config;
+
+        @Option(names = "--network", description = "consortium directory (with consortium.yaml); required")
         Path network;
 
         @Option(names = "--org", defaultValue = "Org1MSP", description = "organisation (MSP id or name)")
@@ -38,7 +57,7 @@ final class NodeCommand {
         @Option(names = "--node", description = "node name (default: the organisation's first node)")
         String node;
 
-        @Option(names = "--data", required = true, description = "data directory of this node")
+        @Option(names = "--data", description = "data directory of this node; required")
         Path data;
 
         @Option(names = "--chaincode-jar", description = "Fabric Java contract jar (default: node classpath)")
@@ -85,6 +104,37 @@ final class NodeCommand {
 
         @Override
         public Integer call() throws Exception {
+            return config == null ? run() : withConfig().run();
+        }
+
+        /**
+         * @return these options over the {@code --config} file's settings: the file's first, then the options given on
+         *     this command line, which overwrite them
+         * @throws IOException if the file cannot be read or has a setting that is not an option
+         */
+        Start withConfig() throws IOException {
+            Start merged = new Start();
+            CommandLine parser = new CommandLine(merged).setOverwrittenOptionsAllowed(true);
+            List<String> arguments = new ArrayList<>(NodeConfigFile.arguments(config, parser.getCommandSpec()));
+            for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+                if (!option.longestName().equals("--config")) {
+                    arguments.add(option.longestName());
+                    if (option.arity().max() > 0) { // a flag takes no value
+                        arguments.addAll(option.originalStringValues());
+                    }
+                }
+            }
+            parser.parseArgs(arguments.toArray(String[]::new));
+            return merged;
+        }
+
+        private Integer run() throws Exception {
+            if (network == null || data == null) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "give the consortium directory and the data directory: --network and --data, or network:"
+                                + " and data: in the --config file");
+            }
             Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
             BlockLimits limits = new BlockLimits(
                     blockMaxTransactions, BlockLimits.DEFAULT.maxBytes(), Duration.ofMillis(blockTimeoutMillis));

@@ -19,4 +19,12 @@ public interface DerivedState {
      * @throws IOException if the write fails
      */
     void apply(Block block) throws IOException;
+
+    /**
+     * Writes a consistent copy of this state into {@code target}, which must not exist, for a backup; the copy may be
+     * behind the ledger, and is brought up to it from the blocks like any state behind.
+     *
+     * @throws IOException if the copy cannot be written
+     */
+    void checkpoint(java.nio.file.Path target) throws IOException;
 }

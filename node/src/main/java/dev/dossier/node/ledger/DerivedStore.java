@@ -113,6 +113,20 @@ public final class DerivedStore implements AutoCloseable {
         return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
     }
 
+    /**
+     * Writes a consistent copy of the database into {@code target}, which must not exist (a RocksDB checkpoint).
+     *
+     * @param what what it holds, for errors ("commitment log")
+     * @throws IOException if the copy cannot be written
+     */
+    public void checkpoint(Path target, String what) throws IOException {
+        try (org.rocksdb.Checkpoint checkpoint = org.rocksdb.Checkpoint.create(db)) {
+            checkpoint.createCheckpoint(target.toString());
+        } catch (RocksDBException e) {
+            throw new IOException("cannot copy the " + what + " to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
         writeOptions.close();

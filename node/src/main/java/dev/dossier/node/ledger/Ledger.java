@@ -139,6 +139,30 @@ public final class Ledger implements StateReader, AutoCloseable {
         return reads.property(family, property);
     }
 
+    /**
+     * Writes a consistent copy of the ledger into {@code target}, which must not exist, while the node goes on: a
+     * RocksDB checkpoint (hard links to the table files where the file system allows, copies otherwise), taken between
+     * two commits, so it holds whole blocks only and exactly the first {@code height} of them.
+     *
+     * @return the height of the copy
+     * @throws LedgerException if the copy cannot be written
+     */
+    public long checkpoint(Path target) throws LedgerException {
+        requireNonNull(target, "target");
+        long[] copied = new long[1];
+        underCommitLock(() -> {
+            try (org.rocksdb.Checkpoint checkpoint = org.rocksdb.Checkpoint.create(db)) {
+                checkpoint.createCheckpoint(target.toString());
+            } catch (RocksDBException e) {
+                throw new LedgerException(
+                        "cannot copy the ledger in " + directory + " to " + target + ": " + e.getMessage(), e);
+            }
+            copied[0] = height;
+            return null;
+        });
+        return copied[0];
+    }
+
     /** @return the number of committed blocks; the next block's number */
     public long height() {
         return height;

@@ -318,6 +318,11 @@ public final class CommitmentLog implements DerivedState, AutoCloseable {
     }
 
     @Override
+    public synchronized void checkpoint(Path target) throws IOException {
+        store.checkpoint(target, "commitment log");
+    }
+
+    @Override
     public synchronized void close() {
         store.close();
     }

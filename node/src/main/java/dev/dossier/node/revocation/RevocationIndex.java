@@ -220,6 +220,11 @@ public final class RevocationIndex implements DerivedState, AutoCloseable {
     }
 
     @Override
+    public synchronized void checkpoint(Path target) throws IOException {
+        store.checkpoint(target, "revocation index");
+    }
+
+    @Override
     public synchronized void close() {
         store.close();
     }

@@ -1,0 +1,90 @@
+package dev.dossier.node.ordering;
+
+import dev.dossier.node.ledger.Ledger;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.server.storage.RaftStorageImpl;
+import org.apache.ratis.server.storage.RaftStorageMetadata;
+import org.apache.ratis.server.storage.StorageImplUtils;
+import org.apache.ratis.util.SizeInBytes;
+
+/**
+ * A node whose ledger holds blocks ordered by Raft but whose Raft storage is gone: restored from a backup ({@code
+ * dossier restore} copies the ledger, never the Raft log), or its {@code raft/} directory lost. Such a node has
+ * forgotten two things Raft relies on:
+ *
+ * <ul>
+ *   <li><b>Its votes.</b> A Raft member must never vote twice in one term. The node starts its new storage at a term
+ *       above the highest term any other node reports ({@code /healthz}) and above its last block's, so every vote it
+ *       casts from now on is in a term it cannot have voted in before: a term the group had not reached when the node
+ *       was lost is above the terms its lost votes were cast in, as far as the nodes that answer know (they must hold
+ *       the term of any election the lost node helped to win, since a majority voted in it).
+ *   <li><b>What it acknowledged.</b> The leader still counts the entries the lost node held (its match index) and,
+ *       within its term, never lowers that count; the restored node lacks them and would be refused for as long as
+ *       that leader stays (see {@link RaftLogFiles}). Its higher term makes that leader step down at its first answer;
+ *       the next leader probes the node's log from its ledger's position and sends what it misses, or has it fetch the
+ *       blocks from a peer when the log no longer holds them ({@link LedgerStateMachine}).
+ * </ul>
+ *
+ * That costs one election, as a node whose log lost its tail costs one.
+ */
+public final class LostRaftState {
+    private static final Logger LOG = Logger.getLogger(LostRaftState.class.getName());
+    private static final String METADATA = "raft-meta";
+
+    private LostRaftState() {}
+
+    /**
+     * Gives a node whose ledger holds Raft-ordered blocks and whose Raft storage for the channel's group has no
+     * metadata a new storage at a term above every term it may have voted in (see the class comment); does nothing
+     * for a node with Raft storage, or whose ledger has no block from Raft (a new or joining node).
+     *
+     * @param peersTerm the highest Raft term the other nodes report, or a negative number if none answered
+     * @return the term the new storage starts at, or empty if nothing was lost
+     * @throws IOException if the storage cannot be written
+     */
+    public static OptionalLong recover(RaftSettings settings, String channel, Ledger ledger, LongSupplier peersTerm)
+            throws IOException {
+        Optional<RaftPosition> last = LedgerStateMachine.lastPosition(ledger);
+        Path group = settings.directory()
+                .resolve(RatisConfig.group(channel, settings.members())
+                        .getGroupId()
+                        .getUuid()
+                        .toString());
+        if (last.isEmpty() || Files.exists(group.resolve("current").resolve(METADATA))) {
+            return OptionalLong.empty();
+        }
+        long peers = peersTerm.getAsLong();
+        long term = Math.max(peers, last.get().term()) + 1;
+        Files.createDirectories(group);
+        RaftStorageImpl storage = StorageImplUtils.newRaftStorage(
+                group.toFile(),
+                SizeInBytes.ZERO,
+                RaftStorage.StartupOption.FORMAT,
+                RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION);
+        storage.initialize();
+        try {
+            storage.getMetadataFile()
+                    .persist(RaftStorageMetadata.valueOf(
+                            term, RaftStorageMetadata.getDefault().getVotedFor()));
+        } finally {
+            storage.close();
+        }
+        LOG.warning(() -> "the ledger holds blocks up to Raft entry "
+                + last.get().index() + " but this node has no Raft"
+                + " storage (restored from a backup, or its raft/ directory lost): it starts a new one at term " + term
+                + (peers < 0
+                        ? " (no other node answered with its term: above its last block's term "
+                                + last.get().term() + " only)"
+                        : " (the others report term " + peers + ")")
+                + ", takes the entries it misses from the leader or the blocks from a peer");
+        return OptionalLong.of(term);
+    }
+}
