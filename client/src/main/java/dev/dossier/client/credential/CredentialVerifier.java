@@ -8,6 +8,7 @@ import dev.dossier.common.note.TrustFile;
 import dev.dossier.credential.Contexts;
 import dev.dossier.credential.CredentialCheck;
 import dev.dossier.credential.CredentialKey;
+import dev.dossier.credential.DataIntegrity;
 import dev.dossier.credential.Dids;
 import dev.dossier.credential.ProofException;
 import dev.dossier.credential.VerificationKey;
@@ -158,7 +159,7 @@ public final class CredentialVerifier {
             throws IOException, InterruptedException {
         String body = node.document(path).orElseThrow(() -> new IOException("the node has no status list " + path));
         try {
-            return CredentialCheck.revoked(CredentialCheck.parse(body), entry, this::nodeKey, contexts);
+            return CredentialCheck.revoked(CredentialCheck.parse(body), entry, nodeKeys(trust), contexts);
         } catch (ProofException e) {
             throw new IOException("status list " + path + " refused: " + e.getMessage(), e);
         }
@@ -267,21 +268,29 @@ public final class CredentialVerifier {
         throw new ProofException("the issuer key " + method + " is not in " + organisation + "'s controller document");
     }
 
-    private VerificationKey nodeKey(String method) throws ProofException {
-        Dids.Web web = Dids.web(method);
-        if (trust == null || !web.path().isEmpty() || web.fragment() == null) {
-            throw new ProofException("the status list's key " + method + " is not a node key (did:web:<node>#<name>)");
-        }
-        for (NoteVerifier.Key key : trust.keys()) {
-            if (key.name().equals(web.fragment())) {
-                try {
-                    return new VerificationKey.P256(P256PublicKey.fromSubjectPublicKeyInfo(
-                            key.publicKey().getEncoded()));
-                } catch (InvalidKeyException e) {
-                    throw new ProofException("node key " + key.name() + ": " + e.getMessage(), e);
+    /**
+     * @return the resolver of status list keys: a {@code did:web:<node>#<name>} resolves to the key the trust file
+     *     pins for node {@code <name>}, whatever the host
+     */
+    public static DataIntegrity.KeyResolver nodeKeys(TrustFile trust) {
+        return method -> {
+            Dids.Web web = Dids.web(method);
+            if (trust == null || !web.path().isEmpty() || web.fragment() == null) {
+                throw new ProofException(
+                        "the status list's key " + method + " is not a node key (did:web:<node>#<name>)");
+            }
+            for (NoteVerifier.Key key : trust.keys()) {
+                if (key.name().equals(web.fragment())) {
+                    try {
+                        return new VerificationKey.P256(P256PublicKey.fromSubjectPublicKeyInfo(
+                                key.publicKey().getEncoded()));
+                    } catch (InvalidKeyException e) {
+                        throw new ProofException("node key " + key.name() + ": " + e.getMessage(), e);
+                    }
                 }
             }
-        }
-        throw new ProofException("the status list is signed by " + method + ", not a node of the pinned trust file");
+            throw new ProofException(
+                    "the status list is signed by " + method + ", not a node of the pinned trust file");
+        };
     }
 }
