@@ -183,7 +183,7 @@ class CredentialIT {
     }
 
     @Test
-    void cli_certificateFormatOb3_thenVerify_thenRevoke() throws Exception {
+    void cli_certificateFormatOb3_thenVerify_whiteSpaceIsNotContent() throws Exception {
         Path input = keys.resolveSibling("ob3-records.csv");
         Files.writeString(input, csv(List.of(TestData.validRow())), StandardCharsets.UTF_8);
         String[] cli = node.cli("Issuer", keys);

@@ -2,6 +2,8 @@ package dev.dossier.credential;
 
 import com.apicatalog.jsonld.JsonLdError;
 import com.apicatalog.jsonld.JsonLdErrorCode;
+import com.apicatalog.jsonld.JsonLdOptions;
+import com.apicatalog.jsonld.context.cache.LruCache;
 import com.apicatalog.jsonld.document.Document;
 import com.apicatalog.jsonld.document.JsonDocument;
 import com.apicatalog.jsonld.loader.DocumentLoader;
@@ -42,11 +44,33 @@ public final class Contexts implements DocumentLoader {
             OB_V3,
             "ob-v3p0-context-3.0.3.json");
     private static final Contexts BUNDLED = new Contexts(load());
+    private static final int CACHED = 16;
 
     private final Map<String, byte[]> documents;
+    /**
+     * Per thread, the JSON-LD options over this loader with caches of the parsed contexts and of the processed active
+     * contexts: titanium's caches are not thread-safe, and without them every signature parses and processes the 14 KB
+     * Open Badges context again (five times slower).
+     */
+    private final ThreadLocal<JsonLdOptions> options;
 
     private Contexts(Map<String, byte[]> documents) {
         this.documents = Map.copyOf(documents);
+        this.options = ThreadLocal.withInitial(() -> {
+            JsonLdOptions o = new JsonLdOptions(this);
+            o.setDocumentCache(new LruCache<>(CACHED));
+            o.setContextCache(new LruCache<>(CACHED * 8));
+            o.setUndefinedTermsPolicy(JsonLdOptions.ProcessingPolicy.Fail);
+            return o;
+        });
+    }
+
+    /**
+     * @return this thread's JSON-LD options over this loader, with caches; a term the contexts do not define is an
+     *     error
+     */
+    JsonLdOptions options() {
+        return options.get();
     }
 
     /** @return the loader of the bundled contexts */

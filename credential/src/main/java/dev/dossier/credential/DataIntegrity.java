@@ -145,8 +145,7 @@ public final class DataIntegrity {
      * @throws ProofException if it does not expand with {@code contexts}
      */
     public static byte[] canonical(JsonObject document, Contexts contexts) throws ProofException {
-        JsonLdOptions options = new JsonLdOptions(contexts);
-        options.setUndefinedTermsPolicy(JsonLdOptions.ProcessingPolicy.Fail);
+        JsonLdOptions options = contexts.options();
         RdfCanon canon = RdfCanon.create("SHA-256");
         try {
             JsonLd.toRdf(JsonDocument.of(document)).options(options).provide(canon);
@@ -154,8 +153,14 @@ public final class DataIntegrity {
             canon.provide(new NQuadsWriter(out));
             return out.toString().getBytes(StandardCharsets.UTF_8);
         } catch (JsonLdError e) {
+            Throwable root = e;
+            for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+                if (cause instanceof JsonLdError) {
+                    root = cause;
+                }
+            }
             throw new ProofException(
-                    "the document is not valid JSON-LD with the bundled contexts: " + e.getMessage(), e);
+                    "the document is not valid JSON-LD with the bundled contexts: " + root.getMessage(), e);
         } catch (RdfConsumerException e) {
             throw new ProofException("the document cannot be canonicalised: " + e.getMessage(), e);
         }
