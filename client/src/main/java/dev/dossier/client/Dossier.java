@@ -8,10 +8,14 @@ import dev.dossier.client.bulk.Outcome;
 import dev.dossier.client.bulk.ReceiptIndex;
 import dev.dossier.client.card.CardIssuer;
 import dev.dossier.client.card.IssuedCard;
+import dev.dossier.client.credential.CredentialIssuance;
+import dev.dossier.client.credential.CredentialIssuer;
+import dev.dossier.client.credential.IssuedCredential;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.digest.HmacKey;
 import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.transport.DossierException;
+import dev.dossier.client.transport.NodeApi;
 import dev.dossier.common.card.CardCheck;
 import dev.dossier.common.card.CardKey;
 import dev.dossier.common.card.CardVerifier;
@@ -112,6 +116,21 @@ public interface Dossier {
      * @throws DossierException if the query fails
      */
     CardCheck verifyCard(String text, List<CardKey> trusted) throws DossierException;
+
+    /**
+     * Signs the Open Badges 3.0 credentials of records this organisation anchored and anchors their digests (kind
+     * {@code credential}) in {@code anchorBatch} transactions ({@code docs/credentials.md}). Each credential's status
+     * index is its record's leaf index, which {@code node} tells.
+     *
+     * @param records anchored records and their commitments
+     * @param issuer the organisation's credential key and DID
+     * @param node a node's HTTP API
+     * @throws IOException if a record is not this organisation's active entry, or the node cannot be asked
+     * @throws DossierException if the ledger refuses a transaction
+     */
+    List<IssuedCredential> issueCredentials(
+            List<CredentialIssuance.Anchored> records, CredentialIssuer issuer, NodeApi node)
+            throws IOException, InterruptedException, DossierException;
 
     /**
      * @return the on-chain entry of a commitment, empty if it was never anchored

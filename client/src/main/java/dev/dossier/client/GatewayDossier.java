@@ -13,12 +13,16 @@ import dev.dossier.client.bulk.ReceiptIndex;
 import dev.dossier.client.card.CardAnchoring;
 import dev.dossier.client.card.CardIssuer;
 import dev.dossier.client.card.IssuedCard;
+import dev.dossier.client.credential.CredentialIssuance;
+import dev.dossier.client.credential.CredentialIssuer;
+import dev.dossier.client.credential.IssuedCredential;
 import dev.dossier.client.digest.Canonical;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.digest.Commitments;
 import dev.dossier.client.digest.HmacKey;
 import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.transport.DossierException;
+import dev.dossier.client.transport.NodeApi;
 import dev.dossier.client.transport.Notary;
 import dev.dossier.common.card.CardCheck;
 import dev.dossier.common.card.CardKey;
@@ -40,6 +44,8 @@ import org.hyperledger.fabric.client.Contract;
 final class GatewayDossier implements Dossier {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
+    /** How long a freshly committed record may take to reach the node's commitment log. */
+    private static final java.time.Duration CREDENTIAL_WAIT = java.time.Duration.ofSeconds(30);
 
     private final Notary notary;
     private final HmacKey saltKey;
@@ -157,6 +163,13 @@ final class GatewayDossier implements Dossier {
 
     private BulkCards bulkCards(BulkOptions options) {
         return options.cards() == null || cardIssuer == null ? null : CardAnchoring.bulk(cardIssuer, clock);
+    }
+
+    @Override
+    public List<IssuedCredential> issueCredentials(
+            List<CredentialIssuance.Anchored> records, CredentialIssuer issuer, NodeApi node)
+            throws IOException, InterruptedException, DossierException {
+        return new CredentialIssuance(notary, node, issuer, clock, CREDENTIAL_WAIT).issueAll(records);
     }
 
     @Override

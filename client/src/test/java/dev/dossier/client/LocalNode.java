@@ -3,19 +3,23 @@ package dev.dossier.client;
 import static java.util.Objects.requireNonNull;
 
 import dev.dossier.client.card.CardIssuer;
+import dev.dossier.client.credential.CredentialIssuer;
 import dev.dossier.client.digest.HmacKey;
 import dev.dossier.client.transport.Connections;
 import dev.dossier.common.card.CardKey;
+import dev.dossier.credential.CredentialKey;
 import dev.dossier.crypto.Pem;
 import dev.dossier.node.Node;
 import dev.dossier.node.NodeSettings;
 import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
+import dev.dossier.node.config.CredentialKeys;
 import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.ordering.BlockLimits;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -36,6 +40,8 @@ final class LocalNode implements AutoCloseable {
     final Node node;
     /** The organisation's card key, as the node's trust file lists it; its private key is {@link #cardKeyFile()}. */
     final CardKey cardKey;
+    /** The organisation's credential key, served in its controller document; its private key is in the network. */
+    final CredentialKey credentialKey;
 
     private final ManagedChannel channel;
 
@@ -52,6 +58,9 @@ final class LocalNode implements AutoCloseable {
         List<CardKey> cardKeys =
                 CardKeys.generate(network, consortium, today.minusDays(1), today.plus(CardKeys.DEFAULT_VALIDITY));
         cardKey = cardKeys.get(0);
+        credentialKey = CredentialKeys.generate(
+                        network, consortium, today.minusDays(1), today.plus(CardKeys.DEFAULT_VALIDITY))
+                .get(0);
         String jar =
                 requireNonNull(System.getProperty("dossier.chaincode.jar"), "system property dossier.chaincode.jar");
         NodeSettings plain = NodeSettings.of(
@@ -84,6 +93,19 @@ final class LocalNode implements AutoCloseable {
     /** @return the private key file of {@link #cardKey}, as {@code dossier certificate --card-key} takes it */
     Path cardKeyFile() {
         return CardKeys.privateKeyFile(network, cardKey);
+    }
+
+    /** @return the private key file of {@link #credentialKey}, as {@code --credential-key} takes it */
+    Path credentialKeyFile() {
+        return CredentialKeys.privateKeyFile(network, credentialKey);
+    }
+
+    /** @return a signer of credentials with the organisation's credential key, its DID on this node */
+    CredentialIssuer credentialIssuer() throws IOException {
+        return CredentialIssuer.listed(
+                Pem.readEd25519PrivateKey(credentialKeyFile()),
+                List.of(credentialKey),
+                "localhost:" + URI.create(node.httpUrl()).getPort());
     }
 
     /** @return a signer of cards with the organisation's card key */

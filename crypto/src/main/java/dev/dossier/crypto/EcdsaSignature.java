@@ -126,4 +126,18 @@ public record EcdsaSignature(BigInteger r, BigInteger s) {
         }
         return isLowS() ? this : new EcdsaSignature(r, P256.N.subtract(s));
     }
+
+    /** @return the fixed-size form {@code r || s} of JWS, COSE and Data Integrity, 32 bytes each (a fresh array) */
+    public byte[] toFixed() {
+        byte[] fixed = new byte[64];
+        copyFixed(r, fixed, 0);
+        copyFixed(s, fixed, 32);
+        return fixed;
+    }
+
+    private static void copyFixed(BigInteger value, byte[] out, int offset) {
+        byte[] bytes = value.toByteArray();
+        int length = Math.min(bytes.length, 32);
+        System.arraycopy(bytes, bytes.length - length, out, offset + 32 - length, length);
+    }
 }

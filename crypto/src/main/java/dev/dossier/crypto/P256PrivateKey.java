@@ -167,17 +167,7 @@ public final class P256PrivateKey {
      */
     public byte[] signFixed(byte[] message) {
         requireNonNull(message, "message");
-        EcdsaSignature signature = lowSPair(deterministic(P256.sha256(message)));
-        byte[] fixed = new byte[64];
-        copyFixed(signature.r(), fixed, 0);
-        copyFixed(signature.s(), fixed, 32);
-        return fixed;
-    }
-
-    private static void copyFixed(BigInteger value, byte[] out, int offset) {
-        byte[] bytes = value.toByteArray();
-        int length = Math.min(bytes.length, 32);
-        System.arraycopy(bytes, bytes.length - length, out, offset + 32 - length, length);
+        return lowSPair(deterministic(P256.sha256(message))).toFixed();
     }
 
     private static EcdsaSignature lowSPair(BigInteger[] rs) {

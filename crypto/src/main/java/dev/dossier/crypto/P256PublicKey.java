@@ -3,6 +3,7 @@ package dev.dossier.crypto;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.security.InvalidKeyException;
 import java.security.SignatureException;
 import java.security.cert.X509Certificate;
@@ -102,6 +103,41 @@ public final class P256PublicKey {
         if (!verifier.verifySignature(P256.sha256(message), rs.r(), rs.s())) {
             throw new SignatureException("signature does not verify");
         }
+    }
+
+    /**
+     * As {@link #verify}, for a signature in the fixed-size form of JWS, COSE and the Data Integrity ECDSA suites:
+     * {@code r || s}, 32 bytes each, with the same range and low-S checks.
+     *
+     * @throws SignatureException if the signature is not 64 bytes or does not verify
+     */
+    public void verifyFixed(byte[] message, byte[] signature) throws SignatureException {
+        requireNonNull(signature, "signature");
+        if (signature.length != 64) {
+            throw new SignatureException("signature is " + signature.length + " bytes, not the 64 of r || s");
+        }
+        EcdsaSignature rs = new EcdsaSignature(
+                new BigInteger(1, Arrays.copyOfRange(signature, 0, 32)),
+                new BigInteger(1, Arrays.copyOfRange(signature, 32, 64)));
+        verify(message, rs.toDer());
+    }
+
+    /**
+     * @param point an SEC 1 point, compressed (33 bytes) or uncompressed (65 bytes)
+     * @throws InvalidKeyException if it is not a valid P-256 point
+     */
+    public static P256PublicKey fromPoint(byte[] point) throws InvalidKeyException {
+        requireNonNull(point, "point");
+        try {
+            return new P256PublicKey(P256.DOMAIN.getCurve().decodePoint(point));
+        } catch (RuntimeException notAPoint) {
+            throw new InvalidKeyException("key is not a valid P-256 point", notAPoint);
+        }
+    }
+
+    /** @return the compressed point {@code 02/03 || x}, 33 bytes (a fresh array) */
+    public byte[] compressed() {
+        return parameters.getQ().getEncoded(true);
     }
 
     /** @return the uncompressed point {@code 04 || x || y}, 65 bytes (a fresh array) */

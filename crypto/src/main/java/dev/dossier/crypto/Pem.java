@@ -143,6 +143,22 @@ public final class Pem {
     }
 
     /**
+     * Reads an unencrypted Ed25519 private key: the {@code PRIVATE KEY} (PKCS#8, RFC 8410) block of a PEM file.
+     *
+     * @throws PemException if the file cannot be read, holds no such block, or the key is not Ed25519
+     */
+    public static Ed25519PrivateKey readEd25519PrivateKey(Path file) throws PemException {
+        requireNonNull(file, "file");
+        byte[] der = decodeStrict("PRIVATE KEY", read(file))
+                .orElseThrow(() -> new PemException(file, "not one unencrypted PRIVATE KEY PEM block", null));
+        try {
+            return Ed25519PrivateKey.fromPkcs8(der);
+        } catch (InvalidKeyException notEd25519) {
+            throw new PemException(file, notEd25519.getMessage(), notEd25519);
+        }
+    }
+
+    /**
      * Parses a DER X.509 certificate that must be exactly {@code der}: no trailing bytes.
      *
      * @param der the encoding; not retained

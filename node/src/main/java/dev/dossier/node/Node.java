@@ -3,15 +3,18 @@ package dev.dossier.node;
 import com.google.protobuf.ByteString;
 import dev.dossier.common.concurrent.DaemonThreads;
 import dev.dossier.common.note.Checkpoint;
+import dev.dossier.credential.CredentialKey;
 import dev.dossier.node.backup.AdminSocket;
 import dev.dossier.node.backup.NodeBackup;
 import dev.dossier.node.chaincode.ChaincodeLoadException;
 import dev.dossier.node.chaincode.ChaincodeRuntime;
+import dev.dossier.node.config.CredentialKeys;
 import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.gateway.GatewayContext;
 import dev.dossier.node.gateway.GrpcLimits;
 import dev.dossier.node.http.ApiClients;
+import dev.dossier.node.http.CredentialSettings;
 import dev.dossier.node.http.CustodialGateway;
 import dev.dossier.node.http.HttpApi;
 import dev.dossier.node.http.HttpLimits;
@@ -34,6 +37,7 @@ import dev.dossier.node.revocation.RevocationIndex;
 import dev.dossier.node.validation.WriteRules;
 import io.grpc.Server;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -205,6 +209,14 @@ public final class Node implements AutoCloseable {
                             .metrics(metrics)
                             .custodian(custodian)
                             .limits(HttpLimits.fromProperties(System.getProperties()))
+                            .credentials(new CredentialSettings(
+                                    signer,
+                                    settings.name(),
+                                    settings.cardKeys() == null
+                                            ? List.of()
+                                            : CredentialKey.load(
+                                                    settings.cardKeys().resolveSibling(CredentialKeys.FILE_NAME)),
+                                    Clock.systemUTC()))
                             .start(),
                     HttpApi::close);
             adminSocket(

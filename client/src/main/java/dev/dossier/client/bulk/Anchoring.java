@@ -145,6 +145,14 @@ public final class Anchoring {
         return entryJson(digestHex, "card", validUntil, null, null);
     }
 
+    /**
+     * @return the {@code anchorBatch} entry of an Open Badges credential: its digest, kind {@code credential},
+     *     expiring with its record; no subject pseudonym, as for a card
+     */
+    public static String credentialEntryJson(String digestHex, LocalDate validUntil) {
+        return entryJson(digestHex, "credential", validUntil, null, null);
+    }
+
     /** The entry's JSON; every value is hex, a date or a token, so nothing needs escaping. */
     static String entryJson(
             String commitmentHex, String kind, LocalDate validUntil, String subject, String supersedes) {

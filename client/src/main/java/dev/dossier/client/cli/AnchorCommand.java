@@ -4,6 +4,9 @@ import dev.dossier.client.bulk.BulkListener;
 import dev.dossier.client.bulk.BulkOptions;
 import dev.dossier.client.bulk.BulkReport;
 import dev.dossier.client.bulk.ReceiptIndex;
+import dev.dossier.client.credential.BulkCredentials;
+import dev.dossier.client.credential.CredentialIssuer;
+import dev.dossier.client.transport.NodeApi;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +32,10 @@ import picocli.CommandLine.Spec;
             "Corrections: with --supersedes (the receipts of the earlier uploads), every row replaces the latest",
             "earlier version of its record id in the same transaction; its receipt says SUPERSEDED and names the",
             "entry replaced. A row whose record id no receipt names, or whose version is not above the one anchored,",
-            "corrects nothing and goes to the error report. Exit code 0, 3 if some rows were refused."
+            "corrects nothing and goes to the error report. With --credentials DIR, once the records are anchored,",
+            "every anchored record gets its Open Badges 3.0 credential, signed with the organisation's credential key",
+            "and its digest anchored, written to DIR/<record id>-v<version>.json, and the rate is printed.",
+            "Exit code 0, 3 if some rows were refused."
         })
 final class AnchorCommand implements Callable<Integer> {
     @Spec
@@ -70,6 +76,15 @@ final class AnchorCommand implements Callable<Integer> {
             description = "also write a signed, anchored card per record here (needs --card-key)")
     Path cards;
 
+    @Option(
+            names = "--credentials",
+            paramLabel = "DIR",
+            description = "also issue an Open Badges 3.0 credential per anchored record here (docs/credentials.md)")
+    Path credentials;
+
+    @Mixin
+    CredentialOptions credentialKeys;
+
     @Option(names = "--no-progress", description = "no progress bar")
     boolean noProgress;
 
@@ -99,13 +114,24 @@ final class AnchorCommand implements Callable<Integer> {
                 BulkListener.NONE,
                 cards);
         Progress progress = new Progress("anchoring", !noProgress && !json);
+        CredentialIssuer issuer = credentials == null ? null : credentialKeys.issuer(client);
         BulkReport report;
+        BulkCredentials.Report issued = null;
         try (ClientOptions.Session session = client.connect("issuer", true)) {
             report = supersedes.isEmpty()
                     ? session.dossier().anchorAll(input, options.withListener(progress))
                     : session.dossier()
                             .correctAll(input, ReceiptIndex.load(supersedes), options.withListener(progress));
             progress.close();
+            if (issuer != null) {
+                issued = BulkCredentials.issue(
+                        session.dossier(),
+                        issuer,
+                        new NodeApi(client.nodeUrl()),
+                        input,
+                        options.receipts(),
+                        credentials);
+            }
         } finally {
             progress.close();
         }
@@ -121,6 +147,7 @@ final class AnchorCommand implements Callable<Integer> {
                     .put("resumedRows", report.resumedRows())
                     .put("transactions", report.batches())
                     .put("cards", report.cards())
+                    .put("credentials", issued == null ? 0 : issued.issued())
                     .put("receipts", options.receipts().toString())
                     .put("errors", options.errors().toString())
                     .put("seconds", report.elapsed().toNanos() / 1e9));
@@ -147,6 +174,15 @@ final class AnchorCommand implements Callable<Integer> {
                     report.cards(),
                     cards,
                     report.cards() / Math.max(report.elapsed().toNanos() / 1e9, 1e-3));
+        }
+        if (issued != null) {
+            System.out.printf(
+                    "credentials    %d Open Badges 3.0 signed, anchored and written to %s in %.1f s (%.0f/s)%s%n",
+                    issued.issued(),
+                    credentials,
+                    issued.nanos() / 1e9,
+                    issued.perSecond(),
+                    issued.skipped() > 0 ? ", " + issued.skipped() + " records not anchored" : "");
         }
         System.out.printf("receipts       %s%n", options.receipts());
         System.out.printf(

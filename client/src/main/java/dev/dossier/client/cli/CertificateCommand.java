@@ -40,7 +40,10 @@ import picocli.CommandLine.Option;
             "receipt comes from the node's HTTP API (--node-url); the salt from --receipts, else the issuer salt key.",
             "The certificate is checked offline against the pinned keys (--trust or --network) before it is written.",
             "With --card-key, the record's inspector's card is signed and anchored (the record too, if it is not yet)",
-            "and its QR code goes on the PDF instead of the verify URL's; FILE.card holds its text."
+            "and its QR code goes on the PDF instead of the verify URL's; FILE.card holds its text.",
+            "With --format ob3: an Open Badges 3.0 credential (FILE.json, default credential-<record id>.json) of the",
+            "anchored record instead, signed with the organisation's credential key (eddsa-rdfc-2022), its status",
+            "index the record's, its digest anchored (kind credential) and verified back (docs/credentials.md)."
         })
 final class CertificateCommand implements Callable<Integer> {
     @Mixin
@@ -71,9 +74,30 @@ final class CertificateCommand implements Callable<Integer> {
             description = "how long to wait for a checkpoint to cover a fresh anchoring (default: ${DEFAULT-VALUE})")
     int waitSeconds;
 
+    @Option(
+            names = "--format",
+            paramLabel = "pdf|ob3",
+            defaultValue = "pdf",
+            description = "pdf: the PDF certificate and its JSON (default); ob3: an Open Badges 3.0 credential")
+    String format;
+
+    @Mixin
+    CredentialOptions credentials;
+
     @Override
     public Integer call() throws Exception {
+        if (!format.equals("pdf") && !format.equals("ob3")) {
+            throw new IOException("--format is pdf or ob3, not " + format);
+        }
         TrainingRecord record = findRecord();
+        if (format.equals("ob3")) {
+            byte[] salt = RecordSalts.of(List.of(record), receipts, client.saltKeyFile())
+                    .get(0);
+            Path file =
+                    out != null ? out : Path.of("credential-" + recordId.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+            return CredentialVerify.issue(
+                    client, credentials, record, Commitments.record(salt, record.canonicalJson()), file);
+        }
         byte[] salt =
                 RecordSalts.of(List.of(record), receipts, client.saltKeyFile()).get(0);
         Commitment commitment = Commitments.record(salt, record.canonicalJson());

@@ -165,6 +165,11 @@ final class ClientOptions {
         }
     }
 
+    /** @return the organisation acted for: {@code --msp-id}, else the {@code --network} organisation's */
+    String organisationMspId() throws IOException {
+        return mspId != null ? mspId : organisation().path("mspId").asText();
+    }
+
     /** @return the pinned trust file's path: {@code --trust}, else {@code trust.txt} in {@code --network} */
     Path trustFile() throws IOException {
         Path file = trustFile != null ? trustFile : network == null ? null : network.resolve("trust.txt");

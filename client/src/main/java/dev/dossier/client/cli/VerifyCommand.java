@@ -56,7 +56,10 @@ import picocli.CommandLine.Spec;
             "SUPERSEDED, NOT_FOUND); online it also keeps the node's signed revocation list in the config directory,",
             "which --offline then uses (REVOKED for a card revoked before the last online check). It takes a worker's",
             "safety card (DW1:...) too: the worker, then each module as valid, expiring (within 60 days), expired,",
-            "revoked or superseded. Exit code 0 for VALID, 4 otherwise."
+            "revoked or superseded. FILE may be an Open Badges 3.0 credential (VC 2.0 JSON), ours or another issuer's:",
+            "its proof and issuer key (did:key offline; did:web from --credential-keys or the node), then unless",
+            "--offline its digest and record on the ledger and its bit in the node's signed status list: VALID,",
+            "EXPIRED, REVOKED, SUPERSEDED, NOT_FOUND, TAMPERED or UNKNOWN_SIGNER. Exit code 0 for VALID, 4 otherwise."
         })
 final class VerifyCommand implements Callable<Integer> {
     @Spec
@@ -102,10 +105,20 @@ final class VerifyCommand implements Callable<Integer> {
                             + " revocation list kept at the last online check; otherwise revocation is not checked)")
     boolean offline;
 
+    @Mixin
+    CredentialOptions credentials;
+
     @Override
     public Integer call() throws Exception {
         if (card != null) {
             return CardVerify.run(client, card, offline);
+        }
+        if (file != null
+                && !document
+                && salt == null
+                && receipt == null
+                && CredentialVerify.looksLikeCredential(file)) {
+            return CredentialVerify.run(client, credentials, file, offline);
         }
         if (file == null && hash == null && receipt == null) {
             throw new ParameterException(spec.commandLine(), "give a FILE, --hash, --receipt or --card");

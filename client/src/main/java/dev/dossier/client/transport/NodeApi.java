@@ -117,6 +117,49 @@ public final class NodeApi {
         return Optional.of(LedgerEntry.parse(response.body()));
     }
 
+    /**
+     * Asks where an anchored commitment's status bit is ({@code GET /v1/credential-status/{commitment}}): its leaf
+     * index in the commitment log, the status list's URL and the index in it. A commitment committed moments ago
+     * reaches the log within a block: until then the node answers 404 and this method asks again, for up to {@code
+     * wait}.
+     *
+     * @return {@code {commitment, leaf_index, status_list, status_list_index}}
+     * @throws IOException if the commitment is not in the log within {@code wait}, or the node answers otherwise
+     */
+    public JsonNode credentialStatus(Commitment commitment, Duration wait) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(wait);
+        while (true) {
+            HttpResponse<String> response = get("/v1/credential-status/" + commitment);
+            if (response.statusCode() == 200) {
+                return MAPPER.readTree(response.body());
+            }
+            if (response.statusCode() != 404 || Instant.now().isAfter(deadline)) {
+                throw new IOException(
+                        "no status list position of " + commitment + " from " + base + ": " + describe(response));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * Fetches a JSON document this node serves, such as a status list ({@code /v1/status-lists/N}) or a controller
+     * document ({@code /Org1MSP/did.json}).
+     *
+     * @param path the path on this node, starting with {@code /}
+     * @return the body, or empty on 404
+     * @throws IOException if the node cannot be reached or answers otherwise
+     */
+    public Optional<String> document(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = get(path);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            throw new IOException("no " + path + " from " + base + ": " + describe(response));
+        }
+        return Optional.of(response.body());
+    }
+
     /** Most hashes of a consistency proof in a log of up to 2^63 leaves. */
     private static final int MAX_CONSISTENCY_PROOF = 126;
 

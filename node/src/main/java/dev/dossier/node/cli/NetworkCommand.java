@@ -2,9 +2,11 @@ package dev.dossier.node.cli;
 
 import dev.dossier.common.card.CardKey;
 import dev.dossier.common.note.TrustFile;
+import dev.dossier.credential.CredentialKey;
 import dev.dossier.node.NodeSettings;
 import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
+import dev.dossier.node.config.CredentialKeys;
 import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.http.ApiClients;
 import dev.dossier.node.log.TrustFiles;
@@ -72,6 +74,13 @@ final class NetworkCommand {
                 System.out.println("card-signing key of " + key.organisation() + ": "
                         + CardKeys.privateKeyFile(out, key).toAbsolutePath() + " (0600, signs from " + key.validFrom()
                         + " to " + key.validTo() + ")");
+            }
+            for (CredentialKey key :
+                    CredentialKeys.generate(out, consortium, today, today.plus(CardKeys.DEFAULT_VALIDITY))) {
+                System.out.println("credential-signing key (Ed25519) of " + key.organisation() + ": "
+                        + CredentialKeys.privateKeyFile(out, key).toAbsolutePath() + " (0600, signs from "
+                        + key.validFrom() + " to " + key.validTo() + "; public keys in "
+                        + out.toAbsolutePath().resolve(CredentialKeys.FILE_NAME) + ")");
             }
             return 0;
         }

@@ -140,6 +140,7 @@ public final class HttpApi implements AutoCloseable {
         private NodeMetrics metrics;
         private CustodialGateway custodian;
         private HttpLimits limits = HttpLimits.defaults();
+        private CredentialSettings credentials;
 
         private Builder() {}
 
@@ -209,6 +210,15 @@ public final class HttpApi implements AutoCloseable {
             return this;
         }
 
+        /**
+         * What the node needs to serve Verifiable Credentials: its checkpoint key (which signs the status lists) and the
+         * organisations' credential keys. Without it, the credential routes answer 404.
+         */
+        public Builder credentials(CredentialSettings credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
         /** Threads, connections, timeouts and per-client limits (default {@link HttpLimits#defaults()}). */
         public Builder limits(HttpLimits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
@@ -241,7 +251,10 @@ public final class HttpApi implements AutoCloseable {
                     new LedgerRoutes(ledger, namespace, log, checkpoints, baseUrl),
                     new LogRoutes(log, checkpoints),
                     new ClientRoutes(custodian),
-                    new RevocationRoutes(revocations, checkpoints));
+                    new RevocationRoutes(revocations, checkpoints),
+                    credentials == null
+                            ? new CredentialRoutes(null, null)
+                            : credentials.routes(baseUrl, revocations, log));
             HttpApi api = new HttpApi(server, baseUrl);
             operator.registerMeters(server);
             server.start(router::handle);

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Answers every request of the HTTP API: finds its route (a fixed set of labels, used in the metrics), checks the
@@ -35,6 +37,10 @@ final class Router {
     private static final String DOSSIER = "/v1/dossier/";
     private static final String CONSISTENCY = "/v1/log/consistency";
     private static final String REVOCATIONS = "/v1/revocations";
+    private static final String STATUS_LISTS = "/v1/status-lists/";
+    private static final String CREDENTIAL_STATUS = "/v1/credential-status/";
+    private static final String NODE_DID = "/.well-known/did.json";
+    private static final Pattern ORGANISATION_DID = Pattern.compile("/([A-Za-z0-9._\\-]{1,64})/did\\.json");
 
     private final Map<String, ClientLimiter> limiters;
     private final NodeMetrics metrics;
@@ -44,6 +50,7 @@ final class Router {
     private final LogRoutes log;
     private final ClientRoutes clients;
     private final RevocationRoutes revocations;
+    private final CredentialRoutes credentials;
 
     Router(
             HttpLimits limits,
@@ -53,7 +60,8 @@ final class Router {
             LedgerRoutes ledger,
             LogRoutes log,
             ClientRoutes clients,
-            RevocationRoutes revocations) {
+            RevocationRoutes revocations,
+            CredentialRoutes credentials) {
         Map<String, ClientLimiter> limiters = new LinkedHashMap<>();
         for (String route : HttpApi.EXPENSIVE_ROUTES) {
             limiters.put(
@@ -73,6 +81,7 @@ final class Router {
         this.log = log;
         this.clients = clients;
         this.revocations = revocations;
+        this.credentials = credentials;
     }
 
     /** @return the routes served, by label (as in the metrics and the OpenAPI description) */
@@ -86,6 +95,10 @@ final class Router {
                 "/v1/checkpoint/cosign",
                 CONSISTENCY,
                 REVOCATIONS,
+                STATUS_LISTS + "{list}",
+                CREDENTIAL_STATUS + "{commitment}",
+                NODE_DID,
+                "/{organisation}/did.json",
                 ANCHOR,
                 SUPERSEDE,
                 REVOKE,
@@ -122,6 +135,8 @@ final class Router {
                 return new Route(path, "GET", log::consistency);
             case REVOCATIONS:
                 return new Route(path, "GET", revocations::revocations);
+            case NODE_DID:
+                return new Route(path, "GET", exchange -> credentials.nodeDocument());
             case ANCHOR:
                 return new Route(path, "POST", clients::anchor);
             case SUPERSEDE:
@@ -144,6 +159,14 @@ final class Router {
             String hex = path.substring(STATUS.length());
             return new Route(STATUS + "{commitment}", "GET", exchange -> ledger.status(hex));
         }
+        if (path.startsWith(STATUS_LISTS)) {
+            String list = path.substring(STATUS_LISTS.length());
+            return new Route(STATUS_LISTS + "{list}", "GET", exchange -> credentials.statusList(list));
+        }
+        if (path.startsWith(CREDENTIAL_STATUS)) {
+            String hex = path.substring(CREDENTIAL_STATUS.length());
+            return new Route(CREDENTIAL_STATUS + "{commitment}", "GET", exchange -> credentials.position(hex));
+        }
         if (path.startsWith(DOSSIER)) {
             String hex = path.substring(DOSSIER.length());
             return new Route(DOSSIER + "{subject}", "GET", exchange -> clients.dossier(exchange, hex));
@@ -151,6 +174,11 @@ final class Router {
         if (path.startsWith(VERIFY + "/")) {
             String name = path.substring(VERIFY.length() + 1);
             return new Route(VERIFY + "/{file}", "GET", exchange -> StaticRoutes.file(name));
+        }
+        Matcher organisation = ORGANISATION_DID.matcher(path);
+        if (organisation.matches()) {
+            String mspId = organisation.group(1);
+            return new Route("/{organisation}/did.json", "GET", exchange -> credentials.organisationDocument(mspId));
         }
         return new Route("other", null, exchange -> Response.error(404, "NOT_FOUND", "no such resource: " + path));
     }

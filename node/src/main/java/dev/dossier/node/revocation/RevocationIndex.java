@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
 import org.rocksdb.ReadOptions;
@@ -174,6 +175,26 @@ public final class RevocationIndex implements DerivedState, AutoCloseable {
             return new RevocationList(origin, version, since, height, time, revoked.toArray(), superseded.toArray());
         } catch (RocksDBException e) {
             throw new IllegalStateException("revocation index read failed: " + e.getMessage(), e);
+        } finally {
+            db.releaseSnapshot(snapshot);
+        }
+    }
+
+    /**
+     * Calls {@code each} with every commitment the index holds as revoked or superseded (32 bytes, a fresh array each),
+     * in commitment order, read under one snapshot; memory stays constant.
+     */
+    public void forEachCommitment(Consumer<byte[]> each) {
+        Snapshot snapshot = db.getSnapshot();
+        try (ReadOptions read = new ReadOptions().setSnapshot(snapshot);
+                RocksIterator iterator = db.newIterator(read)) {
+            for (iterator.seek(new byte[] {STATUS}); iterator.isValid(); iterator.next()) {
+                byte[] key = iterator.key();
+                if (key[0] != STATUS) {
+                    break;
+                }
+                each.accept(Arrays.copyOfRange(key, 1, key.length));
+            }
         } finally {
             db.releaseSnapshot(snapshot);
         }

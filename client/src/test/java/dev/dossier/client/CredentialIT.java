@@ -1,0 +1,287 @@
+package dev.dossier.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dossier.client.credential.CredentialIssuance;
+import dev.dossier.client.credential.CredentialVerifier;
+import dev.dossier.client.credential.IssuedCredential;
+import dev.dossier.client.digest.Commitment;
+import dev.dossier.client.record.TrainingRecord;
+import dev.dossier.client.transport.NodeApi;
+import dev.dossier.common.note.TrustFile;
+import dev.dossier.credential.Contexts;
+import dev.dossier.credential.CredentialCheck;
+import dev.dossier.credential.DataIntegrity;
+import dev.dossier.credential.ProofSigner;
+import dev.dossier.credential.VerificationKey;
+import dev.dossier.crypto.Ed25519PrivateKey;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import org.hyperledger.fabric.client.Gateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Open Badges 3.0 credentials through a real node (RocksDB on disk, real gRPC and HTTP): issued of an anchored record
+ * through the Dossier API, verified against the ledger, the node's signed status list and the organisation's did:web
+ * document; revoked with their record (the bit flips in the next list); altered copies refused; another issuer's
+ * credential (the specification's example re-signed with a did:key) has a valid proof but is not found; and the CLI's
+ * {@code certificate --format ob3}, {@code verify} and {@code anchor --credentials}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CredentialIT {
+    private LocalNode node;
+    private Path keys;
+    private NodeApi api;
+    private TrustFile trust;
+    private Path trustFile;
+
+    @BeforeAll
+    void start(@TempDir Path temporary) throws Exception {
+        node = new LocalNode(temporary.resolve("ledger"));
+        keys = Files.createDirectories(temporary.resolve("keys"));
+        api = new NodeApi(URI.create(node.node.httpUrl()));
+        trust = api.trust();
+        trustFile = keys.resolve("trust.txt");
+        Files.writeString(trustFile, trust.format());
+    }
+
+    @AfterAll
+    void stop() {
+        node.close();
+    }
+
+    private CredentialVerifier verifier() {
+        return new CredentialVerifier(api, trust, List.of(), Contexts.bundled(), Clock.systemUTC());
+    }
+
+    private IssuedCredential issue(Dossier dossier, TrainingRecord record) throws Exception {
+        AnchorReceipt anchored = dossier.anchor(record);
+        return dossier.issueCredentials(
+                        List.of(new CredentialIssuance.Anchored(record, Commitment.fromHex(anchored.commitment()))),
+                        node.credentialIssuer(),
+                        api)
+                .get(0);
+    }
+
+    @Test
+    void revocationRoundTrip_anchorIssueRevoke_theStatusListBitFlips_andTheVerdictIsRevoked() throws Exception {
+        try (Gateway gateway = node.gateway("Issuer")) {
+            Dossier dossier = LocalNode.dossier(gateway, keys);
+            IssuedCredential credential = issue(dossier, CardIT.record("OB3-REVOKE", 1));
+
+            CredentialVerifier.Verdict valid = verifier().verify(credential.json());
+            assertThat(valid.status()).as(valid.reason()).isEqualTo(CredentialVerifier.Status.VALID);
+            assertThat(valid.reason()).contains("anchored by Org1MSP, status active, not revoked on status list 0");
+            assertThat(dossier.status(credential.digest()).orElseThrow().kind()).isEqualTo("credential");
+            String listPath =
+                    URI.create(credential.status().statusListCredential()).getPath();
+            assertThat(listPath).isEqualTo("/v1/status-lists/0");
+            CredentialCheck.StatusEntry entry = new CredentialCheck.StatusEntry(
+                    credential.status().statusListCredential(),
+                    credential.status().index());
+            assertThat(bitOnTheNode(listPath, entry)).isFalse();
+
+            dossier.revoke(credential.recordCommitment(), "issued_in_error");
+
+            assertThat(waitForBit(listPath, entry))
+                    .as("the next status list has the record's bit set")
+                    .isTrue();
+            CredentialVerifier.Verdict revoked = verifier().verify(credential.json());
+            assertThat(revoked.status()).as(revoked.reason()).isEqualTo(CredentialVerifier.Status.REVOKED);
+            assertThat(revoked.reason()).contains("issued_in_error");
+        }
+    }
+
+    @Test
+    void everyCredentialHasItsOwnBit_itsRecordsLeafIndex() throws Exception {
+        try (Gateway gateway = node.gateway("Issuer")) {
+            Dossier dossier = LocalNode.dossier(gateway, keys);
+            IssuedCredential first = issue(dossier, CardIT.record("OB3-BIT-1", 1));
+            IssuedCredential second = issue(dossier, CardIT.record("OB3-BIT-2", 1));
+            assertThat(second.status().index()).isNotEqualTo(first.status().index());
+            assertThat(api.credentialStatus(first.recordCommitment(), java.time.Duration.ZERO)
+                            .path("leaf_index")
+                            .asLong())
+                    .isEqualTo(first.status().index());
+        }
+    }
+
+    @Test
+    void alteredCredentials_areTampered_andAnUnknownKeyIsAnUnknownSigner() throws Exception {
+        try (Gateway gateway = node.gateway("Issuer")) {
+            Dossier dossier = LocalNode.dossier(gateway, keys);
+            IssuedCredential credential = issue(dossier, CardIT.record("OB3-TAMPER", 1));
+            JsonObject json = CredentialCheck.parse(credential.json());
+
+            JsonObject renamed =
+                    Json.createObjectBuilder(json).add("name", "Another course").build();
+            assertThat(verifier().verify(renamed.toString()).status()).isEqualTo(CredentialVerifier.Status.TAMPERED);
+
+            JsonObject later = Json.createObjectBuilder(json)
+                    .add("validUntil", "2099-12-31T23:59:59Z")
+                    .build();
+            CredentialVerifier.Verdict extended = verifier().verify(later.toString());
+            assertThat(extended.status()).isEqualTo(CredentialVerifier.Status.TAMPERED);
+            assertThat(extended.reason()).contains("does not verify");
+
+            // signed by a key the organisation's controller document does not list
+            Ed25519PrivateKey stranger = Ed25519PrivateKey.generate();
+            JsonObject unsigned = Json.createObjectBuilder(json).remove("proof").build();
+            String did = node.credentialIssuer().did();
+            JsonObject forged = DataIntegrity.sign(
+                    unsigned,
+                    ProofSigner.eddsa(stranger, did + "#key-0000000000000000"),
+                    Instant.now(),
+                    Contexts.bundled());
+            CredentialVerifier.Verdict unknown = verifier().verify(forged.toString());
+            assertThat(unknown.status()).as(unknown.reason()).isEqualTo(CredentialVerifier.Status.UNKNOWN_SIGNER);
+        }
+    }
+
+    @Test
+    void anotherIssuersCredential_specificationExampleResignedWithADidKey_hasAValidProofButIsNotFound()
+            throws Exception {
+        byte[] seed = HexFormat.of().parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+        Ed25519PrivateKey key = Ed25519PrivateKey.fromSeed(seed);
+        String didKey = "did:key:" + new VerificationKey.Ed25519(key.publicKey()).multibase();
+        JsonObject example;
+        try (InputStream in = getClass().getResourceAsStream("credential/ob3-basic-example.json")) {
+            example = Json.createReader(in).readObject();
+        }
+        JsonObject unsigned = Json.createObjectBuilder(example)
+                .add(
+                        "issuer",
+                        Json.createObjectBuilder(example.getJsonObject("issuer"))
+                                .add("id", didKey))
+                .build();
+        String signed = DataIntegrity.sign(
+                        unsigned,
+                        ProofSigner.eddsa(key, didKey + "#" + didKey.substring("did:key:".length())),
+                        Instant.parse("2026-01-01T00:00:00Z"),
+                        Contexts.bundled())
+                .toString();
+
+        CredentialVerifier.Verdict online = verifier().verify(signed);
+        assertThat(online.status()).as(online.reason()).isEqualTo(CredentialVerifier.Status.NOT_FOUND);
+        assertThat(online.reason()).startsWith("the proof is valid (signed by " + didKey + ")");
+        CredentialVerifier.Verdict offline =
+                new CredentialVerifier(null, null, List.of(), Contexts.bundled(), Clock.systemUTC()).verify(signed);
+        assertThat(offline.status()).as(offline.reason()).isEqualTo(CredentialVerifier.Status.VALID);
+    }
+
+    @Test
+    void cli_certificateFormatOb3_thenVerify_whiteSpaceIsNotContent() throws Exception {
+        Path input = keys.resolveSibling("ob3-records.csv");
+        Files.writeString(input, csv(List.of(TestData.validRow())), StandardCharsets.UTF_8);
+        String[] cli = node.cli("Issuer", keys);
+        CliRun anchored = CliRun.of(
+                List.of("anchor"), concat(cli, "--input", input.toString(), "--out", keys.toString(), "--no-progress"));
+        assertThat(anchored.code()).as(anchored.text()).isZero();
+        Path credential = keys.resolveSibling("ob3-credential.json");
+        List<String> keysArgs = List.of(
+                "--credential-key", node.credentialKeyFile().toString(),
+                "--credential-keys", node.network.resolve("credential-keys.txt").toString(),
+                "--node-url", node.node.httpUrl(),
+                "--trust", trustFile.toString());
+        CliRun issued = CliRun.of(
+                List.of("certificate"),
+                concat(
+                        concat(cli, keysArgs.toArray(String[]::new)),
+                        "--input",
+                        input.toString(),
+                        "--record-id",
+                        TestData.validRow().get("record_id"),
+                        "--format",
+                        "ob3",
+                        "--out",
+                        credential.toString()));
+        assertThat(issued.code()).as(issued.text()).isZero();
+        assertThat(issued.text()).contains("VALID: signed by did:web:localhost%3A");
+
+        CliRun verified = CliRun.of(
+                List.of("verify"), concat(concat(cli, keysArgs.toArray(String[]::new)), credential.toString()));
+        assertThat(verified.code()).as(verified.text()).isZero();
+        assertThat(verified.text()).startsWith("VALID: ").contains("eddsa-rdfc-2022");
+
+        Files.writeString(credential, Files.readString(credential).replace("\"Profile\"", "\"Profile\" "));
+        CliRun reformatted = CliRun.of(
+                List.of("verify"), concat(concat(cli, keysArgs.toArray(String[]::new)), credential.toString()));
+        assertThat(reformatted.text()).as("white space is not content").startsWith("VALID: ");
+    }
+
+    @Test
+    void cli_anchorCredentials_issuesACredentialPerRecord_andPrintsTheRate() throws Exception {
+        Path input = keys.resolveSibling("ob3-bulk.csv");
+        List<java.util.Map<String, String>> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            java.util.Map<String, String> row = TestData.validRow();
+            row.put("record_id", "OB3-BULK-" + i);
+            rows.add(row);
+        }
+        Files.writeString(input, csv(rows), StandardCharsets.UTF_8);
+        Path directory = keys.resolveSibling("credentials");
+        CliRun run = CliRun.of(
+                List.of("anchor"),
+                concat(
+                        node.cli("Issuer", keys),
+                        "--input",
+                        input.toString(),
+                        "--out",
+                        keys.toString(),
+                        "--no-progress",
+                        "--credentials",
+                        directory.toString(),
+                        "--credential-key",
+                        node.credentialKeyFile().toString(),
+                        "--credential-keys",
+                        node.network.resolve("credential-keys.txt").toString(),
+                        "--node-url",
+                        node.node.httpUrl()));
+        assertThat(run.code()).as(run.text()).isZero();
+        assertThat(run.text())
+                .containsPattern("credentials +30 Open Badges 3.0 signed, anchored and written to .* \\(\\d+/s\\)");
+        Path one = directory.resolve("OB3-BULK-7-v1.json");
+        CredentialVerifier.Verdict verdict = verifier().verify(Files.readString(one));
+        assertThat(verdict.status()).as(verdict.reason()).isEqualTo(CredentialVerifier.Status.VALID);
+    }
+
+    private boolean bitOnTheNode(String path, CredentialCheck.StatusEntry entry) throws Exception {
+        JsonObject list = CredentialCheck.parse(api.document(path).orElseThrow());
+        return CredentialCheck.revoked(list, entry, CredentialVerifier.nodeKeys(trust), Contexts.bundled());
+    }
+
+    private boolean waitForBit(String path, CredentialCheck.StatusEntry entry) throws Exception {
+        for (int i = 0; i < 50 && !bitOnTheNode(path, entry); i++) {
+            Thread.sleep(100);
+        }
+        return bitOnTheNode(path, entry);
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    /** @return the rows as CSV, the first row's columns as header (the test rows hold no comma nor quote) */
+    private static String csv(List<java.util.Map<String, String>> rows) {
+        StringBuilder out = new StringBuilder(String.join(",", rows.get(0).keySet())).append('\n');
+        for (java.util.Map<String, String> row : rows) {
+            out.append(String.join(",", row.values())).append('\n');
+        }
+        return out.toString();
+    }
+}
