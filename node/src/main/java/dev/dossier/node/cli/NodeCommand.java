@@ -15,8 +15,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code dossier node start}: run one node. */
-@Command(name = "node", description = "Run a node.", subcommands = NodeCommand.Start.class)
+/** {@code dossier node start}: run one node; {@code dossier node disk}: its disk use. */
+@Command(
+        name = "node",
+        description = "Run a node, or report a stopped one's disk use.",
+        subcommands = {NodeCommand.Start.class, DiskCommand.class})
 final class NodeCommand {
     @Command(
             name = "start",
