@@ -23,11 +23,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code dossier node start}: run one node. */
+/** {@code dossier node start}: run one node; {@code node follow}: follow a Fabric channel; {@code node disk}: disk use. */
 @Command(
         name = "node",
-        description = "Run a node, or a follower of a Fabric channel.",
-        subcommands = {NodeCommand.Start.class, FollowCommand.class})
+        description = "Run a node, follow a Fabric channel, or report a stopped node's disk use.",
+        subcommands = {NodeCommand.Start.class, FollowCommand.class, DiskCommand.class})
 final class NodeCommand {
     @Command(
             name = "start",

@@ -44,6 +44,13 @@ final class Store implements AutoCloseable {
 
     private static final long BLOCK_CACHE_BYTES = 64L << 20;
     private static final int MAX_OPEN_FILES = 512;
+    /**
+     * Write-ahead log kept at most before RocksDB flushes the column families that hold its oldest file. A log file
+     * is deleted only once every column family with writes in it has flushed them to table files; the small families
+     * (tx index, height, key metadata) take hours to fill a write buffer, so without a bound every block ever written
+     * since the node started stays on disk a second time, uncompressed (3 KB per record after 100,000 records).
+     */
+    private static final long MAX_WAL_BYTES = 128L << 20;
 
     static {
         RocksDB.loadLibrary();
@@ -99,7 +106,8 @@ final class Store implements AutoCloseable {
                 // error rather than a warning in RocksDB's LOG.
                 dbOptions
                         .setWalRecoveryMode(WALRecoveryMode.TolerateCorruptedTailRecords)
-                        .setParanoidChecks(true);
+                        .setParanoidChecks(true)
+                        .setMaxTotalWalSize(MAX_WAL_BYTES);
             }
 
             List<String> names = new ArrayList<>();
