@@ -207,7 +207,10 @@ public final class Node implements AutoCloseable {
             LOG.info(() -> "HTTP API on " + http.baseUrl() + " (verify page " + http.baseUrl() + "/verify)");
             LOG.info(() -> "node " + settings.mspId() + " serving channel " + settings.channel() + ", chaincode "
                     + settings.chaincode() + " on " + settings.host() + ":" + server.getPort()
-                    + (settings.tls() == null ? " (plaintext gRPC)" : " (gRPC over mutual TLS)") + ", ledger height "
+                    + (settings.tls() == null
+                            ? " (plaintext gRPC)"
+                            : (settings.tls().clientAuthRequired() ? " (gRPC over mutual TLS)" : " (gRPC over TLS)"))
+                    + ", ledger height "
                     + ledger.height()
                     + (cluster == null
                             ? ", ordering alone"
