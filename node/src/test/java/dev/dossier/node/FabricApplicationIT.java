@@ -85,24 +85,10 @@ class FabricApplicationIT {
         directory = temporary;
         int port = freePort();
         Path out = directory.resolve("network");
-        int exit = Main.commandLine()
-                .execute(
-                        "network",
-                        "init",
-                        "--out",
-                        out.toString(),
-                        "--channel",
-                        CHANNEL_NAME,
-                        "--chaincode",
-                        CHAINCODE_NAME,
-                        "--port",
-                        Integer.toString(port),
-                        "--domain",
-                        "example.com",
-                        "--node-name",
-                        "peer0",
-                        "--user",
-                        "User1=issuer");
+        // the test network's names (temporary folders hold no spaces)
+        String init = "network init --out " + out + " --channel " + CHANNEL_NAME + " --chaincode " + CHAINCODE_NAME
+                + " --port " + port + " --domain example.com --node-name peer0 --user User1=issuer";
+        int exit = Main.commandLine().execute(init.split(" "));
         assertThat(exit).isZero();
         consortium = Consortium.load(out.resolve("consortium.yaml"));
         cryptoPath = out.resolve("organizations/peerOrganizations/org1.example.com");
