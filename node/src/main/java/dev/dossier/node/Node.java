@@ -117,11 +117,15 @@ public final class Node implements AutoCloseable {
         ClusterWiring.requireTlsOrInsecure(settings);
         Signer signer = Signer.fromPem(settings.mspId(), settings.signCertificate(), settings.signKey());
         IdentityValidator identities = new IdentityValidator(settings.organisations());
-        ChaincodeRuntime runtime = ChaincodeRuntime.load(settings.chaincode(), settings.chaincodeJar());
         List<ApiClients.Client> apiClients =
                 settings.apiClients() == null ? List.of() : ApiClients.load(settings.apiClients(), settings.mspId());
         StartedParts parts = new StartedParts();
         try {
+            // first in, last out: the contract's class loader closes after everything that runs contracts stopped
+            ChaincodeRuntime runtime = parts.add(
+                    "chaincode",
+                    ChaincodeRuntime.load(settings.chaincode(), settings.chaincodeJar()),
+                    ChaincodeRuntime::close);
             NodeMetrics metrics = parts.add("metrics", new NodeMetrics(), NodeMetrics::close);
             Ledger ledger = parts.add(
                     "ledger", Ledger.open(settings.dataDirectory().resolve(NodeBackup.LEDGER)), Ledger::close);
@@ -226,7 +230,10 @@ public final class Node implements AutoCloseable {
             LOG.info(() -> "HTTP API on " + http.baseUrl() + " (verify page " + http.baseUrl() + "/verify)");
             LOG.info(() -> "node " + settings.mspId() + " serving channel " + settings.channel() + ", chaincode "
                     + settings.chaincode() + " on " + settings.host() + ":" + server.getPort()
-                    + (settings.tls() == null ? " (plaintext gRPC)" : " (gRPC over mutual TLS)") + ", ledger height "
+                    + (settings.tls() == null
+                            ? " (plaintext gRPC)"
+                            : (settings.tls().clientAuthRequired() ? " (gRPC over mutual TLS)" : " (gRPC over TLS)"))
+                    + ", ledger height "
                     + ledger.height()
                     + (cluster == null
                             ? ", ordering alone"

@@ -152,16 +152,36 @@ class GatewayIT {
     }
 
     @Test
-    void chaincodeError_isEndorseException_withTheContractMessage_andWritesNothing() throws Exception {
+    void chaincodeError_isWordedAsAFabric25Gateway_withTheContractMessageInTheDetail_andWritesNothing()
+            throws Exception {
         long height = network.node.height();
+        String contractMessage = "commitment must be 64 hexadecimal digits";
         try (Gateway gateway = network.gateway("issuer")) {
+            // Fabric 2.5 internal/pkg/gateway/endorse.go and apiutils.go
             assertThatThrownBy(() -> notary(gateway).submitTransaction("anchor", "not-a-commitment", "record"))
                     .isInstanceOfSatisfying(EndorseException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
-                        assertThat(e.getMessage()).contains("chaincode response 500");
-                        assertThat(e.getDetails())
-                                .singleElement()
-                                .satisfies(d -> assertThat(d.getMspId()).isEqualTo("Org1MSP"));
+                        assertThat(e.getStatus().getDescription())
+                                .isEqualTo("failed to endorse transaction, see attached details for more info");
+                        assertThat(e.getDetails()).singleElement().satisfies(d -> {
+                            assertThat(d.getMspId()).isEqualTo("Org1MSP");
+                            assertThat(d.getAddress()).startsWith("localhost:");
+                            assertThat(d.getMessage())
+                                    .startsWith("chaincode response 500, ")
+                                    .contains(contractMessage);
+                        });
+                    });
+            // Fabric 2.5 internal/pkg/gateway/evaluate.go
+            assertThatThrownBy(() -> notary(gateway).evaluateTransaction("status", "not-a-commitment"))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN);
+                        assertThat(e.getDetails()).singleElement().satisfies(d -> {
+                            assertThat(d.getMessage())
+                                    .startsWith("chaincode response 500, ")
+                                    .contains(contractMessage);
+                            assertThat(e.getStatus().getDescription())
+                                    .isEqualTo("evaluate call to endorser returned error: " + d.getMessage());
+                        });
                     });
         }
         assertThat(network.node.height()).isEqualTo(height);

@@ -111,6 +111,16 @@ public final class TestNetwork implements AutoCloseable {
     }
 
     /** @return the notary contract on the dossier channel */
+    /**
+     * @return what a refused call says, as the official client receives it: the status description, then the
+     *     messages of its error details (a Fabric gateway puts the contract's answer to an endorsement there)
+     */
+    static String refusal(org.hyperledger.fabric.client.GatewayException e) {
+        StringBuilder out = new StringBuilder(String.valueOf(e.getStatus().getDescription()));
+        e.getDetails().forEach(detail -> out.append(" | ").append(detail.getMessage()));
+        return out.toString();
+    }
+
     public static Contract notary(Gateway gateway) {
         return gateway.getNetwork("dossier").getContract("notary");
     }

@@ -26,9 +26,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node started with mutual TLS ({@code node start --tls}) serves the official client that presents a TLS client
- * certificate of a consortium TLS CA, and refuses plaintext, TLS without a client certificate, and a client
- * certificate of a CA outside the consortium.
+ * A node started with {@code node start --tls} serves TLS as a Fabric peer does: the official client with server-only
+ * TLS (no client certificate) submits and evaluates, as does one presenting a TLS client certificate of a consortium
+ * TLS CA; plaintext and a client certificate of a CA outside the consortium are refused. With {@code
+ * --tls-client-auth-required} the client without a certificate is refused at the handshake.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TlsIT {
@@ -36,29 +37,36 @@ class TlsIT {
     private Consortium consortium;
     private Consortium stranger;
     private Node node;
+    private Node requiring;
 
     @BeforeAll
     void start(@TempDir Path temporary) throws Exception {
         directory = temporary;
         consortium = CryptoGen.generate(directory.resolve("network"), 1, "dossier", "notary", 7051);
         stranger = CryptoGen.generate(directory.resolve("stranger"), 1, "dossier", "notary", 7051);
-        NodeSettings settings = NodeSettings.of(
+        node = Node.start(settings("node", false));
+        requiring = Node.start(settings("requiring", true));
+    }
+
+    private NodeSettings settings(String data, boolean clientAuthRequired) {
+        return NodeSettings.of(
                         consortium,
                         "Org1MSP",
                         null,
-                        directory.resolve("node"),
+                        directory.resolve(data),
                         TestNetwork.chaincodeJar(),
                         BlockLimits.DEFAULT)
                 .toBuilder()
                 .port(0)
-                .tls(consortium.tls("node0.org1.dossier.local"))
+                .httpPort(0)
+                .tls(consortium.tls("node0.org1.dossier.local").withClientAuthRequired(clientAuthRequired))
                 .build();
-        node = Node.start(settings);
     }
 
     @AfterAll
     void stop() {
         node.close();
+        requiring.close();
     }
 
     private static Path tls(Consortium of, String user) {
@@ -73,7 +81,11 @@ class TlsIT {
     }
 
     private ManagedChannel channel(SslContextBuilder context) throws Exception {
-        return NettyChannelBuilder.forAddress("localhost", node.port())
+        return channel(node, context);
+    }
+
+    private static ManagedChannel channel(Node to, SslContextBuilder context) throws Exception {
+        return NettyChannelBuilder.forAddress("localhost", to.port())
                 .sslContext(context.build())
                 .build();
     }
@@ -90,14 +102,8 @@ class TlsIT {
                 Signers.newPrivateKeySigner(TestNetwork.key(issuer.privateKey())));
     }
 
-    @Test
-    void clientWithAConsortiumTlsCertificate_anchorsAndReads() throws Exception {
-        Path tls = tls(consortium, "Issuer");
-        ManagedChannel channel = channel(GrpcSslContexts.forClient()
-                .trustManager(tls.resolve("ca.crt").toFile())
-                .keyManager(
-                        tls.resolve("client.crt").toFile(),
-                        tls.resolve("client.key").toFile()));
+    /** Anchors a new commitment as the issuer over {@code channel}, reads it back, and closes the channel. */
+    private void anchorsAndReads(ManagedChannel channel) throws Exception {
         String commitment = newCommitment();
         try (Gateway gateway = issuer(channel)) {
             notary(gateway).submitTransaction("anchor", commitment, "record");
@@ -109,21 +115,68 @@ class TlsIT {
     }
 
     @Test
-    void plaintext_noClientCertificate_orAStrangersCertificate_areRefused() throws Exception {
+    void clientWithAConsortiumTlsCertificate_anchorsAndReads() throws Exception {
+        Path tls = tls(consortium, "Issuer");
+        ManagedChannel channel = channel(GrpcSslContexts.forClient()
+                .trustManager(tls.resolve("ca.crt").toFile())
+                .keyManager(
+                        tls.resolve("client.crt").toFile(),
+                        tls.resolve("client.key").toFile()));
+        anchorsAndReads(channel);
+    }
+
+    @Test
+    void clientWithoutATlsCertificate_anchorsAndReads_asOnAFabricPeer() throws Exception {
+        Path tls = tls(consortium, "Issuer");
+        ManagedChannel channel = channel(
+                GrpcSslContexts.forClient().trustManager(tls.resolve("ca.crt").toFile()));
+        anchorsAndReads(channel);
+    }
+
+    @Test
+    void withClientAuthRequired_theClientWithoutACertificate_isRefusedAtTheHandshake() throws Exception {
+        Path tls = tls(consortium, "Issuer");
+        long height = requiring.height();
+        ManagedChannel serverAuthOnly = channel(
+                requiring,
+                GrpcSslContexts.forClient().trustManager(tls.resolve("ca.crt").toFile()));
+        try (Gateway gateway = issuer(serverAuthOnly)) {
+            assertThatThrownBy(() -> notary(gateway).submitTransaction("anchor", newCommitment(), "record"))
+                    .isInstanceOfSatisfying(
+                            GatewayException.class,
+                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+        } finally {
+            serverAuthOnly.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        ManagedChannel mutual = channel(
+                requiring,
+                GrpcSslContexts.forClient()
+                        .trustManager(tls.resolve("ca.crt").toFile())
+                        .keyManager(
+                                tls.resolve("client.crt").toFile(),
+                                tls.resolve("client.key").toFile()));
+        try (Gateway gateway = issuer(mutual)) {
+            notary(gateway).submitTransaction("anchor", newCommitment(), "record");
+        } finally {
+            mutual.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        assertThat(requiring.height()).isEqualTo(height + 1);
+    }
+
+    @Test
+    void plaintext_orAStrangersCertificate_areRefused() throws Exception {
         Path tls = tls(consortium, "Issuer");
         Path strangerTls = tls(stranger, "Issuer");
         ManagedChannel plaintext = NettyChannelBuilder.forAddress("localhost", node.port())
                 .usePlaintext()
                 .build();
-        ManagedChannel serverAuthOnly = channel(
-                GrpcSslContexts.forClient().trustManager(tls.resolve("ca.crt").toFile()));
         ManagedChannel strangerCertificate = channel(GrpcSslContexts.forClient()
                 .trustManager(tls.resolve("ca.crt").toFile())
                 .keyManager(
                         strangerTls.resolve("client.crt").toFile(),
                         strangerTls.resolve("client.key").toFile()));
         long height = node.height();
-        for (ManagedChannel channel : new ManagedChannel[] {plaintext, serverAuthOnly, strangerCertificate}) {
+        for (ManagedChannel channel : new ManagedChannel[] {plaintext, strangerCertificate}) {
             try (Gateway gateway = issuer(channel)) {
                 assertThatThrownBy(() -> notary(gateway).evaluateTransaction("status", newCommitment()))
                         .isInstanceOfSatisfying(

@@ -12,7 +12,7 @@ import org.hyperledger.fabric.protos.gateway.ErrorDetail;
  * Why a Gateway call failed, in the words of whoever refused it. A Fabric peer's gateway answers a refused
  * endorsement with a status such as {@code ABORTED failed to endorse transaction, see attached details for more
  * info} and puts each endorser's answer, {@code chaincode response 500, <the contract's message>}, in the status's
- * {@link ErrorDetail}s; a Dossier node puts the same answer in both. The reason shown is the contract's own message
+ * {@link ErrorDetail}s; a Dossier node answers in the same words. The reason shown is the contract's own message
  * when there is one, else the details' messages, else the status description.
  */
 final class GatewayFailure {

@@ -56,7 +56,7 @@ import org.hyperledger.fabric.shim.Chaincode;
  * as an error code) is dropped; the shim's other warnings and errors, including the cause of a failure, are logged
  * with the chaincode name and transaction id.
  */
-public final class ChaincodeRuntime {
+public final class ChaincodeRuntime implements AutoCloseable {
     /** Fabric's threshold: a chaincode response status at or above it is an error. */
     static final int ERROR_THRESHOLD = 400;
 
@@ -81,12 +81,18 @@ public final class ChaincodeRuntime {
      * {@code contractJar} is null, from the node's class path. Only the jar's contracts (plus the shim's system
      * contract) are registered for a jar; for the class path, every contract the shim finds there.
      *
+     * <p>A thin jar gets what a Fabric peer's Java chaincode environment gives it: the shim and its dependencies
+     * (protobuf, org.json, ...) and Genson, which Fabric's Java samples use and leave out of their jars. A jar whose
+     * contracts or data types refer to a class found nowhere, or whose static initialiser throws, fails here with the
+     * reason instead of failing every call.
+     *
      * @param chaincodeName the chaincode name, also the state namespace ({@code [a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*}, as
      *     Fabric requires)
      * @param contractJar the contract jar, or null for the node's class path
      * @return the runtime
      * @throws ChaincodeLoadException if the jar cannot be read, no {@code @Contract} class implementing
-     *     {@code ContractInterface} is found, or a contract is invalid (for example two transactions with one name)
+     *     {@code ContractInterface} is found, a contract is invalid (for example two transactions with one name), a
+     *     contract or data type needs a class that nobody has, or its initialiser throws
      * @throws IllegalArgumentException if {@code chaincodeName} is not a valid chaincode name
      */
     public static ChaincodeRuntime load(String chaincodeName, Path contractJar) throws ChaincodeLoadException {
@@ -106,9 +112,13 @@ public final class ChaincodeRuntime {
         try {
             ContractJar jar = ContractJar.scan(contractJar, jarLoader);
             if (jar.contracts().stream().allMatch(c -> c == SystemContract.class)) {
-                throw new ChaincodeLoadException(
-                        "no @Contract class implementing ContractInterface in contract jar " + contractJar);
+                throw new ChaincodeLoadException("no @Contract class implementing ContractInterface in contract jar "
+                        + contractJar
+                        + (jar.unloadable().isEmpty()
+                                ? ""
+                                : "; classes that could not be loaded: " + String.join(", ", jar.unloadable())));
             }
+            jar.requireLoadable(contractJar, jarLoader);
             return start(chaincodeName, jarLoader, jar, "contract jar " + contractJar);
         } catch (ChaincodeLoadException | RuntimeException | Error e) {
             try {
@@ -179,6 +189,20 @@ public final class ChaincodeRuntime {
         return new Simulation(proto, stub.readWriteSet(), stub.getEvent());
     }
 
+    /**
+     * Closes the contract jar's class loader (and so the jar file); a runtime of the node's class path holds nothing
+     * to close. Invocations after this may fail to load classes.
+     *
+     * @throws IOException if the jar file cannot be closed
+     */
+    @Override
+    public void close() throws IOException {
+        if (contractLoader instanceof URLClassLoader jarLoader
+                && contractLoader != ChaincodeRuntime.class.getClassLoader()) {
+            jarLoader.close();
+        }
+    }
+
     @Override
     public String toString() {
         return "ChaincodeRuntime{" + name + ", contracts " + contracts + "}";
@@ -212,6 +236,9 @@ public final class ChaincodeRuntime {
                     }
                 } catch (RuntimeException e) {
                     throw new ChaincodeLoadException("invalid contract in " + source + ": " + e.getMessage(), e);
+                } catch (LinkageError e) {
+                    // creating a contract runs its instance initialisers, which may need a class nobody offers
+                    throw new ChaincodeLoadException("a contract in " + source + " cannot be created: " + e, e);
                 }
                 List<String> contracts = registry.getAllDefinitions().stream()
                         .filter(d -> d.getContractImpl() != SystemContract.class)
@@ -224,7 +251,7 @@ public final class ChaincodeRuntime {
                 }
                 try {
                     MetadataBuilder.initialize(registry, types);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | LinkageError e) {
                     throw new ChaincodeLoadException(
                             "invalid contract metadata in " + source + ": " + e.getMessage(), e);
                 }

@@ -8,6 +8,7 @@ import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CredentialKeys;
 import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.config.FabricNames;
 import dev.dossier.node.http.ApiClients;
 import dev.dossier.node.log.TrustFiles;
 import dev.dossier.node.ordering.RaftMembership;
@@ -15,7 +16,9 @@ import dev.dossier.node.ordering.RaftSettings;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,9 +61,33 @@ final class NetworkCommand {
         @Option(names = "--port", defaultValue = "7051", description = "port of the first node; others follow")
         int port;
 
+        @Option(
+                names = "--domain",
+                defaultValue = "dossier.local",
+                description = "organisation i's domain is org<i>.DOMAIN (Fabric's test network: example.com); only"
+                        + " in names and certificates, the nodes listen on localhost (default ${DEFAULT-VALUE})")
+        String domain;
+
+        @Option(
+                names = "--node-name",
+                defaultValue = "node0",
+                description = "each organisation's node is NAME.org<i>.DOMAIN, a name its TLS certificate holds"
+                        + " (Fabric's test network: peer0; default ${DEFAULT-VALUE})")
+        String nodeName;
+
+        @Option(
+                names = "--user",
+                paramLabel = "NAME=ROLE",
+                description =
+                        "an extra user of every organisation, NAME@org<i>.DOMAIN with the dossier.role ROLE"
+                                + " (operator, issuer, employer, worker, inspector, auditor), such as User1=issuer;"
+                                + " repeatable. Admin, Issuer, Employer, Inspector, Auditor, Worker1 and Worker2 are always made")
+        Map<String, String> users = new LinkedHashMap<>();
+
         @Override
         public Integer call() throws Exception {
-            Consortium consortium = CryptoGen.generate(out, organisations, channel, chaincode, port);
+            Consortium consortium = CryptoGen.generate(
+                    out, organisations, channel, chaincode, port, new FabricNames(domain, nodeName, users));
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
             List<CardKey> cardKeys = CardKeys.generate(out, consortium, today, today.plus(CardKeys.DEFAULT_VALIDITY));
             TrustFile trust = TrustFiles.of(consortium).withCardKeys(cardKeys);

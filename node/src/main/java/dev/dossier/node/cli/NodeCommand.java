@@ -71,10 +71,18 @@ final class NodeCommand {
 
         @Option(
                 names = "--tls",
-                description = "serve gRPC over mutual TLS with the node's tls/ files (clients need TLS client"
-                        + " certificates of a consortium TLS CA) and order over mutual TLS that accepts the"
-                        + " consortium's nodes only (their tls/server.crt); the other nodes must run with --tls too")
+                description = "serve gRPC over TLS with the node's tls/ files, as a Fabric peer does: clients need"
+                        + " no TLS certificate (one they present must be of a consortium TLS CA); node-to-node calls"
+                        + " are mutual TLS, and Raft accepts the consortium's nodes only (their tls/server.crt);"
+                        + " the other nodes must run with --tls too")
         boolean tls;
+
+        @Option(
+                names = "--tls-client-auth-required",
+                description = "with --tls, refuse gRPC clients without a TLS client certificate of a consortium TLS"
+                        + " CA at the handshake (Fabric's peer.tls.clientAuthRequired). Who a client is comes from"
+                        + " its signed requests either way")
+        boolean tlsClientAuthRequired;
 
         @Option(
                 names = "--insecure",
@@ -147,8 +155,11 @@ final class NodeCommand {
             if (httpPort != null) {
                 builder.httpPort(httpPort);
             }
+            if (tlsClientAuthRequired && !tls) {
+                throw new ParameterException(spec.commandLine(), "--tls-client-auth-required needs --tls");
+            }
             if (tls) {
-                builder.tls(consortium.tls(consortiumDefaults.name()));
+                builder.tls(consortium.tls(consortiumDefaults.name()).withClientAuthRequired(tlsClientAuthRequired));
             }
             NodeSettings.Cluster cluster = consortiumDefaults.cluster();
             if (cluster != null) {

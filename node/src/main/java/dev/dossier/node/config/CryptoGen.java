@@ -45,7 +45,8 @@ import org.bouncycastle.asn1.x509.KeyUsage;
  * official fabric-gateway client can use the same files, plus a {@code consortium.yaml} describing it.
  *
  * <p>For {@code n} organisations, organisation {@code i} (from 1) has domain {@code org<i>.dossier.local}, MSP id
- * {@code Org<i>MSP}, and node {@code node0.org<i>.dossier.local} on {@code localhost}, port {@code firstPort + i - 1}.
+ * {@code Org<i>MSP}, and node {@code node0.org<i>.dossier.local} on {@code localhost}, port {@code firstPort + i - 1}
+ * ({@link FabricNames} changes the names: {@code org<i>.example.com}, {@code peer0.org<i>.example.com}, extra users).
  * Under {@code <out>/organizations/peerOrganizations/<domain>/}:
  *
  * <pre>
@@ -95,7 +96,7 @@ public final class CryptoGen {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Users of each organisation: name and role. */
-    private static final Map<String, String> USERS = usersAndRoles();
+    static final Map<String, String> STANDARD_USERS = usersAndRoles();
 
     private final SecureRandom random = new SecureRandom();
     private final Instant notBefore = Instant.now().minus(BACKDATE).truncatedTo(ChronoUnit.SECONDS);
@@ -130,7 +131,24 @@ public final class CryptoGen {
     public static Consortium generate(
             Path outputDirectory, int organisations, String channel, String chaincode, int firstPort)
             throws IOException {
+        return generate(outputDirectory, organisations, channel, chaincode, firstPort, FabricNames.DOSSIER);
+    }
+
+    /**
+     * Generates a consortium as {@link #generate(Path, int, String, String, int)} does, with the given names for its
+     * domains, nodes and extra users (a Fabric network's, such as the test network's).
+     *
+     * @param names the organisations' domain, the node name and the extra users
+     * @return the consortium, as {@link Consortium#load} will read it back from {@code consortium.yaml}
+     * @throws IOException if the directory is not empty or a file cannot be written
+     * @throws IllegalArgumentException if the count, names or ports are out of range
+     * @throws NullPointerException if an argument is null
+     */
+    public static Consortium generate(
+            Path outputDirectory, int organisations, String channel, String chaincode, int firstPort, FabricNames names)
+            throws IOException {
         requireNonNull(outputDirectory, "outputDirectory");
+        requireNonNull(names, "names");
         requireNonNull(channel, "channel");
         requireNonNull(chaincode, "chaincode");
         if (organisations < 1 || organisations > 99) {
@@ -150,7 +168,7 @@ public final class CryptoGen {
         CryptoGen generator = new CryptoGen();
         List<Consortium.Organisation> organisationList = new ArrayList<>();
         for (int i = 1; i <= organisations; i++) {
-            organisationList.add(generator.organisation(out, i, firstPort + i - 1));
+            organisationList.add(generator.organisation(out, i, firstPort + i - 1, names));
         }
         Consortium consortium = new Consortium(channel, chaincode, organisationList);
         consortium.write(out.resolve("consortium.yaml"));
@@ -166,8 +184,9 @@ public final class CryptoGen {
         return consortium;
     }
 
-    private Consortium.Organisation organisation(Path out, int number, int port) throws IOException {
-        String domain = "org" + number + ".dossier.local";
+    private Consortium.Organisation organisation(Path out, int number, int port, FabricNames fabricNames)
+            throws IOException {
+        String domain = fabricNames.organisationDomain(number);
         String mspId = "Org" + number + "MSP";
         Path orgDirectory = out.resolve("organizations/peerOrganizations").resolve(domain);
 
@@ -179,7 +198,7 @@ public final class CryptoGen {
         MspFiles.writeNodeOuConfig(orgDirectory.resolve("msp"), ca.fileName());
 
         String host = "localhost";
-        String nodeName = "node0." + domain;
+        String nodeName = fabricNames.node(number);
         Path nodeDirectory = orgDirectory.resolve("peers").resolve(nodeName);
         Path[] nodeFiles =
                 localMsp(nodeDirectory.resolve("msp"), nodeName, ca, name(domain, "peer", nodeName), Map.of());
@@ -194,7 +213,9 @@ public final class CryptoGen {
         List<Consortium.Node> nodes = List.of(new Consortium.Node(nodeName, host, port, nodeFiles[0], nodeFiles[1]));
 
         List<Consortium.User> users = new ArrayList<>();
-        for (Map.Entry<String, String> user : USERS.entrySet()) {
+        Map<String, String> allUsers = new LinkedHashMap<>(STANDARD_USERS);
+        allUsers.putAll(fabricNames.extraUsers());
+        for (Map.Entry<String, String> user : allUsers.entrySet()) {
             String userName = user.getKey() + "@" + domain;
             String role = user.getValue();
             boolean admin = role.equals("operator");

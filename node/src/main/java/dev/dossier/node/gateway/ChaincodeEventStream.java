@@ -1,5 +1,6 @@
 package dev.dossier.node.gateway;
 
+import dev.dossier.node.ledger.TxStatus;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayList;
@@ -14,9 +15,15 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
 
 /**
  * One open ChaincodeEvents call of a checked caller: the events of this node's chaincode in committed blocks, block
- * by block from the requested start, each block's valid transactions' events, and only those created by the caller's
- * organisation when its {@link EventReaders.Scope scope} is its own organisation. Runs on a thread of its own until
- * the caller cancels or the node stops; waits for the caller to be ready before each response.
+ * by block from the requested start, each block's valid transactions' events in their order, and only those created
+ * by the caller's organisation when its {@link EventReaders.Scope scope} is its own organisation. Runs on a thread of
+ * its own until the caller cancels or the node stops; waits for the caller to be ready before each response.
+ *
+ * <p>A checkpointed resume (the official client's {@code Checkpointer}: a start block and the id of the last
+ * transaction whose event was handled) starts, as a Fabric 2.5 gateway does, at the block of that transaction when the
+ * ledger holds it, and leaves out the events of that block up to and including that transaction's. A transaction id
+ * the ledger does not hold is ignored: the stream starts at the start position with nothing left out (a Fabric
+ * gateway would leave out every event until that transaction, so send nothing).
  */
 final class ChaincodeEventStream implements Runnable {
     private final GatewayContext context;
@@ -41,8 +48,11 @@ final class ChaincodeEventStream implements Runnable {
         this.context = context;
         this.errors = errors;
         this.call = call;
-        this.start = startBlock(context, request);
-        this.afterTxId = request.getAfterTransactionId();
+        String after = request.getAfterTransactionId();
+        Optional<TxStatus> afterTx =
+                after.isEmpty() ? Optional.empty() : context.ledger().transaction(after);
+        this.start = afterTx.isPresent() ? afterTx.get().blockNumber() : startBlock(context, request);
+        this.afterTxId = afterTx.isPresent() ? after : "";
         this.scope = scope;
         this.mspId = mspId;
     }

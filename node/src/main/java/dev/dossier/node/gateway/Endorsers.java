@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.hyperledger.fabric.protos.gateway.ErrorDetail;
 import org.hyperledger.fabric.protos.peer.Endorsement;
 import org.hyperledger.fabric.protos.peer.EndorserGrpc;
 import org.hyperledger.fabric.protos.peer.ProposalResponse;
@@ -117,11 +118,8 @@ public final class Endorsers implements AutoCloseable {
             for (Map.Entry<String, ListenableFuture<ProposalResponse>> call : calls.entrySet()) {
                 ProposalResponse response = await(call.getKey(), call.getValue());
                 if (response.getResponse().getStatus() >= 400) {
-                    throw new RequestException(
-                            Status.Code.ABORTED,
-                            "endorsement by " + call.getKey() + " failed: chaincode response "
-                                    + response.getResponse().getStatus() + ", "
-                                    + response.getResponse().getMessage());
+                    throw notEnoughEndorsements(
+                            List.of(detail(call.getKey(), GatewayErrors.chaincodeResponse(response.getResponse()))));
                 }
                 if (!response.getPayload().equals(responsePayload)) {
                     behind.add(call.getKey());
@@ -133,10 +131,10 @@ public final class Endorsers implements AutoCloseable {
                 return endorsements;
             }
             if (attempt == ATTEMPTS) {
-                throw new RequestException(
-                        Status.Code.ABORTED,
-                        "ProposalResponsePayloads do not match: " + String.join(", ", behind)
-                                + " simulated a different result (their ledger differs from this node's)");
+                // their ledger differs from this node's: Fabric's words, one detail per organisation
+                throw notEnoughEndorsements(behind.stream()
+                        .map(msp -> detail(msp, "ProposalResponsePayloads do not match"))
+                        .toList());
             }
             ask = behind;
             calls.clear();
@@ -147,6 +145,26 @@ public final class Endorsers implements AutoCloseable {
                 throw new RequestException(Status.Code.UNAVAILABLE, "interrupted while collecting endorsements", e);
             }
         }
+    }
+
+    /**
+     * Fabric 2.5's answer when other organisations' endorsements are missing: {@code ABORTED failed to collect enough
+     * transaction endorsements, see attached details for more info} ({@code internal/pkg/gateway/endorse.go}).
+     */
+    private static RequestException notEnoughEndorsements(List<ErrorDetail> details) {
+        return new RequestException(
+                Status.Code.ABORTED,
+                "failed to collect enough transaction endorsements, see attached details for more info",
+                details);
+    }
+
+    /** @return an error detail naming the node of {@code msp} that was asked */
+    private ErrorDetail detail(String msp, String message) {
+        return ErrorDetail.newBuilder()
+                .setAddress(peersByMsp.get(msp).get(0).address())
+                .setMspId(msp)
+                .setMessage(message)
+                .build();
     }
 
     private ListenableFuture<ProposalResponse> call(String msp, CheckedProposal proposal) throws RequestException {

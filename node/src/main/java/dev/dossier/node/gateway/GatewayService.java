@@ -101,10 +101,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
             Simulation simulation = endorser.simulate(proposal);
             var response = simulation.response();
             if (response.getStatus() >= 400) {
-                throw new RequestException(
-                        Status.Code.UNKNOWN,
-                        "evaluate call to endorser returned error: chaincode response " + response.getStatus() + ", "
-                                + response.getMessage());
+                throw errors.evaluationFailed(response);
             }
             observer.onNext(EvaluateResponse.newBuilder().setResult(response).build());
             observer.onCompleted();
@@ -128,10 +125,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
             Simulation simulation = endorser.simulate(proposal);
             var response = simulation.response();
             if (response.getStatus() >= 400) {
-                throw new RequestException(
-                        Status.Code.ABORTED,
-                        "failed to endorse transaction: chaincode response " + response.getStatus() + ", "
-                                + response.getMessage());
+                throw errors.endorsementFailed(response);
             }
             observer.onNext(EndorseResponse.newBuilder()
                     .setPreparedTransaction(

@@ -283,8 +283,13 @@ public final class CustodialGateway implements AutoCloseable {
     static CustodialException refused(GatewayException e) {
         Status status = e.getStatus();
         String description = status.getDescription() == null ? "" : status.getDescription();
-        Matcher chaincode = CHAINCODE_MESSAGE.matcher(description);
-        if (chaincode.find()) {
+        // a Fabric gateway (and the node) puts the contract's answer in the error details of an endorsement
+        Matcher chaincode = e.getDetails().stream()
+                .map(detail -> CHAINCODE_MESSAGE.matcher(detail.getMessage()))
+                .filter(Matcher::find)
+                .findFirst()
+                .orElseGet(() -> CHAINCODE_MESSAGE.matcher(description));
+        if (chaincode.find(0)) {
             String message = chaincode.group(1);
             if (message.contains(DENIAL)) {
                 return new CustodialException(CustodialException.Kind.DENIED, message, null);

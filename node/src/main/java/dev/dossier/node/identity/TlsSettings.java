@@ -17,17 +17,26 @@ import java.util.Objects;
 import javax.net.ssl.SSLException;
 
 /**
- * A node's mutual TLS: its TLS certificate and key (Fabric's {@code tls/server.crt} and {@code server.key}), and the
- * TLS CA certificates of every organisation of the consortium. As a server the node requires a client certificate
- * issued by one of those CAs; as a client of another node (endorsements, block pulls) it presents its own certificate
- * and checks the other node's against the same CAs.
+ * A node's TLS: its TLS certificate and key (Fabric's {@code tls/server.crt} and {@code server.key}), and the TLS CA
+ * certificates of every organisation of the consortium. As a gRPC server the node serves TLS as a Fabric peer does:
+ * a client certificate is not required (Fabric's {@code peer.tls.clientAuthRequired: false}), but one that is
+ * presented must chain to one of those CAs; with {@code clientAuthRequired} a client without one is refused at the
+ * handshake. As a client of another node (endorsements, block pulls) it always presents its own certificate and
+ * checks the other node's against the same CAs, so node-to-node connections are mutual TLS either way. Who a client
+ * is never comes from its TLS certificate: every request carries its signed creator.
  *
  * @param certificate the node's TLS certificate (PEM)
  * @param privateKey its private key (PEM: PKCS#8 {@code PRIVATE KEY} or SEC1 {@code EC PRIVATE KEY}, as for signing)
  * @param trustedRoots the consortium's TLS CA certificates (PEM files), at least one
+ * @param clientAuthRequired whether gRPC clients must present a TLS certificate of one of those CAs
  */
-public record TlsSettings(Path certificate, Path privateKey, List<Path> trustedRoots) {
+public record TlsSettings(Path certificate, Path privateKey, List<Path> trustedRoots, boolean clientAuthRequired) {
     private static final int MAX_MESSAGE_BYTES = 128 << 20;
+
+    /** The same TLS with client certificates not required of gRPC clients, a Fabric peer's default. */
+    public TlsSettings(Path certificate, Path privateKey, List<Path> trustedRoots) {
+        this(certificate, privateKey, trustedRoots, false);
+    }
 
     public TlsSettings {
         Objects.requireNonNull(certificate, "certificate");
@@ -38,15 +47,21 @@ public record TlsSettings(Path certificate, Path privateKey, List<Path> trustedR
         }
     }
 
+    /** @return the same TLS, with client certificates required of gRPC clients or not */
+    public TlsSettings withClientAuthRequired(boolean required) {
+        return new TlsSettings(certificate, privateKey, trustedRoots, required);
+    }
+
     /**
-     * @return the server side: this node's certificate, client certificates required and checked against the roots
+     * @return the server side: this node's certificate; a client certificate checked against the roots when given,
+     *     and required when {@link #clientAuthRequired()}
      * @throws IOException if a file cannot be read or is malformed
      */
     public SslContext serverContext() throws IOException {
         try {
             return GrpcSslContexts.configure(SslContextBuilder.forServer(privateKeyValue(), chain()))
                     .trustManager(roots())
-                    .clientAuth(ClientAuth.REQUIRE)
+                    .clientAuth(clientAuthRequired ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
                     .build();
         } catch (SSLException | IllegalArgumentException e) {
             throw new IOException("cannot set up TLS with " + certificate + ": " + e.getMessage(), e);

@@ -2,27 +2,21 @@ package dev.dossier.node.chaincode;
 
 import static dev.dossier.node.chaincode.InMemoryState.kv;
 import static dev.dossier.node.chaincode.TestIdentities.invocation;
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dossier.chaincode.NotaryContract;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
+import java.util.Map;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.hyperledger.fabric.contract.ContractInterface;
 import org.hyperledger.fabric.protos.peer.ChaincodeEvent;
 import org.junit.jupiter.api.Test;
@@ -46,33 +40,7 @@ class ChaincodeRuntimeJarTest {
         if (Files.isRegularFile(location)) {
             return location;
         }
-        return jar(location, tmp.resolve("dossier-chaincode.jar"));
-    }
-
-    private static Path jar(Path classes, Path jar) throws IOException {
-        try (OutputStream out = Files.newOutputStream(jar);
-                JarOutputStream jarOut = new JarOutputStream(out);
-                Stream<Path> files = Files.walk(classes)) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                jarOut.putNextEntry(
-                        new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
-                jarOut.write(Files.readAllBytes(file));
-                jarOut.closeEntry();
-            }
-        }
-        return jar;
-    }
-
-    private static String classPathOf(Class<?>... types) throws URISyntaxException {
-        StringBuilder cp = new StringBuilder();
-        for (Class<?> type : types) {
-            if (cp.length() > 0) {
-                cp.append(java.io.File.pathSeparator);
-            }
-            cp.append(Path.of(
-                    type.getProtectionDomain().getCodeSource().getLocation().toURI()));
-        }
-        return cp.toString();
+        return ContractJars.jar(location, tmp.resolve("dossier-chaincode.jar"), name -> true);
     }
 
     @Test
@@ -111,43 +79,33 @@ class ChaincodeRuntimeJarTest {
 
     @Test
     void load_contractOnlyInJar_runsInTheJarsClassLoader() throws Exception {
-        Path src = tmp.resolve("src/demo/jaronly/EchoContract.java");
-        Files.createDirectories(src.getParent());
-        Files.writeString(src, """
-                package demo.jaronly;
+        Path jar = ContractJars.compile(
+                tmp.resolve("echo"),
+                tmp.resolve("echo.jar"),
+                Map.of("demo/jaronly/EchoContract.java", """
+                        package demo.jaronly;
 
-                import org.hyperledger.fabric.contract.Context;
-                import org.hyperledger.fabric.contract.ContractInterface;
-                import org.hyperledger.fabric.contract.annotation.Contract;
-                import org.hyperledger.fabric.contract.annotation.Default;
-                import org.hyperledger.fabric.contract.annotation.Transaction;
+                        import org.hyperledger.fabric.contract.Context;
+                        import org.hyperledger.fabric.contract.ContractInterface;
+                        import org.hyperledger.fabric.contract.annotation.Contract;
+                        import org.hyperledger.fabric.contract.annotation.Default;
+                        import org.hyperledger.fabric.contract.annotation.Transaction;
 
-                @Contract(name = "jaronly")
-                @Default
-                public class EchoContract implements ContractInterface {
-                    @Transaction(intent = Transaction.TYPE.EVALUATE)
-                    public String echo(Context ctx, String text) {
-                        return text + " from " + getClass().getClassLoader().getName()
-                                + " tccl " + Thread.currentThread().getContextClassLoader().getName();
-                    }
-                }
-                """);
-        Path classes = Files.createDirectories(tmp.resolve("classes"));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int rc = javac.run(
-                null,
-                errors,
-                errors,
-                "-proc:none",
-                "-d",
-                classes.toString(),
-                "-classpath",
-                classPathOf(ContractInterface.class, ChaincodeEvent.class),
-                src.toString());
-        assertThat(rc).as(errors.toString(UTF_8)).isZero();
+                        @Contract(name = "jaronly")
+                        @Default
+                        public class EchoContract implements ContractInterface {
+                            @Transaction(intent = Transaction.TYPE.EVALUATE)
+                            public String echo(Context ctx, String text) {
+                                return text + " from " + getClass().getClassLoader().getName()
+                                        + " tccl " + Thread.currentThread().getContextClassLoader().getName();
+                            }
+                        }
+                        """),
+                name -> true,
+                ContractInterface.class,
+                ChaincodeEvent.class);
 
-        ChaincodeRuntime runtime = ChaincodeRuntime.load("echo", jar(classes, tmp.resolve("echo.jar")));
+        ChaincodeRuntime runtime = ChaincodeRuntime.load("echo", jar);
         Simulation s = runtime.simulate(state, invocation("echo", "hi"));
         Simulation metadata = runtime.simulate(state, invocation("org.hyperledger.fabric:GetMetadata"));
 
@@ -155,11 +113,150 @@ class ChaincodeRuntimeJarTest {
         assertThat(metadata.response().getPayload().toStringUtf8()).contains("\"name\":\"jaronly\"");
     }
 
+    private static final String ASSET = """
+            package demo.genson;
+
+            import com.owlike.genson.annotation.JsonProperty;
+            import org.hyperledger.fabric.contract.annotation.DataType;
+            import org.hyperledger.fabric.contract.annotation.Property;
+
+            @DataType
+            public final class Asset {
+                @Property private final String id;
+                @Property private final int size;
+
+                public Asset(@JsonProperty("id") String id, @JsonProperty("size") int size) {
+                    this.id = id;
+                    this.size = size;
+                }
+
+                public String getId() { return id; }
+                public int getSize() { return size; }
+            }
+            """;
+
+    private static final String GENSON_CONTRACT = """
+            package demo.genson;
+
+            import com.owlike.genson.Genson;
+            import org.hyperledger.fabric.contract.Context;
+            import org.hyperledger.fabric.contract.ContractInterface;
+            import org.hyperledger.fabric.contract.annotation.Contract;
+            import org.hyperledger.fabric.contract.annotation.Default;
+            import org.hyperledger.fabric.contract.annotation.Transaction;
+
+            @Contract(name = "assets")
+            @Default
+            public final class AssetContract implements ContractInterface {
+                private final Genson genson = new Genson();
+
+                @Transaction(intent = Transaction.TYPE.EVALUATE)
+                public String describe(Context ctx, String id, int size) {
+                    Asset asset = genson.deserialize(genson.serialize(new Asset(id, size)), Asset.class);
+                    return genson.serialize(asset);
+                }
+
+                @Transaction(intent = Transaction.TYPE.EVALUATE)
+                public boolean jarOpen(Context ctx) {
+                    return getClass().getClassLoader().getResource("demo/genson/Asset.class") != null;
+                }
+            }
+            """;
+
+    private Path gensonContract(String name, Map<String, String> sources, java.util.function.Predicate<String> keep)
+            throws Exception {
+        return ContractJars.compile(
+                tmp.resolve(name),
+                tmp.resolve(name + ".jar"),
+                sources,
+                keep,
+                ContractInterface.class,
+                Class.forName("com.owlike.genson.Genson"));
+    }
+
+    /**
+     * A thin jar (no Genson in it) whose contract and data type use Genson, as Fabric's Java samples do, runs: the
+     * node offers Genson as a Fabric Java chaincode environment does. Closing the runtime closes the jar.
+     */
+    @Test
+    void thinJarUsingGenson_runs_andClosingTheRuntimeClosesTheJar() throws Exception {
+        Path jar = gensonContract(
+                "genson",
+                Map.of("demo/genson/Asset.java", ASSET, "demo/genson/AssetContract.java", GENSON_CONTRACT),
+                name -> true);
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            assertThat(file.stream().map(java.util.jar.JarEntry::getName))
+                    .noneMatch(name -> name.startsWith("com/owlike"));
+        }
+
+        ChaincodeRuntime runtime = ChaincodeRuntime.load("assets", jar);
+        Simulation described = runtime.simulate(state, invocation("describe", "a1", "7"));
+        assertThat(described.response().getStatus()).isEqualTo(200);
+        assertThat(described.response().getPayload().toStringUtf8()).isEqualTo("{\"id\":\"a1\",\"size\":7}");
+        assertThat(runtime.simulate(state, invocation("jarOpen"))
+                        .response()
+                        .getPayload()
+                        .toStringUtf8())
+                .isEqualTo("true");
+
+        runtime.close();
+
+        assertThat(runtime.simulate(state, invocation("jarOpen"))
+                        .response()
+                        .getPayload()
+                        .toStringUtf8())
+                .isEqualTo("false");
+    }
+
+    @Test
+    void contractNeedingAClassNobodyHas_failsTheLoad_namingIt() throws Exception {
+        Path jar = gensonContract(
+                "missing",
+                Map.of("demo/genson/Asset.java", ASSET, "demo/genson/AssetContract.java", GENSON_CONTRACT),
+                name -> !name.equals("demo/genson/Asset.class"));
+
+        assertThatThrownBy(() -> ChaincodeRuntime.load("missing", jar))
+                .isInstanceOf(ChaincodeLoadException.class)
+                .hasMessageContaining("class demo.genson.AssetContract of contract jar " + jar)
+                .hasMessageContaining("needs demo.genson.Asset");
+    }
+
+    @Test
+    void contractWhoseStaticInitialiserThrows_failsTheLoad_withWhatItThrew() throws Exception {
+        Path jar = gensonContract("static", Map.of("demo/broken/BrokenContract.java", """
+                        package demo.broken;
+
+                        import org.hyperledger.fabric.contract.Context;
+                        import org.hyperledger.fabric.contract.ContractInterface;
+                        import org.hyperledger.fabric.contract.annotation.Contract;
+                        import org.hyperledger.fabric.contract.annotation.Transaction;
+
+                        @Contract(name = "broken")
+                        public final class BrokenContract implements ContractInterface {
+                            private static final String SETTING = setting();
+
+                            private static String setting() {
+                                throw new IllegalStateException("no setting for the broken contract");
+                            }
+
+                            @Transaction
+                            public String get(Context ctx) {
+                                return SETTING;
+                            }
+                        }
+                        """), name -> true);
+
+        assertThatThrownBy(() -> ChaincodeRuntime.load("broken", jar))
+                .isInstanceOf(ChaincodeLoadException.class)
+                .hasMessage("the static initialiser of demo.broken.BrokenContract in contract jar " + jar
+                        + " threw java.lang.IllegalStateException: no setting for the broken contract");
+    }
+
     @Test
     void load_jarWithoutContract_throwsNamingTheJar() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("empty"));
         Files.writeString(dir.resolve("readme.txt"), "no contracts here");
-        Path jar = jar(dir, tmp.resolve("no-contract.jar"));
+        Path jar = ContractJars.jar(dir, tmp.resolve("no-contract.jar"), name -> true);
 
         assertThatThrownBy(() -> ChaincodeRuntime.load("empty", jar))
                 .isInstanceOf(ChaincodeLoadException.class)

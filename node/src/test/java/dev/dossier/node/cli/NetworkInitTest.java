@@ -8,10 +8,12 @@ import dev.dossier.common.note.TrustFile;
 import dev.dossier.crypto.Pem;
 import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
+import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.log.TrustFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,73 @@ class NetworkInitTest {
                         .signer(consortium.nodes().get(0).name())
                         .certificate()
                         .getPublicKey()));
+    }
+
+    @Test
+    void networkInit_withATestNetworksNames_writesTheFilesAFabricApplicationReads() throws Exception {
+        Path out = directory.resolve("network");
+
+        int exit = new CommandLine(Main.class)
+                .execute(
+                        "network",
+                        "init",
+                        "--orgs",
+                        "2",
+                        "--out",
+                        out.toString(),
+                        "--domain",
+                        "example.com",
+                        "--node-name",
+                        "peer0",
+                        "--user",
+                        "User1=issuer");
+
+        assertThat(exit).isZero();
+        // the paths fabric-samples' application-gateway-java reads, relative to the organisation's folder
+        Path org1 = out.resolve("organizations/peerOrganizations/org1.example.com");
+        assertThat(org1.resolve("users/User1@org1.example.com/msp/signcerts/User1@org1.example.com-cert.pem"))
+                .isRegularFile();
+        assertThat(org1.resolve("users/User1@org1.example.com/msp/keystore/priv_sk"))
+                .isRegularFile();
+        assertThat(org1.resolve("users/Admin@org1.example.com/msp/signcerts/Admin@org1.example.com-cert.pem"))
+                .isRegularFile();
+        Path tls = org1.resolve("peers/peer0.org1.example.com/tls");
+        X509Certificate server = Pem.readCertificate(tls.resolve("server.crt"));
+        server.verify(Pem.readCertificate(tls.resolve("ca.crt")).getPublicKey());
+        assertThat(server.getSubjectAlternativeNames().stream()
+                        .map(name -> (Object) name.get(1))
+                        .toList())
+                .containsExactly("peer0.org1.example.com", "peer0", "localhost", "127.0.0.1");
+
+        Consortium consortium = Consortium.load(out.resolve("consortium.yaml"));
+        assertThat(consortium.nodes())
+                .extracting(Consortium.Node::name, Consortium.Node::host)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("peer0.org1.example.com", "localhost"),
+                        org.assertj.core.groups.Tuple.tuple("peer0.org2.example.com", "localhost"));
+        assertThat(consortium.organisations().get(1).users())
+                .filteredOn(user -> user.name().equals("User1@org2.example.com"))
+                .singleElement()
+                .extracting(Consortium.User::role)
+                .isEqualTo("issuer");
+        new IdentityValidator(consortium.msps())
+                .validate(consortium.signer("User1@org1.example.com").serializedIdentity());
+    }
+
+    @Test
+    void networkInit_refusesNamesThatAreNotDnsNames_orUnknownRoles() {
+        for (String[] bad : new String[][] {
+            {"--domain", "Example.com"}, {"--domain", "example..com"}, {"--node-name", "peer0.org1"},
+            {"--user", "User1=boss"}, {"--user", "Admin=issuer"}, {"--user", "User 1=issuer"}
+        }) {
+            java.io.StringWriter err = new java.io.StringWriter();
+            CommandLine command = Main.commandLine();
+            command.setErr(new java.io.PrintWriter(err));
+            Path out = directory.resolve("refused-" + bad[0].substring(2) + bad[1].length());
+            int exit = command.execute("network", "init", "--out", out.toString(), bad[0], bad[1]);
+            assertThat(exit).as(String.join(" ", bad)).isNotZero();
+            assertThat(err.toString()).as(String.join(" ", bad)).startsWith("error: ");
+        }
     }
 
     @Test

@@ -13,11 +13,25 @@ class CustodialGatewayTest {
         return CustodialGateway.refused(new EndorseException("tx1", status.asRuntimeException()));
     }
 
+    /** A refused endorsement as a Fabric 2.5 gateway (and the node) words it: the contract's answer in a detail. */
+    private static CustodialException refusedEndorsement(String detail) {
+        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+                .setCode(Status.Code.ABORTED.value())
+                .setMessage("failed to endorse transaction, see attached details for more info")
+                .addDetails(com.google.protobuf.Any.pack(org.hyperledger.fabric.protos.gateway.ErrorDetail.newBuilder()
+                        .setAddress("localhost:7051")
+                        .setMspId("Org1MSP")
+                        .setMessage(detail)
+                        .build()))
+                .build();
+        return CustodialGateway.refused(
+                new EndorseException("tx1", io.grpc.protobuf.StatusProto.toStatusRuntimeException(status)));
+    }
+
     @Test
     void refused_contractRoleDenial_isDenied_withTheContractsMessage() {
-        CustodialException e = refused(Status.ABORTED.withDescription(
-                "failed to endorse transaction: chaincode response 500, role 'inspector' of Org1MSP may not call"
-                        + " 'anchorBatch'"));
+        CustodialException e =
+                refusedEndorsement("chaincode response 500, role 'inspector' of Org1MSP may not call 'anchorBatch'");
 
         assertThat(e.kind()).isEqualTo(CustodialException.Kind.DENIED);
         assertThat(e.getMessage()).isEqualTo("role 'inspector' of Org1MSP may not call 'anchorBatch'");
@@ -36,11 +50,9 @@ class CustodialGatewayTest {
 
     @Test
     void refused_otherContractError_isInvalid_butTheShimsOwnFailureIsFailed() {
-        CustodialException invalid = refused(Status.ABORTED.withDescription(
-                "failed to endorse transaction: chaincode response 500, 1 malformed entry, nothing anchored: entry 0:"
-                        + " commitment must be 64 hexadecimal digits"));
-        CustodialException failed = refused(Status.ABORTED.withDescription(
-                "failed to endorse transaction: chaincode response 500, Unexpected error"));
+        CustodialException invalid = refusedEndorsement("chaincode response 500, 1 malformed entry, nothing anchored:"
+                + " entry 0: commitment must be 64 hexadecimal digits");
+        CustodialException failed = refusedEndorsement("chaincode response 500, Unexpected error");
 
         assertThat(invalid.kind()).isEqualTo(CustodialException.Kind.INVALID);
         assertThat(invalid.getMessage()).startsWith("1 malformed entry");
