@@ -96,6 +96,9 @@ final class NodeCommand {
 
         @Override
         public Integer call() throws Exception {
+            if (tlsClientAuthRequired && !tls) {
+                throw new ParameterException(spec.commandLine(), "--tls-client-auth-required needs --tls");
+            }
             Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
             BlockLimits limits = new BlockLimits(
                     blockMaxTransactions, BlockLimits.DEFAULT.maxBytes(), Duration.ofMillis(blockTimeoutMillis));
@@ -107,9 +110,6 @@ final class NodeCommand {
                     .genesisPolicy(GenesisPolicy.load(network).orElse(null));
             if (httpPort != null) {
                 builder.httpPort(httpPort);
-            }
-            if (tlsClientAuthRequired && !tls) {
-                throw new ParameterException(spec.commandLine(), "--tls-client-auth-required needs --tls");
             }
             if (tls) {
                 builder.tls(consortium.tls(consortiumDefaults.name()).withClientAuthRequired(tlsClientAuthRequired));
