@@ -39,6 +39,6 @@ class NodeStartCommandTest {
         command.setOut(new PrintWriter(out));
 
         assertThat(command.execute("node", "start", "--help")).isZero();
-        assertThat(out.toString()).contains("--tls-client-auth-required", "peer.tls.clientAuthRequired");
+        assertThat(out.toString()).contains("--tls-client-auth-required", "clientAuthRequired");
     }
 }
