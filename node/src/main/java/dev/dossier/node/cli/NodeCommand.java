@@ -143,6 +143,9 @@ final class NodeCommand {
                         "give the consortium directory and the data directory: --network and --data, or network:"
                                 + " and data: in the --config file");
             }
+            if (tlsClientAuthRequired && !tls) {
+                throw new ParameterException(spec.commandLine(), "--tls-client-auth-required needs --tls");
+            }
             Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
             BlockLimits limits = new BlockLimits(
                     blockMaxTransactions, BlockLimits.DEFAULT.maxBytes(), Duration.ofMillis(blockTimeoutMillis));
@@ -154,9 +157,6 @@ final class NodeCommand {
                     .genesisPolicy(GenesisPolicy.load(network).orElse(null));
             if (httpPort != null) {
                 builder.httpPort(httpPort);
-            }
-            if (tlsClientAuthRequired && !tls) {
-                throw new ParameterException(spec.commandLine(), "--tls-client-auth-required needs --tls");
             }
             if (tls) {
                 builder.tls(consortium.tls(consortiumDefaults.name()).withClientAuthRequired(tlsClientAuthRequired));
