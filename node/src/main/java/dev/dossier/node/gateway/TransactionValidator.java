@@ -5,7 +5,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.dossier.node.identity.Identity;
 import dev.dossier.node.identity.IdentityException;
 import dev.dossier.node.identity.IdentityValidator;
-import dev.dossier.node.ledger.Envelopes;
 import dev.dossier.node.ledger.WriteCheck;
 import dev.dossier.node.validation.Signers;
 import dev.dossier.node.validation.WriteRules;
@@ -113,11 +112,9 @@ public final class TransactionValidator {
         ChannelHeader channelHeader;
         SignatureHeader signatureHeader;
         try {
-            payload = Envelopes.decode(Payload.parser(), envelope.getPayload());
-            channelHeader =
-                    Envelopes.decode(ChannelHeader.parser(), payload.getHeader().getChannelHeader());
-            signatureHeader = Envelopes.decode(
-                    SignatureHeader.parser(), payload.getHeader().getSignatureHeader());
+            payload = Payload.parseFrom(envelope.getPayload());
+            channelHeader = ChannelHeader.parseFrom(payload.getHeader().getChannelHeader());
+            signatureHeader = SignatureHeader.parseFrom(payload.getHeader().getSignatureHeader());
         } catch (InvalidProtocolBufferException e) {
             return invalid(
                     "", Instant.EPOCH, envelope, TxValidationCode.BAD_PAYLOAD, "malformed payload: " + e.getMessage());
@@ -213,7 +210,7 @@ public final class TransactionValidator {
         TxReadWriteSet rwset;
         ChaincodeProposalPayload proposalPayload;
         try {
-            Transaction transaction = Envelopes.decode(Transaction.parser(), payload.getData());
+            Transaction transaction = Transaction.parseFrom(payload.getData());
             if (transaction.getActionsCount() != 1) {
                 return invalid(
                         txId,
@@ -233,15 +230,14 @@ public final class TransactionValidator {
                         TxValidationCode.INVALID_ENDORSER_TRANSACTION,
                         "action header differs from the transaction's signature header");
             }
-            actionPayload = Envelopes.decode(
-                    ChaincodeActionPayload.parser(), transaction.getActions(0).getPayload());
-            proposalPayload =
-                    Envelopes.decode(ChaincodeProposalPayload.parser(), actionPayload.getChaincodeProposalPayload());
-            Envelopes.decode(ChaincodeInvocationSpec.parser(), proposalPayload.getInput());
-            responsePayload = Envelopes.decode(
-                    ProposalResponsePayload.parser(), actionPayload.getAction().getProposalResponsePayload());
-            action = Envelopes.decode(ChaincodeAction.parser(), responsePayload.getExtension());
-            rwset = Envelopes.decode(TxReadWriteSet.parser(), action.getResults());
+            actionPayload =
+                    ChaincodeActionPayload.parseFrom(transaction.getActions(0).getPayload());
+            proposalPayload = ChaincodeProposalPayload.parseFrom(actionPayload.getChaincodeProposalPayload());
+            ChaincodeInvocationSpec.parseFrom(proposalPayload.getInput());
+            responsePayload =
+                    ProposalResponsePayload.parseFrom(actionPayload.getAction().getProposalResponsePayload());
+            action = ChaincodeAction.parseFrom(responsePayload.getExtension());
+            rwset = TxReadWriteSet.parseFrom(action.getResults());
         } catch (InvalidProtocolBufferException e) {
             return invalid(
                     txId,

@@ -178,7 +178,7 @@ final class BlockValidator implements StateView {
             }
             KVRWSet set;
             try {
-                set = Envelopes.decode(KVRWSet.parser(), ns.getRwset());
+                set = KVRWSet.parseFrom(ns.getRwset());
             } catch (InvalidProtocolBufferException e) {
                 throw new BadRwSetException("namespace " + ns.getNamespace() + ": rwset does not decode");
             }

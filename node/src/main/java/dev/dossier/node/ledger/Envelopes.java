@@ -2,10 +2,7 @@ package dev.dossier.node.ledger;
 
 import static java.util.Objects.requireNonNull;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Parser;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Payload;
@@ -36,34 +33,17 @@ public final class Envelopes {
      */
     public static TxReadWriteSet readWriteSet(Envelope envelope) throws InvalidProtocolBufferException {
         requireNonNull(envelope, "envelope");
-        Payload payload = decode(Payload.parser(), envelope.getPayload());
-        Transaction transaction = decode(Transaction.parser(), payload.getData());
+        Payload payload = Payload.parseFrom(envelope.getPayload());
+        Transaction transaction = Transaction.parseFrom(payload.getData());
         if (transaction.getActionsCount() == 0) {
             throw new InvalidProtocolBufferException("transaction has no actions");
         }
-        ChaincodeActionPayload actionPayload = decode(
-                ChaincodeActionPayload.parser(), transaction.getActions(0).getPayload());
-        ProposalResponsePayload responsePayload = decode(
-                ProposalResponsePayload.parser(), actionPayload.getAction().getProposalResponsePayload());
-        ChaincodeAction action = decode(ChaincodeAction.parser(), responsePayload.getExtension());
-        return decode(TxReadWriteSet.parser(), action.getResults());
-    }
-
-    /**
-     * Decodes a message as {@code parser.parseFrom(bytes)} does, but without copying its bytes fields: they are
-     * views of {@code bytes}. A transaction envelope nests its read-write set five messages deep, each a bytes field
-     * of the one around it, and a bulk transaction is hundreds of kilobytes: decoding it with copies copies it five
-     * times. The views keep {@code bytes} in memory as long as they are referenced; for messages decoded, used and
-     * dropped.
-     *
-     * @throws InvalidProtocolBufferException if the bytes are not one whole message
-     */
-    public static <T> T decode(Parser<T> parser, ByteString bytes) throws InvalidProtocolBufferException {
-        CodedInputStream in = bytes.newCodedInput();
-        in.enableAliasing(true);
-        T message = parser.parseFrom(in);
-        in.checkLastTagWas(0);
-        return message;
+        ChaincodeActionPayload actionPayload =
+                ChaincodeActionPayload.parseFrom(transaction.getActions(0).getPayload());
+        ProposalResponsePayload responsePayload =
+                ProposalResponsePayload.parseFrom(actionPayload.getAction().getProposalResponsePayload());
+        ChaincodeAction action = ChaincodeAction.parseFrom(responsePayload.getExtension());
+        return TxReadWriteSet.parseFrom(action.getResults());
     }
 
     /**
@@ -71,8 +51,8 @@ public final class Envelopes {
      * @throws InvalidProtocolBufferException if the payload or its channel header does not decode
      */
     static ChannelHeader channelHeader(Envelope envelope) throws InvalidProtocolBufferException {
-        Payload payload = decode(Payload.parser(), envelope.getPayload());
-        return decode(ChannelHeader.parser(), payload.getHeader().getChannelHeader());
+        Payload payload = Payload.parseFrom(envelope.getPayload());
+        return ChannelHeader.parseFrom(payload.getHeader().getChannelHeader());
     }
 
     /** @return the channel header's tx id, or null when the channel header does not decode */

@@ -42,8 +42,7 @@ public final class NamespaceWrites {
             }
             TxReadWriteSet rwset;
             try {
-                Envelope envelope =
-                        Envelopes.decode(Envelope.parser(), block.getData().getData(i));
+                Envelope envelope = Envelope.parseFrom(block.getData().getData(i));
                 if (Envelopes.channelHeader(envelope).getType() != HeaderType.ENDORSER_TRANSACTION_VALUE) {
                     continue; // configuration transactions write no chaincode state
                 }
@@ -54,7 +53,7 @@ public final class NamespaceWrites {
             for (NsReadWriteSet ns : rwset.getNsRwsetList()) {
                 if (ns.getNamespace().equals(namespace)) {
                     try {
-                        visitor.visit(i, Envelopes.decode(KVRWSet.parser(), ns.getRwset()));
+                        visitor.visit(i, KVRWSet.parseFrom(ns.getRwset()));
                     } catch (InvalidProtocolBufferException e) {
                         throw new IllegalArgumentException(
                                 "block " + number + " transaction " + i + ": malformed write set", e);
@@ -72,7 +71,7 @@ public final class NamespaceWrites {
         long latest = 0;
         for (ByteString data : block.getData().getDataList()) {
             try {
-                ChannelHeader header = Envelopes.channelHeader(Envelopes.decode(Envelope.parser(), data));
+                ChannelHeader header = Envelopes.channelHeader(Envelope.parseFrom(data));
                 latest = Math.max(latest, header.getTimestamp().getSeconds());
             } catch (InvalidProtocolBufferException e) {
                 // a transaction that does not decode was refused at commit; it tells no time

@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.BlockSeal;
-import dev.dossier.node.ledger.Envelopes;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.LedgerException;
 import dev.dossier.node.ledger.PendingTx;
@@ -92,7 +91,7 @@ final class BatchCommitter {
     private PendingTx check(ByteString bytes, Instant at) {
         Envelope envelope;
         try {
-            envelope = Envelopes.decode(Envelope.parser(), bytes);
+            envelope = Envelope.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
             return invalid(Envelope.getDefaultInstance(), TxValidationCode.BAD_PAYLOAD);
         }

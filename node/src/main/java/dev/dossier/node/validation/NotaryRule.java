@@ -1,13 +1,13 @@
 package dev.dossier.node.validation;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.protobuf.ByteString;
 import dev.dossier.node.ledger.KeyWrite;
 import dev.dossier.node.ledger.StateView;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -167,7 +167,7 @@ final class NotaryRule {
             return Optional.of("new entry " + key + " names issuer " + entry.path("issuerId") + " but its creator is "
                     + signers.creatorSubject());
         }
-        if (!isInstant(entry.path("anchoredAt").asText(""), signers.timestamp())) {
+        if (!signers.timestamp().equals(instant(entry.path("anchoredAt").asText("")))) {
             return Optional.of("new entry " + key + " says it was anchored at " + entry.path("anchoredAt")
                     + " but the transaction is of " + signers.timestamp());
         }
@@ -301,38 +301,18 @@ final class NotaryRule {
 
     private static Optional<JsonNode> parse(byte[] value) {
         try {
-            // Bytes 0x01 to 0x7F decode to themselves, and Jackson reads them as UTF-8 (no byte-order mark, no zero
-            // byte to take for UTF-16 or UTF-32): read as they are, they give what their decoding gives, one copy less
-            JsonNode node = isPlainAscii(value)
-                    ? JSON.readTree(value)
-                    : JSON.readTree(new String(value, StandardCharsets.UTF_8));
+            JsonNode node = JSON.readTree(new String(value, StandardCharsets.UTF_8));
             return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
-        } catch (IOException e) {
+        } catch (JsonProcessingException e) {
             return Optional.empty();
         }
     }
 
-    private static boolean isPlainAscii(byte[] value) {
-        for (byte b : value) {
-            if (b <= 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * @return whether {@code text} is an ISO-8601 instant equal to {@code instant}; the contract writes the form of
-     *     {@link Instant#toString}, compared first as text to spare parsing it
-     */
-    private static boolean isInstant(String text, Instant instant) {
-        if (text.equals(instant.toString())) {
-            return true;
-        }
+    private static Instant instant(String text) {
         try {
-            return instant.equals(Instant.parse(text));
+            return Instant.parse(text);
         } catch (DateTimeException e) {
-            return false;
+            return null;
         }
     }
 }
