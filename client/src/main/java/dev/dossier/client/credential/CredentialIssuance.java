@@ -75,8 +75,20 @@ public final class CredentialIssuance {
         try {
             List<Future<IssuedCredential>> futures = new ArrayList<>(records.size());
             for (Anchored anchored : records) {
-                futures.add(signers.submit(() -> issuer.issue(
-                        anchored.record(), anchored.commitment(), position(anchored.commitment()), clock.instant())));
+                futures.add(signers.submit(() -> {
+                    try {
+                        return issuer.issue(
+                                anchored.record(),
+                                anchored.commitment(),
+                                position(anchored.commitment()),
+                                clock.instant());
+                    } catch (IllegalArgumentException | IllegalStateException e) {
+                        throw new IOException(
+                                "no credential of record " + anchored.record().recordId() + " version "
+                                        + anchored.record().version() + ": " + e.getMessage(),
+                                e);
+                    }
+                }));
             }
             for (Future<IssuedCredential> future : futures) {
                 issued.add(result(future));

@@ -205,7 +205,7 @@ public final class OpenBadges {
                 .add("name", record.value(Field.PROVIDER_NAME));
         if (accreditation != null) {
             creator.add(
-                    "identifier",
+                    "otherIdentifier",
                     Json.createArrayBuilder()
                             .add(Json.createObjectBuilder()
                                     .add("type", "IdentifierEntry")

@@ -47,6 +47,12 @@ class OpenBadgesTest {
         Map<String, String> row = TestData.validRow();
         row.put("ects", "1.5");
         row.put("eqf_level", "3");
+        row.put("provider_accreditation", "ACCR-LAZ-0412");
+        row.put("course_code", "SIC-PS");
+        row.put("sector", "edilizia");
+        row.put("atlante_ada", "ADA.21.01.03");
+        row.put("esco_skills", "http://data.europa.eu/esco/skill/ae97ba94;http://data.europa.eu/esco/skill/1b2c3d4e");
+        row.put("language", "it");
         TrainingRecord record = record(row);
         Ed25519PrivateKey key = Ed25519PrivateKey.generate();
         IssuedCredential issued = issuer(key).issue(record, RECORD, STATUS, Instant.parse("2026-01-02T03:04:05Z"));
@@ -61,6 +67,14 @@ class OpenBadgesTest {
         assertThat(achievement.getJsonArray("alignment").getJsonObject(0).getString("targetUrl"))
                 .isEqualTo("http://data.europa.eu/snb/eqf/3");
         assertThat(achievement.getJsonObject("creator").getString("name")).isEqualTo("Scuola Edile di Roma");
+        assertThat(achievement
+                        .getJsonObject("creator")
+                        .getJsonArray("otherIdentifier")
+                        .getJsonObject(0)
+                        .getString("identifier"))
+                .isEqualTo("ACCR-LAZ-0412");
+        assertThat(achievement.getJsonArray("alignment")).hasSize(4);
+        assertThat(achievement.getString("humanCode")).isEqualTo("SIC-PS");
         assertThat(achievement.getJsonArray("tag").getString(0)).isEqualTo("safety-module:primo_soccorso");
         String narrative = achievement.getJsonObject("criteria").getString("narrative");
         assertThat(narrative)

@@ -1,14 +1,12 @@
 package dev.dossier.node.config;
 
 import dev.dossier.common.card.CardKey;
-import dev.dossier.common.file.AtomicFile;
 import dev.dossier.crypto.P256PrivateKey;
 import dev.dossier.crypto.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDate;
 import java.time.Period;
 import java.util.ArrayList;
@@ -67,19 +65,13 @@ public final class CardKeys {
         Objects.requireNonNull(mspId, "mspId");
         P256PrivateKey key = P256PrivateKey.generate();
         CardKey listed = new CardKey(mspId, from, to, key.publicKey().subjectPublicKeyInfo());
-        Path file = privateKeyFile(network, listed);
-        Files.createDirectories(file.getParent());
-        AtomicFile.write(
-                file,
-                Pem.encode(key),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        KeyFiles.writePrivate(privateKeyFile(network, listed), Pem.encode(key));
         List<CardKey> all = new ArrayList<>(load(network.resolve(FILE_NAME)));
         all.add(listed);
-        StringBuilder lines = new StringBuilder(HEADER);
-        for (CardKey k : all) {
-            lines.append(k.line()).append('\n');
-        }
-        AtomicFile.write(network.resolve(FILE_NAME), lines.toString());
+        KeyFiles.writeLines(
+                network.resolve(FILE_NAME),
+                HEADER,
+                all.stream().map(CardKey::line).toList());
         return listed;
     }
 

@@ -1,14 +1,11 @@
 package dev.dossier.node.config;
 
-import dev.dossier.common.file.AtomicFile;
 import dev.dossier.credential.CredentialKey;
 import dev.dossier.credential.VerificationKey;
 import dev.dossier.crypto.Ed25519PrivateKey;
 import dev.dossier.crypto.Pem;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,19 +51,13 @@ public final class CredentialKeys {
         Objects.requireNonNull(mspId, "mspId");
         Ed25519PrivateKey key = Ed25519PrivateKey.generate();
         CredentialKey listed = new CredentialKey(mspId, from, to, new VerificationKey.Ed25519(key.publicKey()));
-        Path file = privateKeyFile(network, listed);
-        Files.createDirectories(file.getParent());
-        AtomicFile.write(
-                file,
-                Pem.encode("PRIVATE KEY", key.toPkcs8()),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        KeyFiles.writePrivate(privateKeyFile(network, listed), Pem.encode("PRIVATE KEY", key.toPkcs8()));
         List<CredentialKey> all = new ArrayList<>(CredentialKey.load(network.resolve(FILE_NAME)));
         all.add(listed);
-        StringBuilder lines = new StringBuilder(HEADER);
-        for (CredentialKey k : all) {
-            lines.append(k.line()).append('\n');
-        }
-        AtomicFile.write(network.resolve(FILE_NAME), lines.toString());
+        KeyFiles.writeLines(
+                network.resolve(FILE_NAME),
+                HEADER,
+                all.stream().map(CredentialKey::line).toList());
         return listed;
     }
 
