@@ -261,19 +261,14 @@ class NotaryContractTest {
                 .isEqualTo("{\"alreadyAnchored\":0,\"anchored\":0,\"results\":[]}");
     }
 
+    /**
+     * The largest batch a call may hold, simulated whole: every entry and its subject index written. Its speed is the
+     * bulk benchmarks' business ({@code bench-bulk}), not a timed assertion here.
+     */
     @Test
-    void anchorBatch_ofFiveThousand_simulatesQuickly() {
-        ByteString issuer = who("Org1MSP", "issuer");
-        String batch = batchOf(5000);
-        long best = Long.MAX_VALUE;
-        for (int round = 0; round < 5; round++) {
-            long start = System.nanoTime();
-            Simulation s = call(issuer, "anchorBatch", batch);
-            best = Math.min(best, System.nanoTime() - start);
-            assertThat(kv(s.readWriteSet()).getWritesCount()).isEqualTo(10_000);
-        }
-        System.out.printf("anchorBatch of 5000 entries (with subject): best simulation %.1f ms%n", best / 1e6);
-        assertThat(best / 1_000_000).as("milliseconds for 5000 entries").isLessThan(1000);
+    void anchorBatch_ofFiveThousand_writesEveryEntryAndItsSubjectIndex() {
+        Simulation s = call(who("Org1MSP", "issuer"), "anchorBatch", batchOf(5000));
+        assertThat(kv(s.readWriteSet()).getWritesCount()).isEqualTo(10_000);
     }
 
     private static String batchOf(int n) {
