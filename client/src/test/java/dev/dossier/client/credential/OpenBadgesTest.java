@@ -104,22 +104,4 @@ class OpenBadgesTest {
         assertThat(CredentialIssuer.digest(credential.toString().replace(",", ", ")))
                 .isEqualTo(issued.digest());
     }
-
-    @Test
-    void signingRate_benchmarkLine() {
-        TrainingRecord record = record(TestData.validRow());
-        CredentialIssuer issuer = issuer(Ed25519PrivateKey.generate());
-        for (int i = 0; i < 20; i++) {
-            issuer.issue(record, RECORD, STATUS, Instant.now());
-        }
-        int n = 100;
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            issuer.issue(record, RECORD, STATUS, Instant.now());
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(
-                "credential signing: %d OB 3.0 credentials in %.2f s, %.0f/s on one thread%n", n, seconds, n / seconds);
-        assertThat(seconds).isPositive();
-    }
 }
