@@ -56,9 +56,17 @@ final class NetworkCommand {
         @Option(names = "--port", defaultValue = "7051", description = "port of the first node; others follow")
         int port;
 
+        @Option(
+                names = "--hosts",
+                split = ",",
+                paramLabel = "HOST",
+                description = "each organisation's node host, in order, comma-separated (default: localhost): the"
+                        + " address it listens on and is reached at, also in its TLS certificate")
+        List<String> hosts = List.of();
+
         @Override
         public Integer call() throws Exception {
-            Consortium consortium = CryptoGen.generate(out, organisations, channel, chaincode, port);
+            Consortium consortium = CryptoGen.generate(out, organisations, channel, chaincode, port, hosts);
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
             List<CardKey> cardKeys = CardKeys.generate(out, consortium, today, today.plus(CardKeys.DEFAULT_VALIDITY));
             TrustFile trust = TrustFiles.of(consortium).withCardKeys(cardKeys);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import dev.dossier.node.NodeClock;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.identity.TlsSettings;
 import dev.dossier.node.ledger.LedgerException;
@@ -147,7 +148,7 @@ public final class BlockPuller implements BlockSource {
     }
 
     private Envelope seekRequest(long from, long to) {
-        Instant now = Instant.now();
+        Instant now = NodeClock.now();
         byte[] nonce = new byte[24];
         RANDOM.nextBytes(nonce);
         ChannelHeader channelHeader = ChannelHeader.newBuilder()
