@@ -199,7 +199,7 @@ adv_cgroup_release() {
 adv_cgroup_remove() { adv_cgroup_release; rmdir "$(adv_cgroup_dir)" 2>/dev/null || true; }
 
 # The configuration change: the Raft group set to nodes 1 and 2 (node 3 leaves), the leader killed 0.3 s after the
-# change was asked for; healing restarts it and sets the group back to all three nodes.
+# command's Raft client started; healing restarts it and sets the group back to all three nodes.
 adv_config_change() {
   local leader=$1 small="$ADV_DIR/net-without-3"
   rm -rf "$small"
@@ -212,6 +212,11 @@ adv_config_change() {
   (adv_in "$via" "$JAVA" -Xmx256m -cp "$(node_cp)" dev.dossier.node.cli.Main network add-node --network "$small" \
     --node "$(adv_name "$via")" >>"$ADV_DIR/config-change.log" 2>&1) &
   local change=$!
+  # the change is under way once the command's Raft client exists (its JVM may take a while to start)
+  for _ in $(seq 1 600); do
+    grep -q 'raft.grpc.client' "$ADV_DIR/config-change.log" 2>/dev/null && break
+    sleep 0.1
+  done
   sleep 0.3
   adv_log "kill -9 leader $(adv_name "$leader") during the change to 2 nodes"
   kill -9 "$(adv_pid "$leader")"
@@ -249,10 +254,13 @@ adv_inject() {
        done) &
       echo $! >>"$ADV_DIR/extra.pids"; ADV_FLAPPER=$! ;;
     slow-lossy)
-      local k
+      local k o
       for k in 1 2 3; do
-        adv_ipt "$k" -A ADV_OUT -d "$ADV_NET.0/24" ! -d "$ADV_NET.$k" -m statistic --mode random --probability 0.05 -j DROP
-        adv_ipt "$k" -A ADV_OUT -d "$ADV_NET.0/24" ! -d "$ADV_NET.$k" -j NFQUEUE --queue-num 0 --queue-bypass
+        for o in 1 2 3; do
+          [[ $o == "$k" ]] && continue
+          adv_ipt "$k" -A ADV_OUT -d "$ADV_NET.$o" -m statistic --mode random --probability 0.05 -j DROP
+          adv_ipt "$k" -A ADV_OUT -d "$ADV_NET.$o" -j NFQUEUE --queue-num 0 --queue-bypass
+        done
         (exec ip netns exec "$(adv_ns "$k")" python3 "$ROOT/scripts/packet-delay.py" 200 --seconds 900 \
           >>"$ADV_DIR/packet-delay.log" 2>&1) &
         echo $! >>"$ADV_DIR/extra.pids"
