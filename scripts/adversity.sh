@@ -383,7 +383,7 @@ adversity_suite() {
   echo "== 3 nodes in network namespaces $(adv_ns 1)..3 on $ADV_NET.1-3 (bridge in $ADV_PREFIX-br); logs in $net/logs"
   local k
   for k in 1 2 3; do adv_start_node "$k"; done
-  for k in 1 2 3; do adv_await_healthy "$k" 240 || { fault_fail "node $k does not start"; return 1; }; done
+  for k in 1 2 3; do adv_await_healthy "$k" 480 || { fault_fail "node $k does not start"; return 1; }; done
   export DOSSIER_CONFIG_DIR="$dir/keys"
   sample_data "$dir/records.csv" $((records * $(wc -w <<<"$faults")))
   # one single-record client per organisation, through its own node, for the whole run
