@@ -73,6 +73,29 @@ fault_kill_loop() {
   return 0
 }
 
+# fault_anchor_until_done NET INPUT OUT BATCH IN_FLIGHT DEADLINE LOG [PREFIX...]: 'dossier anchor' of INPUT through
+# Org1's node (user Issuer), run again whenever it fails (it resumes from its journal) until it succeeds, refuses rows
+# (exit 3) or $SECONDS reaches DEADLINE (137). PREFIX words run the client's JVM through a command that execs it
+# (ip netns exec NS). Sets ANCHOR_RUNS; the client's output is appended to LOG.
+fault_anchor_until_done() {
+  local net=$1 input=$2 out=$3 batch=$4 in_flight=$5 deadline=$6 log=$7 rc left
+  shift 7
+  ANCHOR_RUNS=0
+  while :; do
+    left=$((deadline - SECONDS))
+    ((left > 0)) || return 137
+    ANCHOR_RUNS=$((ANCHOR_RUNS + 1))
+    echo "-- client run $ANCHOR_RUNS" >>"$log"
+    timeout -s KILL "$left" "$@" "$JAVA" $JAVA_OPTS -cp "$(client_cp)" dev.dossier.client.cli.Main anchor \
+      --network "$net" --org Org1MSP --user Issuer --input "$input" --out "$out" --batch-size "$batch" \
+      --in-flight "$in_flight" --no-progress >>"$log" 2>&1
+    rc=$?
+    if ((rc == 0 || rc == 3 || rc == 137)); then return "$rc"; fi
+    echo "   client run $ANCHOR_RUNS failed (exit $rc): re-running it (resumes from its journal)" >>"$log"
+    sleep 1
+  done
+}
+
 # Prints the ledger heights of the running nodes, one per line, from their metrics.
 fault_heights() {
   local net=$1 name msp host nport
@@ -83,6 +106,13 @@ fault_heights() {
 }
 
 fault_suite() {
+  if [[ "${1:-}" == --suite ]]; then
+    [[ "${2:-}" == adversity ]] || { echo "unknown suite '${2:-}' (the one suite is: adversity)" >&2; exit 2; }
+    # shellcheck source=scripts/adversity.sh
+    source "$ROOT/scripts/adversity.sh"
+    adversity_suite "${@:3}"
+    return
+  fi
   local records=100000 kills=20 interval=3 batch=100 in_flight=1 timeout=1500 port=7451 dir="$ROOT/build/fault" disk_full=0
   while [[ $# -gt 0 ]]; do
     case $1 in
@@ -124,26 +154,16 @@ fault_suite() {
   echo "== anchoring with 'dossier anchor' through Org1's node while $kills times a random node is killed (kill -9) and restarted"
   fault_kill_loop "$net" "$kills" "$interval" "$deadline" "$events" &
   killer=$!
-  local runs=0 reruns=0 rc upload_started=$SECONDS
+  local runs rc upload_started=$SECONDS
   export DOSSIER_CONFIG_DIR="$dir/keys"
-  while :; do
-    local left=$((deadline - SECONDS))
-    if ((left <= 0)); then fault_fail "timeout ($timeout s) before the upload completed"; break; fi
-    runs=$((runs + 1))
-    echo "-- client run $runs" >>"$dir/anchor.log"
-    set +e
-    timeout -s KILL "$left" "$JAVA" $JAVA_OPTS -cp "$(client_cp)" dev.dossier.client.cli.Main anchor \
-      --network "$net" --org Org1MSP --user Issuer --input "$input" --out "$out" --batch-size "$batch" --in-flight "$in_flight" \
-      --no-progress >>"$dir/anchor.log" 2>&1
-    rc=$?
-    set -e
-    if ((rc == 0)); then break; fi
-    if ((rc == 3)); then fault_fail "the client refused rows or the ledger refused records (exit 3; $dir/anchor.log)"; break; fi
-    if ((rc == 137)); then fault_fail "timeout ($timeout s) during the upload"; break; fi
-    reruns=$((reruns + 1))
-    echo "   client run $runs failed (exit $rc): re-running it (resumes from its journal)"
-    sleep 1
-  done
+  set +e
+  fault_anchor_until_done "$net" "$input" "$out" "$batch" "$in_flight" "$deadline" "$dir/anchor.log"
+  rc=$?
+  set -e
+  runs=$ANCHOR_RUNS
+  local reruns=$((runs - 1))
+  if ((rc == 3)); then fault_fail "the client refused rows or the ledger refused records (exit 3; $dir/anchor.log)"; fi
+  if ((rc == 137)); then fault_fail "timeout ($timeout s) during the upload"; fi
   local upload_seconds=$((SECONDS - upload_started))
   touch "$dir/upload.done"
   echo "== upload finished after $upload_seconds s ($runs client runs); waiting for the kill loop"

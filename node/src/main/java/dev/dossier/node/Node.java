@@ -37,8 +37,6 @@ import dev.dossier.node.revocation.RevocationIndex;
 import dev.dossier.node.validation.WriteRules;
 import io.grpc.Server;
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -220,7 +218,7 @@ public final class Node implements AutoCloseable {
                                             ? List.of()
                                             : CredentialKey.load(
                                                     settings.cardKeys().resolveSibling(CredentialKeys.FILE_NAME)),
-                                    Clock.systemUTC()))
+                                    NodeClock.clock()))
                             .start(),
                     HttpApi::close);
             adminSocket(
@@ -263,7 +261,7 @@ public final class Node implements AutoCloseable {
         GenesisPolicy policy = settings.genesisPolicy();
         if (policy != null) {
             try {
-                policy.verify(identities, mspIds(settings.organisations()), Instant.now());
+                policy.verify(identities, mspIds(settings.organisations()), NodeClock.now());
             } catch (IllegalArgumentException e) {
                 throw new IOException("cannot create channel " + settings.channel() + ": " + e.getMessage(), e);
             }

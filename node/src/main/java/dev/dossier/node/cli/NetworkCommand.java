@@ -84,10 +84,18 @@ final class NetworkCommand {
                                 + " repeatable. Admin, Issuer, Employer, Inspector, Auditor, Worker1 and Worker2 are always made")
         Map<String, String> users = new LinkedHashMap<>();
 
+        @Option(
+                names = "--hosts",
+                split = ",",
+                paramLabel = "HOST",
+                description = "each organisation's node host, in order, comma-separated (default: localhost): the"
+                        + " address it listens on and is reached at, also in its TLS certificate")
+        List<String> hosts = List.of();
+
         @Override
         public Integer call() throws Exception {
             Consortium consortium = CryptoGen.generate(
-                    out, organisations, channel, chaincode, port, new FabricNames(domain, nodeName, users));
+                    out, organisations, channel, chaincode, port, new FabricNames(domain, nodeName, users), hosts);
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
             List<CardKey> cardKeys = CardKeys.generate(out, consortium, today, today.plus(CardKeys.DEFAULT_VALIDITY));
             TrustFile trust = TrustFiles.of(consortium).withCardKeys(cardKeys);

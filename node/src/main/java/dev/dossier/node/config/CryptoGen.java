@@ -45,8 +45,9 @@ import org.bouncycastle.asn1.x509.KeyUsage;
  * official fabric-gateway client can use the same files, plus a {@code consortium.yaml} describing it.
  *
  * <p>For {@code n} organisations, organisation {@code i} (from 1) has domain {@code org<i>.dossier.local}, MSP id
- * {@code Org<i>MSP}, and node {@code node0.org<i>.dossier.local} on {@code localhost}, port {@code firstPort + i - 1}
- * ({@link FabricNames} changes the names: {@code org<i>.example.com}, {@code peer0.org<i>.example.com}, extra users).
+ * {@code Org<i>MSP}, and node {@code node0.org<i>.dossier.local} on {@code localhost} (or the host given for it),
+ * port {@code firstPort + i - 1} ({@link FabricNames} changes the names: {@code org<i>.example.com},
+ * {@code peer0.org<i>.example.com}, extra users).
  * Under {@code <out>/organizations/peerOrganizations/<domain>/}:
  *
  * <pre>
@@ -71,8 +72,8 @@ import org.bouncycastle.asn1.x509.KeyUsage;
  * each, until pseudonyms are derived from fiscal codes by the client.
  *
  * <p>TLS material is generated as {@code cryptogen} generates it: the node's server certificate ({@code CN=<node
- * name>}) has subject alternative names for the node name, its short host name, its configured host and
- * {@code 127.0.0.1}; each user's client certificate ({@code CN=<user>}) has none; both have key usage digitalSignature
+ * name>}) has subject alternative names for the node name, its short host name, its configured host (an IP address as
+ * an IP address name) and {@code 127.0.0.1}; each user's client certificate ({@code CN=<user>}) has none; both have key usage digitalSignature
  * and keyEncipherment and extended key usage serverAuth and clientAuth; {@code ca.crt} is the TLS CA certificate.
  *
  * <p>Certificates are SHA256withECDSA with random 128-bit serials, subjects {@code C=IT, O=<domain>, OU=<ou>,
@@ -131,24 +132,45 @@ public final class CryptoGen {
     public static Consortium generate(
             Path outputDirectory, int organisations, String channel, String chaincode, int firstPort)
             throws IOException {
-        return generate(outputDirectory, organisations, channel, chaincode, firstPort, FabricNames.DOSSIER);
+        return generate(outputDirectory, organisations, channel, chaincode, firstPort, FabricNames.DOSSIER, List.of());
     }
 
     /**
      * Generates a consortium as {@link #generate(Path, int, String, String, int)} does, with the given names for its
-     * domains, nodes and extra users (a Fabric network's, such as the test network's).
+     * domains, nodes and extra users (a Fabric network's, such as the test network's), and each node's host: the
+     * address it listens on (gRPC, Raft, HTTP) and the one the other nodes and clients reach it at, also in its TLS
+     * certificate (an IP address as an IP address name). Nodes on hosts of their own, such as network namespaces, may
+     * share one port.
      *
      * @param names the organisations' domain, the node name and the extra users
+     * @param hosts one host name or IP address per organisation, in order; empty: every node on {@code localhost}
      * @return the consortium, as {@link Consortium#load} will read it back from {@code consortium.yaml}
      * @throws IOException if the directory is not empty or a file cannot be written
-     * @throws IllegalArgumentException if the count, names or ports are out of range
+     * @throws IllegalArgumentException if the count, names, hosts or ports are out of range, or {@code hosts} is
+     *     neither empty nor one per organisation
      * @throws NullPointerException if an argument is null
      */
     public static Consortium generate(
-            Path outputDirectory, int organisations, String channel, String chaincode, int firstPort, FabricNames names)
+            Path outputDirectory,
+            int organisations,
+            String channel,
+            String chaincode,
+            int firstPort,
+            FabricNames names,
+            List<String> hosts)
             throws IOException {
         requireNonNull(outputDirectory, "outputDirectory");
         requireNonNull(names, "names");
+        requireNonNull(hosts, "hosts");
+        if (!hosts.isEmpty() && hosts.size() != organisations) {
+            throw new IllegalArgumentException(
+                    hosts.size() + " hosts for " + organisations + " organisations: give one per organisation");
+        }
+        for (String host : hosts) {
+            if (!host.matches("[A-Za-z0-9.:-]+")) {
+                throw new IllegalArgumentException("host '" + host + "' is not a host name or IP address");
+            }
+        }
         requireNonNull(channel, "channel");
         requireNonNull(chaincode, "chaincode");
         if (organisations < 1 || organisations > 99) {
@@ -168,7 +190,8 @@ public final class CryptoGen {
         CryptoGen generator = new CryptoGen();
         List<Consortium.Organisation> organisationList = new ArrayList<>();
         for (int i = 1; i <= organisations; i++) {
-            organisationList.add(generator.organisation(out, i, firstPort + i - 1, names));
+            String host = hosts.isEmpty() ? "localhost" : hosts.get(i - 1);
+            organisationList.add(generator.organisation(out, i, host, firstPort + i - 1, names));
         }
         Consortium consortium = new Consortium(channel, chaincode, organisationList);
         consortium.write(out.resolve("consortium.yaml"));
@@ -184,7 +207,7 @@ public final class CryptoGen {
         return consortium;
     }
 
-    private Consortium.Organisation organisation(Path out, int number, int port, FabricNames fabricNames)
+    private Consortium.Organisation organisation(Path out, int number, String host, int port, FabricNames fabricNames)
             throws IOException {
         String domain = fabricNames.organisationDomain(number);
         String mspId = "Org" + number + "MSP";
@@ -197,7 +220,6 @@ public final class CryptoGen {
                 orgDirectory.resolve("msp/tlscacerts").resolve(tlsCa.fileName()), tlsCa.certificate());
         MspFiles.writeNodeOuConfig(orgDirectory.resolve("msp"), ca.fileName());
 
-        String host = "localhost";
         String nodeName = fabricNames.node(number);
         Path nodeDirectory = orgDirectory.resolve("peers").resolve(nodeName);
         Path[] nodeFiles =
@@ -205,10 +227,17 @@ public final class CryptoGen {
         MspFiles.writeCertificate(
                 nodeDirectory.resolve("msp/tlscacerts").resolve(tlsCa.fileName()), tlsCa.certificate());
         List<GeneralName> names = new ArrayList<>();
-        for (String dns : new LinkedHashSet<>(List.of(nodeName, nodeName.substring(0, nodeName.indexOf('.')), host))) {
+        boolean ipHost = host.contains(":") || host.matches("[0-9.]+");
+        for (String dns : new LinkedHashSet<>(List.of(nodeName, nodeName.substring(0, nodeName.indexOf('.'))))) {
             names.add(new GeneralName(GeneralName.dNSName, dns));
         }
+        if (!ipHost && !host.equals(nodeName) && !host.equals(nodeName.substring(0, nodeName.indexOf('.')))) {
+            names.add(new GeneralName(GeneralName.dNSName, host));
+        }
         names.add(new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        if (ipHost && !host.equals("127.0.0.1")) {
+            names.add(new GeneralName(GeneralName.iPAddress, host));
+        }
         tlsIdentity(nodeDirectory.resolve("tls"), "server", tlsCa, name(domain, null, nodeName), names);
         List<Consortium.Node> nodes = List.of(new Consortium.Node(nodeName, host, port, nodeFiles[0], nodeFiles[1]));
 

@@ -2,6 +2,7 @@ package dev.dossier.node.gateway;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.dossier.node.NodeClock;
 import dev.dossier.node.identity.Identity;
 import dev.dossier.node.identity.IdentityException;
 import dev.dossier.node.identity.IdentityValidator;
@@ -92,7 +93,7 @@ final class ProposalChecker {
                     + channelHeader.getTimestamp().getSeconds() + " seconds since the epoch is out of range");
         }
         Instant timestamp = stamped.get();
-        Instant now = Instant.now();
+        Instant now = NodeClock.now();
         if (Duration.between(timestamp, now).abs().compareTo(TIME_WINDOW) > 0) {
             throw invalid("proposal timestamp " + timestamp + " is more than " + TIME_WINDOW.toMinutes()
                     + " minutes from the node's time " + now + ": check the client's clock");

@@ -2,6 +2,7 @@ package dev.dossier.node.gateway;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.dossier.node.NodeClock;
 import dev.dossier.node.identity.Identity;
 import dev.dossier.node.identity.IdentityException;
 import dev.dossier.node.identity.IdentityValidator;
@@ -98,7 +99,7 @@ public final class TransactionValidator {
 
     /** @return the validation outcome at the current time; never throws for a bad envelope */
     public ValidatedTransaction validate(Envelope envelope) {
-        return validate(envelope, Instant.now());
+        return validate(envelope, NodeClock.now());
     }
 
     /**

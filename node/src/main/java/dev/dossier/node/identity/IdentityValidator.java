@@ -7,6 +7,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.dossier.crypto.EcIssuerKey;
 import dev.dossier.crypto.P256PublicKey;
 import dev.dossier.crypto.Pem;
+import dev.dossier.node.NodeClock;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
@@ -71,7 +72,7 @@ public final class IdentityValidator {
      *     EC key
      */
     public IdentityValidator(Collection<Msp> msps) {
-        this(msps, Clock.systemUTC(), DEFAULT_CACHE_SIZE);
+        this(msps, NodeClock.clock(), DEFAULT_CACHE_SIZE);
     }
 
     IdentityValidator(Collection<Msp> msps, Clock clock, int cacheSize) {

@@ -6,6 +6,7 @@ import dev.dossier.common.note.NoteSignature;
 import dev.dossier.common.note.NoteVerifier;
 import dev.dossier.common.note.SignedNote;
 import dev.dossier.common.note.TrustFile;
+import dev.dossier.node.NodeClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -129,7 +130,7 @@ public final class CheckpointPublisher implements AutoCloseable {
     public static CheckpointPublisher start(
             CommitmentLog log, CheckpointSigner signer, TrustFile trust, List<URI> cosigners) {
         CheckpointPublisher publisher =
-                new CheckpointPublisher(log, signer, trust, cosigners, Clock.systemUTC(), BEHIND_WAIT);
+                new CheckpointPublisher(log, signer, trust, cosigners, NodeClock.clock(), BEHIND_WAIT);
         publisher.scheduler.scheduleWithFixedDelay(
                 publisher::publishQuietly, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         return publisher;

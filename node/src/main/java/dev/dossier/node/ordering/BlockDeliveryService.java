@@ -3,6 +3,7 @@ package dev.dossier.node.ordering;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.dossier.node.NodeClock;
 import dev.dossier.node.identity.Identity;
 import dev.dossier.node.identity.IdentityException;
 import dev.dossier.node.identity.IdentityValidator;
@@ -132,7 +133,7 @@ public final class BlockDeliveryService extends AtomicBroadcastGrpc.AtomicBroadc
             }
             Instant stamped = Instant.ofEpochSecond(
                     header.getTimestamp().getSeconds(), header.getTimestamp().getNanos());
-            if (Duration.between(stamped, Instant.now()).abs().compareTo(TIME_WINDOW) > 0) {
+            if (Duration.between(stamped, NodeClock.now()).abs().compareTo(TIME_WINDOW) > 0) {
                 return Status.BAD_REQUEST;
             }
             Identity requester = identities.validate(signature.getCreator());

@@ -3,6 +3,7 @@ package dev.dossier.node.ordering;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.node.NodeClock;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.PendingTx;
@@ -203,7 +204,7 @@ public final class RaftOrderer implements Orderer {
             txIds.add(tx.txId());
         }
         // never before the last block's cut time: a clock a little behind the others' must not get the batch refused
-        Instant now = Instant.now();
+        Instant now = NodeClock.now();
         Instant cutAt = stateMachine.lastCutAt().filter(now::isBefore).orElse(now);
         ByteString entry = new OrderedBatch(cutAt, envelopes).encode();
         inFlight.acquire();

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import dev.dossier.node.NodeClock;
 import dev.dossier.node.identity.Signer;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -31,7 +32,7 @@ public final class SeekRequests {
         requireNonNull(channel, "channel");
         requireNonNull(signer, "signer");
         requireNonNull(seek, "seek");
-        Instant now = Instant.now();
+        Instant now = NodeClock.now();
         byte[] nonce = new byte[24];
         RANDOM.nextBytes(nonce);
         ChannelHeader channelHeader = ChannelHeader.newBuilder()

@@ -289,6 +289,57 @@ class CryptoGenTest {
     }
 
     @Test
+    void generate_withHosts_putsEachNodeOnItsHost_andItsAddressInItsTlsCertificate() throws Exception {
+        Path network = directory.resolve("hosts");
+        Consortium onHosts =
+                CryptoGen.generate(network, 2, "dossier", "notary", 7051, FabricNames.DOSSIER, List.of("10.231.0.1", "node-b.example"));
+
+        assertThat(Consortium.load(network.resolve("consortium.yaml")).nodes())
+                .extracting(Consortium.Node::host)
+                .containsExactly("10.231.0.1", "node-b.example");
+        // (2: DNS name, 7: IP address) of each node's TLS certificate
+        List<List<List<?>>> expected = List.of(
+                List.of(
+                        List.of(2, "node0.org1.dossier.local"),
+                        List.of(2, "node0"),
+                        List.of(7, "127.0.0.1"),
+                        List.of(7, "10.231.0.1")),
+                List.of(
+                        List.of(2, "node0.org2.dossier.local"),
+                        List.of(2, "node0"),
+                        List.of(2, "node-b.example"),
+                        List.of(7, "127.0.0.1")));
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(subjectAlternativeNames(network, onHosts.nodes().get(i).name()))
+                    .containsExactlyInAnyOrderElementsOf(expected.get(i));
+        }
+    }
+
+    @Test
+    void generate_withHostsNotOnePerOrganisation_orNotAHost_throws() {
+        Path fresh = directory.resolve("unusedHosts");
+        assertThatThrownBy(() -> CryptoGen.generate(fresh, 3, "dossier", "notary", 7051, FabricNames.DOSSIER, List.of("10.0.0.1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("1 hosts for 3 organisations: give one per organisation");
+        assertThatThrownBy(() -> CryptoGen.generate(fresh, 1, "dossier", "notary", 7051, FabricNames.DOSSIER, List.of("a b")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("host 'a b' is not a host name or IP address");
+        assertThat(fresh).doesNotExist();
+    }
+
+    private static java.util.Collection<List<?>> subjectAlternativeNames(Path network, String node) throws Exception {
+        String domain = node.substring(node.indexOf('.') + 1);
+        Path certificate = network.resolve("organizations/peerOrganizations")
+                .resolve(domain)
+                .resolve("peers")
+                .resolve(node)
+                .resolve("tls/server.crt");
+        try (Reader reader = Files.newBufferedReader(certificate)) {
+            return Identities.readX509Certificate(reader).getSubjectAlternativeNames();
+        }
+    }
+
+    @Test
     void generate_oneOrganisation_validates() throws Exception {
         Consortium single = CryptoGen.generate(directory.resolve("single"), 1, "ch", "cc", 9000);
         IdentityValidator singleValidator = new IdentityValidator(single.msps());
