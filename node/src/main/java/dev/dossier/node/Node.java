@@ -8,6 +8,7 @@ import dev.dossier.node.backup.AdminSocket;
 import dev.dossier.node.backup.NodeBackup;
 import dev.dossier.node.chaincode.ChaincodeLoadException;
 import dev.dossier.node.chaincode.ChaincodeRuntime;
+import dev.dossier.node.clock.NodeClock;
 import dev.dossier.node.config.CredentialKeys;
 import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.gateway.Endorsers;

@@ -2,7 +2,7 @@ package dev.dossier.node.gateway;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.dossier.node.NodeClock;
+import dev.dossier.node.clock.NodeClock;
 import dev.dossier.node.identity.Identity;
 import dev.dossier.node.identity.IdentityException;
 import dev.dossier.node.identity.IdentityValidator;

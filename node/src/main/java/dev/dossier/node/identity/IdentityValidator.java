@@ -7,7 +7,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.dossier.crypto.EcIssuerKey;
 import dev.dossier.crypto.P256PublicKey;
 import dev.dossier.crypto.Pem;
-import dev.dossier.node.NodeClock;
+import dev.dossier.node.clock.NodeClock;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;

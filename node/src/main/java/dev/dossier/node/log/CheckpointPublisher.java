@@ -6,7 +6,7 @@ import dev.dossier.common.note.NoteSignature;
 import dev.dossier.common.note.NoteVerifier;
 import dev.dossier.common.note.SignedNote;
 import dev.dossier.common.note.TrustFile;
-import dev.dossier.node.NodeClock;
+import dev.dossier.node.clock.NodeClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

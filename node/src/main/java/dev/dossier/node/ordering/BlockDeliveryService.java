@@ -3,7 +3,7 @@ package dev.dossier.node.ordering;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.dossier.node.NodeClock;
+import dev.dossier.node.clock.NodeClock;
 import dev.dossier.node.identity.Identity;
 import dev.dossier.node.identity.IdentityException;
 import dev.dossier.node.identity.IdentityValidator;

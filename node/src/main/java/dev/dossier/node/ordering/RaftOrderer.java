@@ -3,7 +3,7 @@ package dev.dossier.node.ordering;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
-import dev.dossier.node.NodeClock;
+import dev.dossier.node.clock.NodeClock;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.PendingTx;

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-import dev.dossier.node.NodeClock;
+import dev.dossier.node.clock.NodeClock;
 import dev.dossier.node.identity.Signer;
 import java.security.SecureRandom;
 import java.time.Instant;

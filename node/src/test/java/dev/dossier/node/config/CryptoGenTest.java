@@ -291,8 +291,8 @@ class CryptoGenTest {
     @Test
     void generate_withHosts_putsEachNodeOnItsHost_andItsAddressInItsTlsCertificate() throws Exception {
         Path network = directory.resolve("hosts");
-        Consortium onHosts =
-                CryptoGen.generate(network, 2, "dossier", "notary", 7051, FabricNames.DOSSIER, List.of("10.231.0.1", "node-b.example"));
+        Consortium onHosts = CryptoGen.generate(
+                network, 2, "dossier", "notary", 7051, FabricNames.DOSSIER, List.of("10.231.0.1", "node-b.example"));
 
         assertThat(Consortium.load(network.resolve("consortium.yaml")).nodes())
                 .extracting(Consortium.Node::host)
@@ -318,10 +318,12 @@ class CryptoGenTest {
     @Test
     void generate_withHostsNotOnePerOrganisation_orNotAHost_throws() {
         Path fresh = directory.resolve("unusedHosts");
-        assertThatThrownBy(() -> CryptoGen.generate(fresh, 3, "dossier", "notary", 7051, FabricNames.DOSSIER, List.of("10.0.0.1")))
+        assertThatThrownBy(() -> CryptoGen.generate(
+                        fresh, 3, "dossier", "notary", 7051, FabricNames.DOSSIER, List.of("10.0.0.1")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("1 hosts for 3 organisations: give one per organisation");
-        assertThatThrownBy(() -> CryptoGen.generate(fresh, 1, "dossier", "notary", 7051, FabricNames.DOSSIER, List.of("a b")))
+        assertThatThrownBy(() ->
+                        CryptoGen.generate(fresh, 1, "dossier", "notary", 7051, FabricNames.DOSSIER, List.of("a b")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("host 'a b' is not a host name or IP address");
         assertThat(fresh).doesNotExist();

@@ -1,4 +1,4 @@
-package dev.dossier.node;
+package dev.dossier.node.clock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.dossier.node;
+package dev.dossier.node.clock;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
