@@ -102,6 +102,22 @@ fe2e_wait_port() {
   fe2e_fail "$what did not open port $port in 180 s (log: $log)"
 }
 
+# Waits until every peer's gossip sees the other organisation's peer in the channel ("Membership view has changed.
+# peers went online" in its log, Fabric's gossip/gossip/channel): until then a peer's gateway finds no combination of
+# peers that satisfies the endorsement policy, and the first transaction would be refused (FAILED_PRECONDITION), a
+# difference that says nothing about Dossier. At most 180 s.
+fe2e_wait_membership() {
+  local dir=$1 i
+  for i in 1 2; do
+    for _ in $(seq 1 1800); do
+      grep -q "Membership view has changed. peers went online" "$dir/logs/peer$i.log" && continue 2
+      sleep 0.1
+    done
+    tail -n 20 "$dir/logs/peer$i.log" >&2
+    fe2e_fail "the peer of Org${i}MSP saw no other peer of the channel in 180 s (log: $dir/logs/peer$i.log)"
+  done
+}
+
 fe2e_cleanup() {
   local pid
   if [[ -f "$RUN/pids" ]] && ! $FE2E_KEEP; then
@@ -220,6 +236,7 @@ fe2e_fabric_up() {
   for i in 1 2; do
     fe2e_wait_port $((ccaas_base + i - 1)) "${FE2E_CCAAS_PIDS[$i]}" "chaincode server $i" "$dir/logs/ccaas$i.log"
   done
+  fe2e_wait_membership "$dir"
   FE2E_NET=$net
   FE2E_PEER_BASE=$peers
   fe2e_followers_up
