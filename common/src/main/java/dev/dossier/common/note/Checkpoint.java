@@ -81,6 +81,9 @@ public record Checkpoint(String origin, long size, byte[] root, long time) {
         } catch (IllegalArgumentException e) {
             throw new NoteException("checkpoint root is not base64: " + lines[2]);
         }
+        if (!Base64.getEncoder().encodeToString(root).equals(lines[2])) {
+            throw new NoteException("checkpoint root is not canonical base64: " + lines[2]);
+        }
         if (root.length != 32) {
             throw new NoteException("checkpoint root has " + root.length + " bytes, want 32");
         }

@@ -87,6 +87,11 @@ public final class SignedNote {
         } catch (IllegalArgumentException e) {
             throw new NoteException("signature of " + parts[0] + " is not base64");
         }
+        // one note, one text: the decoder ignores the unused bits of the last character, which would let a note's bytes
+        // change while it still verifies
+        if (!Base64.getEncoder().encodeToString(decoded).equals(parts[1])) {
+            throw new NoteException("signature of " + parts[0] + " is not canonical base64");
+        }
         if (decoded.length <= 4) {
             throw new NoteException("signature of " + parts[0] + " is too short");
         }

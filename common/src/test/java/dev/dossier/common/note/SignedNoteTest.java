@@ -122,4 +122,24 @@ class SignedNoteTest {
             assertThatThrownBy(() -> SignedNote.parse(note)).as(note).isInstanceOf(NoteException.class);
         }
     }
+
+    @Test
+    void signatureWithUnusedBitsSet_isRefused_soANoteHasOneText() throws Exception {
+        // "AAAAAAAAAA==" and "AAAAAAAAAB==" decode to the same 7 zero bytes: the second sets an unused bit
+        assertThat(SignedNote.parse("text\n\n— a AAAAAAAAAA==\n").signatures()).hasSize(1);
+        assertThatThrownBy(() -> SignedNote.parse("text\n\n— a AAAAAAAAAB==\n"))
+                .isInstanceOf(NoteException.class)
+                .hasMessage("signature of a is not canonical base64");
+    }
+
+    @Test
+    void checkpointRootWithUnusedBitsSet_isRefused() throws Exception {
+        String root = Base64.getEncoder().encodeToString(ROOT); // 44 characters, the last before '=' has 2 unused bits
+        char last = root.charAt(42);
+        String alias = root.substring(0, 42) + (char) (last + 1) + "=";
+        assertThat(Base64.getDecoder().decode(alias)).isEqualTo(ROOT);
+        assertThatThrownBy(() -> Checkpoint.parse("o\n1\n" + alias + "\ntime 1\n"))
+                .isInstanceOf(NoteException.class)
+                .hasMessageContaining("not canonical base64");
+    }
 }
