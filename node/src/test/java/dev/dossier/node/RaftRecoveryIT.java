@@ -41,7 +41,7 @@ class RaftRecoveryIT {
     @Timeout(360)
     void followerThatLostAcknowledgedEntries_catchesUpFromTheSameLeader_withIdenticalBlocks() throws Exception {
         try (TestCluster cluster = new TestCluster(dir, 3)) {
-            Saved saved = loseAcknowledgedBlock(cluster, true);
+            Saved saved = loseAcknowledgedBlock(cluster);
             int follower = saved.follower();
             long height = saved.height();
 
@@ -57,11 +57,11 @@ class RaftRecoveryIT {
     /**
      * Three blocks, a copy of a follower's ledger, one more block every node holds (the leader counts each follower as
      * holding its entry); then the follower is stopped and loses that block and its Raft entries from the block's on
-     * (torn, or cleanly), and is started again.
+     * (the first of them torn), and is started again.
      *
      * @return the leader, the follower and the follower's height now (the lost block's number)
      */
-    private Saved loseAcknowledgedBlock(TestCluster cluster, boolean torn) throws Exception {
+    private Saved loseAcknowledgedBlock(TestCluster cluster) throws Exception {
         Saved saved = saveFollowerLedger(cluster, 3);
         int leader = saved.leader();
         int follower = saved.follower();
@@ -72,7 +72,7 @@ class RaftRecoveryIT {
         awaitHeldByEveryFollower(cluster, leader, lostEntry);
 
         putBackSavedLedger(cluster, follower); // the block after it is lost
-        loseFrom(cluster.settings.get(follower).dataDirectory().resolve("raft"), lostEntry, torn);
+        loseFrom(cluster.settings.get(follower).dataDirectory().resolve("raft"), lostEntry);
         cluster.start(follower);
         assertThat(cluster.ledger(follower).height()).isEqualTo(height);
         return saved;
@@ -220,11 +220,10 @@ class RaftRecoveryIT {
     }
 
     /**
-     * Loses Raft entry {@code index} and every later one. Torn: as a crash while writing it would, the open segment
-     * keeps the entry's first bytes, and zeros from there to its end. Not torn: zeros from the entry's start, a clean
-     * segment that ends before it.
+     * Loses Raft entry {@code index} and every later one, as a crash while writing it would: the open segment keeps the
+     * entry's first bytes, and zeros from there to its end.
      */
-    private static void loseFrom(Path raft, long index, boolean torn) throws IOException {
+    private static void loseFrom(Path raft, long index) throws IOException {
         Path segment;
         try (Stream<Path> files = Files.walk(raft)) {
             segment = files.filter(f -> f.getFileName().toString().startsWith("log_inprogress_"))
@@ -247,7 +246,7 @@ class RaftRecoveryIT {
                 } while ((b & 0x80) != 0);
                 position = file.getFilePointer() + length + 4; // the entry and its CRC32C
             }
-            long kept = torn ? position + 6 : position;
+            long kept = position + 6;
             assertThat(file.length())
                     .as("entry %d written in %s", index, segment)
                     .isGreaterThan(kept);
