@@ -227,6 +227,23 @@ test('parseSignedNote_malformed_throws', () => {
   for (const note of bad) assert.throws(() => r.parseSignedNote(note), r.VerificationError, JSON.stringify(note));
 });
 
+test('parseSignedNote_andCheckpoint_refuseNonCanonicalBase64', () => {
+  const text = checkpointText(ORIGIN, 1, Buffer.alloc(32), 1);
+  // "AAAAAAAAAA==" and "AAAAAAAAAB==" decode to the same 7 zero bytes: the second sets an unused bit
+  assert.equal(r.parseSignedNote(`${text}\n\u2014 k AAAAAAAAAA==\n`).signatures.length, 1);
+  assert.throws(
+    () => r.parseSignedNote(`${text}\n\u2014 k AAAAAAAAAB==\n`),
+    (e) => e instanceof r.VerificationError && /not canonical base64/.test(e.message),
+  );
+  // 32 zero bytes are "AAAA...AAA=" (43 A's); "...AAB=" decodes to the same bytes
+  const root = 'A'.repeat(43) + '=';
+  assert.equal(r.parseCheckpoint(`${ORIGIN}\n1\n${root}\ntime 1\n`).root.length, 32);
+  assert.throws(
+    () => r.parseCheckpoint(`${ORIGIN}\n1\n${'A'.repeat(42)}B=\ntime 1\n`),
+    (e) => e instanceof r.VerificationError && /not canonical base64/.test(e.message),
+  );
+});
+
 test('parseTrustFile_badFiles_throw', async () => {
   const key = newKey('k');
   const [name, id, data] = [key.vkey.split('+')[0], key.keyId.toString('hex'), key.vkey.substring(key.vkey.indexOf('+', 5) + 1)];

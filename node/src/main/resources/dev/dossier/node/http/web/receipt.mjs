@@ -317,6 +317,9 @@ export function parseSignedNote(note) {
     } catch (e) {
       fail(`signature of ${parts[0]} is not base64`);
     }
+    // one note, one text: atob ignores the unused bits of the last character (as Java's decoder does, which refuses
+    // such text too)
+    if (base64Encode(decoded) !== parts[1]) fail(`signature of ${parts[0]} is not canonical base64`);
     if (decoded.length <= 4) fail(`signature of ${parts[0]} is too short`);
     const keyId = new DataView(decoded.buffer).getUint32(0);
     signatures.push({ name: parts[0], keyId, signature: decoded.slice(4) });
@@ -347,6 +350,7 @@ export function parseCheckpoint(text) {
   } catch (e) {
     fail(`checkpoint root is not base64: ${rootLine}`);
   }
+  if (base64Encode(root) !== rootLine) fail(`checkpoint root is not canonical base64: ${rootLine}`);
   if (root.length !== 32) fail(`checkpoint root has ${root.length} bytes, want 32`);
   const time = /^time (0|[1-9][0-9]*)$/.exec(timeLine);
   if (!time || BigInt(time[1]) > MAX_SAFE) fail(`checkpoint has no canonical 'time <unix seconds>' line: ${timeLine}`);
