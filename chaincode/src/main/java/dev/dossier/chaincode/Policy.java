@@ -2,13 +2,12 @@ package dev.dossier.chaincode;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.dossier.common.hash.Sha256;
 import dev.dossier.common.json.Json;
 import dev.dossier.common.json.JsonReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -287,11 +286,7 @@ final class Policy {
     }
 
     static String sha256Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("SHA-256 is always available", e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(text));
     }
 
     /** The default document, packaged from {@code network-config/policy.json} at build time. */

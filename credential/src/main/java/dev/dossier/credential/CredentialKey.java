@@ -1,5 +1,6 @@
 package dev.dossier.credential;
 
+import dev.dossier.common.hash.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ public record CredentialKey(String organisation, LocalDate validFrom, LocalDate 
 
     /** @return the key id, 16 lowercase hex digits */
     public String keyIdHex() {
-        return HexFormat.of().formatHex(DataIntegrity.sha256(key.key().encoded()), 0, 8);
+        return HexFormat.of().formatHex(Sha256.of(key.key().encoded()), 0, 8);
     }
 
     /** @return the fragment of the key's verification method, {@code key-<key id>} */

@@ -7,6 +7,7 @@ import com.apicatalog.jsonld.document.JsonDocument;
 import com.apicatalog.rdf.api.RdfConsumerException;
 import com.apicatalog.rdf.canon.RdfCanon;
 import com.apicatalog.rdf.nquads.NQuadsWriter;
+import dev.dossier.common.hash.Sha256;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -14,8 +15,6 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SignatureException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -170,8 +169,8 @@ public final class DataIntegrity {
         JsonObject optionsWithContext = Json.createObjectBuilder(options)
                 .add("@context", unsecured.get("@context"))
                 .build();
-        byte[] proofHash = sha256(canonical(optionsWithContext, contexts));
-        byte[] documentHash = sha256(canonical(unsecured, contexts));
+        byte[] proofHash = Sha256.of(canonical(optionsWithContext, contexts));
+        byte[] documentHash = Sha256.of(canonical(unsecured, contexts));
         byte[] hashData = new byte[64];
         System.arraycopy(proofHash, 0, hashData, 0, 32);
         System.arraycopy(documentHash, 0, hashData, 32, 32);
@@ -191,13 +190,5 @@ public final class DataIntegrity {
             throw new ProofException("the proof has no " + name + " string");
         }
         return text.getString();
-    }
-
-    static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("SHA-256 is required of every JDK", e);
-        }
     }
 }

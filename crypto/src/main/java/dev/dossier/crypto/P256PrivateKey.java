@@ -2,6 +2,7 @@ package dev.dossier.crypto;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.dossier.common.hash.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -118,7 +119,7 @@ public final class P256PrivateKey {
      */
     public byte[] sign(byte[] message) {
         requireNonNull(message, "message");
-        return signDigest(P256.sha256(message));
+        return signDigest(Sha256.of(message));
     }
 
     /**
@@ -131,7 +132,7 @@ public final class P256PrivateKey {
         requireNonNull(random, "random");
         ECDSASigner signer = new ECDSASigner();
         signer.init(true, new ParametersWithRandom(parameters, random));
-        return lowS(signer.generateSignature(P256.sha256(message)));
+        return lowS(signer.generateSignature(Sha256.of(message)));
     }
 
     /**
@@ -167,7 +168,7 @@ public final class P256PrivateKey {
      */
     public byte[] signFixed(byte[] message) {
         requireNonNull(message, "message");
-        return lowSPair(deterministic(P256.sha256(message))).toFixed();
+        return lowSPair(deterministic(Sha256.of(message))).toFixed();
     }
 
     private static EcdsaSignature lowSPair(BigInteger[] rs) {

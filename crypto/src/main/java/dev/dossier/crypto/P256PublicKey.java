@@ -2,6 +2,7 @@ package dev.dossier.crypto;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.dossier.common.hash.Sha256;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.InvalidKeyException;
@@ -100,7 +101,7 @@ public final class P256PublicKey {
         }
         ECDSASigner verifier = new ECDSASigner();
         verifier.init(false, parameters);
-        if (!verifier.verifySignature(P256.sha256(message), rs.r(), rs.s())) {
+        if (!verifier.verifySignature(Sha256.of(message), rs.r(), rs.s())) {
             throw new SignatureException("signature does not verify");
         }
     }
@@ -164,7 +165,7 @@ public final class P256PublicKey {
 
     /** @return SHA-256 of the uncompressed point, the key identifier Fabric's {@code cryptogen} writes (fresh array) */
     public byte[] keyIdentifier() {
-        return P256.sha256(point);
+        return Sha256.of(point);
     }
 
     ECPoint point() {

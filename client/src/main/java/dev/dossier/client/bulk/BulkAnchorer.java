@@ -10,6 +10,7 @@ import dev.dossier.client.record.Violation;
 import dev.dossier.client.transport.DossierException;
 import dev.dossier.client.transport.Notary;
 import dev.dossier.common.concurrent.DaemonThreads;
+import dev.dossier.common.hash.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -361,18 +361,14 @@ public final class BulkAnchorer {
 
     /** SHA-256 of the batch's commitments (and its cards' digests), concatenated: identifies the batch in the journal. */
     private static byte[] digest(List<Anchoring.Prepared> batch) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Anchoring.Prepared p : batch) {
-                sha.update(p.commitment());
-                if (p.card() != null) {
-                    sha.update(HexFormat.of().parseHex(p.card().digest()));
-                }
+        MessageDigest sha = Sha256.newDigest();
+        for (Anchoring.Prepared p : batch) {
+            sha.update(p.commitment());
+            if (p.card() != null) {
+                sha.update(HexFormat.of().parseHex(p.card().digest()));
             }
-            return sha.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("SHA-256 is a mandatory JDK algorithm", e);
         }
+        return sha.digest();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.dossier.client.bulk;
 import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.record.ValidatedRow;
 import dev.dossier.client.record.Violation;
+import dev.dossier.common.hash.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -115,13 +114,7 @@ public final class BulkCards {
     public static Path file(Path directory, String recordId, int version) {
         String safe = recordId.replaceAll("[^A-Za-z0-9._-]", "_");
         if (!safe.equals(recordId) || safe.startsWith(".")) {
-            byte[] digest;
-            try {
-                digest = MessageDigest.getInstance("SHA-256").digest(recordId.getBytes(StandardCharsets.UTF_8));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every Java platform has SHA-256", e);
-            }
-            safe = safe + "~" + HexFormat.of().formatHex(digest, 0, 4);
+            safe = safe + "~" + HexFormat.of().formatHex(Sha256.of(recordId), 0, 4);
         }
         return directory.resolve(safe + "-v" + version + ".card");
     }

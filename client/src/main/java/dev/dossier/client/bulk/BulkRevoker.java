@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.dossier.client.transport.DossierException;
 import dev.dossier.client.transport.Notary;
 import dev.dossier.common.concurrent.DaemonThreads;
+import dev.dossier.common.hash.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -281,14 +281,10 @@ public final class BulkRevoker {
 
     /** SHA-256 of the batch's commitments and reasons: identifies the batch in the journal. */
     private static byte[] digest(List<Row> batch) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Row r : batch) {
-                sha.update((r.commitment() + " " + r.reason() + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            return sha.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("SHA-256 is a mandatory JDK algorithm", e);
+        MessageDigest sha = Sha256.newDigest();
+        for (Row r : batch) {
+            sha.update((r.commitment() + " " + r.reason() + "\n").getBytes(StandardCharsets.UTF_8));
         }
+        return sha.digest();
     }
 }

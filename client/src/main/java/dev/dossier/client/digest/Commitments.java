@@ -1,8 +1,8 @@
 package dev.dossier.client.digest;
 
+import dev.dossier.common.hash.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
@@ -40,7 +40,7 @@ public final class Commitments {
 
     private static final byte[] RECORD_PREFIX = prefix(RECORD_TAG);
     private static final byte[] DOCUMENT_PREFIX = prefix(DOCUMENT_TAG);
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Commitments::newSha256);
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Sha256::newDigest);
 
     private Commitments() {}
 
@@ -111,13 +111,5 @@ public final class Commitments {
         byte[] prefix = new byte[ascii.length + 1];
         System.arraycopy(ascii, 0, prefix, 0, ascii.length);
         return prefix;
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("SHA-256 is a mandatory JDK algorithm", e);
-        }
     }
 }

@@ -3,11 +3,9 @@ package dev.dossier.client.record;
 import static java.util.Objects.requireNonNull;
 
 import dev.dossier.client.record.SampleCatalogue.Course;
+import dev.dossier.common.hash.Sha256;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.time.Period;
 import java.util.ArrayList;
@@ -252,7 +250,7 @@ public final class SampleData {
                 return "eqf_level " + level;
             }
             case MALFORMED_HASH -> {
-                String hash = sha256("evidence " + n).substring(0, 63) + "g";
+                String hash = HEX.formatHex(Sha256.of("evidence " + n)).substring(0, 63) + "g";
                 set(row, Field.EVIDENCE_SHA256, hash);
                 return "evidence_sha256 ends in a non-hexadecimal character";
             }
@@ -313,7 +311,7 @@ public final class SampleData {
         set(row, Field.VALID_UNTIL, validUntil);
         set(row, Field.COUNTRY, "IT");
         set(row, Field.LANGUAGE, "it");
-        set(row, Field.EVIDENCE_SHA256, r.nextInt(3) == 0 ? sha256("evidence " + n) : "");
+        set(row, Field.EVIDENCE_SHA256, r.nextInt(3) == 0 ? HEX.formatHex(Sha256.of("evidence " + n)) : "");
         return row;
     }
 
@@ -369,14 +367,6 @@ public final class SampleData {
             sum += d;
         }
         return tenDigits + (10 - sum % 10) % 10;
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JDK has SHA-256", e);
-        }
     }
 
     private static void writeRow(Writer csv, String[] row) throws IOException {

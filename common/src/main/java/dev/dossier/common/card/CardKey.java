@@ -1,10 +1,9 @@
 package dev.dossier.common.card;
 
+import dev.dossier.common.hash.Sha256;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
@@ -120,11 +119,7 @@ public record CardKey(String organisation, LocalDate validFrom, LocalDate validT
 
     /** @return the 8-byte key id of a DER public key: the first 8 bytes of its SHA-256 */
     public static byte[] keyId(byte[] subjectPublicKeyInfo) {
-        try {
-            return Arrays.copyOf(MessageDigest.getInstance("SHA-256").digest(subjectPublicKeyInfo), 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JDK has SHA-256", e);
-        }
+        return Arrays.copyOf(Sha256.of(subjectPublicKeyInfo), 8);
     }
 
     private static PublicKey publicKey(byte[] der) {

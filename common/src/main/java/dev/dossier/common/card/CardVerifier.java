@@ -1,10 +1,9 @@
 package dev.dossier.common.card;
 
 import dev.dossier.common.entry.LedgerEntry;
+import dev.dossier.common.hash.Sha256;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.Signature;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -49,7 +48,7 @@ public final class CardVerifier {
     /** @return the SHA-256 of a card's COSE bytes, or null if the text does not decode */
     public static byte[] digest(String text) {
         try {
-            return sha256(CardCodec.decode(text).bytes());
+            return Sha256.of(CardCodec.decode(text).bytes());
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -126,7 +125,7 @@ public final class CardVerifier {
         } catch (IllegalArgumentException e) {
             return new Opened(CardVerdict.TAMPERED, "not a card: " + e.getMessage(), null, null, null);
         }
-        byte[] digest = sha256(cose.bytes());
+        byte[] digest = Sha256.of(cose.bytes());
         String keyId = HexFormat.of().formatHex(cose.keyId());
         CardKey key = keys.get(keyId);
         if (key == null) {
@@ -232,13 +231,5 @@ public final class CardVerifier {
         }
         return "the signature of " + key.organisation() + "'s key " + key.keyIdHex()
                 + " does not verify: the card was changed after signing";
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JDK has SHA-256", e);
-        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.dossier.common.merkle;
 
+import dev.dossier.common.hash.Sha256;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,7 +20,7 @@ public final class Rfc9162 {
     /** @return {@code SHA-256(0x00 || data)} */
     public static byte[] leafHash(byte[] data) {
         Objects.requireNonNull(data, "data");
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.newDigest();
         sha.update((byte) 0x00);
         sha.update(data);
         return sha.digest();
@@ -30,7 +30,7 @@ public final class Rfc9162 {
     public static byte[] nodeHash(byte[] left, byte[] right) {
         Objects.requireNonNull(left, "left");
         Objects.requireNonNull(right, "right");
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.newDigest();
         sha.update((byte) 0x01);
         sha.update(left);
         sha.update(right);
@@ -39,7 +39,7 @@ public final class Rfc9162 {
 
     /** @return the hash of the empty tree, {@code SHA-256()} */
     public static byte[] emptyRoot() {
-        return sha256().digest();
+        return Sha256.newDigest().digest();
     }
 
     /**
@@ -68,13 +68,5 @@ public final class Rfc9162 {
             hash = nodeHash(stack[--top], hash);
         }
         return hash;
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("SHA-256 is required of every JDK", e);
-        }
     }
 }

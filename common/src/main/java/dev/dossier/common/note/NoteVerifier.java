@@ -1,10 +1,10 @@
 package dev.dossier.common.note;
 
+import dev.dossier.common.hash.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
@@ -119,12 +119,7 @@ public final class NoteVerifier {
 
     /** @return the C2SP key ID of an ECDSA public key */
     public static int keyId(PublicKey publicKey) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(publicKey.getEncoded());
-            return ByteBuffer.wrap(hash, 0, 4).getInt();
-        } catch (GeneralSecurityException e) {
-            throw new AssertionError("SHA-256 is required of every JDK", e);
-        }
+        return ByteBuffer.wrap(Sha256.of(publicKey.getEncoded()), 0, 4).getInt();
     }
 
     /**

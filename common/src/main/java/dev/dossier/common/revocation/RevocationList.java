@@ -1,5 +1,6 @@
 package dev.dossier.common.revocation;
 
+import dev.dossier.common.hash.Sha256;
 import dev.dossier.common.note.NoteException;
 import dev.dossier.common.note.NoteVerifier;
 import dev.dossier.common.note.SignedNote;
@@ -220,7 +221,7 @@ public final class RevocationList {
         return FORMAT + "\n" + "origin " + origin + "\n" + "version " + version + "\n" + "since " + since + "\n"
                 + "height " + height + "\n" + "time " + time + "\n" + "prefix " + PREFIX_BYTES + "\n" + "revoked "
                 + revoked.length + "\n" + "superseded " + superseded.length + "\n" + "entries "
-                + java.util.Base64.getEncoder().encodeToString(WireFormat.sha256(entries())) + "\n";
+                + java.util.Base64.getEncoder().encodeToString(Sha256.of(entries())) + "\n";
     }
 
     /** @return the entry bytes: the revoked prefixes, then the superseded ones */

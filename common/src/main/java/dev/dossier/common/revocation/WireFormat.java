@@ -4,10 +4,9 @@ import static dev.dossier.common.revocation.RevocationList.FORMAT;
 import static dev.dossier.common.revocation.RevocationList.MAX_NOTE_BYTES;
 import static dev.dossier.common.revocation.RevocationList.PREFIX_BYTES;
 
+import dev.dossier.common.hash.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -68,7 +67,7 @@ final class WireFormat {
             throw new RevocationListException("the list holds " + entries.length + " entry bytes, the header says "
                     + revokedCount + " revoked and " + supersededCount + " superseded of " + PREFIX_BYTES + " bytes");
         }
-        if (!java.util.Base64.getEncoder().encodeToString(sha256(entries)).equals(values[8])) {
+        if (!java.util.Base64.getEncoder().encodeToString(Sha256.of(entries)).equals(values[8])) {
             throw new RevocationListException(
                     "revocation list refused: the entries do not match the signed header's SHA-256 (altered)");
         }
@@ -93,13 +92,5 @@ final class WireFormat {
             throw new RevocationListException(field + " is not a number in canonical decimal: " + value);
         }
         return Long.parseLong(value);
-    }
-
-    static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JDK has SHA-256", e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.dossier.node.gateway;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.common.hash.Sha256;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,7 +42,7 @@ public final class EndorsementLog {
     }
 
     private static ByteString key(ByteString responsePayload, Endorsement endorsement) {
-        MessageDigest sha = Transactions.sha256();
+        MessageDigest sha = Sha256.newDigest();
         for (ByteString part :
                 new ByteString[] {responsePayload, endorsement.getEndorser(), endorsement.getSignature()}) {
             sha.update(java.nio.ByteBuffer.allocate(Integer.BYTES)

@@ -2,10 +2,10 @@ package dev.dossier.node.gateway;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import dev.dossier.common.hash.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -30,7 +30,7 @@ final class Transactions {
 
     /** @return {@code hex(SHA-256(nonce || creator))}, Fabric's transaction id */
     static String txId(ByteString nonce, ByteString creator) {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.newDigest();
         sha.update(nonce.asReadOnlyByteBuffer());
         sha.update(creator.asReadOnlyByteBuffer());
         return HexFormat.of().formatHex(sha.digest());
@@ -51,7 +51,7 @@ final class Transactions {
 
     /** @return {@code SHA-256(nonce || creator || little-endian epoch)}, the binding the shim exposes */
     static byte[] binding(ByteString nonce, ByteString creator, long epoch) {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.newDigest();
         sha.update(nonce.asReadOnlyByteBuffer());
         sha.update(creator.asReadOnlyByteBuffer());
         sha.update(ByteBuffer.allocate(Long.BYTES)
@@ -66,7 +66,7 @@ final class Transactions {
      * header bytes and the chaincode proposal payload bytes without the transient map.
      */
     static ByteString proposalHash(Header header, ByteString payloadWithoutTransient) {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.newDigest();
         sha.update(header.getChannelHeader().asReadOnlyByteBuffer());
         sha.update(header.getSignatureHeader().asReadOnlyByteBuffer());
         sha.update(payloadWithoutTransient.asReadOnlyByteBuffer());
@@ -108,13 +108,5 @@ final class Transactions {
     static String function(ChaincodeInvocationSpec spec) {
         var args = spec.getChaincodeSpec().getInput().getArgsList();
         return args.isEmpty() ? "" : args.get(0).toStringUtf8();
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("SHA-256 is required of every JDK", e);
-        }
     }
 }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.dossier.common.file.AtomicFile;
+import dev.dossier.common.hash.Sha256;
 import dev.dossier.node.config.Consortium;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,8 +23,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -231,15 +230,7 @@ public final class ApiClients {
 
     /** @return the SHA-256 of a token's characters, lowercase hexadecimal */
     static String hash(String token) {
-        return HEX.formatHex(sha256(token.getBytes(StandardCharsets.US_ASCII)));
-    }
-
-    static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JDK has SHA-256", e);
-        }
+        return HEX.formatHex(Sha256.of(token.getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static String newToken() {

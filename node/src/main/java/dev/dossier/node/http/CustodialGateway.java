@@ -2,6 +2,7 @@ package dev.dossier.node.http;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.dossier.common.hash.Sha256;
 import dev.dossier.crypto.P256PrivateKey;
 import dev.dossier.crypto.P256PublicKey;
 import dev.dossier.crypto.Pem;
@@ -193,7 +194,7 @@ public final class CustodialGateway implements AutoCloseable {
      *     time
      */
     Optional<Caller> authenticate(String token) {
-        byte[] presented = ApiClients.sha256(token.getBytes(StandardCharsets.US_ASCII));
+        byte[] presented = Sha256.of(token.getBytes(StandardCharsets.US_ASCII));
         Caller found = null;
         for (Caller caller : callers) {
             if (MessageDigest.isEqual(presented, caller.client().tokenHash()) && found == null) {

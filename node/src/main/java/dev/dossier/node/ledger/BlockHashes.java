@@ -3,10 +3,10 @@ package dev.dossier.node.ledger;
 import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.common.hash.Sha256;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -36,7 +36,7 @@ public final class BlockHashes {
      * @throws NullPointerException if {@code header} is null
      */
     public static byte[] headerHash(BlockHeader header) {
-        return sha256().digest(headerBytes(header));
+        return Sha256.newDigest().digest(headerBytes(header));
     }
 
     /**
@@ -65,18 +65,10 @@ public final class BlockHashes {
      */
     public static byte[] dataHash(BlockData data) {
         requireNonNull(data, "data");
-        MessageDigest digest = sha256();
+        MessageDigest digest = Sha256.newDigest();
         for (ByteString entry : data.getDataList()) {
             digest.update(entry.asReadOnlyByteBuffer());
         }
         return digest.digest();
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every Java platform provides SHA-256", e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.dossier.node.ledger;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.common.hash.Sha256;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -78,7 +79,7 @@ final class RangeMerkleSummary {
     }
 
     private static byte[] hashReads(List<KVRead> reads) {
-        return BlockHashes.sha256()
+        return Sha256.newDigest()
                 .digest(QueryReads.newBuilder().addAllKvReads(reads).build().toByteArray());
     }
 
@@ -118,7 +119,7 @@ final class RangeMerkleSummary {
     }
 
     private static byte[] combine(List<byte[]> hashes) {
-        MessageDigest digest = BlockHashes.sha256();
+        MessageDigest digest = Sha256.newDigest();
         for (byte[] hash : hashes) {
             digest.update(hash);
         }

@@ -2,12 +2,11 @@ package dev.dossier.node.ordering;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.dossier.common.hash.Sha256;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -145,10 +144,6 @@ final class NodeTrustManager extends X509ExtendedTrustManager {
     }
 
     private static String fingerprint(X509Certificate certificate) throws CertificateEncodingException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JDK has SHA-256", e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(certificate.getEncoded()));
     }
 }

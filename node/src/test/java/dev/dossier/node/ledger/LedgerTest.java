@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.common.hash.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -373,7 +374,7 @@ class LedgerTest {
         QueryReadsMerkleSummary summary = QueryReadsMerkleSummary.newBuilder()
                 .setMaxDegree(2)
                 .setMaxLevel(1)
-                .addMaxLevelHashes(ByteString.copyFrom(BlockHashes.sha256().digest(leaf.toByteArray())))
+                .addMaxLevelHashes(ByteString.copyFrom(Sha256.newDigest().digest(leaf.toByteArray())))
                 .build();
 
         Block block = ledger.commit(List.of(
