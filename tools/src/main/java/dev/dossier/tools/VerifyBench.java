@@ -5,7 +5,6 @@ import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.transport.Connections;
 import dev.dossier.client.transport.NodeApi;
 import dev.dossier.common.note.TrustFile;
-import dev.dossier.common.receipt.Receipt;
 import io.grpc.ManagedChannel;
 import java.io.BufferedReader;
 import java.net.URI;
@@ -17,15 +16,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hyperledger.fabric.client.Contract;
 import org.hyperledger.fabric.client.Gateway;
 
 /**
- * Measures an inspector's lookups of anchored records, one at a time (an inspector checks one certificate): the
+ * Measures an inspector's lookups of anchored records: first one at a time (an inspector checks one certificate), the
  * contract's {@code status} through the official fabric-gateway client, and a receipt fetched over HTTP and verified
- * offline against the node's trust file. Commitments are a random sample of an anchoring receipts file. Prints one
- * line per kind: {@code <kind> n=<samples> p50=<ms> p99=<ms>}.
+ * offline against the node's trust file; then {@value #INSPECTORS} inspectors at once, each doing both for one
+ * commitment after another, for the node's throughput of lookups. Commitments are a random sample of an anchoring
+ * receipts file. Prints one line per kind: {@code <kind> n=<samples> p50=<ms> p99=<ms>}, and for the concurrent run
+ * also {@code per_s=<lookups per second>} (a lookup being a status and a verified receipt).
  *
  * <p>Usage: {@code VerifyBench <endpoint> <mspId> <user MSP folder> <channel> <chaincode> <node URL> <receipts.jsonl>
  * [samples]}
@@ -33,6 +38,7 @@ import org.hyperledger.fabric.client.Gateway;
 public final class VerifyBench {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int WARMUP = 200;
+    private static final int INSPECTORS = 16;
 
     private VerifyBench() {}
 
@@ -53,20 +59,58 @@ public final class VerifyBench {
             long[] status = new long[commitments.size()];
             long[] receipt = new long[commitments.size()];
             for (int i = 0; i < commitments.size(); i++) {
-                String hex = commitments.get(i).toString();
                 long start = System.nanoTime();
-                contract.evaluateTransaction("status", hex);
+                contract.evaluateTransaction("status", commitments.get(i).toString());
                 status[i] = System.nanoTime() - start;
                 start = System.nanoTime();
-                Receipt r = node.receipt(commitments.get(i), Duration.ZERO);
-                r.verify(trust);
+                node.receipt(commitments.get(i), Duration.ZERO).verify(trust);
                 receipt[i] = System.nanoTime() - start;
             }
             print("status", Arrays.copyOfRange(status, Math.min(WARMUP, status.length), status.length));
             print("receipt", Arrays.copyOfRange(receipt, Math.min(WARMUP, receipt.length), receipt.length));
+            concurrently(contract, node, trust, commitments);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** Every commitment looked up once more, by {@value #INSPECTORS} inspectors at once. */
+    private static void concurrently(Contract contract, NodeApi node, TrustFile trust, List<Commitment> commitments)
+            throws Exception {
+        long[] lookup = new long[commitments.size()];
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService inspectors = Executors.newFixedThreadPool(INSPECTORS);
+        long begin = System.nanoTime();
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < INSPECTORS; t++) {
+                running.add(inspectors.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < commitments.size(); i = next.getAndIncrement()) {
+                        long start = System.nanoTime();
+                        contract.evaluateTransaction(
+                                "status", commitments.get(i).toString());
+                        node.receipt(commitments.get(i), Duration.ZERO).verify(trust);
+                        lookup[i] = System.nanoTime() - start;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            inspectors.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        long[] sorted = lookup.clone();
+        Arrays.sort(sorted);
+        System.out.printf(
+                "concurrent-%d n=%d p50=%.2f p99=%.2f per_s=%.0f%n",
+                INSPECTORS,
+                sorted.length,
+                percentile(sorted, 0.50) / 1e6,
+                percentile(sorted, 0.99) / 1e6,
+                sorted.length / seconds);
     }
 
     /** Reservoir sample of the anchored commitments of a receipts file. */
