@@ -9,6 +9,7 @@ import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.transport.NodeApi;
 import dev.dossier.common.note.TrustFile;
+import dev.dossier.common.verdict.Verdict;
 import dev.dossier.credential.Contexts;
 import dev.dossier.credential.CredentialCheck;
 import dev.dossier.credential.DataIntegrity;
@@ -82,8 +83,8 @@ class CredentialIT {
             Dossier dossier = LocalNode.dossier(gateway, keys);
             IssuedCredential credential = issue(dossier, CardIT.record("OB3-REVOKE", 1));
 
-            CredentialVerifier.Verdict valid = verifier().verify(credential.json());
-            assertThat(valid.status()).as(valid.reason()).isEqualTo(CredentialVerifier.Status.VALID);
+            CredentialVerifier.Result valid = verifier().verify(credential.json());
+            assertThat(valid.verdict()).as(valid.reason()).isEqualTo(Verdict.VALID);
             assertThat(valid.reason()).contains("anchored by Org1MSP, status active, not revoked on status list 0");
             assertThat(dossier.status(credential.digest()).orElseThrow().kind()).isEqualTo("credential");
             String listPath =
@@ -99,8 +100,8 @@ class CredentialIT {
             assertThat(waitForBit(listPath, entry))
                     .as("the next status list has the record's bit set")
                     .isTrue();
-            CredentialVerifier.Verdict revoked = verifier().verify(credential.json());
-            assertThat(revoked.status()).as(revoked.reason()).isEqualTo(CredentialVerifier.Status.REVOKED);
+            CredentialVerifier.Result revoked = verifier().verify(credential.json());
+            assertThat(revoked.verdict()).as(revoked.reason()).isEqualTo(Verdict.REVOKED);
             assertThat(revoked.reason()).contains("issued_in_error");
         }
     }
@@ -128,13 +129,13 @@ class CredentialIT {
 
             JsonObject renamed =
                     Json.createObjectBuilder(json).add("name", "Another course").build();
-            assertThat(verifier().verify(renamed.toString()).status()).isEqualTo(CredentialVerifier.Status.TAMPERED);
+            assertThat(verifier().verify(renamed.toString()).verdict()).isEqualTo(Verdict.TAMPERED);
 
             JsonObject later = Json.createObjectBuilder(json)
                     .add("validUntil", "2099-12-31T23:59:59Z")
                     .build();
-            CredentialVerifier.Verdict extended = verifier().verify(later.toString());
-            assertThat(extended.status()).isEqualTo(CredentialVerifier.Status.TAMPERED);
+            CredentialVerifier.Result extended = verifier().verify(later.toString());
+            assertThat(extended.verdict()).isEqualTo(Verdict.TAMPERED);
             assertThat(extended.reason()).contains("does not verify");
 
             // signed by a key the organisation's controller document does not list
@@ -146,8 +147,8 @@ class CredentialIT {
                     ProofSigner.eddsa(stranger, did + "#key-0000000000000000"),
                     Instant.now(),
                     Contexts.bundled());
-            CredentialVerifier.Verdict unknown = verifier().verify(forged.toString());
-            assertThat(unknown.status()).as(unknown.reason()).isEqualTo(CredentialVerifier.Status.UNKNOWN_SIGNER);
+            CredentialVerifier.Result unknown = verifier().verify(forged.toString());
+            assertThat(unknown.verdict()).as(unknown.reason()).isEqualTo(Verdict.UNKNOWN_SIGNER);
         }
     }
 
@@ -174,12 +175,12 @@ class CredentialIT {
                         Contexts.bundled())
                 .toString();
 
-        CredentialVerifier.Verdict online = verifier().verify(signed);
-        assertThat(online.status()).as(online.reason()).isEqualTo(CredentialVerifier.Status.NOT_FOUND);
+        CredentialVerifier.Result online = verifier().verify(signed);
+        assertThat(online.verdict()).as(online.reason()).isEqualTo(Verdict.NOT_FOUND);
         assertThat(online.reason()).startsWith("the proof is valid (signed by " + didKey + ")");
-        CredentialVerifier.Verdict offline =
+        CredentialVerifier.Result offline =
                 new CredentialVerifier(null, null, List.of(), Contexts.bundled(), Clock.systemUTC()).verify(signed);
-        assertThat(offline.status()).as(offline.reason()).isEqualTo(CredentialVerifier.Status.VALID);
+        assertThat(offline.verdict()).as(offline.reason()).isEqualTo(Verdict.VALID);
     }
 
     @Test
@@ -254,8 +255,8 @@ class CredentialIT {
         assertThat(run.text())
                 .containsPattern("credentials +30 Open Badges 3.0 signed, anchored and written to .* \\(\\d+/s\\)");
         Path one = directory.resolve("OB3-BULK-7-v1.json");
-        CredentialVerifier.Verdict verdict = verifier().verify(Files.readString(one));
-        assertThat(verdict.status()).as(verdict.reason()).isEqualTo(CredentialVerifier.Status.VALID);
+        CredentialVerifier.Result verdict = verifier().verify(Files.readString(one));
+        assertThat(verdict.verdict()).as(verdict.reason()).isEqualTo(Verdict.VALID);
     }
 
     private boolean bitOnTheNode(String path, CredentialCheck.StatusEntry entry) throws Exception {
