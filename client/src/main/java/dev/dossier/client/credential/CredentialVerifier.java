@@ -69,7 +69,8 @@ public final class CredentialVerifier {
     }
 
     /**
-     * @throws IOException if the node cannot be asked, or its status list is refused
+     * @throws IOException if the node cannot be asked (for the issuer's keys, the ledger or the status list), or its
+     *     status list is refused: no verdict can be given
      */
     public Result verify(String json) throws IOException, InterruptedException {
         CredentialCheck.Checked checked;
@@ -88,6 +89,10 @@ public final class CredentialVerifier {
                     },
                     contexts);
         } catch (ProofException e) {
+            if (unknown[0] != null && e.getCause() instanceof IOException nodeFailure) {
+                // the node could not say which keys the issuer has: no verdict on the credential
+                throw new IOException(e.getMessage(), nodeFailure);
+            }
             return new Result(unknown[0] != null ? Verdict.UNKNOWN_SIGNER : Verdict.TAMPERED, e.getMessage(), null);
         }
         String signedBy = "signed by " + checked.issuer();
@@ -240,9 +245,16 @@ public final class CredentialVerifier {
             throw new ProofException("cannot ask the node for " + organisation + "'s keys: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProofException("interrupted", e);
+            throw new ProofException("interrupted", new IOException("interrupted", e));
         }
-        JsonValue methods = CredentialCheck.parse(document).get("verificationMethod");
+        JsonObject controller;
+        try {
+            controller = CredentialCheck.parse(document);
+        } catch (ProofException e) {
+            String problem = "the node's controller document of " + organisation + " is not a JSON object";
+            throw new ProofException(problem, new IOException(problem, e));
+        }
+        JsonValue methods = controller.get("verificationMethod");
         if (methods instanceof JsonArray list) {
             for (JsonValue value : list) {
                 if (value instanceof JsonObject vm
