@@ -25,6 +25,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.client.Contract;
 import org.hyperledger.fabric.client.Gateway;
@@ -127,36 +131,33 @@ final class LocalNode implements AutoCloseable {
      */
     static List<LocalNode> network(Path directory, int organisations, int port, KeyFiles keyFiles) throws Exception {
         Keys keys = Keys.generate(directory.resolve("network"), organisations, port);
-        List<LocalNode> nodes = new ArrayList<>();
-        List<Thread> starting = new ArrayList<>();
-        Exception[] failure = new Exception[1];
-        LocalNode[] started = new LocalNode[organisations];
-        for (int i = 0; i < organisations; i++) {
-            int org = i;
-            Path files = keyFiles.cardKeys(org, keys.network);
-            Thread thread = new Thread(() -> {
-                try {
-                    started[org] = new LocalNode(keys, org, directory.resolve("org" + (org + 1)), false, files);
-                } catch (Exception e) {
-                    failure[0] = e;
-                }
-            });
-            thread.start();
-            starting.add(thread);
-        }
-        for (Thread thread : starting) {
-            thread.join();
-        }
-        for (LocalNode node : started) {
-            if (node != null) {
-                nodes.add(node);
+        // started together: each node's Raft waits for the others to elect a leader
+        ExecutorService starter = Executors.newFixedThreadPool(organisations);
+        List<Future<LocalNode>> starting = new ArrayList<>();
+        try {
+            for (int org = 0; org < organisations; org++) {
+                Path files = keyFiles.cardKeys(org, keys.network);
+                Path data = directory.resolve("org" + (org + 1));
+                int index = org;
+                starting.add(starter.submit(() -> new LocalNode(keys, index, data, false, files)));
             }
+            List<LocalNode> nodes = new ArrayList<>();
+            Exception failure = null;
+            for (Future<LocalNode> node : starting) {
+                try {
+                    nodes.add(node.get());
+                } catch (ExecutionException e) {
+                    failure = e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+            if (failure != null) {
+                nodes.forEach(LocalNode::close);
+                throw failure;
+            }
+            return nodes;
+        } finally {
+            starter.shutdownNow();
         }
-        if (failure[0] != null) {
-            nodes.forEach(LocalNode::close);
-            throw failure[0];
-        }
-        return nodes;
     }
 
     /** Which {@code card-keys.txt} a node reads, and so which {@code credential-keys.txt} (the file beside it). */
