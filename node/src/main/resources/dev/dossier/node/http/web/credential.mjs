@@ -251,7 +251,7 @@ function instant(credential, name) {
   const value = credential[name];
   if (value === undefined || typeof value !== 'string') return null;
   // xsd:dateTime with a time zone, as the Java verifier (OffsetDateTime) reads it
-  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(value);
+  const match = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(value);
   const time = match ? Date.parse(value) : NaN;
   if (Number.isNaN(time)) throw tampered(`the credential's ${name} '${value}' is not an xsd:dateTime with a time zone`);
   return { text: value, time };
