@@ -4,6 +4,8 @@
 // and RDFC-1.0 canonicalisation by jsonld.js (vendored as jsonld.min.js), with only the contexts Dossier bundles
 // (served by the node under /verify/contexts/ and kept by the service worker), never fetched from anywhere else.
 // The ledger, the issuer's keys (did:web) and the status list come from the node (app.mjs passes them in).
+// One module, longer than most, because it is the counterpart of four Java classes (Dids, DataIntegrity,
+// CredentialCheck, CredentialVerifier) that are read side by side with it: the sections below follow them.
 import { canonicalize, fromHex, sha256, toHex } from './receipt.mjs';
 
 const subtle = globalThis.crypto.subtle;
