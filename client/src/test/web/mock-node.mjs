@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const WEB_DIR = resolve(here, '../../../../node/src/main/resources/dev/dossier/node/http/web');
+/** The JSON-LD contexts bundled with dossier-credential, which the node serves under /verify/contexts/. */
+export const CONTEXTS_DIR = resolve(here, '../../../../credential/src/main/resources/dev/dossier/credential/contexts');
 export const ORIGIN = 'dossier/dossier/notary';
 
 const sha256 = (...parts) => createHash('sha256').update(Buffer.concat(parts.map((p) => Buffer.from(p)))).digest();
@@ -264,6 +266,15 @@ export function serve(network, port = 0) {
       const entry = network.status.get(status[1]);
       return entry ? send(200, 'application/json', entry) : error(404, 'NOT_FOUND', 'not anchored');
     }
+    const context = /^\/verify\/contexts\/([A-Za-z0-9._-]+)$/.exec(path)?.[1];
+    if (context) {
+      // the JSON-LD contexts the node serves from dossier-credential (StaticRoutes.context)
+      try {
+        return send(200, 'application/json', readFileSync(join(CONTEXTS_DIR, context)));
+      } catch (e) {
+        return error(404, 'NOT_FOUND', `no such bundled context: ${path}`);
+      }
+    }
     const file = path === '/verify' || path === '/verify/' ? 'index.html' : /^\/verify\/([A-Za-z0-9._-]+)$/.exec(path)?.[1];
     const ext = file && /\.[a-z]+$/.exec(file)?.[0];
     if (file && TYPES[ext]) {
@@ -322,7 +333,7 @@ export function writeFixtures(network, baseUrl, dir) {
       { name: 'superseded', kind: 'link', receipt: network.receipts.superseded,
         expect: { verdict: 'SUPERSEDED', text: [network.items[8].hex] } },
       { name: 'JSON that is not a certificate', kind: 'file', file: file('other.json', '{"hello":"world"}'),
-        expect: { message: 'neither a Dossier certificate nor a receipt' } },
+        expect: { message: 'neither a Dossier certificate, a receipt nor a Verifiable Credential 2.0' } },
       { name: 'not found', kind: 'link', receipt: network.receipts.unknown, expect: { verdict: 'NOT_FOUND' } },
       ...['http-503', 'blocked', 'not-json'].map((failure) => ({
         name: `revoked, status request fails while online (${failure})`, kind: 'status-fails', failure,

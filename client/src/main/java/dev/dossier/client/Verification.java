@@ -1,6 +1,7 @@
 package dev.dossier.client;
 
 import dev.dossier.client.digest.Commitment;
+import dev.dossier.common.verdict.Verdict;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Objects;
@@ -16,13 +17,13 @@ import java.util.Optional;
  *
  * @param status the verdict
  * @param reason why, for a person
- * @param commitment the commitment checked (for {@link VerificationStatus#TAMPERED}, the one the document hashes to)
+ * @param commitment the commitment checked (for {@link Verdict#TAMPERED}, the one the document hashes to)
  * @param entry the ledger's entry, or null if none was read
  * @param includedAsOf for a verdict from a receipt, the time of the cosigned checkpoint it rests on: the entry's status
  *     is known as of then, not now; null for a verdict read from the ledger now
  */
 public record Verification(
-        VerificationStatus status, String reason, Commitment commitment, LedgerEntry entry, Instant includedAsOf) {
+        Verdict status, String reason, Commitment commitment, LedgerEntry entry, Instant includedAsOf) {
     public Verification {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(reason, "reason");
@@ -30,7 +31,7 @@ public record Verification(
     }
 
     /** A verdict read from the ledger now. */
-    public Verification(VerificationStatus status, String reason, Commitment commitment, LedgerEntry entry) {
+    public Verification(Verdict status, String reason, Commitment commitment, LedgerEntry entry) {
         this(status, reason, commitment, entry, null);
     }
 
@@ -45,10 +46,10 @@ public record Verification(
     }
 
     /**
-     * @throws VerificationException unless the verdict is {@link VerificationStatus#VALID}
+     * @throws VerificationException unless the verdict is {@link Verdict#VALID}
      */
     public void requireValid() throws VerificationException {
-        if (status != VerificationStatus.VALID) {
+        if (status != Verdict.VALID) {
             throw new VerificationException(this);
         }
     }
@@ -57,13 +58,13 @@ public record Verification(
     static Verification of(Commitment commitment, LedgerEntry entry, LocalDate today) {
         if (entry == null) {
             return new Verification(
-                    VerificationStatus.NOT_FOUND, "no entry for " + commitment + " on the ledger", commitment, null);
+                    Verdict.NOT_FOUND, "no entry for " + commitment + " on the ledger", commitment, null);
         }
         String issuer = entry.mspId() + (entry.issuer() == null ? "" : " (" + entry.issuer() + ")");
         switch (entry.status()) {
             case "revoked":
                 return new Verification(
-                        VerificationStatus.REVOKED,
+                        Verdict.REVOKED,
                         "revoked by " + issuer
                                 + (entry.reason() == null ? "" : ", reason " + entry.reason())
                                 + (entry.revokedAt() == null ? "" : ", at " + entry.revokedAt()),
@@ -71,7 +72,7 @@ public record Verification(
                         entry);
             case "superseded":
                 return new Verification(
-                        VerificationStatus.SUPERSEDED,
+                        Verdict.SUPERSEDED,
                         "superseded by " + (entry.supersededBy() == null ? "a newer version" : entry.supersededBy()),
                         commitment,
                         entry);
@@ -80,14 +81,14 @@ public record Verification(
         }
         if (entry.validUntil() != null && entry.validUntil().isBefore(today)) {
             return new Verification(
-                    VerificationStatus.EXPIRED,
+                    Verdict.EXPIRED,
                     "anchored by " + issuer + " at " + entry.anchoredAt() + ", valid until " + entry.validUntil()
                             + ": expired",
                     commitment,
                     entry);
         }
         return new Verification(
-                VerificationStatus.VALID,
+                Verdict.VALID,
                 "anchored by " + issuer + " at " + entry.anchoredAt()
                         + (entry.validUntil() == null ? ", no expiry" : ", valid until " + entry.validUntil()),
                 commitment,
@@ -112,13 +113,13 @@ public record Verification(
 
     /** A receipt or certificate that fails a check: TAMPERED, saying which. */
     public static Verification tampered(Commitment commitment, String reason) {
-        return new Verification(VerificationStatus.TAMPERED, reason, commitment, null);
+        return new Verification(Verdict.TAMPERED, reason, commitment, null);
     }
 
     /** A document that hashes to {@code computed} where {@code claimed} was expected: TAMPERED. */
     public static Verification tampered(Commitment computed, Commitment claimed) {
         return new Verification(
-                VerificationStatus.TAMPERED,
+                Verdict.TAMPERED,
                 "the document hashes to " + computed + " but its receipt claims " + claimed
                         + ": it was altered, or the salt is not its own",
                 computed,

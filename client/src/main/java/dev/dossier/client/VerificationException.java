@@ -1,6 +1,8 @@
 package dev.dossier.client;
 
-/** Thrown by {@link Verification#requireValid()} when the verdict is not {@link VerificationStatus#VALID}. */
+import dev.dossier.common.verdict.Verdict;
+
+/** Thrown by {@link Verification#requireValid()} when the verdict is not {@link Verdict#VALID}. */
 public class VerificationException extends Exception {
     private static final long serialVersionUID = 1L;
 

@@ -23,8 +23,8 @@ import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.record.ValidatedRow;
 import dev.dossier.client.transport.NodeApi;
 import dev.dossier.common.card.CardCheck;
-import dev.dossier.common.card.CardVerdict;
 import dev.dossier.common.note.TrustFile;
+import dev.dossier.common.verdict.Verdict;
 import dev.dossier.crypto.P256PrivateKey;
 import dev.dossier.crypto.Pem;
 import java.awt.image.BufferedImage;
@@ -109,7 +109,7 @@ class CardIT {
             assertThat(card.text()).startsWith("DC1:").matches("[0-9A-Z $%*+./:-]+");
 
             CardCheck valid = dossier.verifyCard(card.text(), trust.cardKeys());
-            assertThat(valid.verdict()).as(valid.reason()).isEqualTo(CardVerdict.VALID);
+            assertThat(valid.verdict()).as(valid.reason()).isEqualTo(Verdict.VALID);
             assertThat(valid.reason()).endsWith("anchored by Org1MSP, status active");
             assertThat(valid.card().familyName()).isEqualTo(TestData.validRow().get("worker_family_name"));
             assertThat(dossier.status(Commitment.fromHex(card.digest()))
@@ -119,13 +119,13 @@ class CardIT {
 
             dossier.revoke(Commitment.fromHex(card.recordCommitment()), "issued_in_error");
             CardCheck revoked = dossier.verifyCard(card.text(), trust.cardKeys());
-            assertThat(revoked.verdict()).isEqualTo(CardVerdict.REVOKED);
+            assertThat(revoked.verdict()).isEqualTo(Verdict.REVOKED);
             assertThat(revoked.reason()).isEqualTo("the record was revoked by Org1MSP (issued_in_error)");
 
             IssuedCard second = dossier.issueCard(record("CARD-2", 1));
             dossier.supersede(Commitment.fromHex(second.recordCommitment()), record("CARD-2", 2));
             assertThat(dossier.verifyCard(second.text(), trust.cardKeys()).verdict())
-                    .isEqualTo(CardVerdict.SUPERSEDED);
+                    .isEqualTo(Verdict.SUPERSEDED);
         }
     }
 
@@ -154,7 +154,7 @@ class CardIT {
                 String text =
                         Files.readString(CardAnchoring.file(cards, record)).strip();
                 CardCheck check = inspector.verifyCard(text, trust.cardKeys());
-                assertThat(check.verdict()).as(check.reason()).isEqualTo(CardVerdict.VALID);
+                assertThat(check.verdict()).as(check.reason()).isEqualTo(Verdict.VALID);
                 assertThat(check.card().commitmentHex())
                         .isEqualTo(Commitments.record(
                                         Commitments.salt(

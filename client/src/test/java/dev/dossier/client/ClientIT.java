@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dossier.client.bulk.Outcome;
 import dev.dossier.client.cli.Main;
 import dev.dossier.client.digest.Commitment;
+import dev.dossier.common.verdict.Verdict;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +90,7 @@ class ClientIT {
                         .isNull();
                 boolean expired =
                         entry.validUntil() != null && entry.validUntil().isBefore(today);
-                assertThat(v.status()).isEqualTo(expired ? VerificationStatus.EXPIRED : VerificationStatus.VALID);
+                assertThat(v.status()).isEqualTo(expired ? Verdict.EXPIRED : Verdict.VALID);
             }
         }
         // a second run finds every batch in its journal and submits nothing
@@ -274,20 +275,20 @@ class ClientIT {
             AnchorReceipt expiredReceipt = issuer.anchor(expired);
             assertThat(expiredReceipt.outcome()).isEqualTo(Outcome.ANCHORED);
             assertThat(inspector.verify(expiredReceipt, expired.toJson()).status())
-                    .isEqualTo(VerificationStatus.EXPIRED);
+                    .isEqualTo(Verdict.EXPIRED);
 
             var fresh =
                     record("V-2", 1, LocalDate.now(ZoneOffset.UTC).minusDays(1).toString());
             AnchorReceipt receipt = issuer.anchor(fresh);
             assertThat(issuer.anchor(fresh).outcome()).isEqualTo(Outcome.ALREADY_ANCHORED);
             Verification ok = inspector.verify(receipt, fresh.toJson());
-            assertThat(ok.status()).as(ok.reason()).isEqualTo(VerificationStatus.VALID);
+            assertThat(ok.status()).as(ok.reason()).isEqualTo(Verdict.VALID);
             ok.requireValid();
 
             String altered = fresh.toJson().replace("Addetto primo soccorso", "Addetto antincendio");
-            assertThat(inspector.verify(receipt, altered).status()).isEqualTo(VerificationStatus.TAMPERED);
+            assertThat(inspector.verify(receipt, altered).status()).isEqualTo(Verdict.TAMPERED);
             assertThat(inspector.verify(Commitment.fromHex("ab".repeat(32))).status())
-                    .isEqualTo(VerificationStatus.NOT_FOUND);
+                    .isEqualTo(Verdict.NOT_FOUND);
             // the issuer re-derives the salt from its own key
             assertThat(issuer.verifyRecord(fresh.toJson(), null, null).commitment())
                     .isEqualTo(Commitment.fromHex(receipt.commitment()));
@@ -295,13 +296,13 @@ class ClientIT {
             LedgerEntry revoked = issuer.revoke(Commitment.fromHex(expiredReceipt.commitment()), "issued_in_error");
             assertThat(revoked.status()).isEqualTo("revoked");
             Verification r = inspector.verify(Commitment.fromHex(expiredReceipt.commitment()));
-            assertThat(r.status()).isEqualTo(VerificationStatus.REVOKED);
+            assertThat(r.status()).isEqualTo(Verdict.REVOKED);
             assertThat(r.reason()).contains("issued_in_error");
 
             var corrected = record("V-2", 2, LocalDate.now(ZoneOffset.UTC).toString());
             AnchorReceipt replacement = issuer.supersede(Commitment.fromHex(receipt.commitment()), corrected);
             Verification s = inspector.verify(receipt, null);
-            assertThat(s.status()).isEqualTo(VerificationStatus.SUPERSEDED);
+            assertThat(s.status()).isEqualTo(Verdict.SUPERSEDED);
             assertThat(s.reason()).contains(replacement.commitment());
 
             List<LedgerEntry> dossier = issuer.dossier(issuer.pseudonym("CLMNIO76E27B354X"));

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.dossier.client.bulk.Outcome;
 import dev.dossier.client.cli.Main;
 import dev.dossier.client.digest.Commitment;
+import dev.dossier.common.verdict.Verdict;
 import dev.dossier.node.log.ReceiptAudit;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -154,7 +155,7 @@ class LifecycleIT {
                         .build();
                 for (AnchorReceipt fix : fixes) {
                     Verification old = inspector.verify(Commitment.fromHex(fix.supersedes()));
-                    assertThat(old.status()).isEqualTo(VerificationStatus.SUPERSEDED);
+                    assertThat(old.status()).isEqualTo(Verdict.SUPERSEDED);
                     assertThat(old.ledgerEntry().orElseThrow().supersededBy()).isEqualTo(fix.commitment());
                     // superseded exactly once: anchored, then superseded, nothing else
                     List<EntryChange> history = inspector.history(Commitment.fromHex(fix.supersedes()));
@@ -172,7 +173,7 @@ class LifecycleIT {
                 for (int i = 0; i < toRevoke.size(); i++) {
                     Verification v =
                             inspector.verify(Commitment.fromHex(toRevoke.get(i).commitment()));
-                    assertThat(v.status()).isEqualTo(VerificationStatus.REVOKED);
+                    assertThat(v.status()).isEqualTo(Verdict.REVOKED);
                     assertThat(v.ledgerEntry().orElseThrow().reason())
                             .isEqualTo(i % 2 == 0 ? "withdrawn" : "issued_in_error");
                 }

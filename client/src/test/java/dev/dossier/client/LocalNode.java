@@ -23,7 +23,12 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.client.Contract;
 import org.hyperledger.fabric.client.Gateway;
@@ -32,17 +37,21 @@ import org.hyperledger.fabric.client.Gateway;
  * A one-organisation consortium generated with {@link CryptoGen} under a directory, with the organisation's card key
  * made by {@link CardKeys} as {@code network init} makes it, and a real {@link Node} on a free port serving the notary
  * contract jar the chaincode module built and the card key in its {@code /v1/keys}, for client integration tests.
+ * {@link #network} starts one node per organisation of a larger consortium instead, ordering with Raft.
  */
 final class LocalNode implements AutoCloseable {
     final Path directory;
     final Path network;
     final NodeSettings settings;
     final Node node;
+    /** The organisation's MSP id, such as {@code Org1MSP}. */
+    final String mspId;
     /** The organisation's card key, as the node's trust file lists it; its private key is {@link #cardKeyFile()}. */
     final CardKey cardKey;
     /** The organisation's credential key, served in its controller document; its private key is in the network. */
     final CredentialKey credentialKey;
 
+    private final String domain;
     private final ManagedChannel channel;
 
     LocalNode(Path directory) throws Exception {
@@ -51,26 +60,40 @@ final class LocalNode implements AutoCloseable {
 
     /** @param tls serve gRPC over mutual TLS, as {@code node start --tls} (the tests' own channel then uses TLS too) */
     LocalNode(Path directory, boolean tls) throws Exception {
+        this(Keys.generate(directory.resolve("network"), 1, 7051), 0, directory, tls);
+    }
+
+    private LocalNode(Keys keys, int org, Path directory, boolean tls) throws Exception {
+        this(keys, org, directory, tls, keys.network.resolve(CardKeys.FILE_NAME));
+    }
+
+    /**
+     * @param cardKeys the node's {@code card-keys.txt}; its {@code credential-keys.txt} is the file beside it
+     */
+    private LocalNode(Keys keys, int org, Path directory, boolean tls, Path cardKeys) throws Exception {
         this.directory = directory;
-        this.network = directory.resolve("network");
-        Consortium consortium = CryptoGen.generate(network, 1, "dossier", "notary", 7051);
-        LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        List<CardKey> cardKeys =
-                CardKeys.generate(network, consortium, today.minusDays(1), today.plus(CardKeys.DEFAULT_VALIDITY));
-        cardKey = cardKeys.get(0);
-        credentialKey = CredentialKeys.generate(
-                        network, consortium, today.minusDays(1), today.plus(CardKeys.DEFAULT_VALIDITY))
-                .get(0);
+        this.network = keys.network;
+        Consortium.Organisation organisation = keys.consortium.organisations().get(org);
+        this.mspId = organisation.mspId();
+        this.domain = organisation.domain();
+        cardKey = keys.cardKeys.get(org);
+        credentialKey = keys.credentialKeys.get(org);
         String jar =
                 requireNonNull(System.getProperty("dossier.chaincode.jar"), "system property dossier.chaincode.jar");
         NodeSettings plain = NodeSettings.of(
-                        consortium, "Org1MSP", null, directory.resolve("node"), Path.of(jar), BlockLimits.DEFAULT)
+                        keys.consortium, mspId, null, directory.resolve("node"), Path.of(jar), BlockLimits.DEFAULT)
                 .toBuilder()
-                .port(0)
                 .genesisPolicy(GenesisPolicy.load(network).orElseThrow())
-                .cardKeys(network.resolve(CardKeys.FILE_NAME))
+                .cardKeys(cardKeys)
                 .build();
-        settings = tls ? plain.toBuilder().tls(consortium.tls(plain.name())).build() : plain;
+        if (keys.consortium.organisations().size() == 1) {
+            plain = plain.toBuilder().port(0).build();
+        } else {
+            // several organisations order with Raft on their fixed ports, in plaintext on loopback (--insecure)
+            plain = plain.toBuilder().cluster(plain.cluster().insecure(true)).build();
+        }
+        settings =
+                tls ? plain.toBuilder().tls(keys.consortium.tls(plain.name())).build() : plain;
         node = Node.start(settings);
         Path issuerTls = msp("Issuer").resolveSibling("tls");
         channel = Connections.channel(
@@ -84,10 +107,74 @@ final class LocalNode implements AutoCloseable {
                         : null);
     }
 
+    /** A consortium's directory with every organisation's card and credential keys, as {@code network init} makes. */
+    private record Keys(
+            Path network, Consortium consortium, List<CardKey> cardKeys, List<CredentialKey> credentialKeys) {
+        static Keys generate(Path network, int organisations, int port) throws IOException {
+            Consortium consortium = CryptoGen.generate(network, organisations, "dossier", "notary", port);
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            LocalDate until = today.plus(CardKeys.DEFAULT_VALIDITY);
+            return new Keys(
+                    network,
+                    consortium,
+                    CardKeys.generate(network, consortium, today.minusDays(1), until),
+                    CredentialKeys.generate(network, consortium, today.minusDays(1), until));
+        }
+    }
+
+    /**
+     * Starts a node for each of {@code organisations} organisations (gateway ports from {@code port}, plaintext Raft
+     * on loopback), each with its data in {@code directory/org<n>}.
+     *
+     * @param keyFiles for each organisation, the {@code card-keys.txt} its node reads (the {@code credential-keys.txt}
+     *     beside it too): a dishonest operator may start a node with other files than the consortium's
+     */
+    static List<LocalNode> network(Path directory, int organisations, int port, KeyFiles keyFiles) throws Exception {
+        Keys keys = Keys.generate(directory.resolve("network"), organisations, port);
+        // started together: each node's Raft waits for the others to elect a leader
+        ExecutorService starter = Executors.newFixedThreadPool(organisations);
+        List<Future<LocalNode>> starting = new ArrayList<>();
+        try {
+            for (int org = 0; org < organisations; org++) {
+                Path files = keyFiles.cardKeys(org, keys.network);
+                Path data = directory.resolve("org" + (org + 1));
+                int index = org;
+                starting.add(starter.submit(() -> new LocalNode(keys, index, data, false, files)));
+            }
+            List<LocalNode> nodes = new ArrayList<>();
+            Exception failure = null;
+            for (Future<LocalNode> node : starting) {
+                try {
+                    nodes.add(node.get());
+                } catch (ExecutionException e) {
+                    failure = e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+            if (failure != null) {
+                nodes.forEach(LocalNode::close);
+                throw failure;
+            }
+            return nodes;
+        } finally {
+            starter.shutdownNow();
+        }
+    }
+
+    /** Which {@code card-keys.txt} a node reads, and so which {@code credential-keys.txt} (the file beside it). */
+    interface KeyFiles {
+        /** The consortium's files, as {@code network init} wrote them. */
+        KeyFiles CONSORTIUM = (org, network) -> network.resolve(CardKeys.FILE_NAME);
+
+        /**
+         * @param org the organisation's index in the consortium
+         * @param network the consortium's directory
+         */
+        Path cardKeys(int org, Path network) throws IOException;
+    }
+
     /** @return the MSP folder of the organisation's user with this role */
     Path msp(String user) {
-        return network.resolve(
-                "organizations/peerOrganizations/org1.dossier.local/users/" + user + "@org1.dossier.local/msp");
+        return network.resolve("organizations/peerOrganizations/" + domain + "/users/" + user + "@" + domain + "/msp");
     }
 
     /** @return the private key file of {@link #cardKey}, as {@code dossier certificate --card-key} takes it */
@@ -114,7 +201,7 @@ final class LocalNode implements AutoCloseable {
     }
 
     Gateway gateway(String user) throws IOException {
-        return Connections.gateway("Org1MSP", msp(user), channel).connect();
+        return Connections.gateway(mspId, msp(user), channel).connect();
     }
 
     static Contract notary(Gateway gateway) {
@@ -136,7 +223,7 @@ final class LocalNode implements AutoCloseable {
             "--endpoint",
             "localhost:" + node.port(),
             "--msp-id",
-            "Org1MSP",
+            mspId,
             "--msp-dir",
             msp(user).toString(),
             "--config-dir",

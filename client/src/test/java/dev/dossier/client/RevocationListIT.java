@@ -11,12 +11,12 @@ import dev.dossier.client.transport.NodeApi;
 import dev.dossier.client.transport.RevocationMemory;
 import dev.dossier.common.card.CardCheck;
 import dev.dossier.common.card.CardRevocations;
-import dev.dossier.common.card.CardVerdict;
 import dev.dossier.common.card.CardVerifier;
 import dev.dossier.common.note.NoteVerifier;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.common.revocation.RevocationList;
 import dev.dossier.common.revocation.RevocationListException;
+import dev.dossier.common.verdict.Verdict;
 import dev.dossier.crypto.Pem;
 import java.io.IOException;
 import java.net.URI;
@@ -126,19 +126,19 @@ class RevocationListIT {
         CardVerifier verifier = new CardVerifier(trust.cardKeys());
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         CardCheck check = CardRevocations.apply(verifier.verify(revokedRecord.text(), today), full);
-        assertThat(check.verdict()).isEqualTo(CardVerdict.REVOKED);
+        assertThat(check.verdict()).isEqualTo(Verdict.REVOKED);
         assertThat(check.online()).isFalse();
         assertThat(check.reason())
                 .isEqualTo("the record is revoked on the revocation list of ledger height " + full.height() + " ("
                         + full.time() + ", version 3)");
         assertThat(CardRevocations.apply(verifier.verify(supersededRecord.text(), today), full)
                         .verdict())
-                .isEqualTo(CardVerdict.SUPERSEDED);
+                .isEqualTo(Verdict.SUPERSEDED);
         assertThat(CardRevocations.apply(verifier.verify(revokedCard.text(), today), full)
                         .reason())
                 .startsWith("the card is revoked on the revocation list");
         CardCheck stillValid = CardRevocations.apply(verifier.verify(valid.text(), today), full);
-        assertThat(stillValid.verdict()).isEqualTo(CardVerdict.VALID);
+        assertThat(stillValid.verdict()).isEqualTo(Verdict.VALID);
         assertThat(stillValid.reason())
                 .endsWith("; not on the revocation list of ledger height " + full.height() + " (" + full.time()
                         + ", version 3)");
@@ -162,7 +162,7 @@ class RevocationListIT {
         assertThat(synced.size()).isEqualTo(4);
         assertThat(CardRevocations.apply(verifier.verify(valid.text(), today), synced)
                         .verdict())
-                .isEqualTo(CardVerdict.REVOKED);
+                .isEqualTo(Verdict.REVOKED);
         RevocationList fullNow = RevocationList.read(api.revocations(0), trust);
         assertThat(fullNow.version()).isEqualTo(4);
         assertThat(fullNow.stored()).isEqualTo(synced.stored());

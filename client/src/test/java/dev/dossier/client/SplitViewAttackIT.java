@@ -18,6 +18,7 @@ import dev.dossier.common.note.NoteVerifier;
 import dev.dossier.common.note.SignedNote;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.common.receipt.Receipt;
+import dev.dossier.common.verdict.Verdict;
 import dev.dossier.node.identity.Signer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -87,7 +88,7 @@ class SplitViewAttackIT {
             for (Receipt forgery : List.of(sameSize, notAPrefix)) {
                 assertThat(Certificate.verifyReceipt(forgery.encode(), null, pinned, LocalDate.now())
                                 .status())
-                        .isEqualTo(VerificationStatus.VALID);
+                        .isEqualTo(Verdict.VALID);
             }
 
             Run first = verify(node, config, trust, honestFile, false);

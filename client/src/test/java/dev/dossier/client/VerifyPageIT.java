@@ -14,6 +14,9 @@ import dev.dossier.client.card.WorkerCards;
 import dev.dossier.client.certificate.Certificate;
 import dev.dossier.client.certificate.CertificatePdf;
 import dev.dossier.client.certificate.QrCode;
+import dev.dossier.client.credential.CredentialIssuance;
+import dev.dossier.client.credential.CredentialVerifier;
+import dev.dossier.client.credential.IssuedCredential;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.digest.Commitments;
 import dev.dossier.client.digest.HmacKey;
@@ -59,7 +62,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The node's inspector verify page in a real browser (playwright-core driving the system Chromium, see
  * {@code src/test/web}): against a real node whose records were anchored, revoked and superseded through the client
- * library, with certificates (JSON and PDF), QR codes and receipts the client and the node's HTTP API produced; against
+ * library, with certificates (JSON and PDF), QR codes and receipts the client and the node's HTTP API produced, and Open
+ * Badges credentials it issued (each verdict also the Java {@code CredentialVerifier}'s against that node); against
  * the synthetic node of {@code mock-node.mjs}; and the page's verification module under Node's test runner.
  *
  * <p>Needs {@code node}, {@code npm} and Chromium ({@code /usr/bin/chromium}, or the system property
@@ -111,7 +115,8 @@ class VerifyPageIT {
                         "receipt.test.mjs",
                         "card.test.mjs",
                         "revocations.test.mjs",
-                        "worker-card.test.mjs"),
+                        "worker-card.test.mjs",
+                        "credential.test.mjs"),
                 "receipt-unit");
         assertThat(tests.exit()).as(tests.output()).isZero();
         assertThat(tests.output()).contains("# fail 0").doesNotContain("# pass 0");
@@ -572,6 +577,96 @@ class VerifyPageIT {
                         "revoked on the revocation list of ledger height",
                         "the ledger was not asked"));
         runPage(files, fixtures, "page-worker-card");
+    }
+
+    @Test
+    void page_againstRealNode_verifiesOpenBadgesCredentials_asDossierVerifyDoes() throws Exception {
+        URI base = URI.create(node.node.httpUrl());
+        NodeApi api = new NodeApi(base);
+        Path files = Files.createDirectories(directory.resolve("credential-fixtures"));
+        List<Map<String, String>> changes = List.of(
+                Map.of("record_id", "OB3-PAGE-GENUINE", "worker_given_name", "Chiara", "worker_family_name", "Moretti"),
+                Map.of("record_id", "OB3-PAGE-REVOKED"));
+        IssuedCredential genuine;
+        IssuedCredential revoked;
+        try (Gateway gateway = node.gateway("Issuer")) {
+            Dossier dossier = LocalNode.dossier(gateway, directory.resolve("credential-keys"));
+            List<CredentialIssuance.Anchored> anchored = new ArrayList<>();
+            for (Map<String, String> change : changes) {
+                Map<String, String> row = TestData.validRow();
+                row.putAll(change);
+                TrainingRecord record = record(row);
+                anchored.add(new CredentialIssuance.Anchored(
+                        record, Commitment.fromHex(dossier.anchor(record).commitment())));
+            }
+            List<IssuedCredential> issued = dossier.issueCredentials(anchored, node.credentialIssuer(), api);
+            genuine = issued.get(0);
+            revoked = issued.get(1);
+            dossier.revoke(revoked.recordCommitment(), REVOCATION_REASON);
+        }
+        JsonNode vectors = MAPPER.readTree(
+                Path.of("src/test/resources/vectors/credential-v1.json").toFile());
+        Map<String, String> others = new java.util.HashMap<>();
+        vectors.get("credentials")
+                .forEach(v -> others.put(v.get("name").asText(), v.get("json").asText()));
+        ObjectNode renamed = (ObjectNode) MAPPER.readTree(genuine.json());
+        renamed.put("name", "Another course");
+
+        // each credential: the page's verdict must be the one dossier verify gives against the same node
+        Map<String, String> credentials = new java.util.LinkedHashMap<>();
+        credentials.put("genuine", genuine.json());
+        credentials.put("revoked", revoked.json());
+        credentials.put("renamed", MAPPER.writeValueAsString(renamed));
+        credentials.put("another issuer (did:key)", others.get("another-issuer-did-key"));
+        credentials.put("unlisted key", others.get("unlisted-key"));
+        Map<String, String> expected = Map.of(
+                "genuine", "VALID",
+                "revoked", "REVOKED",
+                "renamed", "TAMPERED",
+                "another issuer (did:key)", "NOT_FOUND",
+                "unlisted key", "UNKNOWN_SIGNER");
+        CredentialVerifier cli = new CredentialVerifier(
+                api, api.trust(), List.of(), dev.dossier.credential.Contexts.bundled(), java.time.Clock.systemUTC());
+        ObjectNode fixtures = fixtures(base);
+        ArrayNode cases = fixtures.putArray("cases");
+        for (Map.Entry<String, String> credential : credentials.entrySet()) {
+            CredentialVerifier.Result verdict = cli.verify(credential.getValue());
+            assertThat(verdict.verdict().name())
+                    .as(credential.getKey() + ": " + verdict.reason())
+                    .isEqualTo(expected.get(credential.getKey()));
+            Path file = write(files, credential.getKey().replaceAll("[^a-z]+", "-") + ".json", credential.getValue());
+            // the reason as dossier verify prints it, up to the first detail the page words as a sentence
+            String reason = verdict.reason().length() > 60
+                    ? verdict.reason().substring(1, 60)
+                    : verdict.reason().substring(1);
+            addCase(
+                    cases,
+                    "credential: " + credential.getKey() + ", file",
+                    "file",
+                    "file",
+                    file.toString(),
+                    verdict.verdict().name(),
+                    List.of(reason));
+        }
+        addCase(
+                cases,
+                "credential: genuine, pasted",
+                "paste",
+                "text",
+                genuine.json(),
+                "VALID",
+                List.of(
+                        "Chiara Moretti",
+                        "anchored by Org1MSP, status active, not revoked on status list 0",
+                        "eddsa-rdfc-2022"));
+        addOfflinePaste(
+                cases,
+                "credential: genuine, offline: proof and dates only",
+                genuine.json(),
+                "VALID",
+                "VALID_OFFLINE",
+                List.of("Chiara Moretti", "the ledger and the status list were not asked (offline)"));
+        runPage(files, fixtures, "page-credentials");
     }
 
     /** Runs the page's cases of {@code fixtures} in Chromium; every case must pass. */

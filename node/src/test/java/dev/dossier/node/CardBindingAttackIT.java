@@ -9,13 +9,13 @@ import dev.dossier.common.card.Card;
 import dev.dossier.common.card.CardCheck;
 import dev.dossier.common.card.CardCodec;
 import dev.dossier.common.card.CardKey;
-import dev.dossier.common.card.CardVerdict;
 import dev.dossier.common.card.CardVerifier;
 import dev.dossier.common.card.WorkerCard;
 import dev.dossier.common.card.WorkerCardCheck;
 import dev.dossier.common.card.WorkerCardCheck.Status;
 import dev.dossier.common.card.WorkerCardVerifier;
 import dev.dossier.common.entry.LedgerEntry;
+import dev.dossier.common.verdict.Verdict;
 import dev.dossier.crypto.P256PrivateKey;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,14 +79,14 @@ class CardBindingAttackIT {
         anchorWithCard("Issuer@org1.dossier.local", record, card);
 
         for (CardCheck check : checkOnEveryNode(card)) {
-            assertThat(check.verdict()).isEqualTo(CardVerdict.VALID);
+            assertThat(check.verdict()).isEqualTo(Verdict.VALID);
             assertThat(check.reason()).contains("anchored by Org1MSP, status active");
             assertThat(check.card().familyName()).isEqualTo("Rossi");
         }
 
         submit("Issuer@org1.dossier.local", "revoke", record, "fraud");
         for (CardCheck check : checkOnEveryNode(card)) {
-            assertThat(check.verdict()).isEqualTo(CardVerdict.REVOKED);
+            assertThat(check.verdict()).isEqualTo(Verdict.REVOKED);
             assertThat(check.reason()).isEqualTo("the record was revoked by Org1MSP (fraud)");
         }
     }
@@ -102,8 +102,8 @@ class CardBindingAttackIT {
         for (CardCheck check : checkOnEveryNode(forged)) {
             assertThat(verifier.verify(forged, TODAY).verdict())
                     .as("offline, the signature is genuine")
-                    .isEqualTo(CardVerdict.VALID);
-            assertThat(check.verdict()).isEqualTo(CardVerdict.NOT_FOUND);
+                    .isEqualTo(Verdict.VALID);
+            assertThat(check.verdict()).isEqualTo(Verdict.NOT_FOUND);
             assertThat(check.reason())
                     .isEqualTo("the card's record is anchored by Org1MSP, not by the card's issuer Org2MSP: an"
                             + " organisation signs cards only for its own records");
@@ -121,7 +121,7 @@ class CardBindingAttackIT {
         assertThat(digest(unanchored)).isNotEqualTo(digest(anchored));
 
         for (CardCheck check : checkOnEveryNode(unanchored)) {
-            assertThat(check.verdict()).isEqualTo(CardVerdict.NOT_FOUND);
+            assertThat(check.verdict()).isEqualTo(Verdict.NOT_FOUND);
             assertThat(check.reason())
                     .isEqualTo("signed by Org1MSP, but the ledger holds no entry for this card: it was never anchored");
         }
@@ -140,7 +140,7 @@ class CardBindingAttackIT {
                 .isEqualTo("CONFLICT");
 
         for (CardCheck check : checkOnEveryNode(card)) {
-            assertThat(check.verdict()).isEqualTo(CardVerdict.NOT_FOUND);
+            assertThat(check.verdict()).isEqualTo(Verdict.NOT_FOUND);
             assertThat(check.reason()).isEqualTo("this card is anchored by Org2MSP, not by its issuer Org1MSP");
         }
     }
@@ -154,7 +154,7 @@ class CardBindingAttackIT {
         assertThatThrownBy(() -> submit("Issuer@org2.dossier.local", "revoke", digest(card), "fraud"))
                 .isInstanceOf(Exception.class);
         for (CardCheck check : checkOnEveryNode(card)) {
-            assertThat(check.verdict()).isEqualTo(CardVerdict.VALID);
+            assertThat(check.verdict()).isEqualTo(Verdict.VALID);
         }
     }
 
@@ -166,7 +166,7 @@ class CardBindingAttackIT {
         }
         String card = signWorker(org1Key, "Org1MSP", records);
         for (WorkerCardCheck check : checkWorkerOnEveryNode(card)) {
-            assertThat(check.verdict()).as(check.reason()).isEqualTo(CardVerdict.VALID);
+            assertThat(check.verdict()).as(check.reason()).isEqualTo(Verdict.VALID);
             assertThat(check.modules())
                     .extracting(WorkerCardCheck.ModuleCheck::status)
                     .containsExactly(Status.VALID, Status.EXPIRING, Status.EXPIRED);
@@ -174,7 +174,7 @@ class CardBindingAttackIT {
 
         submit("Issuer@org1.dossier.local", "revoke", records.get(1), "fraud");
         for (WorkerCardCheck check : checkWorkerOnEveryNode(card)) {
-            assertThat(check.verdict()).isEqualTo(CardVerdict.VALID);
+            assertThat(check.verdict()).isEqualTo(Verdict.VALID);
             assertThat(check.modules())
                     .extracting(WorkerCardCheck.ModuleCheck::status)
                     .containsExactly(Status.VALID, Status.REVOKED, Status.EXPIRED);
@@ -192,9 +192,9 @@ class CardBindingAttackIT {
         String forged = signWorker(org2Key, "Org2MSP", List.of(own, others));
         assertThat(new WorkerCardVerifier(keys()).verify(forged, TODAY).verdict())
                 .as("offline, the signature is genuine")
-                .isEqualTo(CardVerdict.VALID);
+                .isEqualTo(Verdict.VALID);
         for (WorkerCardCheck check : checkWorkerOnEveryNode(forged)) {
-            assertThat(check.verdict()).isEqualTo(CardVerdict.NOT_FOUND);
+            assertThat(check.verdict()).isEqualTo(Verdict.NOT_FOUND);
             assertThat(check.modules())
                     .extracting(WorkerCardCheck.ModuleCheck::status)
                     .containsExactly(Status.VALID, Status.REFUSED);
@@ -206,7 +206,7 @@ class CardBindingAttackIT {
 
         String unanchored = signWorker(org2Key, "Org2MSP", List.of(own, newCommitment()));
         for (WorkerCardCheck check : checkWorkerOnEveryNode(unanchored)) {
-            assertThat(check.verdict()).isEqualTo(CardVerdict.NOT_FOUND);
+            assertThat(check.verdict()).isEqualTo(Verdict.NOT_FOUND);
             assertThat(check.modules().get(1).status()).isEqualTo(Status.NOT_FOUND);
         }
     }

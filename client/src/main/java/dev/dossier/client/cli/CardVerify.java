@@ -10,11 +10,11 @@ import dev.dossier.common.card.Card;
 import dev.dossier.common.card.CardCheck;
 import dev.dossier.common.card.CardCodec;
 import dev.dossier.common.card.CardRevocations;
-import dev.dossier.common.card.CardVerdict;
 import dev.dossier.common.card.CardVerifier;
 import dev.dossier.common.card.WorkerCard;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.common.revocation.RevocationList;
+import dev.dossier.common.verdict.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,7 +71,7 @@ final class CardVerify {
             trusted += offlineNote(revocations, trust, list);
         }
         print(check, trusted);
-        return check.verdict() == CardVerdict.VALID ? 0 : Main.NOT_VALID;
+        return check.verdict() == Verdict.VALID ? 0 : Main.NOT_VALID;
     }
 
     /** @return what an offline check used: the kept revocation list, or that there is none */
@@ -155,7 +155,7 @@ final class CardVerify {
     }
 
     /** Prints the verdict under a card's facts (a record's card or a worker's): its reason and what was trusted. */
-    static void printVerdict(CardVerdict verdict, String reason, boolean genuine, String trusted) {
+    static void printVerdict(Verdict verdict, String reason, boolean genuine, String trusted) {
         System.out.println(verdict);
         System.out.println("  " + reason);
         if (genuine) {

@@ -1,7 +1,6 @@
 package dev.dossier.client.cli;
 
 import dev.dossier.client.Verification;
-import dev.dossier.client.VerificationStatus;
 import dev.dossier.client.card.IssuedCard;
 import dev.dossier.client.certificate.Certificate;
 import dev.dossier.client.certificate.CertificatePdf;
@@ -15,6 +14,7 @@ import dev.dossier.client.record.ValidatedRow;
 import dev.dossier.client.transport.NodeApi;
 import dev.dossier.common.file.AtomicFile;
 import dev.dossier.common.receipt.Receipt;
+import dev.dossier.common.verdict.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -106,7 +106,7 @@ final class CertificateCommand implements Callable<Integer> {
         Receipt receipt = node.receipt(commitment, Duration.ofSeconds(waitSeconds));
         Certificate certificate = Certificate.of(record, salt, node.base(), receipt);
         Verification check = certificate.verify(client.trust(), LocalDate.now());
-        if (check.status() == VerificationStatus.TAMPERED) {
+        if (check.status() == Verdict.TAMPERED) {
             throw new IOException("the node's receipt does not verify against the pinned keys: " + check.reason());
         }
         Path pdf = out != null ? out : Path.of("certificate-" + recordId.replaceAll("[^A-Za-z0-9._-]", "_") + ".pdf");

@@ -7,6 +7,7 @@ import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.transport.NodeApi;
 import dev.dossier.common.file.AtomicFile;
+import dev.dossier.common.verdict.Verdict;
 import dev.dossier.credential.Contexts;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,14 +50,14 @@ final class CredentialVerify {
                     .get(0);
         }
         AtomicFile.write(file, issued.json() + "\n");
-        CredentialVerifier.Verdict verdict = verifier(client, credentials, node).verify(issued.json());
+        CredentialVerifier.Result verdict = verifier(client, credentials, node).verify(issued.json());
         System.out.println("Open Badges 3.0 credential of " + record.recordId() + " (record " + commitment + ")");
-        System.out.println("  " + verdict.status() + ": " + verdict.reason());
+        System.out.println("  " + verdict.verdict() + ": " + verdict.reason());
         System.out.println("  json        " + file);
         System.out.println("  digest      " + issued.digest() + " (anchored, kind credential)");
         System.out.println("  status      " + issued.status().statusListCredential() + " index "
                 + issued.status().index());
-        return verdict.status() == CredentialVerifier.Status.VALID ? 0 : Main.NOT_VALID;
+        return verdict.verdict() == Verdict.VALID ? 0 : Main.NOT_VALID;
     }
 
     /** Verifies a credential file and prints the verdict. */
@@ -65,8 +66,8 @@ final class CredentialVerify {
         CredentialVerifier verifier = offline
                 ? new CredentialVerifier(null, null, credentials.pinned(client), Contexts.bundled(), Clock.systemUTC())
                 : verifier(client, credentials, new NodeApi(client.nodeUrl()));
-        CredentialVerifier.Verdict verdict = verifier.verify(json);
-        System.out.println(verdict.status() + ": " + verdict.reason());
+        CredentialVerifier.Result verdict = verifier.verify(json);
+        System.out.println(verdict.verdict() + ": " + verdict.reason());
         if (verdict.checked() != null) {
             var credential = verdict.checked().credential();
             System.out.println("  credential  " + credential.getString("name", "(no name)"));
@@ -81,7 +82,7 @@ final class CredentialVerify {
                             ? "no end"
                             : verdict.checked().validUntil()));
         }
-        return verdict.status() == CredentialVerifier.Status.VALID ? 0 : Main.NOT_VALID;
+        return verdict.verdict() == Verdict.VALID ? 0 : Main.NOT_VALID;
     }
 
     private static CredentialVerifier verifier(ClientOptions client, CredentialOptions credentials, NodeApi node)

@@ -6,7 +6,6 @@ import dev.dossier.client.AnchorReceipt;
 import dev.dossier.client.Dossier;
 import dev.dossier.client.LedgerEntry;
 import dev.dossier.client.Verification;
-import dev.dossier.client.VerificationStatus;
 import dev.dossier.client.certificate.Certificate;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.transport.CheckpointMemory;
@@ -17,6 +16,7 @@ import dev.dossier.common.note.SignedNote;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.common.receipt.Receipt;
 import dev.dossier.common.receipt.ReceiptException;
+import dev.dossier.common.verdict.Verdict;
 import dev.dossier.common.witness.SplitViewException;
 import dev.dossier.common.witness.Witness;
 import java.io.BufferedReader;
@@ -127,7 +127,7 @@ final class VerifyCommand implements Callable<Integer> {
             Proof proof = proof(Files.readAllBytes(receipt));
             if (proof != null) {
                 Verification v = verifyProof(proof);
-                return v.status() == VerificationStatus.VALID ? 0 : Main.NOT_VALID;
+                return v.status() == Verdict.VALID ? 0 : Main.NOT_VALID;
             }
         } else if (offline) {
             throw new ParameterException(spec.commandLine(), "--offline needs a certificate or receipt (--receipt)");
@@ -135,7 +135,7 @@ final class VerifyCommand implements Callable<Integer> {
         try (ClientOptions.Session session = client.connect("inspector", false)) {
             Verification v = verify(session.dossier());
             print(v);
-            return v.status() == VerificationStatus.VALID ? 0 : Main.NOT_VALID;
+            return v.status() == Verdict.VALID ? 0 : Main.NOT_VALID;
         }
     }
 
@@ -197,14 +197,14 @@ final class VerifyCommand implements Callable<Integer> {
                 : Certificate.verifyReceipt(proof.receipt(), null, trust, today);
         System.out.println("receipt (offline, pinned keys):");
         print(v);
-        if (v.status() == VerificationStatus.TAMPERED) {
+        if (v.status() == Verdict.TAMPERED) {
             return v;
         }
         Verification witnessed = witness(
                 proof.certificate() != null ? proof.certificate().receipt() : proof.receipt(),
                 v,
                 proof.certificate() != null ? proof.certificate().node() : null);
-        if (witnessed.status() == VerificationStatus.SPLIT_VIEW) {
+        if (witnessed.status() == Verdict.SPLIT_VIEW) {
             print(witnessed);
             return witnessed;
         }
@@ -229,7 +229,7 @@ final class VerifyCommand implements Callable<Integer> {
      * CheckpointMemory}, in the config directory), asking a node for the consistency proof unless {@code --offline}:
      * the node of {@code --network}/{@code --endpoint}/{@code --node-url}, else the certificate's.
      *
-     * @return {@code verified}, or a {@link VerificationStatus#SPLIT_VIEW} verdict
+     * @return {@code verified}, or a {@link Verdict#SPLIT_VIEW} verdict
      */
     private Verification witness(String compact, Verification verified, URI certificateNode)
             throws IOException, InterruptedException {
@@ -254,7 +254,7 @@ final class VerifyCommand implements Callable<Integer> {
             return verified;
         } catch (SplitViewException e) {
             return new Verification(
-                    VerificationStatus.SPLIT_VIEW,
+                    Verdict.SPLIT_VIEW,
                     "the consortium's log presented a split view: do not rely on this receipt. " + e.getMessage()
                             + ". The checkpoint accepted before stays in "
                             + memory.file(e.presented().origin()) + " as evidence",

@@ -4,12 +4,12 @@ import dev.dossier.client.LedgerEntry;
 import dev.dossier.client.transport.NodeApi;
 import dev.dossier.client.transport.RevocationMemory;
 import dev.dossier.common.card.CardRevocations;
-import dev.dossier.common.card.CardVerdict;
 import dev.dossier.common.card.WorkerCard;
 import dev.dossier.common.card.WorkerCardCheck;
 import dev.dossier.common.card.WorkerCardVerifier;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.common.revocation.RevocationList;
+import dev.dossier.common.verdict.Verdict;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -75,6 +75,6 @@ final class WorkerCardVerify {
         boolean everyModuleCurrent = check.modules().stream()
                 .allMatch(m ->
                         m.status() == WorkerCardCheck.Status.VALID || m.status() == WorkerCardCheck.Status.EXPIRING);
-        return check.verdict() == CardVerdict.VALID && everyModuleCurrent ? 0 : Main.NOT_VALID;
+        return check.verdict() == Verdict.VALID && everyModuleCurrent ? 0 : Main.NOT_VALID;
     }
 }

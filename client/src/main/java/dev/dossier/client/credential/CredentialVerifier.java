@@ -5,6 +5,7 @@ import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.transport.NodeApi;
 import dev.dossier.common.note.NoteVerifier;
 import dev.dossier.common.note.TrustFile;
+import dev.dossier.common.verdict.Verdict;
 import dev.dossier.credential.Contexts;
 import dev.dossier.credential.CredentialCheck;
 import dev.dossier.credential.CredentialKey;
@@ -45,22 +46,13 @@ public final class CredentialVerifier {
     private final Contexts contexts;
     private final Clock clock;
 
-    /** The verdicts; exit code 0 only for {@link #VALID}. */
-    public enum Status {
-        VALID,
-        EXPIRED,
-        REVOKED,
-        SUPERSEDED,
-        NOT_FOUND,
-        TAMPERED,
-        UNKNOWN_SIGNER
-    }
-
     /**
-     * @param checked the credential whose proof verified, null for {@link Status#TAMPERED} and {@link
-     *     Status#UNKNOWN_SIGNER}
+     * The outcome of a check: the verdict (exit code 0 only for {@link Verdict#VALID}) and one sentence saying why.
+     *
+     * @param checked the credential whose proof verified, null for {@link Verdict#TAMPERED} and {@link
+     *     Verdict#UNKNOWN_SIGNER}
      */
-    public record Verdict(Status status, String reason, CredentialCheck.Checked checked) {}
+    public record Result(Verdict verdict, String reason, CredentialCheck.Checked checked) {}
 
     /**
      * @param node the node to ask, or null to verify offline (proof and dates only)
@@ -77,9 +69,10 @@ public final class CredentialVerifier {
     }
 
     /**
-     * @throws IOException if the node cannot be asked, or its status list is refused
+     * @throws IOException if the node cannot be asked (for the issuer's keys, the ledger or the status list), or its
+     *     status list is refused: no verdict can be given
      */
-    public Verdict verify(String json) throws IOException, InterruptedException {
+    public Result verify(String json) throws IOException, InterruptedException {
         CredentialCheck.Checked checked;
         String[] unknown = new String[1];
         try {
@@ -96,7 +89,11 @@ public final class CredentialVerifier {
                     },
                     contexts);
         } catch (ProofException e) {
-            return new Verdict(unknown[0] != null ? Status.UNKNOWN_SIGNER : Status.TAMPERED, e.getMessage(), null);
+            if (unknown[0] != null && e.getCause() instanceof IOException nodeFailure) {
+                // the node could not say which keys the issuer has: no verdict on the credential
+                throw new IOException(e.getMessage(), nodeFailure);
+            }
+            return new Result(unknown[0] != null ? Verdict.UNKNOWN_SIGNER : Verdict.TAMPERED, e.getMessage(), null);
         }
         String signedBy = "signed by " + checked.issuer();
         if (node == null) {
@@ -105,20 +102,20 @@ public final class CredentialVerifier {
         Commitment digest = CredentialIssuer.digest(json);
         Optional<LedgerEntry> entry = node.status(digest);
         if (entry.isEmpty()) {
-            return new Verdict(
-                    Status.NOT_FOUND,
+            return new Result(
+                    Verdict.NOT_FOUND,
                     "the proof is valid (" + signedBy + "), but the credential's digest " + digest
                             + " is not anchored on this ledger",
                     checked);
         }
         String organisation = organisation(checked.issuer());
         if (organisation == null || !organisation.equals(entry.get().mspId())) {
-            return new Verdict(
-                    Status.NOT_FOUND,
+            return new Result(
+                    Verdict.NOT_FOUND,
                     "the credential is anchored by " + entry.get().mspId() + ", not by its issuer " + checked.issuer(),
                     checked);
         }
-        Verdict ledger = ledgerStatus(entry.get(), "the credential", checked);
+        Result ledger = ledgerStatus(entry.get(), "the credential", checked);
         if (ledger != null) {
             return ledger;
         }
@@ -126,8 +123,8 @@ public final class CredentialVerifier {
         if (record.isPresent()) {
             Optional<LedgerEntry> recordEntry = node.status(record.get());
             if (recordEntry.isEmpty() || !organisation.equals(recordEntry.get().mspId())) {
-                return new Verdict(
-                        Status.NOT_FOUND,
+                return new Result(
+                        Verdict.NOT_FOUND,
                         "the credential's record " + record.get() + " is not anchored by its issuer " + organisation,
                         checked);
             }
@@ -141,8 +138,8 @@ public final class CredentialVerifier {
             Matcher matcher = STATUS_LIST.matcher(checked.status().statusListCredential());
             if (matcher.matches()) {
                 if (revokedOnList(matcher.group(1), checked.status())) {
-                    return new Verdict(
-                            Status.REVOKED,
+                    return new Result(
+                            Verdict.REVOKED,
                             "bit " + checked.status().index() + " of status list " + matcher.group(2)
                                     + " is set: revoked",
                             checked);
@@ -165,28 +162,28 @@ public final class CredentialVerifier {
         }
     }
 
-    private Verdict dated(CredentialCheck.Checked checked, String reason) {
+    private Result dated(CredentialCheck.Checked checked, String reason) {
         if (checked.expiredAt(clock.instant())) {
-            return new Verdict(
-                    Status.EXPIRED,
+            return new Result(
+                    Verdict.EXPIRED,
                     reason + "; outside its validity ("
                             + (checked.validFrom() == null ? "" : "from " + checked.validFrom() + " ")
                             + (checked.validUntil() == null ? "" : "until " + checked.validUntil()) + ")",
                     checked);
         }
-        return new Verdict(Status.VALID, reason, checked);
+        return new Result(Verdict.VALID, reason, checked);
     }
 
-    private static Verdict ledgerStatus(LedgerEntry entry, String what, CredentialCheck.Checked checked) {
+    private static Result ledgerStatus(LedgerEntry entry, String what, CredentialCheck.Checked checked) {
         if ("revoked".equals(entry.status())) {
-            return new Verdict(
-                    Status.REVOKED,
+            return new Result(
+                    Verdict.REVOKED,
                     what + " was revoked by " + entry.mspId()
                             + (entry.reason() == null ? "" : " (" + entry.reason() + ")"),
                     checked);
         }
         if ("superseded".equals(entry.status())) {
-            return new Verdict(Status.SUPERSEDED, what + " was superseded by " + entry.supersededBy(), checked);
+            return new Result(Verdict.SUPERSEDED, what + " was superseded by " + entry.supersededBy(), checked);
         }
         return null;
     }
@@ -248,9 +245,16 @@ public final class CredentialVerifier {
             throw new ProofException("cannot ask the node for " + organisation + "'s keys: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProofException("interrupted", e);
+            throw new ProofException("interrupted", new IOException("interrupted", e));
         }
-        JsonValue methods = CredentialCheck.parse(document).get("verificationMethod");
+        JsonObject controller;
+        try {
+            controller = CredentialCheck.parse(document);
+        } catch (ProofException e) {
+            String problem = "the node's controller document of " + organisation + " is not a JSON object";
+            throw new ProofException(problem, new IOException(problem, e));
+        }
+        JsonValue methods = controller.get("verificationMethod");
         if (methods instanceof JsonArray list) {
             for (JsonValue value : list) {
                 if (value instanceof JsonObject vm

@@ -15,8 +15,8 @@ import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.transport.DossierException;
 import dev.dossier.common.card.CardCheck;
 import dev.dossier.common.card.CardKey;
-import dev.dossier.common.card.CardVerdict;
 import dev.dossier.common.card.CardVerifier;
+import dev.dossier.common.verdict.Verdict;
 import dev.dossier.crypto.P256PrivateKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +88,7 @@ class BulkCardsTest {
         CardVerifier verifier = new CardVerifier(List.of(key));
         for (String text : files.values()) {
             CardCheck check = verifier.verify(text.strip(), LocalDate.of(2026, 6, 3));
-            assertThat(check.verdict()).as(check.reason()).isIn(CardVerdict.VALID, CardVerdict.EXPIRED);
+            assertThat(check.verdict()).as(check.reason()).isIn(Verdict.VALID, Verdict.EXPIRED);
             assertThat(check.card().issuedAt()).isEqualTo(signedAt);
             ObjectNode card = notary.entries.get(check.digestHex());
             ObjectNode record = notary.entries.get(check.card().commitmentHex());

@@ -10,8 +10,8 @@ import dev.dossier.client.record.RecordValidator;
 import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.common.card.CardCheck;
 import dev.dossier.common.card.CardKey;
-import dev.dossier.common.card.CardVerdict;
 import dev.dossier.common.card.CardVerifier;
+import dev.dossier.common.verdict.Verdict;
 import dev.dossier.crypto.P256PrivateKey;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -61,7 +61,7 @@ class CardPhotoTest {
 
         assertThat(text).isEqualTo(CARD);
         CardCheck check = new CardVerifier(List.of(CARD_KEY)).verify(text, LocalDate.now());
-        assertThat(check.verdict()).as(check.reason()).isIn(CardVerdict.VALID, CardVerdict.EXPIRED);
+        assertThat(check.verdict()).as(check.reason()).isIn(Verdict.VALID, Verdict.EXPIRED);
         assertThat(check.card().familyName()).isEqualTo(TestData.validRow().get("worker_family_name"));
     }
 

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.dossier.client.Verification;
-import dev.dossier.client.VerificationStatus;
 import dev.dossier.common.note.NoteVerifier;
 import dev.dossier.common.note.TrustFile;
+import dev.dossier.common.verdict.Verdict;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
@@ -35,7 +35,7 @@ class CertificateFuzzTest {
         }
         assertThat(certificate.verifyUrl()).contains("/verify#r=");
         Verification verification = certificate.verify(TRUST, TODAY);
-        assertThat(verification.status()).isEqualTo(VerificationStatus.TAMPERED);
+        assertThat(verification.status()).isEqualTo(Verdict.TAMPERED);
         assertThat(verification.reason()).isNotBlank();
     }
 

@@ -14,7 +14,6 @@ import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
 import com.google.zxing.qrcode.encoder.Encoder;
 import dev.dossier.client.TestData;
 import dev.dossier.client.Verification;
-import dev.dossier.client.VerificationStatus;
 import dev.dossier.client.card.CardIssuer;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.digest.Commitments;
@@ -31,6 +30,7 @@ import dev.dossier.common.note.NoteVerifier;
 import dev.dossier.common.note.SignedNote;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.common.receipt.Receipt;
+import dev.dossier.common.verdict.Verdict;
 import dev.dossier.crypto.P256PrivateKey;
 import java.awt.image.BufferedImage;
 import java.net.URI;
@@ -109,7 +109,7 @@ class CertificateTest {
         Verification v = Certificate.parse(certificate.toJson().getBytes(StandardCharsets.US_ASCII))
                 .verify(trust, TODAY);
 
-        assertThat(v.status()).isEqualTo(VerificationStatus.VALID);
+        assertThat(v.status()).isEqualTo(Verdict.VALID);
         assertThat(v.asOf()).contains(java.time.Instant.ofEpochSecond(TIME));
         assertThat(v.reason()).contains("revocation not checked offline");
         assertThat(v.ledgerEntry().orElseThrow().mspId()).isEqualTo("Org1MSP");
@@ -122,7 +122,7 @@ class CertificateTest {
     void verify_pastValidUntil_isExpired() throws Exception {
         Certificate certificate = Certificate.of(record, salt, NODE, receipt(record, "2026-11-22", nodeKey));
         Verification v = certificate.verify(trust, TODAY);
-        assertThat(v.status()).isEqualTo(VerificationStatus.EXPIRED);
+        assertThat(v.status()).isEqualTo(Verdict.EXPIRED);
         assertThat(v.reason()).contains("2026-11-22");
     }
 
@@ -137,7 +137,7 @@ class CertificateTest {
                 NODE,
                 certificate.receipt());
         Verification v = altered.verify(trust, TODAY);
-        assertThat(v.status()).isEqualTo(VerificationStatus.TAMPERED);
+        assertThat(v.status()).isEqualTo(Verdict.TAMPERED);
         assertThat(v.reason()).contains("altered");
     }
 
@@ -148,7 +148,7 @@ class CertificateTest {
         Certificate forged =
                 Certificate.of(record, salt, NODE, receipt(record, "2031-01-01", generator.generateKeyPair()));
         Verification v = forged.verify(trust, TODAY);
-        assertThat(v.status()).isEqualTo(VerificationStatus.TAMPERED);
+        assertThat(v.status()).isEqualTo(Verdict.TAMPERED);
         assertThat(v.reason()).contains("does not verify").contains("0 pinned key(s)");
     }
 
@@ -162,14 +162,14 @@ class CertificateTest {
                 NODE,
                 certificate.receipt());
         Verification v = altered.verify(trust, TODAY);
-        assertThat(v.status()).isEqualTo(VerificationStatus.TAMPERED);
+        assertThat(v.status()).isEqualTo(Verdict.TAMPERED);
         assertThat(v.reason()).startsWith("the certificate's commitment is malformed");
     }
 
     @Test
     void verifyReceipt_garbage_isTamperedWithTheReason() {
         Verification v = Certificate.verifyReceipt("AQID", null, trust, TODAY);
-        assertThat(v.status()).isEqualTo(VerificationStatus.TAMPERED);
+        assertThat(v.status()).isEqualTo(Verdict.TAMPERED);
         assertThat(v.reason()).contains("truncated");
     }
 
@@ -192,7 +192,7 @@ class CertificateTest {
 
         byte[] bytes = Files.readAllBytes(pdf);
         assertThat(Certificate.parse(bytes)).isEqualTo(certificate);
-        assertThat(Certificate.parse(bytes).verify(trust, TODAY).status()).isEqualTo(VerificationStatus.VALID);
+        assertThat(Certificate.parse(bytes).verify(trust, TODAY).status()).isEqualTo(Verdict.VALID);
         try (PDDocument document = Loader.loadPDF(bytes)) {
             assertThat(document.getNumberOfPages()).isEqualTo(1);
             assertThat(document.getDocumentCatalog()

@@ -1,5 +1,6 @@
 package dev.dossier.common.card;
 
+import dev.dossier.common.verdict.Verdict;
 import java.util.HexFormat;
 import java.util.Objects;
 
@@ -14,7 +15,7 @@ import java.util.Objects;
  * @param digest the card's digest, 32 bytes, or null if it did not decode
  * @param online whether the ledger was asked (false: signature, trust file and date only)
  */
-public record CardCheck(CardVerdict verdict, String reason, Card card, CardKey key, byte[] digest, boolean online) {
+public record CardCheck(Verdict verdict, String reason, Card card, CardKey key, byte[] digest, boolean online) {
     public CardCheck {
         Objects.requireNonNull(verdict, "verdict");
         Objects.requireNonNull(reason, "reason");
@@ -36,11 +37,11 @@ public record CardCheck(CardVerdict verdict, String reason, Card card, CardKey k
         return card != null;
     }
 
-    CardCheck with(CardVerdict newVerdict, String newReason) {
+    CardCheck with(Verdict newVerdict, String newReason) {
         return new CardCheck(newVerdict, newReason, card, key, digest, true);
     }
 
-    CardCheck offline(CardVerdict newVerdict, String newReason) {
+    CardCheck offline(Verdict newVerdict, String newReason) {
         return new CardCheck(newVerdict, newReason, card, key, digest, online);
     }
 }

@@ -1,6 +1,7 @@
 package dev.dossier.common.card;
 
 import dev.dossier.common.revocation.RevocationList;
+import dev.dossier.common.verdict.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +38,7 @@ public final class CardRevocations {
             if (status != null) {
                 String what = card ? "the card" : "the record";
                 return offline.offline(
-                        status == RevocationList.Status.REVOKED ? CardVerdict.REVOKED : CardVerdict.SUPERSEDED,
+                        status == RevocationList.Status.REVOKED ? Verdict.REVOKED : Verdict.SUPERSEDED,
                         what + " is " + (status == RevocationList.Status.REVOKED ? "revoked" : "superseded")
                                 + " on the " + age);
             }

@@ -2,6 +2,7 @@ package dev.dossier.common.card;
 
 import dev.dossier.common.entry.LedgerEntry;
 import dev.dossier.common.hash.Sha256;
+import dev.dossier.common.verdict.Verdict;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -74,16 +75,16 @@ public final class CardVerifier {
             card = Card.fromClaims(Cbor.decode(opened.payload()));
         } catch (Cbor.CborException | IllegalArgumentException e) {
             return new CardCheck(
-                    CardVerdict.TAMPERED, "signed, but not a card: " + e.getMessage(), null, key, digest, false);
+                    Verdict.TAMPERED, "signed, but not a card: " + e.getMessage(), null, key, digest, false);
         }
         String signer = signerProblem(key, card.issuer(), card.issuedAt());
         if (signer != null) {
-            return new CardCheck(CardVerdict.UNKNOWN_SIGNER, signer, null, key, digest, false);
+            return new CardCheck(Verdict.UNKNOWN_SIGNER, signer, null, key, digest, false);
         }
         LocalDate signedOn = LocalDate.ofInstant(card.issuedAt(), ZoneOffset.UTC);
         if (card.validUntil() != null && today.isAfter(card.validUntil())) {
             return new CardCheck(
-                    CardVerdict.EXPIRED,
+                    Verdict.EXPIRED,
                     "genuine, signed by " + key.organisation() + ", but valid only until " + card.validUntil()
                             + ": the training must be refreshed",
                     card,
@@ -92,7 +93,7 @@ public final class CardVerifier {
                     false);
         }
         return new CardCheck(
-                CardVerdict.VALID,
+                Verdict.VALID,
                 "genuine, signed by " + key.organisation() + " on " + signedOn
                         + (card.validUntil() == null ? ", no expiry" : ", valid until " + card.validUntil()),
                 card,
@@ -111,7 +112,7 @@ public final class CardVerifier {
      * @param digest SHA-256 of the COSE bytes, or null if the text did not decode
      * @param payload the signed payload (CWT claims), when the signature verified
      */
-    record Opened(CardVerdict failure, String reason, CardKey key, byte[] digest, byte[] payload) {}
+    record Opened(Verdict failure, String reason, CardKey key, byte[] digest, byte[] payload) {}
 
     /**
      * Decodes a signed text of the given prefix and checks its signature against the listed keys, in the order of
@@ -123,14 +124,14 @@ public final class CardVerifier {
         try {
             cose = CardCodec.decode(Objects.requireNonNull(text, "text").strip(), prefix);
         } catch (IllegalArgumentException e) {
-            return new Opened(CardVerdict.TAMPERED, "not a card: " + e.getMessage(), null, null, null);
+            return new Opened(Verdict.TAMPERED, "not a card: " + e.getMessage(), null, null, null);
         }
         byte[] digest = Sha256.of(cose.bytes());
         String keyId = HexFormat.of().formatHex(cose.keyId());
         CardKey key = keys.get(keyId);
         if (key == null) {
             return new Opened(
-                    CardVerdict.UNKNOWN_SIGNER,
+                    Verdict.UNKNOWN_SIGNER,
                     "signed with key " + keyId + ", which the trust file does not list",
                     null,
                     digest,
@@ -138,7 +139,7 @@ public final class CardVerifier {
         }
         String problem = signatureProblem(key, cose);
         if (problem != null) {
-            return new Opened(CardVerdict.TAMPERED, problem, key, digest, null);
+            return new Opened(Verdict.TAMPERED, problem, key, digest, null);
         }
         return new Opened(null, null, key, digest, cose.payload());
     }
@@ -176,22 +177,21 @@ public final class CardVerifier {
         String issuer = offline.card().issuer();
         if (cardEntry == null) {
             return offline.with(
-                    CardVerdict.NOT_FOUND,
+                    Verdict.NOT_FOUND,
                     "signed by " + issuer + ", but the ledger holds no entry for this card: it was never anchored");
         }
         if (!issuer.equals(cardEntry.mspId())) {
             return offline.with(
-                    CardVerdict.NOT_FOUND,
+                    Verdict.NOT_FOUND,
                     "this card is anchored by " + cardEntry.mspId() + ", not by its issuer " + issuer);
         }
         if (recordEntry == null) {
             return offline.with(
-                    CardVerdict.NOT_FOUND,
-                    "the card's record " + offline.card().commitmentHex() + " is not on the ledger");
+                    Verdict.NOT_FOUND, "the card's record " + offline.card().commitmentHex() + " is not on the ledger");
         }
         if (!issuer.equals(recordEntry.mspId())) {
             return offline.with(
-                    CardVerdict.NOT_FOUND,
+                    Verdict.NOT_FOUND,
                     "the card's record is anchored by " + recordEntry.mspId() + ", not by the card's issuer " + issuer
                             + ": an organisation signs cards only for its own records");
         }
@@ -199,13 +199,13 @@ public final class CardVerifier {
             String what = entry == recordEntry ? "the record" : "the card";
             if (LedgerEntry.REVOKED.equals(entry.status())) {
                 return offline.with(
-                        CardVerdict.REVOKED,
+                        Verdict.REVOKED,
                         what + " was revoked by " + issuer
                                 + (entry.revocationReason() == null ? "" : " (" + entry.revocationReason() + ")"));
             }
             if (LedgerEntry.SUPERSEDED.equals(entry.status())) {
                 return offline.with(
-                        CardVerdict.SUPERSEDED,
+                        Verdict.SUPERSEDED,
                         what + " was superseded by a corrected one"
                                 + (entry.supersededBy() == null ? "" : " (" + entry.supersededBy() + ")"));
             }

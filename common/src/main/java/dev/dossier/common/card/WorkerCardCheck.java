@@ -1,5 +1,6 @@
 package dev.dossier.common.card;
 
+import dev.dossier.common.verdict.Verdict;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ import java.util.stream.Collectors;
  * @param modules each module's status, in the card's order; empty unless genuine
  */
 public record WorkerCardCheck(
-        CardVerdict verdict,
+        Verdict verdict,
         String reason,
         WorkerCard card,
         CardKey key,

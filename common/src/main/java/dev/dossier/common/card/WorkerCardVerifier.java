@@ -3,6 +3,7 @@ package dev.dossier.common.card;
 import dev.dossier.common.card.WorkerCardCheck.ModuleCheck;
 import dev.dossier.common.card.WorkerCardCheck.Status;
 import dev.dossier.common.entry.LedgerEntry;
+import dev.dossier.common.verdict.Verdict;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -56,18 +57,18 @@ public final class WorkerCardVerifier {
             card = WorkerCard.fromClaims(Cbor.decode(opened.payload()));
         } catch (Cbor.CborException | IllegalArgumentException e) {
             return refused(
-                    CardVerdict.TAMPERED, "signed, but not a worker's card: " + e.getMessage(), opened.key(), digest);
+                    Verdict.TAMPERED, "signed, but not a worker's card: " + e.getMessage(), opened.key(), digest);
         }
         String signer = CardVerifier.signerProblem(opened.key(), card.issuer(), card.issuedAt());
         if (signer != null) {
-            return refused(CardVerdict.UNKNOWN_SIGNER, signer, opened.key(), digest);
+            return refused(Verdict.UNKNOWN_SIGNER, signer, opened.key(), digest);
         }
         List<ModuleCheck> modules = new ArrayList<>(card.modules().size());
         for (WorkerCard.Module module : card.modules()) {
             modules.add(byDate(module, today));
         }
         return new WorkerCardCheck(
-                CardVerdict.VALID,
+                Verdict.VALID,
                 signedBy(card) + "; " + WorkerCardCheck.tally(modules),
                 card,
                 opened.key(),
@@ -114,7 +115,7 @@ public final class WorkerCardVerifier {
                 : "genuine, signed by " + issuer + ", every module anchored by " + issuer + "; "
                         + WorkerCardCheck.tally(modules);
         return new WorkerCardCheck(
-                unbound != null ? CardVerdict.NOT_FOUND : offline.verdict(),
+                unbound != null ? Verdict.NOT_FOUND : offline.verdict(),
                 reason,
                 offline.card(),
                 offline.key(),
@@ -171,7 +172,7 @@ public final class WorkerCardVerifier {
         return new ModuleCheck(module, Status.VALID, "valid until " + until);
     }
 
-    private static WorkerCardCheck refused(CardVerdict verdict, String reason, CardKey key, String digest) {
+    private static WorkerCardCheck refused(Verdict verdict, String reason, CardKey key, String digest) {
         return new WorkerCardCheck(verdict, reason, null, key, digest, false, List.of());
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.dossier.common.note.FixedKey;
+import dev.dossier.common.verdict.Verdict;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -42,7 +43,7 @@ class CardFuzzTest {
         CardCheck check = VERIFIER.verify(text, TODAY);
         assertThat(check.reason()).isNotBlank();
         if (check.card() != null) {
-            assertThat(check.verdict()).isEqualTo(CardVerdict.VALID);
+            assertThat(check.verdict()).isEqualTo(Verdict.VALID);
             assertThat(check.card()).isEqualTo(HONEST);
         }
     }
@@ -52,7 +53,7 @@ class CardFuzzTest {
         try (InputStream in = CardFuzzTest.class.getResourceAsStream("CardFuzzTestInputs/text/honest")) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             CardCheck check = VERIFIER.verify(text, TODAY);
-            assertThat(check.verdict()).isEqualTo(CardVerdict.VALID);
+            assertThat(check.verdict()).isEqualTo(Verdict.VALID);
             assertThat(check.card()).isEqualTo(HONEST);
         }
     }

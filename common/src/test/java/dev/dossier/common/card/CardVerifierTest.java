@@ -3,6 +3,7 @@ package dev.dossier.common.card;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dossier.common.entry.LedgerEntry;
+import dev.dossier.common.verdict.Verdict;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -45,13 +46,13 @@ class CardVerifierTest {
         String text = SIGNER.sign(card());
         assertThat(text).startsWith("DC1:").matches("[0-9A-Z $%*+\\-./:]+");
         CardCheck check = VERIFIER.verify(text, TODAY);
-        assertThat(check.verdict()).isEqualTo(CardVerdict.VALID);
+        assertThat(check.verdict()).isEqualTo(Verdict.VALID);
         assertThat(check.card()).isEqualTo(card());
         assertThat(check.card().givenName()).isEqualTo("Maria Grazia");
         assertThat(check.key()).isEqualTo(KEY);
         assertThat(check.reason()).isEqualTo("genuine, signed by Org1MSP on 2025-06-02, valid until 2028-06-01");
         assertThat(check.digest()).isEqualTo(CardVerifier.digest(text));
-        assertThat(VERIFIER.verify("  " + text + "\n", TODAY).verdict()).isEqualTo(CardVerdict.VALID);
+        assertThat(VERIFIER.verify("  " + text + "\n", TODAY).verdict()).isEqualTo(Verdict.VALID);
     }
 
     @Test
@@ -76,7 +77,7 @@ class CardVerifierTest {
                 changed[i] ^= (byte) flip;
                 CardCheck check = VERIFIER.verify("DC1:" + Base45.encode(changed), TODAY);
                 boolean inKeyId = i >= keyIdAt && i < keyIdAt + 8;
-                CardVerdict expected = inKeyId ? CardVerdict.UNKNOWN_SIGNER : CardVerdict.TAMPERED;
+                Verdict expected = inKeyId ? Verdict.UNKNOWN_SIGNER : Verdict.TAMPERED;
                 if (check.verdict() != expected || check.card() != null) {
                     accepted.add(i + "^" + flip + ": " + check.verdict() + " " + check.reason());
                 }
@@ -93,7 +94,7 @@ class CardVerifierTest {
                 char c = text.charAt(i) == '0' ? ':' : '0';
                 String changed = text.substring(0, i) + c + text.substring(i + 1);
                 CardCheck check = VERIFIER.verify(changed, TODAY);
-                assertThat(check.verdict()).as(changed).isIn(CardVerdict.TAMPERED, CardVerdict.UNKNOWN_SIGNER);
+                assertThat(check.verdict()).as(changed).isIn(Verdict.TAMPERED, Verdict.UNKNOWN_SIGNER);
                 assertThat(check.card()).isNull();
             }
         }
@@ -103,7 +104,7 @@ class CardVerifierTest {
     void unknownKey_isUnknownSigner() {
         TestSigner other = new TestSigner();
         CardCheck check = VERIFIER.verify(other.sign(card()), TODAY);
-        assertThat(check.verdict()).isEqualTo(CardVerdict.UNKNOWN_SIGNER);
+        assertThat(check.verdict()).isEqualTo(Verdict.UNKNOWN_SIGNER);
         assertThat(check.reason()).contains("which the trust file does not list");
         assertThat(check.card()).isNull();
     }
@@ -112,7 +113,7 @@ class CardVerifierTest {
     void signedOutsideTheKeysValidity_isUnknownSigner() {
         CardCheck check =
                 VERIFIER.verify(SIGNER.sign(card("Org1MSP", null, Instant.parse("2028-01-01T00:00:00Z"))), TODAY);
-        assertThat(check.verdict()).isEqualTo(CardVerdict.UNKNOWN_SIGNER);
+        assertThat(check.verdict()).isEqualTo(Verdict.UNKNOWN_SIGNER);
         assertThat(check.reason()).contains("may sign only from 2025-01-01 to 2027-12-31");
     }
 
@@ -120,16 +121,16 @@ class CardVerifierTest {
     void cardNamingAnotherIssuer_isUnknownSigner() {
         CardCheck check =
                 VERIFIER.verify(SIGNER.sign(card("Org2MSP", null, Instant.parse("2025-06-02T10:00:00Z"))), TODAY);
-        assertThat(check.verdict()).isEqualTo(CardVerdict.UNKNOWN_SIGNER);
+        assertThat(check.verdict()).isEqualTo(Verdict.UNKNOWN_SIGNER);
         assertThat(check.reason()).contains("names Org2MSP as its issuer, but Org1MSP's key");
     }
 
     @Test
     void pastValidUntil_isExpired_andTheDayItselfIsValid() {
         String text = SIGNER.sign(card("Org1MSP", LocalDate.of(2026, 3, 1), Instant.parse("2025-06-02T10:00:00Z")));
-        assertThat(VERIFIER.verify(text, TODAY).verdict()).isEqualTo(CardVerdict.VALID);
+        assertThat(VERIFIER.verify(text, TODAY).verdict()).isEqualTo(Verdict.VALID);
         CardCheck expired = VERIFIER.verify(text, TODAY.plusDays(1));
-        assertThat(expired.verdict()).isEqualTo(CardVerdict.EXPIRED);
+        assertThat(expired.verdict()).isEqualTo(Verdict.EXPIRED);
         assertThat(expired.card()).isNotNull();
         assertThat(expired.reason()).contains("valid only until 2026-03-01");
     }
@@ -150,23 +151,23 @@ class CardVerifierTest {
         CardCheck offline = VERIFIER.verify(SIGNER.sign(card()), TODAY);
         LedgerEntry active = entry("Org1MSP");
         LedgerEntry other = entry("Org2MSP");
-        assertThat(CardVerifier.withLedger(offline, active, active).verdict()).isEqualTo(CardVerdict.VALID);
+        assertThat(CardVerifier.withLedger(offline, active, active).verdict()).isEqualTo(Verdict.VALID);
         assertThat(CardVerifier.withLedger(offline, active, active).online()).isTrue();
         assertThat(CardVerifier.withLedger(offline, null, active).reason()).contains("never anchored");
-        assertThat(CardVerifier.withLedger(offline, other, active).verdict()).isEqualTo(CardVerdict.NOT_FOUND);
-        assertThat(CardVerifier.withLedger(offline, active, null).verdict()).isEqualTo(CardVerdict.NOT_FOUND);
+        assertThat(CardVerifier.withLedger(offline, other, active).verdict()).isEqualTo(Verdict.NOT_FOUND);
+        assertThat(CardVerifier.withLedger(offline, active, null).verdict()).isEqualTo(Verdict.NOT_FOUND);
         CardCheck foreign = CardVerifier.withLedger(offline, active, other);
-        assertThat(foreign.verdict()).isEqualTo(CardVerdict.NOT_FOUND);
+        assertThat(foreign.verdict()).isEqualTo(Verdict.NOT_FOUND);
         assertThat(foreign.reason()).contains("only for its own records");
         CardCheck revoked = CardVerifier.withLedger(offline, active, active.revoked("fraud", "2025-02-01T00:00:00Z"));
-        assertThat(revoked.verdict()).isEqualTo(CardVerdict.REVOKED);
+        assertThat(revoked.verdict()).isEqualTo(Verdict.REVOKED);
         assertThat(revoked.reason()).isEqualTo("the record was revoked by Org1MSP (fraud)");
         assertThat(CardVerifier.withLedger(offline, active.revoked(null, "2025-02-01T00:00:00Z"), active)
                         .verdict())
-                .isEqualTo(CardVerdict.REVOKED);
+                .isEqualTo(Verdict.REVOKED);
         assertThat(CardVerifier.withLedger(offline, active, active.supersededBy("ab"))
                         .verdict())
-                .isEqualTo(CardVerdict.SUPERSEDED);
+                .isEqualTo(Verdict.SUPERSEDED);
         CardCheck unknown = VERIFIER.verify(new TestSigner().sign(card()), TODAY);
         assertThat(CardVerifier.withLedger(unknown, active, active)).isSameAs(unknown);
     }
@@ -207,7 +208,7 @@ class CardVerifierTest {
             facts.remove(fact);
             claims.put(-65537L, facts);
             CardCheck check = VERIFIER.verify(SIGNER.signClaims(CardCodec.PREFIX, claims), TODAY);
-            assertThat(check.verdict()).as("without fact " + fact).isEqualTo(CardVerdict.TAMPERED);
+            assertThat(check.verdict()).as("without fact " + fact).isEqualTo(Verdict.TAMPERED);
             assertThat(check.reason()).as("without fact " + fact).contains("is missing");
         }
     }

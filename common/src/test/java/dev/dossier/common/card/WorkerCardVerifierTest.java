@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.dossier.common.card.WorkerCardCheck.Status;
 import dev.dossier.common.entry.LedgerEntry;
+import dev.dossier.common.verdict.Verdict;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ class WorkerCardVerifierTest {
                 module(5, TODAY.minusDays(1))));
         assertThat(text).startsWith("DW1:").matches("[0-9A-Z $%*+\\-./:]+");
         WorkerCardCheck check = VERIFIER.verify(text, TODAY);
-        assertThat(check.verdict()).isEqualTo(CardVerdict.VALID);
+        assertThat(check.verdict()).isEqualTo(Verdict.VALID);
         assertThat(check.online()).isFalse();
         assertThat(check.card().familyName()).isEqualTo("Rossi");
         assertThat(check.modules())
@@ -73,12 +74,12 @@ class WorkerCardVerifierTest {
     @Test
     void anotherOrganisationsIssuer_orSignedOutsideTheKeysValidity_isUnknownSigner() {
         WorkerCardCheck other = VERIFIER.verify(sign(card("Org2MSP", SIGNED, module(1, null))), TODAY);
-        assertThat(other.verdict()).isEqualTo(CardVerdict.UNKNOWN_SIGNER);
+        assertThat(other.verdict()).isEqualTo(Verdict.UNKNOWN_SIGNER);
         assertThat(other.reason()).startsWith("the card names Org2MSP as its issuer, but Org1MSP's key");
         assertThat(other.card()).isNull();
         WorkerCardCheck late =
                 VERIFIER.verify(sign(card("Org1MSP", Instant.parse("2028-01-01T00:00:00Z"), module(1, null))), TODAY);
-        assertThat(late.verdict()).isEqualTo(CardVerdict.UNKNOWN_SIGNER);
+        assertThat(late.verdict()).isEqualTo(Verdict.UNKNOWN_SIGNER);
         assertThat(late.reason()).contains("which may sign only from 2025-01-01 to 2027-12-31");
     }
 
@@ -87,11 +88,11 @@ class WorkerCardVerifierTest {
         String recordCard = SIGNER.sign(CardVerifierTest.card());
         assertThat(VERIFIER.verify(recordCard, TODAY).reason()).isEqualTo("not a card: it does not start with DW1:");
         WorkerCardCheck swapped = VERIFIER.verify(WorkerCard.PREFIX + recordCard.substring(4), TODAY);
-        assertThat(swapped.verdict()).isEqualTo(CardVerdict.TAMPERED);
+        assertThat(swapped.verdict()).isEqualTo(Verdict.TAMPERED);
         assertThat(swapped.reason()).isEqualTo("signed, but not a worker's card: unknown claim -65537");
         String workerCard = sign(card("Org1MSP", SIGNED, module(1, null)));
         CardCheck asRecordCard = new CardVerifier(List.of(KEY)).verify("DC1:" + workerCard.substring(4), TODAY);
-        assertThat(asRecordCard.verdict()).isEqualTo(CardVerdict.TAMPERED);
+        assertThat(asRecordCard.verdict()).isEqualTo(Verdict.TAMPERED);
         assertThat(asRecordCard.reason()).isEqualTo("signed, but not a card: unknown claim -65538");
     }
 
@@ -110,7 +111,7 @@ class WorkerCardVerifierTest {
         facts.put(4L, Collections.nCopies(9, nine.get(0).facts()));
         claims.put(WorkerCard.FACTS, facts);
         WorkerCardCheck check = VERIFIER.verify(signClaims(claims), TODAY);
-        assertThat(check.verdict()).isEqualTo(CardVerdict.TAMPERED);
+        assertThat(check.verdict()).isEqualTo(Verdict.TAMPERED);
         assertThat(check.reason()).isEqualTo("signed, but not a worker's card: more than 8 modules");
     }
 
@@ -145,7 +146,7 @@ class WorkerCardVerifierTest {
                         active,
                         entry("Org1MSP").revoked("fraud", "2025-02-01T00:00:00Z"),
                         entry("Org1MSP").supersededBy("ab".repeat(32))));
-        assertThat(online.verdict()).isEqualTo(CardVerdict.VALID);
+        assertThat(online.verdict()).isEqualTo(Verdict.VALID);
         assertThat(online.online()).isTrue();
         assertThat(online.modules())
                 .extracting(WorkerCardCheck.ModuleCheck::status)
@@ -157,7 +158,7 @@ class WorkerCardVerifierTest {
                         + " superseded");
 
         WorkerCardCheck refused = WorkerCardVerifier.withLedger(offline, Arrays.asList(active, entry("Org2MSP"), null));
-        assertThat(refused.verdict()).isEqualTo(CardVerdict.NOT_FOUND);
+        assertThat(refused.verdict()).isEqualTo(Verdict.NOT_FOUND);
         assertThat(refused.modules())
                 .extracting(WorkerCardCheck.ModuleCheck::status)
                 .containsExactly(Status.VALID, Status.REFUSED, Status.NOT_FOUND);
@@ -176,7 +177,7 @@ class WorkerCardVerifierTest {
     void bytes(byte[] data) {
         WorkerCardCheck check = VERIFIER.verify(WorkerCard.PREFIX + Base45.encode(data), TODAY);
         assertThat(check.reason()).isNotBlank();
-        assertThat(check.genuine()).isEqualTo(check.verdict() == CardVerdict.VALID);
+        assertThat(check.genuine()).isEqualTo(check.verdict() == Verdict.VALID);
     }
 
     private static LedgerEntry entry(String mspId) {
@@ -193,7 +194,7 @@ class WorkerCardVerifierTest {
 
         WorkerCardCheck checked = CardRevocations.apply(offline, list);
 
-        assertThat(checked.verdict()).isEqualTo(CardVerdict.VALID);
+        assertThat(checked.verdict()).isEqualTo(Verdict.VALID);
         assertThat(checked.online()).isFalse();
         assertThat(checked.modules())
                 .extracting(WorkerCardCheck.ModuleCheck::status)
@@ -206,6 +207,6 @@ class WorkerCardVerifierTest {
                         + " 42 (2026-01-01T00:00:00Z, version 7)");
         assertThat(CardRevocations.apply(VERIFIER.verify("DW1:garbage", TODAY), list)
                         .verdict())
-                .isEqualTo(CardVerdict.TAMPERED);
+                .isEqualTo(Verdict.TAMPERED);
     }
 }

@@ -106,6 +106,7 @@ final class Router {
                 RECEIPTS + "{commitment}",
                 STATUS + "{commitment}",
                 VERIFY,
+                StaticRoutes.CONTEXTS + "{file}",
                 VERIFY + "/{file}");
     }
 
@@ -170,6 +171,10 @@ final class Router {
         if (path.startsWith(DOSSIER)) {
             String hex = path.substring(DOSSIER.length());
             return new Route(DOSSIER + "{subject}", "GET", exchange -> clients.dossier(exchange, hex));
+        }
+        if (path.startsWith(StaticRoutes.CONTEXTS)) {
+            String name = path.substring(StaticRoutes.CONTEXTS.length());
+            return new Route(StaticRoutes.CONTEXTS + "{file}", "GET", exchange -> StaticRoutes.context(name));
         }
         if (path.startsWith(VERIFY + "/")) {
             String name = path.substring(VERIFY.length() + 1);

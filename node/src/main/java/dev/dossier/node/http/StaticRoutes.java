@@ -3,6 +3,7 @@ package dev.dossier.node.http;
 import static dev.dossier.node.http.Response.JSON_TYPE;
 import static dev.dossier.node.http.Response.TEXT_TYPE;
 
+import dev.dossier.credential.Contexts;
 import dev.dossier.node.log.CheckpointPublisher;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,12 +13,16 @@ import java.util.regex.Pattern;
 
 /**
  * The documents the node serves as they are: the verify page ({@code /verify}, its files under {@code /verify/} from the
- * resources {@code web/} of this package, and {@code /} redirecting to it), the OpenAPI description ({@code
- * /openapi.json}) and the consortium's trust file ({@code /v1/keys}).
+ * resources {@code web/} of this package, and {@code /} redirecting to it), the JSON-LD contexts bundled with {@code
+ * dossier-credential} under {@code /verify/contexts/} (the page checks credentials with them, never fetching a context
+ * from anywhere else), the OpenAPI description ({@code /openapi.json}) and the consortium's trust file ({@code
+ * /v1/keys}).
  */
 final class StaticRoutes {
     /** Path of the verify page; receipts' verify links point at it. */
     static final String VERIFY = "/verify";
+    /** Where the bundled JSON-LD contexts are served, by their file names in {@code dossier-credential}. */
+    static final String CONTEXTS = VERIFY + "/contexts/";
 
     private static final String WEB = "web/";
     private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
@@ -60,6 +65,20 @@ final class StaticRoutes {
                     200, type, content, Map.of("Cache-Control", "no-cache", "Service-Worker-Allowed", VERIFY));
         }
         return new Response(200, type, content, Map.of("Cache-Control", "no-cache"));
+    }
+
+    /** {@code GET /verify/contexts/{file}}: a JSON-LD context bundled with {@code dossier-credential}. */
+    static Response context(String name) throws IOException {
+        byte[] content = null;
+        if (FILE_NAME.matcher(name).matches()) {
+            try (InputStream in = Contexts.class.getResourceAsStream("contexts/" + name)) {
+                content = in == null ? null : in.readAllBytes();
+            }
+        }
+        if (content == null) {
+            return Response.error(404, "NOT_FOUND", "no such bundled context: " + CONTEXTS + name);
+        }
+        return new Response(200, JSON_TYPE, content, Map.of("Cache-Control", "no-cache"));
     }
 
     /** {@code GET /openapi.json}: the API's OpenAPI 3.1 description, a resource of this package. */

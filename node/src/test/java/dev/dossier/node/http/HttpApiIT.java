@@ -700,4 +700,24 @@ class HttpApiIT {
             assertThat(get(path).statusCode()).as(path).isEqualTo(404);
         }
     }
+
+    @Test
+    void bundledContexts_areServedForThePage_andNothingElseUnderContexts() throws Exception {
+        HttpResponse<String> ob = get("/verify/contexts/ob-v3p0-context-3.0.3.json");
+        assertThat(ob.statusCode()).isEqualTo(200);
+        assertThat(ob.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        try (java.io.InputStream in =
+                dev.dossier.credential.Contexts.class.getResourceAsStream("contexts/ob-v3p0-context-3.0.3.json")) {
+            assertThat(ob.body()).isEqualTo(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(JSON.readTree(get("/verify/contexts/credentials-v2.jsonld").body())
+                        .at("/@context/@protected")
+                        .asBoolean())
+                .isTrue();
+        for (String path :
+                List.of("/verify/contexts/missing.json", "/verify/contexts/..", "/verify/contexts/../Contexts.class")) {
+            assertThat(get(path).statusCode()).as(path).isEqualTo(404);
+        }
+    }
 }

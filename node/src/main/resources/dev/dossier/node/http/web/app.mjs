@@ -1,6 +1,6 @@
 // The verify page's user interface: inputs (URL fragment, QR camera scan, file, pasted link), the consortium keys
 // (pinned on first use, kept for offline use), the status request, and the verdict. The checks themselves are in
-// receipt.mjs.
+// receipt.mjs, card.mjs, worker-card.mjs and, for Open Badges credentials, credential.mjs.
 import {
   CERTIFICATE_FORMAT,
   VerificationError,
@@ -18,6 +18,17 @@ import {
 } from './receipt.mjs';
 import { PREFIX as CARD_PREFIX, cardFromPdf, parseCardKeys, verifyCard, withLedger } from './card.mjs';
 import { keptList, listAge, statusOf, syncRevocations, withRevocations } from './revocations.mjs';
+import {
+  CredentialError,
+  NodeError,
+  bundledLoader,
+  checkCredential,
+  dated,
+  isCredential,
+  issuerKeys,
+  revokedOnList,
+  withLedger as credentialWithLedger,
+} from './credential.mjs';
 import { WORKER_PREFIX, renderModules, verifyWorkerCard, workerWithLedger, workerWithRevocations } from './worker-card.mjs';
 
 const $ = (id) => document.getElementById(id);
@@ -364,6 +375,7 @@ function show({
   card = null,
   cardDigest = null,
   modules = [],
+  credential = null,
 }) {
   const result = $('result');
   showCardFacts(card, modules);
@@ -381,7 +393,9 @@ function show({
 
   const entry = verified?.entry;
   const trusted = verified && verdict !== 'TAMPERED';
-  $('record').hidden = !(trusted && verified.record && fill($('record-facts'), recordRows(verified.record)));
+  $('record-title').textContent = credential ? 'Credential' : 'Certificate';
+  const recordFacts = credential ? credential.rows : trusted && verified.record ? recordRows(verified.record) : null;
+  $('record').hidden = !(recordFacts && fill($('record-facts'), recordFacts));
   const current = status?.kind === 'ok' ? status.entry : null;
   $('facts-section').hidden = !(
     trusted &&
@@ -400,6 +414,8 @@ function show({
     ['Source', source],
     ['Commitment', verified?.commitment ?? card?.commitment],
     ['Card digest', cardDigest],
+    ['Credential digest', credential?.digest],
+    ['Proof', credential?.proof],
     ['Log', verified && `${verified.checkpoint.origin}, leaf ${verified.leafIndex} of ${verified.treeSize}`],
     ['Checkpoint check', witness?.detail],
   ]);
@@ -447,6 +463,10 @@ function showUnverified(error, source) {
 async function verify(input) {
   if (input.card !== undefined) {
     await verifyCardText(input);
+    return;
+  }
+  if (input.credential !== undefined) {
+    await verifyCredentialText(input);
     return;
   }
   lastInput = input;
@@ -619,6 +639,169 @@ async function verifyCardText(input) {
   cardMark('verdict');
 }
 
+// ---- Open Badges credentials (credential.mjs) ----
+
+/** Loads a classic script once and returns the global it defines. */
+function loadScript(src, name) {
+  if (globalThis[name]) return Promise.resolve(globalThis[name]);
+  scriptsLoading[src] ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.onload = () => resolve(globalThis[name]);
+    script.onerror = () => {
+      delete scriptsLoading[src];
+      reject(new Error(`${src} could not be loaded`));
+    };
+    document.head.append(script);
+  });
+  return scriptsLoading[src];
+}
+
+const scriptsLoading = {};
+
+/** jsonld.js and the bundled contexts (this node's copies, or the service worker's when offline). */
+let credentialLibrary = null;
+
+function loadCredentialLibrary() {
+  credentialLibrary ??= loadScript('/verify/jsonld.min.js', 'jsonld')
+    .then((jsonld) => ({
+      jsonld,
+      documentLoader: bundledLoader(async (file) => {
+        const response = await fetch(`/verify/contexts/${file}`);
+        if (!response.ok) throw new Error(`the bundled context ${file} cannot be loaded (HTTP ${response.status})`);
+        return response.json();
+      }),
+    }))
+    .catch((e) => {
+      credentialLibrary = null;
+      throw e;
+    });
+  return credentialLibrary;
+}
+
+/** A JSON document this node serves (a controller document, a status list); null on 404. @throws NodeError */
+async function nodeDocument(path) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), STATUS_TIMEOUT_MS);
+  try {
+    const response = await fetch(path, { redirect: 'error', signal: abort.signal });
+    if (response.status === 404) return null;
+    if (!response.ok) throw new NodeError(`the node answered HTTP ${response.status} for ${path}`);
+    return await response.text();
+  } catch (e) {
+    if (e instanceof NodeError) throw e;
+    throw new NodeError(navigator.onLine === false ? `${path} is not on this device and it is offline` : `no answer from the node for ${path}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function sentence(text) {
+  return `${text.charAt(0).toUpperCase()}${text.substring(1)}.`;
+}
+
+/** What a verified credential shows: its name, the learner's name, the issuer, the validity. */
+function credentialRows(checked) {
+  const credential = checked.credential;
+  const identifiers = Array.isArray(credential.credentialSubject?.identifier) ? credential.credentialSubject.identifier : [];
+  const plain = (type) => identifiers.find((i) => i?.identityType === type && i.hashed === false)?.identityHash;
+  const achievement = credential.credentialSubject?.achievement;
+  return [
+    ['Credential', credential.name ?? achievement?.name],
+    ['Learner', plain('name')],
+    ['Born', plain('ext:birthDate')],
+    ['Achievement', achievement?.name && achievement.name !== credential.name ? achievement.name : null],
+    ['Issuer', checked.issuer],
+    ['Valid', `${checked.validFrom?.text ?? '-'} to ${checked.validUntil?.text ?? 'no end'}`],
+  ];
+}
+
+/**
+ * Verifies an Open Badges 3.0 credential ({credential: JSON text, source}) as `dossier verify credential.json` does:
+ * its proof on this device (jsonld.js, bundled contexts), the issuer's key from this node's controller documents, then
+ * online its digest and record on the ledger and its bit in the node's signed status list. A node that cannot answer
+ * never gives VALID; offline, only the proof and the dates are checked, and the page says so.
+ */
+async function verifyCredentialText(input) {
+  lastInput = input;
+  busy('Checking the credential’s proof…');
+  let trust;
+  let library;
+  try {
+    trust = await getTrust();
+    library = await loadCredentialLibrary();
+  } catch (e) {
+    showUnverified(e, input.source);
+    return;
+  }
+  let checked;
+  try {
+    checked = await checkCredential(input.credential, issuerKeys(nodeDocument), library);
+  } catch (e) {
+    if (!(e instanceof CredentialError)) {
+      showUnverified(e, input.source);
+      return;
+    }
+    show({
+      verdict: e.verdict,
+      reason: e.verdict === 'TAMPERED'
+        ? 'Do not accept: this credential was altered or is not genuine.'
+        : 'Do not accept: no organisation of the consortium signed this credential with a key it lists.',
+      detail: sentence(e.message),
+      source: input.source,
+    });
+    return;
+  }
+  const facts = {
+    rows: credentialRows(checked),
+    proof: `${checked.proof.cryptosuite} by ${checked.proof.verificationMethod}`,
+  };
+  const signedBy = `signed by ${checked.issuer}`;
+  if (navigator.onLine === false) {
+    const offline = dated(checked, `${signedBy}; the ledger and the status list were not asked (offline)`);
+    show({
+      verdict: offline.verdict === 'VALID' ? 'VALID_OFFLINE' : offline.verdict,
+      reason: sentence(offline.reason),
+      note: 'Checked offline: the proof and the dates only. Whether it is anchored or revoked cannot be seen offline.',
+      source: input.source,
+      credential: facts,
+    });
+    return;
+  }
+  busy('Asking the ledger whether it was revoked…');
+  const ledger = {
+    status: async (hex) => {
+      const answer = await fetchStatus(hex);
+      if (answer.kind === 'ok') return answer.entry;
+      if (answer.kind === 'not-found') return null;
+      throw new NodeError(answer.message ?? 'this device is offline');
+    },
+    revoked: async (path) => {
+      const list = await nodeDocument(path);
+      if (list === null) throw new NodeError(`the node has no status list ${path}`);
+      return revokedOnList(list, checked.status, trust, library);
+    },
+  };
+  try {
+    const online = await credentialWithLedger(checked, ledger);
+    show({
+      verdict: online.verdict,
+      reason: sentence(online.reason),
+      note: 'Proof checked on this device; status from the ledger and the node\'s signed status list now.',
+      source: input.source,
+      credential: { ...facts, digest: online.digest },
+    });
+  } catch (e) {
+    if (!(e instanceof NodeError)) throw e;
+    show({
+      verdict: 'UNKNOWN',
+      reason: `Current status unknown: the proof is valid (${signedBy}), but the ledger could not be asked (${e.message}).`,
+      source: input.source,
+      credential: facts,
+    });
+  }
+}
+
 function verifyText(text, source) {
   const trimmed = text.trim();
   if (trimmed.startsWith(CARD_PREFIX) || trimmed.startsWith(WORKER_PREFIX)) {
@@ -631,6 +814,10 @@ function verifyText(text, source) {
       parsed = JSON.parse(trimmed);
     } catch (e) {
       message(`${source}: not valid JSON.`);
+      return;
+    }
+    if (isCredential(parsed)) {
+      verify({ credential: trimmed, source });
       return;
     }
     verifyJson(parsed, source);
@@ -650,27 +837,16 @@ function verifyJson(parsed, source) {
   } else if (typeof parsed?.receipt === 'string') {
     verify({ receiptJson: parsed, source });
   } else {
-    message(`${source}: this JSON is neither a Dossier certificate nor a receipt.`);
+    message(`${source}: this JSON is neither a Dossier certificate, a receipt nor a Verifiable Credential 2.0 (Open Badges 3.0).`);
   }
 }
 
 // ---- QR codes ----
 
-let jsQRLoading = null;
-
 function loadJsQR() {
-  if (globalThis.jsQR) return Promise.resolve(globalThis.jsQR);
-  jsQRLoading ??= new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = '/verify/jsQR.js';
-    script.onload = () => resolve(globalThis.jsQR);
-    script.onerror = () => {
-      jsQRLoading = null;
-      reject(new Error('the QR decoder could not be loaded'));
-    };
-    document.head.append(script);
+  return loadScript('/verify/jsQR.js', 'jsQR').catch(() => {
+    throw new Error('the QR decoder could not be loaded');
   });
-  return jsQRLoading;
 }
 
 function decodeQr(jsQR, source, width, height, canvas, inversionAttempts = 'attemptBoth') {

@@ -7,7 +7,9 @@
 // v3: inspector's cards (card.mjs), checked offline from the cached page and keys.
 // v4: the signed revocation list (revocations.mjs): the page syncs it into IndexedDB and checks cards offline with it;
 //     workers' safety cards (worker-card.mjs).
-const CACHE = 'dossier-verify-v4';
+// v5: Open Badges credentials (credential.mjs): jsonld.js and the bundled JSON-LD contexts are page files; the
+//     organisations' controller documents (/<MSP id>/did.json) are kept as the keys are, for credentials offline.
+const CACHE = 'dossier-verify-v5';
 const PAGE = '/verify/';
 const FILES = [
   PAGE,
@@ -17,11 +19,18 @@ const FILES = [
   '/verify/card.mjs',
   '/verify/revocations.mjs',
   '/verify/worker-card.mjs',
+  '/verify/credential.mjs',
+  '/verify/jsonld.min.js',
+  '/verify/contexts/credentials-v2.jsonld',
+  '/verify/contexts/ob-v3p0-context-3.0.1.json',
+  '/verify/contexts/ob-v3p0-context-3.0.2.json',
+  '/verify/contexts/ob-v3p0-context-3.0.3.json',
   '/verify/jsQR.js',
   '/verify/icon.svg',
   '/verify/manifest.webmanifest',
 ];
 const KEYS = '/v1/keys';
+const CONTROLLER_DOCUMENT = /^\/[A-Za-z0-9._-]+\/did\.json$/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -57,16 +66,17 @@ function stamped(response) {
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
-async function keys(request) {
+/** The network's answer when there is one (kept), else the copy kept from an earlier visit: keys and did.json. */
+async function keys(request, key) {
   const cache = await caches.open(CACHE);
   try {
     const response = await fetch(request);
     if (response.ok) {
-      await cache.put(KEYS, stamped(response.clone()));
+      await cache.put(key, stamped(response.clone()));
     }
     return response;
   } catch (e) {
-    const cached = await cache.match(KEYS);
+    const cached = await cache.match(key);
     if (!cached) throw e;
     const headers = new Headers(cached.headers);
     headers.set('X-Dossier-Cached-At', cached.headers.get('X-Dossier-Fetched-At') ?? 'an earlier visit');
@@ -94,8 +104,8 @@ async function pageFile(event, key) {
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
-  if (url.pathname === KEYS) {
-    event.respondWith(keys(event.request));
+  if (url.pathname === KEYS || CONTROLLER_DOCUMENT.test(url.pathname)) {
+    event.respondWith(keys(event.request, url.pathname));
   } else if (url.pathname === '/verify' || url.pathname === PAGE || url.pathname === '/verify/index.html') {
     event.respondWith(pageFile(event, PAGE));
   } else if (FILES.includes(url.pathname)) {
