@@ -82,7 +82,7 @@ final class EntryStore {
     }
 
     /** @return the serialized endorsement policy {@code AND('<mspId>.peer')}, as the shim's SBE API builds it */
-    private static byte[] ownerPolicy(String mspId) {
+    static byte[] ownerPolicy(String mspId) {
         return OWNER_POLICIES
                 .computeIfAbsent(mspId, msp -> {
                     StateBasedEndorsement sbe =
