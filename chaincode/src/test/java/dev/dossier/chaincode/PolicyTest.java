@@ -50,6 +50,7 @@ class PolicyTest {
                                 Permission.VALIDATE, Scope.OWN_ORG),
                 "delegate",
                         grants(
+                                Permission.ANCHOR, Scope.OWN_ORG,
                                 Permission.STATUS, Scope.ANY,
                                 Permission.HISTORY, Scope.OWN_ORG,
                                 Permission.DELEGATE, Scope.OWN_ORG,

@@ -8,6 +8,7 @@ import dev.dossier.client.bulk.BulkCards;
 import dev.dossier.client.bulk.BulkOptions;
 import dev.dossier.client.bulk.BulkReport;
 import dev.dossier.client.bulk.BulkRevoker;
+import dev.dossier.client.bulk.DraftDecisions;
 import dev.dossier.client.bulk.Outcome;
 import dev.dossier.client.bulk.ReceiptIndex;
 import dev.dossier.client.card.CardAnchoring;
@@ -317,6 +318,32 @@ final class GatewayDossier implements Dossier {
             case "proposePolicy", "approvePolicy" ->
                 notary.submit(function, args).result();
             default -> throw new IllegalArgumentException("not a governance function: " + function);
+        };
+        if (answer == null) {
+            throw new DossierException(function + ": not found", null, "NOT_FOUND", null);
+        }
+        return new String(answer, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public BulkReport draftAll(Path input, Anchoring.DraftFor target, BulkOptions options)
+            throws IOException, DossierException, InterruptedException {
+        return new BulkAnchorer(notary, anchoring().drafting(target), input, options).run();
+    }
+
+    @Override
+    public List<Anchoring.Result> decideDrafts(String project, List<Commitment> drafts, String rejection)
+            throws DossierException {
+        return DraftDecisions.decide(notary, project, drafts, rejection);
+    }
+
+    @Override
+    public String delegation(String function, String... args) throws DossierException {
+        byte[] answer = switch (function) {
+            case "listDelegations" -> notary.evaluate(function, args);
+            case "grantDelegation", "withdrawDelegation" ->
+                notary.submit(function, args).result();
+            default -> throw new IllegalArgumentException("not a delegation function: " + function);
         };
         if (answer == null) {
             throw new DossierException(function + ": not found", null, "NOT_FOUND", null);

@@ -10,6 +10,13 @@ public enum VerificationStatus {
     REVOKED,
     /** Anchored, then replaced by a corrected version. */
     SUPERSEDED,
+    /**
+     * Not anchored but drafted, by a training provider for the issuing organisation under its delegation, and not yet
+     * validated by that organisation: not valid.
+     */
+    PENDING,
+    /** Not anchored: a draft its issuing organisation rejected, for the reason given. */
+    REJECTED,
     /** No such commitment on the ledger (or the salt is wrong). */
     NOT_FOUND,
     /** The document does not hash to the commitment its receipt or the caller claims: it was altered. */

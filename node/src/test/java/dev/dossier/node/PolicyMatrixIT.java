@@ -57,9 +57,9 @@ class PolicyMatrixIT {
     private static final Map<String, String> EXPECTED = new LinkedHashMap<>();
 
     static {
-        EXPECTED.put("anchor", "- - A A - - -");
-        EXPECTED.put("anchorRecord", "- - A A - - -");
-        EXPECTED.put("anchorBatch", "- - A A - - -");
+        EXPECTED.put("anchor", "- A A A - - -");
+        EXPECTED.put("anchorRecord", "- A A A - - -");
+        EXPECTED.put("anchorBatch", "- A A A - - -");
         EXPECTED.put("revoke", "- - O O - - -");
         EXPECTED.put("supersede", "- - O O - - -");
         EXPECTED.put("revokeBatch", "- - A A - - -"); // allowed to call; another organisation's entries: REFUSED
