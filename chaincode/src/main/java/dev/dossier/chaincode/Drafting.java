@@ -210,22 +210,7 @@ final class Drafting {
 
     /** @return {commitment, reason code} of element {@code i} */
     private static String[] rejection(int i, Object element) {
-        if (!(element instanceof Map<?, ?> members)
-                || members.size() != 2
-                || !(members.get("commitment") instanceof String hex)
-                || !(members.get("reason") instanceof String reason)) {
-            throw Arguments.invalid("rejection " + i + " must be {\"commitment\":\"<64 hex>\",\"reason\":\"<code>\"}"
-                    + " and nothing else; nothing rejected");
-        }
-        String commitment = Tokens.lowerHex64(hex);
-        if (commitment == null) {
-            throw Arguments.invalid("rejection " + i + ": commitment must be 64 hexadecimal digits; nothing rejected");
-        }
-        if (!REJECTION_REASONS.contains(reason)) {
-            throw Arguments.invalid("rejection " + i + ": reason code must be one of " + REJECTION_REASONS + ", got '"
-                    + Tokens.abbreviate(reason) + "'; nothing rejected");
-        }
-        return new String[] {commitment, reason};
+        return Arguments.coded(i, element, "rejection", REJECTION_REASONS, "nothing rejected");
     }
 
     /** The per-element outcomes of a batch, in input order, and their counts. */

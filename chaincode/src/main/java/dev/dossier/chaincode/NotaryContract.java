@@ -50,8 +50,9 @@ import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
  * <p>Every transaction function is in this class, with its documentation: the contract API routes the functions of
  * one {@code @Contract} class under bare names, and a second contract would make clients call its functions as
  * {@code name:function}. The work behind them is in
- * {@link Anchoring}, {@link EntryStore} (the state layout), {@link Arguments}, {@link Access} (the caller's reach)
- * and {@link Governance} (the policy's votes).
+ * {@link Anchoring}, {@link EntryStore} (the state layout), {@link Arguments}, {@link Access} (the caller's reach),
+ * {@link Governance} (the policy's votes), {@link Delegations} and {@link Drafting} (delegated drafting and its
+ * validation). This is why the class is longer than 400 lines: it is the contract's whole documented API.
  */
 @Contract(
         name = "notary",

@@ -313,12 +313,16 @@ final class GatewayDossier implements Dossier {
 
     @Override
     public String policy(String function, String... args) throws DossierException {
-        byte[] answer = switch (function) {
-            case "getPolicy", "getPolicyProposal" -> notary.evaluate(function, args);
-            case "proposePolicy", "approvePolicy" ->
-                notary.submit(function, args).result();
+        return switch (function) {
+            case "getPolicy", "getPolicyProposal" -> call(function, false, args);
+            case "proposePolicy", "approvePolicy" -> call(function, true, args);
             default -> throw new IllegalArgumentException("not a governance function: " + function);
         };
+    }
+
+    /** @return the contract's answer to {@code function(args)}, submitted as a transaction or evaluated as a query */
+    private String call(String function, boolean submit, String... args) throws DossierException {
+        byte[] answer = submit ? notary.submit(function, args).result() : notary.evaluate(function, args);
         if (answer == null) {
             throw new DossierException(function + ": not found", null, "NOT_FOUND", null);
         }
@@ -339,16 +343,11 @@ final class GatewayDossier implements Dossier {
 
     @Override
     public String delegation(String function, String... args) throws DossierException {
-        byte[] answer = switch (function) {
-            case "listDelegations" -> notary.evaluate(function, args);
-            case "grantDelegation", "withdrawDelegation" ->
-                notary.submit(function, args).result();
+        return switch (function) {
+            case "listDelegations" -> call(function, false, args);
+            case "grantDelegation", "withdrawDelegation" -> call(function, true, args);
             default -> throw new IllegalArgumentException("not a delegation function: " + function);
         };
-        if (answer == null) {
-            throw new DossierException(function + ": not found", null, "NOT_FOUND", null);
-        }
-        return new String(answer, StandardCharsets.UTF_8);
     }
 
     @Override

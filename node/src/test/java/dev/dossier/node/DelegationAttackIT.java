@@ -64,11 +64,8 @@ class DelegationAttackIT {
         assertThat(submit(PROVIDER, "draftBatch", "Org1MSP", PROJECT, "[" + request(honest, MODULE) + "]"))
                 .contains("\"outcome\":\"DRAFTED\"");
         String forged = newCommitment();
-        Forgery forgery = forger.forge(PROVIDER);
 
-        TxValidationCode code = forgery.commit(writes(
-                put(draftKey(forged), draft(forged, PROJECT, MODULE, forgery.timestamp())),
-                owner(draftKey(forged), "Org1MSP")));
+        TxValidationCode code = forgeDraft(forged, PROJECT, MODULE, "Org1MSP");
 
         assertThat(code).isEqualTo(TxValidationCode.VALID);
         for (String commitment : new String[] {honest, forged}) {
@@ -89,11 +86,8 @@ class DelegationAttackIT {
                         e -> assertThat(TestNetwork.refusal(e))
                                 .contains("Org2MSP has no delegation in force from Org1MSP for project P-NONE"));
         String forged = newCommitment();
-        Forgery forgery = forger.forge(PROVIDER);
 
-        TxValidationCode code = forgery.commit(writes(
-                put(draftKey(forged), draft(forged, "P-NONE", MODULE, forgery.timestamp())),
-                owner(draftKey(forged), "Org1MSP")));
+        TxValidationCode code = forgeDraft(forged, "P-NONE", MODULE, "Org1MSP");
 
         assertThat(code).isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
         assertUnwritten(draftKey(forged));
@@ -107,11 +101,8 @@ class DelegationAttackIT {
                         GatewayException.class,
                         e -> assertThat(TestNetwork.refusal(e)).contains("no delegation in force", "withdrawn at"));
         String forged = newCommitment();
-        Forgery forgery = forger.forge(PROVIDER);
 
-        TxValidationCode code = forgery.commit(writes(
-                put(draftKey(forged), draft(forged, WITHDRAWN, MODULE, forgery.timestamp())),
-                owner(draftKey(forged), "Org1MSP")));
+        TxValidationCode code = forgeDraft(forged, WITHDRAWN, MODULE, "Org1MSP");
 
         assertThat(code).isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
         assertUnwritten(draftKey(forged));
@@ -123,11 +114,8 @@ class DelegationAttackIT {
         assertThat(submit(PROVIDER, "draftBatch", "Org1MSP", PROJECT, "[" + request(refused, "SIC-RB-8H") + "]"))
                 .contains("\"outcome\":\"REFUSED\"", "module SIC-RB-8H of project " + PROJECT + " is not delegated");
         String forged = newCommitment();
-        Forgery forgery = forger.forge(PROVIDER);
 
-        TxValidationCode code = forgery.commit(writes(
-                put(draftKey(forged), draft(forged, PROJECT, "SIC-RB-8H", forgery.timestamp())),
-                owner(draftKey(forged), "Org1MSP")));
+        TxValidationCode code = forgeDraft(forged, PROJECT, "SIC-RB-8H", "Org1MSP");
 
         assertThat(code).isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
         assertUnwritten(draftKey(forged));
@@ -137,11 +125,8 @@ class DelegationAttackIT {
     @Test
     void draftThatTheProviderKeepsForItself_isRefused() throws Exception {
         String forged = newCommitment();
-        Forgery forgery = forger.forge(PROVIDER);
 
-        TxValidationCode code = forgery.commit(writes(
-                put(draftKey(forged), draft(forged, PROJECT, MODULE, forgery.timestamp())),
-                owner(draftKey(forged), "Org2MSP")));
+        TxValidationCode code = forgeDraft(forged, PROJECT, MODULE, "Org2MSP");
 
         assertThat(code)
                 .as("a draft whose key policy is the provider's, so that it could validate it itself")
@@ -264,6 +249,15 @@ class DelegationAttackIT {
                         cluster.ledger(0).get("notary", withdrawn).orElseThrow().value(), UTF_8))
                 .isEqualTo(new String(before, UTF_8))
                 .contains("\"status\":\"withdrawn\"");
+    }
+
+    /** Forges, on the provider's node, a draft of {@code commitment} whose key policy names {@code policyOrg}. */
+    private static TxValidationCode forgeDraft(String commitment, String project, String module, String policyOrg)
+            throws Exception {
+        Forgery forgery = forger.forge(PROVIDER);
+        return forgery.commit(writes(
+                put(draftKey(commitment), draft(commitment, project, module, forgery.timestamp())),
+                owner(draftKey(commitment), policyOrg)));
     }
 
     // ---- values

@@ -155,25 +155,7 @@ public record LedgerEntry(
      *     {@value #PENDING}, anchored (drafted) at {@code at}
      */
     public LedgerEntry draft(String provider, String drafterId, String project, String module, String at) {
-        return new LedgerEntry(
-                at,
-                commitment,
-                provider,
-                drafterId,
-                kind,
-                module,
-                mspId,
-                project,
-                null,
-                null,
-                null,
-                null,
-                schemaVersion,
-                PENDING,
-                subject,
-                null,
-                null,
-                validUntil);
+        return drafting(at, provider, drafterId, project, module, PENDING, null, null);
     }
 
     /**
@@ -181,44 +163,39 @@ public record LedgerEntry(
      *     issuing organisation's identity {@code validatorId}, still naming the provider that drafted it
      */
     public LedgerEntry validated(String validatorId, String at) {
-        return new LedgerEntry(
-                at,
-                commitment,
-                draftedBy,
-                validatorId,
-                kind,
-                module,
-                mspId,
-                project,
-                null,
-                null,
-                null,
-                null,
-                schemaVersion,
-                ACTIVE,
-                subject,
-                null,
-                null,
-                validUntil);
+        return drafting(at, draftedBy, validatorId, project, module, ACTIVE, null, null);
     }
 
     /** @return this draft rejected for {@code reason} (a reason code) at {@code at} */
     public LedgerEntry rejected(String reason, String at) {
+        return drafting(anchoredAt, draftedBy, issuerId, project, module, REJECTED, at, reason);
+    }
+
+    /** @return an entry of a draft's life, of this one's commitment and facts, never revoked or linked to another */
+    private LedgerEntry drafting(
+            String at,
+            String provider,
+            String person,
+            String projectCode,
+            String moduleCode,
+            String newStatus,
+            String rejectedTime,
+            String rejection) {
         return new LedgerEntry(
-                anchoredAt,
-                commitment,
-                draftedBy,
-                issuerId,
-                kind,
-                module,
-                mspId,
-                project,
                 at,
-                reason,
+                commitment,
+                provider,
+                person,
+                kind,
+                moduleCode,
+                mspId,
+                projectCode,
+                rejectedTime,
+                rejection,
                 null,
                 null,
                 schemaVersion,
-                REJECTED,
+                newStatus,
                 subject,
                 null,
                 null,

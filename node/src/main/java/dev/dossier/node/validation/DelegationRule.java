@@ -42,19 +42,6 @@ final class DelegationRule {
     /** What a draft and the entry anchored from it share. */
     private static final List<String> DRAFT_FACTS = List.of(
             "commitment", "draftedBy", "kind", "module", "mspId", "project", "schemaVersion", "subject", "validUntil");
-    /** What a rejection keeps of a draft. */
-    private static final List<String> KEPT_BY_REJECTION = List.of(
-            "anchoredAt",
-            "commitment",
-            "draftedBy",
-            "issuerId",
-            "kind",
-            "module",
-            "mspId",
-            "project",
-            "schemaVersion",
-            "subject",
-            "validUntil");
 
     private DelegationRule() {}
 
@@ -235,7 +222,7 @@ final class DelegationRule {
         if (after.isEmpty() || !pending) {
             return Optional.of("only a pending draft may change, into a rejected draft");
         }
-        for (String field : KEPT_BY_REJECTION) {
+        for (String field : NotaryRule.ANCHORED_FIELDS) { // what a rejection keeps of a draft
             if (!before.path(field).equals(after.get().path(field))) {
                 return Optional.of("'" + field + "' was drafted and cannot change");
             }

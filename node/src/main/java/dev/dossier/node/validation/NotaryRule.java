@@ -45,7 +45,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class NotaryRule {
     private static final String SUBJECT_INDEX_PREFIX = "\u0000subject\u0000";
-    private static final List<String> ANCHORED_FIELDS = List.of(
+    static final List<String> ANCHORED_FIELDS = List.of(
             "anchoredAt",
             "commitment",
             "draftedBy",
