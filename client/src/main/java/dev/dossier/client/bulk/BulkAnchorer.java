@@ -45,7 +45,8 @@ import java.util.logging.Logger;
  *       compute salts, commitments and pseudonyms;
  *   <li>the calling thread takes the chunks back in file order, writes refused rows to the error report and cuts the
  *       valid ones into batches of {@code batchSize}: batch {@code i} is always the same rows for the same file;
- *   <li>up to {@code inFlight} submitter threads each send one batch as an {@code anchorBatch} transaction and wait for
+ *   <li>up to {@code inFlight} submitter threads each send one batch as an {@code anchorBatch} transaction (a
+ *       {@code draftBatch} for an {@link Anchoring#drafting} of drafts) and wait for
  *       its block to be durable, then append its receipts (fsync) and its journal line (fsync).
  * </ol>
  *
