@@ -444,8 +444,12 @@ public final class NotaryContract implements ContractInterface {
         Access caller = access(ctx, Permission.STATUS, "status");
         String commitment = Arguments.commitment(commitmentHex);
         byte[] anchored = ctx.getStub().getState(commitment);
-        LedgerEntry draft = anchored == null || anchored.length == 0 ? Drafting.find(ctx.getStub(), commitment) : null;
-        LedgerEntry entry = draft != null ? draft : EntryStore.entry(EntryStore.stored(ctx.getStub(), commitment));
+        LedgerEntry entry = anchored != null && anchored.length > 0
+                ? EntryStore.entry(new String(anchored, UTF_8))
+                : Drafting.find(ctx.getStub(), commitment);
+        if (entry == null) {
+            throw EntryStore.notAnchored(commitment);
+        }
         if (caller.scope() != Scope.ANY) {
             caller.requireReach(entry);
         }
