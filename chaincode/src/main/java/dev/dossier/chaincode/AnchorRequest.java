@@ -11,6 +11,8 @@ import java.util.Map;
  *  "supersedes":"<64 hex>"}
  * }</pre>
  *
+ * <p>A draft's request also has {@code "module":"<code>"}.
+ *
  * <p>{@code commitment} and {@code kind} are required; {@code schemaVersion} defaults to 1; {@code validUntil},
  * {@code subject} and {@code supersedes} (a correction: the entry it replaces, in the same transaction) may be absent
  * (or null). Any other member is refused, so nothing but commitments and non-personal
@@ -22,9 +24,17 @@ import java.util.Map;
  * @param validUntil ISO date {@code YYYY-MM-DD} after which the record expires, or null
  * @param subject the subject pseudonym, 64 lowercase hex digits, or null
  * @param supersedes the commitment this one corrects, 64 lowercase hex digits, or null
+ * @param module for a draft ({@code draftBatch}, which requires it and where {@code anchorBatch} refuses it), the
+ *     module of the delegated project the record is of, a code ({@value Tokens#CODE_RULE}); else null
  */
 record AnchorRequest(
-        String commitment, String kind, long schemaVersion, String validUntil, String subject, String supersedes) {
+        String commitment,
+        String kind,
+        long schemaVersion,
+        String validUntil,
+        String subject,
+        String supersedes,
+        String module) {
     /** @return the new, active entry of this request, anchored by {@code mspId}/{@code issuerId} at {@code at} */
     LedgerEntry entry(String mspId, String issuerId, String at) {
         LedgerEntry entry =
@@ -76,6 +86,10 @@ record AnchorRequest(
         }
         String subject = hex(members.get("subject"), "subject must be a pseudonym of 64 hexadecimal digits");
         String supersedes = hex(members.get("supersedes"), "supersedes must be a commitment of 64 hexadecimal digits");
+        Object module = members.get("module");
+        if (module != null && !(module instanceof String m && Tokens.isCode(m))) {
+            throw new Invalid("module must be a module code, " + Tokens.CODE_RULE);
+        }
         if (commitment.equals(supersedes)) {
             throw new Invalid("a commitment cannot supersede itself");
         }
@@ -86,7 +100,8 @@ record AnchorRequest(
                 }
             }
         }
-        return new AnchorRequest(commitment, (String) kind, schemaVersion, (String) validUntil, subject, supersedes);
+        return new AnchorRequest(
+                commitment, (String) kind, schemaVersion, (String) validUntil, subject, supersedes, (String) module);
     }
 
     /** @return an optional member of 64 hex digits, lowercase, or null if absent */
@@ -107,6 +122,7 @@ record AnchorRequest(
                 || "schemaVersion".equals(name)
                 || "validUntil".equals(name)
                 || "subject".equals(name)
-                || "supersedes".equals(name);
+                || "supersedes".equals(name)
+                || "module".equals(name);
     }
 }

@@ -20,6 +20,8 @@ final class Anchoring {
     /** Name of the event a new single entry emits (see {@code NotaryContract.ANCHORED_EVENT}). */
     static final String ANCHORED_EVENT = "Anchored";
 
+    private static final String NOT_A_DRAFT = "module is a draft's member: a provider drafts with draftBatch";
+
     /** Errors named in a refused batch's message, at most; the count of the others follows. */
     private static final int MAX_ERRORS_NAMED = 10;
 
@@ -32,6 +34,9 @@ final class Anchoring {
      * @throws ChaincodeException {@link ErrorCode#ALREADY_ANCHORED} if another organisation anchored the commitment
      */
     static String one(ChaincodeStub stub, Access caller, AnchorRequest request) {
+        if (request.module() != null) {
+            throw Arguments.invalid(NOT_A_DRAFT);
+        }
         if (request.supersedes() != null) {
             throw Arguments.invalid("anchorRecord takes no supersedes: anchor a correction with anchorBatch");
         }
@@ -64,7 +69,7 @@ final class Anchoring {
      *     {@code superseder} is null
      */
     static String batch(ChaincodeStub stub, Access caller, Access superseder, List<?> elements) {
-        List<AnchorRequest> requests = requests(elements);
+        List<AnchorRequest> requests = requests(elements, false);
         Batch batch = new Batch(stub, caller, superseder, elements.size());
         for (int i = 0; i < elements.size(); i++) {
             batch.add(requests.get(i));
@@ -197,14 +202,28 @@ final class Anchoring {
         }
     }
 
-    /** @throws ChaincodeException INVALID_ARGUMENT naming the malformed entries, if there is any */
-    private static List<AnchorRequest> requests(List<?> elements) {
+    /**
+     * @param drafts whether the entries are drafts, which name their module and correct nothing, or entries to anchor,
+     *     which name no module
+     * @throws ChaincodeException INVALID_ARGUMENT naming the malformed entries, if there is any
+     */
+    static List<AnchorRequest> requests(List<?> elements, boolean drafts) {
         List<AnchorRequest> requests = new ArrayList<>(elements.size());
         StringBuilder errors = new StringBuilder();
         int bad = 0;
         for (int i = 0; i < elements.size(); i++) {
             try {
-                requests.add(AnchorRequest.of(elements.get(i)));
+                AnchorRequest request = AnchorRequest.of(elements.get(i));
+                if (drafts && request.module() == null) {
+                    throw new AnchorRequest.Invalid("a draft must name its module");
+                }
+                if (drafts && request.supersedes() != null) {
+                    throw new AnchorRequest.Invalid("a draft corrects nothing: its issuer corrects validated entries");
+                }
+                if (!drafts && request.module() != null) {
+                    throw new AnchorRequest.Invalid(NOT_A_DRAFT);
+                }
+                requests.add(request);
             } catch (AnchorRequest.Invalid e) {
                 if (bad++ < MAX_ERRORS_NAMED) {
                     errors.append(bad == 1 ? "" : "; ")
@@ -216,13 +235,14 @@ final class Anchoring {
             }
         }
         if (bad > 0) {
-            throw Arguments.invalid(bad + " malformed entr" + (bad == 1 ? "y" : "ies") + ", nothing anchored: " + errors
+            throw Arguments.invalid(bad + " malformed entr" + (bad == 1 ? "y" : "ies") + ", nothing "
+                    + (drafts ? "drafted" : "anchored") + ": " + errors
                     + (bad > MAX_ERRORS_NAMED ? "; and " + (bad - MAX_ERRORS_NAMED) + " more" : ""));
         }
         return requests;
     }
 
-    private static void result(StringBuilder results, String commitment, String outcome, String reason) {
+    static void result(StringBuilder results, String commitment, String outcome, String reason) {
         Json.object(results)
                 .add("commitment", commitment == null ? null : Tokens.abbreviate(commitment))
                 .add("outcome", outcome)

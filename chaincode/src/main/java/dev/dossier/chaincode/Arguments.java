@@ -3,6 +3,7 @@ package dev.dossier.chaincode;
 import dev.dossier.common.json.JsonReader;
 import java.lang.reflect.Method;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.hyperledger.fabric.contract.annotation.Transaction;
 import org.hyperledger.fabric.shim.ChaincodeException;
@@ -69,6 +70,34 @@ final class Arguments {
         } catch (AnchorRequest.Invalid e) {
             throw invalid(e.getMessage());
         }
+    }
+
+    /**
+     * Reads element {@code i} of a batch of {@code {"commitment":"<64 hex>","reason":"<code>"}} objects.
+     *
+     * @param what what an element is, for the message ({@code revocation}, {@code rejection})
+     * @param reasons the reason codes allowed
+     * @param nothing what the refusal means for the batch ({@code nothing revoked})
+     * @return {commitment in lowercase, reason code}
+     * @throws ChaincodeException {@link ErrorCode#INVALID_ARGUMENT} naming the element and what is wrong
+     */
+    static String[] coded(int i, Object element, String what, List<String> reasons, String nothing) {
+        if (!(element instanceof Map<?, ?> members)
+                || members.size() != 2
+                || !(members.get("commitment") instanceof String hex)
+                || !(members.get("reason") instanceof String reason)) {
+            throw invalid(what + " " + i + " must be {\"commitment\":\"<64 hex>\",\"reason\":\"<code>\"}"
+                    + " and nothing else; " + nothing);
+        }
+        String commitment = Tokens.lowerHex64(hex);
+        if (commitment == null) {
+            throw invalid(what + " " + i + ": commitment must be 64 hexadecimal digits; " + nothing);
+        }
+        if (!reasons.contains(reason)) {
+            throw invalid(what + " " + i + ": reason code must be one of " + reasons + ", got '"
+                    + Tokens.abbreviate(reason) + "'; " + nothing);
+        }
+        return new String[] {commitment, reason};
     }
 
     static ChaincodeException invalid(String message) {

@@ -51,9 +51,14 @@ final class EntryStore {
     static String stored(ChaincodeStub stub, String commitment) {
         byte[] value = stub.getState(commitment);
         if (value == null || value.length == 0) {
-            throw new ChaincodeException("commitment " + commitment + " is not anchored", ErrorCode.NOT_FOUND.name());
+            throw notAnchored(commitment);
         }
         return new String(value, UTF_8);
+    }
+
+    /** @return the refusal of a commitment that is not anchored: {@link ErrorCode#NOT_FOUND} */
+    static ChaincodeException notAnchored(String commitment) {
+        return new ChaincodeException("commitment " + commitment + " is not anchored", ErrorCode.NOT_FOUND.name());
     }
 
     /**
@@ -82,7 +87,7 @@ final class EntryStore {
     }
 
     /** @return the serialized endorsement policy {@code AND('<mspId>.peer')}, as the shim's SBE API builds it */
-    private static byte[] ownerPolicy(String mspId) {
+    static byte[] ownerPolicy(String mspId) {
         return OWNER_POLICIES
                 .computeIfAbsent(mspId, msp -> {
                     StateBasedEndorsement sbe =

@@ -50,8 +50,9 @@ import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
  * <p>Every transaction function is in this class, with its documentation: the contract API routes the functions of
  * one {@code @Contract} class under bare names, and a second contract would make clients call its functions as
  * {@code name:function}. The work behind them is in
- * {@link Anchoring}, {@link EntryStore} (the state layout), {@link Arguments}, {@link Access} (the caller's reach)
- * and {@link Governance} (the policy's votes).
+ * {@link Anchoring}, {@link EntryStore} (the state layout), {@link Arguments}, {@link Access} (the caller's reach),
+ * {@link Governance} (the policy's votes), {@link Delegations} and {@link Drafting} (delegated drafting and its
+ * validation). This is why the class is longer than 400 lines: it is the contract's whole documented API.
  */
 @Contract(
         name = "notary",
@@ -292,9 +293,144 @@ public final class NotaryContract implements ContractInterface {
     }
 
     /**
-     * Returns the entry of a commitment. A caller whose role may not list this entry in a dossier gets it without the
-     * subject pseudonym and the issuing person ({@code issuerId}): the organisation is what a verifier needs, and
-     * nothing then links two entries of one worker.
+     * Grants the caller's organisation's delegation of drafting for a project to a training provider, another member
+     * organisation: its identities whose role holds the {@code draft} permission may then draft records of the
+     * project's modules in the caller's organisation's name ({@link #draftBatch}), which only the caller's
+     * organisation can validate. Granting again replaces the modules and puts a withdrawn delegation back in force.
+     *
+     * <pre>{@code
+     * grantDelegation("P-2025-07", "Org2MSP", "[\"SIC-GEN-4H\",\"SIC-RB-8H\"]")  ->
+     * {"grantedAt":"...","issuer":"Org1MSP","modules":["SIC-GEN-4H","SIC-RB-8H"],"project":"P-2025-07",
+     *  "provider":"Org2MSP","status":"active"}
+     * }</pre>
+     *
+     * @param ctx the transaction context
+     * @param project the project code, {@value Tokens#CODE_RULE}
+     * @param provider the provider organisation's MSP id
+     * @param modulesJson a JSON array of 1 to 100 module codes
+     * @return the delegation as stored
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not delegate;
+     *     {@link ErrorCode#INVALID_ARGUMENT} for a malformed code, or a provider that is the caller's own organisation
+     *     or not a member
+     */
+    @Transaction(intent = Transaction.TYPE.SUBMIT)
+    public String grantDelegation(
+            final Context ctx, final String project, final String provider, final String modulesJson) {
+        Access caller = access(ctx, Permission.DELEGATE, "grantDelegation");
+        return Delegations.grant(
+                ctx.getStub(), caller, Governance.current(ctx.getStub()), project, provider, modulesJson);
+    }
+
+    /**
+     * Withdraws the caller's organisation's delegation of a project to a provider: from the next block on, every node
+     * refuses the provider's drafts for it. Drafts made before stay pending until validated or rejected.
+     *
+     * @param ctx the transaction context
+     * @param project the project code
+     * @param provider the provider organisation's MSP id
+     * @return the delegation as stored, {@code "status":"withdrawn"}
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not delegate;
+     *     {@link ErrorCode#NOT_FOUND} if the caller's organisation never granted it
+     */
+    @Transaction(intent = Transaction.TYPE.SUBMIT)
+    public String withdrawDelegation(final Context ctx, final String project, final String provider) {
+        Access caller = access(ctx, Permission.DELEGATE, "withdrawDelegation");
+        return Delegations.withdraw(ctx.getStub(), caller, project, provider);
+    }
+
+    /**
+     * Lists a project's delegations, in force and withdrawn, by issuing organisation then provider, as a JSON array
+     * of the objects {@link #grantDelegation} returns. Open to every member organisation's identities.
+     *
+     * @param ctx the transaction context
+     * @param project the project code
+     * @return the delegations as JSON, {@code []} when there are none
+     */
+    @Transaction(intent = Transaction.TYPE.EVALUATE)
+    public String listDelegations(final Context ctx, final String project) {
+        Access.checkMember(ctx, Governance.current(ctx.getStub()), "listDelegations");
+        return Delegations.list(ctx.getStub(), project);
+    }
+
+    /**
+     * Drafts up to {@value #MAX_BATCH} records for an issuing organisation under its delegation of a project to the
+     * caller's organisation. Each element is an {@link AnchorRequest} with its {@code "module"} and no
+     * {@code supersedes}. A draft is not anchored: it is stored with status {@code pending} under its draft key,
+     * {@link #status} shows it, and only the issuer's {@link #validateDrafts} anchors it. Per entry the outcome is
+     * {@code DRAFTED}, {@code ALREADY_DRAFTED} (by the caller's organisation for the same issuer, pending: nothing
+     * written), {@code CONFLICT} (anchored already, or drafted by or for another organisation, or rejected) or
+     * {@code REFUSED} (its module is not delegated); only the last three carry a {@code reason}.
+     *
+     * <pre>{@code
+     * {"alreadyDrafted":0,"drafted":1,"results":[{"commitment":"<hex>","outcome":"DRAFTED"}]}
+     * }</pre>
+     *
+     * @param ctx the transaction context
+     * @param issuer the issuing organisation's MSP id
+     * @param project the project code
+     * @param entriesJson a JSON array of entry objects
+     * @return the outcomes as JSON, in input order
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not draft, or
+     *     {@code issuer} has no delegation of {@code project} in force to the caller's organisation;
+     *     {@link ErrorCode#INVALID_ARGUMENT} for a malformed argument or entry (nothing is drafted)
+     */
+    @Transaction(intent = Transaction.TYPE.SUBMIT)
+    public String draftBatch(final Context ctx, final String issuer, final String project, final String entriesJson) {
+        Access caller = access(ctx, Permission.DRAFT, "draftBatch");
+        return Drafting.draft(ctx.getStub(), caller, issuer, project, batch(entriesJson, "entries"));
+    }
+
+    /**
+     * Validates drafts made for the caller's organisation in one transaction: each is anchored as an active entry of
+     * the caller's organisation (anchored now, by the caller; {@code draftedBy}, {@code project} and {@code module}
+     * kept) and its draft removed. Per commitment the outcome is {@code VALIDATED}, {@code ALREADY_VALIDATED} or
+     * {@code REFUSED} with a {@code reason} (no such draft, drafted for another organisation, of another project,
+     * rejected, or the commitment anchored otherwise).
+     *
+     * <pre>{@code
+     * ["<64 hex>", ...]  ->  {"alreadyValidated":0,"results":[{"commitment":"<hex>","outcome":"VALIDATED"}],
+     *                         "validated":1}
+     * }</pre>
+     *
+     * @param ctx the transaction context
+     * @param project the project code the drafts must be of
+     * @param commitmentsJson a JSON array of up to {@value #MAX_BATCH} commitments
+     * @return the outcomes as JSON, in input order
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not validate;
+     *     {@link ErrorCode#INVALID_ARGUMENT} for a malformed argument (nothing is validated)
+     */
+    @Transaction(intent = Transaction.TYPE.SUBMIT)
+    public String validateDrafts(final Context ctx, final String project, final String commitmentsJson) {
+        Access caller = access(ctx, Permission.VALIDATE, "validateDrafts");
+        return Drafting.validate(ctx.getStub(), caller, project, batch(commitmentsJson, "commitments"));
+    }
+
+    /**
+     * Rejects drafts made for the caller's organisation, each with a reason code ({@link Drafting#REJECTION_REASONS}:
+     * {@code incomplete}, {@code not_attended}, {@code assessment_failed}, {@code not_eligible}, {@code wrong_module},
+     * {@code duplicate}, {@code other}); {@link #status} then shows the draft {@code rejected} with its
+     * {@code rejectionReason}. Outcomes {@code REJECTED}, {@code ALREADY_REJECTED} (the first reason stands) or
+     * {@code REFUSED} with a {@code reason}.
+     *
+     * @param ctx the transaction context
+     * @param project the project code the drafts must be of
+     * @param rejectionsJson a JSON array of up to {@value #MAX_BATCH} {@code {"commitment","reason"}} objects
+     * @return the outcomes as JSON, in input order: {@code {"alreadyRejected":0,"rejected":1,"results":[...]}}
+     * @throws ChaincodeException {@link ErrorCode#PERMISSION_DENIED} if the caller's role may not validate;
+     *     {@link ErrorCode#INVALID_ARGUMENT} for a malformed argument or an unknown reason (nothing is rejected)
+     */
+    @Transaction(intent = Transaction.TYPE.SUBMIT)
+    public String rejectDrafts(final Context ctx, final String project, final String rejectionsJson) {
+        Access caller = access(ctx, Permission.VALIDATE, "rejectDrafts");
+        return Drafting.reject(ctx.getStub(), caller, project, batch(rejectionsJson, "rejections"));
+    }
+
+    /**
+     * Returns the entry of a commitment, or of its draft when it is not anchored but drafted ({@code "status":
+     * "pending"} or {@code "rejected"}, naming the issuing organisation in {@code mspId} and the provider in
+     * {@code draftedBy}; see {@link #draftBatch}). A caller whose role may not list this entry in a dossier gets it
+     * without the subject pseudonym and the issuing person ({@code issuerId}): the organisation is what a verifier
+     * needs, and nothing then links two entries of one worker.
      *
      * @param ctx the transaction context
      * @param commitmentHex the commitment, 64 hexadecimal digits
@@ -306,7 +442,14 @@ public final class NotaryContract implements ContractInterface {
     @Transaction(intent = Transaction.TYPE.EVALUATE)
     public String status(final Context ctx, final String commitmentHex) {
         Access caller = access(ctx, Permission.STATUS, "status");
-        LedgerEntry entry = EntryStore.entry(EntryStore.stored(ctx.getStub(), Arguments.commitment(commitmentHex)));
+        String commitment = Arguments.commitment(commitmentHex);
+        byte[] anchored = ctx.getStub().getState(commitment);
+        LedgerEntry entry = anchored != null && anchored.length > 0
+                ? EntryStore.entry(new String(anchored, UTF_8))
+                : Drafting.find(ctx.getStub(), commitment);
+        if (entry == null) {
+            throw EntryStore.notAnchored(commitment);
+        }
         if (caller.scope() != Scope.ANY) {
             caller.requireReach(entry);
         }
@@ -441,6 +584,17 @@ public final class NotaryContract implements ContractInterface {
     }
 
     // ---- helpers
+
+    /** @return the argument parsed as a JSON array of at most {@value #MAX_BATCH} elements */
+    private static List<?> batch(String json, String what) {
+        if (!(Arguments.json(json, what) instanceof List<?> elements)) {
+            throw Arguments.invalid(what + " must be a JSON array");
+        }
+        if (elements.size() > MAX_BATCH) {
+            throw Arguments.invalid("a batch holds at most " + MAX_BATCH + " " + what + ", got " + elements.size());
+        }
+        return elements;
+    }
 
     private static Access access(Context ctx, Permission permission, String function) {
         return Access.check(ctx, Governance.current(ctx.getStub()), permission, function);

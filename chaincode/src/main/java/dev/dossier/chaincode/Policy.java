@@ -60,7 +60,13 @@ final class Policy {
         /** {@code dossier}: with own-org, only the caller's organisation's entries are listed. */
         DOSSIER("dossier", EnumSet.allOf(Scope.class)),
         /** {@code proposePolicy}, {@code approvePolicy}: a vote for the caller's organisation. */
-        POLICY("policy", EnumSet.of(Scope.OWN_ORG));
+        POLICY("policy", EnumSet.of(Scope.OWN_ORG)),
+        /** {@code grantDelegation}, {@code withdrawDelegation}: delegations of the caller's own organisation. */
+        DELEGATE("delegate", EnumSet.of(Scope.OWN_ORG)),
+        /** {@code draftBatch}: drafts by the caller's organisation, under a delegation granted to it. */
+        DRAFT("draft", EnumSet.of(Scope.OWN_ORG)),
+        /** {@code validateDrafts}, {@code rejectDrafts}: drafts made for the caller's own organisation. */
+        VALIDATE("validate", EnumSet.of(Scope.OWN_ORG));
 
         final String key;
         final Set<Scope> allowed;
@@ -200,6 +206,11 @@ final class Policy {
         List<String> keys = new ArrayList<>();
         scopes.forEach(s -> keys.add(s.key));
         return keys;
+    }
+
+    /** @return whether {@code s} has the form of an MSP id a policy may list */
+    static boolean isMspId(String s) {
+        return s != null && isName(s, true);
     }
 
     /** MSP ids: letters, digits, '.', '_', '-'; role names: the same in lowercase. At most 64 characters. */

@@ -6,7 +6,6 @@ import dev.dossier.common.entry.LedgerEntry;
 import dev.dossier.common.json.Json;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.hyperledger.fabric.shim.ChaincodeException;
 import org.hyperledger.fabric.shim.ChaincodeStub;
@@ -73,21 +72,6 @@ final class Revoking {
 
     /** @return {commitment, reason code} of element {@code i} */
     private static String[] request(int i, Object element) {
-        if (!(element instanceof Map<?, ?> members)
-                || members.size() != 2
-                || !(members.get("commitment") instanceof String hex)
-                || !(members.get("reason") instanceof String reason)) {
-            throw Arguments.invalid("revocation " + i + " must be {\"commitment\":\"<64 hex>\",\"reason\":\"<code>\"}"
-                    + " and nothing else; nothing revoked");
-        }
-        String commitment = Tokens.lowerHex64(hex);
-        if (commitment == null) {
-            throw Arguments.invalid("revocation " + i + ": commitment must be 64 hexadecimal digits; nothing revoked");
-        }
-        if (!NotaryContract.REVOCATION_REASONS.contains(reason)) {
-            throw Arguments.invalid("revocation " + i + ": reason code must be one of "
-                    + NotaryContract.REVOCATION_REASONS + ", got '" + Tokens.abbreviate(reason) + "'; nothing revoked");
-        }
-        return new String[] {commitment, reason};
+        return Arguments.coded(i, element, "revocation", NotaryContract.REVOCATION_REASONS, "nothing revoked");
     }
 }

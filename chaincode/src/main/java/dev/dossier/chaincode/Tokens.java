@@ -11,7 +11,31 @@ final class Tokens {
     /** What {@link #isKind} accepts, for messages. */
     static final String KIND_RULE = "[a-z][a-z0-9._-]{0,31}";
 
+    /** What {@link #isCode} accepts, for messages. */
+    static final String CODE_RULE = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
+
     private Tokens() {}
+
+    /**
+     * @return whether {@code s} is a project or module code, {@value #CODE_RULE}: letters (either case), digits and
+     *     {@code ._-}, as course codes are written (never free text)
+     */
+    static boolean isCode(String s) {
+        if (s == null || s.isEmpty() || s.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || (i > 0 && (c == '.' || c == '_' || c == '-'));
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /**
      * @return {@code hex} in lowercase if it is exactly 64 hexadecimal digits (either case), else null

@@ -27,40 +27,47 @@ class PolicyTest {
      */
     @Test
     void builtInDefault_isTheDesignMatrix() {
-        Map<Permission, Scope> issuer = grants(
+        Map<Permission, Scope> employer = grants(
                 Permission.ANCHOR, Scope.OWN_ORG,
                 Permission.REVOKE, Scope.OWN_ORG,
                 Permission.STATUS, Scope.ANY,
                 Permission.HISTORY, Scope.OWN_ORG,
                 Permission.DOSSIER, Scope.OWN_ORG);
+        Map<Permission, Scope> issuer = grants(
+                Permission.ANCHOR, Scope.OWN_ORG,
+                Permission.REVOKE, Scope.OWN_ORG,
+                Permission.STATUS, Scope.ANY,
+                Permission.HISTORY, Scope.OWN_ORG,
+                Permission.DOSSIER, Scope.OWN_ORG,
+                Permission.DRAFT, Scope.OWN_ORG);
         Map<String, Map<Permission, Scope>> design = Map.of(
                 "operator",
                         grants(
-                                Permission.STATUS,
-                                Scope.ANY,
-                                Permission.HISTORY,
-                                Scope.ANY,
-                                Permission.POLICY,
-                                Scope.OWN_ORG),
+                                Permission.STATUS, Scope.ANY,
+                                Permission.HISTORY, Scope.ANY,
+                                Permission.POLICY, Scope.OWN_ORG,
+                                Permission.DELEGATE, Scope.OWN_ORG,
+                                Permission.VALIDATE, Scope.OWN_ORG),
+                "delegate",
+                        grants(
+                                Permission.ANCHOR, Scope.OWN_ORG,
+                                Permission.STATUS, Scope.ANY,
+                                Permission.HISTORY, Scope.OWN_ORG,
+                                Permission.DELEGATE, Scope.OWN_ORG,
+                                Permission.VALIDATE, Scope.OWN_ORG),
                 "issuer", issuer,
-                "employer", issuer,
+                "employer", employer,
                 "worker",
                         grants(
-                                Permission.STATUS,
-                                Scope.ANY,
-                                Permission.HISTORY,
-                                Scope.OWN_SUBJECT,
-                                Permission.DOSSIER,
-                                Scope.OWN_SUBJECT),
+                                Permission.STATUS, Scope.ANY,
+                                Permission.HISTORY, Scope.OWN_SUBJECT,
+                                Permission.DOSSIER, Scope.OWN_SUBJECT),
                 "inspector", grants(Permission.STATUS, Scope.ANY, Permission.HISTORY, Scope.ANY),
                 "auditor",
                         grants(
-                                Permission.STATUS,
-                                Scope.ANY,
-                                Permission.HISTORY,
-                                Scope.ANY,
-                                Permission.DOSSIER,
-                                Scope.ANY));
+                                Permission.STATUS, Scope.ANY,
+                                Permission.HISTORY, Scope.ANY,
+                                Permission.DOSSIER, Scope.ANY));
 
         for (Map.Entry<String, Map<Permission, Scope>> role : design.entrySet()) {
             for (Permission permission : Permission.values()) {

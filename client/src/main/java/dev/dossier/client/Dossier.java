@@ -1,9 +1,11 @@
 package dev.dossier.client;
 
+import dev.dossier.client.bulk.Anchoring;
 import dev.dossier.client.bulk.BulkAnchorer;
 import dev.dossier.client.bulk.BulkOptions;
 import dev.dossier.client.bulk.BulkReport;
 import dev.dossier.client.bulk.BulkRevoker;
+import dev.dossier.client.bulk.DraftDecisions;
 import dev.dossier.client.bulk.Outcome;
 import dev.dossier.client.bulk.ReceiptIndex;
 import dev.dossier.client.card.CardIssuer;
@@ -139,7 +141,8 @@ public interface Dossier {
     Optional<LedgerEntry> status(Commitment commitment) throws DossierException;
 
     /**
-     * Verifies a commitment: VALID, EXPIRED, REVOKED, SUPERSEDED or NOT_FOUND, with the entry's facts.
+     * Verifies a commitment: VALID, EXPIRED, REVOKED, SUPERSEDED, NOT_FOUND, or for a draft PENDING or REJECTED, with
+     * the entry's facts.
      *
      * @throws DossierException if the query fails
      */
@@ -236,6 +239,43 @@ public interface Dossier {
      * @throws DossierException if the contract refuses
      */
     String policy(String function, String... args) throws DossierException;
+
+    /**
+     * Drafts every valid row of a file for another organisation, under its delegation of a project to the caller's
+     * organisation ({@code docs/policy.md}, "Delegated drafting"), as {@link #anchorAll} anchors: the same error
+     * report, receipts (outcome {@link Outcome#DRAFTED}, with the salt the issuer needs later), journal and resume.
+     * Each record is a draft of the module its course code names; nothing is anchored until the issuer validates it,
+     * and until then it verifies PENDING, never VALID.
+     *
+     * @throws IOException if the input, receipts, journal or error report cannot be read or written
+     * @throws DossierException if a transaction fails, such as a draft without a delegation in force
+     *     ({@code PERMISSION_DENIED})
+     * @throws InterruptedException if interrupted; what was journaled stays journaled
+     */
+    BulkReport draftAll(Path input, Anchoring.DraftFor target, BulkOptions options)
+            throws IOException, DossierException, InterruptedException;
+
+    /**
+     * Validates drafts made for the caller's organisation (each is anchored as its active entry) or, with a reason
+     * code, rejects them; in transactions of up to 5,000 ({@link DraftDecisions}).
+     *
+     * @param project the project the drafts must be of
+     * @param rejection null to validate, else the rejection's reason code ({@link DraftDecisions#REJECTION_REASONS})
+     * @return each draft's outcome, in order
+     * @throws DossierException if the contract refuses (the caller's role may not validate, ...)
+     */
+    List<Anchoring.Result> decideDrafts(String project, List<Commitment> drafts, String rejection)
+            throws DossierException;
+
+    /**
+     * Calls a delegation function of the contract: {@code grantDelegation(project, provider, modulesJson)} or
+     * {@code withdrawDelegation(project, provider)} as transactions, {@code listDelegations(project)} as a query.
+     *
+     * @return the contract's JSON answer
+     * @throws IllegalArgumentException for another function
+     * @throws DossierException if the contract refuses
+     */
+    String delegation(String function, String... args) throws DossierException;
 
     /**
      * @return the entries anchored for a subject pseudonym that the caller may read

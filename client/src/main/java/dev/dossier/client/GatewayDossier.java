@@ -8,6 +8,7 @@ import dev.dossier.client.bulk.BulkCards;
 import dev.dossier.client.bulk.BulkOptions;
 import dev.dossier.client.bulk.BulkReport;
 import dev.dossier.client.bulk.BulkRevoker;
+import dev.dossier.client.bulk.DraftDecisions;
 import dev.dossier.client.bulk.Outcome;
 import dev.dossier.client.bulk.ReceiptIndex;
 import dev.dossier.client.card.CardAnchoring;
@@ -312,16 +313,41 @@ final class GatewayDossier implements Dossier {
 
     @Override
     public String policy(String function, String... args) throws DossierException {
-        byte[] answer = switch (function) {
-            case "getPolicy", "getPolicyProposal" -> notary.evaluate(function, args);
-            case "proposePolicy", "approvePolicy" ->
-                notary.submit(function, args).result();
+        return switch (function) {
+            case "getPolicy", "getPolicyProposal" -> call(function, false, args);
+            case "proposePolicy", "approvePolicy" -> call(function, true, args);
             default -> throw new IllegalArgumentException("not a governance function: " + function);
         };
+    }
+
+    /** @return the contract's answer to {@code function(args)}, submitted as a transaction or evaluated as a query */
+    private String call(String function, boolean submit, String... args) throws DossierException {
+        byte[] answer = submit ? notary.submit(function, args).result() : notary.evaluate(function, args);
         if (answer == null) {
             throw new DossierException(function + ": not found", null, "NOT_FOUND", null);
         }
         return new String(answer, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public BulkReport draftAll(Path input, Anchoring.DraftFor target, BulkOptions options)
+            throws IOException, DossierException, InterruptedException {
+        return new BulkAnchorer(notary, anchoring().drafting(target), input, options).run();
+    }
+
+    @Override
+    public List<Anchoring.Result> decideDrafts(String project, List<Commitment> drafts, String rejection)
+            throws DossierException {
+        return DraftDecisions.decide(notary, project, drafts, rejection);
+    }
+
+    @Override
+    public String delegation(String function, String... args) throws DossierException {
+        return switch (function) {
+            case "listDelegations" -> call(function, false, args);
+            case "grantDelegation", "withdrawDelegation" -> call(function, true, args);
+            default -> throw new IllegalArgumentException("not a delegation function: " + function);
+        };
     }
 
     @Override

@@ -15,7 +15,8 @@ import java.time.format.DateTimeParseException;
  * @param issuer the anchoring identity (certificate subject and issuer, {@code issuerId}), or null
  * @param anchoredAt the transaction time of anchoring (ISO-8601), or null
  * @param validUntil the last valid day, or null if it does not expire
- * @param status {@code active}, {@code revoked} or {@code superseded} (lower case)
+ * @param status {@code active}, {@code revoked} or {@code superseded} (lower case); for a draft, which is not
+ *     anchored, {@code pending} or {@code rejected} (its facts are in {@link #json()} and {@link #shared()})
  * @param reason the revocation reason, or null
  * @param revokedAt when it was revoked (ISO-8601), or null
  * @param supersededBy the commitment that replaces it, or null

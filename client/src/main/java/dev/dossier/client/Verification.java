@@ -76,8 +76,17 @@ public record Verification(
                         "superseded by " + (entry.supersededBy() == null ? "a newer version" : entry.supersededBy()),
                         commitment,
                         entry);
+            case "pending", "rejected":
+                return draft(commitment, entry);
             default:
                 break;
+        }
+        if (!"active".equals(entry.status())) {
+            return new Verification(
+                    Verdict.NOT_FOUND,
+                    "the entry of " + commitment + " has the unknown status " + entry.status(),
+                    commitment,
+                    entry);
         }
         if (entry.validUntil() != null && entry.validUntil().isBefore(today)) {
             return new Verification(
@@ -91,6 +100,26 @@ public record Verification(
                 Verdict.VALID,
                 "anchored by " + issuer + " at " + entry.anchoredAt()
                         + (entry.validUntil() == null ? ", no expiry" : ", valid until " + entry.validUntil()),
+                commitment,
+                entry);
+    }
+
+    /** A draft's verdict: PENDING until its issuer validates it, or REJECTED with the reason; never VALID. */
+    private static Verification draft(Commitment commitment, LedgerEntry entry) {
+        dev.dossier.common.entry.LedgerEntry draft = entry.shared();
+        String what = "drafted by " + draft.draftedBy() + " for " + entry.mspId() + " (project " + draft.project()
+                + ", module " + draft.module() + ") at " + entry.anchoredAt();
+        if ("rejected".equals(entry.status())) {
+            return new Verification(
+                    Verdict.REJECTED,
+                    what + ", rejected by " + entry.mspId() + " at " + draft.rejectedAt() + ", reason "
+                            + draft.rejectionReason(),
+                    commitment,
+                    entry);
+        }
+        return new Verification(
+                Verdict.PENDING,
+                what + ", pending validation by " + entry.mspId() + ": not valid until then",
                 commitment,
                 entry);
     }

@@ -39,9 +39,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PolicyMatrixIT {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final List<String> ROLES =
-            List.of("operator", "issuer", "employer", "worker", "inspector", "auditor");
+            List.of("operator", "delegate", "issuer", "employer", "worker", "inspector", "auditor");
     private static final Map<String, String> USERS = Map.of(
             "operator", "Admin",
+            "delegate", "Delegate",
             "issuer", "Issuer",
             "employer", "Employer",
             "worker", "Worker1",
@@ -56,19 +57,25 @@ class PolicyMatrixIT {
     private static final Map<String, String> EXPECTED = new LinkedHashMap<>();
 
     static {
-        EXPECTED.put("anchor", "- A A - - -");
-        EXPECTED.put("anchorRecord", "- A A - - -");
-        EXPECTED.put("anchorBatch", "- A A - - -");
-        EXPECTED.put("revoke", "- O O - - -");
-        EXPECTED.put("supersede", "- O O - - -");
-        EXPECTED.put("revokeBatch", "- A A - - -"); // allowed to call; another organisation's entries come back REFUSED
-        EXPECTED.put("status", "A A A A A A");
-        EXPECTED.put("history", "A O O O A A");
-        EXPECTED.put("dossier", "- A A O - A");
-        EXPECTED.put("proposePolicy", "A - - - - -");
-        EXPECTED.put("approvePolicy", "A - - - - -");
-        EXPECTED.put("getPolicy", "A A A A A A");
-        EXPECTED.put("getPolicyProposal", "A A A A A A");
+        EXPECTED.put("anchor", "- A A A - - -");
+        EXPECTED.put("anchorRecord", "- A A A - - -");
+        EXPECTED.put("anchorBatch", "- A A A - - -");
+        EXPECTED.put("revoke", "- - O O - - -");
+        EXPECTED.put("supersede", "- - O O - - -");
+        EXPECTED.put("revokeBatch", "- - A A - - -"); // allowed to call; another organisation's entries: REFUSED
+        EXPECTED.put("status", "A A A A A A A");
+        EXPECTED.put("history", "A O O O O A A");
+        EXPECTED.put("dossier", "- - A A O - A");
+        EXPECTED.put("proposePolicy", "A - - - - - -");
+        EXPECTED.put("approvePolicy", "A - - - - - -");
+        EXPECTED.put("getPolicy", "A A A A A A A");
+        EXPECTED.put("getPolicyProposal", "A A A A A A A");
+        EXPECTED.put("grantDelegation", "A A - - - - -");
+        EXPECTED.put("withdrawDelegation", "A A - - - - -");
+        EXPECTED.put("listDelegations", "A A A A A A A");
+        EXPECTED.put("draftBatch", "- - A - - - -");
+        EXPECTED.put("validateDrafts", "A A - - - - -");
+        EXPECTED.put("rejectDrafts", "A A - - - - -");
     }
 
     @TempDir
@@ -84,6 +91,14 @@ class PolicyMatrixIT {
     private static String subject;
     /** Fresh Org1MSP entries, one (revoke, revokeBatch) or two (supersede) per cell. */
     private static final Deque<String> FIXTURES = new ArrayDeque<>();
+    /** Per organisation, delegations it granted (project codes) for withdrawDelegation, one per role. */
+    private static final Map<String, Deque<String>> GRANTED = new HashMap<>();
+    /** Per organisation, pending drafts made for it by the other organisation, one per role and function. */
+    private static final Map<String, Deque<String>> DRAFTS = new HashMap<>();
+    /** The project each organisation delegates to the other, module {@value #MODULE}. */
+    private static final String PROJECT = "MATRIX-1";
+
+    private static final String MODULE = "SIC-GEN-4H";
     /** A pending proposal of each organisation's operator. */
     private static final Map<String, String> PROPOSALS = new HashMap<>();
 
@@ -106,6 +121,32 @@ class PolicyMatrixIT {
                 .contains("\"anchored\":" + batch.size());
         org2Entry = newCommitment();
         submit("Issuer@org2.dossier.local", "anchorRecord", record(org2Entry, subject));
+        for (int org = 1; org <= 2; org++) {
+            String mspId = "Org" + org + "MSP";
+            String other = "Org" + (3 - org) + "MSP";
+            submit("Admin@org" + org + ".dossier.local", "grantDelegation", PROJECT, other, "[\"" + MODULE + "\"]");
+            Deque<String> granted = new ArrayDeque<>();
+            for (int i = 0; i < ROLES.size(); i++) {
+                String project = "MATRIX-W" + i;
+                submit("Admin@org" + org + ".dossier.local", "grantDelegation", project, other, "[\"M1\"]");
+                granted.add(project);
+            }
+            GRANTED.put(mspId, granted);
+        }
+        for (int org = 1; org <= 2; org++) {
+            Deque<String> drafts = new ArrayDeque<>();
+            List<String> entries = new ArrayList<>();
+            for (int i = 0; i < 2 * ROLES.size(); i++) {
+                String draft = newCommitment();
+                drafts.add(draft);
+                entries.add(draft(draft));
+            }
+            String drafter = "Issuer@org" + (3 - org) + ".dossier.local";
+            assertThat(submit(
+                            drafter, "draftBatch", "Org" + org + "MSP", PROJECT, "[" + String.join(",", entries) + "]"))
+                    .contains("\"drafted\":" + 2 * ROLES.size());
+            DRAFTS.put("Org" + org + "MSP", drafts);
+        }
         for (int org = 1; org <= 2; org++) {
             String proposed = submit(
                     "Admin@org" + org + ".dossier.local",
@@ -144,7 +185,7 @@ class PolicyMatrixIT {
         String user = USERS.get(role) + "@" + mspId.substring(0, 4).toLowerCase() + ".dossier.local";
         String[] args = arguments(function, mspId);
         boolean submit = !function.startsWith("get")
-                && !List.of("status", "history", "dossier").contains(function);
+                && !List.of("status", "history", "dossier", "listDelegations").contains(function);
         network.awaitSameHeight(1, Duration.ofSeconds(30));
         Node node = network.nodes[network.organisationOf(user)];
         long height = node.height();
@@ -184,6 +225,17 @@ class PolicyMatrixIT {
             case "proposePolicy" -> new String[] {policyWithDescription("cell " + newCommitment())};
             case "approvePolicy", "getPolicyProposal" -> new String[] {PROPOSALS.get(mspId)};
             case "getPolicy" -> new String[0];
+            case "grantDelegation" ->
+                new String[] {"MATRIX-G-" + newCommitment().substring(0, 8), otherThan(mspId), "[\"M1\"]"};
+            case "withdrawDelegation" -> new String[] {GRANTED.get(mspId).pop(), otherThan(mspId)};
+            case "listDelegations" -> new String[] {PROJECT};
+            case "draftBatch" -> new String[] {otherThan(mspId), PROJECT, "[" + draft(newCommitment()) + "]"};
+            case "validateDrafts" ->
+                new String[] {PROJECT, "[\"" + DRAFTS.get(mspId).pop() + "\"]"};
+            case "rejectDrafts" ->
+                new String[] {
+                    PROJECT, "[{\"commitment\":\"" + DRAFTS.get(mspId).pop() + "\",\"reason\":\"incomplete\"}]"
+                };
             default -> throw new AssertionError(function);
         };
     }
@@ -233,6 +285,43 @@ class PolicyMatrixIT {
             case "getPolicy" ->
                 assertThat(result).contains("\"initialised\":true", "\"organisations\":[\"Org1MSP\",\"Org2MSP\"]");
             case "getPolicyProposal" -> assertThat(result).contains("\"hash\":\"" + args[0] + "\"");
+            case "grantDelegation" ->
+                assertThat(evaluate("Inspector@org2.dossier.local", "listDelegations", args[0]))
+                        .contains(
+                                "\"issuer\":\"" + mspId + "\"",
+                                "\"provider\":\"" + args[1] + "\"",
+                                "\"status\":\"active\"");
+            case "withdrawDelegation" ->
+                assertThat(evaluate("Inspector@org2.dossier.local", "listDelegations", args[0]))
+                        .contains("\"issuer\":\"" + mspId + "\"", "\"status\":\"withdrawn\"");
+            case "listDelegations" ->
+                assertThat(result)
+                        .contains(
+                                "\"issuer\":\"Org1MSP\"", "\"issuer\":\"Org2MSP\"", "\"modules\":[\"" + MODULE + "\"]");
+            case "draftBatch" -> {
+                String drafted = args[2].replaceAll(".*\"commitment\":\"(\\w+)\".*", "$1");
+                assertThat(result).contains("\"outcome\":\"DRAFTED\"");
+                assertThat(evaluate("Inspector@org1.dossier.local", "status", drafted))
+                        .contains(
+                                "\"status\":\"pending\"",
+                                "\"mspId\":\"" + args[0] + "\"",
+                                "\"draftedBy\":\"" + mspId + "\"");
+            }
+            case "validateDrafts" -> {
+                String validated = args[1].substring(2, 66);
+                assertThat(result).contains("\"outcome\":\"VALIDATED\"");
+                assertThat(evaluate("Inspector@org1.dossier.local", "status", validated))
+                        .contains(
+                                "\"status\":\"active\"",
+                                "\"mspId\":\"" + mspId + "\"",
+                                "\"draftedBy\":\"" + otherThan(mspId) + "\"");
+            }
+            case "rejectDrafts" -> {
+                String rejected = args[1].replaceAll(".*\"commitment\":\"(\\w+)\".*", "$1");
+                assertThat(result).contains("\"outcome\":\"REJECTED\"");
+                assertThat(evaluate("Inspector@org1.dossier.local", "status", rejected))
+                        .contains("\"status\":\"rejected\"", "\"rejectionReason\":\"incomplete\"");
+            }
             default -> throw new AssertionError(function);
         }
     }
@@ -342,6 +431,14 @@ class PolicyMatrixIT {
     private static String record(String commitment, String subjectPseudonym) {
         return "{\"commitment\":\"" + commitment + "\",\"kind\":\"record\",\"validUntil\":\"2030-06-30\""
                 + (subjectPseudonym == null ? "" : ",\"subject\":\"" + subjectPseudonym + "\"") + "}";
+    }
+
+    private static String otherThan(String mspId) {
+        return mspId.equals("Org1MSP") ? "Org2MSP" : "Org1MSP";
+    }
+
+    private static String draft(String commitment) {
+        return "{\"commitment\":\"" + commitment + "\",\"kind\":\"record\",\"module\":\"" + MODULE + "\"}";
     }
 
     private static String policyWithDescription(String description) throws Exception {

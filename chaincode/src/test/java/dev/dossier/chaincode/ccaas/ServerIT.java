@@ -107,7 +107,9 @@ class ServerIT {
         assertThat(response.getStatus()).isEqualTo(500);
         assertThat(response.getMessage()).isEqualTo("commitment " + commitment + " is not anchored");
         assertThat(response.getPayload().toStringUtf8()).isEqualTo("NOT_FOUND");
-        assertThat(execution.reads()).containsExactly(POLICY_KEY, commitment);
+        assertThat(execution.reads())
+                .as("the entry, then a draft of it")
+                .containsExactly(POLICY_KEY, commitment, "\u0000draft\u0000" + commitment + "\u0000");
         assertThat(execution.writes()).isEmpty();
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dossier.client.digest.Commitments;
 import dev.dossier.client.digest.HmacKey;
+import dev.dossier.client.record.Field;
 import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.record.Violation;
 import dev.dossier.common.card.CardVerifier;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Turns records into {@code anchorBatch} entries and reads the contract's answer. The argument of
@@ -29,6 +31,8 @@ public final class Anchoring {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HexFormat HEX = HexFormat.of();
+    /** The module codes the contract takes ({@code Tokens.CODE_RULE} there). */
+    private static final Pattern MODULE_CODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     /**
      * A record ready to anchor; {@code supersedes} is the commitment a correction replaces, else null; {@code card} its
@@ -74,19 +78,35 @@ public final class Anchoring {
     /** The contract's answer for one entry. */
     public record Result(String commitment, Outcome outcome, String reason) {}
 
+    /**
+     * Where drafts go: the issuing organisation they are drafted for and the project of its delegation. Each record is
+     * drafted as its course code's module of the project.
+     *
+     * @param issuer the issuing organisation's MSP id
+     * @param project the project code of the issuer's delegation to the caller's organisation
+     */
+    public record DraftFor(String issuer, String project) {
+        public DraftFor {
+            java.util.Objects.requireNonNull(issuer, "issuer");
+            java.util.Objects.requireNonNull(project, "project");
+        }
+    }
+
     private final HmacKey saltKey;
     private final HmacKey pseudonymKey;
     private final ReceiptIndex corrects;
+    private final DraftFor draftFor;
 
     /** @param pseudonymKey the sector pseudonym key, or null to anchor without subject pseudonyms */
     public Anchoring(HmacKey saltKey, HmacKey pseudonymKey) {
-        this(saltKey, pseudonymKey, null);
+        this(saltKey, pseudonymKey, null, null);
     }
 
-    private Anchoring(HmacKey saltKey, HmacKey pseudonymKey, ReceiptIndex corrects) {
+    private Anchoring(HmacKey saltKey, HmacKey pseudonymKey, ReceiptIndex corrects, DraftFor draftFor) {
         this.saltKey = saltKey;
         this.pseudonymKey = pseudonymKey;
         this.corrects = corrects;
+        this.draftFor = draftFor;
     }
 
     /**
@@ -94,14 +114,40 @@ public final class Anchoring {
      *     {@code earlier} names, in the same transaction
      */
     public Anchoring correcting(ReceiptIndex earlier) {
-        return new Anchoring(saltKey, pseudonymKey, java.util.Objects.requireNonNull(earlier, "earlier"));
+        return new Anchoring(saltKey, pseudonymKey, java.util.Objects.requireNonNull(earlier, "earlier"), null);
     }
 
     /**
-     * @return why {@code record} corrects nothing (its record id is in no earlier receipt, or its version is not above
-     *     the one anchored), or null if it does, or if this is no anchoring of corrections
+     * @return a drafting for {@code target}: each record becomes a draft ({@code draftBatch}) of its course code's
+     *     module, pending the issuer's validation, rather than an entry of the caller's organisation
      */
-    public Violation correctionProblem(TrainingRecord record) {
+    public Anchoring drafting(DraftFor target) {
+        return new Anchoring(saltKey, pseudonymKey, null, java.util.Objects.requireNonNull(target, "target"));
+    }
+
+    /** @return the contract function a batch of these entries is submitted to */
+    public String function() {
+        return draftFor == null ? "anchorBatch" : "draftBatch";
+    }
+
+    /** @return the arguments of {@link #function()} for a batch's entries ({@link #batchJson}) */
+    public String[] arguments(String entries) {
+        return draftFor == null
+                ? new String[] {entries}
+                : new String[] {draftFor.issuer(), draftFor.project(), entries};
+    }
+
+    /**
+     * @return why this anchoring cannot take {@code record} although it is valid: a correction that corrects nothing
+     *     (its record id is in no earlier receipt, or its version is not above the one anchored), or a draft whose
+     *     course code is not a module code the contract takes; else null
+     */
+    public Violation problem(TrainingRecord record) {
+        if (draftFor != null
+                && !MODULE_CODE.matcher(record.value(Field.COURSE_CODE)).matches()) {
+            return new Violation(
+                    "course_code", "a draft's module is its course code, which must match " + MODULE_CODE.pattern());
+        }
         if (corrects == null) {
             return null;
         }
@@ -134,6 +180,10 @@ public final class Anchoring {
         String subject = pseudonymKey == null ? null : Commitments.pseudonym(pseudonymKey, record.fiscalCode());
         String entry = entryJson(
                 HEX.formatHex(commitment), "record", record.validUntil().orElse(null), subject, supersedes);
+        if (draftFor != null) {
+            entry = entry.substring(0, entry.length() - 1) + ",\"module\":" + '"' + record.value(Field.COURSE_CODE)
+                    + "\"}"; // a module code: nothing to escape
+        }
         return new Prepared(line, record.recordId(), record.version(), commitment, salt, supersedes, entry, null);
     }
 
@@ -207,7 +257,7 @@ public final class Anchoring {
         JsonNode results = root == null ? null : root.get("results");
         if (results == null || !results.isArray() || results.size() != commitments.size()) {
             throw new IOException(
-                    "anchorBatch answered " + (results == null ? "without results" : results.size() + " results")
+                    "the contract answered " + (results == null ? "without results" : results.size() + " results")
                             + " for " + commitments.size() + " entries");
         }
         List<Result> parsed = new ArrayList<>(results.size());
@@ -215,14 +265,13 @@ public final class Anchoring {
             JsonNode r = results.get(i);
             String commitment = r.path("commitment").asText().toLowerCase(Locale.ROOT);
             if (!commitment.equals(commitments.get(i))) {
-                throw new IOException(
-                        "anchorBatch result " + i + " is for " + commitment + ", expected " + commitments.get(i));
+                throw new IOException("result " + i + " is for " + commitment + ", expected " + commitments.get(i));
             }
             Outcome outcome;
             try {
                 outcome = Outcome.valueOf(r.path("outcome").asText());
             } catch (IllegalArgumentException e) {
-                throw new IOException("anchorBatch result " + i + " has unknown outcome " + r.path("outcome"), e);
+                throw new IOException("result " + i + " has unknown outcome " + r.path("outcome"), e);
             }
             JsonNode reason = r.get("reason");
             parsed.add(new Result(commitment, outcome, reason == null || reason.isNull() ? null : reason.asText()));

@@ -45,7 +45,8 @@ import java.util.logging.Logger;
  *       compute salts, commitments and pseudonyms;
  *   <li>the calling thread takes the chunks back in file order, writes refused rows to the error report and cuts the
  *       valid ones into batches of {@code batchSize}: batch {@code i} is always the same rows for the same file;
- *   <li>up to {@code inFlight} submitter threads each send one batch as an {@code anchorBatch} transaction and wait for
+ *   <li>up to {@code inFlight} submitter threads each send one batch as an {@code anchorBatch} transaction (a
+ *       {@code draftBatch} for an {@link Anchoring#drafting} of drafts) and wait for
  *       its block to be durable, then append its receipts (fsync) and its journal line (fsync).
  * </ol>
  *
@@ -194,7 +195,7 @@ public final class BulkAnchorer {
         List<Object> out = new ArrayList<>(chunk.size());
         for (RawRow raw : chunk) {
             ValidatedRow row = validator.validate(raw);
-            Violation uncorrected = row.valid() ? anchoring.correctionProblem(row.record()) : null;
+            Violation uncorrected = row.valid() ? anchoring.problem(row.record()) : null;
             if (uncorrected != null) {
                 out.add(new ValidatedRow(row.line(), row.recordId(), null, List.of(uncorrected)));
             } else if (!row.valid()) {
@@ -279,8 +280,12 @@ public final class BulkAnchorer {
     private void submit(long index, List<Anchoring.Prepared> batch, byte[] digest)
             throws DossierException, IOException, InterruptedException {
         String entries = Anchoring.batchJson(batch);
-        Notary.Committed committed =
-                Retrying.submit(notary, "batch " + index, () -> failure.get() != null, "anchorBatch", entries);
+        Notary.Committed committed = Retrying.submit(
+                notary,
+                "batch " + index,
+                () -> failure.get() != null,
+                anchoring.function(),
+                anchoring.arguments(entries));
         List<String> commitments = Anchoring.commitments(batch);
         List<Anchoring.Result> results = Anchoring.parseResults(committed.result(), commitments);
         int stride = cards == null ? 1 : 2;
@@ -294,13 +299,13 @@ public final class BulkAnchorer {
             Anchoring.Result r = results.get(stride * i);
             appendReceipt(lines, p, commitments.get(stride * i), committed, r);
             switch (r.outcome()) {
-                case ANCHORED -> newly++;
+                case ANCHORED, DRAFTED -> newly++;
                 case SUPERSEDED -> {
                     newly++;
                     replaced++;
                 }
-                case ALREADY_ANCHORED, ALREADY_SUPERSEDED -> already++;
-                case CONFLICT, REFUSED -> {
+                case ALREADY_ANCHORED, ALREADY_SUPERSEDED, ALREADY_DRAFTED -> already++;
+                default -> { // CONFLICT, REFUSED; the outcomes of validations never answer a batch of entries
                     refused++;
                     errors.add(p.line(), p.recordId(), "commitment", r.outcome() + ": " + r.reason());
                 }

@@ -1,6 +1,9 @@
 package dev.dossier.client.bulk;
 
-/** What the ledger did with one entry of an {@code anchorBatch} transaction. */
+/**
+ * What the ledger did with one entry of an {@code anchorBatch} transaction, or of the batch functions of delegated
+ * drafting ({@code draftBatch}, {@code validateDrafts}, {@code rejectDrafts}).
+ */
 public enum Outcome {
     /** Newly anchored by this transaction. */
     ANCHORED,
@@ -16,5 +19,17 @@ public enum Outcome {
      * A correction refused: the entry it names is not anchored, not the caller's organisation's, or no longer active
      * (revoked, or superseded by another). Nothing written, neither the correction nor the link.
      */
-    REFUSED
+    REFUSED,
+    /** A draft for another organisation, pending its validation: not anchored, never valid until validated. */
+    DRAFTED,
+    /** Drafted before by the same organisation for the same issuer, still pending: nothing changed. */
+    ALREADY_DRAFTED,
+    /** A draft validated by its issuer: anchored now as the issuer's active entry. */
+    VALIDATED,
+    /** Validated before: nothing changed. */
+    ALREADY_VALIDATED,
+    /** A draft rejected by its issuer, with a reason code the entry's status shows. */
+    REJECTED,
+    /** Rejected before: nothing changed (the first reason stands). */
+    ALREADY_REJECTED
 }

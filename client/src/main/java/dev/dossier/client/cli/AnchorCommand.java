@@ -1,5 +1,6 @@
 package dev.dossier.client.cli;
 
+import dev.dossier.client.bulk.Anchoring;
 import dev.dossier.client.bulk.BulkListener;
 import dev.dossier.client.bulk.BulkOptions;
 import dev.dossier.client.bulk.BulkReport;
@@ -35,6 +36,10 @@ import picocli.CommandLine.Spec;
             "corrects nothing and goes to the error report. With --credentials DIR, once the records are anchored,",
             "every anchored record gets its Open Badges 3.0 credential, signed with the organisation's credential key",
             "and its digest anchored, written to DIR/<record id>-v<version>.json, and the rate is printed.",
+            "Drafts: with --draft-for ORG --project P, a training provider drafts every row for the issuing",
+            "organisation ORG under its delegation of project P (dossier delegation): each record is a pending draft",
+            "of the module its course_code names, receipts say DRAFTED, and nothing is anchored until ORG validates",
+            "it (dossier validate); until then it verifies PENDING.",
             "Exit code 0, 3 if some rows were refused."
         })
 final class AnchorCommand implements Callable<Integer> {
@@ -97,8 +102,27 @@ final class AnchorCommand implements Callable<Integer> {
             description = "receipts of earlier uploads: each row corrects its record id's entry (repeatable)")
     List<Path> supersedes = new ArrayList<>();
 
+    @Option(
+            names = "--draft-for",
+            paramLabel = "ORG",
+            description = "draft the records for this issuing organisation (MSP id), under its delegation; needs"
+                    + " --project")
+    String draftFor;
+
+    @Option(names = "--project", paramLabel = "P", description = "the project of --draft-for's delegation")
+    String project;
+
     @Override
     public Integer call() throws Exception {
+        if ((draftFor == null) != (project == null)) {
+            throw new ParameterException(spec.commandLine(), "--draft-for and --project go together");
+        }
+        if (draftFor != null && (cards != null || credentials != null || !supersedes.isEmpty())) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "a draft is not anchored: its issuer corrects it, and issues its card and credential once it"
+                            + " validates it; --draft-for takes no --cards, --credentials or --supersedes");
+        }
         if (cards != null && !client.signsCards()) {
             throw new ParameterException(
                     spec.commandLine(), "--cards needs --card-key, the organisation's card-signing key");
@@ -113,15 +137,20 @@ final class AnchorCommand implements Callable<Integer> {
                 threads != null ? threads : defaults.threads(),
                 BulkListener.NONE,
                 cards);
-        Progress progress = new Progress("anchoring", !noProgress && !json);
+        Progress progress = new Progress(draftFor != null ? "drafting" : "anchoring", !noProgress && !json);
         CredentialIssuer issuer = credentials == null ? null : credentialKeys.issuer(client);
         BulkReport report;
         BulkCredentials.Report issued = null;
         try (ClientOptions.Session session = client.connect("issuer", true)) {
-            report = supersedes.isEmpty()
-                    ? session.dossier().anchorAll(input, options.withListener(progress))
-                    : session.dossier()
-                            .correctAll(input, ReceiptIndex.load(supersedes), options.withListener(progress));
+            if (draftFor != null) {
+                report = session.dossier()
+                        .draftAll(input, new Anchoring.DraftFor(draftFor, project), options.withListener(progress));
+            } else if (supersedes.isEmpty()) {
+                report = session.dossier().anchorAll(input, options.withListener(progress));
+            } else {
+                report = session.dossier()
+                        .correctAll(input, ReceiptIndex.load(supersedes), options.withListener(progress));
+            }
             progress.close();
             if (issuer != null) {
                 issued = BulkCredentials.issue(
@@ -157,8 +186,13 @@ final class AnchorCommand implements Callable<Integer> {
                 "rows           %d read, %d refused%s%n",
                 report.rows(), report.refusedRows(), report.refusedRows() > 0 ? " (see " + options.errors() + ")" : "");
         System.out.printf(
-                "ledger         %d anchored, %d already anchored, %d refused by the ledger%n",
-                report.anchored(), report.alreadyAnchored(), report.refusedOnChain());
+                draftFor != null
+                        ? "ledger         %d drafted for " + draftFor + " (pending its validation), %d already drafted,"
+                                + " %d refused by the ledger%n"
+                        : "ledger         %d anchored, %d already anchored, %d refused by the ledger%n",
+                report.anchored(),
+                report.alreadyAnchored(),
+                report.refusedOnChain());
         if (report.resumedBatches() > 0) {
             System.out.printf(
                     "resumed        %d rows in %d batches were committed by an earlier run (journal)%n",
@@ -167,7 +201,7 @@ final class AnchorCommand implements Callable<Integer> {
         if (!supersedes.isEmpty()) {
             System.out.printf("corrections    %d entries superseded%n", report.superseded());
         }
-        System.out.printf("transactions   %d anchorBatch%n", report.batches());
+        System.out.printf("transactions   %d %s%n", report.batches(), draftFor != null ? "draftBatch" : "anchorBatch");
         if (cards != null) {
             System.out.printf(
                     "cards          %d signed, anchored with their records and written to %s (%.0f/s)%n",

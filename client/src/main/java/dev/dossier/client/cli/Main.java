@@ -25,6 +25,8 @@ import picocli.CommandLine.ScopeType;
             HistoryCommand.class,
             SubjectCommand.class,
             PolicyCommand.class,
+            DelegationCommand.class,
+            ValidateCommand.class,
             CertificateCommand.class,
             WorkerCardCommand.class,
             SampleDataCommand.class

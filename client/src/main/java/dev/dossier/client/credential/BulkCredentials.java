@@ -23,15 +23,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The credentials of a whole upload ({@code dossier anchor --credentials DIR}): once the records are anchored, every
- * valid record of the input whose receipt says it is anchored gets its Open Badges credential, signed and its digest
+ * The credentials of a whole upload ({@code dossier anchor --credentials DIR}, and of validated drafts, {@code dossier
+ * validate --credentials DIR}): once the records are anchored, every valid record of the input whose receipt says it
+ * is anchored (or validated) gets its Open Badges credential, signed and its digest
  * anchored in batches of {@value CredentialIssuance#BATCH} ({@link Dossier#issueCredentials}), written to {@code
  * DIR/<record id>-v<version>.json}. Memory: the receipts' commitments by record (about 150 bytes each) and one batch.
  */
 public final class BulkCredentials {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Set<String> ANCHORED =
-            Set.of("ANCHORED", "ALREADY_ANCHORED", "SUPERSEDED", "ALREADY_SUPERSEDED");
+    private static final Set<String> ANCHORED = Set.of(
+            "ANCHORED", "ALREADY_ANCHORED", "SUPERSEDED", "ALREADY_SUPERSEDED", "VALIDATED", "ALREADY_VALIDATED");
 
     private BulkCredentials() {}
 

@@ -5,8 +5,8 @@ package dev.dossier.common.verdict;
  * concludes; the check's reason says why. One type for all of them, so that {@code dossier verify} and the verify page
  * name the same outcome the same way whatever was shown to them.
  *
- * <p>More verdicts may be added (a drafted record awaiting validation, for instance): callers test for {@link #VALID}
- * or name the values they handle, and treat any other as "not valid".
+ * <p>More verdicts may be added: callers test for {@link #VALID} or name the values they handle, and treat any other
+ * as "not valid".
  */
 public enum Verdict {
     /** Genuine, signed by a listed key in its validity, not past its valid-until date (and, online, anchored). */
@@ -17,6 +17,13 @@ public enum Verdict {
     REVOKED,
     /** Genuine, but its record was superseded by a corrected one. */
     SUPERSEDED,
+    /**
+     * Not anchored but drafted, by a training provider for the issuing organisation under its delegation, and not yet
+     * validated by that organisation: not valid.
+     */
+    PENDING,
+    /** Not anchored: a draft its issuing organisation rejected, for the reason given. */
+    REJECTED,
     /**
      * Genuine signature, but the ledger holds no entry of the signer's organisation for it or its record (for a
      * receipt or certificate: no such commitment, or the salt is wrong).

@@ -60,6 +60,36 @@ class LedgerEntryTest {
     }
 
     @Test
+    void draft_thenValidated_orRejected_keepsTheProviderProjectAndModule() {
+        LedgerEntry draft = LedgerEntry.anchored(
+                        C, "record", 1, N, "2030-06-30", "Org1MSP", "CN=Drafter", "2025-03-01T09:30:00Z")
+                .draft("Org2MSP", "CN=Drafter", "P-1", "SIC-GEN", "2025-03-01T09:30:00Z");
+
+        assertThat(draft.toJson())
+                .isEqualTo("{\"anchoredAt\":\"2025-03-01T09:30:00Z\",\"commitment\":\"" + C + "\","
+                        + "\"draftedBy\":\"Org2MSP\",\"issuerId\":\"CN=Drafter\",\"kind\":\"record\","
+                        + "\"module\":\"SIC-GEN\",\"mspId\":\"Org1MSP\",\"project\":\"P-1\",\"schemaVersion\":1,"
+                        + "\"status\":\"pending\",\"subject\":\"" + N + "\",\"validUntil\":\"2030-06-30\"}");
+        assertThat(LedgerEntry.parse(draft.toJson())).isEqualTo(draft);
+        assertThat(draft.active()).isFalse();
+
+        LedgerEntry validated = draft.validated("CN=Validator", "2025-03-02T10:00:00Z");
+        assertThat(validated.toJson())
+                .isEqualTo("{\"anchoredAt\":\"2025-03-02T10:00:00Z\",\"commitment\":\"" + C + "\","
+                        + "\"draftedBy\":\"Org2MSP\",\"issuerId\":\"CN=Validator\",\"kind\":\"record\","
+                        + "\"module\":\"SIC-GEN\",\"mspId\":\"Org1MSP\",\"project\":\"P-1\",\"schemaVersion\":1,"
+                        + "\"status\":\"active\",\"subject\":\"" + N + "\",\"validUntil\":\"2030-06-30\"}");
+
+        LedgerEntry rejected = draft.rejected("incomplete", "2025-03-03T11:00:00Z");
+        assertThat(rejected.status()).isEqualTo(LedgerEntry.REJECTED);
+        assertThat(rejected.rejectionReason()).isEqualTo("incomplete");
+        assertThat(rejected.rejectedAt()).isEqualTo("2025-03-03T11:00:00Z");
+        assertThat(rejected.anchoredAt()).isEqualTo("2025-03-01T09:30:00Z");
+        assertThat(rejected.issuerId()).isEqualTo("CN=Drafter");
+        assertThat(LedgerEntry.parse(rejected.toJson())).isEqualTo(rejected);
+    }
+
+    @Test
     void withoutPersonalLinks_dropsTheIssuerAndTheSubjectOnly() {
         LedgerEntry entry =
                 LedgerEntry.anchored(C, "record", 2, N, null, "Org1MSP", "CN=Issuer", "2025-03-01T09:30:00Z");

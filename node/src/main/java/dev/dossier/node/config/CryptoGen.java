@@ -66,6 +66,7 @@ import org.bouncycastle.asn1.x509.KeyUsage;
  * {@code Admin} signature of it: the channel's first policy, which the genesis block fixes (see {@link GenesisPolicy}).
  *
  * <p>Users and their {@code dossier.role}: {@code Admin} (operator, OU=admin), {@code Issuer}, {@code Employer},
+ * {@code Delegate} (delegate: grants delegations of drafting and validates drafts),
  * {@code Inspector}, {@code Auditor}, {@code Worker1} and {@code Worker2} (worker), all others OU=client. Roles are
  * Fabric CA attributes (see {@link FabricAttributes}) beside Fabric CA's own {@code hf.EnrollmentID}, {@code hf.Type}
  * and {@code hf.Affiliation}. Workers also carry {@code dossier.subject}: a random 64-hex-digit placeholder pseudonym
@@ -109,6 +110,7 @@ public final class CryptoGen {
         users.put("Admin", "operator");
         users.put("Issuer", "issuer");
         users.put("Employer", "employer");
+        users.put("Delegate", "delegate");
         users.put("Inspector", "inspector");
         users.put("Auditor", "auditor");
         users.put("Worker1", "worker");

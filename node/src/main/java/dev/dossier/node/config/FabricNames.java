@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  */
 public record FabricNames(String domain, String nodeName, Map<String, String> extraUsers) {
     /** The roles of {@code network-config/policy.json}. */
-    public static final Set<String> ROLES = Set.of("operator", "issuer", "employer", "worker", "inspector", "auditor");
+    public static final Set<String> ROLES =
+            Set.of("operator", "delegate", "issuer", "employer", "worker", "inspector", "auditor");
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");

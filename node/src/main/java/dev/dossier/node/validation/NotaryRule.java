@@ -36,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li><b>Subject index</b> (key: the composite key {@code subject/<pseudonym>/<mspId>/<commitment>}). Created by
  *       the organisation it names alone, for an entry of that organisation (already committed, or written by the same
  *       transaction) whose subject, when it has one, is that pseudonym, with its policy set to that organisation.
+ *   <li>Delegation and draft keys, and entries validated from a draft: {@link DelegationRule}.
  *   <li>Any other key of the namespace (the role policy, proposals, ...) gets nothing from this rule: without a
  *       key-level policy it needs the chaincode-level policy, a strict majority of the organisations.
  * </ul>
@@ -44,8 +45,20 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class NotaryRule {
     private static final String SUBJECT_INDEX_PREFIX = "\u0000subject\u0000";
-    private static final List<String> ANCHORED_FIELDS =
-            List.of("anchoredAt", "commitment", "issuerId", "kind", "mspId", "schemaVersion", "subject", "validUntil");
+    static final List<String> ANCHORED_FIELDS = List.of(
+            "anchoredAt",
+            "commitment",
+            "draftedBy",
+            "issuerId",
+            "kind",
+            "module",
+            "mspId",
+            "project",
+            "schemaVersion",
+            "subject",
+            "validUntil");
+    /** The statuses of an anchored entry; a draft's ({@code pending}, {@code rejected}) live under its draft key. */
+    private static final List<String> ENTRY_STATUSES = List.of("active", "revoked", "superseded");
     /** Refuses duplicate members: another reader must never see another value of a member than this rule judged. */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -73,6 +86,9 @@ final class NotaryRule {
      */
     static Verdict create(KeyWrite write, Map<String, KeyWrite> txWrites, Signers signers, StateView state) {
         String key = write.key();
+        if (DelegationRule.claims(key)) {
+            return DelegationRule.create(write, signers, state);
+        }
         if (isCommitment(key)) {
             if (state.value(write.namespace(), key).isPresent()) {
                 return new Unclaimed(); // a value without a policy: not written by the notary; majority decides
@@ -80,7 +96,7 @@ final class NotaryRule {
             if (write.change() != KeyWrite.Change.PUT) {
                 return new Broken("entry " + key + " does not exist and can only be created");
             }
-            Optional<String> problem = newEntryProblem(key, write.value(), signers, txWrites)
+            Optional<String> problem = newEntryProblem(key, write, signers, txWrites, state)
                     .or(() -> ownerPolicyProblem(write, signers.creatorMsp()));
             return problem.<Verdict>map(Broken::new).orElseGet(() -> new Owned(signers.creatorMsp()));
         }
@@ -107,12 +123,17 @@ final class NotaryRule {
 
     /**
      * Judges a write to a key that has an endorsement policy (already satisfied by the endorsers): an entry keeps
-     * what was anchored and is never deleted; an index may be rewritten or deleted by its owner.
+     * what was anchored and is never deleted; an index may be rewritten or deleted by its owner; delegations and
+     * drafts as {@link DelegationRule#update} says.
      *
+     * @param txWrites every write of the same transaction in the notary's namespace, by key
      * @return what is wrong, or empty
      */
-    static Optional<String> update(KeyWrite write, StateView state) {
+    static Optional<String> update(KeyWrite write, Map<String, KeyWrite> txWrites, Signers signers, StateView state) {
         String key = write.key();
+        if (DelegationRule.claims(key)) {
+            return DelegationRule.update(write, txWrites, signers, state);
+        }
         if (!isCommitment(key)) {
             return Optional.empty();
         }
@@ -145,13 +166,17 @@ final class NotaryRule {
                             "entry " + key + " of " + owner + ": '" + field + "' was anchored and cannot change");
                 }
             }
+            if (!ENTRY_STATUSES.contains(after.get().path("status").asText(""))) {
+                return Optional.of("entry " + key + " of " + owner + " cannot become "
+                        + after.get().path("status"));
+            }
         }
         return Optional.empty();
     }
 
     private static Optional<String> newEntryProblem(
-            String key, byte[] value, Signers signers, Map<String, KeyWrite> txWrites) {
-        Optional<JsonNode> parsed = parse(value);
+            String key, KeyWrite write, Signers signers, Map<String, KeyWrite> txWrites, StateView state) {
+        Optional<JsonNode> parsed = parse(write.value());
         if (parsed.isEmpty()) {
             return Optional.of("new entry " + key + " is not a JSON object");
         }
@@ -177,9 +202,10 @@ final class NotaryRule {
                 || entry.has("supersededBy")) {
             return Optional.of("new entry " + key + " must be active, unrevoked and not superseded");
         }
-        return entry.has("supersedes")
-                ? supersessionProblem(key, entry.path("supersedes"), txWrites)
-                : Optional.empty();
+        return (entry.has("supersedes")
+                        ? supersessionProblem(key, entry.path("supersedes"), txWrites)
+                        : Optional.<String>empty())
+                .or(() -> DelegationRule.validationProblem(key, entry, signers, txWrites, state, write.namespace()));
     }
 
     /**
@@ -230,6 +256,9 @@ final class NotaryRule {
      * before ordering; the values are judged at commit by {@link #create}.
      */
     static Optional<String> claimant(String key, String creatorMsp) {
+        if (DelegationRule.claims(key)) {
+            return DelegationRule.claimant(key, creatorMsp);
+        }
         if (isCommitment(key)) {
             return Optional.of(creatorMsp);
         }
@@ -258,7 +287,7 @@ final class NotaryRule {
     }
 
     /** @return true for 64 lowercase hexadecimal digits, the form of a commitment key */
-    private static boolean isCommitment(String key) {
+    static boolean isCommitment(String key) {
         if (key.length() != 64) {
             return false;
         }
@@ -277,7 +306,7 @@ final class NotaryRule {
     private static final int MAX_OWNERS_REMEMBERED = 1024;
 
     /** @return what is wrong unless the write sets the key's policy to "a node of {@code mspId}" */
-    private static Optional<String> ownerPolicyProblem(KeyWrite write, String mspId) {
+    static Optional<String> ownerPolicyProblem(KeyWrite write, String mspId) {
         Optional<ByteString> parameter = write.newValidationParameter();
         if (parameter.isEmpty()) {
             return Optional.of("its endorsement policy must be set to " + mspId + " when it is written");
@@ -299,7 +328,7 @@ final class NotaryRule {
         return Optional.empty();
     }
 
-    private static Optional<JsonNode> parse(byte[] value) {
+    static Optional<JsonNode> parse(byte[] value) {
         try {
             JsonNode node = JSON.readTree(new String(value, StandardCharsets.UTF_8));
             return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
@@ -308,7 +337,7 @@ final class NotaryRule {
         }
     }
 
-    private static Instant instant(String text) {
+    static Instant instant(String text) {
         try {
             return Instant.parse(text);
         } catch (DateTimeException e) {

@@ -102,7 +102,9 @@ public final class WriteRules {
                 return Optional.of(display(key) + " needs endorsements satisfying " + SignaturePolicies.describe(policy)
                         + ", has " + signers.endorserMsps());
             }
-            return namespace.equals(notaryNamespace) ? NotaryRule.update(write, state) : Optional.empty();
+            return namespace.equals(notaryNamespace)
+                    ? NotaryRule.update(write, writes, signers, state)
+                    : Optional.empty();
         }
         if (namespace.equals(notaryNamespace)) {
             NotaryRule.Verdict verdict = NotaryRule.create(write, writes, signers, state);

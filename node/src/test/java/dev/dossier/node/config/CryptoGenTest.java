@@ -89,6 +89,7 @@ class CryptoGenTest {
                         org.assertj.core.groups.Tuple.tuple("Admin@org2.dossier.local", "operator"),
                         org.assertj.core.groups.Tuple.tuple("Issuer@org2.dossier.local", "issuer"),
                         org.assertj.core.groups.Tuple.tuple("Employer@org2.dossier.local", "employer"),
+                        org.assertj.core.groups.Tuple.tuple("Delegate@org2.dossier.local", "delegate"),
                         org.assertj.core.groups.Tuple.tuple("Inspector@org2.dossier.local", "inspector"),
                         org.assertj.core.groups.Tuple.tuple("Auditor@org2.dossier.local", "auditor"),
                         org.assertj.core.groups.Tuple.tuple("Worker1@org2.dossier.local", "worker"),

@@ -161,4 +161,66 @@ class WriteRulesTest {
                 .as("Org1 correcting Org2's entry")
                 .hasValueSatisfying(reason -> assertThat(reason).contains("needs endorsements satisfying"));
     }
+
+    // ---- delegated drafting (DelegationRule): the changes DelegationAttackIT does not reach through the contract
+
+    private static final String DRAFT = "\u0000draft\u0000" + C1 + "\u0000";
+    private static final String DELEGATION = "\u0000delegation\u0000P-1\u0000Org1MSP\u0000Org2MSP\u0000";
+
+    private static String draft(String status, String extra) {
+        return "{\"anchoredAt\":\"2026-12-01T10:00:00Z\",\"commitment\":\"" + C1 + "\",\"draftedBy\":\"Org2MSP\","
+                + "\"issuerId\":\"CN=Drafter\",\"kind\":\"record\",\"module\":\"M1\",\"mspId\":\"Org1MSP\","
+                + "\"project\":\"P-1\"," + extra + "\"schemaVersion\":1,\"status\":\"" + status + "\"}";
+    }
+
+    private static KeyWrite delete(String key) {
+        return new KeyWrite(NS, key, KeyWrite.Change.DELETE, null, Optional.empty());
+    }
+
+    @Test
+    void pendingDraft_becomesRejectedOnly_atTheTransactionsTime_keepingWhatWasDrafted() {
+        values.put(DRAFT, draft("pending", "").getBytes(UTF_8));
+        owned(DRAFT, "Org1MSP");
+        String rejection = "\"rejectedAt\":\"" + AT + "\",\"rejectionReason\":\"incomplete\",";
+
+        assertThat(check(ORG1, put(DRAFT, draft("rejected", rejection), null))).isEmpty();
+        assertThat(check(
+                        ORG1,
+                        put(DRAFT, draft("rejected", rejection.replace(AT.toString(), "2020-01-01T00:00:00Z")), null)))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("at the transaction's time"));
+        assertThat(check(ORG1, put(DRAFT, draft("rejected", rejection).replace("\"M1\"", "\"M2\""), null)))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("'module' was drafted and cannot change"));
+        assertThat(check(ORG1, put(DRAFT, draft("active", ""), null)))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("changes only into a rejected one"));
+        assertThat(check(ORG1, delete(DRAFT)))
+                .as("a draft removed without the entry its validation anchors")
+                .hasValueSatisfying(
+                        reason -> assertThat(reason).contains("removed only by the transaction that validates"));
+
+        values.put(DRAFT, draft("rejected", rejection).getBytes(UTF_8));
+        assertThat(check(ORG1, put(DRAFT, draft("pending", ""), null)))
+                .as("a rejected draft made pending again")
+                .hasValueSatisfying(reason -> assertThat(reason).contains("only a pending draft may change"));
+    }
+
+    @Test
+    void delegation_keepsItsIssuerProjectAndProvider_andIsNeverDeleted() {
+        String active = "{\"grantedAt\":\"2026-12-01T10:00:00Z\",\"issuer\":\"Org1MSP\",\"modules\":[\"M1\"],"
+                + "\"project\":\"P-1\",\"provider\":\"Org2MSP\",\"status\":\"active\"}";
+        values.put(DELEGATION, active.getBytes(UTF_8));
+        owned(DELEGATION, "Org1MSP");
+
+        assertThat(check(ORG1, put(DELEGATION, active.replace("\"active\"", "\"withdrawn\""), null)))
+                .isEmpty();
+        assertThat(check(
+                        ORG1,
+                        put(DELEGATION, active.replace("\"provider\":\"Org2MSP\"", "\"provider\":\"Org3MSP\""), null)))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("as its key does"));
+        assertThat(check(ORG1, put(DELEGATION, active.replace("\"active\"", "\"forever\""), null)))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("status must be active or withdrawn"));
+        assertThat(check(ORG1, delete(DELEGATION)))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("never deleted"));
+        assertThat(check(ORG1, put(DELEGATION, active, "Org2MSP")))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("cannot change"));
+    }
 }
