@@ -11,6 +11,8 @@ import dev.dossier.node.chaincode.ChaincodeRuntime;
 import dev.dossier.node.clock.NodeClock;
 import dev.dossier.node.config.CredentialKeys;
 import dev.dossier.node.config.GenesisPolicy;
+import dev.dossier.node.consortium.ConsortiumDocument;
+import dev.dossier.node.consortium.ConsortiumInForce;
 import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.gateway.GatewayContext;
 import dev.dossier.node.gateway.GrpcLimits;
@@ -42,6 +44,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.hyperledger.fabric.protos.common.Block;
@@ -142,8 +146,15 @@ public final class Node implements AutoCloseable {
             } else if (ledger.height() == 0) {
                 createChannel(settings, identities, ledger);
             }
-            Set<ByteString> nodeIdentities =
+            ConsortiumInForce consortium = ConsortiumInForce.open(ledger, identities);
+            Set<ByteString> fileNodes =
                     cluster == null ? Set.of(signer.serializedIdentity()) : ClusterWiring.nodeIdentities(cluster);
+            AtomicReference<GatewayContext.Members> members = new AtomicReference<>(consortium
+                    .document()
+                    .map(document -> members(settings, document))
+                    .orElseGet(() -> new GatewayContext.Members(
+                            fileNodes, new WriteRules(settings.chaincode(), mspIds(settings.organisations())))));
+            consortium.onChange(document -> members.set(members(settings, document)));
             CommitmentLog log = parts.add(
                     "commitment log",
                     CommitmentLog.open(
@@ -169,20 +180,20 @@ public final class Node implements AutoCloseable {
                             settings,
                             signer,
                             identities,
-                            nodeIdentities,
                             runtime,
                             ledger,
                             derived,
                             puller,
                             metrics,
-                            parts),
+                            parts,
+                            consortium,
+                            members::get),
                     GatewayContext::close);
             LedgerMeters.bind(metrics, ledger);
             OrderingMeters.bind(metrics, context);
             Server server = parts.add(
                     "gateway",
-                    GatewayServer.start(
-                            settings, limits, context, ledger, identities, nodeIdentities, metrics, responses, parts),
+                    GatewayServer.start(settings, limits, context, ledger, identities, metrics, responses, parts),
                     GatewayServer::stop);
             // API clients reach the ledger as any client does: through this node's own gateway, over loopback
             CustodialGateway custodian = parts.add(
@@ -270,8 +281,8 @@ public final class Node implements AutoCloseable {
             LOG.warning(() -> "creating channel " + settings.channel() + " without a first role policy ("
                     + GenesisPolicy.POLICY_FILE + "): the notary's policy can never be changed");
         }
-        Block genesis = ledger.commitGenesis(
-                Genesis.configEnvelope(settings.channel(), settings.organisations(), settings.chaincode(), policy));
+        Block genesis = ledger.commitGenesis(Genesis.configEnvelope(
+                settings.channel(), settings.organisations(), settings.chaincode(), policy, settings.consortium()));
         LOG.info(() -> "created channel " + settings.channel() + " with genesis block of " + genesis.getSerializedSize()
                 + " bytes");
     }
@@ -281,13 +292,14 @@ public final class Node implements AutoCloseable {
             NodeSettings settings,
             Signer signer,
             IdentityValidator identities,
-            Set<ByteString> nodeIdentities,
             ChaincodeRuntime runtime,
             Ledger ledger,
             List<DerivedState> derived,
             BlockPuller puller,
             NodeMetrics metrics,
-            StartedParts parts)
+            StartedParts parts,
+            ConsortiumInForce consortium,
+            Supplier<GatewayContext.Members> members)
             throws IOException {
         NodeSettings.Cluster cluster = settings.cluster();
         Orderer.Factory orderers = cluster == null
@@ -295,7 +307,8 @@ public final class Node implements AutoCloseable {
                     SoloOrderer solo = new SoloOrderer(
                             ledger,
                             settings.blockLimits(),
-                            DerivedStates.feeding(listener, derived, ledger),
+                            ClusterWiring.following(
+                                    consortium, ledger, DerivedStates.feeding(listener, derived, ledger)),
                             20_000,
                             signer);
                     solo.start();
@@ -307,7 +320,7 @@ public final class Node implements AutoCloseable {
                         ledger,
                         checker,
                         signer,
-                        DerivedStates.feeding(listener, derived, ledger),
+                        ClusterWiring.following(consortium, ledger, DerivedStates.feeding(listener, derived, ledger)),
                         puller,
                         settings.blockLimits(),
                         20_000);
@@ -317,6 +330,12 @@ public final class Node implements AutoCloseable {
                         ? Endorsers.none(signer.mspId())
                         : ClusterWiring.endorsers(cluster, settings.mspId(), settings.tls(), metrics.grpcClient()),
                 Endorsers::close);
+        if (cluster != null) {
+            consortium
+                    .document()
+                    .ifPresent(document -> endorsers.update(ClusterWiring.peers(document, settings.name())));
+            consortium.onChange(document -> endorsers.update(ClusterWiring.peers(document, settings.name())));
+        }
         return new GatewayContext(
                 settings.channel(),
                 settings.host() + ":" + settings.port(),
@@ -324,10 +343,15 @@ public final class Node implements AutoCloseable {
                 runtime,
                 identities,
                 signer,
-                nodeIdentities,
-                new WriteRules(settings.chaincode(), mspIds(settings.organisations())),
+                members,
                 endorsers,
                 orderers);
+    }
+
+    /** What the gateway needs of a consortium document: its nodes' identities and the write rules over its members. */
+    private static GatewayContext.Members members(NodeSettings settings, ConsortiumDocument document) {
+        return new GatewayContext.Members(
+                document.nodeIdentities(), new WriteRules(settings.chaincode(), document.mspIds()));
     }
 
     private static List<String> mspIds(List<Msp> organisations) {

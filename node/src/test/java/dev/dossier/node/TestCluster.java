@@ -3,6 +3,7 @@ package dev.dossier.node;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.config.GenesisPolicy;
+import dev.dossier.node.consortium.ConsortiumFiles;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ordering.BlockLimits;
 import dev.dossier.node.ordering.RaftOrderer;
@@ -59,6 +60,7 @@ final class TestCluster implements AutoCloseable {
                     .toBuilder()
                     .genesisPolicy(
                             GenesisPolicy.load(directory.resolve("network")).orElseThrow())
+                    .consortium(ConsortiumFiles.genesis(consortium, directory.resolve("network")))
                     .build();
             // without TLS the nodes are told they may order in plaintext (node start --insecure), all on loopback
             settings.add(node.toBuilder()
