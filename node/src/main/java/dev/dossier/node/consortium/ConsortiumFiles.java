@@ -101,6 +101,18 @@ public final class ConsortiumFiles {
                 credentialKeys);
     }
 
+    /**
+     * The document's entry of an organisation on its own (made by {@code CryptoGen.newOrganisation} for an
+     * organisation that joins by vote), with the card and credential keys of {@code network}'s key files.
+     *
+     * @throws IOException if a file cannot be read
+     */
+    public static ConsortiumDocument.Organisation organisation(Consortium.Organisation organisation, Path network)
+            throws IOException {
+        Consortium alone = new Consortium("dossier", "notary", List.of(organisation));
+        return organisation(alone, organisation, alone.msps().get(0), network);
+    }
+
     private static List<String> tlsCas(Consortium.Organisation organisation) throws IOException {
         Path folder = Consortium.crlDirectory(organisation).resolveSibling("tlscacerts");
         List<String> out = new ArrayList<>();
