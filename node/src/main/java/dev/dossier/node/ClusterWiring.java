@@ -7,8 +7,6 @@ import dev.dossier.common.note.Checkpoint;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.node.backup.NodeBackup;
 import dev.dossier.node.config.CardKeys;
-import dev.dossier.node.consortium.ConsortiumDocument;
-import dev.dossier.node.consortium.ConsortiumInForce;
 import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.identity.TlsSettings;
@@ -18,7 +16,6 @@ import dev.dossier.node.log.CheckpointPublisher;
 import dev.dossier.node.log.CheckpointSigner;
 import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.log.TrustFiles;
-import dev.dossier.node.ordering.BlockListener;
 import dev.dossier.node.ordering.BlockPuller;
 import dev.dossier.node.ordering.LostRaftState;
 import dev.dossier.node.ordering.RaftSettings;
@@ -149,39 +146,6 @@ final class ClusterWiring {
         RaftSettings raft = raftSettings(cluster, settings.dataDirectory(), settings.tls());
         LostRaftState.recover(raft, settings.channel(), ledger, () -> highestPeerTerm(cluster));
         return raft;
-    }
-
-    /**
-     * @return the orderer's listener, preceded by the consortium's: a change that a block commits is in force before
-     *     the next block is checked
-     */
-    static BlockListener following(ConsortiumInForce consortium, Ledger ledger, BlockListener next) {
-        return new BlockListener() {
-            @Override
-            public void committed(Block block, List<String> txIds) {
-                consortium.follow(ledger);
-                next.committed(block, txIds);
-            }
-
-            @Override
-            public void dropped(List<String> txIds) {
-                next.dropped(txIds);
-            }
-        };
-    }
-
-    /** @return the nodes of a consortium document but {@code self}, as endorsers */
-    static List<Endorsers.Peer> peers(ConsortiumDocument document, String self) {
-        List<Endorsers.Peer> peers = new ArrayList<>();
-        for (ConsortiumDocument.Member member : document.nodes()) {
-            if (!member.node().name().equals(self)) {
-                peers.add(new Endorsers.Peer(
-                        member.node().name(),
-                        member.mspId(),
-                        member.node().host() + ":" + member.node().port()));
-            }
-        }
-        return peers;
     }
 
     /** @return the address of {@code path} on a node's HTTP API */

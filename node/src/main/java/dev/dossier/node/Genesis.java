@@ -1,12 +1,19 @@
 package dev.dossier.node;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.node.clock.NodeClock;
 import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.consortium.ConsortiumChanges;
 import dev.dossier.node.consortium.ConsortiumDocument;
+import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.identity.Msp;
 import dev.dossier.node.ledger.Envelopes;
+import dev.dossier.node.ledger.Ledger;
+import dev.dossier.node.ledger.LedgerException;
+import java.io.IOException;
 import java.util.List;
+import java.util.logging.Logger;
+import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Config;
 import org.hyperledger.fabric.protos.common.ConfigEnvelope;
@@ -43,7 +50,32 @@ final class Genesis {
     /** Config value (in "Application") with the founding organisations' signatures of the first policy. */
     static final String POLICY_SIGNATURES = "DossierPolicySignatures";
 
+    private static final Logger LOG = Logger.getLogger(Genesis.class.getName());
+
     private Genesis() {}
+
+    /** Writes the genesis block of a new channel, with the consortium's signed first role policy when there is one. */
+    static void createChannel(NodeSettings settings, IdentityValidator identities, Ledger ledger)
+            throws IOException, LedgerException {
+        GenesisPolicy policy = settings.genesisPolicy();
+        if (policy != null) {
+            try {
+                policy.verify(
+                        identities,
+                        settings.organisations().stream().map(Msp::mspId).toList(),
+                        NodeClock.now());
+            } catch (IllegalArgumentException e) {
+                throw new IOException("cannot create channel " + settings.channel() + ": " + e.getMessage(), e);
+            }
+        } else {
+            LOG.warning(() -> "creating channel " + settings.channel() + " without a first role policy ("
+                    + GenesisPolicy.POLICY_FILE + "): the notary's policy can never be changed");
+        }
+        Block genesis = ledger.commitGenesis(Genesis.configEnvelope(
+                settings.channel(), settings.organisations(), settings.chaincode(), policy, settings.consortium()));
+        LOG.info(() -> "created channel " + settings.channel() + " with genesis block of " + genesis.getSerializedSize()
+                + " bytes");
+    }
 
     private static NsReadWriteSet write(String namespace, String key, byte[] value) {
         return NsReadWriteSet.newBuilder()

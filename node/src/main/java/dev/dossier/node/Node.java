@@ -10,8 +10,6 @@ import dev.dossier.node.chaincode.ChaincodeLoadException;
 import dev.dossier.node.chaincode.ChaincodeRuntime;
 import dev.dossier.node.clock.NodeClock;
 import dev.dossier.node.config.CredentialKeys;
-import dev.dossier.node.config.GenesisPolicy;
-import dev.dossier.node.consortium.ConsortiumDocument;
 import dev.dossier.node.consortium.ConsortiumInForce;
 import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.gateway.GatewayContext;
@@ -37,18 +35,15 @@ import dev.dossier.node.ordering.Orderer;
 import dev.dossier.node.ordering.RaftOrderer;
 import dev.dossier.node.ordering.SoloOrderer;
 import dev.dossier.node.revocation.RevocationIndex;
-import dev.dossier.node.validation.WriteRules;
 import io.grpc.Server;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.hyperledger.fabric.protos.common.Block;
 
 /**
  * A running Dossier node: the RocksDB ledger, the in-process chaincode, ordering (alone, or with the other nodes of
@@ -144,17 +139,12 @@ public final class Node implements AutoCloseable {
             if (ledger.height() == 0 && cluster != null && cluster.join()) {
                 ClusterWiring.fetchGenesis(cluster, puller, ledger);
             } else if (ledger.height() == 0) {
-                createChannel(settings, identities, ledger);
+                Genesis.createChannel(settings, identities, ledger);
             }
             ConsortiumInForce consortium = ConsortiumInForce.open(ledger, identities);
             Set<ByteString> fileNodes =
                     cluster == null ? Set.of(signer.serializedIdentity()) : ClusterWiring.nodeIdentities(cluster);
-            AtomicReference<GatewayContext.Members> members = new AtomicReference<>(consortium
-                    .document()
-                    .map(document -> members(settings, document))
-                    .orElseGet(() -> new GatewayContext.Members(
-                            fileNodes, new WriteRules(settings.chaincode(), mspIds(settings.organisations())))));
-            consortium.onChange(document -> members.set(members(settings, document)));
+            Supplier<GatewayContext.Members> members = ConsortiumWiring.members(settings, consortium, fileNodes);
             CommitmentLog log = parts.add(
                     "commitment log",
                     CommitmentLog.open(
@@ -187,8 +177,9 @@ public final class Node implements AutoCloseable {
                             metrics,
                             parts,
                             consortium,
-                            members::get),
+                            members),
                     GatewayContext::close);
+            ConsortiumWiring.raftMembership(settings, context, consortium, parts);
             LedgerMeters.bind(metrics, ledger);
             OrderingMeters.bind(metrics, context);
             Server server = parts.add(
@@ -267,26 +258,6 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** Writes the genesis block of a new channel, with the consortium's signed first role policy when there is one. */
-    private static void createChannel(NodeSettings settings, IdentityValidator identities, Ledger ledger)
-            throws IOException, LedgerException {
-        GenesisPolicy policy = settings.genesisPolicy();
-        if (policy != null) {
-            try {
-                policy.verify(identities, mspIds(settings.organisations()), NodeClock.now());
-            } catch (IllegalArgumentException e) {
-                throw new IOException("cannot create channel " + settings.channel() + ": " + e.getMessage(), e);
-            }
-        } else {
-            LOG.warning(() -> "creating channel " + settings.channel() + " without a first role policy ("
-                    + GenesisPolicy.POLICY_FILE + "): the notary's policy can never be changed");
-        }
-        Block genesis = ledger.commitGenesis(Genesis.configEnvelope(
-                settings.channel(), settings.organisations(), settings.chaincode(), policy, settings.consortium()));
-        LOG.info(() -> "created channel " + settings.channel() + " with genesis block of " + genesis.getSerializedSize()
-                + " bytes");
-    }
-
     /** The gateway's context, which starts ordering (alone, or Raft with the cluster); its endorsers go on parts. */
     private static GatewayContext gatewayContext(
             NodeSettings settings,
@@ -307,7 +278,7 @@ public final class Node implements AutoCloseable {
                     SoloOrderer solo = new SoloOrderer(
                             ledger,
                             settings.blockLimits(),
-                            ClusterWiring.following(
+                            ConsortiumWiring.following(
                                     consortium, ledger, DerivedStates.feeding(listener, derived, ledger)),
                             20_000,
                             signer);
@@ -320,7 +291,8 @@ public final class Node implements AutoCloseable {
                         ledger,
                         checker,
                         signer,
-                        ClusterWiring.following(consortium, ledger, DerivedStates.feeding(listener, derived, ledger)),
+                        ConsortiumWiring.following(
+                                consortium, ledger, DerivedStates.feeding(listener, derived, ledger)),
                         puller,
                         settings.blockLimits(),
                         20_000);
@@ -333,8 +305,8 @@ public final class Node implements AutoCloseable {
         if (cluster != null) {
             consortium
                     .document()
-                    .ifPresent(document -> endorsers.update(ClusterWiring.peers(document, settings.name())));
-            consortium.onChange(document -> endorsers.update(ClusterWiring.peers(document, settings.name())));
+                    .ifPresent(document -> endorsers.update(ConsortiumWiring.peers(document, settings.name())));
+            consortium.onChange(document -> endorsers.update(ConsortiumWiring.peers(document, settings.name())));
         }
         return new GatewayContext(
                 settings.channel(),
@@ -346,12 +318,6 @@ public final class Node implements AutoCloseable {
                 members,
                 endorsers,
                 orderers);
-    }
-
-    /** What the gateway needs of a consortium document: its nodes' identities and the write rules over its members. */
-    private static GatewayContext.Members members(NodeSettings settings, ConsortiumDocument document) {
-        return new GatewayContext.Members(
-                document.nodeIdentities(), new WriteRules(settings.chaincode(), document.mspIds()));
     }
 
     private static List<String> mspIds(List<Msp> organisations) {
