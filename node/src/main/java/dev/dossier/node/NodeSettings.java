@@ -288,7 +288,7 @@ public record NodeSettings(
      * @param snapshotEvery Raft entries between snapshots (after which the log may be purged)
      * @param segmentBytes size of a Raft log segment, the unit in which the log is purged
      * @param join true for a node joining a running network: it takes the genesis block from the other nodes and
-     *     waits to be added to the Raft group ({@code dossier network add-node})
+     *     waits to be added to the Raft group (the leader adds it once the consortium in force lists it)
      * @param insecure true to let the node run among several nodes without TLS ({@code node start --insecure}):
      *     then whoever reaches a node's Raft port can write to the ordering log and change the Raft group; without
      *     it, a node of a network of several nodes refuses to start without TLS

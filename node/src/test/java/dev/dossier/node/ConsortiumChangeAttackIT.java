@@ -135,8 +135,8 @@ class ConsortiumChangeAttackIT {
     @Order(4)
     void forgedConfigWrite_endorsedOnlyByItsOwnNode_isRefused() throws Exception {
         ConsortiumDocument current = config();
-        ConsortiumDocument takeover = current.with(
-                current.sequence() + 1, List.of(current.organisations().get(0)));
+        ConsortiumDocument takeover =
+                current.with(current.sequence() + 1, current.organisations().subList(0, 2));
 
         TxValidationCode byReading = forge(
                 "Admin@org1.dossier.local", List.of("config"), writes(put(ConsortiumChanges.CONFIG_KEY, takeover)));
@@ -266,6 +266,72 @@ class ConsortiumChangeAttackIT {
         }
     }
 
+    @Test
+    @Order(9)
+    void commandLine_revokesByVote_listsProposals_andExportsTheConsortium() throws Exception {
+        String network = directory.resolve("network").toString();
+        String revoke = cli(
+                "network",
+                "revoke",
+                "--network",
+                network,
+                "--user",
+                "Admin@org1.dossier.local",
+                "--name",
+                "Inspector@org3.dossier.local");
+        String hash = revoke.replaceAll("(?s).*proposal ([0-9a-f]{64}) has 1 of the 3 votes.*", "$1");
+        assertThat(hash).hasSize(64);
+        assertThat(cli("network", "proposals", "--network", network, "--user", "Admin@org2.dossier.local"))
+                .contains("sequence 2", hash, "+ revoked serial");
+        cli("network", "approve", "--network", network, "--user", "Admin@org2.dossier.local", "--hash", hash);
+        assertThat(cli(
+                        "network",
+                        "approve",
+                        "--network",
+                        network,
+                        "--user",
+                        "Admin@org3.dossier.local",
+                        "--hash",
+                        hash))
+                .contains("applied, consortium sequence 3");
+        Path exported = directory.resolve("consortium.json");
+        cli(
+                "network",
+                "config",
+                "export",
+                "--network",
+                network,
+                "--user",
+                "Auditor@org1.dossier.local",
+                "--out",
+                exported.toString());
+        ConsortiumDocument document = ConsortiumDocument.parse(java.nio.file.Files.readAllBytes(exported));
+        assertThat(document.sequence()).isEqualTo(3);
+        assertThat(document.organisation("Org3MSP").orElseThrow().revokedSerials())
+                .contains(TestNetwork.certificate(cluster.userNamed("Inspector@org3.dossier.local")
+                                .certificate())
+                        .getSerialNumber()
+                        .toString(16));
+    }
+
+    /** Runs the node's command line; returns what it printed, failing on a non-zero exit. */
+    private static String cli(String... args) {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true, UTF_8));
+        int code;
+        java.io.StringWriter errors = new java.io.StringWriter();
+        try {
+            code = dev.dossier.node.cli.Main.commandLine()
+                    .setErr(new java.io.PrintWriter(errors))
+                    .execute(args);
+        } finally {
+            System.setOut(out);
+        }
+        assertThat(code).as(String.join(" ", args) + ": " + errors).isZero();
+        return printed.toString(UTF_8);
+    }
+
     // ---- calls
 
     private static Contract consortium(Gateway gateway) {
@@ -286,7 +352,9 @@ class ConsortiumChangeAttackIT {
 
     private static JsonNode submit(String user, String function, String argument) throws Exception {
         try (Gateway gateway = cluster.gatewayOf(user)) {
-            return JSON.readTree(consortium(gateway).submitTransaction(function, argument));
+            JsonNode answer = JSON.readTree(consortium(gateway).submitTransaction(function, argument));
+            cluster.awaitSameHeight(1, Duration.ofSeconds(30)); // the next voter's node has this vote
+            return answer;
         }
     }
 

@@ -57,6 +57,13 @@ class HelpTest {
                         "network add-node",
                         "network nodes",
                         "network revoke",
+                        "network org-init",
+                        "network add-org",
+                        "network remove-node",
+                        "network approve",
+                        "network proposals",
+                        "network config export",
+                        "network raft-members",
                         "network api-token",
                         "node start",
                         "audit");

@@ -103,8 +103,9 @@ final class NodeCommand {
 
         @Option(
                 names = "--join",
-                description = "join a running network: take the genesis block from the other nodes and wait to be "
-                        + "added with 'network add-node'")
+                description =
+                        "join a running network: take the genesis block from the other nodes and wait: once a vote"
+                                + " ('network add-org' or 'network add-node') lists this node, the Raft leader adds it")
         boolean join;
 
         @Option(names = "--election-timeout-ms", defaultValue = "1000", description = "Raft election timeout")
