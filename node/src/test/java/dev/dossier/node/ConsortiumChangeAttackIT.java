@@ -13,25 +13,17 @@ import dev.dossier.node.consortium.ConsortiumChanges;
 import dev.dossier.node.consortium.ConsortiumDocument;
 import dev.dossier.node.consortium.ConsortiumFiles;
 import dev.dossier.node.gateway.ForgedTransactions;
-import dev.dossier.node.ledger.TxStatus;
 import dev.dossier.node.ledger.VersionedValue;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.hyperledger.fabric.client.Contract;
 import org.hyperledger.fabric.client.EndorseException;
 import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.GatewayException;
-import org.hyperledger.fabric.client.identity.Signer;
 import org.hyperledger.fabric.client.identity.Signers;
-import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
-import org.hyperledger.fabric.protos.common.Payload;
-import org.hyperledger.fabric.protos.gateway.GatewayGrpc;
-import org.hyperledger.fabric.protos.gateway.SubmitRequest;
 import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
@@ -409,40 +401,7 @@ class ConsortiumChangeAttackIT {
                 cluster.consortium.organisations().get(org).nodes().get(0);
         Envelope unsigned = ForgedTransactions.endorse(
                 proposal, ConsortiumChanges.NAMESPACE, results, cluster.consortium.signer(node.name()));
-        Signer creator = Signers.newPrivateKeySigner(TestNetwork.key(known.privateKey()));
-        byte[] digest = MessageDigest.getInstance("SHA-256")
-                .digest(unsigned.getPayload().toByteArray());
-        Envelope signed = unsigned.toBuilder()
-                .setSignature(ByteString.copyFrom(creator.sign(digest)))
-                .build();
-        String txId = ChannelHeader.parseFrom(
-                        Payload.parseFrom(signed.getPayload()).getHeader().getChannelHeader())
-                .getTxId();
-        GatewayGrpc.newBlockingStub(cluster.channel(org))
-                .submit(SubmitRequest.newBuilder()
-                        .setChannelId("dossier")
-                        .setTransactionId(txId)
-                        .setPreparedTransaction(signed)
-                        .build());
-        TxValidationCode first = awaitCode(0, txId);
-        for (int other = 1; other < 3; other++) {
-            assertThat(awaitCode(other, txId))
-                    .as("node " + other + " gives the same verdict")
-                    .isEqualTo(first);
-        }
-        return first;
-    }
-
-    private static TxValidationCode awaitCode(int node, String txId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<TxStatus> status = cluster.ledger(node).transaction(txId);
-            if (status.isPresent()) {
-                return status.get().code();
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("transaction " + txId + " not committed on node " + node);
+        return cluster.submitSigned(unsigned, Signers.newPrivateKeySigner(TestNetwork.key(known.privateKey())), org);
     }
 
     /** The writes of an approval that reaches the majority: the revocation in force, the proposal gone. */

@@ -6,25 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.identity.FabricAttributes;
-import dev.dossier.node.ledger.TxStatus;
 import dev.dossier.node.validation.SignaturePolicies;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.Optional;
 import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.identity.Signer;
 import org.hyperledger.fabric.client.identity.Signers;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Payload;
-import org.hyperledger.fabric.protos.gateway.GatewayGrpc;
 import org.hyperledger.fabric.protos.gateway.PreparedTransaction;
-import org.hyperledger.fabric.protos.gateway.SubmitRequest;
 import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVMetadataEntry;
@@ -302,24 +297,12 @@ class WriteRulesAttackIT {
                             .build()
                             .toByteString())
                     .build();
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(forgedPayload.toByteArray());
-            Envelope signed = Envelope.newBuilder()
-                    .setPayload(forgedPayload.toByteString())
-                    .setSignature(ByteString.copyFrom(creator.sign(digest)))
-                    .build();
-            String txId = ChannelHeader.parseFrom(payload.getHeader().getChannelHeader())
-                    .getTxId();
-            GatewayGrpc.newBlockingStub(cluster.channel(nodeIndex))
-                    .submit(SubmitRequest.newBuilder()
-                            .setChannelId("dossier")
-                            .setTransactionId(txId)
-                            .setPreparedTransaction(signed)
-                            .build());
-            TxValidationCode first = awaitCode(0, txId);
-            assertThat(awaitCode(1, txId))
-                    .as("every node gives the same verdict")
-                    .isEqualTo(first);
-            return first;
+            return cluster.submitSigned(
+                    Envelope.newBuilder()
+                            .setPayload(forgedPayload.toByteString())
+                            .build(),
+                    creator,
+                    nodeIndex);
         }
     }
 
@@ -347,18 +330,6 @@ class WriteRulesAttackIT {
                 signer,
                 cluster.consortium.signer(node.name()),
                 cluster.organisationOf(userName));
-    }
-
-    private static TxValidationCode awaitCode(int node, String txId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<TxStatus> status = cluster.ledger(node).transaction(txId);
-            if (status.isPresent()) {
-                return status.get().code();
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("transaction " + txId + " not committed on node " + node);
     }
 
     // ---- write sets

@@ -105,14 +105,11 @@ final class ConsortiumCommands {
         @Override
         public Integer call() throws Exception {
             try (OperatorCall.Call call = operator.connect()) {
-                Consortium.Organisation owner = call.files().organisations().stream()
-                        .filter(o -> o.nodes().stream().anyMatch(n -> n.name().equals(name)))
-                        .findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("no node " + name + " in consortium.yaml"));
+                Consortium.Organisation owner = owner(call.files(), name);
                 Consortium.Node node = owner.nodes().stream()
                         .filter(n -> n.name().equals(name))
                         .findFirst()
-                        .orElseThrow();
+                        .orElseThrow(() -> new IllegalArgumentException(name + " is a user, not a node"));
                 ConsortiumDocument.Node entry = new ConsortiumDocument.Node(
                         node.name(),
                         node.host(),
@@ -158,6 +155,15 @@ final class ConsortiumCommands {
                         "remove node " + name);
             }
         }
+    }
+
+    /** @return the organisation of consortium.yaml that has a user or node named {@code name} */
+    private static Consortium.Organisation owner(Consortium files, String name) {
+        return files.organisations().stream()
+                .filter(o -> o.users().stream().anyMatch(u -> u.name().equals(name))
+                        || o.nodes().stream().anyMatch(n -> n.name().equals(name)))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no user or node " + name + " in consortium.yaml"));
     }
 
     private static List<ConsortiumDocument.Organisation> withNodes(
@@ -208,23 +214,9 @@ final class ConsortiumCommands {
                 String organisation = mspId;
                 Path pem = certificate;
                 if (name != null) {
-                    Consortium.Organisation owner = call.files().organisations().stream()
-                            .filter(o -> o.users().stream()
-                                            .anyMatch(u -> u.name().equals(name))
-                                    || o.nodes().stream().anyMatch(n -> n.name().equals(name)))
-                            .findFirst()
-                            .orElseThrow(() ->
-                                    new IllegalArgumentException("no user or node " + name + " in consortium.yaml"));
+                    Consortium.Organisation owner = owner(call.files(), name);
                     organisation = owner.mspId();
-                    pem = owner.users().stream()
-                            .filter(u -> u.name().equals(name))
-                            .map(Consortium.User::certificate)
-                            .findFirst()
-                            .orElseGet(() -> owner.nodes().stream()
-                                    .filter(n -> n.name().equals(name))
-                                    .findFirst()
-                                    .orElseThrow()
-                                    .certificate());
+                    pem = call.files().signerCertificate(name);
                 } else if (organisation == null) {
                     throw new IllegalArgumentException("--certificate needs --org");
                 }

@@ -314,6 +314,26 @@ public record Consortium(String channel, String chaincode, List<Organisation> or
         throw new IllegalArgumentException("no node or user named " + name);
     }
 
+    /**
+     * @return the PEM file of the signing certificate of the node or user named {@code name}
+     * @throws IllegalArgumentException if no node or user has that name
+     */
+    public Path signerCertificate(String name) {
+        for (Organisation organisation : organisations) {
+            for (Node node : organisation.nodes()) {
+                if (node.name().equals(name)) {
+                    return node.certificate();
+                }
+            }
+            for (User user : organisation.users()) {
+                if (user.name().equals(name)) {
+                    return user.certificate();
+                }
+            }
+        }
+        throw new IllegalArgumentException("no node or user named " + name);
+    }
+
     private static X509Certificate readCertificate(Path pem) {
         try {
             return Pem.readCertificate(pem);

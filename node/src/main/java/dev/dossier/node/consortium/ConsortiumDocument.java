@@ -101,27 +101,22 @@ public record ConsortiumDocument(
         public Organisation revoking(BigInteger serial) {
             Set<String> serials = new LinkedHashSet<>(revokedSerials);
             serials.add(serial.toString(16));
-            return new Organisation(
-                    mspId,
-                    name,
-                    domain,
-                    caCertificates,
-                    tlsCaCertificates,
-                    List.copyOf(serials),
-                    nodes,
-                    cardKeys,
-                    credentialKeys);
+            return with(List.copyOf(serials), nodes);
         }
 
         /** @return this organisation with other nodes */
         public Organisation withNodes(List<Node> newNodes) {
+            return with(revokedSerials, newNodes);
+        }
+
+        private Organisation with(List<String> serials, List<Node> newNodes) {
             return new Organisation(
                     mspId,
                     name,
                     domain,
                     caCertificates,
                     tlsCaCertificates,
-                    revokedSerials,
+                    serials,
                     newNodes,
                     cardKeys,
                     credentialKeys);
