@@ -63,6 +63,7 @@ class HelpTest {
                         "network approve",
                         "network proposals",
                         "network config export",
+                        "network config import",
                         "network raft-members",
                         "network api-token",
                         "node start",

@@ -8,6 +8,7 @@ import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.consortium.ConsortiumChanges;
 import dev.dossier.node.consortium.ConsortiumDocument;
 import dev.dossier.node.consortium.ConsortiumFiles;
+import dev.dossier.node.consortium.ConsortiumImport;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,8 +61,11 @@ final class ConsortiumCommands {
             ConsortiumDocument.Organisation entry = ConsortiumFiles.organisation(organisation, null);
             Path file = out.resolve("organisation.json");
             Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(entry));
+            // its own organisation only, until 'network config import' adds the others
+            new Consortium("dossier", "notary", List.of(organisation)).write(out.resolve("consortium.yaml"));
             System.out.println("organisation " + organisation.mspId() + " in " + out.toAbsolutePath() + "; its entry "
-                    + file.toAbsolutePath() + " is for 'dossier network add-org --entry'");
+                    + file.toAbsolutePath() + " is for 'dossier network add-org --entry'; once voted in, 'dossier"
+                    + " network config import --network " + out + " --consortium <exported consortium.json>'");
             return 0;
         }
     }
@@ -284,8 +288,38 @@ final class ConsortiumCommands {
         }
     }
 
-    @Command(name = "config", description = "The consortium in force on the ledger.", subcommands = Export.class)
+    @Command(
+            name = "config",
+            description = "The consortium in force on the ledger.",
+            subcommands = {Export.class, Import.class})
     static final class Config {}
+
+    @Command(
+            name = "import",
+            description = "For a joining organisation, once voted in: write the other organisations' certificates"
+                    + " (from the consortium in force, 'network config export') into its directory made by 'network"
+                    + " org-init', and a consortium.yaml listing every organisation, from which its node starts with"
+                    + " --join. Needs no node.")
+    static final class Import implements Callable<Integer> {
+        @Option(names = "--network", required = true, description = "the directory 'network org-init' made")
+        Path network;
+
+        @Option(names = "--consortium", required = true, description = "the exported consortium document")
+        Path document;
+
+        @Override
+        public Integer call() throws Exception {
+            ConsortiumDocument inForce = ConsortiumDocument.parse(Files.readAllBytes(document));
+            Consortium consortium = ConsortiumImport.write(inForce, network);
+            System.out.println(network.resolve("consortium.yaml").toAbsolutePath() + ": channel "
+                    + consortium.channel() + ", organisations "
+                    + consortium.organisations().stream()
+                            .map(Consortium.Organisation::mspId)
+                            .toList()
+                    + "; start the node with --join");
+            return 0;
+        }
+    }
 
     @Command(
             name = "export",

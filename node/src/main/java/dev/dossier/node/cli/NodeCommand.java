@@ -159,7 +159,7 @@ final class NodeCommand {
                     .apiClients(network.resolve(ApiClients.FILE_NAME))
                     .cardKeys(network.resolve(CardKeys.FILE_NAME))
                     .genesisPolicy(GenesisPolicy.load(network).orElse(null));
-            if (!Files.isDirectory(data.resolve(NodeBackup.LEDGER))) {
+            if (!join && !Files.isDirectory(data.resolve(NodeBackup.LEDGER))) {
                 // a new ledger: its genesis block holds the consortium, which from then on changes by vote only
                 builder.consortium(ConsortiumFiles.genesis(consortium, network));
             }

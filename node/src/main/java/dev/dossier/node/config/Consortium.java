@@ -193,7 +193,7 @@ public record Consortium(String channel, String chaincode, List<Organisation> or
     }
 
     /** Writes the consortium as {@code consortiumYaml}, with paths relative to its directory where possible. */
-    void write(Path consortiumYaml) throws IOException {
+    public void write(Path consortiumYaml) throws IOException {
         ConsortiumFile.write(this, consortiumYaml);
     }
 
