@@ -209,7 +209,7 @@ adv_config_change() {
   awk '/^- name: org3$/ { skip = 1; next } /^- name: / || /^[a-z]/ { skip = 0 } !skip' \
     "$ADV_DIR/net/consortium.yaml" >"$small/consortium.yaml"
   local via; via=$(adv_follower 3)
-  (adv_in "$via" "$JAVA" -Xmx256m -cp "$(node_cp)" dev.dossier.node.cli.Main network add-node --network "$small" \
+  (adv_in "$via" "$JAVA" -Xmx256m -cp "$(node_cp)" dev.dossier.node.cli.Main network raft-members --network "$small" \
     --node "$(adv_name "$via")" >>"$ADV_DIR/config-change.log" 2>&1) &
   local change=$!
   # the change is under way once the command's Raft client exists (its JVM may take a while to start)
@@ -227,7 +227,7 @@ adv_config_restore() {
   adv_restart_node "$leader" || return 1
   for _ in 1 2 3 4 5; do
     k=$(adv_await_leader 30) || continue
-    if adv_in "$k" "$JAVA" -Xmx256m -cp "$(node_cp)" dev.dossier.node.cli.Main network add-node --network "$ADV_DIR/net" \
+    if adv_in "$k" "$JAVA" -Xmx256m -cp "$(node_cp)" dev.dossier.node.cli.Main network raft-members --network "$ADV_DIR/net" \
       --node "$(adv_name 3)" >>"$ADV_DIR/config-change.log" 2>&1; then
       adv_log "Raft group back to 3 nodes"
       return 0

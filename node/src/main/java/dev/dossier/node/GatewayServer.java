@@ -1,6 +1,5 @@
 package dev.dossier.node;
 
-import com.google.protobuf.ByteString;
 import dev.dossier.common.concurrent.DaemonThreads;
 import dev.dossier.node.gateway.EndorserService;
 import dev.dossier.node.gateway.EventReaders;
@@ -19,7 +18,6 @@ import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,7 +44,6 @@ final class GatewayServer {
             GatewayContext context,
             Ledger ledger,
             IdentityValidator identities,
-            Set<ByteString> nodeIdentities,
             NodeMetrics metrics,
             ExecutorService responses,
             StartedParts parts)
@@ -67,7 +64,7 @@ final class GatewayServer {
             eventStreams.awaitTermination(5, TimeUnit.SECONDS);
             requests.awaitTermination(5, TimeUnit.SECONDS);
         });
-        EventReaders readers = new EventReaders(nodeIdentities);
+        EventReaders readers = new EventReaders(context::nodeIdentities);
         GatewayService gateway =
                 new GatewayService(context, readers, limits, eventStreams, MAX_EVENT_STREAMS, responses);
         NettyServerBuilder builder =

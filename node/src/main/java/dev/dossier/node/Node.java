@@ -10,7 +10,7 @@ import dev.dossier.node.chaincode.ChaincodeLoadException;
 import dev.dossier.node.chaincode.ChaincodeRuntime;
 import dev.dossier.node.clock.NodeClock;
 import dev.dossier.node.config.CredentialKeys;
-import dev.dossier.node.config.GenesisPolicy;
+import dev.dossier.node.consortium.ConsortiumInForce;
 import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.gateway.GatewayContext;
 import dev.dossier.node.gateway.GrpcLimits;
@@ -35,16 +35,15 @@ import dev.dossier.node.ordering.Orderer;
 import dev.dossier.node.ordering.RaftOrderer;
 import dev.dossier.node.ordering.SoloOrderer;
 import dev.dossier.node.revocation.RevocationIndex;
-import dev.dossier.node.validation.WriteRules;
 import io.grpc.Server;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.hyperledger.fabric.protos.common.Block;
 
 /**
  * A running Dossier node: the RocksDB ledger, the in-process chaincode, ordering (alone, or with the other nodes of
@@ -140,10 +139,12 @@ public final class Node implements AutoCloseable {
             if (ledger.height() == 0 && cluster != null && cluster.join()) {
                 ClusterWiring.fetchGenesis(cluster, puller, ledger);
             } else if (ledger.height() == 0) {
-                createChannel(settings, identities, ledger);
+                Genesis.createChannel(settings, identities, ledger);
             }
-            Set<ByteString> nodeIdentities =
+            ConsortiumInForce consortium = ConsortiumInForce.open(ledger, identities);
+            Set<ByteString> fileNodes =
                     cluster == null ? Set.of(signer.serializedIdentity()) : ClusterWiring.nodeIdentities(cluster);
+            Supplier<GatewayContext.Members> members = ConsortiumWiring.members(settings, consortium, fileNodes);
             CommitmentLog log = parts.add(
                     "commitment log",
                     CommitmentLog.open(
@@ -169,20 +170,21 @@ public final class Node implements AutoCloseable {
                             settings,
                             signer,
                             identities,
-                            nodeIdentities,
                             runtime,
                             ledger,
                             derived,
                             puller,
                             metrics,
-                            parts),
+                            parts,
+                            consortium,
+                            members),
                     GatewayContext::close);
+            ConsortiumWiring.raftMembership(settings, context, consortium, parts);
             LedgerMeters.bind(metrics, ledger);
             OrderingMeters.bind(metrics, context);
             Server server = parts.add(
                     "gateway",
-                    GatewayServer.start(
-                            settings, limits, context, ledger, identities, nodeIdentities, metrics, responses, parts),
+                    GatewayServer.start(settings, limits, context, ledger, identities, metrics, responses, parts),
                     GatewayServer::stop);
             // API clients reach the ledger as any client does: through this node's own gateway, over loopback
             CustodialGateway custodian = parts.add(
@@ -256,38 +258,19 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** Writes the genesis block of a new channel, with the consortium's signed first role policy when there is one. */
-    private static void createChannel(NodeSettings settings, IdentityValidator identities, Ledger ledger)
-            throws IOException, LedgerException {
-        GenesisPolicy policy = settings.genesisPolicy();
-        if (policy != null) {
-            try {
-                policy.verify(identities, mspIds(settings.organisations()), NodeClock.now());
-            } catch (IllegalArgumentException e) {
-                throw new IOException("cannot create channel " + settings.channel() + ": " + e.getMessage(), e);
-            }
-        } else {
-            LOG.warning(() -> "creating channel " + settings.channel() + " without a first role policy ("
-                    + GenesisPolicy.POLICY_FILE + "): the notary's policy can never be changed");
-        }
-        Block genesis = ledger.commitGenesis(
-                Genesis.configEnvelope(settings.channel(), settings.organisations(), settings.chaincode(), policy));
-        LOG.info(() -> "created channel " + settings.channel() + " with genesis block of " + genesis.getSerializedSize()
-                + " bytes");
-    }
-
     /** The gateway's context, which starts ordering (alone, or Raft with the cluster); its endorsers go on parts. */
     private static GatewayContext gatewayContext(
             NodeSettings settings,
             Signer signer,
             IdentityValidator identities,
-            Set<ByteString> nodeIdentities,
             ChaincodeRuntime runtime,
             Ledger ledger,
             List<DerivedState> derived,
             BlockPuller puller,
             NodeMetrics metrics,
-            StartedParts parts)
+            StartedParts parts,
+            ConsortiumInForce consortium,
+            Supplier<GatewayContext.Members> members)
             throws IOException {
         NodeSettings.Cluster cluster = settings.cluster();
         Orderer.Factory orderers = cluster == null
@@ -295,7 +278,8 @@ public final class Node implements AutoCloseable {
                     SoloOrderer solo = new SoloOrderer(
                             ledger,
                             settings.blockLimits(),
-                            DerivedStates.feeding(listener, derived, ledger),
+                            ConsortiumWiring.following(
+                                    consortium, ledger, DerivedStates.feeding(listener, derived, ledger)),
                             20_000,
                             signer);
                     solo.start();
@@ -307,7 +291,8 @@ public final class Node implements AutoCloseable {
                         ledger,
                         checker,
                         signer,
-                        DerivedStates.feeding(listener, derived, ledger),
+                        ConsortiumWiring.following(
+                                consortium, ledger, DerivedStates.feeding(listener, derived, ledger)),
                         puller,
                         settings.blockLimits(),
                         20_000);
@@ -317,6 +302,12 @@ public final class Node implements AutoCloseable {
                         ? Endorsers.none(signer.mspId())
                         : ClusterWiring.endorsers(cluster, settings.mspId(), settings.tls(), metrics.grpcClient()),
                 Endorsers::close);
+        if (cluster != null) {
+            consortium
+                    .document()
+                    .ifPresent(document -> endorsers.update(ConsortiumWiring.peers(document, settings.name())));
+            consortium.onChange(document -> endorsers.update(ConsortiumWiring.peers(document, settings.name())));
+        }
         return new GatewayContext(
                 settings.channel(),
                 settings.host() + ":" + settings.port(),
@@ -324,8 +315,7 @@ public final class Node implements AutoCloseable {
                 runtime,
                 identities,
                 signer,
-                nodeIdentities,
-                new WriteRules(settings.chaincode(), mspIds(settings.organisations())),
+                members,
                 endorsers,
                 orderers);
     }

@@ -5,6 +5,7 @@ import dev.dossier.common.net.NodeAddress;
 import dev.dossier.crypto.Pem;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.GenesisPolicy;
+import dev.dossier.node.consortium.ConsortiumDocument;
 import dev.dossier.node.identity.Msp;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.identity.TlsSettings;
@@ -35,6 +36,9 @@ import java.util.Objects;
  * @param cardKeys the organisations' card-signing keys ({@code card-keys.txt} of the consortium directory, see {@link
  *     dev.dossier.node.config.CardKeys}), which the node adds to the trust file it serves at {@code /v1/keys}; null or
  *     a missing file: none
+ * @param consortium the consortium at sequence 0, which the node writes into the genesis block when it creates the
+ *     channel; from then on the ledger's consortium is in force and changes by vote. Null: a channel whose consortium
+ *     is the nodes' files ({@code organisations}, {@code cluster}) and never changes
  */
 public record NodeSettings(
         String channel,
@@ -54,7 +58,8 @@ public record NodeSettings(
         TlsSettings tls,
         Path apiClients,
         GenesisPolicy genesisPolicy,
-        Path cardKeys) {
+        Path cardKeys,
+        ConsortiumDocument consortium) {
 
     public NodeSettings {
         Objects.requireNonNull(channel, "channel");
@@ -125,6 +130,7 @@ public record NodeSettings(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -162,6 +168,7 @@ public record NodeSettings(
         private Path apiClients;
         private GenesisPolicy genesisPolicy;
         private Path cardKeys;
+        private ConsortiumDocument consortium;
 
         private Builder(NodeSettings from) {
             channel = from.channel;
@@ -182,6 +189,7 @@ public record NodeSettings(
             apiClients = from.apiClients;
             genesisPolicy = from.genesisPolicy;
             cardKeys = from.cardKeys;
+            consortium = from.consortium;
         }
 
         /**
@@ -237,6 +245,12 @@ public record NodeSettings(
             return this;
         }
 
+        /** The consortium at sequence 0, written into a new channel's genesis block (null: none, never voted on). */
+        public Builder consortium(ConsortiumDocument document) {
+            consortium = document;
+            return this;
+        }
+
         /**
          * @return the settings
          * @throws IllegalArgumentException if they do not hold together (see {@link NodeSettings})
@@ -260,7 +274,8 @@ public record NodeSettings(
                     tls,
                     apiClients,
                     genesisPolicy,
-                    cardKeys);
+                    cardKeys,
+                    consortium);
         }
     }
 
@@ -273,7 +288,7 @@ public record NodeSettings(
      * @param snapshotEvery Raft entries between snapshots (after which the log may be purged)
      * @param segmentBytes size of a Raft log segment, the unit in which the log is purged
      * @param join true for a node joining a running network: it takes the genesis block from the other nodes and
-     *     waits to be added to the Raft group ({@code dossier network add-node})
+     *     waits to be added to the Raft group (the leader adds it once the consortium in force lists it)
      * @param insecure true to let the node run among several nodes without TLS ({@code node start --insecure}):
      *     then whoever reaches a node's Raft port can write to the ordering log and change the Raft group; without
      *     it, a node of a network of several nodes refuses to start without TLS

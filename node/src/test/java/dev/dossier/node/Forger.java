@@ -1,24 +1,16 @@
 package dev.dossier.node;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.google.protobuf.ByteString;
 import dev.dossier.node.config.Consortium;
-import dev.dossier.node.ledger.TxStatus;
 import dev.dossier.node.validation.SignaturePolicies;
-import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.identity.Signer;
 import org.hyperledger.fabric.client.identity.Signers;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Payload;
-import org.hyperledger.fabric.protos.gateway.GatewayGrpc;
 import org.hyperledger.fabric.protos.gateway.PreparedTransaction;
-import org.hyperledger.fabric.protos.gateway.SubmitRequest;
 import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVMetadataEntry;
@@ -103,24 +95,12 @@ final class Forger {
                             .build()
                             .toByteString())
                     .build();
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(forgedPayload.toByteArray());
-            Envelope signed = Envelope.newBuilder()
-                    .setPayload(forgedPayload.toByteString())
-                    .setSignature(ByteString.copyFrom(creator.sign(digest)))
-                    .build();
-            String txId = ChannelHeader.parseFrom(payload.getHeader().getChannelHeader())
-                    .getTxId();
-            GatewayGrpc.newBlockingStub(cluster.channel(nodeIndex))
-                    .submit(SubmitRequest.newBuilder()
-                            .setChannelId("dossier")
-                            .setTransactionId(txId)
-                            .setPreparedTransaction(signed)
-                            .build());
-            TxValidationCode first = awaitCode(cluster, 0, txId);
-            assertThat(awaitCode(cluster, 1, txId))
-                    .as("every node gives the same verdict")
-                    .isEqualTo(first);
-            return first;
+            return cluster.submitSigned(
+                    Envelope.newBuilder()
+                            .setPayload(forgedPayload.toByteString())
+                            .build(),
+                    creator,
+                    nodeIndex);
         }
     }
 
@@ -149,18 +129,6 @@ final class Forger {
                 signer,
                 cluster.consortium.signer(node.name()),
                 cluster.organisationOf(userName));
-    }
-
-    private static TxValidationCode awaitCode(TestCluster cluster, int node, String txId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<TxStatus> status = cluster.ledger(node).transaction(txId);
-            if (status.isPresent()) {
-                return status.get().code();
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("transaction " + txId + " not committed on node " + node);
     }
 
     static KVRWSet writes(Object... writes) {

@@ -3,6 +3,7 @@ package dev.dossier.node;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.config.GenesisPolicy;
+import dev.dossier.node.consortium.ConsortiumFiles;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ordering.BlockLimits;
 import dev.dossier.node.ordering.RaftOrderer;
@@ -59,6 +60,7 @@ final class TestCluster implements AutoCloseable {
                     .toBuilder()
                     .genesisPolicy(
                             GenesisPolicy.load(directory.resolve("network")).orElseThrow())
+                    .consortium(ConsortiumFiles.genesis(consortium, directory.resolve("network")))
                     .build();
             // without TLS the nodes are told they may order in plaintext (node start --insecure), all on loopback
             settings.add(node.toBuilder()
@@ -187,6 +189,59 @@ final class TestCluster implements AutoCloseable {
             }
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * Signs a prepared transaction as {@code creator} (a fabric-gateway signer: over the payload's SHA-256), submits
+     * it through node {@code via}'s gateway and waits until every running node committed it.
+     *
+     * @return the validation code, the same on every node (else the call fails)
+     */
+    org.hyperledger.fabric.protos.peer.TxValidationCode submitSigned(
+            org.hyperledger.fabric.protos.common.Envelope unsigned,
+            org.hyperledger.fabric.client.identity.Signer creator,
+            int via)
+            throws Exception {
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(unsigned.getPayload().toByteArray());
+        var signed = unsigned.toBuilder()
+                .setSignature(com.google.protobuf.ByteString.copyFrom(creator.sign(digest)))
+                .build();
+        String txId = org.hyperledger.fabric.protos.common.ChannelHeader.parseFrom(
+                        org.hyperledger.fabric.protos.common.Payload.parseFrom(signed.getPayload())
+                                .getHeader()
+                                .getChannelHeader())
+                .getTxId();
+        org.hyperledger.fabric.protos.gateway.GatewayGrpc.newBlockingStub(channels[via])
+                .submit(org.hyperledger.fabric.protos.gateway.SubmitRequest.newBuilder()
+                        .setChannelId(consortium.channel())
+                        .setTransactionId(txId)
+                        .setPreparedTransaction(signed)
+                        .build());
+        org.hyperledger.fabric.protos.peer.TxValidationCode first = null;
+        for (int i = 0; i < nodes.length; i++) {
+            if (nodes[i] != null) {
+                var code = awaitCode(i, txId);
+                if (first != null && code != first) {
+                    throw new AssertionError("node " + i + " gave " + code + ", another " + first);
+                }
+                first = code;
+            }
+        }
+        return first;
+    }
+
+    /** @return the validation code node {@code node} committed transaction {@code txId} with, waiting up to 30 s */
+    org.hyperledger.fabric.protos.peer.TxValidationCode awaitCode(int node, String txId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            var status = ledger(node).transaction(txId);
+            if (status.isPresent()) {
+                return status.get().code();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("transaction " + txId + " not committed on node " + node);
     }
 
     Consortium.User user(int org, String role) {

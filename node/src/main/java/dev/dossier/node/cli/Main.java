@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The node side of the {@code dossier} launcher: {@code network init}, {@code network add-node}, {@code network
- * api-token}, {@code node start}, {@code audit}, {@code backup}, {@code restore}.
+ * The node side of the {@code dossier} launcher: {@code network init}, the consortium's votes ({@code network
+ * add-org}, {@code add-node}, {@code revoke}, {@code approve}, ...), {@code network api-token}, {@code node start}, {@code audit}, {@code backup}, {@code restore}.
  */
 @Command(
         name = "dossier",

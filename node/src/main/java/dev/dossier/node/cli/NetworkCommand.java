@@ -31,10 +31,17 @@ import picocli.CommandLine.Option;
         subcommands = {
             NetworkCommand.Init.class,
             NetworkCommand.AddCardKey.class,
-            NetworkCommand.AddNode.class,
+            ConsortiumCommands.OrgInit.class,
+            ConsortiumCommands.AddOrg.class,
+            ConsortiumCommands.AddNode.class,
+            ConsortiumCommands.RemoveNode.class,
+            ConsortiumCommands.Revoke.class,
+            ConsortiumCommands.Approve.class,
+            ConsortiumCommands.Proposals.class,
+            ConsortiumCommands.Config.class,
+            NetworkCommand.RaftMembers.class,
             NetworkCommand.ListNodes.class,
             NetworkStatusCommand.class,
-            NetworkCommand.Revoke.class,
             NetworkCommand.ApiToken.class
         })
 final class NetworkCommand {
@@ -168,36 +175,6 @@ final class NetworkCommand {
     }
 
     @Command(
-            name = "revoke",
-            description = "Revoke a node's or user's certificate: its organisation's CA adds it to the organisation's"
-                    + " revocation list (msp/crls/crl.pem). Restart every node for it to take effect.")
-    static final class Revoke implements Callable<Integer> {
-        @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
-        Path network;
-
-        @Option(
-                names = "--name",
-                required = true,
-                description = "the node or user, such as Employer@org1.dossier.local")
-        String name;
-
-        @Option(
-                names = "--valid-days",
-                defaultValue = "365",
-                description = "days until the list's next update (default ${DEFAULT-VALUE})")
-        int validDays;
-
-        @Override
-        public Integer call() throws Exception {
-            Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
-            Path crl = CryptoGen.revoke(consortium, name, java.time.Duration.ofDays(validDays));
-            System.out.println("revoked " + name + ": " + crl.toAbsolutePath()
-                    + "; restart every node of the network (each reads the lists when it starts)");
-            return 0;
-        }
-    }
-
-    @Command(
             name = "api-token",
             description =
                     "Create an API token for the nodes' HTTP API (POST /v1/anchor, GET /v1/dossier): it stands for"
@@ -246,14 +223,16 @@ final class NetworkCommand {
     }
 
     @Command(
-            name = "add-node",
-            description = "Add a node to the Raft group of a running network (the node must be in consortium.yaml "
-                    + "and started with --join).")
-    static final class AddNode implements Callable<Integer> {
+            name = "raft-members",
+            description = "Set the Raft group of a running network to the nodes of consortium.yaml, at once, with"
+                    + " Ratis' admin call (the node named must be started with --join, or be running). For a network"
+                    + " whose genesis holds no consortium document, and for tests of Raft changes: otherwise add a"
+                    + " node with 'network add-node', a vote, and the Raft leader changes the group.")
+    static final class RaftMembers implements Callable<Integer> {
         @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
         Path network;
 
-        @Option(names = "--node", required = true, description = "name of the node to add")
+        @Option(names = "--node", required = true, description = "name of the node that joins the group")
         String node;
 
         @Option(

@@ -3,12 +3,15 @@ package dev.dossier.node.cli;
 import dev.dossier.common.net.NodeAddress;
 import dev.dossier.node.Node;
 import dev.dossier.node.NodeSettings;
+import dev.dossier.node.backup.NodeBackup;
 import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.GenesisPolicy;
+import dev.dossier.node.consortium.ConsortiumFiles;
 import dev.dossier.node.http.ApiClients;
 import dev.dossier.node.ordering.BlockLimits;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,8 +103,9 @@ final class NodeCommand {
 
         @Option(
                 names = "--join",
-                description = "join a running network: take the genesis block from the other nodes and wait to be "
-                        + "added with 'network add-node'")
+                description =
+                        "join a running network: take the genesis block from the other nodes and wait: once a vote"
+                                + " ('network add-org' or 'network add-node') lists this node, the Raft leader adds it")
         boolean join;
 
         @Option(names = "--election-timeout-ms", defaultValue = "1000", description = "Raft election timeout")
@@ -155,6 +159,10 @@ final class NodeCommand {
                     .apiClients(network.resolve(ApiClients.FILE_NAME))
                     .cardKeys(network.resolve(CardKeys.FILE_NAME))
                     .genesisPolicy(GenesisPolicy.load(network).orElse(null));
+            if (!join && !Files.isDirectory(data.resolve(NodeBackup.LEDGER))) {
+                // a new ledger: its genesis block holds the consortium, which from then on changes by vote only
+                builder.consortium(ConsortiumFiles.genesis(consortium, network));
+            }
             if (httpPort != null) {
                 builder.httpPort(httpPort);
             }

@@ -193,7 +193,7 @@ public record Consortium(String channel, String chaincode, List<Organisation> or
     }
 
     /** Writes the consortium as {@code consortiumYaml}, with paths relative to its directory where possible. */
-    void write(Path consortiumYaml) throws IOException {
+    public void write(Path consortiumYaml) throws IOException {
         ConsortiumFile.write(this, consortiumYaml);
     }
 
@@ -308,6 +308,26 @@ public record Consortium(String channel, String chaincode, List<Organisation> or
             for (User user : organisation.users()) {
                 if (user.name().equals(name)) {
                     return Signer.fromPem(organisation.mspId(), user.certificate(), user.privateKey());
+                }
+            }
+        }
+        throw new IllegalArgumentException("no node or user named " + name);
+    }
+
+    /**
+     * @return the PEM file of the signing certificate of the node or user named {@code name}
+     * @throws IllegalArgumentException if no node or user has that name
+     */
+    public Path signerCertificate(String name) {
+        for (Organisation organisation : organisations) {
+            for (Node node : organisation.nodes()) {
+                if (node.name().equals(name)) {
+                    return node.certificate();
+                }
+            }
+            for (User user : organisation.users()) {
+                if (user.name().equals(name)) {
+                    return user.certificate();
                 }
             }
         }

@@ -209,6 +209,24 @@ public final class CryptoGen {
         return consortium;
     }
 
+    /**
+     * Generates one more organisation, number {@code number} (its MSP id is {@code Org<number>MSP}), in the layout of
+     * {@link #generate}: its CA and TLS CA, one node listening on {@code host:port}, its users. For an organisation
+     * that joins a running consortium by vote ({@code network add-org}): nothing of the consortium is read or changed.
+     *
+     * @param out the consortium directory to write its tree into ({@code organizations/peerOrganizations/...})
+     * @return the organisation, with absolute paths
+     * @throws IOException if a file cannot be written
+     * @throws IllegalArgumentException if the number or port is out of range
+     */
+    public static Consortium.Organisation newOrganisation(Path out, int number, String host, int port)
+            throws IOException {
+        if (number < 1 || number > 99 || port < 1 || port > 65535) {
+            throw new IllegalArgumentException("organisation " + number + " on port " + port + " is out of range");
+        }
+        return new CryptoGen().organisation(out.toAbsolutePath().normalize(), number, host, port, FabricNames.DOSSIER);
+    }
+
     private Consortium.Organisation organisation(Path out, int number, String host, int port, FabricNames fabricNames)
             throws IOException {
         String domain = fabricNames.organisationDomain(number);

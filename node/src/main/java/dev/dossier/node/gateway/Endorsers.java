@@ -50,8 +50,9 @@ public final class Endorsers implements AutoCloseable {
     }
 
     private final String ownMsp;
-    private final List<String> organisations;
-    private final Map<String, List<Peer>> peersByMsp;
+    /** The other nodes by organisation; replaced whole when the consortium changes. */
+    private volatile Map<String, List<Peer>> peersByMsp;
+
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final TlsSettings tls;
     private final ClientInterceptor[] interceptors;
@@ -72,13 +73,26 @@ public final class Endorsers implements AutoCloseable {
         this.ownMsp = requireNonNull(ownMsp, "ownMsp");
         this.tls = tls;
         this.interceptors = interceptors.clone();
-        this.organisations = List.copyOf(organisations);
+        this.peersByMsp = byMsp(peers);
+    }
+
+    /**
+     * Replaces the other nodes (a consortium change committed): the nodes of a new organisation are asked from now on,
+     * those of a removed one no more. Connections already open stay open.
+     *
+     * @param peers the other nodes (this node's own entry, if present, is ignored)
+     */
+    public void update(List<Peer> peers) {
+        peersByMsp = byMsp(peers);
+    }
+
+    private Map<String, List<Peer>> byMsp(List<Peer> peers) {
         Map<String, List<Peer>> byMsp = new LinkedHashMap<>();
         for (Peer peer : peers) {
             byMsp.computeIfAbsent(peer.mspId(), m -> new ArrayList<>()).add(peer);
         }
         byMsp.replaceAll((msp, list) -> List.copyOf(list));
-        this.peersByMsp = Map.copyOf(byMsp);
+        return Map.copyOf(byMsp);
     }
 
     /** No other node: this node endorses alone, for clients of every organisation it trusts. */

@@ -5,6 +5,7 @@ import dev.dossier.node.identity.Identity;
 import io.grpc.Status;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Who may follow the ledger as it grows, through ChaincodeEvents and Deliver: the role policy ({@code docs/design.md},
@@ -52,16 +53,19 @@ public final class EventReaders {
         OWN_ORGANISATION
     }
 
-    private final Set<ByteString> nodes;
+    private final Supplier<Set<ByteString>> nodes;
 
-    /** @param nodeIdentities the serialized identities of the consortium's nodes, which read everything */
-    public EventReaders(Set<ByteString> nodeIdentities) {
-        this.nodes = Set.copyOf(Objects.requireNonNull(nodeIdentities, "nodeIdentities"));
+    /**
+     * @param nodeIdentities the serialized identities of the consortium's nodes in force, which read everything (asked
+     *     at each call: the consortium may change)
+     */
+    public EventReaders(Supplier<Set<ByteString>> nodeIdentities) {
+        this.nodes = Objects.requireNonNull(nodeIdentities, "nodeIdentities");
     }
 
     /** @return whether {@code caller} may read raw blocks through Deliver */
     public boolean mayReadBlocks(Identity caller) {
-        return nodes.contains(caller.serialized()) || ALL_ROLES.contains(role(caller));
+        return nodes.get().contains(caller.serialized()) || ALL_ROLES.contains(role(caller));
     }
 
     /**

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What the gateway service works with: the node's ledger, chaincode runtime, identities and own signer, transaction
@@ -29,18 +30,34 @@ public final class GatewayContext {
     private final IdentityValidator identities;
     private final Signer signer;
     private final EndorsementLog ownEndorsements;
-    private final TransactionValidator validator;
+    /** The consortium in force, replaced by the committing thread between two blocks when a change commits. */
+    private final Supplier<Members> members;
+    /** The validator of the members last seen. */
+    private volatile InForce inForce;
+
     private final Orderer orderer;
     private final CommitNotifier notifier;
     private final Endorsers endorsers;
-    private final WriteRules rules;
+
+    /**
+     * What of the consortium in force the gateway and commit-time validation need: its nodes' identities, whose
+     * endorsements count, and the write rules over its organisations.
+     */
+    public record Members(Set<ByteString> nodeIdentities, WriteRules rules) {
+        public Members {
+            nodeIdentities = Set.copyOf(nodeIdentities);
+            Objects.requireNonNull(rules, "rules");
+        }
+    }
+
+    private record InForce(Members members, TransactionValidator validator) {}
 
     /**
      * Wires the gateway of a node of a network to a ledger and starts the orderer made by {@code orderers}. The
      * caller closes the returned context (orderer and endorser connections) before closing the ledger.
      *
-     * @param nodeIdentities serialized identities of the consortium's nodes, whose endorsements count
-     * @param rules the commit-time write rules, which decide from the written keys whose endorsements they need
+     * @param members the consortium in force, asked before each transaction is judged: the node replaces it when a
+     *     change commits, before the next block is checked
      * @param endorsers the other nodes to collect endorsements from
      * @throws IOException if the orderer cannot start
      */
@@ -51,8 +68,7 @@ public final class GatewayContext {
             ChaincodeRuntime runtime,
             IdentityValidator identities,
             Signer signer,
-            Set<ByteString> nodeIdentities,
-            WriteRules rules,
+            Supplier<Members> members,
             Endorsers endorsers,
             Orderer.Factory orderers) {
         this.channel = Objects.requireNonNull(channel, "channel");
@@ -63,13 +79,13 @@ public final class GatewayContext {
         this.signer = Objects.requireNonNull(signer, "signer");
         this.endorsers = Objects.requireNonNull(endorsers, "endorsers");
         this.ownEndorsements = new EndorsementLog(100_000);
-        this.rules = Objects.requireNonNull(rules, "rules");
-        this.validator =
-                new TransactionValidator(identities, channel, runtime.name(), nodeIdentities, ownEndorsements, rules);
+        this.members = Objects.requireNonNull(members, "members");
         this.notifier = new CommitNotifier(ledger);
         try {
+            // the validator in force when a batch is checked: a change committed by an earlier block applies
             this.orderer = orderers.start(
-                    notifier, (envelope, at) -> validator.validate(envelope, at).pending());
+                    notifier,
+                    (envelope, at) -> validator().validate(envelope, at).pending());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start ordering: " + e.getMessage(), e);
         }
@@ -103,12 +119,27 @@ public final class GatewayContext {
         return ownEndorsements;
     }
 
+    /** @return the validator of the consortium in force */
     TransactionValidator validator() {
-        return validator;
+        Members now = members.get();
+        InForce seen = inForce;
+        if (seen == null || seen.members() != now) {
+            seen = new InForce(
+                    now,
+                    new TransactionValidator(
+                            identities, channel, runtime.name(), now.nodeIdentities(), ownEndorsements, now.rules()));
+            inForce = seen;
+        }
+        return seen.validator();
     }
 
     WriteRules writeRules() {
-        return rules;
+        return members.get().rules();
+    }
+
+    /** @return the serialized identities of the consortium's nodes in force, whose endorsements count */
+    public Set<ByteString> nodeIdentities() {
+        return members.get().nodeIdentities();
     }
 
     private final java.util.List<Runnable> closeHooks = new java.util.concurrent.CopyOnWriteArrayList<>();

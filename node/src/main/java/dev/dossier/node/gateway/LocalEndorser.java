@@ -3,6 +3,8 @@ package dev.dossier.node.gateway;
 import com.google.protobuf.ByteString;
 import dev.dossier.node.chaincode.Invocation;
 import dev.dossier.node.chaincode.Simulation;
+import dev.dossier.node.consortium.ConsortiumCalls;
+import dev.dossier.node.consortium.ConsortiumChanges;
 import dev.dossier.node.identity.Signer;
 import org.hyperledger.fabric.protos.peer.ChaincodeAction;
 import org.hyperledger.fabric.protos.peer.ChaincodeEvent;
@@ -41,13 +43,32 @@ final class LocalEndorser {
                 signed,
                 Transactions.binding(
                         proposal.nonce(), creator, proposal.channelHeader().getEpoch()));
+        if (isConsortiumChange(proposal)) {
+            return ConsortiumCalls.simulate(
+                    context.ledger(),
+                    invocation.args(),
+                    new ConsortiumChanges.Caller(
+                            proposal.creator().mspId(),
+                            proposal.creator().attributes().get(EventReaders.ROLE_ATTRIBUTE)));
+        }
         return context.runtime().simulate(context.ledger(), invocation);
+    }
+
+    private static boolean isConsortiumChange(CheckedProposal proposal) {
+        return proposal.invocationSpec()
+                .getChaincodeSpec()
+                .getChaincodeId()
+                .getName()
+                .equals(ConsortiumChanges.NAMESPACE);
     }
 
     /** This node's endorsement of a simulated proposal, as its Endorser service answers it. */
     ProposalResponse signedResponse(CheckedProposal proposal, Simulation simulation) {
         ChaincodeID chaincodeId = ChaincodeID.newBuilder()
-                .setName(context.runtime().name())
+                .setName(
+                        isConsortiumChange(proposal)
+                                ? ConsortiumChanges.NAMESPACE
+                                : context.runtime().name())
                 .setVersion(CHAINCODE_VERSION)
                 .build();
         ChaincodeAction.Builder action = ChaincodeAction.newBuilder()

@@ -3,6 +3,7 @@ package dev.dossier.node.gateway;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.dossier.node.clock.NodeClock;
+import dev.dossier.node.consortium.ConsortiumChanges;
 import dev.dossier.node.identity.Identity;
 import dev.dossier.node.identity.IdentityException;
 import dev.dossier.node.identity.IdentityValidator;
@@ -26,7 +27,8 @@ import org.hyperledger.fabric.protos.peer.SignedProposal;
  * Checks a signed proposal as a Fabric peer's endorser does (core/common/validation ValidateProposalMessage): the
  * bytes parse, the header is an endorser transaction of epoch 0 on our channel, the creator is valid for its
  * organisation, the signature over the proposal bytes exactly as received is valid and low-S, the transaction id is
- * {@code hex(SHA-256(nonce || creator))}, and the chaincode is the one this node runs. The proposal's timestamp must
+ * {@code hex(SHA-256(nonce || creator))}, and the chaincode is the one this node runs or the consortium's system
+ * namespace ({@link ConsortiumChanges}). The proposal's timestamp must
  * also be within {@link #TIME_WINDOW} of the node's clock (Fabric's {@code peer.authentication.timewindow}): a
  * proposal signed long ago, or dated in the future, is refused even when its signature holds.
  */
@@ -106,11 +108,12 @@ final class ProposalChecker {
         if (name.isEmpty()) {
             throw invalid("no chaincode name is provided, channel id [" + channel + "]");
         }
-        if (!name.equals(chaincode) || !extension.getChaincodeId().getName().equals(chaincode)) {
+        boolean served = name.equals(chaincode) || name.equals(ConsortiumChanges.NAMESPACE);
+        if (!served || !extension.getChaincodeId().getName().equals(name)) {
             throw new RequestException(
                     Status.Code.NOT_FOUND,
                     "chaincode '" + name + "' is not deployed on channel '" + channel + "' (deployed: '" + chaincode
-                            + "')");
+                            + "', and the consortium's " + ConsortiumChanges.NAMESPACE + ")");
         }
         Identity creator = verifiedCreator(
                 signatureHeader.getCreator(), signed.getProposalBytes().toByteArray(), signed.getSignature());

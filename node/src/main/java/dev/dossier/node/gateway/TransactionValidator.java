@@ -3,6 +3,7 @@ package dev.dossier.node.gateway;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.dossier.node.clock.NodeClock;
+import dev.dossier.node.consortium.ConsortiumChanges;
 import dev.dossier.node.identity.Identity;
 import dev.dossier.node.identity.IdentityException;
 import dev.dossier.node.identity.IdentityValidator;
@@ -40,10 +41,12 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  * creator valid for its organisation whose signature over the payload bytes is valid and low-S, a transaction id
  * derived from nonce and creator, a timestamp within {@link ProposalChecker#TIME_WINDOW} of the time it is judged at
  * (at commit: the block's cut time, so nobody dates an anchoring in the past or the future), our channel and
- * chaincode, a proposal hash that binds the endorsed result to the header, and endorsements by trusted endorsers (the
- * consortium's nodes) whose signatures verify. Which endorsements the writes need is not decided here, and never from
- * the function name: the outcome carries a {@link WriteRules} check, bound to the creator and the endorsers, that the
- * ledger applies to every written key at commit against the state of that moment. MVCC and duplicate checks belong
+ * chaincode (or the consortium's system namespace, {@link ConsortiumChanges}), a proposal hash that binds the endorsed
+ * result to the header, and endorsements by trusted endorsers (the consortium's nodes) whose signatures verify. Which
+ * endorsements the writes need is not decided here, and never from the function name: the outcome carries a {@link
+ * WriteRules} check, bound to the creator and the endorsers, that the ledger applies to every written key at commit
+ * against the state of that moment; a consortium change carries instead {@link ConsortiumChanges#check}, which
+ * recomputes its writes from the call and the state. MVCC and duplicate checks belong
  * to the ledger. Thread-safe; deterministic for a given set of identities, trusted endorsers, rules and validation
  * time (see {@link #validate(Envelope, Instant)}).
  */
@@ -210,6 +213,7 @@ public final class TransactionValidator {
         ChaincodeAction action;
         TxReadWriteSet rwset;
         ChaincodeProposalPayload proposalPayload;
+        ChaincodeInvocationSpec invocation;
         try {
             Transaction transaction = Transaction.parseFrom(payload.getData());
             if (transaction.getActionsCount() != 1) {
@@ -234,7 +238,7 @@ public final class TransactionValidator {
             actionPayload =
                     ChaincodeActionPayload.parseFrom(transaction.getActions(0).getPayload());
             proposalPayload = ChaincodeProposalPayload.parseFrom(actionPayload.getChaincodeProposalPayload());
-            ChaincodeInvocationSpec.parseFrom(proposalPayload.getInput());
+            invocation = ChaincodeInvocationSpec.parseFrom(proposalPayload.getInput());
             responsePayload =
                     ProposalResponsePayload.parseFrom(actionPayload.getAction().getProposalResponsePayload());
             action = ChaincodeAction.parseFrom(responsePayload.getExtension());
@@ -265,7 +269,9 @@ public final class TransactionValidator {
                     TxValidationCode.INVALID_ENDORSER_TRANSACTION,
                     "endorsed proposal hash does not match the transaction header and payload");
         }
-        if (!chaincode.equals(action.getChaincodeId().getName())) {
+        String called = action.getChaincodeId().getName();
+        boolean consortiumChange = called.equals(ConsortiumChanges.NAMESPACE);
+        if (!chaincode.equals(called) && !consortiumChange) {
             return invalid(
                     txId,
                     timestamp,
@@ -282,7 +288,7 @@ public final class TransactionValidator {
                     "endorsed response has error status " + action.getResponse().getStatus());
         }
         for (NsReadWriteSet ns : rwset.getNsRwsetList()) {
-            if (!ns.getNamespace().equals(chaincode) && !readsOnly(ns)) {
+            if (!ns.getNamespace().equals(called) && !readsOnly(ns)) {
                 return invalid(
                         txId,
                         timestamp,
@@ -300,9 +306,15 @@ public final class TransactionValidator {
         if (endorsementProblem != null) {
             return invalid(txId, timestamp, envelope, TxValidationCode.ENDORSEMENT_POLICY_FAILURE, endorsementProblem);
         }
-        Signers signers = new Signers(creator.mspId(), creator.subject(), timestamp, endorsers);
-        return new ValidatedTransaction(
-                txId, timestamp, envelope, TxValidationCode.VALID, "", rwset, rules.check(signers));
+        WriteCheck check = consortiumChange
+                ? ConsortiumChanges.check(
+                        invocation.getChaincodeSpec().getInput().getArgsList().stream()
+                                .map(ByteString::toByteArray)
+                                .toList(),
+                        new ConsortiumChanges.Caller(
+                                creator.mspId(), creator.attributes().get(EventReaders.ROLE_ATTRIBUTE)))
+                : rules.check(new Signers(creator.mspId(), creator.subject(), timestamp, endorsers));
+        return new ValidatedTransaction(txId, timestamp, envelope, TxValidationCode.VALID, "", rwset, check);
     }
 
     /**

@@ -33,7 +33,7 @@ import org.hyperledger.fabric.protos.msp.SerializedIdentity;
 
 /**
  * Validates the serialized identities ({@code msp.SerializedIdentity}) that clients and nodes present, as a Fabric
- * peer's MSP does for X.509 identities, against a fixed set of MSPs. Thread-safe.
+ * peer's MSP does for X.509 identities, against the MSPs in force (replaced by {@link #update} when the consortium changes). Thread-safe.
  *
  * <p>An identity is accepted when all of these hold: the bytes are a {@code msp.SerializedIdentity}; its MSP id is one
  * of the configured MSPs; {@code id_bytes} is exactly one PEM {@code CERTIFICATE} block holding a DER X.509
@@ -57,11 +57,14 @@ public final class IdentityValidator {
     /** Default bound on the number of cached identities. */
     static final int DEFAULT_CACHE_SIZE = 10_000;
 
-    private final Map<String, List<RootCa>> rootsByMsp;
-    private final Set<String> mspIds;
     private final Clock clock;
     private final int cacheSize;
-    private final ConcurrentHashMap<ByteString, Identity> cache = new ConcurrentHashMap<>();
+    /** The MSPs in force with their cache, replaced whole by {@link #update}. */
+    private volatile Members members;
+
+    /** The MSPs in force: their root CAs by MSP id, and the identities validated against them. */
+    private record Members(
+            Map<String, List<RootCa>> rootsByMsp, Set<String> mspIds, ConcurrentHashMap<ByteString, Identity> cache) {}
 
     /**
      * Creates a validator for the given MSPs.
@@ -82,12 +85,29 @@ public final class IdentityValidator {
             throw new IllegalArgumentException("cacheSize < 1");
         }
         this.cacheSize = cacheSize;
+        this.members = members(msps);
+    }
+
+    /**
+     * Replaces the MSPs this validator accepts (a consortium change that committed): identities are judged against
+     * {@code msps} from now on, and none validated before is reused. Callers that must agree (every node applying the
+     * same block) update between blocks.
+     *
+     * @throws NullPointerException if {@code msps} or an element is null
+     * @throws IllegalArgumentException as the constructor; the MSPs in force are then unchanged
+     */
+    public void update(Collection<Msp> msps) {
+        members = members(msps);
+    }
+
+    private static Members members(Collection<Msp> msps) {
+        requireNonNull(msps, "msps");
         Map<String, List<RootCa>> roots = new LinkedHashMap<>();
         for (Msp msp : msps) {
             requireNonNull(msp, "msp");
             List<RootCa> cas = new ArrayList<>();
             for (X509Certificate certificate : msp.rootCertificates()) {
-                cas.add(RootCa.of(msp.mspId(), certificate, msp.revocationLists()));
+                cas.add(RootCa.of(msp.mspId(), certificate, msp.revocationLists(), msp.revokedSerials()));
             }
             for (X509CRL crl : msp.revocationLists()) {
                 if (cas.stream().noneMatch(ca -> ca.subject().equals(crl.getIssuerX500Principal()))) {
@@ -99,8 +119,10 @@ public final class IdentityValidator {
                 throw new IllegalArgumentException("duplicate MSP id " + msp.mspId());
             }
         }
-        this.rootsByMsp = Collections.unmodifiableMap(roots);
-        this.mspIds = Collections.unmodifiableSet(roots.keySet());
+        return new Members(
+                Collections.unmodifiableMap(roots),
+                Collections.unmodifiableSet(roots.keySet()),
+                new ConcurrentHashMap<>());
     }
 
     /**
@@ -126,6 +148,8 @@ public final class IdentityValidator {
     public Identity validate(ByteString serializedIdentity, Instant now) throws IdentityException {
         requireNonNull(serializedIdentity, "serializedIdentity");
         requireNonNull(now, "now");
+        Members current = members;
+        ConcurrentHashMap<ByteString, Identity> cache = current.cache();
         Identity cached = cache.get(serializedIdentity);
         if (cached != null) {
             try {
@@ -138,7 +162,7 @@ public final class IdentityValidator {
             }
             return cached;
         }
-        Identity identity = parse(ByteString.copyFrom(serializedIdentity.asReadOnlyByteBuffer()));
+        Identity identity = parse(current, ByteString.copyFrom(serializedIdentity.asReadOnlyByteBuffer()));
         identity.checkValidity(now);
         while (cache.size() >= cacheSize) {
             Iterator<ByteString> keys = cache.keySet().iterator();
@@ -154,10 +178,10 @@ public final class IdentityValidator {
 
     /** @return the ids of the MSPs this validator accepts, in configuration order, unmodifiable */
     public Set<String> mspIds() {
-        return mspIds;
+        return members.mspIds();
     }
 
-    private Identity parse(ByteString serialized) throws IdentityException {
+    private static Identity parse(Members current, ByteString serialized) throws IdentityException {
         SerializedIdentity proto;
         try {
             proto = SerializedIdentity.parseFrom(serialized);
@@ -166,7 +190,7 @@ public final class IdentityValidator {
         }
         String msp = printable(proto.getMspid());
         String what = "certificate of " + msp + ": ";
-        List<RootCa> roots = rootsByMsp.get(proto.getMspid());
+        List<RootCa> roots = current.rootsByMsp().get(proto.getMspid());
         if (roots == null) {
             throw new IdentityException(what + "unknown MSP");
         }
@@ -234,7 +258,7 @@ public final class IdentityValidator {
      */
     private record RootCa(X500Principal subject, EcIssuerKey key, Set<BigInteger> revoked) {
         /** @throws IllegalArgumentException if the certificate is not an EC CA or one of its CRLs does not verify */
-        static RootCa of(String mspId, X509Certificate certificate, List<X509CRL> crls) {
+        static RootCa of(String mspId, X509Certificate certificate, List<X509CRL> crls, Set<BigInteger> voted) {
             requireNonNull(certificate, "root certificate");
             String what =
                     "root certificate " + certificate.getSubjectX500Principal().getName() + " of " + mspId;
@@ -247,7 +271,7 @@ public final class IdentityValidator {
             } catch (InvalidKeyException notEc) {
                 throw new IllegalArgumentException(what + ": " + notEc.getMessage(), notEc);
             }
-            Set<BigInteger> revoked = new HashSet<>();
+            Set<BigInteger> revoked = new HashSet<>(voted);
             for (X509CRL crl : crls) {
                 if (!crl.getIssuerX500Principal().equals(certificate.getSubjectX500Principal())) {
                     continue;

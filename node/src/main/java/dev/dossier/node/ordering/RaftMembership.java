@@ -4,6 +4,7 @@ import dev.dossier.node.identity.TlsSettings;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
@@ -29,9 +30,20 @@ public final class RaftMembership {
      */
     public static void set(String channel, List<RaftSettings.Member> members, String joining, TlsSettings tls)
             throws IOException {
+        set(channel, members, joining == null ? Set.of() : Set.of(joining), tls);
+    }
+
+    /**
+     * Sets the group of the channel to {@code members}, asking those of them that are members already (all but
+     * {@code joining}) to agree; a member left out is removed.
+     *
+     * @throws IOException if the group cannot be reached or refuses the change
+     */
+    public static void set(String channel, List<RaftSettings.Member> members, Set<String> joining, TlsSettings tls)
+            throws IOException {
         List<RaftSettings.Member> current = new ArrayList<>();
         for (RaftSettings.Member member : members) {
-            if (!member.name().equals(joining)) {
+            if (!joining.contains(member.name())) {
                 current.add(member);
             }
         }

@@ -14,10 +14,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
@@ -310,6 +312,14 @@ public final class RaftOrderer implements Orderer {
                 return Optional.empty(); // no such group on this server (yet)
             }
         }
+    }
+
+    /** @return the names of the members of this node's Raft group as its current configuration says; empty if stopped */
+    public Optional<Set<String>> groupMembers() {
+        return division()
+                .map(d -> d.getRaftConf().getCurrentPeers().stream()
+                        .map(peer -> peer.getId().toString())
+                        .collect(Collectors.toUnmodifiableSet()));
     }
 
     @Override

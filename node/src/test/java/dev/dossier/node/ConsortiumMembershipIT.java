@@ -1,0 +1,310 @@
+package dev.dossier.node;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.node.config.Consortium;
+import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.consortium.ConsortiumChanges;
+import dev.dossier.node.consortium.ConsortiumDocument;
+import dev.dossier.node.consortium.ConsortiumFiles;
+import dev.dossier.node.identity.IdentityValidator;
+import dev.dossier.node.ledger.VersionedValue;
+import dev.dossier.node.ordering.BlockLimits;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.hyperledger.fabric.client.Gateway;
+import org.hyperledger.fabric.client.GatewayException;
+import org.hyperledger.fabric.client.identity.Signers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 18's test of consortium changes by vote, with no node restarted: a three-organisation network under a
+ * steady upload admits a fourth organisation by vote; its node joins (the Raft leader adds it once it answers),
+ * catches up, and its issuer anchors through it; then a revocation by vote is in force on all four nodes from the
+ * same block. The network is then stopped and audited: every node's hash chain and world state re-derived, the same
+ * blocks everywhere, every acknowledged commitment on every node, the same commitment log.
+ */
+class ConsortiumMembershipIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void fourthOrganisationJoinsByVote_anchors_andARevocationByVoteHoldsOnEveryNodeAtOnce() throws Exception {
+        try (TestCluster cluster = new TestCluster(directory, 3)) {
+            Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+            AtomicBoolean uploading = new AtomicBoolean(true);
+            Thread upload = new Thread(() -> upload(cluster, uploading, acknowledged), "upload");
+            upload.start();
+            Node fourth = null;
+            ManagedChannel toFourth = null;
+            NodeSettings settings = null;
+            Consortium withOrg4 = null;
+            try {
+                // the fourth organisation makes its own material and hands its entry to a member's operator
+                int port = freePort(cluster.settings.get(2).port() + 1);
+                Consortium.Organisation org4 =
+                        CryptoGen.newOrganisation(directory.resolve("network"), 4, "localhost", port);
+                ConsortiumDocument current = config(cluster, 0);
+                List<ConsortiumDocument.Organisation> organisations = new ArrayList<>(current.organisations());
+                organisations.add(ConsortiumFiles.organisation(org4, null));
+                JsonNode proposed = vote(
+                        cluster,
+                        "Admin@org2.dossier.local",
+                        "propose",
+                        new String(current.with(1, organisations).toJson(), UTF_8));
+                JsonNode applied = vote(
+                        cluster,
+                        "Admin@org3.dossier.local",
+                        "approve",
+                        proposed.get("hash").asText());
+                assertThat(applied.get("applied").asBoolean()).isTrue();
+
+                // its node starts with --join from a consortium.yaml that lists it, and is added by the leader
+                withOrg4 = new Consortium(
+                        cluster.consortium.channel(),
+                        cluster.consortium.chaincode(),
+                        append(cluster.consortium.organisations(), org4));
+                settings = NodeSettings.of(
+                        withOrg4,
+                        "Org4MSP",
+                        null,
+                        directory.resolve("node3"),
+                        TestNetwork.chaincodeJar(),
+                        new BlockLimits(200, BlockLimits.DEFAULT.maxBytes(), Duration.ofMillis(20)));
+                settings = settings.toBuilder()
+                        .cluster(settings.cluster()
+                                .withRaftTiming(Duration.ofMillis(400), 16, 64 << 10)
+                                .insecure(true)
+                                .joining(true))
+                        .build();
+                fourth = Node.start(settings);
+                toFourth = NettyChannelBuilder.forAddress("localhost", fourth.port())
+                        .usePlaintext()
+                        .build();
+                awaitCaughtUp(cluster, fourth, Duration.ofSeconds(60));
+
+                // the role policy lists its member organisations too: a policy vote admits Org4's users to it
+                String policy = java.nio.file.Files.readString(cluster.policyDocument())
+                        .replace("\"Org3MSP\" ]", "\"Org3MSP\", \"Org4MSP\" ]");
+                assertThat(policy).contains("Org4MSP");
+                String policyHash = notaryCall(cluster, "Admin@org1.dossier.local", "proposePolicy", policy)
+                        .get("hash")
+                        .asText();
+                assertThat(notaryCall(cluster, "Admin@org2.dossier.local", "approvePolicy", policyHash)
+                                .get("applied")
+                                .asBoolean())
+                        .isTrue();
+                awaitCaughtUp(cluster, fourth, Duration.ofSeconds(30));
+
+                Consortium.User issuer = org4.users().stream()
+                        .filter(u -> u.role().equals("issuer"))
+                        .findFirst()
+                        .orElseThrow();
+                String commitment = TestNetwork.newCommitment();
+                try (Gateway gateway = TestNetwork.gateway(
+                        toFourth,
+                        "Org4MSP",
+                        TestNetwork.certificate(issuer.certificate()),
+                        Signers.newPrivateKeySigner(TestNetwork.key(issuer.privateKey())))) {
+                    TestNetwork.notary(gateway).submitTransaction("anchor", commitment, "record");
+                }
+                acknowledged.add(commitment);
+                awaitCaughtUp(cluster, fourth, Duration.ofSeconds(30));
+                assertThat(new String(
+                                fourth.ledger()
+                                        .get("notary", commitment)
+                                        .orElseThrow()
+                                        .value(),
+                                UTF_8))
+                        .contains("\"mspId\":\"Org4MSP\"");
+
+                // a revocation by vote: three of the four organisations
+                ConsortiumDocument four = config(cluster, 0);
+                Consortium.User employer = cluster.userNamed("Employer@org2.dossier.local");
+                List<ConsortiumDocument.Organisation> revoking = new ArrayList<>(four.organisations());
+                revoking.set(
+                        1,
+                        revoking.get(1)
+                                .revoking(TestNetwork.certificate(employer.certificate())
+                                        .getSerialNumber()));
+                String hash = vote(
+                                cluster,
+                                "Admin@org1.dossier.local",
+                                "propose",
+                                new String(
+                                        four.with(four.sequence() + 1, revoking).toJson(), UTF_8))
+                        .get("hash")
+                        .asText();
+                assertThat(vote(cluster, "Admin@org2.dossier.local", "approve", hash)
+                                .get("applied")
+                                .asBoolean())
+                        .as("two of four are no majority")
+                        .isFalse();
+                assertThat(vote(cluster, "Admin@org3.dossier.local", "approve", hash)
+                                .get("applied")
+                                .asBoolean())
+                        .isTrue();
+                awaitCaughtUp(cluster, fourth, Duration.ofSeconds(30));
+                VersionedValue inForce = fourth.ledger()
+                        .get(ConsortiumChanges.NAMESPACE, ConsortiumChanges.CONFIG_KEY)
+                        .orElseThrow();
+                for (int node = 0; node < 3; node++) {
+                    assertThat(cluster.ledger(node)
+                                    .get(ConsortiumChanges.NAMESPACE, ConsortiumChanges.CONFIG_KEY)
+                                    .orElseThrow())
+                            .as("the same document from the same block on node " + node)
+                            .isEqualTo(inForce);
+                }
+                assertThat(ConsortiumDocument.parse(inForce.value()).sequence()).isEqualTo(2);
+                for (ManagedChannel channel : List.of(cluster.channel(0), cluster.channel(1), toFourth)) {
+                    assertThat(anchorAs(channel, "Org2MSP", employer)).contains("revoked");
+                }
+            } finally {
+                uploading.set(false);
+                upload.join();
+                if (toFourth != null) {
+                    toFourth.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                }
+            }
+            assertThat(acknowledged).hasSizeGreaterThan(10);
+            awaitCaughtUp(cluster, fourth, Duration.ofSeconds(30));
+            for (String commitment : acknowledged) {
+                for (int node = 0; node < 3; node++) {
+                    assertThat(cluster.ledger(node).get("notary", commitment)).isPresent();
+                }
+                assertThat(fourth.ledger().get("notary", commitment)).isPresent();
+            }
+            for (int node = 0; node < 3; node++) {
+                assertThat(cluster.nodes[node].commitmentLog().size())
+                        .isEqualTo(fourth.commitmentLog().size());
+            }
+            NodeSettings.Cluster fourNodes = settings.cluster();
+            fourth.close();
+            cluster.close();
+            Map<String, Path> ledgers = new LinkedHashMap<>();
+            for (int i = 0; i < 4; i++) {
+                ledgers.put(
+                        fourNodes.nodes().get(i).name(),
+                        directory.resolve("node" + i).resolve("ledger"));
+            }
+            NetworkAudit.Report report = NetworkAudit.audit(fourNodes, new IdentityValidator(withOrg4.msps()), ledgers);
+            assertThat(report.lines()).anyMatch(line -> line.contains("identical on all 4 nodes"));
+            assertThat(report.clean()).as(String.join("\n", report.lines())).isTrue();
+        }
+    }
+
+    // ---- helpers
+
+    private static List<Consortium.Organisation> append(
+            List<Consortium.Organisation> organisations, Consortium.Organisation more) {
+        List<Consortium.Organisation> all = new ArrayList<>(organisations);
+        all.add(more);
+        return all;
+    }
+
+    private static ConsortiumDocument config(TestCluster cluster, int node) throws Exception {
+        return ConsortiumDocument.parse(cluster.ledger(node)
+                .get(ConsortiumChanges.NAMESPACE, ConsortiumChanges.CONFIG_KEY)
+                .orElseThrow()
+                .value());
+    }
+
+    private static JsonNode vote(TestCluster cluster, String user, String function, String argument) throws Exception {
+        try (Gateway gateway = cluster.gatewayOf(user)) {
+            JsonNode answer = JSON.readTree(gateway.getNetwork("dossier")
+                    .getContract(ConsortiumChanges.NAMESPACE)
+                    .submitTransaction(function, argument));
+            cluster.awaitSameHeight(1, Duration.ofSeconds(30)); // the next voter's node has the vote
+            return answer;
+        }
+    }
+
+    private static JsonNode notaryCall(TestCluster cluster, String user, String function, String argument)
+            throws Exception {
+        try (Gateway gateway = cluster.gatewayOf(user)) {
+            JsonNode answer = JSON.readTree(TestNetwork.notary(gateway).submitTransaction(function, argument));
+            cluster.awaitSameHeight(1, Duration.ofSeconds(30));
+            return answer;
+        }
+    }
+
+    private static String anchorAs(ManagedChannel channel, String mspId, Consortium.User user) throws Exception {
+        try (Gateway gateway = TestNetwork.gateway(
+                channel,
+                mspId,
+                TestNetwork.certificate(user.certificate()),
+                Signers.newPrivateKeySigner(TestNetwork.key(user.privateKey())))) {
+            TestNetwork.notary(gateway).submitTransaction("anchor", TestNetwork.newCommitment(), "record");
+            return "anchored";
+        } catch (GatewayException e) {
+            return TestNetwork.refusal(e);
+        }
+    }
+
+    /** Org1's issuer anchors one commitment after another until told to stop; the committed ones are kept. */
+    private static void upload(TestCluster cluster, AtomicBoolean uploading, Set<String> acknowledged) {
+        try (Gateway gateway = cluster.gatewayOf("Issuer@org1.dossier.local")) {
+            while (uploading.get()) {
+                String commitment = TestNetwork.newCommitment();
+                try {
+                    TestNetwork.notary(gateway).submitTransaction("anchor", commitment, "record");
+                    acknowledged.add(commitment);
+                } catch (GatewayException e) {
+                    // a conflict with a consortium change's block: the next one goes on
+                }
+            }
+        } catch (Exception e) {
+            throw new AssertionError("upload failed", e);
+        }
+    }
+
+    private static void awaitCaughtUp(TestCluster cluster, Node fourth, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            long height = cluster.nodes[0].height();
+            if (fourth.height() >= height
+                    && cluster.nodes[1].height() == height
+                    && cluster.nodes[2].height() == height) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(
+                "the fourth node is at " + fourth.height() + ", the others at " + cluster.nodes[0].height());
+    }
+
+    /** @return a port from {@code from} on whose Raft (+1000) and HTTP (+2000) ports are free too */
+    private static int freePort(int from) throws Exception {
+        for (int port = from; port < from + 200; port++) {
+            if (free(port) && free(port + 1000) && free(port + 2000)) {
+                return port;
+            }
+        }
+        throw new AssertionError("no free port from " + from);
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
