@@ -56,10 +56,7 @@ public final class RaftOrderer implements Orderer {
     private static final Logger LOG = Logger.getLogger(RaftOrderer.class.getName());
     /** Ratis reports every election and log roll at INFO; keep its warnings and errors only. */
     private static final Logger RATIS_LOG = Logger.getLogger("org.apache.ratis");
-    /**
-     * Ratis' client reports a request redirected to the leader as an error although it then succeeds; a batch that
-     * finally fails is reported by this class.
-     */
+    /** Ratis' client reports a request redirected to the leader as an error; this class reports failed batches. */
     private static final Logger RATIS_CLIENT_LOG = Logger.getLogger("org.apache.ratis.client.impl.OrderedAsync");
 
     static {
@@ -95,6 +92,7 @@ public final class RaftOrderer implements Orderer {
     private final Object serverLock = new Object();
     private RaftServer server; // guarded by serverLock; null while this node is out of the group
     private volatile LedgerStateMachine stateMachine;
+    private ShutDownMemberWatch watch;
 
     private RaftOrderer(
             ServerStarter starter,
@@ -185,6 +183,7 @@ public final class RaftOrderer implements Orderer {
             throw e;
         }
         orderer[0].cutter.start();
+        orderer[0].watch = new ShutDownMemberWatch(settings.self(), orderer[0]::restartIfShutDown);
         LOG.info(() -> "Raft member " + self + " of " + group.getPeers().size() + " on " + me.address()
                 + (settings.tls() == null ? " (plaintext)" : " (mutual TLS, the consortium's nodes only)")
                 + ", ledger at " + orderer[0].stateMachine.ledgerPosition());
@@ -322,6 +321,18 @@ public final class RaftOrderer implements Orderer {
         return IN_FLIGHT_BATCHES - inFlight.availablePermits();
     }
 
+    /** Restarts the Raft server if Ratis closed this node's member, not after a failure ({@link ShutDownMemberWatch}). */
+    private boolean restartIfShutDown() throws IOException {
+        synchronized (serverLock) {
+            if (server == null || divisionAlive() || failed()) {
+                return false;
+            }
+            leave();
+            rejoin();
+            return true;
+        }
+    }
+
     /** @return true if this node is the Raft leader now */
     public boolean isLeader() {
         return self.equals(stateMachine.leader()) && healthy();
@@ -376,6 +387,7 @@ public final class RaftOrderer implements Orderer {
     }
 
     private void closeAll() throws InterruptedException, IOException {
+        watch.close();
         cutter.close();
         if (inFlight.tryAcquire(IN_FLIGHT_BATCHES, 10, TimeUnit.SECONDS)) {
             inFlight.release(IN_FLIGHT_BATCHES);
