@@ -25,7 +25,6 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
@@ -92,7 +91,9 @@ public final class RaftOrderer implements Orderer {
     private final Object serverLock = new Object();
     private RaftServer server; // guarded by serverLock; null while this node is out of the group
     private volatile LedgerStateMachine stateMachine;
-    private ShutDownMemberWatch watch;
+    private StoppedMemberWatch watch;
+    private String restarting; // guarded by serverLock: why the watch stopped the Raft server, until it runs again
+    private volatile long lastTerm; // the term this node was at before the watch stopped its Raft server
 
     private RaftOrderer(
             ServerStarter starter,
@@ -154,11 +155,10 @@ public final class RaftOrderer implements Orderer {
         ServerStarter starter = () -> {
             // a torn last entry (a crash while appending) is dropped, and a log that cannot continue the ledger; other
             // damage stops the node here, naming the file
+            Optional<RaftPosition> last = LedgerStateMachine.lastPosition(ledger);
             RaftLogFiles.recover(
-                    settings.directory(),
-                    LedgerStateMachine.lastPosition(ledger)
-                            .map(RaftPosition::index)
-                            .orElse(-1L));
+                    settings.directory(), last.map(RaftPosition::index).orElse(-1L));
+            LostRaftState.repairEmptied(settings.directory(), group.getGroupId(), orderer[0].lastTerm, last);
             LedgerStateMachine stateMachine = new LedgerStateMachine(committer, blocks, MAX_LOG_ENTRY_BYTES);
             RaftServer server = RaftServer.newBuilder()
                     .setServerId(self)
@@ -168,7 +168,12 @@ public final class RaftOrderer implements Orderer {
                     .setStateMachine(stateMachine)
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();
-            server.start();
+            try {
+                server.start();
+            } catch (IOException | RuntimeException e) {
+                server.close(); // its port free for the next start
+                throw e;
+            }
             orderer[0].server = server;
             return stateMachine;
         };
@@ -183,7 +188,7 @@ public final class RaftOrderer implements Orderer {
             throw e;
         }
         orderer[0].cutter.start();
-        orderer[0].watch = new ShutDownMemberWatch(settings.self(), orderer[0]::restartIfShutDown);
+        orderer[0].watch = new StoppedMemberWatch(settings.self(), orderer[0]::restartIfStopped);
         LOG.info(() -> "Raft member " + self + " of " + group.getPeers().size() + " on " + me.address()
                 + (settings.tls() == null ? " (plaintext)" : " (mutual TLS, the consortium's nodes only)")
                 + ", ledger at " + orderer[0].stateMachine.ledgerPosition());
@@ -230,7 +235,7 @@ public final class RaftOrderer implements Orderer {
 
     /**
      * @return true while this node can commit blocks: its cutter runs, its Raft server and its group's division are
-     *     alive, and its state machine has not stopped
+     *     alive and can write their log, and its state machine has not stopped
      */
     @Override
     public boolean healthy() {
@@ -239,6 +244,7 @@ public final class RaftOrderer implements Orderer {
                     && server != null
                     && server.getLifeCycleState() == LifeCycle.State.RUNNING
                     && divisionAlive()
+                    && !stateMachine.logFailed()
                     && stateMachine.failure().isEmpty();
         }
     }
@@ -278,23 +284,7 @@ public final class RaftOrderer implements Orderer {
 
     /** @return this node's term, role and log indices in its Raft group; empty while its Raft server is stopped */
     public Optional<RaftStatus> status() {
-        return division().map(division -> {
-            DivisionInfo info = division.getInfo();
-            long commit = division.getRaftLog().getLastCommittedIndex();
-            long lag = 0;
-            long[] matches = info.isLeader() ? info.getFollowerMatchIndices() : null;
-            for (long match : matches == null ? new long[0] : matches) {
-                lag = Math.max(lag, commit - match);
-            }
-            RaftPeerId leader = info.getLeaderId();
-            return new RaftStatus(
-                    info.getCurrentRole().name(),
-                    leader == null ? null : leader.toString(),
-                    info.getCurrentTerm(),
-                    commit,
-                    info.getLastAppliedIndex(),
-                    lag);
-        });
+        return division().map(RaftStatus::of);
     }
 
     /** @return this node's division of its Raft group; empty while its Raft server is stopped */
@@ -321,15 +311,20 @@ public final class RaftOrderer implements Orderer {
         return IN_FLIGHT_BATCHES - inFlight.availablePermits();
     }
 
-    /** Restarts the Raft server if Ratis closed this node's member, not after a failure ({@link ShutDownMemberWatch}). */
-    private boolean restartIfShutDown() throws IOException {
+    /** Restarts the Raft server if Ratis closed its member or cannot write its log ({@link StoppedMemberWatch}). */
+    private String restartIfStopped() throws IOException {
         synchronized (serverLock) {
-            if (server == null || divisionAlive() || failed()) {
-                return false;
+            String why = restarting != null || server == null || failed()
+                    ? restarting
+                    : StoppedMemberWatch.why(divisionAlive(), stateMachine.logFailed());
+            if (why != null) {
+                restarting = why; // until a restart succeeds: a full disk may make a few fail
+                lastTerm = Math.max(lastTerm, status().map(RaftStatus::term).orElse(0L));
+                leave();
+                rejoin();
+                restarting = null;
             }
-            leave();
-            rejoin();
-            return true;
+            return why;
         }
     }
 
