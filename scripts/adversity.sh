@@ -238,6 +238,40 @@ adv_config_restore() {
   return 1
 }
 
+# Fills node 3's Raft tmpfs (mounted at the start, 256 MiB) to the last byte, twice, with a new term after each.
+# Ratis writes into the space it preallocated for its open segment (4 MiB) and a short run would not use it up; a new
+# term makes every node start a new segment, which takes the space the old one no longer needs (the old one is cut to
+# its entries). After the second fill, the next segment finds less than it preallocates. A new term: the leader paused
+# for 3 s (SIGSTOP), the others elect another.
+adv_fill_raft_disk() {
+  local round leader=$1 pid
+  for round in 1 2; do
+    dd if=/dev/zero of="$(adv_raft 3)/filler-$round" bs=1M status=none 2>/dev/null || true
+    pid=$(adv_pid "$leader")
+    kill -STOP "$pid"
+    sleep 3
+    kill -CONT "$pid"
+    adv_log "$(adv_name 3)'s Raft tmpfs filled ($(df -k --output=avail "$(adv_raft 3)" | tail -n 1 | tr -d ' ') KiB free);" \
+      "leader $(adv_name "$leader") paused 3 s for a new term"
+    leader=$(adv_await_leader 10) || leader=$1
+  done
+}
+
+# What node 3 did with its Raft disk full (its log, its health), then the space freed; the node is restarted only if
+# it exited.
+adv_free_raft_disk() {
+  local log; log="$ADV_DIR/net/logs/$(adv_name 3).log"
+  adv_log "$(adv_name 3) with its Raft disk full: healthz $(adv_in 3 curl -s --max-time 2 -o /dev/null -w '%{http_code}' \
+    "$(adv_url 3)/healthz"), $(grep -c 'cannot write the Raft log' "$log") Raft log failure(s), Raft server restarts logged \
+    $(grep -c 'restarted its Raft server' "$log") (the 1st, 2nd, 4th...; over the whole run)"
+  grep -A 1 'cannot write the Raft log' "$log" | tail -n 2 | cut -c1-240 | sed 's/^/      /' | tee -a "$ADV_DIR/events.log"
+  rm -f "$(adv_raft 3)"/filler-*
+  if ! fault_alive "$(adv_pid 3)"; then
+    adv_log "$(adv_name 3) exited with its Raft disk full: restarting it"
+    adv_restart_node 3
+  fi
+}
+
 # Starts fault NAME; prints what it did. ADV_TARGET is the node it hit.
 adv_inject() {
   local leader
@@ -268,9 +302,7 @@ adv_inject() {
     clock-ahead) echo PT10M >"$ADV_DIR/clock-$leader" ;;
     clock-behind) ADV_TARGET=$(adv_follower "$leader"); printf "%s\n" -PT10M >"$ADV_DIR/clock-$ADV_TARGET" ;;
     cpu-starved) adv_cgroup_starve "$(adv_pid "$leader")" ;;
-    raft-disk-full)
-      ADV_TARGET=3
-      dd if=/dev/zero of="$(adv_raft 3)/filler" bs=1M status=none 2>/dev/null || true ;;
+    raft-disk-full) ADV_TARGET=3; adv_fill_raft_disk "$leader" ;;
     config-change) adv_config_change "$leader" ;;
   esac
   adv_log "fault $1 on $(adv_name "$ADV_TARGET") (leader was $(adv_name "$leader"))"
@@ -286,13 +318,8 @@ adv_heal() {
       adv_heal_network ;;
     clock-ahead | clock-behind) echo PT0S >"$ADV_DIR/clock-$ADV_TARGET" ;;
     cpu-starved) adv_cgroup_release ;;
-    raft-disk-full)
-      rm -f "$(adv_raft 3)/filler"
-      if ! fault_alive "$(adv_pid 3)"; then
-        adv_log "$(adv_name 3) exited with its Raft disk full: restarting it"
-        adv_restart_node 3
-      fi ;;
-    config-change) adv_config_restore "$ADV_TARGET" ;;
+    raft-disk-full) adv_free_raft_disk ;;
+    config-change) adv_config_restore "$ADV_TARGET" || return 1 ;;
     *) adv_heal_network ;;
   esac
   adv_log "healed $1"
@@ -415,7 +442,8 @@ adversity_suite() {
     adv_inject "$f"
     sleep "$seconds"
     t1=$(adv_now)
-    adv_heal "$f" || fault_fail "$f: healing failed"
+    local healed=1
+    adv_heal "$f" || { healed=0; fault_fail "$f: healing failed"; }
     wait "$bulk"
     local rc runs acked
     read -r rc runs <"$dir/bulk-$n.rc"
@@ -432,6 +460,7 @@ adversity_suite() {
     ((acked == records)) || { result=FAIL; fault_fail "$f: $acked receipts for $records records"; }
     ((present == 0)) || { result=FAIL; fault_fail "$f: $present records told FAILED are on a node"; }
     [[ "$same" =~ ^[0-9]+$ ]] || result=FAIL
+    ((healed)) || result=FAIL
     printf '%-18s %-26s %6s %5s %10s %9s %9s %9s %7s %s\n' "$f" "$(adv_name "$ADV_TARGET")" "$acked" "$runs" \
       "$c_all/$f_all/$u_all" "$during" "$first s" "$same s" "$present" "$result" >>"$dir/table.txt"
     tail -n 1 "$dir/table.txt"

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dossier.node.ledger.BlockHashes;
 import dev.dossier.node.ledger.Ledger;
+import dev.dossier.node.ordering.RaftMembership;
 import dev.dossier.node.ordering.RaftPosition;
+import dev.dossier.node.ordering.RaftSettings;
 import dev.dossier.node.ordering.RaftStatus;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * node and cutting its files). The same leader stays in office meanwhile and nothing else is submitted, so only the
  * leader's heartbeats can bring the follower the entries it lost. It must catch up within a bound and hold the same
  * blocks as the others. So must a follower whose ledger is older than the start of its (purged) Raft log. And a transaction accepted while its node's Raft group has no majority is not left waiting for
- * a commit status until the client's own deadline.
+ * a commit status until the client's own deadline. A node left out of the Raft group while it was down can be added
+ * back.
  */
 class RaftRecoveryIT {
     @TempDir
@@ -192,6 +195,53 @@ class RaftRecoveryIT {
             cluster.start(2);
             anchor(cluster, 0, 1);
             cluster.awaitSameHeight(3, Duration.ofSeconds(60));
+        }
+    }
+
+    /**
+     * A node stopped while the group was changed to the two others: restarted, its log still names it a member, so it
+     * asks for votes and the leader tells it to shut down, and Ratis closes its member for good. The node restarts
+     * its Raft server, so that adding it back ({@code network add-node}) succeeds; it then holds every block.
+     */
+    @Test
+    @Timeout(360)
+    void nodeLeftOutOfTheGroupWhileDown_isAddedBack_andHoldsEveryBlock() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            anchor(cluster, 0, 1);
+            cluster.awaitSameHeight(2, Duration.ofSeconds(30));
+            int out = (cluster.awaitLeader() + 1) % 3;
+            List<RaftSettings.Member> all = cluster.settings.get(0).cluster().nodes().stream()
+                    .map(n -> new RaftSettings.Member(n.name(), n.host(), n.raftPort(), n.tlsCertificate()))
+                    .toList();
+            String name = all.get(out).name();
+            cluster.stop(out);
+            RaftMembership.set(
+                    cluster.consortium.channel(),
+                    all.stream().filter(m -> !m.name().equals(name)).toList(),
+                    name,
+                    null);
+            int in = (out + 1) % 3;
+            anchor(cluster, in, 2);
+            cluster.start(out);
+            // its log's configuration names it a member: it asks for votes within two election timeouts (0.8 s),
+            // and the leader answers that it should shut down
+            Thread.sleep(3_000);
+            assertThat(cluster.ledger(out).height()).isEqualTo(2);
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (true) {
+                try {
+                    RaftMembership.set(cluster.consortium.channel(), all, name, null);
+                    break;
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError("the node left out was not added back in 120 s", e);
+                    }
+                }
+            }
+            anchor(cluster, out, 1);
+            long height = cluster.awaitSameHeight(5, Duration.ofSeconds(60));
+            assertIdenticalBlocks(cluster, height);
         }
     }
 

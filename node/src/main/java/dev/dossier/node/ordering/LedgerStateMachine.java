@@ -43,7 +43,8 @@ import org.hyperledger.fabric.protos.common.Envelope;
  *       ({@link RaftPosition}) in the same RocksDB write. A refused entry makes no block on any node. An entry at or
  *       below the ledger's position was applied before a restart and is skipped. Nothing in an entry's content stops
  *       the state machine; only a ledger failure does: applying throws, Ratis stops the server rather than let this
- *       node skip a block, and {@link #failure()} reports it (the node's health then says so).
+ *       node skip a block, and {@link #failure()} reports it (the node's health then says so). A Raft log that cannot
+ *       be written is reported too ({@link #logFailed()}).
  *   <li><b>Snapshots.</b> The ledger is the snapshot: it is durable after every entry, so taking a snapshot writes
  *       nothing and reports the position of the last block, up to which Ratis may purge its log.
  *   <li><b>Catch-up.</b> A follower that needs entries the leader has purged is told so by Ratis (leader-sent
@@ -67,6 +68,7 @@ final class LedgerStateMachine extends BaseStateMachine {
 
     private volatile RaftPeerId leader;
     private volatile Throwable failure;
+    private volatile boolean logFailed;
     private final AtomicLong blocksFetched = new AtomicLong();
     private final AtomicLong rejectedEntries = new AtomicLong();
 
@@ -132,6 +134,27 @@ final class LedgerStateMachine extends BaseStateMachine {
     /** @return how many Raft entries the ordering rules refused (no block) since this state machine started */
     long rejectedEntries() {
         return rejectedEntries.get();
+    }
+
+    /**
+     * Ratis could not write its log (a full or failing disk): it fails every later write too, for as long as this
+     * member runs, so the node restarts its Raft server ({@link StoppedMemberWatch}) and says so meanwhile.
+     */
+    @Override
+    public void notifyLogFailed(Throwable cause, RaftProtos.LogEntryProto failedEntry) {
+        if (!logFailed) {
+            logFailed = true;
+            LOG.log(
+                    Level.SEVERE,
+                    "cannot write the Raft log" + (failedEntry == null ? "" : " at entry " + failedEntry.getIndex())
+                            + ": this node orders nothing until its Raft server restarts on a writable log",
+                    cause);
+        }
+    }
+
+    /** @return true once Ratis could not write this member's log */
+    boolean logFailed() {
+        return logFailed;
     }
 
     /** @return the failure that stopped this state machine (its ledger could not commit), if any */

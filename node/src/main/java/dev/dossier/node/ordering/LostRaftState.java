@@ -2,12 +2,20 @@ package dev.dossier.node.ordering;
 
 import dev.dossier.node.ledger.Ledger;
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Properties;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
+import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.server.storage.RaftStorageImpl;
@@ -58,6 +66,12 @@ public final class LostRaftState {
                         .getGroupId()
                         .getUuid()
                         .toString());
+        if (last.isPresent() && unreadable(group)) {
+            long peers = peersTerm.getAsLong();
+            long term = Math.max(peers, last.get().term()) + 1;
+            repairMetadata(group, term, peers < 0 ? "no other node answered" : "the others report term " + peers);
+            return OptionalLong.of(term);
+        }
         if (last.isEmpty() || Files.exists(group.resolve("current").resolve(METADATA))) {
             return OptionalLong.empty();
         }
@@ -86,5 +100,61 @@ public final class LostRaftState {
                         : " (the others report term " + peers + ")")
                 + ", takes the entries it misses from the leader or the blocks from a peer");
         return OptionalLong.of(term);
+    }
+
+    /**
+     * Rewrites the Raft metadata of a running node's group if it holds no term ({@link #repairMetadata}), at a term
+     * above the one the node was at and its last block's.
+     *
+     * @param knownTerm the term this node was at before its Raft server stopped
+     */
+    static void repairEmptied(Path directory, RaftGroupId groupId, long knownTerm, Optional<RaftPosition> last)
+            throws IOException {
+        Path group = directory.resolve(groupId.getUuid().toString());
+        if (unreadable(group)) {
+            long term = Math.max(knownTerm, last.map(RaftPosition::term).orElse(0L)) + 1;
+            repairMetadata(group, term, "this node was at term " + knownTerm);
+        }
+    }
+
+    /** @return true if the group's Raft metadata file exists but holds no term (see {@link #repairMetadata}) */
+    static boolean unreadable(Path group) throws IOException {
+        Path file = group.resolve("current").resolve(METADATA);
+        if (!Files.exists(file)) {
+            return false;
+        }
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IllegalArgumentException e) {
+            return true; // not a properties file
+        }
+        return properties.getProperty("term") == null;
+    }
+
+    /**
+     * Rewrites a group's Raft metadata file (term, vote) that holds no term, keeping its log. Ratis (3.3) writes it
+     * through a buffered writer whose failure on a full disk still commits the empty temporary file in its place;
+     * Ratis then refuses to start on it, even once space is free. The lost term is at most {@code term} - 1: the
+     * caller takes one above every term this node or its peers are known to have reached, so no vote is cast twice.
+     *
+     * @param why where the term comes from, for the log
+     */
+    static void repairMetadata(Path group, long term, String why) throws IOException {
+        Path file = group.resolve("current").resolve(METADATA);
+        Path temporary = file.resolveSibling(METADATA + ".repair");
+        // Ratis' format (a properties file, its keys); written whole and synced, then moved over the empty one
+        byte[] text = ("term=" + term + "\nvotedFor=\n").getBytes(StandardCharsets.UTF_8);
+        try (FileChannel channel = FileChannel.open(
+                temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(text);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        LOG.warning(() -> "the Raft metadata of " + group + " held no term (emptied by a full disk): rewritten at term "
+                + term + " (" + why + "), with no vote; the log is kept");
     }
 }

@@ -2,6 +2,7 @@ package dev.dossier.node.ordering;
 
 import dev.dossier.node.identity.TlsSettings;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,11 +19,14 @@ import org.apache.ratis.util.TimeDuration;
 
 /** Changes the members of a running Raft group, as an operator adding a node to a network does. */
 public final class RaftMembership {
+    private static final Duration STEP_DOWN_TIMEOUT = Duration.ofSeconds(10);
+
     private RaftMembership() {}
 
     /**
      * Sets the group of the channel to {@code members}, asking the current members (all of {@code members} but
-     * {@code joining}) to agree. The new member then receives the log, or fetches the blocks it misses.
+     * {@code joining}) to agree. The new member then receives the log, or fetches the blocks it misses. If the group
+     * refuses at first, its leader is asked to step down and the change is asked for once more.
      *
      * @param tls the TLS identity to reach a group that runs over mutual TLS (a node's: the group accepts nothing
      *     else), or null for plaintext
@@ -59,7 +63,16 @@ public final class RaftMembership {
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         50, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
                 .build()) {
-            RaftClientReply reply = client.admin().setConfiguration(peers);
+            RaftClientReply reply;
+            try {
+                reply = client.admin().setConfiguration(peers);
+            } catch (IOException e) {
+                // After a leader change during a configuration change, Ratis' leader may keep sending to a member
+                // its configuration no longer holds, and then refuses to add that member again ("Found duplicated
+                // element"), each time, for as long as it leads. A new leader starts from its configuration alone.
+                client.admin().transferLeadership(null, STEP_DOWN_TIMEOUT.toMillis());
+                reply = client.admin().setConfiguration(peers);
+            }
             if (!reply.isSuccess()) {
                 throw new IOException("the Raft group refused the new members: " + reply.getException());
             }

@@ -27,7 +27,6 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
@@ -58,10 +57,7 @@ public final class RaftOrderer implements Orderer {
     private static final Logger LOG = Logger.getLogger(RaftOrderer.class.getName());
     /** Ratis reports every election and log roll at INFO; keep its warnings and errors only. */
     private static final Logger RATIS_LOG = Logger.getLogger("org.apache.ratis");
-    /**
-     * Ratis' client reports a request redirected to the leader as an error although it then succeeds; a batch that
-     * finally fails is reported by this class.
-     */
+    /** Ratis' client reports a request redirected to the leader as an error; this class reports failed batches. */
     private static final Logger RATIS_CLIENT_LOG = Logger.getLogger("org.apache.ratis.client.impl.OrderedAsync");
 
     static {
@@ -97,6 +93,9 @@ public final class RaftOrderer implements Orderer {
     private final Object serverLock = new Object();
     private RaftServer server; // guarded by serverLock; null while this node is out of the group
     private volatile LedgerStateMachine stateMachine;
+    private StoppedMemberWatch watch;
+    private String restarting; // guarded by serverLock: why the watch stopped the Raft server, until it runs again
+    private volatile long lastTerm; // the term this node was at before the watch stopped its Raft server
 
     private RaftOrderer(
             ServerStarter starter,
@@ -158,11 +157,10 @@ public final class RaftOrderer implements Orderer {
         ServerStarter starter = () -> {
             // a torn last entry (a crash while appending) is dropped, and a log that cannot continue the ledger; other
             // damage stops the node here, naming the file
+            Optional<RaftPosition> last = LedgerStateMachine.lastPosition(ledger);
             RaftLogFiles.recover(
-                    settings.directory(),
-                    LedgerStateMachine.lastPosition(ledger)
-                            .map(RaftPosition::index)
-                            .orElse(-1L));
+                    settings.directory(), last.map(RaftPosition::index).orElse(-1L));
+            LostRaftState.repairEmptied(settings.directory(), group.getGroupId(), orderer[0].lastTerm, last);
             LedgerStateMachine stateMachine = new LedgerStateMachine(committer, blocks, MAX_LOG_ENTRY_BYTES);
             RaftServer server = RaftServer.newBuilder()
                     .setServerId(self)
@@ -172,7 +170,12 @@ public final class RaftOrderer implements Orderer {
                     .setStateMachine(stateMachine)
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();
-            server.start();
+            try {
+                server.start();
+            } catch (IOException | RuntimeException e) {
+                server.close(); // its port free for the next start
+                throw e;
+            }
             orderer[0].server = server;
             return stateMachine;
         };
@@ -187,6 +190,7 @@ public final class RaftOrderer implements Orderer {
             throw e;
         }
         orderer[0].cutter.start();
+        orderer[0].watch = new StoppedMemberWatch(settings.self(), orderer[0]::restartIfStopped);
         LOG.info(() -> "Raft member " + self + " of " + group.getPeers().size() + " on " + me.address()
                 + (settings.tls() == null ? " (plaintext)" : " (mutual TLS, the consortium's nodes only)")
                 + ", ledger at " + orderer[0].stateMachine.ledgerPosition());
@@ -233,7 +237,7 @@ public final class RaftOrderer implements Orderer {
 
     /**
      * @return true while this node can commit blocks: its cutter runs, its Raft server and its group's division are
-     *     alive, and its state machine has not stopped
+     *     alive and can write their log, and its state machine has not stopped
      */
     @Override
     public boolean healthy() {
@@ -242,6 +246,7 @@ public final class RaftOrderer implements Orderer {
                     && server != null
                     && server.getLifeCycleState() == LifeCycle.State.RUNNING
                     && divisionAlive()
+                    && !stateMachine.logFailed()
                     && stateMachine.failure().isEmpty();
         }
     }
@@ -281,23 +286,7 @@ public final class RaftOrderer implements Orderer {
 
     /** @return this node's term, role and log indices in its Raft group; empty while its Raft server is stopped */
     public Optional<RaftStatus> status() {
-        return division().map(division -> {
-            DivisionInfo info = division.getInfo();
-            long commit = division.getRaftLog().getLastCommittedIndex();
-            long lag = 0;
-            long[] matches = info.isLeader() ? info.getFollowerMatchIndices() : null;
-            for (long match : matches == null ? new long[0] : matches) {
-                lag = Math.max(lag, commit - match);
-            }
-            RaftPeerId leader = info.getLeaderId();
-            return new RaftStatus(
-                    info.getCurrentRole().name(),
-                    leader == null ? null : leader.toString(),
-                    info.getCurrentTerm(),
-                    commit,
-                    info.getLastAppliedIndex(),
-                    lag);
-        });
+        return division().map(RaftStatus::of);
     }
 
     /** @return this node's division of its Raft group; empty while its Raft server is stopped */
@@ -330,6 +319,23 @@ public final class RaftOrderer implements Orderer {
     @Override
     public int batchesInFlight() {
         return IN_FLIGHT_BATCHES - inFlight.availablePermits();
+    }
+
+    /** Restarts the Raft server if Ratis closed its member or cannot write its log ({@link StoppedMemberWatch}). */
+    private String restartIfStopped() throws IOException {
+        synchronized (serverLock) {
+            String why = restarting != null || server == null || failed()
+                    ? restarting
+                    : StoppedMemberWatch.why(divisionAlive(), stateMachine.logFailed());
+            if (why != null) {
+                restarting = why; // until a restart succeeds: a full disk may make a few fail
+                lastTerm = Math.max(lastTerm, status().map(RaftStatus::term).orElse(0L));
+                leave();
+                rejoin();
+                restarting = null;
+            }
+            return why;
+        }
     }
 
     /** @return true if this node is the Raft leader now */
@@ -386,6 +392,7 @@ public final class RaftOrderer implements Orderer {
     }
 
     private void closeAll() throws InterruptedException, IOException {
+        watch.close();
         cutter.close();
         if (inFlight.tryAcquire(IN_FLIGHT_BATCHES, 10, TimeUnit.SECONDS)) {
             inFlight.release(IN_FLIGHT_BATCHES);

@@ -12,6 +12,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Properties;
 import java.util.zip.CRC32C;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.server.storage.RaftStorageImpl;
+import org.apache.ratis.server.storage.StorageImplUtils;
+import org.apache.ratis.util.SizeInBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,6 +135,36 @@ class RaftLogFilesTest {
         assertThat(after.getProperty("votedFor")).isEmpty();
         assertThat(RaftLogFiles.recover(dir, 4)).isZero(); // repaired: nothing lost this time
         assertThat(read(meta).getProperty("term")).isEqualTo("8");
+    }
+
+    /** Ratis 3.3 commits an empty metadata file when the disk fills while it writes it, and cannot start on it. */
+    @Test
+    void emptiedMetadata_isRewrittenAtTheGivenTerm_withNoVote_keepingTheLog() throws IOException {
+        Path open = write("log_inprogress_0", segment(3), PREALLOCATED);
+        Path meta = metadata(7, "node1");
+        Path group = meta.getParent().getParent();
+        assertThat(LostRaftState.unreadable(group)).isFalse();
+        Files.write(meta, new byte[0]);
+        byte[] log = Files.readAllBytes(open);
+        assertThat(LostRaftState.unreadable(group)).isTrue();
+
+        LostRaftState.repairMetadata(group, 9, "the test's term");
+
+        assertThat(read(meta).getProperty("term")).isEqualTo("9");
+        assertThat(read(meta).getProperty("votedFor")).isEmpty();
+        assertThat(Files.readAllBytes(open)).isEqualTo(log);
+        assertThat(LostRaftState.unreadable(group)).isFalse();
+        RaftStorageImpl storage = StorageImplUtils.newRaftStorage(
+                group.toFile(),
+                SizeInBytes.ZERO,
+                RaftStorage.StartupOption.RECOVER,
+                RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION);
+        storage.initialize(); // Ratis starts on it
+        try {
+            assertThat(storage.getMetadataFile().getMetadata().getTerm()).isEqualTo(9);
+        } finally {
+            storage.close();
+        }
     }
 
     @Test
