@@ -297,11 +297,20 @@ class DelegationAttackIT {
 
     // ---- calls and reading back
 
+    /**
+     * Submits as {@code user} through its organisation's node, then waits until the other node holds the block too: the
+     * next call may go through the other node, and endorsed there on the state before this block it would fail at
+     * commit with {@code MVCC_READ_CONFLICT} (as on Fabric, where a client's next transaction may be endorsed by a
+     * peer one block behind).
+     */
     private static String submit(String user, String function, String... args) throws Exception {
+        String answer;
         try (Gateway gateway = cluster.gatewayOf(user)) {
-            return new String(
+            answer = new String(
                     gateway.getNetwork("dossier").getContract("notary").submitTransaction(function, args), UTF_8);
         }
+        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
+        return answer;
     }
 
     /** @return the commitment's entry or draft as an auditor of Org1MSP reads it, once both nodes agree */
