@@ -113,17 +113,13 @@ final class ClusterWiring {
 
     static Endorsers endorsers(
             NodeSettings.Cluster cluster, String ownMsp, TlsSettings tls, ClientInterceptor metrics) {
-        List<String> organisations = new ArrayList<>();
         List<Endorsers.Peer> peers = new ArrayList<>();
         for (NodeSettings.ClusterNode node : cluster.nodes()) {
-            if (!organisations.contains(node.mspId())) {
-                organisations.add(node.mspId());
-            }
             if (!node.name().equals(cluster.self())) {
                 peers.add(new Endorsers.Peer(node.name(), node.mspId(), node.address()));
             }
         }
-        return new Endorsers(ownMsp, organisations, peers, tls, metrics);
+        return new Endorsers(ownMsp, peers, tls, metrics);
     }
 
     static RaftSettings raftSettings(NodeSettings.Cluster cluster, Path dataDirectory, TlsSettings tls) {

@@ -59,17 +59,11 @@ public final class Endorsers implements AutoCloseable {
 
     /**
      * @param ownMsp this node's organisation
-     * @param organisations every organisation of the consortium, in consortium order
      * @param peers the other nodes (this node's own entry, if present, is ignored)
      * @param tls this node's TLS, to reach the other nodes with, or null for plaintext
      * @param interceptors on every call to another node (the node's gRPC client metrics, say)
      */
-    public Endorsers(
-            String ownMsp,
-            List<String> organisations,
-            List<Peer> peers,
-            TlsSettings tls,
-            ClientInterceptor... interceptors) {
+    public Endorsers(String ownMsp, List<Peer> peers, TlsSettings tls, ClientInterceptor... interceptors) {
         this.ownMsp = requireNonNull(ownMsp, "ownMsp");
         this.tls = tls;
         this.interceptors = interceptors.clone();
@@ -97,7 +91,7 @@ public final class Endorsers implements AutoCloseable {
 
     /** No other node: this node endorses alone, for clients of every organisation it trusts. */
     public static Endorsers none(String ownMsp) {
-        return new Endorsers(ownMsp, List.of(ownMsp), List.of(), null);
+        return new Endorsers(ownMsp, List.of(), null);
     }
 
     /** @return true if this node can get an endorsement of organisation {@code mspId} */
