@@ -1,27 +1,19 @@
 package dev.dossier.node.ordering;
 
+import dev.dossier.common.file.AtomicFile;
 import dev.dossier.node.ledger.Ledger;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.server.storage.RaftStorageImpl;
-import org.apache.ratis.server.storage.RaftStorageMetadata;
-import org.apache.ratis.server.storage.StorageImplUtils;
-import org.apache.ratis.util.SizeInBytes;
 
 /**
  * A node whose ledger holds blocks ordered by Raft but whose Raft storage is gone: restored from a backup ({@code
@@ -78,19 +70,7 @@ public final class LostRaftState {
         long peers = peersTerm.getAsLong();
         long term = Math.max(peers, last.get().term()) + 1;
         Files.createDirectories(group);
-        RaftStorageImpl storage = StorageImplUtils.newRaftStorage(
-                group.toFile(),
-                SizeInBytes.ZERO,
-                RaftStorage.StartupOption.FORMAT,
-                RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION);
-        storage.initialize();
-        try {
-            storage.getMetadataFile()
-                    .persist(RaftStorageMetadata.valueOf(
-                            term, RaftStorageMetadata.getDefault().getVotedFor()));
-        } finally {
-            storage.close();
-        }
+        RaftLogFiles.persistTerm(group, RaftStorage.StartupOption.FORMAT, unused -> term);
         LOG.warning(() -> "the ledger holds blocks up to Raft entry "
                 + last.get().index() + " but this node has no Raft"
                 + " storage (restored from a backup, or its raft/ directory lost): it starts a new one at term " + term
@@ -141,19 +121,8 @@ public final class LostRaftState {
      * @param why where the term comes from, for the log
      */
     static void repairMetadata(Path group, long term, String why) throws IOException {
-        Path file = group.resolve("current").resolve(METADATA);
-        Path temporary = file.resolveSibling(METADATA + ".repair");
-        // Ratis' format (a properties file, its keys); written whole and synced, then moved over the empty one
-        byte[] text = ("term=" + term + "\nvotedFor=\n").getBytes(StandardCharsets.UTF_8);
-        try (FileChannel channel = FileChannel.open(
-                temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(text);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // Ratis' format (a properties file, its keys): Ratis cannot open the empty file to write it itself
+        AtomicFile.write(group.resolve("current").resolve(METADATA), "term=" + term + "\nvotedFor=\n");
         LOG.warning(() -> "the Raft metadata of " + group + " held no term (emptied by a full disk): rewritten at term "
                 + term + " (" + why + "), with no vote; the log is kept");
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.function.LongUnaryOperator;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -139,25 +140,34 @@ final class RaftLogFiles {
         if (!Files.exists(group.resolve(CURRENT).resolve(METADATA))) {
             return false;
         }
+        long before = persistTerm(group, RaftStorage.StartupOption.RECOVER, term -> term + 1);
+        LOG.warning(() -> "Raft log in " + group + " lost entries this node may have acknowledged: its term is"
+                + " raised from " + before + " to " + (before + 1) + ", so that the leader steps down and the"
+                + " next one sends this node every entry it misses");
+        return true;
+    }
+
+    /**
+     * Writes the group's Raft metadata through Ratis' own storage (atomically and synced): the term {@code next} makes
+     * of the one stored, with no vote.
+     *
+     * @param option {@code RECOVER} for a group that has its storage, {@code FORMAT} to make it (stored term 0)
+     * @return the term stored before
+     */
+    static long persistTerm(Path group, RaftStorage.StartupOption option, LongUnaryOperator next) throws IOException {
         RaftStorageImpl storage = StorageImplUtils.newRaftStorage(
-                group.toFile(),
-                SizeInBytes.ZERO,
-                RaftStorage.StartupOption.RECOVER,
-                RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION);
+                group.toFile(), SizeInBytes.ZERO, option, RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION);
         storage.initialize();
         try {
-            RaftStorageMetadata before = storage.getMetadataFile().getMetadata();
-            long term = before.getTerm() + 1;
+            long before = storage.getMetadataFile().getMetadata().getTerm();
             storage.getMetadataFile()
                     .persist(RaftStorageMetadata.valueOf(
-                            term, RaftStorageMetadata.getDefault().getVotedFor()));
-            LOG.warning(() -> "Raft log in " + group + " lost entries this node may have acknowledged: its term is"
-                    + " raised from " + before.getTerm() + " to " + term + ", so that the leader steps down and the"
-                    + " next one sends this node every entry it misses");
+                            next.applyAsLong(before),
+                            RaftStorageMetadata.getDefault().getVotedFor()));
+            return before;
         } finally {
             storage.close();
         }
-        return true;
     }
 
     /**
