@@ -1,5 +1,13 @@
 package dev.dossier.node;
 
+import static dev.dossier.node.ConsortiumSteps.anchorAs;
+import static dev.dossier.node.ConsortiumSteps.append;
+import static dev.dossier.node.ConsortiumSteps.awaitCaughtUp;
+import static dev.dossier.node.ConsortiumSteps.config;
+import static dev.dossier.node.ConsortiumSteps.freePort;
+import static dev.dossier.node.ConsortiumSteps.joiningNode;
+import static dev.dossier.node.ConsortiumSteps.notaryCall;
+import static dev.dossier.node.ConsortiumSteps.vote;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,10 +20,8 @@ import dev.dossier.node.consortium.ConsortiumDocument;
 import dev.dossier.node.consortium.ConsortiumFiles;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.ledger.VersionedValue;
-import dev.dossier.node.ordering.BlockLimits;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,19 +87,7 @@ class ConsortiumMembershipIT {
                         cluster.consortium.channel(),
                         cluster.consortium.chaincode(),
                         append(cluster.consortium.organisations(), org4));
-                settings = NodeSettings.of(
-                        withOrg4,
-                        "Org4MSP",
-                        null,
-                        directory.resolve("node3"),
-                        TestNetwork.chaincodeJar(),
-                        new BlockLimits(200, BlockLimits.DEFAULT.maxBytes(), Duration.ofMillis(20)));
-                settings = settings.toBuilder()
-                        .cluster(settings.cluster()
-                                .withRaftTiming(Duration.ofMillis(400), 16, 64 << 10)
-                                .insecure(true)
-                                .joining(true))
-                        .build();
+                settings = joiningNode(withOrg4, "Org4MSP", directory.resolve("node3"), false);
                 fourth = Node.start(settings);
                 toFourth = NettyChannelBuilder.forAddress("localhost", fourth.port())
                         .usePlaintext()
@@ -212,52 +206,6 @@ class ConsortiumMembershipIT {
 
     // ---- helpers
 
-    private static List<Consortium.Organisation> append(
-            List<Consortium.Organisation> organisations, Consortium.Organisation more) {
-        List<Consortium.Organisation> all = new ArrayList<>(organisations);
-        all.add(more);
-        return all;
-    }
-
-    private static ConsortiumDocument config(TestCluster cluster, int node) throws Exception {
-        return ConsortiumDocument.parse(cluster.ledger(node)
-                .get(ConsortiumChanges.NAMESPACE, ConsortiumChanges.CONFIG_KEY)
-                .orElseThrow()
-                .value());
-    }
-
-    private static JsonNode vote(TestCluster cluster, String user, String function, String argument) throws Exception {
-        try (Gateway gateway = cluster.gatewayOf(user)) {
-            JsonNode answer = JSON.readTree(gateway.getNetwork("dossier")
-                    .getContract(ConsortiumChanges.NAMESPACE)
-                    .submitTransaction(function, argument));
-            cluster.awaitSameHeight(1, Duration.ofSeconds(30)); // the next voter's node has the vote
-            return answer;
-        }
-    }
-
-    private static JsonNode notaryCall(TestCluster cluster, String user, String function, String argument)
-            throws Exception {
-        try (Gateway gateway = cluster.gatewayOf(user)) {
-            JsonNode answer = JSON.readTree(TestNetwork.notary(gateway).submitTransaction(function, argument));
-            cluster.awaitSameHeight(1, Duration.ofSeconds(30));
-            return answer;
-        }
-    }
-
-    private static String anchorAs(ManagedChannel channel, String mspId, Consortium.User user) throws Exception {
-        try (Gateway gateway = TestNetwork.gateway(
-                channel,
-                mspId,
-                TestNetwork.certificate(user.certificate()),
-                Signers.newPrivateKeySigner(TestNetwork.key(user.privateKey())))) {
-            TestNetwork.notary(gateway).submitTransaction("anchor", TestNetwork.newCommitment(), "record");
-            return "anchored";
-        } catch (GatewayException e) {
-            return TestNetwork.refusal(e);
-        }
-    }
-
     /** Org1's issuer anchors one commitment after another until told to stop; the committed ones are kept. */
     private static void upload(TestCluster cluster, AtomicBoolean uploading, Set<String> acknowledged) {
         try (Gateway gateway = cluster.gatewayOf("Issuer@org1.dossier.local")) {
@@ -272,39 +220,6 @@ class ConsortiumMembershipIT {
             }
         } catch (Exception e) {
             throw new AssertionError("upload failed", e);
-        }
-    }
-
-    private static void awaitCaughtUp(TestCluster cluster, Node fourth, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            long height = cluster.nodes[0].height();
-            if (fourth.height() >= height
-                    && cluster.nodes[1].height() == height
-                    && cluster.nodes[2].height() == height) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(
-                "the fourth node is at " + fourth.height() + ", the others at " + cluster.nodes[0].height());
-    }
-
-    /** @return a port from {@code from} on whose Raft (+1000) and HTTP (+2000) ports are free too */
-    private static int freePort(int from) throws Exception {
-        for (int port = from; port < from + 200; port++) {
-            if (free(port) && free(port + 1000) && free(port + 2000)) {
-                return port;
-            }
-        }
-        throw new AssertionError("no free port from " + from);
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket socket = new ServerSocket(port)) {
-            return true;
-        } catch (Exception e) {
-            return false;
         }
     }
 }
