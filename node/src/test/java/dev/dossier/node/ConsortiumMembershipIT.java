@@ -1,23 +1,22 @@
 package dev.dossier.node;
 
+import static dev.dossier.node.ConsortiumSteps.admitByVote;
+import static dev.dossier.node.ConsortiumSteps.admitToPolicy;
 import static dev.dossier.node.ConsortiumSteps.anchorAs;
-import static dev.dossier.node.ConsortiumSteps.append;
+import static dev.dossier.node.ConsortiumSteps.assertSameDocument;
 import static dev.dossier.node.ConsortiumSteps.awaitCaughtUp;
 import static dev.dossier.node.ConsortiumSteps.config;
 import static dev.dossier.node.ConsortiumSteps.freePort;
 import static dev.dossier.node.ConsortiumSteps.joiningNode;
-import static dev.dossier.node.ConsortiumSteps.notaryCall;
 import static dev.dossier.node.ConsortiumSteps.vote;
+import static dev.dossier.node.ConsortiumSteps.with;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
-import dev.dossier.node.consortium.ConsortiumChanges;
 import dev.dossier.node.consortium.ConsortiumDocument;
-import dev.dossier.node.consortium.ConsortiumFiles;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.ledger.VersionedValue;
 import io.grpc.ManagedChannel;
@@ -67,26 +66,10 @@ class ConsortiumMembershipIT {
                 int port = freePort(cluster.settings.get(2).port() + 1);
                 Consortium.Organisation org4 =
                         CryptoGen.newOrganisation(directory.resolve("network"), 4, "localhost", port);
-                ConsortiumDocument current = config(cluster, 0);
-                List<ConsortiumDocument.Organisation> organisations = new ArrayList<>(current.organisations());
-                organisations.add(ConsortiumFiles.organisation(org4, null));
-                JsonNode proposed = vote(
-                        cluster,
-                        "Admin@org2.dossier.local",
-                        "propose",
-                        new String(current.with(1, organisations).toJson(), UTF_8));
-                JsonNode applied = vote(
-                        cluster,
-                        "Admin@org3.dossier.local",
-                        "approve",
-                        proposed.get("hash").asText());
-                assertThat(applied.get("applied").asBoolean()).isTrue();
+                admitByVote(cluster, org4);
 
                 // its node starts with --join from a consortium.yaml that lists it, and is added by the leader
-                withOrg4 = new Consortium(
-                        cluster.consortium.channel(),
-                        cluster.consortium.chaincode(),
-                        append(cluster.consortium.organisations(), org4));
+                withOrg4 = with(cluster.consortium, org4);
                 settings = joiningNode(withOrg4, "Org4MSP", directory.resolve("node3"), false);
                 fourth = Node.start(settings);
                 toFourth = NettyChannelBuilder.forAddress("localhost", fourth.port())
@@ -94,17 +77,7 @@ class ConsortiumMembershipIT {
                         .build();
                 awaitCaughtUp(cluster, fourth, Duration.ofSeconds(60));
 
-                // the role policy lists its member organisations too: a policy vote admits Org4's users to it
-                String policy = java.nio.file.Files.readString(cluster.policyDocument())
-                        .replace("\"Org3MSP\" ]", "\"Org3MSP\", \"Org4MSP\" ]");
-                assertThat(policy).contains("Org4MSP");
-                String policyHash = notaryCall(cluster, "Admin@org1.dossier.local", "proposePolicy", policy)
-                        .get("hash")
-                        .asText();
-                assertThat(notaryCall(cluster, "Admin@org2.dossier.local", "approvePolicy", policyHash)
-                                .get("applied")
-                                .asBoolean())
-                        .isTrue();
+                admitToPolicy(cluster, "Org4MSP");
                 awaitCaughtUp(cluster, fourth, Duration.ofSeconds(30));
 
                 Consortium.User issuer = org4.users().stream()
@@ -156,16 +129,7 @@ class ConsortiumMembershipIT {
                                 .asBoolean())
                         .isTrue();
                 awaitCaughtUp(cluster, fourth, Duration.ofSeconds(30));
-                VersionedValue inForce = fourth.ledger()
-                        .get(ConsortiumChanges.NAMESPACE, ConsortiumChanges.CONFIG_KEY)
-                        .orElseThrow();
-                for (int node = 0; node < 3; node++) {
-                    assertThat(cluster.ledger(node)
-                                    .get(ConsortiumChanges.NAMESPACE, ConsortiumChanges.CONFIG_KEY)
-                                    .orElseThrow())
-                            .as("the same document from the same block on node " + node)
-                            .isEqualTo(inForce);
-                }
+                VersionedValue inForce = assertSameDocument(cluster, fourth.ledger());
                 assertThat(ConsortiumDocument.parse(inForce.value()).sequence()).isEqualTo(2);
                 for (ManagedChannel channel : List.of(cluster.channel(0), cluster.channel(1), toFourth)) {
                     assertThat(anchorAs(channel, "Org2MSP", employer)).contains("revoked");

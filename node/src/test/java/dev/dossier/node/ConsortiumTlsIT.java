@@ -1,27 +1,25 @@
 package dev.dossier.node;
 
+import static dev.dossier.node.ConsortiumSteps.admitByVote;
+import static dev.dossier.node.ConsortiumSteps.admitToPolicy;
 import static dev.dossier.node.ConsortiumSteps.anchorAs;
-import static dev.dossier.node.ConsortiumSteps.append;
+import static dev.dossier.node.ConsortiumSteps.assertSameDocument;
 import static dev.dossier.node.ConsortiumSteps.awaitCaughtUp;
 import static dev.dossier.node.ConsortiumSteps.config;
 import static dev.dossier.node.ConsortiumSteps.freePort;
 import static dev.dossier.node.ConsortiumSteps.joiningNode;
-import static dev.dossier.node.ConsortiumSteps.notaryCall;
 import static dev.dossier.node.ConsortiumSteps.vote;
+import static dev.dossier.node.ConsortiumSteps.with;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
-import dev.dossier.node.consortium.ConsortiumChanges;
 import dev.dossier.node.consortium.ConsortiumDocument;
-import dev.dossier.node.consortium.ConsortiumFiles;
 import dev.dossier.node.identity.TlsSettings;
-import dev.dossier.node.ledger.VersionedValue;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -61,30 +59,14 @@ class ConsortiumTlsIT {
             int port = freePort(cluster.settings.get(2).port() + 1);
             Consortium.Organisation org4 =
                     CryptoGen.newOrganisation(directory.resolve("network"), 4, "localhost", port);
-            Consortium withOrg4 = new Consortium(
-                    cluster.consortium.channel(),
-                    cluster.consortium.chaincode(),
-                    append(cluster.consortium.organisations(), org4));
+            Consortium withOrg4 = with(cluster.consortium, org4);
             TlsSettings tls4 = withOrg4.tls(org4.nodes().get(0).name());
 
             for (int node = 0; node < 3; node++) {
                 assertRefused(cluster, node, tls4, roots, "before the vote: a TLS CA outside the consortium");
             }
 
-            ConsortiumDocument current = config(cluster, 0);
-            List<ConsortiumDocument.Organisation> organisations = new ArrayList<>(current.organisations());
-            organisations.add(ConsortiumFiles.organisation(org4, null));
-            String hash = vote(
-                            cluster,
-                            "Admin@org2.dossier.local",
-                            "propose",
-                            new String(current.with(1, organisations).toJson(), UTF_8))
-                    .get("hash")
-                    .asText();
-            assertThat(vote(cluster, "Admin@org3.dossier.local", "approve", hash)
-                            .get("applied")
-                            .asBoolean())
-                    .isTrue();
+            admitByVote(cluster, org4);
             for (int node = 0; node < 3; node++) {
                 TlsHandshakes.handshake(grpcPort(cluster, node), tls4.keyManager(), roots);
                 TlsHandshakes.handshake(raftPort(cluster, node), tls4.keyManager(), roots);
@@ -98,16 +80,7 @@ class ConsortiumTlsIT {
                 awaitGroup(cluster, four);
                 awaitCaughtUp(cluster, fourth, WAIT);
 
-                // the role policy lists its member organisations too: a policy vote admits Org4's users to it
-                String policy = Files.readString(cluster.policyDocument())
-                        .replace("\"Org3MSP\" ]", "\"Org3MSP\", \"Org4MSP\" ]");
-                String policyHash = notaryCall(cluster, "Admin@org1.dossier.local", "proposePolicy", policy)
-                        .get("hash")
-                        .asText();
-                assertThat(notaryCall(cluster, "Admin@org2.dossier.local", "approvePolicy", policyHash)
-                                .get("applied")
-                                .asBoolean())
-                        .isTrue();
+                admitToPolicy(cluster, "Org4MSP");
                 awaitCaughtUp(cluster, fourth, WAIT);
                 Consortium.User issuer4 = org4.users().stream()
                         .filter(u -> u.role().equals("issuer"))
@@ -154,15 +127,8 @@ class ConsortiumTlsIT {
                                 .get("applied")
                                 .asBoolean())
                         .isTrue();
-                VersionedValue inForce = cluster.ledger(0)
-                        .get(ConsortiumChanges.NAMESPACE, ConsortiumChanges.CONFIG_KEY)
-                        .orElseThrow();
+                assertSameDocument(cluster, cluster.ledger(0));
                 for (int node = 0; node < 3; node++) {
-                    assertThat(cluster.ledger(node)
-                                    .get(ConsortiumChanges.NAMESPACE, ConsortiumChanges.CONFIG_KEY)
-                                    .orElseThrow())
-                            .as("the same document from the same block on node " + node)
-                            .isEqualTo(inForce);
                     assertRefused(cluster, node, tls4, roots, "a removed node with a revoked TLS certificate");
                     int grpc = grpcPort(cluster, node);
                     assertThatThrownBy(() -> TlsHandshakes.handshake(
