@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Set;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
 
 /**
  * A node's TLS: its TLS certificate and key (Fabric's {@code tls/server.crt} and {@code server.key}), and the TLS CA
@@ -85,9 +86,9 @@ public record TlsSettings(
         }
     }
 
-    /** @return {@link #trust} if set, else a trust of the files' CAs that pins {@code nodeCertificates} */
-    public TlsTrust trustInForce(List<X509Certificate> nodeCertificates) throws IOException {
-        return trust != null ? trust : fileTrust(nodeCertificates);
+    /** @return the trust manager of gRPC: {@link #trust}'s if set, else one of the files' CAs */
+    private TrustManager members() throws IOException {
+        return (trust != null ? trust : fileTrust(List.of())).members();
     }
 
     /**
@@ -106,7 +107,7 @@ public record TlsSettings(
     public SslContext serverContext() throws IOException {
         try {
             return GrpcSslContexts.configure(SslContextBuilder.forServer(privateKeyValue(), chain()))
-                    .trustManager(trustInForce(List.of()).members())
+                    .trustManager(members())
                     .clientAuth(clientAuthRequired ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
                     .build();
         } catch (SSLException | IllegalArgumentException e) {
@@ -127,7 +128,7 @@ public record TlsSettings(
         try {
             return builder.sslContext(GrpcSslContexts.forClient()
                             .keyManager(tls.keyManager())
-                            .trustManager(tls.trustInForce(List.of()).members())
+                            .trustManager(tls.members())
                             .build())
                     .build();
         } catch (IOException | IllegalArgumentException e) {
