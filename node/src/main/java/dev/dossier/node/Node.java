@@ -110,9 +110,10 @@ public final class Node implements AutoCloseable {
      * @throws LedgerException if the ledger cannot be opened (for example another node holds it)
      * @throws ChaincodeLoadException if the contract cannot be loaded
      */
-    public static Node start(NodeSettings settings, GrpcLimits limits)
+    public static Node start(NodeSettings configured, GrpcLimits limits)
             throws IOException, LedgerException, ChaincodeLoadException {
-        ClusterWiring.requireTlsOrInsecure(settings);
+        ClusterWiring.requireTlsOrInsecure(configured);
+        NodeSettings settings = TlsWiring.withLiveTrust(configured);
         Signer signer = Signer.fromPem(settings.mspId(), settings.signCertificate(), settings.signKey());
         IdentityValidator identities = new IdentityValidator(settings.organisations());
         List<ApiClients.Client> apiClients =
@@ -142,6 +143,7 @@ public final class Node implements AutoCloseable {
                 Genesis.createChannel(settings, identities, ledger);
             }
             ConsortiumInForce consortium = ConsortiumInForce.open(ledger, identities);
+            TlsWiring.follow(settings, consortium);
             Set<ByteString> fileNodes =
                     cluster == null ? Set.of(signer.serializedIdentity()) : ClusterWiring.nodeIdentities(cluster);
             Supplier<GatewayContext.Members> members = ConsortiumWiring.members(settings, consortium, fileNodes);

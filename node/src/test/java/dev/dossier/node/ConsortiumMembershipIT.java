@@ -1,21 +1,26 @@
 package dev.dossier.node;
 
+import static dev.dossier.node.ConsortiumSteps.admitByVote;
+import static dev.dossier.node.ConsortiumSteps.admitToPolicy;
+import static dev.dossier.node.ConsortiumSteps.anchorAs;
+import static dev.dossier.node.ConsortiumSteps.assertSameDocument;
+import static dev.dossier.node.ConsortiumSteps.awaitCaughtUp;
+import static dev.dossier.node.ConsortiumSteps.config;
+import static dev.dossier.node.ConsortiumSteps.freePort;
+import static dev.dossier.node.ConsortiumSteps.joiningNode;
+import static dev.dossier.node.ConsortiumSteps.vote;
+import static dev.dossier.node.ConsortiumSteps.with;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
-import dev.dossier.node.consortium.ConsortiumChanges;
 import dev.dossier.node.consortium.ConsortiumDocument;
-import dev.dossier.node.consortium.ConsortiumFiles;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.ledger.VersionedValue;
-import dev.dossier.node.ordering.BlockLimits;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,56 +66,18 @@ class ConsortiumMembershipIT {
                 int port = freePort(cluster.settings.get(2).port() + 1);
                 Consortium.Organisation org4 =
                         CryptoGen.newOrganisation(directory.resolve("network"), 4, "localhost", port);
-                ConsortiumDocument current = config(cluster, 0);
-                List<ConsortiumDocument.Organisation> organisations = new ArrayList<>(current.organisations());
-                organisations.add(ConsortiumFiles.organisation(org4, null));
-                JsonNode proposed = vote(
-                        cluster,
-                        "Admin@org2.dossier.local",
-                        "propose",
-                        new String(current.with(1, organisations).toJson(), UTF_8));
-                JsonNode applied = vote(
-                        cluster,
-                        "Admin@org3.dossier.local",
-                        "approve",
-                        proposed.get("hash").asText());
-                assertThat(applied.get("applied").asBoolean()).isTrue();
+                admitByVote(cluster, org4);
 
                 // its node starts with --join from a consortium.yaml that lists it, and is added by the leader
-                withOrg4 = new Consortium(
-                        cluster.consortium.channel(),
-                        cluster.consortium.chaincode(),
-                        append(cluster.consortium.organisations(), org4));
-                settings = NodeSettings.of(
-                        withOrg4,
-                        "Org4MSP",
-                        null,
-                        directory.resolve("node3"),
-                        TestNetwork.chaincodeJar(),
-                        new BlockLimits(200, BlockLimits.DEFAULT.maxBytes(), Duration.ofMillis(20)));
-                settings = settings.toBuilder()
-                        .cluster(settings.cluster()
-                                .withRaftTiming(Duration.ofMillis(400), 16, 64 << 10)
-                                .insecure(true)
-                                .joining(true))
-                        .build();
+                withOrg4 = with(cluster.consortium, org4);
+                settings = joiningNode(withOrg4, "Org4MSP", directory.resolve("node3"), false);
                 fourth = Node.start(settings);
                 toFourth = NettyChannelBuilder.forAddress("localhost", fourth.port())
                         .usePlaintext()
                         .build();
                 awaitCaughtUp(cluster, fourth, Duration.ofSeconds(60));
 
-                // the role policy lists its member organisations too: a policy vote admits Org4's users to it
-                String policy = java.nio.file.Files.readString(cluster.policyDocument())
-                        .replace("\"Org3MSP\" ]", "\"Org3MSP\", \"Org4MSP\" ]");
-                assertThat(policy).contains("Org4MSP");
-                String policyHash = notaryCall(cluster, "Admin@org1.dossier.local", "proposePolicy", policy)
-                        .get("hash")
-                        .asText();
-                assertThat(notaryCall(cluster, "Admin@org2.dossier.local", "approvePolicy", policyHash)
-                                .get("applied")
-                                .asBoolean())
-                        .isTrue();
+                admitToPolicy(cluster, "Org4MSP");
                 awaitCaughtUp(cluster, fourth, Duration.ofSeconds(30));
 
                 Consortium.User issuer = org4.users().stream()
@@ -162,16 +129,7 @@ class ConsortiumMembershipIT {
                                 .asBoolean())
                         .isTrue();
                 awaitCaughtUp(cluster, fourth, Duration.ofSeconds(30));
-                VersionedValue inForce = fourth.ledger()
-                        .get(ConsortiumChanges.NAMESPACE, ConsortiumChanges.CONFIG_KEY)
-                        .orElseThrow();
-                for (int node = 0; node < 3; node++) {
-                    assertThat(cluster.ledger(node)
-                                    .get(ConsortiumChanges.NAMESPACE, ConsortiumChanges.CONFIG_KEY)
-                                    .orElseThrow())
-                            .as("the same document from the same block on node " + node)
-                            .isEqualTo(inForce);
-                }
+                VersionedValue inForce = assertSameDocument(cluster, fourth.ledger());
                 assertThat(ConsortiumDocument.parse(inForce.value()).sequence()).isEqualTo(2);
                 for (ManagedChannel channel : List.of(cluster.channel(0), cluster.channel(1), toFourth)) {
                     assertThat(anchorAs(channel, "Org2MSP", employer)).contains("revoked");
@@ -212,52 +170,6 @@ class ConsortiumMembershipIT {
 
     // ---- helpers
 
-    private static List<Consortium.Organisation> append(
-            List<Consortium.Organisation> organisations, Consortium.Organisation more) {
-        List<Consortium.Organisation> all = new ArrayList<>(organisations);
-        all.add(more);
-        return all;
-    }
-
-    private static ConsortiumDocument config(TestCluster cluster, int node) throws Exception {
-        return ConsortiumDocument.parse(cluster.ledger(node)
-                .get(ConsortiumChanges.NAMESPACE, ConsortiumChanges.CONFIG_KEY)
-                .orElseThrow()
-                .value());
-    }
-
-    private static JsonNode vote(TestCluster cluster, String user, String function, String argument) throws Exception {
-        try (Gateway gateway = cluster.gatewayOf(user)) {
-            JsonNode answer = JSON.readTree(gateway.getNetwork("dossier")
-                    .getContract(ConsortiumChanges.NAMESPACE)
-                    .submitTransaction(function, argument));
-            cluster.awaitSameHeight(1, Duration.ofSeconds(30)); // the next voter's node has the vote
-            return answer;
-        }
-    }
-
-    private static JsonNode notaryCall(TestCluster cluster, String user, String function, String argument)
-            throws Exception {
-        try (Gateway gateway = cluster.gatewayOf(user)) {
-            JsonNode answer = JSON.readTree(TestNetwork.notary(gateway).submitTransaction(function, argument));
-            cluster.awaitSameHeight(1, Duration.ofSeconds(30));
-            return answer;
-        }
-    }
-
-    private static String anchorAs(ManagedChannel channel, String mspId, Consortium.User user) throws Exception {
-        try (Gateway gateway = TestNetwork.gateway(
-                channel,
-                mspId,
-                TestNetwork.certificate(user.certificate()),
-                Signers.newPrivateKeySigner(TestNetwork.key(user.privateKey())))) {
-            TestNetwork.notary(gateway).submitTransaction("anchor", TestNetwork.newCommitment(), "record");
-            return "anchored";
-        } catch (GatewayException e) {
-            return TestNetwork.refusal(e);
-        }
-    }
-
     /** Org1's issuer anchors one commitment after another until told to stop; the committed ones are kept. */
     private static void upload(TestCluster cluster, AtomicBoolean uploading, Set<String> acknowledged) {
         try (Gateway gateway = cluster.gatewayOf("Issuer@org1.dossier.local")) {
@@ -272,39 +184,6 @@ class ConsortiumMembershipIT {
             }
         } catch (Exception e) {
             throw new AssertionError("upload failed", e);
-        }
-    }
-
-    private static void awaitCaughtUp(TestCluster cluster, Node fourth, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            long height = cluster.nodes[0].height();
-            if (fourth.height() >= height
-                    && cluster.nodes[1].height() == height
-                    && cluster.nodes[2].height() == height) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(
-                "the fourth node is at " + fourth.height() + ", the others at " + cluster.nodes[0].height());
-    }
-
-    /** @return a port from {@code from} on whose Raft (+1000) and HTTP (+2000) ports are free too */
-    private static int freePort(int from) throws Exception {
-        for (int port = from; port < from + 200; port++) {
-            if (free(port) && free(port + 1000) && free(port + 2000)) {
-                return port;
-            }
-        }
-        throw new AssertionError("no free port from " + from);
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket socket = new ServerSocket(port)) {
-            return true;
-        } catch (Exception e) {
-            return false;
         }
     }
 }

@@ -16,7 +16,6 @@ import dev.dossier.node.ordering.RaftInjector;
 import dev.dossier.node.ordering.RaftPosition;
 import dev.dossier.node.ordering.RaftSettings;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -25,23 +24,14 @@ import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.BlockData;
@@ -101,14 +91,14 @@ class OrderingAttackIT {
                 assertThatThrownBy(() -> user.send(garbageBatch(Instant.now()))).isInstanceOf(IOException.class);
             }
             int raftPort = cluster.settings.get(0).cluster().me().raftPort();
-            assertThatThrownBy(() -> handshake(
+            assertThatThrownBy(() -> TlsHandshakes.handshake(
                             raftPort,
                             TestNetwork.key(workerTls.resolve("client.key")),
                             TestNetwork.certificate(workerTls.resolve("client.crt")),
                             nodeTls.rootCertificates()))
                     .as("the Raft port ends the TLS handshake of a user certificate")
                     .isInstanceOf(SSLException.class);
-            handshake(
+            TlsHandshakes.handshake(
                     raftPort,
                     nodeTls.privateKeyValue(),
                     nodeTls.certificateValue(),
@@ -350,43 +340,6 @@ class OrderingAttackIT {
                 ledgers);
         assertThat(report.lines()).anyMatch(line -> line.contains("identical on all 3 nodes"));
         assertThat(report.clean()).as(String.join("\n", report.lines())).isTrue();
-    }
-
-    /**
-     * A TLS handshake with the Raft port, presenting {@code certificate}, then reads the server's first bytes (its
-     * HTTP/2 settings): in TLS 1.3 a server refuses a client certificate only after the client's handshake is done.
-     *
-     * @throws SSLException if the server refuses the certificate
-     */
-    private static void handshake(int port, PrivateKey key, X509Certificate certificate, List<X509Certificate> roots)
-            throws Exception {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("me", key, new char[0], new X509Certificate[] {certificate});
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(keys, new char[0]);
-        KeyStore anchors = KeyStore.getInstance("PKCS12");
-        anchors.load(null, null);
-        for (int i = 0; i < roots.size(); i++) {
-            anchors.setCertificateEntry("ca" + i, roots.get(i));
-        }
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(anchors);
-        SSLContext context = SSLContext.getInstance("TLSv1.3");
-        context.init(keyManagers.getKeyManagers(), trust.getTrustManagers(), null);
-        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port)) {
-            socket.setSoTimeout(10_000);
-            SSLParameters parameters = socket.getSSLParameters();
-            parameters.setApplicationProtocols(new String[] {"h2"});
-            socket.setSSLParameters(parameters);
-            socket.startHandshake();
-            socket.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            InputStream in = socket.getInputStream();
-            if (in.read() < 0) {
-                throw new SSLException("the server closed the connection");
-            }
-        }
     }
 
     /** Addresses of this machine other than the configured one: 127.0.0.2 (loopback), and every non-loopback IPv4. */

@@ -12,6 +12,7 @@ import com.google.protobuf.ByteString;
 import dev.dossier.crypto.Pem;
 import dev.dossier.node.identity.Msp;
 import dev.dossier.node.identity.Signer;
+import dev.dossier.node.identity.TlsTrust;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -245,19 +246,40 @@ public record ConsortiumDocument(
     public List<Msp> msps() {
         List<Msp> out = new ArrayList<>();
         for (Organisation organisation : organisations) {
-            Set<BigInteger> revoked = new HashSet<>();
-            for (String serial : organisation.revokedSerials()) {
-                revoked.add(new BigInteger(serial, 16));
-            }
             out.add(new Msp(
                     organisation.mspId(),
-                    organisation.caCertificates().stream()
-                            .map(ConsortiumDocument::certificate)
-                            .toList(),
+                    certificates(organisation.caCertificates()),
                     List.of(),
-                    revoked));
+                    revoked(organisation)));
         }
         return out;
+    }
+
+    /** @return one TLS authority per organisation: its TLS CAs, and the serials the consortium revoked */
+    public List<TlsTrust.Authority> tlsAuthorities() {
+        List<TlsTrust.Authority> out = new ArrayList<>();
+        for (Organisation organisation : organisations) {
+            out.add(new TlsTrust.Authority(
+                    organisation.mspId(), certificates(organisation.tlsCaCertificates()), revoked(organisation)));
+        }
+        return out;
+    }
+
+    /** @return the TLS certificate of every node, in order */
+    public List<X509Certificate> nodeTlsCertificates() {
+        return nodes().stream().map(m -> certificate(m.node().tlsCertificate())).toList();
+    }
+
+    private static List<X509Certificate> certificates(List<String> pems) {
+        return pems.stream().map(ConsortiumDocument::certificate).toList();
+    }
+
+    private static Set<BigInteger> revoked(Organisation organisation) {
+        Set<BigInteger> revoked = new HashSet<>();
+        for (String serial : organisation.revokedSerials()) {
+            revoked.add(new BigInteger(serial, 16));
+        }
+        return revoked;
     }
 
     /**

@@ -17,9 +17,9 @@ import java.util.logging.Logger;
  * The consortium a node applies: the document its ledger holds ({@value ConsortiumChanges#CONFIG_KEY} in {@value
  * ConsortiumChanges#NAMESPACE}). At start it is the one the ledger holds at its height; after each committed block
  * {@link #follow} reads it again and, when a change committed, updates the identity validator (new organisations'
- * CAs, removed ones', revoked serials) and tells the listeners (the gateway's validator and endorsers, Raft), before
- * the next block is checked: every node applies a change at the same block, and a node that replays blocks (a restart,
- * a catch-up) applies it at the same block too. A ledger whose genesis holds no document (made before the consortium
+ * CAs, removed ones', revoked serials) and tells the listeners (the gateway's validator and endorsers, Raft, TLS
+ * trust), before the next block is checked: every node applies a change at the same block, and a node that replays
+ * blocks (a restart, a catch-up) applies it at the same block too. A ledger whose genesis holds no document (made before the consortium
  * was on the ledger) keeps the consortium of the node's files.
  */
 public final class ConsortiumInForce {

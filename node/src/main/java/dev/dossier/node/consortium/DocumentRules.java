@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * the format version; at least one organisation and at least one node; unique MSP ids, organisation names, node
  * names and node addresses; names of a sane form; every organisation with at least one CA and one TLS CA, each a CA
  * certificate with an EC key; every node's signing certificate issued by its organisation's CA (and not revoked), its
- * TLS certificate by its organisation's TLS CA; revoked serials as lowercase hex; card and credential key lines that
+ * TLS certificate by its organisation's TLS CA (and not revoked); revoked serials as lowercase hex; card and credential key lines that
  * parse and name their organisation. Deterministic: certificates are judged by their signatures, never by a clock.
  */
 final class DocumentRules {
@@ -162,6 +162,10 @@ final class DocumentRules {
         if (!issued) {
             throw new IllegalArgumentException(
                     what + ": TLS certificate is not issued by a TLS CA of " + member.mspId());
+        }
+        if (organisation.revokedSerials().contains(tls.getSerialNumber().toString(16))) {
+            throw new IllegalArgumentException(what + ": TLS certificate (serial "
+                    + tls.getSerialNumber().toString(16) + ") is revoked: remove the node in the same change");
         }
     }
 

@@ -9,12 +9,16 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
 
 /**
  * A node's TLS: its TLS certificate and key (Fabric's {@code tls/server.crt} and {@code server.key}), and the TLS CA
@@ -25,17 +29,28 @@ import javax.net.ssl.SSLException;
  * checks the other node's against the same CAs, so node-to-node connections are mutual TLS either way. Who a client
  * is never comes from its TLS certificate: every request carries its signed creator.
  *
+ * <p>The CAs are those of the files ({@code trustedRoots}) until a running node hands its TLS a {@link TlsTrust} fed
+ * from the consortium in force ({@link #withTrust}): every context built after that checks each handshake against
+ * the consortium of that moment.
+ *
  * @param certificate the node's TLS certificate (PEM)
  * @param privateKey its private key (PEM: PKCS#8 {@code PRIVATE KEY} or SEC1 {@code EC PRIVATE KEY}, as for signing)
  * @param trustedRoots the consortium's TLS CA certificates (PEM files), at least one
  * @param clientAuthRequired whether gRPC clients must present a TLS certificate of one of those CAs
+ * @param trust the trust in force, which replaces {@code trustedRoots} when not null
  */
-public record TlsSettings(Path certificate, Path privateKey, List<Path> trustedRoots, boolean clientAuthRequired) {
+public record TlsSettings(
+        Path certificate, Path privateKey, List<Path> trustedRoots, boolean clientAuthRequired, TlsTrust trust) {
     private static final int MAX_MESSAGE_BYTES = 128 << 20;
 
     /** The same TLS with client certificates not required of gRPC clients, a Fabric peer's default. */
     public TlsSettings(Path certificate, Path privateKey, List<Path> trustedRoots) {
         this(certificate, privateKey, trustedRoots, false);
+    }
+
+    /** TLS that trusts the CAs of the files. */
+    public TlsSettings(Path certificate, Path privateKey, List<Path> trustedRoots, boolean clientAuthRequired) {
+        this(certificate, privateKey, trustedRoots, clientAuthRequired, null);
     }
 
     public TlsSettings {
@@ -49,7 +64,39 @@ public record TlsSettings(Path certificate, Path privateKey, List<Path> trustedR
 
     /** @return the same TLS, with client certificates required of gRPC clients or not */
     public TlsSettings withClientAuthRequired(boolean required) {
-        return new TlsSettings(certificate, privateKey, trustedRoots, required);
+        return new TlsSettings(certificate, privateKey, trustedRoots, required, trust);
+    }
+
+    /** @return the same TLS, checking certificates against {@code newTrust} from now on instead of the files */
+    public TlsSettings withTrust(TlsTrust newTrust) {
+        return new TlsSettings(certificate, privateKey, trustedRoots, clientAuthRequired, newTrust);
+    }
+
+    /**
+     * @param nodeCertificates the TLS certificates of the network's nodes, which {@link TlsTrust#nodes} accepts
+     * @return a trust of the files' CAs, with no revoked serial
+     * @throws IOException if a file cannot be read or is malformed, or the JDK's PKIX trust manager cannot be set up
+     */
+    public TlsTrust fileTrust(List<X509Certificate> nodeCertificates) throws IOException {
+        try {
+            return TlsTrust.of(
+                    List.of(new TlsTrust.Authority("the TLS CA files", List.of(roots()), Set.of())), nodeCertificates);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS trust: " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the trust manager of gRPC: {@link #trust}'s if set, else one of the files' CAs */
+    private TrustManager members() throws IOException {
+        return (trust != null ? trust : fileTrust(List.of())).members();
+    }
+
+    /**
+     * @return a key manager that presents this node's certificate in every handshake, whatever CAs the other end lists
+     * @throws IOException if a file cannot be read or is malformed
+     */
+    public KeyManager keyManager() throws IOException {
+        return new NodeKeyManager(privateKeyValue(), chain());
     }
 
     /**
@@ -60,7 +107,7 @@ public record TlsSettings(Path certificate, Path privateKey, List<Path> trustedR
     public SslContext serverContext() throws IOException {
         try {
             return GrpcSslContexts.configure(SslContextBuilder.forServer(privateKeyValue(), chain()))
-                    .trustManager(roots())
+                    .trustManager(members())
                     .clientAuth(clientAuthRequired ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
                     .build();
         } catch (SSLException | IllegalArgumentException e) {
@@ -80,8 +127,8 @@ public record TlsSettings(Path certificate, Path privateKey, List<Path> trustedR
         }
         try {
             return builder.sslContext(GrpcSslContexts.forClient()
-                            .keyManager(tls.privateKeyValue(), tls.chain())
-                            .trustManager(tls.roots())
+                            .keyManager(tls.keyManager())
+                            .trustManager(tls.members())
                             .build())
                     .build();
         } catch (IOException | IllegalArgumentException e) {
@@ -110,9 +157,9 @@ public record TlsSettings(Path certificate, Path privateKey, List<Path> trustedR
         return Pem.readPrivateKey(privateKey).toJca();
     }
 
-    /** @return the consortium's TLS CA certificates */
+    /** @return the consortium's TLS CA certificates: those in force when a trust is set, else the files' */
     public List<X509Certificate> rootCertificates() throws IOException {
-        return List.of(roots());
+        return trust != null ? trust.roots() : List.of(roots());
     }
 
     private X509Certificate[] roots() throws IOException {

@@ -48,10 +48,11 @@ import org.apache.ratis.util.LifeCycle;
  *
  * <p><b>Security.</b> The Raft server (with its admin and client services) listens on the node's own host from the
  * consortium, never on every interface. With TLS, every Raft connection, in and out, is mutual TLS that accepts the
- * consortium's node TLS certificates only ({@link NodeTrustManager}): users of the consortium, whose TLS certificates
- * the same CAs issue, cannot reach the log. Without TLS anyone who reaches the Raft port writes to the log, so a node
- * of several runs that way only when told {@code --insecure}. Whatever reaches the log, from an outsider on an insecure
- * network or from a dishonest node, is judged by {@link OrderingRules} on every node alike and cannot stop a node.
+ * TLS certificates of the consortium's nodes in force only ({@link dev.dossier.node.identity.TlsTrust#nodes}): users
+ * of the consortium, whose TLS certificates the same CAs issue, cannot reach the log. Without TLS anyone who reaches
+ * the Raft port writes to the log, so a node of several runs that way only when told {@code --insecure}. Whatever
+ * reaches the log, from an outsider on an insecure network or from a dishonest node, is judged by {@link
+ * OrderingRules} on every node alike and cannot stop a node.
  */
 public final class RaftOrderer implements Orderer {
     private static final Logger LOG = Logger.getLogger(RaftOrderer.class.getName());

@@ -2,9 +2,9 @@ package dev.dossier.node.ordering;
 
 import dev.dossier.crypto.Pem;
 import dev.dossier.node.identity.TlsSettings;
+import dev.dossier.node.identity.TlsTrust;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,6 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.rpc.SupportedRpcType;
-import org.apache.ratis.security.TlsConf;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
@@ -35,29 +34,28 @@ final class RatisConfig {
     private RatisConfig() {}
 
     /**
-     * @param members the group's members, whose TLS certificates are the only ones a Raft connection accepts
+     * @param members the group's members, whose TLS certificates are the only ones a Raft connection accepts when
+     *     {@code tls} has no trust of the consortium in force ({@link TlsSettings#trust}); with one, the nodes of the
+     *     consortium in force at each handshake are
      * @return Ratis parameters carrying mutual TLS for its server, admin and client channels: the node's own TLS
-     *     certificate, and peers accepted only if they present a member's TLS certificate issued by a consortium TLS
-     *     CA ({@link NodeTrustManager}); no TLS when {@code tls} is null
+     *     certificate, and peers accepted only if they present a node's TLS certificate issued by a consortium TLS
+     *     CA ({@link TlsTrust#nodes}); no TLS when {@code tls} is null
      * @throws IOException if a TLS file cannot be read
      */
     static Parameters tlsParameters(TlsSettings tls, List<RaftSettings.Member> members) throws IOException {
         Parameters parameters = new Parameters();
         if (tls != null) {
-            List<X509Certificate> nodes = new ArrayList<>();
-            for (RaftSettings.Member member : members) {
-                nodes.add(Pem.readCertificate(member.tlsCertificate()));
-            }
-            NodeTrustManager trust;
-            try {
-                trust = NodeTrustManager.of(tls.rootCertificates(), nodes);
-            } catch (GeneralSecurityException e) {
-                throw new IOException("cannot set up Raft TLS: " + e.getMessage(), e);
+            TlsTrust trust = tls.trust();
+            if (trust == null) {
+                List<X509Certificate> nodes = new ArrayList<>();
+                for (RaftSettings.Member member : members) {
+                    nodes.add(Pem.readCertificate(member.tlsCertificate()));
+                }
+                trust = tls.fileTrust(nodes);
             }
             GrpcTlsConfig config = GrpcTlsConfig.newBuilder()
-                    .setPrivateKey(new TlsConf.PrivateKeyConf(tls.privateKeyValue()))
-                    .setKeyCertificates(new TlsConf.CertificatesConf(tls.certificateValue()))
-                    .setTrustManager(trust)
+                    .setKeyManager(tls.keyManager())
+                    .setTrustManager(trust.nodes())
                     .setMutualTls(true)
                     .build();
             GrpcConfigKeys.Server.setTlsConf(parameters, config);

@@ -6,6 +6,6 @@
  * ({@link dev.dossier.node.ordering.BlockDeliveryService}) and, when far behind, fetches the blocks it misses from the
  * leader ({@link dev.dossier.node.ordering.BlockPuller}). Every Raft entry is judged by the same deterministic rules on
  * every node before it becomes a block ({@code OrderingRules}), and Raft over TLS accepts the consortium's nodes only
- * ({@code NodeTrustManager}).
+ * ({@link dev.dossier.node.identity.TlsTrust#nodes}, following the consortium in force).
  */
 package dev.dossier.node.ordering;
