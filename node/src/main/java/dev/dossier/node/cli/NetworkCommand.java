@@ -4,11 +4,10 @@ import dev.dossier.common.card.CardKey;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.credential.CredentialKey;
 import dev.dossier.node.NodeSettings;
-import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
-import dev.dossier.node.config.CredentialKeys;
 import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.config.FabricNames;
+import dev.dossier.node.config.OrganisationKeys;
 import dev.dossier.node.http.ApiClients;
 import dev.dossier.node.log.TrustFiles;
 import dev.dossier.node.ordering.RaftMembership;
@@ -104,7 +103,8 @@ final class NetworkCommand {
             Consortium consortium = CryptoGen.generate(
                     out, organisations, channel, chaincode, port, new FabricNames(domain, nodeName, users), hosts);
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
-            List<CardKey> cardKeys = CardKeys.generate(out, consortium, today, today.plus(CardKeys.DEFAULT_VALIDITY));
+            List<CardKey> cardKeys = OrganisationKeys.CARDS.generate(
+                    out, consortium, today, today.plus(OrganisationKeys.DEFAULT_VALIDITY));
             TrustFile trust = TrustFiles.of(consortium).withCardKeys(cardKeys);
             writeTrust(out, trust);
             System.out.println("consortium of " + consortium.organisations().size() + " organisation(s), channel "
@@ -114,15 +114,16 @@ final class NetworkCommand {
                     + trust.keys().size() + " nodes must sign a checkpoint)");
             for (CardKey key : cardKeys) {
                 System.out.println("card-signing key of " + key.organisation() + ": "
-                        + CardKeys.privateKeyFile(out, key).toAbsolutePath() + " (0600, signs from " + key.validFrom()
+                        + OrganisationKeys.CARDS.privateKeyFile(out, key).toAbsolutePath() + " (0600, signs from "
+                        + key.validFrom()
                         + " to " + key.validTo() + ")");
             }
-            for (CredentialKey key :
-                    CredentialKeys.generate(out, consortium, today, today.plus(CardKeys.DEFAULT_VALIDITY))) {
+            for (CredentialKey key : OrganisationKeys.CREDENTIALS.generate(
+                    out, consortium, today, today.plus(OrganisationKeys.DEFAULT_VALIDITY))) {
                 System.out.println("credential-signing key (Ed25519) of " + key.organisation() + ": "
-                        + CredentialKeys.privateKeyFile(out, key).toAbsolutePath() + " (0600, signs from "
+                        + OrganisationKeys.CREDENTIALS.privateKeyFile(out, key).toAbsolutePath() + " (0600, signs from "
                         + key.validFrom() + " to " + key.validTo() + "; public keys in "
-                        + out.toAbsolutePath().resolve(CredentialKeys.FILE_NAME) + ")");
+                        + out.toAbsolutePath().resolve(OrganisationKeys.CREDENTIALS.fileName()) + ")");
             }
             return 0;
         }
@@ -163,12 +164,13 @@ final class NetworkCommand {
             if (consortium.organisations().stream().noneMatch(o -> o.mspId().equals(organisation))) {
                 throw new IllegalArgumentException("no organisation " + organisation + " in " + network);
             }
-            CardKey key = CardKeys.add(network, organisation, from, to);
-            TrustFile trust =
-                    TrustFiles.of(consortium).withCardKeys(CardKeys.load(network.resolve(CardKeys.FILE_NAME)));
+            CardKey key = OrganisationKeys.CARDS.add(network, organisation, from, to);
+            TrustFile trust = TrustFiles.of(consortium)
+                    .withCardKeys(OrganisationKeys.CARDS.load(network.resolve(OrganisationKeys.CARDS.fileName())));
             writeTrust(network, trust);
             System.out.println("card-signing key " + key.keyIdHex() + " of " + organisation + ": "
-                    + CardKeys.privateKeyFile(network, key).toAbsolutePath() + " (signs from " + from + " to " + to
+                    + OrganisationKeys.CARDS.privateKeyFile(network, key).toAbsolutePath() + " (signs from " + from
+                    + " to " + to
                     + "); trust file " + network.resolve(TRUST_FILE).toAbsolutePath());
             return 0;
         }

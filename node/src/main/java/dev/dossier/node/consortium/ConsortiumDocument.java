@@ -9,6 +9,11 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.protobuf.ByteString;
+import dev.dossier.common.card.CardKey;
+import dev.dossier.common.note.Checkpoint;
+import dev.dossier.common.note.NoteVerifier;
+import dev.dossier.common.note.TrustFile;
+import dev.dossier.credential.CredentialKey;
 import dev.dossier.crypto.Pem;
 import dev.dossier.node.identity.Msp;
 import dev.dossier.node.identity.Signer;
@@ -239,6 +244,38 @@ public record ConsortiumDocument(
             out.add(member.serializedIdentity());
         }
         return out;
+    }
+
+    /**
+     * @return every organisation's card-signing keys, in the document's order (lines checked by {@link DocumentRules})
+     */
+    public List<CardKey> cardKeys() {
+        return organisations.stream()
+                .flatMap(o -> o.cardKeys().stream())
+                .map(CardKey::parse)
+                .toList();
+    }
+
+    /** @return every organisation's credential keys, in the document's order */
+    public List<CredentialKey> credentialKeys() {
+        return organisations.stream()
+                .flatMap(o -> o.credentialKeys().stream())
+                .map(CredentialKey::parse)
+                .toList();
+    }
+
+    /**
+     * The trust file of this consortium, as {@code /v1/keys} serves it: the log's origin, each node's checkpoint key
+     * (the public key of its signing certificate) under its name, a strict majority of them as the cosigners a
+     * checkpoint needs, and every organisation's card keys.
+     */
+    public TrustFile trustFile() {
+        List<NoteVerifier.Key> keys = nodes().stream()
+                .map(member -> new NoteVerifier.Key(
+                        member.node().name(),
+                        certificate(member.node().certificate()).getPublicKey()))
+                .toList();
+        return TrustFile.majority(Checkpoint.origin(channel, chaincode), keys).withCardKeys(cardKeys());
     }
 
     /** @return one MSP per organisation: its CAs, and the serials the consortium revoked */
