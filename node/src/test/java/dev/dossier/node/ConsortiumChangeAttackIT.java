@@ -331,9 +331,7 @@ class ConsortiumChangeAttackIT {
     }
 
     private static ConsortiumDocument config() throws Exception {
-        try (Gateway gateway = cluster.gatewayOf("Auditor@org1.dossier.local")) {
-            return ConsortiumDocument.parse(consortium(gateway).evaluateTransaction("config"));
-        }
+        return cluster.consortiumInForce();
     }
 
     private static String proposals() throws Exception {
@@ -343,11 +341,7 @@ class ConsortiumChangeAttackIT {
     }
 
     private static JsonNode submit(String user, String function, String argument) throws Exception {
-        try (Gateway gateway = cluster.gatewayOf(user)) {
-            JsonNode answer = JSON.readTree(consortium(gateway).submitTransaction(function, argument));
-            cluster.awaitSameHeight(1, Duration.ofSeconds(30)); // the next voter's node has this vote
-            return answer;
-        }
+        return cluster.consortiumCall(user, function, argument);
     }
 
     /** @return "ok" when the user anchored a fresh commitment through node {@code node}, else the refusal */

@@ -35,6 +35,8 @@ import picocli.CommandLine.Option;
             ConsortiumCommands.AddNode.class,
             ConsortiumCommands.RemoveNode.class,
             ConsortiumCommands.Revoke.class,
+            KeyCommands.AddKey.class,
+            KeyCommands.RemoveKey.class,
             ConsortiumCommands.Approve.class,
             ConsortiumCommands.Proposals.class,
             ConsortiumCommands.Config.class,
@@ -141,10 +143,12 @@ final class NetworkCommand {
     @Command(
             name = "card-key",
             description =
-                    "Add a card-signing key to an organisation (a rotation: give it a validity starting before the"
-                            + " old key's ends). Writes cards/<MSP id>/<key id>.key (0600), adds its line to card-keys.txt and"
-                            + " trust.txt; restart the nodes to serve it at /v1/keys, and give verifiers the new trust file."
-                            + " Cards signed by the old key verify while its line stays.")
+                    "On a network whose genesis holds no consortium document (made before the consortium was on the"
+                            + " ledger): add a card-signing key to an organisation (a rotation: give it a validity starting"
+                            + " before the old key's ends). Writes cards/<MSP id>/<key id>.key (0600), adds its line to"
+                            + " card-keys.txt and trust.txt; restart the nodes to serve it at /v1/keys, and give verifiers"
+                            + " the new trust file. Cards signed by the old key verify while its line stays. On a network"
+                            + " whose ledger holds the consortium, use 'network add-key', a vote.")
     static final class AddCardKey implements Callable<Integer> {
         @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
         Path network;

@@ -114,6 +114,20 @@ public record ConsortiumDocument(
             return with(revokedSerials, newNodes);
         }
 
+        /** @return this organisation with other card and credential key lines */
+        public Organisation withKeys(List<String> newCardKeys, List<String> newCredentialKeys) {
+            return new Organisation(
+                    mspId,
+                    name,
+                    domain,
+                    caCertificates,
+                    tlsCaCertificates,
+                    revokedSerials,
+                    nodes,
+                    newCardKeys,
+                    newCredentialKeys);
+        }
+
         private Organisation with(List<String> serials, List<Node> newNodes) {
             return new Organisation(
                     mspId,
