@@ -306,22 +306,8 @@ class ConsortiumChangeAttackIT {
                         .toString(16));
     }
 
-    /** Runs the node's command line; returns what it printed, failing on a non-zero exit. */
     private static String cli(String... args) {
-        java.io.PrintStream out = System.out;
-        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-        System.setOut(new java.io.PrintStream(printed, true, UTF_8));
-        int code;
-        java.io.StringWriter errors = new java.io.StringWriter();
-        try {
-            code = dev.dossier.node.cli.Main.commandLine()
-                    .setErr(new java.io.PrintWriter(errors))
-                    .execute(args);
-        } finally {
-            System.setOut(out);
-        }
-        assertThat(code).as(String.join(" ", args) + ": " + errors).isZero();
-        return printed.toString(UTF_8);
+        return TestNetwork.cli(args);
     }
 
     // ---- calls

@@ -176,26 +176,74 @@ class ConsortiumKeysIT {
 
     @Test
     @Order(4)
-    void keysRemovedByVote_areServedByNoNode_andWhatTheySigned_isAnUnknownSigner() throws Exception {
-        ConsortiumDocument current = cluster.consortiumInForce();
-        JsonNode proposed = cluster.consortiumCall(
+    void keyRemovedByVote_isServedByNoNode_andWhatItSigned_isAnUnknownSigner() throws Exception {
+        String network = directory.resolve("network").toString();
+        String proposed = TestNetwork.cli(
+                "network",
+                "remove-key",
+                "--network",
+                network,
+                "--user",
                 "Admin@org3.dossier.local",
-                "propose",
-                json(current, org -> org.mspId().equals("Org1MSP") ? org.withKeys(List.of(), List.of()) : org));
+                "--key-id",
+                CARD.keyIdHex());
+        String hash = proposed.replaceAll("(?s).*proposal ([0-9a-f]{64}) has 1 of the 2 votes.*", "$1");
+        assertThat(TestNetwork.cli("network", "proposals", "--network", network, "--user", "Admin@org1.dossier.local"))
+                .contains(hash, "- card key " + CARD.keyIdHex() + " of Org1MSP");
 
-        JsonNode approved = cluster.consortiumCall(
-                "Admin@org1.dossier.local", "approve", proposed.get("hash").asText());
+        String approved = TestNetwork.cli(
+                "network", "approve", "--network", network, "--user", "Admin@org1.dossier.local", "--hash", hash);
 
-        assertThat(approved.get("applied").asBoolean()).isTrue();
+        assertThat(approved).contains("applied");
+        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
         for (int node = 0; node < 3; node++) {
             assertThat(keys(node).cardKeys()).as("node " + node).isEmpty();
             assertThat(verify(card, node)).as("node " + node).isEqualTo(Verdict.UNKNOWN_SIGNER);
-            assertThat(get(node, "/Org1MSP/did.json").statusCode()).isEqualTo(404);
+            assertThat(get(node, "/Org1MSP/did.json").body())
+                    .as("the credential key stays")
+                    .contains(CREDENTIAL.fragment());
         }
     }
 
     @Test
     @Order(5)
+    void keyAddedByTheCommandLine_isServedByEveryNode_onceApproved() throws Exception {
+        String network = directory.resolve("network").toString();
+        String proposed = TestNetwork.cli(
+                "network",
+                "add-key",
+                "--network",
+                network,
+                "--user",
+                "Admin@org2.dossier.local",
+                "--kind",
+                "credential",
+                "--org",
+                "Org2MSP",
+                "--from",
+                TODAY.minusDays(1).toString(),
+                "--to",
+                TODAY.plusYears(2).toString());
+        String hash = proposed.replaceAll("(?s).*proposal ([0-9a-f]{64}) has 1 of the 2 votes.*", "$1");
+        List<CredentialKey> made = OrganisationKeys.CREDENTIALS.load(
+                directory.resolve("network").resolve(OrganisationKeys.CREDENTIALS.fileName()));
+        CredentialKey added = made.get(made.size() - 1);
+        assertThat(added.organisation()).isEqualTo("Org2MSP");
+        assertThat(OrganisationKeys.CREDENTIALS.privateKeyFile(directory.resolve("network"), added))
+                .isRegularFile();
+        assertThat(get(0, "/Org2MSP/did.json").statusCode()).isEqualTo(404);
+
+        TestNetwork.cli(
+                "network", "approve", "--network", network, "--user", "Admin@org3.dossier.local", "--hash", hash);
+
+        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
+        for (int node = 0; node < 3; node++) {
+            assertThat(get(node, "/Org2MSP/did.json").body()).as("node " + node).contains(added.fragment());
+        }
+    }
+
+    @Test
+    @Order(6)
     void nodeRemovedByVote_isNoLongerACosigner_andWhatItSigns_isNotCosigned() throws Exception {
         String removed = cluster.consortium.nodes().get(2).name();
         ConsortiumDocument current = cluster.consortiumInForce();

@@ -172,8 +172,8 @@ final class OperatorCall {
                         .filter(l -> !listed.contains(l))
                         .forEach(l -> out.add(
                                 "+ " + kind + " key " + KeyCommands.keyId(l, kind) + " of " + organisation.mspId()));
-                before.stream()
-                        .filter(l -> !after.contains(l))
+                listed.stream()
+                        .filter(l -> !proposedLines.contains(l))
                         .forEach(l -> out.add(
                                 "- " + kind + " key " + KeyCommands.keyId(l, kind) + " of " + organisation.mspId()));
             }
