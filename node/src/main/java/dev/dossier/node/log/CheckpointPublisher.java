@@ -41,8 +41,11 @@ import java.util.logging.Logger;
  * the trust file's number of cosigners (its own signature included), stores the note durably in the log's database as
  * its latest cosigned checkpoint. A single node needs only its own signature.
  *
+ * <p>The trust file and the nodes asked are replaced whole when the consortium in force changes ({@link #update}):
+ * from the next round a node voted in is asked and counts, a node voted out is neither.
+ *
  * <p>It also answers the other nodes' requests ({@link #cosign}): it adds its signature to a checkpoint only if a node
- * of the consortium signed it, it names this log, its time is within five minutes of this node's clock, and this
+ * of the consortium in force signed it, it names this log, its time is within five minutes of this node's clock, and this
  * node's own log has the same root at that size.
  *
  * <p>Security: a cosigned checkpoint states that {@code cosigners} nodes computed the same root from their own copies
