@@ -78,13 +78,6 @@ class ConsortiumKeysIT {
         card = CardBindingAttackIT.sign(CARD_KEY, "Org1MSP", TestNetwork.newCommitment());
     }
 
-    @AfterAll
-    static void stopNetwork() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     @Test
     @Order(1)
     void everyNode_servesTheCheckpointKeysOfTheConsortiumsNodes_andCosignsTheirCheckpoints() throws Exception {
@@ -178,16 +171,7 @@ class ConsortiumKeysIT {
     @Order(4)
     void keyRemovedByVote_isServedByNoNode_andWhatItSigned_isAnUnknownSigner() throws Exception {
         String network = directory.resolve("network").toString();
-        String proposed = TestNetwork.cli(
-                "network",
-                "remove-key",
-                "--network",
-                network,
-                "--user",
-                "Admin@org3.dossier.local",
-                "--key-id",
-                CARD.keyIdHex());
-        String hash = proposed.replaceAll("(?s).*proposal ([0-9a-f]{64}) has 1 of the 2 votes.*", "$1");
+        String hash = proposeByCli("Admin@org3.dossier.local", "remove-key", "--key-id", CARD.keyIdHex());
         assertThat(TestNetwork.cli("network", "proposals", "--network", network, "--user", "Admin@org1.dossier.local"))
                 .contains(hash, "- card key " + CARD.keyIdHex() + " of Org1MSP");
 
@@ -208,14 +192,9 @@ class ConsortiumKeysIT {
     @Test
     @Order(5)
     void keyAddedByTheCommandLine_isServedByEveryNode_onceApproved() throws Exception {
-        String network = directory.resolve("network").toString();
-        String proposed = TestNetwork.cli(
-                "network",
-                "add-key",
-                "--network",
-                network,
-                "--user",
+        String hash = proposeByCli(
                 "Admin@org2.dossier.local",
+                "add-key",
                 "--kind",
                 "credential",
                 "--org",
@@ -224,7 +203,6 @@ class ConsortiumKeysIT {
                 TODAY.minusDays(1).toString(),
                 "--to",
                 TODAY.plusYears(2).toString());
-        String hash = proposed.replaceAll("(?s).*proposal ([0-9a-f]{64}) has 1 of the 2 votes.*", "$1");
         List<CredentialKey> made = OrganisationKeys.CREDENTIALS.load(
                 directory.resolve("network").resolve(OrganisationKeys.CREDENTIALS.fileName()));
         CredentialKey added = made.get(made.size() - 1);
@@ -234,7 +212,14 @@ class ConsortiumKeysIT {
         assertThat(get(0, "/Org2MSP/did.json").statusCode()).isEqualTo(404);
 
         TestNetwork.cli(
-                "network", "approve", "--network", network, "--user", "Admin@org3.dossier.local", "--hash", hash);
+                "network",
+                "approve",
+                "--network",
+                directory.resolve("network").toString(),
+                "--user",
+                "Admin@org3.dossier.local",
+                "--hash",
+                hash);
 
         cluster.awaitSameHeight(1, Duration.ofSeconds(30));
         for (int node = 0; node < 3; node++) {
@@ -278,6 +263,17 @@ class ConsortiumKeysIT {
     }
 
     // ---- helpers
+
+    /** @return the hash of the proposal a {@code dossier network} command made as {@code user}'s vote */
+    private static String proposeByCli(String user, String command, String... options) {
+        List<String> args = new ArrayList<>(List.of(
+                "network", command, "--network", directory.resolve("network").toString(), "--user", user));
+        args.addAll(List.of(options));
+        String printed = TestNetwork.cli(args.toArray(String[]::new));
+        String hash = printed.replaceAll("(?s).*proposal ([0-9a-f]{64}) has 1 of the 2 votes.*", "$1");
+        assertThat(hash).as(printed).hasSize(64);
+        return hash;
+    }
 
     /** @return the consortium document with each organisation changed, at the next sequence, as a proposal's text */
     private static String json(ConsortiumDocument current, UnaryOperator<ConsortiumDocument.Organisation> change) {
@@ -349,6 +345,13 @@ class ConsortiumKeysIT {
                     .as("a checkpoint of " + size + " leaves cosigned on node " + node)
                     .isLessThan(deadline);
             Thread.sleep(100);
+        }
+    }
+
+    @AfterAll
+    static void stopNetwork() throws Exception {
+        if (cluster != null) {
+            cluster.close();
         }
     }
 }

@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,41 +43,35 @@ final class KeyCommands {
         @Option(names = "--kind", required = true, description = "card or credential")
         Kind kind;
 
-        @Option(names = "--org", required = true, paramLabel = "MSPID", description = "the organisation")
-        String organisation;
-
-        @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", description = "first day it may sign")
-        LocalDate from;
-
-        @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", description = "last day it may sign")
-        LocalDate to;
+        @Mixin
+        NewKey key;
 
         @Override
         public Integer call() throws Exception {
             try (OperatorCall.Call call = operator.connect()) {
                 ConsortiumDocument current = call.inForce();
-                if (current.organisation(organisation).isEmpty()) {
+                if (current.organisation(key.organisation).isEmpty()) {
                     throw new IllegalArgumentException(
-                            "no organisation " + organisation + " in the consortium in force");
+                            "no organisation " + key.organisation + " in the consortium in force");
                 }
                 Path network = operator.network;
                 String line;
                 Path privateKey;
                 if (kind == Kind.card) {
-                    CardKey key = OrganisationKeys.CARDS.add(network, organisation, from, to);
-                    line = key.line();
-                    privateKey = OrganisationKeys.CARDS.privateKeyFile(network, key);
+                    CardKey made = OrganisationKeys.CARDS.add(network, key.organisation, key.from, key.to);
+                    line = made.line();
+                    privateKey = OrganisationKeys.CARDS.privateKeyFile(network, made);
                 } else {
-                    CredentialKey key = OrganisationKeys.CREDENTIALS.add(network, organisation, from, to);
-                    line = key.line();
-                    privateKey = OrganisationKeys.CREDENTIALS.privateKeyFile(network, key);
+                    CredentialKey made = OrganisationKeys.CREDENTIALS.add(network, key.organisation, key.from, key.to);
+                    line = made.line();
+                    privateKey = OrganisationKeys.CREDENTIALS.privateKeyFile(network, made);
                 }
-                System.out.println(kind + " key of " + organisation + ": " + privateKey.toAbsolutePath()
-                        + " (0600, signs from " + from + " to " + to + ")");
+                System.out.println(kind + " key of " + key.organisation + ": " + privateKey.toAbsolutePath()
+                        + " (0600, signs from " + key.from + " to " + key.to + ")");
                 return call.propose(
                         current,
-                        changeKeys(current, organisation, kind, lines -> lines.add(line)),
-                        "add " + kind + " key of " + organisation);
+                        changeKeys(current, key.organisation, kind, lines -> lines.add(line)),
+                        "add " + kind + " key of " + key.organisation);
             }
         }
     }
@@ -134,20 +129,25 @@ final class KeyCommands {
     }
 
     private static List<ConsortiumDocument.Organisation> changeKeys(
-            ConsortiumDocument current, String mspId, Kind kind, java.util.function.Consumer<List<String>> change) {
-        List<ConsortiumDocument.Organisation> organisations = new ArrayList<>();
-        for (ConsortiumDocument.Organisation organisation : current.organisations()) {
-            if (organisation.mspId().equals(mspId)) {
-                List<String> lines = new ArrayList<>(lines(organisation, kind));
-                change.accept(lines);
-                organisations.add(
-                        kind == Kind.card
-                                ? organisation.withKeys(lines, organisation.credentialKeys())
-                                : organisation.withKeys(organisation.cardKeys(), lines));
-            } else {
-                organisations.add(organisation);
-            }
-        }
-        return organisations;
+            ConsortiumDocument current, String mspId, Kind kind, Consumer<List<String>> change) {
+        return current.organisationsWith(mspId, organisation -> {
+            List<String> lines = new ArrayList<>(lines(organisation, kind));
+            change.accept(lines);
+            return kind == Kind.card
+                    ? organisation.withKeys(lines, organisation.credentialKeys())
+                    : organisation.withKeys(organisation.cardKeys(), lines);
+        });
+    }
+
+    /** The key a command makes: its organisation and the days it may sign. */
+    static final class NewKey {
+        @Option(names = "--org", required = true, paramLabel = "MSPID", description = "the organisation")
+        String organisation;
+
+        @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", description = "first day it may sign")
+        LocalDate from;
+
+        @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", description = "last day it may sign")
+        LocalDate to;
     }
 }

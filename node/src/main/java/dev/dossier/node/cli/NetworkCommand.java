@@ -153,29 +153,23 @@ final class NetworkCommand {
         @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
         Path network;
 
-        @Option(names = "--org", required = true, paramLabel = "MSPID", description = "the organisation")
-        String organisation;
-
-        @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", description = "first day it may sign")
-        LocalDate from;
-
-        @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", description = "last day it may sign")
-        LocalDate to;
+        @CommandLine.Mixin
+        KeyCommands.NewKey key;
 
         @Override
         public Integer call() throws Exception {
             Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
-            if (consortium.organisations().stream().noneMatch(o -> o.mspId().equals(organisation))) {
-                throw new IllegalArgumentException("no organisation " + organisation + " in " + network);
+            if (consortium.organisations().stream().noneMatch(o -> o.mspId().equals(key.organisation))) {
+                throw new IllegalArgumentException("no organisation " + key.organisation + " in " + network);
             }
-            CardKey key = OrganisationKeys.CARDS.add(network, organisation, from, to);
+            CardKey made = OrganisationKeys.CARDS.add(network, key.organisation, key.from, key.to);
             TrustFile trust = TrustFiles.of(consortium)
                     .withCardKeys(OrganisationKeys.CARDS.load(network.resolve(OrganisationKeys.CARDS.fileName())));
             writeTrust(network, trust);
-            System.out.println("card-signing key " + key.keyIdHex() + " of " + organisation + ": "
-                    + OrganisationKeys.CARDS.privateKeyFile(network, key).toAbsolutePath() + " (signs from " + from
-                    + " to " + to
-                    + "); trust file " + network.resolve(TRUST_FILE).toAbsolutePath());
+            System.out.println("card-signing key " + made.keyIdHex() + " of " + key.organisation + ": "
+                    + OrganisationKeys.CARDS.privateKeyFile(network, made).toAbsolutePath() + " (signs from "
+                    + key.from + " to " + key.to + "); trust file "
+                    + network.resolve(TRUST_FILE).toAbsolutePath());
             return 0;
         }
     }

@@ -31,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The consortium as the ledger holds it: its organisations (MSP id, CA and TLS CA certificates, the serial numbers
@@ -106,29 +107,21 @@ public record ConsortiumDocument(
         public Organisation revoking(BigInteger serial) {
             Set<String> serials = new LinkedHashSet<>(revokedSerials);
             serials.add(serial.toString(16));
-            return with(List.copyOf(serials), nodes);
+            return with(List.copyOf(serials), nodes, cardKeys, credentialKeys);
         }
 
         /** @return this organisation with other nodes */
         public Organisation withNodes(List<Node> newNodes) {
-            return with(revokedSerials, newNodes);
+            return with(revokedSerials, newNodes, cardKeys, credentialKeys);
         }
 
         /** @return this organisation with other card and credential key lines */
         public Organisation withKeys(List<String> newCardKeys, List<String> newCredentialKeys) {
-            return new Organisation(
-                    mspId,
-                    name,
-                    domain,
-                    caCertificates,
-                    tlsCaCertificates,
-                    revokedSerials,
-                    nodes,
-                    newCardKeys,
-                    newCredentialKeys);
+            return with(revokedSerials, nodes, newCardKeys, newCredentialKeys);
         }
 
-        private Organisation with(List<String> serials, List<Node> newNodes) {
+        private Organisation with(
+                List<String> serials, List<Node> newNodes, List<String> newCardKeys, List<String> newCredentialKeys) {
             return new Organisation(
                     mspId,
                     name,
@@ -137,8 +130,8 @@ public record ConsortiumDocument(
                     tlsCaCertificates,
                     serials,
                     newNodes,
-                    cardKeys,
-                    credentialKeys);
+                    newCardKeys,
+                    newCredentialKeys);
         }
     }
 
@@ -220,6 +213,13 @@ public record ConsortiumDocument(
     /** @return the same document at another sequence, with other organisations */
     public ConsortiumDocument with(long newSequence, List<Organisation> newOrganisations) {
         return new ConsortiumDocument(version, newSequence, channel, chaincode, newOrganisations);
+    }
+
+    /** @return the organisations, in order, the one of {@code mspId} changed by {@code change} */
+    public List<Organisation> organisationsWith(String mspId, UnaryOperator<Organisation> change) {
+        return organisations.stream()
+                .map(o -> o.mspId().equals(mspId) ? change.apply(o) : o)
+                .toList();
     }
 
     /** @return the member organisations' MSP ids, in order */
