@@ -22,8 +22,7 @@ import dev.dossier.credential.ProofSigner;
 import dev.dossier.credential.StatusList;
 import dev.dossier.crypto.Ed25519PrivateKey;
 import dev.dossier.crypto.Pem;
-import dev.dossier.node.config.CardKeys;
-import dev.dossier.node.config.CredentialKeys;
+import dev.dossier.node.config.OrganisationKeys;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -86,18 +85,22 @@ class CredentialAttackIT {
             if (org == 0) {
                 return LocalNode.KeyFiles.CONSORTIUM.cardKeys(org, network);
             }
-            Files.copy(network.resolve(CardKeys.FILE_NAME), org2Files.resolve(CardKeys.FILE_NAME));
-            Files.copy(network.resolve(CredentialKeys.FILE_NAME), org2Files.resolve(CredentialKeys.FILE_NAME));
+            Files.copy(
+                    network.resolve(OrganisationKeys.CARDS.fileName()),
+                    org2Files.resolve(OrganisationKeys.CARDS.fileName()));
+            Files.copy(
+                    network.resolve(OrganisationKeys.CREDENTIALS.fileName()),
+                    org2Files.resolve(OrganisationKeys.CREDENTIALS.fileName()));
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
-            plantedKey = CredentialKeys.add(org2Files, "Org1MSP", today.minusDays(1), today.plusDays(30));
-            plantedKeyFile = CredentialKeys.privateKeyFile(org2Files, plantedKey);
-            return org2Files.resolve(CardKeys.FILE_NAME);
+            plantedKey = OrganisationKeys.CREDENTIALS.add(org2Files, "Org1MSP", today.minusDays(1), today.plusDays(30));
+            plantedKeyFile = OrganisationKeys.CREDENTIALS.privateKeyFile(org2Files, plantedKey);
+            return org2Files.resolve(OrganisationKeys.CARDS.fileName());
         });
         org1 = nodes.get(0);
         org2 = nodes.get(1);
         keys = Files.createDirectories(temporary.resolve("keys"));
         trust = api(org1).trust();
-        pinned = CredentialKey.load(org1.network.resolve(CredentialKeys.FILE_NAME));
+        pinned = CredentialKey.load(org1.network.resolve(OrganisationKeys.CREDENTIALS.fileName()));
         try (Gateway gateway = org1.gateway("Issuer")) {
             Dossier dossier = LocalNode.dossier(gateway, keys);
             genuine = issue(dossier, CardIT.record("ATTACK-R1", 1), org1.credentialIssuer(), api(org1));

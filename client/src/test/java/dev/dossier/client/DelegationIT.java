@@ -20,10 +20,9 @@ import dev.dossier.common.net.NodeAddress;
 import dev.dossier.common.verdict.Verdict;
 import dev.dossier.credential.Contexts;
 import dev.dossier.credential.CredentialKey;
-import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
-import dev.dossier.node.config.CredentialKeys;
 import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.config.OrganisationKeys;
 import io.grpc.ManagedChannel;
 import java.net.URI;
 import java.nio.file.Files;
@@ -68,8 +67,8 @@ class DelegationIT {
             throws Exception {
         Consortium consortium = CryptoGen.generate(dir.resolve("network"), 2, "dossier", "notary", PORT);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        List<CredentialKey> credentialKeys = CredentialKeys.generate(
-                dir.resolve("network"), consortium, today.minusDays(1), today.plus(CardKeys.DEFAULT_VALIDITY));
+        List<CredentialKey> credentialKeys = OrganisationKeys.CREDENTIALS.generate(
+                dir.resolve("network"), consortium, today.minusDays(1), today.plus(OrganisationKeys.DEFAULT_VALIDITY));
         nodes = new NodeProcesses(dir, consortium, PORT);
         nodes.startAll();
         Path records = dir.resolve("records.csv");
@@ -144,7 +143,8 @@ class DelegationIT {
                         "--input",
                         records.toString(),
                         "--credential-key",
-                        CredentialKeys.privateKeyFile(network, credentialKeys.get(0))
+                        OrganisationKeys.CREDENTIALS
+                                .privateKeyFile(network, credentialKeys.get(0))
                                 .toString(),
                         "--credential-keys",
                         network.resolve("credential-keys.txt").toString(),

@@ -11,11 +11,10 @@ import dev.dossier.credential.CredentialKey;
 import dev.dossier.crypto.Pem;
 import dev.dossier.node.Node;
 import dev.dossier.node.NodeSettings;
-import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
-import dev.dossier.node.config.CredentialKeys;
 import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.config.GenesisPolicy;
+import dev.dossier.node.config.OrganisationKeys;
 import dev.dossier.node.ordering.BlockLimits;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
@@ -35,7 +34,7 @@ import org.hyperledger.fabric.client.Gateway;
 
 /**
  * A one-organisation consortium generated with {@link CryptoGen} under a directory, with the organisation's card key
- * made by {@link CardKeys} as {@code network init} makes it, and a real {@link Node} on a free port serving the notary
+ * made by {@link OrganisationKeys#CARDS} as {@code network init} makes it, and a real {@link Node} on a free port serving the notary
  * contract jar the chaincode module built and the card key in its {@code /v1/keys}, for client integration tests.
  * {@link #network} starts one node per organisation of a larger consortium instead, ordering with Raft.
  */
@@ -64,7 +63,7 @@ final class LocalNode implements AutoCloseable {
     }
 
     private LocalNode(Keys keys, int org, Path directory, boolean tls) throws Exception {
-        this(keys, org, directory, tls, keys.network.resolve(CardKeys.FILE_NAME));
+        this(keys, org, directory, tls, keys.network.resolve(OrganisationKeys.CARDS.fileName()));
     }
 
     /**
@@ -113,12 +112,12 @@ final class LocalNode implements AutoCloseable {
         static Keys generate(Path network, int organisations, int port) throws IOException {
             Consortium consortium = CryptoGen.generate(network, organisations, "dossier", "notary", port);
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
-            LocalDate until = today.plus(CardKeys.DEFAULT_VALIDITY);
+            LocalDate until = today.plus(OrganisationKeys.DEFAULT_VALIDITY);
             return new Keys(
                     network,
                     consortium,
-                    CardKeys.generate(network, consortium, today.minusDays(1), until),
-                    CredentialKeys.generate(network, consortium, today.minusDays(1), until));
+                    OrganisationKeys.CARDS.generate(network, consortium, today.minusDays(1), until),
+                    OrganisationKeys.CREDENTIALS.generate(network, consortium, today.minusDays(1), until));
         }
     }
 
@@ -163,7 +162,7 @@ final class LocalNode implements AutoCloseable {
     /** Which {@code card-keys.txt} a node reads, and so which {@code credential-keys.txt} (the file beside it). */
     interface KeyFiles {
         /** The consortium's files, as {@code network init} wrote them. */
-        KeyFiles CONSORTIUM = (org, network) -> network.resolve(CardKeys.FILE_NAME);
+        KeyFiles CONSORTIUM = (org, network) -> network.resolve(OrganisationKeys.CARDS.fileName());
 
         /**
          * @param org the organisation's index in the consortium
@@ -179,12 +178,12 @@ final class LocalNode implements AutoCloseable {
 
     /** @return the private key file of {@link #cardKey}, as {@code dossier certificate --card-key} takes it */
     Path cardKeyFile() {
-        return CardKeys.privateKeyFile(network, cardKey);
+        return OrganisationKeys.CARDS.privateKeyFile(network, cardKey);
     }
 
     /** @return the private key file of {@link #credentialKey}, as {@code --credential-key} takes it */
     Path credentialKeyFile() {
-        return CredentialKeys.privateKeyFile(network, credentialKey);
+        return OrganisationKeys.CREDENTIALS.privateKeyFile(network, credentialKey);
     }
 
     /** @return a signer of credentials with the organisation's credential key, its DID on this node */

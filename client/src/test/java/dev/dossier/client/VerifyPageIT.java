@@ -327,7 +327,7 @@ class VerifyPageIT {
 
     /**
      * Inspector's cards scanned by the page against the real node, which holds the records and the cards' entries and
-     * serves the organisation's card key (made by {@link dev.dossier.node.config.CardKeys} as {@code network init}
+     * serves the organisation's card key (made by {@link dev.dossier.node.config.OrganisationKeys#CARDS} as {@code network init}
      * makes it) in its own {@code /v1/keys}: the page's keys, statuses and service worker are all the real node's.
      */
     @Test

@@ -6,7 +6,8 @@ import com.google.protobuf.ByteString;
 import dev.dossier.common.note.Checkpoint;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.node.backup.NodeBackup;
-import dev.dossier.node.config.CardKeys;
+import dev.dossier.node.config.OrganisationKeys;
+import dev.dossier.node.consortium.ConsortiumInForce;
 import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.identity.TlsSettings;
@@ -50,16 +51,22 @@ final class ClusterWiring {
     private ClusterWiring() {}
 
     /**
-     * The checkpoint publisher of the node's log: cosigned by a majority of the cluster's nodes, each pinned by its
-     * certificate under its name (a single node: by itself).
+     * The checkpoint publisher of the node's log: cosigned by a majority of the nodes of the consortium in force, each
+     * pinned by its certificate's key under its name, its trust file following each change ({@link
+     * ConsortiumWiring#checkpointKeys}); on a ledger without a consortium document, by a majority of the cluster's
+     * nodes of the files (a single node: by itself).
      */
-    static CheckpointPublisher checkpoints(NodeSettings settings, Signer signer, CommitmentLog log) throws IOException {
+    static CheckpointPublisher checkpoints(
+            NodeSettings settings, Signer signer, CommitmentLog log, ConsortiumInForce consortium) throws IOException {
         CheckpointSigner checkpointSigner = new CheckpointSigner(signer, settings.name());
+        if (consortium.document().isPresent()) {
+            return ConsortiumWiring.checkpointKeys(settings.name(), consortium, log, checkpointSigner);
+        }
         String origin = Checkpoint.origin(settings.channel(), settings.chaincode());
         NodeSettings.Cluster cluster = settings.cluster();
         if (cluster == null) {
             TrustFile alone = TrustFile.majority(origin, List.of(checkpointSigner.verifierKey()))
-                    .withCardKeys(CardKeys.load(settings.cardKeys()));
+                    .withCardKeys(OrganisationKeys.CARDS.load(settings.cardKeys()));
             return CheckpointPublisher.start(log, checkpointSigner, alone, List.of());
         }
         Map<String, Path> certificates = new LinkedHashMap<>();
@@ -70,7 +77,8 @@ final class ClusterWiring {
                 cosigners.add(httpUrl(node, "/v1/checkpoint/cosign"));
             }
         }
-        TrustFile trust = TrustFiles.majority(origin, certificates).withCardKeys(CardKeys.load(settings.cardKeys()));
+        TrustFile trust = TrustFiles.majority(origin, certificates)
+                .withCardKeys(OrganisationKeys.CARDS.load(settings.cardKeys()));
         return CheckpointPublisher.start(log, checkpointSigner, trust, cosigners);
     }
 

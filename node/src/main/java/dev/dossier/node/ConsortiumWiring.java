@@ -2,12 +2,17 @@ package dev.dossier.node;
 
 import com.google.protobuf.ByteString;
 import dev.dossier.common.net.NodeAddress;
+import dev.dossier.credential.CredentialKey;
+import dev.dossier.node.config.OrganisationKeys;
 import dev.dossier.node.consortium.ConsortiumDocument;
 import dev.dossier.node.consortium.ConsortiumInForce;
 import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.gateway.GatewayContext;
 import dev.dossier.node.identity.Msp;
 import dev.dossier.node.ledger.Ledger;
+import dev.dossier.node.log.CheckpointPublisher;
+import dev.dossier.node.log.CheckpointSigner;
+import dev.dossier.node.log.CommitmentLog;
 import dev.dossier.node.ordering.BlockListener;
 import dev.dossier.node.ordering.RaftOrderer;
 import dev.dossier.node.ordering.RaftReconciler;
@@ -139,11 +144,60 @@ final class ConsortiumWiring {
         return members;
     }
 
+    /**
+     * The checkpoint publisher of a ledger that holds the consortium: its trust file ({@code /v1/keys}) and the nodes
+     * it asks to cosign are those of the consortium in force, replaced when a change commits (before the log takes the
+     * next block's leaves), so a node voted in cosigns and a removed node's cosignature stops counting.
+     */
+    static CheckpointPublisher checkpointKeys(
+            String self, ConsortiumInForce consortium, CommitmentLog log, CheckpointSigner signer) {
+        ConsortiumDocument document = consortium.document().orElseThrow();
+        CheckpointPublisher publisher =
+                CheckpointPublisher.start(log, signer, document.trustFile(), cosignUris(document, self));
+        consortium.onChange(changed -> publisher.update(changed.trustFile(), cosignUris(changed, self)));
+        return publisher;
+    }
+
+    /**
+     * @return the organisations' credential keys in force: the consortium's, replaced when a change commits; on a
+     *     ledger without a consortium document, those of {@code credential-keys.txt} beside the node's card key file
+     * @throws IOException if that file cannot be read
+     */
+    static Supplier<List<CredentialKey>> credentialKeys(NodeSettings settings, ConsortiumInForce consortium)
+            throws IOException {
+        if (consortium.document().isEmpty()) {
+            List<CredentialKey> files = settings.cardKeys() == null
+                    ? List.of()
+                    : OrganisationKeys.CREDENTIALS.load(
+                            settings.cardKeys().resolveSibling(OrganisationKeys.CREDENTIALS.fileName()));
+            return () -> files;
+        }
+        AtomicReference<List<CredentialKey>> keys =
+                new AtomicReference<>(consortium.document().get().credentialKeys());
+        consortium.onChange(document -> keys.set(document.credentialKeys()));
+        return keys::get;
+    }
+
+    /** @return the cosign endpoints of a document's nodes but {@code self} */
+    private static List<URI> cosignUris(ConsortiumDocument document, String self) {
+        List<URI> out = new ArrayList<>();
+        for (ConsortiumDocument.Member member : document.nodes()) {
+            if (!member.node().name().equals(self)) {
+                out.add(httpUrl(member.node().host(), member.node().port(), "/v1/checkpoint/cosign"));
+            }
+        }
+        return out;
+    }
+
+    /** @return {@code path} on the HTTP API of the node whose gateway listens on {@code host:gatewayPort} */
+    private static URI httpUrl(String host, int gatewayPort, String path) {
+        String bracketed = host.contains(":") ? "[" + host + "]" : host;
+        return URI.create("http://" + bracketed + ":" + NodeAddress.httpPort(gatewayPort) + path);
+    }
+
     /** @return the HTTP status a Raft member's node answers on its {@code /healthz} (default HTTP port), or -1 */
     static int health(RaftSettings.Member member) {
-        int gatewayPort = member.port() - NodeSettings.Cluster.RAFT_PORT_OFFSET;
-        String host = member.host().contains(":") ? "[" + member.host() + "]" : member.host();
-        URI health = URI.create("http://" + host + ":" + NodeAddress.httpPort(gatewayPort) + "/healthz");
+        URI health = httpUrl(member.host(), member.port() - NodeSettings.Cluster.RAFT_PORT_OFFSET, "/healthz");
         try {
             HttpResponse<Void> answer = HttpClient.newBuilder()
                     .connectTimeout(PEER_TIMEOUT)

@@ -3,14 +3,13 @@ package dev.dossier.node;
 import com.google.protobuf.ByteString;
 import dev.dossier.common.concurrent.DaemonThreads;
 import dev.dossier.common.note.Checkpoint;
-import dev.dossier.credential.CredentialKey;
 import dev.dossier.node.backup.AdminSocket;
 import dev.dossier.node.backup.NodeBackup;
 import dev.dossier.node.chaincode.ChaincodeLoadException;
 import dev.dossier.node.chaincode.ChaincodeRuntime;
 import dev.dossier.node.clock.NodeClock;
-import dev.dossier.node.config.CredentialKeys;
 import dev.dossier.node.consortium.ConsortiumInForce;
+import dev.dossier.node.gateway.CommitIdentities;
 import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.gateway.GatewayContext;
 import dev.dossier.node.gateway.GrpcLimits;
@@ -201,7 +200,7 @@ public final class Node implements AutoCloseable {
                     CustodialGateway::close);
             CheckpointPublisher checkpoints = parts.add(
                     "checkpoint publisher",
-                    ClusterWiring.checkpoints(settings, signer, log),
+                    ClusterWiring.checkpoints(settings, signer, log, consortium),
                     CheckpointPublisher::close);
             HttpApi http = parts.add(
                     "HTTP API",
@@ -219,10 +218,7 @@ public final class Node implements AutoCloseable {
                             .credentials(new CredentialSettings(
                                     signer,
                                     settings.name(),
-                                    settings.cardKeys() == null
-                                            ? List.of()
-                                            : CredentialKey.load(
-                                                    settings.cardKeys().resolveSibling(CredentialKeys.FILE_NAME)),
+                                    ConsortiumWiring.credentialKeys(settings, consortium),
                                     NodeClock.clock()))
                             .start(),
                     HttpApi::close);
@@ -283,7 +279,8 @@ public final class Node implements AutoCloseable {
                             ConsortiumWiring.following(
                                     consortium, ledger, DerivedStates.feeding(listener, derived, ledger)),
                             20_000,
-                            signer);
+                            signer,
+                            new CommitIdentities(identities, () -> members.get().nodeIdentities()));
                     solo.start();
                     return solo;
                 }

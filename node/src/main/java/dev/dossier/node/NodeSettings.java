@@ -34,8 +34,9 @@ import java.util.Objects;
  * @param genesisPolicy the channel's first role policy, signed by every founding organisation, which the node writes
  *     into the genesis block when it creates the channel; null: a channel without a stored policy
  * @param cardKeys the organisations' card-signing keys ({@code card-keys.txt} of the consortium directory, see {@link
- *     dev.dossier.node.config.CardKeys}), which the node adds to the trust file it serves at {@code /v1/keys}; null or
- *     a missing file: none
+ *     dev.dossier.node.config.OrganisationKeys#CARDS}; their credential keys are in {@code credential-keys.txt} beside
+ *     it), which a node whose ledger holds no consortium document serves ({@code /v1/keys}, controller documents);
+ *     with one, the consortium's keys in force are served. Null or a missing file: none
  * @param consortium the consortium at sequence 0, which the node writes into the genesis block when it creates the
  *     channel; from then on the ledger's consortium is in force and changes by vote. Null: a channel whose consortium
  *     is the nodes' files ({@code organisations}, {@code cluster}) and never changes

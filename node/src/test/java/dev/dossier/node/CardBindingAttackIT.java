@@ -260,7 +260,8 @@ class CardBindingAttackIT {
                 key.publicKey().subjectPublicKeyInfo());
     }
 
-    private static String sign(P256PrivateKey key, String organisation, String record) {
+    /** @return a card of the record, signed with {@code key} as {@code organisation}'s */
+    static String sign(P256PrivateKey key, String organisation, String record) {
         Card card = new Card(
                 "Mario",
                 "Rossi",

@@ -306,22 +306,8 @@ class ConsortiumChangeAttackIT {
                         .toString(16));
     }
 
-    /** Runs the node's command line; returns what it printed, failing on a non-zero exit. */
     private static String cli(String... args) {
-        java.io.PrintStream out = System.out;
-        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
-        System.setOut(new java.io.PrintStream(printed, true, UTF_8));
-        int code;
-        java.io.StringWriter errors = new java.io.StringWriter();
-        try {
-            code = dev.dossier.node.cli.Main.commandLine()
-                    .setErr(new java.io.PrintWriter(errors))
-                    .execute(args);
-        } finally {
-            System.setOut(out);
-        }
-        assertThat(code).as(String.join(" ", args) + ": " + errors).isZero();
-        return printed.toString(UTF_8);
+        return TestNetwork.cli(args);
     }
 
     // ---- calls
@@ -331,9 +317,7 @@ class ConsortiumChangeAttackIT {
     }
 
     private static ConsortiumDocument config() throws Exception {
-        try (Gateway gateway = cluster.gatewayOf("Auditor@org1.dossier.local")) {
-            return ConsortiumDocument.parse(consortium(gateway).evaluateTransaction("config"));
-        }
+        return cluster.consortiumInForce();
     }
 
     private static String proposals() throws Exception {
@@ -343,11 +327,7 @@ class ConsortiumChangeAttackIT {
     }
 
     private static JsonNode submit(String user, String function, String argument) throws Exception {
-        try (Gateway gateway = cluster.gatewayOf(user)) {
-            JsonNode answer = JSON.readTree(consortium(gateway).submitTransaction(function, argument));
-            cluster.awaitSameHeight(1, Duration.ofSeconds(30)); // the next voter's node has this vote
-            return answer;
-        }
+        return cluster.consortiumCall(user, function, argument);
     }
 
     /** @return "ok" when the user anchored a fresh commitment through node {@code node}, else the refusal */

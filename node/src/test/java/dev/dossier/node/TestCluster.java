@@ -293,6 +293,32 @@ final class TestCluster implements AutoCloseable {
                 Signers.newPrivateKeySigner(TestNetwork.key(user.privateKey())));
     }
 
+    /**
+     * Calls the consortium's namespace ({@code propose}, {@code approve}) as the named user through its organisation's
+     * node and waits until every running node holds the block, so the next voter's node has this vote.
+     *
+     * @return the call's answer
+     */
+    com.fasterxml.jackson.databind.JsonNode consortiumCall(String user, String function, String argument)
+            throws Exception {
+        try (Gateway gateway = gatewayOf(user)) {
+            byte[] answer = gateway.getNetwork(consortium.channel())
+                    .getContract(dev.dossier.node.consortium.ConsortiumChanges.NAMESPACE)
+                    .submitTransaction(function, argument);
+            awaitSameHeight(1, Duration.ofSeconds(30));
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer);
+        }
+    }
+
+    /** @return the consortium document in force, as Org1's auditor reads it through Org1's node */
+    dev.dossier.node.consortium.ConsortiumDocument consortiumInForce() throws Exception {
+        try (Gateway gateway = gatewayOf("Auditor@org1.dossier.local")) {
+            return dev.dossier.node.consortium.ConsortiumDocument.parse(gateway.getNetwork(consortium.channel())
+                    .getContract(dev.dossier.node.consortium.ConsortiumChanges.NAMESPACE)
+                    .evaluateTransaction("config"));
+        }
+    }
+
     /** @return the answer of a node's HTTP API to {@code GET path} */
     static java.net.http.HttpResponse<String> httpGet(Node node, String path) throws Exception {
         return java.net.http.HttpClient.newHttpClient()

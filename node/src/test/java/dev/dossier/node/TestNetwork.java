@@ -248,4 +248,24 @@ public final class TestNetwork implements AutoCloseable {
     public void close() throws IOException, InterruptedException {
         stop();
     }
+
+    /** Runs the node's command line; returns what it printed, failing on a non-zero exit. */
+    static String cli(String... args) {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code;
+        java.io.StringWriter errors = new java.io.StringWriter();
+        try {
+            code = dev.dossier.node.cli.Main.commandLine()
+                    .setErr(new java.io.PrintWriter(errors))
+                    .execute(args);
+        } finally {
+            System.setOut(out);
+        }
+        org.assertj.core.api.Assertions.assertThat(code)
+                .as(String.join(" ", args) + ": " + errors)
+                .isZero();
+        return printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

@@ -3,9 +3,9 @@ package dev.dossier.client.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dossier.common.card.CardKey;
-import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
+import dev.dossier.node.config.OrganisationKeys;
 import dev.dossier.node.log.TrustFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ class ClientOptionsTest {
         Files.writeString(
                 network.resolve("trust.txt"),
                 TrustFiles.of(consortium)
-                        .withCardKeys(CardKeys.load(network.resolve(CardKeys.FILE_NAME)))
+                        .withCardKeys(OrganisationKeys.CARDS.load(network.resolve(OrganisationKeys.CARDS.fileName())))
                         .format());
     }
 
@@ -40,9 +40,9 @@ class ClientOptionsTest {
             throws Exception {
         Path network = directory.resolve("network");
         Consortium consortium = network(network);
-        CardKeys.add(network, "Org1MSP", TODAY.minusYears(2), TODAY.plusDays(30));
-        CardKey current = CardKeys.add(network, "Org1MSP", TODAY.minusDays(1), TODAY.plusYears(3));
-        CardKeys.add(network, "Org1MSP", TODAY.plusDays(10), TODAY.plusYears(4));
+        OrganisationKeys.CARDS.add(network, "Org1MSP", TODAY.minusYears(2), TODAY.plusDays(30));
+        CardKey current = OrganisationKeys.CARDS.add(network, "Org1MSP", TODAY.minusDays(1), TODAY.plusYears(3));
+        OrganisationKeys.CARDS.add(network, "Org1MSP", TODAY.plusDays(10), TODAY.plusYears(4));
         writeTrust(network, consortium);
 
         ClientOptions options = parse("--network", network.toString());
@@ -56,7 +56,7 @@ class ClientOptionsTest {
     void cardKey_givenExplicitly_winsOverTheNetworksKey(@TempDir Path directory) throws Exception {
         Path network = directory.resolve("network");
         Consortium consortium = network(network);
-        CardKeys.add(network, "Org1MSP", TODAY.minusDays(1), TODAY.plusYears(3));
+        OrganisationKeys.CARDS.add(network, "Org1MSP", TODAY.minusDays(1), TODAY.plusYears(3));
         writeTrust(network, consortium);
         Path explicit = directory.resolve("other.key");
 

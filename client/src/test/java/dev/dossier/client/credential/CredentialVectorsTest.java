@@ -118,7 +118,7 @@ class CredentialVectorsTest {
                 new VerificationKey.Ed25519(other.publicKey()));
         VerificationKey.P256 nodeKey = new VerificationKey.P256(node.publicKey());
         ControllerDocuments documents =
-                new ControllerDocuments(NODE_URL, NODE_NAME, nodeKey, List.of(listed, otherOrganisation));
+                new ControllerDocuments(NODE_URL, NODE_NAME, nodeKey, () -> List.of(listed, otherOrganisation));
         String did = ControllerDocuments.didWeb(NODE_URL) + ":Org1MSP";
 
         ObjectNode out = JSON.createObjectNode();

@@ -174,17 +174,11 @@ final class ConsortiumCommands {
             ConsortiumDocument current,
             String mspId,
             java.util.function.Consumer<List<ConsortiumDocument.Node>> change) {
-        List<ConsortiumDocument.Organisation> organisations = new ArrayList<>();
-        for (ConsortiumDocument.Organisation organisation : current.organisations()) {
-            if (organisation.mspId().equals(mspId)) {
-                List<ConsortiumDocument.Node> nodes = new ArrayList<>(organisation.nodes());
-                change.accept(nodes);
-                organisations.add(organisation.withNodes(nodes));
-            } else {
-                organisations.add(organisation);
-            }
-        }
-        return organisations;
+        return current.organisationsWith(mspId, organisation -> {
+            List<ConsortiumDocument.Node> nodes = new ArrayList<>(organisation.nodes());
+            change.accept(nodes);
+            return organisation.withNodes(nodes);
+        });
     }
 
     @Command(
@@ -230,9 +224,8 @@ final class ConsortiumCommands {
                 if (current.organisation(owner).isEmpty()) {
                     throw new IllegalArgumentException("no organisation " + owner + " in the consortium in force");
                 }
-                List<ConsortiumDocument.Organisation> organisations = current.organisations().stream()
-                        .map(o -> o.mspId().equals(owner) ? o.revoking(serial) : o)
-                        .toList();
+                List<ConsortiumDocument.Organisation> organisations =
+                        current.organisationsWith(owner, o -> o.revoking(serial));
                 return call.propose(current, organisations, "revoke serial " + serial.toString(16) + " of " + owner);
             }
         }

@@ -3,8 +3,8 @@ package dev.dossier.node.cli;
 import com.google.protobuf.ByteString;
 import dev.dossier.crypto.Pem;
 import dev.dossier.node.NodeSettings;
-import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
+import dev.dossier.node.config.OrganisationKeys;
 import dev.dossier.node.follower.Follower;
 import dev.dossier.node.follower.FollowerSettings;
 import dev.dossier.node.follower.PeerConnection;
@@ -149,7 +149,7 @@ final class FollowCommand implements Callable<Integer> {
         for (Path ca : ordererCa) {
             ordererRoots.addAll(Pem.readCertificates(ca));
         }
-        Path cardKeys = network.resolve(CardKeys.FILE_NAME);
+        Path cardKeys = network.resolve(OrganisationKeys.CARDS.fileName());
         Files.createDirectories(data);
         FollowerSettings settings = new FollowerSettings(
                 self.name(),

@@ -4,11 +4,10 @@ import dev.dossier.common.card.CardKey;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.credential.CredentialKey;
 import dev.dossier.node.NodeSettings;
-import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
-import dev.dossier.node.config.CredentialKeys;
 import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.config.FabricNames;
+import dev.dossier.node.config.OrganisationKeys;
 import dev.dossier.node.http.ApiClients;
 import dev.dossier.node.log.TrustFiles;
 import dev.dossier.node.ordering.RaftMembership;
@@ -36,6 +35,8 @@ import picocli.CommandLine.Option;
             ConsortiumCommands.AddNode.class,
             ConsortiumCommands.RemoveNode.class,
             ConsortiumCommands.Revoke.class,
+            KeyCommands.AddKey.class,
+            KeyCommands.RemoveKey.class,
             ConsortiumCommands.Approve.class,
             ConsortiumCommands.Proposals.class,
             ConsortiumCommands.Config.class,
@@ -104,7 +105,8 @@ final class NetworkCommand {
             Consortium consortium = CryptoGen.generate(
                     out, organisations, channel, chaincode, port, new FabricNames(domain, nodeName, users), hosts);
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
-            List<CardKey> cardKeys = CardKeys.generate(out, consortium, today, today.plus(CardKeys.DEFAULT_VALIDITY));
+            List<CardKey> cardKeys = OrganisationKeys.CARDS.generate(
+                    out, consortium, today, today.plus(OrganisationKeys.DEFAULT_VALIDITY));
             TrustFile trust = TrustFiles.of(consortium).withCardKeys(cardKeys);
             writeTrust(out, trust);
             System.out.println("consortium of " + consortium.organisations().size() + " organisation(s), channel "
@@ -114,15 +116,16 @@ final class NetworkCommand {
                     + trust.keys().size() + " nodes must sign a checkpoint)");
             for (CardKey key : cardKeys) {
                 System.out.println("card-signing key of " + key.organisation() + ": "
-                        + CardKeys.privateKeyFile(out, key).toAbsolutePath() + " (0600, signs from " + key.validFrom()
+                        + OrganisationKeys.CARDS.privateKeyFile(out, key).toAbsolutePath() + " (0600, signs from "
+                        + key.validFrom()
                         + " to " + key.validTo() + ")");
             }
-            for (CredentialKey key :
-                    CredentialKeys.generate(out, consortium, today, today.plus(CardKeys.DEFAULT_VALIDITY))) {
+            for (CredentialKey key : OrganisationKeys.CREDENTIALS.generate(
+                    out, consortium, today, today.plus(OrganisationKeys.DEFAULT_VALIDITY))) {
                 System.out.println("credential-signing key (Ed25519) of " + key.organisation() + ": "
-                        + CredentialKeys.privateKeyFile(out, key).toAbsolutePath() + " (0600, signs from "
+                        + OrganisationKeys.CREDENTIALS.privateKeyFile(out, key).toAbsolutePath() + " (0600, signs from "
                         + key.validFrom() + " to " + key.validTo() + "; public keys in "
-                        + out.toAbsolutePath().resolve(CredentialKeys.FILE_NAME) + ")");
+                        + out.toAbsolutePath().resolve(OrganisationKeys.CREDENTIALS.fileName()) + ")");
             }
             return 0;
         }
@@ -140,36 +143,33 @@ final class NetworkCommand {
     @Command(
             name = "card-key",
             description =
-                    "Add a card-signing key to an organisation (a rotation: give it a validity starting before the"
-                            + " old key's ends). Writes cards/<MSP id>/<key id>.key (0600), adds its line to card-keys.txt and"
-                            + " trust.txt; restart the nodes to serve it at /v1/keys, and give verifiers the new trust file."
-                            + " Cards signed by the old key verify while its line stays.")
+                    "On a network whose genesis holds no consortium document (made before the consortium was on the"
+                            + " ledger): add a card-signing key to an organisation (a rotation: give it a validity starting"
+                            + " before the old key's ends). Writes cards/<MSP id>/<key id>.key (0600), adds its line to"
+                            + " card-keys.txt and trust.txt; restart the nodes to serve it at /v1/keys, and give verifiers"
+                            + " the new trust file. Cards signed by the old key verify while its line stays. On a network"
+                            + " whose ledger holds the consortium, use 'network add-key', a vote.")
     static final class AddCardKey implements Callable<Integer> {
         @Option(names = "--network", required = true, description = "consortium directory (with consortium.yaml)")
         Path network;
 
-        @Option(names = "--org", required = true, paramLabel = "MSPID", description = "the organisation")
-        String organisation;
-
-        @Option(names = "--from", required = true, paramLabel = "YYYY-MM-DD", description = "first day it may sign")
-        LocalDate from;
-
-        @Option(names = "--to", required = true, paramLabel = "YYYY-MM-DD", description = "last day it may sign")
-        LocalDate to;
+        @CommandLine.Mixin
+        KeyCommands.NewKey key;
 
         @Override
         public Integer call() throws Exception {
             Consortium consortium = Consortium.load(network.resolve("consortium.yaml"));
-            if (consortium.organisations().stream().noneMatch(o -> o.mspId().equals(organisation))) {
-                throw new IllegalArgumentException("no organisation " + organisation + " in " + network);
+            if (consortium.organisations().stream().noneMatch(o -> o.mspId().equals(key.organisation))) {
+                throw new IllegalArgumentException("no organisation " + key.organisation + " in " + network);
             }
-            CardKey key = CardKeys.add(network, organisation, from, to);
-            TrustFile trust =
-                    TrustFiles.of(consortium).withCardKeys(CardKeys.load(network.resolve(CardKeys.FILE_NAME)));
+            CardKey made = OrganisationKeys.CARDS.add(network, key.organisation, key.from, key.to);
+            TrustFile trust = TrustFiles.of(consortium)
+                    .withCardKeys(OrganisationKeys.CARDS.load(network.resolve(OrganisationKeys.CARDS.fileName())));
             writeTrust(network, trust);
-            System.out.println("card-signing key " + key.keyIdHex() + " of " + organisation + ": "
-                    + CardKeys.privateKeyFile(network, key).toAbsolutePath() + " (signs from " + from + " to " + to
-                    + "); trust file " + network.resolve(TRUST_FILE).toAbsolutePath());
+            System.out.println("card-signing key " + made.keyIdHex() + " of " + key.organisation + ": "
+                    + OrganisationKeys.CARDS.privateKeyFile(network, made).toAbsolutePath() + " (signs from "
+                    + key.from + " to " + key.to + "); trust file "
+                    + network.resolve(TRUST_FILE).toAbsolutePath());
             return 0;
         }
     }

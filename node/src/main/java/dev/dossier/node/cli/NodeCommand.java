@@ -4,9 +4,9 @@ import dev.dossier.common.net.NodeAddress;
 import dev.dossier.node.Node;
 import dev.dossier.node.NodeSettings;
 import dev.dossier.node.backup.NodeBackup;
-import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.GenesisPolicy;
+import dev.dossier.node.config.OrganisationKeys;
 import dev.dossier.node.consortium.ConsortiumFiles;
 import dev.dossier.node.http.ApiClients;
 import dev.dossier.node.ordering.BlockLimits;
@@ -157,7 +157,7 @@ final class NodeCommand {
                     NodeSettings.of(consortium, organisation, node, data, chaincodeJar, limits);
             NodeSettings.Builder builder = consortiumDefaults.toBuilder()
                     .apiClients(network.resolve(ApiClients.FILE_NAME))
-                    .cardKeys(network.resolve(CardKeys.FILE_NAME))
+                    .cardKeys(network.resolve(OrganisationKeys.CARDS.fileName()))
                     .genesisPolicy(GenesisPolicy.load(network).orElse(null));
             if (!join && !Files.isDirectory(data.resolve(NodeBackup.LEDGER))) {
                 // a new ledger: its genesis block holds the consortium, which from then on changes by vote only

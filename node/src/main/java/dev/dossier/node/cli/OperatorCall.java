@@ -162,6 +162,22 @@ final class OperatorCall {
                     .filter(s -> !was.contains(s))
                     .forEach(s -> out.add("+ revoked serial " + s + " of " + organisation.mspId()));
         }
+        for (ConsortiumDocument.Organisation organisation : proposed.organisations()) {
+            ConsortiumDocument.Organisation was =
+                    current.organisation(organisation.mspId()).orElse(organisation.withKeys(List.of(), List.of()));
+            for (KeyCommands.Kind kind : KeyCommands.Kind.values()) {
+                List<String> listed = KeyCommands.lines(was, kind);
+                List<String> proposedLines = KeyCommands.lines(organisation, kind);
+                proposedLines.stream()
+                        .filter(l -> !listed.contains(l))
+                        .forEach(l -> out.add(
+                                "+ " + kind + " key " + KeyCommands.keyId(l, kind) + " of " + organisation.mspId()));
+                listed.stream()
+                        .filter(l -> !proposedLines.contains(l))
+                        .forEach(l -> out.add(
+                                "- " + kind + " key " + KeyCommands.keyId(l, kind) + " of " + organisation.mspId()));
+            }
+        }
         if (out.isEmpty()) {
             out.add("~ other changes (certificates, addresses or keys)");
         }

@@ -9,6 +9,11 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.protobuf.ByteString;
+import dev.dossier.common.card.CardKey;
+import dev.dossier.common.note.Checkpoint;
+import dev.dossier.common.note.NoteVerifier;
+import dev.dossier.common.note.TrustFile;
+import dev.dossier.credential.CredentialKey;
 import dev.dossier.crypto.Pem;
 import dev.dossier.node.identity.Msp;
 import dev.dossier.node.identity.Signer;
@@ -27,6 +32,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The consortium as the ledger holds it: its organisations (MSP id, CA and TLS CA certificates, the serial numbers
@@ -102,15 +108,21 @@ public record ConsortiumDocument(
         public Organisation revoking(BigInteger serial) {
             Set<String> serials = new LinkedHashSet<>(revokedSerials);
             serials.add(serial.toString(16));
-            return with(List.copyOf(serials), nodes);
+            return with(List.copyOf(serials), nodes, cardKeys, credentialKeys);
         }
 
         /** @return this organisation with other nodes */
         public Organisation withNodes(List<Node> newNodes) {
-            return with(revokedSerials, newNodes);
+            return with(revokedSerials, newNodes, cardKeys, credentialKeys);
         }
 
-        private Organisation with(List<String> serials, List<Node> newNodes) {
+        /** @return this organisation with other card and credential key lines */
+        public Organisation withKeys(List<String> newCardKeys, List<String> newCredentialKeys) {
+            return with(revokedSerials, nodes, newCardKeys, newCredentialKeys);
+        }
+
+        private Organisation with(
+                List<String> serials, List<Node> newNodes, List<String> newCardKeys, List<String> newCredentialKeys) {
             return new Organisation(
                     mspId,
                     name,
@@ -119,8 +131,8 @@ public record ConsortiumDocument(
                     tlsCaCertificates,
                     serials,
                     newNodes,
-                    cardKeys,
-                    credentialKeys);
+                    newCardKeys,
+                    newCredentialKeys);
         }
     }
 
@@ -204,6 +216,13 @@ public record ConsortiumDocument(
         return new ConsortiumDocument(version, newSequence, channel, chaincode, newOrganisations);
     }
 
+    /** @return the organisations, in order, the one of {@code mspId} changed by {@code change} */
+    public List<Organisation> organisationsWith(String mspId, UnaryOperator<Organisation> change) {
+        return organisations.stream()
+                .map(o -> o.mspId().equals(mspId) ? change.apply(o) : o)
+                .toList();
+    }
+
     /** @return the member organisations' MSP ids, in order */
     public List<String> mspIds() {
         return organisations.stream().map(Organisation::mspId).toList();
@@ -240,6 +259,38 @@ public record ConsortiumDocument(
             out.add(member.serializedIdentity());
         }
         return out;
+    }
+
+    /**
+     * @return every organisation's card-signing keys, in the document's order (lines checked by {@link DocumentRules})
+     */
+    public List<CardKey> cardKeys() {
+        return organisations.stream()
+                .flatMap(o -> o.cardKeys().stream())
+                .map(CardKey::parse)
+                .toList();
+    }
+
+    /** @return every organisation's credential keys, in the document's order */
+    public List<CredentialKey> credentialKeys() {
+        return organisations.stream()
+                .flatMap(o -> o.credentialKeys().stream())
+                .map(CredentialKey::parse)
+                .toList();
+    }
+
+    /**
+     * The trust file of this consortium, as {@code /v1/keys} serves it: the log's origin, each node's checkpoint key
+     * (the public key of its signing certificate) under its name, a strict majority of them as the cosigners a
+     * checkpoint needs, and every organisation's card keys.
+     */
+    public TrustFile trustFile() {
+        List<NoteVerifier.Key> keys = nodes().stream()
+                .map(member -> new NoteVerifier.Key(
+                        member.node().name(),
+                        certificate(member.node().certificate()).getPublicKey()))
+                .toList();
+        return TrustFile.majority(Checkpoint.origin(channel, chaincode), keys).withCardKeys(cardKeys());
     }
 
     /** @return one MSP per organisation: its CAs, and the serials the consortium revoked */

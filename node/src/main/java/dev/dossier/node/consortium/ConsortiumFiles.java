@@ -5,9 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.dossier.common.card.CardKey;
 import dev.dossier.credential.CredentialKey;
 import dev.dossier.crypto.Pem;
-import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
-import dev.dossier.node.config.CredentialKeys;
+import dev.dossier.node.config.OrganisationKeys;
 import dev.dossier.node.identity.Msp;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -78,12 +77,12 @@ public final class ConsortiumFiles {
         List<String> cardKeys = new ArrayList<>();
         List<String> credentialKeys = new ArrayList<>();
         if (network != null) {
-            for (CardKey key : CardKeys.load(network.resolve(CardKeys.FILE_NAME))) {
+            for (CardKey key : OrganisationKeys.CARDS.load(network.resolve(OrganisationKeys.CARDS.fileName()))) {
                 if (key.organisation().equals(organisation.mspId())) {
                     cardKeys.add(key.line());
                 }
             }
-            for (CredentialKey key : CredentialKey.load(network.resolve(CredentialKeys.FILE_NAME))) {
+            for (CredentialKey key : CredentialKey.load(network.resolve(OrganisationKeys.CREDENTIALS.fileName()))) {
                 if (key.organisation().equals(organisation.mspId())) {
                     credentialKeys.add(key.line());
                 }

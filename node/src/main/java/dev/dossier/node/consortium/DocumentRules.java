@@ -1,6 +1,7 @@
 package dev.dossier.node.consortium;
 
 import dev.dossier.common.card.CardKey;
+import dev.dossier.common.note.NoteVerifier;
 import dev.dossier.credential.CredentialKey;
 import dev.dossier.node.consortium.ConsortiumDocument.Member;
 import dev.dossier.node.consortium.ConsortiumDocument.Node;
@@ -19,8 +20,10 @@ import java.util.regex.Pattern;
  * the format version; at least one organisation and at least one node; unique MSP ids, organisation names, node
  * names and node addresses; names of a sane form; every organisation with at least one CA and one TLS CA, each a CA
  * certificate with an EC key; every node's signing certificate issued by its organisation's CA (and not revoked), its
- * TLS certificate by its organisation's TLS CA (and not revoked); revoked serials as lowercase hex; card and credential key lines that
- * parse and name their organisation. Deterministic: certificates are judged by their signatures, never by a clock.
+ * TLS certificate by its organisation's TLS CA (and not revoked), its signing certificate's key a P-256 key (its
+ * checkpoint key, which the trust file pins); revoked serials as lowercase hex; card and credential key lines that
+ * parse, name their organisation and have key ids found once in the document. Deterministic: certificates are judged
+ * by their signatures, never by a clock.
  */
 final class DocumentRules {
     private static final Pattern MSP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -53,6 +56,12 @@ final class DocumentRules {
         Set<String> seen = new HashSet<>();
         for (Organisation organisation : organisations) {
             organisation(organisation, seen);
+        }
+        for (CardKey key : document.cardKeys()) {
+            unique(seen, "card key id " + key.keyIdHex());
+        }
+        for (CredentialKey key : document.credentialKeys()) {
+            unique(seen, "credential key id " + key.keyIdHex());
         }
         if (document.nodes().isEmpty()) {
             throw new IllegalArgumentException("no organisation has a node: the network would have none");
@@ -140,6 +149,13 @@ final class DocumentRules {
         unique(seen, "node name " + node.name());
         unique(seen, "node address " + node.host() + ":" + node.port());
         X509Certificate signing = certificate(node.certificate(), what + ": certificate");
+        try {
+            // its checkpoint key: it signs and cosigns the commitment log's checkpoints with it
+            new NoteVerifier.Key(node.name(), signing.getPublicKey());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    what + ": certificate holds no P-256 key, which checkpoints are signed with", e);
+        }
         try {
             validator.validate(
                     member.serializedIdentity(), signing.getNotBefore().toInstant());

@@ -9,29 +9,32 @@ import java.net.URI;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The {@code did:web} controller documents a node serves (DID Core with Multikey verification methods): its own at
  * {@code /.well-known/did.json} ({@code did:web:<host>%3A<port>}, its checkpoint key, which signs the status lists),
  * and every organisation's at {@code /<MSP id>/did.json} ({@code did:web:<host>%3A<port>:<MSP id>}, the
- * organisation's Ed25519 credential keys of {@code credential-keys.txt}). Immutable.
+ * organisation's Ed25519 credential keys: the consortium's in force, or those of {@code credential-keys.txt}).
  */
 public final class ControllerDocuments {
     private final String nodeDid;
     private final String nodeName;
     private final VerificationKey nodeKey;
-    private final List<CredentialKey> organisationKeys;
+    private final Supplier<List<CredentialKey>> organisationKeys;
 
     /**
      * @param baseUrl the node's HTTP address, whose host and port make its DID
      * @param nodeName the node's name in the trust file, the fragment of its key
+     * @param organisationKeys the organisations' credential keys in force, asked at each request (the consortium's
+     *     keys change by vote)
      */
     public ControllerDocuments(
-            String baseUrl, String nodeName, VerificationKey nodeKey, List<CredentialKey> organisationKeys) {
+            String baseUrl, String nodeName, VerificationKey nodeKey, Supplier<List<CredentialKey>> organisationKeys) {
         this.nodeDid = didWeb(baseUrl);
         this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
         this.nodeKey = Objects.requireNonNull(nodeKey, "nodeKey");
-        this.organisationKeys = List.copyOf(organisationKeys);
+        this.organisationKeys = Objects.requireNonNull(organisationKeys, "organisationKeys");
     }
 
     /** @return the {@code did:web} of an HTTP address: {@code http://localhost:9051} gives {@code did:web:localhost%3A9051} */
@@ -57,7 +60,7 @@ public final class ControllerDocuments {
 
     /** @return an organisation's controller document, empty if it has no credential key */
     public Optional<JsonObject> organisation(String mspId) {
-        List<CredentialKey> keys = organisationKeys.stream()
+        List<CredentialKey> keys = organisationKeys.get().stream()
                 .filter(key -> key.organisation().equals(mspId))
                 .toList();
         if (keys.isEmpty()) {

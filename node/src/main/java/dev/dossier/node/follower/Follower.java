@@ -4,7 +4,7 @@ import dev.dossier.common.concurrent.DaemonThreads;
 import dev.dossier.common.note.Checkpoint;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.node.StartedParts;
-import dev.dossier.node.config.CardKeys;
+import dev.dossier.node.config.OrganisationKeys;
 import dev.dossier.node.gateway.EndorsementLog;
 import dev.dossier.node.gateway.TransactionValidator;
 import dev.dossier.node.http.HttpApi;
@@ -153,7 +153,8 @@ public final class Follower implements AutoCloseable {
                     RevocationIndex::close);
             LedgerMeters.bind(metrics, ledger);
             TrustFile trust = TrustFiles.majority(origin, settings.followers())
-                    .withCardKeys(settings.cardKeys() == null ? List.of() : CardKeys.load(settings.cardKeys()));
+                    .withCardKeys(
+                            settings.cardKeys() == null ? List.of() : OrganisationKeys.CARDS.load(settings.cardKeys()));
             Files.writeString(settings.dataDirectory().resolve(TRUST_FILE), trust.format(), StandardCharsets.UTF_8);
             CheckpointPublisher checkpoints = parts.add(
                     "checkpoint publisher",

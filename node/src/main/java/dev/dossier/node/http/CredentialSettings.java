@@ -15,22 +15,25 @@ import java.security.SignatureException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * What a node needs to serve Verifiable Credentials: its signing identity (the checkpoint key, which signs the status
  * lists under the node's {@code did:web}), its name in the trust file (the key's fragment), and the organisations'
- * credential keys ({@code credential-keys.txt}).
+ * credential keys in force (the consortium's, or those of {@code credential-keys.txt}).
  */
 public final class CredentialSettings {
     private final Signer signer;
     private final String nodeName;
-    private final List<CredentialKey> organisationKeys;
+    private final Supplier<List<CredentialKey>> organisationKeys;
     private final Clock clock;
 
-    public CredentialSettings(Signer signer, String nodeName, List<CredentialKey> organisationKeys, Clock clock) {
+    /** @param organisationKeys the organisations' credential keys in force, asked at each request */
+    public CredentialSettings(
+            Signer signer, String nodeName, Supplier<List<CredentialKey>> organisationKeys, Clock clock) {
         this.signer = Objects.requireNonNull(signer, "signer");
         this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
-        this.organisationKeys = List.copyOf(organisationKeys);
+        this.organisationKeys = Objects.requireNonNull(organisationKeys, "organisationKeys");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 

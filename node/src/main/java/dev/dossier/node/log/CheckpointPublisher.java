@@ -41,8 +41,11 @@ import java.util.logging.Logger;
  * the trust file's number of cosigners (its own signature included), stores the note durably in the log's database as
  * its latest cosigned checkpoint. A single node needs only its own signature.
  *
+ * <p>The trust file and the nodes asked are replaced whole when the consortium in force changes ({@link #update}):
+ * from the next round a node voted in is asked and counts, a node voted out is neither.
+ *
  * <p>It also answers the other nodes' requests ({@link #cosign}): it adds its signature to a checkpoint only if a node
- * of the consortium signed it, it names this log, its time is within five minutes of this node's clock, and this
+ * of the consortium in force signed it, it names this log, its time is within five minutes of this node's clock, and this
  * node's own log has the same root at that size.
  *
  * <p>Security: a cosigned checkpoint states that {@code cosigners} nodes computed the same root from their own copies
@@ -79,10 +82,17 @@ public final class CheckpointPublisher implements AutoCloseable {
         }
     }
 
+    /** Whose signatures count and whom to ask: replaced whole when the consortium in force changes. */
+    private record Cosigners(TrustFile trust, List<URI> uris) {
+        Cosigners {
+            Objects.requireNonNull(trust, "trust");
+            uris = List.copyOf(uris);
+        }
+    }
+
     private final CommitmentLog log;
     private final CheckpointSigner signer;
-    private final TrustFile trust;
-    private final List<URI> cosigners;
+    private volatile Cosigners cosigners;
     private final Clock clock;
     private final Duration behindWait;
     private final HttpClient http;
@@ -99,17 +109,11 @@ public final class CheckpointPublisher implements AutoCloseable {
             Duration behindWait) {
         this.log = Objects.requireNonNull(log, "log");
         this.signer = Objects.requireNonNull(signer, "signer");
-        this.trust = Objects.requireNonNull(trust, "trust");
-        this.cosigners = List.copyOf(cosigners);
+        this.cosigners = new Cosigners(trust, cosigners);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.behindWait = Objects.requireNonNull(behindWait, "behindWait");
-        NoteVerifier.Key own = signer.verifierKey();
-        if (trust.keys().stream().noneMatch(k -> k.name().equals(own.name()) && k.keyId() == own.keyId())) {
-            throw new IllegalArgumentException("this node's key " + own.vkey() + " is not in the trust file");
-        }
-        this.http = cosigners.isEmpty()
-                ? null
-                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "checkpoints");
             thread.setDaemon(true);
@@ -125,7 +129,6 @@ public final class CheckpointPublisher implements AutoCloseable {
      * @param signer signs checkpoints with the node's key, which must be in {@code trust}
      * @param trust the consortium's trust file: origin, node keys, cosigners needed
      * @param cosigners the cosign endpoints ({@code http://host:port/v1/checkpoint/cosign}) of the other nodes
-     * @throws IllegalArgumentException if the node's own key is not in the trust file
      */
     public static CheckpointPublisher start(
             CommitmentLog log, CheckpointSigner signer, TrustFile trust, List<URI> cosigners) {
@@ -151,7 +154,35 @@ public final class CheckpointPublisher implements AutoCloseable {
 
     /** @return the trust file that checkpoints are verified against */
     public TrustFile trust() {
-        return trust;
+        return cosigners.trust();
+    }
+
+    /**
+     * Puts another trust file in force (the consortium's changed): from the next round only its keys' signatures
+     * count, and its nodes are asked to cosign. A node whose own key it does not list publishes nothing until one
+     * does. The latest cosigned checkpoint is dropped if it no longer has enough signatures of the new keys, so that
+     * the next round cosigns a new one.
+     *
+     * @param trust the trust file in force
+     * @param uris the cosign endpoints of the other nodes it lists
+     */
+    public synchronized void update(TrustFile trust, List<URI> uris) {
+        cosigners = new Cosigners(trust, uris);
+        Cosigned current = latest;
+        if (current != null) {
+            try {
+                trust.verifier().verify(current.note());
+            } catch (NoteException e) {
+                latest = null;
+                LOG.info(() -> "cosigned checkpoint " + current.checkpoint() + " no longer verifies against the"
+                        + " consortium's keys in force (" + e.getMessage() + "); a new one will be cosigned");
+            }
+        }
+    }
+
+    /** @return whether the trust file lists this node's key under its name */
+    private static boolean lists(TrustFile trust, NoteVerifier.Key own) {
+        return trust.keys().stream().anyMatch(k -> k.name().equals(own.name()) && k.keyId() == own.keyId());
     }
 
     private Optional<Cosigned> reload() {
@@ -159,6 +190,7 @@ public final class CheckpointPublisher implements AutoCloseable {
         if (stored.isEmpty()) {
             return Optional.empty();
         }
+        TrustFile trust = cosigners.trust();
         try {
             SignedNote note = SignedNote.parse(stored.get());
             Set<String> signers = trust.verifier().verify(note);
@@ -199,12 +231,19 @@ public final class CheckpointPublisher implements AutoCloseable {
                 && now - current.checkpoint().time() < MAX_AGE.toSeconds()) {
             return Optional.empty();
         }
+        Cosigners inForce = cosigners;
+        TrustFile trust = inForce.trust();
+        if (!lists(trust, signer.verifierKey())) {
+            warn("no checkpoint published: this node's key "
+                    + signer.verifierKey().vkey() + " is not among the consortium's keys in force");
+            return Optional.empty();
+        }
         SignedNote own = signer.sign(trust.origin(), log, now);
         Map<String, NoteSignature> signatures = new LinkedHashMap<>();
         NoteSignature ownSignature = own.signatures().get(0);
         signatures.put(ownSignature.keyName(), ownSignature);
-        if (!cosigners.isEmpty()) {
-            collect(own, signatures);
+        if (!inForce.uris().isEmpty()) {
+            collect(own, inForce, signatures);
         }
         SignedNote note = SignedNote.of(own.text(), new ArrayList<>(signatures.values()));
         Set<String> signers;
@@ -219,18 +258,24 @@ public final class CheckpointPublisher implements AutoCloseable {
         if (current != null && checkpoint.size() < current.checkpoint().size()) {
             return Optional.empty();
         }
-        log.storeCosignedCheckpoint(note.format());
         Cosigned cosigned = new Cosigned(note, checkpoint, signers);
-        latest = cosigned;
+        synchronized (this) {
+            if (cosigners != inForce) {
+                return Optional.empty(); // the consortium changed meanwhile: the next round asks its nodes
+            }
+            log.storeCosignedCheckpoint(note.format());
+            latest = cosigned;
+        }
         LOG.fine(() -> "cosigned checkpoint " + checkpoint + " by " + signers);
         return Optional.of(cosigned);
     }
 
     /** Sends the note to every other node at once and adds the signature lines that verify against the trust file. */
-    private void collect(SignedNote own, Map<String, NoteSignature> signatures) throws InterruptedException {
+    private void collect(SignedNote own, Cosigners inForce, Map<String, NoteSignature> signatures)
+            throws InterruptedException {
         String body = own.format();
         List<CompletableFuture<String>> answers = new ArrayList<>();
-        for (URI uri : cosigners) {
+        for (URI uri : inForce.uris()) {
             HttpRequest request = HttpRequest.newBuilder(uri)
                     .timeout(REQUEST_TIMEOUT)
                     .header("Content-Type", "text/plain; charset=utf-8")
@@ -241,7 +286,7 @@ public final class CheckpointPublisher implements AutoCloseable {
         }
         long deadline = System.nanoTime() + REQUEST_TIMEOUT.plusSeconds(1).toNanos();
         for (int i = 0; i < answers.size(); i++) {
-            URI uri = cosigners.get(i);
+            URI uri = inForce.uris().get(i);
             String answer;
             try {
                 answer = answers.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -251,7 +296,7 @@ public final class CheckpointPublisher implements AutoCloseable {
                 answers.get(i).cancel(true);
                 continue;
             }
-            addVerified(own.text(), answer, signatures);
+            addVerified(own.text(), answer, inForce.trust(), signatures);
         }
     }
 
@@ -271,7 +316,8 @@ public final class CheckpointPublisher implements AutoCloseable {
         }
     }
 
-    private void addVerified(String text, String answer, Map<String, NoteSignature> signatures) {
+    private static void addVerified(
+            String text, String answer, TrustFile trust, Map<String, NoteSignature> signatures) {
         SignedNote returned;
         try {
             returned = SignedNote.parse(answer);
@@ -312,6 +358,7 @@ public final class CheckpointPublisher implements AutoCloseable {
      */
     public SignedNote cosign(SignedNote note) throws CosignException, InterruptedException {
         Objects.requireNonNull(note, "note");
+        TrustFile trust = cosigners.trust();
         Checkpoint checkpoint;
         try {
             new NoteVerifier(trust.keys(), 1).verify(note);

@@ -6,8 +6,8 @@ import dev.dossier.common.card.CardKey;
 import dev.dossier.common.note.NoteVerifier;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.crypto.Pem;
-import dev.dossier.node.config.CardKeys;
 import dev.dossier.node.config.Consortium;
+import dev.dossier.node.config.OrganisationKeys;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.log.TrustFiles;
 import java.nio.file.Files;
@@ -136,7 +136,8 @@ class NetworkInitTest {
             assertThat(Pem.readPrivateKey(file).publicKey().subjectPublicKeyInfo())
                     .isEqualTo(key.subjectPublicKeyInfo());
         }
-        assertThat(CardKeys.load(out.resolve(CardKeys.FILE_NAME))).isEqualTo(trust.cardKeys());
+        assertThat(OrganisationKeys.CARDS.load(out.resolve(OrganisationKeys.CARDS.fileName())))
+                .isEqualTo(trust.cardKeys());
 
         LocalDate from = today.plusYears(3).minusDays(30);
         assertThat(addCardKey(out, "Org1MSP", from, from.plusYears(3))).isZero();

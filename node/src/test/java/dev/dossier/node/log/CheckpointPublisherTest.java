@@ -191,12 +191,57 @@ class CheckpointPublisherTest {
     }
 
     @Test
-    void nodeWhoseKeyIsNotInTheTrustFile_isRefused() throws Exception {
+    void nodeWhoseKeyIsNotInTheTrustFile_publishesNothing_untilAnUpdateListsIt() throws Exception {
         TrustFile onlySecond = TrustFile.majority("dossier/dossier/notary", List.of(second.verifierKey()));
-        try (CommitmentLog log = CommitmentLogTest.logWith(directory.resolve("log"), commitment(1))) {
-            assertThatThrownBy(() -> publisher(log, first, onlySecond, CLOCK))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("is not in the trust file");
+        TrustFile withFirst = TrustFile.majority("dossier/dossier/notary", List.of(first.verifierKey()));
+        try (CommitmentLog log = CommitmentLogTest.logWith(directory.resolve("log"), commitment(1));
+                CheckpointPublisher publisher = publisher(log, first, onlySecond, CLOCK)) {
+            assertThat(publisher.publish()).isEmpty();
+            assertThat(log.cosignedCheckpoint()).isEmpty();
+
+            publisher.update(withFirst, List.of());
+
+            assertThat(publisher.publish())
+                    .get()
+                    .satisfies(c -> assertThat(c.signers())
+                            .containsExactly(first.verifierKey().name()));
+            assertThat(publisher.trust()).isEqualTo(withFirst);
+        }
+    }
+
+    @Test
+    void afterAnUpdate_aRemovedNodesSignature_noLongerGetsACosignature_norCounts() throws Exception {
+        TrustFile withoutFirst = TrustFile.majority("dossier/dossier/notary", List.of(second.verifierKey()));
+        try (CommitmentLog log1 = CommitmentLogTest.logWith(directory.resolve("log1"), commitment(1));
+                CommitmentLog log2 = CommitmentLogTest.logWith(directory.resolve("log2"), commitment(1));
+                CheckpointPublisher publisher2 = publisher(log2, second, trust, CLOCK)) {
+            SignedNote byFirst = first.sign(trust.origin(), log1, NOW.getEpochSecond());
+            SignedNote cosigned = publisher2.cosign(byFirst);
+            TrustFile before = trust;
+
+            publisher2.update(withoutFirst, List.of());
+
+            assertRefused(publisher2, byFirst, CosignException.Reason.MALFORMED)
+                    .hasMessageContaining("not a checkpoint signed by a node of the consortium");
+            assertThat(publisher2.trust().verifier().verify(cosigned))
+                    .as("the removed node's line is ignored; the remaining one suffices for one key")
+                    .containsExactly(second.verifierKey().name());
+            assertThat(before.verifier().verify(cosigned)).hasSize(2);
+        }
+    }
+
+    @Test
+    void latestCheckpoint_thatTheNewKeysDoNotVerify_isDropped_andANewOneIsCosigned() throws Exception {
+        TrustFile alone = TrustFile.majority("dossier/dossier/notary", List.of(first.verifierKey()));
+        try (CommitmentLog log = CommitmentLogTest.logWith(directory.resolve("log"), commitment(1));
+                CheckpointPublisher publisher = publisher(log, first, alone, CLOCK)) {
+            publisher.publish().orElseThrow();
+
+            publisher.update(trust, List.of());
+
+            assertThat(publisher.latest())
+                    .as("one signature of the two the new trust file needs")
+                    .isEmpty();
         }
     }
 }
