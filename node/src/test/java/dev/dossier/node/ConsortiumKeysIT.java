@@ -255,7 +255,7 @@ class ConsortiumKeysIT {
 
         long size = anchor();
         TrustFile trust = keys(1);
-        SignedNote latest = awaitCheckpointOf(0, size);
+        SignedNote latest = TestCluster.awaitCheckpoint(cluster.nodes[0], size);
         assertThat(trust.verifier().verify(latest)).containsExactlyInAnyOrderElementsOf(remaining);
         assertThat(latest.signatures())
                 .extracting(dev.dossier.common.note.NoteSignature::keyName)
@@ -328,24 +328,6 @@ class ConsortiumKeysIT {
             Thread.sleep(20);
         }
         return cluster.nodes[0].commitmentLog().size();
-    }
-
-    /** @return node {@code node}'s latest cosigned checkpoint once it covers {@code size} leaves */
-    private static SignedNote awaitCheckpointOf(int node, long size) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            HttpResponse<String> answer = get(node, "/v1/checkpoint");
-            if (answer.statusCode() == 200) {
-                SignedNote note = SignedNote.parse(answer.body());
-                if (dev.dossier.common.note.Checkpoint.parse(note.text()).size() >= size) {
-                    return note;
-                }
-            }
-            assertThat(System.nanoTime())
-                    .as("a checkpoint of " + size + " leaves cosigned on node " + node)
-                    .isLessThan(deadline);
-            Thread.sleep(100);
-        }
     }
 
     @AfterAll

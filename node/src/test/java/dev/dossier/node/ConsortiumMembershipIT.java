@@ -14,6 +14,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.common.note.NoteVerifier;
+import dev.dossier.common.note.SignedNote;
+import dev.dossier.common.note.TrustFile;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.consortium.ConsortiumDocument;
@@ -94,6 +97,17 @@ class ConsortiumMembershipIT {
                 }
                 acknowledged.add(commitment);
                 awaitCaughtUp(cluster, fourth, Duration.ofSeconds(30));
+                // the node voted in is a cosigner: every node pins its key, 3 of the 4 nodes must sign, and its own
+                // checkpoints, which carry its signature, are cosigned by enough of the others
+                TrustFile trust = TrustFile.parse(
+                        TestCluster.httpGet(cluster.nodes[0], "/v1/keys").body());
+                assertThat(trust.keys()).extracting(NoteVerifier.Key::name).contains(settings.name());
+                assertThat(trust.cosigners()).isEqualTo(3);
+                SignedNote fourthsCheckpoint = TestCluster.awaitCheckpoint(
+                        fourth, fourth.commitmentLog().size());
+                assertThat(trust.verifier().verify(fourthsCheckpoint))
+                        .contains(settings.name())
+                        .hasSizeGreaterThanOrEqualTo(3);
                 assertThat(new String(
                                 fourth.ledger()
                                         .get("notary", commitment)

@@ -319,6 +319,24 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
+    /** @return the node's latest cosigned checkpoint ({@code GET /v1/checkpoint}) once it covers {@code size} leaves */
+    static dev.dossier.common.note.SignedNote awaitCheckpoint(Node node, long size) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            java.net.http.HttpResponse<String> answer = httpGet(node, "/v1/checkpoint");
+            if (answer.statusCode() == 200) {
+                dev.dossier.common.note.SignedNote note = dev.dossier.common.note.SignedNote.parse(answer.body());
+                if (dev.dossier.common.note.Checkpoint.parse(note.text()).size() >= size) {
+                    return note;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no checkpoint of " + size + " leaves cosigned on " + node.httpUrl());
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** @return the answer of a node's HTTP API to {@code GET path} */
     static java.net.http.HttpResponse<String> httpGet(Node node, String path) throws Exception {
         return java.net.http.HttpClient.newHttpClient()
