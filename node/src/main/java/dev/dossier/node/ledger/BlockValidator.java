@@ -46,7 +46,7 @@ import org.rocksdb.WriteBatch;
  * thread-safe.
  */
 final class BlockValidator implements StateView {
-    /** One key written by a valid transaction, for the history index. */
+    /** One key written by a valid transaction, for the history index; a delete's value is empty. */
     record Write(byte[] namespace, byte[] key, boolean delete, byte[] value) {}
 
     /** A namespace's decoded read-write set. */
@@ -219,8 +219,11 @@ final class BlockValidator implements StateView {
         return TxValidationCode.VALID;
     }
 
-    /** Records the writes of a valid transaction; later transactions of the block see them. */
-    List<Write> apply(List<NsRwSet> rwset, int txNumber) {
+    /**
+     * @return what a transaction's read-write set does to each key it writes, by state key: a delete (or an empty
+     *     value) wins over the key's puts, else its last put counts; a delete's value is empty
+     */
+    static TreeMap<byte[], Write> writes(List<NsRwSet> rwset) {
         TreeMap<byte[], Write> writes = new TreeMap<>(Encoding.BYTEWISE);
         for (NsRwSet ns : rwset) {
             for (KVWrite write : ns.set().getWritesList()) {
@@ -235,6 +238,12 @@ final class BlockValidator implements StateView {
                 writes.put(stateKey, new Write(ns.namespace(), key, delete, value));
             }
         }
+        return writes;
+    }
+
+    /** Records the writes of a valid transaction; later transactions of the block see them. */
+    List<Write> apply(List<NsRwSet> rwset, int txNumber) {
+        TreeMap<byte[], Write> writes = writes(rwset);
         List<Write> out = new ArrayList<>(writes.size());
         for (Map.Entry<byte[], Write> entry : writes.entrySet()) {
             Write write = entry.getValue();

@@ -263,7 +263,7 @@ public final class Ledger implements StateReader, AutoCloseable {
             byte[] filter = {(byte) TxValidationCode.VALID_VALUE};
             try (WriteBatch batch = new WriteBatch()) {
                 BlockValidator initial = new BlockValidator(db, state, keyMetadata, 0);
-                GenesisState.apply(configEnvelope, header.getTxId(), initial, batch, history);
+                GenesisState.apply(configEnvelope, initial, batch, history);
                 initial.writeUpdates(batch);
                 if (!header.getTxId().isEmpty()) {
                     batch.put(
@@ -391,12 +391,7 @@ public final class Ledger implements StateReader, AutoCloseable {
                         + TxValidationCode.ENDORSEMENT_POLICY_FAILURE + ": " + violation.get());
                 return TxValidationCode.ENDORSEMENT_POLICY_FAILURE;
             }
-            for (BlockValidator.Write write : validator.apply(rwset, txNumber)) {
-                byte[] key = Encoding.historyKey(
-                        Encoding.historyPrefix(write.namespace(), write.key()), blockNumber, txNumber);
-                batch.put(
-                        history, key, Encoding.historyValue(tx.txId(), tx.timestamp(), write.delete(), write.value()));
-            }
+            KeyHistory.record(validator.apply(rwset, txNumber), blockNumber, txNumber, history, batch);
         }
         return code;
     }

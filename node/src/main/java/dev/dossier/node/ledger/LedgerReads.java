@@ -48,17 +48,19 @@ final class LedgerReads {
         if (number < 0) {
             throw new IllegalArgumentException("block number " + number + " is negative");
         }
-        return guard.read(() -> "read block " + number, () -> {
-            byte[] stored = store.db.get(store.handle(Store.BLOCKS), Encoding.blockKey(number));
-            if (stored == null) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(Block.parseFrom(stored));
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException("ledger in " + directory + ": block " + number + " does not decode", e);
-            }
-        });
+        return guard.read(() -> "read block " + number, () -> storedBlock(number));
+    }
+
+    private Optional<Block> storedBlock(long number) throws RocksDBException {
+        byte[] stored = store.db.get(store.handle(Store.BLOCKS), Encoding.blockKey(number));
+        if (stored == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Block.parseFrom(stored));
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("ledger in " + directory + ": block " + number + " does not decode", e);
+        }
     }
 
     Optional<TxStatus> transaction(String txId) {
@@ -113,13 +115,16 @@ final class LedgerReads {
         });
     }
 
+    /** Each entry is read from the block its pointer names; a key's entries of one block share one read of it. */
     List<HistoryEntry> history(String namespace, String key) {
-        byte[] prefix =
-                Encoding.historyPrefix(Encoding.namespace(namespace), Encoding.utf8(requireNonNull(key, "key")));
+        byte[] ns = Encoding.namespace(namespace);
+        byte[] keyBytes = Encoding.utf8(requireNonNull(key, "key"));
+        byte[] prefix = Encoding.historyPrefix(ns, keyBytes);
         byte[] last = Arrays.copyOf(prefix, prefix.length + 16);
         Arrays.fill(last, prefix.length, last.length, (byte) 0xff);
         return guard.read(() -> "history of " + Encoding.display(namespace, key), () -> {
             List<HistoryEntry> out = new ArrayList<>();
+            Block block = null;
             try (Slice lower = new Slice(prefix);
                     ReadOptions options = new ReadOptions().setIterateLowerBound(lower);
                     RocksIterator it = store.db.newIterator(store.handle(Store.HISTORY), options)) {
@@ -129,7 +134,13 @@ final class LedgerReads {
                             || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
                         break;
                     }
-                    out.add(Encoding.decodeHistoryValue(it.value()));
+                    long[] pointer = Encoding.historyPointer(k);
+                    if (block == null || block.getHeader().getNumber() != pointer[0]) {
+                        block = storedBlock(pointer[0])
+                                .orElseThrow(() -> new IllegalArgumentException("the key history names block "
+                                        + pointer[0] + ", which the ledger does not hold"));
+                    }
+                    out.add(KeyHistory.entry(block, pointer[1], ns, keyBytes));
                 }
                 it.status();
             }
