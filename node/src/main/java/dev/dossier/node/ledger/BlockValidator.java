@@ -228,17 +228,24 @@ final class BlockValidator implements StateView {
         for (NsRwSet ns : rwset) {
             for (KVWrite write : ns.set().getWritesList()) {
                 byte[] key = write.getKeyBytes().toByteArray();
-                boolean delete = write.getIsDelete() || write.getValue().isEmpty();
                 byte[] stateKey = Encoding.stateKey(ns.namespace(), key);
-                Write previous = writes.get(stateKey);
-                if (previous != null && previous.delete()) {
-                    continue;
-                }
-                byte[] value = delete ? new byte[0] : write.getValue().toByteArray();
-                writes.put(stateKey, new Write(ns.namespace(), key, delete, value));
+                writes.put(stateKey, combine(writes.get(stateKey), ns.namespace(), key, write));
             }
         }
         return writes;
+    }
+
+    /**
+     * @return what a transaction does to a key once {@code write} follows {@code previous} (null: none) in its write
+     *     set: a delete (or an empty value) wins, else the last put
+     */
+    static Write combine(Write previous, byte[] namespace, byte[] key, KVWrite write) {
+        if (previous != null && previous.delete()) {
+            return previous;
+        }
+        boolean delete = write.getIsDelete() || write.getValue().isEmpty();
+        return new Write(
+                namespace, key, delete, delete ? new byte[0] : write.getValue().toByteArray());
     }
 
     /** Records the writes of a valid transaction; later transactions of the block see them. */

@@ -1,5 +1,6 @@
 package dev.dossier.node.ledger;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -7,7 +8,10 @@ import java.util.List;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
+import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -46,7 +50,8 @@ final class KeyHistory {
             throw new IllegalArgumentException(where + " does not exist");
         }
         try {
-            Envelope envelope = Envelope.parseFrom(block.getData().getData((int) txNumber));
+            Envelope envelope =
+                    Envelopes.parse(Envelope.parser(), block.getData().getData((int) txNumber), true);
             ChannelHeader header = Envelopes.channelHeader(envelope);
             TxReadWriteSet rwset;
             Instant timestamp;
@@ -55,19 +60,42 @@ final class KeyHistory {
                         .orElseThrow(() -> new IllegalArgumentException(where + " has no initial state"));
                 timestamp = Instant.EPOCH;
             } else {
-                rwset = Envelopes.readWriteSet(envelope);
+                rwset = Envelopes.readWriteSet(envelope, true);
                 timestamp = Instant.ofEpochSecond(
                         header.getTimestamp().getSeconds(),
                         header.getTimestamp().getNanos());
             }
-            BlockValidator.Write write =
-                    BlockValidator.writes(BlockValidator.parse(rwset)).get(Encoding.stateKey(namespace, key));
+            BlockValidator.Write write = writeOf(rwset, namespace, key);
             if (write == null) {
                 throw new IllegalArgumentException(where + " does not write the key");
             }
             return new HistoryEntry(header.getTxId(), timestamp, write.delete(), write.value());
-        } catch (InvalidProtocolBufferException | BlockValidator.BadRwSetException | DateTimeException e) {
+        } catch (InvalidProtocolBufferException | DateTimeException e) {
             throw new IllegalArgumentException(where + " does not decode: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * @return what the read-write set does to the key, by the rule the state applies ({@link
+     *     BlockValidator#combine}), or null if it does not write it. Only the key's namespace is decoded, with its
+     *     bytes as views of the block's: a transaction of a bulk upload writes thousands of keys.
+     */
+    private static BlockValidator.Write writeOf(TxReadWriteSet rwset, byte[] namespace, byte[] key)
+            throws InvalidProtocolBufferException {
+        ByteString ns = ByteString.copyFrom(namespace);
+        ByteString wanted = ByteString.copyFrom(key);
+        BlockValidator.Write found = null;
+        for (NsReadWriteSet set : rwset.getNsRwsetList()) {
+            if (!set.getNamespaceBytes().equals(ns)) {
+                continue;
+            }
+            for (KVWrite write :
+                    Envelopes.parse(KVRWSet.parser(), set.getRwset(), true).getWritesList()) {
+                if (write.getKeyBytes().equals(wanted)) {
+                    found = BlockValidator.combine(found, namespace, key, write);
+                }
+            }
+        }
+        return found;
     }
 }

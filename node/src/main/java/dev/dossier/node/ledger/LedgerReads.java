@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,16 +49,17 @@ final class LedgerReads {
         if (number < 0) {
             throw new IllegalArgumentException("block number " + number + " is negative");
         }
-        return guard.read(() -> "read block " + number, () -> storedBlock(number));
+        return guard.read(() -> "read block " + number, () -> storedBlock(number, false));
     }
 
-    private Optional<Block> storedBlock(long number) throws RocksDBException {
+    /** @param aliased whether the block's bytes fields are views of the bytes read (for a look that keeps nothing) */
+    private Optional<Block> storedBlock(long number, boolean aliased) throws RocksDBException {
         byte[] stored = store.db.get(store.handle(Store.BLOCKS), Encoding.blockKey(number));
         if (stored == null) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Block.parseFrom(stored));
+            return Optional.of(Envelopes.parse(Block.parser(), UnsafeByteOperations.unsafeWrap(stored), aliased));
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("ledger in " + directory + ": block " + number + " does not decode", e);
         }
@@ -136,7 +138,7 @@ final class LedgerReads {
                     }
                     long[] pointer = Encoding.historyPointer(k);
                     if (block == null || block.getHeader().getNumber() != pointer[0]) {
-                        block = storedBlock(pointer[0])
+                        block = storedBlock(pointer[0], true)
                                 .orElseThrow(() -> new IllegalArgumentException("the key history names block "
                                         + pointer[0] + ", which the ledger does not hold"));
                     }
