@@ -46,7 +46,7 @@ import org.rocksdb.WriteBatch;
  * thread-safe.
  */
 final class BlockValidator implements StateView {
-    /** One key written by a valid transaction, for the history index. */
+    /** One key written by a valid transaction, for the history index; a delete's value is empty. */
     record Write(byte[] namespace, byte[] key, boolean delete, byte[] value) {}
 
     /** A namespace's decoded read-write set. */
@@ -219,22 +219,38 @@ final class BlockValidator implements StateView {
         return TxValidationCode.VALID;
     }
 
-    /** Records the writes of a valid transaction; later transactions of the block see them. */
-    List<Write> apply(List<NsRwSet> rwset, int txNumber) {
+    /**
+     * @return what a transaction's read-write set does to each key it writes, by state key: a delete (or an empty
+     *     value) wins over the key's puts, else its last put counts; a delete's value is empty
+     */
+    static TreeMap<byte[], Write> writes(List<NsRwSet> rwset) {
         TreeMap<byte[], Write> writes = new TreeMap<>(Encoding.BYTEWISE);
         for (NsRwSet ns : rwset) {
             for (KVWrite write : ns.set().getWritesList()) {
                 byte[] key = write.getKeyBytes().toByteArray();
-                boolean delete = write.getIsDelete() || write.getValue().isEmpty();
                 byte[] stateKey = Encoding.stateKey(ns.namespace(), key);
-                Write previous = writes.get(stateKey);
-                if (previous != null && previous.delete()) {
-                    continue;
-                }
-                byte[] value = delete ? new byte[0] : write.getValue().toByteArray();
-                writes.put(stateKey, new Write(ns.namespace(), key, delete, value));
+                writes.put(stateKey, combine(writes.get(stateKey), ns.namespace(), key, write));
             }
         }
+        return writes;
+    }
+
+    /**
+     * @return what a transaction does to a key once {@code write} follows {@code previous} (null: none) in its write
+     *     set: a delete (or an empty value) wins, else the last put
+     */
+    static Write combine(Write previous, byte[] namespace, byte[] key, KVWrite write) {
+        if (previous != null && previous.delete()) {
+            return previous;
+        }
+        boolean delete = write.getIsDelete() || write.getValue().isEmpty();
+        return new Write(
+                namespace, key, delete, delete ? new byte[0] : write.getValue().toByteArray());
+    }
+
+    /** Records the writes of a valid transaction; later transactions of the block see them. */
+    List<Write> apply(List<NsRwSet> rwset, int txNumber) {
+        TreeMap<byte[], Write> writes = writes(rwset);
         List<Write> out = new ArrayList<>(writes.size());
         for (Map.Entry<byte[], Write> entry : writes.entrySet()) {
             Write write = entry.getValue();

@@ -57,8 +57,10 @@ public final class DerivedStore implements AutoCloseable {
     public static DerivedStore open(Path directory, long format, String what) throws IOException {
         Objects.requireNonNull(what, "what");
         Files.createDirectories(directory);
-        Options options =
-                new Options().setCreateIfMissing(true).setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery);
+        Options options = new Options()
+                .setCreateIfMissing(true)
+                .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)
+                .setCompressionType(Store.COMPRESSION);
         try {
             return new DerivedStore(options, RocksDB.open(options, directory.toString()), format);
         } catch (RocksDBException e) {

@@ -2,11 +2,8 @@ package dev.dossier.node.ledger;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
@@ -18,13 +15,14 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
 
 /**
  * Byte encodings of the ledger's column families. Keys sort as RocksDB's bytewise comparator sorts them, which for
- * state keys is the UTF-8 byte order Fabric uses. Version 2 of the format (version 1 had no {@code keymeta}):
+ * state keys is the UTF-8 byte order Fabric uses. Version 3 of the format (version 1 had no {@code keymeta}; version 2
+ * stored each history entry's tx id, timestamp, delete flag and value, which {@link HistoryMigration} drops):
  *
  * <pre>
  * blocks   key: block number (8 bytes big-endian)          value: serialized common.Block
  * state    key: namespace ‖ 0x00 ‖ key                      value: block (8) ‖ tx (8) ‖ value
  * history  key: namespace ‖ 0x00 ‖ len(key) (4) ‖ key ‖ block (8) ‖ tx (8)
- *          value: len(txId) (4) ‖ txId ‖ epoch seconds (8) ‖ nanos (4) ‖ isDelete (1) ‖ value
+ *          value: empty (a pointer: what the transaction wrote is read from its block, as Fabric's history does)
  * txindex  key: txId                                       value: block (8) ‖ tx (4) ‖ validation code (4)
  * meta     key: name (ASCII), see META_*                   value: see META_*
  * keymeta  key: namespace ‖ 0x00 ‖ key (as state)          value: serialized kvrwset.KVMetadataWrite, key empty,
@@ -51,7 +49,13 @@ final class Encoding {
      */
     static final byte[] META_SOURCE = "source".getBytes(StandardCharsets.US_ASCII);
 
-    static final byte FORMAT_VERSION = 2;
+    static final byte FORMAT_VERSION = 3;
+
+    /** The format before the history index held pointers only; {@link HistoryMigration} upgrades it at open. */
+    static final byte FORMAT_VALUED_HISTORY = 2;
+
+    /** The value of every history entry: the key says which transaction of which block wrote the key. */
+    static final byte[] HISTORY_VALUE = new byte[0];
 
     private Encoding() {}
 
@@ -213,37 +217,13 @@ final class Encoding {
         }
     }
 
-    static byte[] historyValue(String txId, Instant timestamp, boolean delete, byte[] value) {
-        byte[] id = utf8(txId);
-        return ByteBuffer.allocate(4 + id.length + 8 + 4 + 1 + value.length)
-                .putInt(id.length)
-                .put(id)
-                .putLong(timestamp.getEpochSecond())
-                .putInt(timestamp.getNano())
-                .put((byte) (delete ? 1 : 0))
-                .put(value)
-                .array();
-    }
-
-    static HistoryEntry decodeHistoryValue(byte[] stored) {
-        try {
-            ByteBuffer in = ByteBuffer.wrap(stored);
-            int idLength = in.getInt();
-            if (idLength < 0 || idLength > in.remaining()) {
-                throw new IllegalArgumentException("history value has a bad tx id length " + idLength);
-            }
-            String txId = new String(stored, 4, idLength, StandardCharsets.UTF_8);
-            in.position(4 + idLength);
-            Instant timestamp = Instant.ofEpochSecond(in.getLong(), in.getInt());
-            byte flag = in.get();
-            if (flag != 0 && flag != 1) {
-                throw new IllegalArgumentException("history value has a bad delete flag " + flag);
-            }
-            return new HistoryEntry(
-                    txId, timestamp, flag == 1, Arrays.copyOfRange(stored, in.position(), stored.length));
-        } catch (BufferUnderflowException | DateTimeException e) {
-            throw new IllegalArgumentException("history value does not decode: " + e, e);
+    /** @return the (block, tx) a history key points at */
+    static long[] historyPointer(byte[] historyKey) {
+        if (historyKey.length < 16) {
+            throw new IllegalArgumentException("history key is " + historyKey.length + " bytes, less than 16");
         }
+        ByteBuffer in = ByteBuffer.wrap(historyKey, historyKey.length - 16, 16);
+        return new long[] {in.getLong(), in.getLong()};
     }
 
     // ---- tx index

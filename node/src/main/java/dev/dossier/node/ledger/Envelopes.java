@@ -2,7 +2,10 @@ package dev.dossier.node.ledger;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.common.Payload;
@@ -32,18 +35,39 @@ public final class Envelopes {
      * @throws NullPointerException if {@code envelope} is null
      */
     public static TxReadWriteSet readWriteSet(Envelope envelope) throws InvalidProtocolBufferException {
+        return readWriteSet(envelope, false);
+    }
+
+    /**
+     * As {@link #readWriteSet(Envelope)}; with {@code aliased}, every bytes field decoded on the way (and those of
+     * the result) is a view of the envelope's bytes instead of a copy: for one look into a large transaction whose
+     * bytes are not changed afterwards, such as a stored block's.
+     */
+    static TxReadWriteSet readWriteSet(Envelope envelope, boolean aliased) throws InvalidProtocolBufferException {
         requireNonNull(envelope, "envelope");
-        Payload payload = Payload.parseFrom(envelope.getPayload());
-        Transaction transaction = Transaction.parseFrom(payload.getData());
+        Payload payload = parse(Payload.parser(), envelope.getPayload(), aliased);
+        Transaction transaction = parse(Transaction.parser(), payload.getData(), aliased);
         if (transaction.getActionsCount() == 0) {
             throw new InvalidProtocolBufferException("transaction has no actions");
         }
         ChaincodeActionPayload actionPayload =
-                ChaincodeActionPayload.parseFrom(transaction.getActions(0).getPayload());
-        ProposalResponsePayload responsePayload =
-                ProposalResponsePayload.parseFrom(actionPayload.getAction().getProposalResponsePayload());
-        ChaincodeAction action = ChaincodeAction.parseFrom(responsePayload.getExtension());
-        return TxReadWriteSet.parseFrom(action.getResults());
+                parse(ChaincodeActionPayload.parser(), transaction.getActions(0).getPayload(), aliased);
+        ProposalResponsePayload responsePayload = parse(
+                ProposalResponsePayload.parser(), actionPayload.getAction().getProposalResponsePayload(), aliased);
+        ChaincodeAction action = parse(ChaincodeAction.parser(), responsePayload.getExtension(), aliased);
+        return parse(TxReadWriteSet.parser(), action.getResults(), aliased);
+    }
+
+    /** @return the message in {@code bytes}; with {@code aliased}, its bytes fields are views of {@code bytes} */
+    static <T> T parse(Parser<T> parser, ByteString bytes, boolean aliased) throws InvalidProtocolBufferException {
+        if (!aliased) {
+            return parser.parseFrom(bytes);
+        }
+        CodedInputStream in = bytes.newCodedInput();
+        in.enableAliasing(true);
+        T message = parser.parseFrom(in);
+        in.checkLastTagWas(0);
+        return message;
     }
 
     /**

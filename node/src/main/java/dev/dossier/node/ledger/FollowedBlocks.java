@@ -124,7 +124,7 @@ final class FollowedBlocks {
                     throw new BlockRefusedException(number, "block 0 must hold one VALID configuration transaction");
                 }
                 try {
-                    GenesisState.apply(envelope, txId, validator, batch, target.history());
+                    GenesisState.apply(envelope, validator, batch, target.history());
                 } catch (IllegalArgumentException e) {
                     throw new BlockRefusedException(number, e.getMessage());
                 }
@@ -133,16 +133,15 @@ final class FollowedBlocks {
             if (seen || !isStateCode(code) || header.getType() != HeaderType.ENDORSER_TRANSACTION_VALUE) {
                 continue; // configuration transactions and transactions refused before the state write nothing
             }
-            Instant timestamp;
             try {
-                timestamp = Instant.ofEpochSecond(
+                // the key history reports this timestamp, read from the block
+                Instant.ofEpochSecond(
                         header.getTimestamp().getSeconds(),
                         header.getTimestamp().getNanos());
             } catch (java.time.DateTimeException e) {
                 throw new BlockRefusedException(number, label + ": its timestamp is out of range");
             }
-            replayTransaction(
-                    number, i, label, envelope, code, checks.get(i), validator, timestamp, target.history(), batch);
+            replayTransaction(number, i, label, envelope, code, checks.get(i), validator, target.history(), batch);
         }
         validator.writeUpdates(batch);
     }
@@ -150,7 +149,7 @@ final class FollowedBlocks {
     /**
      * Replays one transaction marked {@code code} (VALID or an MVCC conflict) against {@code validator}: its
      * read-write set must decode, re-validation must give {@code code} again, and a VALID one must pass {@code check};
-     * then its writes apply and go to the key history with {@code timestamp}. Shared by the ledger's {@link
+     * then its writes apply and go to the key history. Shared by the ledger's {@link
      * Ledger#append} and its audit.
      *
      * @throws BlockRefusedException saying which of these fails
@@ -163,15 +162,12 @@ final class FollowedBlocks {
             TxValidationCode code,
             WriteCheck check,
             BlockValidator validator,
-            Instant timestamp,
             ColumnFamilyHandle history,
             WriteBatch batch)
             throws BlockRefusedException, RocksDBException {
         List<BlockValidator.NsRwSet> rwset;
-        String txId;
         try {
             rwset = BlockValidator.parse(Envelopes.readWriteSet(envelope));
-            txId = Envelopes.channelHeader(envelope).getTxId();
         } catch (InvalidProtocolBufferException | BlockValidator.BadRwSetException e) {
             throw new BlockRefusedException(
                     number, label + ": marked " + code + " but its read-write set is unusable: " + e.getMessage());
@@ -188,9 +184,6 @@ final class FollowedBlocks {
         if (violation.isPresent()) {
             throw new BlockRefusedException(number, label + ": marked VALID but " + violation.get());
         }
-        for (BlockValidator.Write write : validator.apply(rwset, txNumber)) {
-            byte[] key = Encoding.historyKey(Encoding.historyPrefix(write.namespace(), write.key()), number, txNumber);
-            batch.put(history, key, Encoding.historyValue(txId, timestamp, write.delete(), write.value()));
-        }
+        KeyHistory.record(validator.apply(rwset, txNumber), number, txNumber, history, batch);
     }
 }

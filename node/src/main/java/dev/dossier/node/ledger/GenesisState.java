@@ -1,7 +1,6 @@
 package dev.dossier.node.ledger;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.hyperledger.fabric.protos.common.ConfigEnvelope;
@@ -53,8 +52,7 @@ final class GenesisState {
      *
      * @throws IllegalArgumentException if the initial state does not decode or is not a usable read-write set
      */
-    static void apply(
-            Envelope config, String txId, BlockValidator validator, WriteBatch batch, ColumnFamilyHandle history)
+    static void apply(Envelope config, BlockValidator validator, WriteBatch batch, ColumnFamilyHandle history)
             throws RocksDBException {
         Optional<TxReadWriteSet> initial = of(config);
         if (initial.isEmpty()) {
@@ -66,11 +64,6 @@ final class GenesisState {
         } catch (BlockValidator.BadRwSetException e) {
             throw new IllegalArgumentException("genesis config: initial state is not usable: " + e.getMessage(), e);
         }
-        for (BlockValidator.Write write : validator.apply(rwset, 0)) {
-            batch.put(
-                    history,
-                    Encoding.historyKey(Encoding.historyPrefix(write.namespace(), write.key()), 0, 0),
-                    Encoding.historyValue(txId, Instant.EPOCH, write.delete(), write.value()));
-        }
+        KeyHistory.record(validator.apply(rwset, 0), 0, 0, history, batch);
     }
 }

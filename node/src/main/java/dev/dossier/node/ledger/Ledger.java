@@ -35,7 +35,8 @@ import org.rocksdb.WriteOptions;
  *
  * <p>{@link #commit} validates a batch of ordered transactions (duplicate tx ids, MVCC read versions, phantom reads,
  * as a Fabric peer does), builds the next block, chained by Fabric's header hash and carrying the validation codes
- * in its TRANSACTIONS_FILTER metadata, and writes block, state, history, index and height in one synced RocksDB
+ * in its TRANSACTIONS_FILTER metadata, and writes block, state, history (pointers to the block and transaction that
+ * wrote each key), index and height in one synced RocksDB
  * write batch: after a crash the ledger holds either the whole block or none of it, and once {@code commit} returns
  * the block is on disk and visible to every reader.
  *
@@ -221,8 +222,9 @@ public final class Ledger implements StateReader, AutoCloseable {
     }
 
     /**
-     * {@inheritDoc} The timestamp of each entry is the {@link PendingTx#timestamp} of its transaction; a delete has
-     * an empty value.
+     * {@inheritDoc} Each entry is read from the block that holds its transaction (the history index keeps only the
+     * block and transaction, see {@code KeyHistory}): its timestamp is the transaction's channel header timestamp
+     * ({@link java.time.Instant#EPOCH} for the initial state of a genesis block); a delete has an empty value.
      *
      * @throws IllegalArgumentException if {@code namespace} is empty or contains U+0000
      * @throws IllegalStateException if the ledger is closed or the history cannot be read
@@ -263,7 +265,7 @@ public final class Ledger implements StateReader, AutoCloseable {
             byte[] filter = {(byte) TxValidationCode.VALID_VALUE};
             try (WriteBatch batch = new WriteBatch()) {
                 BlockValidator initial = new BlockValidator(db, state, keyMetadata, 0);
-                GenesisState.apply(configEnvelope, header.getTxId(), initial, batch, history);
+                GenesisState.apply(configEnvelope, initial, batch, history);
                 initial.writeUpdates(batch);
                 if (!header.getTxId().isEmpty()) {
                     batch.put(
@@ -391,12 +393,7 @@ public final class Ledger implements StateReader, AutoCloseable {
                         + TxValidationCode.ENDORSEMENT_POLICY_FAILURE + ": " + violation.get());
                 return TxValidationCode.ENDORSEMENT_POLICY_FAILURE;
             }
-            for (BlockValidator.Write write : validator.apply(rwset, txNumber)) {
-                byte[] key = Encoding.historyKey(
-                        Encoding.historyPrefix(write.namespace(), write.key()), blockNumber, txNumber);
-                batch.put(
-                        history, key, Encoding.historyValue(tx.txId(), tx.timestamp(), write.delete(), write.value()));
-            }
+            KeyHistory.record(validator.apply(rwset, txNumber), blockNumber, txNumber, history, batch);
         }
         return code;
     }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -39,8 +38,8 @@ import org.rocksdb.WriteOptions;
  * {@link Envelopes#readWriteSet}) against the state replayed so far — a VALID transaction must still validate, an
  * MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT one must fail the same way. Other codes come from checks made before
  * the ledger (signatures, policies) and are taken as they are. Then the replayed world state is compared with the
- * stored one, every key, value and version in both directions, and likewise the key history (except timestamps,
- * which blocks do not record) and the tx index ({@link ReplayComparison}).
+ * stored one, every key, value and version in both directions, and likewise the key history (its entries point at
+ * the transactions that wrote each key) and the tx index ({@link ReplayComparison}).
  *
  * <p>Memory stays bounded whatever the ledger's size: blocks are read one at a time and the replayed state, history
  * and tx ids live in a scratch RocksDB database (in a temporary directory beside the ledger, deleted afterwards);
@@ -147,6 +146,11 @@ public final class LedgerAudit {
         private long checkMeta() throws RocksDBException, AuditProblem {
             ColumnFamilyHandle meta = stored.handle(Store.META);
             byte[] format = stored.db.get(meta, Encoding.META_FORMAT);
+            if (Arrays.equals(format, new byte[] {Encoding.FORMAT_VALUED_HISTORY})) {
+                throw AuditProblem.outsideBlocks("ledger metadata: format 2, whose key history holds values; start the"
+                        + " node on it once (it migrates the history to format " + Encoding.FORMAT_VERSION
+                        + "), then audit it");
+            }
             if (format == null || !Arrays.equals(format, new byte[] {Encoding.FORMAT_VERSION})) {
                 throw AuditProblem.outsideBlocks(
                         "ledger metadata: unknown format " + (format == null ? "(none)" : Encoding.hex(format)));
@@ -194,11 +198,7 @@ public final class LedgerAudit {
             try (WriteBatch batch = new WriteBatch()) {
                 BlockValidator initial = newValidator(0);
                 GenesisState.apply(
-                        Envelope.parseFrom(block.getData().getData(0)),
-                        header.getTxId(),
-                        initial,
-                        batch,
-                        scratch.handle(Store.HISTORY));
+                        Envelope.parseFrom(block.getData().getData(0)), initial, batch, scratch.handle(Store.HISTORY));
                 initial.writeUpdates(batch);
                 scratch.db.write(noWal, batch);
             } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
@@ -299,7 +299,6 @@ public final class LedgerAudit {
                 WriteBatch batch)
                 throws RocksDBException, AuditProblem {
             try {
-                // blocks do not record when each write was committed: the history's times are not compared
                 FollowedBlocks.replayTransaction(
                         number,
                         txNumber,
@@ -308,7 +307,6 @@ public final class LedgerAudit {
                         code,
                         WriteCheck.UNCHECKED,
                         validator,
-                        Instant.EPOCH,
                         scratch.handle(Store.HISTORY),
                         batch);
             } catch (BlockRefusedException e) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,17 +49,20 @@ final class LedgerReads {
         if (number < 0) {
             throw new IllegalArgumentException("block number " + number + " is negative");
         }
-        return guard.read(() -> "read block " + number, () -> {
-            byte[] stored = store.db.get(store.handle(Store.BLOCKS), Encoding.blockKey(number));
-            if (stored == null) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(Block.parseFrom(stored));
-            } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException("ledger in " + directory + ": block " + number + " does not decode", e);
-            }
-        });
+        return guard.read(() -> "read block " + number, () -> storedBlock(number, false));
+    }
+
+    /** @param aliased whether the block's bytes fields are views of the bytes read (for a look that keeps nothing) */
+    private Optional<Block> storedBlock(long number, boolean aliased) throws RocksDBException {
+        byte[] stored = store.db.get(store.handle(Store.BLOCKS), Encoding.blockKey(number));
+        if (stored == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Envelopes.parse(Block.parser(), UnsafeByteOperations.unsafeWrap(stored), aliased));
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("ledger in " + directory + ": block " + number + " does not decode", e);
+        }
     }
 
     Optional<TxStatus> transaction(String txId) {
@@ -113,13 +117,16 @@ final class LedgerReads {
         });
     }
 
+    /** Each entry is read from the block its pointer names; a key's entries of one block share one read of it. */
     List<HistoryEntry> history(String namespace, String key) {
-        byte[] prefix =
-                Encoding.historyPrefix(Encoding.namespace(namespace), Encoding.utf8(requireNonNull(key, "key")));
+        byte[] ns = Encoding.namespace(namespace);
+        byte[] keyBytes = Encoding.utf8(requireNonNull(key, "key"));
+        byte[] prefix = Encoding.historyPrefix(ns, keyBytes);
         byte[] last = Arrays.copyOf(prefix, prefix.length + 16);
         Arrays.fill(last, prefix.length, last.length, (byte) 0xff);
         return guard.read(() -> "history of " + Encoding.display(namespace, key), () -> {
             List<HistoryEntry> out = new ArrayList<>();
+            Block block = null;
             try (Slice lower = new Slice(prefix);
                     ReadOptions options = new ReadOptions().setIterateLowerBound(lower);
                     RocksIterator it = store.db.newIterator(store.handle(Store.HISTORY), options)) {
@@ -129,7 +136,13 @@ final class LedgerReads {
                             || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
                         break;
                     }
-                    out.add(Encoding.decodeHistoryValue(it.value()));
+                    long[] pointer = Encoding.historyPointer(k);
+                    if (block == null || block.getHeader().getNumber() != pointer[0]) {
+                        block = storedBlock(pointer[0], true)
+                                .orElseThrow(() -> new IllegalArgumentException("the key history names block "
+                                        + pointer[0] + ", which the ledger does not hold"));
+                    }
+                    out.add(KeyHistory.entry(block, pointer[1], ns, keyBytes));
                 }
                 it.status();
             }

@@ -16,7 +16,8 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  *       {@code tx_id}, as Fabric's block store does; a transaction whose channel header does not decode, or has an
  *       empty {@code tx_id}, is stored in its block but not indexed.
  *   <li>{@code envelope}: stored unchanged as the block's data entry.
- *   <li>{@code timestamp}: the transaction's timestamp, recorded in the key history.
+ *   <li>{@code timestamp}: the transaction's timestamp, its channel header's. The ledger does not store it apart:
+ *       the key history reads it from the envelope in the block.
  *   <li>{@code precheck}: the outcome of the checks made before the ledger (signatures, endorsement policy...). A code
  *       other than {@code VALID} is kept as the final code and the read-write set is not looked at.
  *   <li>{@code readWriteSet}: the simulation results carried by the envelope (see {@link Envelopes#readWriteSet});

@@ -9,8 +9,8 @@ import org.rocksdb.RocksIterator;
 /**
  * The last step of a {@link LedgerAudit}: the world state, key metadata, key history and tx index a ledger stores
  * are compared, every key and value in both directions, with those the audit replayed from the blocks. Each
- * comparison is a merge join of two iterators sorted bytewise, so memory stays bounded. History timestamps are not
- * compared: blocks do not record them.
+ * comparison is a merge join of two iterators sorted bytewise, so memory stays bounded. A history entry is its key
+ * alone (namespace, key, block, transaction), so the history's keys are what is compared.
  */
 final class ReplayComparison {
     private ReplayComparison() {}
@@ -58,9 +58,9 @@ final class ReplayComparison {
                     "history",
                     Store.HISTORY,
                     Store.HISTORY,
-                    ReplayComparison::sameHistory,
+                    Arrays::equals,
                     Encoding::describeHistoryKey,
-                    ReplayComparison::describeHistory),
+                    ReplayComparison::preview),
             new Column(
                     "tx index",
                     Store.TX_INDEX,
@@ -99,29 +99,10 @@ final class ReplayComparison {
         }
     }
 
-    private static boolean sameHistory(byte[] stored, byte[] replayed) {
-        try {
-            HistoryEntry s = Encoding.decodeHistoryValue(stored);
-            HistoryEntry r = Encoding.decodeHistoryValue(replayed);
-            return s.txId().equals(r.txId()) && s.delete() == r.delete() && Arrays.equals(s.value(), r.value());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
     private static String describeState(byte[] value) {
         try {
             VersionedValue v = Encoding.decodeStateValue(value);
             return "version " + v.blockNumber() + ":" + v.txNumber() + ", value " + preview(v.value());
-        } catch (IllegalArgumentException e) {
-            return "undecodable " + preview(value);
-        }
-    }
-
-    private static String describeHistory(byte[] value) {
-        try {
-            HistoryEntry h = Encoding.decodeHistoryValue(value);
-            return "tx " + h.txId() + (h.delete() ? ", delete" : ", value " + preview(h.value()));
         } catch (IllegalArgumentException e) {
             return "undecodable " + preview(value);
         }

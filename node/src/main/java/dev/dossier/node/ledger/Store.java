@@ -42,6 +42,21 @@ final class Store implements AutoCloseable {
     /** Column families that get a bloom filter: those read by point lookups of keys that are often absent. */
     private static final List<String> FILTERED = List.of(STATE, KEY_METADATA, TX_INDEX, SCRATCH_TX_IDS);
 
+    /**
+     * Table block size of the families read only by scans or whole values (history, blocks): larger blocks compress
+     * better; the families read by point lookups keep RocksDB's 4 KiB.
+     */
+    private static final long SCANNED_BLOCK_BYTES = 16L << 10;
+
+    /**
+     * The compression of every family, at every level. ZSTD's window, unlike LZ4's 64 KiB, spans a whole transaction,
+     * which carries each record's entry twice (in its arguments and in its write set), and its entropy coding shrinks
+     * the hexadecimal keys (commitments, subjects) that LZ4 leaves as they are. ZSTD only in the bottom level would
+     * leave a young ledger's flushed tables with LZ4 (a bulk upload of 100,000 records fills few write buffers and
+     * starts few compactions). Figures in docs/benchmarks.md.
+     */
+    static final CompressionType COMPRESSION = CompressionType.ZSTD_COMPRESSION;
+
     private static final long BLOCK_CACHE_BYTES = 64L << 20;
     private static final int MAX_OPEN_FILES = 512;
     /**
@@ -124,8 +139,10 @@ final class Store implements AutoCloseable {
                 BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache);
                 if (FILTERED.contains(name)) {
                     table.setFilterPolicy(bloom).setWholeKeyFiltering(true);
+                } else if (name.equals(HISTORY) || name.equals(BLOCKS)) {
+                    table.setBlockSize(SCANNED_BLOCK_BYTES);
                 }
-                cfOptions.setTableFormatConfig(table).setCompressionType(CompressionType.LZ4_COMPRESSION);
+                cfOptions.setTableFormatConfig(table).setCompressionType(COMPRESSION);
                 if (mode == Mode.SCRATCH) {
                     cfOptions.setWriteBufferSize(16L << 20);
                 }

@@ -33,7 +33,7 @@ import org.rocksdb.WriteOptions;
  * missing blocks again. Each block is applied in one atomic write batch together with the applied height.
  *
  * <p>Beside the tree, the log keeps each leaf's data ({@link LogLeaves}: the commitment, then the public entry of
- * what its transaction wrote), so that a receipt can carry the entry without reading blocks back. That costs about the size of
+ * what its transaction wrote; stored without the entry's repetition of the commitment, {@link StoredLeaf}), so that a receipt can carry the entry without reading blocks back. That costs about the size of
  * an entry (a few hundred bytes of JSON, compressed by RocksDB) per leaf, a fraction of what the transaction's envelope
  * with its certificates and signatures already takes in the ledger; the memory used stays bounded (RocksDB's caches).
  *
@@ -50,9 +50,10 @@ public final class CommitmentLog implements DerivedState, AutoCloseable {
     private static final byte[] COSIGNED_KEY = {'m', 'k'};
     /**
      * Version of the stored layout and leaf format; 1: leaf data = commitment || entry bytes as written; 2: leaf data =
-     * commitment || {@link PublicEntry} of the entry written.
+     * commitment || {@link PublicEntry} of the entry written; 3: the same leaf data, stored as {@link StoredLeaf} (the
+     * commitment's hex in the entry left out).
      */
-    private static final long FORMAT = 2;
+    private static final long FORMAT = 3;
 
     private final String namespace;
     private final DerivedStore store;
@@ -117,7 +118,7 @@ public final class CommitmentLog implements DerivedState, AutoCloseable {
                 }
                 long index = newSize++;
                 batch.put(indexKey, longBytes(index));
-                batch.put(leafKey(index), leaf);
+                batch.put(leafKey(index), StoredLeaf.encode(leaf));
                 written.addIndex(commitment);
                 byte[] hash = Rfc9162.leafHash(leaf);
                 int level = 0;
@@ -190,11 +191,16 @@ public final class CommitmentLog implements DerivedState, AutoCloseable {
         if (index < 0 || index >= size) {
             throw new IllegalArgumentException("leaf " + index + " is not in the log of " + size + " leaves");
         }
-        byte[] data = get(leafKey(index));
-        if (data == null) {
+        byte[] stored = get(leafKey(index));
+        if (stored == null) {
             throw new IllegalStateException("commitment log is missing the data of leaf " + index);
         }
-        return data;
+        try {
+            return StoredLeaf.decode(stored);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(
+                    "commitment log: the data of leaf " + index + " is corrupt: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rocksdb.TableProperties;
 
 class DiskUsageTest {
     @TempDir
@@ -53,6 +54,23 @@ class DiskUsageTest {
             all = files.mapToLong(f -> f.toFile().length()).sum();
         }
         assertThat(after.totalBytes()).isEqualTo(all);
+    }
+
+    @Test
+    void everyFamilysTableFilesAreZstdCompressed() throws Exception {
+        try (Ledger ledger = TestTxs.openWithGenesis(dir)) {
+            ledger.commit(List.of(valid("t1", rw().write("k1", "v".repeat(5000)))));
+            ledger.flush();
+        }
+        try (Store store = Store.open(dir, Store.Mode.READ_ONLY, Store.LEDGER_FAMILIES)) {
+            for (String family : List.of(Store.BLOCKS, Store.STATE, Store.HISTORY, Store.TX_INDEX, Store.META)) {
+                Map<String, TableProperties> tables = store.db.getPropertiesOfAllTables(store.handle(family));
+                assertThat(tables).as(family).isNotEmpty();
+                assertThat(tables.values())
+                        .as(family)
+                        .allSatisfy(t -> assertThat(t.getCompressionName()).isEqualTo("ZSTD"));
+            }
+        }
     }
 
     @Test

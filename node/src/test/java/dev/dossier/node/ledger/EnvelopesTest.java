@@ -21,6 +21,20 @@ class EnvelopesTest {
     }
 
     @Test
+    void readWriteSet_aliased_decodesTheSame_andGarbageStillThrows() throws Exception {
+        TxReadWriteSet rwset =
+                TestTxs.rw().write("k", "v").ns("other").delete("x").build();
+        Envelope garbage = Envelope.newBuilder()
+                .setPayload(ByteString.copyFrom(new byte[] {(byte) 0xff, 1}))
+                .build();
+
+        assertThat(Envelopes.readWriteSet(TestTxs.endorserEnvelope("t1", rwset), true))
+                .isEqualTo(rwset);
+        assertThatThrownBy(() -> Envelopes.readWriteSet(garbage, true))
+                .isInstanceOf(InvalidProtocolBufferException.class);
+    }
+
+    @Test
     void readWriteSet_garbagePayload_throws() {
         Envelope garbage = Envelope.newBuilder()
                 .setPayload(ByteString.copyFrom(new byte[] {(byte) 0xff, 1}))

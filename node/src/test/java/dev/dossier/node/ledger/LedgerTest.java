@@ -489,11 +489,10 @@ class LedgerTest {
         Instant t1 = Instant.parse("2025-01-01T00:00:01Z");
         Instant t2 = Instant.parse("2025-01-01T00:00:02.5Z");
         Instant t3 = Instant.parse("2025-01-01T00:00:03Z");
-        ledger.commit(List.of(withTime(valid("t1", rw().write(key, "v1").write("a", "prefix-sibling")), t1)));
-        ledger.commit(List.of(
-                withTime(valid("t2", rw().write(key, "v2")), t2),
-                withTime(valid("t2b", rw().write(key + "x", "longer key")), t2)));
-        ledger.commit(List.of(withTime(valid("t3", rw().delete(key)), t3)));
+        ledger.commit(List.of(valid("t1", rw().write(key, "v1").write("a", "prefix-sibling"), t1)));
+        ledger.commit(
+                List.of(valid("t2", rw().write(key, "v2"), t2), valid("t2b", rw().write(key + "x", "longer key"), t2)));
+        ledger.commit(List.of(valid("t3", rw().delete(key), t3)));
 
         List<HistoryEntry> history = ledger.history("cc", key);
 
@@ -505,10 +504,6 @@ class LedgerTest {
         assertThat(ledger.history("cc", "a")).extracting(HistoryEntry::txId).containsExactly("t1");
         assertThat(ledger.history("cc", "missing")).isEmpty();
         assertThat(ledger.history("other", key)).isEmpty();
-    }
-
-    private static PendingTx withTime(PendingTx tx, Instant time) {
-        return new PendingTx(tx.txId(), tx.envelope(), time, tx.precheck(), tx.readWriteSet(), WriteCheck.UNCHECKED);
     }
 
     // ---- durability and lifecycle

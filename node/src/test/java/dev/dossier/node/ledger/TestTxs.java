@@ -39,11 +39,16 @@ final class TestTxs {
     private TestTxs() {}
 
     static Envelope configEnvelope(String txId) {
-        return envelope(HeaderType.CONFIG, txId, ByteString.copyFromUtf8("config"));
+        return envelope(HeaderType.CONFIG, txId, ByteString.copyFromUtf8("config"), T0);
     }
 
-    /** An endorser transaction envelope whose ChaincodeAction.results carry {@code rwset}. */
+    /** An endorser transaction envelope whose ChaincodeAction.results carry {@code rwset}, at {@link #T0}. */
     static Envelope endorserEnvelope(String txId, TxReadWriteSet rwset) {
+        return endorserEnvelope(txId, rwset, T0);
+    }
+
+    /** As {@link #endorserEnvelope(String, TxReadWriteSet)}, its channel header's timestamp {@code time}. */
+    static Envelope endorserEnvelope(String txId, TxReadWriteSet rwset, Instant time) {
         ChaincodeAction action =
                 ChaincodeAction.newBuilder().setResults(rwset.toByteString()).build();
         ProposalResponsePayload response = ProposalResponsePayload.newBuilder()
@@ -56,15 +61,16 @@ final class TestTxs {
         Transaction transaction = Transaction.newBuilder()
                 .addActions(TransactionAction.newBuilder().setPayload(actionPayload.toByteString()))
                 .build();
-        return envelope(HeaderType.ENDORSER_TRANSACTION, txId, transaction.toByteString());
+        return envelope(HeaderType.ENDORSER_TRANSACTION, txId, transaction.toByteString(), time);
     }
 
-    private static Envelope envelope(HeaderType type, String txId, ByteString data) {
+    private static Envelope envelope(HeaderType type, String txId, ByteString data, Instant time) {
         ChannelHeader channelHeader = ChannelHeader.newBuilder()
                 .setType(type.getNumber())
                 .setChannelId(CHANNEL)
                 .setTxId(txId)
-                .setTimestamp(Timestamp.newBuilder().setSeconds(T0.getEpochSecond()))
+                .setTimestamp(
+                        Timestamp.newBuilder().setSeconds(time.getEpochSecond()).setNanos(time.getNano()))
                 .build();
         Payload payload = Payload.newBuilder()
                 .setHeader(Header.newBuilder().setChannelHeader(channelHeader.toByteString()))
@@ -84,8 +90,14 @@ final class TestTxs {
     }
 
     static PendingTx valid(String txId, RwSet rwset) {
+        return valid(txId, rwset, T0);
+    }
+
+    /** A VALID transaction whose channel header's timestamp is {@code time}. */
+    static PendingTx valid(String txId, RwSet rwset, Instant time) {
         TxReadWriteSet set = rwset.build();
-        return new PendingTx(txId, endorserEnvelope(txId, set), T0, TxValidationCode.VALID, set, WriteCheck.UNCHECKED);
+        return new PendingTx(
+                txId, endorserEnvelope(txId, set, time), time, TxValidationCode.VALID, set, WriteCheck.UNCHECKED);
     }
 
     static PendingTx prechecked(String txId, RwSet rwset, TxValidationCode code) {
