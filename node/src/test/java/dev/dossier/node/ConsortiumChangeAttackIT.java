@@ -273,9 +273,12 @@ class ConsortiumChangeAttackIT {
                 "Inspector@org3.dossier.local");
         String hash = revoke.replaceAll("(?s).*proposal ([0-9a-f]{64}) has 1 of the 3 votes.*", "$1");
         assertThat(hash).hasSize(64);
+        // each command goes through its user's organisation's node: the next one must hold the block the last wrote
+        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
         assertThat(cli("network", "proposals", "--network", network, "--user", "Admin@org2.dossier.local"))
                 .contains("sequence 2", hash, "+ revoked serial");
         cli("network", "approve", "--network", network, "--user", "Admin@org2.dossier.local", "--hash", hash);
+        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
         assertThat(cli(
                         "network",
                         "approve",
@@ -286,6 +289,8 @@ class ConsortiumChangeAttackIT {
                         "--hash",
                         hash))
                 .contains("applied, consortium sequence 3");
+        // the export asks Org1's node, which may not hold the block the approval committed on Org3's node yet
+        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
         Path exported = directory.resolve("consortium.json");
         cli(
                 "network",

@@ -14,6 +14,12 @@ import java.util.logging.Logger;
  * Cuts queued transactions into batches by {@link BlockLimits} on one thread and hands each batch to a sink. While
  * the sink works on a batch the next one fills up, so batches grow under load. A sink failure is fatal: the cutter
  * stops and refuses new transactions with {@link IllegalStateException}.
+ *
+ * <p>A batch's timeout runs from the arrival of its first transaction, as Fabric's BatchTimeout does: a transaction
+ * that waited in the queue while the sink was busy is cut at once with everything queued behind it, not held for
+ * another timeout. A sink that can take only so many batches at a time says so through a {@link Gate}, which the cutter
+ * passes before it cuts: what arrives while the gate is shut joins the batch, instead of a small batch cut early
+ * waiting at the gate while the next one fills up.
  */
 final class BlockCutter implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BlockCutter.class.getName());
@@ -24,20 +30,35 @@ final class BlockCutter implements AutoCloseable {
         void cut(List<PendingTx> batch) throws Exception;
     }
 
-    /** Queue element; the one with no transaction tells the cutter to stop. */
-    private record Item(PendingTx tx) {}
+    /** Lets the cutter cut the next batch once the sink can take it; called on the cutter thread. */
+    @FunctionalInterface
+    interface Gate {
+        /** Returns once the sink can take one more batch. */
+        void await() throws InterruptedException;
+    }
 
-    private static final Item STOP = new Item(null);
+    /** Queue element, with the transaction's arrival ({@link System#nanoTime}); no transaction: stop the cutter. */
+    private record Item(PendingTx tx, long arrived) {}
+
+    private static final Item STOP = new Item(null, 0);
 
     private final BlockLimits limits;
     private final Sink sink;
+    private final Gate gate;
     private final BlockingQueue<Item> queue;
     private final Thread thread;
     private volatile Throwable failure;
     private volatile boolean closing;
 
+    /** A cutter whose sink takes a batch whenever it returned from the last one. */
     BlockCutter(String name, BlockLimits limits, int queueCapacity, Sink sink) {
+        this(name, limits, queueCapacity, () -> {}, sink);
+    }
+
+    /** @param gate passed before each batch is cut; the sink's {@code cut} follows each pass */
+    BlockCutter(String name, BlockLimits limits, int queueCapacity, Gate gate, Sink sink) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.gate = Objects.requireNonNull(gate, "gate");
         this.sink = Objects.requireNonNull(sink, "sink");
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.thread = new Thread(this::run, name);
@@ -52,7 +73,7 @@ final class BlockCutter implements AutoCloseable {
         Objects.requireNonNull(tx, "tx");
         while (true) {
             checkRunning();
-            if (queue.offer(new Item(tx), 100, TimeUnit.MILLISECONDS)) {
+            if (queue.offer(new Item(tx, System.nanoTime()), 100, TimeUnit.MILLISECONDS)) {
                 return;
             }
         }
@@ -84,9 +105,10 @@ final class BlockCutter implements AutoCloseable {
                 if (first == STOP) {
                     return;
                 }
+                gate.await();
                 batch.add(first.tx());
                 long bytes = first.tx().envelope().getSerializedSize();
-                long deadline = System.nanoTime() + limits.timeout().toNanos();
+                long deadline = first.arrived() + limits.timeout().toNanos();
                 boolean stop = false;
                 while (batch.size() < limits.maxTransactions() && bytes < limits.maxBytes()) {
                     Item next = queue.poll();

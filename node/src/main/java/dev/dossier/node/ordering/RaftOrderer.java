@@ -114,7 +114,7 @@ public final class RaftOrderer implements Orderer {
         this.self = self;
         BlockLimits entryLimits = new BlockLimits(
                 limits.maxTransactions(), Math.min(limits.maxBytes(), MAX_ENTRY_BYTES), limits.timeout());
-        this.cutter = new BlockCutter("raft-batcher", entryLimits, queueCapacity, this::send);
+        this.cutter = new BlockCutter("raft-batcher", entryLimits, queueCapacity, inFlight::acquire, this::send);
     }
 
     /**
@@ -203,19 +203,22 @@ public final class RaftOrderer implements Orderer {
         cutter.add(tx);
     }
 
-    private void send(List<PendingTx> batch) throws InterruptedException {
-        List<ByteString> envelopes = new ArrayList<>(batch.size());
+    /** Sends a batch to the leader; the cutter took one of the {@link #inFlight} permits for it before cutting it. */
+    private void send(List<PendingTx> batch) {
         List<String> txIds = new ArrayList<>(batch.size());
         for (PendingTx tx : batch) {
-            envelopes.add(tx.envelope().toByteString());
             txIds.add(tx.txId());
         }
-        // never before the last block's cut time: a clock a little behind the others' must not get the batch refused
-        Instant now = NodeClock.now();
-        Instant cutAt = stateMachine.lastCutAt().filter(now::isBefore).orElse(now);
-        ByteString entry = new OrderedBatch(cutAt, envelopes).encode();
-        inFlight.acquire();
         try {
+            List<ByteString> envelopes = new ArrayList<>(batch.size());
+            for (PendingTx tx : batch) {
+                envelopes.add(tx.envelope().toByteString());
+            }
+            // never before the last block's cut time: a clock a little behind the others' must not get the batch
+            // refused
+            Instant now = NodeClock.now();
+            Instant cutAt = stateMachine.lastCutAt().filter(now::isBefore).orElse(now);
+            ByteString entry = new OrderedBatch(cutAt, envelopes).encode();
             client.send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry.asReadOnlyByteBuffer())))
                     .whenComplete((reply, error) -> {
                         inFlight.release();
