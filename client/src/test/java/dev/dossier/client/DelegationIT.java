@@ -87,6 +87,8 @@ class DelegationIT {
         assertThat(granted.code()).as(granted.text()).isZero();
         assertThat(granted.text())
                 .contains("\"issuer\":\"Org1MSP\"", "\"provider\":\"Org2MSP\"", "\"status\":\"active\"");
+        // each step goes through the other organisation's node: it reads once it holds the block of the last one
+        nodes.awaitSameHeight();
         CliRun listed = run(List.of("delegation", "list", "--project", PROJECT), as("Org2MSP", "Inspector"));
         assertThat(listed.text()).contains("\"project\":\"" + PROJECT + "\"", "\"provider\":\"Org2MSP\"");
 
@@ -102,6 +104,7 @@ class DelegationIT {
         Path receipts = drafts.resolve("records.receipts.jsonl");
         List<String> commitments = outcomes(receipts, "DRAFTED");
         assertThat(commitments).hasSize(RECORDS);
+        nodes.awaitSameHeight();
         Commitment first = Commitment.fromHex(commitments.get(0));
         try (Session inspector = session("Org1MSP", "Inspector")) {
             Verification pending = inspector.dossier.verify(first);
@@ -157,6 +160,7 @@ class DelegationIT {
                 .contains("credentials    " + RECORDS + " Open Badges 3.0 signed");
         assertThat(outcomes(drafts.resolve("records.validated.jsonl"), "VALIDATED"))
                 .containsExactlyElementsOf(commitments);
+        nodes.awaitSameHeight();
         try (Session inspector = session("Org2MSP", "Inspector")) {
             Verification valid = inspector.dossier.verify(first);
             assertThat(valid.status()).as(valid.reason()).isIn(Verdict.VALID, Verdict.EXPIRED);
@@ -180,6 +184,7 @@ class DelegationIT {
                 List.of("delegation", "withdraw", "--project", PROJECT, "--provider", "Org2MSP"),
                 as("Org1MSP", "Delegate"));
         assertThat(withdrawn.text()).contains("\"status\":\"withdrawn\"");
+        nodes.awaitSameHeight();
         Path more = dir.resolve("more.csv");
         assertThat(run("sample-data", "--rows", "5", "--seed", "20", "--out", more.toString())
                         .code())
