@@ -265,13 +265,14 @@ class ConsortiumKeysIT {
     // ---- helpers
 
     /** @return the hash of the proposal a {@code dossier network} command made as {@code user}'s vote */
-    private static String proposeByCli(String user, String command, String... options) {
+    private static String proposeByCli(String user, String command, String... options) throws InterruptedException {
         List<String> args = new ArrayList<>(List.of(
                 "network", command, "--network", directory.resolve("network").toString(), "--user", user));
         args.addAll(List.of(options));
         String printed = TestNetwork.cli(args.toArray(String[]::new));
         String hash = printed.replaceAll("(?s).*proposal ([0-9a-f]{64}) has 1 of the 2 votes.*", "$1");
         assertThat(hash).as(printed).hasSize(64);
+        cluster.awaitSameHeight(1, Duration.ofSeconds(30)); // the next voter's node must hold this vote
         return hash;
     }
 

@@ -77,6 +77,7 @@ class PolicyGovernanceIT {
         String proposed = call("Admin@org1.dossier.local", true, "proposePolicy", inspectorsReadDossiers);
         String hash = proposed.replaceAll(".*\"hash\":\"([0-9a-f]{64})\".*", "$1");
         assertThat(proposed).contains("\"applied\":false", "\"required\":2");
+        network.awaitSameHeight(1, Duration.ofSeconds(30)); // Org2's node must hold the proposal it approves
         assertThatThrownBy(() -> call(inspector, false, "dossier", subject)).isInstanceOf(GatewayException.class);
         assertThatThrownBy(() -> call("Auditor@org2.dossier.local", true, "approvePolicy", hash))
                 .isInstanceOfSatisfying(
