@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.hyperledger.fabric.protos.common.Block;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -34,14 +32,12 @@ public final class DerivedStore implements AutoCloseable {
     }
 
     private final Options options;
-    private final BloomFilter bloom;
     private final RocksDB db;
     private final WriteOptions writeOptions = new WriteOptions();
     private volatile long appliedHeight;
 
-    private DerivedStore(Options options, BloomFilter bloom, RocksDB db, long format) throws RocksDBException {
+    private DerivedStore(Options options, RocksDB db, long format) throws RocksDBException {
         this.options = options;
-        this.bloom = bloom;
         this.db = db;
         if (readLong(FORMAT_KEY) != format) {
             // an empty database, or one of an earlier layout: (re)build it from the blocks
@@ -61,21 +57,14 @@ public final class DerivedStore implements AutoCloseable {
     public static DerivedStore open(Path directory, long format, String what) throws IOException {
         Objects.requireNonNull(what, "what");
         Files.createDirectories(directory);
-        // Bloom filters, in the table files and the write buffer: the commitment log looks up each new commitment,
-        // absent but for a repeat, to see whether it is already a leaf.
-        BloomFilter bloom = new BloomFilter(10);
         Options options = new Options()
                 .setCreateIfMissing(true)
                 .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)
-                .setCompressionType(Store.COMPRESSION)
-                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(bloom))
-                .setMemtablePrefixBloomSizeRatio(Store.WRITE_BUFFER_BLOOM_RATIO)
-                .setMemtableWholeKeyFiltering(true);
+                .setCompressionType(Store.COMPRESSION);
         try {
-            return new DerivedStore(options, bloom, RocksDB.open(options, directory.toString()), format);
+            return new DerivedStore(options, RocksDB.open(options, directory.toString()), format);
         } catch (RocksDBException e) {
             options.close();
-            bloom.close();
             throw new IOException("cannot open the " + what + " in " + directory + ": " + e.getMessage(), e);
         }
     }
@@ -145,6 +134,5 @@ public final class DerivedStore implements AutoCloseable {
         writeOptions.close();
         db.close();
         options.close();
-        bloom.close();
     }
 }

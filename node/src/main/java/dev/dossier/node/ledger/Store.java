@@ -39,19 +39,8 @@ final class Store implements AutoCloseable {
     /** The audit's scratch set of the tx ids seen so far. */
     static final String SCRATCH_TX_IDS = "txids";
 
-    /**
-     * Column families that get a bloom filter, in their table files and in their write buffers: those read by point
-     * lookups of keys that are often absent (every record's new keys are looked up in the state and the key metadata
-     * at commit, its tx id in the tx index).
-     */
+    /** Column families that get a bloom filter: those read by point lookups of keys that are often absent. */
     private static final List<String> FILTERED = List.of(STATE, KEY_METADATA, TX_INDEX, SCRATCH_TX_IDS);
-
-    /**
-     * Size of a write buffer's bloom filter, as a share of the write buffer ({@code memtable_prefix_bloom_size_ratio},
-     * over whole keys): 1.3 MiB for RocksDB's 64 MiB buffer, over 25 bits per key at the ledger's key sizes. Without
-     * it a lookup of an absent key searches the buffer's skip list, the largest part of a bulk commit's reads.
-     */
-    static final double WRITE_BUFFER_BLOOM_RATIO = 0.02;
 
     /**
      * Table block size of the families read only by scans or whole values (history, blocks): larger blocks compress
@@ -150,9 +139,6 @@ final class Store implements AutoCloseable {
                 BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache);
                 if (FILTERED.contains(name)) {
                     table.setFilterPolicy(bloom).setWholeKeyFiltering(true);
-                    cfOptions
-                            .setMemtablePrefixBloomSizeRatio(WRITE_BUFFER_BLOOM_RATIO)
-                            .setMemtableWholeKeyFiltering(true);
                 } else if (name.equals(HISTORY) || name.equals(BLOCKS)) {
                     table.setBlockSize(SCANNED_BLOCK_BYTES);
                 }
