@@ -2,6 +2,7 @@ package dev.dossier.node.ledger;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,6 +71,15 @@ final class BlockValidator implements StateView {
 
     private final ColumnFamilyHandle keyMetadata;
 
+    /**
+     * What the MVCC check of the transaction being validated read from the committed state, by state key ({@link
+     * #ABSENT} for a key without a value), so that its write check does not read the same keys again: the
+     * committed state does not change while a block is validated. Holds one transaction's reads.
+     */
+    private final HashMap<ByteBuffer, byte[]> committedReads = new HashMap<>();
+
+    private static final byte[] ABSENT = new byte[0];
+
     BlockValidator(RocksDB db, ColumnFamilyHandle state, ColumnFamilyHandle keyMetadata, long blockNumber) {
         this.db = db;
         this.state = state;
@@ -103,7 +113,13 @@ final class BlockValidator implements StateView {
         if (update != null) {
             return Optional.ofNullable(update.value());
         }
-        byte[] stored = read(state, stateKey);
+        byte[] stored = committedReads.get(ByteBuffer.wrap(stateKey));
+        if (stored == ABSENT) {
+            return Optional.empty();
+        }
+        if (stored == null) {
+            stored = read(state, stateKey);
+        }
         return stored == null
                 ? Optional.empty()
                 : Optional.of(Encoding.decodeStateValue(stored).value());
@@ -204,6 +220,7 @@ final class BlockValidator implements StateView {
      * @throws RocksDBException if the state cannot be read
      */
     TxValidationCode validate(List<NsRwSet> rwset) throws RocksDBException {
+        committedReads.clear();
         for (NsRwSet ns : rwset) {
             for (KVRead read : ns.set().getReadsList()) {
                 if (!readIsCurrent(ns.namespace(), read)) {
@@ -284,6 +301,7 @@ final class BlockValidator implements StateView {
             return false;
         }
         byte[] stored = db.get(state, stateKey);
+        committedReads.put(ByteBuffer.wrap(stateKey), stored == null ? ABSENT : stored);
         if (stored == null) {
             return !read.hasVersion();
         }

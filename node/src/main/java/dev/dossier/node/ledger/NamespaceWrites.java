@@ -2,6 +2,8 @@ package dev.dossier.node.ledger;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.ArrayList;
+import java.util.List;
 import org.hyperledger.fabric.protos.common.Block;
 import org.hyperledger.fabric.protos.common.BlockMetadataIndex;
 import org.hyperledger.fabric.protos.common.ChannelHeader;
@@ -26,16 +28,41 @@ public final class NamespaceWrites {
 
     private NamespaceWrites() {}
 
+    /** One VALID transaction's read-write set in the namespace. */
+    private record Visit(int txNumber, KVRWSet readWriteSet) {}
+
+    /** The write sets of the block decoded last, and its namespace. */
+    private record Decoded(Block block, String namespace, List<Visit> visits) {}
+
+    /**
+     * The last block decoded: the commitment log and the revocation index each read the same block just committed,
+     * which is then decoded once. Holds one block's write sets (the block's size, bounded by the ordering's limits)
+     * until the next block.
+     */
+    private static volatile Decoded last;
+
     /**
      * @throws IllegalArgumentException if the block has no transactions filter or a VALID transaction of the block
      *     cannot be decoded
      */
     public static void forEach(Block block, String namespace, Visitor visitor) {
+        Decoded decoded = last;
+        if (decoded == null || decoded.block() != block || !decoded.namespace().equals(namespace)) {
+            decoded = new Decoded(block, namespace, decode(block, namespace));
+            last = decoded;
+        }
+        for (Visit visit : decoded.visits()) {
+            visitor.visit(visit.txNumber(), visit.readWriteSet());
+        }
+    }
+
+    private static List<Visit> decode(Block block, String namespace) {
         long number = block.getHeader().getNumber();
         if (block.getMetadata().getMetadataCount() <= BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE) {
             throw new IllegalArgumentException("block " + number + " has no transactions filter");
         }
         ByteString filter = block.getMetadata().getMetadata(BlockMetadataIndex.TRANSACTIONS_FILTER_VALUE);
+        List<Visit> visits = new ArrayList<>();
         for (int i = 0; i < block.getData().getDataCount(); i++) {
             if (i >= filter.size() || (filter.byteAt(i) & 0xFF) != TxValidationCode.VALID_VALUE) {
                 continue;
@@ -53,7 +80,7 @@ public final class NamespaceWrites {
             for (NsReadWriteSet ns : rwset.getNsRwsetList()) {
                 if (ns.getNamespace().equals(namespace)) {
                     try {
-                        visitor.visit(i, KVRWSet.parseFrom(ns.getRwset()));
+                        visits.add(new Visit(i, KVRWSet.parseFrom(ns.getRwset())));
                     } catch (InvalidProtocolBufferException e) {
                         throw new IllegalArgumentException(
                                 "block " + number + " transaction " + i + ": malformed write set", e);
@@ -61,6 +88,7 @@ public final class NamespaceWrites {
                 }
             }
         }
+        return List.copyOf(visits);
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.dossier.node.ledger.NamespaceWrites;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -47,8 +48,8 @@ public final class RevocationIndex implements DerivedState, AutoCloseable {
     /** Version of the stored layout; a database of another layout is emptied and rebuilt from the blocks. */
     private static final long FORMAT = 1;
 
-    private static final byte REVOKED = 'r';
-    private static final byte SUPERSEDED = 's';
+    static final byte REVOKED = 'r';
+    static final byte SUPERSEDED = 's';
 
     private final String namespace;
     private final String origin;
@@ -124,14 +125,17 @@ public final class RevocationIndex implements DerivedState, AutoCloseable {
     }
 
     /** @return {@link #REVOKED} or {@link #SUPERSEDED} if the write puts an entry in that status, else 0 */
-    private static byte status(KVWrite write) {
+    static byte status(KVWrite write) {
         if (write.getIsDelete() || !NamespaceWrites.isCommitmentKey(write.getKey())) {
+            return 0;
+        }
+        byte[] value = write.getValue().toByteArray();
+        if (!mayNameChange(value)) {
             return 0;
         }
         String status;
         try {
-            status = LedgerEntry.parse(StrictUtf8.decode(write.getValue().toByteArray()))
-                    .status();
+            status = LedgerEntry.parse(StrictUtf8.decode(value)).status();
         } catch (CharacterCodingException | IllegalArgumentException e) {
             return 0; // not an entry: the commit-time rules refuse these; nothing to list
         }
@@ -139,6 +143,32 @@ public final class RevocationIndex implements DerivedState, AutoCloseable {
             return REVOKED;
         }
         return LedgerEntry.SUPERSEDED.equals(status) ? SUPERSEDED : 0;
+    }
+
+    private static final byte[] REVOKED_TEXT = LedgerEntry.REVOKED.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] SUPERSEDED_TEXT = LedgerEntry.SUPERSEDED.getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * @return false only if the value cannot be an entry with status {@code revoked} or {@code superseded}: JSON
+     *     without a backslash holds its strings as their own UTF-8 bytes, so such an entry's bytes contain the status
+     *     word. Most writes (new entries) are told apart without being parsed.
+     */
+    private static boolean mayNameChange(byte[] value) {
+        for (byte b : value) {
+            if (b == '\\') {
+                return true;
+            }
+        }
+        return contains(value, REVOKED_TEXT) || contains(value, SUPERSEDED_TEXT);
+    }
+
+    private static boolean contains(byte[] value, byte[] word) {
+        for (int at = 0; at <= value.length - word.length; at++) {
+            if (value[at] == word[0] && Arrays.equals(value, at, at + word.length, word, 0, word.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

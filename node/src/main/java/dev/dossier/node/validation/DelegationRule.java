@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.dossier.node.ledger.KeyWrite;
 import dev.dossier.node.ledger.StateView;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -84,7 +83,7 @@ final class DelegationRule {
      *
      * @return what is wrong, or empty
      */
-    static Optional<String> update(KeyWrite write, Map<String, KeyWrite> txWrites, Signers signers, StateView state) {
+    static Optional<String> update(KeyWrite write, TxWrites txWrites, Signers signers, StateView state) {
         Optional<JsonNode> before = state.value(write.namespace(), write.key()).flatMap(NotaryRule::parse);
         if (before.isEmpty()) {
             return Optional.empty(); // not written by the notary
@@ -114,12 +113,7 @@ final class DelegationRule {
      * @return what is wrong, or empty (also for an entry that names none of them)
      */
     static Optional<String> validationProblem(
-            String commitment,
-            JsonNode entry,
-            Signers signers,
-            Map<String, KeyWrite> txWrites,
-            StateView state,
-            String namespace) {
+            String commitment, JsonNode entry, Signers signers, TxWrites txWrites, StateView state, String namespace) {
         if (!entry.has("draftedBy") && !entry.has("project") && !entry.has("module")) {
             return Optional.empty();
         }
@@ -161,8 +155,7 @@ final class DelegationRule {
                 || !"pending".equals(draft.path("status").asText(null))
                 || !creator.equals(draft.path("draftedBy").asText(null))
                 || !signers.creatorSubject().equals(draft.path("issuerId").asText(null))
-                || !signers.timestamp()
-                        .equals(NotaryRule.instant(draft.path("anchoredAt").asText("")))) {
+                || !NotaryRule.isTime(draft.path("anchoredAt").asText(""), signers.timestamp())) {
             return Optional.of("new draft of " + commitment + " must name it, be pending, and be drafted by its"
                     + " creator (" + creator + ", " + signers.creatorSubject() + ") at the transaction's time");
         }
@@ -201,13 +194,11 @@ final class DelegationRule {
     }
 
     private static Optional<String> draftChangeProblem(
-            String commitment, KeyWrite write, JsonNode before, Map<String, KeyWrite> txWrites, Signers signers) {
+            String commitment, KeyWrite write, JsonNode before, TxWrites txWrites, Signers signers) {
         boolean pending = "pending".equals(before.path("status").asText(null));
         if (write.change() == KeyWrite.Change.DELETE) {
             KeyWrite anchoring = txWrites.get(commitment);
-            Optional<JsonNode> entry = anchoring == null || anchoring.change() != KeyWrite.Change.PUT
-                    ? Optional.empty()
-                    : NotaryRule.parse(anchoring.value());
+            Optional<JsonNode> entry = anchoring == null ? Optional.empty() : txWrites.value(anchoring);
             if (!pending
                     || entry.isEmpty()
                     || !before.path("draftedBy").equals(entry.get().path("draftedBy"))) {
@@ -229,9 +220,7 @@ final class DelegationRule {
         }
         if (!"rejected".equals(after.get().path("status").asText(null))
                 || !after.get().path("rejectionReason").isTextual()
-                || !signers.timestamp()
-                        .equals(NotaryRule.instant(
-                                after.get().path("rejectedAt").asText("")))) {
+                || !NotaryRule.isTime(after.get().path("rejectedAt").asText(""), signers.timestamp())) {
             return Optional.of("a draft changes only into a rejected one, with its reason, at the transaction's time");
         }
         return Optional.empty();
@@ -258,8 +247,7 @@ final class DelegationRule {
                 || value.get().has("withdrawnAt")) {
             return Optional.of("a new delegation must be active");
         }
-        if (!signers.timestamp()
-                .equals(NotaryRule.instant(value.get().path("grantedAt").asText("")))) {
+        if (!NotaryRule.isTime(value.get().path("grantedAt").asText(""), signers.timestamp())) {
             return Optional.of("grantedAt must be the transaction's time, " + signers.timestamp());
         }
         return NotaryRule.ownerPolicyProblem(write, delegation.issuer());

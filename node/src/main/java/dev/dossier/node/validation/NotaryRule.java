@@ -84,7 +84,7 @@ final class NotaryRule {
      * @param txWrites every write of the same transaction in the notary's namespace, by key (an index may point at an
      *     entry written beside it)
      */
-    static Verdict create(KeyWrite write, Map<String, KeyWrite> txWrites, Signers signers, StateView state) {
+    static Verdict create(KeyWrite write, TxWrites txWrites, Signers signers, StateView state) {
         String key = write.key();
         if (DelegationRule.claims(key)) {
             return DelegationRule.create(write, signers, state);
@@ -129,7 +129,7 @@ final class NotaryRule {
      * @param txWrites every write of the same transaction in the notary's namespace, by key
      * @return what is wrong, or empty
      */
-    static Optional<String> update(KeyWrite write, Map<String, KeyWrite> txWrites, Signers signers, StateView state) {
+    static Optional<String> update(KeyWrite write, TxWrites txWrites, Signers signers, StateView state) {
         String key = write.key();
         if (DelegationRule.claims(key)) {
             return DelegationRule.update(write, txWrites, signers, state);
@@ -156,7 +156,7 @@ final class NotaryRule {
             }
         }
         if (write.change() == KeyWrite.Change.PUT) {
-            Optional<JsonNode> after = parse(write.value());
+            Optional<JsonNode> after = txWrites.value(write);
             if (after.isEmpty()) {
                 return Optional.of("entry " + key + " would be replaced by a value that is not an entry");
             }
@@ -175,8 +175,8 @@ final class NotaryRule {
     }
 
     private static Optional<String> newEntryProblem(
-            String key, KeyWrite write, Signers signers, Map<String, KeyWrite> txWrites, StateView state) {
-        Optional<JsonNode> parsed = parse(write.value());
+            String key, KeyWrite write, Signers signers, TxWrites txWrites, StateView state) {
+        Optional<JsonNode> parsed = txWrites.value(write);
         if (parsed.isEmpty()) {
             return Optional.of("new entry " + key + " is not a JSON object");
         }
@@ -192,7 +192,7 @@ final class NotaryRule {
             return Optional.of("new entry " + key + " names issuer " + entry.path("issuerId") + " but its creator is "
                     + signers.creatorSubject());
         }
-        if (!signers.timestamp().equals(instant(entry.path("anchoredAt").asText("")))) {
+        if (!isTime(entry.path("anchoredAt").asText(""), signers.timestamp())) {
             return Optional.of("new entry " + key + " says it was anchored at " + entry.path("anchoredAt")
                     + " but the transaction is of " + signers.timestamp());
         }
@@ -212,11 +212,9 @@ final class NotaryRule {
      * A new entry that says it supersedes another (a correction) must mark that entry superseded by it in the same
      * transaction; that write is judged under the superseded entry's own policy, so only its owner can correct it.
      */
-    private static Optional<String> supersessionProblem(
-            String key, JsonNode supersedes, Map<String, KeyWrite> txWrites) {
+    private static Optional<String> supersessionProblem(String key, JsonNode supersedes, TxWrites txWrites) {
         KeyWrite old = supersedes.isTextual() ? txWrites.get(supersedes.asText()) : null;
-        Optional<JsonNode> after =
-                old == null || old.change() != KeyWrite.Change.PUT ? Optional.empty() : parse(old.value());
+        Optional<JsonNode> after = old == null ? Optional.empty() : txWrites.value(old);
         if (after.isEmpty()
                 || !"superseded".equals(after.get().path("status").asText(null))
                 || !key.equals(after.get().path("supersededBy").asText(null))) {
@@ -227,16 +225,11 @@ final class NotaryRule {
     }
 
     private static Optional<String> indexedEntryProblem(
-            String namespace,
-            String commitment,
-            String subject,
-            String mspId,
-            Map<String, KeyWrite> txWrites,
-            StateView state) {
+            String namespace, String commitment, String subject, String mspId, TxWrites txWrites, StateView state) {
         KeyWrite beside = txWrites.get(commitment);
-        Optional<byte[]> value =
-                beside != null ? Optional.ofNullable(beside.value()) : state.value(namespace, commitment);
-        Optional<JsonNode> entry = value.flatMap(NotaryRule::parse);
+        Optional<JsonNode> entry = beside != null
+                ? txWrites.value(beside)
+                : state.value(namespace, commitment).flatMap(NotaryRule::parse);
         if (entry.isEmpty()) {
             return Optional.of("no entry " + commitment);
         }
@@ -335,6 +328,25 @@ final class NotaryRule {
         } catch (JsonProcessingException e) {
             return Optional.empty();
         }
+    }
+
+    /** The last transaction time {@link #isTime} was asked about, with its text: a bulk transaction's entries share it. */
+    private record Stamp(Instant instant, String text) {}
+
+    private static volatile Stamp lastStamp = new Stamp(Instant.EPOCH, Instant.EPOCH.toString());
+
+    /**
+     * @return whether {@code text} is an ISO-8601 instant ({@link Instant#parse}) equal to {@code time}; the text of
+     *     {@link Instant#toString}, which {@code Instant.parse} reads back as the same instant, is recognised
+     *     without parsing
+     */
+    static boolean isTime(String text, Instant time) {
+        Stamp stamp = lastStamp;
+        if (!stamp.instant().equals(time)) {
+            stamp = new Stamp(time, time.toString());
+            lastStamp = stamp;
+        }
+        return text.equals(stamp.text()) || time.equals(instant(text));
     }
 
     static Instant instant(String text) {

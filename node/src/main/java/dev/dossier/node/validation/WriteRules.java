@@ -9,10 +9,8 @@ import dev.dossier.node.ledger.StateReader;
 import dev.dossier.node.ledger.StateView;
 import dev.dossier.node.ledger.WriteCheck;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.hyperledger.fabric.protos.common.SignaturePolicyEnvelope;
@@ -64,7 +62,7 @@ public final class WriteRules {
     }
 
     private Optional<String> violation(List<KeyWrite> writes, Signers signers, StateView state) {
-        Map<String, KeyWrite> notaryWrites = notaryWrites(writes);
+        TxWrites notaryWrites = new TxWrites(writes, notaryNamespace);
         for (KeyWrite write : writes) {
             Optional<String> problem = violation(write, notaryWrites, signers, state);
             if (problem.isPresent()) {
@@ -74,18 +72,7 @@ public final class WriteRules {
         return Optional.empty();
     }
 
-    /** @return the writes in the notary's namespace by key, for {@link NotaryRule#create} */
-    private Map<String, KeyWrite> notaryWrites(List<KeyWrite> writes) {
-        Map<String, KeyWrite> byKey = new HashMap<>(writes.size() * 2);
-        for (KeyWrite write : writes) {
-            if (write.namespace().equals(notaryNamespace)) {
-                byKey.put(write.key(), write);
-            }
-        }
-        return byKey;
-    }
-
-    private Optional<String> violation(KeyWrite write, Map<String, KeyWrite> writes, Signers signers, StateView state) {
+    private Optional<String> violation(KeyWrite write, TxWrites writes, Signers signers, StateView state) {
         String namespace = write.namespace();
         String key = write.key();
         if (state.metadataChangedInBlock(namespace, key)) {

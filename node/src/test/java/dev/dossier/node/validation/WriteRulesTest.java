@@ -79,6 +79,21 @@ class WriteRulesTest {
     }
 
     @Test
+    void newEntry_mustBeAnchoredAtTheTransactionsTime_howeverTheInstantIsWritten() {
+        String sameInstantOtherText = entry("Org1MSP").replace(AT.toString(), "2026-12-06T10:00:00.000000Z");
+        String secondLater = entry("Org1MSP").replace(AT.toString(), "2026-12-06T10:00:01Z");
+        Signers later = new Signers("Org1MSP", ISSUER, AT.plusSeconds(1), List.of("Org1MSP"));
+
+        assertThat(check(ORG1, put(C1, sameInstantOtherText, "Org1MSP"))).isEmpty();
+        assertThat(check(ORG1, put(C1, secondLater, "Org1MSP")))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("says it was anchored at"));
+        assertThat(check(later, put(C1, secondLater, "Org1MSP"))).isEmpty();
+        assertThat(check(later, put(C1, entry("Org1MSP"), "Org1MSP")))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("says it was anchored at"));
+        assertThat(check(ORG1, put(C1, entry("Org1MSP"), "Org1MSP"))).isEmpty();
+    }
+
+    @Test
     void newEntryWithADuplicateMember_isRefused_soNoReaderSeesAnotherOrganisation() {
         String twoOwners = entry("Org1MSP").replace("\"kind\"", "\"mspId\":\"Org2MSP\",\"kind\"");
 
