@@ -109,6 +109,25 @@ class WriteRulesAttackIT {
     }
 
     @Test
+    void revocationTheRevocationListCannotRead_isRefused_evenOfTheOwnersEntry() throws Exception {
+        String own = newCommitment();
+        Forgery anchoring = forge("Issuer@org1.dossier.local");
+        String entry = entry(own, "Org1MSP", issuerDn("Issuer@org1.dossier.local"), anchoring.timestamp(), "active");
+        assertThat(anchoring.commit(writes(put(own, entry), owner(own, "Org1MSP"))))
+                .isEqualTo(TxValidationCode.VALID);
+        String revoked = entry.replace("\"status\":\"active\"", "\"status\":\"revoked\"");
+
+        // JSON followed by more: a lenient reader sees a revocation, a strict one (the revocation list) nothing
+        TxValidationCode code = forge("Issuer@org1.dossier.local").commit(writes(put(own, revoked + " {}")));
+
+        assertThat(code).isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
+        assertThat(status(own)).isEqualTo(entry);
+        assertThat(forge("Issuer@org1.dossier.local").commit(writes(put(own, revoked))))
+                .as("the same revocation, by the same route, without the trailing text")
+                .isEqualTo(TxValidationCode.VALID);
+    }
+
+    @Test
     void correctionOfAnotherOrganisationsEntry_isRefused_atSimulation_andAtCommit() throws Exception {
         String before = status(org2Entry);
         String fix = newCommitment();

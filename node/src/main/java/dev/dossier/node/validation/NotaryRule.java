@@ -2,6 +2,7 @@ package dev.dossier.node.validation;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -59,9 +60,14 @@ final class NotaryRule {
             "validUntil");
     /** The statuses of an anchored entry; a draft's ({@code pending}, {@code rejected}) live under its draft key. */
     private static final List<String> ENTRY_STATUSES = List.of("active", "revoked", "superseded");
-    /** Refuses duplicate members: another reader must never see another value of a member than this rule judged. */
+    /**
+     * Refuses duplicate members and anything but white space after the object: another reader (the revocation list,
+     * the commitment log's public entry, a client) must never see another value than this rule judged, nor fail to read
+     * a value the rule let through.
+     */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private NotaryRule() {}

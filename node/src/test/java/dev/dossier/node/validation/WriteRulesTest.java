@@ -102,6 +102,23 @@ class WriteRulesTest {
     }
 
     @Test
+    void valueWithContentAfterItsObject_isRefused_soNoReaderParsesItOtherwise() {
+        assertThat(check(ORG1, put(C1, entry("Org1MSP") + " x", "Org1MSP")))
+                .as("a new entry followed by more text")
+                .hasValueSatisfying(reason -> assertThat(reason).contains("is not a JSON object"));
+
+        values.put(C1, entry("Org1MSP").getBytes(UTF_8));
+        owned(C1, "Org1MSP");
+        String revoked = entry("Org1MSP").replace("\"active\"", "\"revoked\"");
+        assertThat(check(ORG1, put(C1, revoked + " {}", null)))
+                .as("a revocation the revocation list could not read")
+                .isPresent();
+        assertThat(check(ORG1, put(C1, revoked + " \n", null)))
+                .as("white space after the object is not content")
+                .isEmpty();
+    }
+
+    @Test
     void newEntryEndorsedOnlyByAnotherOrganisation_isRefused() {
         Signers org1EndorsedByOrg2 = new Signers("Org1MSP", ISSUER, AT, List.of("Org2MSP"));
 
