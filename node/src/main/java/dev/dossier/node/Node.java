@@ -9,7 +9,6 @@ import dev.dossier.node.chaincode.ChaincodeLoadException;
 import dev.dossier.node.chaincode.ChaincodeRuntime;
 import dev.dossier.node.clock.NodeClock;
 import dev.dossier.node.consortium.ConsortiumInForce;
-import dev.dossier.node.gateway.CommitIdentities;
 import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.gateway.GatewayContext;
 import dev.dossier.node.gateway.GrpcLimits;
@@ -34,6 +33,7 @@ import dev.dossier.node.ordering.Orderer;
 import dev.dossier.node.ordering.RaftOrderer;
 import dev.dossier.node.ordering.SoloOrderer;
 import dev.dossier.node.revocation.RevocationIndex;
+import dev.dossier.node.validation.TransactionIdentities;
 import io.grpc.Server;
 import java.io.IOException;
 import java.util.List;
@@ -280,7 +280,8 @@ public final class Node implements AutoCloseable {
                                     consortium, ledger, DerivedStates.feeding(listener, derived, ledger)),
                             20_000,
                             signer,
-                            new CommitIdentities(identities, () -> members.get().nodeIdentities()));
+                            TransactionIdentities.atCommit(
+                                    identities, () -> members.get().nodeIdentities()));
                     solo.start();
                     return solo;
                 }
