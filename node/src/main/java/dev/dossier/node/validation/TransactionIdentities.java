@@ -152,6 +152,6 @@ public final class TransactionIdentities {
 
     private static PendingTx invalid(PendingTx tx, TxValidationCode code, String reason) {
         LOG.info(() -> "transaction " + tx.txId() + " invalid at commit (" + code + "): " + reason);
-        return new PendingTx(tx.txId(), tx.envelope(), tx.timestamp(), code, null, WriteCheck.UNCHECKED);
+        return new PendingTx(tx.txId(), tx.envelope(), code, null, WriteCheck.UNCHECKED);
     }
 }

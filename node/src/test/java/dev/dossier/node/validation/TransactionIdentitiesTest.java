@@ -71,12 +71,7 @@ class TransactionIdentitiesTest {
     @Test
     void aTransactionAlreadyInvalid_isLeftAsItIs() {
         PendingTx tx = new PendingTx(
-                "tx-1",
-                envelope(outsider, outsider),
-                NOW,
-                TxValidationCode.MVCC_READ_CONFLICT,
-                null,
-                WriteCheck.UNCHECKED);
+                "tx-1", envelope(outsider, outsider), TxValidationCode.MVCC_READ_CONFLICT, null, WriteCheck.UNCHECKED);
 
         assertThat(withNodes(member).recheck(tx, NOW)).isSameAs(tx);
     }
@@ -88,7 +83,6 @@ class TransactionIdentitiesTest {
                 Envelope.newBuilder()
                         .setPayload(ByteString.copyFromUtf8("not a payload"))
                         .build(),
-                NOW,
                 TxValidationCode.VALID,
                 TxReadWriteSet.getDefaultInstance(),
                 WriteCheck.UNCHECKED);
@@ -142,7 +136,6 @@ class TransactionIdentitiesTest {
         return new PendingTx(
                 "tx-1",
                 envelope(creator, endorsers),
-                NOW,
                 TxValidationCode.VALID,
                 TxReadWriteSet.getDefaultInstance(),
                 WriteCheck.UNCHECKED);
