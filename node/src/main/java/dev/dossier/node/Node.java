@@ -18,7 +18,6 @@ import dev.dossier.node.http.CustodialGateway;
 import dev.dossier.node.http.HttpApi;
 import dev.dossier.node.http.HttpLimits;
 import dev.dossier.node.identity.IdentityValidator;
-import dev.dossier.node.identity.Msp;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.DerivedState;
 import dev.dossier.node.ledger.Ledger;
@@ -318,10 +317,6 @@ public final class Node implements AutoCloseable {
                 members,
                 endorsers,
                 orderers);
-    }
-
-    private static List<String> mspIds(List<Msp> organisations) {
-        return organisations.stream().map(Msp::mspId).toList();
     }
 
     /** @return the commitment log of this node (RFC 9162 tree of the anchored commitments) */
