@@ -40,15 +40,14 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  * derived from nonce and creator, a timestamp within {@link ProposalChecker#TIME_WINDOW} of the time it is judged at
  * (at commit: the block's cut time, so nobody dates an anchoring in the past or the future), our channel and
  * chaincode (or the consortium's system namespace, {@link ConsortiumChanges}), a proposal hash that binds the endorsed
- * result to the header, and endorsements by trusted endorsers (the consortium's nodes) whose signatures verify (the
- * identity rules, creator and endorsers, are {@link TransactionIdentities}'s, which a node ordering alone applies
- * again at commit). Which
+ * result to the header, and endorsements by trusted endorsers (the consortium's nodes) whose signatures verify. Which
  * endorsements the writes need is not decided here, and never from the function name: the outcome carries a {@link
  * WriteRules} check, bound to the creator and the endorsers, that the ledger applies to every written key at commit
  * against the state of that moment; a consortium change carries instead {@link ConsortiumChanges#check}, which
  * recomputes its writes from the call and the state. MVCC and duplicate checks belong
  * to the ledger. Thread-safe; deterministic for a given set of identities, trusted endorsers, rules and validation
- * time (see {@link #validate(Envelope, Instant)}).
+ * time (see {@link #validate(Envelope, Instant)}). The identity rules, creator and endorsers, are {@link
+ * TransactionIdentities}'s, which a node ordering alone applies again at commit.
  */
 public final class TransactionValidator {
     private final TransactionIdentities identities;
