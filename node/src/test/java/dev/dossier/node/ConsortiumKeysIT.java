@@ -223,9 +223,7 @@ class ConsortiumKeysIT {
 
         cluster.awaitSameHeight(1, Duration.ofSeconds(30));
         for (int node = 0; node < 3; node++) {
-            assertThat(awaitServed(node, "/Org2MSP/did.json", added.fragment()))
-                    .as("node " + node)
-                    .contains(added.fragment());
+            assertThat(get(node, "/Org2MSP/did.json").body()).as("node " + node).contains(added.fragment());
         }
     }
 
@@ -298,22 +296,6 @@ class ConsortiumKeysIT {
     /** @return the card's offline verdict with the card keys node {@code node} serves */
     private static Verdict verify(String text, int node) throws Exception {
         return new CardVerifier(keys(node).cardKeys()).verify(text, TODAY).verdict();
-    }
-
-    /**
-     * A node's height counts a block once it is written, and its committing thread applies the block's consortium
-     * change just after: a node at the approving node's height may take a moment more to serve the change.
-     *
-     * @return the node's answer to {@code GET path} once it holds {@code text}, else its last answer after 30 s
-     */
-    private static String awaitServed(int node, String path, String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        String body = get(node, path).body();
-        while (!body.contains(text) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            body = get(node, path).body();
-        }
-        return body;
     }
 
     private static HttpResponse<String> get(int node, String path) throws Exception {
