@@ -9,7 +9,6 @@ import dev.dossier.node.chaincode.ChaincodeLoadException;
 import dev.dossier.node.chaincode.ChaincodeRuntime;
 import dev.dossier.node.clock.NodeClock;
 import dev.dossier.node.consortium.ConsortiumInForce;
-import dev.dossier.node.gateway.CommitIdentities;
 import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.gateway.GatewayContext;
 import dev.dossier.node.gateway.GrpcLimits;
@@ -19,7 +18,6 @@ import dev.dossier.node.http.CustodialGateway;
 import dev.dossier.node.http.HttpApi;
 import dev.dossier.node.http.HttpLimits;
 import dev.dossier.node.identity.IdentityValidator;
-import dev.dossier.node.identity.Msp;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.DerivedState;
 import dev.dossier.node.ledger.Ledger;
@@ -34,6 +32,7 @@ import dev.dossier.node.ordering.Orderer;
 import dev.dossier.node.ordering.RaftOrderer;
 import dev.dossier.node.ordering.SoloOrderer;
 import dev.dossier.node.revocation.RevocationIndex;
+import dev.dossier.node.validation.TransactionIdentities;
 import io.grpc.Server;
 import java.io.IOException;
 import java.util.List;
@@ -280,7 +279,8 @@ public final class Node implements AutoCloseable {
                                     consortium, ledger, DerivedStates.feeding(listener, derived, ledger)),
                             20_000,
                             signer,
-                            new CommitIdentities(identities, () -> members.get().nodeIdentities()));
+                            TransactionIdentities.atCommit(
+                                    identities, () -> members.get().nodeIdentities()));
                     solo.start();
                     return solo;
                 }
@@ -317,10 +317,6 @@ public final class Node implements AutoCloseable {
                 members,
                 endorsers,
                 orderers);
-    }
-
-    private static List<String> mspIds(List<Msp> organisations) {
-        return organisations.stream().map(Msp::mspId).toList();
     }
 
     /** @return the commitment log of this node (RFC 9162 tree of the anchored commitments) */

@@ -169,7 +169,12 @@ final class TestCluster implements AutoCloseable {
         throw new AssertionError("no leader elected in 30 s");
     }
 
-    /** Waits until every running node has the same height, at least {@code atLeast}. */
+    /**
+     * Waits until every running node has the same height, at least {@code atLeast}, and has applied its blocks: a
+     * node's height counts a block once the ledger wrote it, and its committing thread then applies the block's
+     * consortium change and feeds the commitment log (in that order), so a node whose log has the block serves the
+     * change.
+     */
     long awaitSameHeight(long atLeast, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -177,8 +182,9 @@ final class TestCluster implements AutoCloseable {
             long max = 0;
             for (Node node : nodes) {
                 if (node != null) {
-                    min = Math.min(min, node.height());
-                    max = Math.max(max, node.height());
+                    long height = node.height();
+                    min = Math.min(min, Math.min(height, node.commitmentLog().appliedHeight()));
+                    max = Math.max(max, height);
                 }
             }
             if (min == max && min >= atLeast) {

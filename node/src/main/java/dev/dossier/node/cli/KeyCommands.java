@@ -1,15 +1,17 @@
 package dev.dossier.node.cli;
 
-import dev.dossier.common.card.CardKey;
-import dev.dossier.credential.CredentialKey;
 import dev.dossier.node.config.OrganisationKeys;
 import dev.dossier.node.consortium.ConsortiumDocument;
+import dev.dossier.node.consortium.ConsortiumDocument.Organisation;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,10 +25,68 @@ import picocli.CommandLine.Option;
 final class KeyCommands {
     private KeyCommands() {}
 
-    /** The two kinds of keys an organisation lists. */
+    /**
+     * The kinds of keys an organisation lists: their files in the consortium directory ({@link OrganisationKeys}) and
+     * their lines in the consortium document.
+     */
     enum Kind {
-        card,
-        credential
+        card(
+                OrganisationKeys.CARDS,
+                Organisation::cardKeys,
+                (organisation, lines) -> organisation.withKeys(lines, organisation.credentialKeys())),
+        credential(
+                OrganisationKeys.CREDENTIALS,
+                Organisation::credentialKeys,
+                (organisation, lines) -> organisation.withKeys(organisation.cardKeys(), lines));
+
+        private final OrganisationKeys<?> keys;
+        private final Function<Organisation, List<String>> lines;
+        private final BiFunction<Organisation, List<String>, Organisation> withLines;
+
+        Kind(
+                OrganisationKeys<?> keys,
+                Function<Organisation, List<String>> lines,
+                BiFunction<Organisation, List<String>, Organisation> withLines) {
+            this.keys = keys;
+            this.lines = lines;
+            this.withLines = withLines;
+        }
+
+        /** @return the organisation's key lines of this kind */
+        List<String> lines(Organisation organisation) {
+            return lines.apply(organisation);
+        }
+
+        /** @return the key id of a line of this kind */
+        String keyId(String line) {
+            return keys.keyIdOf(line);
+        }
+
+        /**
+         * Makes a key of this kind in the consortium directory and says where its private key is.
+         *
+         * @return its line
+         */
+        String add(Path network, NewKey key) throws IOException {
+            return add(keys, network, key);
+        }
+
+        private <K> String add(OrganisationKeys<K> files, Path network, NewKey key) throws IOException {
+            K made = files.add(network, key.organisation, key.from, key.to);
+            System.out.println(this + " key of " + key.organisation + ": "
+                    + files.privateKeyFile(network, made).toAbsolutePath() + " (0600, signs from " + key.from + " to "
+                    + key.to + ")");
+            return files.line(made);
+        }
+
+        /** @return the consortium's organisations, {@code change} made to {@code mspId}'s lines of this kind */
+        List<Organisation> changing(ConsortiumDocument current, String mspId, Consumer<List<String>> change) {
+            return current.organisationsWith(mspId, organisation -> {
+                List<String> changed = new ArrayList<>(lines(organisation));
+                change.accept(changed);
+                return withLines.apply(organisation, changed);
+            });
+        }
     }
 
     @Command(
@@ -54,23 +114,10 @@ final class KeyCommands {
                     throw new IllegalArgumentException(
                             "no organisation " + key.organisation + " in the consortium in force");
                 }
-                Path network = operator.network;
-                String line;
-                Path privateKey;
-                if (kind == Kind.card) {
-                    CardKey made = OrganisationKeys.CARDS.add(network, key.organisation, key.from, key.to);
-                    line = made.line();
-                    privateKey = OrganisationKeys.CARDS.privateKeyFile(network, made);
-                } else {
-                    CredentialKey made = OrganisationKeys.CREDENTIALS.add(network, key.organisation, key.from, key.to);
-                    line = made.line();
-                    privateKey = OrganisationKeys.CREDENTIALS.privateKeyFile(network, made);
-                }
-                System.out.println(kind + " key of " + key.organisation + ": " + privateKey.toAbsolutePath()
-                        + " (0600, signs from " + key.from + " to " + key.to + ")");
+                String line = kind.add(operator.network, key);
                 return call.propose(
                         current,
-                        changeKeys(current, key.organisation, kind, lines -> lines.add(line)),
+                        kind.changing(current, key.organisation, lines -> lines.add(line)),
                         "add " + kind + " key of " + key.organisation);
             }
         }
@@ -95,18 +142,17 @@ final class KeyCommands {
         public Integer call() throws Exception {
             try (OperatorCall.Call call = operator.connect()) {
                 ConsortiumDocument current = call.inForce();
-                for (ConsortiumDocument.Organisation organisation : current.organisations()) {
+                for (Organisation organisation : current.organisations()) {
                     for (Kind kind : Kind.values()) {
-                        if (lines(organisation, kind).stream()
-                                .anyMatch(line -> keyId(line, kind).equals(keyId))) {
+                        if (kind.lines(organisation).stream()
+                                .anyMatch(line -> kind.keyId(line).equals(keyId))) {
                             return call.propose(
                                     current,
-                                    changeKeys(
+                                    kind.changing(
                                             current,
                                             organisation.mspId(),
-                                            kind,
                                             lines -> lines.removeIf(
-                                                    line -> keyId(line, kind).equals(keyId))),
+                                                    line -> kind.keyId(line).equals(keyId))),
                                     "remove " + kind + " key " + keyId + " of " + organisation.mspId());
                         }
                     }
@@ -114,29 +160,6 @@ final class KeyCommands {
                 throw new IllegalArgumentException("the consortium in force lists no card or credential key " + keyId);
             }
         }
-    }
-
-    /** @return the key id of a line of that kind */
-    static String keyId(String line, Kind kind) {
-        return kind == Kind.card
-                ? CardKey.parse(line).keyIdHex()
-                : CredentialKey.parse(line).keyIdHex();
-    }
-
-    /** @return the organisation's key lines of that kind */
-    static List<String> lines(ConsortiumDocument.Organisation organisation, Kind kind) {
-        return kind == Kind.card ? organisation.cardKeys() : organisation.credentialKeys();
-    }
-
-    private static List<ConsortiumDocument.Organisation> changeKeys(
-            ConsortiumDocument current, String mspId, Kind kind, Consumer<List<String>> change) {
-        return current.organisationsWith(mspId, organisation -> {
-            List<String> lines = new ArrayList<>(lines(organisation, kind));
-            change.accept(lines);
-            return kind == Kind.card
-                    ? organisation.withKeys(lines, organisation.credentialKeys())
-                    : organisation.withKeys(organisation.cardKeys(), lines);
-        });
     }
 
     /** The key a command makes: its organisation and the days it may sign. */

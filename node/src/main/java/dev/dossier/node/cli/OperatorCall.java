@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -163,19 +164,16 @@ final class OperatorCall {
                     .forEach(s -> out.add("+ revoked serial " + s + " of " + organisation.mspId()));
         }
         for (ConsortiumDocument.Organisation organisation : proposed.organisations()) {
-            ConsortiumDocument.Organisation was =
-                    current.organisation(organisation.mspId()).orElse(organisation.withKeys(List.of(), List.of()));
+            Optional<ConsortiumDocument.Organisation> was = current.organisation(organisation.mspId());
             for (KeyCommands.Kind kind : KeyCommands.Kind.values()) {
-                List<String> listed = KeyCommands.lines(was, kind);
-                List<String> proposedLines = KeyCommands.lines(organisation, kind);
+                List<String> listed = was.map(kind::lines).orElse(List.of());
+                List<String> proposedLines = kind.lines(organisation);
                 proposedLines.stream()
                         .filter(l -> !listed.contains(l))
-                        .forEach(l -> out.add(
-                                "+ " + kind + " key " + KeyCommands.keyId(l, kind) + " of " + organisation.mspId()));
+                        .forEach(l -> out.add("+ " + kind + " key " + kind.keyId(l) + " of " + organisation.mspId()));
                 listed.stream()
                         .filter(l -> !proposedLines.contains(l))
-                        .forEach(l -> out.add(
-                                "- " + kind + " key " + KeyCommands.keyId(l, kind) + " of " + organisation.mspId()));
+                        .forEach(l -> out.add("- " + kind + " key " + kind.keyId(l) + " of " + organisation.mspId()));
             }
         }
         if (out.isEmpty()) {

@@ -118,6 +118,19 @@ public final class OrganisationKeys<K> {
         return fileName;
     }
 
+    /** @return the line that lists {@code key} */
+    public String line(K key) {
+        return line.apply(key);
+    }
+
+    /**
+     * @return the key id (16 hex digits) of the key a line of this kind lists
+     * @throws IllegalArgumentException if the line is not a key line of this kind
+     */
+    public String keyIdOf(String keyLine) {
+        return keyId.apply(parse.apply(keyLine));
+    }
+
     /**
      * Makes a key for every organisation of the consortium, valid from {@code from} to {@code to}.
      *

@@ -9,12 +9,11 @@ import dev.dossier.node.identity.IdentityException;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.ledger.WriteCheck;
 import dev.dossier.node.validation.Signers;
+import dev.dossier.node.validation.TransactionIdentities;
 import dev.dossier.node.validation.WriteRules;
 import java.security.SignatureException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,7 +30,6 @@ import org.hyperledger.fabric.protos.peer.ChaincodeAction;
 import org.hyperledger.fabric.protos.peer.ChaincodeActionPayload;
 import org.hyperledger.fabric.protos.peer.ChaincodeInvocationSpec;
 import org.hyperledger.fabric.protos.peer.ChaincodeProposalPayload;
-import org.hyperledger.fabric.protos.peer.Endorsement;
 import org.hyperledger.fabric.protos.peer.ProposalResponsePayload;
 import org.hyperledger.fabric.protos.peer.Transaction;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
@@ -48,13 +46,13 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  * against the state of that moment; a consortium change carries instead {@link ConsortiumChanges#check}, which
  * recomputes its writes from the call and the state. MVCC and duplicate checks belong
  * to the ledger. Thread-safe; deterministic for a given set of identities, trusted endorsers, rules and validation
- * time (see {@link #validate(Envelope, Instant)}).
+ * time (see {@link #validate(Envelope, Instant)}). The identity rules, creator and endorsers, are {@link
+ * TransactionIdentities}'s, which a node ordering alone applies again at commit.
  */
 public final class TransactionValidator {
-    private final IdentityValidator identities;
+    private final TransactionIdentities identities;
     private final String channel;
     private final String chaincode;
-    private final Set<ByteString> trustedEndorsers;
     private final EndorsementLog ownEndorsements;
     private final WriteRules rules;
     private final Set<String> readOnlyNamespaces;
@@ -72,10 +70,9 @@ public final class TransactionValidator {
             Set<ByteString> trustedEndorsers,
             EndorsementLog ownEndorsements,
             WriteRules rules) {
-        this.identities = Objects.requireNonNull(identities, "identities");
+        this.identities = new TransactionIdentities(identities, trustedEndorsers);
         this.channel = Objects.requireNonNull(channel, "channel");
         this.chaincode = Objects.requireNonNull(chaincode, "chaincode");
-        this.trustedEndorsers = Set.copyOf(trustedEndorsers);
         this.ownEndorsements = Objects.requireNonNull(ownEndorsements, "ownEndorsements");
         this.rules = Objects.requireNonNull(rules, "rules");
         this.readOnlyNamespaces = Set.of();
@@ -85,7 +82,6 @@ public final class TransactionValidator {
         this.identities = base.identities;
         this.channel = base.channel;
         this.chaincode = base.chaincode;
-        this.trustedEndorsers = base.trustedEndorsers;
         this.ownEndorsements = base.ownEndorsements;
         this.rules = base.rules;
         this.readOnlyNamespaces = Set.copyOf(readOnlyNamespaces);
@@ -174,14 +170,9 @@ public final class TransactionValidator {
         }
         Identity creator;
         try {
-            creator = identities.validate(signatureHeader.getCreator(), at);
+            creator = identities.creator(signatureHeader.getCreator(), at);
         } catch (IdentityException e) {
-            return invalid(
-                    txId,
-                    timestamp,
-                    envelope,
-                    TxValidationCode.BAD_CREATOR_SIGNATURE,
-                    "creator rejected: " + e.getMessage());
+            return invalid(txId, timestamp, envelope, TxValidationCode.BAD_CREATOR_SIGNATURE, e.getMessage());
         }
         try {
             creator.verify(
@@ -297,14 +288,19 @@ public final class TransactionValidator {
                         "read-write set touches namespace '" + ns.getNamespace() + "'");
             }
         }
-        List<String> endorsers = new ArrayList<>();
-        String endorsementProblem = checkEndorsements(
-                actionPayload.getAction().getProposalResponsePayload(),
-                actionPayload.getAction().getEndorsementsList(),
-                at,
-                endorsers);
-        if (endorsementProblem != null) {
-            return invalid(txId, timestamp, envelope, TxValidationCode.ENDORSEMENT_POLICY_FAILURE, endorsementProblem);
+        ByteString endorsed = actionPayload.getAction().getProposalResponsePayload();
+        List<String> endorsers;
+        try {
+            endorsers = identities.endorsingNodes(
+                    actionPayload.getAction().getEndorsementsList(), at, (endorsement, endorser) -> {
+                        if (!ownEndorsements.contains(endorsed, endorsement)) {
+                            endorser.verify(
+                                    endorsed.concat(endorsement.getEndorser()).toByteArray(),
+                                    endorsement.getSignature().toByteArray());
+                        }
+                    });
+        } catch (IdentityException e) {
+            return invalid(txId, timestamp, envelope, TxValidationCode.ENDORSEMENT_POLICY_FAILURE, e.getMessage());
         }
         WriteCheck check = consortiumChange
                 ? ConsortiumChanges.check(
@@ -315,40 +311,6 @@ public final class TransactionValidator {
                                 creator.mspId(), creator.attributes().get(EventReaders.ROLE_ATTRIBUTE)))
                 : rules.check(new Signers(creator.mspId(), creator.subject(), timestamp, endorsers));
         return new ValidatedTransaction(txId, timestamp, envelope, TxValidationCode.VALID, "", rwset, check);
-    }
-
-    /**
-     * Verifies every endorsement and adds the organisation of each trusted endorser (a consortium node) to
-     * {@code endorsers}, once per endorser.
-     *
-     * @return null if every endorsement is valid and at least one is a node's, else what is wrong
-     */
-    private String checkEndorsements(
-            ByteString responsePayload, List<Endorsement> endorsements, Instant at, List<String> endorsers) {
-        if (endorsements.isEmpty()) {
-            return "transaction has no endorsement";
-        }
-        Set<ByteString> seen = new HashSet<>();
-        for (Endorsement endorsement : endorsements) {
-            Identity endorser;
-            try {
-                endorser = identities.validate(endorsement.getEndorser(), at);
-                if (!ownEndorsements.contains(responsePayload, endorsement)) {
-                    endorser.verify(
-                            responsePayload.concat(endorsement.getEndorser()).toByteArray(),
-                            endorsement.getSignature().toByteArray());
-                }
-            } catch (IdentityException | SignatureException e) {
-                return "endorsement is not valid: " + e.getMessage();
-            }
-            if (trustedEndorsers.contains(endorsement.getEndorser()) && seen.add(endorsement.getEndorser())) {
-                endorsers.add(endorser.mspId());
-            }
-        }
-        if (endorsers.isEmpty()) {
-            return "no endorsement by a node of the consortium";
-        }
-        return null;
     }
 
     /** @return whether {@code ns} is a namespace this validator lets transactions read, and it only reads it */

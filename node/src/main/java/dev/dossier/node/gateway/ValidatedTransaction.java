@@ -27,6 +27,6 @@ public record ValidatedTransaction(
 
     /** @return the transaction as the ledger commits it, with this outcome as its precheck code */
     public PendingTx pending() {
-        return new PendingTx(txId, envelope, timestamp, code, readWriteSet, writeCheck);
+        return new PendingTx(txId, envelope, code, readWriteSet, writeCheck);
     }
 }

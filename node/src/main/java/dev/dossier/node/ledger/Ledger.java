@@ -59,7 +59,7 @@ import org.rocksdb.WriteOptions;
  *         ledger.commitGenesis(configEnvelope);
  *     }
  *     Block block = ledger.commit(
- *             List.of(new PendingTx(txId, envelope, timestamp, TxValidationCode.VALID, rwset, writeCheck)));
+ *             List.of(new PendingTx(txId, envelope, TxValidationCode.VALID, rwset, writeCheck)));
  *     Optional<TxStatus> status = ledger.transaction(txId);
  * }
  * }</pre>

@@ -2,7 +2,6 @@ package dev.dossier.node.ledger;
 
 import static java.util.Objects.requireNonNull;
 
-import java.time.Instant;
 import org.hyperledger.fabric.protos.common.Envelope;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
@@ -16,8 +15,6 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  *       {@code tx_id}, as Fabric's block store does; a transaction whose channel header does not decode, or has an
  *       empty {@code tx_id}, is stored in its block but not indexed.
  *   <li>{@code envelope}: stored unchanged as the block's data entry.
- *   <li>{@code timestamp}: the transaction's timestamp, its channel header's. The ledger does not store it apart:
- *       the key history reads it from the envelope in the block.
  *   <li>{@code precheck}: the outcome of the checks made before the ledger (signatures, endorsement policy...). A code
  *       other than {@code VALID} is kept as the final code and the read-write set is not looked at.
  *   <li>{@code readWriteSet}: the simulation results carried by the envelope (see {@link Envelopes#readWriteSet});
@@ -31,17 +28,11 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
  * @throws IllegalArgumentException if {@code precheck} is {@code UNRECOGNIZED}
  */
 public record PendingTx(
-        String txId,
-        Envelope envelope,
-        Instant timestamp,
-        TxValidationCode precheck,
-        TxReadWriteSet readWriteSet,
-        WriteCheck writeCheck) {
+        String txId, Envelope envelope, TxValidationCode precheck, TxReadWriteSet readWriteSet, WriteCheck writeCheck) {
     public PendingTx {
         requireNonNull(writeCheck, "writeCheck");
         requireNonNull(txId, "txId");
         requireNonNull(envelope, "envelope");
-        requireNonNull(timestamp, "timestamp");
         requireNonNull(precheck, "precheck");
         if (precheck == TxValidationCode.UNRECOGNIZED) {
             throw new IllegalArgumentException("precheck: UNRECOGNIZED is not a validation code");

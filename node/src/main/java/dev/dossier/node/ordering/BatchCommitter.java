@@ -106,7 +106,7 @@ final class BatchCommitter {
     }
 
     private static PendingTx invalid(Envelope envelope, TxValidationCode code) {
-        return new PendingTx("", envelope, Instant.EPOCH, code, null, WriteCheck.UNCHECKED);
+        return new PendingTx("", envelope, code, null, WriteCheck.UNCHECKED);
     }
 
     private static void compare(Block expected, Block built) throws LedgerException {

@@ -137,12 +137,7 @@ class LedgerTest {
     void commit_validTxIdDiffersFromChannelHeader_throws() {
         var set = rw().write("k", "v").build();
         PendingTx liar = new PendingTx(
-                "claimed",
-                TestTxs.endorserEnvelope("real", set),
-                TestTxs.T0,
-                TxValidationCode.VALID,
-                set,
-                WriteCheck.UNCHECKED);
+                "claimed", TestTxs.endorserEnvelope("real", set), TxValidationCode.VALID, set, WriteCheck.UNCHECKED);
 
         assertThatThrownBy(() -> ledger.commit(List.of(liar)))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -154,12 +149,7 @@ class LedgerTest {
     @Test
     void pendingTx_validWithoutRwset_throws() {
         assertThatThrownBy(() -> new PendingTx(
-                        "t",
-                        TestTxs.configEnvelope("t"),
-                        Instant.EPOCH,
-                        TxValidationCode.VALID,
-                        null,
-                        WriteCheck.UNCHECKED))
+                        "t", TestTxs.configEnvelope("t"), TxValidationCode.VALID, null, WriteCheck.UNCHECKED))
                 .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("readWriteSet");
     }
@@ -216,12 +206,7 @@ class LedgerTest {
                         .setRwset(ByteString.copyFrom(new byte[] {(byte) 0xff, (byte) 0xff})))
                 .build();
         PendingTx tx = new PendingTx(
-                "t",
-                TestTxs.endorserEnvelope("t", broken),
-                TestTxs.T0,
-                TxValidationCode.VALID,
-                broken,
-                WriteCheck.UNCHECKED);
+                "t", TestTxs.endorserEnvelope("t", broken), TxValidationCode.VALID, broken, WriteCheck.UNCHECKED);
 
         assertThat(code(ledger.commit(List.of(tx)), 0)).isEqualTo(TxValidationCode.BAD_RWSET);
     }

@@ -97,11 +97,11 @@ final class TestTxs {
     static PendingTx valid(String txId, RwSet rwset, Instant time) {
         TxReadWriteSet set = rwset.build();
         return new PendingTx(
-                txId, endorserEnvelope(txId, set, time), time, TxValidationCode.VALID, set, WriteCheck.UNCHECKED);
+                txId, endorserEnvelope(txId, set, time), TxValidationCode.VALID, set, WriteCheck.UNCHECKED);
     }
 
     static PendingTx prechecked(String txId, RwSet rwset, TxValidationCode code) {
-        return new PendingTx(txId, endorserEnvelope(txId, rwset.build()), T0, code, null, WriteCheck.UNCHECKED);
+        return new PendingTx(txId, endorserEnvelope(txId, rwset.build()), code, null, WriteCheck.UNCHECKED);
     }
 
     static Version version(long block, long tx) {

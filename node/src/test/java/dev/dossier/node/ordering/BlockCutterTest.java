@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.dossier.node.ledger.PendingTx;
 import dev.dossier.node.ledger.WriteCheck;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -19,12 +18,7 @@ import org.junit.jupiter.api.Test;
 class BlockCutterTest {
     private static PendingTx tx(String id) {
         return new PendingTx(
-                id,
-                Envelope.getDefaultInstance(),
-                Instant.EPOCH,
-                TxValidationCode.BAD_PAYLOAD,
-                null,
-                WriteCheck.UNCHECKED);
+                id, Envelope.getDefaultInstance(), TxValidationCode.BAD_PAYLOAD, null, WriteCheck.UNCHECKED);
     }
 
     private static List<String> ids(List<PendingTx> batch) {
