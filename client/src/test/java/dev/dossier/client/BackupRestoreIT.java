@@ -2,6 +2,7 @@ package dev.dossier.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dossier.client.bulk.BulkListener;
 import dev.dossier.client.bulk.BulkReport;
 import dev.dossier.node.backup.BackupManifest;
 import dev.dossier.node.log.ReceiptAudit;
@@ -13,7 +14,9 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -36,10 +39,6 @@ import picocli.CommandLine;
  * The test directory, with each node's log under {@code logs/}, is kept when a test fails.
  */
 class BackupRestoreIT {
-    /** Gateway ports 7481-7483 and 7491, +1000 Raft, +2000 HTTP: apart from other tests' ports. */
-    private static final int NETWORK_PORT = 7481;
-
-    private static final int ALONE_PORT = 7491;
     private static final int RECORDS = 4_000;
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
@@ -51,14 +50,28 @@ class BackupRestoreIT {
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void nodeRestoredFromABackupDuringAnUpload_rejoinsAndEveryReceiptIsOnEveryNodeOnce() throws Exception {
-        nodes = NodeProcesses.started(dir, 3, NETWORK_PORT);
+        nodes = NodeProcesses.started(dir, 3);
         Path input = dir.resolve("records.csv");
         TestData.write(input, RECORDS, 0);
         Path out = dir.resolve("out");
+        // the upload holds after its tenth batch until the backup is taken: on a fast host it could end before
+        CountDownLatch backedUp = new CountDownLatch(1);
+        AtomicInteger batches = new AtomicInteger();
+        BulkListener holdForTheBackup = (rows, batchDone) -> {
+            if (batchDone && batches.incrementAndGet() == 10) {
+                try {
+                    backedUp.await(2, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
         CompletableFuture<BulkReport> upload = CompletableFuture.supplyAsync(() -> {
             try {
                 return nodes.anchor(
-                        input, out, options -> options.withBatchSize(50).withInFlight(1));
+                        input,
+                        out,
+                        options -> options.withBatchSize(50).withInFlight(1).withListener(holdForTheBackup));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -72,6 +85,7 @@ class BackupRestoreIT {
         Path backup = dir.resolve("backup");
         BackupManifest manifest = backup(nodes.data(restored), backup);
         assertThat(upload).as("the backup was taken during the upload").isNotDone();
+        backedUp.countDown();
         assertThat(manifest.node()).isEqualTo(nodes.name(restored));
         assertThat(manifest.height()).isGreaterThanOrEqualTo(6);
 
@@ -108,7 +122,7 @@ class BackupRestoreIT {
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void nodeAlone_restoredFromABackup_hasEveryBlockUpToIt() throws Exception {
-        nodes = NodeProcesses.started(dir, 1, ALONE_PORT);
+        nodes = NodeProcesses.started(dir, 1);
         Path before = dir.resolve("before.csv");
         TestData.write(before, 300, 0);
         Path out = dir.resolve("out");

@@ -60,9 +60,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CredentialAttackIT {
-    /** Gateway ports 7431-7432 (Raft 8431-8432, HTTP 9431-9432): apart from the other client ITs' networks. */
-    private static final int PORT = 7431;
-
     private static final String LIST = "/v1/status-lists/0";
 
     private List<LocalNode> nodes;
@@ -81,7 +78,7 @@ class CredentialAttackIT {
     @BeforeAll
     void start(@TempDir Path temporary) throws Exception {
         Path org2Files = Files.createDirectories(temporary.resolve("org2-files"));
-        nodes = LocalNode.network(temporary, 2, PORT, (org, network) -> {
+        nodes = LocalNode.network(temporary, 2, (org, network) -> {
             if (org == 0) {
                 return LocalNode.KeyFiles.CONSORTIUM.cardKeys(org, network);
             }

@@ -16,7 +16,6 @@ import dev.dossier.client.record.TrainingRecord;
 import dev.dossier.client.record.ValidatedRow;
 import dev.dossier.client.transport.Connections;
 import dev.dossier.client.transport.NodeApi;
-import dev.dossier.common.net.NodeAddress;
 import dev.dossier.common.verdict.Verdict;
 import dev.dossier.credential.Contexts;
 import dev.dossier.credential.CredentialKey;
@@ -49,9 +48,6 @@ import org.junit.jupiter.api.io.TempDir;
  * delegated, and one after the delegation is withdrawn, is refused.
  */
 class DelegationIT {
-    /** Gateway ports 7511-7512, +1000 Raft, +2000 HTTP: apart from other tests' ports. */
-    private static final int PORT = 7511;
-
     private static final int RECORDS = 1000;
     private static final String PROJECT = "EBT-2026-01";
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -65,11 +61,12 @@ class DelegationIT {
     @Test
     void grant_draft1000_pending_validateInOneCall_valid_withCredentials_andRefusalsWithoutADelegation()
             throws Exception {
-        Consortium consortium = CryptoGen.generate(dir.resolve("network"), 2, "dossier", "notary", PORT);
+        int port = NodeProcesses.freePorts(2);
+        Consortium consortium = CryptoGen.generate(dir.resolve("network"), 2, "dossier", "notary", port);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         List<CredentialKey> credentialKeys = OrganisationKeys.CREDENTIALS.generate(
                 dir.resolve("network"), consortium, today.minusDays(1), today.plus(OrganisationKeys.DEFAULT_VALIDITY));
-        nodes = new NodeProcesses(dir, consortium, PORT);
+        nodes = new NodeProcesses(dir, consortium, port);
         nodes.startAll();
         Path records = dir.resolve("records.csv");
         assertThat(run("sample-data", "--rows", "" + RECORDS, "--seed", "19", "--out", records.toString())
@@ -220,7 +217,7 @@ class DelegationIT {
     }
 
     private URI nodeUrl(int node) {
-        return URI.create("http://localhost:" + NodeAddress.httpPort(PORT + node));
+        return nodes.httpUrl(node);
     }
 
     private static CliRun run(String command, String... args) {
@@ -269,7 +266,7 @@ class DelegationIT {
     /** A Dossier as {@code user} of {@code mspId}, through the official client. */
     private Session session(String mspId, String user) throws Exception {
         int org = Integer.parseInt(mspId.substring(3, 4));
-        ManagedChannel channel = Connections.channel("localhost:" + (PORT + org - 1));
+        ManagedChannel channel = Connections.channel(nodes.endpoint(org - 1));
         Path msp = dir.resolve("network/organizations/peerOrganizations/org" + org + ".dossier.local/users/" + user
                 + "@org" + org + ".dossier.local/msp");
         Gateway gateway = Connections.gateway(mspId, msp, channel).connect();

@@ -45,8 +45,6 @@ import org.junit.jupiter.api.io.TempDir;
  * both. The test directory, with each node's log under {@code logs/}, is kept when it fails.
  */
 class FaultIT {
-    /** Ports 7471-7473 (gateway), +1000 Raft, and the HTTP ports beside them: apart from other tests' ports. */
-    private static final int PORT = 7471;
 
     private static final int NODES = 3;
     private static final int RECORDS = 3_000;
@@ -69,7 +67,7 @@ class FaultIT {
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void killedNodes_loseNoAcknowledgedRecord_andAgree() throws Exception {
-        nodes = NodeProcesses.started(dir, NODES, PORT);
+        nodes = NodeProcesses.started(dir, NODES);
         Path input = dir.resolve("records.csv");
         TestData.write(input, RECORDS, 0);
 
@@ -105,7 +103,7 @@ class FaultIT {
             assertThat(System.nanoTime()).as("upload within 4 minutes").isLessThan(deadline);
             assertThat(killerFailure.get()).isNull();
             runs++;
-            ManagedChannel channel = Connections.channel("localhost:" + PORT);
+            ManagedChannel channel = Connections.channel(nodes.endpoint(0));
             try (Gateway gateway = Connections.gateway("Org1MSP", msp, channel).connect()) {
                 report = LocalNode.dossier(gateway, keys)
                         .anchorAll(

@@ -122,14 +122,14 @@ final class LocalNode implements AutoCloseable {
     }
 
     /**
-     * Starts a node for each of {@code organisations} organisations (gateway ports from {@code port}, plaintext Raft
-     * on loopback), each with its data in {@code directory/org<n>}.
+     * Starts a node for each of {@code organisations} organisations (on {@linkplain NodeProcesses#freePorts free
+     * ports}, plaintext Raft on loopback), each with its data in {@code directory/org<n>}.
      *
      * @param keyFiles for each organisation, the {@code card-keys.txt} its node reads (the {@code credential-keys.txt}
      *     beside it too): a dishonest operator may start a node with other files than the consortium's
      */
-    static List<LocalNode> network(Path directory, int organisations, int port, KeyFiles keyFiles) throws Exception {
-        Keys keys = Keys.generate(directory.resolve("network"), organisations, port);
+    static List<LocalNode> network(Path directory, int organisations, KeyFiles keyFiles) throws Exception {
+        Keys keys = Keys.generate(directory.resolve("network"), organisations, NodeProcesses.freePorts(organisations));
         // started together: each node's Raft waits for the others to elect a leader
         ExecutorService starter = Executors.newFixedThreadPool(organisations);
         List<Future<LocalNode>> starting = new ArrayList<>();

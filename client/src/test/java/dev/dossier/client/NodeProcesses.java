@@ -13,6 +13,7 @@ import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.identity.IdentityValidator;
 import dev.dossier.node.log.LogAudit;
 import dev.dossier.node.log.ReceiptAudit;
+import dev.dossier.testing.FreePorts;
 import io.grpc.ManagedChannel;
 import java.io.File;
 import java.io.IOException;
@@ -56,14 +57,33 @@ final class NodeProcesses implements AutoCloseable {
     }
 
     /**
-     * Generates a consortium of {@code count} organisations, one node each, in {@code dir/network} (gateway ports from
-     * {@code port}), and starts every node.
+     * Generates a consortium of {@code count} organisations, one node each, in {@code dir/network} on {@link
+     * #freePorts free ports}, and starts every node.
      */
-    static NodeProcesses started(Path dir, int count, int port) throws Exception {
+    static NodeProcesses started(Path dir, int count) throws Exception {
+        int port = freePorts(count);
         NodeProcesses nodes = new NodeProcesses(
                 dir, CryptoGen.generate(dir.resolve("network"), count, "dossier", "notary", port), port);
         nodes.startAll();
         return nodes;
+    }
+
+    /**
+     * @return the first of {@code count} free gateway ports, whose Raft and HTTP ports are free too: two checkouts' tests
+     *     may run on one machine at once
+     */
+    static int freePorts(int count) {
+        return FreePorts.base(count, NodeSettings.Cluster.RAFT_PORT_OFFSET, NodeAddress.HTTP_PORT_OFFSET);
+    }
+
+    /** @return node {@code i}'s gateway address, {@code localhost:<port>} */
+    String endpoint(int i) {
+        return "localhost:" + (port + i);
+    }
+
+    /** @return the address of node {@code i}'s HTTP API, on the loopback address it listens on */
+    java.net.URI httpUrl(int i) {
+        return NodeAddress.httpUrl("127.0.0.1:" + (port + i));
     }
 
     Path network() {
@@ -208,9 +228,7 @@ final class NodeProcesses implements AutoCloseable {
     long height(int i) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(NodeAddress.httpUrl("127.0.0.1:" + (port + i))
-                                        .resolve("/metrics"))
-                                .build(),
+                        HttpRequest.newBuilder(httpUrl(i).resolve("/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return response.body()
                 .lines()
@@ -251,7 +269,7 @@ final class NodeProcesses implements AutoCloseable {
     BulkReport anchor(Path input, Path out, UnaryOperator<BulkOptions> options) throws Exception {
         Path msp = network()
                 .resolve("organizations/peerOrganizations/org1.dossier.local/users/Issuer@org1.dossier.local/msp");
-        ManagedChannel channel = Connections.channel("localhost:" + port);
+        ManagedChannel channel = Connections.channel(endpoint(0));
         try (Gateway gateway = Connections.gateway("Org1MSP", msp, channel).connect()) {
             return LocalNode.dossier(gateway, dir.resolve("keys"))
                     .anchorAll(input, options.apply(BulkOptions.forInput(input, out)));

@@ -15,7 +15,6 @@ import dev.dossier.node.consortium.ConsortiumFiles;
 import dev.dossier.node.gateway.ForgedTransactions;
 import dev.dossier.node.ledger.VersionedValue;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.hyperledger.fabric.client.Contract;
@@ -91,7 +90,7 @@ class ConsortiumChangeAttackIT {
         assertThat(config().sequence()).isZero();
         assertThat(anchor("Employer@org2.dossier.local", 1))
                 .as("the certificate is still valid")
-                .isEqualTo("ok");
+                .isEqualTo("anchored");
         assertThat(proposals()).contains(revocation, "\"votes\":[\"Org1MSP\"]");
     }
 
@@ -206,7 +205,7 @@ class ConsortiumChangeAttackIT {
         JsonNode answer = submit("Admin@org3.dossier.local", "approve", revocation);
 
         assertThat(answer.get("applied").asBoolean()).isTrue();
-        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
+        cluster.awaitAllCaughtUp();
         VersionedValue first = cluster.ledger(0)
                 .get(ConsortiumChanges.NAMESPACE, ConsortiumChanges.CONFIG_KEY)
                 .orElseThrow();
@@ -222,7 +221,7 @@ class ConsortiumChangeAttackIT {
                     .contains("creator rejected", "revoked");
         }
         assertThat(ConsortiumDocument.parse(first.value()).sequence()).isEqualTo(1);
-        assertThat(anchor("Employer@org1.dossier.local", 0)).isEqualTo("ok");
+        assertThat(anchor("Employer@org1.dossier.local", 0)).isEqualTo("anchored");
         assertThat(proposals()).doesNotContain(revocation);
     }
 
@@ -248,7 +247,7 @@ class ConsortiumChangeAttackIT {
                 "Admin@org1.dossier.local", "approve", proposed.get("hash").asText());
 
         assertThat(approved.get("applied").asBoolean()).isTrue();
-        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
+        cluster.awaitAllCaughtUp();
         for (int node = 0; node < 3; node++) {
             try (Gateway gateway = gatewayOf(org4, "operator", node)) {
                 ConsortiumDocument inForce =
@@ -274,11 +273,11 @@ class ConsortiumChangeAttackIT {
         String hash = revoke.replaceAll("(?s).*proposal ([0-9a-f]{64}) has 1 of the 3 votes.*", "$1");
         assertThat(hash).hasSize(64);
         // each command goes through its user's organisation's node: the next one must hold the block the last wrote
-        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
+        cluster.awaitAllCaughtUp();
         assertThat(cli("network", "proposals", "--network", network, "--user", "Admin@org2.dossier.local"))
                 .contains("sequence 2", hash, "+ revoked serial");
         cli("network", "approve", "--network", network, "--user", "Admin@org2.dossier.local", "--hash", hash);
-        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
+        cluster.awaitAllCaughtUp();
         assertThat(cli(
                         "network",
                         "approve",
@@ -290,7 +289,7 @@ class ConsortiumChangeAttackIT {
                         hash))
                 .contains("applied, consortium sequence 3");
         // the export asks Org1's node, which may not hold the block the approval committed on Org3's node yet
-        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
+        cluster.awaitAllCaughtUp();
         Path exported = directory.resolve("consortium.json");
         cli(
                 "network",
@@ -332,23 +331,20 @@ class ConsortiumChangeAttackIT {
     }
 
     private static JsonNode submit(String user, String function, String argument) throws Exception {
-        return cluster.consortiumCall(user, function, argument);
+        return cluster.vote(user, function, argument);
     }
 
-    /** @return "ok" when the user anchored a fresh commitment through node {@code node}, else the refusal */
+    /** @return "anchored" when the user anchored a fresh commitment through node {@code node}, else the refusal */
     private static String anchor(String user, int node) throws Exception {
-        int org = cluster.organisationOf(user);
-        Consortium.User known = cluster.userNamed(user);
-        try (Gateway gateway = TestNetwork.gateway(
+        String result = ConsortiumSteps.anchorAs(
                 cluster.channel(node),
-                cluster.consortium.organisations().get(org).mspId(),
-                TestNetwork.certificate(known.certificate()),
-                Signers.newPrivateKeySigner(TestNetwork.key(known.privateKey())))) {
-            TestNetwork.notary(gateway).submitTransaction("anchor", TestNetwork.newCommitment(), "record");
-            return "ok";
-        } catch (GatewayException e) {
-            return TestNetwork.refusal(e);
-        }
+                cluster.consortium
+                        .organisations()
+                        .get(cluster.organisationOf(user))
+                        .mspId(),
+                cluster.userNamed(user));
+        cluster.awaitAllCaughtUp();
+        return result;
     }
 
     private static Gateway gatewayOf(Consortium.Organisation organisation, String role, int node) throws Exception {
@@ -421,7 +417,7 @@ class ConsortiumChangeAttackIT {
 
     /** Sequence 0 on every node, the proposal with Org1's vote only, Employer@org2 still valid. */
     private static void assertUnchanged() throws Exception {
-        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
+        cluster.awaitAllCaughtUp();
         for (int node = 0; node < 3; node++) {
             byte[] stored = cluster.ledger(node)
                     .get(ConsortiumChanges.NAMESPACE, ConsortiumChanges.CONFIG_KEY)

@@ -24,7 +24,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -106,7 +105,7 @@ class ConsortiumKeysIT {
     @Order(2)
     void keysAddedByVote_areServedByEveryNode_fromTheBlockThatAppliesTheVote() throws Exception {
         ConsortiumDocument current = cluster.consortiumInForce();
-        JsonNode proposed = cluster.consortiumCall(
+        JsonNode proposed = cluster.vote(
                 "Admin@org1.dossier.local",
                 "propose",
                 json(
@@ -123,7 +122,7 @@ class ConsortiumKeysIT {
             assertThat(get(node, "/Org1MSP/did.json").statusCode()).isEqualTo(404);
         }
 
-        JsonNode approved = cluster.consortiumCall(
+        JsonNode approved = cluster.vote(
                 "Admin@org2.dossier.local", "approve", proposed.get("hash").asText());
 
         assertThat(approved.get("applied").asBoolean()).isTrue();
@@ -156,7 +155,7 @@ class ConsortiumKeysIT {
                         .cardKeys(files.resolve(OrganisationKeys.CARDS.fileName()))
                         .build());
         cluster.start(2);
-        cluster.awaitSameHeight(1, Duration.ofSeconds(60));
+        cluster.awaitAllCaughtUp();
 
         for (int node = 0; node < 3; node++) {
             assertThat(keys(node).cardKeys()).as("node " + node).containsExactly(CARD);
@@ -179,7 +178,7 @@ class ConsortiumKeysIT {
                 "network", "approve", "--network", network, "--user", "Admin@org1.dossier.local", "--hash", hash);
 
         assertThat(approved).contains("applied");
-        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
+        cluster.awaitAllCaughtUp();
         for (int node = 0; node < 3; node++) {
             assertThat(keys(node).cardKeys()).as("node " + node).isEmpty();
             assertThat(verify(card, node)).as("node " + node).isEqualTo(Verdict.UNKNOWN_SIGNER);
@@ -221,7 +220,7 @@ class ConsortiumKeysIT {
                 "--hash",
                 hash);
 
-        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
+        cluster.awaitAllCaughtUp();
         for (int node = 0; node < 3; node++) {
             assertThat(get(node, "/Org2MSP/did.json").body()).as("node " + node).contains(added.fragment());
         }
@@ -232,12 +231,12 @@ class ConsortiumKeysIT {
     void nodeRemovedByVote_isNoLongerACosigner_andWhatItSigns_isNotCosigned() throws Exception {
         String removed = cluster.consortium.nodes().get(2).name();
         ConsortiumDocument current = cluster.consortiumInForce();
-        JsonNode proposed = cluster.consortiumCall(
+        JsonNode proposed = cluster.vote(
                 "Admin@org1.dossier.local",
                 "propose",
                 json(current, org -> org.mspId().equals("Org3MSP") ? org.withNodes(List.of()) : org));
 
-        JsonNode approved = cluster.consortiumCall(
+        JsonNode approved = cluster.vote(
                 "Admin@org2.dossier.local", "approve", proposed.get("hash").asText());
 
         assertThat(approved.get("applied").asBoolean()).isTrue();
@@ -272,7 +271,7 @@ class ConsortiumKeysIT {
         String printed = TestNetwork.cli(args.toArray(String[]::new));
         String hash = printed.replaceAll("(?s).*proposal ([0-9a-f]{64}) has 1 of the 2 votes.*", "$1");
         assertThat(hash).as(printed).hasSize(64);
-        cluster.awaitSameHeight(1, Duration.ofSeconds(30)); // the next voter's node must hold this vote
+        cluster.awaitAllCaughtUp(); // the next voter's node must hold this vote
         return hash;
     }
 
@@ -304,7 +303,7 @@ class ConsortiumKeysIT {
 
     /** Node {@code signer} signs a checkpoint of its own log and asks node {@code to} to cosign it. */
     private static HttpResponse<String> cosignRequest(int signer, int to) throws Exception {
-        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
+        cluster.awaitAllCaughtUp();
         String name = cluster.consortium.nodes().get(signer).name();
         SignedNote note = new CheckpointSigner(cluster.consortium.signer(name), name)
                 .sign(
@@ -318,16 +317,15 @@ class ConsortiumKeysIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Anchors a fresh commitment as Org1's issuer; @return node 0's log size once node 0 and 1 hold it */
+    /**
+     * Anchors a fresh commitment as Org1's issuer; @return node 0's log size once node 0 and 1 hold it (node 2, voted
+     * out by {@link #nodeRemovedByVote_isNoLongerACosigner_andWhatItSigns_isNotCosigned}, receives no more blocks)
+     */
     private static long anchor() throws Exception {
         try (Gateway gateway = cluster.gatewayOf("Issuer@org1.dossier.local")) {
             TestNetwork.notary(gateway).submitTransaction("anchor", TestNetwork.newCommitment(), "record");
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (cluster.nodes[1].height() < cluster.nodes[0].height()) {
-            assertThat(System.nanoTime()).as("node 1 catches up with node 0").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        TestCluster.awaitCaughtUp(List.of(cluster.nodes[0], cluster.nodes[1]));
         return cluster.nodes[0].commitmentLog().size();
     }
 

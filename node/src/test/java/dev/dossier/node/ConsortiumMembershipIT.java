@@ -4,11 +4,9 @@ import static dev.dossier.node.ConsortiumSteps.admitByVote;
 import static dev.dossier.node.ConsortiumSteps.admitToPolicy;
 import static dev.dossier.node.ConsortiumSteps.anchorAs;
 import static dev.dossier.node.ConsortiumSteps.assertSameDocument;
-import static dev.dossier.node.ConsortiumSteps.awaitCaughtUp;
 import static dev.dossier.node.ConsortiumSteps.config;
 import static dev.dossier.node.ConsortiumSteps.freePort;
 import static dev.dossier.node.ConsortiumSteps.joiningNode;
-import static dev.dossier.node.ConsortiumSteps.vote;
 import static dev.dossier.node.ConsortiumSteps.with;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +23,6 @@ import dev.dossier.node.ledger.VersionedValue;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +63,7 @@ class ConsortiumMembershipIT {
             Consortium withOrg4 = null;
             try {
                 // the fourth organisation makes its own material and hands its entry to a member's operator
-                int port = freePort(cluster.settings.get(2).port() + 1);
+                int port = freePort();
                 Consortium.Organisation org4 =
                         CryptoGen.newOrganisation(directory.resolve("network"), 4, "localhost", port);
                 admitByVote(cluster, org4);
@@ -78,10 +75,10 @@ class ConsortiumMembershipIT {
                 toFourth = NettyChannelBuilder.forAddress("localhost", fourth.port())
                         .usePlaintext()
                         .build();
-                awaitCaughtUp(cluster, fourth, Duration.ofSeconds(60));
+                cluster.awaitAllCaughtUp(fourth);
 
                 admitToPolicy(cluster, "Org4MSP");
-                awaitCaughtUp(cluster, fourth, Duration.ofSeconds(30));
+                cluster.awaitAllCaughtUp(fourth);
 
                 Consortium.User issuer = org4.users().stream()
                         .filter(u -> u.role().equals("issuer"))
@@ -96,7 +93,7 @@ class ConsortiumMembershipIT {
                     TestNetwork.notary(gateway).submitTransaction("anchor", commitment, "record");
                 }
                 acknowledged.add(commitment);
-                awaitCaughtUp(cluster, fourth, Duration.ofSeconds(30));
+                cluster.awaitAllCaughtUp(fourth);
                 // the node voted in is a cosigner: every node pins its key, 3 of the 4 nodes must sign, and its own
                 // checkpoints, which carry its signature, are cosigned by enough of the others
                 TrustFile trust = TrustFile.parse(
@@ -125,24 +122,23 @@ class ConsortiumMembershipIT {
                         revoking.get(1)
                                 .revoking(TestNetwork.certificate(employer.certificate())
                                         .getSerialNumber()));
-                String hash = vote(
-                                cluster,
+                String hash = cluster.vote(
                                 "Admin@org1.dossier.local",
                                 "propose",
                                 new String(
                                         four.with(four.sequence() + 1, revoking).toJson(), UTF_8))
                         .get("hash")
                         .asText();
-                assertThat(vote(cluster, "Admin@org2.dossier.local", "approve", hash)
+                assertThat(cluster.vote("Admin@org2.dossier.local", "approve", hash)
                                 .get("applied")
                                 .asBoolean())
                         .as("two of four are no majority")
                         .isFalse();
-                assertThat(vote(cluster, "Admin@org3.dossier.local", "approve", hash)
+                assertThat(cluster.vote("Admin@org3.dossier.local", "approve", hash)
                                 .get("applied")
                                 .asBoolean())
                         .isTrue();
-                awaitCaughtUp(cluster, fourth, Duration.ofSeconds(30));
+                cluster.awaitAllCaughtUp(fourth);
                 VersionedValue inForce = assertSameDocument(cluster, fourth.ledger());
                 assertThat(ConsortiumDocument.parse(inForce.value()).sequence()).isEqualTo(2);
                 for (ManagedChannel channel : List.of(cluster.channel(0), cluster.channel(1), toFourth)) {
@@ -156,7 +152,7 @@ class ConsortiumMembershipIT {
                 }
             }
             assertThat(acknowledged).hasSizeGreaterThan(10);
-            awaitCaughtUp(cluster, fourth, Duration.ofSeconds(30));
+            cluster.awaitAllCaughtUp(fourth);
             for (String commitment : acknowledged) {
                 for (int node = 0; node < 3; node++) {
                     assertThat(cluster.ledger(node).get("notary", commitment)).isPresent();

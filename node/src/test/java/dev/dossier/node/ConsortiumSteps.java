@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.common.net.NodeAddress;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.consortium.ConsortiumChanges;
 import dev.dossier.node.consortium.ConsortiumDocument;
@@ -12,8 +13,8 @@ import dev.dossier.node.consortium.ConsortiumFiles;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.VersionedValue;
 import dev.dossier.node.ordering.BlockLimits;
+import dev.dossier.testing.FreePorts;
 import io.grpc.ManagedChannel;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,19 +84,9 @@ final class ConsortiumSteps {
                 .value());
     }
 
-    /** @return the answer of a call to the consortium's namespace, once every node has its block */
-    static JsonNode vote(TestCluster cluster, String user, String function, String argument) throws Exception {
-        return call(cluster, ConsortiumChanges.NAMESPACE, user, function, argument);
-    }
-
     private static JsonNode call(TestCluster cluster, String contract, String user, String function, String argument)
             throws Exception {
-        try (Gateway gateway = cluster.gatewayOf(user)) {
-            JsonNode answer = JSON.readTree(
-                    gateway.getNetwork("dossier").getContract(contract).submitTransaction(function, argument));
-            cluster.awaitSameHeight(1, Duration.ofSeconds(30)); // the next voter's node has the vote
-            return answer;
-        }
+        return JSON.readTree(cluster.submit(user, contract, function, argument));
     }
 
     static String anchorAs(ManagedChannel channel, String mspId, Consortium.User user) throws Exception {
@@ -111,37 +102,9 @@ final class ConsortiumSteps {
         }
     }
 
-    static void awaitCaughtUp(TestCluster cluster, Node fourth, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            long height = cluster.nodes[0].height();
-            if (fourth.height() >= height
-                    && cluster.nodes[1].height() == height
-                    && cluster.nodes[2].height() == height) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError(
-                "the fourth node is at " + fourth.height() + ", the others at " + cluster.nodes[0].height());
-    }
-
-    /** @return a port from {@code from} on whose Raft (+1000) and HTTP (+2000) ports are free too */
-    static int freePort(int from) throws Exception {
-        for (int port = from; port < from + 200; port++) {
-            if (free(port) && free(port + 1000) && free(port + 2000)) {
-                return port;
-            }
-        }
-        throw new AssertionError("no free port from " + from);
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket socket = new ServerSocket(port)) {
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
+    /** @return a free port for a joining node, whose Raft and HTTP ports are free too */
+    static int freePort() {
+        return FreePorts.base(1, NodeSettings.Cluster.RAFT_PORT_OFFSET, NodeAddress.HTTP_PORT_OFFSET);
     }
 
     /**

@@ -4,11 +4,9 @@ import static dev.dossier.node.ConsortiumSteps.admitByVote;
 import static dev.dossier.node.ConsortiumSteps.admitToPolicy;
 import static dev.dossier.node.ConsortiumSteps.anchorAs;
 import static dev.dossier.node.ConsortiumSteps.assertSameDocument;
-import static dev.dossier.node.ConsortiumSteps.awaitCaughtUp;
 import static dev.dossier.node.ConsortiumSteps.config;
 import static dev.dossier.node.ConsortiumSteps.freePort;
 import static dev.dossier.node.ConsortiumSteps.joiningNode;
-import static dev.dossier.node.ConsortiumSteps.vote;
 import static dev.dossier.node.ConsortiumSteps.with;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,7 +54,7 @@ class ConsortiumTlsIT {
             throws Exception {
         try (TestCluster cluster = new TestCluster(directory, 3, true)) {
             List<X509Certificate> roots = cluster.settings.get(0).tls().rootCertificates();
-            int port = freePort(cluster.settings.get(2).port() + 1);
+            int port = freePort();
             Consortium.Organisation org4 =
                     CryptoGen.newOrganisation(directory.resolve("network"), 4, "localhost", port);
             Consortium withOrg4 = with(cluster.consortium, org4);
@@ -78,10 +76,10 @@ class ConsortiumTlsIT {
                 Set<String> four =
                         withOrg4.nodes().stream().map(Consortium.Node::name).collect(Collectors.toSet());
                 awaitGroup(cluster, four);
-                awaitCaughtUp(cluster, fourth, WAIT);
+                cluster.awaitAllCaughtUp(fourth);
 
                 admitToPolicy(cluster, "Org4MSP");
-                awaitCaughtUp(cluster, fourth, WAIT);
+                cluster.awaitAllCaughtUp(fourth);
                 Consortium.User issuer4 = org4.users().stream()
                         .filter(u -> u.role().equals("issuer"))
                         .findFirst()
@@ -111,8 +109,7 @@ class ConsortiumTlsIT {
                         changed.get(3)
                                 .withNodes(List.of())
                                 .revoking(tls4.certificateValue().getSerialNumber()));
-                String removal = vote(
-                                cluster,
+                String removal = cluster.vote(
                                 "Admin@org1.dossier.local",
                                 "propose",
                                 new String(
@@ -122,8 +119,8 @@ class ConsortiumTlsIT {
                                         UTF_8))
                         .get("hash")
                         .asText();
-                vote(cluster, "Admin@org2.dossier.local", "approve", removal);
-                assertThat(vote(cluster, "Admin@org3.dossier.local", "approve", removal)
+                cluster.vote("Admin@org2.dossier.local", "approve", removal);
+                assertThat(cluster.vote("Admin@org3.dossier.local", "approve", removal)
                                 .get("applied")
                                 .asBoolean())
                         .isTrue();

@@ -11,10 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.dossier.node.Forger.Forgery;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.GatewayException;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.junit.jupiter.api.AfterAll;
@@ -297,30 +295,14 @@ class DelegationAttackIT {
 
     // ---- calls and reading back
 
-    /**
-     * Submits as {@code user} through its organisation's node, then waits until the other node holds the block too: the
-     * next call may go through the other node, and endorsed there on the state before this block it would fail at
-     * commit with {@code MVCC_READ_CONFLICT} (as on Fabric, where a client's next transaction may be endorsed by a
-     * peer one block behind).
-     */
+    /** Submits as {@code user} through its organisation's node; the next call may go through the other node. */
     private static String submit(String user, String function, String... args) throws Exception {
-        String answer;
-        try (Gateway gateway = cluster.gatewayOf(user)) {
-            answer = new String(
-                    gateway.getNetwork("dossier").getContract("notary").submitTransaction(function, args), UTF_8);
-        }
-        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
-        return answer;
+        return new String(cluster.submit(user, "notary", function, args), UTF_8);
     }
 
-    /** @return the commitment's entry or draft as an auditor of Org1MSP reads it, once both nodes agree */
+    /** @return the commitment's entry or draft as an auditor of Org1MSP reads it */
     private static String status(String commitment) throws Exception {
-        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
-        try (Gateway gateway = cluster.gatewayOf("Auditor@org1.dossier.local")) {
-            return new String(
-                    gateway.getNetwork("dossier").getContract("notary").evaluateTransaction("status", commitment),
-                    UTF_8);
-        }
+        return new String(cluster.evaluate("Auditor@org1.dossier.local", "notary", "status", commitment), UTF_8);
     }
 
     private static void assertUnwritten(String key) {

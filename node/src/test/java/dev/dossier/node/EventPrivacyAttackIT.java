@@ -90,6 +90,7 @@ class EventPrivacyAttackIT {
                 TRANSACTIONS.add(status.getTransactionId());
             }
         }
+        network.awaitAllCaughtUp(); // the tests read events and blocks through either node
     }
 
     @AfterAll

@@ -225,7 +225,7 @@ class GatewayAttackIT {
 
         // callers that go away give their places back: the issuer may wait again, and its transactions commit
         issuerCalls.forEach(call -> call.cancel(true));
-        Instant deadline = Instant.now().plusSeconds(10);
+        Instant deadline = Instant.now().plusSeconds(30);
         while (true) {
             ListenableFuture<CommitStatusResponse> again =
                     waitForCommits(stub, issuer, 1).get(0);
@@ -264,7 +264,7 @@ class GatewayAttackIT {
     /** Asserts that exactly {@code refused} of {@code calls} fail with RESOURCE_EXHAUSTED and the others wait. */
     private static void assertRefused(List<ListenableFuture<CommitStatusResponse>> calls, int refused, String message)
             throws Exception {
-        Instant deadline = Instant.now().plusSeconds(10);
+        Instant deadline = Instant.now().plusSeconds(30);
         while (calls.stream().filter(Future::isDone).count() < refused
                 && Instant.now().isBefore(deadline)) {
             Thread.sleep(20);

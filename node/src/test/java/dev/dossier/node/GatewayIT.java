@@ -243,7 +243,7 @@ class GatewayIT {
 
         long height = network.node.height();
         X509Certificate shortLived =
-                org1Certificate(keys, now.minusSeconds(60), Instant.now().plusSeconds(3));
+                org1Certificate(keys, now.minusSeconds(60), Instant.now().plusSeconds(6));
         byte[] prepared;
         try (Gateway gateway = network.gateway("Org1MSP", shortLived, signer)) {
             var proposal = notary(gateway)

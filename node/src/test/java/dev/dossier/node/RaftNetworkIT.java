@@ -131,6 +131,7 @@ class RaftNetworkIT {
         try (Gateway gateway = cluster.gateway(0, "issuer", 0)) {
             assertThat(anchor(notary(gateway), commitment).getCode()).isEqualTo(TxValidationCode.VALID);
         }
+        cluster.awaitAllCaughtUp(); // each node serves the receipt once it holds the block
         HttpClient http = HttpClient.newHttpClient();
         String trustText =
                 dev.dossier.node.log.TrustFiles.of(cluster.consortium).format();
@@ -210,6 +211,9 @@ class RaftNetworkIT {
                 }));
             }
             while (acknowledged.size() < 80) {
+                assertThat(running)
+                        .as("clients still uploading, " + acknowledged.size() + " acknowledged, " + failed + " failed")
+                        .anyMatch(result -> !result.isDone());
                 Thread.sleep(10);
             }
             cluster.stop(leader);

@@ -9,13 +9,10 @@ import dev.dossier.node.ordering.BlockLimits;
 import dev.dossier.node.ordering.RaftOrderer;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.client.identity.Signers;
@@ -47,7 +44,13 @@ final class TestCluster implements AutoCloseable {
      */
     TestCluster(Path directory, int n, boolean tls, Duration electionTimeout, long snapshotEvery) throws Exception {
         this.directory = directory;
-        consortium = CryptoGen.generate(directory.resolve("network"), n, "dossier", "notary", freeBasePort(n));
+        consortium = CryptoGen.generate(
+                directory.resolve("network"),
+                n,
+                "dossier",
+                "notary",
+                dev.dossier.testing.FreePorts.base(
+                        n, NodeSettings.Cluster.RAFT_PORT_OFFSET, dev.dossier.common.net.NodeAddress.HTTP_PORT_OFFSET));
         BlockLimits limits = new BlockLimits(200, BlockLimits.DEFAULT.maxBytes(), Duration.ofMillis(20));
         for (int i = 0; i < n; i++) {
             NodeSettings node = NodeSettings.of(
@@ -93,34 +96,6 @@ final class TestCluster implements AutoCloseable {
             close();
             throw failure[0];
         }
-    }
-
-    /**
-     * A base port with {@code n} free gateway ports above it and their Raft and HTTP ports, all below Linux's ephemeral
-     * range (32768 and up): a port there may be taken as the local end of any outgoing connection on the machine while
-     * a test has stopped a node, and the node could not listen on it again.
-     */
-    private static int freeBasePort(int n) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(20_000, 30_000);
-            if (free(base, n)
-                    && free(base + NodeSettings.Cluster.RAFT_PORT_OFFSET, n)
-                    && free(base + dev.dossier.common.net.NodeAddress.HTTP_PORT_OFFSET, n)) {
-                return base;
-            }
-        }
-        throw new IOException("no free port range");
-    }
-
-    private static boolean free(int from, int n) {
-        for (int port = from; port < from + n; port++) {
-            try (ServerSocket socket = new ServerSocket(port)) {
-                socket.setReuseAddress(true);
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
     }
 
     void start(int i) throws Exception {
@@ -170,21 +145,19 @@ final class TestCluster implements AutoCloseable {
     }
 
     /**
-     * Waits until every running node has the same height, at least {@code atLeast}, and has applied its blocks: a
-     * node's height counts a block once the ledger wrote it, and its committing thread then applies the block's
-     * consortium change and feeds the commitment log (in that order), so a node whose log has the block serves the
-     * change.
+     * Waits until every running node has applied the same number of blocks, at least {@code atLeast}.
+     *
+     * @return that number
      */
     long awaitSameHeight(long atLeast, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long min = Long.MAX_VALUE;
             long max = 0;
-            for (Node node : nodes) {
-                if (node != null) {
-                    long height = node.height();
-                    min = Math.min(min, Math.min(height, node.commitmentLog().appliedHeight()));
-                    max = Math.max(max, height);
+            for (int i = 0; i < nodes.length; i++) {
+                if (nodes[i] != null) {
+                    min = Math.min(min, applied(nodes[i]));
+                    max = Math.max(max, nodes[i].height());
                 }
             }
             if (min == max && min >= atLeast) {
@@ -193,13 +166,83 @@ final class TestCluster implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("heights differ: min " + min + ", max " + max + ", wanted " + atLeast);
             }
-            Thread.sleep(50);
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Waits until every running node, and the {@code joined} nodes started beside the cluster, has applied every block
+     * one of them holds now: what was just committed through
+     * one node can then be read, endorsed or voted on through any other. A node that has not would endorse on the state
+     * before that block (refusing a vote on a proposal it does not know, or failing at commit with {@code
+     * MVCC_READ_CONFLICT}), as a Fabric peer one block behind would.
+     */
+    void awaitAllCaughtUp(Node... joined) throws InterruptedException {
+        List<Node> running = new ArrayList<>(List.of(joined));
+        for (Node node : nodes) {
+            if (node != null) {
+                running.add(node);
+            }
+        }
+        awaitCaughtUp(running);
+    }
+
+    /** Waits until each of {@code which} has applied every block one of them holds now. */
+    static void awaitCaughtUp(List<Node> which) throws InterruptedException {
+        long latest = which.stream().mapToLong(Node::height).max().orElse(0);
+        long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        for (Node node : which) {
+            while (applied(node) < latest) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(node.httpUrl() + " has applied " + applied(node) + " blocks of " + latest
+                            + " after " + CATCH_UP.toSeconds() + " s");
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private static final Duration CATCH_UP = Duration.ofSeconds(60);
+
+    /**
+     * @return how many blocks the node has applied: the ledger publishes its height once a block is durable, then the
+     *     node brings its consortium in force and its commitment log up to it; a read, endorsement or identity check
+     *     through the node sees all of the block only after both
+     */
+    private static long applied(Node node) {
+        return Math.min(node.height(), node.commitmentLog().appliedHeight());
+    }
+
+    /**
+     * Submits a transaction to {@code contract} as the named user through its organisation's node, then {@link
+     * #awaitAllCaughtUp waits until every running node has applied its block}: the next step may go through any node.
+     *
+     * @return the contract's answer
+     */
+    byte[] submit(String user, String contract, String function, String... args) throws Exception {
+        byte[] answer;
+        try (Gateway gateway = gatewayOf(user)) {
+            answer = gateway.getNetwork(consortium.channel())
+                    .getContract(contract)
+                    .submitTransaction(function, args);
+        }
+        awaitAllCaughtUp();
+        return answer;
+    }
+
+    /** @return the answer of {@code contract} evaluating the call as the named user, on its organisation's node */
+    byte[] evaluate(String user, String contract, String function, String... args) throws Exception {
+        try (Gateway gateway = gatewayOf(user)) {
+            return gateway.getNetwork(consortium.channel())
+                    .getContract(contract)
+                    .evaluateTransaction(function, args);
         }
     }
 
     /**
      * Signs a prepared transaction as {@code creator} (a fabric-gateway signer: over the payload's SHA-256), submits
-     * it through node {@code via}'s gateway and waits until every running node committed it.
+     * it through node {@code via}'s gateway and waits until every running node committed it and {@linkplain
+     * #awaitAllCaughtUp applied its block}.
      *
      * @return the validation code, the same on every node (else the call fails)
      */
@@ -234,6 +277,7 @@ final class TestCluster implements AutoCloseable {
                 first = code;
             }
         }
+        awaitAllCaughtUp();
         return first;
     }
 
@@ -300,29 +344,20 @@ final class TestCluster implements AutoCloseable {
     }
 
     /**
-     * Calls the consortium's namespace ({@code propose}, {@code approve}) as the named user through its organisation's
-     * node and waits until every running node holds the block, so the next voter's node has this vote.
+     * A vote on the consortium ({@code propose}, {@code approve}) as the named user through its organisation's node, by
+     * {@link #submit}: the next voter's node has this vote.
      *
      * @return the call's answer
      */
-    com.fasterxml.jackson.databind.JsonNode consortiumCall(String user, String function, String argument)
-            throws Exception {
-        try (Gateway gateway = gatewayOf(user)) {
-            byte[] answer = gateway.getNetwork(consortium.channel())
-                    .getContract(dev.dossier.node.consortium.ConsortiumChanges.NAMESPACE)
-                    .submitTransaction(function, argument);
-            awaitSameHeight(1, Duration.ofSeconds(30));
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer);
-        }
+    com.fasterxml.jackson.databind.JsonNode vote(String user, String function, String argument) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(submit(user, dev.dossier.node.consortium.ConsortiumChanges.NAMESPACE, function, argument));
     }
 
     /** @return the consortium document in force, as Org1's auditor reads it through Org1's node */
     dev.dossier.node.consortium.ConsortiumDocument consortiumInForce() throws Exception {
-        try (Gateway gateway = gatewayOf("Auditor@org1.dossier.local")) {
-            return dev.dossier.node.consortium.ConsortiumDocument.parse(gateway.getNetwork(consortium.channel())
-                    .getContract(dev.dossier.node.consortium.ConsortiumChanges.NAMESPACE)
-                    .evaluateTransaction("config"));
-        }
+        return dev.dossier.node.consortium.ConsortiumDocument.parse(evaluate(
+                "Auditor@org1.dossier.local", dev.dossier.node.consortium.ConsortiumChanges.NAMESPACE, "config"));
     }
 
     /** @return the node's latest cosigned checkpoint ({@code GET /v1/checkpoint}) once it covers {@code size} leaves */

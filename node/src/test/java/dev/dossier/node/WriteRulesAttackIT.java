@@ -11,10 +11,8 @@ import dev.dossier.node.identity.FabricAttributes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import org.hyperledger.fabric.client.Gateway;
 import org.hyperledger.fabric.protos.peer.TxValidationCode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,19 +129,16 @@ class WriteRulesAttackIT {
     void correctionOfAnotherOrganisationsEntry_isRefused_atSimulation_andAtCommit() throws Exception {
         String before = status(org2Entry);
         String fix = newCommitment();
-        try (Gateway gateway = cluster.gatewayOf("Issuer@org1.dossier.local")) {
-            String answer = new String(
-                    gateway.getNetwork("dossier")
-                            .getContract(NOTARY)
-                            .submitTransaction(
-                                    "anchorBatch",
-                                    "[{\"commitment\":\"" + fix + "\",\"kind\":\"record\",\"supersedes\":\"" + org2Entry
-                                            + "\"}]"),
-                    UTF_8);
-            assertThat(answer)
-                    .as("the honest contract refuses it")
-                    .contains("\"outcome\":\"REFUSED\"", "is of Org2MSP: only its organisation can supersede it");
-        }
+        String answer = new String(
+                cluster.submit(
+                        "Issuer@org1.dossier.local",
+                        NOTARY,
+                        "anchorBatch",
+                        "[{\"commitment\":\"" + fix + "\",\"kind\":\"record\",\"supersedes\":\"" + org2Entry + "\"}]"),
+                UTF_8);
+        assertThat(answer)
+                .as("the honest contract refuses it")
+                .contains("\"outcome\":\"REFUSED\"", "is of Org2MSP: only its organisation can supersede it");
         Forgery forgery = forge("Issuer@org1.dossier.local");
         String correction = entry(fix, "Org1MSP", issuerDn("Issuer@org1.dossier.local"), forgery.timestamp(), "active")
                 .replace("\"status\":\"active\"", "\"status\":\"active\",\"supersedes\":\"" + org2Entry + "\"");
@@ -197,11 +192,8 @@ class WriteRulesAttackIT {
         TxValidationCode code = forgery.commit(writes(put(POLICY_KEY, takeover)));
 
         assertThat(code).isEqualTo(TxValidationCode.ENDORSEMENT_POLICY_FAILURE);
-        try (Gateway gateway = cluster.gatewayOf("Auditor@org2.dossier.local")) {
-            assertThat(new String(
-                            gateway.getNetwork("dossier").getContract(NOTARY).evaluateTransaction("getPolicy"), UTF_8))
-                    .contains("\"organisations\":[\"Org1MSP\",\"Org2MSP\"]");
-        }
+        assertThat(new String(cluster.evaluate("Auditor@org2.dossier.local", NOTARY, "getPolicy"), UTF_8))
+                .contains("\"organisations\":[\"Org1MSP\",\"Org2MSP\"]");
     }
 
     @Test
@@ -277,16 +269,14 @@ class WriteRulesAttackIT {
         }
     }
 
+    /** @return the commitment's entry on Org1's node, which holds every block a step waited for */
     private static String status(String commitment) throws Exception {
-        cluster.awaitSameHeight(1, Duration.ofSeconds(30));
         return new String(
                 cluster.ledger(0).get(NOTARY, commitment).orElseThrow().value(), UTF_8);
     }
 
     private static void submit(String user, String function, String... args) throws Exception {
-        try (Gateway gateway = cluster.gatewayOf(user)) {
-            gateway.getNetwork("dossier").getContract(NOTARY).submitTransaction(function, args);
-        }
+        cluster.submit(user, NOTARY, function, args);
     }
 
     private static String newCommitment() {
