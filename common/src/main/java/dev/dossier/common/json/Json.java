@@ -145,8 +145,15 @@ public final class Json {
      */
     public static void appendString(StringBuilder out, String s) {
         out.append('"');
+        // runs of characters that need no escape (all of them in a commitment, a date or a DN) are copied at once
+        int run = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            out.append(s, run, i);
+            run = i + 1;
             switch (c) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");
@@ -155,14 +162,13 @@ public final class Json {
                 case '\n' -> out.append("\\n");
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
+                default -> out.append(String.format("\\u%04x", (int) c));
             }
+        }
+        if (run == 0) {
+            out.append(s);
+        } else {
+            out.append(s, run, s.length());
         }
         out.append('"');
     }

@@ -40,6 +40,15 @@ class JsonTest {
     }
 
     @Test
+    void write_string_escapesAtEitherEndAndInARow_plainOnesAsGiven() {
+        assertThat(Json.write("")).isEqualTo("\"\"");
+        assertThat(Json.write("CN=Issuer@org1,O=Org 1")).isEqualTo("\"CN=Issuer@org1,O=Org 1\"");
+        assertThat(Json.write("\"")).isEqualTo("\"\\\"\"");
+        assertThat(Json.write("\tab\u001f")).isEqualTo("\"\\tab\\u001f\"");
+        assertThat(Json.write("a\r\n\\\bz")).isEqualTo("\"a\\r\\n\\\\\\bz\"");
+    }
+
+    @Test
     void write_unsupportedType_throws() {
         assertThatThrownBy(() -> Json.write(Map.of("x", 1.5)))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -2,6 +2,8 @@ package dev.dossier.node.chaincode;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.dossier.node.ledger.KeyWrite;
+import java.util.List;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 import org.hyperledger.fabric.protos.peer.ChaincodeEvent;
 import org.hyperledger.fabric.protos.peer.Response;
@@ -22,12 +24,25 @@ import org.hyperledger.fabric.protos.peer.Response;
  * @param readWriteSet the transaction's public read-write set
  * @param event the chaincode event with {@code chaincode_id} and {@code tx_id} filled in, or null when the chaincode
  *     set none
+ * @param keyWrites the keys the read-write set writes, deletes or changes the metadata of, as {@link KeyWrite#of}
+ *     reads them from it (and in its order), which the gateway judges before asking other organisations to endorse
  */
-public record Simulation(Response response, TxReadWriteSet readWriteSet, ChaincodeEvent event) {
-    /** @throws NullPointerException if {@code response} or {@code readWriteSet} is null */
+public record Simulation(
+        Response response, TxReadWriteSet readWriteSet, ChaincodeEvent event, List<KeyWrite> keyWrites) {
+    /** @throws NullPointerException if {@code response}, {@code readWriteSet} or {@code keyWrites} is null */
     public Simulation {
         requireNonNull(response, "response");
         requireNonNull(readWriteSet, "readWriteSet");
+        keyWrites = List.copyOf(keyWrites);
+    }
+
+    /**
+     * A simulation whose key writes are read back from its read-write set.
+     *
+     * @throws IllegalArgumentException if the read-write set is unusable
+     */
+    public Simulation(Response response, TxReadWriteSet readWriteSet, ChaincodeEvent event) {
+        this(response, readWriteSet, event, KeyWrite.of(requireNonNull(readWriteSet, "readWriteSet")));
     }
 
     /** @return whether the chaincode succeeded (status below 400, Fabric's error threshold) */

@@ -74,6 +74,11 @@ final class SimulationStub extends UnsupportedStubCalls {
         return recorded.readWriteSet(namespace);
     }
 
+    /** @return the keys {@link #readWriteSet} writes, in its order */
+    List<KeyWrite> keyWrites() {
+        return recorded.keyWrites(namespace);
+    }
+
     // ---- arguments and transaction context
 
     @Override

@@ -3,7 +3,6 @@ package dev.dossier.node.gateway;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.dossier.node.chaincode.Simulation;
 import dev.dossier.node.identity.Identity;
-import dev.dossier.node.ledger.KeyWrite;
 import dev.dossier.node.ordering.Orderer;
 import dev.dossier.node.validation.Signers;
 import io.grpc.Status;
@@ -148,10 +147,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
                     proposal.creator().mspId(), proposal.creator().subject(), proposal.timestamp(), List.of());
             ask.addAll(context.writeRules()
                     .organisationsToAsk(
-                            KeyWrite.of(simulation.readWriteSet()),
-                            creator,
-                            context.signer().mspId(),
-                            context.ledger()));
+                            simulation.keyWrites(), creator, context.signer().mspId(), context.ledger()));
         } catch (IllegalArgumentException e) {
             throw new RequestException(
                     Status.Code.INTERNAL, "simulation produced an unusable write set: " + e.getMessage(), e);

@@ -91,12 +91,12 @@ final class LocalEndorser {
                 .toByteString();
         Signer signer = context.signer();
         ByteString endorser = signer.serializedIdentity();
+        byte[] digest = EndorsementLog.signedDigest(responsePayload, endorser);
         Endorsement endorsement = Endorsement.newBuilder()
                 .setEndorser(endorser)
-                .setSignature(ByteString.copyFrom(
-                        signer.sign(responsePayload.concat(endorser).toByteArray())))
+                .setSignature(ByteString.copyFrom(signer.signDigest(digest)))
                 .build();
-        context.ownEndorsements().add(responsePayload, endorsement);
+        context.ownEndorsements().add(digest, endorsement);
         return ProposalResponse.newBuilder()
                 .setVersion(1)
                 .setResponse(simulation.response())

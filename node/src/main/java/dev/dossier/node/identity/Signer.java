@@ -117,6 +117,18 @@ public final class Signer {
         return privateKey.sign(message);
     }
 
+    /**
+     * Signs a SHA-256 digest the caller computed of the message, as {@link #sign} signs the message's: for a caller
+     * that needs the digest too.
+     *
+     * @param digest the 32-byte SHA-256 digest of the message
+     * @return the DER signature, with {@code s <= n/2}
+     * @throws IllegalArgumentException if {@code digest} is not 32 bytes
+     */
+    public byte[] signDigest(byte[] digest) {
+        return privateKey.signDigest(digest);
+    }
+
     /** @return the MSP id and the certificate subject; never the key */
     @Override
     public String toString() {

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import dev.dossier.node.ledger.KeyWrite;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -386,6 +388,49 @@ class SimulationStubTest {
         assertThat(rw.getMetadataWrites(1).getEntries(0).getName()).isEqualTo("VALIDATION_PARAMETER");
         assertThat(rw.getMetadataWrites(1).getEntries(0).getValue().toByteArray())
                 .containsExactly(9);
+    }
+
+    @Test
+    void readsAndWritesOfManyKeys_sortedByUtf8Bytes_keyWritesAsTheLedgerReadsThem() {
+        state.put(NS, "m", "v", 2, 0);
+        SimulationStub stub = stub();
+        List<String> keys = new ArrayList<>(List.of("\ud83d\ude00", "\ufffd", "\u0000subject\u0000a\u0000", "m", "z"));
+        for (int i = 0; i < 200; i++) {
+            keys.add(Integer.toHexString(i * 7919));
+        }
+        for (String key : keys) {
+            stub.getState(key);
+            stub.putState(key, key.getBytes(UTF_8));
+            stub.setStateValidationParameter(key, new byte[] {1});
+        }
+        stub.delState("z");
+        stub.setStateValidationParameter("policy only", new byte[] {2});
+
+        var rwset = stub.readWriteSet();
+        KVRWSet rw = kv(rwset);
+
+        List<String> byBytes = keys.stream()
+                .sorted((x, y) -> Arrays.compareUnsigned(x.getBytes(UTF_8), y.getBytes(UTF_8)))
+                .toList();
+        assertThat(rw.getReadsList()).extracting(KVRead::getKey).containsExactlyElementsOf(byBytes);
+        assertThat(rw.getWritesList()).extracting(KVWrite::getKey).containsExactlyElementsOf(byBytes);
+        assertThat(rw.getReads(byBytes.indexOf("m"))).isEqualTo(read("m", 2, 0));
+        List<KeyWrite> expected = KeyWrite.of(rwset);
+        List<KeyWrite> recorded = stub.keyWrites();
+        assertThat(recorded).hasSize(keys.size() + 1);
+        assertThat(recorded.get(recorded.size() - 1).key()).isEqualTo("policy only");
+        assertThat(recorded.get(recorded.size() - 1).change()).isEqualTo(KeyWrite.Change.UNCHANGED);
+        assertThat(recorded.get(byBytes.indexOf("z")).change()).isEqualTo(KeyWrite.Change.DELETE);
+        assertThat(recorded).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            KeyWrite want = expected.get(i);
+            KeyWrite got = recorded.get(i);
+            assertThat(got.namespace()).isEqualTo(want.namespace());
+            assertThat(got.key()).isEqualTo(want.key());
+            assertThat(got.change()).isEqualTo(want.change());
+            assertThat(got.value()).isEqualTo(want.value());
+            assertThat(got.metadata()).isEqualTo(want.metadata());
+        }
     }
 
     @Test

@@ -50,6 +50,22 @@ class SignerTest {
     }
 
     @Test
+    void signDigest_ofTheMessagesSha256_isTheSignatureOfTheMessage() throws Exception {
+        Leaf leaf = CA.issue("node0.org1.test");
+        Signer signer = TestMsps.signer(leaf, "Org1MSP", directory);
+        byte[] message = TestPki.utf8("a proposal response payload");
+
+        byte[] signature = signer.signDigest(
+                java.security.MessageDigest.getInstance("SHA-256").digest(message));
+
+        assertThat(signature).isEqualTo(signer.sign(message));
+        Identity identity =
+                new IdentityValidator(List.of(TestMsps.msp(CA, "Org1MSP"))).validate(signer.serializedIdentity());
+        identity.verify(message, signature);
+        assertThatThrownBy(() -> signer.signDigest(new byte[31])).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void serializedIdentity_holdsMspIdAndPemCertificate() throws Exception {
         Leaf leaf = CA.issue("node0.org1.test");
         Signer signer = TestMsps.signer(leaf, "Org1MSP", directory);
