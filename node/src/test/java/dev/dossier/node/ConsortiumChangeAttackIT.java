@@ -348,10 +348,7 @@ class ConsortiumChangeAttackIT {
     }
 
     private static Gateway gatewayOf(Consortium.Organisation organisation, String role, int node) throws Exception {
-        Consortium.User user = organisation.users().stream()
-                .filter(u -> u.role().equals(role))
-                .findFirst()
-                .orElseThrow();
+        Consortium.User user = organisation.user(role);
         return TestNetwork.gateway(
                 cluster.channel(node),
                 organisation.mspId(),

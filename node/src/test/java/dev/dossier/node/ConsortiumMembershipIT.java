@@ -80,10 +80,7 @@ class ConsortiumMembershipIT {
                 admitToPolicy(cluster, "Org4MSP");
                 cluster.awaitAllCaughtUp(fourth);
 
-                Consortium.User issuer = org4.users().stream()
-                        .filter(u -> u.role().equals("issuer"))
-                        .findFirst()
-                        .orElseThrow();
+                Consortium.User issuer = org4.user("issuer");
                 String commitment = TestNetwork.newCommitment();
                 try (Gateway gateway = TestNetwork.gateway(
                         toFourth,

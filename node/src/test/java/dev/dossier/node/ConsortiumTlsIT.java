@@ -80,10 +80,7 @@ class ConsortiumTlsIT {
 
                 admitToPolicy(cluster, "Org4MSP");
                 cluster.awaitAllCaughtUp(fourth);
-                Consortium.User issuer4 = org4.users().stream()
-                        .filter(u -> u.role().equals("issuer"))
-                        .findFirst()
-                        .orElseThrow();
+                Consortium.User issuer4 = org4.user("issuer");
                 toFourth = TlsSettings.channel("localhost:" + fourth.port(), tls4);
                 assertThat(anchorAs(toFourth, "Org4MSP", issuer4))
                         .as("the fourth organisation's issuer anchors through its node, over TLS")

@@ -146,10 +146,7 @@ class EventPrivacyAttackIT {
     @Test
     void anAuditorOfAnotherConsortium_getsNeitherEventsNorBlocks() throws Exception {
         Consortium other = CryptoGen.generate(directory.resolve("outsiders"), 1, "dossier", "notary", 9051);
-        Consortium.User stranger = other.organisations().get(0).users().stream()
-                .filter(u -> u.role().equals("auditor"))
-                .findFirst()
-                .orElseThrow();
+        Consortium.User stranger = other.organisations().get(0).user("auditor");
         try (Gateway gateway = TestNetwork.gateway(
                         network.channel(0),
                         "Org1MSP",

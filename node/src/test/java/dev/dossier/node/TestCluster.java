@@ -295,10 +295,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     Consortium.User user(int org, String role) {
-        return consortium.organisations().get(org).users().stream()
-                .filter(u -> u.role().equals(role))
-                .findFirst()
-                .orElseThrow();
+        return consortium.organisations().get(org).user(role);
     }
 
     /** A user by name, such as {@code Issuer@org2.dossier.local}. */

@@ -174,10 +174,7 @@ public final class TestNetwork implements AutoCloseable {
     }
 
     Consortium.User user(String role) {
-        return consortium.organisations().get(0).users().stream()
-                .filter(u -> u.role().equals(role))
-                .findFirst()
-                .orElseThrow();
+        return consortium.organisations().get(0).user(role);
     }
 
     /** A user by name, such as {@code Issuer@org2.dossier.local}, with its organisation's MSP id. */

@@ -91,10 +91,7 @@ class TlsIT {
     }
 
     private Gateway issuer(ManagedChannel channel) throws Exception {
-        Consortium.User issuer = consortium.organisations().get(0).users().stream()
-                .filter(u -> u.role().equals("issuer"))
-                .findFirst()
-                .orElseThrow();
+        Consortium.User issuer = consortium.organisations().get(0).user("issuer");
         return TestNetwork.gateway(
                 channel,
                 "Org1MSP",

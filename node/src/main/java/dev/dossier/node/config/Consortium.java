@@ -117,6 +117,14 @@ public record Consortium(String channel, String chaincode, List<Organisation> or
             nodes = List.copyOf(requireNonNull(nodes, "nodes"));
             users = List.copyOf(requireNonNull(users, "users"));
         }
+
+        /**
+         * @return the organisation's first user with {@code role} (its {@code dossier.role}, such as {@code issuer})
+         * @throws java.util.NoSuchElementException if it has none
+         */
+        public User user(String role) {
+            return users.stream().filter(u -> u.role().equals(role)).findFirst().orElseThrow();
+        }
     }
 
     /**

@@ -199,10 +199,7 @@ public final class CryptoGen {
         consortium.write(out.resolve("consortium.yaml"));
         List<Signer> operators = new ArrayList<>();
         for (Consortium.Organisation organisation : organisationList) {
-            Consortium.User operator = organisation.users().stream()
-                    .filter(user -> user.role().equals("operator"))
-                    .findFirst()
-                    .orElseThrow();
+            Consortium.User operator = organisation.user("operator");
             operators.add(Signer.fromPem(organisation.mspId(), operator.certificate(), operator.privateKey()));
         }
         GenesisPolicy.sign(policyDocument(organisationList), operators).write(out);

@@ -185,10 +185,7 @@ class FollowedChannelIT {
                         .toByteString())
                 .build();
         // the creator signs the changed transaction itself: only the endorsements are missing
-        Consortium.User issuer = network.consortium.organisations().get(0).users().stream()
-                .filter(u -> u.role().equals("issuer"))
-                .findFirst()
-                .orElseThrow();
+        Consortium.User issuer = network.consortium.organisations().get(0).user("issuer");
         Signer creator = Signer.fromPem("Org1MSP", issuer.certificate(), issuer.privateKey());
         Envelope forged = Envelope.newBuilder()
                 .setPayload(forgedPayload.toByteString())

@@ -54,10 +54,9 @@ class TlsTrustTest {
     }
 
     private static X509Certificate[] userTls(Consortium of, int organisation, String role) throws Exception {
-        Path msp = of.organisations().get(organisation).users().stream()
-                .filter(u -> u.role().equals(role))
-                .findFirst()
-                .orElseThrow()
+        Path msp = of.organisations()
+                .get(organisation)
+                .user(role)
                 .certificate()
                 .getParent()
                 .getParent();
