@@ -184,9 +184,9 @@ public final class ChaincodeRuntime implements AutoCloseable {
             TxReadWriteSet empty = TxReadWriteSet.newBuilder()
                     .setDataModel(TxReadWriteSet.DataModel.KV)
                     .build();
-            return new Simulation(proto, empty, null, List.of());
+            return new Simulation(proto, empty, null, List.of(), Set.of());
         }
-        return new Simulation(proto, stub.readWriteSet(), stub.getEvent(), stub.keyWrites());
+        return new Simulation(proto, stub.readWriteSet(), stub.getEvent(), stub.keyWrites(), stub.keysReadAbsent());
     }
 
     /**

@@ -184,6 +184,17 @@ final class RwSetRecorder {
         return out;
     }
 
+    /** @return the keys read and found without a value */
+    Set<String> keysReadAbsent() {
+        Set<String> out = new HashSet<>();
+        for (Slot slot : slots.values()) {
+            if (slot.read != null && !slot.read.hasVersion()) {
+                out.add(slot.name);
+            }
+        }
+        return out;
+    }
+
     private static KeyWrite keyWrite(String namespace, Slot slot) {
         KeyWrite.Change change = slot.write == null
                 ? KeyWrite.Change.UNCHANGED

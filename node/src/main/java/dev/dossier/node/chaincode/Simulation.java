@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.dossier.node.ledger.KeyWrite;
 import java.util.List;
+import java.util.Set;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 import org.hyperledger.fabric.protos.peer.ChaincodeEvent;
 import org.hyperledger.fabric.protos.peer.Response;
@@ -26,23 +27,31 @@ import org.hyperledger.fabric.protos.peer.Response;
  *     set none
  * @param keyWrites the keys the read-write set writes, deletes or changes the metadata of, as {@link KeyWrite#of}
  *     reads them from it (and in its order), which the gateway judges before asking other organisations to endorse
+ * @param keysReadAbsent keys of the read-write set's namespace that the simulation read and found without a value
+ *     (so without metadata either): the gateway need not read their committed metadata again; may leave keys out
  */
 public record Simulation(
-        Response response, TxReadWriteSet readWriteSet, ChaincodeEvent event, List<KeyWrite> keyWrites) {
-    /** @throws NullPointerException if {@code response}, {@code readWriteSet} or {@code keyWrites} is null */
+        Response response,
+        TxReadWriteSet readWriteSet,
+        ChaincodeEvent event,
+        List<KeyWrite> keyWrites,
+        Set<String> keysReadAbsent) {
+    /** @throws NullPointerException if {@code response}, {@code readWriteSet}, {@code keyWrites} or {@code
+     *     keysReadAbsent} is null */
     public Simulation {
         requireNonNull(response, "response");
         requireNonNull(readWriteSet, "readWriteSet");
         keyWrites = List.copyOf(keyWrites);
+        keysReadAbsent = Set.copyOf(keysReadAbsent);
     }
 
     /**
-     * A simulation whose key writes are read back from its read-write set.
+     * A simulation whose key writes are read back from its read-write set, with no key known absent.
      *
      * @throws IllegalArgumentException if the read-write set is unusable
      */
     public Simulation(Response response, TxReadWriteSet readWriteSet, ChaincodeEvent event) {
-        this(response, readWriteSet, event, KeyWrite.of(requireNonNull(readWriteSet, "readWriteSet")));
+        this(response, readWriteSet, event, KeyWrite.of(requireNonNull(readWriteSet, "readWriteSet")), Set.of());
     }
 
     /** @return whether the chaincode succeeded (status below 400, Fabric's error threshold) */

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 import org.hyperledger.fabric.protos.peer.ChaincodeEvent;
@@ -77,6 +78,11 @@ final class SimulationStub extends UnsupportedStubCalls {
     /** @return the keys {@link #readWriteSet} writes, in its order */
     List<KeyWrite> keyWrites() {
         return recorded.keyWrites(namespace);
+    }
+
+    /** @return the keys read and found without a value */
+    Set<String> keysReadAbsent() {
+        return recorded.keysReadAbsent();
     }
 
     // ---- arguments and transaction context

@@ -3,6 +3,7 @@ package dev.dossier.node.gateway;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.dossier.node.chaincode.Simulation;
 import dev.dossier.node.identity.Identity;
+import dev.dossier.node.ledger.MetadataReader;
 import dev.dossier.node.ordering.Orderer;
 import dev.dossier.node.validation.Signers;
 import io.grpc.Status;
@@ -10,6 +11,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -138,6 +140,20 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
         }
     }
 
+    /**
+     * The committed metadata of the keys a simulation writes: none for a key the simulation read and found without a
+     * value (a key has metadata only while it has a value), else the ledger's.
+     */
+    private MetadataReader committedMetadata(Simulation simulation) {
+        if (simulation.keysReadAbsent().isEmpty() || simulation.readWriteSet().getNsRwsetCount() != 1) {
+            return context.ledger();
+        }
+        String namespace = simulation.readWriteSet().getNsRwset(0).getNamespace();
+        return (ns, key) -> ns.equals(namespace) && simulation.keysReadAbsent().contains(key)
+                ? Map.of()
+                : context.ledger().metadata(ns, key);
+    }
+
     private Envelope endorsedTransaction(CheckedProposal proposal, Simulation simulation, List<String> organisations)
             throws RequestException {
         ProposalResponse own = endorser.signedResponse(proposal, simulation);
@@ -147,7 +163,7 @@ public final class GatewayService extends GatewayGrpc.GatewayImplBase {
                     proposal.creator().mspId(), proposal.creator().subject(), proposal.timestamp(), List.of());
             ask.addAll(context.writeRules()
                     .organisationsToAsk(
-                            simulation.keyWrites(), creator, context.signer().mspId(), context.ledger()));
+                            simulation.keyWrites(), creator, context.signer().mspId(), committedMetadata(simulation)));
         } catch (IllegalArgumentException e) {
             throw new RequestException(
                     Status.Code.INTERNAL, "simulation produced an unusable write set: " + e.getMessage(), e);

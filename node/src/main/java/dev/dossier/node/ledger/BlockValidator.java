@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVMetadataEntry;
@@ -66,10 +67,14 @@ final class BlockValidator implements StateView {
     private final ColumnFamilyHandle state;
     private final long blockNumber;
     private final TreeMap<byte[], StateUpdate> updates = new TreeMap<>(Encoding.BYTEWISE);
-    /** Metadata changes of the block's valid transactions: the new stored form, or null to remove it. */
+    /**
+     * Metadata changes of the block's valid transactions that take effect: the new stored form, or null to remove it.
+     * A change of a key without a value when its transaction applies takes none, as on a Fabric peer.
+     */
     private final TreeMap<byte[], byte[]> metadataUpdates = new TreeMap<>(Encoding.BYTEWISE);
 
-    private final ColumnFamilyHandle keyMetadata;
+    /** Keys whose metadata a valid transaction of the block changed, with effect or not, or that one deleted. */
+    private final TreeSet<byte[]> metadataChanged = new TreeSet<>(Encoding.BYTEWISE);
 
     /**
      * What the MVCC check of the transaction being validated read from the committed state, by state key ({@link
@@ -80,28 +85,42 @@ final class BlockValidator implements StateView {
 
     private static final byte[] ABSENT = new byte[0];
 
-    BlockValidator(RocksDB db, ColumnFamilyHandle state, ColumnFamilyHandle keyMetadata, long blockNumber) {
+    BlockValidator(RocksDB db, ColumnFamilyHandle state, long blockNumber) {
         this.db = db;
         this.state = state;
-        this.keyMetadata = keyMetadata;
         this.blockNumber = blockNumber;
     }
 
-    /** Adds the state and metadata changes of the block's valid transactions to {@code batch}. */
+    /**
+     * Adds the state changes of the block's valid transactions to {@code batch}: each key written gets its new value
+     * at its new version with its metadata (changed in the block, else the committed one); each key whose metadata
+     * alone changed keeps its value and version with the new metadata, unless it has no value (then nothing is
+     * written, as Fabric ignores a metadata change of a key that does not exist).
+     */
     void writeUpdates(WriteBatch batch) throws RocksDBException {
         for (Map.Entry<byte[], StateUpdate> update : updates.entrySet()) {
             StateUpdate u = update.getValue();
+            byte[] key = update.getKey();
             if (u.value() == null) {
-                batch.delete(state, update.getKey());
-            } else {
-                batch.put(state, update.getKey(), Encoding.stateValue(blockNumber, u.txNumber(), u.value()));
+                batch.delete(state, key);
+                continue;
             }
+            byte[] metadata;
+            if (metadataUpdates.containsKey(key)) {
+                metadata = metadataUpdates.get(key);
+            } else {
+                byte[] committed = read(state, key);
+                metadata = committed == null ? null : Encoding.storedMetadata(committed);
+            }
+            batch.put(state, key, Encoding.stateValue(blockNumber, u.txNumber(), metadata, u.value()));
         }
         for (Map.Entry<byte[], byte[]> update : metadataUpdates.entrySet()) {
-            if (update.getValue() == null) {
-                batch.delete(keyMetadata, update.getKey());
-            } else {
-                batch.put(keyMetadata, update.getKey(), update.getValue());
+            if (updates.containsKey(update.getKey())) {
+                continue; // written with its value above, or deleted
+            }
+            byte[] committed = read(state, update.getKey());
+            if (committed != null) {
+                batch.put(state, update.getKey(), Encoding.withMetadata(committed, update.getValue()));
             }
         }
     }
@@ -128,14 +147,24 @@ final class BlockValidator implements StateView {
     @Override
     public Map<String, ByteString> metadata(String namespace, String key) {
         byte[] stateKey = Encoding.stateKey(Encoding.utf8(namespace), Encoding.utf8(key));
-        byte[] stored =
-                metadataUpdates.containsKey(stateKey) ? metadataUpdates.get(stateKey) : read(keyMetadata, stateKey);
-        return stored == null ? Map.of() : Encoding.decodeMetadata(stored);
+        if (metadataUpdates.containsKey(stateKey)) {
+            byte[] changed = metadataUpdates.get(stateKey);
+            return changed == null ? Map.of() : Encoding.decodeMetadataEntries(changed);
+        }
+        StateUpdate update = updates.get(stateKey);
+        if (update != null && update.value() == null) {
+            return Map.of();
+        }
+        byte[] stored = committedReads.get(ByteBuffer.wrap(stateKey));
+        if (stored == null) {
+            stored = read(state, stateKey);
+        }
+        return stored == null || stored == ABSENT ? Map.of() : Encoding.decodeMetadata(stored);
     }
 
     @Override
     public boolean metadataChangedInBlock(String namespace, String key) {
-        return metadataUpdates.containsKey(Encoding.stateKey(Encoding.utf8(namespace), Encoding.utf8(key)));
+        return metadataChanged.contains(Encoding.stateKey(Encoding.utf8(namespace), Encoding.utf8(key)));
     }
 
     private byte[] read(ColumnFamilyHandle family, byte[] key) {
@@ -274,6 +303,7 @@ final class BlockValidator implements StateView {
             updates.put(entry.getKey(), new StateUpdate(txNumber, write.delete() ? null : write.value()));
             if (write.delete()) {
                 metadataUpdates.put(entry.getKey(), null);
+                metadataChanged.add(entry.getKey());
             }
             out.add(write);
         }
@@ -285,6 +315,10 @@ final class BlockValidator implements StateView {
                 if (written != null && written.delete()) {
                     continue; // the delete removed the metadata with the key
                 }
+                metadataChanged.add(stateKey);
+                if (!hasValue(stateKey)) {
+                    continue; // a key without a value has no metadata: Fabric drops such a change
+                }
                 Map<String, ByteString> entries = new TreeMap<>();
                 for (KVMetadataEntry entry : write.getEntriesList()) {
                     entries.put(entry.getName(), entry.getValue());
@@ -293,6 +327,12 @@ final class BlockValidator implements StateView {
             }
         }
         return out;
+    }
+
+    /** @return whether the key has a value once the valid transactions recorded so far apply */
+    private boolean hasValue(byte[] stateKey) {
+        StateUpdate update = updates.get(stateKey);
+        return update != null ? update.value() != null : read(state, stateKey) != null;
     }
 
     private boolean readIsCurrent(byte[] namespace, KVRead read) throws RocksDBException {

@@ -22,8 +22,8 @@ record ChainHead(long height, byte[] lastHeaderHash) {
 
     /**
      * Reads the head of the ledger in {@code store}; a database without ledger metadata gets the format version
-     * (synced) and is an empty ledger; a ledger of format 2 is migrated to the current format first ({@link
-     * HistoryMigration}).
+     * (synced) and is an empty ledger; a ledger of format 2 or 3 is migrated to the current format first ({@link
+     * HistoryMigration}, {@link MetadataMigration}).
      *
      * @throws LedgerException if the ledger was written by an unknown format version, or its last blocks are
      *     missing, damaged or disagree with the recorded head
@@ -39,6 +39,9 @@ record ChainHead(long height, byte[] lastHeaderHash) {
             }
         } else if (Arrays.equals(format, new byte[] {Encoding.FORMAT_VALUED_HISTORY})) {
             HistoryMigration.run(store, directory);
+            MetadataMigration.run(store, directory);
+        } else if (Arrays.equals(format, new byte[] {Encoding.FORMAT_SEPARATE_METADATA})) {
+            MetadataMigration.run(store, directory);
         } else if (format == null || !Arrays.equals(format, new byte[] {Encoding.FORMAT_VERSION})) {
             throw new LedgerException("ledger in " + directory + " has unknown format "
                     + (format == null ? "(none)" : Encoding.hex(format))

@@ -60,7 +60,7 @@ public final class DerivedStore implements AutoCloseable {
         Options options = new Options()
                 .setCreateIfMissing(true)
                 .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)
-                .setCompressionType(Store.COMPRESSION);
+                .setCompressionPerLevel(Store.COMPRESSION_PER_LEVEL);
         try {
             return new DerivedStore(options, RocksDB.open(options, directory.toString()), format);
         } catch (RocksDBException e) {

@@ -15,18 +15,21 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
 
 /**
  * Byte encodings of the ledger's column families. Keys sort as RocksDB's bytewise comparator sorts them, which for
- * state keys is the UTF-8 byte order Fabric uses. Version 3 of the format (version 1 had no {@code keymeta}; version 2
- * stored each history entry's tx id, timestamp, delete flag and value, which {@link HistoryMigration} drops):
+ * state keys is the UTF-8 byte order Fabric uses. Version 4 of the format (version 1 had no key metadata; version 2
+ * stored each history entry's tx id, timestamp, delete flag and value, which {@link HistoryMigration} drops; version
+ * 3 kept each key's metadata in a family of its own, {@code keymeta}, which {@link MetadataMigration} folds into the
+ * state):
  *
  * <pre>
  * blocks   key: block number (8 bytes big-endian)          value: serialized common.Block
- * state    key: namespace ‖ 0x00 ‖ key                      value: block (8) ‖ tx (8) ‖ value
+ * state    key: namespace ‖ 0x00 ‖ key
+ *          value: block (8) ‖ tx (8) ‖ len(metadata) (4) ‖ metadata ‖ value, where metadata is a serialized
+ *          kvrwset.KVMetadataWrite, key empty, entries sorted by name (the key's metadata, such as its
+ *          VALIDATION_PARAMETER; length 0 = none): stored with the value, as Fabric's state database stores them
  * history  key: namespace ‖ 0x00 ‖ len(key) (4) ‖ key ‖ block (8) ‖ tx (8)
  *          value: empty (a pointer: what the transaction wrote is read from its block, as Fabric's history does)
  * txindex  key: txId                                       value: block (8) ‖ tx (4) ‖ validation code (4)
  * meta     key: name (ASCII), see META_*                   value: see META_*
- * keymeta  key: namespace ‖ 0x00 ‖ key (as state)          value: serialized kvrwset.KVMetadataWrite, key empty,
- *          entries sorted by name (a key's metadata, such as its VALIDATION_PARAMETER; absent = none)
  * </pre>
  *
  * Strings are UTF-8. Namespaces (chaincode names) never contain 0x00, so the first 0x00 of a state key ends the
@@ -49,10 +52,19 @@ final class Encoding {
      */
     static final byte[] META_SOURCE = "source".getBytes(StandardCharsets.US_ASCII);
 
-    static final byte FORMAT_VERSION = 3;
+    static final byte FORMAT_VERSION = 4;
 
-    /** The format before the history index held pointers only; {@link HistoryMigration} upgrades it at open. */
+    /** The format before the history index held pointers only; {@link HistoryMigration} upgrades it to 3 at open. */
     static final byte FORMAT_VALUED_HISTORY = 2;
+
+    /** The format that kept key metadata apart from the state; {@link MetadataMigration} upgrades it at open. */
+    static final byte FORMAT_SEPARATE_METADATA = 3;
+
+    /**
+     * meta, only while {@link MetadataMigration} runs: the last state key it has rewritten in format 4 (rows after it
+     * are still in format 3).
+     */
+    static final byte[] META_MIGRATED_UP_TO = "metadata_migrated_up_to".getBytes(StandardCharsets.US_ASCII);
 
     /** The value of every history entry: the key says which transaction of which block wrote the key. */
     static final byte[] HISTORY_VALUE = new byte[0];
@@ -128,12 +140,39 @@ final class Encoding {
         return new String(stateKey, sep + 1, stateKey.length - sep - 1, StandardCharsets.UTF_8);
     }
 
-    static byte[] stateValue(long block, long tx, byte[] value) {
-        return ByteBuffer.allocate(16 + value.length)
+    /** Bytes of a stored state value before its metadata: block (8), tx (8), length of the metadata (4). */
+    private static final int STATE_VALUE_HEAD = 20;
+
+    /**
+     * @param metadata the key's stored metadata ({@link #metadataValue}), or null for none
+     * @return the stored state value of {@code value} written at version (block, tx)
+     */
+    static byte[] stateValue(long block, long tx, byte[] metadata, byte[] value) {
+        int metadataLength = metadata == null ? 0 : metadata.length;
+        ByteBuffer out = ByteBuffer.allocate(STATE_VALUE_HEAD + metadataLength + value.length)
                 .putLong(block)
                 .putLong(tx)
-                .put(value)
-                .array();
+                .putInt(metadataLength);
+        if (metadata != null) {
+            out.put(metadata);
+        }
+        return out.put(value).array();
+    }
+
+    /**
+     * @return the stored state value {@code stored} with its metadata replaced by {@code metadata} (null: none), its
+     *     version and value unchanged
+     */
+    static byte[] withMetadata(byte[] stored, byte[] metadata) {
+        int valueStart = valueStart(stored);
+        long[] version = stateVersion(stored);
+        return stateValue(version[0], version[1], metadata, Arrays.copyOfRange(stored, valueStart, stored.length));
+    }
+
+    /** @return the stored metadata of a stored state value, or null when the key has none */
+    static byte[] storedMetadata(byte[] stored) {
+        int valueStart = valueStart(stored);
+        return valueStart == STATE_VALUE_HEAD ? null : Arrays.copyOfRange(stored, STATE_VALUE_HEAD, valueStart);
     }
 
     /** @return the stored form of a key's metadata entries, sorted by name; null for none (nothing to store) */
@@ -149,13 +188,28 @@ final class Encoding {
     }
 
     /**
-     * @return a key's metadata entries by name, from their stored form
-     * @throws IllegalArgumentException if {@code stored} does not decode
+     * @return the metadata entries by name of a stored state value
+     * @throws IllegalArgumentException if {@code stored} is too short or its metadata does not decode
      */
     static Map<String, ByteString> decodeMetadata(byte[] stored) {
+        int valueStart = valueStart(stored);
+        return valueStart == STATE_VALUE_HEAD
+                ? Map.of()
+                : metadataEntries(ByteBuffer.wrap(stored, STATE_VALUE_HEAD, valueStart - STATE_VALUE_HEAD));
+    }
+
+    /**
+     * @return the metadata entries by name of stored metadata ({@link #metadataValue})
+     * @throws IllegalArgumentException if it does not decode
+     */
+    static Map<String, ByteString> decodeMetadataEntries(byte[] metadata) {
+        return metadataEntries(ByteBuffer.wrap(metadata));
+    }
+
+    private static Map<String, ByteString> metadataEntries(ByteBuffer metadata) {
         try {
             Map<String, ByteString> entries = new TreeMap<>();
-            for (KVMetadataEntry entry : KVMetadataWrite.parseFrom(stored).getEntriesList()) {
+            for (KVMetadataEntry entry : KVMetadataWrite.parseFrom(metadata).getEntriesList()) {
                 entries.put(entry.getName(), entry.getValue());
             }
             return Collections.unmodifiableMap(entries);
@@ -164,23 +218,47 @@ final class Encoding {
         }
     }
 
+    /** @throws IllegalArgumentException if {@code stored} is too short to be a stored state value */
     static VersionedValue decodeStateValue(byte[] stored) {
-        if (stored.length < 16) {
-            throw new IllegalArgumentException("state value is " + stored.length + " bytes, less than 16");
-        }
-        ByteBuffer in = ByteBuffer.wrap(stored);
-        long block = in.getLong();
-        long tx = in.getLong();
-        return new VersionedValue(Arrays.copyOfRange(stored, 16, stored.length), block, tx);
+        int valueStart = valueStart(stored);
+        long[] version = stateVersion(stored);
+        return new VersionedValue(Arrays.copyOfRange(stored, valueStart, stored.length), version[0], version[1]);
     }
 
     /** @return the version part of a stored state value, without copying the value */
     static long[] stateVersion(byte[] stored) {
-        if (stored.length < 16) {
-            throw new IllegalArgumentException("state value is " + stored.length + " bytes, less than 16");
+        if (stored.length < STATE_VALUE_HEAD) {
+            throw new IllegalArgumentException(
+                    "state value is " + stored.length + " bytes, less than " + STATE_VALUE_HEAD);
         }
         ByteBuffer in = ByteBuffer.wrap(stored);
         return new long[] {in.getLong(), in.getLong()};
+    }
+
+    /** @return where the value of a stored state value starts, after its version and metadata */
+    private static int valueStart(byte[] stored) {
+        if (stored.length < STATE_VALUE_HEAD) {
+            throw new IllegalArgumentException(
+                    "state value is " + stored.length + " bytes, less than " + STATE_VALUE_HEAD);
+        }
+        int metadataLength = ByteBuffer.wrap(stored, 16, 4).getInt();
+        if (metadataLength < 0 || metadataLength > stored.length - STATE_VALUE_HEAD) {
+            throw new IllegalArgumentException("state value of " + stored.length + " bytes claims "
+                    + Integer.toUnsignedString(metadataLength) + " bytes of metadata");
+        }
+        return STATE_VALUE_HEAD + metadataLength;
+    }
+
+    /**
+     * @return the format 4 state value of a format 3 one ({@code block ‖ tx ‖ value}) and the key's format 3 metadata
+     *     (null: none)
+     */
+    static byte[] format3StateValue(byte[] stored, byte[] metadata) {
+        if (stored.length < 16) {
+            throw new IllegalArgumentException("format 3 state value is " + stored.length + " bytes, less than 16");
+        }
+        ByteBuffer in = ByteBuffer.wrap(stored);
+        return stateValue(in.getLong(), in.getLong(), metadata, Arrays.copyOfRange(stored, 16, stored.length));
     }
 
     // ---- history

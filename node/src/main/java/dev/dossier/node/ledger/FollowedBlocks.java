@@ -74,12 +74,7 @@ final class FollowedBlocks {
     }
 
     /** Where a replay reads the state and writes the block's changes. */
-    record Target(
-            RocksDB db,
-            ColumnFamilyHandle state,
-            ColumnFamilyHandle keyMetadata,
-            ColumnFamilyHandle history,
-            ColumnFamilyHandle txIndex) {}
+    record Target(RocksDB db, ColumnFamilyHandle state, ColumnFamilyHandle history, ColumnFamilyHandle txIndex) {}
 
     /**
      * Replays the block into {@code batch}: state and metadata of its VALID transactions, their history, and the tx
@@ -90,7 +85,7 @@ final class FollowedBlocks {
     static void replay(Block block, byte[] filter, List<WriteCheck> checks, Target target, WriteBatch batch)
             throws BlockRefusedException, RocksDBException {
         long number = block.getHeader().getNumber();
-        BlockValidator validator = new BlockValidator(target.db(), target.state(), target.keyMetadata(), number);
+        BlockValidator validator = new BlockValidator(target.db(), target.state(), number);
         Set<String> blockTxIds = new HashSet<>();
         if (number == 0 && filter.length != 1) {
             throw new BlockRefusedException(number, "block 0 holds " + filter.length + " transactions, not one");

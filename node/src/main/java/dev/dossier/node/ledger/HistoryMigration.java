@@ -9,8 +9,8 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * Upgrades a ledger of format 2, whose key history stored each entry's tx id, timestamp and value, to format 3,
- * whose history entries are pointers (the block and transaction; see {@link KeyHistory}): every history value is
+ * Upgrades a ledger of format 2, whose key history stored each entry's tx id, timestamp and value, to format 3 (which
+ * {@link MetadataMigration} then takes to the current format), whose history entries are pointers (the block and transaction; see {@link KeyHistory}): every history value is
  * emptied, in batches, then the format is set and the history's table files are compacted to give the space back.
  * Nothing else changes: the pointers were already the entries' keys.
  *
@@ -26,7 +26,7 @@ final class HistoryMigration {
     static void run(Store store, Path directory) throws RocksDBException {
         ColumnFamilyHandle history = store.handle(Store.HISTORY);
         LOG.info(() -> "ledger in " + directory + " has format " + Encoding.FORMAT_VALUED_HISTORY
-                + ": dropping the values of its key history (format " + Encoding.FORMAT_VERSION + ")");
+                + ": dropping the values of its key history (format " + Encoding.FORMAT_SEPARATE_METADATA + ")");
         long migrated = 0;
         try (WriteOptions sync = new WriteOptions().setSync(true);
                 WriteBatch batch = new WriteBatch();
@@ -41,11 +41,13 @@ final class HistoryMigration {
             }
             it.status();
             store.db.write(sync, batch);
-            store.db.put(store.handle(Store.META), sync, Encoding.META_FORMAT, new byte[] {Encoding.FORMAT_VERSION});
+            store.db.put(
+                    store.handle(Store.META), sync, Encoding.META_FORMAT, new byte[] {Encoding.FORMAT_SEPARATE_METADATA
+                    });
         }
         store.db.compactRange(history);
         long entries = migrated;
         LOG.info(() -> "ledger in " + directory + ": " + entries + " history entries migrated to format "
-                + Encoding.FORMAT_VERSION);
+                + Encoding.FORMAT_SEPARATE_METADATA);
     }
 }

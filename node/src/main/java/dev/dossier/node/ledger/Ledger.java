@@ -74,7 +74,6 @@ public final class Ledger implements StateReader, AutoCloseable {
     private final ColumnFamilyHandle history;
     private final ColumnFamilyHandle txIndex;
     private final ColumnFamilyHandle meta;
-    private final ColumnFamilyHandle keyMetadata;
     private final WriteOptions syncWrites;
     private final LedgerReads reads;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -93,7 +92,6 @@ public final class Ledger implements StateReader, AutoCloseable {
         this.history = store.handle(Store.HISTORY);
         this.txIndex = store.handle(Store.TX_INDEX);
         this.meta = store.handle(Store.META);
-        this.keyMetadata = store.handle(Store.KEY_METADATA);
         this.syncWrites = new WriteOptions().setSync(true);
         this.height = height;
         this.lastHeaderHash = lastHeaderHash;
@@ -264,7 +262,7 @@ public final class Ledger implements StateReader, AutoCloseable {
             requireOwnOrdering();
             byte[] filter = {(byte) TxValidationCode.VALID_VALUE};
             try (WriteBatch batch = new WriteBatch()) {
-                BlockValidator initial = new BlockValidator(db, state, keyMetadata, 0);
+                BlockValidator initial = new BlockValidator(db, state, 0);
                 GenesisState.apply(configEnvelope, initial, batch, history);
                 initial.writeUpdates(batch);
                 if (!header.getTxId().isEmpty()) {
@@ -342,7 +340,7 @@ public final class Ledger implements StateReader, AutoCloseable {
             try (WriteBatch batch = new WriteBatch()) {
                 byte[] filter = new byte[batchTxs.size()];
                 List<ByteString> envelopes = new ArrayList<>(batchTxs.size());
-                BlockValidator validator = new BlockValidator(db, state, keyMetadata, number);
+                BlockValidator validator = new BlockValidator(db, state, number);
                 Set<String> blockTxIds = new HashSet<>();
                 for (int i = 0; i < batchTxs.size(); i++) {
                     PendingTx tx = batchTxs.get(i);
@@ -439,11 +437,7 @@ public final class Ledger implements StateReader, AutoCloseable {
             }
             try (WriteBatch batch = new WriteBatch()) {
                 FollowedBlocks.replay(
-                        block,
-                        filter,
-                        txChecks,
-                        new FollowedBlocks.Target(db, state, keyMetadata, history, txIndex),
-                        batch);
+                        block, filter, txChecks, new FollowedBlocks.Target(db, state, history, txIndex), batch);
                 batch.put(meta, Encoding.META_SOURCE, FollowedBlocks.SOURCE);
                 Block stored = write(batch, block);
                 followed = true;
@@ -536,7 +530,7 @@ public final class Ledger implements StateReader, AutoCloseable {
      */
     void flush() throws LedgerException {
         try (org.rocksdb.FlushOptions wait = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
-            for (ColumnFamilyHandle family : List.of(blocks, state, history, txIndex, meta, keyMetadata)) {
+            for (ColumnFamilyHandle family : List.of(blocks, state, history, txIndex, meta)) {
                 db.flush(wait, family);
             }
         } catch (RocksDBException e) {

@@ -74,9 +74,7 @@ public final class LedgerAudit {
             Path scratchDirectory = scratchDirectory(directory);
             try {
                 try (Store scratch = Store.open(
-                                scratchDirectory,
-                                Store.Mode.SCRATCH,
-                                List.of(Store.STATE, Store.KEY_METADATA, Store.HISTORY, TX_IDS));
+                                scratchDirectory, Store.Mode.SCRATCH, List.of(Store.STATE, Store.HISTORY, TX_IDS));
                         WriteOptions noWal = new WriteOptions().setDisableWAL(true)) {
                     return new Auditor(stored, scratch, noWal).run();
                 } catch (RocksDBException e) {
@@ -146,10 +144,11 @@ public final class LedgerAudit {
         private long checkMeta() throws RocksDBException, AuditProblem {
             ColumnFamilyHandle meta = stored.handle(Store.META);
             byte[] format = stored.db.get(meta, Encoding.META_FORMAT);
-            if (Arrays.equals(format, new byte[] {Encoding.FORMAT_VALUED_HISTORY})) {
-                throw AuditProblem.outsideBlocks("ledger metadata: format 2, whose key history holds values; start the"
-                        + " node on it once (it migrates the history to format " + Encoding.FORMAT_VERSION
-                        + "), then audit it");
+            if (Arrays.equals(format, new byte[] {Encoding.FORMAT_VALUED_HISTORY})
+                    || Arrays.equals(format, new byte[] {Encoding.FORMAT_SEPARATE_METADATA})) {
+                throw AuditProblem.outsideBlocks("ledger metadata: format " + format[0]
+                        + ", an earlier layout; start the node on it once (it migrates the ledger to format "
+                        + Encoding.FORMAT_VERSION + "), then audit it");
             }
             if (format == null || !Arrays.equals(format, new byte[] {Encoding.FORMAT_VERSION})) {
                 throw AuditProblem.outsideBlocks(
@@ -270,7 +269,6 @@ public final class LedgerAudit {
                         new FollowedBlocks.Target(
                                 scratch.db,
                                 scratch.handle(Store.STATE),
-                                scratch.handle(Store.KEY_METADATA),
                                 scratch.handle(Store.HISTORY),
                                 scratch.handle(TX_IDS)),
                         batch);
@@ -281,8 +279,7 @@ public final class LedgerAudit {
         }
 
         private BlockValidator newValidator(long number) {
-            return new BlockValidator(
-                    scratch.db, scratch.handle(Store.STATE), scratch.handle(Store.KEY_METADATA), number);
+            return new BlockValidator(scratch.db, scratch.handle(Store.STATE), number);
         }
 
         private static boolean isStateCode(TxValidationCode code) {

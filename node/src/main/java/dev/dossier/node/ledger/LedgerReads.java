@@ -84,7 +84,7 @@ final class LedgerReads {
     Map<String, ByteString> metadata(String namespace, String key) {
         byte[] stateKey = Encoding.stateKey(Encoding.namespace(namespace), Encoding.utf8(requireNonNull(key, "key")));
         return guard.read(() -> "metadata of " + Encoding.display(namespace, key), () -> {
-            byte[] stored = store.db.get(store.handle(Store.KEY_METADATA), stateKey);
+            byte[] stored = store.db.get(store.handle(Store.STATE), stateKey);
             return stored == null ? Map.<String, ByteString>of() : Encoding.decodeMetadata(stored);
         });
     }

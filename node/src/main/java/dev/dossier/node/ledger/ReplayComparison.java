@@ -48,13 +48,6 @@ final class ReplayComparison {
                     Encoding::displayStateKey,
                     ReplayComparison::describeState),
             new Column(
-                    "key metadata",
-                    Store.KEY_METADATA,
-                    Store.KEY_METADATA,
-                    Arrays::equals,
-                    Encoding::displayStateKey,
-                    ReplayComparison::preview),
-            new Column(
                     "history",
                     Store.HISTORY,
                     Store.HISTORY,
@@ -102,7 +95,9 @@ final class ReplayComparison {
     private static String describeState(byte[] value) {
         try {
             VersionedValue v = Encoding.decodeStateValue(value);
-            return "version " + v.blockNumber() + ":" + v.txNumber() + ", value " + preview(v.value());
+            byte[] metadata = Encoding.storedMetadata(value);
+            return "version " + v.blockNumber() + ":" + v.txNumber() + ", value " + preview(v.value())
+                    + (metadata == null ? "" : ", metadata " + preview(metadata));
         } catch (IllegalArgumentException e) {
             return "undecodable " + preview(value);
         }

@@ -1,23 +1,15 @@
 package dev.dossier.node.ledger;
 
-import com.google.protobuf.ByteString;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * Read access to committed world state, namespaced by chaincode name. Implementations are thread-safe; reads see
  * only fully committed blocks.
  */
-public interface StateReader {
+public interface StateReader extends MetadataReader {
     /** @return the committed value of {@code key} in {@code namespace}, or empty when absent or deleted */
     Optional<VersionedValue> get(String namespace, String key);
-
-    /**
-     * @return the committed metadata entries of {@code key} by name (such as its {@code VALIDATION_PARAMETER}, its
-     *     key-level endorsement policy); empty when it has none
-     */
-    Map<String, ByteString> metadata(String namespace, String key);
 
     /**
      * Keys in {@code [startKey, endKey)} in the namespace, in lexicographic order of their UTF-8 bytes, as Fabric

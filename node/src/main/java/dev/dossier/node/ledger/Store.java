@@ -33,14 +33,16 @@ final class Store implements AutoCloseable {
     static final String HISTORY = "history";
     static final String TX_INDEX = "txindex";
     static final String META = "meta";
+    /** Key metadata in format 3 of the ledger, which format 4 keeps in the state (see {@code MetadataMigration}). */
     static final String KEY_METADATA = "keymeta";
+
     private static final String DEFAULT = new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8);
-    static final List<String> LEDGER_FAMILIES = List.of(BLOCKS, STATE, HISTORY, TX_INDEX, META, KEY_METADATA);
+    static final List<String> LEDGER_FAMILIES = List.of(BLOCKS, STATE, HISTORY, TX_INDEX, META);
     /** The audit's scratch set of the tx ids seen so far. */
     static final String SCRATCH_TX_IDS = "txids";
 
     /** Column families that get a bloom filter: those read by point lookups of keys that are often absent. */
-    private static final List<String> FILTERED = List.of(STATE, KEY_METADATA, TX_INDEX, SCRATCH_TX_IDS);
+    private static final List<String> FILTERED = List.of(STATE, TX_INDEX, SCRATCH_TX_IDS);
 
     /**
      * Table block size of the families read only by scans or whole values (history, blocks): larger blocks compress
@@ -49,13 +51,27 @@ final class Store implements AutoCloseable {
     private static final long SCANNED_BLOCK_BYTES = 16L << 10;
 
     /**
-     * The compression of every family, at every level. ZSTD's window, unlike LZ4's 64 KiB, spans a whole transaction,
-     * which carries each record's entry twice (in its arguments and in its write set), and its entropy coding shrinks
-     * the hexadecimal keys (commitments, subjects) that LZ4 leaves as they are. ZSTD only in the bottom level would
-     * leave a young ledger's flushed tables with LZ4 (a bulk upload of 100,000 records fills few write buffers and
-     * starts few compactions). Figures in docs/benchmarks.md.
+     * The compression of every family by level: LZ4 in level 0, ZSTD below. ZSTD's window, unlike LZ4's 64 KiB, spans
+     * a whole transaction, which carries each record's entry twice (in its arguments and in its write set), and its
+     * entropy coding shrinks the hexadecimal keys (commitments, subjects) that LZ4 leaves as they are; but level 0 is
+     * written by every flush of a write buffer, and its tables are soon compacted into the levels below: LZ4 there
+     * costs about half the flush's CPU of ZSTD, for level 0's few tables (at most a handful per family) taking more
+     * room until they are compacted. Not for the blocks ({@link #BLOCKS_COMPRESSION}). Figures in docs/benchmarks.md.
      */
-    static final CompressionType COMPRESSION = CompressionType.ZSTD_COMPRESSION;
+    static final List<CompressionType> COMPRESSION_PER_LEVEL = List.of(
+            CompressionType.LZ4_COMPRESSION,
+            CompressionType.ZSTD_COMPRESSION,
+            CompressionType.ZSTD_COMPRESSION,
+            CompressionType.ZSTD_COMPRESSION,
+            CompressionType.ZSTD_COMPRESSION,
+            CompressionType.ZSTD_COMPRESSION,
+            CompressionType.ZSTD_COMPRESSION);
+
+    /**
+     * The blocks' compression, ZSTD at every level: their keys only grow, so RocksDB moves their flushed tables down
+     * the levels without rewriting them, which it does only between levels of the same compression.
+     */
+    private static final CompressionType BLOCKS_COMPRESSION = CompressionType.ZSTD_COMPRESSION;
 
     private static final long BLOCK_CACHE_BYTES = 64L << 20;
     private static final int MAX_OPEN_FILES = 512;
@@ -142,7 +158,12 @@ final class Store implements AutoCloseable {
                 } else if (name.equals(HISTORY) || name.equals(BLOCKS)) {
                     table.setBlockSize(SCANNED_BLOCK_BYTES);
                 }
-                cfOptions.setTableFormatConfig(table).setCompressionType(COMPRESSION);
+                cfOptions.setTableFormatConfig(table);
+                if (name.equals(BLOCKS)) {
+                    cfOptions.setCompressionType(BLOCKS_COMPRESSION);
+                } else {
+                    cfOptions.setCompressionPerLevel(COMPRESSION_PER_LEVEL);
+                }
                 if (mode == Mode.SCRATCH) {
                     cfOptions.setWriteBufferSize(16L << 20);
                 }
@@ -241,6 +262,15 @@ final class Store implements AutoCloseable {
             } catch (Exception e) {
                 // native option objects do not fail to close
             }
+        }
+    }
+
+    /** Drops the column family {@code name} and everything in it, if the database has it. */
+    void drop(String name) throws RocksDBException {
+        ColumnFamilyHandle handle = handles.remove(name);
+        if (handle != null) {
+            db.dropColumnFamily(handle);
+            handle.close();
         }
     }
 

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The ledger's RocksDB storage in metrics, read from RocksDB's properties at each scrape: per column family ({@code
- * family} label: blocks, state, history, txindex, meta, keymeta) the estimated keys, the live SST files' bytes, the
+ * family} label: blocks, state, history, txindex, meta) the estimated keys, the live SST files' bytes, the
  * bytes compaction still has to go through and the memtables' bytes; for the whole database the block cache's bytes,
  * the compactions running, the background errors (flushes and compactions that failed, on a full disk say) and whether
  * writes are stopped. A scrape after the ledger closed reads NaN.

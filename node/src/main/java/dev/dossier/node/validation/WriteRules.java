@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.google.protobuf.ByteString;
 import dev.dossier.node.consortium.ConsortiumChanges;
 import dev.dossier.node.ledger.KeyWrite;
-import dev.dossier.node.ledger.StateReader;
+import dev.dossier.node.ledger.MetadataReader;
 import dev.dossier.node.ledger.StateView;
 import dev.dossier.node.ledger.WriteCheck;
 import java.util.ArrayList;
@@ -122,7 +122,8 @@ public final class WriteRules {
      * the owners named by the written keys' policies, the creator's organisation for the notary keys it creates, and
      * for other keys without a policy enough organisations, in consortium order, for a majority.
      */
-    public List<String> organisationsToAsk(List<KeyWrite> writes, Signers signers, String ownMsp, StateReader state) {
+    public List<String> organisationsToAsk(
+            List<KeyWrite> writes, Signers signers, String ownMsp, MetadataReader state) {
         Set<String> needed = new LinkedHashSet<>();
         boolean majority = false;
         for (KeyWrite write : writes) {

@@ -107,6 +107,19 @@ class SimulationStubTest {
     }
 
     @Test
+    void keysReadAbsent_areThoseReadWithoutAValue_notThoseFoundOrOnlyWritten() {
+        state.put(NS, "present", "v", 1, 0);
+        SimulationStub stub = stub();
+
+        stub.getState("present");
+        stub.getState("missing");
+        stub.putState("missing", "now".getBytes(UTF_8));
+        stub.putState("unread", "x".getBytes(UTF_8));
+
+        assertThat(stub.keysReadAbsent()).containsExactly("missing");
+    }
+
+    @Test
     void getState_afterOwnWrite_returnsCommittedValueAsFabric() {
         state.put(NS, "k", "old", 1, 0);
         SimulationStub stub = stub();

@@ -129,7 +129,7 @@ class KeyHistoryTest {
         }
         try (Store store = Store.open(dir, Store.Mode.READ_ONLY, Store.LEDGER_FAMILIES)) {
             assertThat(store.db.get(store.handle(Store.META), Encoding.META_FORMAT))
-                    .containsExactly(3);
+                    .containsExactly(Encoding.FORMAT_VERSION);
             assertThat(historyValues(store))
                     .hasSize(3)
                     .allSatisfy(v -> assertThat(v).isEmpty());
@@ -157,7 +157,10 @@ class KeyHistoryTest {
         assertThat(LedgerAudit.audit(dir).problem()).contains("history has cc/k @1:1");
     }
 
-    /** Puts back what format 2 stored in each history value (tx id, timestamp, delete flag, value) and its format. */
+    /**
+     * Puts back what format 2 stored: the state and key metadata of format 3, and in each history value the tx id,
+     * timestamp, delete flag and value.
+     */
     private static void rewriteAsFormat2(Path dir) throws Exception {
         List<byte[]> keys = new ArrayList<>();
         try (Store store = Store.open(dir, Store.Mode.READ_ONLY, Store.LEDGER_FAMILIES);
@@ -184,6 +187,7 @@ class KeyHistoryTest {
                         .array());
             }
         }
+        OlderFormats.rewriteAsFormat3(dir, java.util.Map.of());
         try (Store store = Store.open(dir, Store.Mode.READ_WRITE, Store.LEDGER_FAMILIES)) {
             for (int i = 0; i < keys.size(); i++) {
                 store.db.put(store.handle(Store.HISTORY), keys.get(i), values.get(i));

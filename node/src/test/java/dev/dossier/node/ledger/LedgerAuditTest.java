@@ -160,7 +160,7 @@ class LedgerAuditTest {
         put(
                 Store.STATE,
                 Encoding.stateKey(utf8("notes"), utf8("k")),
-                bytes -> Encoding.stateValue(2, 0, "n1".getBytes(StandardCharsets.UTF_8)));
+                bytes -> Encoding.stateValue(2, 0, null, "n1".getBytes(StandardCharsets.UTF_8)));
 
         assertThat(LedgerAudit.audit(dir).problem())
                 .contains("state of notes/k differs")
@@ -169,11 +169,26 @@ class LedgerAuditTest {
     }
 
     @Test
+    void audit_keyMetadataGivenInTheState_isReported() throws Exception {
+        put(
+                Store.STATE,
+                Encoding.stateKey(utf8("notes"), utf8("k")),
+                bytes -> Encoding.withMetadata(
+                        bytes,
+                        Encoding.metadataValue(java.util.Map.of(
+                                KeyWrite.VALIDATION_PARAMETER, com.google.protobuf.ByteString.copyFromUtf8("mine")))));
+
+        assertThat(LedgerAudit.audit(dir).problem())
+                .contains("state of notes/k differs")
+                .contains("metadata 0x");
+    }
+
+    @Test
     void audit_extraAndMissingStateKeys_areReported() throws Exception {
         put(
                 Store.STATE,
                 Encoding.stateKey(utf8("cc"), utf8("planted")),
-                bytes -> Encoding.stateValue(1, 0, new byte[1]));
+                bytes -> Encoding.stateValue(1, 0, null, new byte[1]));
         assertThat(LedgerAudit.audit(dir).problem())
                 .isEqualTo("state has cc/planted (version 1:0, value 0x00) that no committed transaction wrote");
         put(Store.STATE, Encoding.stateKey(utf8("cc"), utf8("planted")), bytes -> null);

@@ -16,6 +16,8 @@ import org.hyperledger.fabric.protos.common.HeaderType;
 import org.hyperledger.fabric.protos.common.Payload;
 import org.hyperledger.fabric.protos.ledger.rwset.NsReadWriteSet;
 import org.hyperledger.fabric.protos.ledger.rwset.TxReadWriteSet;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVMetadataEntry;
+import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVMetadataWrite;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRWSet;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVRead;
 import org.hyperledger.fabric.protos.ledger.rwset.kvrwset.KVWrite;
@@ -141,6 +143,14 @@ final class TestTxs {
 
         RwSet write(String key, String value) {
             set().addWrites(KVWrite.newBuilder().setKey(key).setValue(ByteString.copyFromUtf8(value)));
+            return this;
+        }
+
+        /** A metadata write giving {@code key} the one entry {@code name} = {@code value}. */
+        RwSet metadata(String key, String name, String value) {
+            set().addMetadataWrites(KVMetadataWrite.newBuilder()
+                    .setKey(key)
+                    .addEntries(KVMetadataEntry.newBuilder().setName(name).setValue(ByteString.copyFromUtf8(value))));
             return this;
         }
 
