@@ -45,10 +45,14 @@ final class Store implements AutoCloseable {
     private static final List<String> FILTERED = List.of(STATE, TX_INDEX, SCRATCH_TX_IDS);
 
     /**
-     * Table block size of the families read only by scans or whole values (history, blocks): larger blocks compress
-     * better; the families read by point lookups keep RocksDB's 4 KiB.
+     * Table block size of the large families (state, history, blocks): larger blocks compress better (the state's
+     * table files at 910,000 records: 20% smaller than with RocksDB's 4 KiB, and their compaction a quarter faster).
+     * A point lookup of the state then decompresses 16 KiB instead of 4, some tens of microseconds against the
+     * milliseconds of a lookup; absent keys are answered by the bloom filter. The small families keep 4 KiB.
      */
-    private static final long SCANNED_BLOCK_BYTES = 16L << 10;
+    private static final long LARGE_BLOCK_BYTES = 16L << 10;
+
+    private static final List<String> LARGE_BLOCKS = List.of(STATE, HISTORY, BLOCKS);
 
     /**
      * The compression of every family by level: LZ4 in level 0, ZSTD below. ZSTD's window, unlike LZ4's 64 KiB, spans
@@ -155,8 +159,9 @@ final class Store implements AutoCloseable {
                 BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache);
                 if (FILTERED.contains(name)) {
                     table.setFilterPolicy(bloom).setWholeKeyFiltering(true);
-                } else if (name.equals(HISTORY) || name.equals(BLOCKS)) {
-                    table.setBlockSize(SCANNED_BLOCK_BYTES);
+                }
+                if (LARGE_BLOCKS.contains(name)) {
+                    table.setBlockSize(LARGE_BLOCK_BYTES);
                 }
                 cfOptions.setTableFormatConfig(table);
                 if (name.equals(BLOCKS)) {
