@@ -150,6 +150,20 @@ class KeyMetadataTest {
         return new PendingTx(txId, TestTxs.endorserEnvelope(txId, set), TxValidationCode.VALID, set, check);
     }
 
+    @Test
+    void keyMetadataFamilyLeftBesideAFormat4Ledger_isDroppedAtOpen() throws Exception {
+        List<Object> before = buildLedger();
+        List<String> families = new ArrayList<>(Store.LEDGER_FAMILIES);
+        families.add(Store.KEY_METADATA);
+        try (Store store = Store.open(dir, Store.Mode.READ_WRITE, families)) {
+            store.db.put(store.handle(Store.KEY_METADATA), new byte[] {1}, new byte[] {2});
+        }
+        assertThat(families()).contains(Store.KEY_METADATA);
+
+        assertThat(answers()).isEqualTo(before);
+        assertThat(families()).doesNotContain(Store.KEY_METADATA);
+    }
+
     /** Keys a, b, c (b without metadata, c changed by a later block), and what the ledger answers of them. */
     private List<Object> buildLedger() throws Exception {
         try (Ledger ledger = TestTxs.openWithGenesis(dir)) {
