@@ -151,10 +151,6 @@ final class BlockValidator implements StateView {
             byte[] changed = metadataUpdates.get(stateKey);
             return changed == null ? Map.of() : Encoding.decodeMetadataEntries(changed);
         }
-        StateUpdate update = updates.get(stateKey);
-        if (update != null && update.value() == null) {
-            return Map.of();
-        }
         byte[] stored = committedReads.get(ByteBuffer.wrap(stateKey));
         if (stored == null) {
             stored = read(state, stateKey);

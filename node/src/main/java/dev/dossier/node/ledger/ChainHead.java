@@ -50,7 +50,7 @@ record ChainHead(long height, byte[] lastHeaderHash) {
                                     + " the node with --join to take the blocks from the other nodes again)"
                             : ""));
         }
-        store.drop(Store.KEY_METADATA); // left by a migration stopped between setting the format and dropping it
+        store.drop(Store.KEY_METADATA); // format 4 keeps key metadata in the state: see MetadataMigration
         long height = heightBytes == null ? 0 : ByteBuffer.wrap(heightBytes).getLong();
         byte[] lastHash = store.db.get(meta, Encoding.META_LAST_HASH);
         if (height > 0) {

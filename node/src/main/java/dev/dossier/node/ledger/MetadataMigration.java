@@ -11,13 +11,14 @@ import org.rocksdb.WriteOptions;
 
 /**
  * Upgrades a ledger of format 3, which kept each key's metadata in a column family of its own ({@code keymeta}), to
- * format 4, which stores it in the key's state value (see {@code Encoding}): every state value is rewritten, in key
- * order and in batches, with the key's metadata; then the format is set and {@code keymeta} is dropped.
+ * format 4, which stores it in the key's state value (see {@code Encoding}): the state and {@code keymeta} are read
+ * side by side in key order, and every state value is rewritten with its key's metadata, in batches; then the format
+ * is set. {@link ChainHead} drops {@code keymeta} once the format is 4.
  *
  * <p>Safe to interrupt: each batch records the last key it rewrote ({@link Encoding#META_MIGRATED_UP_TO}) with its
  * rows, so a migration cut short goes on after that key at the next open, and the format is written last. Metadata
  * of a key without a value (a format 3 ledger kept it; Fabric and format 4 do not) is dropped, and counted in the
- * log.
+ * log (those after the key the run started from).
  */
 final class MetadataMigration {
     private static final Logger LOG = Logger.getLogger(MetadataMigration.class.getName());
@@ -28,26 +29,33 @@ final class MetadataMigration {
     static void run(Store store, Path directory) throws RocksDBException {
         ColumnFamilyHandle state = store.handle(Store.STATE);
         ColumnFamilyHandle meta = store.handle(Store.META);
-        ColumnFamilyHandle keyMetadata = store.handle(Store.KEY_METADATA);
         byte[] resumeAfter = store.db.get(meta, Encoding.META_MIGRATED_UP_TO);
         LOG.info(() -> "ledger in " + directory + " has format " + Encoding.FORMAT_SEPARATE_METADATA
                 + ": moving its key metadata into the state values (format " + Encoding.FORMAT_VERSION + ")"
                 + (resumeAfter == null ? "" : ", going on after the key " + Encoding.displayStateKey(resumeAfter)));
         long migrated = 0;
+        long orphans = 0;
         try (WriteOptions sync = new WriteOptions().setSync(true);
                 WriteBatch batch = new WriteBatch();
-                RocksIterator it = store.db.newIterator(state)) {
-            if (resumeAfter == null) {
-                it.seekToFirst();
-            } else {
-                it.seek(resumeAfter);
-                if (it.isValid() && Arrays.equals(it.key(), resumeAfter)) {
-                    it.next();
+                RocksIterator rows = store.db.newIterator(state);
+                RocksIterator policies = store.db.newIterator(store.handle(Store.KEY_METADATA))) {
+            seekAfter(rows, resumeAfter);
+            seekAfter(policies, resumeAfter);
+            for (; rows.isValid(); rows.next()) {
+                byte[] key = rows.key();
+                byte[] metadata = null;
+                for (; policies.isValid(); policies.next()) {
+                    int order = Encoding.BYTEWISE.compare(policies.key(), key);
+                    if (order > 0) {
+                        break;
+                    }
+                    if (order == 0) {
+                        metadata = policies.value();
+                    } else {
+                        orphans++;
+                    }
                 }
-            }
-            for (; it.isValid(); it.next()) {
-                byte[] key = it.key();
-                batch.put(state, key, Encoding.format3StateValue(it.value(), store.db.get(keyMetadata, key)));
+                batch.put(state, key, Encoding.format3StateValue(rows.value(), metadata));
                 migrated++;
                 if (batch.count() >= BATCH) {
                     batch.put(meta, Encoding.META_MIGRATED_UP_TO, key);
@@ -55,31 +63,31 @@ final class MetadataMigration {
                     batch.clear();
                 }
             }
-            it.status();
+            rows.status();
+            for (; policies.isValid(); policies.next()) {
+                orphans++;
+            }
+            policies.status();
             batch.put(meta, Encoding.META_FORMAT, new byte[] {Encoding.FORMAT_VERSION});
             batch.delete(meta, Encoding.META_MIGRATED_UP_TO);
             store.db.write(sync, batch);
         }
-        long orphans = countOrphans(store, state, keyMetadata);
-        store.drop(Store.KEY_METADATA);
-        long rows = migrated;
-        LOG.info(() -> "ledger in " + directory + ": " + rows + " state values migrated to format "
+        long rewritten = migrated;
+        long dropped = orphans;
+        LOG.info(() -> "ledger in " + directory + ": " + rewritten + " state values migrated to format "
                 + Encoding.FORMAT_VERSION
-                + (orphans == 0 ? "" : "; dropped the metadata of " + orphans + " keys without a value"));
+                + (dropped == 0 ? "" : "; dropped the metadata of " + dropped + " keys without a value"));
     }
 
-    /** @return how many keys of {@code keyMetadata} have no state value */
-    private static long countOrphans(Store store, ColumnFamilyHandle state, ColumnFamilyHandle keyMetadata)
-            throws RocksDBException {
-        long orphans = 0;
-        try (RocksIterator it = store.db.newIterator(keyMetadata)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                if (store.db.get(state, it.key()) == null) {
-                    orphans++;
-                }
-            }
-            it.status();
+    /** Positions {@code it} at the first key, or at the first key after {@code key} when it is not null. */
+    private static void seekAfter(RocksIterator it, byte[] key) {
+        if (key == null) {
+            it.seekToFirst();
+            return;
         }
-        return orphans;
+        it.seek(key);
+        if (it.isValid() && Arrays.equals(it.key(), key)) {
+            it.next();
+        }
     }
 }

@@ -108,14 +108,20 @@ class KeyMetadataTest {
     @Test
     void format3Ledger_isMigratedAtOpen_answersUnchanged_orphanMetadataDropped() throws Exception {
         List<Object> before = buildLedger();
-        byte[] orphan = Encoding.stateKey(bytes("cc"), bytes("ghost"));
-        OlderFormats.rewriteAsFormat3(dir, Map.of(orphan, Encoding.metadataValue(Map.of(VP, utf8("org2")))));
+        // orphans between two keys (b, c) and after the last, which the migration reads past in key order
+        byte[] policy = Encoding.metadataValue(Map.of(VP, utf8("org2")));
+        OlderFormats.rewriteAsFormat3(
+                dir,
+                Map.of(
+                        Encoding.stateKey(bytes("cc"), bytes("bb")), policy,
+                        Encoding.stateKey(bytes("cc"), bytes("ghost")), policy));
         assertThat(LedgerAudit.audit(dir).problem()).contains("format 3").contains("start the node on it once");
 
         assertThat(answers()).isEqualTo(before);
         assertThat(families()).doesNotContain(Store.KEY_METADATA);
         try (Ledger ledger = Ledger.open(dir)) {
             assertThat(ledger.metadata("cc", "ghost")).isEmpty();
+            assertThat(ledger.metadata("cc", "bb")).isEmpty();
         }
         assertThat(LedgerAudit.audit(dir).problem()).isEmpty();
     }
