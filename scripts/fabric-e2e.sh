@@ -118,6 +118,19 @@ fe2e_wait_membership() {
   done
 }
 
+# Waits until the orderer's Raft has elected a leader for the channel ("Raft leader changed: 0 -> N" in its log,
+# Fabric's orderer/consensus/etcdraft): until then it refuses every transaction with SERVICE_UNAVAILABLE ("no Raft
+# leader"), and the chaincode approvals would fail on a slow machine. At most 180 s.
+fe2e_wait_raft_leader() {
+  local log=$1
+  for _ in $(seq 1 1800); do
+    grep -q "Raft leader changed: 0 -> " "$log" && return 0
+    sleep 0.1
+  done
+  tail -n 20 "$log" >&2
+  fe2e_fail "the orderer elected no Raft leader for the channel in 180 s (log: $log)"
+}
+
 fe2e_cleanup() {
   local pid
   if [[ -f "$RUN/pids" ]] && ! $FE2E_KEEP; then
@@ -180,6 +193,7 @@ fe2e_fabric_up() {
     --client-cert "$od/users/Admin@dossier.local/tls/client.crt" \
     --client-key "$od/users/Admin@dossier.local/tls/client.key" >"$dir/logs/osnadmin.log" 2>&1 \
     || fe2e_fail "osnadmin channel join failed (log: $dir/logs/osnadmin.log)"
+  fe2e_wait_raft_leader "$dir/logs/orderer.log"
 
   # the peers' core.yaml: Fabric's sample, with the ccaas builder built beside the binaries and no Docker
   mkdir -p "$dir/peercfg"
