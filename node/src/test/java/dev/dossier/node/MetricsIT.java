@@ -75,6 +75,12 @@ class MetricsIT {
                     .containsPattern("(?m)^grpc_server_requests_received_messages_total\\{.*"
                             + "method=\"Submit\".*service=\"gateway.Gateway\"")
                     .containsPattern("(?m)^grpc_server_processing_duration_seconds_count\\{.*status_code=\"OK\"")
+                    // the calls' latency in fixed buckets, for percentiles
+                    .containsPattern("(?m)^grpc_server_processing_duration_seconds_bucket\\{"
+                            + "(?=.*le=\"0\\.005\")(?=.*method=\"Submit\").*\\} ")
+                    .containsPattern("(?m)^grpc_server_processing_duration_seconds_bucket\\{"
+                            + "(?=.*le=\"\\+Inf\")(?=.*method=\"Submit\").*\\} [1-9]")
+                    .containsPattern("(?m)^grpc_client_processing_duration_seconds_bucket\\{.*le=\"\\+Inf\"")
                     .containsPattern("(?m)^grpc_client_requests_sent_messages_total\\{")
                     // labels stay few: no subject, commitment or client address in them
                     .doesNotContain(SUBJECT)

@@ -3,6 +3,7 @@ package dev.dossier.node.metrics;
 import io.grpc.ClientInterceptor;
 import io.grpc.ServerInterceptor;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.grpc.MetricCollectingClientInterceptor;
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusNamingConvention;
@@ -24,6 +26,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.DoubleStream;
 
 /**
  * The meters of one node, in a Micrometer registry that {@link #scrape} writes in Prometheus' text format (the HTTP
@@ -50,7 +53,8 @@ public final class NodeMetrics implements AutoCloseable {
         // CPU the node takes).
         registry.config()
                 .namingConvention(new SnakeCaseLabels())
-                .meterFilter(MeterFilter.deny(id -> LEFT_OUT.contains(id.getName())));
+                .meterFilter(MeterFilter.deny(id -> LEFT_OUT.contains(id.getName())))
+                .meterFilter(new LatencyBuckets());
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -107,6 +111,30 @@ public final class NodeMetrics implements AutoCloseable {
     /** @return an interceptor that counts and times the calls a gRPC client makes ({@code grpc_client_*}) */
     public ClientInterceptor grpcClient() {
         return new MetricCollectingClientInterceptor(registry);
+    }
+
+    /**
+     * Fixed buckets for the gRPC calls' durations ({@code grpc_server_processing_duration_seconds_bucket{le}} and the
+     * client's), so that a percentile of calls can be read and alerted on: 15 buckets from 0.5 ms to 10 s, the same
+     * for every method, a bounded number of series.
+     */
+    private static final class LatencyBuckets implements MeterFilter {
+        private static final double[] NANOS = DoubleStream.of(
+                        0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .map(seconds -> seconds * 1e9)
+                .toArray();
+
+        @Override
+        public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+            if (!id.getName().equals("grpc.server.processing.duration")
+                    && !id.getName().equals("grpc.client.processing.duration")) {
+                return config;
+            }
+            return DistributionStatisticConfig.builder()
+                    .serviceLevelObjectives(NANOS)
+                    .build()
+                    .merge(config);
+        }
     }
 
     /** Prometheus' naming, with label names in snake_case: {@code statusCode} becomes {@code status_code}. */
