@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.hyperledger.fabric.protos.common.Block;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -32,12 +34,14 @@ public final class DerivedStore implements AutoCloseable {
     }
 
     private final Options options;
+    private final BloomFilter filter;
     private final RocksDB db;
     private final WriteOptions writeOptions = new WriteOptions();
     private volatile long appliedHeight;
 
-    private DerivedStore(Options options, RocksDB db, long format) throws RocksDBException {
+    private DerivedStore(Options options, BloomFilter filter, RocksDB db, long format) throws RocksDBException {
         this.options = options;
+        this.filter = filter;
         this.db = db;
         if (readLong(FORMAT_KEY) != format) {
             // an empty database, or one of an earlier layout: (re)build it from the blocks
@@ -57,14 +61,20 @@ public final class DerivedStore implements AutoCloseable {
     public static DerivedStore open(Path directory, long format, String what) throws IOException {
         Objects.requireNonNull(what, "what");
         Files.createDirectories(directory);
+        // a bloom filter per table: the owner looks up keys that are mostly absent (is this commitment a leaf
+        // already?), in up to Store.LEVEL0_COMPACTION_TRIGGER tables of level 0 and one of each level below
+        BloomFilter filter = new BloomFilter(10);
         Options options = new Options()
                 .setCreateIfMissing(true)
                 .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)
-                .setCompressionPerLevel(Store.COMPRESSION_PER_LEVEL);
+                .setCompressionPerLevel(Store.COMPRESSION_PER_LEVEL)
+                .setLevel0FileNumCompactionTrigger(Store.LEVEL0_COMPACTION_TRIGGER)
+                .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(filter));
         try {
-            return new DerivedStore(options, RocksDB.open(options, directory.toString()), format);
+            return new DerivedStore(options, filter, RocksDB.open(options, directory.toString()), format);
         } catch (RocksDBException e) {
             options.close();
+            filter.close();
             throw new IOException("cannot open the " + what + " in " + directory + ": " + e.getMessage(), e);
         }
     }
@@ -134,5 +144,6 @@ public final class DerivedStore implements AutoCloseable {
         writeOptions.close();
         db.close();
         options.close();
+        filter.close();
     }
 }

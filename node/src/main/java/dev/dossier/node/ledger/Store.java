@@ -77,6 +77,17 @@ final class Store implements AutoCloseable {
      */
     private static final CompressionType BLOCKS_COMPRESSION = CompressionType.ZSTD_COMPRESSION;
 
+    /**
+     * Tables in level 0 that start a compaction into the level below (RocksDB's default is 4), in every family but the
+     * blocks and in the derived stores. The write-ahead-log bound ({@link #MAX_WAL_BYTES}) flushes the write buffers
+     * long before they fill (the blocks fill the log): a state table flushed holds about 60,000 records, 16 MB. Keys
+     * of the state, the history and the commitment log's index are random, so every compaction of level 0 rewrites
+     * the whole bottom level until it outgrows the level base; with 8 tables a compaction, half as many rewrites.
+     * Reads of keys that are absent (every new record's, at commit) pass up to 8 tables: the bloom filters of the
+     * state, the tx index and the derived stores keep that cheap. Figures in docs/benchmarks.md.
+     */
+    static final int LEVEL0_COMPACTION_TRIGGER = 8;
+
     private static final long BLOCK_CACHE_BYTES = 64L << 20;
     private static final int MAX_OPEN_FILES = 512;
     /**
@@ -168,6 +179,7 @@ final class Store implements AutoCloseable {
                     cfOptions.setCompressionType(BLOCKS_COMPRESSION);
                 } else {
                     cfOptions.setCompressionPerLevel(COMPRESSION_PER_LEVEL);
+                    cfOptions.setLevel0FileNumCompactionTrigger(LEVEL0_COMPACTION_TRIGGER);
                 }
                 if (mode == Mode.SCRATCH) {
                     cfOptions.setWriteBufferSize(16L << 20);
