@@ -102,33 +102,34 @@ fe2e_wait_port() {
   fe2e_fail "$what did not open port $port in 180 s (log: $log)"
 }
 
+# fe2e_wait_log LOG PATTERN WHAT: waits (at most 180 s) until LOG has a line with PATTERN; fails with "WHAT in 180 s".
+fe2e_wait_log() {
+  local log=$1 pattern=$2 what=$3
+  for _ in $(seq 1 1800); do
+    grep -q "$pattern" "$log" && return 0
+    sleep 0.1
+  done
+  tail -n 20 "$log" >&2
+  fe2e_fail "$what in 180 s (log: $log)"
+}
+
 # Waits until every peer's gossip sees the other organisation's peer in the channel ("Membership view has changed.
 # peers went online" in its log, Fabric's gossip/gossip/channel): until then a peer's gateway finds no combination of
 # peers that satisfies the endorsement policy, and the first transaction would be refused (FAILED_PRECONDITION), a
-# difference that says nothing about Dossier. At most 180 s.
+# difference that says nothing about Dossier.
 fe2e_wait_membership() {
   local dir=$1 i
   for i in 1 2; do
-    for _ in $(seq 1 1800); do
-      grep -q "Membership view has changed. peers went online" "$dir/logs/peer$i.log" && continue 2
-      sleep 0.1
-    done
-    tail -n 20 "$dir/logs/peer$i.log" >&2
-    fe2e_fail "the peer of Org${i}MSP saw no other peer of the channel in 180 s (log: $dir/logs/peer$i.log)"
+    fe2e_wait_log "$dir/logs/peer$i.log" "Membership view has changed. peers went online" \
+      "the peer of Org${i}MSP saw no other peer of the channel"
   done
 }
 
 # Waits until the orderer's Raft has elected a leader for the channel ("Raft leader changed: 0 -> N" in its log,
 # Fabric's orderer/consensus/etcdraft): until then it refuses every transaction with SERVICE_UNAVAILABLE ("no Raft
-# leader"), and the chaincode approvals would fail on a slow machine. At most 180 s.
+# leader"), and the chaincode approvals would fail on a slow machine.
 fe2e_wait_raft_leader() {
-  local log=$1
-  for _ in $(seq 1 1800); do
-    grep -q "Raft leader changed: 0 -> " "$log" && return 0
-    sleep 0.1
-  done
-  tail -n 20 "$log" >&2
-  fe2e_fail "the orderer elected no Raft leader for the channel in 180 s (log: $log)"
+  fe2e_wait_log "$1" "Raft leader changed: 0 -> " "the orderer elected no Raft leader for the channel"
 }
 
 fe2e_cleanup() {
