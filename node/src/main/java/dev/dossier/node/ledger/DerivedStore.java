@@ -63,7 +63,7 @@ public final class DerivedStore implements AutoCloseable {
         Files.createDirectories(directory);
         // a bloom filter per table: the owner looks up keys that are mostly absent (is this commitment a leaf
         // already?), in up to Store.LEVEL0_COMPACTION_TRIGGER tables of level 0 and one of each level below
-        BloomFilter filter = new BloomFilter(10);
+        BloomFilter filter = new BloomFilter(Store.BLOOM_BITS_PER_KEY);
         Options options = new Options()
                 .setCreateIfMissing(true)
                 .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)

@@ -88,6 +88,9 @@ final class Store implements AutoCloseable {
      */
     static final int LEVEL0_COMPACTION_TRIGGER = 8;
 
+    /** Bits per key of the bloom filters, the ledger's and the derived stores': about 1% false positives. */
+    static final int BLOOM_BITS_PER_KEY = 10;
+
     private static final long BLOCK_CACHE_BYTES = 64L << 20;
     private static final int MAX_OPEN_FILES = 512;
     /**
@@ -133,7 +136,7 @@ final class Store implements AutoCloseable {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             LRUCache cache = track(resources, new LRUCache(mode == Mode.SCRATCH ? 16L << 20 : BLOCK_CACHE_BYTES));
-            BloomFilter bloom = track(resources, new BloomFilter(10));
+            BloomFilter bloom = track(resources, new BloomFilter(BLOOM_BITS_PER_KEY));
             DBOptions dbOptions = track(resources, new DBOptions());
             dbOptions
                     .setCreateIfMissing(mode != Mode.READ_ONLY)
