@@ -28,16 +28,14 @@ class LevelZeroTest {
                 store.db.put(state, bytes("z-" + table), bytes("value-" + table));
                 store.db.flush(wait, state);
             }
-            waitForCompactions(store.db, state);
+            waitUntil(() -> store.db.getLongProperty(state, "rocksdb.compaction-pending") == 0
+                    && store.db.getLongProperty("rocksdb.num-running-compactions") == 0);
             assertThat(levelZeroTables(store.db, state)).isEqualTo(Store.LEVEL0_COMPACTION_TRIGGER - 1L);
 
             store.db.put(state, bytes("a-last"), bytes("value-last"));
             store.db.put(state, bytes("z-last"), bytes("value-last"));
             store.db.flush(wait, state);
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (levelZeroTables(store.db, state) > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            waitUntil(() -> levelZeroTables(store.db, state) == 0);
             assertThat(levelZeroTables(store.db, state)).isZero();
             assertThat(store.db.get(state, bytes("a-1"))).isEqualTo(bytes("value-1"));
             assertThat(store.db.get(state, bytes("z-last"))).isEqualTo(bytes("value-last"));
@@ -62,12 +60,16 @@ class LevelZeroTest {
                 db.getProperty(family, "rocksdb.num-files-at-level0").trim());
     }
 
-    /** Waits (at most 30 s) until the family has no compaction pending or running. */
-    private static void waitForCompactions(RocksDB db, ColumnFamilyHandle family) throws Exception {
+    /** A condition on the database's properties, polled by {@link #waitUntil}. */
+    @FunctionalInterface
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Waits (at most 30 s) until {@code condition} holds; the assertion after it says whether it did. */
+    private static void waitUntil(Condition condition) throws Exception {
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while ((db.getLongProperty(family, "rocksdb.compaction-pending") > 0
-                        || db.getLongProperty("rocksdb.num-running-compactions") > 0)
-                && System.nanoTime() < deadline) {
+        while (!condition.holds() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
     }
