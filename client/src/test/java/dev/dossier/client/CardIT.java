@@ -2,16 +2,13 @@ package dev.dossier.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.zxing.BinaryBitmap;
-import com.google.zxing.DecodeHintType;
-import com.google.zxing.RGBLuminanceSource;
-import com.google.zxing.common.HybridBinarizer;
-import com.google.zxing.qrcode.QRCodeReader;
+import com.google.zxing.Result;
 import dev.dossier.client.bulk.Outcome;
 import dev.dossier.client.card.CardAnchoring;
 import dev.dossier.client.card.CardIssuer;
 import dev.dossier.client.card.IssuedCard;
 import dev.dossier.client.certificate.CertificatePdf;
+import dev.dossier.client.certificate.QrCode;
 import dev.dossier.client.cli.Main;
 import dev.dossier.client.digest.Commitment;
 import dev.dossier.client.digest.Commitments;
@@ -27,7 +24,6 @@ import dev.dossier.common.note.TrustFile;
 import dev.dossier.common.verdict.Verdict;
 import dev.dossier.crypto.P256PrivateKey;
 import dev.dossier.crypto.Pem;
-import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -337,14 +333,9 @@ class CardIT {
 
     private static String qrOf(byte[] pdf) throws Exception {
         try (PDDocument document = Loader.loadPDF(pdf)) {
-            BufferedImage page = new PDFRenderer(document).renderImageWithDPI(0, 200);
-            int[] pixels = page.getRGB(0, 0, page.getWidth(), page.getHeight(), null, 0, page.getWidth());
-            return new QRCodeReader()
-                    .decode(
-                            new BinaryBitmap(new HybridBinarizer(
-                                    new RGBLuminanceSource(page.getWidth(), page.getHeight(), pixels))),
-                            Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE))
-                    .getText();
+            List<Result> codes = QrCode.read(new PDFRenderer(document).renderImageWithDPI(0, 200));
+            assertThat(codes).as("QR codes read on the certificate").hasSize(1);
+            return codes.get(0).getText();
         }
     }
 }

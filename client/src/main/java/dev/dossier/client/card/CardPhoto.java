@@ -1,33 +1,26 @@
 package dev.dossier.client.card;
 
-import com.google.zxing.BinaryBitmap;
-import com.google.zxing.ChecksumException;
-import com.google.zxing.DecodeHintType;
-import com.google.zxing.FormatException;
-import com.google.zxing.NotFoundException;
-import com.google.zxing.RGBLuminanceSource;
-import com.google.zxing.common.HybridBinarizer;
-import com.google.zxing.qrcode.QRCodeReader;
+import com.google.zxing.Result;
+import dev.dossier.client.certificate.QrCode;
 import dev.dossier.common.card.CardCodec;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
-import java.util.Map;
+import java.util.List;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
  * Reads an inspector's card from a photograph or scan of its QR code (PNG or JPEG): the JDK's image readers and
- * ZXing's QR decoder (its core module, already the certificate's QR encoder), trying harder, in any rotation. Bounded:
+ * {@link QrCode#read}; of several QR codes in the picture, the first that holds a card. Bounded:
  * a picture of more than {@value #MAX_PIXELS} pixels is refused before it is decoded.
  */
 public final class CardPhoto {
     /** The most pixels decoded: 40 megapixels, more than a phone's photo, about 160 MB of pixels at most. */
     public static final long MAX_PIXELS = 40_000_000L;
-
-    private static final Map<DecodeHintType, Object> HINTS = Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE);
 
     private CardPhoto() {}
 
@@ -45,20 +38,18 @@ public final class CardPhoto {
      */
     public static String text(byte[] picture, String name) throws IOException {
         BufferedImage image = read(picture, name);
-        int width = image.getWidth();
-        int height = image.getHeight();
-        int[] pixels = image.getRGB(0, 0, width, height, null, 0, width);
-        String text;
-        try {
-            text = new QRCodeReader()
-                    .decode(new BinaryBitmap(new HybridBinarizer(new RGBLuminanceSource(width, height, pixels))), HINTS)
-                    .getText();
-        } catch (NotFoundException | ChecksumException | FormatException e) {
-            throw new IOException("no readable QR code in " + name + " (" + width + "x" + height + " pixels): take"
-                    + " the picture again with the whole QR code in it, flat, in focus and at least a third of the"
-                    + " picture wide, or type the card's text (" + CardCodec.PREFIX + "...)");
+        List<Result> codes = QrCode.read(image);
+        if (codes.isEmpty()) {
+            throw new IOException("no readable QR code in " + name + " (" + image.getWidth() + "x" + image.getHeight()
+                    + " pixels): take the picture again with the whole QR code in it, flat, in focus and at least a"
+                    + " third of the picture wide, or type the card's text (" + CardCodec.PREFIX + "...)");
         }
-        if (!text.startsWith(CardCodec.PREFIX)) {
+        Optional<String> card = codes.stream()
+                .map(Result::getText)
+                .filter(text -> text.startsWith(CardCodec.PREFIX))
+                .findFirst();
+        if (card.isEmpty()) {
+            String text = codes.get(0).getText();
             String start = text.length() > 40 ? text.substring(0, 40) + "..." : text;
             throw new IOException("the QR code in " + name + " holds no inspector's card: it starts with \""
                     + start.replaceAll("\\p{Cntrl}", "?") + "\", not " + CardCodec.PREFIX
@@ -66,7 +57,7 @@ public final class CardPhoto {
                             ? " (a verify link: open it, or verify the certificate with --receipt)"
                             : ""));
         }
-        return text;
+        return card.get();
     }
 
     private static BufferedImage read(byte[] picture, String name) throws IOException {

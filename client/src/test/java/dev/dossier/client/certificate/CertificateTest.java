@@ -3,13 +3,8 @@ package dev.dossier.client.certificate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.zxing.BinaryBitmap;
-import com.google.zxing.DecodeHintType;
-import com.google.zxing.RGBLuminanceSource;
 import com.google.zxing.Result;
 import com.google.zxing.ResultPoint;
-import com.google.zxing.common.HybridBinarizer;
-import com.google.zxing.qrcode.QRCodeReader;
 import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
 import com.google.zxing.qrcode.encoder.Encoder;
 import dev.dossier.client.TestData;
@@ -44,7 +39,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.rendering.PDFRenderer;
@@ -264,14 +258,11 @@ class CertificateTest {
         }
     }
 
-    /** @return the QR code found on a rendered page */
-    private static Result qrCode(BufferedImage page) throws Exception {
-        int[] pixels = page.getRGB(0, 0, page.getWidth(), page.getHeight(), null, 0, page.getWidth());
-        return new QRCodeReader()
-                .decode(
-                        new BinaryBitmap(
-                                new HybridBinarizer(new RGBLuminanceSource(page.getWidth(), page.getHeight(), pixels))),
-                        Map.of(DecodeHintType.TRY_HARDER, Boolean.TRUE));
+    /** @return the one QR code on a rendered page */
+    private static Result qrCode(BufferedImage page) {
+        List<Result> codes = QrCode.read(page);
+        assertThat(codes).as("QR codes read on the page").hasSize(1);
+        return codes.get(0);
     }
 
     @Test
