@@ -242,8 +242,8 @@ class GatewayIT {
                 org1Certificate(keys, now.plusSeconds(3_600), now.plusSeconds(7_200)), signer, "not valid before");
 
         long height = network.node.height();
-        X509Certificate shortLived =
-                org1Certificate(keys, now.minusSeconds(60), Instant.now().plusSeconds(6));
+        X509Certificate shortLived = org1Certificate(
+                keys, now.minusSeconds(60), Instant.now().plusSeconds(15)); // time to endorse on a slow machine
         byte[] prepared;
         try (Gateway gateway = network.gateway("Org1MSP", shortLived, signer)) {
             var proposal = notary(gateway)

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -551,6 +552,7 @@ class LedgerTest {
     void concurrentReaders_seeWholeBlocks() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         AtomicBoolean done = new AtomicBoolean();
+        CountDownLatch reading = new CountDownLatch(3); // the commits start once every reader has read once
         try {
             List<Future<Integer>> readers = new ArrayList<>();
             for (int r = 0; r < 3; r++) {
@@ -566,17 +568,22 @@ class LedgerTest {
                             assertThat(xy.get(0).value().value())
                                     .isEqualTo(xy.get(1).value().value());
                         }
-                        checks++;
+                        if (++checks == 1) {
+                            reading.countDown();
+                        }
                     }
                     return checks;
                 }));
             }
+            assertThat(reading.await(30, TimeUnit.SECONDS))
+                    .as("every reader started")
+                    .isTrue();
             for (int i = 0; i < 30; i++) {
                 ledger.commit(List.of(valid("t" + i, rw().write("x", "" + i).write("y", "" + i))));
             }
             done.set(true);
             for (Future<Integer> reader : readers) {
-                assertThat(reader.get(10, TimeUnit.SECONDS)).isPositive();
+                reader.get(10, TimeUnit.SECONDS); // a reader's failed check fails the test here
             }
         } finally {
             done.set(true);
