@@ -59,14 +59,15 @@ fe2e_has_all() {
 # Whether nothing listens on 127.0.0.1:$1.
 fe2e_port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# fe2e_free_base COUNT STRIDE...: a port P in 20000-50000 such that P + o + i is free for every offset o given and
-# every i < COUNT, none of them handed out before in this run.
+# fe2e_free_base COUNT STRIDE...: a port P in 20000-30000 such that P + o + i is free for every offset o given and
+# every i < COUNT, none of them handed out before in this run. Below Linux's ephemeral range (32768 and up, the
+# largest offset, 2000, included): a port there may be taken by any outgoing connection before its server binds it.
 FE2E_TAKEN=" "
 fe2e_free_base() {
   local count=$1 p o i ok
   shift
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((20000 + RANDOM % 10000))
     ok=true
     for o in "$@"; do
       for ((i = 0; i < count; i++)); do

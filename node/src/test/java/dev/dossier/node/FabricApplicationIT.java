@@ -6,18 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dossier.common.net.NodeAddress;
 import dev.dossier.node.chaincode.ContractJars;
 import dev.dossier.node.cli.Main;
 import dev.dossier.node.config.Consortium;
 import dev.dossier.node.ordering.BlockLimits;
+import dev.dossier.testing.FreePorts;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.Reader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,7 +83,7 @@ class FabricApplicationIT {
     @BeforeAll
     void start(@TempDir Path temporary) throws Exception {
         directory = temporary;
-        int port = freePort();
+        int port = FreePorts.base(1, NodeSettings.Cluster.RAFT_PORT_OFFSET, NodeAddress.HTTP_PORT_OFFSET);
         Path out = directory.resolve("network");
         // the test network's names (temporary folders hold no spaces)
         String init = "network init --out " + out + " --channel " + CHANNEL_NAME + " --chaincode " + CHAINCODE_NAME
@@ -118,12 +118,6 @@ class FabricApplicationIT {
         }
         if (node != null) {
             node.close();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

@@ -7,6 +7,7 @@ import dev.dossier.node.config.Consortium;
 import dev.dossier.node.config.CryptoGen;
 import dev.dossier.node.config.GenesisPolicy;
 import dev.dossier.node.ordering.BlockLimits;
+import dev.dossier.testing.FreePorts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,8 +24,8 @@ class NodeStartIT {
     void start_httpPortTaken_failsNamingIt_andReleasesTheGatewayPortLedgerAndLog() throws Exception {
         NodeSettings defaults = oneOrganisation();
         InetAddress host = InetAddress.getByName(defaults.host());
-        int grpcPort = freePort(host);
-        try (ServerSocket taken = new ServerSocket(0, 50, host)) {
+        int grpcPort = FreePorts.base(2); // below the ephemeral range: no outgoing connection takes it meanwhile
+        try (ServerSocket taken = new ServerSocket(grpcPort + 1, 50, host)) {
             NodeSettings settings = defaults.toBuilder()
                     .port(grpcPort)
                     .httpPort(taken.getLocalPort())
@@ -63,7 +64,7 @@ class NodeStartIT {
     void start_gatewayPortTaken_failsNamingIt_andTheSameDataDirectoryStartsOnceThePortIsFree() throws Exception {
         NodeSettings defaults = oneOrganisation();
         InetAddress host = InetAddress.getByName(defaults.host());
-        try (ServerSocket taken = new ServerSocket(0, 50, host)) {
+        try (ServerSocket taken = new ServerSocket(FreePorts.base(1), 50, host)) {
             NodeSettings settings = defaults.toBuilder()
                     .port(taken.getLocalPort())
                     .httpPort(0)
@@ -97,12 +98,6 @@ class NodeStartIT {
                 .toBuilder()
                 .genesisPolicy(GenesisPolicy.load(directory.resolve("network")).orElseThrow())
                 .build();
-    }
-
-    private static int freePort(InetAddress host) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 50, host)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static boolean canBind(InetAddress host, int port) {

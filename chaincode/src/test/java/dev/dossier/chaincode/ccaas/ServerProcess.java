@@ -1,10 +1,10 @@
 package dev.dossier.chaincode.ccaas;
 
+import dev.dossier.testing.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException("the chaincode server jar (system property dossier.ccaas.jar, built at "
                     + "package) is missing: " + jar);
         }
-        int port = freePort();
+        int port = FreePorts.base(1); // below the ephemeral range, which outgoing connections take from meanwhile
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar);
         // nothing from the build's environment: only what a deployment would set
@@ -94,12 +94,6 @@ final class ServerProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("the chaincode server did not listen within " + START_TIMEOUT + ":\n" + log());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override
