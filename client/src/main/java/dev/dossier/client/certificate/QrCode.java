@@ -23,9 +23,10 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
- * QR codes of verify URLs and cards (zxing), written and read. Error correction M (15% of the symbol may be damaged) when the text fits, else L:
- * a receipt with a long proof and several cosignatures needs the larger capacity. Public for what prints a verify URL
- * outside a certificate PDF (a card, a label, a test of the verify page).
+ * QR codes of verify URLs and cards (zxing), written and read. Error correction M (15% of the symbol may be damaged)
+ * when the text fits, else L: a receipt with a long proof and several cosignatures needs the larger capacity. Public
+ * for what prints a verify URL outside a certificate PDF (a card, a label, a test of the verify page) and what reads a
+ * picture of one.
  */
 public final class QrCode {
     /** Quiet zone, in modules, as ISO/IEC 18004 requires. */
