@@ -72,7 +72,10 @@ class FaultIT {
         TestData.write(input, RECORDS, 0);
 
         // the killer: KILLS times, once every node listens, SIGKILL a random node and start it again
-        Random random = new Random();
+        // the kills' victims and moments: printed, and given again with -Ddossier.fault.seed=N to replay a failure
+        long seed = Long.getLong("dossier.fault.seed", System.nanoTime());
+        System.out.println("FaultIT: seed " + seed);
+        Random random = new Random(seed);
         AtomicInteger kills = new AtomicInteger();
         AtomicReference<Throwable> killerFailure = new AtomicReference<>();
         Thread killer = new Thread(() -> {
