@@ -201,7 +201,7 @@ class HttpAttackIT {
         }
         double flooded = (System.nanoTime() - flooding) / 1e9;
         // the bucket lets a burst through (refused as malformed notes), then at most expensivePerSecond a second
-        int allowed = limits.expensiveBurst() + (int) Math.ceil(limits.expensivePerSecond() * flooded);
+        int allowed = mostLetThrough(limits, flooded);
         assertThat(statuses.getOrDefault(400, 0))
                 .as("requests let through in %.2f s", flooded)
                 .isBetween(limits.expensiveBurst(), allowed);
@@ -233,7 +233,7 @@ class HttpAttackIT {
         double seconds = (System.nanoTime() - start) / 1e9;
         assertThat(passed)
                 .as("the flooder is still limited: %d of %d passed in %.2f s", passed, burst, seconds)
-                .isLessThanOrEqualTo(limits.expensiveBurst() + (int) Math.ceil(limits.expensivePerSecond() * seconds));
+                .isLessThanOrEqualTo(mostLetThrough(limits, seconds));
     }
 
     @Test
@@ -386,6 +386,11 @@ class HttpAttackIT {
     }
 
     // ---- helpers ----
+
+    /** @return the most expensive requests one address gets through in {@code seconds}: the burst, then the rate */
+    private static int mostLetThrough(HttpLimits limits, double seconds) {
+        return limits.expensiveBurst() + (int) Math.ceil(limits.expensivePerSecond() * seconds);
+    }
 
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(
