@@ -209,7 +209,7 @@ public final class Receipt {
         Set<String> signers;
         try {
             SignedNote note = SignedNote.parse(checkpoint);
-            signers = trust.verifier().verify(note);
+            signers = trust.verifyCheckpoint(note);
             verified = Checkpoint.parse(note.text());
         } catch (NoteException e) {
             throw new ReceiptException("checkpoint: " + e.getMessage(), e);

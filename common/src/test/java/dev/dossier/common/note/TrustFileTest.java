@@ -103,4 +103,53 @@ class TrustFileTest {
         assertThatThrownBy(() -> TrustFile.parse("origin o\ncosigners 1\n" + "card Org1MSP x"))
                 .hasMessageContaining("a card key line is");
     }
+
+    @Test
+    void earlierKeySets_roundTrip_inTheirOrder() throws Exception {
+        NoteVerifier.Key a = new NoteVerifier.Key("a", p256().getPublic());
+        NoteVerifier.Key b = new NoteVerifier.Key("b", p256().getPublic());
+        NoteVerifier.Key c = new NoteVerifier.Key("c", p256().getPublic());
+        TrustFile trust = TrustFile.majority("o", List.of(a, b, c))
+                .withEarlier(List.of(
+                        new TrustFile.Earlier(0, 1, List.of(a)), new TrustFile.Earlier(1200, 2, List.of(a, b, c))));
+        String text = trust.format();
+        assertThat(text)
+                .endsWith("\nearlier 0 1 " + a.vkey() + "\nearlier 1200 2 " + a.vkey() + " " + b.vkey() + " " + c.vkey()
+                        + "\n");
+        TrustFile parsed = TrustFile.parse(text.replace("earlier 1200 2 ", "earlier  1200   2  "));
+        assertThat(parsed).isEqualTo(trust);
+        assertThat(parsed.earlier()).extracting(TrustFile.Earlier::maxSize).containsExactly(0L, 1200L);
+        assertThat(parsed.earlier().get(1).keys())
+                .extracting(NoteVerifier.Key::name)
+                .containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void earlierKeySets_malformed_namesTheLineAndTheProblem() throws Exception {
+        String a = new NoteVerifier.Key("a", p256().getPublic()).vkey();
+        String b = new NoteVerifier.Key("b", p256().getPublic()).vkey();
+        String head = "origin o\ncosigners 1\n" + a + "\n";
+        assertThatThrownBy(() -> TrustFile.parse(head + "earlier 10 0 " + a))
+                .hasMessageContaining("line 4: earlier key set: cosigners is not a positive number: 0");
+        assertThatThrownBy(() -> TrustFile.parse(head + "earlier 10 3 " + a + " " + b))
+                .hasMessageContaining("line 4: earlier key set: cosigners 3 not in [1, 2]");
+        assertThatThrownBy(() -> TrustFile.parse(head + "earlier 010 1 " + a))
+                .hasMessageContaining("earlier key set: size is not a number: 010");
+        assertThatThrownBy(() -> TrustFile.parse(head + "earlier -1 1 " + a))
+                .hasMessageContaining("size is not a number: -1");
+        assertThat(TrustFile.parse(head + "earlier 9007199254740991 1 " + a)
+                        .earlier()
+                        .get(0)
+                        .maxSize())
+                .isEqualTo(9_007_199_254_740_991L);
+        assertThatThrownBy(() -> TrustFile.parse(head + "earlier 9007199254740992 1 " + a))
+                .hasMessageContaining("size 9007199254740992 not in [0, 2^53 - 1]");
+        assertThatThrownBy(() -> TrustFile.parse(head + "earlier 10 1"))
+                .hasMessageContaining("line 4: not 'earlier <max size> <cosigners> <key>...'");
+        assertThatThrownBy(() -> TrustFile.parse(head + "earlier 10 1 " + a + " " + a))
+                .hasMessageContaining("earlier key set: two keys are named a");
+        assertThatThrownBy(() -> TrustFile.parse(head + "earlier 10 1 a+12345678+AQID"))
+                .hasMessageContaining("line 4:")
+                .hasMessageContaining("type 0x02");
+    }
 }

@@ -234,4 +234,50 @@ class ReceiptTest {
         out.set(0, first);
         return out;
     }
+
+    @Test
+    void verify_checkpointOfTheConsortiumBeforeAChange_verifiesWithItsEarlierKeySet_upToItsSize() throws Exception {
+        // after the change: org1 and org3's nodes and a new one, all three must sign; before it org1 and org2's nodes
+        // signed 2 of 2, org2's node since voted out
+        NoteVerifier.Key newcomer = new NoteVerifier.Key("org4-node1", p256().getPublic());
+        List<NoteVerifier.Key> before =
+                List.of(trust.keys().get(0), trust.keys().get(1));
+        TrustFile after = new TrustFile(
+                ORIGIN, 3, List.of(trust.keys().get(0), trust.keys().get(2), newcomer));
+        Receipt signedBefore = receipt(INDEX, 0, 1);
+
+        assertThatThrownBy(() -> signedBefore.verify(after))
+                .isInstanceOf(ReceiptException.class)
+                .hasMessageContaining("3 required");
+        VerifiedReceipt verified =
+                signedBefore.verify(after.withEarlier(List.of(new TrustFile.Earlier(SIZE, 2, before))));
+        assertThat(verified.signers()).containsExactlyInAnyOrder("org1-node1", "org2-node1");
+        assertThat(verified.checkpoint().size()).isEqualTo(SIZE);
+
+        assertThatThrownBy(() ->
+                        signedBefore.verify(after.withEarlier(List.of(new TrustFile.Earlier(SIZE - 1, 2, before)))))
+                .isInstanceOf(ReceiptException.class)
+                .hasMessageContaining("3 required")
+                .hasMessageContaining("nor by an earlier key set of the consortium (none covers a checkpoint of 7");
+        assertThatThrownBy(() ->
+                        receipt(INDEX, 0).verify(after.withEarlier(List.of(new TrustFile.Earlier(SIZE, 2, before)))))
+                .isInstanceOf(ReceiptException.class)
+                .hasMessageContaining("(1 covers a checkpoint of 7 leaves)");
+    }
+
+    @Test
+    void verify_earlierKeySets_triedInTurn_andTheKeysInForceStillSuffice() throws Exception {
+        List<NoteVerifier.Key> org1Alone = List.of(trust.keys().get(0));
+        List<NoteVerifier.Key> org2And3 =
+                List.of(trust.keys().get(1), trust.keys().get(2));
+        TrustFile withEarlier = trust.withEarlier(
+                List.of(new TrustFile.Earlier(SIZE, 1, org1Alone), new TrustFile.Earlier(SIZE, 2, org2And3)));
+
+        assertThat(receipt(INDEX, 1, 2).verify(withEarlier).signers())
+                .containsExactlyInAnyOrder("org2-node1", "org3-node1");
+        assertThat(receipt(INDEX, 0).verify(withEarlier).signers()).containsExactly("org1-node1");
+        assertThatThrownBy(() -> receipt(INDEX, 2).verify(withEarlier))
+                .isInstanceOf(ReceiptException.class)
+                .hasMessageContaining("(2 cover a checkpoint of 7 leaves)");
+    }
 }
