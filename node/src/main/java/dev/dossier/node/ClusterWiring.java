@@ -13,6 +13,7 @@ import dev.dossier.node.identity.Signer;
 import dev.dossier.node.identity.TlsSettings;
 import dev.dossier.node.ledger.Ledger;
 import dev.dossier.node.ledger.LedgerException;
+import dev.dossier.node.ledger.StateReader;
 import dev.dossier.node.log.CheckpointPublisher;
 import dev.dossier.node.log.CheckpointSigner;
 import dev.dossier.node.log.CommitmentLog;
@@ -57,10 +58,11 @@ final class ClusterWiring {
      * nodes of the files (a single node: by itself).
      */
     static CheckpointPublisher checkpoints(
-            NodeSettings settings, Signer signer, CommitmentLog log, ConsortiumInForce consortium) throws IOException {
+            NodeSettings settings, Signer signer, StateReader ledger, CommitmentLog log, ConsortiumInForce consortium)
+            throws IOException {
         CheckpointSigner checkpointSigner = new CheckpointSigner(signer, settings.name());
         if (consortium.document().isPresent()) {
-            return ConsortiumWiring.checkpointKeys(settings.name(), consortium, log, checkpointSigner);
+            return ConsortiumWiring.checkpointKeys(settings.name(), ledger, consortium, log, checkpointSigner);
         }
         String origin = Checkpoint.origin(settings.channel(), settings.chaincode());
         NodeSettings.Cluster cluster = settings.cluster();

@@ -6,10 +6,12 @@ import dev.dossier.credential.CredentialKey;
 import dev.dossier.node.config.OrganisationKeys;
 import dev.dossier.node.consortium.ConsortiumDocument;
 import dev.dossier.node.consortium.ConsortiumInForce;
+import dev.dossier.node.consortium.ConsortiumTrust;
 import dev.dossier.node.gateway.Endorsers;
 import dev.dossier.node.gateway.GatewayContext;
 import dev.dossier.node.identity.Msp;
 import dev.dossier.node.ledger.Ledger;
+import dev.dossier.node.ledger.StateReader;
 import dev.dossier.node.log.CheckpointPublisher;
 import dev.dossier.node.log.CheckpointSigner;
 import dev.dossier.node.log.CommitmentLog;
@@ -147,14 +149,16 @@ final class ConsortiumWiring {
     /**
      * The checkpoint publisher of a ledger that holds the consortium: its trust file ({@code /v1/keys}) and the nodes
      * it asks to cosign are those of the consortium in force, replaced when a change commits (before the log takes the
-     * next block's leaves), so a node voted in cosigns and a removed node's cosignature stops counting.
+     * change's block), so a node voted in cosigns and a removed node's cosignature stops counting. The trust file also
+     * lists the key sets of before each change, for the checkpoints cosigned then ({@link ConsortiumTrust}).
      */
     static CheckpointPublisher checkpointKeys(
-            String self, ConsortiumInForce consortium, CommitmentLog log, CheckpointSigner signer) {
+            String self, StateReader ledger, ConsortiumInForce consortium, CommitmentLog log, CheckpointSigner signer) {
         ConsortiumDocument document = consortium.document().orElseThrow();
-        CheckpointPublisher publisher =
-                CheckpointPublisher.start(log, signer, document.trustFile(), cosignUris(document, self));
-        consortium.onChange(changed -> publisher.update(changed.trustFile(), cosignUris(changed, self)));
+        CheckpointPublisher publisher = CheckpointPublisher.start(
+                log, signer, ConsortiumTrust.of(ledger, log::sizeAfter), cosignUris(document, self));
+        consortium.onChange(
+                changed -> publisher.update(ConsortiumTrust.of(ledger, log::sizeAfter), cosignUris(changed, self)));
         return publisher;
     }
 

@@ -199,7 +199,7 @@ public final class Node implements AutoCloseable {
                     CustodialGateway::close);
             CheckpointPublisher checkpoints = parts.add(
                     "checkpoint publisher",
-                    ClusterWiring.checkpoints(settings, signer, log, consortium),
+                    ClusterWiring.checkpoints(settings, signer, ledger, log, consortium),
                     CheckpointPublisher::close);
             HttpApi http = parts.add(
                     "HTTP API",

@@ -2,10 +2,14 @@ package dev.dossier.node;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dossier.common.card.CardKey;
 import dev.dossier.common.card.CardVerifier;
+import dev.dossier.common.note.Checkpoint;
+import dev.dossier.common.note.NoteException;
+import dev.dossier.common.note.NoteSignature;
 import dev.dossier.common.note.NoteVerifier;
 import dev.dossier.common.note.SignedNote;
 import dev.dossier.common.note.TrustFile;
@@ -45,8 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and at {@code /<MSP id>/did.json} its credential keys; a key voted in is served by every node from the next block, a
  * key voted out by none, and a key an organisation's node lists in its own files but the ledger does not is served by
  * no node, so what it signs is an unknown signer for every node's keys. A node voted out no longer cosigns: the other
- * nodes refuse to cosign what it signs and their checkpoints are cosigned without it. The tests run in order on one
- * network.
+ * nodes refuse to cosign what it signs and their checkpoints are cosigned without it, while the trust file keeps the
+ * keys of before as an earlier key set, for checkpoints up to the log's size at the vote. The tests run in order on
+ * one network.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsortiumKeysIT {
@@ -70,6 +75,8 @@ class ConsortiumKeysIT {
             new VerificationKey.Ed25519(Ed25519PrivateKey.generate().publicKey()));
     /** A card of a fresh record signed with {@link #CARD_KEY}. */
     private static String card;
+    /** The commitment log's size when the vote that removes Org3's node committed. */
+    private static long sizeBeforeRemoval;
 
     @BeforeAll
     static void startNetwork() throws Exception {
@@ -236,6 +243,8 @@ class ConsortiumKeysIT {
                 "propose",
                 json(current, org -> org.mspId().equals("Org3MSP") ? org.withNodes(List.of()) : org));
 
+        cluster.awaitAllCaughtUp();
+        sizeBeforeRemoval = cluster.nodes[0].commitmentLog().size();
         JsonNode approved = cluster.vote(
                 "Admin@org2.dossier.local", "approve", proposed.get("hash").asText());
 
@@ -256,12 +265,58 @@ class ConsortiumKeysIT {
         TrustFile trust = keys(1);
         SignedNote latest = TestCluster.awaitCheckpoint(cluster.nodes[0], size);
         assertThat(trust.verifier().verify(latest)).containsExactlyInAnyOrderElementsOf(remaining);
-        assertThat(latest.signatures())
-                .extracting(dev.dossier.common.note.NoteSignature::keyName)
-                .doesNotContain(removed);
+        assertThat(latest.signatures()).extracting(NoteSignature::keyName).doesNotContain(removed);
+    }
+
+    @Test
+    @Order(7)
+    void checkpointCosignedBeforeTheRemoval_verifiesWithTheKeysServedAfterIt_upToTheLogsSizeAtTheChange()
+            throws Exception {
+        List<String> before =
+                cluster.consortium.nodes().stream().map(Consortium.Node::name).toList();
+        TrustFile trust = keys(0);
+        assertThat(keys(1).format()).as("both nodes serve the same trust file").isEqualTo(trust.format());
+        assertThat(trust.earlier()).hasSize(1);
+        TrustFile.Earlier earlier = trust.earlier().get(0);
+        assertThat(earlier.maxSize()).isEqualTo(sizeBeforeRemoval).isPositive();
+        assertThat(earlier.cosigners())
+                .as("a strict majority of the three nodes")
+                .isEqualTo(2);
+        assertThat(earlier.keys()).extracting(NoteVerifier.Key::name).containsExactlyElementsOf(before);
+
+        // a checkpoint of then, cosigned by Org1's node and the node voted out since (Org2's being down, say)
+        SignedNote ofThen = signedBy(sizeBeforeRemoval, before.get(0), before.get(2));
+        assertThatThrownBy(() -> trust.verifier().verify(ofThen))
+                .as("the keys in force alone refuse it: one signature of the two required")
+                .isInstanceOf(NoteException.class);
+        assertThat(trust.verifyCheckpoint(ofThen)).containsExactlyInAnyOrder(before.get(0), before.get(2));
+
+        // the same two keys over a later size: the node voted out no longer counts
+        anchor();
+        SignedNote later = signedBy(sizeBeforeRemoval + 1, before.get(0), before.get(2));
+        assertThatThrownBy(() -> trust.verifyCheckpoint(later))
+                .isInstanceOf(NoteException.class)
+                .hasMessageContaining("none covers a checkpoint of " + (sizeBeforeRemoval + 1) + " leaves");
     }
 
     // ---- helpers
+
+    /** @return the checkpoint of node 0's log at {@code size}, signed by the named nodes' keys */
+    private static SignedNote signedBy(long size, String... names) throws Exception {
+        String text = new Checkpoint(
+                        "dossier/dossier/notary",
+                        size,
+                        cluster.nodes[0].commitmentLog().root(size),
+                        Instant.now().getEpochSecond())
+                .text();
+        List<NoteSignature> signatures = new ArrayList<>();
+        for (String name : names) {
+            signatures.addAll(new CheckpointSigner(cluster.consortium.signer(name), name)
+                    .signNote(text)
+                    .signatures());
+        }
+        return SignedNote.of(text, signatures);
+    }
 
     /** @return the hash of the proposal a {@code dossier network} command made as {@code user}'s vote */
     private static String proposeByCli(String user, String command, String... options) throws InterruptedException {

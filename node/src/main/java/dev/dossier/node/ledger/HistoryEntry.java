@@ -3,8 +3,8 @@ package dev.dossier.node.ledger;
 import java.time.Instant;
 
 /**
- * One committed modification of a key: the transaction that made it, its timestamp (from the transaction's channel
- * header), whether it was a delete, and the value written (empty for a delete). The value array is not copied:
+ * One committed modification of a key: the block and transaction that made it, its timestamp (from the transaction's
+ * channel header), whether it was a delete, and the value written (empty for a delete). The value array is not copied:
  * callers must not modify it.
  */
-public record HistoryEntry(String txId, Instant timestamp, boolean delete, byte[] value) {}
+public record HistoryEntry(long block, String txId, Instant timestamp, boolean delete, byte[] value) {}

@@ -69,7 +69,7 @@ final class KeyHistory {
             if (write == null) {
                 throw new IllegalArgumentException(where + " does not write the key");
             }
-            return new HistoryEntry(header.getTxId(), timestamp, write.delete(), write.value());
+            return new HistoryEntry(number, header.getTxId(), timestamp, write.delete(), write.value());
         } catch (InvalidProtocolBufferException | DateTimeException e) {
             throw new IllegalArgumentException(where + " does not decode: " + e.getMessage(), e);
         }

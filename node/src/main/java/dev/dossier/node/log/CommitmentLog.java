@@ -46,14 +46,15 @@ public final class CommitmentLog implements DerivedState, AutoCloseable {
     private static final byte NODE = 'n';
     private static final byte INDEX = 'c';
     private static final byte LEAF = 'l';
+    private static final byte BLOCK_SIZE = 'b';
     private static final byte[] SIZE_KEY = {'m', 's'};
     private static final byte[] COSIGNED_KEY = {'m', 'k'};
     /**
      * Version of the stored layout and leaf format; 1: leaf data = commitment || entry bytes as written; 2: leaf data =
      * commitment || {@link PublicEntry} of the entry written; 3: the same leaf data, stored as {@link StoredLeaf} (the
-     * commitment's hex in the entry left out).
+     * commitment's hex in the entry left out); 4: also the log's size after each block ({@link #sizeAfter}).
      */
-    private static final long FORMAT = 3;
+    private static final long FORMAT = 4;
 
     private final String namespace;
     private final DerivedStore store;
@@ -136,6 +137,7 @@ public final class CommitmentLog implements DerivedState, AutoCloseable {
                 }
             }
             batch.put(SIZE_KEY, longBytes(newSize));
+            batch.put(blockSizeKey(number), longBytes(newSize));
             store.write(batch, number);
         } catch (RocksDBException e) {
             throw new IOException("cannot append block " + number + " to the commitment log: " + e.getMessage(), e);
@@ -147,6 +149,17 @@ public final class CommitmentLog implements DerivedState, AutoCloseable {
             throws RocksDBException {
         batch.put(nodeKey(level, index), hash);
         written.putNode(level, index, hash);
+    }
+
+    /**
+     * @return the number of leaves once block {@code number} was folded in (the leaves of blocks 0 to {@code number}),
+     *     or empty if the log has not applied that block yet
+     */
+    public OptionalLong sizeAfter(long number) {
+        byte[] value = number < 0 ? null : get(blockSizeKey(number));
+        return value == null
+                ? OptionalLong.empty()
+                : OptionalLong.of(ByteBuffer.wrap(value).getLong());
     }
 
     /** @return the leaf index of the commitment, if it was anchored */
@@ -306,6 +319,10 @@ public final class CommitmentLog implements DerivedState, AutoCloseable {
                 .put((byte) level)
                 .putLong(index)
                 .array();
+    }
+
+    private static byte[] blockSizeKey(long number) {
+        return ByteBuffer.allocate(9).put(BLOCK_SIZE).putLong(number).array();
     }
 
     private static byte[] leafKey(long index) {

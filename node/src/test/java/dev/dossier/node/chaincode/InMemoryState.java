@@ -51,13 +51,13 @@ final class InMemoryState implements StateReader {
 
     InMemoryState put(String ns, String key, byte[] value, long block, long tx, String txId, Instant at) {
         namespace(ns).put(key, new VersionedValue(value, block, tx));
-        historyOf(ns, key).add(0, new HistoryEntry(txId, at, false, value.clone()));
+        historyOf(ns, key).add(0, new HistoryEntry(block, txId, at, false, value.clone()));
         return this;
     }
 
-    InMemoryState delete(String ns, String key, String txId, Instant at) {
+    InMemoryState delete(String ns, String key, long block, String txId, Instant at) {
         namespace(ns).remove(key);
-        historyOf(ns, key).add(0, new HistoryEntry(txId, at, true, new byte[0]));
+        historyOf(ns, key).add(0, new HistoryEntry(block, txId, at, true, new byte[0]));
         return this;
     }
 
@@ -73,7 +73,7 @@ final class InMemoryState implements StateReader {
                 }
                 for (KVWrite w : set.getWritesList()) {
                     if (w.getIsDelete()) {
-                        delete(ns.getNamespace(), w.getKey(), txId, at);
+                        delete(ns.getNamespace(), w.getKey(), block, txId, at);
                     } else {
                         put(ns.getNamespace(), w.getKey(), w.getValue().toByteArray(), block, tx, txId, at);
                     }

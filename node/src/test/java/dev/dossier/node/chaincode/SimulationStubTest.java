@@ -333,7 +333,7 @@ class SimulationStubTest {
     void getHistoryForKey_newestFirst_notRecorded() {
         state.put(NS, "k", "v1".getBytes(UTF_8), 1, 0, "t1", Instant.parse("2025-01-01T00:00:00Z"));
         state.put(NS, "k", "v2".getBytes(UTF_8), 2, 0, "t2", Instant.parse("2025-01-02T00:00:00Z"));
-        state.delete(NS, "k", "t3", Instant.parse("2025-01-03T00:00:00Z"));
+        state.delete(NS, "k", 3, "t3", Instant.parse("2025-01-03T00:00:00Z"));
         SimulationStub stub = stub();
 
         List<KeyModification> history = new ArrayList<>();

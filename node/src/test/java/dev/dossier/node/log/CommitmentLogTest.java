@@ -317,6 +317,29 @@ class CommitmentLogTest {
     }
 
     @Test
+    void sizeAfter_eachBlock_countsTheLeavesOfThatBlockAndBefore_afterReopening() throws Exception {
+        byte[] again = commitment();
+        try (CommitmentLog log = CommitmentLog.open(directory, NS)) {
+            log.apply(genesis());
+            log.apply(block(
+                    1, List.of(envelope(NS, creates(List.of(again, commitment())))), List.of(TxValidationCode.VALID)));
+            log.apply(block(2, List.of(), List.of()));
+            // one new commitment and one already in the log: one leaf
+            log.apply(block(
+                    3, List.of(envelope(NS, creates(List.of(commitment(), again)))), List.of(TxValidationCode.VALID)));
+            assertThat(log.sizeAfter(3)).hasValue(3);
+        }
+        try (CommitmentLog log = CommitmentLog.open(directory, NS)) {
+            assertThat(log.sizeAfter(0)).hasValue(0);
+            assertThat(log.sizeAfter(1)).hasValue(2);
+            assertThat(log.sizeAfter(2)).hasValue(2);
+            assertThat(log.sizeAfter(3)).hasValue(3);
+            assertThat(log.sizeAfter(4)).as("not applied yet").isEmpty();
+            assertThat(log.sizeAfter(-1)).isEmpty();
+        }
+    }
+
+    @Test
     void emptyLog_hasTheEmptyRoot() throws Exception {
         try (CommitmentLog log = CommitmentLog.open(directory, NS)) {
             assertThat(HEX.formatHex(log.root(0)))
