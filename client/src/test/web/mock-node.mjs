@@ -1,7 +1,8 @@
 // A synthetic Dossier node for testing the verify page without the Java node: a small commitment log signed by two
 // P-256 node keys (contract sections 1-4, built here independently of receipt.mjs with node:crypto), certificates
-// (section 7), a fork of the log signed by the same keys (a split view), and an HTTP server with the node's page
-// routes, /v1/keys, /v1/status and /v1/log/consistency (section 5).
+// (section 7), a fork of the log signed by the same keys (a split view), logs whose consortium changed (trust files
+// with earlier key sets), and an HTTP server with the node's page routes, /v1/keys, /v1/status and
+// /v1/log/consistency (section 5).
 //
 //   node mock-node.mjs <dir>   writes fixtures under <dir>, serves them and prints the fixtures path; Ctrl-C stops.
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
@@ -218,7 +219,51 @@ export function makeNetwork({ time = Math.floor(Date.now() / 1000) } = {}) {
   const olderNote = `${olderText}\n${keys.map((k) => signatureLine(k, olderText)).join('')}`;
   receipts.older = encodeReceipt({ ...items[0], index: 0, size: older.length, proof: inclusionProof(0, older), entry: items[0].entry, note: olderNote });
   receipts.legacy = encodeReceipt({ ...items[0], index: 0, size: leaves.length, proof: inclusionProof(0, leaves), entry: items[0].entry, note, version: 1 });
-  return { trust, status, receipts, certificates, time, items, leaves, forked };
+  return { trust, keys, status, receipts, certificates, time, items, leaves, forked };
+}
+
+/**
+ * A trust file: `keys` with `cosigners`, then an `earlier <max size> <cosigners> <vkey> ...` line for each of
+ * `earlier` ({maxSize, cosigners, keys}), in order.
+ */
+export function trustFile(keys, cosigners, earlier = [], origin = ORIGIN) {
+  const lines = [`origin ${origin}`, `cosigners ${cosigners}`, ...keys.map((k) => k.vkey)];
+  for (const set of earlier) {
+    lines.push(`earlier ${set.maxSize} ${set.cosigners} ${set.keys.map((k) => k.vkey).join(' ')}`);
+  }
+  return `# Dossier consortium keys\n${lines.join('\n')}\n`;
+}
+
+/**
+ * A log of twelve leaves whose consortium changed after `changedAt` leaves: keys a, b, c (org1 to org3, cosigners 2)
+ * signed its checkpoints until then, a, b, d, e (org1, org2, org4, org5, cosigners 3) sign the later ones. `trust`
+ * lists the new keys and the old ones as an earlier key set (`earlier <changedAt> 2 a b c`), `newTrust` the new keys
+ * only. receipt(size, signers) is the receipt of leaf 0 under the checkpoint of the first `size` leaves, signed by
+ * `signers`.
+ */
+export function makeChangedNetwork({ time = 1750000000, changedAt = 8 } = {}) {
+  const [a, b, c, d, e] = [1, 2, 3, 4, 5].map((n) => newKey(`org${n}-node1`));
+  const entries = [];
+  const leaves = [];
+  for (let i = 0; i < 12; i++) {
+    const commitment = sha256(Buffer.from(`changed consortium ${i}`));
+    const entry = entryJson(commitment.toString('hex'), { validUntil: '2031-05-01' });
+    entries.push({ commitment, entry });
+    leaves.push(Buffer.concat([commitment, Buffer.from(entry, 'utf8')]));
+  }
+  const receipt = (size, signers) => {
+    const text = checkpointText(ORIGIN, size, treeHash(leaves.slice(0, size)), time);
+    const note = `${text}\n${signers.map((k) => signatureLine(k, text)).join('')}`;
+    const proof = inclusionProof(0, leaves.slice(0, size));
+    return encodeReceipt({ ...entries[0], index: 0, size, proof, note });
+  };
+  return {
+    keys: { a, b, c, d, e },
+    changedAt,
+    trust: trustFile([a, b, d, e], 3, [{ maxSize: changedAt, cosigners: 2, keys: [a, b, c] }]),
+    newTrust: trustFile([a, b, d, e], 3),
+    receipt,
+  };
 }
 
 const TYPES = {
@@ -307,6 +352,10 @@ export function writeFixtures(network, baseUrl, dir) {
     Buffer.from('\nendstream\nendobj\ntrailer\n<< >>\n%%EOF\n'),
   ]);
   const checkpointTime = new Date(network.time * 1000).toISOString().replace('.000Z', 'Z');
+  // the consortium changed after the checkpoint of 8 leaves: org2-node1 left, org3-node1 and org4-node1 joined
+  const changed = trustFile([network.keys[0], newKey('org3-node1'), newKey('org4-node1')], 2, [
+    { maxSize: 8, cosigners: 2, keys: network.keys },
+  ]);
   const fixtures = {
     baseUrl,
     cases: [
@@ -344,6 +393,12 @@ export function writeFixtures(network, baseUrl, dir) {
         receipt: network.receipts.valid,
         expect: { verdict: 'VALID', text: ['not the different ones this node serves'],
           afterAccept: { verdict: 'TAMPERED', text: ['Failed check: signature'] } } },
+      { name: 'checkpoint signed before a change of the consortium, by an earlier key set', kind: 'link',
+        trust: changed, receipt: network.receipts.older,
+        expect: { verdict: 'VALID', text: ['org1-node1, org2-node1'] } },
+      { name: 'checkpoint beyond the earlier key set, signed by it', kind: 'link', trust: changed,
+        receipt: network.receipts.valid,
+        expect: { verdict: 'TAMPERED', text: ['Failed check: signature', 'none covers a checkpoint of 12 leaves'] } },
       { name: 'offline', kind: 'offline', receipt: network.receipts.valid,
         expect: { verdict: 'VALID_OFFLINE', text: [`Valid as of ${checkpointTime}`, 'Checked offline against the pinned consortium keys (pinned 20', `revocations after ${checkpointTime} cannot be seen offline`] } },
       { name: 'offline QR link (service worker scope /verify)', kind: 'offline-link', receipt: network.receipts.valid,

@@ -1,6 +1,7 @@
 // Unit tests of the verify page's verification module (receipt.mjs) under Node's test runner: the client's golden
-// commitment vectors, RFC 8785 examples, RFC 9162 proofs of every leaf of trees up to 33 leaves, and corrupted
-// receipts, notes, checkpoints and trust files built with mock-node.mjs (which uses node:crypto, not receipt.mjs).
+// commitment vectors, RFC 8785 examples, RFC 9162 proofs of every leaf of trees up to 33 leaves, corrupted receipts,
+// notes, checkpoints and trust files, and checkpoints of a consortium that changed (earlier key sets), built with
+// mock-node.mjs (which uses node:crypto, not receipt.mjs).
 //   node --test receipt.test.mjs
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -14,10 +15,12 @@ import {
   consistencyProof,
   encodeReceipt,
   inclusionProof,
+  makeChangedNetwork,
   makeNetwork,
   newKey,
   signatureLine,
   treeHash,
+  trustFile,
 } from './mock-node.mjs';
 
 const r = await import(join(WEB_DIR, 'receipt.mjs'));
@@ -267,6 +270,150 @@ test('parseTrustFile_badFiles_throw', async () => {
   const parsed = await r.parseTrustFile(`# comment\n\norigin o\r\n${key.vkey}\n`);
   assert.equal(parsed.origin, 'o');
   assert.equal(parsed.keys[0].keyId, key.keyId.readUInt32BE());
+});
+
+// ---- earlier key sets: a consortium that changed ----
+
+const changed = makeChangedNetwork({ changedAt: 8 });
+const { a, b, c, d, e } = changed.keys;
+/** A pattern matching exactly this message. */
+const exactly = (message) => new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+
+test('parseTrustFile_earlierLine_keptWithItsSizeCosignersAndKeys', async () => {
+  const parsed = await r.parseTrustFile(changed.trust);
+  assert.deepEqual(parsed.keys.map((k) => k.name), ['org1-node1', 'org2-node1', 'org4-node1', 'org5-node1']);
+  assert.equal(parsed.cosigners, 3);
+  assert.equal(parsed.earlier.length, 1);
+  assert.equal(parsed.earlier[0].maxSize, 8);
+  assert.equal(parsed.earlier[0].cosigners, 2);
+  assert.deepEqual(parsed.earlier[0].keys.map((k) => k.vkey), [a.vkey, b.vkey, c.vkey]);
+  assert.equal(parsed.earlier[0].keys[2].keyId, c.keyId.readUInt32BE());
+  assert.deepEqual((await r.parseTrustFile(changed.newTrust)).earlier, []);
+  // fields separated by runs of spaces, lines kept in file order, a size of 0 and of 2^53 - 1
+  const spaced = await r.parseTrustFile(
+    `origin o\n${d.vkey}\nearlier  12   1 ${c.vkey}  ${a.vkey}\nearlier 0 1 ${e.vkey}\n` +
+      `earlier 9007199254740991 2 ${a.vkey} ${b.vkey}\n`,
+  );
+  assert.deepEqual(
+    spaced.earlier.map((set) => [set.maxSize, set.cosigners, set.keys.map((k) => k.name)]),
+    [
+      [12, 1, ['org3-node1', 'org1-node1']],
+      [0, 1, ['org5-node1']],
+      [9007199254740991, 2, ['org1-node1', 'org2-node1']],
+    ],
+  );
+});
+
+test('parseTrustFile_badEarlierLines_throw', async () => {
+  const id = a.keyId.toString('hex');
+  const wrongId = a.vkey.replace(`+${id}+`, `+${(a.keyId.readUInt32BE() ^ 1).toString(16).padStart(8, '0')}+`);
+  const sameName = newKey('org1-node1');
+  for (const [line, pattern] of [
+    [`earlier 8 0 ${a.vkey}`, /cosigners is not a positive number: 0$/],
+    [`earlier 8 3 ${a.vkey} ${b.vkey}`, /cosigners 3 but only 2 keys$/],
+    [`earlier 8 10000 ${a.vkey}`, /cosigners is not a positive number: 10000$/],
+    [`earlier 8 02 ${a.vkey} ${b.vkey}`, /cosigners is not a positive number: 02$/],
+    [`earlier 8 x ${a.vkey}`, /cosigners is not a positive number: x$/],
+    [`earlier 08 1 ${a.vkey}`, /max size is not canonical decimal .*: 08$/],
+    [`earlier eight 1 ${a.vkey}`, /max size is not canonical decimal .*: eight$/],
+    [`earlier -1 1 ${a.vkey}`, /max size is not canonical decimal .*: -1$/],
+    [`earlier 9007199254740992 1 ${a.vkey}`, /max size is not canonical decimal .*: 9007199254740992$/],
+    [`earlier 8 1`, /no verifier keys$/],
+    [`earlier 8`, /cosigners is not a positive number/],
+    [`earlier 8 2 ${a.vkey} ${a.vkey}`, /key name org1-node1 appears twice$/],
+    [`earlier 8 2 ${a.vkey} ${sameName.vkey}`, /key name org1-node1 appears twice$/],
+    [`earlier 8 1 ${a.vkey} org3-node1+${id}`, /not a verifier key/],
+    [`earlier 8 1 ${wrongId}`, /key id of org1-node1 is/],
+    [`earlier 8 1 ${a.vkey}\tx`, /key of org1-node1 is not base64/],
+  ]) {
+    const file = `origin o\n${d.vkey}\n${line}\n`;
+    await rejects(r.parseTrustFile(file), 'keys', new RegExp(`^trust file: earlier key set 1: ${pattern.source}`));
+  }
+  // the line is named by its place among the earlier lines
+  await rejects(
+    r.parseTrustFile(`origin o\n${d.vkey}\nearlier 8 1 ${a.vkey}\nearlier 9 2 ${a.vkey}\n`),
+    'keys',
+    /^trust file: earlier key set 2: cosigners 2 but only 1 keys$/,
+  );
+});
+
+test('verifyReceipt_checkpointOfTheEarlierConsortium_verifiesByTheEarlierKeySet', async () => {
+  const trust = await r.parseTrustFile(changed.trust);
+  const old = changed.receipt(8, [a, c]);
+  const verified = await r.verifyReceipt(old, trust);
+  assert.deepEqual(verified.signers, ['org1-node1', 'org3-node1']);
+  assert.equal(verified.treeSize, 8);
+  assert.deepEqual((await r.verifyReceipt(changed.receipt(3, [c, b]), trust)).signers, ['org2-node1', 'org3-node1']);
+  // without the earlier line, as before
+  await rejects(
+    r.verifyReceipt(old, await r.parseTrustFile(changed.newTrust)),
+    'signature',
+    exactly('checkpoint signed by 1 consortium key(s) (org1-node1), 3 required'),
+  );
+});
+
+test('verifyReceipt_earlierKeysBeyondTheirSize_refused', async () => {
+  const trust = await r.parseTrustFile(changed.trust);
+  await rejects(
+    r.verifyReceipt(changed.receipt(9, [a, c]), trust),
+    'signature',
+    exactly(
+      'checkpoint signed by 1 consortium key(s) (org1-node1), 3 required; ' +
+        'nor by an earlier key set of the consortium (none covers a checkpoint of 9 leaves)',
+    ),
+  );
+  const all = changed.receipt(12, [a, b, c]);
+  await rejects(r.verifyReceipt(all, trust), 'signature', /\(none covers a checkpoint of 12 leaves\)$/);
+});
+
+test('verifyReceipt_currentKeys_verifyAsBefore_andFailingBothIsRefused', async () => {
+  const trust = await r.parseTrustFile(changed.trust);
+  const current = await r.verifyReceipt(changed.receipt(12, [e, a, d]), trust);
+  assert.deepEqual(current.signers, ['org1-node1', 'org4-node1', 'org5-node1']);
+  // a checkpoint the earlier key set covers, signed by the current keys: their signers, not the earlier set's
+  const both = await r.verifyReceipt(changed.receipt(8, [a, b, c, d]), trust);
+  assert.deepEqual(both.signers, ['org1-node1', 'org2-node1', 'org4-node1']);
+  await rejects(
+    r.verifyReceipt(changed.receipt(8, [a, d]), trust),
+    'signature',
+    exactly(
+      'checkpoint signed by 2 consortium key(s) (org1-node1, org4-node1), 3 required; ' +
+        'nor by an earlier key set of the consortium (1 covers a checkpoint of 8 leaves)',
+    ),
+  );
+  // a signature of an earlier key that does not verify fails the earlier key set
+  const text = checkpointText(ORIGIN, 1, Buffer.alloc(32), 1);
+  const badC = signatureLine(c, 'other text\n');
+  const note = r.parseSignedNote(`${text}\n${signatureLine(a, text)}${signatureLine(b, text)}${badC}`);
+  await rejects(r.verifyCheckpointNote(note, trust), 'signature', /3 required; nor by an earlier key set .*\(1 covers/);
+});
+
+test('verifyCheckpointNote_earlierKeySets_triedInFileOrder', async () => {
+  const trust = await r.parseTrustFile(
+    trustFile([a, b, d, e], 3, [
+      { maxSize: 4, cosigners: 1, keys: [c] },
+      { maxSize: 10, cosigners: 2, keys: [a, b, c] },
+    ]),
+  );
+  const note = (size, signers) => {
+    const text = checkpointText(ORIGIN, size, Buffer.alloc(32), 1);
+    return r.parseSignedNote(`${text}\n${signers.map((k) => signatureLine(k, text)).join('')}`);
+  };
+  // both sets cover size 3: the first that verifies gives the signers
+  assert.deepEqual(await r.verifyCheckpointNote(note(3, [a, b, c]), trust), ['org3-node1']);
+  assert.deepEqual(await r.verifyCheckpointNote(note(3, [a, b]), trust), ['org1-node1', 'org2-node1']);
+  assert.deepEqual(await r.verifyCheckpointNote(note(9, [a, c]), trust), ['org1-node1', 'org3-node1']);
+  assert.deepEqual(await r.verifyCheckpointNote(note(9, [a, b, d]), trust), ['org1-node1', 'org2-node1', 'org4-node1']);
+  await rejects(r.verifyCheckpointNote(note(9, [c]), trust), 'signature', /\(1 covers a checkpoint of 9 leaves\)$/);
+  await rejects(r.verifyCheckpointNote(note(2, [a]), trust), 'signature', /\(2 cover a checkpoint of 2 leaves\)$/);
+  const late = note(11, [a, b, c]);
+  await rejects(r.verifyCheckpointNote(late, trust), 'signature', /\(none covers a checkpoint of 11 leaves\)$/);
+  // a note whose text is not a checkpoint: the current keys' failure as it is
+  const other = r.parseSignedNote(`hello\n\n${signatureLine(c, 'hello\n')}`);
+  const none = exactly('checkpoint signed by 0 consortium key(s), 3 required');
+  await rejects(r.verifyCheckpointNote(other, trust), 'signature', none);
+  // the revocation lists' verifyNote knows only the current keys
+  await rejects(r.verifyNote(note(3, [c]), trust), 'signature', none);
 });
 
 test('derToRaw_strictDer', () => {

@@ -81,12 +81,16 @@ function storeTrust({ text, savedAt, checkedAt }) {
   }
 }
 
-/** The trust file's meaning, without comments, blank lines or spacing: two files that parse alike compare equal. */
+/**
+ * The trust file's meaning, without comments, blank lines or spacing: two files that parse alike compare equal. Every
+ * other line is kept, earlier key sets too (the runs of spaces between their fields made single).
+ */
 function trustContent(text) {
   return text
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => (line.startsWith('earlier ') ? line.split(/ +/).join(' ') : line))
     .join('\n');
 }
 
@@ -158,10 +162,33 @@ function showTrust(trust, state) {
   const status = $('keys-status');
   status.dataset.state = state;
   status.textContent =
-    `Consortium keys (${trust.origin}): ${names}; ${trust.cosigners} signature(s) required. ${states[state]}`;
+    `Consortium keys (${trust.origin}): ${names}; ${trust.cosigners} signature(s) required${earlierSummary(trust)}. ` +
+    states[state];
 }
 
-/** `name · key ID · SHA-256 fingerprint` of a verifier key, and whether the other list has the same key. */
+/** `; 2 earlier key sets (checkpoints of at most 1200 and 5000 leaves)`, or '' if the trust file has none. */
+function earlierSummary(trust) {
+  const sizes = trust.earlier.map((set) => set.maxSize);
+  if (sizes.length === 0) return '';
+  const listed = sizes.length === 1 ? `${sizes[0]}` : `${sizes.slice(0, -1).join(', ')} and ${sizes.at(-1)}`;
+  const sets = sizes.length === 1 ? '1 earlier key set' : `${sizes.length} earlier key sets`;
+  return `; ${sets} (checkpoints of at most ${listed} leaves)`;
+}
+
+/** Whether two earlier key sets are the same: the same max size, cosigners and keys. */
+function sameKeySet(a, b) {
+  return (
+    a.maxSize === b.maxSize &&
+    a.cosigners === b.cosigners &&
+    a.keys.length === b.keys.length &&
+    a.keys.every((key) => b.keys.some((k) => k.vkey === key.vkey))
+  );
+}
+
+/**
+ * `name · key ID · SHA-256 fingerprint` of each verifier key, the origin and cosigners, then each earlier key set (its
+ * keys' names and key IDs), with whether the other trust file has the same.
+ */
 async function keyRows(trust, other) {
   const rows = [];
   for (const key of trust.keys) {
@@ -172,6 +199,14 @@ async function keyRows(trust, other) {
     rows.push({ text: `${key.name} · key ID ${keyId} · SHA-256 ${fingerprint}`, shared });
   }
   rows.push({ text: `origin ${trust.origin}; ${trust.cosigners} signature(s) required`, shared: other?.origin === trust.origin && other?.cosigners === trust.cosigners });
+  for (const set of trust.earlier) {
+    const keys = set.keys.map((k) => `${k.name} (${k.keyId.toString(16).padStart(8, '0')})`).join(', ');
+    const covers = `earlier key set, checkpoints of at most ${set.maxSize} leaves`;
+    rows.push({
+      text: `${covers}: ${keys}; ${set.cosigners} signature(s) required`,
+      shared: other?.earlier.some((o) => sameKeySet(o, set)) ?? false,
+    });
+  }
   return rows;
 }
 

@@ -404,8 +404,13 @@ export async function parseVerifierKey(vkey) {
 }
 
 /**
- * Parses a trust file: `#` comments and blank lines ignored, `origin <origin>`, `cosigners <n>`, verifier keys.
- * @returns {Promise<{origin: string, cosigners: number, keys: object[], text: string}>}
+ * Parses a trust file: `#` comments and blank lines ignored, `origin <origin>`, `cosigners <n>`, verifier keys, `card`
+ * lines (card.mjs reads them) and any number of `earlier <max size> <cosigners> <vkey> [<vkey> ...]` lines (fields
+ * separated by spaces): the consortium's keys before a change, by which a checkpoint of at most `<max size>` leaves
+ * that `<cosigners>` of them signed still verifies (verifyCheckpointNote).
+ * @returns {Promise<{origin: string, cosigners: number, keys: object[],
+ *   earlier: {maxSize: number, cosigners: number, keys: object[]}[], text: string}>} `earlier` in file order, empty
+ *   when there are none; keys as parseVerifierKey returns them
  * @throws VerificationError('keys')
  */
 export async function parseTrustFile(text) {
@@ -415,6 +420,7 @@ export async function parseTrustFile(text) {
   let origin = null;
   let cosigners = null;
   const keys = [];
+  const earlier = [];
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
@@ -429,6 +435,9 @@ export async function parseTrustFile(text) {
       cosigners = Number(value);
     } else if (line.startsWith('card ')) {
       // an organisation's card-signing key: card.mjs reads these lines (parseCardKeys)
+    } else if (line.startsWith('earlier ')) {
+      const where = `earlier key set ${earlier.length + 1}`;
+      earlier.push(await parseEarlierKeySet(line, (message) => fail(`${where}: ${message}`)));
     } else {
       const key = await parseVerifierKey(line);
       if (keys.some((k) => k.name === key.name)) fail(`key name ${key.name} appears twice`);
@@ -439,7 +448,32 @@ export async function parseTrustFile(text) {
   if (keys.length === 0) fail('no verifier keys');
   if (cosigners === null) cosigners = Math.floor(keys.length / 2) + 1;
   if (cosigners > keys.length) fail(`cosigners ${cosigners} but only ${keys.length} keys`);
-  return { origin, cosigners, keys, text };
+  return { origin, cosigners, keys, earlier, text };
+}
+
+/** Parses a trust file's `earlier <max size> <cosigners> <vkey> [<vkey> ...]` line; `fail` throws. */
+async function parseEarlierKeySet(line, fail) {
+  const [, size, count, ...vkeys] = line.split(/ +/);
+  if (!/^(0|[1-9][0-9]*)$/.test(size) || BigInt(size) > MAX_SAFE) {
+    fail(`max size is not canonical decimal up to 2^53 - 1: ${size}`);
+  }
+  if (!/^[1-9][0-9]{0,3}$/.test(count ?? '')) fail(`cosigners is not a positive number: ${count ?? '(none)'}`);
+  if (vkeys.length === 0) fail('no verifier keys');
+  const keys = [];
+  for (const vkey of vkeys) {
+    let key;
+    try {
+      key = await parseVerifierKey(vkey);
+    } catch (e) {
+      if (!(e instanceof VerificationError)) throw e;
+      fail(e.message);
+    }
+    if (keys.some((k) => k.name === key.name)) fail(`key name ${key.name} appears twice`);
+    keys.push(key);
+  }
+  const cosigners = Number(count);
+  if (cosigners > keys.length) fail(`cosigners ${cosigners} but only ${keys.length} keys`);
+  return { maxSize: Number(size), cosigners, keys };
 }
 
 /**
@@ -492,6 +526,44 @@ export async function verifyNote(note, trust) {
     );
   }
   return [...verified].sort();
+}
+
+/**
+ * Verifies a checkpoint's signed note against the trust file: by its current keys (verifyNote) or, failing that, by
+ * the first of its earlier key sets, in file order, that covers the checkpoint's size (at most its max size) and whose
+ * keys signed it as that set requires, so that a checkpoint signed before the consortium changed still verifies. Only
+ * checkpoints have earlier key sets: revocation and status lists are verified by verifyNote, against the current keys.
+ * @returns {Promise<string[]>} the names of the keys whose signatures verified, of the current keys or of that set
+ * @throws VerificationError('signature') the current keys' failure, which says too that no earlier key set vouches
+ *   for the checkpoint (unless the note's text is not a checkpoint, or the trust file has no earlier key sets)
+ */
+export async function verifyCheckpointNote(note, trust) {
+  try {
+    return await verifyNote(note, trust);
+  } catch (failure) {
+    const sets = trust.earlier ?? [];
+    if (!(failure instanceof VerificationError) || sets.length === 0) throw failure;
+    let checkpoint;
+    try {
+      checkpoint = parseCheckpoint(note.text);
+    } catch (e) {
+      throw failure;
+    }
+    const covering = sets.filter((set) => checkpoint.size <= set.maxSize);
+    for (const set of covering) {
+      try {
+        return await verifyNote(note, { keys: set.keys, cosigners: set.cosigners });
+      } catch (e) {
+        if (!(e instanceof VerificationError)) throw e;
+      }
+    }
+    const cover = covering.length === 0 ? 'none covers' : `${covering.length} cover${covering.length === 1 ? 's' : ''}`;
+    throw new VerificationError(
+      failure.check,
+      `${failure.message}; nor by an earlier key set of the consortium ` +
+        `(${cover} a checkpoint of ${checkpoint.size} leaves)`,
+    );
+  }
 }
 
 // ---- the ledger entry ----
@@ -557,8 +629,9 @@ function ledgerEntryOf(value) {
 // ---- receipt verification (contract section 4) ----
 
 /**
- * Verifies a receipt against a parsed trust file: the checkpoint note's signatures, the checkpoint's origin and size,
- * then the inclusion of SHA-256(0x00 || commitment || entry) under the checkpoint's root.
+ * Verifies a receipt against a parsed trust file: the checkpoint note's signatures (verifyCheckpointNote: the current
+ * keys or an earlier key set), the checkpoint's origin and size, then the inclusion of SHA-256(0x00 || commitment ||
+ * entry) under the checkpoint's root.
  * @returns {Promise<{commitment: string, entry: object, entryText: string, checkpoint: object, signers: string[],
  *   leafIndex: number, treeSize: number, leafFormat: number, note: string}>} `note` is the checkpoint's signed note
  * @throws VerificationError naming the failed check
@@ -566,7 +639,7 @@ function ledgerEntryOf(value) {
 export async function verifyReceipt(text, trust) {
   const receipt = parseReceipt(text);
   const note = parseSignedNote(receipt.note);
-  const signers = await verifyNote(note, trust);
+  const signers = await verifyCheckpointNote(note, trust);
   const checkpoint = parseCheckpoint(note.text);
   if (checkpoint.origin !== trust.origin) {
     throw new VerificationError('origin', `checkpoint origin is ${checkpoint.origin}, expected ${trust.origin}`);

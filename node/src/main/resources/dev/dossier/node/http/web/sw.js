@@ -9,7 +9,8 @@
 //     workers' safety cards (worker-card.mjs).
 // v5: Open Badges credentials (credential.mjs): jsonld.js and the bundled JSON-LD contexts are page files; the
 //     organisations' controller documents (/<MSP id>/did.json) are kept as the keys are, for credentials offline.
-const CACHE = 'dossier-verify-v5';
+// v6: trust files with earlier key sets (receipts cosigned before a consortium change); the v5 page refuses them.
+const CACHE = 'dossier-verify-v6';
 const PAGE = '/verify/';
 const FILES = [
   PAGE,
