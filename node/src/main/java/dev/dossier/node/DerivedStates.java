@@ -29,10 +29,20 @@ public final class DerivedStates {
                 if (committed != null && committed.getHeader().getNumber() == state.appliedHeight()) {
                     state.apply(committed);
                 }
+                long behind = ledger.height() - state.appliedHeight();
+                long started = System.nanoTime();
+                if (behind > 1) {
+                    LOG.info(() -> state.getClass().getSimpleName() + ": applying blocks " + state.appliedHeight()
+                            + " to " + (ledger.height() - 1) + " from the ledger");
+                }
                 for (long number = state.appliedHeight(); number < ledger.height(); number++) {
                     long n = number;
                     state.apply(
                             ledger.block(n).orElseThrow(() -> new IllegalStateException("ledger has no block " + n)));
+                }
+                if (behind > 1) {
+                    LOG.info(() -> state.getClass().getSimpleName() + ": " + behind + " blocks applied in "
+                            + (System.nanoTime() - started) / 1_000_000 + " ms");
                 }
             } catch (IOException | RuntimeException e) {
                 // Derived state: ordering goes on, and it catches up after the next block or restart.

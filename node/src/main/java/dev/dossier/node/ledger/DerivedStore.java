@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.logging.Logger;
 import org.hyperledger.fabric.protos.common.Block;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -26,6 +27,8 @@ import org.rocksdb.WriteOptions;
  * <p>Keys {@code m v} and {@code m h} are this class's; the owner keeps its own under other keys.
  */
 public final class DerivedStore implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(DerivedStore.class.getName());
+
     private static final byte[] FORMAT_KEY = {'m', 'v'};
     private static final byte[] HEIGHT_KEY = {'m', 'h'};
 
@@ -39,12 +42,18 @@ public final class DerivedStore implements AutoCloseable {
     private final WriteOptions writeOptions = new WriteOptions();
     private volatile long appliedHeight;
 
-    private DerivedStore(Options options, BloomFilter filter, RocksDB db, long format) throws RocksDBException {
+    private DerivedStore(Options options, BloomFilter filter, RocksDB db, long format, String what, Path directory)
+            throws RocksDBException {
         this.options = options;
         this.filter = filter;
         this.db = db;
-        if (readLong(FORMAT_KEY) != format) {
+        long stored = readLong(FORMAT_KEY);
+        if (stored != format) {
             // an empty database, or one of an earlier layout: (re)build it from the blocks
+            if (stored != 0) {
+                LOG.info(() -> "the " + what + " in " + directory + " has layout " + stored + ", this version " + format
+                        + ": emptied, to be rebuilt from the ledger's blocks");
+            }
             db.deleteRange(new byte[] {0}, new byte[] {(byte) 0xFF});
             db.put(FORMAT_KEY, longBytes(format));
         }
@@ -71,7 +80,8 @@ public final class DerivedStore implements AutoCloseable {
                 .setLevel0FileNumCompactionTrigger(Store.LEVEL0_COMPACTION_TRIGGER)
                 .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(filter));
         try {
-            return new DerivedStore(options, filter, RocksDB.open(options, directory.toString()), format);
+            return new DerivedStore(
+                    options, filter, RocksDB.open(options, directory.toString()), format, what, directory);
         } catch (RocksDBException e) {
             options.close();
             filter.close();
