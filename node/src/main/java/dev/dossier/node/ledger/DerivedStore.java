@@ -70,12 +70,15 @@ public final class DerivedStore implements AutoCloseable {
     public static DerivedStore open(Path directory, long format, String what) throws IOException {
         Objects.requireNonNull(what, "what");
         Files.createDirectories(directory);
-        // a bloom filter per table: the owner looks up keys that are mostly absent (is this commitment a leaf
-        // already?), in up to Store.LEVEL0_COMPACTION_TRIGGER tables of level 0 and one of each level below
+        // a bloom filter per table and in the write buffer: the owner looks up keys that are mostly absent (is this
+        // commitment a leaf already?), in the buffer, up to Store.LEVEL0_COMPACTION_TRIGGER tables of level 0 and one
+        // of each level below
         BloomFilter filter = new BloomFilter(Store.BLOOM_BITS_PER_KEY);
         Options options = new Options()
                 .setCreateIfMissing(true)
                 .setWalRecoveryMode(WALRecoveryMode.PointInTimeRecovery)
+                .setMemtablePrefixBloomSizeRatio(Store.WRITE_BUFFER_BLOOM_RATIO)
+                .setMemtableWholeKeyFiltering(true)
                 .setCompressionPerLevel(Store.COMPRESSION_PER_LEVEL)
                 .setLevel0FileNumCompactionTrigger(Store.LEVEL0_COMPACTION_TRIGGER)
                 .setTableFormatConfig(new BlockBasedTableConfig().setFilterPolicy(filter));

@@ -41,7 +41,11 @@ final class Store implements AutoCloseable {
     /** The audit's scratch set of the tx ids seen so far. */
     static final String SCRATCH_TX_IDS = "txids";
 
-    /** Column families that get a bloom filter: those read by point lookups of keys that are often absent. */
+    /**
+     * Column families that get a bloom filter, in their table files and in their write buffers: those read by point
+     * lookups of keys that are often absent (a bulk commit looks up every record's new keys in the state, at
+     * endorsement and again at commit, and its tx id in the tx index).
+     */
     private static final List<String> FILTERED = List.of(STATE, TX_INDEX, SCRATCH_TX_IDS);
 
     /**
@@ -90,6 +94,13 @@ final class Store implements AutoCloseable {
 
     /** Bits per key of the bloom filters, the ledger's and the derived stores': about 1% false positives. */
     static final int BLOOM_BITS_PER_KEY = 10;
+
+    /**
+     * Size of a write buffer's bloom filter over whole keys, as a share of the write buffer ({@code
+     * memtable_prefix_bloom_size_ratio}): 1.3 MiB for a 64 MiB buffer. Without it a lookup of an absent key searches
+     * the buffer's skip list; with it the node used 5% less CPU per record in bulk (docs/benchmarks.md).
+     */
+    static final double WRITE_BUFFER_BLOOM_RATIO = 0.02;
 
     private static final long BLOCK_CACHE_BYTES = 64L << 20;
     private static final int MAX_OPEN_FILES = 512;
@@ -173,6 +184,9 @@ final class Store implements AutoCloseable {
                 BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache);
                 if (FILTERED.contains(name)) {
                     table.setFilterPolicy(bloom).setWholeKeyFiltering(true);
+                    cfOptions
+                            .setMemtablePrefixBloomSizeRatio(WRITE_BUFFER_BLOOM_RATIO)
+                            .setMemtableWholeKeyFiltering(true);
                 }
                 if (LARGE_BLOCKS.contains(name)) {
                     table.setBlockSize(LARGE_BLOCK_BYTES);
