@@ -120,6 +120,83 @@ class RaftRecoveryIT {
         }
     }
 
+    /**
+     * A follower that lost an entry it had acknowledged (its last block and the Raft entries from that block's on, the
+     * first of them torn) while the third node was down, so that the leader and it alone held the entry; then the
+     * leader is stopped and the other two start. Without the record of the loss the two elected one of them, which
+     * lacked the committed entry and wrote another in its place: the old leader, back, answered its every append
+     * "inconsistent" for good (FaultIT, 2026-12-07). With it they elect no one until the old leader is back; it is
+     * elected, and every node then holds the same blocks, the lost one included, and takes part in the next.
+     */
+    @Test
+    @Timeout(360)
+    void nodeThatLostAnAcknowledgedEntry_helpsElectOnlyALeaderThatHoldsIt() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            Saved saved = saveFollowerLedger(cluster, 2);
+            int leader = saved.leader(); // the leader then, a holder of the entry (it may not lead when it stops)
+            int loser = saved.follower();
+            int other = 3 - leader - loser;
+            long height = saved.height();
+            cluster.stop(other);
+            anchor(cluster, leader, 1); // held by the leader and the loser only
+            long blockEntry = entryOf(cluster.ledger(leader), height);
+            awaitLedgerHeight(cluster, loser, height + 1);
+
+            // the other node that holds the entry: stopped. The loser loses its last entry: the block's, or an entry
+            // after it that the two hold (a new term's first entry, after an election on a loaded host)
+            cluster.stop(leader);
+            putBackSavedLedger(cluster, loser);
+            long lost = loseFrom(cluster.settings.get(loser).dataDirectory().resolve("raft"), -1);
+            assertThat(lost).as("the loser's last entry").isGreaterThanOrEqualTo(blockEntry);
+            cluster.start(other);
+            cluster.start(loser);
+
+            // 8 s: ten election timeouts and more; each of the two would win with the other's vote
+            long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+            while (System.nanoTime() < until) {
+                for (int node : new int[] {other, loser}) {
+                    assertThat(cluster.raft(node).status().map(RaftStatus::isLeader))
+                            .as("node " + node + " elected without the entry " + lost + " the old leader holds")
+                            .isNotEqualTo(java.util.Optional.of(true));
+                }
+                Thread.sleep(50);
+            }
+
+            cluster.start(leader);
+            cluster.awaitSameHeight(height + 1, Duration.ofSeconds(60));
+            assertIdenticalBlocks(cluster, height + 1);
+            anchor(cluster, other, 1);
+            cluster.awaitSameHeight(height + 2, Duration.ofSeconds(60));
+            assertIdenticalBlocks(cluster, height + 2);
+            Path group =
+                    groupDirectory(cluster.settings.get(loser).dataDirectory().resolve("raft"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (Files.exists(group.resolve("lost-entries"))) {
+                assertThat(System.nanoTime())
+                        .as("the record of the loss cleared")
+                        .isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static void awaitLedgerHeight(TestCluster cluster, int node, long height) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (cluster.ledger(node).height() < height) {
+            assertThat(System.nanoTime())
+                    .as("node " + node + " at height " + height)
+                    .isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    /** @return the storage directory of the one Raft group under a node's {@code raft/} */
+    private static Path groupDirectory(Path raft) throws IOException {
+        try (Stream<Path> groups = Files.list(raft)) {
+            return groups.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+    }
+
     /** A follower whose ledger was saved at {@code height}, and the leader at the time. */
     private record Saved(int leader, int follower, long height) {}
 
@@ -289,8 +366,11 @@ class RaftRecoveryIT {
     /**
      * Loses Raft entry {@code index} and every later one, as a crash while writing it would: the open segment keeps the
      * entry's first bytes, and zeros from there to its end.
+     *
+     * @param index the entry, or -1 for the open segment's last entry
+     * @return the index of the entry lost
      */
-    private static void loseFrom(Path raft, long index) throws IOException {
+    private static long loseFrom(Path raft, long index) throws IOException {
         Path segment;
         try (Stream<Path> files = Files.walk(raft)) {
             segment = files.filter(f -> f.getFileName().toString().startsWith("log_inprogress_"))
@@ -298,10 +378,11 @@ class RaftRecoveryIT {
                     .orElseThrow(() -> new AssertionError("no open Raft segment under " + raft));
         }
         long first = Long.parseLong(segment.getFileName().toString().substring("log_inprogress_".length()));
-        assertThat(first).as("entry %d in the open segment %s", index, segment).isLessThanOrEqualTo(index);
         try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+            // where each entry starts: a varint length (0 in the preallocated zeros after the last), the entry, a CRC
+            List<Long> starts = new java.util.ArrayList<>();
             long position = 8; // the header, RaftLog1
-            for (long entry = first; entry < index; entry++) {
+            while (position < file.length()) {
                 file.seek(position);
                 long length = 0;
                 int shift = 0;
@@ -311,16 +392,20 @@ class RaftRecoveryIT {
                     length |= (long) (b & 0x7F) << shift;
                     shift += 7;
                 } while ((b & 0x80) != 0);
+                if (length == 0) {
+                    break;
+                }
+                starts.add(position);
                 position = file.getFilePointer() + length + 4; // the entry and its CRC32C
             }
-            long kept = position + 6;
-            assertThat(file.length())
-                    .as("entry %d written in %s", index, segment)
-                    .isGreaterThan(kept);
-            file.seek(position);
-            assertThat(file.read()).as("entry %d written in %s", index, segment).isPositive();
+            long lost = index < 0 ? first + starts.size() - 1 : index;
+            assertThat(lost - first)
+                    .as("entry %d written in the open segment %s", lost, segment)
+                    .isBetween(0L, starts.size() - 1L);
+            long kept = starts.get((int) (lost - first)) + 6;
             file.seek(kept);
             file.write(new byte[(int) (file.length() - kept)]);
+            return lost;
         }
     }
 

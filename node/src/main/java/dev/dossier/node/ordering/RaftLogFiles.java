@@ -45,7 +45,9 @@ import org.apache.ratis.util.SizeInBytes;
  * </ul>
  *
  * <p><b>Losing entries ends the term.</b> Both repairs may drop entries this node acknowledged to the leader: a torn
- * entry is not always one that was never acknowledged, since a disk may lose a synced write. A Ratis leader never
+ * entry is not always one that was never acknowledged, since a disk may lose a synced write. The loss is recorded
+ * ({@link LostEntries}: until the node's log holds an entry as recent again, it votes only for a candidate that holds
+ * what it lost and does not stand itself), and at every start while it is recorded the term is ended. A Ratis leader never
  * lowers what it knows a follower holds (its match index) within its term: answered by a follower that lacks them, its
  * heartbeats fail for ever, and once the failures have slowed its retries it sends nothing but heartbeats, so the
  * follower stays behind until the leader changes (FaultIT: a node with a torn log stayed two blocks behind the others
@@ -71,7 +73,8 @@ final class RaftLogFiles {
      * log lost entries (see the class comment).
      *
      * @param ledgerIndex the Raft index of the entry of the ledger's last block, or -1 if it has none
-     * @return the groups whose term was ended because their log lost entries
+     * @return the groups whose term was ended because their log lost entries, now or at an earlier start, that it does
+     *     not hold again yet ({@link LostEntries})
      * @throws IOException if a segment is damaged other than by a torn tail, or the storage cannot be read or written
      */
     static int recover(Path directory, long ledgerIndex) throws IOException {
@@ -87,30 +90,50 @@ final class RaftLogFiles {
         int ended = 0;
         for (Path group : groups) {
             Path current = group.resolve(CURRENT);
-            boolean lost = checkAndRepair(current) > 0;
-            lost |= dropIfBeyond(current, ledgerIndex);
-            if (lost && endTerm(group)) {
+            long lost = Math.max(checkAndRepair(current), dropIfBeyond(current, ledgerIndex));
+            boolean voted = Files.exists(current.resolve(METADATA));
+            if (lost >= 0 && voted) {
+                // recorded before the term is ended: a crash between the two leaves the record, never the term alone
+                LostEntries.record(group, storedTerm(group), lost);
+            }
+            if (voted && LostEntries.recorded(group)) {
+                endTerm(group);
                 ended++;
             }
         }
         return ended;
     }
 
-    /** Deletes the segments of {@code current} if its first entry is beyond the one after {@code ledgerIndex}. */
-    private static boolean dropIfBeyond(Path current, long ledgerIndex) throws IOException {
+    /**
+     * Deletes the segments of {@code current} if its first entry is beyond the one after {@code ledgerIndex}.
+     *
+     * @return the index of the last entry deleted, or -1 if the log is kept
+     */
+    private static long dropIfBeyond(Path current, long ledgerIndex) throws IOException {
         List<Path> segments = segments(current);
         long first = segments.stream().mapToLong(RaftLogFiles::firstIndex).min().orElse(Long.MIN_VALUE);
         if (segments.isEmpty() || first <= ledgerIndex + 1) {
-            return false;
+            return -1;
         }
+        long last = -1;
         for (Path segment : segments) {
+            last = Math.max(last, lastIndex(segment));
             Files.delete(segment);
         }
         LOG.warning(() -> "Raft log in " + current + " starts at entry " + first + " but the ledger's last block is"
                 + " at entry " + ledgerIndex + ": the entries between are lost (the ledger lost its last blocks, or"
                 + " was restored from an older copy); the log is deleted and this node takes the entries it misses"
                 + " from the leader, or the blocks from a peer");
-        return true;
+        return last;
+    }
+
+    /** @return the index of the last entry of a segment (checked before), or its first index - 1 if it has none */
+    private static long lastIndex(Path segment) throws IOException {
+        String name = segment.getFileName().toString();
+        if (name.startsWith(OPEN)) {
+            return firstIndex(segment) + scan(segment, true).entries() - 1;
+        }
+        return Long.parseLong(name.substring(name.indexOf('-') + 1));
     }
 
     /** @return the index of the first entry of a segment, from its name */
@@ -133,18 +156,29 @@ final class RaftLogFiles {
     /**
      * Raises the term of a group's storage by one, with no vote, through Ratis' own storage (which writes it
      * atomically and synced).
-     *
-     * @return false if the group has no metadata yet (it never took part in an election or acknowledged an entry)
      */
-    private static boolean endTerm(Path group) throws IOException {
-        if (!Files.exists(group.resolve(CURRENT).resolve(METADATA))) {
-            return false;
-        }
+    private static void endTerm(Path group) throws IOException {
         long before = persistTerm(group, RaftStorage.StartupOption.RECOVER, term -> term + 1);
         LOG.warning(() -> "Raft log in " + group + " lost entries this node may have acknowledged: its term is"
                 + " raised from " + before + " to " + (before + 1) + ", so that the leader steps down and the"
                 + " next one sends this node every entry it misses");
-        return true;
+    }
+
+    /** @return the term stored in a group's Raft metadata, read through Ratis' own storage */
+    private static long storedTerm(Path group) throws IOException {
+        RaftStorageImpl storage = open(group, RaftStorage.StartupOption.RECOVER);
+        try {
+            return storage.getMetadataFile().getMetadata().getTerm();
+        } finally {
+            storage.close();
+        }
+    }
+
+    private static RaftStorageImpl open(Path group, RaftStorage.StartupOption option) throws IOException {
+        RaftStorageImpl storage = StorageImplUtils.newRaftStorage(
+                group.toFile(), SizeInBytes.ZERO, option, RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION);
+        storage.initialize();
+        return storage;
     }
 
     /**
@@ -155,9 +189,7 @@ final class RaftLogFiles {
      * @return the term stored before
      */
     static long persistTerm(Path group, RaftStorage.StartupOption option, LongUnaryOperator next) throws IOException {
-        RaftStorageImpl storage = StorageImplUtils.newRaftStorage(
-                group.toFile(), SizeInBytes.ZERO, option, RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION);
-        storage.initialize();
+        RaftStorageImpl storage = open(group, option);
         try {
             long before = storage.getMetadataFile().getMetadata().getTerm();
             storage.getMetadataFile()
@@ -173,31 +205,40 @@ final class RaftLogFiles {
     /**
      * Checks every segment under {@code directory} (a node's Raft storage) and repairs a torn tail of an open segment.
      *
-     * @return how many torn tails were repaired
+     * @return the index of the last torn entry dropped, or -1 if none was
      * @throws IOException if a segment is damaged other than by a torn tail, or cannot be read
      */
-    static int checkAndRepair(Path directory) throws IOException {
+    static long checkAndRepair(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {
-            return 0;
+            return -1;
         }
-        int repaired = 0;
+        long dropped = -1;
         for (Path segment : segments(directory)) {
-            if (check(segment, segment.getFileName().toString().startsWith(OPEN))) {
-                repaired++;
+            Scan scan = scan(segment, segment.getFileName().toString().startsWith(OPEN));
+            if (scan.torn()) {
+                dropped = Math.max(dropped, firstIndex(segment) + scan.entries());
             }
         }
-        return repaired;
+        return dropped;
     }
 
-    /** @return true if a torn tail was zeroed */
-    static boolean check(Path segment, boolean open) throws IOException {
+    /**
+     * A segment read through.
+     *
+     * @param entries how many whole entries it holds
+     * @param torn true if the entry after them was torn and has been zeroed
+     */
+    private record Scan(int entries, boolean torn) {}
+
+    /** Reads a segment's entries, zeroing a torn last entry of an open one; throws on any other damage. */
+    private static Scan scan(Path segment, boolean open) throws IOException {
         byte[] bytes = Files.readAllBytes(segment);
         int lastNonZero = bytes.length - 1;
         while (lastNonZero >= 0 && bytes[lastNonZero] == 0) {
             lastNonZero--;
         }
         if (lastNonZero < 0) {
-            return false; // created, nothing written yet
+            return new Scan(0, false); // created, nothing written yet
         }
         if (bytes.length < HEADER.length
                 || !ByteBuffer.wrap(bytes, 0, HEADER.length).equals(ByteBuffer.wrap(HEADER))) {
@@ -237,7 +278,7 @@ final class RaftLogFiles {
                     LOG.warning(() -> "Raft log segment " + segment + ": the last entry (at offset " + offset
                             + ", after " + entries + " whole entries) was torn by a crash while being written;"
                             + " dropped");
-                    return true;
+                    return new Scan(entry, true);
                 }
                 throw damaged(
                         segment,
@@ -249,7 +290,7 @@ final class RaftLogFiles {
             pos = (int) end;
             entry++;
         }
-        return false;
+        return new Scan(entry, false);
     }
 
     private static void zero(Path segment, int from, int to) throws IOException {

@@ -24,10 +24,12 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
@@ -97,6 +99,13 @@ public final class RaftOrderer implements Orderer {
     private StoppedMemberWatch watch;
     private String restarting; // guarded by serverLock: why the watch stopped the Raft server, until it runs again
     private volatile long lastTerm; // the term this node was at before the watch stopped its Raft server
+    private final LostEntries lostEntries;
+    private final IoAction resumeElections;
+
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws IOException;
+    }
 
     private RaftOrderer(
             ServerStarter starter,
@@ -106,8 +115,11 @@ public final class RaftOrderer implements Orderer {
             int queueCapacity,
             RaftPeerId self,
             RaftGroupId groupId,
-            Duration electionTimeout) {
+            LostEntries lostEntries,
+            IoAction resumeElections) {
         this.starter = starter;
+        this.lostEntries = lostEntries;
+        this.resumeElections = resumeElections;
         this.groupId = groupId;
         this.client = client;
         this.listener = listener;
@@ -148,6 +160,9 @@ public final class RaftOrderer implements Orderer {
         BatchCommitter committer = new BatchCommitter(ledger, checker, signer, listener);
         RaftPeerId self = RaftPeerId.valueOf(settings.self());
         Parameters parameters = RatisConfig.tlsParameters(settings.tls(), settings.members());
+        LostEntries lostEntries = new LostEntries(
+                settings.directory().resolve(group.getGroupId().getUuid().toString()));
+        RatisConfig.guardVotes(parameters, lostEntries);
         LeaderClient client = new LeaderClient(() -> RaftClient.newBuilder()
                 .setProperties(properties)
                 .setParameters(parameters)
@@ -162,6 +177,9 @@ public final class RaftOrderer implements Orderer {
             RaftLogFiles.recover(
                     settings.directory(), last.map(RaftPosition::index).orElse(-1L));
             LostRaftState.repairEmptied(settings.directory(), group.getGroupId(), orderer[0].lastTerm, last);
+            lostEntries.load();
+            boolean paused = lostEntries.position().isPresent();
+            RatisConfig.firstElection(properties, settings, paused);
             LedgerStateMachine stateMachine = new LedgerStateMachine(committer, blocks, MAX_LOG_ENTRY_BYTES);
             RaftServer server = RaftServer.newBuilder()
                     .setServerId(self)
@@ -173,6 +191,9 @@ public final class RaftOrderer implements Orderer {
                     .build();
             try {
                 server.start();
+                if (paused) {
+                    electionsPaused(properties, parameters, group, self, true);
+                }
             } catch (IOException | RuntimeException e) {
                 server.close(); // its port free for the next start
                 throw e;
@@ -181,7 +202,15 @@ public final class RaftOrderer implements Orderer {
             return stateMachine;
         };
         orderer[0] = new RaftOrderer(
-                starter, client, listener, limits, queueCapacity, self, group.getGroupId(), settings.electionTimeout());
+                starter,
+                client,
+                listener,
+                limits,
+                queueCapacity,
+                self,
+                group.getGroupId(),
+                lostEntries,
+                () -> electionsPaused(properties, parameters, group, self, false));
         try {
             synchronized (orderer[0].serverLock) {
                 orderer[0].stateMachine = starter.start();
@@ -196,6 +225,40 @@ public final class RaftOrderer implements Orderer {
                 + (settings.tls() == null ? " (plaintext)" : " (mutual TLS, the consortium's nodes only)")
                 + ", ledger at " + orderer[0].stateMachine.ledgerPosition());
         return orderer[0];
+    }
+
+    /** Pauses or resumes this node's own elections, through its Raft server's admin service. */
+    private static void electionsPaused(
+            RaftProperties properties, Parameters parameters, RaftGroup group, RaftPeerId self, boolean pause)
+            throws IOException {
+        try (RaftClient admin = RatisConfig.adminClient(properties, parameters, group)) {
+            RaftClientReply reply = pause
+                    ? admin.getLeaderElectionManagementApi(self).pause()
+                    : admin.getLeaderElectionManagementApi(self).resume();
+            if (!reply.isSuccess()) {
+                throw new IOException(
+                        "this node's Raft server did not " + (pause ? "pause" : "resume") + " its elections",
+                        reply.getException());
+            }
+        }
+        LOG.info(() ->
+                pause ? "elections paused: this node lost Raft entries it may have acknowledged" : "elections resumed");
+    }
+
+    /**
+     * Once this node's log holds an entry as recent as the ones it lost, resumes its elections and deletes the record
+     * ({@link LostEntries}). Called with serverLock held.
+     */
+    private void resumeElectionsIfHeld() throws IOException {
+        if (lostEntries.position().isEmpty()) {
+            return;
+        }
+        TermIndex last =
+                division().map(d -> d.getRaftLog().getLastEntryTermIndex()).orElse(null);
+        if (lostEntries.heldBy(last)) {
+            resumeElections.run();
+            lostEntries.clear(last);
+        }
     }
 
     @Override
@@ -325,9 +388,15 @@ public final class RaftOrderer implements Orderer {
         return IN_FLIGHT_BATCHES - inFlight.availablePermits();
     }
 
-    /** Restarts the Raft server if Ratis closed its member or cannot write its log ({@link StoppedMemberWatch}). */
+    /**
+     * Restarts the Raft server if Ratis closed its member or cannot write its log ({@link StoppedMemberWatch}); and
+     * resumes the elections of a node that lost entries once it holds them again.
+     */
     private String restartIfStopped() throws IOException {
         synchronized (serverLock) {
+            if (server != null) {
+                resumeElectionsIfHeld();
+            }
             String why = restarting != null || server == null || failed()
                     ? restarting
                     : StoppedMemberWatch.why(divisionAlive(), stateMachine.logFailed());

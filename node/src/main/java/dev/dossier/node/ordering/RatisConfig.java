@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.client.retry.RequestTypeDependentRetryPolicy;
 import org.apache.ratis.conf.Parameters;
@@ -118,6 +119,37 @@ final class RatisConfig {
         // after each block, so a restarted member resumes from its ledger and learns the commit index from the leader.
         RaftServerConfigKeys.Log.setLogMetadataEnabled(properties, false);
         return properties;
+    }
+
+    /** Has the Raft server built with {@code parameters} refuse the votes {@link LostEntries} must refuse. */
+    static void guardVotes(Parameters parameters, LostEntries lostEntries) {
+        GrpcConfigKeys.Server.setServicesCustomizer(
+                parameters, (builder, services) -> builder.intercept(lostEntries.interceptor()));
+    }
+
+    /**
+     * Sets how long this node's Raft server waits before its first election: its usual election timeout, or, for a
+     * node whose log lost entries ({@link LostEntries}), ten times that and at least 10 s, long enough for the node to
+     * pause its elections once its server has started.
+     */
+    static void firstElection(RaftProperties properties, RaftSettings settings, boolean lostEntries) {
+        long timeout = settings.electionTimeout().toMillis();
+        long first = lostEntries ? Math.max(10_000, 10 * timeout) : timeout;
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(
+                properties, TimeDuration.valueOf(first, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(
+                properties, TimeDuration.valueOf(2 * first, TimeUnit.MILLISECONDS));
+    }
+
+    /** @return a client for this node's own Raft server's admin service, which gives up after about 5 s */
+    static RaftClient adminClient(RaftProperties properties, Parameters parameters, RaftGroup group) {
+        return RaftClient.newBuilder()
+                .setProperties(properties)
+                .setParameters(parameters)
+                .setRaftGroup(group)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        50, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .build();
     }
 
     /**

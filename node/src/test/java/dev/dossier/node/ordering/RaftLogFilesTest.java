@@ -61,7 +61,7 @@ class RaftLogFilesTest {
         Path closed = write("log_0-4", segment(5), 0);
         byte[] before = Files.readAllBytes(open);
 
-        assertThat(RaftLogFiles.checkAndRepair(dir)).isZero();
+        assertThat(RaftLogFiles.checkAndRepair(dir)).as("no entry dropped").isEqualTo(-1);
         assertThat(Files.readAllBytes(open)).isEqualTo(before);
         assertThat(closed).exists();
     }
@@ -71,15 +71,17 @@ class RaftLogFilesTest {
         byte[] four = segment(4);
         byte[] five = segment(5);
         byte[] torn = Arrays.copyOf(five, four.length + (five.length - four.length) / 2); // half the last entry
-        Path open = write("log_inprogress_0", torn, PREALLOCATED);
+        Path open = write("log_inprogress_10", torn, PREALLOCATED);
 
-        assertThat(RaftLogFiles.checkAndRepair(dir)).isEqualTo(1);
+        assertThat(RaftLogFiles.checkAndRepair(dir))
+                .as("the fifth entry of a segment from entry 10")
+                .isEqualTo(14);
 
         byte[] after = Files.readAllBytes(open);
         assertThat(after).hasSize(PREALLOCATED);
         assertThat(Arrays.copyOf(after, four.length)).isEqualTo(four);
         assertThat(Arrays.copyOfRange(after, four.length, after.length)).containsOnly((byte) 0);
-        assertThat(RaftLogFiles.checkAndRepair(dir)).isZero(); // now a clean segment
+        assertThat(RaftLogFiles.checkAndRepair(dir)).isEqualTo(-1); // now a clean segment
     }
 
     @Test
@@ -133,8 +135,17 @@ class RaftLogFilesTest {
         Properties after = read(meta);
         assertThat(after.getProperty("term")).isEqualTo("8");
         assertThat(after.getProperty("votedFor")).isEmpty();
-        assertThat(RaftLogFiles.recover(dir, 4)).isZero(); // repaired: nothing lost this time
-        assertThat(read(meta).getProperty("term")).isEqualTo("8");
+        // the fifth entry of a segment from entry 3 was lost, found in term 7
+        Path group = meta.getParent().getParent();
+        assertThat(group.resolve(LostEntries.FILE)).hasContent("7 7");
+        // started again before its log holds the lost entries again: the term is ended again, the record kept
+        assertThat(RaftLogFiles.recover(dir, 4)).isEqualTo(1);
+        assertThat(read(meta).getProperty("term")).isEqualTo("9");
+        assertThat(group.resolve(LostEntries.FILE)).hasContent("7 7");
+        // once the record is cleared (the log held the entries again), a start changes nothing
+        Files.delete(group.resolve(LostEntries.FILE));
+        assertThat(RaftLogFiles.recover(dir, 4)).isZero();
+        assertThat(read(meta).getProperty("term")).isEqualTo("9");
     }
 
     /** Ratis 3.3 commits an empty metadata file when the disk fills while it writes it, and cannot start on it. */
@@ -194,6 +205,8 @@ class RaftLogFilesTest {
         assertThat(closed).doesNotExist();
         assertThat(open).doesNotExist();
         assertThat(read(meta).getProperty("term")).isEqualTo("4");
+        // entries up to 16 (the open segment's two from 15) were lost, found in term 3
+        assertThat(meta.getParent().getParent().resolve(LostEntries.FILE)).hasContent("3 16");
     }
 
     @Test
