@@ -132,51 +132,75 @@ class RaftRecoveryIT {
     @Timeout(360)
     void nodeThatLostAnAcknowledgedEntry_helpsElectOnlyALeaderThatHoldsIt() throws Exception {
         try (TestCluster cluster = new TestCluster(dir, 3)) {
-            Saved saved = saveFollowerLedger(cluster, 2);
-            int leader = saved.leader(); // the leader then, a holder of the entry (it may not lead when it stops)
-            int loser = saved.follower();
-            int other = 3 - leader - loser;
-            long height = saved.height();
-            cluster.stop(other);
-            anchor(cluster, leader, 1); // held by the leader and the loser only
-            long blockEntry = entryOf(cluster.ledger(leader), height);
-            awaitLedgerHeight(cluster, loser, height + 1);
+            // the loser loses its last entry: the block's, or an entry after it that the two hold (a new term's first
+            // entry, after an election on a loaded host)
+            assertNoLeaderWithoutTheEntry(cluster, raft -> loseFrom(raft, -1));
+        }
+    }
 
-            // the other node that holds the entry: stopped. The loser loses its last entry: the block's, or an entry
-            // after it that the two hold (a new term's first entry, after an election on a loaded host)
-            cluster.stop(leader);
-            putBackSavedLedger(cluster, loser);
-            long lost = loseFrom(cluster.settings.get(loser).dataDirectory().resolve("raft"), -1);
-            assertThat(lost).as("the loser's last entry").isGreaterThanOrEqualTo(blockEntry);
-            cluster.start(other);
-            cluster.start(loser);
+    /**
+     * The same with a node restored from a backup older than what it acknowledged: its ledger lacks the last block and
+     * it has no Raft storage at all ({@code dossier restore} copies no Raft log).
+     */
+    @Test
+    @Timeout(360)
+    void nodeRestoredFromAnOlderBackup_helpsElectOnlyALeaderThatHoldsWhatItAcknowledged() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            assertNoLeaderWithoutTheEntry(cluster, raft -> {
+                delete(raft);
+                return -1;
+            });
+        }
+    }
 
-            // 8 s: ten election timeouts and more; each of the two would win with the other's vote
-            long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-            while (System.nanoTime() < until) {
-                for (int node : new int[] {other, loser}) {
-                    assertThat(cluster.raft(node).status().map(RaftStatus::isLeader))
-                            .as("node " + node + " elected without the entry " + lost + " the old leader holds")
-                            .isNotEqualTo(java.util.Optional.of(true));
-                }
-                Thread.sleep(50);
+    /** How the loser loses its Raft entries: given its {@code raft/} directory, returns the entry lost or -1. */
+    @FunctionalInterface
+    private interface Loss {
+        long apply(Path raft) throws IOException;
+    }
+
+    private void assertNoLeaderWithoutTheEntry(TestCluster cluster, Loss loss) throws Exception {
+        Saved saved = saveFollowerLedger(cluster, 2);
+        int holder = saved.leader(); // the leader then, a holder of the entry (it may not lead when it stops)
+        int loser = saved.follower();
+        int other = 3 - holder - loser;
+        long height = saved.height();
+        cluster.stop(other);
+        anchor(cluster, holder, 1); // held by the holder and the loser only
+        long blockEntry = entryOf(cluster.ledger(holder), height);
+        awaitLedgerHeight(cluster, loser, height + 1);
+
+        cluster.stop(holder);
+        putBackSavedLedger(cluster, loser); // its ledger loses the block
+        long lost = loss.apply(cluster.settings.get(loser).dataDirectory().resolve("raft"));
+        if (lost >= 0) {
+            assertThat(lost).as("the entry lost").isGreaterThanOrEqualTo(blockEntry);
+        }
+        cluster.start(other);
+        cluster.start(loser);
+
+        // 8 s: ten election timeouts and more; each of the two would win with the other's vote
+        long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        while (System.nanoTime() < until) {
+            for (int node : new int[] {other, loser}) {
+                assertThat(cluster.raft(node).status().map(RaftStatus::isLeader))
+                        .as("node " + node + " elected without entry " + blockEntry + " the stopped node holds")
+                        .isNotEqualTo(java.util.Optional.of(true));
             }
+            Thread.sleep(50);
+        }
 
-            cluster.start(leader);
-            cluster.awaitSameHeight(height + 1, Duration.ofSeconds(60));
-            assertIdenticalBlocks(cluster, height + 1);
-            anchor(cluster, other, 1);
-            cluster.awaitSameHeight(height + 2, Duration.ofSeconds(60));
-            assertIdenticalBlocks(cluster, height + 2);
-            Path group =
-                    groupDirectory(cluster.settings.get(loser).dataDirectory().resolve("raft"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (Files.exists(group.resolve("lost-entries"))) {
-                assertThat(System.nanoTime())
-                        .as("the record of the loss cleared")
-                        .isLessThan(deadline);
-                Thread.sleep(100);
-            }
+        cluster.start(holder);
+        cluster.awaitSameHeight(height + 1, Duration.ofSeconds(60));
+        assertIdenticalBlocks(cluster, height + 1);
+        anchor(cluster, other, 1);
+        cluster.awaitSameHeight(height + 2, Duration.ofSeconds(60));
+        assertIdenticalBlocks(cluster, height + 2);
+        Path group = groupDirectory(cluster.settings.get(loser).dataDirectory().resolve("raft"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (Files.exists(group.resolve("lost-entries"))) {
+            assertThat(System.nanoTime()).as("the record of the loss cleared").isLessThan(deadline);
+            Thread.sleep(100);
         }
     }
 

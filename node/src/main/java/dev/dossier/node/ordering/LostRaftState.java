@@ -30,7 +30,11 @@ import org.apache.ratis.server.storage.RaftStorage;
  *       within its term, never lowers that count; the restored node lacks them and would be refused for as long as
  *       that leader stays (see {@link RaftLogFiles}). Its higher term makes that leader step down at its first answer;
  *       the next leader probes the node's log from its ledger's position and sends what it misses, or has it fetch the
- *       blocks from a peer when the log no longer holds them ({@link LedgerStateMachine}).
+ *       blocks from a peer when the log no longer holds them ({@link LedgerStateMachine}). And the entries it
+ *       acknowledged may have been committed with its help and held by one other node only: it must not help elect a
+ *       leader without them. Which they were is unknown, so the loss is recorded at its new term ({@link
+ *       LostEntries}): it votes for no candidate and does not stand until a leader elected after it started has
+ *       written to its log, the others elect that leader.
  * </ul>
  *
  * That costs one election, as a node whose log lost its tail costs one.
@@ -71,6 +75,9 @@ public final class LostRaftState {
         long term = Math.max(peers, last.get().term()) + 1;
         Files.createDirectories(group);
         RaftLogFiles.persistTerm(group, RaftStorage.StartupOption.FORMAT, unused -> term);
+        // what it acknowledged beyond its ledger is unknown: it votes for no candidate until a leader elected since
+        // (whose term is above this one) has written to its log
+        LostEntries.record(group, term, last.get().index() + 1);
         LOG.warning(() -> "the ledger holds blocks up to Raft entry "
                 + last.get().index() + " but this node has no Raft"
                 + " storage (restored from a backup, or its raft/ directory lost): it starts a new one at term " + term
