@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -109,8 +111,24 @@ public final class TestData {
         return csv;
     }
 
-    /** @return a valid first-aid training row (CSV column names to text), issued 2025-06-01; modifiable */
+    /**
+     * @return a valid first-aid training row (CSV column names to text), issued 30 days ago, so that its card and
+     *     credentials verify VALID whenever the tests run (first aid is valid for three years); modifiable
+     */
     public static Map<String, String> validRow() {
+        LocalDate issued = LocalDate.now(ZoneOffset.UTC).minusDays(30);
+        Map<String, String> row = vectorRow();
+        row.put("start_date", issued.minusDays(5).toString());
+        row.put("end_date", issued.minusDays(4).toString());
+        row.put("issue_date", issued.toString());
+        return row;
+    }
+
+    /**
+     * @return the row of the golden vectors and of the tests that fix their clock: {@link #validRow()} with fixed dates,
+     *     issued 2025-06-01 (valid until 2028-06-01); modifiable
+     */
+    public static Map<String, String> vectorRow() {
         Map<String, String> row = new LinkedHashMap<>();
         row.put("record_id", "R-1");
         row.put("worker_fiscal_code", "CLMNIO76E27B354X");

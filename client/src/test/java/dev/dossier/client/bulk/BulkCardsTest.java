@@ -213,8 +213,8 @@ class BulkCardsTest {
 
     @Test
     void recordNoCardCanHold_isRefusedWithItsReason_andTheOthersGoOn() throws Exception {
-        Map<String, String> fine = TestData.validRow();
-        Map<String, String> longName = TestData.validRow();
+        Map<String, String> fine = TestData.vectorRow();
+        Map<String, String> longName = TestData.vectorRow();
         longName.put("record_id", "LONG-NAME");
         longName.put("worker_given_name", "Maria " + "Anna ".repeat(50));
         Path csv = directory.resolve("two.csv");

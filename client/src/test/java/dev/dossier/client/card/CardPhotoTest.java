@@ -39,7 +39,7 @@ class CardPhotoTest {
 
     private static String card() {
         TrainingRecord record = new RecordValidator()
-                .validate(new RawRow(1, TestData.validRow(), List.of()))
+                .validate(new RawRow(1, TestData.vectorRow(), List.of()))
                 .record();
         byte[] commitment = new byte[32];
         new Random(1).nextBytes(commitment);
@@ -62,7 +62,7 @@ class CardPhotoTest {
         assertThat(text).isEqualTo(CARD);
         CardCheck check = new CardVerifier(List.of(CARD_KEY)).verify(text, LocalDate.now());
         assertThat(check.verdict()).as(check.reason()).isIn(Verdict.VALID, Verdict.EXPIRED);
-        assertThat(check.card().familyName()).isEqualTo(TestData.validRow().get("worker_family_name"));
+        assertThat(check.card().familyName()).isEqualTo(TestData.vectorRow().get("worker_family_name"));
     }
 
     /**

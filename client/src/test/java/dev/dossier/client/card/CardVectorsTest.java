@@ -150,7 +150,7 @@ class CardVectorsTest {
         for (Object[] c : cases()) {
             @SuppressWarnings("unchecked")
             Map<String, String> changes = (Map<String, String>) c[1];
-            Map<String, String> row = TestData.validRow();
+            Map<String, String> row = TestData.vectorRow();
             row.putAll(changes);
             TrainingRecord record = new RecordValidator()
                     .validate(new RawRow(1, row, List.of()))

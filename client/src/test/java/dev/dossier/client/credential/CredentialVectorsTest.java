@@ -262,7 +262,7 @@ class CredentialVectorsTest {
     }
 
     private static TrainingRecord record(Map<String, String> changes) {
-        Map<String, String> row = TestData.validRow();
+        Map<String, String> row = TestData.vectorRow();
         row.putAll(changes);
         return new RecordValidator().validate(new RawRow(1, row, List.of())).record();
     }

@@ -44,7 +44,7 @@ class OpenBadgesTest {
 
     @Test
     void theAchievementCarriesTheRecordsElements_andNamesTheAbsentOnes() throws Exception {
-        Map<String, String> row = TestData.validRow();
+        Map<String, String> row = TestData.vectorRow();
         row.put("ects", "1.5");
         row.put("eqf_level", "3");
         row.put("provider_accreditation", "ACCR-LAZ-0412");

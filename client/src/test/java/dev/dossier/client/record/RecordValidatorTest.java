@@ -78,7 +78,7 @@ class RecordValidatorTest {
     }
 
     private static Map<String, String> goodRow() {
-        return TestData.validRow();
+        return TestData.vectorRow();
     }
 
     private static ValidatedRow validate(Map<String, String> fields) {
