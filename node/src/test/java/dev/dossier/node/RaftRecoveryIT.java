@@ -16,8 +16,10 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -168,7 +170,7 @@ class RaftRecoveryIT {
         cluster.stop(other);
         anchor(cluster, holder, 1); // held by the holder and the loser only
         long blockEntry = entryOf(cluster.ledger(holder), height);
-        awaitLedgerHeight(cluster, loser, height + 1);
+        cluster.awaitSameHeight(height + 1, Duration.ofSeconds(30)); // the holder and the loser: the other is stopped
 
         cluster.stop(holder);
         putBackSavedLedger(cluster, loser); // its ledger loses the block
@@ -185,7 +187,7 @@ class RaftRecoveryIT {
             for (int node : new int[] {other, loser}) {
                 assertThat(cluster.raft(node).status().map(RaftStatus::isLeader))
                         .as("node " + node + " elected without entry " + blockEntry + " the stopped node holds")
-                        .isNotEqualTo(java.util.Optional.of(true));
+                        .isNotEqualTo(Optional.of(true));
             }
             Thread.sleep(50);
         }
@@ -201,16 +203,6 @@ class RaftRecoveryIT {
         while (Files.exists(group.resolve("lost-entries"))) {
             assertThat(System.nanoTime()).as("the record of the loss cleared").isLessThan(deadline);
             Thread.sleep(100);
-        }
-    }
-
-    private static void awaitLedgerHeight(TestCluster cluster, int node, long height) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (cluster.ledger(node).height() < height) {
-            assertThat(System.nanoTime())
-                    .as("node " + node + " at height " + height)
-                    .isLessThan(deadline);
-            Thread.sleep(50);
         }
     }
 
@@ -404,7 +396,7 @@ class RaftRecoveryIT {
         long first = Long.parseLong(segment.getFileName().toString().substring("log_inprogress_".length()));
         try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
             // where each entry starts: a varint length (0 in the preallocated zeros after the last), the entry, a CRC
-            List<Long> starts = new java.util.ArrayList<>();
+            List<Long> starts = new ArrayList<>();
             long position = 8; // the header, RaftLog1
             while (position < file.length()) {
                 file.seek(position);
