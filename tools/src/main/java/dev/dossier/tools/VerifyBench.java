@@ -29,49 +29,72 @@ import org.hyperledger.fabric.client.Gateway;
  * contract's {@code status} through the official fabric-gateway client, and a receipt fetched over HTTP and verified
  * offline against the node's trust file; then {@value #INSPECTORS} inspectors at once, each doing both for one
  * commitment after another, for the node's throughput of lookups. Commitments are a random sample of an anchoring
- * receipts file. Prints one line per kind: {@code <kind> n=<samples> p50=<ms> p99=<ms>}, and for the concurrent run
- * also {@code per_s=<lookups per second>} (a lookup being a status and a verified receipt).
+ * receipts file: two disjoint sets of {@code samples}.
+ *
+ * <p>The one-at-a-time lookups are measured twice: the first {@code samples} of this fresh client JVM (printed as
+ * {@code status-cold} and {@code receipt-cold}: both JVMs' JIT compilers are still at work, on a node that may have
+ * served no lookup yet), and, after lookups of the first set again until {@code warm-up} seconds (default
+ * {@value #DEFAULT_WARMUP_SECONDS}) have passed since the first, {@code samples} lookups of the second set (printed as
+ * {@code status} and {@code receipt}): a node in service, warm. Prints one line per kind: {@code <kind> n=<samples>
+ * p50=<ms> p99=<ms>}, and for the concurrent run also {@code per_s=<lookups per second>} (a lookup being a status and
+ * a verified receipt).
  *
  * <p>Usage: {@code VerifyBench <endpoint> <mspId> <user MSP folder> <channel> <chaincode> <node URL> <receipts.jsonl>
- * [samples]}
+ * [samples] [warm-up seconds]}
  */
 public final class VerifyBench {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final int WARMUP = 200;
     private static final int INSPECTORS = 16;
+    static final int DEFAULT_WARMUP_SECONDS = 60;
 
     private VerifyBench() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 7) {
             System.err.println("usage: VerifyBench <endpoint> <mspId> <user MSP folder> <channel> <chaincode>"
-                    + " <node URL> <receipts.jsonl> [samples]");
+                    + " <node URL> <receipts.jsonl> [samples] [warm-up seconds]");
             System.exit(2);
         }
         int samples = args.length > 7 ? Integer.parseInt(args[7]) : 2_000;
-        List<Commitment> commitments = sample(Path.of(args[6]), samples + WARMUP, new Random(42));
+        long warmupNanos = TimeUnit.SECONDS.toNanos(args.length > 8 ? Long.parseLong(args[8]) : DEFAULT_WARMUP_SECONDS);
+        List<Commitment> sampled = sample(Path.of(args[6]), 2 * samples, new Random(42));
+        List<Commitment> first = sampled.subList(0, sampled.size() / 2);
+        List<Commitment> second = sampled.subList(sampled.size() / 2, sampled.size());
         NodeApi node = new NodeApi(URI.create(args[5]));
         TrustFile trust = node.trust();
         ManagedChannel channel = Connections.channel(args[0]);
         try (Gateway gateway =
                 Connections.gateway(args[1], Path.of(args[2]), channel).connect()) {
             Contract contract = gateway.getNetwork(args[3]).getContract(args[4]);
-            long[] status = new long[commitments.size()];
-            long[] receipt = new long[commitments.size()];
-            for (int i = 0; i < commitments.size(); i++) {
-                long start = System.nanoTime();
-                contract.evaluateTransaction("status", commitments.get(i).toString());
-                status[i] = System.nanoTime() - start;
-                start = System.nanoTime();
-                node.receipt(commitments.get(i), Duration.ZERO).verify(trust);
-                receipt[i] = System.nanoTime() - start;
+            long begin = System.nanoTime();
+            oneAtATime(contract, node, trust, first, "-cold");
+            for (int i = 0; System.nanoTime() - begin < warmupNanos; i = (i + 1) % first.size()) {
+                contract.evaluateTransaction("status", first.get(i).toString());
+                node.receipt(first.get(i), Duration.ZERO).verify(trust);
             }
-            print("status", Arrays.copyOfRange(status, Math.min(WARMUP, status.length), status.length));
-            print("receipt", Arrays.copyOfRange(receipt, Math.min(WARMUP, receipt.length), receipt.length));
-            concurrently(contract, node, trust, commitments);
+            oneAtATime(contract, node, trust, second, "");
+            concurrently(contract, node, trust, sampled);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** Each commitment's status, then its receipt, one lookup at a time; prints both kinds' percentiles. */
+    private static void oneAtATime(
+            Contract contract, NodeApi node, TrustFile trust, List<Commitment> commitments, String suffix)
+            throws Exception {
+        long[] status = new long[commitments.size()];
+        long[] receipt = new long[commitments.size()];
+        for (int i = 0; i < commitments.size(); i++) {
+            long start = System.nanoTime();
+            contract.evaluateTransaction("status", commitments.get(i).toString());
+            status[i] = System.nanoTime() - start;
+            start = System.nanoTime();
+            node.receipt(commitments.get(i), Duration.ZERO).verify(trust);
+            receipt[i] = System.nanoTime() - start;
+        }
+        print("status" + suffix, status);
+        print("receipt" + suffix, receipt);
     }
 
     /** Every commitment looked up once more, by {@value #INSPECTORS} inspectors at once. */
