@@ -164,10 +164,28 @@ final class TestCluster implements AutoCloseable {
                 return min;
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("heights differ: min " + min + ", max " + max + ", wanted " + atLeast);
+                throw new AssertionError("heights differ: min " + min + ", max " + max + ", wanted " + atLeast
+                        + " (by node: " + heights() + ")");
             }
             Thread.sleep(20);
         }
+    }
+
+    /** @return each running node's ledger height and commitment log height, for a failure's message */
+    private String heights() {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < nodes.length; i++) {
+            if (nodes[i] != null) {
+                out.append(out.length() == 0 ? "" : "; ")
+                        .append("node ")
+                        .append(i)
+                        .append(" ledger ")
+                        .append(nodes[i].height())
+                        .append(", commitment log ")
+                        .append(nodes[i].commitmentLog().appliedHeight());
+            }
+        }
+        return out.toString();
     }
 
     /**
