@@ -72,8 +72,7 @@ public final class VerifyBench {
             long begin = System.nanoTime();
             oneAtATime(contract, node, trust, first, "-cold");
             for (int i = 0; System.nanoTime() - begin < warmupNanos; i = (i + 1) % first.size()) {
-                contract.evaluateTransaction("status", first.get(i).toString());
-                node.receipt(first.get(i), Duration.ZERO).verify(trust);
+                lookUp(contract, node, trust, first.get(i));
             }
             oneAtATime(contract, node, trust, second, "");
             concurrently(contract, node, trust, sampled);
@@ -100,6 +99,13 @@ public final class VerifyBench {
         print("receipt" + suffix, receipt);
     }
 
+    /** An inspector's lookup of one commitment: its status through the gateway, then its receipt, verified. */
+    private static void lookUp(Contract contract, NodeApi node, TrustFile trust, Commitment commitment)
+            throws Exception {
+        contract.evaluateTransaction("status", commitment.toString());
+        node.receipt(commitment, Duration.ZERO).verify(trust);
+    }
+
     /** Every commitment looked up once more, by {@value #INSPECTORS} inspectors at once. */
     private static void concurrently(Contract contract, NodeApi node, TrustFile trust, List<Commitment> commitments)
             throws Exception {
@@ -113,9 +119,7 @@ public final class VerifyBench {
                 running.add(inspectors.submit(() -> {
                     for (int i = next.getAndIncrement(); i < commitments.size(); i = next.getAndIncrement()) {
                         long start = System.nanoTime();
-                        contract.evaluateTransaction(
-                                "status", commitments.get(i).toString());
-                        node.receipt(commitments.get(i), Duration.ZERO).verify(trust);
+                        lookUp(contract, node, trust, commitments.get(i));
                         lookup[i] = System.nanoTime() - start;
                     }
                     return null;
