@@ -9,6 +9,8 @@ import dev.dossier.node.ordering.BlockLimits;
 import dev.dossier.node.ordering.RaftOrderer;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,6 +166,7 @@ final class TestCluster implements AutoCloseable {
                 return min;
             }
             if (System.nanoTime() > deadline) {
+                dumpThreads();
                 throw new AssertionError("heights differ: min " + min + ", max " + max + ", wanted " + atLeast
                         + " (by node: " + heights() + ")");
             }
@@ -171,7 +174,10 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
-    /** @return each running node's ledger height and commitment log height, for a failure's message */
+    /**
+     * @return each running node's ledger height, commitment log height and Raft status (role, term, commit and applied
+     *     index), for a failure's message
+     */
     private String heights() {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < nodes.length; i++) {
@@ -182,10 +188,31 @@ final class TestCluster implements AutoCloseable {
                         .append(" ledger ")
                         .append(nodes[i].height())
                         .append(", commitment log ")
-                        .append(nodes[i].commitmentLog().appliedHeight());
+                        .append(nodes[i].commitmentLog().appliedHeight())
+                        .append(", ")
+                        .append(raft(i).status().orElse(null));
             }
         }
         return out.toString();
+    }
+
+    /** Prints every thread's stack to standard error: where a node that stopped catching up waits. */
+    private static void dumpThreads() {
+        StringBuilder out = new StringBuilder("threads when the nodes' heights still differed:\n");
+        for (ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+            out.append('"').append(thread.getThreadName()).append("\" ").append(thread.getThreadState());
+            if (thread.getLockName() != null) {
+                out.append(" on ").append(thread.getLockName());
+            }
+            if (thread.getLockOwnerName() != null) {
+                out.append(" held by \"").append(thread.getLockOwnerName()).append('"');
+            }
+            out.append('\n');
+            for (StackTraceElement frame : thread.getStackTrace()) {
+                out.append("    at ").append(frame).append('\n');
+            }
+        }
+        System.err.print(out);
     }
 
     /**

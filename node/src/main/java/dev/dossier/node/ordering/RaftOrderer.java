@@ -6,9 +6,11 @@ import com.google.protobuf.ByteString;
 import dev.dossier.node.clock.NodeClock;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.Ledger;
+import dev.dossier.node.ledger.LedgerException;
 import dev.dossier.node.ledger.PendingTx;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,11 +25,13 @@ import java.util.stream.Collectors;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -101,6 +105,8 @@ public final class RaftOrderer implements Orderer {
     private volatile long lastTerm; // the term this node was at before the watch stopped its Raft server
     private final LostEntries lostEntries;
     private final IoAction resumeElections;
+    private final Path raftDirectory;
+    private final FollowerStall stall = new FollowerStall(); // read and written by the watch's thread only
 
     @FunctionalInterface
     private interface IoAction {
@@ -116,8 +122,10 @@ public final class RaftOrderer implements Orderer {
             RaftPeerId self,
             RaftGroupId groupId,
             LostEntries lostEntries,
-            IoAction resumeElections) {
+            IoAction resumeElections,
+            Path raftDirectory) {
         this.starter = starter;
+        this.raftDirectory = raftDirectory;
         this.lostEntries = lostEntries;
         this.resumeElections = resumeElections;
         this.groupId = groupId;
@@ -210,7 +218,8 @@ public final class RaftOrderer implements Orderer {
                 self,
                 group.getGroupId(),
                 lostEntries,
-                () -> electionsPaused(properties, parameters, group, self, false));
+                () -> electionsPaused(properties, parameters, group, self, false),
+                settings.directory());
         try {
             synchronized (orderer[0].serverLock) {
                 orderer[0].stateMachine = starter.start();
@@ -389,10 +398,15 @@ public final class RaftOrderer implements Orderer {
     }
 
     /**
-     * Restarts the Raft server if Ratis closed its member or cannot write its log ({@link StoppedMemberWatch}); and
-     * resumes the elections of a node that lost entries once it holds them again.
+     * Restarts the Raft server if Ratis closed its member or cannot write its log ({@link StoppedMemberWatch}), or if
+     * this node stopped following its leader ({@link FollowerStall}: it first fetches the blocks it lacks, and restarts
+     * on a log after them); and resumes the elections of a node that lost entries once it holds them again.
      */
     private String restartIfStopped() throws IOException {
+        String stalledOn = stalledLeader();
+        if (stalledOn != null) {
+            catchUpFrom(stalledOn); // outside serverLock: a long fetch must not hold up the node's health
+        }
         synchronized (serverLock) {
             if (server != null) {
                 resumeElectionsIfHeld();
@@ -400,14 +414,63 @@ public final class RaftOrderer implements Orderer {
             String why = restarting != null || server == null || failed()
                     ? restarting
                     : StoppedMemberWatch.why(divisionAlive(), stateMachine.logFailed());
+            if (why == null && stalledOn != null) {
+                why = "it had stopped following its leader " + stalledOn + " (a Ratis leader that cannot send the"
+                        + " next entry asks again and again for a snapshot this node already has); it fetched the"
+                        + " blocks it lacked and follows again from its ledger";
+            }
             if (why != null) {
                 restarting = why; // until a restart succeeds: a full disk may make a few fail
                 lastTerm = Math.max(lastTerm, status().map(RaftStatus::term).orElse(0L));
                 leave();
+                if (stalledOn != null) {
+                    RaftLogFiles.dropIfBehind(
+                            raftDirectory, stateMachine.ledgerPosition().getIndex());
+                }
                 rejoin();
                 restarting = null;
+                stall.reset();
             }
             return why;
+        }
+    }
+
+    /** @return the leader this node has stopped following ({@link FollowerStall}), or null */
+    private String stalledLeader() {
+        Optional<RaftServer.Division> division = division();
+        if (division.isEmpty()) {
+            stall.reset();
+            return null;
+        }
+        DivisionInfo info = division.get().getInfo();
+        RaftPeerId leader = info.isFollower() ? info.getLeaderId() : null;
+        long leaderCommit = -1;
+        for (CommitInfoProto commit : division.get().getCommitInfos()) {
+            if (leader != null
+                    && leader.equals(RaftPeerId.valueOf(commit.getServer().getId()))) {
+                leaderCommit = commit.getCommitIndex();
+            }
+        }
+        TermIndex last = division.get().getRaftLog().getLastEntryTermIndex();
+        boolean stalled = stall.stalled(
+                System.nanoTime(),
+                leaderCommit,
+                last == null ? -1 : last.getIndex(),
+                stateMachine.ledgerPosition().getIndex());
+        return stalled ? leader.toString() : null;
+    }
+
+    /** Fetches the blocks this node lacks from {@code leader} into its ledger. */
+    private void catchUpFrom(String leader) throws IOException {
+        LOG.warning(() -> "this node has not followed its leader " + leader + " for " + FollowerStall.LIMIT.toSeconds()
+                + " s although the leader is ahead: fetching the blocks it lacks from it");
+        try {
+            stateMachine.catchUpFrom(leader);
+        } catch (LedgerException e) {
+            throw new IOException("catching up from " + leader + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while catching up from " + leader, e);
         }
     }
 
