@@ -404,8 +404,9 @@ public final class RaftOrderer implements Orderer {
      */
     private String restartIfStopped() throws IOException {
         String stalledOn = stalledLeader();
-        if (stalledOn != null) {
-            catchUpFrom(stalledOn); // outside serverLock: a long fetch must not hold up the node's health
+        // outside serverLock: a long fetch must not hold up the node's health
+        if (stalledOn != null && !caughtUpFrom(stalledOn)) {
+            stalledOn = null; // the other reasons to restart still apply
         }
         synchronized (serverLock) {
             if (server != null) {
@@ -460,18 +461,24 @@ public final class RaftOrderer implements Orderer {
         return stalled ? leader.toString() : null;
     }
 
-    /** Fetches the blocks this node lacks from {@code leader} into its ledger. */
-    private void catchUpFrom(String leader) throws IOException {
+    /**
+     * Fetches the blocks this node lacks from {@code leader} into its ledger.
+     *
+     * @return true if it did; false if the fetch failed (reported; tried again once the stall is seen again)
+     */
+    private boolean caughtUpFrom(String leader) {
         LOG.warning(() -> "this node has not followed its leader " + leader + " for " + FollowerStall.LIMIT.toSeconds()
                 + " s although the leader is ahead: fetching the blocks it lacks from it");
         try {
             stateMachine.catchUpFrom(leader);
-        } catch (LedgerException e) {
-            throw new IOException("catching up from " + leader + " failed", e);
+            return true;
+        } catch (IOException | LedgerException e) {
+            LOG.log(Level.WARNING, "catching up from " + leader + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while catching up from " + leader, e);
         }
+        stall.reset();
+        return false;
     }
 
     /** @return true if this node is the Raft leader now */
