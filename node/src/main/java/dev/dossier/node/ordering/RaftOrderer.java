@@ -439,20 +439,25 @@ public final class RaftOrderer implements Orderer {
     /** @return the leader this node has stopped following ({@link FollowerStall}), or null */
     private String stalledLeader() {
         Optional<RaftServer.Division> division = division();
-        if (division.isEmpty()) {
-            stall.reset();
+        DivisionInfo info = division.map(RaftServer.Division::getInfo).orElse(null);
+        RaftPeerId leader = info != null && info.isAlive() && info.isFollower() ? info.getLeaderId() : null;
+        if (leader == null) {
+            stall.reset(); // a member its group shut down has a closed log: the watch restarts it
             return null;
         }
-        DivisionInfo info = division.get().getInfo();
-        RaftPeerId leader = info.isFollower() ? info.getLeaderId() : null;
         long leaderCommit = -1;
         for (CommitInfoProto commit : division.get().getCommitInfos()) {
-            if (leader != null
-                    && leader.equals(RaftPeerId.valueOf(commit.getServer().getId()))) {
+            if (leader.equals(RaftPeerId.valueOf(commit.getServer().getId()))) {
                 leaderCommit = commit.getCommitIndex();
             }
         }
-        TermIndex last = division.get().getRaftLog().getLastEntryTermIndex();
+        TermIndex last;
+        try {
+            last = division.get().getRaftLog().getLastEntryTermIndex();
+        } catch (IllegalStateException e) {
+            stall.reset(); // closed since: the watch restarts it
+            return null;
+        }
         boolean stalled = stall.stalled(
                 System.nanoTime(),
                 leaderCommit,
