@@ -20,7 +20,7 @@ import org.apache.ratis.thirdparty.io.grpc.Status;
 
 /**
  * The Raft entries a node may have acknowledged and then lost (a torn log tail, a log deleted because the ledger lost
- * blocks: {@link RaftLogFiles}), kept in {@code <group>/lost-entries} until the node's log holds an entry at least as
+ * blocks: {@link RaftLogFiles}; a log that failed on a full disk: {@link RaftOrderer}), kept in {@code <group>/lost-entries} until the node's log holds an entry at least as
  * recent again.
  *
  * <p><b>Why.</b> Raft's safety rests on every acknowledged entry staying on the disk of the node that acknowledged it:
@@ -75,6 +75,14 @@ final class LostEntries {
             return;
         }
         AtomicFile.write(group.resolve(FILE), term + " " + index + "\n");
+    }
+
+    /** Records that this node may have lost acknowledged entries: {@link #record(Path, long, long)} for its group. */
+    void record(long term, long index) throws IOException {
+        Path group = file.getParent();
+        record(group, term, index);
+        LOG.warning(() -> "this node's Raft log failed: it may have acknowledged entries up to index " + index
+                + " (term " + term + ") that it no longer holds; recorded in " + file);
     }
 
     /** @return true if {@code group} has lost entries not yet recovered */

@@ -174,9 +174,10 @@ public final class RaftOrderer implements Orderer {
             // a torn last entry (a crash while appending) is dropped, and a log that cannot continue the ledger; other
             // damage stops the node here, naming the file
             Optional<RaftPosition> last = LedgerStateMachine.lastPosition(ledger);
+            // first: ending the term below reads the metadata a full disk may have emptied
+            LostRaftState.repairEmptied(settings.directory(), group.getGroupId(), orderer[0].lastTerm, last);
             RaftLogFiles.recover(
                     settings.directory(), last.map(RaftPosition::index).orElse(-1L));
-            LostRaftState.repairEmptied(settings.directory(), group.getGroupId(), orderer[0].lastTerm, last);
             lostEntries.load();
             boolean paused = lostEntries.position().isPresent();
             RatisConfig.firstElection(properties, settings, paused);
@@ -403,11 +404,33 @@ public final class RaftOrderer implements Orderer {
             if (why != null) {
                 restarting = why; // until a restart succeeds: a full disk may make a few fail
                 lastTerm = Math.max(lastTerm, status().map(RaftStatus::term).orElse(0L));
+                if (why.equals(StoppedMemberWatch.LOG_FAILED)) {
+                    recordLogFailure();
+                }
                 leave();
                 rejoin();
                 restarting = null;
             }
             return why;
+        }
+    }
+
+    /**
+     * Records, before the Raft server whose log failed is stopped, that this node may have acknowledged entries its log
+     * does not hold ({@link LostEntries}): up to the last entry its log took in, in the term it is in. A log that failed
+     * on a full disk may have acknowledged entries whose writes then failed with the rest of the log; seen in the
+     * adversity suite: the leader counted an entry as held that the node's restarted log ended right before, and sent
+     * it nothing but heartbeats from then on. The record makes the next start end the term ({@link RaftLogFiles}), so
+     * that leader steps down, and keeps this node from helping elect a leader without the entries. Called with
+     * serverLock held; does nothing once the server is stopped (a restart that failed: the record is written).
+     *
+     * @throws IOException if the record cannot be written (the disk still full): the server is then left as it is and
+     *     the restart tried again
+     */
+    private void recordLogFailure() throws IOException {
+        Optional<TermIndex> last = division().map(d -> d.getRaftLog().getLastEntryTermIndex());
+        if (last.isPresent()) {
+            lostEntries.record(lastTerm, last.get().getIndex());
         }
     }
 

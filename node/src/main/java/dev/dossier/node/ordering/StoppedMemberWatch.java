@@ -19,7 +19,9 @@ import java.util.logging.Logger;
  *       it was the leader, killed during the change) asks for votes when it restarts and the leader answers "shut
  *       down". A closed member answers nothing, so {@code network add-node} could not add such a node back.
  *   <li><b>Its log cannot be written</b> (a full disk): Ratis then fails every later write of the member's log, even
- *       once space is free, and the member stays up, unable to acknowledge anything.
+ *       once space is free, and the member stays up, unable to acknowledge anything. Before the restart the node
+ *       records that it may have lost entries it acknowledged ({@link LostEntries}), which ends its term at the
+ *       restart: the restart waits until that record can be written.
  * </ul>
  *
  * <p>This watch checks every {@link #PERIOD} and restarts the Raft server on the same storage, again every period
