@@ -36,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * entries from that block's on, the first of them half written (a torn tail, as {@code FaultIT} makes one by killing a
  * node and cutting its files). The same leader stays in office meanwhile and nothing else is submitted, so only the
  * leader's heartbeats can bring the follower the entries it lost. It must catch up within a bound and hold the same
- * blocks as the others. So must a follower whose ledger is older than the start of its (purged) Raft log. And a transaction accepted while its node's Raft group has no majority is not left waiting for
+ * blocks as the others. So must a follower whose ledger is older than the start of its (purged) Raft log, and one whose
+ * log ends right before the start of the leader's purged log. And a transaction accepted while its node's Raft group
+ * has no majority is not left waiting for
  * a commit status until the client's own deadline. A node left out of the Raft group while it was down can be added
  * back.
  */
@@ -204,6 +206,121 @@ class RaftRecoveryIT {
             assertThat(System.nanoTime()).as("the record of the loss cleared").isLessThan(deadline);
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * A follower whose Raft log ends right before the first entry the other two still hold, their logs purged there
+     * while their ledgers (their snapshots) lie further on: the leader has neither the entry before the follower's next
+     * one nor a snapshot at it. Ratis 3.3.0 then asks the follower again and again to install a snapshot from its next
+     * entry, which the follower answers it has, and sends it nothing else (seen in this class's election tests, which
+     * reach this state when the restarted leader's log happens to start there). The follower notices that it does not
+     * follow ({@code FollowerStall}), fetches the blocks from the leader and follows again: it holds every block, the
+     * same as the others', and takes part in the next. Without that it stays behind for good.
+     */
+    @Test
+    @Timeout(360)
+    void followerWhoseLogEndsRightBeforeTheLeadersPurgedLog_followsAgain_withIdenticalBlocks() throws Exception {
+        try (TestCluster cluster = new TestCluster(dir, 3)) {
+            int leader = cluster.awaitLeader();
+            int follower = (leader + 1) % 3;
+            anchor(cluster, leader, 2);
+            cluster.awaitSameHeight(3, Duration.ofSeconds(30));
+            cluster.stop(follower);
+            long last = lastEntry(cluster.settings.get(follower).dataDirectory().resolve("raft"));
+            anchor(cluster, leader, 2); // entries the follower lacks, held by the two others
+            long height = cluster.awaitSameHeight(5, Duration.ofSeconds(30));
+            for (int node : new int[] {leader, 3 - leader - follower}) {
+                assertThat(entryOf(cluster.ledger(node), height - 1))
+                        .as("the ledger (the snapshot) lies beyond the entry after the follower's last")
+                        .isGreaterThan(last + 1);
+                cluster.stop(node);
+                purgeThrough(cluster.settings.get(node).dataDirectory().resolve("raft"), last);
+            }
+            for (int node : new int[] {leader, 3 - leader - follower}) {
+                cluster.start(node);
+            }
+            cluster.start(follower);
+
+            cluster.awaitSameHeight(height, Duration.ofSeconds(90));
+            assertIdenticalBlocks(cluster, height);
+            anchor(cluster, follower, 1);
+            cluster.awaitSameHeight(height + 1, Duration.ofSeconds(60));
+            assertIdenticalBlocks(cluster, height + 1);
+        }
+    }
+
+    /** @return the index of the last entry in a stopped node's Raft log (its open segment) */
+    private static long lastEntry(Path raft) throws IOException {
+        Path segment = openSegment(raft);
+        return firstIndexOf(segment) + entryStarts(Files.readAllBytes(segment)).size() - 1;
+    }
+
+    /**
+     * Purges a stopped node's Raft log through entry {@code last}, as Ratis does up to a segment boundary: the open
+     * segment keeps the entries after {@code last} only, and is named after the first of them.
+     */
+    private static void purgeThrough(Path raft, long last) throws IOException {
+        Path segment = openSegment(raft);
+        long first = firstIndexOf(segment);
+        try (Stream<Path> files = Files.list(segment.getParent())) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.matches("log_[0-9]+-[0-9]+")))
+                    .as("no closed segment: the open one holds every entry")
+                    .isEmpty();
+        }
+        byte[] bytes = Files.readAllBytes(segment);
+        List<Long> starts = entryStarts(bytes);
+        assertThat(last + 1 - first)
+                .as("entry after " + last + " in " + segment)
+                .isBetween(1L, starts.size() - 1L);
+        int from = starts.get((int) (last + 1 - first)).intValue();
+        int end = starts.get(starts.size() - 1).intValue();
+        end += entryLength(bytes, end);
+        byte[] kept = new byte[bytes.length];
+        System.arraycopy(bytes, 0, kept, 0, 8); // the header, RaftLog1
+        System.arraycopy(bytes, from, kept, 8, end - from);
+        Files.write(segment.resolveSibling("log_inprogress_" + (last + 1)), kept);
+        Files.delete(segment);
+    }
+
+    private static Path openSegment(Path raft) throws IOException {
+        try (Stream<Path> files = Files.walk(raft)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("log_inprogress_"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no open Raft segment under " + raft));
+        }
+    }
+
+    private static long firstIndexOf(Path segment) {
+        return Long.parseLong(segment.getFileName().toString().substring("log_inprogress_".length()));
+    }
+
+    /** @return where each entry of a segment starts: a varint length (0 in the preallocated zeros after the last) */
+    private static List<Long> entryStarts(byte[] bytes) {
+        List<Long> starts = new ArrayList<>();
+        int position = 8; // the header, RaftLog1
+        while (position < bytes.length) {
+            int length = entryLength(bytes, position);
+            if (length == 0) {
+                break;
+            }
+            starts.add((long) position);
+            position += length;
+        }
+        return starts;
+    }
+
+    /** @return the bytes of the entry at {@code position}: its varint length, the entry and its CRC32C; 0 if none */
+    private static int entryLength(byte[] bytes, int position) {
+        long length = 0;
+        int shift = 0;
+        int at = position;
+        int b;
+        do {
+            b = bytes[at++] & 0xFF;
+            length |= (long) (b & 0x7F) << shift;
+            shift += 7;
+        } while ((b & 0x80) != 0);
+        return length == 0 ? 0 : (int) (at - position + length + 4);
     }
 
     /** @return the storage directory of the one Raft group under a node's {@code raft/} */
@@ -387,42 +504,19 @@ class RaftRecoveryIT {
      * @return the index of the entry lost
      */
     private static long loseFrom(Path raft, long index) throws IOException {
-        Path segment;
-        try (Stream<Path> files = Files.walk(raft)) {
-            segment = files.filter(f -> f.getFileName().toString().startsWith("log_inprogress_"))
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError("no open Raft segment under " + raft));
-        }
-        long first = Long.parseLong(segment.getFileName().toString().substring("log_inprogress_".length()));
+        Path segment = openSegment(raft);
+        long first = firstIndexOf(segment);
+        List<Long> starts = entryStarts(Files.readAllBytes(segment));
+        long lost = index < 0 ? first + starts.size() - 1 : index;
+        assertThat(lost - first)
+                .as("entry %d written in the open segment %s", lost, segment)
+                .isBetween(0L, starts.size() - 1L);
+        long kept = starts.get((int) (lost - first)) + 6;
         try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
-            // where each entry starts: a varint length (0 in the preallocated zeros after the last), the entry, a CRC
-            List<Long> starts = new ArrayList<>();
-            long position = 8; // the header, RaftLog1
-            while (position < file.length()) {
-                file.seek(position);
-                long length = 0;
-                int shift = 0;
-                int b;
-                do {
-                    b = file.read();
-                    length |= (long) (b & 0x7F) << shift;
-                    shift += 7;
-                } while ((b & 0x80) != 0);
-                if (length == 0) {
-                    break;
-                }
-                starts.add(position);
-                position = file.getFilePointer() + length + 4; // the entry and its CRC32C
-            }
-            long lost = index < 0 ? first + starts.size() - 1 : index;
-            assertThat(lost - first)
-                    .as("entry %d written in the open segment %s", lost, segment)
-                    .isBetween(0L, starts.size() - 1L);
-            long kept = starts.get((int) (lost - first)) + 6;
             file.seek(kept);
             file.write(new byte[(int) (file.length() - kept)]);
-            return lost;
         }
+        return lost;
     }
 
     private static void copy(Path from, Path to) throws IOException {

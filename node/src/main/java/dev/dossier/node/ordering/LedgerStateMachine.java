@@ -263,12 +263,7 @@ final class LedgerStateMachine extends BaseStateMachine {
         return CompletableFuture.supplyAsync(
                 () -> {
                     try {
-                        synchronized (this) {
-                            blocks.fetch(from, ledger.height(), this::replay);
-                            LOG.info(() -> "caught up from " + from + " to block " + (ledger.height() - 1) + " at "
-                                    + ledgerPosition);
-                            return ledgerPosition;
-                        }
+                        return catchUpFrom(from);
                     } catch (IOException | LedgerException e) {
                         LOG.warning(() -> "catch-up from " + from + " failed: " + e.getMessage());
                         throw new CompletionException(e);
@@ -278,6 +273,18 @@ final class LedgerStateMachine extends BaseStateMachine {
                     }
                 },
                 catchUp);
+    }
+
+    /**
+     * Fetches the blocks this node lacks from {@code from} and commits each one that is identical to the peer's once
+     * rebuilt here; entries are not applied meanwhile.
+     *
+     * @return the Raft position of the ledger's last block afterwards
+     */
+    synchronized TermIndex catchUpFrom(String from) throws IOException, LedgerException, InterruptedException {
+        blocks.fetch(from, ledger.height(), this::replay);
+        LOG.info(() -> "caught up from " + from + " to block " + (ledger.height() - 1) + " at " + ledgerPosition);
+        return ledgerPosition;
     }
 
     /** Rebuilds a block fetched from a peer and commits it if identical; block 0 must equal this node's genesis. */

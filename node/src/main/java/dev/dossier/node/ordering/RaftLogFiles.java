@@ -78,18 +78,9 @@ final class RaftLogFiles {
      * @throws IOException if a segment is damaged other than by a torn tail, or the storage cannot be read or written
      */
     static int recover(Path directory, long ledgerIndex) throws IOException {
-        if (!Files.isDirectory(directory)) {
-            return 0;
-        }
-        List<Path> groups;
-        try (Stream<Path> children = Files.list(directory)) {
-            groups = children.filter(g -> Files.isDirectory(g.resolve(CURRENT)))
-                    .sorted()
-                    .toList();
-        }
         int ended = 0;
-        for (Path group : groups) {
-            Path current = group.resolve(CURRENT);
+        for (Path current : groupStorages(directory)) {
+            Path group = current.getParent();
             long lost = Math.max(checkAndRepair(current), dropIfBeyond(current, ledgerIndex));
             boolean voted = Files.exists(current.resolve(METADATA));
             if (lost >= 0 && voted) {
@@ -102,6 +93,19 @@ final class RaftLogFiles {
             }
         }
         return ended;
+    }
+
+    /** @return the {@code current} storage directory of every Raft group under {@code directory} */
+    private static List<Path> groupStorages(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(directory)) {
+            return children.map(g -> g.resolve(CURRENT))
+                    .filter(Files::isDirectory)
+                    .sorted()
+                    .toList();
+        }
     }
 
     /**
@@ -125,6 +129,35 @@ final class RaftLogFiles {
                 + " was restored from an older copy); the log is deleted and this node takes the entries it misses"
                 + " from the leader, or the blocks from a peer");
         return last;
+    }
+
+    /**
+     * Deletes the Raft log segments of every group under {@code directory} whose last entry lies before the ledger's
+     * last block ({@code ledgerIndex}): the node fetched the blocks after them from a peer, so the ledger holds every
+     * entry the log does, and the node starts again with an empty log at its ledger's position. Nothing acknowledged is
+     * lost. For a stopped Raft server only ({@link FollowerStall}).
+     *
+     * @return true if a log was deleted
+     */
+    static boolean dropIfBehind(Path directory, long ledgerIndex) throws IOException {
+        boolean dropped = false;
+        for (Path current : groupStorages(directory)) {
+            List<Path> segments = segments(current);
+            long last = -1;
+            for (Path segment : segments) {
+                last = Math.max(last, lastIndex(segment));
+            }
+            if (!segments.isEmpty() && last < ledgerIndex) {
+                for (Path segment : segments) {
+                    Files.delete(segment);
+                }
+                long end = last;
+                LOG.warning(() -> "Raft log in " + current + " ends at entry " + end + ", before the ledger's last"
+                        + " block at entry " + ledgerIndex + ": deleted, the ledger holds all of it");
+                dropped = true;
+            }
+        }
+        return dropped;
     }
 
     /** @return the index of the last entry of a segment (checked before), or its first index - 1 if it has none */

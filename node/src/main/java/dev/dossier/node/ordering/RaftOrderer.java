@@ -6,9 +6,11 @@ import com.google.protobuf.ByteString;
 import dev.dossier.node.clock.NodeClock;
 import dev.dossier.node.identity.Signer;
 import dev.dossier.node.ledger.Ledger;
+import dev.dossier.node.ledger.LedgerException;
 import dev.dossier.node.ledger.PendingTx;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,11 +25,13 @@ import java.util.stream.Collectors;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -101,6 +105,8 @@ public final class RaftOrderer implements Orderer {
     private volatile long lastTerm; // the term this node was at before the watch stopped its Raft server
     private final LostEntries lostEntries;
     private final IoAction resumeElections;
+    private final Path raftDirectory;
+    private final FollowerStall stall = new FollowerStall(); // read and written by the watch's thread only
 
     @FunctionalInterface
     private interface IoAction {
@@ -116,8 +122,10 @@ public final class RaftOrderer implements Orderer {
             RaftPeerId self,
             RaftGroupId groupId,
             LostEntries lostEntries,
-            IoAction resumeElections) {
+            IoAction resumeElections,
+            Path raftDirectory) {
         this.starter = starter;
+        this.raftDirectory = raftDirectory;
         this.lostEntries = lostEntries;
         this.resumeElections = resumeElections;
         this.groupId = groupId;
@@ -211,7 +219,8 @@ public final class RaftOrderer implements Orderer {
                 self,
                 group.getGroupId(),
                 lostEntries,
-                () -> electionsPaused(properties, parameters, group, self, false));
+                () -> electionsPaused(properties, parameters, group, self, false),
+                settings.directory());
         try {
             synchronized (orderer[0].serverLock) {
                 orderer[0].stateMachine = starter.start();
@@ -390,10 +399,16 @@ public final class RaftOrderer implements Orderer {
     }
 
     /**
-     * Restarts the Raft server if Ratis closed its member or cannot write its log ({@link StoppedMemberWatch}); and
-     * resumes the elections of a node that lost entries once it holds them again.
+     * Restarts the Raft server if Ratis closed its member or cannot write its log ({@link StoppedMemberWatch}), or if
+     * this node stopped following its leader ({@link FollowerStall}: it first fetches the blocks it lacks, and restarts
+     * on a log after them); and resumes the elections of a node that lost entries once it holds them again.
      */
     private String restartIfStopped() throws IOException {
+        String stalledOn = stalledLeader();
+        // outside serverLock: a long fetch must not hold up the node's health
+        if (stalledOn != null && !caughtUpFrom(stalledOn)) {
+            stalledOn = null; // the other reasons to restart still apply
+        }
         synchronized (serverLock) {
             if (server != null) {
                 resumeElectionsIfHeld();
@@ -401,6 +416,11 @@ public final class RaftOrderer implements Orderer {
             String why = restarting != null || server == null || failed()
                     ? restarting
                     : StoppedMemberWatch.why(divisionAlive(), stateMachine.logFailed());
+            if (why == null && stalledOn != null) {
+                why = "it had stopped following its leader " + stalledOn + " (a Ratis leader that cannot send the"
+                        + " next entry asks again and again for a snapshot this node already has); it fetched the"
+                        + " blocks it lacked and follows again from its ledger";
+            }
             if (why != null) {
                 restarting = why; // until a restart succeeds: a full disk may make a few fail
                 lastTerm = Math.max(lastTerm, status().map(RaftStatus::term).orElse(0L));
@@ -408,8 +428,13 @@ public final class RaftOrderer implements Orderer {
                     recordLogFailure();
                 }
                 leave();
+                if (stalledOn != null) {
+                    RaftLogFiles.dropIfBehind(
+                            raftDirectory, stateMachine.ledgerPosition().getIndex());
+                }
                 rejoin();
                 restarting = null;
+                stall.reset();
             }
             return why;
         }
@@ -428,10 +453,68 @@ public final class RaftOrderer implements Orderer {
      *     the restart tried again
      */
     private void recordLogFailure() throws IOException {
-        Optional<TermIndex> last = division().map(d -> d.getRaftLog().getLastEntryTermIndex());
-        if (last.isPresent()) {
-            lostEntries.record(lastTerm, last.get().getIndex());
+        Optional<RaftServer.Division> division = division();
+        if (division.isEmpty()) {
+            return;
         }
+        long index;
+        try {
+            TermIndex last = division.get().getRaftLog().getLastEntryTermIndex();
+            index = last == null ? 0 : last.getIndex();
+        } catch (IllegalStateException e) {
+            index = Long.MAX_VALUE; // its log closed: every entry of its term counts as lost
+        }
+        lostEntries.record(lastTerm, index);
+    }
+
+    /** @return the leader this node has stopped following ({@link FollowerStall}), or null */
+    private String stalledLeader() {
+        Optional<RaftServer.Division> division = division();
+        DivisionInfo info = division.map(RaftServer.Division::getInfo).orElse(null);
+        RaftPeerId leader = info != null && info.isAlive() && info.isFollower() ? info.getLeaderId() : null;
+        if (leader == null) {
+            stall.reset(); // a member its group shut down has a closed log: the watch restarts it
+            return null;
+        }
+        long leaderCommit = -1;
+        for (CommitInfoProto commit : division.get().getCommitInfos()) {
+            if (leader.equals(RaftPeerId.valueOf(commit.getServer().getId()))) {
+                leaderCommit = commit.getCommitIndex();
+            }
+        }
+        TermIndex last;
+        try {
+            last = division.get().getRaftLog().getLastEntryTermIndex();
+        } catch (IllegalStateException e) {
+            stall.reset(); // closed since: the watch restarts it
+            return null;
+        }
+        boolean stalled = stall.stalled(
+                System.nanoTime(),
+                leaderCommit,
+                last == null ? -1 : last.getIndex(),
+                stateMachine.ledgerPosition().getIndex());
+        return stalled ? leader.toString() : null;
+    }
+
+    /**
+     * Fetches the blocks this node lacks from {@code leader} into its ledger.
+     *
+     * @return true if it did; false if the fetch failed (reported; tried again once the stall is seen again)
+     */
+    private boolean caughtUpFrom(String leader) {
+        LOG.warning(() -> "this node has not followed its leader " + leader + " for " + FollowerStall.LIMIT.toSeconds()
+                + " s although the leader is ahead: fetching the blocks it lacks from it");
+        try {
+            stateMachine.catchUpFrom(leader);
+            return true;
+        } catch (IOException | LedgerException e) {
+            LOG.log(Level.WARNING, "catching up from " + leader + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stall.reset();
+        return false;
     }
 
     /** @return true if this node is the Raft leader now */

@@ -24,6 +24,9 @@ import java.util.logging.Logger;
  *       restart: the restart waits until that record can be written.
  * </ul>
  *
+ * <p>Its check also restarts, after a catch-up from blocks, a follower that stopped following its leader ({@link
+ * FollowerStall}).
+ *
  * <p>This watch checks every {@link #PERIOD} and restarts the Raft server on the same storage, again every period
  * while a restart fails (the disk still full), never after a ledger failure (which must stop ordering). A member whose
  * log holds the configuration that removed it then waits quietly to be added again; one whose log does not asks for

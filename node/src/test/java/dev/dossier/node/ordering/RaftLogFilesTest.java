@@ -217,4 +217,31 @@ class RaftLogFilesTest {
         assertThat(RaftLogFiles.recover(dir, 9)).isZero();
         assertThat(open).exists();
     }
+
+    @Test
+    void logEndingBeforeTheLedgersLastBlock_isDeleted_keepingTermAndVote_andNoLossIsRecorded() throws IOException {
+        // entries 0 to 6; the node then fetched the blocks of later entries, up to entry 9, from a peer
+        Path closed = write("log_0-4", segment(5), 0);
+        Path open = write("log_inprogress_5", segment(2), PREALLOCATED);
+        Path meta = metadata(3, "node2");
+
+        assertThat(RaftLogFiles.dropIfBehind(dir, 9)).isTrue();
+
+        assertThat(closed).doesNotExist();
+        assertThat(open).doesNotExist();
+        assertThat(read(meta).getProperty("term")).isEqualTo("3");
+        assertThat(read(meta).getProperty("votedFor")).isEqualTo("node2");
+        assertThat(meta.getParent().getParent().resolve(LostEntries.FILE)).doesNotExist();
+    }
+
+    @Test
+    void logReachingTheLedgersLastBlock_orBeyond_isKept() throws IOException {
+        Path closed = write("log_0-4", segment(5), 0);
+        Path open = write("log_inprogress_5", segment(2), PREALLOCATED); // entries 5 and 6
+
+        assertThat(RaftLogFiles.dropIfBehind(dir, 6)).isFalse();
+        assertThat(RaftLogFiles.dropIfBehind(dir, 4)).isFalse();
+        assertThat(closed).exists();
+        assertThat(open).exists();
+    }
 }
