@@ -94,14 +94,30 @@ public final class P256PublicKey {
      */
     public void verify(byte[] message, byte[] signature) throws SignatureException {
         requireNonNull(message, "message");
+        verifyDigest(Sha256.of(message), signature);
+    }
+
+    /**
+     * As {@link #verify}, given the SHA-256 digest of the signed message instead of the message: for a caller that needs
+     * the digest for something else too, so that the message is hashed once.
+     *
+     * @param digest the 32-byte SHA-256 digest of the signed bytes
+     * @throws SignatureException saying which check failed: encoding, range, high S or the signature equation
+     * @throws IllegalArgumentException if {@code digest} is not 32 bytes
+     */
+    public void verifyDigest(byte[] digest, byte[] signature) throws SignatureException {
+        requireNonNull(digest, "digest");
         requireNonNull(signature, "signature");
+        if (digest.length != 32) {
+            throw new IllegalArgumentException("a SHA-256 digest is 32 bytes, not " + digest.length);
+        }
         EcdsaSignature rs = EcdsaSignature.fromDer(signature);
         if (!rs.isLowS()) {
             throw new SignatureException("signature is not low-S (s > n/2)");
         }
         ECDSASigner verifier = new ECDSASigner();
         verifier.init(false, parameters);
-        if (!verifier.verifySignature(Sha256.of(message), rs.r(), rs.s())) {
+        if (!verifier.verifySignature(digest, rs.r(), rs.s())) {
             throw new SignatureException("signature does not verify");
         }
     }

@@ -131,6 +131,20 @@ class P256VectorsTest {
     }
 
     @Test
+    void verifyDigest_ofTheOpensslVectorsDigest_passes_andOfAnotherDigest_throws() throws Exception {
+        P256PublicKey key = Pem.readPrivateKey(vector("key-pkcs8.pem")).publicKey();
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(bytes("message.txt"));
+
+        key.verifyDigest(digest, bytes("openssl-low-s.sig"));
+        digest[0] ^= 1;
+        assertThatThrownBy(() -> key.verifyDigest(digest, bytes("openssl-low-s.sig")))
+                .isInstanceOf(SignatureException.class)
+                .hasMessage("signature does not verify");
+        assertThatThrownBy(() -> key.verifyDigest(new byte[31], bytes("openssl-low-s.sig")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void signDigest_wrongLength_throws() {
         assertThatThrownBy(() -> P256PrivateKey.generate().signDigest(new byte[31]))
                 .isInstanceOf(IllegalArgumentException.class);

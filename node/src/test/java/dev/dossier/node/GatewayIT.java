@@ -410,6 +410,39 @@ class GatewayIT {
         assertThat(network.node.height()).isEqualTo(height + 1);
     }
 
+    @Test
+    void transactionsPayloadAgainWithAnotherSignature_isRefused_afterItsValidSignatureWasVerified() throws Exception {
+        byte[] prepared;
+        try (Gateway gateway = network.gateway("employer")) {
+            prepared = anchorProposal(gateway).endorse().getBytes();
+        }
+        long height = network.node.height();
+        var stub = GatewayGrpc.newBlockingStub(network.channel());
+        Envelope valid = signedEnvelope(
+                prepared,
+                Signers.newPrivateKeySigner(
+                        TestNetwork.key(network.user("employer").privateKey())));
+        stub.submit(SubmitRequest.newBuilder()
+                .setChannelId("dossier")
+                .setPreparedTransaction(valid)
+                .build());
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (network.node.height() == height && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(network.node.height())
+                .as("the validly signed transaction committed")
+                .isEqualTo(height + 1);
+
+        // the node remembers the creator's valid signature over this payload; another one over it is verified
+        assertRefusedByCommitValidation(
+                prepared,
+                Signers.newPrivateKeySigner(
+                        TestNetwork.key(network.user("issuer").privateKey())),
+                "signature of Org1MSP creator is not valid");
+        assertThat(network.node.height()).isEqualTo(height + 1);
+    }
+
     /**
      * Signs a prepared (endorsed) transaction as the client would and submits it: the commit validation the gateway
      * runs on submit refuses its creator (BAD_CREATOR_SIGNATURE) for {@code reason}.

@@ -5,7 +5,7 @@ import dev.dossier.common.note.Checkpoint;
 import dev.dossier.common.note.TrustFile;
 import dev.dossier.node.StartedParts;
 import dev.dossier.node.config.OrganisationKeys;
-import dev.dossier.node.gateway.EndorsementLog;
+import dev.dossier.node.gateway.KnownSignatures;
 import dev.dossier.node.gateway.TransactionValidator;
 import dev.dossier.node.http.HttpApi;
 import dev.dossier.node.http.HttpLimits;
@@ -182,7 +182,7 @@ public final class Follower implements AutoCloseable {
                 settings.channel(),
                 settings.chaincode(),
                 settings.endorsers(),
-                new EndorsementLog(1),
+                new KnownSignatures(1),
                 new WriteRules(settings.chaincode(), mspIds));
         return new FabricBlockVerifier(
                 settings.chaincode(),

@@ -29,7 +29,7 @@ public final class GatewayContext {
     private final ChaincodeRuntime runtime;
     private final IdentityValidator identities;
     private final Signer signer;
-    private final EndorsementLog ownEndorsements;
+    private final KnownSignatures knownSignatures;
     /** The consortium in force, replaced by the committing thread between two blocks when a change commits. */
     private final Supplier<Members> members;
     /** The validator of the members last seen. */
@@ -78,7 +78,7 @@ public final class GatewayContext {
         this.identities = Objects.requireNonNull(identities, "identities");
         this.signer = Objects.requireNonNull(signer, "signer");
         this.endorsers = Objects.requireNonNull(endorsers, "endorsers");
-        this.ownEndorsements = new EndorsementLog(100_000);
+        this.knownSignatures = new KnownSignatures(100_000);
         this.members = Objects.requireNonNull(members, "members");
         this.notifier = new CommitNotifier(ledger);
         try {
@@ -115,8 +115,8 @@ public final class GatewayContext {
         return signer;
     }
 
-    EndorsementLog ownEndorsements() {
-        return ownEndorsements;
+    KnownSignatures knownSignatures() {
+        return knownSignatures;
     }
 
     /** @return the validator of the consortium in force */
@@ -127,7 +127,7 @@ public final class GatewayContext {
             seen = new InForce(
                     now,
                     new TransactionValidator(
-                            identities, channel, runtime.name(), now.nodeIdentities(), ownEndorsements, now.rules()));
+                            identities, channel, runtime.name(), now.nodeIdentities(), knownSignatures, now.rules()));
             inForce = seen;
         }
         return seen.validator();

@@ -17,7 +17,7 @@ import org.hyperledger.fabric.protos.peer.SignedProposal;
 /**
  * This node as an endorser: simulates a checked proposal with the in-process chaincode against committed state, and
  * signs the result as a Fabric peer's endorser does. Serves both the Gateway's Evaluate and Endorse and the Endorser
- * service that other nodes call; every endorsement it signs is remembered in the context's endorsement log.
+ * service that other nodes call; every endorsement it signs is remembered in the context's {@link KnownSignatures}.
  */
 final class LocalEndorser {
     private static final String CHAINCODE_VERSION = "1.0";
@@ -91,12 +91,12 @@ final class LocalEndorser {
                 .toByteString();
         Signer signer = context.signer();
         ByteString endorser = signer.serializedIdentity();
-        byte[] digest = EndorsementLog.signedDigest(responsePayload, endorser);
+        byte[] digest = KnownSignatures.endorsementDigest(responsePayload, endorser);
         Endorsement endorsement = Endorsement.newBuilder()
                 .setEndorser(endorser)
                 .setSignature(ByteString.copyFrom(signer.signDigest(digest)))
                 .build();
-        context.ownEndorsements().add(digest, endorsement);
+        context.knownSignatures().addEndorsement(digest, endorsement);
         return ProposalResponse.newBuilder()
                 .setVersion(1)
                 .setResponse(simulation.response())

@@ -53,14 +53,15 @@ public final class TransactionValidator {
     private final TransactionIdentities identities;
     private final String channel;
     private final String chaincode;
-    private final EndorsementLog ownEndorsements;
+    private final KnownSignatures knownSignatures;
     private final WriteRules rules;
     private final Set<String> readOnlyNamespaces;
 
     /**
      * @param trustedEndorsers serialized identities of the consortium's nodes, whose endorsements count
-     * @param ownEndorsements endorsements this node signed, whose signatures need no second verification (their
-     *     endorser's certificate is still checked, so the outcome is the same with or without the log)
+     * @param knownSignatures endorsements this node signed and creator signatures it verified, which need no second
+     *     verification (the signer's certificate is still checked, so the outcome is the same with or without them);
+     *     the creator signatures this validator verifies are added
      * @param rules the commit-time write rules
      */
     public TransactionValidator(
@@ -68,12 +69,12 @@ public final class TransactionValidator {
             String channel,
             String chaincode,
             Set<ByteString> trustedEndorsers,
-            EndorsementLog ownEndorsements,
+            KnownSignatures knownSignatures,
             WriteRules rules) {
         this.identities = new TransactionIdentities(identities, trustedEndorsers);
         this.channel = Objects.requireNonNull(channel, "channel");
         this.chaincode = Objects.requireNonNull(chaincode, "chaincode");
-        this.ownEndorsements = Objects.requireNonNull(ownEndorsements, "ownEndorsements");
+        this.knownSignatures = Objects.requireNonNull(knownSignatures, "knownSignatures");
         this.rules = Objects.requireNonNull(rules, "rules");
         this.readOnlyNamespaces = Set.of();
     }
@@ -82,7 +83,7 @@ public final class TransactionValidator {
         this.identities = base.identities;
         this.channel = base.channel;
         this.chaincode = base.chaincode;
-        this.ownEndorsements = base.ownEndorsements;
+        this.knownSignatures = base.knownSignatures;
         this.rules = base.rules;
         this.readOnlyNamespaces = Set.copyOf(readOnlyNamespaces);
     }
@@ -175,8 +176,12 @@ public final class TransactionValidator {
             return invalid(txId, timestamp, envelope, TxValidationCode.BAD_CREATOR_SIGNATURE, e.getMessage());
         }
         try {
-            creator.verify(
-                    envelope.getPayload().toByteArray(), envelope.getSignature().toByteArray());
+            // verified at submit on the node that took the transaction; at commit there, found
+            byte[] digest = KnownSignatures.creatorDigest(envelope.getPayload());
+            if (!knownSignatures.contains(digest, KnownSignatures.CREATOR, envelope.getSignature())) {
+                creator.verifyDigest(digest, envelope.getSignature().toByteArray());
+                knownSignatures.add(digest, KnownSignatures.CREATOR, envelope.getSignature());
+            }
         } catch (SignatureException e) {
             return invalid(
                     txId,
@@ -293,7 +298,7 @@ public final class TransactionValidator {
         try {
             endorsers = identities.endorsingNodes(
                     actionPayload.getAction().getEndorsementsList(), at, (endorsement, endorser) -> {
-                        if (!ownEndorsements.contains(endorsed, endorsement)) {
+                        if (!knownSignatures.containsEndorsement(endorsed, endorsement)) {
                             endorser.verify(
                                     endorsed.concat(endorsement.getEndorser()).toByteArray(),
                                     endorsement.getSignature().toByteArray());

@@ -96,6 +96,15 @@ public final class Identity {
         publicKey.verify(message, signature);
     }
 
+    /**
+     * As {@link #verify}, given the SHA-256 digest of the signed bytes ({@link P256PublicKey#verifyDigest}).
+     *
+     * @throws SignatureException saying which check failed
+     */
+    public void verifyDigest(byte[] digest, byte[] signature) throws SignatureException {
+        publicKey.verifyDigest(digest, signature);
+    }
+
     /** Checks that the certificate is within its validity period at {@code now}. */
     void checkValidity(Instant now) throws IdentityException {
         if (now.isAfter(notAfter)) {

@@ -48,7 +48,7 @@ class GatewayFuzzTest {
             CHANNEL,
             CHAINCODE,
             Set.of(ORG1.userIdentity()),
-            new EndorsementLog(16),
+            new KnownSignatures(16),
             new WriteRules(CHAINCODE, List.of("Org1MSP")));
 
     @FuzzTest
