@@ -40,9 +40,12 @@ final class StoppedMemberWatch implements AutoCloseable {
             + " back with 'dossier network add-node')";
     static final String LOG_FAILED = "its Raft log could not be written (a full disk?)";
 
-    /** @return why a member that is alive or not and could write its log or not must be restarted, or null */
+    /**
+     * @return why a member that is alive or not and could write its log or not must be restarted, or null; a failed
+     *     log first, whatever else, since a restart after it records what the log may have lost ({@link RaftOrderer})
+     */
     static String why(boolean alive, boolean logFailed) {
-        return !alive ? SHUT_DOWN : logFailed ? LOG_FAILED : null;
+        return logFailed ? LOG_FAILED : !alive ? SHUT_DOWN : null;
     }
 
     /** Restarts the Raft server if its member stopped; returns why it did, or null if it did not. */
