@@ -59,9 +59,9 @@ public final class TransactionValidator {
 
     /**
      * @param trustedEndorsers serialized identities of the consortium's nodes, whose endorsements count
-     * @param knownSignatures endorsements this node signed and creator signatures it verified, which need no second
-     *     verification (the signer's certificate is still checked, so the outcome is the same with or without them);
-     *     the creator signatures this validator verifies are added
+     * @param knownSignatures endorsements this node signed and creator signatures it verified at submit, which need no
+     *     second verification (the signer's certificate is still checked, so the outcome is the same with or without
+     *     them); the creator signatures this validator verifies at submit are added
      * @param rules the commit-time write rules
      */
     public TransactionValidator(
@@ -97,9 +97,14 @@ public final class TransactionValidator {
         return new TransactionValidator(this, namespaces);
     }
 
-    /** @return the validation outcome at the current time; never throws for a bad envelope */
+    /**
+     * Validates a transaction submitted to this node, at the current time; a valid creator signature is remembered
+     * ({@link KnownSignatures}), so that the same transaction's validation at commit finds it.
+     *
+     * @return the validation outcome; never throws for a bad envelope
+     */
     public ValidatedTransaction validate(Envelope envelope) {
-        return validate(envelope, NodeClock.now());
+        return validate(envelope, NodeClock.now(), true);
     }
 
     /**
@@ -109,6 +114,11 @@ public final class TransactionValidator {
      * @return the validation outcome; never throws for a bad envelope
      */
     public ValidatedTransaction validate(Envelope envelope, Instant at) {
+        return validate(envelope, at, false);
+    }
+
+    /** @param submitted true at submit: a valid creator signature is remembered for the commit */
+    private ValidatedTransaction validate(Envelope envelope, Instant at, boolean submitted) {
         Payload payload;
         ChannelHeader channelHeader;
         SignatureHeader signatureHeader;
@@ -180,7 +190,9 @@ public final class TransactionValidator {
             byte[] digest = KnownSignatures.creatorDigest(envelope.getPayload());
             if (!knownSignatures.contains(digest, KnownSignatures.CREATOR, envelope.getSignature())) {
                 creator.verifyDigest(digest, envelope.getSignature().toByteArray());
-                knownSignatures.add(digest, KnownSignatures.CREATOR, envelope.getSignature());
+                if (submitted) {
+                    knownSignatures.add(digest, KnownSignatures.CREATOR, envelope.getSignature());
+                }
             }
         } catch (SignatureException e) {
             return invalid(
