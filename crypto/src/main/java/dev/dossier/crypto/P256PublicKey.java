@@ -108,8 +108,8 @@ public final class P256PublicKey {
     public void verifyDigest(byte[] digest, byte[] signature) throws SignatureException {
         requireNonNull(digest, "digest");
         requireNonNull(signature, "signature");
-        if (digest.length != 32) {
-            throw new IllegalArgumentException("a SHA-256 digest is 32 bytes, not " + digest.length);
+        if (digest.length != Sha256.SIZE) {
+            throw new IllegalArgumentException("a SHA-256 digest is " + Sha256.SIZE + " bytes, not " + digest.length);
         }
         EcdsaSignature rs = EcdsaSignature.fromDer(signature);
         if (!rs.isLowS()) {

@@ -70,12 +70,12 @@ public final class KnownSignatures {
         add(signedDigest, endorsement.getEndorser().size(), endorsement.getSignature());
     }
 
-    /** @return true if this node signed exactly that endorsement of exactly that response payload */
-    boolean containsEndorsement(ByteString responsePayload, Endorsement endorsement) {
-        return contains(
-                endorsementDigest(responsePayload, endorsement.getEndorser()),
-                endorsement.getEndorser().size(),
-                endorsement.getSignature());
+    /**
+     * @param signedDigest {@link #endorsementDigest} of the endorsed response payload and the endorsement's endorser
+     * @return true if this node signed exactly that endorsement of exactly that response payload
+     */
+    boolean containsEndorsement(byte[] signedDigest, Endorsement endorsement) {
+        return contains(signedDigest, endorsement.getEndorser().size(), endorsement.getSignature());
     }
 
     /**

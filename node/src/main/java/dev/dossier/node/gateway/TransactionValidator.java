@@ -310,10 +310,10 @@ public final class TransactionValidator {
         try {
             endorsers = identities.endorsingNodes(
                     actionPayload.getAction().getEndorsementsList(), at, (endorsement, endorser) -> {
-                        if (!knownSignatures.containsEndorsement(endorsed, endorsement)) {
-                            endorser.verify(
-                                    endorsed.concat(endorsement.getEndorser()).toByteArray(),
-                                    endorsement.getSignature().toByteArray());
+                        byte[] digest = KnownSignatures.endorsementDigest(endorsed, endorsement.getEndorser());
+                        if (!knownSignatures.containsEndorsement(digest, endorsement)) {
+                            endorser.verifyDigest(
+                                    digest, endorsement.getSignature().toByteArray());
                         }
                     });
         } catch (IdentityException e) {

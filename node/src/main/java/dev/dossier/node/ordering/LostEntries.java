@@ -20,8 +20,8 @@ import org.apache.ratis.thirdparty.io.grpc.Status;
 
 /**
  * The Raft entries a node may have acknowledged and then lost (a torn log tail, a log deleted because the ledger lost
- * blocks: {@link RaftLogFiles}; a log that failed on a full disk: {@link RaftOrderer}), kept in {@code <group>/lost-entries} until the node's log holds an entry at least as
- * recent again.
+ * blocks: {@link RaftLogFiles}; a log that failed on a full disk: {@link RaftOrderer}), kept in {@code
+ * <group>/lost-entries} until the node's log holds an entry at least as recent again.
  *
  * <p><b>Why.</b> Raft's safety rests on every acknowledged entry staying on the disk of the node that acknowledged it:
  * a leader counts it towards a majority, and any later leader needs a vote from that majority, whose members refuse a

@@ -20,22 +20,27 @@ class KnownSignaturesTest {
         return known;
     }
 
+    /** The digest a validator computes for an endorsement of {@code payload}, as the endorser signed it. */
+    private static byte[] signedDigest(ByteString payload, Endorsement endorsement) {
+        return KnownSignatures.endorsementDigest(payload, endorsement.getEndorser());
+    }
+
     @Test
     void endorsement_rememberedWithExactlyThatPayloadEndorserAndSignature() {
-        assertThat(withOneEndorsement().containsEndorsement(PAYLOAD, SIGNED)).isTrue();
+        assertThat(withOneEndorsement().containsEndorsement(signedDigest(PAYLOAD, SIGNED), SIGNED))
+                .isTrue();
     }
 
     @Test
     void anotherPayloadOrSignature_notRemembered() {
         KnownSignatures known = withOneEndorsement();
 
-        assertThat(known.containsEndorsement(ByteString.copyFromUtf8("response payloaD"), SIGNED))
+        assertThat(known.containsEndorsement(signedDigest(ByteString.copyFromUtf8("response payloaD"), SIGNED), SIGNED))
                 .isFalse();
-        assertThat(known.containsEndorsement(
-                        PAYLOAD,
-                        SIGNED.toBuilder()
-                                .setSignature(ByteString.copyFromUtf8("signaturE"))
-                                .build()))
+        Endorsement otherSignature = SIGNED.toBuilder()
+                .setSignature(ByteString.copyFromUtf8("signaturE"))
+                .build();
+        assertThat(known.containsEndorsement(signedDigest(PAYLOAD, otherSignature), otherSignature))
                 .isFalse();
     }
 
@@ -50,7 +55,8 @@ class KnownSignaturesTest {
         assertThat(KnownSignatures.endorsementDigest(
                         ByteString.copyFromUtf8("response payloade"), shifted.getEndorser()))
                 .isEqualTo(KnownSignatures.endorsementDigest(PAYLOAD, ENDORSER));
-        assertThat(known.containsEndorsement(ByteString.copyFromUtf8("response payloade"), shifted))
+        assertThat(known.containsEndorsement(
+                        signedDigest(ByteString.copyFromUtf8("response payloade"), shifted), shifted))
                 .isFalse();
     }
 
@@ -77,8 +83,9 @@ class KnownSignaturesTest {
             known.addEndorsement(KnownSignatures.endorsementDigest(other, ENDORSER), SIGNED);
         }
 
-        assertThat(known.containsEndorsement(PAYLOAD, SIGNED)).isFalse();
-        assertThat(known.containsEndorsement(ByteString.copyFromUtf8("payload 1"), SIGNED))
+        assertThat(known.containsEndorsement(signedDigest(PAYLOAD, SIGNED), SIGNED))
+                .isFalse();
+        assertThat(known.containsEndorsement(signedDigest(ByteString.copyFromUtf8("payload 1"), SIGNED), SIGNED))
                 .isTrue();
     }
 }
