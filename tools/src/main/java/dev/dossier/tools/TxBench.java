@@ -3,6 +3,7 @@ package dev.dossier.tools;
 import dev.dossier.client.transport.Connections;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,7 +21,8 @@ import org.hyperledger.fabric.client.Gateway;
  *
  * <p>Two lines mark the measured window for {@code scripts/dossier}, which reads the nodes' CPU time at each:
  * {@code measuring} when it starts and {@code measured <n>} when it ends, {@code n} the transactions committed within
- * it (by the time their commit status came back), by which the script divides that CPU time.
+ * it (by the time their commit status came back), by which the script divides that CPU time. Its own CPU time over
+ * the same window, the client's, is printed with the results: the two share the machine's cores.
  *
  * <p>Usage: {@code TxBench <endpoint> <mspId> <user MSP folder> <channel> <chaincode> [seconds] [clients]
  * [warm-up seconds]}
@@ -89,8 +91,11 @@ public final class TxBench {
             sleepUntil(warmupEnd);
             System.out.println("measuring");
             System.out.flush();
+            Duration cpuBefore = processCpu();
             sleepUntil(end);
-            System.out.println("measured " + inWindow.get());
+            Duration clientCpu = processCpu().minus(cpuBefore);
+            long committedInWindow = inWindow.get();
+            System.out.println("measured " + committedInWindow);
             System.out.flush();
             for (Thread thread : threads) {
                 thread.join();
@@ -117,9 +122,23 @@ public final class TxBench {
                         "latency     p50 %.1f ms  p99 %.1f ms  max %.1f ms%n",
                         percentile(all, 0.50), percentile(all, 0.99), all[all.length - 1] / 1e6);
             }
+            if (committedInWindow > 0) {
+                System.out.printf(
+                        "client CPU  %.1f us per transaction in the measured window (this JVM: the official client,"
+                                + " its %d threads, gRPC)%n",
+                        clientCpu.toNanos() / 1e3 / committedInWindow, clients);
+            }
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** @return the CPU time (user and system, every thread) this JVM has used so far */
+    private static Duration processCpu() {
+        return ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .orElseThrow(() -> new IllegalStateException("this platform does not report a process's CPU time"));
     }
 
     private static void sleepUntil(long nanoTime) throws InterruptedException {
